@@ -1,0 +1,118 @@
+// The inventory: add / edit / remove / list servers. Every change is validated in full
+// (contract schema, unique name, readable key, passphrase that unlocks it) before anything is
+// written; the secret goes to the keychain and is rolled back if the store write fails.
+import { access, constants } from 'node:fs/promises';
+import { randomUUID } from 'node:crypto';
+import { AppError } from '../../../shared/errors';
+import type { Server, ServerInput } from '../../../shared/domain';
+import type { EventHub } from '../events';
+import type { Keychain } from '../secrets/keychain';
+import { expandHome } from '../paths';
+import { readPrivateKey } from '../ssh/connect';
+import type { InventoryStore, StoredServer } from './store';
+
+const secretAccount = (id: string) => `server:${id}`;
+const needsSecret = (s: Pick<ServerInput, 'auth'>) => s.auth.method === 'password' || s.auth.method === 'key-passphrase';
+
+export class Inventory {
+  constructor(
+    private readonly store: InventoryStore,
+    private readonly keychain: Keychain,
+    private readonly events: EventHub,
+    private readonly home: string,
+  ) {}
+
+  async list(): Promise<Server[]> {
+    return Promise.all(this.store.servers().map((s) => this.withSecretFlag(s)));
+  }
+
+  stored(id: string): StoredServer {
+    const server = this.store.servers().find((s) => s.id === id);
+    if (!server) throw new AppError('not-found', 'This server is no longer in the inventory.');
+    return server;
+  }
+
+  async get(id: string): Promise<Server> {
+    return this.withSecretFlag(this.stored(id));
+  }
+
+  secret(id: string): Promise<string | null> {
+    return this.keychain.get(secretAccount(id));
+  }
+
+  keyPath(server: StoredServer): string | null {
+    return 'keyPath' in server.auth ? expandHome(server.auth.keyPath, this.home) : null;
+  }
+
+  async add(input: ServerInput): Promise<Server> {
+    const id = randomUUID();
+    await this.check(input, null);
+    const { secret, ...fields } = input;
+    const stored: StoredServer = { id, ...fields };
+    await this.commit(stored, secret ?? null, [...this.store.servers(), stored]);
+    return this.get(id);
+  }
+
+  async update(id: string, input: ServerInput, clearSecret = false): Promise<Server> {
+    const existing = this.stored(id);
+    await this.check(input, id, clearSecret);
+    const { secret, ...fields } = input;
+    const stored: StoredServer = { id, ...fields };
+    const next = this.store.servers().map((s) => (s.id === id ? stored : s));
+    const newSecret = secret ?? (clearSecret || !needsSecret(input) ? '' : null);
+    await this.commit(stored, newSecret, next, existing);
+    return this.get(id);
+  }
+
+  async remove(id: string): Promise<void> {
+    this.stored(id);
+    this.store.saveServers(this.store.servers().filter((s) => s.id !== id));
+    await this.keychain.delete(secretAccount(id));
+    this.events.emit('inventory.changed', { ids: [id] });
+  }
+
+  /** secret: string = store it, '' = delete it, null = leave it. */
+  private async commit(stored: StoredServer, secret: string | null, next: StoredServer[], previous?: StoredServer): Promise<void> {
+    const account = secretAccount(stored.id);
+    const before = previous ? await this.keychain.get(account) : null;
+    if (secret) await this.keychain.set(account, secret);
+    else if (secret === '') await this.keychain.delete(account);
+    try {
+      this.store.saveServers(next);
+    } catch (error) {
+      if (before) await this.keychain.set(account, before);
+      else await this.keychain.delete(account);
+      throw error;
+    }
+    this.events.emit('inventory.changed', { ids: [stored.id] });
+  }
+
+  private async check(input: ServerInput, id: string | null, clearSecret = false): Promise<void> {
+    const fields: Record<string, string> = {};
+    const clash = this.store.servers().find((s) => s.id !== id && s.name.toLowerCase() === input.name.toLowerCase());
+    if (clash) fields.name = 'Another server already has this name';
+    const hasStored = id !== null && !clearSecret && (await this.keychain.get(secretAccount(id))) !== null;
+    if (needsSecret(input) && !input.secret && !hasStored) {
+      fields.secret = input.auth.method === 'password' ? 'Password is required' : 'Passphrase is required';
+    }
+    if ('keyPath' in input.auth && !fields['auth.keyPath']) {
+      const file = expandHome(input.auth.keyPath, this.home);
+      try {
+        await access(file, constants.R_OK);
+        const passphrase = input.auth.method === 'key-passphrase' ? input.secret ?? (id ? await this.secret(id) : null) : null;
+        if (input.auth.method === 'key' || passphrase) await readPrivateKey(file, passphrase);
+      } catch (error) {
+        if (error instanceof AppError && error.fields) Object.assign(fields, error.fields);
+        else fields['auth.keyPath'] = 'This file cannot be read';
+      }
+    }
+    if (Object.keys(fields).length > 0) {
+      throw new AppError('invalid-input', 'Some fields need attention; nothing was saved.', { fields });
+    }
+  }
+
+  private async withSecretFlag(s: StoredServer): Promise<Server> {
+    const hasSecret = needsSecret(s) ? (await this.keychain.get(secretAccount(s.id))) !== null : false;
+    return { ...s, hasSecret };
+  }
+}

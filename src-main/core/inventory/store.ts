@@ -1,0 +1,50 @@
+// Persistence of the inventory. An interface, so that a shared (team) store can replace the
+// local file later without touching the services. The local one uses `conf`
+// (electron-store's engine): atomic writes, one JSON file in the data directory.
+import Conf from 'conf';
+import { z } from 'zod';
+import { Auth, Role, Server } from '../../../shared/domain';
+
+/** A pinned host key: the exact key accepted by the user for host:port. */
+export const HostKeyPin = z.object({ keyType: z.string(), key: z.string(), fingerprint: z.string(), pinnedAt: z.string() });
+export type HostKeyPin = z.infer<typeof HostKeyPin>;
+
+/** What is stored for a server: never a secret (hasSecret is derived from the keychain). */
+export const StoredServer = Server.omit({ hasSecret: true }).extend({ auth: Auth, roles: z.array(Role) });
+export type StoredServer = z.infer<typeof StoredServer>;
+
+const Schema = z.object({
+  version: z.literal(1),
+  servers: z.array(StoredServer),
+  hostKeys: z.record(z.string(), HostKeyPin),
+});
+type Data = z.infer<typeof Schema>;
+
+export interface InventoryStore {
+  servers(): StoredServer[];
+  saveServers(servers: StoredServer[]): void;
+  pins(): Record<string, HostKeyPin>;
+  savePins(pins: Record<string, HostKeyPin>): void;
+  readonly path: string;
+}
+
+export function openLocalStore(dataDir: string): InventoryStore {
+  const conf = new Conf<Data>({
+    cwd: dataDir,
+    configName: 'inventory',
+    projectName: 'hostdeck',
+    defaults: { version: 1, servers: [], hostKeys: {} },
+    accessPropertiesByDotNotation: false,
+    clearInvalidConfig: false,
+  });
+  // A file edited by hand or by an older version must not crash the app or be half-read.
+  const parsed = Schema.safeParse(conf.store);
+  if (!parsed.success) throw new Error(`The inventory file ${conf.path} is not valid: ${parsed.error.issues[0]?.message ?? 'unknown problem'}`);
+  return {
+    path: conf.path,
+    servers: () => Schema.shape.servers.parse(conf.get('servers')),
+    saveServers: (servers) => conf.set('servers', servers),
+    pins: () => Schema.shape.hostKeys.parse(conf.get('hostKeys')),
+    savePins: (pins) => conf.set('hostKeys', pins),
+  };
+}

@@ -1,0 +1,24 @@
+// React Query bindings for the contract. Events from the core invalidate the caches, so every
+// window stays current whoever made the change.
+import { useEffect, useState } from 'react';
+import { useQuery, useQueryClient } from '@tanstack/react-query';
+import { client } from './client';
+import type { ConnectionState } from './transport';
+
+export const keys = { servers: ['servers'] as const, info: ['app.info'] as const };
+
+export function useServers() {
+  const queryClient = useQueryClient();
+  useEffect(() => client.on('inventory.changed', () => void queryClient.invalidateQueries({ queryKey: keys.servers })), [queryClient]);
+  return useQuery({ queryKey: keys.servers, queryFn: () => client.call('servers.list', {}) });
+}
+
+export function useAppInfo() {
+  return useQuery({ queryKey: keys.info, queryFn: () => client.call('app.info', {}) });
+}
+
+export function useConnectionState(): ConnectionState {
+  const [state, setState] = useState(client.state);
+  useEffect(() => client.onState(setState), []);
+  return state;
+}

@@ -1,0 +1,185 @@
+// One server: its settings at a glance, "Test connection" with the host-key conversation,
+// and what the server answered.
+import { useState } from 'react';
+import type { ConnectionTestResult } from '../../shared/api';
+import type { HostKeyInfo, Server } from '../../shared/domain';
+import { AppError } from '../../shared/errors';
+import { client } from '../client/client';
+import { ErrorNote } from './ErrorNote';
+
+export type Health = 'ok' | 'failed' | 'unknown' | 'checking';
+
+type Props = {
+  server: Server;
+  onEdit: () => void;
+  onRemoved: () => void;
+  onHealth: (health: Health) => void;
+};
+
+const authLabel: Record<Server['auth']['method'], string> = {
+  key: 'private key',
+  'key-passphrase': 'private key + passphrase',
+  agent: 'ssh-agent',
+  password: 'password',
+};
+
+export function ServerView({ server, onEdit, onRemoved, onHealth }: Props) {
+  const [result, setResult] = useState<ConnectionTestResult | null>(null);
+  const [error, setError] = useState<AppError | null>(null);
+  const [busy, setBusy] = useState(false);
+  const [confirmRemove, setConfirmRemove] = useState(false);
+
+  async function test() {
+    setBusy(true);
+    setError(null);
+    setResult(null);
+    onHealth('checking');
+    try {
+      const r = await client.call('servers.test', { id: server.id });
+      setResult(r);
+      onHealth(r.status === 'connected' ? 'ok' : 'unknown');
+    } catch (e) {
+      setError(e instanceof AppError ? e : new AppError('internal', 'The test failed.'));
+      onHealth('failed');
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  async function trust(hostKey: HostKeyInfo) {
+    try {
+      await client.call('servers.trustHostKey', { id: server.id, fingerprint: hostKey.fingerprint });
+      await test();
+    } catch (e) {
+      setError(e instanceof AppError ? e : new AppError('internal', 'Pinning the key failed.'));
+    }
+  }
+
+  async function forget() {
+    try {
+      await client.call('servers.forgetHostKey', { id: server.id });
+      setError(null);
+      await test();
+    } catch (e) {
+      setError(e instanceof AppError ? e : new AppError('internal', 'Forgetting the key failed.'));
+    }
+  }
+
+  async function remove() {
+    try {
+      await client.call('servers.remove', { id: server.id });
+      onRemoved();
+    } catch (e) {
+      setError(e instanceof AppError ? e : new AppError('internal', 'Removing failed.'));
+    }
+  }
+
+  return (
+    <section className="panel server-view" aria-label={`Server ${server.name}`}>
+      <header className="server-head">
+        <div>
+          <h2>{server.name}</h2>
+          <div className="muted mono">
+            {server.user}@{server.host}:{server.port} · {authLabel[server.auth.method]}
+            {'keyPath' in server.auth ? ` (${server.auth.keyPath})` : ''}
+          </div>
+          <div className="chips">
+            {server.roles.map((r) => (
+              <span key={r} className="chip role">{r}</span>
+            ))}
+            {server.tags.map((t) => (
+              <span key={t} className="chip">#{t}</span>
+            ))}
+          </div>
+        </div>
+        <div className="actions">
+          <button className="primary" onClick={test} disabled={busy} title="Test connection (Ctrl+T)" data-shortcut="test">
+            {busy ? 'Connecting…' : 'Test connection'}
+          </button>
+          <button onClick={onEdit}>Edit</button>
+          <button className="danger" onClick={() => setConfirmRemove(true)}>Remove…</button>
+        </div>
+      </header>
+
+      {confirmRemove && (
+        <div className="note note-warn" role="alertdialog" aria-label="Confirm removal">
+          <p>
+            Remove <strong>{server.name}</strong> ({server.host}) from the inventory? Its stored password or passphrase is deleted from the keychain. Nothing on the server changes.
+          </p>
+          <div className="actions">
+            <button className="danger" onClick={remove} autoFocus>Remove {server.name}</button>
+            <button onClick={() => setConfirmRemove(false)}>Keep it</button>
+          </div>
+        </div>
+      )}
+
+      {error?.code === 'host-key-changed' ? <HostKeyChanged error={error} onForget={forget} /> : error && <ErrorNote error={error} title="Connection failed." />}
+
+      {result?.status === 'host-key-unknown' && (
+        <div className="note note-warn hostkey" role="alertdialog" aria-label="Unknown host key">
+          <h3>First connection to {server.host}</h3>
+          <p>The server presented a host key Hostdeck has not seen. Compare its fingerprint with the one the server's administrator gives you (<code>ssh-keygen -lf /etc/ssh/ssh_host_{result.hostKey.keyType.replace('ssh-', '')}_key.pub</code>).</p>
+          <dl>
+            <dt>Key type</dt>
+            <dd className="mono">{result.hostKey.keyType}</dd>
+            <dt>Fingerprint</dt>
+            <dd className="mono fingerprint">{result.hostKey.fingerprint}</dd>
+          </dl>
+          <div className="actions">
+            <button className="primary" onClick={() => trust(result.hostKey)} autoFocus>Trust this key and connect</button>
+            <button onClick={() => setResult(null)}>Cancel</button>
+          </div>
+        </div>
+      )}
+
+      {result?.status === 'connected' && (
+        <div className="note note-ok" aria-label="Connection result">
+          <h3>Connected in {result.elapsedMs} ms</h3>
+          <dl>
+            <dt>uname -a</dt>
+            <dd className="mono" data-testid="uname">{result.uname}</dd>
+            <dt>uptime</dt>
+            <dd className="mono" data-testid="uptime">{result.uptime}</dd>
+            <dt>Host key</dt>
+            <dd className="mono">
+              {result.hostKey.keyType} {result.hostKey.fingerprint} <span className="muted">(trusted by {result.trustedBy === 'pin' ? 'your pin' : '~/.ssh/known_hosts'})</span>
+            </dd>
+          </dl>
+        </div>
+      )}
+
+      {!result && !error && !busy && !confirmRemove && <p className="muted">Test the connection to verify the host key and see the server answer.</p>}
+    </section>
+  );
+}
+
+function HostKeyChanged({ error, onForget }: { error: AppError; onForget: () => void }) {
+  const data = error.data as { expected?: HostKeyInfo; actual?: HostKeyInfo; source?: 'pin' | 'known_hosts' } | undefined;
+  const [confirm, setConfirm] = useState(false);
+  return (
+    <div className="note note-danger" role="alert" aria-label="Host key changed">
+      <h3>⚠ Host key changed — connection refused</h3>
+      <p>{error.message}</p>
+      <dl>
+        <dt>Expected</dt>
+        <dd className="mono fingerprint" data-testid="expected-fp">{data?.expected?.keyType} {data?.expected?.fingerprint}</dd>
+        <dt>Presented</dt>
+        <dd className="mono fingerprint" data-testid="actual-fp">{data?.actual?.keyType} {data?.actual?.fingerprint}</dd>
+      </dl>
+      {data?.source === 'known_hosts' ? (
+        <p className="muted">The expected key comes from ~/.ssh/known_hosts. If the server was reinstalled on purpose, remove the old line there (ssh-keygen -R) and test again.</p>
+      ) : confirm ? (
+        <div className="actions">
+          <span>Forget the pinned key and confirm the new fingerprint on the next connection?</span>
+          <button className="danger" onClick={onForget}>Forget the old key</button>
+          <button onClick={() => setConfirm(false)}>Keep refusing</button>
+        </div>
+      ) : (
+        <p className="muted">
+          If the server was reinstalled on purpose, confirm the new fingerprint with its administrator, then{' '}
+          <button className="link" onClick={() => setConfirm(true)}>forget the pinned key…</button>
+        </p>
+      )}
+    </div>
+  );
+}
