@@ -82,14 +82,19 @@ function findElectron(): Found {
   return { ok: true, binary };
 }
 
-/** Runs a child with our stdio, forwards Ctrl-C / SIGTERM, and exits with its code. */
+/** Runs a child with our stdio, passes signals on, and exits with its code. */
 function runInherited(command: string, args: string[], env: NodeJS.ProcessEnv = process.env): void {
   const child = spawn(command, args, { cwd: root, stdio: 'inherit', env });
-  const forward = (signal: NodeJS.Signals) => () => {
-    if (child.exitCode === null) child.kill(signal);
-  };
-  process.on('SIGINT', forward('SIGINT'));
-  process.on('SIGTERM', forward('SIGTERM'));
+  const running = () => child.exitCode === null && child.signalCode === null;
+  // Ctrl-C in a terminal already reaches the child (same process group), and a second SIGINT
+  // would make Electron skip its graceful quit (which closes the core): pass SIGINT on only if
+  // the child has not reacted to it by itself within 2 s.
+  process.on('SIGINT', () => {
+    setTimeout(() => running() && child.kill('SIGINT'), 2000).unref();
+  });
+  for (const signal of ['SIGTERM', 'SIGHUP'] as const) {
+    process.on(signal, () => running() && child.kill(signal));
+  }
   child.on('error', (error) => {
     console.error(`Could not start ${command}: ${error.message}`);
     process.exit(1);

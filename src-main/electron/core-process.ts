@@ -97,4 +97,6 @@ parentPort.on('message', (event) => {
 });
 
 process.on('SIGTERM', () => void shutdown(0));
-process.on('SIGINT', () => void shutdown(0));
+// Ctrl-C in the terminal reaches the whole process group; the main process turns it into a
+// graceful quit that sends 'shutdown' here. Exiting on our own would look like a crash to it.
+process.on('SIGINT', () => {});

@@ -1,14 +1,13 @@
 // The inventory: add / edit / remove / list servers. Every change is validated in full
 // (contract schema, unique name, readable key, passphrase that unlocks it) before anything is
 // written; the secret goes to the keychain and is rolled back if the store write fails.
-import { access, constants } from 'node:fs/promises';
 import { randomUUID } from 'node:crypto';
 import { AppError } from '../../../shared/errors';
 import type { Server, ServerInput } from '../../../shared/domain';
 import type { EventHub } from '../events';
 import type { Keychain } from '../secrets/keychain';
 import { expandHome } from '../paths';
-import { readPrivateKey } from '../ssh/connect';
+import { readKeyFile, readPrivateKey } from '../ssh/connect';
 import type { InventoryStore, StoredServer } from './store';
 
 const secretAccount = (id: string) => `server:${id}`;
@@ -98,9 +97,9 @@ export class Inventory {
     if ('keyPath' in input.auth && !fields['auth.keyPath']) {
       const file = expandHome(input.auth.keyPath, this.home);
       try {
-        await access(file, constants.R_OK);
         const passphrase = input.auth.method === 'key-passphrase' ? input.secret ?? (id ? await this.secret(id) : null) : null;
         if (input.auth.method === 'key' || passphrase) await readPrivateKey(file, passphrase);
+        else await readKeyFile(file);
       } catch (error) {
         if (error instanceof AppError && error.fields) Object.assign(fields, error.fields);
         else fields['auth.keyPath'] = 'This file cannot be read';

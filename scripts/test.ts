@@ -1,0 +1,202 @@
+// `npm test` (after the build): the whole suite against real servers on loopback.
+//
+//   tsx scripts/test.ts [--keep] [vitest args…]     e.g. `npm test -- test/integration/testbed`
+//
+// 1. re-exec under dbus-run-session (the keychain needs a D-Bus session of its own);
+// 2. fresh HOME (.testbed/home-<run>) with gnome-keyring unlocked in it;
+// 3. start the testbed (idempotent; reuses running servers);
+// 4. vitest: unit + integration + e2e (extra args forwarded), then the `final` project;
+// 5. stop the testbed (unless --keep, or another run / the `npm run testbed` demo still uses it).
+import { spawn, type ChildProcess } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { startKeyring, stopKeyring } from '../test/servers/keyring';
+import { releaseTestbed, startTestbed, TESTBED_JSON } from '../test/servers/testbed';
+import { descendants, REPO, ROOT } from '../test/servers/util';
+
+const SELF = fileURLToPath(import.meta.url);
+const TSX_CLI = path.join(REPO, 'node_modules/tsx/dist/cli.mjs');
+const VITEST_CLI = path.join(REPO, 'node_modules/vitest/vitest.mjs');
+const SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
+const SIGNUM: Record<string, number> = { SIGHUP: 1, SIGINT: 2, SIGTERM: 15 };
+
+const log = (msg: string): void => console.log(`[test] ${msg}`);
+const secs = (ms: number): string => (ms < 1000 ? `${ms} ms` : `${(ms / 1000).toFixed(1)} s`);
+
+// ---- 1. outer process: re-exec inside a private D-Bus session ----------------
+
+function reexecUnderDbus(): void {
+  const child = spawn('dbus-run-session', ['--', process.execPath, TSX_CLI, SELF, ...process.argv.slice(2)], {
+    stdio: 'inherit',
+    env: { ...process.env, HOSTDECK_TEST_DBUS: '1' },
+  });
+  // dbus-run-session does not relay signals: pass them to its child (tsx relays them on).
+  for (const sig of SIGNALS) {
+    process.on(sig, () => {
+      if (child.pid === undefined) return;
+      for (const pid of descendants(child.pid).slice(0, 1)) {
+        try {
+          process.kill(pid, sig);
+        } catch {
+          /* gone */
+        }
+      }
+    });
+  }
+  child.on('error', (e) => {
+    console.error(`[test] cannot run dbus-run-session (apt install dbus-x11?): ${e.message}`);
+    process.exit(1);
+  });
+  child.on('exit', (code, signal) => process.exit(code ?? 128 + (SIGNUM[signal ?? ''] ?? 1)));
+}
+
+// ---- 2.–5. inner process ------------------------------------------------------
+
+function runVitest(args: string[], onSpawn: (c: ChildProcess) => void): Promise<number> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [VITEST_CLI, ...args], { stdio: 'inherit', cwd: REPO, env: process.env });
+    onSpawn(child);
+    child.on('error', (e) => {
+      console.error(`[test] vitest: ${e.message}`);
+      resolve(1);
+    });
+    child.on('exit', (code, signal) => resolve(code ?? 128 + (SIGNUM[signal ?? ''] ?? 1)));
+  });
+}
+
+function pruneOldRuns(): void {
+  const dayAgo = Date.now() - 24 * 3600_000;
+  let entries: string[] = [];
+  try {
+    entries = fs.readdirSync(ROOT);
+  } catch {
+    return;
+  }
+  for (const name of entries) {
+    if (!/^(home|data)-/.test(name)) continue;
+    const full = path.join(ROOT, name);
+    try {
+      if (fs.statSync(full).mtimeMs < dayAgo) fs.rmSync(full, { recursive: true, force: true });
+    } catch {
+      /* raced */
+    }
+  }
+}
+
+async function inner(): Promise<number> {
+  if (!process.env.DBUS_SESSION_BUS_ADDRESS) throw new Error('HOSTDECK_TEST_DBUS=1 but no D-Bus session address');
+  const argv = process.argv.slice(2);
+  const keep = argv.includes('--keep');
+  const vitestArgs = argv.filter((a) => a !== '--keep');
+
+  const stamp = new Date().toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15);
+  const runId = `${stamp}-${process.pid}`;
+  fs.mkdirSync(ROOT, { recursive: true });
+  pruneOldRuns();
+  const home = path.join(ROOT, `home-${runId}`);
+  const data = path.join(ROOT, `data-${runId}`);
+  // Unix socket paths are short: the runtime dir goes to /tmp whatever the checkout path.
+  const runtimeDir = fs.mkdtempSync(path.join(os.tmpdir(), 'hostdeck-run-'));
+  fs.chmodSync(runtimeDir, 0o700);
+  fs.mkdirSync(path.join(home, '.ssh'), { recursive: true, mode: 0o700 });
+  fs.mkdirSync(data, { recursive: true, mode: 0o700 });
+
+  Object.assign(process.env, {
+    HOME: home,
+    XDG_RUNTIME_DIR: runtimeDir,
+    XDG_CONFIG_HOME: path.join(home, '.config'),
+    XDG_DATA_HOME: path.join(home, '.local/share'),
+    XDG_CACHE_HOME: path.join(home, '.cache'),
+    HOSTDECK_TEST_DATA: data,
+    HOSTDECK_TESTBED: TESTBED_JSON,
+  });
+  delete process.env.SSH_AUTH_SOCK; // never the real user's agent
+  delete process.env.GNOME_KEYRING_CONTROL;
+
+  let child: ChildProcess | null = null;
+  let interrupted: NodeJS.Signals | null = null;
+  let leased = false;
+  let cleaned: Promise<void> | null = null;
+  const cleanup = (): Promise<void> =>
+    (cleaned ??= (async () => {
+      if (leased && !keep) {
+        const t = Date.now();
+        try {
+          const others = await releaseTestbed(runId);
+          log(others.length ? `testbed left running for: ${others.join(', ')}` : `testbed stopped (${secs(Date.now() - t)})`);
+        } catch (e) {
+          console.error(`[test] testbed stop failed: ${(e as Error).message}`);
+        }
+      } else if (leased) log('testbed left running (--keep); stop it with `npm run testbed -- stop`');
+      await stopKeyring(home).catch(() => {});
+      fs.rmSync(runtimeDir, { recursive: true, force: true });
+    })());
+
+  for (const sig of SIGNALS) {
+    process.on(sig, () => {
+      if (interrupted) return;
+      interrupted = sig;
+      log(`${sig}: stopping`);
+      child?.kill('SIGTERM');
+      // main() sees `interrupted` once the running phase ends; if it is stuck in a start-up
+      // phase, cleanup still happens here.
+      void cleanup().then(() => process.exit(128 + (SIGNUM[sig] ?? 1)));
+    });
+  }
+
+  let code = 0;
+  try {
+    let t = Date.now();
+    const vars = await startKeyring(home, { runtimeDir });
+    Object.assign(process.env, vars);
+    log(`keyring ready in ${home} (${secs(Date.now() - t)})`);
+
+    t = Date.now();
+    const started: string[] = [];
+    await startTestbed({ lease: { id: runId, pid: process.pid }, onReady: (n) => started.push(n) });
+    leased = true;
+    log(`testbed ready (${secs(Date.now() - t)}): ${TESTBED_JSON}`);
+    if (interrupted) return 130;
+
+    t = Date.now();
+    const projects = ['--project', 'unit', '--project', 'integration', '--project', 'e2e'];
+    code = await runVitest(['run', ...projects, '--passWithNoTests', ...vitestArgs], (c) => (child = c));
+    log(`vitest unit+integration+e2e: exit ${code} (${secs(Date.now() - t)})`);
+    if (interrupted) return 130;
+
+    t = Date.now();
+    const finalCode = await runVitest(['run', '--project', 'final', '--passWithNoTests'], (c) => (child = c));
+    log(`vitest final: exit ${finalCode} (${secs(Date.now() - t)})`);
+    if (code === 0) code = finalCode;
+  } catch (e) {
+    console.error(`[test] ${(e as Error).stack ?? String(e)}`);
+    code = code || 1;
+  } finally {
+    await cleanup();
+  }
+  if (code === 0 && !keep) {
+    fs.rmSync(home, { recursive: true, force: true });
+    fs.rmSync(data, { recursive: true, force: true });
+  } else {
+    log(`kept for inspection: ${home} and ${data}`);
+  }
+  return code;
+}
+
+if (process.env.HOSTDECK_TEST_DBUS === '1') {
+  const t0 = Date.now();
+  inner().then(
+    (code) => {
+      log(`done: exit ${code} (${secs(Date.now() - t0)})`);
+      process.exit(code);
+    },
+    (e: unknown) => {
+      console.error(e);
+      process.exit(1);
+    },
+  );
+} else {
+  reexecUnderDbus();
+}

@@ -1,0 +1,72 @@
+// The loopback test servers answer, from a vitest worker (found through loadTestbed()).
+import { execFile } from 'node:child_process';
+import * as net from 'node:net';
+import { promisify } from 'node:util';
+import { describe, expect, it } from 'vitest';
+import * as keytar from '@napi-rs/keyring/keytar';
+import { EXAMPLE_SERIAL, loadTestbed, NGINX_DEFAULT_TEXT } from '../servers/testbed';
+
+const exec = promisify(execFile);
+const tb = loadTestbed();
+
+function banner(host: string, port: number): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const sock = net.connect({ host, port });
+    const timer = setTimeout(() => {
+      sock.destroy();
+      reject(new Error(`no banner from ${host}:${port}`));
+    }, 5000);
+    sock.once('data', (d) => {
+      clearTimeout(timer);
+      sock.end();
+      resolve(d.toString('latin1'));
+    });
+    sock.once('error', (e) => {
+      clearTimeout(timer);
+      reject(e);
+    });
+  });
+}
+
+describe('testbed', () => {
+  it('sshd web1 and web2 send an SSH banner', async () => {
+    for (const s of [tb.ssh.web1, tb.ssh.web2]) {
+      expect(await banner(s.host, s.port)).toMatch(/^SSH-2\.0-OpenSSH/);
+      expect(s.hostKeyFingerprint).toMatch(/^SHA256:[A-Za-z0-9+/]{43}$/);
+      expect(s.hostKeyLine).toMatch(/^ssh-ed25519 AAAA\S+$/);
+    }
+  });
+
+  it('mariadb answers through its socket for the admin user', async () => {
+    const { mariadb: m } = tb;
+    const { stdout } = await exec('mariadb', ['--no-defaults', `--socket=${m.socket}`, '-u', m.adminUser, `-p${m.adminPassword}`, '-N', '-B', '-e', 'SELECT CURRENT_USER(), 1+1']);
+    expect(stdout.trim()).toBe(`${m.adminUser}@localhost\t2`);
+  });
+
+  it('ns1 and ns2 serve the example zone (dig) and accept rndc', async () => {
+    for (const ns of [tb.ns.ns1, tb.ns.ns2]) {
+      const { stdout } = await exec('dig', [`@${ns.host}`, '-p', String(ns.port), 'example.test', 'SOA', '+short', '+time=2', '+tries=1']);
+      expect(stdout.trim().split(/\s+/)[2]).toBe(String(EXAMPLE_SERIAL));
+      const rndc = await exec('rndc', ['-c', ns.rndcConfFile, 'status']);
+      expect(rndc.stdout).toContain('server is up and running');
+    }
+  });
+
+  it('nginx returns the default text (curl)', async () => {
+    const { stdout } = await exec('curl', ['-sS', '--max-time', '5', `http://${tb.nginx.host}:${tb.nginx.port}/`]);
+    expect(stdout.trim()).toBe(NGINX_DEFAULT_TEXT);
+  });
+
+  it('pure-ftpd greets with 220', async () => {
+    expect(await banner(tb.ftp.host, tb.ftp.port)).toMatch(/^220[- ]/);
+  });
+
+  it('the keychain (gnome-keyring via @napi-rs/keyring/keytar) round-trips a secret', async () => {
+    const service = `hostdeck-test-${process.pid}`;
+    await keytar.setPassword(service, 'acct', 's3cret-value');
+    expect(await keytar.getPassword(service, 'acct')).toBe('s3cret-value');
+    expect(await keytar.findCredentials(service)).toEqual([{ account: 'acct', password: 's3cret-value' }]);
+    expect(await keytar.deletePassword(service, 'acct')).toBe(true);
+    expect(await keytar.getPassword(service, 'acct')).toBeNull();
+  });
+});
