@@ -14,7 +14,7 @@ import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startKeyring, stopKeyring } from '../test/servers/keyring';
 import { releaseTestbed, startTestbed, TESTBED_JSON } from '../test/servers/testbed';
-import { descendants, REPO, ROOT } from '../test/servers/util';
+import { cmdline, descendants, REPO, ROOT } from '../test/servers/util';
 
 const SELF = fileURLToPath(import.meta.url);
 const TSX_CLI = path.join(REPO, 'node_modules/tsx/dist/cli.mjs');
@@ -36,7 +36,9 @@ function reexecUnderDbus(): void {
   for (const sig of SIGNALS) {
     process.on(sig, () => {
       if (child.pid === undefined) return;
-      for (const pid of descendants(child.pid).slice(0, 1)) {
+      // Its children: dbus-daemon and our tsx (which relays to this script); signal the latter.
+      const ours = descendants(child.pid).filter((pid) => cmdline(pid).includes(SELF));
+      for (const pid of ours.slice(0, 1)) {
         try {
           process.kill(pid, sig);
         } catch {
@@ -139,7 +141,17 @@ async function inner(): Promise<number> {
       if (interrupted) return;
       interrupted = sig;
       log(`${sig}: stopping`);
+      // vitest and whatever its workers started (app servers, browsers): all our descendants
+      // except the keyring (cleanup stops it after the testbed).
+      const tree = descendants(process.pid).filter((pid) => !cmdline(pid).includes('gnome-keyring'));
       child?.kill('SIGTERM');
+      for (const pid of tree) {
+        try {
+          process.kill(pid, 'SIGTERM');
+        } catch {
+          /* gone */
+        }
+      }
       // main() sees `interrupted` once the running phase ends; if it is stuck in a start-up
       // phase, cleanup still happens here.
       void cleanup().then(() => process.exit(128 + (SIGNUM[sig] ?? 1)));
@@ -154,9 +166,8 @@ async function inner(): Promise<number> {
     log(`keyring ready in ${home} (${secs(Date.now() - t)})`);
 
     t = Date.now();
-    const started: string[] = [];
-    await startTestbed({ lease: { id: runId, pid: process.pid }, onReady: (n) => started.push(n) });
-    leased = true;
+    leased = true; // from here on, cleanup releases (and so stops) what was started, even on failure
+    await startTestbed({ lease: { id: runId, pid: process.pid } });
     log(`testbed ready (${secs(Date.now() - t)}): ${TESTBED_JSON}`);
     if (interrupted) return 130;
 

@@ -19,6 +19,11 @@ export function useAppInfo() {
 
 export function useConnectionState(): ConnectionState {
   const [state, setState] = useState(client.state);
-  useEffect(() => client.onState(setState), []);
+  useEffect(() => {
+    const unsubscribe = client.onState(setState);
+    // The socket may have opened between the first render and this subscription.
+    setState(client.state);
+    return unsubscribe;
+  }, []);
   return state;
 }

@@ -11,6 +11,7 @@ import type { Server } from '../../shared/domain';
 import type { AppErrorShape } from '../../shared/errors';
 import { loadTestbed, type TestbedInfo } from '../servers/testbed';
 import { freshDataDir, freshHome } from '../helpers/env';
+import { TEST_SECRETS } from '../helpers/secrets';
 
 let tb: TestbedInfo;
 const cores: Core[] = [];
@@ -121,10 +122,20 @@ describe('authentication', () => {
     expect(readFileSync(path.join(dataDir, 'inventory.json'), 'utf8')).not.toContain(tb.users.hdtest.password);
   });
 
+  it.runIf(process.env.HOSTDECK_TEST_DBUS === '1')('stores the password in the OS keychain (gnome-keyring via keytar\'s API)', async () => {
+    const { call } = await trusted('keychain');
+    expect(await call('app.info', {})).toMatchObject({ keychain: 'os', keychainNote: null });
+    const server = await call<Server>('servers.add', { ...keyServer('kc'), auth: { method: 'password' }, secret: tb.users.hdtest.password });
+    const keytar = await import('@napi-rs/keyring/keytar.js');
+    expect(await keytar.getPassword('Hostdeck', `server:${server.id}`)).toBe(tb.users.hdtest.password);
+    await call('servers.remove', { id: server.id });
+    expect(await keytar.getPassword('Hostdeck', `server:${server.id}`)).toBeNull();
+  });
+
   it('unlocks an encrypted key with its passphrase; a wrong passphrase is a field error and saves nothing', async () => {
     const { call, fail } = await trusted('passphrase');
     const input = { ...keyServer('pp'), auth: { method: 'key-passphrase', keyPath: tb.keys.ed25519Pass.path } };
-    const wrong = await fail('servers.add', { ...input, secret: 'not the passphrase' });
+    const wrong = await fail('servers.add', { ...input, secret: TEST_SECRETS.wrongPassphrase });
     expect(wrong.code).toBe('invalid-input');
     expect(wrong.fields).toEqual({ secret: 'The passphrase does not unlock this key' });
     expect(await call('servers.list', {})).toEqual([]);
@@ -134,11 +145,11 @@ describe('authentication', () => {
 
   it('reports a refused login clearly', async () => {
     const { call, fail } = await trusted('authfail');
-    const server = await call<Server>('servers.add', { ...keyServer('bad-pw'), auth: { method: 'password' }, secret: 'wrong password' });
+    const server = await call<Server>('servers.add', { ...keyServer('bad-pw'), auth: { method: 'password' }, secret: TEST_SECRETS.wrongPassword });
     const error = await fail('servers.test', { id: server.id });
     expect(error.code).toBe('auth-failed');
     expect(error.message).toBe('The server refused the login; check the user name and credentials.');
-    expect(JSON.stringify(error)).not.toContain('wrong password');
+    expect(JSON.stringify(error)).not.toContain(TEST_SECRETS.wrongPassword);
   });
 });
 
@@ -177,7 +188,7 @@ describe('clear errors and nothing saved', () => {
 
   it('edits and removes a server; removal deletes its secret', async () => {
     const { call } = await makeCore('edit');
-    const server = await call<Server>('servers.add', { ...keyServer('e1'), auth: { method: 'password' }, secret: 'first-secret' });
+    const server = await call<Server>('servers.add', { ...keyServer('e1'), auth: { method: 'password' }, secret: TEST_SECRETS.edited });
     const edited = await call<Server>('servers.update', { id: server.id, server: { ...keyServer('e1-renamed'), auth: { method: 'password' } } });
     expect(edited).toMatchObject({ name: 'e1-renamed', hasSecret: true });
     await call('servers.remove', { id: server.id });

@@ -39,7 +39,16 @@ const LOCK = p('testbed.lock');
 
 // ---- a cross-process lock around start/stop ---------------------------------
 
-async function withLock<T>(fn: () => Promise<T>): Promise<T> {
+let inProcess: Promise<unknown> = Promise.resolve();
+
+/** Serialized within this process (promise chain) and across processes (lock file with pid). */
+function withLock<T>(fn: () => Promise<T>): Promise<T> {
+  const next = inProcess.then(() => withFileLock(fn));
+  inProcess = next.catch(() => {});
+  return next;
+}
+
+async function withFileLock<T>(fn: () => Promise<T>): Promise<T> {
   ensureDir(ROOT);
   const deadline = Date.now() + 180_000;
   for (;;) {

@@ -1,0 +1,80 @@
+// Drives Hostdeck like a user: starts browser mode as its own process (the built
+// dist/host/serve.mjs, exactly what `npm run serve` runs) and opens it in Debian's Chromium.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { freshDataDir, freshHome, screenshotDir } from '../helpers/env';
+import { REPO } from '../servers/util';
+
+export type RunningApp = { url: string; origin: string; home: string; dataDir: string; stop(): Promise<void> };
+
+export async function startApp(label: string, home = freshHome(label)): Promise<RunningApp> {
+  const dataDir = freshDataDir(label);
+  const child: ChildProcess = spawn(process.execPath, [path.join(REPO, 'dist/host/serve.mjs'), '--data-dir', dataDir], {
+    env: { ...process.env, HOME: home },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stderr = '';
+  child.stderr!.on('data', (d) => (stderr += d));
+  const url = await new Promise<string>((resolve, reject) => {
+    let out = '';
+    const timer = setTimeout(() => reject(new Error(`browser mode did not start: ${stderr}`)), 15_000);
+    child.stdout!.on('data', (d) => {
+      out += d;
+      const m = /(http:\/\/127\.0\.0\.1:\d+\/\?token=[\w-]+)/.exec(out);
+      if (m) {
+        clearTimeout(timer);
+        resolve(m[1]!);
+      }
+    });
+    child.once('exit', (code) => reject(new Error(`browser mode exited with ${code}: ${stderr}`)));
+  });
+  return {
+    url,
+    origin: new URL(url).origin,
+    home,
+    dataDir,
+    stop: () =>
+      new Promise((resolve) => {
+        if (child.exitCode !== null) return resolve();
+        child.once('exit', () => resolve());
+        child.kill('SIGTERM');
+      }),
+  };
+}
+
+export function launchBrowser(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'],
+  });
+}
+
+export async function newPage(browser: Browser): Promise<Page> {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, colorScheme: 'light' });
+  return context.newPage();
+}
+
+export async function shot(page: Page, name: string): Promise<string> {
+  mkdirSync(screenshotDir, { recursive: true });
+  const file = path.join(screenshotDir, `${name}.png`);
+  await page.screenshot({ path: file, fullPage: false });
+  return file;
+}
+
+/** Fills the "Add a server" form the way a user does. */
+export async function fillServerForm(
+  page: Page,
+  s: { name: string; host: string; port: string; user: string; method?: string; keyPath?: string; secret?: string; tags?: string },
+): Promise<void> {
+  const form = page.getByRole('form', { name: /server/i });
+  await form.locator('input[name=name]').fill(s.name);
+  await form.locator('input[name=host]').fill(s.host);
+  await form.locator('input[name=port]').fill(s.port);
+  await form.locator('input[name=user]').fill(s.user);
+  if (s.method) await form.locator('select[name=method]').selectOption({ label: s.method });
+  if (s.keyPath !== undefined) await form.locator('input[name=keyPath]').fill(s.keyPath);
+  if (s.secret !== undefined) await form.locator('input[name=secret]').fill(s.secret);
+  if (s.tags !== undefined) await form.locator('input[name=tags]').fill(s.tags);
+}
