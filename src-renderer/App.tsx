@@ -6,6 +6,8 @@ import { ServerForm } from './components/ServerForm';
 import { ServerView, type Health } from './components/ServerView';
 import { Sidebar } from './components/Sidebar';
 
+const connectionLabel = { open: 'connected', connecting: 'connecting…', closed: 'disconnected, retrying' } as const;
+
 type Mode = { kind: 'view' } | { kind: 'add' } | { kind: 'edit'; id: string } | { kind: 'import' };
 type Theme = 'light' | 'dark';
 
@@ -138,7 +140,7 @@ export function App() {
       </main>
 
       <footer className="statusbar">
-        <span className={`conn conn-${connection}`}>core: {connection}</span>
+        <span className={`conn conn-${connection}`}>core: {connectionLabel[connection]}</span>
         <span>{list.length} server{list.length === 1 ? '' : 's'}</span>
         {info.data && (
           <span title={info.data.keychainNote ?? undefined} className={info.data.keychain === 'memory' ? 'warn' : ''}>

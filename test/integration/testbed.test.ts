@@ -3,7 +3,7 @@ import { execFile } from 'node:child_process';
 import * as net from 'node:net';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import * as keytar from '@napi-rs/keyring/keytar';
+import * as keytar from '@napi-rs/keyring/keytar.js';
 import { EXAMPLE_SERIAL, loadTestbed, NGINX_DEFAULT_TEXT } from '../servers/testbed';
 
 const exec = promisify(execFile);
