@@ -1,6 +1,6 @@
 // Static checks of the Electron shell's security settings, so a regression fails here even on
 // machines without the Electron binary (where the Electron e2e test is skipped).
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
@@ -13,13 +13,25 @@ const code = (file: string) =>
     .replace(/\/\*[\s\S]*?\*\//g, '')
     .replace(/(^|[^:'"`])\/\/.*$/gm, '$1');
 
-const main = code('src-main/electron/main.ts');
+// Each setting is asserted in the module where it lives, so moving one out of there fails too.
+const windowModule = code('src-main/electron/window.ts');
+const hardening = code('src-main/electron/hardening.ts');
+const rendererProtocol = code('src-main/electron/renderer-protocol.ts');
+const rendererTrust = code('src-main/electron/renderer-trust.ts');
+const coreSupervisor = code('src-main/electron/core-supervisor.ts');
+const menu = code('src-main/electron/menu.ts');
 const preload = code('src-main/electron/preload.ts');
 const coreProcess = code('src-main/electron/core-process.ts');
+/** Every main-process module, present and future, for the "nothing anywhere" checks. */
+const shell = readdirSync(path.join(root, 'src-main/electron'))
+  .filter((file) => file.endsWith('.ts') && file !== 'preload.ts' && file !== 'core-process.ts')
+  .sort()
+  .map((file) => code(`src-main/electron/${file}`))
+  .join('\n');
 
-describe('Electron main process hardening (src-main/electron/main.ts)', () => {
+describe('Electron main process hardening (src-main/electron/*.ts)', () => {
   it('creates windows with context isolation, sandbox, no Node integration and web security', () => {
-    const prefs = main.match(/webPreferences:\s*\{([\s\S]*?)\}/)?.[1] ?? '';
+    const prefs = windowModule.match(/webPreferences:\s*\{([\s\S]*?)\}/)?.[1] ?? '';
     expect(prefs, 'BrowserWindow webPreferences block').not.toBe('');
     expect(prefs).toMatch(/contextIsolation:\s*true/);
     expect(prefs).toMatch(/sandbox:\s*true/);
@@ -28,58 +40,59 @@ describe('Electron main process hardening (src-main/electron/main.ts)', () => {
     expect(prefs).toMatch(/webviewTag:\s*false/);
     expect(prefs).toMatch(/preload:\s*PRELOAD/);
     // Nothing anywhere turns them the other way.
-    expect(main).not.toMatch(/contextIsolation:\s*false/);
-    expect(main).not.toMatch(/sandbox:\s*false/);
-    expect(main).not.toMatch(/nodeIntegration\w*:\s*true/);
-    expect(main).not.toMatch(/webSecurity:\s*false/);
-    expect(main).not.toMatch(/allowRunningInsecureContent:\s*true/);
-    expect(main).toMatch(/app\.enableSandbox\(\)/);
+    expect(shell).not.toMatch(/contextIsolation:\s*false/);
+    expect(shell).not.toMatch(/sandbox:\s*false/);
+    expect(shell).not.toMatch(/nodeIntegration\w*:\s*true/);
+    expect(shell).not.toMatch(/webSecurity:\s*false/);
+    expect(shell).not.toMatch(/allowRunningInsecureContent:\s*true/);
+    expect(hardening).toMatch(/app\.enableSandbox\(\)/);
   });
 
   it('denies every new window and prevents navigation, for every webContents', () => {
-    expect(main).toMatch(/app\.on\(\s*'web-contents-created'/);
-    expect(main).toMatch(/setWindowOpenHandler\(\s*\(\)\s*=>\s*\(\{\s*action:\s*'deny'\s*\}\)\s*\)/);
-    expect(main).not.toMatch(/action:\s*'allow'/);
-    expect(main).toMatch(/on\(\s*'will-navigate',\s*\(event\)\s*=>\s*event\.preventDefault\(\)\s*\)/);
-    expect(main).toMatch(/on\(\s*'will-attach-webview'[\s\S]*?event\.preventDefault\(\)/);
+    expect(hardening).toMatch(/app\.on\(\s*'web-contents-created'/);
+    expect(hardening).toMatch(/setWindowOpenHandler\(\s*\(\)\s*=>\s*\(\{\s*action:\s*'deny'\s*\}\)\s*\)/);
+    expect(shell).not.toMatch(/action:\s*'allow'/);
+    expect(hardening).toMatch(/on\(\s*'will-navigate',\s*\(event\)\s*=>\s*event\.preventDefault\(\)\s*\)/);
+    expect(hardening).toMatch(/on\(\s*'will-attach-webview'[\s\S]*?event\.preventDefault\(\)/);
   });
 
   it('sets the strict CSP on what it serves', () => {
     const csp =
       "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'";
-    expect(main).toContain(csp);
-    expect(main).toMatch(/'Content-Security-Policy':\s*CSP/);
-    expect(main).not.toMatch(/unsafe-eval/);
-    expect(main).not.toMatch(/bypassCSP:\s*true/);
+    expect(rendererProtocol).toContain(csp);
+    expect(rendererProtocol).toMatch(/'Content-Security-Policy':\s*CSP/);
+    expect(shell).not.toMatch(/unsafe-eval/);
+    expect(shell).not.toMatch(/bypassCSP:\s*true/);
   });
 
   it('serves the renderer from its own scheme, never from the network or file://', () => {
-    expect(main).toMatch(/protocol\.handle\(SCHEME,/);
-    expect(main).toMatch(/const START_URL = `\$\{ORIGIN\}\/index\.html`/);
-    expect(main).toMatch(/loadURL\(START_URL\)/);
-    expect(main).not.toMatch(/loadURL\(\s*['"`]https?:/);
-    expect(main).not.toMatch(/loadFile\(/);
+    expect(rendererProtocol).toMatch(/protocol\.handle\(SCHEME,/);
+    expect(rendererProtocol).toMatch(/const START_URL = `\$\{ORIGIN\}\/index\.html`/);
+    expect(windowModule).toMatch(/loadURL\(START_URL\)/);
+    expect(shell).not.toMatch(/loadURL\(\s*['"`]https?:/);
+    expect(shell).not.toMatch(/loadFile\(/);
   });
 
   it('denies permissions except notifications for our own pages', () => {
-    expect(main).toMatch(/setPermissionRequestHandler\([\s\S]*?callback\(permission === 'notifications' && isOwnRendererUrl\(url\)\)/);
-    expect(main).toMatch(/setPermissionCheckHandler\([\s\S]*?permission === 'notifications' && isOwnRendererUrl\(/);
+    expect(hardening).toMatch(/setPermissionRequestHandler\([\s\S]*?callback\(permission === 'notifications' && isOwnRendererUrl\(url\)\)/);
+    expect(hardening).toMatch(/setPermissionCheckHandler\([\s\S]*?permission === 'notifications' && isOwnRendererUrl\(/);
   });
 
   it('checks the sender of any IPC it handles, and hands core ports only to our own page', () => {
-    // Every ipcMain.handle / ipcMain.on callback must call isTrustedSender(event.senderFrame).
-    const handlers = [...main.matchAll(/ipcMain\.(?:handle|handleOnce|on|once)\(/g)];
+    // Every ipcMain.handle / ipcMain.on callback, in any main-process module, must call
+    // isTrustedSender(event.senderFrame).
+    const handlers = [...shell.matchAll(/ipcMain\.(?:handle|handleOnce|on|once)\(/g)];
     for (const handler of handlers) {
-      const body = main.slice(handler.index, handler.index + 400);
+      const body = shell.slice(handler.index, handler.index + 400);
       expect(body).toMatch(/isTrustedSender\(\s*\w+\.senderFrame\s*\)/);
     }
-    expect(main).toMatch(/function isTrustedSender\(/);
-    expect(main).toMatch(/function brokerPort[\s\S]*?if \(!isOwnRendererUrl\(contents\.getURL\(\)\)\) return;/);
+    expect(rendererTrust).toMatch(/function isTrustedSender\(/);
+    expect(coreSupervisor).toMatch(/function brokerPort[\s\S]*?if \(!isOwnRendererUrl\(contents\.getURL\(\)\)\) return;/);
   });
 
   it('hides devtools and reload outside development', () => {
-    expect(main).toMatch(/devTools:\s*isDev/);
-    expect(main).toMatch(/isDev\s*\?\s*\(\[\{ role: 'reload' \}/);
+    expect(windowModule).toMatch(/devTools:\s*isDev/);
+    expect(menu).toMatch(/isDev\s*\?\s*\(\[\{ role: 'reload' \}/);
   });
 });
 
