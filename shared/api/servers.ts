@@ -1,9 +1,7 @@
-// The contract: every method the UI may call, with its input and output schemas.
-// The core validates every input against these before doing any work.
+// The inventory: servers, their first connection and host keys, ~/.ssh/config import.
 import { z } from 'zod';
-import { HostKeyInfo, Server, ServerId, ServerInput, SshConfigCandidate } from './domain';
-
-const ok = z.object({ ok: z.literal(true) });
+import { HostKeyInfo, Server, ServerId, ServerInput, SshConfigCandidate } from '../domain';
+import { ok } from './common';
 
 export const ConnectionTestResult = z.discriminatedUnion('status', [
   z.object({
@@ -18,11 +16,7 @@ export const ConnectionTestResult = z.discriminatedUnion('status', [
 ]);
 export type ConnectionTestResult = z.infer<typeof ConnectionTestResult>;
 
-export const api = {
-  'app.info': {
-    input: z.object({}).strict(),
-    output: z.object({ version: z.string(), keychain: z.enum(['os', 'memory']), keychainNote: z.string().nullable(), dataDir: z.string() }),
-  },
+export const serversApi = {
   'servers.list': { input: z.object({}).strict(), output: z.array(Server) },
   'servers.add': { input: ServerInput, output: Server },
   'servers.update': {
@@ -45,12 +39,3 @@ export const api = {
     output: z.object({ added: z.array(Server), skipped: z.array(z.object({ alias: z.string(), reason: z.string() })) }),
   },
 } as const;
-
-export type Api = typeof api;
-export type Method = keyof Api;
-export type Input<M extends Method> = z.input<Api[M]['input']>;
-export type Output<M extends Method> = z.output<Api[M]['output']>;
-
-export function isMethod(name: string): name is Method {
-  return Object.prototype.hasOwnProperty.call(api, name);
-}

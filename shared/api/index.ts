@@ -1,0 +1,18 @@
+// The contract: every method the UI may call, with its input and output schemas, one file per
+// area. The core validates every input against these before doing any work.
+import type { z } from 'zod';
+import { appApi } from './app';
+import { serversApi } from './servers';
+
+export { ConnectionTestResult } from './servers';
+
+export const api = { ...appApi, ...serversApi } as const;
+
+export type Api = typeof api;
+export type Method = keyof Api;
+export type Input<M extends Method> = z.input<Api[M]['input']>;
+export type Output<M extends Method> = z.output<Api[M]['output']>;
+
+export function isMethod(name: string): name is Method {
+  return Object.prototype.hasOwnProperty.call(api, name);
+}
