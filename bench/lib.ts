@@ -1,0 +1,57 @@
+// Shared types and helpers of the benchmarks (run by scripts/bench.ts, `npm run bench`).
+// Every figure is a ratio against a peer measured in the same run on the same machine:
+// absolute numbers on a noisy loopback mean little, ratios do.
+import type { TestbedInfo } from '../test/servers/testbed';
+
+/** One line of bench/results.json. */
+export type BenchEntry = {
+  /** The bench module's name (entries of one module share it). */
+  name: string;
+  /** What was measured, e.g. "bulk TCP through a local forward, same cipher". */
+  metric: string;
+  unit: string;
+  hostdeck: number;
+  peer: number;
+  peerName: string;
+  /** Always hostdeck / peer; `goal` says which direction is better. */
+  ratio: number;
+  /** ">= 1.0" (higher is better, e.g. throughput), "<= 1.0" (lower is better, e.g. time), or "info". */
+  goal: string;
+  /** ISO time of the measurement. */
+  at: string;
+};
+
+export type BenchContext = {
+  testbed: TestbedInfo;
+  /** A fresh scratch directory for this bench (removed afterwards). */
+  tmpDir: string;
+  log: (line: string) => void;
+  /** Runs fn when the harness ends, even on Ctrl+C (stop processes the bench started). */
+  defer: (fn: () => unknown) => void;
+};
+
+export type BenchModule = {
+  name: string;
+  run: (ctx: BenchContext) => Promise<BenchEntry[]>;
+};
+
+export function entry(e: Omit<BenchEntry, 'ratio' | 'at'>): BenchEntry {
+  const ratio = e.peer === 0 ? Number.NaN : e.hostdeck / e.peer;
+  const { name, metric, unit, hostdeck, peer, peerName, goal } = e;
+  return { name, metric, unit, hostdeck, peer, peerName, ratio, goal, at: new Date().toISOString() };
+}
+
+/** "pass" / "FAIL" against the goal, "-" for informational entries. */
+export function verdict(e: Pick<BenchEntry, 'ratio' | 'goal'>): string {
+  const m = /^\s*(>=|<=|>|<)\s*([0-9.]+)\s*$/.exec(e.goal);
+  if (!m || !Number.isFinite(e.ratio)) return '-';
+  const limit = Number(m[2]);
+  const ok = m[1] === '>=' ? e.ratio >= limit : m[1] === '<=' ? e.ratio <= limit : m[1] === '>' ? e.ratio > limit : e.ratio < limit;
+  return ok ? 'pass' : 'FAIL';
+}
+
+export function median(values: number[]): number {
+  const s = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(s.length / 2);
+  return s.length % 2 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
+}

@@ -1,0 +1,152 @@
+// `npm run bench` (after the build): every bench/*.bench.ts against the loopback testbed.
+//
+//   tsx scripts/bench.ts [NAME]     e.g. `npm run bench -- tunnel-throughput`
+//
+// Starts the testbed (or reuses a running one) under a lease of its own and releases it at the
+// end, runs the benches one after another, prints a table and writes bench/results.json. With a
+// NAME only that bench runs and its entries replace the ones of the same name in results.json.
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { verdict, type BenchContext, type BenchEntry, type BenchModule } from '../bench/lib';
+import { releaseTestbed, startTestbed } from '../test/servers/testbed';
+import { REPO } from '../test/servers/util';
+
+const BENCH_DIR = path.join(REPO, 'bench');
+const RESULTS = path.join(BENCH_DIR, 'results.json');
+const log = (line: string): void => console.log(`[bench] ${line}`);
+
+type Loaded = BenchModule & { file: string };
+
+async function loadBenches(): Promise<Loaded[]> {
+  const files = fs
+    .readdirSync(BENCH_DIR)
+    .filter((f) => f.endsWith('.bench.ts'))
+    .sort();
+  const loaded: Loaded[] = [];
+  for (const file of files) {
+    const mod = (await import(pathToFileURL(path.join(BENCH_DIR, file)).href)) as Partial<BenchModule>;
+    if (typeof mod.name !== 'string' || typeof mod.run !== 'function') throw new Error(`bench/${file} must export name and run(ctx)`);
+    loaded.push({ name: mod.name, run: mod.run, file });
+  }
+  return loaded;
+}
+
+function fmt(n: number): string {
+  if (!Number.isFinite(n)) return String(n);
+  const abs = Math.abs(n);
+  return abs >= 100 ? n.toFixed(0) : abs >= 10 ? n.toFixed(1) : abs >= 1 ? n.toFixed(2) : n.toFixed(3);
+}
+
+function printTable(entries: BenchEntry[]): void {
+  const head = ['name', 'metric', 'unit', 'hostdeck', 'peer', 'peerName', 'ratio', 'goal', 'verdict'];
+  const rows = entries.map((e) => [e.name, e.metric, e.unit, fmt(e.hostdeck), fmt(e.peer), e.peerName, Number.isFinite(e.ratio) ? e.ratio.toFixed(2) : '-', e.goal, verdict(e)]);
+  const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
+  const numeric = new Set([3, 4, 6]);
+  const line = (cells: string[]) => cells.map((c, i) => (numeric.has(i) ? c.padStart(widths[i]!) : c.padEnd(widths[i]!))).join('  ');
+  console.log();
+  console.log(line(head));
+  console.log(widths.map((w) => '-'.repeat(w)).join('  '));
+  for (const r of rows) console.log(line(r));
+  console.log();
+}
+
+function readResults(): BenchEntry[] {
+  try {
+    const data = JSON.parse(fs.readFileSync(RESULTS, 'utf8')) as unknown;
+    return Array.isArray(data) ? (data as BenchEntry[]) : [];
+  } catch {
+    return [];
+  }
+}
+
+function writeResults(entries: BenchEntry[]): void {
+  const tmp = `${RESULTS}.tmp-${process.pid}`;
+  fs.writeFileSync(tmp, `${JSON.stringify(entries, null, 2)}\n`);
+  fs.renameSync(tmp, RESULTS);
+}
+
+async function main(): Promise<number> {
+  const only = process.argv[2];
+  const all = await loadBenches();
+  const chosen = only ? all.filter((b) => b.name === only || b.file === only || b.file === `${only}.bench.ts`) : all;
+  if (only && chosen.length === 0) {
+    console.error(`[bench] no bench named ${only}; known: ${all.map((b) => b.name).join(', ') || '(none)'}`);
+    return 2;
+  }
+
+  const leaseId = `bench-${process.pid}`;
+  const deferred: (() => unknown)[] = [];
+  let leased = false;
+  let cleaned: Promise<void> | null = null;
+  const cleanup = (): Promise<void> =>
+    (cleaned ??= (async () => {
+      for (const fn of deferred.splice(0).reverse()) {
+        try {
+          await fn();
+        } catch {
+          /* best effort */
+        }
+      }
+      if (leased) {
+        const others = await releaseTestbed(leaseId).catch((e: Error) => {
+          console.error(`[bench] testbed release failed: ${e.message}`);
+          return [];
+        });
+        log(others.length ? `testbed left running for: ${others.join(', ')}` : 'testbed stopped');
+      }
+    })());
+  for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
+    process.on(sig, () => {
+      log(`${sig}: stopping`);
+      void cleanup().then(() => process.exit(130));
+    });
+  }
+
+  try {
+    const t0 = Date.now();
+    const testbed = await startTestbed({ lease: { id: leaseId, pid: process.pid } });
+    leased = true;
+    log(`testbed ready (${Date.now() - t0} ms)`);
+
+    const fresh: BenchEntry[] = [];
+    for (const bench of chosen) {
+      const tmpDir = fs.mkdtempSync(path.join(os.tmpdir(), `hostdeck-bench-${bench.name}-`));
+      const ctx: BenchContext = {
+        testbed,
+        tmpDir,
+        log: (line) => log(`${bench.name}: ${line}`),
+        defer: (fn) => deferred.push(fn),
+      };
+      deferred.push(() => fs.rmSync(tmpDir, { recursive: true, force: true }));
+      const t = Date.now();
+      log(`${bench.name}: running`);
+      const entries = await bench.run(ctx);
+      for (const e of entries) if (e.name !== bench.name) throw new Error(`bench/${bench.file}: entry named ${e.name}, expected ${bench.name}`);
+      log(`${bench.name}: done (${((Date.now() - t) / 1000).toFixed(1)} s)`);
+      fresh.push(...entries);
+      fs.rmSync(tmpDir, { recursive: true, force: true });
+    }
+
+    printTable(fresh);
+    const names = new Set(chosen.map((b) => b.name));
+    const results = only ? [...readResults().filter((e) => !names.has(e.name)), ...fresh] : fresh;
+    writeResults(results);
+    log(`wrote ${path.relative(REPO, RESULTS)} (${results.length} entries)`);
+    return 0;
+  } catch (e) {
+    console.error(`[bench] ${(e as Error).stack ?? String(e)}`);
+    return 1;
+  } finally {
+    await cleanup();
+  }
+}
+
+main().then(
+  (code) => process.exit(code),
+  (e: unknown) => {
+    console.error(e);
+    process.exit(1);
+  },
+);
