@@ -10,6 +10,8 @@
 // The source runs in a worker thread so that it does not share this event loop with ssh2's
 // crypto (on a real server it runs on the far side); the reader runs here in every case, as
 // mysql2 will in the core.
+import { readFileSync } from 'node:fs';
+import { keyOnlyAuth } from '../src-main/core/ssh/auth';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import net from 'node:net';
@@ -201,8 +203,7 @@ export async function run(ctx: BenchContext): Promise<BenchEntry[]> {
 
   const { client } = await connect({
     target: { host: web1.host, port: web1.port, user: testbed.users.hdtest.name, auth: { method: 'key', keyPath: testbed.keys.ed25519.path } },
-    secret: null,
-    keyPath: testbed.keys.ed25519.path,
+    auth: keyOnlyAuth(testbed.users.hdtest.name, readFileSync(testbed.keys.ed25519.path)),
     policy: { pin: null, knownHosts: parseKnownHosts(`[${web1.host}]:${web1.port} ${web1.hostKeyLine}`) },
   });
   ctx.defer(() => client.end());

@@ -37,7 +37,7 @@ export const KeyPath = text('Key file', 4096)
 
 export const Tag = z.string().regex(TAG, 'Tags may use letters, digits, _ and - (at most 32 characters each)');
 
-export const AuthMethod = z.enum(['key', 'key-passphrase', 'agent', 'password']);
+export const AuthMethod = z.enum(['key', 'key-passphrase', 'agent', 'password', 'keyboard-interactive']);
 export type AuthMethod = z.infer<typeof AuthMethod>;
 
 export const Auth = z.discriminatedUnion('method', [
@@ -45,6 +45,8 @@ export const Auth = z.discriminatedUnion('method', [
   z.object({ method: z.literal('key-passphrase'), keyPath: KeyPath }),
   z.object({ method: z.literal('agent') }),
   z.object({ method: z.literal('password') }),
+  // Every prompt (password, OTP, …) is shown in the UI: how 2FA logins work.
+  z.object({ method: z.literal('keyboard-interactive') }),
 ]);
 export type Auth = z.infer<typeof Auth>;
 
@@ -63,6 +65,8 @@ const serverFields = {
   auth: Auth,
   roles: z.array(Role).max(ROLES.length).refine((r) => new Set(r).size === r.length, 'Roles must not repeat'),
   tags: z.array(Tag).max(20, 'At most 20 tags').refine((t) => new Set(t).size === t.length, 'Tags must not repeat'),
+  /** Reach this server through another inventory server (ProxyJump); chains are followed. */
+  jumpHostId: z.string().uuid('Choose a jump host from the inventory').nullable().optional(),
 };
 
 export const ServerInput = z.object({ ...serverFields, secret: Secret.optional() }).strict();
@@ -86,3 +90,39 @@ export const SshConfigCandidate = z.object({
   exists: z.boolean(),
 });
 export type SshConfigCandidate = z.infer<typeof SshConfigCandidate>;
+
+/** App-wide settings (not secrets), kept with the inventory. */
+export const Settings = z.object({
+  keepaliveIntervalS: z.number().int().min(0, 'At least 0 (off)').max(600, 'At most 600 s'),
+  keepaliveCountMax: z.number().int().min(1, 'At least 1').max(100, 'At most 100'),
+  /** How long a connection nobody uses stays open. */
+  idleCloseS: z.number().int().min(0, 'At least 0').max(86_400, 'At most a day'),
+  healthIntervalS: z.number().int().min(5, 'At least 5 s').max(3600, 'At most an hour'),
+  healthConcurrency: z.number().int().min(1, 'At least 1').max(256, 'At most 256'),
+});
+export type Settings = z.infer<typeof Settings>;
+
+export const DEFAULT_SETTINGS: Settings = { keepaliveIntervalS: 15, keepaliveCountMax: 3, idleCloseS: 60, healthIntervalS: 30, healthConcurrency: 16 };
+
+/** The visible state of a server's one SSH connection. */
+export const ConnectionState = z.discriminatedUnion('state', [
+  z.object({ state: z.literal('idle') }),
+  z.object({ state: z.literal('connecting'), attempt: z.number() }),
+  z.object({ state: z.literal('connected'), since: z.string(), via: z.array(z.string()) }),
+  z.object({ state: z.literal('reconnecting'), attempt: z.number(), retryInMs: z.number(), reason: z.string() }),
+  z.object({ state: z.literal('failed'), code: z.string(), reason: z.string() }),
+]);
+export type ConnectionState = z.infer<typeof ConnectionState>;
+
+/** A login question from the server (keyboard-interactive) or from us (a key passphrase). */
+export const AuthPrompt = z.object({
+  id: z.string(),
+  serverId: z.string(),
+  serverName: z.string(),
+  title: z.string(),
+  instructions: z.string(),
+  prompts: z.array(z.object({ prompt: z.string(), echo: z.boolean() })),
+  /** Whether the answer may be kept in the keychain (password / passphrase prompts). */
+  canRemember: z.boolean(),
+});
+export type AuthPrompt = z.infer<typeof AuthPrompt>;

@@ -3,10 +3,11 @@
 import type { z } from 'zod';
 import { appApi } from './app';
 import { serversApi } from './servers';
+import { sshApi } from './ssh';
 
 export { ConnectionTestResult } from './servers';
 
-export const api = { ...appApi, ...serversApi } as const;
+export const api = { ...appApi, ...serversApi, ...sshApi } as const;
 
 export type Api = typeof api;
 export type Method = keyof Api;

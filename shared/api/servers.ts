@@ -8,6 +8,8 @@ export const ConnectionTestResult = z.discriminatedUnion('status', [
     status: z.literal('connected'),
     hostKey: HostKeyInfo,
     trustedBy: z.enum(['pin', 'known_hosts']),
+    /** Jump hosts the connection went through, nearest first. */
+    via: z.array(z.string()),
     uname: z.string(),
     uptime: z.string(),
     elapsedMs: z.number(),

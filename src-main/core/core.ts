@@ -9,6 +9,9 @@ import { openLocalStore } from './inventory/store';
 import { openKeychain, type Keychain } from './secrets/keychain';
 import { ConnectionTester } from './servers/connection-test';
 import { serverHandlers } from './servers/handlers';
+import { ConnectionManager } from './ssh/connections';
+import { PromptBroker } from './ssh/prompts';
+import { sshHandlers } from './ssh/handlers';
 import { version } from './version';
 
 export type { CallResult };
@@ -36,12 +39,15 @@ export async function createCore(options: CoreOptions): Promise<Core> {
   const events = new EventHub();
   const store = openLocalStore(options.dataDir);
   const inventory = new Inventory(store, keychain, events, home);
-  const tester = new ConnectionTester(inventory, store, home);
+  const prompts = new PromptBroker(events);
+  const connections = new ConnectionManager(inventory, store, home, events, prompts);
+  const tester = new ConnectionTester(inventory, store, connections);
 
   const call = createDispatcher(
     {
       'app.info': async () => ({ version, keychain: keychain.kind, keychainNote: keychain.note, dataDir: options.dataDir }),
       ...serverHandlers(inventory, tester, home),
+      ...sshHandlers(connections, prompts, store, events),
     },
     log,
   );
@@ -49,6 +55,6 @@ export async function createCore(options: CoreOptions): Promise<Core> {
   return {
     call,
     subscribe: (listener) => events.subscribe(listener),
-    close: async () => undefined,
+    close: async () => connections.closeAll(),
   };
 }

@@ -11,6 +11,7 @@ const METHODS: { value: AuthMethod; label: string }[] = [
   { value: 'key-passphrase', label: 'Private key + passphrase' },
   { value: 'agent', label: 'ssh-agent' },
   { value: 'password', label: 'Password' },
+  { value: 'keyboard-interactive', label: 'Keyboard-interactive (2FA / OTP prompts)' },
 ];
 
 type Props = { server: Server | null; onSaved: (server: Server) => void; onCancel: () => void };

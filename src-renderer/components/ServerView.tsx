@@ -21,6 +21,7 @@ const authLabel: Record<Server['auth']['method'], string> = {
   'key-passphrase': 'private key + passphrase',
   agent: 'ssh-agent',
   password: 'password',
+  'keyboard-interactive': 'keyboard-interactive (prompts)',
 };
 
 export function ServerView({ server, onEdit, onRemoved, onHealth }: Props) {

@@ -1,6 +1,8 @@
 // Local port forwards over one verified SSH connection to the testbed's sshd (web1): the
 // MariaDB greeting arrives through the tunnel, 8 MB echo byte-exact, half-close passes through,
 // and close() frees the port.
+import { readFileSync } from 'node:fs';
+import { keyOnlyAuth } from '../../src-main/core/ssh/auth';
 import { createHash, randomBytes } from 'node:crypto';
 import net from 'node:net';
 import type { Client } from 'ssh2';
@@ -19,8 +21,7 @@ beforeAll(async () => {
   const web1 = tb.ssh.web1;
   const { client: c } = await connect({
     target: { host: web1.host, port: web1.port, user: 'hdtest', auth: { method: 'key', keyPath: tb.keys.ed25519.path } },
-    secret: null,
-    keyPath: tb.keys.ed25519.path,
+    auth: keyOnlyAuth('hdtest', readFileSync(tb.keys.ed25519.path)),
     policy: { pin: null, knownHosts: parseKnownHosts(`[${web1.host}]:${web1.port} ${web1.hostKeyLine}`) },
   });
   client = c;

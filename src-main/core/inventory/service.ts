@@ -7,7 +7,7 @@ import type { Server, ServerInput } from '../../../shared/domain';
 import type { EventHub } from '../events';
 import type { Keychain } from '../secrets/keychain';
 import { expandHome } from '../paths';
-import { readKeyFile, readPrivateKey } from '../ssh/connect';
+import { readKeyFile, readPrivateKey } from '../ssh/keys';
 import type { InventoryStore, StoredServer } from './store';
 
 const secretAccount = (id: string) => `server:${id}`;
@@ -39,6 +39,17 @@ export class Inventory {
     return this.keychain.get(secretAccount(id));
   }
 
+  /** A second-factor password the user chose to remember (servers requiring key AND password). */
+  secondSecret(id: string): Promise<string | null> {
+    return this.keychain.get(`${secretAccount(id)}:password`);
+  }
+
+  /** Keeps an answer given at a login prompt, when the user ticked "remember". */
+  async rememberSecret(account: string, value: string): Promise<void> {
+    await this.keychain.set(account, value);
+    this.events.emit('inventory.changed', { ids: [] });
+  }
+
   keyPath(server: StoredServer): string | null {
     return 'keyPath' in server.auth ? expandHome(server.auth.keyPath, this.home) : null;
   }
@@ -67,6 +78,7 @@ export class Inventory {
     this.stored(id);
     this.store.saveServers(this.store.servers().filter((s) => s.id !== id));
     await this.keychain.delete(secretAccount(id));
+    await this.keychain.delete(`${secretAccount(id)}:password`);
     this.events.emit('inventory.changed', { ids: [id] });
   }
 

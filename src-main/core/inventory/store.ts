@@ -3,7 +3,7 @@
 // (electron-store's engine): atomic writes, one JSON file in the data directory.
 import Conf from 'conf';
 import { z } from 'zod';
-import { Auth, Role, Server } from '../../../shared/domain';
+import { Auth, DEFAULT_SETTINGS, Role, Server, Settings } from '../../../shared/domain';
 
 /** A pinned host key: the exact key accepted by the user for host:port. */
 export const HostKeyPin = z.object({ keyType: z.string(), key: z.string(), fingerprint: z.string(), pinnedAt: z.string() });
@@ -17,6 +17,7 @@ const Schema = z.object({
   version: z.literal(1),
   servers: z.array(StoredServer),
   hostKeys: z.record(z.string(), HostKeyPin),
+  settings: Settings,
 });
 type Data = z.infer<typeof Schema>;
 
@@ -25,6 +26,8 @@ export interface InventoryStore {
   saveServers(servers: StoredServer[]): void;
   pins(): Record<string, HostKeyPin>;
   savePins(pins: Record<string, HostKeyPin>): void;
+  settings(): Settings;
+  saveSettings(settings: Settings): void;
   readonly path: string;
 }
 
@@ -33,7 +36,7 @@ export function openLocalStore(dataDir: string): InventoryStore {
     cwd: dataDir,
     configName: 'inventory',
     projectName: 'hostdeck',
-    defaults: { version: 1, servers: [], hostKeys: {} },
+    defaults: { version: 1, servers: [], hostKeys: {}, settings: DEFAULT_SETTINGS },
     accessPropertiesByDotNotation: false,
     clearInvalidConfig: false,
   });
@@ -46,5 +49,7 @@ export function openLocalStore(dataDir: string): InventoryStore {
     saveServers: (servers) => conf.set('servers', servers),
     pins: () => Schema.shape.hostKeys.parse(conf.get('hostKeys')),
     savePins: (pins) => conf.set('hostKeys', pins),
+    settings: () => Settings.parse(conf.get('settings')),
+    saveSettings: (settings) => conf.set('settings', settings),
   };
 }

@@ -1,39 +1,26 @@
-// "Test connection": verify the host key, log in, show `uname -a` and uptime.
-// An unknown key is remembered (in memory) so that the user can pin exactly the key
-// whose fingerprint they were shown, and no other.
-import path from 'node:path';
+// "Test connection": a fresh handshake (never a pooled connection, so a changed key shows at
+// once), host-key verification, login, then `uname -a` and uptime. An unknown key is answered
+// with its fingerprint; the user can pin exactly that key and no other.
 import type { ConnectionTestResult } from '../../../shared/api';
 import { AppError } from '../../../shared/errors';
 import type { Inventory } from '../inventory/service';
 import type { InventoryStore } from '../inventory/store';
-import { connect, exec, type Presented } from '../ssh/connect';
+import { exec } from '../ssh/connect';
+import type { ConnectionManager } from '../ssh/connections';
 import { knownHostsName } from '../ssh/host-key';
-import { readKnownHosts } from '../ssh/known-hosts';
 
 export class ConnectionTester {
-  /** The last key each server presented: what the user is shown and may pin. */
-  private readonly lastUnknown = new Map<string, Presented>();
-
   constructor(
     private readonly inventory: Inventory,
     private readonly store: InventoryStore,
-    private readonly home: string,
+    private readonly connections: ConnectionManager,
   ) {}
 
   async test(id: string): Promise<ConnectionTestResult> {
-    const server = this.inventory.stored(id);
     const started = performance.now();
-    const pinName = knownHostsName(server.host, server.port);
-    const policy = { pin: this.store.pins()[pinName] ?? null, knownHosts: await readKnownHosts(path.join(this.home, '.ssh', 'known_hosts')) };
     let connected;
     try {
-      connected = await connect({
-        target: server,
-        secret: await this.inventory.secret(id),
-        keyPath: this.inventory.keyPath(server),
-        policy,
-        onHostKey: (key) => this.lastUnknown.set(id, key),
-      });
+      connected = await this.connections.connectFresh(id);
     } catch (error) {
       if (error instanceof AppError && error.code === 'host-key-unknown') {
         const hostKey = error.data?.hostKey as { keyType: string; fingerprint: string };
@@ -41,7 +28,6 @@ export class ConnectionTester {
       }
       throw error;
     }
-    this.lastUnknown.delete(id);
     try {
       const out = await exec(connected.client, 'uname -a; uptime');
       const [uname = '', uptime = ''] = out.stdout.trim().split('\n');
@@ -49,25 +35,25 @@ export class ConnectionTester {
         status: 'connected',
         hostKey: { keyType: connected.hostKey.keyType, fingerprint: connected.hostKey.fingerprint },
         trustedBy: connected.trustedBy,
+        via: connected.via,
         uname: uname.trim(),
         uptime: uptime.trim(),
         elapsedMs: Math.round(performance.now() - started),
       };
     } finally {
-      connected.client.end();
+      connected.close();
     }
   }
 
   trust(id: string, fingerprint: string): void {
     const server = this.inventory.stored(id);
-    const seen = this.lastUnknown.get(id);
+    const seen = this.connections.lastPresented(id);
     if (!seen || seen.fingerprint !== fingerprint) {
       throw new AppError('conflict', 'That fingerprint is not the key this server presented; test the connection again.');
     }
     const pins = this.store.pins();
     pins[knownHostsName(server.host, server.port)] = { keyType: seen.keyType, key: seen.key, fingerprint: seen.fingerprint, pinnedAt: new Date().toISOString() };
     this.store.savePins(pins);
-    this.lastUnknown.delete(id);
   }
 
   forget(id: string): void {

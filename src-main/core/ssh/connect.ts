@@ -2,11 +2,12 @@
 // app pins first, then ~/.ssh/known_hosts; unknown keys and changed keys abort the
 // handshake, so nothing runs on a server the user has not trusted.
 import net from 'node:net';
-import { readFile } from 'node:fs/promises';
+import type { Duplex } from 'node:stream';
 import ssh2 from 'ssh2';
-import type { Client, ConnectConfig } from 'ssh2';
+import type { Client } from 'ssh2';
 import { AppError } from '../../../shared/errors';
 import type { Auth, HostKeyInfo } from '../../../shared/domain';
+import type { AuthAttempt } from './auth';
 import { fingerprint, keyType } from './host-key';
 import { lookup, type KnownHostsEntry } from './known-hosts';
 import { connectError } from './errors';
@@ -25,12 +26,12 @@ export type Connected = { client: Client; hostKey: Presented; trustedBy: 'pin' |
 
 export type ConnectOptions = {
   target: SshTarget;
-  /** Password or key passphrase from the keychain. */
-  secret: string | null;
-  /** Absolute key path (already expanded). */
-  keyPath: string | null;
+  auth: AuthAttempt;
   policy: HostKeyPolicy;
+  /** An already open stream to the server (a channel through a jump host); else TCP. */
+  sock?: Duplex;
   timeoutMs?: number;
+  keepalive?: { intervalMs: number; countMax: number };
   /** Sees every presented host key, trusted or not (to pin exactly the key the user confirms). */
   onHostKey?: (key: Presented) => void;
 };
@@ -66,48 +67,6 @@ function changed(target: SshTarget, expected: HostKeyInfo, actual: Presented, so
   );
 }
 
-async function credentials(options: ConnectOptions): Promise<Partial<ConnectConfig>> {
-  const { auth } = options.target;
-  switch (auth.method) {
-    case 'password':
-      if (!options.secret) throw new AppError('auth-failed', 'No password is stored for this server; edit it and enter the password.');
-      return { password: options.secret };
-    case 'agent':
-      if (!process.env.SSH_AUTH_SOCK) throw new AppError('auth-failed', 'No ssh-agent is running (SSH_AUTH_SOCK is not set); start one and add your key.');
-      return { agent: process.env.SSH_AUTH_SOCK };
-    case 'key':
-    case 'key-passphrase': {
-      const privateKey = await readPrivateKey(options.keyPath ?? auth.keyPath, auth.method === 'key-passphrase' ? options.secret : null);
-      return { privateKey, ...(options.secret && auth.method === 'key-passphrase' ? { passphrase: options.secret } : {}) };
-    }
-  }
-}
-
-/** Reads a key file, turning file-system failures into a field error on the key path. */
-export async function readKeyFile(file: string): Promise<Buffer> {
-  try {
-    return await readFile(file);
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    const why = code === 'ENOENT' ? 'does not exist' : code === 'EACCES' ? 'is not readable by this user' : code === 'EISDIR' ? 'is a folder' : 'cannot be read';
-    throw new AppError('key-file', `The key file ${file} ${why}.`, { fields: { 'auth.keyPath': `This file ${why}` } });
-  }
-}
-
-/** Reads and test-parses a private key so a wrong passphrase is reported as such. */
-export async function readPrivateKey(file: string, passphrase: string | null): Promise<Buffer> {
-  const data = await readKeyFile(file);
-  const parsed = ssh2.utils.parseKey(data, passphrase ?? undefined);
-  if (parsed instanceof Error) {
-    if (/encrypted|passphrase|decrypt/i.test(parsed.message)) {
-      const msg = passphrase ? 'The passphrase does not unlock this key' : 'This key is encrypted: choose "Private key + passphrase" and enter it';
-      throw new AppError('passphrase', `${msg}.`, { fields: { [passphrase ? 'secret' : 'auth.method']: msg } });
-    }
-    throw new AppError('key-file', `The file ${file} is not a private key Hostdeck can read.`, { fields: { 'auth.keyPath': 'Not a private key in a known format' }, details: parsed.message });
-  }
-  return data;
-}
-
 function openSocket(host: string, port: number, timeoutMs: number): Promise<net.Socket> {
   return new Promise((resolve, reject) => {
     const sock = net.connect({ host, port });
@@ -131,10 +90,9 @@ function openSocket(host: string, port: number, timeoutMs: number): Promise<net.
 export async function connect(options: ConnectOptions): Promise<Connected> {
   const { target, policy } = options;
   const timeoutMs = options.timeoutMs ?? 10_000;
-  const creds = await credentials(options);
-  let sock: net.Socket;
+  let sock: Duplex;
   try {
-    sock = await openSocket(target.host, target.port, timeoutMs);
+    sock = options.sock ?? (await openSocket(target.host, target.port, timeoutMs));
   } catch (error) {
     throw connectError(error, target);
   }
@@ -145,7 +103,8 @@ export async function connect(options: ConnectOptions): Promise<Connected> {
     const fail = (error: unknown) => {
       client.end();
       sock.destroy();
-      reject(verdict && !verdict.ok ? verdict.error : connectError(error, target));
+      if (verdict && !verdict.ok) return reject(verdict.error);
+      reject(options.auth.failure() ?? connectError(error, target, options.auth.tried));
     };
     client.once('ready', () => {
       client.removeListener('error', fail);
@@ -155,18 +114,30 @@ export async function connect(options: ConnectOptions): Promise<Connected> {
     });
     client.once('error', fail);
     client.connect({
-      sock,
+      sock: sock as never,
       host: target.host,
       port: target.port,
       username: target.user,
       readyTimeout: timeoutMs,
-      ...creds,
+      keepaliveInterval: options.keepalive?.intervalMs ?? 0,
+      keepaliveCountMax: options.keepalive?.countMax ?? 3,
+      authHandler: options.auth.handler,
       hostVerifier: (key: Buffer) => {
         presented = { keyType: keyType(key), fingerprint: fingerprint(key), key: key.toString('base64') };
         options.onHostKey?.(presented);
         verdict = judge(presented, target, policy);
         return verdict.ok;
       },
+    });
+  });
+}
+
+/** Opens a TCP-like stream to host:port through an established connection (a jump host). */
+export function forwardOut(client: Client, host: string, port: number): Promise<Duplex> {
+  return new Promise((resolve, reject) => {
+    client.forwardOut('127.0.0.1', 0, host, port, (error, stream) => {
+      if (error) return reject(new AppError('unreachable', `The jump host could not reach ${host}:${port}.`, { details: error.message }));
+      resolve(stream);
     });
   });
 }

@@ -3,7 +3,7 @@ import { AppError } from '../../../shared/errors';
 
 type Target = { host: string; port: number };
 
-export function connectError(error: unknown, target: Target): AppError {
+export function connectError(error: unknown, target: Target, tried: readonly string[] = []): AppError {
   if (error instanceof AppError) return error;
   const e = error as NodeJS.ErrnoException & { level?: string };
   const where = `${target.host}:${target.port}`;
@@ -24,7 +24,8 @@ export function connectError(error: unknown, target: Target): AppError {
       return new AppError('ssh', `${where} closed the connection during the handshake; is it an SSH server?`, { details });
   }
   if (e?.level === 'client-authentication') {
-    return new AppError('auth-failed', `The server refused the login; check the user name and credentials.`, { details });
+    const methods = tried.length ? ` (tried: ${tried.join(', ')})` : '';
+    return new AppError('auth-failed', `The server refused the login${methods}; check the user name and credentials.`, { details, data: { tried: [...tried] } });
   }
   if (e?.level === 'client-timeout') {
     return new AppError('timeout', `${where} accepted the connection but the SSH handshake timed out.`, { details });
