@@ -1,10 +1,12 @@
-// The window: fleet on the left, the selected server (or a form) in the centre, status below.
+// The window: fleet on the left, tabs (or a form) in the centre, status below.
 import { useEffect, useRef, useState } from 'react';
 import { useAppInfo, useConnectionState, useServers } from './client/hooks';
 import { ImportDialog } from './components/ImportDialog';
+import { PromptDialog } from './components/PromptDialog';
 import { ServerForm } from './components/ServerForm';
-import { ServerView, type Health } from './components/ServerView';
+import type { Health } from './components/ServerView';
 import { Sidebar } from './components/Sidebar';
+import { TabBody, tabTitle, type Tab, type TabContext } from './tabs';
 
 const connectionLabel = { open: 'connected', connecting: 'connecting…', closed: 'disconnected, retrying' } as const;
 
@@ -21,7 +23,8 @@ export function App() {
   const servers = useServers();
   const info = useAppInfo();
   const connection = useConnectionState();
-  const [selectedId, setSelectedId] = useState<string | null>(null);
+  const [tabs, setTabs] = useState<Tab[]>([]);
+  const [activeId, setActiveId] = useState<string | null>(null);
   const [mode, setMode] = useState<Mode>({ kind: 'view' });
   const [filter, setFilter] = useState('');
   const [health, setHealth] = useState<Record<string, Health>>({});
@@ -41,6 +44,15 @@ export function App() {
       } else if ((e.ctrlKey || e.metaKey) && e.key.toLowerCase() === 'n') {
         e.preventDefault();
         setMode({ kind: 'add' });
+      } else if (e.ctrlKey && e.key === 'Tab') {
+        e.preventDefault();
+        setTabs((all) => {
+          setActiveId((current) => {
+            const i = all.findIndex((t) => t.id === current);
+            return all.length ? all[(i + (e.shiftKey ? all.length - 1 : 1)) % all.length]!.id : null;
+          });
+          return all;
+        });
       }
     };
     window.addEventListener('keydown', onKey);
@@ -48,8 +60,34 @@ export function App() {
   }, []);
 
   const list = servers.data ?? [];
-  const selected = list.find((s) => s.id === selectedId) ?? null;
   const editing = mode.kind === 'edit' ? list.find((s) => s.id === mode.id) ?? null : null;
+  const activeTab = tabs.find((t) => t.id === activeId) ?? null;
+  const selectedId = activeTab?.serverId ?? null;
+
+  /** Opens a tab, or shows it if one with the same id is open. */
+  function openTab(tab: Tab) {
+    setTabs((all) => (all.some((t) => t.id === tab.id) ? all : [...all, tab]));
+    setActiveId(tab.id);
+    setMode({ kind: 'view' });
+  }
+
+  function closeTab(id: string) {
+    setTabs((all) => {
+      const i = all.findIndex((t) => t.id === id);
+      const rest = all.filter((t) => t.id !== id);
+      if (id === activeId) setActiveId(rest[Math.min(i, rest.length - 1)]?.id ?? null);
+      return rest;
+    });
+  }
+
+  const openServer = (serverId: string) => openTab({ id: `server:${serverId}`, kind: 'server', serverId });
+
+  const ctx: TabContext = {
+    servers: list,
+    onEdit: (id) => setMode({ kind: 'edit', id }),
+    onRemoved: (id) => setTabs((all) => all.filter((t) => t.serverId !== id)),
+    onHealth: (id, h) => setHealth((all) => ({ ...all, [id]: h })),
+  };
 
   return (
     <div className="app">
@@ -68,10 +106,7 @@ export function App() {
             if (e.key === 'Enter') {
               const needle = filter.trim().toLowerCase();
               const hit = list.find((s) => s.name.toLowerCase().includes(needle) || s.host.toLowerCase().includes(needle));
-              if (hit) {
-                setSelectedId(hit.id);
-                setMode({ kind: 'view' });
-              }
+              if (hit) openServer(hit.id);
             }
           }}
         />
@@ -90,36 +125,45 @@ export function App() {
           filter={filter}
           selectedId={selectedId}
           health={health}
-          onSelect={(id) => {
-            setSelectedId(id);
-            setMode({ kind: 'view' });
-          }}
+          onSelect={openServer}
         />
       </aside>
 
       <main className="main">
+        {tabs.length > 0 && (
+          <div className="tabstrip" role="tablist" aria-label="Open tabs">
+            {tabs.map((tab) => (
+              <div key={tab.id} className={`tab ${tab.id === activeId && mode.kind === 'view' ? 'active' : ''}`}>
+                <button
+                  role="tab"
+                  className="link-plain"
+                  aria-selected={tab.id === activeId}
+                  onClick={() => {
+                    setActiveId(tab.id);
+                    setMode({ kind: 'view' });
+                  }}
+                  onAuxClick={(e) => e.button === 1 && closeTab(tab.id)}
+                >
+                  {tabTitle(tab, list)}
+                </button>
+                <button className="close" aria-label={`Close ${tabTitle(tab, list)}`} onClick={() => closeTab(tab.id)}>
+                  ×
+                </button>
+              </div>
+            ))}
+          </div>
+        )}
         {mode.kind === 'add' && (
-          <ServerForm
-            server={null}
-            onCancel={() => setMode({ kind: 'view' })}
-            onSaved={(s) => {
-              setSelectedId(s.id);
-              setMode({ kind: 'view' });
-            }}
-          />
+          <ServerForm server={null} onCancel={() => setMode({ kind: 'view' })} onSaved={(s) => openServer(s.id)} />
         )}
         {mode.kind === 'edit' && editing && <ServerForm key={editing.id} server={editing} onCancel={() => setMode({ kind: 'view' })} onSaved={() => setMode({ kind: 'view' })} />}
         {mode.kind === 'import' && <ImportDialog onClose={() => setMode({ kind: 'view' })} />}
-        {mode.kind === 'view' && selected && (
-          <ServerView
-            key={selected.id}
-            server={selected}
-            onEdit={() => setMode({ kind: 'edit', id: selected.id })}
-            onRemoved={() => setSelectedId(null)}
-            onHealth={(h) => setHealth((all) => ({ ...all, [selected.id]: h }))}
-          />
-        )}
-        {mode.kind === 'view' && !selected && (
+        {tabs.map((tab) => (
+          <div key={tab.id} className="tab-body" role="tabpanel" hidden={mode.kind !== 'view' || tab.id !== activeId}>
+            <TabBody tab={tab} ctx={ctx} />
+          </div>
+        ))}
+        {mode.kind === 'view' && !activeTab && (
           <div className="empty">
             {servers.isLoading ? (
               <p className="muted">Loading the inventory…</p>
@@ -133,12 +177,13 @@ export function App() {
                 </div>
               </>
             ) : (
-              <p className="muted">Select a server on the left.</p>
+              <p className="muted">Select a server on the left, or press Ctrl+K to find one.</p>
             )}
           </div>
         )}
       </main>
 
+      <PromptDialog />
       <footer className="statusbar">
         <span className={`conn conn-${connection}`}>core: {connectionLabel[connection]}</span>
         <span>{list.length} server{list.length === 1 ? '' : 's'}</span>

@@ -2,6 +2,7 @@
 // window stays current whoever made the change.
 import { useEffect, useState } from 'react';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
+import type { ConnectionState as SshState } from '../../shared/domain';
 import { client } from './client';
 import type { ConnectionState } from './transport';
 
@@ -26,4 +27,14 @@ export function useConnectionState(): ConnectionState {
     return unsubscribe;
   }, []);
   return state;
+}
+
+/** Every server's SSH connection state, kept current by ssh.state events. */
+export function useSshStates(): Record<string, SshState> {
+  const [states, setStates] = useState<Record<string, SshState>>({});
+  useEffect(() => {
+    void client.call('ssh.states', {}).then((initial) => setStates((s) => ({ ...initial, ...s })));
+    return client.on('ssh.state', ({ serverId, state }) => setStates((s) => ({ ...s, [serverId]: state })));
+  }, []);
+  return states;
 }

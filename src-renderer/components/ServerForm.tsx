@@ -4,6 +4,7 @@ import { useState, type FormEvent } from 'react';
 import { ROLES, type AuthMethod, type Role, type Server, type ServerInput } from '../../shared/domain';
 import { AppError } from '../../shared/errors';
 import { client } from '../client/client';
+import { useServers } from '../client/hooks';
 import { ErrorNote } from './ErrorNote';
 
 const METHODS: { value: AuthMethod; label: string }[] = [
@@ -26,6 +27,8 @@ export function ServerForm({ server, onSaved, onCancel }: Props) {
   const [secret, setSecret] = useState('');
   const [roles, setRoles] = useState<Role[]>(server?.roles ?? ['web']);
   const [tags, setTags] = useState((server?.tags ?? []).join(', '));
+  const [jumpHostId, setJumpHostId] = useState(server?.jumpHostId ?? '');
+  const others = (useServers().data ?? []).filter((s) => s.id !== server?.id);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<AppError | null>(null);
 
@@ -45,6 +48,7 @@ export function ServerForm({ server, onSaved, onCancel }: Props) {
       auth,
       roles,
       tags: tags.split(/[,\s]+/).filter(Boolean),
+      jumpHostId: jumpHostId || null,
       ...(usesSecret && secret ? { secret } : {}),
     } as ServerInput;
     setBusy(true);
@@ -116,6 +120,17 @@ export function ServerForm({ server, onSaved, onCancel }: Props) {
           ))}
           {fieldError('roles') && <span className="field-error">{fieldError('roles')}</span>}
         </fieldset>
+        {field(
+          'jumpHostId',
+          'Jump host',
+          <select name="jumpHostId" value={jumpHostId} onChange={(e) => setJumpHostId(e.target.value)}>
+            <option value="">None (connect directly)</option>
+            {others.map((o) => (
+              <option key={o.id} value={o.id}>{o.name} ({o.host})</option>
+            ))}
+          </select>,
+          'Reach this server through another one (ProxyJump)',
+        )}
         {field('tags', 'Tags', <input name="tags" value={tags} onChange={(e) => setTags(e.target.value)} placeholder="prod, eu" />, 'Comma-separated; the fleet is grouped by tag')}
       </div>
       <div className="actions">

@@ -2,9 +2,10 @@
 // and what the server answered.
 import { useState } from 'react';
 import type { ConnectionTestResult } from '../../shared/api';
-import type { HostKeyInfo, Server } from '../../shared/domain';
+import type { ConnectionState, HostKeyInfo, Server } from '../../shared/domain';
 import { AppError } from '../../shared/errors';
 import { client } from '../client/client';
+import { useSshStates } from '../client/hooks';
 import { ErrorNote } from './ErrorNote';
 
 export type Health = 'ok' | 'failed' | 'unknown' | 'checking';
@@ -29,6 +30,7 @@ export function ServerView({ server, onEdit, onRemoved, onHealth }: Props) {
   const [error, setError] = useState<AppError | null>(null);
   const [busy, setBusy] = useState(false);
   const [confirmRemove, setConfirmRemove] = useState(false);
+  const ssh = useSshStates()[server.id];
 
   async function test() {
     setBusy(true);
@@ -84,6 +86,7 @@ export function ServerView({ server, onEdit, onRemoved, onHealth }: Props) {
             {server.user}@{server.host}:{server.port} · {authLabel[server.auth.method]}
             {'keyPath' in server.auth ? ` (${server.auth.keyPath})` : ''}
           </div>
+          {ssh && ssh.state !== 'idle' && <div className={`conn-badge ssh-${ssh.state}`} role="status" aria-label="SSH connection">SSH: {describeSsh(ssh)}</div>}
           <div className="chips">
             {server.roles.map((r) => (
               <span key={r} className="chip role">{r}</span>
@@ -141,6 +144,12 @@ export function ServerView({ server, onEdit, onRemoved, onHealth }: Props) {
             <dd className="mono" data-testid="uname">{result.uname}</dd>
             <dt>uptime</dt>
             <dd className="mono" data-testid="uptime">{result.uptime}</dd>
+            {result.via.length > 0 && (
+              <>
+                <dt>Route</dt>
+                <dd>through {result.via.join(' → ')}</dd>
+              </>
+            )}
             <dt>Host key</dt>
             <dd className="mono">
               {result.hostKey.keyType} {result.hostKey.fingerprint} <span className="muted">(trusted by {result.trustedBy === 'pin' ? 'your pin' : '~/.ssh/known_hosts'})</span>
@@ -152,6 +161,21 @@ export function ServerView({ server, onEdit, onRemoved, onHealth }: Props) {
       {!result && !error && !busy && !confirmRemove && <p className="muted">Test the connection to verify the host key and see the server answer.</p>}
     </section>
   );
+}
+
+export function describeSsh(ssh: ConnectionState): string {
+  switch (ssh.state) {
+    case 'idle':
+      return 'not connected';
+    case 'connecting':
+      return ssh.attempt > 1 ? `connecting (attempt ${ssh.attempt})…` : 'connecting…';
+    case 'connected':
+      return ssh.via.length ? `connected via ${ssh.via.join(' → ')}` : 'connected';
+    case 'reconnecting':
+      return `${ssh.reason} Reconnecting in ${Math.round(ssh.retryInMs / 1000)} s (attempt ${ssh.attempt}).`;
+    case 'failed':
+      return ssh.reason;
+  }
 }
 
 function HostKeyChanged({ error, onForget }: { error: AppError; onForget: () => void }) {
