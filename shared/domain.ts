@@ -86,6 +86,8 @@ export const SshConfigCandidate = z.object({
   port: z.number(),
   user: z.string(),
   keyPath: z.string().nullable(),
+  /** The alias of the host this one is reached through (ProxyJump), if any. */
+  proxyJump: z.string().nullable(),
   problem: z.string().nullable(),
   exists: z.boolean(),
 });

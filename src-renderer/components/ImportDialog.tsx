@@ -65,7 +65,10 @@ export function ImportDialog({ onClose }: { onClose: () => void }) {
                       />
                     </td>
                     <td>{c.alias}</td>
-                    <td className="mono">{c.host}:{c.port}</td>
+                    <td className="mono">
+                      {c.host}:{c.port}
+                      {c.proxyJump && <span className="muted"> via {c.proxyJump}</span>}
+                    </td>
                     <td>{c.user}</td>
                     <td className="mono">{c.keyPath ?? 'ssh-agent'}</td>
                     <td className="muted">{c.exists ? 'already in the inventory' : c.problem ?? ''}</td>

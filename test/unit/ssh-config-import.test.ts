@@ -34,3 +34,14 @@ describe('ssh config import', () => {
     expect(byAlias.bad!.candidate.problem).toContain('host');
   });
 });
+
+describe('ssh config ProxyJump', () => {
+  it('keeps the last hop as the jump host and refuses user@host forms', () => {
+    const found = candidatesFrom('Host bastion\n  HostName 10.0.0.1\n\nHost inner\n  HostName 10.0.0.2\n  ProxyJump gw,bastion\n\nHost odd\n  HostName 10.0.0.3\n  ProxyJump root@10.0.0.1:22\n', '/h', new Set());
+    const byAlias = Object.fromEntries(found.map((c) => [c.candidate.alias, c]));
+    expect(byAlias.bastion!.candidate.proxyJump).toBeNull();
+    expect(byAlias.inner!.candidate.proxyJump).toBe('bastion');
+    expect(byAlias.odd!.input).toBeNull();
+    expect(byAlias.odd!.candidate.problem).toContain('ProxyJump root@10.0.0.1:22');
+  });
+});

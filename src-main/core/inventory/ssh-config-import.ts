@@ -33,6 +33,9 @@ export function candidatesFrom(text: string, home: string, existingNames: Set<st
     const user = first(c.User) ?? os.userInfo().username;
     const identity = first(c.IdentityFile);
     const keyPath = identity ? identity.replace(/^~(?=\/)/, home) : null;
+    // ProxyJump a,b means a then b: the last hop is this server's jump host.
+    const proxyJump = first(c.ProxyJump)?.split(',').pop()?.trim() ?? null;
+    const jumpProblem = proxyJump && proxyJump !== 'none' && /[@:]/.test(proxyJump) ? `ProxyJump ${proxyJump}: add the jump host as its own Host entry or server first` : null;
     const raw = {
       name: alias,
       host,
@@ -43,10 +46,10 @@ export function candidatesFrom(text: string, home: string, existingNames: Set<st
       tags: ['ssh-config'],
     };
     const parsed = ServerInput.safeParse(raw);
-    const problem = parsed.success ? null : parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
+    const problem = jumpProblem ?? (parsed.success ? null : parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '));
     return {
-      candidate: { alias, host, port, user, keyPath, problem, exists: existingNames.has(alias.toLowerCase()) },
-      input: parsed.success ? parsed.data : null,
+      candidate: { alias, host, port, user, keyPath, proxyJump: proxyJump === 'none' ? null : proxyJump, problem, exists: existingNames.has(alias.toLowerCase()) },
+      input: parsed.success && !jumpProblem ? parsed.data : null,
     };
   });
 }
