@@ -20,6 +20,8 @@ export interface Core {
   call(method: string, input: unknown): Promise<CallResult>;
   subscribe(listener: EventListener): () => void;
   close(): Promise<void>;
+  /** The shared SSH connections (for services built on the core, and integration tests). */
+  readonly connections: ConnectionManager;
 }
 
 export type CoreOptions = {
@@ -56,5 +58,6 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     call,
     subscribe: (listener) => events.subscribe(listener),
     close: async () => connections.closeAll(),
+    connections,
   };
 }
