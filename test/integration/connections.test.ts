@@ -65,3 +65,32 @@ describe('one connection per server', () => {
     lease.release();
   });
 });
+
+describe('a tunnel on a shared connection', () => {
+  it('carries new connections over the new SSH connection after a reconnect', async () => {
+    const { core, server } = await setup('tunnel-reconnect');
+    const { openTunnel } = await import('../../src-main/core/ssh/tunnel');
+    const net = await import('node:net');
+    const lease = await core.connections.acquire(server.id);
+    const tunnel = await openTunnel(() => lease.ready(), { remoteHost: tb.mariadb.host, remotePort: tb.mariadb.port });
+    const greeting = () =>
+      new Promise<string>((resolve, reject) => {
+        const sock = net.connect(tunnel.localPort, '127.0.0.1');
+        sock.once('data', (d) => {
+          resolve(d.subarray(5).toString('latin1').split('\0')[0]!);
+          sock.destroy();
+        });
+        sock.once('error', reject);
+      });
+    expect(await greeting()).toMatch(/MariaDB/);
+    const sessionPid = (await exec(lease.client(), 'echo $PPID')).stdout.trim();
+    const reconnected = new Promise((resolve) => lease.onReconnect(resolve));
+    const killer = await core.connections.connectFresh(server.id);
+    await exec(killer.client, `kill -9 ${Number(sessionPid)}`);
+    killer.close();
+    await reconnected;
+    expect(await greeting()).toMatch(/MariaDB/);
+    await tunnel.close();
+    lease.release();
+  });
+});

@@ -21,7 +21,11 @@ export type Tunnel = {
   close(): Promise<void>;
 };
 
-export function openTunnel(client: Client, options: TunnelOptions): Promise<Tunnel> {
+/** A fixed client, or a getter such as a lease's ready(): then connections accepted after a
+ * reconnect ride the new SSH connection without the tunnel being reopened. */
+export type ClientSource = Client | (() => Promise<Client>);
+
+export function openTunnel(source: ClientSource, options: TunnelOptions): Promise<Tunnel> {
   const { remoteHost, remotePort, localHost = '127.0.0.1', localPort = 0 } = options;
   const live = new Set<net.Socket>();
 
@@ -59,11 +63,11 @@ export function openTunnel(client: Client, options: TunnelOptions): Promise<Tunn
       stream.pipe(sock); // channel EOF -> sock.end() -> FIN
       sock.resume();
     };
-    try {
-      client.forwardOut(sock.remoteAddress ?? localHost, sock.remotePort ?? 0, remoteHost, remotePort, forward);
-    } catch {
-      sock.destroy(); // the SSH connection is gone
-    }
+    const client = typeof source === 'function' ? source() : Promise.resolve(source);
+    client.then(
+      (c) => c.forwardOut(sock.remoteAddress ?? localHost, sock.remotePort ?? 0, remoteHost, remotePort, forward),
+      () => sock.destroy(), // the SSH connection is gone for good
+    ).catch(() => sock.destroy());
   });
 
   return new Promise((resolve, reject) => {
