@@ -12,10 +12,8 @@
 // mysql2 will in the core.
 import { readFileSync } from 'node:fs';
 import { keyOnlyAuth } from '../src-main/core/ssh/auth';
-import { spawn, type ChildProcess } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import type { ChildProcess } from 'node:child_process';
 import net from 'node:net';
-import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { Worker } from 'node:worker_threads';
 import type { Client } from 'ssh2';
@@ -23,6 +21,7 @@ import { connect } from '../src-main/core/ssh/connect';
 import { parseKnownHosts } from '../src-main/core/ssh/known-hosts';
 import { openTunnel } from '../src-main/core/ssh/tunnel';
 import { entry, median, type BenchContext, type BenchEntry } from './lib';
+import { startOpenSshForward } from './openssh';
 
 export const name = 'tunnel-throughput';
 
@@ -125,68 +124,6 @@ function pullChannel(client: Client, srcPort: number, bytes: number): Promise<nu
   });
 }
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = net.createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as net.AddressInfo;
-      s.close(() => resolve(port));
-    });
-  });
-}
-
-function accepts(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const s = net.connect({ host: '127.0.0.1', port });
-    s.once('connect', () => {
-      s.destroy();
-      resolve(true);
-    });
-    s.once('error', () => resolve(false));
-  });
-}
-
-type OpenSsh = { port: number; cipher: string; child: ChildProcess };
-
-/** `ssh -N -L` to web1; resolves once the forward's port accepts and the cipher is known. */
-async function startOpenSsh(ctx: BenchContext, srcPort: number, cipher: string | null): Promise<OpenSsh> {
-  const { testbed } = ctx;
-  const web1 = testbed.ssh.web1;
-  const knownHosts = path.join(ctx.tmpDir, 'known_hosts');
-  writeFileSync(knownHosts, `[${web1.host}]:${web1.port} ${web1.hostKeyLine}\n`);
-  const port = await freePort();
-  const args = [
-    '-v', // for the negotiated cipher
-    '-N',
-    '-F', '/dev/null',
-    '-L', `127.0.0.1:${port}:127.0.0.1:${srcPort}`,
-    '-i', testbed.keys.ed25519.path,
-    '-p', String(web1.port),
-    '-o', 'StrictHostKeyChecking=yes',
-    '-o', `UserKnownHostsFile=${knownHosts}`,
-    '-o', 'ControlMaster=no',
-    '-o', 'ControlPath=none',
-    '-o', 'BatchMode=yes',
-    '-o', 'IdentitiesOnly=yes',
-    '-o', 'ExitOnForwardFailure=yes',
-    ...(cipher ? ['-c', cipher] : []),
-    `${testbed.users.hdtest.name}@${web1.host}`,
-  ];
-  const child = spawn('ssh', args, { stdio: ['ignore', 'ignore', 'pipe'] });
-  ctx.defer(() => child.exitCode === null && child.kill());
-  let stderr = '';
-  child.stderr!.setEncoding('utf8').on('data', (d: string) => (stderr += d));
-  const deadline = Date.now() + 10_000;
-  for (;;) {
-    if (child.exitCode !== null) throw new Error(`ssh -L exited ${child.exitCode}:\n${stderr.split('\n').filter((l) => !l.startsWith('debug')).join('\n')}`);
-    const negotiated = /kex: server->client cipher: (\S+)/.exec(stderr)?.[1];
-    if (negotiated && (await accepts(port))) return { port, cipher: negotiated, child };
-    if (Date.now() > deadline) throw new Error(`ssh -L did not accept on ${port} within 10 s:\n${stderr}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
-
 function stopChild(child: ChildProcess): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
   return new Promise((resolve) => {
@@ -213,8 +150,8 @@ export async function run(ctx: BenchContext): Promise<BenchEntry[]> {
   const tunnel = await openTunnel(client, { remoteHost: '127.0.0.1', remotePort: source.port });
   ctx.defer(tunnel.close);
 
-  const sameCipher = await startOpenSsh(ctx, source.port, SSH2_CIPHER);
-  const ownDefault = await startOpenSsh(ctx, source.port, null);
+  const sameCipher = await startOpenSshForward(ctx, source.port, SSH2_CIPHER);
+  const ownDefault = await startOpenSshForward(ctx, source.port, null);
   ctx.log(`ciphers: ssh2 ${SSH2_CIPHER} (${decipher}); OpenSSH ${sameCipher.cipher} and its default ${ownDefault.cipher}`);
 
   const ways = {
