@@ -101,9 +101,9 @@ export function ServerForm({ server, onSaved, onCancel }: Props) {
               autoComplete="off"
               value={secret}
               onChange={(e) => setSecret(e.target.value)}
-              placeholder={server?.hasSecret ? 'Stored in the keychain — leave empty to keep' : ''}
+              placeholder={server?.hasSecret ? 'Stored in the keychain — leave empty to keep' : 'Leave empty to be asked at login'}
             />,
-            'Kept only in the OS keychain',
+            'Kept only in the OS keychain; or leave empty and Hostdeck asks when it connects',
           )}
         <fieldset className={`field roles ${fieldError('roles') ? 'has-error' : ''}`}>
           <legend className="label">Roles</legend>

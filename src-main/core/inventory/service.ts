@@ -65,7 +65,7 @@ export class Inventory {
 
   async update(id: string, input: ServerInput, clearSecret = false): Promise<Server> {
     const existing = this.stored(id);
-    await this.check(input, id, clearSecret);
+    await this.check(input, id);
     const { secret, ...fields } = input;
     const stored: StoredServer = { id, ...fields };
     const next = this.store.servers().map((s) => (s.id === id ? stored : s));
@@ -98,14 +98,10 @@ export class Inventory {
     this.events.emit('inventory.changed', { ids: [stored.id] });
   }
 
-  private async check(input: ServerInput, id: string | null, clearSecret = false): Promise<void> {
+  private async check(input: ServerInput, id: string | null): Promise<void> {
     const fields: Record<string, string> = {};
     const clash = this.store.servers().find((s) => s.id !== id && s.name.toLowerCase() === input.name.toLowerCase());
     if (clash) fields.name = 'Another server already has this name';
-    const hasStored = id !== null && !clearSecret && (await this.keychain.get(secretAccount(id))) !== null;
-    if (needsSecret(input) && !input.secret && !hasStored) {
-      fields.secret = input.auth.method === 'password' ? 'Password is required' : 'Passphrase is required';
-    }
     if ('keyPath' in input.auth && !fields['auth.keyPath']) {
       const file = expandHome(input.auth.keyPath, this.home);
       try {

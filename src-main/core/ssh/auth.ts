@@ -42,14 +42,11 @@ export function authFor(server: StoredServer & { displayName: string }, keyPath:
     prompts.ask({ serverId: server.id, serverName: server.displayName, title, instructions: '', prompts: [{ prompt, echo: false }], canRemember });
 
   async function password(partial: boolean): Promise<string> {
-    if (!partial && server.auth.method === 'password') {
-      const stored = await secrets.primary();
-      if (stored) return stored;
-    }
-    const stored = await secrets.secondPassword();
+    const primary = !partial && server.auth.method === 'password';
+    const stored = primary ? await secrets.primary() : await secrets.secondPassword();
     if (stored) return stored;
     const answer = await ask(`Password for ${username}@${server.host}`, 'Password:', true);
-    if (answer.remember) await secrets.rememberSecondPassword(answer.answers[0]!);
+    if (answer.remember) await (primary ? secrets.rememberPrimary(answer.answers[0]!) : secrets.rememberSecondPassword(answer.answers[0]!));
     return answer.answers[0]!;
   }
 
