@@ -3,6 +3,7 @@
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { createCore, type Core } from '../../src-main/core/core';
+import { knownHostsName } from '../../src-main/core/ssh/host-key';
 import type { EventName } from '../../shared/events';
 import type { AppErrorShape } from '../../shared/errors';
 import { freshDataDir, freshHome } from './env';
@@ -12,7 +13,7 @@ export type TestCore = Awaited<ReturnType<typeof makeCore>>;
 export async function makeCore(label: string, options: { trust?: { host: string; port: number; hostKeyLine: string }[]; home?: string } = {}) {
   const home = options.home ?? freshHome(label);
   if (options.trust) {
-    writeFileSync(path.join(home, '.ssh', 'known_hosts'), options.trust.map((s) => `[${s.host}]:${s.port} ${s.hostKeyLine}\n`).join(''));
+    writeFileSync(path.join(home, '.ssh', 'known_hosts'), options.trust.map((s) => `${knownHostsName(s.host, s.port)} ${s.hostKeyLine}\n`).join(''));
   }
   const dataDir = freshDataDir(label);
   const core: Core = await createCore({ dataDir, homeDir: home, log: () => undefined });

@@ -4,25 +4,66 @@
 //   stopTestbed()   — stops every daemon (pid files), waits for them to exit
 //   acquire/release — leases, so that one test run does not stop servers another run (or the
 //                     `npm run testbed` demo) still uses.
+//   startAgent()    — a test-scoped ssh-agent holding the ed25519 client key (agent.ts)
+//   startFleet(n) / stopFleet() — n lightweight sshds for the health benchmark (fleet.ts; not started
+//                     by startTestbed, stopped by stopTestbed)
 import * as fs from 'node:fs';
+import { strayAgents, stopStrayAgents } from './agent';
+import { stopFleet } from './fleet';
+import { ensureJumpNet, JUMP_NETNS, jumpNetLeftovers, jumpNetLooksUp, removeJumpNet } from './jumpnet';
 import { ensureClientKeys, AUTHORIZED_KEYS, type ClientKeys } from './keys';
 import { startMariadb, stopMariadb, type MariadbInfo } from './mariadb';
 import { startNamed, stopNamed, type NsInfo, type NsName } from './named';
 import { startNginx, stopNginx, type NginxInfo } from './nginx';
 import { startPureftpd, stopPureftpd, type FtpInfo } from './pureftpd';
-import { restoreHostKey as restoreKey, startSshd, stopSshd, swapHostKey as swapKey, type SshInfo, type SshName } from './sshd';
+import { KBD_PROMPTS, PAM_SERVICE_OTP, restoreHostKey as restoreKey, sshdPid, sshLogFile, SSH_NAMES, startSshd, stopSshd, swapHostKey as swapKey, type SshInfo } from './sshd';
 import { ensureTestUser } from './users';
-import { ensureDir, p, pidAlive, ROOT, secrets, sleep } from './util';
+import { cmdline, ensureDir, findProcs, p, pidAlive, ROOT, secrets, sleep } from './util';
 
 export type { ClientKeys, FtpInfo, MariadbInfo, NginxInfo, NsInfo, SshInfo };
 export type { KeyPair } from './keys';
 export { EXAMPLE_SERIAL, EXAMPLE_ZONE } from './named';
 export { NGINX_DEFAULT_TEXT } from './nginx';
+export { startAgent, type AgentHandle } from './agent';
+export { startFleet, stopFleet } from './fleet';
+
+/** The sshd instances (all share the users, passwords and AuthorizedKeysFile of web1). */
+export interface SshServers {
+  /** Password and public key (keyboard-interactive advertised, no PAM behind it). */
+  web1: SshInfo;
+  /** Like web1; its host key can be swapped (swapHostKey). */
+  web2: SshInfo;
+  /** 127.0.0.4:2222 — password only (PubkeyAuthentication no, KbdInteractiveAuthentication no). */
+  pwonly: SshInfo;
+  /**
+   * 127.0.0.5:2222 — keyboard-interactive only, through Debian's PAM stack for sshd (UsePAM yes):
+   * one round with one prompt, "Password: " (echo off); answer hdtest's password. A wrong answer
+   * fails after pam_unix's ~2 s delay.
+   */
+  kbdint: SshInfo & { prompts: string[] };
+  /**
+   * 127.0.0.6:2222 — keyboard-interactive only, two rounds of one prompt each (PAM service
+   * hostdeck-testbed-otp): "Password: " (hdtest's password), then "STRESS Password: " (answer `otp`).
+   * The second prompt comes even after a wrong password; failures are immediate (pam_unix nodelay).
+   */
+  kbdotp: SshInfo & { prompts: string[]; otp: string };
+  /** 127.0.0.7:2222 — AuthenticationMethods publickey,password: a key (partial success), then the password. */
+  keypw: SshInfo;
+  /** The jump host 10.231.0.2:22: sshd in network namespace `netns`, reachable from the tests (veth). */
+  jump: SshInfo & { netns: string; logFile: string };
+  /**
+   * 127.0.0.1:2223 INSIDE network namespace `netns`: only reachable through jump (direct-tcpip /
+   * forwardOut / ProxyJump to 127.0.0.1:2223 from there). 127.0.0.1:2223 as seen from the tests is
+   * not this server (nothing of the testbed listens there). Its log (LogLevel VERBOSE) shows each
+   * connection as "Connection from 127.0.0.1 port … on 127.0.0.1 port 2223".
+   */
+  inner: SshInfo & { netns: string; logFile: string; via: 'jump'; note: string };
+}
 
 export interface TestbedInfo {
   /** Absolute path of .testbed */
   root: string;
-  ssh: Record<SshName, SshInfo>;
+  ssh: SshServers;
   /** The file both sshds read as AuthorizedKeysFile (for hdtest and root). */
   authorizedKeysFile: string;
   users: { hdtest: { name: string; password: string; uid: number; gid: number; home: string } };
@@ -96,19 +137,49 @@ export function startTestbed(opts: StartOptions = {}): Promise<TestbedInfo> {
       keys: timed('client keys', ensureClientKeys),
       web1: timed('sshd web1', () => startSshd('web1')),
       web2: timed('sshd web2', () => startSshd('web2')),
+      pwonly: timed('sshd pwonly', () => startSshd('pwonly')),
+      kbdint: timed('sshd kbdint', () => startSshd('kbdint')),
+      kbdotp: timed('sshd kbdotp', () => startSshd('kbdotp')),
+      keypw: timed('sshd keypw', () => startSshd('keypw')),
+      // Quick look first (no process spawned); the full check and repair when that fails.
+      netns: timed(`netns ${JUMP_NETNS}`, async () => ((await jumpNetLooksUp(sshdPid('jump'))) ? undefined : ensureJumpNet())),
       mariadb: timed('mariadb', startMariadb),
       ftp: timed('pure-ftpd', startPureftpd),
       ns1: timed('named ns1', () => startNamed('ns1')),
       ns2: timed('named ns2', () => startNamed('ns2')),
       nginx: timed('nginx', startNginx),
     };
-    const settled = await Promise.allSettled(Object.values(tasks));
-    const failures = settled.flatMap((s, i) => (s.status === 'rejected' ? [`${Object.keys(tasks)[i]}: ${(s.reason as Error).message ?? String(s.reason)}`] : []));
+    const netnsUp = tasks.netns.catch(() => {
+      throw new Error(`not started: needs the ${JUMP_NETNS} namespace (see netns)`);
+    });
+    netnsUp.catch(() => {}); // handled: jump and inner may be reused without waiting for it
+    const nsTasks = {
+      jump: timed('sshd jump', () => startSshd('jump', { after: netnsUp })),
+      inner: timed('sshd inner', () => startSshd('inner', { after: netnsUp })),
+    };
+    const all = { ...tasks, ...nsTasks };
+    const settled = await Promise.allSettled(Object.values(all));
+    const failures = settled.flatMap((s, i) => (s.status === 'rejected' ? [`${Object.keys(all)[i]}: ${(s.reason as Error).message ?? String(s.reason)}`] : []));
     if (failures.length) throw new Error(`testbed failed to start:\n${failures.join('\n\n')}`);
     const u = await tasks.user;
     const info: TestbedInfo = {
       root: ROOT,
-      ssh: { web1: await tasks.web1, web2: await tasks.web2 },
+      ssh: {
+        web1: await tasks.web1,
+        web2: await tasks.web2,
+        pwonly: await tasks.pwonly,
+        kbdint: { ...(await tasks.kbdint), prompts: [...KBD_PROMPTS.kbdint] },
+        kbdotp: { ...(await tasks.kbdotp), prompts: [...KBD_PROMPTS.kbdotp], otp: secrets().otpCode },
+        keypw: await tasks.keypw,
+        jump: { ...(await nsTasks.jump), netns: JUMP_NETNS, logFile: sshLogFile('jump') },
+        inner: {
+          ...(await nsTasks.inner),
+          netns: JUMP_NETNS,
+          logFile: sshLogFile('inner'),
+          via: 'jump',
+          note: `only reachable through ssh.jump: a direct-tcpip channel (forwardOut) from the jump host to 127.0.0.1:2223; 127.0.0.1:2223 seen from the tests is not this server`,
+        },
+      },
       authorizedKeysFile: AUTHORIZED_KEYS,
       users: { hdtest: { name: u.name, password: u.password, uid: u.uid, gid: u.gid, home: u.home } },
       keys: await tasks.keys,
@@ -134,8 +205,11 @@ export function stopTestbed(): Promise<void> {
 
 async function stopAll(): Promise<void> {
   const results = await Promise.allSettled([
-    stopSshd('web1'),
-    stopSshd('web2'),
+    ...SSH_NAMES.filter((n) => n !== 'jump' && n !== 'inner').map(stopSshd),
+    // The namespace goes once its sshds are stopped (removeJumpNet also kills anything left in it).
+    Promise.allSettled([stopSshd('jump'), stopSshd('inner')]).then(removeJumpNet),
+    stopFleet(),
+    stopStrayAgents(),
     stopMariadb(),
     stopPureftpd(),
     stopNamed('ns1'),
@@ -146,6 +220,18 @@ async function stopAll(): Promise<void> {
   fs.rmSync(LEASES, { recursive: true, force: true });
   const failed = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected');
   if (failed.length) throw new Error(`testbed stop: ${failed.map((f) => String(f.reason)).join('; ')}`);
+}
+
+/**
+ * What of the SSH side of the testbed is still there: sshd listeners of .testbed (variants, jump,
+ * inner, fleet), agents of startAgent(), the hd-jump namespace and veth, kbdotp's PAM file.
+ * Empty after stopTestbed.
+ */
+export async function sshLeftovers(): Promise<string[]> {
+  const procs = findProcs(`${ROOT}/`, '[listener]').map((pid) => `pid ${pid}: ${cmdline(pid)}`);
+  const agents = strayAgents().map((pid) => `pid ${pid}: ${cmdline(pid)}`);
+  const pam = fs.existsSync(`/etc/pam.d/${PAM_SERVICE_OTP}`) ? [`/etc/pam.d/${PAM_SERVICE_OTP}`] : [];
+  return [...procs, ...agents, ...(await jumpNetLeftovers()), ...pam];
 }
 
 function liveLeases(): string[] {

@@ -46,6 +46,10 @@ export function randomPassword(len = 24): string {
   return out;
 }
 
+export function randomDigits(len: number): string {
+  return Array.from(randomBytes(len), (b) => String(b % 10)).join('');
+}
+
 export interface RunResult {
   stdout: string;
   stderr: string;
@@ -316,6 +320,8 @@ export interface Secrets {
   mariadbAdminPassword: string;
   ftpPassword: string;
   keyringPassword: string;
+  /** The one-time code kbdotp's second keyboard-interactive prompt wants (6 digits). */
+  otpCode: string;
 }
 
 let secretsCache: Secrets | null = null;
@@ -335,6 +341,7 @@ export function secrets(): Secrets {
     mariadbAdminPassword: s.mariadbAdminPassword ?? randomPassword(),
     ftpPassword: s.ftpPassword ?? randomPassword(),
     keyringPassword: s.keyringPassword ?? randomPassword(),
+    otpCode: s.otpCode ?? randomDigits(6),
   };
   ensureDir(ROOT);
   writeIfChanged(file, `${JSON.stringify(full, null, 2)}\n`, 0o600);

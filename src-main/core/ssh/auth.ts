@@ -22,6 +22,9 @@ export type AuthAttempt = {
   tried: AuthenticationType[];
   /** Set when a method could not even be attempted (cancelled prompt, wrong passphrase…). */
   failure(): AppError | null;
+  /** The connection sets this: a cancelled prompt ends the handshake at once instead of
+   * letting the server ask again until its MaxAuthTries. */
+  onAbort(abort: () => void): void;
 };
 
 const PRIMARY: Record<StoredServer['auth']['method'], AuthenticationType[]> = {
@@ -33,10 +36,11 @@ const PRIMARY: Record<StoredServer['auth']['method'], AuthenticationType[]> = {
   'keyboard-interactive': ['keyboard-interactive'],
 };
 
-export function authFor(server: StoredServer & { displayName: string }, keyPath: string | null, secrets: AuthSecrets, prompts: PromptBroker): AuthAttempt {
+export function authFor(server: StoredServer & { displayName: string }, keyPath: string | null, secrets: AuthSecrets, prompts: Pick<PromptBroker, 'ask'>): AuthAttempt {
   const tried: AuthenticationType[] = [];
   const attempted = new Set<AuthenticationType>();
   let failure: AppError | null = null;
+  let abort = () => undefined as void;
   const username = server.user;
   const ask = (title: string, prompt: string, canRemember: boolean) =>
     prompts.ask({ serverId: server.id, serverName: server.displayName, title, instructions: '', prompts: [{ prompt, echo: false }], canRemember });
@@ -92,7 +96,7 @@ export function authFor(server: StoredServer & { displayName: string }, keyPath:
           finish(answer.answers);
         })().catch((error: unknown) => {
           failure = error instanceof AppError ? error : new AppError('auth-failed', 'The login prompt failed.');
-          finish([]);
+          abort();
         });
       },
     };
@@ -125,7 +129,14 @@ export function authFor(server: StoredServer & { displayName: string }, keyPath:
     });
   };
 
-  return { handler, tried, failure: () => failure };
+  return {
+    handler,
+    tried,
+    failure: () => failure,
+    onAbort: (fn) => {
+      abort = fn;
+    },
+  };
 }
 
 /** A fixed key login with no prompts (benchmarks, tooling). */
@@ -135,6 +146,7 @@ export function keyOnlyAuth(username: string, key: Buffer): AuthAttempt {
   return {
     tried,
     failure: () => null,
+    onAbort: () => undefined,
     handler: (_left, _partial, next) => {
       if (used) return next(false as unknown as AuthenticationType);
       used = true;

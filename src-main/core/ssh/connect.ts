@@ -113,6 +113,7 @@ export async function connect(options: ConnectOptions): Promise<Connected> {
       resolve({ client, hostKey: presented, trustedBy: verdict.trustedBy });
     });
     client.once('error', fail);
+    options.auth.onAbort(() => fail(new Error('login aborted')));
     client.connect({
       sock: sock as never,
       host: target.host,

@@ -31,6 +31,25 @@ export interface Lease {
   release(): void;
 }
 
+export type AcquireOptions = {
+  /**
+   * false: a login that needs the user (password, code, passphrase not stored) fails with an
+   * error for which needsLogin() is true instead of asking: background work (health checks)
+   * must never pop up a prompt. A caller joining a connect already under way gets that
+   * connect's outcome, whichever mode started it.
+   */
+  interactive?: boolean;
+};
+
+/** The failure of a non-interactive acquire whose login would have needed the user. */
+export function needsLogin(error: unknown): boolean {
+  return error instanceof AppError && error.data?.needsLogin === true;
+}
+
+const NO_PROMPTS: Pick<PromptBroker, 'ask'> = {
+  ask: () => Promise.reject(new AppError('auth-failed', 'This server needs an interactive login (a password, passphrase or code typed in).', { data: { needsLogin: true } })),
+};
+
 const BACKOFF_CAP_MS = 30_000;
 /** Failures that waiting will not fix: tell the user instead of retrying. */
 const FINAL = new Set(['host-key-unknown', 'host-key-changed', 'host-key-revoked', 'auth-failed', 'key-file', 'passphrase', 'invalid-input', 'not-found']);
@@ -71,13 +90,13 @@ export class ConnectionManager {
     return this.presented.get(serverId);
   }
 
-  async acquire(serverId: string, chain: string[] = []): Promise<Lease> {
+  async acquire(serverId: string, options: AcquireOptions = {}, chain: string[] = []): Promise<Lease> {
     const entry = this.entry(serverId);
     entry.users++;
     if (entry.idleTimer) clearTimeout(entry.idleTimer);
     entry.idleTimer = null;
     try {
-      if (!entry.connected) await this.ensureConnected(entry, chain);
+      if (!entry.connected) await this.ensureConnected(entry, chain, options.interactive ?? true);
     } catch (error) {
       this.release(entry);
       throw error;
@@ -186,13 +205,13 @@ export class ConnectionManager {
     return this.inventory.stored(serverId);
   }
 
-  private ensureConnected(entry: Entry, chain: string[]): Promise<Client> {
+  private ensureConnected(entry: Entry, chain: string[], interactive = true): Promise<Client> {
     if (entry.connected) return Promise.resolve(entry.connected.client);
     if (entry.connecting) return entry.connecting;
     this.setState(entry, { state: 'connecting', attempt: entry.attempt + 1 });
     entry.connecting = (async () => {
       const server = this.serverOf(entry.serverId);
-      const { connected, jump, via } = await this.open(server, chain, entry.jump);
+      const { connected, jump, via } = await this.open(server, chain, entry.jump, interactive);
       entry.jump = jump;
       entry.connected = connected;
       entry.attempt = 0;
@@ -213,13 +232,13 @@ export class ConnectionManager {
   }
 
   /** Opens a verified, authenticated connection, through the jump host chain if any. */
-  private async open(server: StoredServer, chain: string[], existingJump: Lease | null = null): Promise<{ connected: Connected; jump: Lease | null; via: string[] }> {
+  private async open(server: StoredServer, chain: string[], existingJump: Lease | null = null, interactive = true): Promise<{ connected: Connected; jump: Lease | null; via: string[] }> {
     if (chain.includes(server.id)) throw new AppError('invalid-input', 'The jump hosts form a loop; check the servers\' "Jump host" settings.');
     let jump = existingJump;
     let via: string[] = [];
     let sock;
     if (server.jumpHostId) {
-      jump ??= await this.acquire(server.jumpHostId, [...chain, server.id]);
+      jump ??= await this.acquire(server.jumpHostId, { interactive }, [...chain, server.id]);
       const jumpState = this.entries.get(server.jumpHostId)?.state;
       via = jumpState?.state === 'connected' ? [...jumpState.via, this.serverOf(server.jumpHostId).name] : [this.serverOf(server.jumpHostId).name];
       try {
@@ -238,7 +257,7 @@ export class ConnectionManager {
       secondPassword: () => this.inventory.secondSecret(server.id),
       rememberPrimary: (value) => this.inventory.rememberSecret(accounts, value),
       rememberSecondPassword: (value) => this.inventory.rememberSecret(`${accounts}:password`, value),
-    }, this.prompts);
+    }, interactive ? this.prompts : NO_PROMPTS);
     try {
       const connected = await connect({
         target: server,
