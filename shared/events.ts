@@ -1,6 +1,8 @@
 // Typed event streams pushed from the core to every connected window.
 import { z } from 'zod';
 import { AuthPrompt, ConnectionState } from './domain';
+import { TerminalState } from './api/terminal';
+import { HealthChange, ServerHealth } from './api/health';
 
 export const events = {
   /** The inventory changed (any window may have caused it): refetch servers. */
@@ -12,6 +14,14 @@ export const events = {
   /** A prompt was answered, cancelled or timed out (close it in every window). */
   'ssh.promptClosed': z.object({ id: z.string() }),
   'settings.changed': z.object({}),
+  /** Output of a terminal (UTF-8 decoded across chunk boundaries); the owner acks it once rendered. */
+  'terminal.data': z.object({ terminalId: z.string(), data: z.string() }),
+  /** A terminal's shell is starting, running, coming back after a dropped connection, or gone. */
+  'terminal.state': z.object({ terminalId: z.string(), state: TerminalState, reason: z.string().optional() }),
+  /** The shell ended by itself (exit status, or the signal that killed it). */
+  'terminal.exit': z.object({ terminalId: z.string(), code: z.number().nullable(), signal: z.string().nullable() }),
+  /** A server was checked; `change` is set when its status differs from the previous check. */
+  'health.changed': z.object({ health: ServerHealth, change: HealthChange.optional() }),
 } as const;
 
 export type Events = typeof events;

@@ -4,9 +4,11 @@ import { useAppInfo, useConnectionState, useServers } from './client/hooks';
 import { ImportDialog } from './components/ImportDialog';
 import { PromptDialog } from './components/PromptDialog';
 import { ServerForm } from './components/ServerForm';
-import type { Health } from './components/ServerView';
 import { Sidebar } from './components/Sidebar';
-import { TabBody, tabTitle, type Tab, type TabContext } from './tabs';
+import { useAttentionCount, useHealthByServer, useHealthFeed } from './health/feed';
+import { notifyDesktop } from './health/notify';
+import { Toasts, useToasts } from './health/Toasts';
+import { TabBody, TabLabel, tabTitle, type Tab, type TabContext } from './tabs';
 
 const connectionLabel = { open: 'connected', connecting: 'connecting…', closed: 'disconnected, retrying' } as const;
 
@@ -27,9 +29,18 @@ export function App() {
   const [activeId, setActiveId] = useState<string | null>(null);
   const [mode, setMode] = useState<Mode>({ kind: 'view' });
   const [filter, setFilter] = useState('');
-  const [health, setHealth] = useState<Record<string, Health>>({});
   const [theme, setTheme] = useState<Theme>(initialTheme);
   const search = useRef<HTMLInputElement>(null);
+  /** The server of the active tab, for shortcuts handled outside React's render. */
+  const activeServer = useRef<string | null>(null);
+  const terminalSeq = useRef(0);
+  const toasts = useToasts();
+  useHealthFeed((change) => {
+    toasts.push(change);
+    notifyDesktop(change);
+  });
+  const health = useHealthByServer();
+  const attention = useAttentionCount();
 
   useEffect(() => {
     document.documentElement.dataset.theme = theme;
@@ -38,7 +49,10 @@ export function App() {
 
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
-      if ((e.ctrlKey || e.metaKey) && e.key.toLowerCase() === 'k') {
+      if (e.ctrlKey && e.shiftKey && e.key.toLowerCase() === 't') {
+        e.preventDefault();
+        if (activeServer.current) openTerminal(activeServer.current);
+      } else if ((e.ctrlKey || e.metaKey) && e.key.toLowerCase() === 'k') {
         e.preventDefault();
         search.current?.focus();
       } else if ((e.ctrlKey || e.metaKey) && e.key.toLowerCase() === 'n') {
@@ -63,6 +77,7 @@ export function App() {
   const editing = mode.kind === 'edit' ? list.find((s) => s.id === mode.id) ?? null : null;
   const activeTab = tabs.find((t) => t.id === activeId) ?? null;
   const selectedId = activeTab?.serverId ?? null;
+  activeServer.current = selectedId;
 
   /** Opens a tab, or shows it if one with the same id is open. */
   function openTab(tab: Tab) {
@@ -81,12 +96,25 @@ export function App() {
   }
 
   const openServer = (serverId: string) => openTab({ id: `server:${serverId}`, kind: 'server', serverId });
+  const openHealth = () => openTab({ id: 'health', kind: 'health', serverId: null });
+
+  /** A new terminal tab on the server, numbered after the server's open terminals. */
+  function openTerminal(serverId: string) {
+    const id = `terminal:${serverId}:${(terminalSeq.current += 1)}`;
+    setTabs((all) => {
+      const n = Math.max(0, ...all.map((t) => (t.kind === 'terminal' && t.serverId === serverId ? t.n : 0))) + 1;
+      return [...all, { id, kind: 'terminal', serverId, n }];
+    });
+    setActiveId(id);
+    setMode({ kind: 'view' });
+  }
 
   const ctx: TabContext = {
     servers: list,
     onEdit: (id) => setMode({ kind: 'edit', id }),
     onRemoved: (id) => setTabs((all) => all.filter((t) => t.serverId !== id)),
-    onHealth: (id, h) => setHealth((all) => ({ ...all, [id]: h })),
+    onOpenServer: (id) => openServer(id),
+    onTerminal: openTerminal,
   };
 
   return (
@@ -110,6 +138,9 @@ export function App() {
             }
           }}
         />
+        <button className="ghost" onClick={() => openTab({ id: 'settings', kind: 'settings', serverId: null })} aria-label="Settings" title="Settings">
+          ⚙
+        </button>
         <button className="ghost" onClick={() => setTheme(theme === 'dark' ? 'light' : 'dark')} aria-label="Toggle theme" title="Toggle light/dark theme">
           {theme === 'dark' ? '☀' : '☾'}
         </button>
@@ -119,6 +150,10 @@ export function App() {
         <div className="sidebar-actions">
           <button className="primary" onClick={() => setMode({ kind: 'add' })} title="Add server (Ctrl+N)">+ Add server</button>
           <button onClick={() => setMode({ kind: 'import' })}>Import ~/.ssh/config</button>
+          <button className="health-button" onClick={openHealth} aria-label={`Fleet health${attention ? `, ${attention} need attention` : ''}`}>
+            Fleet health
+            {attention > 0 && <span className="badge" title={`${attention} server${attention === 1 ? '' : 's'} warn or down`}>{attention}</span>}
+          </button>
         </div>
         <Sidebar
           servers={list}
@@ -144,7 +179,7 @@ export function App() {
                   }}
                   onAuxClick={(e) => e.button === 1 && closeTab(tab.id)}
                 >
-                  {tabTitle(tab, list)}
+                  <TabLabel tab={tab} servers={list} />
                 </button>
                 <button className="close" aria-label={`Close ${tabTitle(tab, list)}`} onClick={() => closeTab(tab.id)}>
                   ×
@@ -184,9 +219,15 @@ export function App() {
       </main>
 
       <PromptDialog />
+      <Toasts toasts={toasts.toasts} onDismiss={toasts.dismiss} onOpen={openHealth} />
       <footer className="statusbar">
         <span className={`conn conn-${connection}`}>core: {connectionLabel[connection]}</span>
         <span>{list.length} server{list.length === 1 ? '' : 's'}</span>
+        {list.length > 0 && (
+          <button className={`link-plain health-status ${attention ? 'warn' : ''}`} onClick={openHealth}>
+            {attention ? `${attention} need${attention === 1 ? 's' : ''} attention` : 'no health alerts'}
+          </button>
+        )}
         {info.data && (
           <span title={info.data.keychainNote ?? undefined} className={info.data.keychain === 'memory' ? 'warn' : ''}>
             secrets: {info.data.keychain === 'os' ? 'OS keychain' : 'memory only (no keychain)'}

@@ -1,24 +1,63 @@
 // The centre's tabs. Every open tab stays mounted (hidden when not active), so a terminal or a
 // long result survives switching. Each feature adds its kind here and renders it in TabBody.
 import type { Server } from '../shared/domain';
-import { ServerView, type Health } from './components/ServerView';
+import { ServerView } from './components/ServerView';
+import { HealthView } from './health/HealthView';
+import { SettingsView } from './components/SettingsView';
+import { useTerminalState } from './terminal/status';
+import { TerminalTab } from './terminal/TerminalTab';
 
-export type Tab = { id: string; kind: 'server'; serverId: string };
+export type Tab =
+  | { id: string; kind: 'server'; serverId: string }
+  /** n: the terminal's number among this server's terminals (for its title). */
+  | { id: string; kind: 'terminal'; serverId: string; n: number }
+  | { id: 'health'; kind: 'health'; serverId: null }
+  | { id: 'settings'; kind: 'settings'; serverId: null };
 
 export type TabContext = {
   servers: Server[];
   onEdit: (serverId: string) => void;
   onRemoved: (serverId: string) => void;
-  onHealth: (serverId: string, health: Health) => void;
+  onOpenServer: (serverId: string) => void;
+  onTerminal: (serverId: string) => void;
 };
 
 export function tabTitle(tab: Tab, servers: Server[]): string {
+  if (tab.kind === 'health') return 'Fleet health';
+  if (tab.kind === 'settings') return 'Settings';
   const server = servers.find((s) => s.id === tab.serverId);
-  return server?.name ?? 'removed server';
+  const name = server?.name ?? 'removed server';
+  return tab.kind === 'terminal' ? `${name} · terminal ${tab.n}` : name;
+}
+
+/** The tab strip's label: the title, and for a terminal a light for its connection state. */
+export function TabLabel({ tab, servers }: { tab: Tab; servers: Server[] }) {
+  if (tab.kind !== 'terminal') return <>{tabTitle(tab, servers)}</>;
+  return <TerminalLabel tab={tab} title={tabTitle(tab, servers)} />;
+}
+
+function TerminalLabel({ tab, title }: { tab: Tab; title: string }) {
+  const state = useTerminalState(tab.id);
+  return (
+    <>
+      <span className={`term-light term-${state}`} title={`Terminal ${state}`} aria-hidden="true" />
+      {title}
+    </>
+  );
 }
 
 export function TabBody({ tab, ctx }: { tab: Tab; ctx: TabContext }) {
+  if (tab.kind === 'health') return <HealthView servers={ctx.servers} onOpenServer={ctx.onOpenServer} />;
+  if (tab.kind === 'settings') return <SettingsView />;
   const server = ctx.servers.find((s) => s.id === tab.serverId);
   if (!server) return <p className="muted">This server is no longer in the inventory.</p>;
-  return <ServerView server={server} onEdit={() => ctx.onEdit(server.id)} onRemoved={() => ctx.onRemoved(server.id)} onHealth={(h) => ctx.onHealth(server.id, h)} />;
+  if (tab.kind === 'terminal') return <TerminalTab tabId={tab.id} server={server} />;
+  return (
+    <ServerView
+      server={server}
+      onEdit={() => ctx.onEdit(server.id)}
+      onRemoved={() => ctx.onRemoved(server.id)}
+      onTerminal={() => ctx.onTerminal(server.id)}
+    />
+  );
 }

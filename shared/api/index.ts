@@ -2,12 +2,14 @@
 // area. The core validates every input against these before doing any work.
 import type { z } from 'zod';
 import { appApi } from './app';
+import { healthApi } from './health';
 import { serversApi } from './servers';
 import { sshApi } from './ssh';
+import { terminalApi } from './terminal';
 
 export { ConnectionTestResult } from './servers';
 
-export const api = { ...appApi, ...serversApi, ...sshApi } as const;
+export const api = { ...appApi, ...serversApi, ...sshApi, ...terminalApi, ...healthApi } as const;
 
 export type Api = typeof api;
 export type Method = keyof Api;

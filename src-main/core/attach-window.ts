@@ -1,5 +1,6 @@
 // Connects one window (any message transport) to the core: calls in, results and events out.
 // Both adapters — Electron's MessagePort and the browser-mode WebSocket — use only this.
+import { randomUUID } from 'node:crypto';
 import type { CallMessage, CoreToWindow } from '../../shared/protocol';
 import type { Core } from './core';
 
@@ -7,14 +8,18 @@ export function attachWindow(core: Core, send: (message: CoreToWindow) => void):
   receive(raw: unknown): void;
   detach(): void;
 } {
+  const windowId = randomUUID();
   const unsubscribe = core.subscribe((event, payload) => send({ kind: 'event', event, payload }));
   return {
     receive(raw) {
       const call = raw as Partial<CallMessage> | null;
       if (!call || call.kind !== 'call' || typeof call.id !== 'number' || typeof call.method !== 'string') return;
       const id = call.id;
-      void core.call(call.method, call.input).then((result) => send({ kind: 'result', id, ...result }));
+      void core.call(call.method, call.input, { windowId }).then((result) => send({ kind: 'result', id, ...result }));
     },
-    detach: unsubscribe,
+    detach() {
+      unsubscribe();
+      core.windowClosed(windowId);
+    },
   };
 }

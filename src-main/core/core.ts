@@ -2,8 +2,11 @@
 // Runs in plain Node (browser mode, tests) or in Electron's utilityProcess.
 import os from 'node:os';
 import { mkdirSync } from 'node:fs';
-import { createDispatcher, type CallResult } from './dispatch';
+import { createDispatcher, type CallResult, type Caller } from './dispatch';
 import { EventHub, type EventListener } from './events';
+import { healthHandlers } from './health/handlers';
+import { HealthHistory } from './health/history';
+import { HealthService } from './health/service';
 import { Inventory } from './inventory/service';
 import { openLocalStore } from './inventory/store';
 import { openKeychain, type Keychain } from './secrets/keychain';
@@ -12,13 +15,17 @@ import { serverHandlers } from './servers/handlers';
 import { ConnectionManager } from './ssh/connections';
 import { PromptBroker } from './ssh/prompts';
 import { sshHandlers } from './ssh/handlers';
+import { terminalHandlers } from './terminal/handlers';
+import { TerminalService } from './terminal/service';
 import { version } from './version';
 
-export type { CallResult };
+export type { CallResult, Caller };
 
 export interface Core {
-  call(method: string, input: unknown): Promise<CallResult>;
+  call(method: string, input: unknown, caller?: Caller): Promise<CallResult>;
   subscribe(listener: EventListener): () => void;
+  /** A window detached: what it owned (its terminals) ends. */
+  windowClosed(windowId: string): void;
   close(): Promise<void>;
   /** The shared SSH connections (for services built on the core, and integration tests). */
   readonly connections: ConnectionManager;
@@ -44,20 +51,30 @@ export async function createCore(options: CoreOptions): Promise<Core> {
   const prompts = new PromptBroker(events);
   const connections = new ConnectionManager(inventory, store, home, events, prompts);
   const tester = new ConnectionTester(inventory, store, connections);
+  const terminals = new TerminalService(connections, events);
+  const health = new HealthService(inventory, store, connections, events, new HealthHistory(options.dataDir, log), home);
 
   const call = createDispatcher(
     {
       'app.info': async () => ({ version, keychain: keychain.kind, keychainNote: keychain.note, dataDir: options.dataDir }),
       ...serverHandlers(inventory, tester, home),
       ...sshHandlers(connections, prompts, store, events),
+      ...terminalHandlers(terminals),
+      ...healthHandlers(health),
     },
     log,
   );
+  health.start();
 
   return {
     call,
     subscribe: (listener) => events.subscribe(listener),
-    close: async () => connections.closeAll(),
+    windowClosed: (windowId) => terminals.closeOwnedBy(windowId),
+    close: async () => {
+      health.stop();
+      terminals.closeAll();
+      connections.closeAll();
+    },
     connections,
   };
 }

@@ -8,15 +8,19 @@ export type CallResult = { ok: true; output: unknown } | { ok: false; error: App
 
 type Spec = { input: z.ZodType; output: z.ZodType };
 
+/** Who calls: the window (its attachment), so that what a window opens can end with it. */
+export type Caller = { windowId: string | null };
+const NO_WINDOW: Caller = { windowId: null };
+
 /** Handlers for one area of the contract (e.g. serversApi). */
 export type HandlersFor<A extends Record<string, Spec>> = {
-  [M in keyof A]: (input: z.output<A[M]['input']>) => Promise<z.input<A[M]['output']>>;
+  [M in keyof A]: (input: z.output<A[M]['input']>, caller: Caller) => Promise<z.input<A[M]['output']>>;
 };
 
 export type Handlers = HandlersFor<Api>;
 
-export function createDispatcher(handlers: Handlers, log: (line: string) => void): (method: string, input: unknown) => Promise<CallResult> {
-  return async (method, input) => {
+export function createDispatcher(handlers: Handlers, log: (line: string) => void): (method: string, input: unknown, caller?: Caller) => Promise<CallResult> {
+  return async (method, input, caller = NO_WINDOW) => {
     if (!isMethod(method)) return { ok: false, error: { code: 'unknown-method', message: `Unknown method ${method.slice(0, 64)}.` } };
     const spec = api[method as Method];
     const parsed = spec.input.safeParse(input);
@@ -24,8 +28,8 @@ export function createDispatcher(handlers: Handlers, log: (line: string) => void
       return { ok: false, error: { code: 'invalid-input', message: 'Some fields need attention; nothing was saved.', fields: fieldErrors(parsed.error.issues) } };
     }
     try {
-      const handler = handlers[method] as (input: unknown) => Promise<unknown>;
-      return { ok: true, output: spec.output.parse(await handler(parsed.data)) };
+      const handler = handlers[method] as (input: unknown, caller: Caller) => Promise<unknown>;
+      return { ok: true, output: spec.output.parse(await handler(parsed.data, caller)) };
     } catch (error) {
       if (error instanceof AppError) return { ok: false, error: error.toShape() };
       // Library errors carry paths or protocol text, never secrets (those never reach them as

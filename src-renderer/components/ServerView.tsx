@@ -1,20 +1,19 @@
 // One server: its settings at a glance, "Test connection" with the host-key conversation,
-// and what the server answered.
+// what the server answered, and its health.
 import { useState } from 'react';
 import type { ConnectionTestResult } from '../../shared/api';
 import type { ConnectionState, HostKeyInfo, Server } from '../../shared/domain';
 import { AppError } from '../../shared/errors';
 import { client } from '../client/client';
 import { useSshStates } from '../client/hooks';
+import { ServerHealthSection } from '../health/ServerHealth';
 import { ErrorNote } from './ErrorNote';
-
-export type Health = 'ok' | 'failed' | 'unknown' | 'checking';
 
 type Props = {
   server: Server;
   onEdit: () => void;
   onRemoved: () => void;
-  onHealth: (health: Health) => void;
+  onTerminal: () => void;
 };
 
 const authLabel: Record<Server['auth']['method'], string> = {
@@ -25,7 +24,7 @@ const authLabel: Record<Server['auth']['method'], string> = {
   'keyboard-interactive': 'keyboard-interactive (prompts)',
 };
 
-export function ServerView({ server, onEdit, onRemoved, onHealth }: Props) {
+export function ServerView({ server, onEdit, onRemoved, onTerminal }: Props) {
   const [result, setResult] = useState<ConnectionTestResult | null>(null);
   const [error, setError] = useState<AppError | null>(null);
   const [busy, setBusy] = useState(false);
@@ -36,14 +35,15 @@ export function ServerView({ server, onEdit, onRemoved, onHealth }: Props) {
     setBusy(true);
     setError(null);
     setResult(null);
-    onHealth('checking');
     try {
       const r = await client.call('servers.test', { id: server.id });
+      // The server just answered (perhaps for the first time, after its key was confirmed):
+      // refresh its light too, so that the result and the light agree when shown. The health
+      // result carries its own errors; the health section shows them.
+      if (r.status === 'connected') await client.call('health.checkNow', { serverId: server.id }).catch(() => undefined);
       setResult(r);
-      onHealth(r.status === 'connected' ? 'ok' : 'unknown');
     } catch (e) {
       setError(e instanceof AppError ? e : new AppError('internal', 'The test failed.'));
-      onHealth('failed');
     } finally {
       setBusy(false);
     }
@@ -100,6 +100,7 @@ export function ServerView({ server, onEdit, onRemoved, onHealth }: Props) {
           <button className="primary" onClick={test} disabled={busy} title="Test connection (Ctrl+T)" data-shortcut="test">
             {busy ? 'Connecting…' : 'Test connection'}
           </button>
+          <button onClick={onTerminal} title="Open a terminal on this server (Ctrl+Shift+T)">Terminal</button>
           <button onClick={onEdit}>Edit</button>
           <button className="danger" onClick={() => setConfirmRemove(true)}>Remove…</button>
         </div>
@@ -159,6 +160,7 @@ export function ServerView({ server, onEdit, onRemoved, onHealth }: Props) {
       )}
 
       {!result && !error && !busy && !confirmRemove && <p className="muted">Test the connection to verify the host key and see the server answer.</p>}
+      <ServerHealthSection server={server} />
     </section>
   );
 }

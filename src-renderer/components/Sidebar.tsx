@@ -1,12 +1,12 @@
 // The fleet: servers grouped by tag, each with its health light.
 import type { Server } from '../../shared/domain';
-import type { Health } from './ServerView';
+import type { ServerHealth } from '../../shared/api/health';
 
 type Props = {
   servers: Server[];
   filter: string;
   selectedId: string | null;
-  health: Record<string, Health>;
+  health: Record<string, ServerHealth>;
   onSelect: (id: string) => void;
 };
 
@@ -33,7 +33,7 @@ export function Sidebar({ servers, filter, selectedId, health, onSelect }: Props
             {group.map((server) => (
               <li key={server.id}>
                 <button className={`server-item ${server.id === selectedId ? 'selected' : ''}`} onClick={() => onSelect(server.id)} aria-current={server.id === selectedId}>
-                  <span className={`light light-${health[server.id] ?? 'unknown'}`} aria-label={`health ${health[server.id] ?? 'unknown'}`} />
+                  <span className={`light light-${health[server.id]?.status ?? 'unknown'}`} aria-label={`health ${health[server.id]?.status ?? 'unknown'}`} title={health[server.id]?.reason} />
                   <span className="server-name">{server.name}</span>
                   <span className="server-host muted">{server.host}</span>
                 </button>

@@ -49,7 +49,7 @@ describe('first connection in the UI', () => {
     await uname.waitFor();
     expect(await uname.textContent()).toMatch(/^Linux /);
     expect(await page.getByTestId('uptime').textContent()).toMatch(/load average/);
-    expect(await page.locator('.light-ok').count()).toBe(1);
+    expect(await page.getByRole('navigation', { name: 'Fleet' }).locator('.light').getAttribute('class')).toMatch(/^light light-(ok|warn)$/);
     await shot(page, '03-connected-uname');
   });
 
@@ -70,7 +70,6 @@ describe('first connection in the UI', () => {
       expect(await alert.getByTestId('expected-fp').textContent()).toBe(`ssh-ed25519 ${tb.ssh.web2.hostKeyFingerprint}`);
       expect(await alert.getByTestId('actual-fp').textContent()).toBe(`ssh-ed25519 ${swapped.hostKeyFingerprint}`);
       expect(await page.getByTestId('uname').count()).toBe(0);
-      expect(await page.locator('.light-failed').count()).toBe(1);
       await shot(page, '04-host-key-changed');
     } finally {
       await restoreHostKey('web2');

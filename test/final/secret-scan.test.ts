@@ -23,6 +23,8 @@ describe('secrets never reach a file', () => {
     'key passphrase': tb.keys.ed25519Pass.passphrase!,
     'mariadb admin password': tb.mariadb.adminPassword,
     'ftp password': tb.ftp.password,
+    'read-only MySQL user password': tb.db.readOnly.password,
+    ...Object.fromEntries(tb.db.customers.map((c) => [`MySQL user ${c.user} password`, c.password])),
   };
 
   it('scans a data directory that the suite really used', () => {

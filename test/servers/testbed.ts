@@ -4,6 +4,8 @@
 //   stopTestbed()   — stops every daemon (pid files), waits for them to exit
 //   acquire/release — leases, so that one test run does not stop servers another run (or the
 //                     `npm run testbed` demo) still uses.
+//   seed.ts         — MariaDB's test data (1M-row shop.orders, hostile names, customer dbs/users) and
+//                     ~hdtest/.my.cnf: checked at every start, built when missing (TestbedInfo.db)
 //   startAgent()    — a test-scoped ssh-agent holding the ed25519 client key (agent.ts)
 //   startFleet(n) / stopFleet() — n lightweight sshds for the health benchmark (fleet.ts; not started
 //                     by startTestbed, stopped by stopTestbed)
@@ -16,11 +18,12 @@ import { startMariadb, stopMariadb, type MariadbInfo } from './mariadb';
 import { startNamed, stopNamed, type NsInfo, type NsName } from './named';
 import { startNginx, stopNginx, type NginxInfo } from './nginx';
 import { startPureftpd, stopPureftpd, type FtpInfo } from './pureftpd';
+import { seedDatabases, type DbSeedInfo } from './seed';
 import { KBD_PROMPTS, PAM_SERVICE_OTP, restoreHostKey as restoreKey, sshdPid, sshLogFile, SSH_NAMES, startSshd, stopSshd, swapHostKey as swapKey, type SshInfo } from './sshd';
 import { ensureTestUser } from './users';
 import { cmdline, ensureDir, findProcs, p, pidAlive, ROOT, secrets, sleep } from './util';
 
-export type { ClientKeys, FtpInfo, MariadbInfo, NginxInfo, NsInfo, SshInfo };
+export type { ClientKeys, DbSeedInfo, FtpInfo, MariadbInfo, NginxInfo, NsInfo, SshInfo };
 export type { KeyPair } from './keys';
 export { EXAMPLE_SERIAL, EXAMPLE_ZONE } from './named';
 export { NGINX_DEFAULT_TEXT } from './nginx';
@@ -69,6 +72,8 @@ export interface TestbedInfo {
   users: { hdtest: { name: string; password: string; uid: number; gid: number; home: string } };
   keys: ClientKeys;
   mariadb: MariadbInfo;
+  /** The data seed.ts keeps in that MariaDB (shop.orders with 1M rows, hostile names, customers) and ~hdtest/.my.cnf. */
+  db: DbSeedInfo;
   ftp: FtpInfo;
   ns: Record<NsName, NsInfo>;
   nginx: NginxInfo;
@@ -132,6 +137,7 @@ export function startTestbed(opts: StartOptions = {}): Promise<TestbedInfo> {
       opts.onReady?.(name, Date.now() - t0);
       return v;
     };
+    const mariadbUp = timed('mariadb', startMariadb);
     const tasks = {
       user: timed('user hdtest', ensureTestUser),
       keys: timed('client keys', ensureClientKeys),
@@ -143,7 +149,12 @@ export function startTestbed(opts: StartOptions = {}): Promise<TestbedInfo> {
       keypw: timed('sshd keypw', () => startSshd('keypw')),
       // Quick look first (no process spawned); the full check and repair when that fails.
       netns: timed(`netns ${JUMP_NETNS}`, async () => ((await jumpNetLooksUp(sshdPid('jump'))) ? undefined : ensureJumpNet())),
-      mariadb: timed('mariadb', startMariadb),
+      mariadb: mariadbUp,
+      db: timed('db seed', async () => {
+        const [m, u] = await Promise.all([mariadbUp, ensureTestUser()]);
+        const { built: _built, ...db } = await seedDatabases(m, u);
+        return db;
+      }),
       ftp: timed('pure-ftpd', startPureftpd),
       ns1: timed('named ns1', () => startNamed('ns1')),
       ns2: timed('named ns2', () => startNamed('ns2')),
@@ -184,6 +195,7 @@ export function startTestbed(opts: StartOptions = {}): Promise<TestbedInfo> {
       users: { hdtest: { name: u.name, password: u.password, uid: u.uid, gid: u.gid, home: u.home } },
       keys: await tasks.keys,
       mariadb: await tasks.mariadb,
+      db: await tasks.db,
       ftp: await tasks.ftp,
       ns: { ns1: await tasks.ns1, ns2: await tasks.ns2 },
       nginx: await tasks.nginx,
@@ -268,6 +280,22 @@ export function releaseTestbed(id: string): Promise<string[]> {
 }
 
 /** Read what startTestbed wrote (works from vitest worker processes). */
+/**
+ * Stops the testbed's nginx for the length of fn and starts it again, even on failure, holding
+ * the testbed lock meanwhile: no parallel run starts the testbed (and nginx) under the caller,
+ * and two such callers take turns.
+ */
+export function withNginxStopped<T>(fn: () => Promise<T>): Promise<T> {
+  return withLock(async () => {
+    await stopNginx();
+    try {
+      return await fn();
+    } finally {
+      await startNginx();
+    }
+  });
+}
+
 export function loadTestbed(): TestbedInfo {
   const file = process.env.HOSTDECK_TESTBED || TESTBED_JSON;
   let text: string;

@@ -322,6 +322,8 @@ export interface Secrets {
   keyringPassword: string;
   /** The one-time code kbdotp's second keyboard-interactive prompt wants (6 digits). */
   otpCode: string;
+  /** Passwords of the MariaDB users seed.ts creates, by user name (see dbUserPassword). */
+  dbUsers: Record<string, string>;
 }
 
 let secretsCache: Secrets | null = null;
@@ -342,9 +344,18 @@ export function secrets(): Secrets {
     ftpPassword: s.ftpPassword ?? randomPassword(),
     keyringPassword: s.keyringPassword ?? randomPassword(),
     otpCode: s.otpCode ?? randomDigits(6),
+    dbUsers: { ...s.dbUsers },
   };
   ensureDir(ROOT);
   writeIfChanged(file, `${JSON.stringify(full, null, 2)}\n`, 0o600);
   secretsCache = full;
   return full;
+}
+
+/** The password of a MariaDB user the testbed creates: generated once, kept in secrets.json. */
+export function dbUserPassword(user: string): string {
+  const s = secrets();
+  const pw = (s.dbUsers[user] ??= randomPassword());
+  writeIfChanged(p('secrets.json'), `${JSON.stringify(s, null, 2)}\n`, 0o600);
+  return pw;
 }

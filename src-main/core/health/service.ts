@@ -1,0 +1,270 @@
+// The coordinator's tick (DESIGN.md, seed 003): every healthIntervalS each server of the
+// inventory is checked, at most healthConcurrency at once (p-limit, shared by the timer and
+// "check now"), and a tick still running when the next one is due makes that one skip.
+//
+// A check holds a lease on the server's shared connection between ticks, so a tick costs one
+// exec channel, not a handshake; the price is that monitored servers never reach the idle
+// close (as the seed's coordinator keeps its links). The lease is let go when the connection
+// drops (then nothing reconnects on health's behalf: the next tick connects afresh), when its
+// host key is no longer trusted, when the server leaves the inventory, and on stop.
+//
+// Health never asks the user anything: a server whose key is not confirmed yet is not even
+// contacted, and a login that would need a prompt is not attempted again until the user
+// changes something.
+import path from 'node:path';
+import pLimit, { type LimitFunction } from 'p-limit';
+import { HEALTH_HISTORY_SHOWN, type HealthChange, type HealthStatus, type ServerHealth } from '../../../shared/api/health';
+import type { Settings } from '../../../shared/domain';
+import { AppError } from '../../../shared/errors';
+import type { EventHub } from '../events';
+import type { Inventory } from '../inventory/service';
+import type { HostKeyPin, InventoryStore, StoredServer } from '../inventory/store';
+import { exec } from '../ssh/connect';
+import { needsLogin, type ConnectionManager, type Lease } from '../ssh/connections';
+import { knownHostsName } from '../ssh/host-key';
+import { lookup, readKnownHosts, type KnownHostsEntry } from '../ssh/known-hosts';
+import { CHECK_SCRIPT, judge, parseCheckOutput } from './check';
+import type { HealthHistory } from './history';
+
+/** A connect may wait for a prompt someone else is answering: bound it. */
+const CONNECT_TIMEOUT_MS = 20_000;
+const EXEC_TIMEOUT_MS = 15_000;
+
+const REASONS = {
+  unchecked: 'Not checked yet.',
+  hostKey: 'Host key not yet confirmed; test the connection to confirm it.',
+  login: 'Needs an interactive login (a password or code typed in); health is checked while you are logged in, e.g. in a terminal.',
+} as const;
+
+type Trust = { pins: Record<string, HostKeyPin>; knownHosts: KnownHostsEntry[] };
+
+export class HealthService {
+  private readonly results = new Map<string, ServerHealth>();
+  /** Each server's status at its last check: a different one next time is a change. */
+  private readonly previous: Map<string, HealthStatus>;
+  private readonly leases = new Map<string, Lease>();
+  private readonly inflight = new Map<string, Promise<ServerHealth>>();
+  /** Servers whose login needed a prompt: not tried again until the inventory changes. */
+  private readonly loginNeeded = new Set<string>();
+  private readonly limit: LimitFunction;
+  private timer: NodeJS.Timeout | null = null;
+  private intervalS = 0;
+  private ticking = false;
+  private stopped = false;
+  private readonly unsubscribe: () => void;
+
+  constructor(
+    private readonly inventory: Inventory,
+    private readonly store: InventoryStore,
+    private readonly connections: ConnectionManager,
+    private readonly events: EventHub,
+    private readonly history: HealthHistory,
+    private readonly home: string,
+  ) {
+    this.previous = history.lastStatuses();
+    this.limit = pLimit(store.settings().healthConcurrency);
+    this.unsubscribe = events.subscribe((event, payload) => {
+      if (event === 'settings.changed') this.applySettings(this.store.settings());
+      if (event === 'inventory.changed') this.inventoryChanged((payload as { ids: string[] }).ids);
+    });
+  }
+
+  /** Checks at once (the lights should not stay grey for a whole interval), then on the timer. */
+  start(): void {
+    this.applySettings(this.store.settings());
+    void this.tick();
+  }
+
+  stop(): void {
+    this.stopped = true;
+    this.unsubscribe();
+    if (this.timer) clearInterval(this.timer);
+    this.timer = null;
+    for (const id of [...this.leases.keys()]) this.dropLease(id);
+  }
+
+  get(): { servers: ServerHealth[]; history: HealthChange[] } {
+    return {
+      servers: this.store.servers().map((s) => this.results.get(s.id) ?? unchecked(s.id)),
+      history: this.history.recent(HEALTH_HISTORY_SHOWN),
+    };
+  }
+
+  /** A fresh check (after any one in flight) of one server or all. */
+  async checkNow(serverId?: string): Promise<ServerHealth[]> {
+    if (serverId) this.inventory.stored(serverId); // not-found for a removed server
+    const ids = serverId ? [serverId] : this.store.servers().map((s) => s.id);
+    return Promise.all(ids.map((id) => this.check(id, true)));
+  }
+
+  private applySettings(settings: Settings): void {
+    if (this.stopped) return;
+    this.limit.concurrency = settings.healthConcurrency;
+    if (this.timer && settings.healthIntervalS === this.intervalS) return;
+    if (this.timer) clearInterval(this.timer);
+    this.intervalS = settings.healthIntervalS;
+    this.timer = setInterval(() => void this.tick(), this.intervalS * 1000);
+    this.timer.unref();
+  }
+
+  private async tick(): Promise<void> {
+    if (this.ticking || this.stopped) return;
+    this.ticking = true;
+    try {
+      await Promise.all(this.store.servers().map((s) => this.check(s.id, false)));
+    } finally {
+      this.ticking = false;
+    }
+  }
+
+  /** fresh: run a new check even if one is in flight (after it); else join the one in flight. */
+  private check(serverId: string, fresh: boolean): Promise<ServerHealth> {
+    const running = this.inflight.get(serverId);
+    if (running && !fresh) return running;
+    const next = (running ?? Promise.resolve())
+      .catch(() => undefined)
+      .then(() => this.limit(() => this.run(serverId)));
+    this.inflight.set(serverId, next);
+    void next.finally(() => {
+      if (this.inflight.get(serverId) === next) this.inflight.delete(serverId);
+    });
+    return next;
+  }
+
+  private async run(serverId: string): Promise<ServerHealth> {
+    const started = performance.now();
+    const done = (fields: Pick<ServerHealth, 'status' | 'reason'> & Partial<ServerHealth>): ServerHealth =>
+      this.record({ ...unchecked(serverId), ...fields, checkedAt: new Date().toISOString(), ms: Math.round(performance.now() - started) });
+    if (this.stopped) return unchecked(serverId);
+    let server: StoredServer;
+    try {
+      server = this.inventory.stored(serverId);
+    } catch {
+      return unchecked(serverId); // removed while queued
+    }
+    try {
+      if (!this.trusted(server, await this.trust())) {
+        this.dropLease(serverId);
+        return done({ status: 'unknown', reason: REASONS.hostKey });
+      }
+      const lease = this.leases.get(serverId) ?? (await this.newLease(server));
+      if (!lease) return done({ status: 'unknown', reason: REASONS.login });
+      let out;
+      try {
+        out = await exec(lease.client(), CHECK_SCRIPT, EXEC_TIMEOUT_MS);
+      } catch (error) {
+        // Whatever broke, the next check starts from a fresh lease.
+        this.dropLease(serverId);
+        throw error;
+      }
+      const facts = parseCheckOutput(out.stdout);
+      const verdict = judge(facts, server.roles);
+      return done({ ...verdict, cpus: facts.cpus, load: facts.load, memory: facts.memory, disks: facts.disks });
+    } catch (error) {
+      if (needsLogin(error)) {
+        this.loginNeeded.add(serverId);
+        return done({ status: 'unknown', reason: REASONS.login });
+      }
+      return done({ status: 'down', reason: error instanceof AppError ? error.message : 'The check failed unexpectedly.' });
+    }
+  }
+
+  /** A lease without ever prompting; null when the login would need the user. */
+  private async newLease(server: StoredServer): Promise<Lease | null> {
+    const state = this.connections.states()[server.id];
+    if (state?.state !== 'connected') {
+      // Someone else's connection is waiting to come back: let its backoff run (connecting
+      // now, without prompts, could fail it for the user who is waiting).
+      if (state?.state === 'reconnecting') throw new AppError('ssh', `${state.reason} Reconnecting (attempt ${state.attempt}).`);
+      if (this.loginNeeded.has(server.id) || (await this.promptsFor(server))) return null;
+    }
+    const pending = this.connections.acquire(server.id, { interactive: false });
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new AppError('timeout', `No connection within ${CONNECT_TIMEOUT_MS / 1000} s.`)), CONNECT_TIMEOUT_MS);
+    });
+    let lease: Lease;
+    try {
+      lease = await Promise.race([pending, timeout]);
+    } catch (error) {
+      // A connect that finishes after the timeout must not leave a lease nobody holds.
+      pending.then((late) => late.release(), () => undefined);
+      throw error;
+    } finally {
+      clearTimeout(timer);
+    }
+    if (this.stopped) {
+      lease.release();
+      throw new AppError('ssh', 'Hostdeck is closing.');
+    }
+    this.leases.set(server.id, lease);
+    lease.onDown(() => this.dropLease(server.id));
+    return lease;
+  }
+
+  /** Whether logging in is sure to need the user (so it is not even tried). */
+  private async promptsFor(server: StoredServer): Promise<boolean> {
+    switch (server.auth.method) {
+      case 'keyboard-interactive':
+        return true;
+      case 'password':
+      case 'key-passphrase':
+        return (await this.inventory.secret(server.id)) === null;
+      default:
+        return false;
+    }
+  }
+
+  private dropLease(serverId: string): void {
+    const lease = this.leases.get(serverId);
+    this.leases.delete(serverId);
+    lease?.release();
+  }
+
+  private async trust(): Promise<Trust> {
+    return { pins: this.store.pins(), knownHosts: await readKnownHosts(path.join(this.home, '.ssh', 'known_hosts')) };
+  }
+
+  /** The server's key and every jump host's are pinned or in known_hosts (changed keys are caught by the connect). */
+  private trusted(server: StoredServer, trust: Trust): boolean {
+    const servers = new Map(this.store.servers().map((s) => [s.id, s]));
+    const seen = new Set<string>();
+    for (let s: StoredServer | undefined = server; s && !seen.has(s.id); s = s.jumpHostId ? servers.get(s.jumpHostId) : undefined) {
+      seen.add(s.id);
+      if (!trust.pins[knownHostsName(s.host, s.port)] && lookup(trust.knownHosts, s.host, s.port).keys.length === 0) return false;
+    }
+    return true;
+  }
+
+  private record(health: ServerHealth): ServerHealth {
+    if (this.stopped || !this.store.servers().some((s) => s.id === health.serverId)) return health;
+    const from = this.previous.get(health.serverId);
+    this.previous.set(health.serverId, health.status);
+    this.results.set(health.serverId, health);
+    let change: HealthChange | undefined;
+    // The first check of a server sets where it stands; only later differences are changes.
+    if (from !== undefined && from !== health.status) {
+      change = { serverId: health.serverId, serverName: this.inventory.stored(health.serverId).name, at: health.checkedAt!, from, to: health.status, reason: health.reason };
+      this.history.add(change);
+    }
+    this.events.emit('health.changed', change ? { health, change } : { health });
+    return health;
+  }
+
+  private inventoryChanged(ids: string[]): void {
+    // ids is empty when a login answer was remembered: any server may log in by itself now.
+    if (ids.length === 0) this.loginNeeded.clear();
+    const present = new Set(this.store.servers().map((s) => s.id));
+    for (const id of ids) {
+      this.loginNeeded.delete(id);
+      if (present.has(id)) continue;
+      this.dropLease(id);
+      this.results.delete(id);
+      this.previous.delete(id);
+    }
+  }
+}
+
+function unchecked(serverId: string): ServerHealth {
+  return { serverId, status: 'unknown', checkedAt: null, ms: null, reason: REASONS.unchecked, cpus: null, load: null, memory: null, disks: [], services: [] };
+}

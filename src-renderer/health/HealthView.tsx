@@ -1,0 +1,130 @@
+// The fleet's health (a tab): every server's light, figures and reason, a row opening on its
+// details; "Check now"; the history of changes, newest first.
+import { Fragment, useState } from 'react';
+import type { HealthStatus } from '../../shared/api/health';
+import type { Server } from '../../shared/domain';
+import { AppError } from '../../shared/errors';
+import { client } from '../client/client';
+import { ErrorNote } from '../components/ErrorNote';
+import { diskText, loadText, memoryText, checkedText } from './format';
+import { HealthDetails } from './HealthDetails';
+import { useHealth } from './feed';
+import { NotificationsButton } from './NotificationsButton';
+import { statusLabel } from './notify';
+
+const ORDER: Record<HealthStatus, number> = { down: 0, warn: 1, unknown: 2, ok: 3 };
+
+export function HealthView({ servers, onOpenServer }: { servers: Server[]; onOpenServer: (id: string) => void }) {
+  const health = useHealth();
+  const [open, setOpen] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<AppError | null>(null);
+  const byId = new Map(servers.map((s) => [s.id, s]));
+  // Worst first, then by name: what needs a look is at the top.
+  const rows = (health.data?.servers ?? [])
+    .filter((h) => byId.has(h.serverId))
+    .sort((a, b) => ORDER[a.status] - ORDER[b.status] || byId.get(a.serverId)!.name.localeCompare(byId.get(b.serverId)!.name));
+  const history = [...(health.data?.history ?? [])].reverse();
+
+  async function checkAll() {
+    setBusy(true);
+    setError(null);
+    try {
+      await client.call('health.checkNow', {});
+    } catch (e) {
+      setError(e instanceof AppError ? e : new AppError('internal', 'The check failed.'));
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  return (
+    <section className="panel health-view" aria-label="Fleet health">
+      <header className="server-head">
+        <div>
+          <h2>Fleet health</h2>
+          <div className="muted">
+            Every server is checked on a timer (Settings): SSH, load, memory, disks, and the daemons its roles call for.
+          </div>
+        </div>
+        <div className="actions">
+          <button className="primary" onClick={checkAll} disabled={busy || rows.length === 0}>{busy ? 'Checking…' : 'Check now'}</button>
+          <NotificationsButton />
+        </div>
+      </header>
+      {error && <ErrorNote error={error} />}
+      {rows.length === 0 ? (
+        <p className="muted">No servers yet.</p>
+      ) : (
+        <table className="table health-table">
+          <thead>
+            <tr>
+              <th>Server</th>
+              <th>Status</th>
+              <th>Load</th>
+              <th>Memory</th>
+              <th>Fullest disk</th>
+              <th>Daemons</th>
+              <th>Last check</th>
+            </tr>
+          </thead>
+          <tbody>
+            {rows.map((h) => {
+              const server = byId.get(h.serverId)!;
+              const expanded = open === h.serverId;
+              return (
+                <Fragment key={h.serverId}>
+                  <tr className={`health-row row-${h.status}`} data-server={server.name}>
+                    <td>
+                      <button className="link-plain server-toggle" aria-expanded={expanded} onClick={() => setOpen(expanded ? null : h.serverId)}>
+                        <span className={`light light-${h.status}`} aria-hidden="true" /> {server.name}
+                      </button>
+                    </td>
+                    <td>
+                      <span className={`status-text status-${h.status}`}>{statusLabel[h.status]}</span>
+                      <div className="muted reason">{h.reason}</div>
+                    </td>
+                    <td className="mono">{loadText(h)}</td>
+                    <td>{memoryText(h)}</td>
+                    <td>{diskText(h)}</td>
+                    <td>
+                      {h.services.filter((s) => s.expected).map((s) => (
+                        <span key={s.name} className={`chip ${s.running ? 'chip-ok' : 'chip-bad'}`}>{s.name}</span>
+                      ))}
+                    </td>
+                    <td className="muted">{checkedText(h)}</td>
+                  </tr>
+                  {expanded && (
+                    <tr className="health-expanded">
+                      <td colSpan={7}>
+                        <HealthDetails health={h} />
+                        <div className="actions">
+                          <button onClick={() => onOpenServer(server.id)}>Open {server.name}</button>
+                        </div>
+                      </td>
+                    </tr>
+                  )}
+                </Fragment>
+              );
+            })}
+          </tbody>
+        </table>
+      )}
+
+      <h3 className="history-title">History of changes</h3>
+      {history.length === 0 ? (
+        <p className="muted">No changes yet: each time a server's status changes, it is listed here.</p>
+      ) : (
+        <ol className="health-history" aria-label="History of changes">
+          {history.map((c, i) => (
+            <li key={`${c.at}-${c.serverId}-${i}`}>
+              <span className="muted">{new Date(c.at).toLocaleString()}</span> <strong>{c.serverName}</strong>{' '}
+              <span className={`status-text status-${c.from}`}>{statusLabel[c.from]}</span> → <span className={`status-text status-${c.to}`}>{statusLabel[c.to]}</span>
+              <span className="muted"> — {c.reason}</span>
+            </li>
+          ))}
+        </ol>
+      )}
+    </section>
+  );
+}

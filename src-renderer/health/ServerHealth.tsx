@@ -1,0 +1,41 @@
+// A server's own health, in its view: status and reason, details, "Check now".
+import { useState } from 'react';
+import type { Server } from '../../shared/domain';
+import { AppError } from '../../shared/errors';
+import { client } from '../client/client';
+import { ErrorNote } from '../components/ErrorNote';
+import { HealthDetails } from './HealthDetails';
+import { useHealthByServer } from './feed';
+import { statusLabel } from './notify';
+
+export function ServerHealthSection({ server }: { server: Server }) {
+  const health = useHealthByServer()[server.id];
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<AppError | null>(null);
+
+  async function check() {
+    setBusy(true);
+    setError(null);
+    try {
+      await client.call('health.checkNow', { serverId: server.id });
+    } catch (e) {
+      setError(e instanceof AppError ? e : new AppError('internal', 'The check failed.'));
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  return (
+    <section className="server-health" aria-label="Health">
+      <div className="server-health-head">
+        <h3>
+          <span className={`light light-${health?.status ?? 'unknown'}`} aria-hidden="true" /> Health: <span className={`status-text status-${health?.status ?? 'unknown'}`}>{statusLabel[health?.status ?? 'unknown']}</span>
+        </h3>
+        <button onClick={check} disabled={busy}>{busy ? 'Checking…' : 'Check now'}</button>
+      </div>
+      {health && <p className="reason">{health.reason}</p>}
+      {error && <ErrorNote error={error} />}
+      {health?.checkedAt && <HealthDetails health={health} />}
+    </section>
+  );
+}
