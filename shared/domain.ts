@@ -101,10 +101,12 @@ export const Settings = z.object({
   idleCloseS: z.number().int().min(0, 'At least 0').max(86_400, 'At most a day'),
   healthIntervalS: z.number().int().min(5, 'At least 5 s').max(3600, 'At most an hour'),
   healthConcurrency: z.number().int().min(1, 'At least 1').max(256, 'At most 256'),
+  /** Support mode: every customer database session is read-only, on every server. */
+  supportMode: z.boolean(),
 });
 export type Settings = z.infer<typeof Settings>;
 
-export const DEFAULT_SETTINGS: Settings = { keepaliveIntervalS: 15, keepaliveCountMax: 3, idleCloseS: 60, healthIntervalS: 30, healthConcurrency: 16 };
+export const DEFAULT_SETTINGS: Settings = { keepaliveIntervalS: 15, keepaliveCountMax: 3, idleCloseS: 60, healthIntervalS: 30, healthConcurrency: 16, supportMode: false };
 
 /** The visible state of a server's one SSH connection. */
 export const ConnectionState = z.discriminatedUnion('state', [

@@ -14,6 +14,8 @@ export const events = {
   /** A prompt was answered, cancelled or timed out (close it in every window). */
   'ssh.promptClosed': z.object({ id: z.string() }),
   'settings.changed': z.object({}),
+  /** Progress of a database export or import job. */
+  'db.progress': z.object({ jobId: z.string(), rows: z.number(), bytes: z.number(), statements: z.number(), done: z.boolean() }),
   /** Output of a terminal (UTF-8 decoded across chunk boundaries); the owner acks it once rendered. */
   'terminal.data': z.object({ terminalId: z.string(), data: z.string() }),
   /** A terminal's shell is starting, running, coming back after a dropped connection, or gone. */

@@ -3,6 +3,10 @@
 import os from 'node:os';
 import { mkdirSync } from 'node:fs';
 import { createDispatcher, type CallResult, type Caller } from './dispatch';
+import { AuditLog } from './db/audit';
+import { DbSessions } from './db/sessions';
+import { DbTree } from './db/tree';
+import { dbTreeHandlers } from './db/tree-handlers';
 import { EventHub, type EventListener } from './events';
 import { healthHandlers } from './health/handlers';
 import { HealthHistory } from './health/history';
@@ -29,6 +33,8 @@ export interface Core {
   close(): Promise<void>;
   /** The shared SSH connections (for services built on the core, and integration tests). */
   readonly connections: ConnectionManager;
+  /** Database sessions (for services built on the core, and integration tests). */
+  readonly db: DbSessions;
 }
 
 export type CoreOptions = {
@@ -52,6 +58,9 @@ export async function createCore(options: CoreOptions): Promise<Core> {
   const connections = new ConnectionManager(inventory, store, home, events, prompts);
   const tester = new ConnectionTester(inventory, store, connections);
   const terminals = new TerminalService(connections, events);
+  const audit = new AuditLog(options.dataDir);
+  const db = new DbSessions(inventory, store, keychain, connections, audit, events);
+  const dbTree = new DbTree(db);
   const health = new HealthService(inventory, store, connections, events, new HealthHistory(options.dataDir, log), home);
 
   const call = createDispatcher(
@@ -61,6 +70,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
       ...sshHandlers(connections, prompts, store, events),
       ...terminalHandlers(terminals),
       ...healthHandlers(health),
+      ...dbTreeHandlers(db, dbTree, inventory),
     },
     log,
   );
@@ -73,8 +83,10 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     close: async () => {
       health.stop();
       terminals.closeAll();
+      await db.closeAll();
       connections.closeAll();
     },
     connections,
+    db,
   };
 }

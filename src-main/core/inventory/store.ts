@@ -17,7 +17,9 @@ const Schema = z.object({
   version: z.literal(1),
   servers: z.array(StoredServer),
   hostKeys: z.record(z.string(), HostKeyPin),
-  settings: Settings,
+  // Partial: a file written before a setting existed gets that setting's default.
+  settings: Settings.partial(),
+  dbAccess: z.record(z.string(), z.unknown()),
 });
 type Data = z.infer<typeof Schema>;
 
@@ -28,6 +30,9 @@ export interface InventoryStore {
   savePins(pins: Record<string, HostKeyPin>): void;
   settings(): Settings;
   saveSettings(settings: Settings): void;
+  /** Per-server database access (no secrets), validated by its owner (core/db). */
+  dbAccess(): Record<string, unknown>;
+  saveDbAccess(access: Record<string, unknown>): void;
   readonly path: string;
 }
 
@@ -36,7 +41,7 @@ export function openLocalStore(dataDir: string): InventoryStore {
     cwd: dataDir,
     configName: 'inventory',
     projectName: 'hostdeck',
-    defaults: { version: 1, servers: [], hostKeys: {}, settings: DEFAULT_SETTINGS },
+    defaults: { version: 1, servers: [], hostKeys: {}, settings: DEFAULT_SETTINGS, dbAccess: {} },
     accessPropertiesByDotNotation: false,
     clearInvalidConfig: false,
   });
@@ -49,7 +54,9 @@ export function openLocalStore(dataDir: string): InventoryStore {
     saveServers: (servers) => conf.set('servers', servers),
     pins: () => Schema.shape.hostKeys.parse(conf.get('hostKeys')),
     savePins: (pins) => conf.set('hostKeys', pins),
-    settings: () => Settings.parse(conf.get('settings')),
+    settings: () => Settings.parse({ ...DEFAULT_SETTINGS, ...(conf.get('settings') as object) }),
     saveSettings: (settings) => conf.set('settings', settings),
+    dbAccess: () => ({ ...(conf.get('dbAccess') as Record<string, unknown>) }),
+    saveDbAccess: (access) => conf.set('dbAccess', access),
   };
 }
