@@ -115,6 +115,7 @@ export function App() {
     onRemoved: (id) => setTabs((all) => all.filter((t) => t.serverId !== id)),
     onOpenServer: (id) => openServer(id),
     onTerminal: openTerminal,
+    onOpenTab: openTab,
   };
 
   return (

@@ -12,7 +12,14 @@ export type Tab =
   /** n: the terminal's number among this server's terminals (for its title). */
   | { id: string; kind: 'terminal'; serverId: string; n: number }
   | { id: 'health'; kind: 'health'; serverId: null }
-  | { id: 'settings'; kind: 'settings'; serverId: null };
+  | { id: 'settings'; kind: 'settings'; serverId: null }
+  /** A server's databases: access settings, the tree, search. */
+  | { id: string; kind: 'db'; serverId: string }
+  | { id: string; kind: 'table'; serverId: string; database: string; table: string }
+  | { id: string; kind: 'sql'; serverId: string; database: string | null }
+  /** A server's MySQL process list, status, variables, users. */
+  | { id: string; kind: 'db-admin'; serverId: string }
+  | { id: 'audit'; kind: 'audit'; serverId: null };
 
 export type TabContext = {
   servers: Server[];
@@ -20,6 +27,8 @@ export type TabContext = {
   onRemoved: (serverId: string) => void;
   onOpenServer: (serverId: string) => void;
   onTerminal: (serverId: string) => void;
+  /** Opens (or shows) any tab; ids are stable per target, e.g. `table:<server>:<db>:<table>`. */
+  onOpenTab: (tab: Tab) => void;
 };
 
 export function tabTitle(tab: Tab, servers: Server[]): string {
@@ -58,6 +67,7 @@ export function TabBody({ tab, ctx }: { tab: Tab; ctx: TabContext }) {
       onEdit={() => ctx.onEdit(server.id)}
       onRemoved={() => ctx.onRemoved(server.id)}
       onTerminal={() => ctx.onTerminal(server.id)}
+      onDatabases={() => ctx.onOpenTab({ id: `db:${server.id}`, kind: 'db', serverId: server.id })}
     />
   );
 }

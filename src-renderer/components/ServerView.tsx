@@ -14,6 +14,7 @@ type Props = {
   onEdit: () => void;
   onRemoved: () => void;
   onTerminal: () => void;
+  onDatabases: () => void;
 };
 
 const authLabel: Record<Server['auth']['method'], string> = {
@@ -24,7 +25,7 @@ const authLabel: Record<Server['auth']['method'], string> = {
   'keyboard-interactive': 'keyboard-interactive (prompts)',
 };
 
-export function ServerView({ server, onEdit, onRemoved, onTerminal }: Props) {
+export function ServerView({ server, onEdit, onRemoved, onTerminal, onDatabases }: Props) {
   const [result, setResult] = useState<ConnectionTestResult | null>(null);
   const [error, setError] = useState<AppError | null>(null);
   const [busy, setBusy] = useState(false);
@@ -101,6 +102,7 @@ export function ServerView({ server, onEdit, onRemoved, onTerminal }: Props) {
             {busy ? 'Connecting…' : 'Test connection'}
           </button>
           <button onClick={onTerminal} title="Open a terminal on this server (Ctrl+Shift+T)">Terminal</button>
+          <button onClick={onDatabases} title="Browse this server's MySQL databases">Databases</button>
           <button onClick={onEdit}>Edit</button>
           <button className="danger" onClick={() => setConfirmRemove(true)}>Remove…</button>
         </div>
