@@ -9,6 +9,7 @@ import { useAttentionCount, useHealthByServer, useHealthFeed } from './health/fe
 import { notifyDesktop } from './health/notify';
 import { Toasts, useToasts } from './health/Toasts';
 import { TabBody, TabLabel, tabTitle, type Tab, type TabContext } from './tabs';
+import { useSupportMode } from './audit/support';
 
 const connectionLabel = { open: 'connected', connecting: 'connecting…', closed: 'disconnected, retrying' } as const;
 
@@ -41,6 +42,7 @@ export function App() {
   });
   const health = useHealthByServer();
   const attention = useAttentionCount();
+  const supportMode = useSupportMode();
 
   useEffect(() => {
     document.documentElement.dataset.theme = theme;
@@ -234,6 +236,12 @@ export function App() {
             secrets: {info.data.keychain === 'os' ? 'OS keychain' : 'memory only (no keychain)'}
           </span>
         )}
+        {supportMode && (
+          <button className="link-plain support-mode-indicator" onClick={() => openTab({ id: 'settings', kind: 'settings', serverId: null })} title="Support mode: every database session is read-only. Turn it off in Settings.">
+            SUPPORT MODE · read-only
+          </button>
+        )}
+        <button className="link-plain" onClick={() => openTab({ id: 'audit', kind: 'audit', serverId: null })}>audit log</button>
         <span className="spacer" />
         {info.data && <span className="muted">v{info.data.version}</span>}
       </footer>

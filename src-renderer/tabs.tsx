@@ -6,6 +6,11 @@ import { HealthView } from './health/HealthView';
 import { SettingsView } from './components/SettingsView';
 import { useTerminalState } from './terminal/status';
 import { TerminalTab } from './terminal/TerminalTab';
+import { AuditTab } from './audit/AuditTab';
+import { DbAdminTab } from './db-admin/DbAdminTab';
+import { DbTab } from './db/DbTab';
+import { TableTab } from './db/TableTab';
+import { SqlTab } from './sql/SqlTab';
 
 export type Tab =
   | { id: string; kind: 'server'; serverId: string }
@@ -34,8 +39,13 @@ export type TabContext = {
 export function tabTitle(tab: Tab, servers: Server[]): string {
   if (tab.kind === 'health') return 'Fleet health';
   if (tab.kind === 'settings') return 'Settings';
+  if (tab.kind === 'audit') return 'Audit log';
   const server = servers.find((s) => s.id === tab.serverId);
   const name = server?.name ?? 'removed server';
+  if (tab.kind === 'db') return `${name} · databases`;
+  if (tab.kind === 'table') return `${tab.database}.${tab.table} · ${name}`;
+  if (tab.kind === 'sql') return `${name} · SQL${tab.database ? ` · ${tab.database}` : ''}`;
+  if (tab.kind === 'db-admin') return `${name} · MySQL server`;
   return tab.kind === 'terminal' ? `${name} · terminal ${tab.n}` : name;
 }
 
@@ -58,9 +68,14 @@ function TerminalLabel({ tab, title }: { tab: Tab; title: string }) {
 export function TabBody({ tab, ctx }: { tab: Tab; ctx: TabContext }) {
   if (tab.kind === 'health') return <HealthView servers={ctx.servers} onOpenServer={ctx.onOpenServer} />;
   if (tab.kind === 'settings') return <SettingsView />;
+  if (tab.kind === 'audit') return <AuditTab servers={ctx.servers} />;
   const server = ctx.servers.find((s) => s.id === tab.serverId);
   if (!server) return <p className="muted">This server is no longer in the inventory.</p>;
   if (tab.kind === 'terminal') return <TerminalTab tabId={tab.id} server={server} />;
+  if (tab.kind === 'db-admin') return <DbAdminTab server={server} />;
+  if (tab.kind === 'db') return <DbTab server={server} servers={ctx.servers} onOpenTab={ctx.onOpenTab} />;
+  if (tab.kind === 'table') return <TableTab server={server} database={tab.database} table={tab.table} />;
+  if (tab.kind === 'sql') return <SqlTab server={server} database={tab.database} />;
   return (
     <ServerView
       server={server}

@@ -11,6 +11,8 @@ const Ident = z
   .max(64, 'MySQL names are at most 64 characters')
   .refine((v) => !/[\u0000]/.test(v), 'Names must not contain NUL');
 const Id = z.string().uuid();
+/** A file on the computer running Hostdeck: absolute, or ~/… (the core resolves it to its user's home). */
+const isFilePath = (v: string) => v.startsWith('/') || v.startsWith('~/');
 
 /** How the core logs in to a server's MySQL. The password (login) lives in the keychain. */
 export const DbAccess = z.discriminatedUnion('source', [
@@ -159,6 +161,8 @@ export const dbBrowseApi = {
       rows: z.array(z.array(Cell)),
       /** Pass as `after` for the next page (keyset); null at the end or without a key. */
       next: z.array(Cell).nullable(),
+      /** True when rows follow this page (in any paging mode: with a sort on another column, ask for offset + pageSize). */
+      more: z.boolean(),
       /** Estimated total rows (exact: db.count). */
       estimate: z.number().nullable(),
       key: z.array(z.string()).nullable(),
@@ -205,14 +209,14 @@ export const dbTransferApi = {
         database: Ident,
         source: z.union([z.object({ table: Ident }), z.object({ sql: z.string().min(1).max(1_000_000) })]),
         format: z.enum(['csv', 'json', 'sql']),
-        path: z.string().min(1).max(4096).startsWith('/', 'Choose an absolute file path'),
+        path: z.string().min(1).max(4096).refine(isFilePath, 'Choose an absolute file path (or ~/…)'),
       })
       .strict(),
     output: z.object({ rows: z.number(), bytes: z.number(), cancelled: z.boolean(), durationMs: z.number() }),
   },
   /** Runs a .sql file statement by statement; stops at the first error and names it. */
   'db.import': {
-    input: z.object({ jobId: Id, serverId: ServerId, database: Ident, path: z.string().min(1).max(4096).startsWith('/', 'Choose an absolute file path') }).strict(),
+    input: z.object({ jobId: Id, serverId: ServerId, database: Ident, path: z.string().min(1).max(4096).refine(isFilePath, 'Choose an absolute file path (or ~/…)') }).strict(),
     output: z.object({
       statements: z.number(),
       cancelled: z.boolean(),
@@ -246,7 +250,7 @@ export const dbAuditApi = {
     output: z.array(AuditEntry),
   },
   'db.exportAudit': {
-    input: z.object({ path: z.string().min(1).max(4096).startsWith('/', 'Choose an absolute file path') }).strict(),
+    input: z.object({ path: z.string().min(1).max(4096).refine(isFilePath, 'Choose an absolute file path (or ~/…)') }).strict(),
     output: z.object({ entries: z.number() }),
   },
 } as const;

@@ -2,7 +2,7 @@
 // area. The core validates every input against these before doing any work.
 import type { z } from 'zod';
 import { appApi } from './app';
-import { dbTreeApi } from './db';
+import { dbAuditApi, dbBrowseApi, dbQueryApi, dbServerApi, dbTransferApi, dbTreeApi } from './db';
 import { healthApi } from './health';
 import { serversApi } from './servers';
 import { sshApi } from './ssh';
@@ -10,7 +10,7 @@ import { terminalApi } from './terminal';
 
 export { ConnectionTestResult } from './servers';
 
-export const api = { ...appApi, ...serversApi, ...sshApi, ...terminalApi, ...healthApi, ...dbTreeApi } as const;
+export const api = { ...appApi, ...serversApi, ...sshApi, ...terminalApi, ...healthApi, ...dbTreeApi, ...dbBrowseApi, ...dbQueryApi, ...dbTransferApi, ...dbServerApi, ...dbAuditApi } as const;
 
 export type Api = typeof api;
 export type Method = keyof Api;

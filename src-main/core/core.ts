@@ -4,9 +4,18 @@ import os from 'node:os';
 import { mkdirSync } from 'node:fs';
 import { createDispatcher, type CallResult, type Caller } from './dispatch';
 import { AuditLog } from './db/audit';
+import { DbBrowser } from './db/browse';
+import { dbBrowseHandlers } from './db/browse-handlers';
+import { DbQuery } from './db/query';
+import { dbQueryHandlers } from './db/query-handlers';
 import { DbSessions } from './db/sessions';
 import { DbTree } from './db/tree';
 import { dbTreeHandlers } from './db/tree-handlers';
+import { DbAdmin } from './db/admin';
+import { dbAdminHandlers } from './db/admin-handlers';
+import { dbAuditHandlers } from './db/audit-handlers';
+import { DbTransfer } from './db/transfer';
+import { dbTransferHandlers } from './db/transfer-handlers';
 import { EventHub, type EventListener } from './events';
 import { healthHandlers } from './health/handlers';
 import { HealthHistory } from './health/history';
@@ -61,6 +70,10 @@ export async function createCore(options: CoreOptions): Promise<Core> {
   const audit = new AuditLog(options.dataDir);
   const db = new DbSessions(inventory, store, keychain, connections, audit, events);
   const dbTree = new DbTree(db);
+  const dbBrowser = new DbBrowser(db, dbTree);
+  const dbTransfer = new DbTransfer(db, events);
+  const dbAdmin = new DbAdmin(db);
+  const dbQuery = new DbQuery(db, options.dataDir);
   const health = new HealthService(inventory, store, connections, events, new HealthHistory(options.dataDir, log), home);
 
   const call = createDispatcher(
@@ -71,6 +84,11 @@ export async function createCore(options: CoreOptions): Promise<Core> {
       ...terminalHandlers(terminals),
       ...healthHandlers(health),
       ...dbTreeHandlers(db, dbTree, inventory),
+      ...dbBrowseHandlers(dbBrowser),
+      ...dbQueryHandlers(dbQuery, inventory),
+      ...dbTransferHandlers(dbTransfer),
+      ...dbAdminHandlers(dbAdmin),
+      ...dbAuditHandlers(audit),
     },
     log,
   );

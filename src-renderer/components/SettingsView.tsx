@@ -60,6 +60,25 @@ export function SettingsView() {
           </label>
         ))}
       </div>
+      <label className="field support-mode-switch" data-field="supportMode">
+        <span className="label">
+          <input
+            type="checkbox"
+            name="supportMode"
+            checked={settings.data?.supportMode ?? false}
+            onChange={async (e) => {
+              setError(null);
+              try {
+                queryClient.setQueryData(settingsKey, await client.call('settings.update', { supportMode: e.target.checked }));
+              } catch (err) {
+                setError(err instanceof AppError ? err : new AppError('internal', 'Saving failed.'));
+              }
+            }}
+          />{' '}
+          Support mode (read-only databases)
+        </span>
+        <span className="hint">Every database session on every server becomes read-only: statements that could write are refused before they are sent, and MySQL sessions run READ ONLY. Everything sent is in the audit log (status bar).</span>
+      </label>
       <div className="actions">
         <button type="submit" className="primary">Save settings</button>
         {saved && <span className="muted" role="status">Saved.</span>}

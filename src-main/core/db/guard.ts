@@ -1,12 +1,36 @@
 // Read-only enforcement, before anything is sent: a statement may run on a read-only session
-// only if it can be shown to only read. Comments are stripped first — except MySQL's
-// executable comments (/*! … */, /*M! … */), which run, and are judged as code.
+// only if it can be shown to only read. The rule is an allow-list, not a block-list: one
+// statement, whose first keyword is a read (SELECT, SHOW, …), with nothing inside it that
+// writes, locks, assigns, or has side effects. Everything else is refused.
+//
+// How the text is read, so that nothing can hide from the guard:
+// - Comments are stripped, except MySQL's executable comments (/*! … */, /*!50000 … */,
+//   /*M!100100 … */), which the server runs: their body is judged as code.
+// - "-- " is a comment only when a space or control character follows (as in MySQL: `1--1` is
+//   arithmetic); `#` always is.
+// - String literals are read in every quoting mode the server could be in (backslash escapes on
+//   or off (NO_BACKSLASH_ESCAPES), "…" as a string or as an identifier (ANSI_QUOTES)): a statement
+//   passes only if it is a single harmless read under each reading, so `'\'; DROP …` cannot
+//   smuggle a second statement past a guard that guessed the mode wrong.
+// The server-side line behind this: read-only sessions run SET SESSION TRANSACTION READ ONLY,
+// so a write that somehow passed would still be refused by MariaDB (stored functions included).
 export type Verdict = { ok: true } | { ok: false; reason: string };
 
-const READS = new Set(['SELECT', 'SHOW', 'DESCRIBE', 'DESC', 'EXPLAIN', 'HELP', 'WITH', 'VALUES', 'TABLE']);
+/** How the server reads literals: backslash escapes in '…' and in "…" (sql_mode dependent). */
+type Mode = { single: boolean; double: boolean };
+const MODES: Mode[] = [
+  { single: true, double: true }, // the default
+  { single: false, double: false }, // NO_BACKSLASH_ESCAPES
+  { single: true, double: false }, // ANSI_QUOTES ("…" is an identifier)
+];
+
+/** First keywords of statements that only read. */
+const READS = new Set(['SELECT', 'SHOW', 'DESCRIBE', 'DESC', 'EXPLAIN', 'HELP', 'WITH', 'VALUES', 'TABLE', 'CHECKSUM', 'USE']);
+/** Reads that cannot carry anything else (no sub-statement, no function calls). */
+const PLAIN = new Set(['SHOW', 'HELP', 'USE', 'CHECKSUM']);
 
 /** Removes comments and string/identifier literals' contents, keeping the statement's shape. */
-export function skeleton(sql: string): string {
+export function skeleton(sql: string, mode: Mode = MODES[0]!): string {
   let out = '';
   for (let i = 0; i < sql.length; ) {
     const c = sql[i]!;
@@ -16,16 +40,16 @@ export function skeleton(sql: string): string {
       const body = sql.slice(i + 2, end < 0 ? sql.length : end);
       // Executable comments run on the server: keep their code (minus the version prefix).
       const exec = /^(M?!)(\d{5,6})?/.exec(body);
-      out += exec ? ` ${skeleton(body.slice(exec[0].length))} ` : ' ';
+      out += exec ? ` ${skeleton(body.slice(exec[0].length), mode)} ` : ' ';
       i = end < 0 ? sql.length : end + 2;
-    } else if ((c === '-' && next === '-' && /\s|$/.test(sql[i + 2] ?? '')) || c === '#') {
+    } else if ((c === '-' && next === '-' && /^[\u0000-\u0020]?$/.test(sql[i + 2] ?? '')) || c === '#') {
       const end = sql.indexOf('\n', i);
       out += ' ';
       i = end < 0 ? sql.length : end + 1;
     } else if (c === "'" || c === '"' || c === '`') {
       let j = i + 1;
       while (j < sql.length) {
-        if (sql[j] === '\\' && c !== '`') j += 2;
+        if (sql[j] === '\\' && ((c === "'" && mode.single) || (c === '"' && mode.double))) j += 2;
         else if (sql[j] === c && sql[j + 1] === c) j += 2;
         else if (sql[j] === c) break;
         else j++;
@@ -41,27 +65,60 @@ export function skeleton(sql: string): string {
 }
 
 /** Splits on semicolons outside literals and comments (on the skeleton). */
-export function statements(sql: string): string[] {
-  return skeleton(sql)
+export function statements(sql: string, mode: Mode = MODES[0]!): string[] {
+  return skeleton(sql, mode)
     .split(';')
     .map((s) => s.trim())
     .filter(Boolean);
 }
 
+const refuse = (why: string): Verdict => ({ ok: false, reason: `This statement ${why}; this session is read-only.` });
+
+/**
+ * Words that, anywhere in a read, mean it is not one: DML inside EXPLAIN or a CTE (WITH … DELETE),
+ * EXPLAIN ANALYZE (which executes), PROCEDURE ANALYSE, … Only reserved words, so that unquoted
+ * column names (start, status, …) do not trip it; statement starters that are not reserved
+ * (DO, HANDLER, XA, FLUSH, …) are caught by the first-keyword allow-list instead.
+ */
+const WRITE_WORDS =
+  /\b(INSERT|UPDATE|DELETE|REPLACE|DROP|CREATE|ALTER|TRUNCATE|RENAME|GRANT|REVOKE|LOAD|CALL|SET|LOCK|UNLOCK|KILL|PURGE|OPTIMIZE|ANALYZE|CHECK|RELEASE|SIGNAL|RESIGNAL|PROCEDURE)\b/;
+/** Functions that change state, wait, or read server files. */
+const SIDE_EFFECT_FUNCTIONS =
+  /\b(GET_LOCK|RELEASE_LOCK|RELEASE_ALL_LOCKS|IS_USED_LOCK|IS_FREE_LOCK|NEXTVAL|SETVAL|LASTVAL|SLEEP|BENCHMARK|LOAD_FILE|SYS_EXEC|SYS_EVAL|SYS_GET|SYS_SET|MASTER_POS_WAIT|MASTER_GTID_WAIT|SOURCE_POS_WAIT|WAIT_FOR_EXECUTED_GTID_SET|WAIT_UNTIL_SQL_THREAD_AFTER_GTIDS|LAST_INSERT_ID)\s*\(/;
+
+function judge(stmt: string): Verdict {
+  // Words the write list would misread: CHARACTER SET in casts, string functions named after
+  // statements (INSERT(), REPLACE(), TRUNCATE() the number function).
+  const text = stmt
+    .toUpperCase()
+    .replace(/\s+/g, ' ')
+    .replace(/\b(CHARACTER SET|CHARSET)\b/g, 'CHARSET_')
+    .replace(/\b(INSERT|REPLACE|TRUNCATE|CHECK)\s*\(/g, '$1_FN(');
+  const first = /^[\s(]*([A-Z_]+)/.exec(text)?.[1] ?? '';
+  if (!READS.has(first)) return { ok: false, reason: `${first || 'This'} statements can change data or the session; this session is read-only.` };
+  if (PLAIN.has(first)) {
+    if (first === 'CHECKSUM' && !/^CHECKSUM TABLE\b/.test(text)) return refuse('is not a plain CHECKSUM TABLE');
+    return { ok: true };
+  }
+  if (/\bINTO\b/.test(text)) return refuse(/\bINTO\s+(OUTFILE|DUMPFILE)\b/.test(text) ? 'writes a file on the server' : /\bINTO\s+@/.test(text) ? 'assigns variables' : 'writes its result somewhere');
+  if (/\bFOR\s+(UPDATE|SHARE)\b|\bLOCK\s+IN\s+SHARE\s+MODE\b/.test(text)) return refuse('takes row locks');
+  if (/:=/.test(text)) return refuse('assigns variables');
+  if (/\bNEXT\s+VALUE\s+FOR\b/.test(text)) return refuse('advances a sequence');
+  const fn = SIDE_EFFECT_FUNCTIONS.exec(text);
+  if (fn) return refuse(`calls ${fn[1]}(), which has side effects`);
+  const word = WRITE_WORDS.exec(text);
+  if (word) return refuse(`contains ${word[1]}, which can change data or the session`);
+  return { ok: true };
+}
+
 export function checkReadOnly(sql: string): Verdict {
-  const parts = statements(sql);
-  if (parts.length === 0) return { ok: false, reason: 'There is no statement to run.' };
-  if (parts.length > 1) return { ok: false, reason: 'Read-only sessions run one statement at a time.' };
-  const stmt = parts[0]!.toUpperCase().replace(/\s+/g, ' ');
-  const first = /^[\s(]*([A-Z]+)/.exec(stmt)?.[1] ?? '';
-  if (!READS.has(first)) return { ok: false, reason: `${first || 'This'} statements can change data; this session is read-only.` };
-  const forbidden = [
-    [/\bINTO\s+(OUTFILE|DUMPFILE)\b/, 'writes a file on the server'],
-    [/\bINTO\s+@/, 'assigns variables'],
-    [/\bFOR\s+UPDATE\b|\bLOCK\s+IN\s+SHARE\s+MODE\b/, 'takes row locks'],
-    [/\b(INSERT|UPDATE|DELETE|REPLACE|DROP|CREATE|ALTER|TRUNCATE|RENAME|GRANT|REVOKE|LOAD|CALL|SET|HANDLER|LOCK|UNLOCK|DO|PREPARE|EXECUTE|FLUSH|PURGE|RESET|KILL|INSTALL|UNINSTALL|SHUTDOWN|IMPORT|OPTIMIZE|REPAIR|ANALYZE)\b/, 'contains a statement that can change data'],
-    [/\b(GET_LOCK|RELEASE_LOCK|RELEASE_ALL_LOCKS|NEXTVAL|SETVAL|LASTVAL|SLEEP|BENCHMARK|LOAD_FILE|SYS_EXEC|SYS_EVAL)\s*\(/, 'calls a function with side effects'],
-  ] as const;
-  for (const [pattern, why] of forbidden) if (pattern.test(stmt)) return { ok: false, reason: `This statement ${why}; this session is read-only.` };
+  if (sql.includes('\u0000')) return { ok: false, reason: 'Statements with NUL characters are refused on read-only sessions.' };
+  for (const mode of MODES) {
+    const parts = statements(sql, mode);
+    if (parts.length === 0) return { ok: false, reason: 'There is no statement to run.' };
+    if (parts.length > 1) return { ok: false, reason: 'Read-only sessions run one statement at a time.' };
+    const verdict = judge(parts[0]!);
+    if (!verdict.ok) return verdict;
+  }
   return { ok: true };
 }

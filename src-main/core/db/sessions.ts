@@ -4,7 +4,8 @@
 // take the new one by themselves. Every statement goes through run(): the read-only guard
 // first, then the audit log.
 import mysql from 'mysql2/promise';
-import type { Pool, PoolConnection } from 'mysql2/promise';
+import type { Connection as CoreConnection } from 'mysql2';
+import type { FieldPacket, Pool, PoolConnection } from 'mysql2/promise';
 import type { ClientChannel } from 'ssh2';
 import { DbAccess } from '../../../shared/api/db';
 import { AppError } from '../../../shared/errors';
@@ -97,6 +98,112 @@ export class DbSessions {
       const durationMs = performance.now() - started;
       const message = error instanceof Error ? error.message : String(error);
       if (audit) this.record(serverId, options.database, statement, null, durationMs, /interrupted/i.test(message) ? 'cancelled' : 'error', message);
+      throw mysqlError(error);
+    }
+  }
+
+  /**
+   * Runs one statement on a dedicated connection, streaming its rows (the SQL editor): the same
+   * guard and audit as run(). onRow returns false to stop collecting: the rest of the result is
+   * then cut short with KILL QUERY from another connection (the cap), and `stopped` says so.
+   */
+  async stream(
+    serverId: string,
+    sql: string,
+    options: RunOptions & { connection: PoolConnection },
+    onFields: (fields: FieldPacket[]) => void,
+    onRow: (row: unknown[]) => boolean,
+  ): Promise<{ rows: number; affectedRows: number | null; durationMs: number; stopped: boolean }> {
+    const audit = options.audit ?? true;
+    const session = await this.session(serverId);
+    if (session.readOnly) {
+      const verdict = checkReadOnly(sql);
+      if (!verdict.ok) {
+        if (audit) this.record(serverId, options.database, sql, null, 0, 'refused', verdict.reason);
+        throw new AppError('invalid-input', verdict.reason, { data: { refused: true } });
+      }
+    }
+    const conn = options.connection;
+    const started = performance.now();
+    let rows = 0;
+    let affectedRows: number | null = null;
+    let stopped = false;
+    let killing: Promise<void> | null = null;
+    try {
+      await new Promise<void>((resolve, reject) => {
+        // The callback connection under the promise wrapper: its query is an event emitter.
+        const query = (conn.connection as unknown as CoreConnection).query({ sql, rowsAsArray: true });
+        // Statements without rows announce `fields` as undefined.
+        query.on('fields', (fields: FieldPacket[] | undefined) => {
+          if (!stopped && fields) onFields(fields);
+        });
+        const stop = () => {
+          stopped = true;
+          killing = this.killQuery(serverId, conn.connection.threadId, options.database, false).catch(() => undefined);
+        };
+        query.on('result', (row: unknown) => {
+          if (stopped) return;
+          if (!Array.isArray(row)) {
+            affectedRows = (row as { affectedRows?: number }).affectedRows ?? null;
+            return;
+          }
+          // A throw inside mysql2's parser would leave the query hanging: fail it instead.
+          try {
+            if (onRow(row)) rows++;
+            else stop();
+          } catch (error) {
+            stop();
+            reject(error);
+          }
+        });
+        query.on('error', (error: Error) => (stopped ? resolve() : reject(error)));
+        query.on('end', () => resolve());
+      });
+      // The kill must land before the connection runs anything else.
+      if (killing) await killing;
+      const durationMs = performance.now() - started;
+      if (audit) this.record(serverId, options.database, sql, affectedRows ?? rows, durationMs, 'ok', null);
+      return { rows, affectedRows, durationMs, stopped };
+    } catch (error) {
+      const durationMs = performance.now() - started;
+      const message = error instanceof Error ? error.message : String(error);
+      if (audit) this.record(serverId, options.database, sql, null, durationMs, /interrupted/i.test(message) ? 'cancelled' : 'error', message);
+      throw mysqlError(error);
+    }
+  }
+
+  /**
+   * KILL QUERY for one of this app's own connections (cancel, the cap), sent from another pool
+   * connection. It stops our own statement and changes no data, so it passes read-only
+   * sessions; a user's cancel is audited.
+   */
+  async killQuery(serverId: string, threadId: number, database: string | null, audit = true): Promise<void> {
+    const session = await this.session(serverId);
+    const statement = `KILL QUERY ${Number(threadId)}`;
+    const started = performance.now();
+    try {
+      await session.pool.query(statement);
+      if (audit) this.record(serverId, database, statement, null, performance.now() - started, 'ok', null);
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      if (audit) this.record(serverId, database, statement, null, performance.now() - started, 'error', message);
+      throw mysqlError(error);
+    }
+  }
+
+  /**
+   * Selects the default database of a dedicated connection (COM-level USE): it changes no data,
+   * so read-only sessions allow it; audited like any statement.
+   */
+  async use(serverId: string, connection: PoolConnection, database: string): Promise<void> {
+    const statement = mysql.format('USE ??', [database]);
+    const started = performance.now();
+    try {
+      await connection.query(statement);
+      this.record(serverId, database, statement, null, performance.now() - started, 'ok', null);
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      this.record(serverId, database, statement, null, performance.now() - started, 'error', message);
       throw mysqlError(error);
     }
   }

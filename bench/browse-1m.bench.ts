@@ -1,0 +1,154 @@
+// The database browser on shop.orders (1,000,000 rows) as a user meets it, against phpMyAdmin
+// (Debian's package, bench/phpmyadmin.ts) on the same MariaDB: Hostdeck in browser mode (the built
+// dist/host/serve.mjs) in Debian's Chromium, reaching web1's MariaDB through SSH, the 'table' tab.
+//   - first page: the table clicked in the tree (a new tab: columns + first page) -> rows rendered;
+//   - page at row 900,000: "Go to row" 900000 + Enter -> that page's rows rendered;
+//   - sort by email (unindexed): a click on its header -> the sorted first page rendered;
+//   - LIKE on email ('%grace.77%'): the filter applied -> the first matching page rendered.
+// Same page size as phpMyAdmin's there (PMA_MAX_ROWS = 100). Each scenario starts from a freshly
+// opened tab (not timed, except for the first page, where opening it is the action). One warm-up
+// round, then RUNS rounds, the four interleaved; medians. Goal: at least 3x faster on each.
+import { performance } from 'node:perf_hooks';
+import type { Locator, Page } from 'playwright-core';
+import { fillServerForm, launchBrowser, newPage, startApp } from '../test/e2e/app';
+import { entry, median, type BenchContext, type BenchEntry } from './lib';
+import { measurePhpMyAdmin, PMA_MAX_ROWS, startPhpMyAdmin } from './phpmyadmin';
+
+export const name = 'browse-1m';
+
+const RUNS = 7;
+const LIKE = '%grace.77%';
+type Scenario = 'firstPage' | 'pageAt900k' | 'sortUnindexed' | 'likeFilter';
+const METRICS: Record<Scenario, string> = {
+  firstPage: 'shop.orders (1M rows) first page, action to rows rendered (Chromium)',
+  pageAt900k: 'shop.orders page at row 900,000, action to rows rendered',
+  sortUnindexed: 'shop.orders sorted by unindexed email, first page rendered',
+  likeFilter: "shop.orders filtered email LIKE '%grace.77%', first page rendered",
+};
+
+const active = (page: Page): Locator => page.locator('.tab-body:not([hidden])');
+
+/** Resolves when the active grid shows a settled page whose key contains `needle` and first row is `first`. */
+async function rendered(page: Page, first: number, needle: string): Promise<void> {
+  await page.waitForFunction(
+    ({ first, needle }) => {
+      const grid = document.querySelector<HTMLElement>('.tab-body:not([hidden]) [data-testid=grid]');
+      if (!grid || grid.getAttribute('aria-busy') !== 'false') return false;
+      const shown = grid.dataset.shown ?? '';
+      return shown !== '' && shown.includes(needle) && grid.dataset.first === String(first) && grid.querySelector('.grid-row .grid-cell') !== null;
+    },
+    { first, needle },
+    { polling: 'raf', timeout: 60_000 },
+  );
+}
+
+async function closeTableTabs(page: Page): Promise<void> {
+  for (;;) {
+    const close = page.getByRole('button', { name: /^Close shop\.orders/ });
+    if (!(await close.count())) return;
+    await close.first().click();
+  }
+}
+
+/** Opens shop.orders from the tree; resolves when its first page is rendered. */
+async function openOrders(page: Page): Promise<void> {
+  await page.getByRole('tab', { name: /databases/ }).click();
+  await active(page).getByRole('treeitem', { name: 'orders', exact: true }).click();
+  await rendered(page, 1, '"sort":null');
+}
+
+async function timed(action: () => Promise<unknown>, done: () => Promise<void>): Promise<number> {
+  const t0 = performance.now();
+  await action();
+  await done();
+  return performance.now() - t0;
+}
+
+async function measureHostdeck(ctx: BenchContext): Promise<Record<Scenario, number[]>> {
+  const tb = ctx.testbed;
+  const app = await startApp('bench-browse-1m');
+  ctx.defer(() => app.stop());
+  const browser = await launchBrowser();
+  ctx.defer(() => browser.close());
+  const page = await newPage(browser);
+  await page.goto(app.url);
+  await page.getByRole('button', { name: '+ Add server' }).first().click();
+  await fillServerForm(page, { name: 'web1', host: tb.ssh.web1.host, port: String(tb.ssh.web1.port), user: 'hdtest', method: 'Private key', keyPath: tb.keys.ed25519.path });
+  await page.getByRole('button', { name: 'Add server', exact: true }).click();
+  await page.getByRole('button', { name: 'Test connection' }).click();
+  await page.getByRole('button', { name: 'Trust this key and connect' }).click();
+  await page.getByTestId('uname').waitFor();
+  await page.getByRole('button', { name: 'Databases' }).click();
+  const form = page.getByRole('form', { name: 'Database access' });
+  await form.locator('input[name=user]').fill(tb.mariadb.adminUser);
+  await form.locator('input[name=password]').fill(tb.mariadb.adminPassword);
+  await form.locator('input[name=host]').fill(tb.mariadb.host);
+  await form.locator('input[name=port]').fill(String(tb.mariadb.port));
+  await form.getByRole('button', { name: 'Save and connect' }).click();
+  const shop = active(page).getByRole('treeitem', { name: 'shop', exact: true });
+  await shop.waitFor({ timeout: 30_000 });
+  await shop.locator('.db-node').click();
+  await active(page).getByRole('treeitem', { name: 'orders', exact: true }).waitFor({ timeout: 30_000 });
+
+  const fresh = async () => {
+    await closeTableTabs(page);
+    await openOrders(page);
+  };
+  const scenarios: Record<Scenario, () => Promise<number>> = {
+    firstPage: async () => {
+      await closeTableTabs(page);
+      await page.getByRole('tab', { name: /databases/ }).click();
+      return timed(() => active(page).getByRole('treeitem', { name: 'orders', exact: true }).click(), () => rendered(page, 1, '"sort":null'));
+    },
+    pageAt900k: async () => {
+      await fresh();
+      const box = active(page).getByRole('textbox', { name: 'Go to row' });
+      await box.fill('900000');
+      return timed(() => box.press('Enter'), () => rendered(page, 900_000, '"offset":899999'));
+    },
+    sortUnindexed: async () => {
+      await fresh();
+      return timed(() => active(page).locator('.grid-th[data-col=email]').click(), () => rendered(page, 1, '"sort":{"column":"email","dir":"asc"}'));
+    },
+    likeFilter: async () => {
+      await fresh();
+      await active(page).getByRole('button', { name: '+ Filter' }).click();
+      const filters = active(page).getByRole('form', { name: 'Filters' });
+      await filters.getByRole('combobox', { name: 'Filter column' }).selectOption('email');
+      await filters.getByRole('combobox', { name: 'Filter operator' }).selectOption('LIKE');
+      await filters.getByRole('textbox', { name: 'Filter value' }).fill(LIKE);
+      return timed(() => filters.getByRole('button', { name: 'Apply' }).click(), () => rendered(page, 1, 'grace.77'));
+    },
+  };
+  const samples: Record<Scenario, number[]> = { firstPage: [], pageAt900k: [], sortUnindexed: [], likeFilter: [] };
+  for (let round = -1; round < RUNS; round++) {
+    for (const k of Object.keys(scenarios) as Scenario[]) {
+      const ms = await scenarios[k]();
+      if (round >= 0) samples[k].push(ms);
+    }
+  }
+  const rows = await active(page).locator('.grid-cell[data-col=email]').allTextContents();
+  if (!rows.length || rows.some((e) => !e.includes('grace.77'))) throw new Error(`the LIKE page shows other rows: ${rows.slice(0, 3).join(', ')}`);
+  await browser.close();
+  await app.stop();
+  return samples;
+}
+
+export async function run(ctx: BenchContext): Promise<BenchEntry[]> {
+  const hostdeck = await measureHostdeck(ctx);
+  const med = Object.fromEntries(Object.entries(hostdeck).map(([k, v]) => [k, median(v)])) as Record<Scenario, number>;
+  ctx.log(`Hostdeck (median of ${RUNS}, ${PMA_MAX_ROWS} rows/page): ${(Object.keys(med) as Scenario[]).map((k) => `${k} ${med[k].toFixed(0)} ms`).join(', ')}`);
+  for (const [k, v] of Object.entries(hostdeck)) ctx.log(`  ${k}: ${v.map((x) => x.toFixed(0)).join(' ')}`);
+
+  const pma = await startPhpMyAdmin(ctx.testbed, ctx.log);
+  ctx.defer(() => pma.stop());
+  let peer;
+  try {
+    peer = await measurePhpMyAdmin(pma, { runs: RUNS, log: ctx.log });
+  } finally {
+    await pma.stop();
+  }
+  return (Object.keys(METRICS) as Scenario[]).map((k) =>
+    entry({ name, metric: METRICS[k], unit: 'ms', hostdeck: med[k], peer: peer[k], peerName: `phpMyAdmin ${pma.version} (Debian, php-fpm, ${PMA_MAX_ROWS} rows/page)`, goal: '<= 0.333' }),
+  );
+}

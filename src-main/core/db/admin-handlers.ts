@@ -1,0 +1,16 @@
+// Server views' part of the contract: process list and kill, status and variables, users.
+import type { dbServerApi } from '../../../shared/api/db';
+import type { HandlersFor } from '../dispatch';
+import type { DbAdmin } from './admin';
+
+export function dbAdminHandlers(admin: DbAdmin): HandlersFor<typeof dbServerApi> {
+  return {
+    'db.processList': ({ serverId }) => admin.processList(serverId),
+    'db.kill': async ({ serverId, id, queryOnly }) => {
+      await admin.kill(serverId, id, queryOnly);
+      return { ok: true as const };
+    },
+    'db.status': ({ serverId, kind }) => admin.status(serverId, kind),
+    'db.users': ({ serverId }) => admin.users(serverId),
+  };
+}

@@ -1,0 +1,103 @@
+// The audit log (the 'audit' tab): every statement sent to a customer database, newest first,
+// filtered by server and outcome; a statement is cut to one line until clicked; export to a
+// file (CSV when the name ends in .csv, else JSON lines).
+import { useState } from 'react';
+import { useQuery } from '@tanstack/react-query';
+import type { AuditEntry } from '../../shared/api/db';
+import type { Server } from '../../shared/domain';
+import { AppError } from '../../shared/errors';
+import { client } from '../client/client';
+import { ErrorNote } from '../components/ErrorNote';
+
+const OUTCOMES = ['ok', 'error', 'refused', 'cancelled'] as const;
+
+export function AuditTab({ servers }: { servers: Server[] }) {
+  const [serverId, setServerId] = useState<string>('');
+  const [outcome, setOutcome] = useState<string>('');
+  const [open, setOpen] = useState<Set<number>>(new Set());
+  const [exportPath, setExportPath] = useState('~/Downloads/hostdeck-audit.csv');
+  const [exported, setExported] = useState<string | null>(null);
+  const [error, setError] = useState<AppError | null>(null);
+  const log = useQuery({ queryKey: ['db.audit', serverId], queryFn: () => client.call('db.audit', { serverId: serverId || null, limit: 2000 }), refetchInterval: 5000 });
+  const rows = (log.data ?? []).filter((e) => !outcome || e.outcome === outcome);
+
+  async function exportLog() {
+    setError(null);
+    setExported(null);
+    try {
+      const { entries } = await client.call('db.exportAudit', { path: exportPath.trim() });
+      setExported(`${entries} entries written to ${exportPath.trim()}.`);
+    } catch (e) {
+      setError(e instanceof AppError ? e : new AppError('internal', 'The export failed.'));
+    }
+  }
+
+  const toggle = (i: number) =>
+    setOpen((s) => {
+      const n = new Set(s);
+      if (n.has(i)) n.delete(i);
+      else n.add(i);
+      return n;
+    });
+
+  return (
+    <div className="audit-view" aria-label="Audit log">
+      <div className="toolbar">
+        <h2>Audit log</h2>
+        <label className="inline">
+          Server{' '}
+          <select aria-label="Server filter" value={serverId} onChange={(e) => setServerId(e.target.value)}>
+            <option value="">All servers</option>
+            {servers.map((s) => (
+              <option key={s.id} value={s.id}>{s.name}</option>
+            ))}
+          </select>
+        </label>
+        <label className="inline">
+          Outcome{' '}
+          <select aria-label="Outcome filter" value={outcome} onChange={(e) => setOutcome(e.target.value)}>
+            <option value="">All</option>
+            {OUTCOMES.map((o) => (
+              <option key={o} value={o}>{o}</option>
+            ))}
+          </select>
+        </label>
+        <span className="spacer" />
+        <input className="audit-export-path" aria-label="Export path" value={exportPath} onChange={(e) => setExportPath(e.target.value)} />
+        <button onClick={() => void exportLog()}>Export</button>
+      </div>
+      {error && <ErrorNote error={error} />}
+      {exported && <p className="muted" role="status">{exported}</p>}
+      {log.error ? (
+        <ErrorNote error={log.error instanceof AppError ? log.error : new AppError('internal', 'Reading the audit log failed.')} />
+      ) : (
+        <div className="grid-scroll">
+          <table className="data-table audit-table">
+            <thead>
+              <tr><th>Time</th><th>Server</th><th>Database</th><th>Statement</th><th>Rows</th><th>Duration</th><th>Outcome</th></tr>
+            </thead>
+            <tbody>
+              {rows.map((e: AuditEntry, i) => (
+                <tr key={`${e.at}-${i}`} className={`audit-${e.outcome}`}>
+                  <td className="nowrap">{new Date(e.at).toLocaleString()}</td>
+                  <td>{e.serverName}</td>
+                  <td>{e.database ?? <span className="muted">—</span>}</td>
+                  <td className={`sql-cell ${open.has(i) ? 'open' : ''}`} onClick={() => toggle(i)} title={open.has(i) ? 'Click to fold' : 'Click to show all'}>
+                    <code>{e.statement}</code>
+                    {open.has(i) && e.error && <div className="audit-error">{e.error}</div>}
+                  </td>
+                  <td className="num">{e.rows ?? ''}</td>
+                  <td className="num">{e.durationMs} ms</td>
+                  <td>
+                    <span className={`outcome outcome-${e.outcome}`} title={e.error ?? undefined}>{e.outcome}</span>
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+          {log.data && rows.length === 0 && <p className="muted">No statements recorded{outcome ? ` with outcome ${outcome}` : ''}.</p>}
+        </div>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,103 @@
+// Export a table or a query to a file (CSV, JSON, SQL INSERTs) with live progress and cancel.
+// Reusable: the table tab can open it with {database, table}. The path is typed (an absolute
+// path, or ~/… which the core resolves to the home of the user running Hostdeck).
+import { useEffect, useRef, useState } from 'react';
+import type { EventPayload } from '../../shared/events';
+import { AppError } from '../../shared/errors';
+import { client } from '../client/client';
+import { ErrorNote } from '../components/ErrorNote';
+
+type Format = 'csv' | 'json' | 'sql';
+type Props = { serverId: string; database?: string; table?: string; sql?: string; onClose?: () => void };
+type Progress = EventPayload<'db.progress'>;
+
+const fmtBytes = (n: number) => (n < 1024 ? `${n} B` : n < 1 << 20 ? `${(n / 1024).toFixed(1)} KB` : `${(n / (1 << 20)).toFixed(1)} MB`);
+
+export function ExportDialog({ serverId, database: db0 = '', table: t0 = '', sql: sql0, onClose }: Props) {
+  const [database, setDatabase] = useState(db0);
+  const [table, setTable] = useState(t0);
+  const [format, setFormat] = useState<Format>('csv');
+  const [filePath, setFilePath] = useState('');
+  const [touched, setTouched] = useState(false);
+  const [jobId, setJobId] = useState<string | null>(null);
+  const [progress, setProgress] = useState<Progress | null>(null);
+  const [result, setResult] = useState<{ rows: number; bytes: number; cancelled: boolean; durationMs: number } | null>(null);
+  const [error, setError] = useState<AppError | null>(null);
+  const job = useRef<string | null>(null);
+
+  useEffect(() => {
+    if (!touched) setFilePath(`~/Downloads/${(table || 'query').replace(/[^\w.-]+/g, '_')}.${format}`);
+  }, [table, format, touched]);
+  useEffect(() => client.on('db.progress', (p) => p.jobId === job.current && setProgress(p)), []);
+
+  async function start() {
+    const id = crypto.randomUUID();
+    job.current = id;
+    setJobId(id);
+    setProgress(null);
+    setResult(null);
+    setError(null);
+    try {
+      const source = sql0 ? { sql: sql0 } : { table };
+      setResult(await client.call('db.export', { jobId: id, serverId, database, source, format, path: filePath.trim() }));
+    } catch (e) {
+      setError(e instanceof AppError ? e : new AppError('internal', 'The export failed.'));
+    } finally {
+      job.current = null;
+      setJobId(null);
+    }
+  }
+
+  return (
+    <section className="panel export-dialog" aria-label="Export">
+      <h3>Export {sql0 ? 'the query' : 'a table'}</h3>
+      <div className="export-grid">
+        <label className="field">
+          <span className="label">Database</span>
+          <input name="export-database" value={database} onChange={(e) => setDatabase(e.target.value)} />
+        </label>
+        {!sql0 && (
+          <label className="field">
+            <span className="label">Table</span>
+            <input name="export-table" value={table} onChange={(e) => setTable(e.target.value)} />
+          </label>
+        )}
+        <label className="field">
+          <span className="label">Format</span>
+          <select name="export-format" value={format} onChange={(e) => setFormat(e.target.value as Format)}>
+            <option value="csv">CSV (RFC 4180)</option>
+            <option value="json">JSON (array of rows)</option>
+            <option value="sql">SQL (INSERT statements)</option>
+          </select>
+        </label>
+        <label className="field export-path">
+          <span className="label">Save to (on this computer)</span>
+          <input
+            name="export-path"
+            value={filePath}
+            onChange={(e) => {
+              setTouched(true);
+              setFilePath(e.target.value);
+            }}
+          />
+          <span className="hint">An absolute path; ~/ is your home folder.</span>
+        </label>
+      </div>
+      {error && <ErrorNote error={error} />}
+      <div className="actions">
+        {jobId ? (
+          <button onClick={() => void client.call('db.cancelJob', { jobId })}>Cancel export</button>
+        ) : (
+          <button className="primary" disabled={!database || (!sql0 && !table) || !filePath} onClick={() => void start()}>
+            Export
+          </button>
+        )}
+        {onClose && !jobId && <button onClick={onClose}>Close</button>}
+        <span className="export-progress" role="status" aria-live="polite">
+          {jobId && `Exporting… ${(progress?.rows ?? 0).toLocaleString()} rows, ${fmtBytes(progress?.bytes ?? 0)}`}
+          {result && !jobId && (result.cancelled ? 'Cancelled; the partial file was removed.' : `Done: ${result.rows.toLocaleString()} rows, ${fmtBytes(result.bytes)} in ${(result.durationMs / 1000).toFixed(1)} s.`)}
+        </span>
+      </div>
+    </section>
+  );
+}

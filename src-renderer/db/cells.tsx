@@ -1,0 +1,85 @@
+// Faithful cells: NULL is a grey "NULL", '' is visibly empty, binary is 0x… with its size, long
+// text is cut with its length (the full value through db.cell), numbers stay as the server sent them.
+import type { Cell } from '../../shared/api/db';
+
+export function formatBytes(n: number | null | undefined): string {
+  if (n === null || n === undefined) return '';
+  if (n < 1024) return `${n} B`;
+  const units = ['KB', 'MB', 'GB', 'TB'];
+  let v = n / 1024;
+  let i = 0;
+  while (v >= 1024 && i < units.length - 1) {
+    v /= 1024;
+    i++;
+  }
+  return `${v < 10 ? v.toFixed(1) : Math.round(v)} ${units[i]}`;
+}
+
+export function formatCount(n: number | null | undefined): string {
+  return n === null || n === undefined ? '–' : n.toLocaleString('en-US');
+}
+
+/** Whether the cell shown is only a part of the value (full view needs db.cell). */
+export function isPartial(c: Cell): boolean {
+  return typeof c === 'object' && c !== null && (c.kind === 'text' || (c.kind === 'binary' && c.truncated));
+}
+
+/** The value as a string for editing and display in full (null stays null). */
+export function cellText(c: Cell): string | null {
+  if (c === null) return null;
+  if (typeof c === 'string') return c;
+  if (typeof c === 'number') return String(c);
+  if (c.kind === 'text') return c.preview;
+  return `0x${c.hex}`;
+}
+
+const PREVIEW_CHARS = 200;
+
+export function CellView({ value, onOpenFull }: { value: Cell; onOpenFull?: () => void }) {
+  if (value === null) return <span className="cell-null">NULL</span>;
+  if (value === '') return <span className="cell-empty" title="Empty string" />;
+  if (typeof value === 'number') return <span className="cell-num">{value}</span>;
+  if (typeof value === 'string') {
+    if (value.length > PREVIEW_CHARS) return <PartialText text={value.slice(0, PREVIEW_CHARS)} length={value.length} onOpenFull={onOpenFull} />;
+    return <span className="cell-str">{value}</span>;
+  }
+  if (value.kind === 'text') return <PartialText text={value.preview} length={value.length} onOpenFull={onOpenFull} />;
+  const shown = value.hex.slice(0, 32);
+  const cut = value.truncated || value.hex.length > 32;
+  return (
+    <span className="cell-bin" title={`${value.size} bytes of binary`}>
+      0x{shown}
+      {cut ? '…' : ''} <span className="cell-size">{formatBytes(value.size)}</span>
+    </span>
+  );
+}
+
+function PartialText({ text, length, onOpenFull }: { text: string; length: number; onOpenFull?: (() => void) | undefined }) {
+  return (
+    <span className="cell-partial">
+      <span className="cell-text">{text}</span>
+      <button
+        type="button"
+        className="cell-more"
+        title={`Show the full value (${length.toLocaleString('en-US')} characters)`}
+        onClick={(e) => {
+          e.stopPropagation();
+          onOpenFull?.();
+        }}
+      >
+        … {length.toLocaleString('en-US')} ch
+      </button>
+    </span>
+  );
+}
+
+/** Pretty JSON when the text is JSON (objects and arrays), else the text as is. */
+export function prettyIfJson(text: string): { text: string; json: boolean } {
+  const t = text.trim();
+  if (!(t.startsWith('{') || t.startsWith('['))) return { text, json: false };
+  try {
+    return { text: JSON.stringify(JSON.parse(t), null, 2), json: true };
+  } catch {
+    return { text, json: false };
+  }
+}

@@ -1,0 +1,132 @@
+// Issue 4's server views, audit and export as a user drives them in Chromium: web1's MariaDB
+// through SSH — the process list shows a SELECT SLEEP(20) run from a separate connection, which
+// is killed from the UI after a confirmation and disappears; the status filter; cust_alpha with
+// its grant; an export of a table to CSV with progress; the audit log with the statements.
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import mysql from 'mysql2/promise';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, Page } from 'playwright-core';
+import { loadTestbed, type TestbedInfo } from '../servers/testbed';
+import { fillServerForm, launchBrowser, newPage, shot, startApp, type RunningApp } from './app';
+
+let tb: TestbedInfo;
+let browser: Browser;
+const apps: RunningApp[] = [];
+
+beforeAll(async () => {
+  tb = loadTestbed();
+  browser = await launchBrowser();
+});
+afterAll(async () => {
+  await browser?.close();
+  await Promise.all(apps.map((a) => a.stop()));
+});
+
+const active = (page: Page) => page.locator('.tab-body:not([hidden])');
+
+async function connectWeb1(page: Page): Promise<void> {
+  await page.getByRole('button', { name: '+ Add server' }).first().click();
+  await fillServerForm(page, { name: 'web1', host: tb.ssh.web1.host, port: String(tb.ssh.web1.port), user: 'hdtest', method: 'Private key', keyPath: tb.keys.ed25519.path });
+  await page.getByRole('button', { name: 'Add server', exact: true }).click();
+  await page.getByRole('button', { name: 'Test connection' }).click();
+  await page.getByRole('button', { name: 'Trust this key and connect' }).click();
+  await page.getByTestId('uname').waitFor();
+  await page.getByRole('button', { name: 'Databases' }).click();
+  const form = page.getByRole('form', { name: 'Database access' });
+  await form.waitFor();
+  await form.locator('input[name=user]').fill(tb.mariadb.adminUser);
+  await form.locator('input[name=password]').fill(tb.mariadb.adminPassword);
+  await form.locator('input[name=host]').fill(tb.mariadb.host);
+  await form.locator('input[name=port]').fill(String(tb.mariadb.port));
+  await form.getByRole('button', { name: 'Save and connect' }).click();
+  await active(page).getByRole('tree', { name: 'Databases' }).getByRole('treeitem', { name: 'shop', exact: true }).waitFor({ timeout: 30_000 });
+}
+
+describe('server views, export and audit in the UI', () => {
+  it('kills a query from the process list, filters status, shows grants, exports, audits', async () => {
+    const app = await startApp('e2e-db-admin');
+    apps.push(app);
+    const page = await newPage(browser);
+    await page.goto(app.url);
+    await connectWeb1(page);
+
+    await active(page).getByRole('button', { name: 'Processes, status, users' }).click();
+    await page.getByRole('tab', { name: /MySQL server/ }).waitFor();
+    const list = active(page).getByRole('region', { name: 'Process list' });
+    await list.locator('tr[data-thread]').first().waitFor({ timeout: 20_000 });
+
+    // A long query from elsewhere (a customer's site, say).
+    const other = await mysql.createConnection({ host: tb.mariadb.host, port: tb.mariadb.port, user: tb.mariadb.adminUser, password: tb.mariadb.adminPassword });
+    const sleeping = other.query('SELECT SLEEP(20) AS hd_e2e_sleep').catch((e: unknown) => e);
+    try {
+      const row = list.locator(`tr[data-thread="${other.threadId}"]`);
+      await expect.poll(async () => (await row.count()) > 0 && ((await row.textContent()) ?? '').includes('SLEEP(20)'), { timeout: 10_000 }).toBe(true);
+      await shot(page, 'db-admin-01-process-list');
+      await row.getByRole('button', { name: 'Kill connection' }).click();
+      const confirm = active(page).getByRole('alertdialog', { name: 'Confirm kill' });
+      expect(await confirm.textContent()).toContain(`thread ${other.threadId}`);
+      await confirm.getByRole('button', { name: `Kill connection ${other.threadId}` }).click();
+      await expect.poll(() => row.count(), { timeout: 10_000 }).toBe(0);
+      const outcome = await sleeping;
+      // KILL CONNECTION: the client sees its connection go (or the query interrupted).
+      expect(outcome === undefined || outcome instanceof Error || Array.isArray(outcome)).toBe(true);
+    } finally {
+      other.destroy();
+    }
+
+    // Status with a filter.
+    await active(page).getByRole('tab', { name: 'Status' }).click();
+    const status = active(page).getByRole('region', { name: 'Global status' });
+    await status.locator('tbody tr').first().waitFor();
+    const all = await status.locator('tbody tr').count();
+    await status.getByRole('searchbox', { name: 'Filter status' }).fill('uptime');
+    await expect.poll(() => status.locator('tbody tr').count()).toBeLessThan(all);
+    for (const name of await status.locator('tbody tr td:first-child').allTextContents()) expect(name.toLowerCase()).toContain('uptime');
+    expect(await status.locator('tbody tr td:first-child').allTextContents()).toContain('Uptime');
+    await shot(page, 'db-admin-02-status-filter');
+
+    // Users and grants.
+    await active(page).getByRole('tab', { name: 'Users' }).click();
+    const alpha = active(page).locator('.user-card[data-user="cust_alpha@localhost"]');
+    await alpha.waitFor({ timeout: 15_000 });
+    expect(await alpha.textContent()).toMatch(/GRANT ALL PRIVILEGES ON `cust\\?_alpha`\.\* TO `cust_alpha`@`localhost`/);
+    expect(await active(page).locator('.users-list').textContent()).not.toMatch(/PASSWORD '\*[0-9A-F]{40}'/);
+    await shot(page, 'db-admin-03-users');
+
+    // Export shop.orders to CSV with progress (the path on the core's side: ~ is its home).
+    await active(page).getByRole('tab', { name: 'Export…' }).click();
+    const dialog = active(page).getByRole('region', { name: 'Export' });
+    await dialog.locator('input[name=export-database]').fill('shop');
+    await dialog.locator('input[name=export-table]').fill('orders');
+    expect(await dialog.locator('input[name=export-path]').inputValue()).toBe('~/Downloads/orders.csv');
+    await dialog.getByRole('button', { name: 'Export', exact: true }).click();
+    const progress = dialog.getByRole('status');
+    await expect.poll(async () => (await progress.textContent()) ?? '', { timeout: 20_000 }).toMatch(/Exporting… [1-9][\d,]* rows/);
+    await shot(page, 'db-admin-04-export-progress');
+    await expect.poll(async () => (await progress.textContent()) ?? '', { timeout: 60_000 }).toMatch(/Done: 1,000,000 rows/);
+    const file = path.join(app.home, 'Downloads', 'orders.csv');
+    expect(existsSync(file)).toBe(true);
+    expect(readFileSync(file, { encoding: 'utf8' }).slice(0, 60)).toMatch(/^id,customer,email,amount,status,created_at,note\r\n1,/);
+
+    // The audit log, from the status bar.
+    await page.getByRole('button', { name: 'audit log' }).click();
+    const audit = active(page).getByRole('table');
+    await audit.locator('tbody tr').first().waitFor();
+    const text = (await audit.textContent()) ?? '';
+    expect(text).toContain(`KILL CONNECTION ${other.threadId}`);
+    expect(text).toContain('SELECT * FROM `shop`.`orders`');
+    await active(page).locator('.audit-table tbody tr', { hasText: 'SELECT * FROM `shop`.`orders`' }).first().locator('.outcome-ok').waitFor();
+    await shot(page, 'db-admin-05-audit-log');
+    await active(page).getByRole('combobox', { name: 'Outcome filter' }).selectOption('error');
+    await expect.poll(() => active(page).locator('.audit-table tbody tr .outcome-ok').count()).toBe(0);
+
+    // Support mode: the indicator in the status bar, and the kill refused.
+    await page.getByRole('button', { name: 'Settings' }).click();
+    await active(page).locator('input[name=supportMode]').click(); // applied when the core confirms
+    await page.locator('.support-mode-indicator').waitFor();
+    await shot(page, 'db-admin-06-support-mode');
+    await active(page).locator('input[name=supportMode]').click();
+    await expect.poll(() => page.locator('.support-mode-indicator').count()).toBe(0);
+  });
+});

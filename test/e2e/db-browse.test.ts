@@ -1,0 +1,236 @@
+// Issue 4's database browser as a user drives it in Chromium: web1's MariaDB through SSH — the
+// access form, the tree and the fleet-wide search, shop.orders (1M rows): first page, next, a
+// jump to row 900,000, the last page, sort, a LIKE filter, a cell edited and reverted through the
+// SQL preview; the keyless table is read-only with its reason; NULL and '' look different.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, Locator, Page } from 'playwright-core';
+import { expectedOrder } from '../servers/seed';
+import { loadTestbed, type TestbedInfo } from '../servers/testbed';
+import { fillServerForm, launchBrowser, newPage, shot, startApp, type RunningApp } from './app';
+
+let tb: TestbedInfo;
+let browser: Browser;
+const apps: RunningApp[] = [];
+
+beforeAll(async () => {
+  tb = loadTestbed();
+  browser = await launchBrowser();
+});
+afterAll(async () => {
+  await browser?.close();
+  await Promise.all(apps.map((a) => a.stop()));
+});
+
+const active = (page: Page) => page.locator('.tab-body:not([hidden])');
+const cell = (page: Page, row: number | string, col: string): Locator => active(page).locator(`.grid-row[data-row="${row}"] .grid-cell[data-col="${col}"]`);
+
+/** What a cell shows: the text, or the shown part of a cut value; null for NULL. */
+async function shown(c: Locator): Promise<{ text: string | null; partial: boolean }> {
+  if (await c.locator('.cell-null').count()) return { text: null, partial: false };
+  if (await c.locator('.cell-text').count()) return { text: (await c.locator('.cell-text').textContent()) ?? '', partial: true };
+  return { text: (await c.textContent()) ?? '', partial: false };
+}
+
+async function expectOrderRow(page: Page, id: number): Promise<void> {
+  const e = expectedOrder(id);
+  await cell(page, id, 'id').waitFor();
+  for (const col of ['id', 'customer', 'email', 'amount', 'status', 'created_at', 'note'] as const) {
+    const got = await shown(cell(page, id, col));
+    const want = e[col] === null ? null : String(e[col]);
+    if (got.partial) expect(want?.startsWith(got.text!), `row ${id} ${col}`).toBe(true);
+    else expect(got.text, `row ${id} ${col}`).toBe(want);
+  }
+}
+
+/** Waits for the grid to show a settled page whose first row is `first`. */
+async function settled(page: Page, first: number): Promise<void> {
+  const grid = active(page).getByTestId('grid');
+  await expect.poll(async () => [await grid.getAttribute('aria-busy'), await grid.getAttribute('data-first'), (await grid.getAttribute('data-shown')) !== ''], { timeout: 30_000 }).toEqual(['false', String(first), true]);
+}
+
+async function openTableFromTree(page: Page, database: string, table: string): Promise<void> {
+  await page.getByRole('tab', { name: /databases/ }).click();
+  const tree = active(page).getByRole('tree', { name: 'Databases' });
+  const db = tree.getByRole('treeitem', { name: database, exact: true });
+  if ((await db.getAttribute('aria-expanded')) !== 'true') await db.locator('.db-node').click();
+  await db.getByRole('treeitem', { name: table, exact: true }).click();
+  await active(page).getByRole('grid').waitFor();
+}
+
+describe('database browser in the UI', () => {
+  it('browses, pages, sorts, filters and edits shop.orders on web1 through SSH', async () => {
+    const app = await startApp('e2e-db-browse');
+    apps.push(app);
+    const page = await newPage(browser);
+    await page.goto(app.url);
+
+    await page.getByRole('button', { name: '+ Add server' }).first().click();
+    await fillServerForm(page, { name: 'web1', host: tb.ssh.web1.host, port: String(tb.ssh.web1.port), user: 'hdtest', method: 'Private key', keyPath: tb.keys.ed25519.path });
+    await page.getByRole('button', { name: 'Add server', exact: true }).click();
+    await page.getByRole('button', { name: 'Test connection' }).click();
+    await page.getByRole('button', { name: 'Trust this key and connect' }).click();
+    await page.getByTestId('uname').waitFor();
+
+    // Access: the testbed's admin login, on the server's loopback.
+    await page.getByRole('button', { name: 'Databases' }).click();
+    const form = page.getByRole('form', { name: 'Database access' });
+    await form.waitFor();
+    await form.locator('input[name=port]').fill('99999');
+    await form.locator('input[name=user]').fill(tb.mariadb.adminUser);
+    await form.getByRole('button', { name: 'Save and connect' }).click();
+    await expect.poll(() => form.locator('[data-field=port] .field-error').count()).toBe(1);
+    await form.locator('input[name=password]').fill(tb.mariadb.adminPassword);
+    await form.locator('input[name=host]').fill(tb.mariadb.host);
+    await form.locator('input[name=port]').fill(String(tb.mariadb.port));
+    await form.getByRole('button', { name: 'Save and connect' }).click();
+
+    const tree = active(page).getByRole('tree', { name: 'Databases' });
+    await tree.getByRole('treeitem', { name: 'shop', exact: true }).waitFor({ timeout: 30_000 });
+
+    // Fleet-wide search.
+    await active(page).getByRole('searchbox', { name: /search the fleet/ }).fill('cust_alpha');
+    const hits = active(page).getByRole('region', { name: 'Fleet search results' });
+    await hits.locator('.db-hit', { hasText: 'cust_alpha' }).first().waitFor({ timeout: 20_000 });
+    expect(await hits.locator('.db-hit .kind-database').count()).toBeGreaterThanOrEqual(1);
+    expect(await hits.locator('.db-hit .kind-user').count()).toBeGreaterThanOrEqual(1);
+    expect(await tree.getByRole('treeitem', { name: 'cust_alpha', exact: true }).count()).toBe(1);
+    expect(await tree.getByRole('treeitem', { name: 'shop', exact: true }).count()).toBe(0);
+    expect(await hits.textContent()).toContain('on web1');
+    await shot(page, 'db-01-tree-search');
+    await active(page).getByRole('searchbox', { name: /search the fleet/ }).fill('');
+
+    // shop.orders: the first page, virtualised.
+    await openTableFromTree(page, 'shop', 'orders');
+    await settled(page, 1);
+    for (const id of [1, 2, 3, 5, 7, 10]) await expectOrderRow(page, id);
+    expect(await active(page).locator('.grid-row').count()).toBeLessThan(60);
+    expect(await active(page).locator('.grid-th[data-col=amount] .th-type').textContent()).toBe('decimal(10,2)');
+    expect(await cell(page, 10, 'note').locator('.cell-null').textContent()).toBe('NULL');
+    expect(await cell(page, 5, 'note').locator('.cell-empty').count()).toBe(1);
+
+    await active(page).getByRole('button', { name: 'Next →' }).click();
+    await settled(page, 101);
+    await expectOrderRow(page, 101);
+    await active(page).getByRole('button', { name: '← Previous' }).click();
+    await settled(page, 1);
+
+    await active(page).getByRole('textbox', { name: 'Go to row' }).fill('900000');
+    await active(page).getByRole('textbox', { name: 'Go to row' }).press('Enter');
+    await settled(page, 900_000);
+    await expectOrderRow(page, 900_000);
+    await expectOrderRow(page, 900_007);
+    await shot(page, 'db-02-table-page');
+
+    await active(page).getByRole('button', { name: 'Last page' }).click();
+    await settled(page, 999_901);
+    expect(await active(page).getByTestId('row-count').textContent()).toBe('1,000,000 rows (exact)');
+    await active(page).getByTestId('grid').evaluate((el) => el.scrollTo({ top: el.scrollHeight }));
+    await expectOrderRow(page, 1_000_000);
+    expect(await active(page).getByRole('button', { name: 'Next →' }).isDisabled()).toBe(true);
+
+    // Sort by email (unindexed), ascending: the smallest emails of the whole table first.
+    const emails: string[] = [];
+    for (let id = 1; id <= 1_000_000; id++) {
+      const e = expectedOrder(id).email;
+      if (emails.length < 3 || e < emails[2]!) {
+        emails.push(e);
+        emails.sort();
+        emails.length = Math.min(emails.length, 3);
+      }
+    }
+    await active(page).locator('.grid-th[data-col=email]').click();
+    await settled(page, 1);
+    expect(await active(page).locator('.grid-th[data-col=email]').getAttribute('aria-sort')).toBe('ascending');
+    for (let i = 0; i < 3; i++) expect(await cell(page, i + 1, 'email').textContent()).toBe(emails[i]);
+    await active(page).locator('.grid-th[data-col=email]').click();
+    await settled(page, 1);
+    expect(await active(page).locator('.grid-th[data-col=email]').getAttribute('aria-sort')).toBe('descending');
+    await active(page).locator('.grid-th[data-col=email]').click();
+    await settled(page, 1);
+    expect(await cell(page, 1, 'id').textContent()).toBe('1');
+
+    // Filter: email LIKE.
+    await active(page).getByRole('button', { name: '+ Filter' }).click();
+    const filters = active(page).getByRole('form', { name: 'Filters' });
+    await filters.getByRole('combobox', { name: 'Filter column' }).selectOption('email');
+    await filters.getByRole('combobox', { name: 'Filter operator' }).selectOption('LIKE');
+    await filters.getByRole('textbox', { name: 'Filter value' }).fill('%grace.77%');
+    await filters.getByRole('button', { name: 'Apply' }).click();
+    await expect.poll(() => active(page).getByTestId('grid').getAttribute('data-shown'), { timeout: 30_000 }).toContain('grace.77');
+    await settled(page, 1);
+    const shownEmails = await active(page).locator('.grid-cell[data-col=email]').allTextContents();
+    expect(shownEmails.length).toBeGreaterThan(5);
+    for (const e of shownEmails) expect(e).toContain('grace.77');
+    await filters.getByRole('button', { name: 'Clear' }).click();
+    await expect.poll(() => active(page).getByTestId('grid').getAttribute('data-shown'), { timeout: 30_000 }).not.toContain('grace.77');
+    await settled(page, 1);
+
+    // Edit row 1's note, review the SQL, apply; then put it back (Ctrl+Enter).
+    const original = expectedOrder(1).note!;
+    const note = cell(page, 1, 'note');
+    await note.dblclick();
+    await note.getByRole('textbox', { name: 'Cell value' }).fill('edited by e2e ✓');
+    await note.getByRole('textbox', { name: 'Cell value' }).press('Enter');
+    expect(await note.getAttribute('class')).toContain('cell-staged');
+    expect(await note.textContent()).toBe('edited by e2e ✓');
+    await active(page).getByRole('button', { name: 'Review changes' }).click();
+    const preview = page.getByTestId('sql-preview');
+    await preview.waitFor();
+    expect(await preview.textContent()).toMatch(/^UPDATE `shop`\.`orders` SET `note` = 'edited by e2e ✓' WHERE `id` = 1/);
+    await page.getByRole('dialog', { name: 'Review changes' }).getByRole('button', { name: 'Apply' }).click();
+    await page.getByRole('dialog', { name: 'Review changes' }).waitFor({ state: 'detached' });
+    await settled(page, 1);
+    await expect.poll(() => note.getAttribute('class')).not.toContain('cell-staged');
+    expect(await note.textContent()).toBe('edited by e2e ✓');
+
+    await note.dblclick();
+    await note.getByRole('textbox', { name: 'Cell value' }).fill(original);
+    await note.getByRole('textbox', { name: 'Cell value' }).press('Enter');
+    expect(await active(page).locator('.staged-count').textContent()).toBe('1 change staged');
+    await active(page).getByTestId('grid').press('Control+Enter');
+    await expect.poll(() => active(page).locator('.staged-count').count()).toBe(0);
+    await expect.poll(() => note.textContent()).toBe(original);
+    await page.reload();
+  });
+
+  it('shows the keyless table read-only with its reason, and NULL apart from empty', async () => {
+    const app = await startApp('e2e-db-types');
+    apps.push(app);
+    const page = await newPage(browser);
+    await page.goto(app.url);
+    await page.getByRole('button', { name: '+ Add server' }).first().click();
+    await fillServerForm(page, { name: 'web1', host: tb.ssh.web1.host, port: String(tb.ssh.web1.port), user: 'hdtest', method: 'Private key', keyPath: tb.keys.ed25519.path });
+    await page.getByRole('button', { name: 'Add server', exact: true }).click();
+    await page.getByRole('button', { name: 'Test connection' }).click();
+    await page.getByRole('button', { name: 'Trust this key and connect' }).click();
+    await page.getByTestId('uname').waitFor();
+    await page.getByRole('button', { name: 'Databases' }).click();
+    const form = page.getByRole('form', { name: 'Database access' });
+    await form.getByRole('radio', { name: /my\.cnf/ }).check();
+    await form.getByRole('button', { name: 'Save and connect' }).click();
+    await active(page).getByRole('tree', { name: 'Databases' }).getByRole('treeitem', { name: 'shop', exact: true }).waitFor({ timeout: 30_000 });
+
+    await openTableFromTree(page, tb.db.nokey.database, tb.db.nokey.table);
+    await settled(page, 1);
+    expect(await active(page).getByRole('note', { name: 'Read-only' }).textContent()).toMatch(/no primary key/);
+    expect(await active(page).locator('.edit-bar').count()).toBe(0);
+    for (const name of ['Review changes', '+ Row', 'Delete selected', 'Discard']) expect(await active(page).getByRole('button', { name, exact: true }).count()).toBe(0);
+    await cell(page, 1, 'sku').dblclick();
+    expect(await active(page).getByRole('textbox', { name: 'Cell value' }).count()).toBe(0);
+
+    await openTableFromTree(page, tb.db.typesDemo.database, tb.db.typesDemo.table);
+    await settled(page, 1);
+    // Row 1 'min' holds '' in t_varchar, row 3 'nulls' holds NULL.
+    expect(await cell(page, 1, 't_varchar').locator('.cell-empty').count()).toBe(1);
+    expect(await cell(page, 1, 't_varchar').textContent()).toBe('');
+    expect(await cell(page, 3, 't_varchar').locator('.cell-null').textContent()).toBe('NULL');
+    expect(await cell(page, 4, 't_tinytext').textContent()).toBe('NULL');
+    expect(await cell(page, 4, 't_tinytext').locator('.cell-null').count()).toBe(0);
+    expect(await cell(page, 5, 't_mediumblob').textContent()).toMatch(/^0x89504e47/);
+    await cell(page, 2, 't_json').click();
+    await active(page).getByTestId('grid').press(' ');
+    await expect.poll(() => active(page).getByRole('complementary', { name: 'Full value' }).locator('.full-text').textContent()).toContain('"c": "deep"');
+    await active(page).getByTestId('grid').evaluate((el) => el.scrollTo({ left: 0 }));
+    await shot(page, 'db-03-types-demo');
+  });
+});
