@@ -9,8 +9,9 @@
 // opened tab (not timed, except for the first page, where opening it is the action). One warm-up
 // round, then RUNS rounds, the four interleaved; medians. Goal: at least 3x faster on each.
 import { performance } from 'node:perf_hooks';
-import type { Locator, Page } from 'playwright-core';
-import { fillServerForm, launchBrowser, newPage, startApp } from '../test/e2e/app';
+import type { Page } from 'playwright-core';
+import { active, launchBrowser, newPage, startApp } from '../test/e2e/app';
+import { connectWeb1Db } from '../test/e2e/db-setup';
 import { entry, median, type BenchContext, type BenchEntry } from './lib';
 import { measurePhpMyAdmin, PMA_MAX_ROWS, startPhpMyAdmin } from './phpmyadmin';
 
@@ -25,8 +26,6 @@ const METRICS: Record<Scenario, string> = {
   sortUnindexed: 'shop.orders sorted by unindexed email, first page rendered',
   likeFilter: "shop.orders filtered email LIKE '%grace.77%', first page rendered",
 };
-
-const active = (page: Page): Locator => page.locator('.tab-body:not([hidden])');
 
 /** Resolves when the active grid shows a settled page whose key contains `needle` and first row is `first`. */
 async function rendered(page: Page, first: number, needle: string): Promise<void> {
@@ -72,21 +71,7 @@ async function measureHostdeck(ctx: BenchContext): Promise<Record<Scenario, numb
   ctx.defer(() => browser.close());
   const page = await newPage(browser);
   await page.goto(app.url);
-  await page.getByRole('button', { name: '+ Add server' }).first().click();
-  await fillServerForm(page, { name: 'web1', host: tb.ssh.web1.host, port: String(tb.ssh.web1.port), user: 'hdtest', method: 'Private key', keyPath: tb.keys.ed25519.path });
-  await page.getByRole('button', { name: 'Add server', exact: true }).click();
-  await page.getByRole('button', { name: 'Test connection' }).click();
-  await page.getByRole('button', { name: 'Trust this key and connect' }).click();
-  await page.getByTestId('uname').waitFor();
-  await page.getByRole('button', { name: 'Databases' }).click();
-  const form = page.getByRole('form', { name: 'Database access' });
-  await form.locator('input[name=user]').fill(tb.mariadb.adminUser);
-  await form.locator('input[name=password]').fill(tb.mariadb.adminPassword);
-  await form.locator('input[name=host]').fill(tb.mariadb.host);
-  await form.locator('input[name=port]').fill(String(tb.mariadb.port));
-  await form.getByRole('button', { name: 'Save and connect' }).click();
-  const shop = active(page).getByRole('treeitem', { name: 'shop', exact: true });
-  await shop.waitFor({ timeout: 30_000 });
+  const shop = await connectWeb1Db(page, tb);
   await shop.locator('.db-node').click();
   await active(page).getByRole('treeitem', { name: 'orders', exact: true }).waitFor({ timeout: 30_000 });
 

@@ -3,8 +3,10 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
+import { afterAll, beforeAll } from 'vitest';
 import { freshDataDir, freshHome, screenshotDir } from '../helpers/env';
+import { loadTestbed, type TestbedInfo } from '../servers/testbed';
 import { REPO } from '../servers/util';
 
 export type RunningApp = { url: string; origin: string; home: string; dataDir: string; stop(): Promise<void> };
@@ -50,6 +52,60 @@ export function launchBrowser(): Promise<Browser> {
     args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'],
   });
 }
+
+export type E2eSuite = {
+  /** The testbed (set once beforeAll has run). */
+  readonly tb: TestbedInfo;
+  /** The shared Chromium (set once beforeAll has run). */
+  readonly browser: Browser;
+  /** Starts browser mode (startApp) and stops it after the file's tests. */
+  start(label: string, home?: string): Promise<RunningApp>;
+  /** `start`, then a new page showing it. */
+  open(label: string, home?: string): Promise<{ app: RunningApp; page: Page }>;
+};
+
+/**
+ * An e2e test file's set-up: registers beforeAll (load the testbed, launch Chromium) and afterAll
+ * (close Chromium, stop every app `start` started). Call it at the top level of the file.
+ */
+export function e2eSuite(): E2eSuite {
+  let tb: TestbedInfo | undefined;
+  let browser: Browser | undefined;
+  const apps: RunningApp[] = [];
+  beforeAll(async () => {
+    tb = loadTestbed();
+    browser = await launchBrowser();
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await Promise.all(apps.map((a) => a.stop()));
+  });
+  const suite: E2eSuite = {
+    get tb() {
+      if (!tb) throw new Error('e2eSuite: the testbed is loaded in beforeAll');
+      return tb;
+    },
+    get browser() {
+      if (!browser) throw new Error('e2eSuite: the browser is launched in beforeAll');
+      return browser;
+    },
+    async start(label, home) {
+      const app = await startApp(label, home);
+      apps.push(app);
+      return app;
+    },
+    async open(label, home) {
+      const app = await suite.start(label, home);
+      const page = await newPage(suite.browser);
+      await page.goto(app.url);
+      return { app, page };
+    },
+  };
+  return suite;
+}
+
+/** The shown tab's body. */
+export const active = (page: Page): Locator => page.locator('.tab-body:not([hidden])');
 
 export async function newPage(browser: Browser): Promise<Page> {
   const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, colorScheme: 'light' });

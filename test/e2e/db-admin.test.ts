@@ -5,51 +5,16 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import mysql from 'mysql2/promise';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
-import { loadTestbed, type TestbedInfo } from '../servers/testbed';
-import { fillServerForm, launchBrowser, newPage, shot, startApp, type RunningApp } from './app';
+import { describe, expect, it } from 'vitest';
+import { active, e2eSuite, shot } from './app';
+import { connectWeb1Db } from './db-setup';
 
-let tb: TestbedInfo;
-let browser: Browser;
-const apps: RunningApp[] = [];
-
-beforeAll(async () => {
-  tb = loadTestbed();
-  browser = await launchBrowser();
-});
-afterAll(async () => {
-  await browser?.close();
-  await Promise.all(apps.map((a) => a.stop()));
-});
-
-const active = (page: Page) => page.locator('.tab-body:not([hidden])');
-
-async function connectWeb1(page: Page): Promise<void> {
-  await page.getByRole('button', { name: '+ Add server' }).first().click();
-  await fillServerForm(page, { name: 'web1', host: tb.ssh.web1.host, port: String(tb.ssh.web1.port), user: 'hdtest', method: 'Private key', keyPath: tb.keys.ed25519.path });
-  await page.getByRole('button', { name: 'Add server', exact: true }).click();
-  await page.getByRole('button', { name: 'Test connection' }).click();
-  await page.getByRole('button', { name: 'Trust this key and connect' }).click();
-  await page.getByTestId('uname').waitFor();
-  await page.getByRole('button', { name: 'Databases' }).click();
-  const form = page.getByRole('form', { name: 'Database access' });
-  await form.waitFor();
-  await form.locator('input[name=user]').fill(tb.mariadb.adminUser);
-  await form.locator('input[name=password]').fill(tb.mariadb.adminPassword);
-  await form.locator('input[name=host]').fill(tb.mariadb.host);
-  await form.locator('input[name=port]').fill(String(tb.mariadb.port));
-  await form.getByRole('button', { name: 'Save and connect' }).click();
-  await active(page).getByRole('tree', { name: 'Databases' }).getByRole('treeitem', { name: 'shop', exact: true }).waitFor({ timeout: 30_000 });
-}
+const suite = e2eSuite();
 
 describe('server views, export and audit in the UI', () => {
   it('kills a query from the process list, filters status, shows grants, exports, audits', async () => {
-    const app = await startApp('e2e-db-admin');
-    apps.push(app);
-    const page = await newPage(browser);
-    await page.goto(app.url);
-    await connectWeb1(page);
+    const { app, page } = await suite.open('e2e-db-admin');
+    await connectWeb1Db(page, suite.tb);
 
     await active(page).getByRole('button', { name: 'Processes, status, users' }).click();
     await page.getByRole('tab', { name: /MySQL server/ }).waitFor();
@@ -57,7 +22,7 @@ describe('server views, export and audit in the UI', () => {
     await list.locator('tr[data-thread]').first().waitFor({ timeout: 20_000 });
 
     // A long query from elsewhere (a customer's site, say).
-    const other = await mysql.createConnection({ host: tb.mariadb.host, port: tb.mariadb.port, user: tb.mariadb.adminUser, password: tb.mariadb.adminPassword });
+    const other = await mysql.createConnection({ host: suite.tb.mariadb.host, port: suite.tb.mariadb.port, user: suite.tb.mariadb.adminUser, password: suite.tb.mariadb.adminPassword });
     const sleeping = other.query('SELECT SLEEP(20) AS hd_e2e_sleep').catch((e: unknown) => e);
     try {
       const row = list.locator(`tr[data-thread="${other.threadId}"]`);

@@ -2,26 +2,14 @@
 // access form, the tree and the fleet-wide search, shop.orders (1M rows): first page, next, a
 // jump to row 900,000, the last page, sort, a LIKE filter, a cell edited and reverted through the
 // SQL preview; the keyless table is read-only with its reason; NULL and '' look different.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Locator, Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import type { Locator, Page } from 'playwright-core';
 import { expectedOrder } from '../servers/seed';
-import { loadTestbed, type TestbedInfo } from '../servers/testbed';
-import { fillServerForm, launchBrowser, newPage, shot, startApp, type RunningApp } from './app';
+import { active, e2eSuite, shot } from './app';
+import { addTrustedWeb1, fillDbLogin, openDbAccess, saveDbAccess } from './db-setup';
 
-let tb: TestbedInfo;
-let browser: Browser;
-const apps: RunningApp[] = [];
+const suite = e2eSuite();
 
-beforeAll(async () => {
-  tb = loadTestbed();
-  browser = await launchBrowser();
-});
-afterAll(async () => {
-  await browser?.close();
-  await Promise.all(apps.map((a) => a.stop()));
-});
-
-const active = (page: Page) => page.locator('.tab-body:not([hidden])');
 const cell = (page: Page, row: number | string, col: string): Locator => active(page).locator(`.grid-row[data-row="${row}"] .grid-cell[data-col="${col}"]`);
 
 /** What a cell shows: the text, or the shown part of a cut value; null for NULL. */
@@ -59,33 +47,18 @@ async function openTableFromTree(page: Page, database: string, table: string): P
 
 describe('database browser in the UI', () => {
   it('browses, pages, sorts, filters and edits shop.orders on web1 through SSH', async () => {
-    const app = await startApp('e2e-db-browse');
-    apps.push(app);
-    const page = await newPage(browser);
-    await page.goto(app.url);
-
-    await page.getByRole('button', { name: '+ Add server' }).first().click();
-    await fillServerForm(page, { name: 'web1', host: tb.ssh.web1.host, port: String(tb.ssh.web1.port), user: 'hdtest', method: 'Private key', keyPath: tb.keys.ed25519.path });
-    await page.getByRole('button', { name: 'Add server', exact: true }).click();
-    await page.getByRole('button', { name: 'Test connection' }).click();
-    await page.getByRole('button', { name: 'Trust this key and connect' }).click();
-    await page.getByTestId('uname').waitFor();
+    const { page } = await suite.open('e2e-db-browse');
+    await addTrustedWeb1(page, suite.tb);
 
     // Access: the testbed's admin login, on the server's loopback.
-    await page.getByRole('button', { name: 'Databases' }).click();
-    const form = page.getByRole('form', { name: 'Database access' });
-    await form.waitFor();
+    const form = await openDbAccess(page);
     await form.locator('input[name=port]').fill('99999');
-    await form.locator('input[name=user]').fill(tb.mariadb.adminUser);
+    await form.locator('input[name=user]').fill(suite.tb.mariadb.adminUser);
     await form.getByRole('button', { name: 'Save and connect' }).click();
     await expect.poll(() => form.locator('[data-field=port] .field-error').count()).toBe(1);
-    await form.locator('input[name=password]').fill(tb.mariadb.adminPassword);
-    await form.locator('input[name=host]').fill(tb.mariadb.host);
-    await form.locator('input[name=port]').fill(String(tb.mariadb.port));
-    await form.getByRole('button', { name: 'Save and connect' }).click();
-
+    await fillDbLogin(form, suite.tb);
+    await saveDbAccess(page, form);
     const tree = active(page).getByRole('tree', { name: 'Databases' });
-    await tree.getByRole('treeitem', { name: 'shop', exact: true }).waitFor({ timeout: 30_000 });
 
     // Fleet-wide search.
     await active(page).getByRole('searchbox', { name: /search the fleet/ }).fill('cust_alpha');
@@ -194,23 +167,13 @@ describe('database browser in the UI', () => {
   });
 
   it('shows the keyless table read-only with its reason, and NULL apart from empty', async () => {
-    const app = await startApp('e2e-db-types');
-    apps.push(app);
-    const page = await newPage(browser);
-    await page.goto(app.url);
-    await page.getByRole('button', { name: '+ Add server' }).first().click();
-    await fillServerForm(page, { name: 'web1', host: tb.ssh.web1.host, port: String(tb.ssh.web1.port), user: 'hdtest', method: 'Private key', keyPath: tb.keys.ed25519.path });
-    await page.getByRole('button', { name: 'Add server', exact: true }).click();
-    await page.getByRole('button', { name: 'Test connection' }).click();
-    await page.getByRole('button', { name: 'Trust this key and connect' }).click();
-    await page.getByTestId('uname').waitFor();
-    await page.getByRole('button', { name: 'Databases' }).click();
-    const form = page.getByRole('form', { name: 'Database access' });
+    const { page } = await suite.open('e2e-db-types');
+    await addTrustedWeb1(page, suite.tb);
+    const form = await openDbAccess(page);
     await form.getByRole('radio', { name: /my\.cnf/ }).check();
-    await form.getByRole('button', { name: 'Save and connect' }).click();
-    await active(page).getByRole('tree', { name: 'Databases' }).getByRole('treeitem', { name: 'shop', exact: true }).waitFor({ timeout: 30_000 });
+    await saveDbAccess(page, form);
 
-    await openTableFromTree(page, tb.db.nokey.database, tb.db.nokey.table);
+    await openTableFromTree(page, suite.tb.db.nokey.database, suite.tb.db.nokey.table);
     await settled(page, 1);
     expect(await active(page).getByRole('note', { name: 'Read-only' }).textContent()).toMatch(/no primary key/);
     expect(await active(page).locator('.edit-bar').count()).toBe(0);
@@ -218,7 +181,7 @@ describe('database browser in the UI', () => {
     await cell(page, 1, 'sku').dblclick();
     expect(await active(page).getByRole('textbox', { name: 'Cell value' }).count()).toBe(0);
 
-    await openTableFromTree(page, tb.db.typesDemo.database, tb.db.typesDemo.table);
+    await openTableFromTree(page, suite.tb.db.typesDemo.database, suite.tb.db.typesDemo.table);
     await settled(page, 1);
     // Row 1 'min' holds '' in t_varchar, row 3 'nulls' holds NULL.
     expect(await cell(page, 1, 't_varchar').locator('.cell-empty').count()).toBe(1);

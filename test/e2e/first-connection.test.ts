@@ -1,47 +1,27 @@
 // Issue 2's slice, as a user does it in Chromium: add the test server, confirm its host key,
 // see it answer; a swapped host key is refused; bad input saves nothing; no token, no entry.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser } from 'playwright-core';
-import { loadTestbed, restoreHostKey, swapHostKey, type TestbedInfo } from '../servers/testbed';
-import { fillServerForm, launchBrowser, newPage, shot, startApp, type RunningApp } from './app';
+import { describe, expect, it } from 'vitest';
+import { restoreHostKey, swapHostKey } from '../servers/testbed';
+import { e2eSuite, fillServerForm, newPage, shot } from './app';
 
-let tb: TestbedInfo;
-let browser: Browser;
-const apps: RunningApp[] = [];
-
-beforeAll(async () => {
-  tb = loadTestbed();
-  browser = await launchBrowser();
-});
-afterAll(async () => {
-  await browser?.close();
-  await Promise.all(apps.map((a) => a.stop()));
-});
-
-async function open(label: string) {
-  const app = await startApp(label);
-  apps.push(app);
-  const page = await newPage(browser);
-  await page.goto(app.url);
-  return { app, page };
-}
+const suite = e2eSuite();
 
 describe('first connection in the UI', () => {
   it('adds the test server, accepts its host key and shows uname', async () => {
-    const { app, page } = await open('e2e-add');
+    const { app, page } = await suite.open('e2e-add');
     expect(page.url()).toBe(`${app.origin}/`);
     await page.getByRole('heading', { name: 'Your fleet is empty' }).waitFor();
     await shot(page, '01-empty-fleet');
 
     await page.getByRole('button', { name: '+ Add server' }).first().click();
-    await fillServerForm(page, { name: 'web1', host: tb.ssh.web1.host, port: String(tb.ssh.web1.port), user: 'hdtest', method: 'Private key', keyPath: tb.keys.ed25519.path, tags: 'testbed' });
+    await fillServerForm(page, { name: 'web1', host: suite.tb.ssh.web1.host, port: String(suite.tb.ssh.web1.port), user: 'hdtest', method: 'Private key', keyPath: suite.tb.keys.ed25519.path, tags: 'testbed' });
     await page.getByRole('button', { name: 'Add server', exact: true }).click();
 
     await page.getByRole('region', { name: 'Server web1' }).waitFor();
     await page.getByRole('button', { name: 'Test connection' }).click();
     const dialog = page.getByRole('alertdialog', { name: 'Unknown host key' });
     await dialog.waitFor();
-    expect(await dialog.locator('.fingerprint').textContent()).toBe(tb.ssh.web1.hostKeyFingerprint);
+    expect(await dialog.locator('.fingerprint').textContent()).toBe(suite.tb.ssh.web1.hostKeyFingerprint);
     await shot(page, '02-unknown-host-key');
 
     await dialog.getByRole('button', { name: 'Trust this key and connect' }).click();
@@ -54,9 +34,9 @@ describe('first connection in the UI', () => {
   });
 
   it('refuses the server after its host key is swapped, showing both fingerprints', async () => {
-    const { page } = await open('e2e-swap');
+    const { page } = await suite.open('e2e-swap');
     await page.getByRole('button', { name: '+ Add server' }).first().click();
-    await fillServerForm(page, { name: 'web2', host: tb.ssh.web2.host, port: String(tb.ssh.web2.port), user: 'hdtest', method: 'Password', secret: tb.users.hdtest.password });
+    await fillServerForm(page, { name: 'web2', host: suite.tb.ssh.web2.host, port: String(suite.tb.ssh.web2.port), user: 'hdtest', method: 'Password', secret: suite.tb.users.hdtest.password });
     await page.getByRole('button', { name: 'Add server', exact: true }).click();
     await page.getByRole('button', { name: 'Test connection' }).click();
     await page.getByRole('button', { name: 'Trust this key and connect' }).click();
@@ -67,7 +47,7 @@ describe('first connection in the UI', () => {
       await page.getByRole('button', { name: 'Test connection' }).click();
       const alert = page.getByRole('alert', { name: 'Host key changed' });
       await alert.waitFor();
-      expect(await alert.getByTestId('expected-fp').textContent()).toBe(`ssh-ed25519 ${tb.ssh.web2.hostKeyFingerprint}`);
+      expect(await alert.getByTestId('expected-fp').textContent()).toBe(`ssh-ed25519 ${suite.tb.ssh.web2.hostKeyFingerprint}`);
       expect(await alert.getByTestId('actual-fp').textContent()).toBe(`ssh-ed25519 ${swapped.hostKeyFingerprint}`);
       expect(await page.getByTestId('uname').count()).toBe(0);
       await shot(page, '04-host-key-changed');
@@ -77,7 +57,7 @@ describe('first connection in the UI', () => {
   });
 
   it('shows field errors for bad input and saves nothing', async () => {
-    const { page } = await open('e2e-invalid');
+    const { page } = await suite.open('e2e-invalid');
     await page.getByRole('button', { name: '+ Add server' }).first().click();
     await fillServerForm(page, { name: 'x'.repeat(10_000), host: 'a;rm -rf /', port: '70000', user: 'root', method: 'Private key', keyPath: '/nonexistent/id_ed25519' });
     await page.getByRole('button', { name: 'Add server', exact: true }).click();
@@ -106,9 +86,8 @@ describe('first connection in the UI', () => {
   });
 
   it('refuses browser mode without the token', async () => {
-    const app = await startApp('e2e-token');
-    apps.push(app);
-    const page = await newPage(browser);
+    const app = await suite.start('e2e-token');
+    const page = await newPage(suite.browser);
     const response = await page.goto(`${app.origin}/`);
     expect(response?.status()).toBe(401);
     expect(await page.textContent('body')).toContain('Unauthorized');

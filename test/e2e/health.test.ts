@@ -2,23 +2,12 @@
 // key is confirmed; its nginx stops and the timer's next check turns the light red, raises a
 // desktop notification (permission asked from a click), a toast, a badge and "(1)" in the
 // title; nginx starts, "Check now" turns it green again, and both changes are in the history.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { loadTestbed, withNginxStopped, type TestbedInfo } from '../servers/testbed';
-import { fillServerForm, launchBrowser, shot, startApp, type RunningApp } from './app';
+import { describe, expect, it } from 'vitest';
+import type { BrowserContext, Page } from 'playwright-core';
+import { withNginxStopped } from '../servers/testbed';
+import { e2eSuite, fillServerForm, shot } from './app';
 
-let tb: TestbedInfo;
-let browser: Browser;
-const apps: RunningApp[] = [];
-
-beforeAll(async () => {
-  tb = loadTestbed();
-  browser = await launchBrowser();
-});
-afterAll(async () => {
-  await browser?.close();
-  await Promise.all(apps.map((a) => a.stop()));
-});
+const suite = e2eSuite();
 
 type Shown = { title: string; body: string; tag: string };
 
@@ -49,16 +38,15 @@ const UP_LABEL = '(OK|needs a look)';
 
 describe('fleet health in the UI', () => {
   it('turns red with a notification when nginx stops, green again when it starts', async () => {
-    const app = await startApp('e2e-health');
-    apps.push(app);
-    const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, colorScheme: 'light' });
+    const app = await suite.start('e2e-health');
+    const context = await suite.browser.newContext({ viewport: { width: 1280, height: 800 }, colorScheme: 'light' });
     await recordNotifications(context);
     const page = await context.newPage();
     await page.goto(app.url);
 
     // The server, its key confirmed as a user does: green.
     await page.getByRole('button', { name: '+ Add server' }).first().click();
-    await fillServerForm(page, { name: 'web1', host: tb.ssh.web1.host, port: String(tb.ssh.web1.port), user: 'hdtest', method: 'Private key', keyPath: tb.keys.ed25519.path, tags: 'testbed' });
+    await fillServerForm(page, { name: 'web1', host: suite.tb.ssh.web1.host, port: String(suite.tb.ssh.web1.port), user: 'hdtest', method: 'Private key', keyPath: suite.tb.keys.ed25519.path, tags: 'testbed' });
     await page.getByRole('button', { name: 'Add server', exact: true }).click();
     const view = page.getByRole('region', { name: 'Server web1' });
     await view.getByRole('region', { name: 'Health' }).getByText('Not checked yet.').waitFor();

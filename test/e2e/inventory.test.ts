@@ -2,25 +2,12 @@
 // keyboard access, and the dark theme.
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import { freshHome } from '../helpers/env';
 import { TEST_SECRETS } from '../helpers/secrets';
-import { loadTestbed, type TestbedInfo } from '../servers/testbed';
-import { fillServerForm, launchBrowser, newPage, shot, startApp, type RunningApp } from './app';
+import { e2eSuite, fillServerForm, shot } from './app';
 
-let tb: TestbedInfo;
-let browser: Browser;
-const apps: RunningApp[] = [];
-
-beforeAll(async () => {
-  tb = loadTestbed();
-  browser = await launchBrowser();
-});
-afterAll(async () => {
-  await browser?.close();
-  await Promise.all(apps.map((a) => a.stop()));
-});
+const suite = e2eSuite();
 
 describe('inventory in the UI', () => {
   it('imports hosts from ~/.ssh/config, edits one and removes it', async () => {
@@ -29,10 +16,10 @@ describe('inventory in the UI', () => {
       path.join(home, '.ssh', 'config'),
       [
         'Host demo',
-        `  HostName ${tb.ssh.web1.host}`,
-        `  Port ${tb.ssh.web1.port}`,
+        `  HostName ${suite.tb.ssh.web1.host}`,
+        `  Port ${suite.tb.ssh.web1.port}`,
         '  User hdtest',
-        `  IdentityFile ${tb.keys.ed25519.path}`,
+        `  IdentityFile ${suite.tb.keys.ed25519.path}`,
         '',
         'Host broken',
         '  HostName bad;host',
@@ -42,10 +29,7 @@ describe('inventory in the UI', () => {
         '',
       ].join('\n'),
     );
-    const app = await startApp('e2e-import', home);
-    apps.push(app);
-    const page = await newPage(browser);
-    await page.goto(app.url);
+    const { page } = await suite.open('e2e-import', home);
 
     await page.getByRole('button', { name: 'Import ~/.ssh/config' }).first().click();
     const dialog = page.getByRole('region', { name: 'Import from SSH config' });
@@ -76,17 +60,14 @@ describe('inventory in the UI', () => {
   });
 
   it('works from the keyboard: Ctrl+N adds, Escape cancels, Ctrl+K searches, Enter opens', async () => {
-    const app = await startApp('e2e-keys');
-    apps.push(app);
-    const page = await newPage(browser);
-    await page.goto(app.url);
+    const { page } = await suite.open('e2e-keys');
     await page.getByRole('heading', { name: 'Your fleet is empty' }).waitFor();
 
     for (const name of ['alpha', 'beta']) {
       await page.keyboard.press('Control+n');
       await page.getByRole('form', { name: 'Add server' }).waitFor();
       await page.keyboard.type(name);
-      await fillServerForm(page, { name, host: tb.ssh.web1.host, port: String(tb.ssh.web1.port), user: 'hdtest', method: 'Private key', keyPath: tb.keys.ed25519.path });
+      await fillServerForm(page, { name, host: suite.tb.ssh.web1.host, port: String(suite.tb.ssh.web1.port), user: 'hdtest', method: 'Private key', keyPath: suite.tb.keys.ed25519.path });
       await page.locator('input[name=port]').press('Enter');
       await page.getByRole('region', { name: `Server ${name}` }).waitFor();
     }
@@ -104,12 +85,9 @@ describe('inventory in the UI', () => {
   });
 
   it('has a dark theme', async () => {
-    const app = await startApp('e2e-dark');
-    apps.push(app);
-    const page = await newPage(browser);
-    await page.goto(app.url);
+    const { page } = await suite.open('e2e-dark');
     await page.getByRole('button', { name: '+ Add server' }).first().click();
-    await fillServerForm(page, { name: 'web1', host: tb.ssh.web1.host, port: String(tb.ssh.web1.port), user: 'hdtest', method: 'Private key', keyPath: tb.keys.ed25519.path, tags: 'eu, prod' });
+    await fillServerForm(page, { name: 'web1', host: suite.tb.ssh.web1.host, port: String(suite.tb.ssh.web1.port), user: 'hdtest', method: 'Private key', keyPath: suite.tb.keys.ed25519.path, tags: 'eu, prod' });
     await page.getByRole('button', { name: 'Add server', exact: true }).click();
     await page.getByRole('button', { name: 'Test connection' }).click();
     await page.getByRole('button', { name: 'Trust this key and connect' }).click();

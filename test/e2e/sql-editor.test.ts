@@ -2,25 +2,12 @@
 // opened from the Databases tab, a query typed with a table name completed, results as faithful
 // cells, two statements with a result tab each, the 1,000-row cap note, and SELECT SLEEP(30)
 // cancelled while running.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
-import { loadTestbed, type TestbedInfo } from '../servers/testbed';
-import { fillServerForm, launchBrowser, newPage, shot, startApp, type RunningApp } from './app';
+import { describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { active, e2eSuite, newPage, shot } from './app';
+import { connectWeb1Db } from './db-setup';
 
-let tb: TestbedInfo;
-let browser: Browser;
-const apps: RunningApp[] = [];
-
-beforeAll(async () => {
-  tb = loadTestbed();
-  browser = await launchBrowser();
-});
-afterAll(async () => {
-  await browser?.close();
-  await Promise.all(apps.map((a) => a.stop()));
-});
-
-const active = (page: Page) => page.locator('.tab-body:not([hidden])');
+const suite = e2eSuite();
 
 async function replaceText(page: Page, text: string): Promise<void> {
   const input = active(page).getByTestId('sql-input');
@@ -34,29 +21,12 @@ async function replaceText(page: Page, text: string): Promise<void> {
 
 describe('SQL editor in the UI', () => {
   it('completes, runs, shows a result per statement and cancels a long query', async () => {
-    const app = await startApp('e2e-sql');
-    apps.push(app);
-    const page = await newPage(browser);
+    const app = await suite.start('e2e-sql');
+    const page = await newPage(suite.browser);
     const consoleErrors: string[] = [];
     page.on('console', (m) => m.type() === 'error' && consoleErrors.push(m.text()));
     await page.goto(app.url);
-
-    await page.getByRole('button', { name: '+ Add server' }).first().click();
-    await fillServerForm(page, { name: 'web1', host: tb.ssh.web1.host, port: String(tb.ssh.web1.port), user: 'hdtest', method: 'Private key', keyPath: tb.keys.ed25519.path });
-    await page.getByRole('button', { name: 'Add server', exact: true }).click();
-    await page.getByRole('button', { name: 'Test connection' }).click();
-    await page.getByRole('button', { name: 'Trust this key and connect' }).click();
-    await page.getByTestId('uname').waitFor();
-
-    await page.getByRole('button', { name: 'Databases' }).click();
-    const form = page.getByRole('form', { name: 'Database access' });
-    await form.waitFor();
-    await form.locator('input[name=user]').fill(tb.mariadb.adminUser);
-    await form.locator('input[name=password]').fill(tb.mariadb.adminPassword);
-    await form.locator('input[name=host]').fill(tb.mariadb.host);
-    await form.locator('input[name=port]').fill(String(tb.mariadb.port));
-    await form.getByRole('button', { name: 'Save and connect' }).click();
-    await active(page).getByRole('tree', { name: 'Databases' }).getByRole('treeitem', { name: 'shop', exact: true }).waitFor({ timeout: 30_000 });
+    await connectWeb1Db(page, suite.tb);
 
     // The editor, in shop.
     await active(page).getByRole('button', { name: 'SQL editor' }).click();

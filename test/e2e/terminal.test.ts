@@ -6,32 +6,19 @@
 // context is lost.
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Locator, Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import type { Locator, Page } from 'playwright-core';
 import { freshHome } from '../helpers/env';
-import { loadTestbed, type TestbedInfo } from '../servers/testbed';
-import { fillServerForm, launchBrowser, newPage, shot, startApp, type RunningApp } from './app';
+import { e2eSuite, fillServerForm, newPage, shot } from './app';
 
-let tb: TestbedInfo;
-let browser: Browser;
-const apps: RunningApp[] = [];
-
-beforeAll(async () => {
-  tb = loadTestbed();
-  browser = await launchBrowser();
-});
-afterAll(async () => {
-  await browser?.close();
-  await Promise.all(apps.map((a) => a.stop()));
-});
+const suite = e2eSuite();
 
 /** Browser mode with web1 in the inventory (its host key already in known_hosts). */
 async function withServer(label: string, options: { gpu?: boolean } = {}): Promise<Page> {
   const home = freshHome(label);
-  writeFileSync(path.join(home, '.ssh', 'known_hosts'), `[${tb.ssh.web1.host}]:${tb.ssh.web1.port} ${tb.ssh.web1.hostKeyLine}\n`);
-  const app = await startApp(label, home);
-  apps.push(app);
-  const page = await newPage(browser);
+  writeFileSync(path.join(home, '.ssh', 'known_hosts'), `[${suite.tb.ssh.web1.host}]:${suite.tb.ssh.web1.port} ${suite.tb.ssh.web1.hostKeyLine}\n`);
+  const app = await suite.start(label, home);
+  const page = await newPage(suite.browser);
   // Chromium's GL here is software (SwiftShader), which the app leaves to the DOM renderer;
   // hide the GL's name to take the WebGL path as on a GPU.
   if (options.gpu) await page.addInitScript({ content: GPU_SHIM });
@@ -39,7 +26,7 @@ async function withServer(label: string, options: { gpu?: boolean } = {}): Promi
   await page.context().grantPermissions(['clipboard-read', 'clipboard-write'], { origin: app.origin });
   await page.goto(app.url);
   await page.getByRole('button', { name: '+ Add server' }).first().click();
-  await fillServerForm(page, { name: 'web1', host: tb.ssh.web1.host, port: String(tb.ssh.web1.port), user: 'hdtest', method: 'Private key', keyPath: tb.keys.ed25519.path, tags: 'testbed' });
+  await fillServerForm(page, { name: 'web1', host: suite.tb.ssh.web1.host, port: String(suite.tb.ssh.web1.port), user: 'hdtest', method: 'Private key', keyPath: suite.tb.keys.ed25519.path, tags: 'testbed' });
   await page.getByRole('button', { name: 'Add server', exact: true }).click();
   await page.getByRole('region', { name: 'Server web1' }).waitFor();
   return page;
@@ -127,7 +114,7 @@ describe('terminal in the UI', () => {
     await waitForScreen(page, /^hello\s*$/m);
     await run(page, 'echo hello-$((6*7)); printf "\\033[1;32mgreen\\033[0m and \\033[34mblue\\033[0m\\n"');
     await waitForScreen(page, /hello-42/);
-    expect(await shown(page).getByRole('status', { name: 'Terminal state' }).textContent()).toBe(`Connected: hdtest@${tb.ssh.web1.host}:${tb.ssh.web1.port}`);
+    expect(await shown(page).getByRole('status', { name: 'Terminal state' }).textContent()).toBe(`Connected: hdtest@${suite.tb.ssh.web1.host}:${suite.tb.ssh.web1.port}`);
     await shot(page, 'terminal-01-output');
     await page.getByRole('button', { name: 'Toggle theme' }).click();
     await page.locator('html[data-theme=dark]').waitFor({ state: 'attached' });

@@ -2,10 +2,13 @@
 // a known_hosts that already trusts the given testbed servers.
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { afterEach, beforeAll } from 'vitest';
 import { createCore, type Core } from '../../src-main/core/core';
 import { knownHostsName } from '../../src-main/core/ssh/host-key';
+import type { Server } from '../../shared/domain';
 import type { EventName } from '../../shared/events';
 import type { AppErrorShape } from '../../shared/errors';
+import { loadTestbed, type TestbedInfo } from '../servers/testbed';
 import { freshDataDir, freshHome } from './env';
 
 export type TestCore = Awaited<ReturnType<typeof makeCore>>;
@@ -30,4 +33,47 @@ export async function makeCore(label: string, options: { trust?: { host: string;
     return r.error;
   };
   return { core, call, fail, events, dataDir, home };
+}
+
+/**
+ * An integration test file's cores: registers beforeAll (load the testbed) and afterEach (close
+ * every core it made). Call it at the top level of the file.
+ */
+export function coreSuite() {
+  let tb: TestbedInfo | undefined;
+  const cores: TestCore[] = [];
+  beforeAll(() => {
+    tb = loadTestbed();
+  });
+  afterEach(async () => {
+    await Promise.all(cores.splice(0).map((c) => c.core.close()));
+  });
+  const suite = {
+    /** The testbed (set once beforeAll has run). */
+    get tb(): TestbedInfo {
+      if (!tb) throw new Error('coreSuite: the testbed is loaded in beforeAll');
+      return tb;
+    },
+    /** makeCore, closed after the test. */
+    async core(label: string, options?: Parameters<typeof makeCore>[1]): Promise<TestCore> {
+      const t = await makeCore(label, options);
+      cores.push(t);
+      return t;
+    },
+    /** A core (closed after the test) trusting web1, with web1 added: key login, role web. */
+    async web1(label: string) {
+      const t = await suite.core(label, { trust: [suite.tb.ssh.web1] });
+      const server = await t.call<Server>('servers.add', {
+        name: 'web1',
+        host: suite.tb.ssh.web1.host,
+        port: suite.tb.ssh.web1.port,
+        user: 'hdtest',
+        auth: { method: 'key', keyPath: suite.tb.keys.ed25519.path },
+        roles: ['web'],
+        tags: [],
+      });
+      return { ...t, server };
+    },
+  };
+  return suite;
 }

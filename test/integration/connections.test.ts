@@ -1,35 +1,16 @@
 // The shared connection per server against the real sshd: one connection for many users, idle
 // close, and a dropped connection coming back by itself (the server-side session process is
 // killed, as a network failure or an sshd restart would).
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { Server } from '../../shared/domain';
+import { describe, expect, it } from 'vitest';
 import { exec } from '../../src-main/core/ssh/connect';
-import { makeCore, type TestCore } from '../helpers/core';
-import { loadTestbed, type TestbedInfo } from '../servers/testbed';
+import { coreSuite } from '../helpers/core';
 
-let tb: TestbedInfo;
-const cores: TestCore[] = [];
-beforeAll(() => {
-  tb = loadTestbed();
-});
-afterEach(async () => {
-  await Promise.all(cores.splice(0).map((c) => c.core.close()));
-});
+const suite = coreSuite();
 
 async function setup(label: string) {
-  const t = await makeCore(label, { trust: [tb.ssh.web1] });
-  cores.push(t);
-  const server = await t.call<Server>('servers.add', {
-    name: 'web1',
-    host: tb.ssh.web1.host,
-    port: tb.ssh.web1.port,
-    user: 'hdtest',
-    auth: { method: 'key', keyPath: tb.keys.ed25519.path },
-    roles: ['web'],
-    tags: [],
-  });
-  const states = () => t.events.filter((e) => e.event === 'ssh.state' && (e.payload as { serverId: string }).serverId === server.id).map((e) => (e.payload as { state: { state: string } }).state.state);
-  return { ...t, server, states };
+  const t = await suite.web1(label);
+  const states = () => t.events.filter((e) => e.event === 'ssh.state' && (e.payload as { serverId: string }).serverId === t.server.id).map((e) => (e.payload as { state: { state: string } }).state.state);
+  return { ...t, states };
 }
 
 describe('one connection per server', () => {
@@ -72,7 +53,7 @@ describe('a tunnel on a shared connection', () => {
     const { openTunnel } = await import('../../src-main/core/ssh/tunnel');
     const net = await import('node:net');
     const lease = await core.connections.acquire(server.id);
-    const tunnel = await openTunnel(() => lease.ready(), { remoteHost: tb.mariadb.host, remotePort: tb.mariadb.port });
+    const tunnel = await openTunnel(() => lease.ready(), { remoteHost: suite.tb.mariadb.host, remotePort: suite.tb.mariadb.port });
     const greeting = () =>
       new Promise<string>((resolve, reject) => {
         const sock = net.connect(tunnel.localPort, '127.0.0.1');

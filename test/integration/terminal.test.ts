@@ -2,37 +2,18 @@
 // window-change on resize, UTF-8 that survives chunk boundaries, end-to-end flow control (no ack,
 // no more output), Ctrl-C that stops a flood within a second, a shell that comes back by itself
 // after the server side drops the connection, and windows that own their terminals.
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { Server } from '../../shared/domain';
+import { describe, expect, it } from 'vitest';
 import type { EventPayload } from '../../shared/events';
 import { exec } from '../../src-main/core/ssh/connect';
 import { FLOW } from '../../src-main/core/terminal/service';
-import { makeCore, type TestCore } from '../helpers/core';
-import { loadTestbed, type TestbedInfo } from '../servers/testbed';
+import { coreSuite } from '../helpers/core';
 
-let tb: TestbedInfo;
-const cores: TestCore[] = [];
-beforeAll(() => {
-  tb = loadTestbed();
-});
-afterEach(async () => {
-  await Promise.all(cores.splice(0).map((c) => c.core.close()));
-});
+const suite = coreSuite();
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 async function setup(label: string) {
-  const t = await makeCore(label, { trust: [tb.ssh.web1] });
-  cores.push(t);
-  const server = await t.call<Server>('servers.add', {
-    name: 'web1',
-    host: tb.ssh.web1.host,
-    port: tb.ssh.web1.port,
-    user: 'hdtest',
-    auth: { method: 'key', keyPath: tb.keys.ed25519.path },
-    roles: ['web'],
-    tags: [],
-  });
+  const t = await suite.web1(label);
 
   /** Opens a terminal and follows it like a window does, acking what it "renders" unless told not to. */
   const open = async (options: { autoAck?: boolean; windowId?: string } = {}) => {
@@ -42,7 +23,7 @@ async function setup(label: string) {
       if (!r.ok) throw Object.assign(new Error(`${method}: ${r.error.message}`), { shape: r.error });
       return r.output as T;
     };
-    const { terminalId } = await call<{ terminalId: string }>('terminal.open', { serverId: server.id, cols: 80, rows: 24 });
+    const { terminalId } = await call<{ terminalId: string }>('terminal.open', { serverId: t.server.id, cols: 80, rows: 24 });
     const term = {
       id: terminalId,
       autoAck: options.autoAck ?? true,
@@ -81,7 +62,7 @@ async function setup(label: string) {
     await term.waitFor(/\$ (\x1b\[K)?$/); // the prompt
     return term;
   };
-  return { ...t, server, open };
+  return { ...t, open };
 }
 
 describe('terminal', () => {

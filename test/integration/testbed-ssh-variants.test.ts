@@ -7,6 +7,7 @@ import net from 'node:net';
 import ssh2 from 'ssh2';
 import type { AnyAuthMethod, AuthenticationType, Client, ClientChannel, ConnectConfig, Prompt } from 'ssh2';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { banner } from '../helpers/banner';
 import { loadTestbed, startAgent, startFleet, stopFleet, type AgentHandle, type SshInfo, type TestbedInfo } from '../servers/testbed';
 
 let tb: TestbedInfo;
@@ -90,25 +91,6 @@ function kbd(answers: string[][], seen: Prompt[][]): AnyAuthMethod {
 }
 
 const refused = /All configured authentication methods failed/;
-
-function banner(host: string, port: number): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const sock = net.connect({ host, port });
-    const timer = setTimeout(() => {
-      sock.destroy();
-      reject(new Error(`no banner from ${host}:${port}`));
-    }, 5000);
-    sock.once('data', (d) => {
-      clearTimeout(timer);
-      sock.destroy();
-      resolve(d.toString('latin1'));
-    });
-    sock.once('error', (e) => {
-      clearTimeout(timer);
-      reject(e);
-    });
-  });
-}
 
 describe('testbed sshd variants', () => {
   it('every variant has its own host key, and TestbedInfo describes them', () => {

@@ -1,32 +1,13 @@
 // The loopback test servers answer, from a vitest worker (found through loadTestbed()).
 import { execFile } from 'node:child_process';
-import * as net from 'node:net';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import * as keytar from '@napi-rs/keyring/keytar.js';
+import { banner } from '../helpers/banner';
 import { EXAMPLE_SERIAL, loadTestbed, NGINX_DEFAULT_TEXT } from '../servers/testbed';
 
 const exec = promisify(execFile);
 const tb = loadTestbed();
-
-function banner(host: string, port: number): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const sock = net.connect({ host, port });
-    const timer = setTimeout(() => {
-      sock.destroy();
-      reject(new Error(`no banner from ${host}:${port}`));
-    }, 5000);
-    sock.once('data', (d) => {
-      clearTimeout(timer);
-      sock.end();
-      resolve(d.toString('latin1'));
-    });
-    sock.once('error', (e) => {
-      clearTimeout(timer);
-      reject(e);
-    });
-  });
-}
 
 describe('testbed', () => {
   it('sshd web1 and web2 send an SSH banner', async () => {

@@ -1,0 +1,47 @@
+// The steps the database UI tests (and bench/browse-1m) take before the part they check: web1
+// added from the UI with its host key trusted, its Databases tab, and the access to its MariaDB.
+import type { Locator, Page } from 'playwright-core';
+import type { TestbedInfo } from '../servers/testbed';
+import { active, fillServerForm } from './app';
+
+/** Adds web1 (key login) with "+ Add server", trusts its host key and waits until it is connected. */
+export async function addTrustedWeb1(page: Page, tb: TestbedInfo): Promise<void> {
+  await page.getByRole('button', { name: '+ Add server' }).first().click();
+  await fillServerForm(page, { name: 'web1', host: tb.ssh.web1.host, port: String(tb.ssh.web1.port), user: 'hdtest', method: 'Private key', keyPath: tb.keys.ed25519.path });
+  await page.getByRole('button', { name: 'Add server', exact: true }).click();
+  await page.getByRole('button', { name: 'Test connection' }).click();
+  await page.getByRole('button', { name: 'Trust this key and connect' }).click();
+  await page.getByTestId('uname').waitFor();
+}
+
+/** Opens the server's Databases tab; resolves to its "Database access" form once shown. */
+export async function openDbAccess(page: Page): Promise<Locator> {
+  await page.getByRole('button', { name: 'Databases' }).click();
+  const form = page.getByRole('form', { name: 'Database access' });
+  await form.waitFor();
+  return form;
+}
+
+/** Fills the access form with the testbed's admin login, on the server's loopback. */
+export async function fillDbLogin(form: Locator, tb: TestbedInfo): Promise<void> {
+  await form.locator('input[name=user]').fill(tb.mariadb.adminUser);
+  await form.locator('input[name=password]').fill(tb.mariadb.adminPassword);
+  await form.locator('input[name=host]').fill(tb.mariadb.host);
+  await form.locator('input[name=port]').fill(String(tb.mariadb.port));
+}
+
+/** Saves the access form; resolves to the tree's `shop` node once it is shown. */
+export async function saveDbAccess(page: Page, form: Locator): Promise<Locator> {
+  await form.getByRole('button', { name: 'Save and connect' }).click();
+  const shop = active(page).getByRole('tree', { name: 'Databases' }).getByRole('treeitem', { name: 'shop', exact: true });
+  await shop.waitFor({ timeout: 30_000 });
+  return shop;
+}
+
+/** All of it, on a page showing browser mode: web1 added and trusted, its MariaDB by admin login; resolves to the tree's `shop` node. */
+export async function connectWeb1Db(page: Page, tb: TestbedInfo): Promise<Locator> {
+  await addTrustedWeb1(page, tb);
+  const form = await openDbAccess(page);
+  await fillDbLogin(form, tb);
+  return saveDbAccess(page, form);
+}
