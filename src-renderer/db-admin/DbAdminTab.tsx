@@ -8,14 +8,16 @@ import { AppError } from '../../shared/errors';
 import { client } from '../client/client';
 import { ErrorNote } from '../components/ErrorNote';
 import { ExportDialog } from './ExportDialog';
+import { ImportDialog } from './ImportDialog';
 
-type View = 'processes' | 'status' | 'variables' | 'users' | 'export';
+type View = 'processes' | 'status' | 'variables' | 'users' | 'export' | 'import';
 const VIEWS: { id: View; label: string }[] = [
   { id: 'processes', label: 'Processes' },
   { id: 'status', label: 'Status' },
   { id: 'variables', label: 'Variables' },
   { id: 'users', label: 'Users' },
   { id: 'export', label: 'Export…' },
+  { id: 'import', label: 'Import…' },
 ];
 
 const asError = (e: unknown, fallback: string) => (e instanceof AppError ? e : new AppError('internal', fallback));
@@ -38,6 +40,7 @@ export function DbAdminTab({ server }: { server: Server }) {
       {(view === 'status' || view === 'variables') && <StatusView key={view} server={server} kind={view === 'status' ? 'status' : 'variables'} />}
       {view === 'users' && <Users server={server} />}
       {view === 'export' && <ExportDialog serverId={server.id} />}
+      {view === 'import' && <ImportDialog serverId={server.id} />}
     </div>
   );
 }

@@ -1,8 +1,9 @@
 // Issue 4's server views, audit and export as a user drives them in Chromium: web1's MariaDB
 // through SSH — the process list shows a SELECT SLEEP(20) run from a separate connection, which
 // is killed from the UI after a confirmation and disappears; the status filter; cust_alpha with
-// its grant; an export of a table to CSV with progress; the audit log with the statements.
-import { existsSync, readFileSync } from 'node:fs';
+// its grant; an export of a table to CSV with progress; an import that stops at a broken
+// statement and says which; the audit log with the statements.
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import mysql from 'mysql2/promise';
 import { describe, expect, it } from 'vitest';
@@ -74,6 +75,28 @@ describe('server views, export and audit in the UI', () => {
     expect(existsSync(file)).toBe(true);
     expect(readFileSync(file, { encoding: 'utf8' }).slice(0, 60)).toMatch(/^id,customer,email,amount,status,created_at,note\r\n1,/);
 
+    // Import a file with an error in the middle: it stops there, says which, keeps what ran.
+    const check = await mysql.createConnection({ host: suite.tb.mariadb.host, port: suite.tb.mariadb.port, user: suite.tb.mariadb.adminUser, password: suite.tb.mariadb.adminPassword });
+    const scratch = `hd_e2e_import_${process.pid}`;
+    await check.query(`CREATE DATABASE \`${scratch}\``);
+    try {
+      writeFileSync(path.join(app.home, 'broken.sql'), 'CREATE TABLE t (id INT PRIMARY KEY);\nINSERT INTO t VALUES (1);\nINSERT INTO t VALUES (oops);\nINSERT INTO t VALUES (3);\n');
+      await active(page).getByRole('tab', { name: 'Import…' }).click();
+      const importer = active(page).getByRole('region', { name: 'Import' });
+      await importer.locator('input[name=import-database]').fill(scratch);
+      await importer.locator('input[name=import-path]').fill('~/broken.sql');
+      await importer.getByRole('button', { name: 'Import', exact: true }).click();
+      const stopped = importer.getByRole('alert', { name: 'Import stopped' });
+      await stopped.waitFor({ timeout: 20_000 });
+      expect(await stopped.textContent()).toMatch(/Stopped at statement 3 \(line 3\): .*oops.*INSERT INTO t VALUES \(oops\).*The 2 statements before it were applied/s);
+      await shot(page, 'db-admin-05-import-stopped');
+      const [rows] = await check.query(`SELECT id FROM \`${scratch}\`.t ORDER BY id`);
+      expect(rows).toEqual([{ id: 1 }]);
+    } finally {
+      await check.query(`DROP DATABASE \`${scratch}\``);
+      await check.end();
+    }
+
     // The audit log, from the status bar.
     await page.getByRole('button', { name: 'audit log' }).click();
     const audit = active(page).getByRole('table');
@@ -82,7 +105,7 @@ describe('server views, export and audit in the UI', () => {
     expect(text).toContain(`KILL CONNECTION ${other.threadId}`);
     expect(text).toContain('SELECT * FROM `shop`.`orders`');
     await active(page).locator('.audit-table tbody tr', { hasText: 'SELECT * FROM `shop`.`orders`' }).first().locator('.outcome-ok').waitFor();
-    await shot(page, 'db-admin-05-audit-log');
+    await shot(page, 'db-admin-06-audit-log');
     await active(page).getByRole('combobox', { name: 'Outcome filter' }).selectOption('error');
     await expect.poll(() => active(page).locator('.audit-table tbody tr .outcome-ok').count()).toBe(0);
 
@@ -90,7 +113,7 @@ describe('server views, export and audit in the UI', () => {
     await page.getByRole('button', { name: 'Settings' }).click();
     await active(page).locator('input[name=supportMode]').click(); // applied when the core confirms
     await page.locator('.support-mode-indicator').waitFor();
-    await shot(page, 'db-admin-06-support-mode');
+    await shot(page, 'db-admin-07-support-mode');
     await active(page).locator('input[name=supportMode]').click();
     await expect.poll(() => page.locator('.support-mode-indicator').count()).toBe(0);
   });

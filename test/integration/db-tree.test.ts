@@ -54,3 +54,21 @@ describe('database tree through SSH', () => {
     expect((await call<{ name: string }[]>('db.databases', { serverId: server.id })).map((d) => d.name)).toContain('shop');
   });
 });
+
+describe('database sessions and reconnects', () => {
+  it('keep working after the SSH connection drops: new pool connections ride the new one', async () => {
+    const { core, call, server } = await dbCore('db-reconnect');
+    const { exec } = await import('../../src-main/core/ssh/connect');
+    expect((await call<{ name: string }[]>('db.databases', { serverId: server.id })).map((d) => d.name)).toContain('shop');
+    const lease = await core.connections.acquire(server.id);
+    const reconnected = new Promise((resolve) => lease.onReconnect(resolve));
+    const sessionPid = (await exec(lease.client(), 'echo $PPID')).stdout.trim();
+    const killer = await core.connections.connectFresh(server.id);
+    await exec(killer.client, `kill -9 ${Number(sessionPid)}`);
+    killer.close();
+    await reconnected;
+    // The pool's old connections died with the old SSH connection; the next call gets a new one.
+    await expect.poll(async () => (await core.call('db.databases', { serverId: server.id })).ok, { timeout: 10_000, interval: 200 }).toBe(true);
+    lease.release();
+  });
+});
