@@ -57,6 +57,17 @@ export class DbTransfer {
     job.cancel();
   }
 
+  /** Whether a table has columns mysql2 would parse (geometry) or rewrite (JSON). */
+  private async hasRawColumns(serverId: string, database: string, table: string): Promise<boolean> {
+    const { rows } = await this.sessions.run<{ n: number }[]>(
+      serverId,
+      "SELECT COUNT(*) AS n FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = ? AND TABLE_NAME = ? AND (DATA_TYPE IN ('json', 'longtext', 'geometry', 'point', 'linestring', 'polygon', 'multipoint', 'multilinestring', 'multipolygon', 'geometrycollection') OR COLUMN_TYPE LIKE '%json%')",
+      [database, table],
+      { database, audit: false },
+    );
+    return Number(rows[0]?.n ?? 0) > 0;
+  }
+
   private register(jobId: string): Job {
     if (this.jobs.has(jobId)) throw new AppError('conflict', 'A job with this id is already running.');
     const job: Job = { cancelled: false, cancel: () => undefined };
@@ -116,7 +127,13 @@ export class DbTransfer {
       if (job.cancelled) throw new Cancelled();
       // Geometry as its bytes (WKB with SRID, what INSERT takes back), not mysql2's parsed points;
       // JSON as the server's text, not parsed and re-serialised (spacing, number spelling).
-      const query = raw.query({ sql, rowsAsArray: true, typeCast: (field, next) => (field.type === 'GEOMETRY' ? field.buffer() : field.type === 'JSON' || (field as { extendedFormat?: string }).extendedFormat === 'json' ? field.string('utf8') : next()) });
+      // A typeCast function costs a call per value: a table without such columns goes without.
+      const needsCast = 'sql' in input.source || (await this.hasRawColumns(serverId, database, input.source.table));
+      const query = raw.query({
+        sql,
+        rowsAsArray: true,
+        ...(needsCast ? { typeCast: (field: Parameters<Exclude<mysql.TypeCast, boolean>>[0], next: () => unknown) => (field.type === 'GEOMETRY' ? field.buffer() : field.type === 'JSON' || (field as { extendedFormat?: string }).extendedFormat === 'json' ? field.string('utf8') : next()) } : {}),
+      });
       const fields = new Promise<FieldPacket[]>((resolve, reject) => {
         query.once('fields', (f: FieldPacket[]) => resolve(f));
         query.once('error', reject);
