@@ -1,0 +1,259 @@
+// A persistent worker shell: one `/bin/sh` on one exec channel (no pty, so output is clean),
+// running scripts one at a time. An exec channel per command costs tens of milliseconds; a run
+// here is one round trip on an open channel (DESIGN.md: "one command in a persistent remote
+// shell on one channel").
+//
+// Framing. Each run is written to the shell's stdin as
+//
+//   ( eval '<script>' ) </dev/null; __hd_rc=$?; printf '__HD_<m>_END_%s\n' "$__hd_rc"; printf '__HD_<m>_END\n' >&2
+//
+// (with stdin: `printf %s '<stdin>' | ( eval '<script>' )`). The script and stdin travel as data
+// inside single quotes — every `'` becomes `'\''`, nothing else is special there — so no script
+// text can end the quoting or reach the framing. `<m>` is 128 random bits chosen per run, after
+// the script is known, so no output can contain it by accident. The run is over when the marker
+// has been seen on stdout (carrying the exit code) and on stderr; everything before it is the
+// run's output, byte for byte (no trailing newline is added or removed).
+//
+// Each run executes in its own subshell: `exit`, `cd`, variables, traps and `set` options do not
+// leak into the next run. A run never reads the shell's own stdin (the command stream): it gets
+// /dev/null, or its stdin from `printf`, a builtin, so the stdin text (e.g. a password for
+// chpasswd) never appears on any command line visible in `ps`.
+//
+// Failure. A timeout closes the channel and kills the shell's process group (over a separate
+// exec channel: without a pty nothing gets SIGHUP); the run rejects with a `timeout` AppError and
+// the shell is closed. If the channel closes for any reason (connection drop, close()), the current
+// and queued runs reject with an `ssh` AppError. A closed WorkerShell stays closed: open another.
+// A background process a script leaves behind can still write into later runs' output; scripts
+// should not leave any.
+import { randomBytes } from 'node:crypto';
+import { performance } from 'node:perf_hooks';
+import type { Client, ClientChannel } from 'ssh2';
+import { AppError } from '../../../shared/errors';
+
+export type RunOptions = {
+  /** Fail (and close the shell) when the run takes longer; default 60 s. */
+  timeoutMs?: number;
+  /** Given to the script as its stdin, exactly; default: /dev/null. */
+  stdin?: string;
+};
+
+export type RunResult = { code: number; stdout: string; stderr: string; ms: number };
+
+export interface WorkerShell {
+  /** Queues a script (POSIX sh); runs execute one at a time in the order given. */
+  run(script: string, opts?: RunOptions): Promise<RunResult>;
+  /** Closes the channel; pending runs reject. Idempotent. */
+  close(): void;
+  /** Called once when the shell is closed (by close(), a timeout, the shell exiting or the connection dropping). */
+  onClose(fn: (reason: Error | null) => void): void;
+  readonly closed: boolean;
+  /**
+   * The remote shell's process group (null if `ps` could not tell). When the connection dropped
+   * mid-run the run's processes may live on; after a reconnect, `kill -KILL -- -<pgid>` ends them.
+   */
+  readonly pgid: number | null;
+}
+
+export const DEFAULT_RUN_TIMEOUT_MS = 60_000;
+const OPEN_TIMEOUT_MS = 15_000;
+
+/** `'…'` for sh: safe for any text without NUL. */
+export function shQuote(text: string): string {
+  return `'${text.replace(/'/g, `'\\''`)}'`;
+}
+
+type Job = {
+  script: string;
+  opts: RunOptions;
+  resolve: (r: RunResult) => void;
+  reject: (e: Error) => void;
+};
+
+function frame(job: Job, marker: string): string {
+  const body = `( eval ${shQuote(job.script)} )`;
+  const run = job.opts.stdin === undefined ? `${body} </dev/null` : `printf %s ${shQuote(job.opts.stdin)} | ${body}`;
+  return `${run}; __hd_rc=$?; printf '${marker}_END_%s\\n' "$__hd_rc"; printf '${marker}_END\\n' >&2\n`;
+}
+
+/** Collects a stream's bytes until `needle` shows up; keeps what came before it. */
+class Collector {
+  private chunks: Buffer[] = [];
+  private length = 0;
+  private buf: Buffer | null = null;
+  /** Offset of the needle once found. */
+  found = -1;
+
+  constructor(private readonly needle: Buffer) {}
+
+  push(chunk: Buffer): void {
+    const before = this.length;
+    this.chunks.push(chunk);
+    this.length += chunk.length;
+    this.buf = null;
+    if (this.found >= 0) return;
+    // Search only the new chunk plus the bytes before it a needle could straddle (linear in output).
+    const keep = Math.min(before, this.needle.length - 1);
+    const window = keep ? Buffer.concat([this.tail(keep), chunk]) : chunk;
+    const at = window.indexOf(this.needle);
+    if (at >= 0) this.found = before - keep + at;
+  }
+
+  /** The last `n` bytes collected before the newest chunk. */
+  private tail(n: number): Buffer {
+    const parts: Buffer[] = [];
+    let need = n;
+    for (let i = this.chunks.length - 2; i >= 0 && need > 0; i--) {
+      const c = this.chunks[i]!;
+      const take = Math.min(need, c.length);
+      parts.unshift(c.subarray(c.length - take));
+      need -= take;
+    }
+    return Buffer.concat(parts);
+  }
+
+  all(): Buffer {
+    if (!this.buf) {
+      this.buf = this.chunks.length === 1 ? this.chunks[0]! : Buffer.concat(this.chunks, this.length);
+      this.chunks = [this.buf];
+    }
+    return this.buf;
+  }
+}
+
+export function openWorkerShell(client: Client): Promise<WorkerShell> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new AppError('timeout', 'The worker shell did not open in time.')), OPEN_TIMEOUT_MS);
+    client.exec('/bin/sh', (error, channel) => {
+      clearTimeout(timer);
+      if (error) return reject(new AppError('ssh', 'The server refused to open a worker shell.', { details: error.message }));
+      const shell = new Shell(client, channel);
+      // A first run proves the shell reads and answers (and warms it up), and learns the process
+      // group of the shell (sshd makes the session's child a session and group leader).
+      shell.run('ps -o pgid= -p $$ 2>/dev/null || true', { timeoutMs: OPEN_TIMEOUT_MS }).then(
+        (r) => {
+          const pgid = Number(r.stdout.trim());
+          if (Number.isInteger(pgid) && pgid > 1) shell.pgid = pgid;
+          resolve(shell);
+        },
+        (e: Error) => {
+          shell.close();
+          reject(e);
+        },
+      );
+    });
+  });
+}
+
+class Shell implements WorkerShell {
+  private queue: Job[] = [];
+  private current: { job: Job; timer: NodeJS.Timeout; out: Collector; err: Collector; outMarker: Buffer; started: number } | null = null;
+  private closeListeners: ((reason: Error | null) => void)[] = [];
+  private closeReason: Error | null = null;
+  closed = false;
+  /** The shell's process group: killed when the shell closes mid-run, so no run outlives it. */
+  pgid: number | null = null;
+
+  constructor(
+    private readonly client: Client,
+    private readonly channel: ClientChannel,
+  ) {
+    channel.on('data', (d: Buffer) => this.onData('out', d));
+    channel.stderr.on('data', (d: Buffer) => this.onData('err', d));
+    channel.on('error', (e: Error) => this.shutdown(new AppError('ssh', 'The worker shell channel failed.', { details: e.message })));
+    // The shell itself died (killed, or a script killed it): a background process may still hold
+    // the channel's output open, so do not wait for 'close'.
+    channel.on('exit', (code: number | null, signal?: string) =>
+      this.shutdown(new AppError('ssh', `The worker shell exited (${signal ? `signal ${signal}` : `code ${code}`}).`)),
+    );
+    channel.on('close', () => this.shutdown(this.closeReason ?? new AppError('ssh', 'The worker shell closed (the shell exited or the connection dropped).')));
+  }
+
+  onClose(fn: (reason: Error | null) => void): void {
+    if (this.closed) queueMicrotask(() => fn(this.closeReason));
+    else this.closeListeners.push(fn);
+  }
+
+  run(script: string, opts: RunOptions = {}): Promise<RunResult> {
+    return new Promise((resolve, reject) => {
+      if (this.closed) return reject(new AppError('ssh', 'The worker shell is closed.'));
+      if (script.includes('\0') || opts.stdin?.includes('\0')) {
+        return reject(new AppError('invalid-input', 'A script or its stdin cannot contain NUL bytes.'));
+      }
+      this.queue.push({ script, opts, resolve, reject });
+      this.next();
+    });
+  }
+
+  close(): void {
+    this.shutdown(null);
+  }
+
+  private next(): void {
+    if (this.current || this.closed) return;
+    const job = this.queue.shift();
+    if (!job) return;
+    const marker = `__HD_${randomBytes(16).toString('hex')}`;
+    const timeoutMs = job.opts.timeoutMs ?? DEFAULT_RUN_TIMEOUT_MS;
+    const timer = setTimeout(() => {
+      if (this.current?.job !== job) return;
+      this.shutdown(new AppError('timeout', `The command did not finish within ${timeoutMs / 1000} s; the worker shell was closed.`));
+    }, timeoutMs);
+    const outMarker = Buffer.from(`${marker}_END_`);
+    this.current = { job, timer, out: new Collector(outMarker), err: new Collector(Buffer.from(`${marker}_END\n`)), outMarker, started: performance.now() };
+    this.channel.write(frame(job, marker));
+  }
+
+  private onData(which: 'out' | 'err', d: Buffer): void {
+    const cur = this.current;
+    if (!cur) return; // output of a background process between runs
+    (which === 'out' ? cur.out : cur.err).push(d);
+    if (cur.out.found < 0 || cur.err.found < 0) return;
+    const out = cur.out.all();
+    const tail = out.subarray(cur.out.found + cur.outMarker.length);
+    const nl = tail.indexOf(0x0a);
+    if (nl < 0) return; // exit code not complete yet
+    const ms = performance.now() - cur.started;
+    const code = Number(tail.subarray(0, nl).toString('latin1'));
+    clearTimeout(cur.timer);
+    this.current = null;
+    cur.job.resolve({
+      code,
+      stdout: out.subarray(0, cur.out.found).toString('utf8'),
+      stderr: cur.err.all().subarray(0, cur.err.found).toString('utf8'),
+      ms,
+    });
+    this.next();
+  }
+
+  private shutdown(reason: Error | null): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.closeReason = reason;
+    const closedError = new AppError('ssh', 'The worker shell was closed before the command ran.');
+    const current = this.current;
+    const queued = this.queue;
+    if (current) clearTimeout(current.timer);
+    this.current = null;
+    this.queue = [];
+    current?.job.reject(reason ?? new AppError('ssh', 'The worker shell was closed while the command ran.'));
+    for (const job of queued) job.reject(closedError);
+    try {
+      this.channel.close();
+    } catch {
+      // the connection is already gone
+    }
+    // A run was going: kill the whole process group (the shell and the run's processes; a
+    // process that made a session of its own, e.g. a daemon a script started, is left alone).
+    // On a dropped connection this fails quietly (see WorkerShell.pgid).
+    if (current && this.pgid) {
+      try {
+        this.client.exec(`kill -KILL -- -${this.pgid}`, (error, stream) => {
+          if (!error) stream.on('error', () => undefined).resume().stderr.resume();
+        });
+      } catch {
+        // not connected
+      }
+    }
+    for (const fn of this.closeListeners.splice(0)) fn(reason);
+  }
+}
