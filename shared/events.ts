@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { AuthPrompt, ConnectionState } from './domain';
 import { TerminalState } from './api/terminal';
 import { HealthChange, ServerHealth } from './api/health';
+import { Task } from './queue';
 
 export const events = {
   /** The inventory changed (any window may have caused it): refetch servers. */
@@ -24,6 +25,8 @@ export const events = {
   'terminal.exit': z.object({ terminalId: z.string(), code: z.number().nullable(), signal: z.string().nullable() }),
   /** A server was checked; `change` is set when its status differs from the previous check. */
   'health.changed': z.object({ health: ServerHealth, change: HealthChange.optional() }),
+  /** A task of a server's queue was added or changed (here or in another app instance). */
+  'queue.changed': z.object({ serverId: z.string(), task: Task }),
 } as const;
 
 export type Events = typeof events;

@@ -11,6 +11,7 @@ import { DbAdminTab } from './db-admin/DbAdminTab';
 import { DbTab } from './db/DbTab';
 import { TableTab } from './db/TableTab';
 import { SqlTab } from './sql/SqlTab';
+import { QueueTab } from './queue/QueueTab';
 
 export type Tab =
   | { id: string; kind: 'server'; serverId: string }
@@ -24,7 +25,9 @@ export type Tab =
   | { id: string; kind: 'sql'; serverId: string; database: string | null }
   /** A server's MySQL process list, status, variables, users. */
   | { id: string; kind: 'db-admin'; serverId: string }
-  | { id: 'audit'; kind: 'audit'; serverId: null };
+  | { id: 'audit'; kind: 'audit'; serverId: null }
+  /** A server's task queue. */
+  | { id: string; kind: 'queue'; serverId: string };
 
 export type TabContext = {
   servers: Server[];
@@ -46,6 +49,7 @@ export function tabTitle(tab: Tab, servers: Server[]): string {
   if (tab.kind === 'table') return `${tab.database}.${tab.table} · ${name}`;
   if (tab.kind === 'sql') return `${name} · SQL${tab.database ? ` · ${tab.database}` : ''}`;
   if (tab.kind === 'db-admin') return `${name} · MySQL server`;
+  if (tab.kind === 'queue') return `${name} · queue`;
   return tab.kind === 'terminal' ? `${name} · terminal ${tab.n}` : name;
 }
 
@@ -76,6 +80,7 @@ export function TabBody({ tab, ctx }: { tab: Tab; ctx: TabContext }) {
   if (tab.kind === 'db') return <DbTab server={server} servers={ctx.servers} onOpenTab={ctx.onOpenTab} />;
   if (tab.kind === 'table') return <TableTab server={server} database={tab.database} table={tab.table} />;
   if (tab.kind === 'sql') return <SqlTab server={server} database={tab.database} />;
+  if (tab.kind === 'queue') return <QueueTab server={server} />;
   return (
     <ServerView
       server={server}
@@ -83,6 +88,7 @@ export function TabBody({ tab, ctx }: { tab: Tab; ctx: TabContext }) {
       onRemoved={() => ctx.onRemoved(server.id)}
       onTerminal={() => ctx.onTerminal(server.id)}
       onDatabases={() => ctx.onOpenTab({ id: `db:${server.id}`, kind: 'db', serverId: server.id })}
+      onQueue={() => ctx.onOpenTab({ id: `queue:${server.id}`, kind: 'queue', serverId: server.id })}
     />
   );
 }

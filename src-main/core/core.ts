@@ -1,6 +1,7 @@
 // The core: one dispatcher `call(method, input)` plus event streams, wired from the services.
 // Runs in plain Node (browser mode, tests) or in Electron's utilityProcess.
 import os from 'node:os';
+import path from 'node:path';
 import { mkdirSync } from 'node:fs';
 import { createDispatcher, type CallResult, type Caller } from './dispatch';
 import { AuditLog } from './db/audit';
@@ -27,6 +28,8 @@ import { ConnectionTester } from './servers/connection-test';
 import { serverHandlers } from './servers/handlers';
 import { ConnectionManager } from './ssh/connections';
 import { PromptBroker } from './ssh/prompts';
+import { queueHandlers } from './queue/handlers';
+import { QueueService } from './queue/service';
 import { sshHandlers } from './ssh/handlers';
 import { terminalHandlers } from './terminal/handlers';
 import { TerminalService } from './terminal/service';
@@ -75,6 +78,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
   const dbAdmin = new DbAdmin(db);
   const dbQuery = new DbQuery(db, options.dataDir);
   const health = new HealthService(inventory, store, connections, events, new HealthHistory(options.dataDir, log), home);
+  const queue = new QueueService(path.join(options.dataDir, 'queue'), connections, events, log);
 
   const call = createDispatcher(
     {
@@ -89,10 +93,12 @@ export async function createCore(options: CoreOptions): Promise<Core> {
       ...dbTransferHandlers(dbTransfer),
       ...dbAdminHandlers(dbAdmin),
       ...dbAuditHandlers(audit),
+      ...queueHandlers(queue, inventory),
     },
     log,
   );
   health.start();
+  queue.start();
 
   return {
     call,
@@ -100,6 +106,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     windowClosed: (windowId) => terminals.closeOwnedBy(windowId),
     close: async () => {
       health.stop();
+      await queue.stop();
       terminals.closeAll();
       await db.closeAll();
       connections.closeAll();

@@ -15,6 +15,7 @@ type Props = {
   onRemoved: () => void;
   onTerminal: () => void;
   onDatabases: () => void;
+  onQueue?: () => void;
 };
 
 const authLabel: Record<Server['auth']['method'], string> = {
@@ -25,7 +26,7 @@ const authLabel: Record<Server['auth']['method'], string> = {
   'keyboard-interactive': 'keyboard-interactive (prompts)',
 };
 
-export function ServerView({ server, onEdit, onRemoved, onTerminal, onDatabases }: Props) {
+export function ServerView({ server, onEdit, onRemoved, onTerminal, onDatabases, onQueue }: Props) {
   const [result, setResult] = useState<ConnectionTestResult | null>(null);
   const [error, setError] = useState<AppError | null>(null);
   const [busy, setBusy] = useState(false);
@@ -103,6 +104,7 @@ export function ServerView({ server, onEdit, onRemoved, onTerminal, onDatabases 
           </button>
           <button onClick={onTerminal} title="Open a terminal on this server (Ctrl+Shift+T)">Terminal</button>
           <button onClick={onDatabases} title="Browse this server's MySQL databases">Databases</button>
+          {onQueue && <button onClick={onQueue} title="This server's task queue">Queue</button>}
           <button onClick={onEdit}>Edit</button>
           <button className="danger" onClick={() => setConfirmRemove(true)}>Remove…</button>
         </div>

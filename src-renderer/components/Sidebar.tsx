@@ -1,6 +1,7 @@
 // The fleet: servers grouped by tag, each with its health light.
 import type { Server } from '../../shared/domain';
 import type { ServerHealth } from '../../shared/api/health';
+import { useStoppedQueues } from '../queue/hooks';
 
 type Props = {
   servers: Server[];
@@ -20,6 +21,7 @@ export function groupByTag(servers: Server[]): [string, Server[]][] {
 }
 
 export function Sidebar({ servers, filter, selectedId, health, onSelect }: Props) {
+  const stopped = useStoppedQueues();
   const needle = filter.trim().toLowerCase();
   const shown = needle ? servers.filter((s) => [s.name, s.host, ...s.tags, ...s.roles].some((v) => v.toLowerCase().includes(needle))) : servers;
   if (servers.length === 0) return <p className="muted sidebar-empty">No servers yet.</p>;
@@ -36,6 +38,7 @@ export function Sidebar({ servers, filter, selectedId, health, onSelect }: Props
                   <span className={`light light-${health[server.id]?.status ?? 'unknown'}`} aria-label={`health ${health[server.id]?.status ?? 'unknown'}`} title={health[server.id]?.reason} />
                   <span className="server-name">{server.name}</span>
                   <span className="server-host muted">{server.host}</span>
+                  {stopped.has(server.id) && <span className="badge queue-badge" title="Its task queue is stopped on a failed task" aria-label="queue stopped">!</span>}
                 </button>
               </li>
             ))}

@@ -5,7 +5,8 @@ import { existsSync, rmSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AppError } from '../../shared/errors';
 import { DomainList, FtpSubdir, Password, SiteName } from '../../shared/hosting';
-import { assertSafe, shJoin, shQuote, sqlIdent, sqlString } from '../../src-main/core/hosting/quote';
+import { assertSafe, sqlIdent, sqlString } from '../../src-main/core/hosting/quote';
+import { shJoin, shQuote } from '../../src-main/core/ssh/sh-quote';
 
 const hostile = [
   '',

@@ -1,27 +1,10 @@
-// Quoting for the places where a hosting value reaches a shell command or an SQL statement.
+// Quoting for the places where a hosting value reaches an SQL statement (shell: ssh/sh-quote.ts).
 // Values were validated by the contract (shared/hosting.ts); assertSafe re-validates them with
-// the same schema right before use, and the quoting helpers make even a value that slipped
-// through inert. Passwords are never refused here for punctuation: they are quoted.
+// the same schema right before use, and quoting makes even a value that slipped through inert.
+// Passwords are never refused here for punctuation: they are quoted.
 import mysql from 'mysql2';
 import type { z } from 'zod';
 import { AppError, fieldErrors } from '../../../shared/errors';
-
-/**
- * POSIX shell single-quoting: the value becomes one word, with nothing expanded ($, `, \, ",
- * globs, newlines all literal). A ' is written as '\'' (close, escaped quote, reopen).
- * NUL cannot be passed in a command line at all, so it is refused.
- * Meant for POSIX shells (sh, dash, bash, zsh) — not for csh/fish login shells.
- */
-export function shQuote(value: string): string {
-  if (typeof value !== 'string') throw new AppError('invalid-input', 'Only text can be quoted for the shell');
-  if (value.includes('\u0000')) throw new AppError('invalid-input', 'A value sent to the shell must not contain a NUL character');
-  return `'${value.replaceAll("'", `'\\''`)}'`;
-}
-
-/** Several words, each quoted, joined by spaces: shJoin(['mkdir', '-p', dir]). */
-export function shJoin(words: readonly string[]): string {
-  return words.map(shQuote).join(' ');
-}
 
 /**
  * An SQL string literal (mysql2's escape): 'it''s' style quoting with backslash escapes.

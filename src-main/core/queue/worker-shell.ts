@@ -29,6 +29,7 @@ import { randomBytes } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import type { Client, ClientChannel } from 'ssh2';
 import { AppError } from '../../../shared/errors';
+import { shQuote } from '../ssh/sh-quote';
 
 export type RunOptions = {
   /** Fail (and close the shell) when the run takes longer; default 60 s. */
@@ -56,11 +57,6 @@ export interface WorkerShell {
 
 export const DEFAULT_RUN_TIMEOUT_MS = 60_000;
 const OPEN_TIMEOUT_MS = 15_000;
-
-/** `'…'` for sh: safe for any text without NUL. */
-export function shQuote(text: string): string {
-  return `'${text.replace(/'/g, `'\\''`)}'`;
-}
 
 type Job = {
   script: string;

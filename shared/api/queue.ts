@@ -1,0 +1,46 @@
+// The task queue's part of the contract: list a server's queue, enqueue (validated per task
+// kind, with field errors), preview a kind's commands, and the admin's answers to a stopped
+// queue: retry, skip, cancel.
+import { z } from 'zod';
+import { ServerId } from '../domain';
+import { QueueOverview, Task, TaskKindName } from '../queue';
+
+const Params = z.record(z.string(), z.unknown());
+
+export const queueApi = {
+  /** A server's tasks in queue order (finished ones bounded), whether it is stopped on a failure, and whether this app instance runs it. */
+  'queue.list': {
+    input: z.object({ serverId: ServerId }).strict(),
+    output: z.object({ tasks: z.array(Task), stopped: z.boolean(), runnerHere: z.boolean() }),
+  },
+  /** Adds a task at the end of the server's queue; parameters are validated by the kind. */
+  'queue.enqueue': {
+    input: z.object({ serverId: ServerId, kind: TaskKindName, params: Params }).strict(),
+    output: z.object({ task: Task }),
+  },
+  /** The commands a task of this kind with these parameters would run (secrets masked). */
+  'queue.preview': {
+    input: z.object({ kind: TaskKindName, params: Params }).strict(),
+    output: z.object({ title: z.string(), commands: z.array(z.string()) }),
+  },
+  /** Runs the failed task again (then the queue goes on). taskId: that failed task; default: the server's failed one. */
+  'queue.retry': {
+    input: z.object({ serverId: ServerId, taskId: z.string().optional() }).strict(),
+    output: z.object({ tasks: z.array(Task) }),
+  },
+  /** Marks the failed task skipped; the queue goes on with the next one. */
+  'queue.skip': {
+    input: z.object({ serverId: ServerId, taskId: z.string().optional() }).strict(),
+    output: z.object({ tasks: z.array(Task) }),
+  },
+  /** Cancels one pending task, or (no taskId) every pending task of the server. */
+  'queue.cancel': {
+    input: z.object({ serverId: ServerId, taskId: z.string().optional() }).strict(),
+    output: z.object({ tasks: z.array(Task) }),
+  },
+  /** Per server with a queue: pending, failed and running counts (for badges). */
+  'queue.overview': {
+    input: z.object({}).strict(),
+    output: z.object({ servers: z.array(QueueOverview) }),
+  },
+} as const;

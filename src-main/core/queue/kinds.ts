@@ -1,0 +1,83 @@
+// Task kinds: the hosting layer registers each kind of "ensure" step with its parameter schema,
+// its title, the commands it shows (secrets only as SECRET_MASK) and the POSIX sh script the
+// worker shell runs (values only through shQuote; secrets only from the secret source, at run
+// time, never stored). Two generic kinds are built in (used by the queue's own tests).
+import { z } from 'zod';
+import { AppError, fieldErrors } from '../../../shared/errors';
+import { shQuote } from '../ssh/sh-quote';
+
+/** Gives a secret by name at run time (e.g. a password held only in memory until its task ran). */
+export type SecretSource = (name: string) => Promise<string>;
+
+export type TaskKind<P extends Record<string, unknown> = Record<string, unknown>> = {
+  /** Strict validation of the parameters (field errors for the UI). */
+  params: z.ZodType<P>;
+  title(params: P): string;
+  /** What runs, as shown to the admin; a secret appears only as SECRET_MASK. */
+  commands(params: P): string[];
+  /** The POSIX sh script run in the worker shell (in its own subshell); exit code 0 = done. */
+  script(params: P, secrets: SecretSource): string | Promise<string>;
+};
+
+const kinds = new Map<string, TaskKind>();
+
+export function registerTaskKind<P extends Record<string, unknown>>(name: string, kind: TaskKind<P>): void {
+  if (!/^[a-z][a-z0-9.-]{0,63}$/.test(name)) throw new Error(`bad task kind name ${name}`);
+  kinds.set(name, kind as unknown as TaskKind);
+}
+
+export function taskKind(name: string): TaskKind {
+  const kind = kinds.get(name);
+  if (!kind) throw new AppError('invalid-input', `Unknown task kind ${name.slice(0, 64)}.`, { fields: { kind: 'Unknown task kind' } });
+  return kind;
+}
+
+/** Validated parameters, with field errors under `params.<field>`. */
+export function parseParams(name: string, params: unknown): Record<string, unknown> {
+  const kind = taskKind(name);
+  const parsed = kind.params.safeParse(params);
+  if (!parsed.success) {
+    const fields = Object.fromEntries(Object.entries(fieldErrors(parsed.error.issues)).map(([k, v]) => [k && k !== '_' ? `params.${k}` : 'params', v]));
+    throw new AppError('invalid-input', 'Some fields need attention; nothing was queued.', { fields });
+  }
+  return parsed.data;
+}
+
+export function describeTask(name: string, params: Record<string, unknown>): { title: string; commands: string[] } {
+  const kind = taskKind(name);
+  return { title: kind.title(params), commands: kind.commands(params) };
+}
+
+// ---- built-in generic kinds ----------------------------------------------------------------
+
+/** An absolute path of plain segments: letters, digits, `._-`, no `..`, no leading `-` in a segment. */
+export const SafePath = z
+  .string()
+  .max(255, 'At most 255 characters')
+  .regex(/^(\/[A-Za-z0-9_][A-Za-z0-9._-]{0,63})+$/, 'An absolute path of letters, digits, ".", "_" and "-"')
+  .refine((p) => !p.split('/').includes('..'), 'No ".." segments');
+
+/** One line of printable text (no control characters, no newline). */
+export const SafeLine = z
+  .string()
+  .min(1, 'Required')
+  .max(1000, 'At most 1000 characters')
+  // eslint-disable-next-line no-control-regex
+  .regex(/^[^\u0000-\u001f\u007f]+$/, 'Printable characters only, on one line');
+
+const EnsureLine = z.object({ path: SafePath, line: SafeLine }).strict();
+const FailUnlessFile = z.object({ path: SafePath }).strict();
+
+registerTaskKind('ensure-line', {
+  params: EnsureLine,
+  title: (p) => `Ensure a line in ${p.path}`,
+  commands: (p) => [`grep -qxF -- ${shQuote(p.line)} ${shQuote(p.path)} 2>/dev/null || printf '%s\\n' ${shQuote(p.line)} >> ${shQuote(p.path)}`],
+  script: (p) => `grep -qxF -- ${shQuote(p.line)} ${shQuote(p.path)} 2>/dev/null || printf '%s\\n' ${shQuote(p.line)} >> ${shQuote(p.path)}\n`,
+});
+
+registerTaskKind('fail-unless-file', {
+  params: FailUnlessFile,
+  title: (p) => `Check that ${p.path} exists`,
+  commands: (p) => [`test -e ${shQuote(p.path)}`],
+  script: (p) => `if test -e ${shQuote(p.path)}; then echo "present: "${shQuote(p.path)}; else echo "missing: "${shQuote(p.path)} >&2; exit 1; fi\n`,
+});

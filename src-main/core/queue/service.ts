@@ -1,0 +1,277 @@
+// The task queues (DESIGN.md "Queue semantics"): one journal per server, one runner per server
+// (the lock holder, in whichever app instance got the lock), servers in parallel, each server's
+// tasks strictly in order in a persistent worker shell on its shared connection. A failed task
+// stops its server's queue until the admin retries, skips or cancels. A task found running (a
+// crash, a dropped connection, another instance closing) is simply run again: tasks are
+// idempotent "ensure" steps.
+//
+// Other instances' changes are seen by re-reading the journals every POLL_MS (and each change is
+// a queue.changed event here too). Nothing touches a server unless it has runnable tasks.
+import { randomUUID } from 'node:crypto';
+import { mkdirSync, readdirSync } from 'node:fs';
+import path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { AppError } from '../../../shared/errors';
+import type { QueueOverview, Task } from '../../../shared/queue';
+import type { EventHub } from '../events';
+import type { ConnectionManager, Lease } from '../ssh/connections';
+import { Journal, tail, type JournalEvent } from './journal';
+import { describeTask, parseParams, taskKind, type SecretSource } from './kinds';
+import { QueueLock } from './lock';
+import { openWorkerShell, type WorkerShell } from './worker-shell';
+
+const POLL_MS = 500;
+const TASK_TIMEOUT_MS = 10 * 60_000;
+/** Reruns of one task because its connection or shell went away, before it counts as failed. */
+const MAX_CONNECTION_RERUNS = 20;
+const FILE = /^([0-9a-f-]{36})\.jsonl$/;
+
+type Runner = { lock: QueueLock; lease: Lease | null; shell: WorkerShell | null; done: Promise<void> };
+
+const NO_SECRETS: SecretSource = (name) => Promise.reject(new AppError('not-found', `No secret ${name} is held for this task.`));
+
+export class QueueService {
+  private readonly journals = new Map<string, Journal>();
+  private readonly runners = new Map<string, Runner>();
+  private readonly owner = randomUUID();
+  private timer: NodeJS.Timeout | null = null;
+  private closed = false;
+
+  constructor(
+    private readonly dir: string,
+    private readonly connections: ConnectionManager,
+    private readonly events: EventHub,
+    private readonly log: (line: string) => void,
+    private readonly secrets: SecretSource = NO_SECRETS,
+  ) {}
+
+  start(): void {
+    this.poll();
+    this.timer = setInterval(() => this.poll(), POLL_MS);
+    this.timer.unref();
+  }
+
+  async stop(): Promise<void> {
+    this.closed = true;
+    if (this.timer) clearInterval(this.timer);
+    this.timer = null;
+    const runners = [...this.runners.values()];
+    for (const r of runners) r.shell?.close();
+    await Promise.race([Promise.all(runners.map((r) => r.done)), new Promise((resolve) => setTimeout(resolve, 5000).unref())]);
+  }
+
+  list(serverId: string): { tasks: Task[]; stopped: boolean; runnerHere: boolean } {
+    const tasks = this.sync(serverId).ordered();
+    return { tasks, stopped: tasks.some((t) => t.status === 'failed'), runnerHere: this.runners.has(serverId) };
+  }
+
+  overview(): QueueOverview[] {
+    this.poll();
+    return [...this.journals.values()].map((j) => {
+      const tasks = [...j.tasks.values()];
+      const count = (s: Task['status']) => tasks.filter((t) => t.status === s).length;
+      return { serverId: j.serverId, pending: count('pending'), failed: count('failed'), running: count('running') };
+    });
+  }
+
+  preview(kind: string, params: unknown): { title: string; commands: string[] } {
+    return describeTask(kind, parseParams(kind, params));
+  }
+
+  enqueue(serverId: string, kind: string, rawParams: unknown): Task {
+    const params = parseParams(kind, rawParams);
+    const { title, commands } = describeTask(kind, params);
+    const id = randomUUID();
+    this.write(serverId, [{ t: 'enqueued', task: { id, kind, title, params, commands, enqueuedAt: new Date().toISOString() } }]);
+    const task = this.journal(serverId).tasks.get(id);
+    if (!task) throw new AppError('internal', 'The task was written but not read back.');
+    this.kick(serverId);
+    return task;
+  }
+
+  retry(serverId: string, taskId?: string): Task[] {
+    const task = this.failed(serverId, taskId);
+    return this.answer(serverId, [{ t: 'retried', id: task.id, at: new Date().toISOString() }], 'pending');
+  }
+
+  skip(serverId: string, taskId?: string): Task[] {
+    const task = this.failed(serverId, taskId);
+    return this.answer(serverId, [{ t: 'skipped', id: task.id, at: new Date().toISOString() }], 'skipped');
+  }
+
+  cancel(serverId: string, taskId?: string): Task[] {
+    const tasks = this.sync(serverId).ordered();
+    const at = new Date().toISOString();
+    if (taskId) {
+      const task = tasks.find((t) => t.id === taskId);
+      if (!task) throw new AppError('not-found', 'No such task in this server\'s queue.');
+      if (task.status !== 'pending') throw new AppError('conflict', `Only a pending task can be cancelled; this one is ${task.status}.`);
+      return this.answer(serverId, [{ t: 'cancelled', id: task.id, at }], 'cancelled');
+    }
+    const pending = tasks.filter((t) => t.status === 'pending');
+    if (pending.length === 0) return [];
+    return this.answer(serverId, pending.map((t) => ({ t: 'cancelled', id: t.id, at })), 'cancelled', true);
+  }
+
+  // ---- state -------------------------------------------------------------------------------
+
+  private journal(serverId: string): Journal {
+    let j = this.journals.get(serverId);
+    if (!j) {
+      j = new Journal(path.join(this.dir, `${serverId}.jsonl`), serverId);
+      this.journals.set(serverId, j);
+    }
+    return j;
+  }
+
+  /** Reads what the journal gained (from any process) and tells the windows. */
+  private sync(serverId: string): Journal {
+    const j = this.journal(serverId);
+    for (const task of j.catchUp()) this.events.emit('queue.changed', { serverId, task });
+    return j;
+  }
+
+  private write(serverId: string, events: JournalEvent[]): void {
+    mkdirSync(this.dir, { recursive: true });
+    this.journal(serverId).append(events);
+    this.sync(serverId);
+  }
+
+  private failed(serverId: string, taskId?: string): Task {
+    const tasks = this.sync(serverId).ordered();
+    const task = taskId ? tasks.find((t) => t.id === taskId) : tasks.find((t) => t.status === 'failed');
+    if (!task) throw new AppError(taskId ? 'not-found' : 'conflict', taskId ? 'No such task in this server\'s queue.' : 'This server\'s queue has no failed task.');
+    if (task.status !== 'failed') throw new AppError('conflict', `Only a failed task can be retried or skipped; this one is ${task.status}.`);
+    return task;
+  }
+
+  /** Writes the admin's answer, then checks it took (a runner elsewhere may have got there first). */
+  private answer(serverId: string, events: JournalEvent[], expect: Task['status'], partial = false): Task[] {
+    this.write(serverId, events);
+    const j = this.journal(serverId);
+    const tasks = events.map((e) => j.tasks.get((e as { id: string }).id)!).filter(Boolean);
+    const took = tasks.filter((t) => t.status === expect);
+    if (!partial && took.length !== tasks.length) throw new AppError('conflict', 'The task changed meanwhile (it was started or answered elsewhere); nothing was done.');
+    this.kick(serverId);
+    return took;
+  }
+
+  private poll(): void {
+    if (this.closed) return;
+    let names: string[] = [];
+    try {
+      names = readdirSync(this.dir);
+    } catch {
+      return; // no queue yet
+    }
+    for (const name of names) {
+      const m = FILE.exec(name);
+      if (!m) continue;
+      const serverId = m[1]!;
+      try {
+        this.sync(serverId);
+        this.kick(serverId);
+      } catch (error) {
+        this.log(`[hostdeck] queue ${serverId}: ${error instanceof Error ? error.message : String(error)}`);
+      }
+    }
+  }
+
+  // ---- the runner ----------------------------------------------------------------------------
+
+  private runnable(j: Journal): Task | null {
+    const tasks = j.ordered();
+    if (tasks.some((t) => t.status === 'failed')) return null;
+    return tasks.find((t) => t.status === 'pending' || t.status === 'running') ?? null;
+  }
+
+  private kick(serverId: string): void {
+    if (this.closed || this.runners.has(serverId)) return;
+    if (!this.runnable(this.journal(serverId))) return;
+    const lock = new QueueLock(path.join(this.dir, `${serverId}.lock`), this.owner);
+    if (!lock.tryAcquire()) return;
+    const runner: Runner = { lock, lease: null, shell: null, done: Promise.resolve() };
+    this.runners.set(serverId, runner);
+    runner.done = this.run(serverId, runner)
+      .catch((error: unknown) => this.log(`[hostdeck] queue runner ${serverId} failed: ${error instanceof Error ? error.stack : String(error)}`))
+      .finally(() => {
+        runner.shell?.close();
+        runner.lease?.release();
+        lock.release();
+        this.runners.delete(serverId);
+        // Something may have become runnable while this runner was winding down.
+        if (!this.closed) queueMicrotask(() => this.kick(serverId));
+      });
+  }
+
+  private async run(serverId: string, runner: Runner): Promise<void> {
+    while (!this.closed) {
+      const j = this.sync(serverId);
+      if (!runner.lock.stillMine()) return;
+      const next = this.runnable(j);
+      if (!next) return;
+      await this.runTask(serverId, runner, next);
+      if (!this.closed && j.needsCompaction()) {
+        j.compact();
+        for (const task of j.ordered()) this.events.emit('queue.changed', { serverId, task });
+      }
+    }
+  }
+
+  private async runTask(serverId: string, runner: Runner, picked: Task): Promise<void> {
+    const startedAt = performance.now();
+    this.write(serverId, [{ t: 'started', id: picked.id, at: new Date().toISOString() }]);
+    const task = this.journal(serverId).tasks.get(picked.id);
+    if (task?.status !== 'running') return; // cancelled elsewhere just now
+    const finish = (status: 'done' | 'failed', exitCode: number | null, stdout: string, stderr: string) =>
+      this.write(serverId, [{ t: 'finished', id: task.id, at: new Date().toISOString(), status, exitCode, stdoutTail: tail(stdout), stderrTail: tail(stderr), ms: Math.round(performance.now() - startedAt) }]);
+    let script: string;
+    try {
+      script = await taskKind(task.kind).script(task.params, this.secrets);
+    } catch (error) {
+      return finish('failed', null, '', messageOf(error));
+    }
+    for (let reruns = 0; ; reruns++) {
+      if (this.closed) return; // still "running" in the journal: run again at the next start
+      let shell: WorkerShell;
+      try {
+        shell = await this.shellFor(serverId, runner);
+      } catch (error) {
+        if (this.closed) return;
+        return finish('failed', null, '', `Could not reach the server: ${messageOf(error)}`);
+      }
+      try {
+        const result = await shell.run(script, { timeoutMs: TASK_TIMEOUT_MS });
+        return finish(result.code === 0 ? 'done' : 'failed', result.code, result.stdout, result.stderr);
+      } catch (error) {
+        if (this.closed) return;
+        const code = error instanceof AppError ? error.code : 'internal';
+        if (code !== 'ssh' || reruns >= MAX_CONNECTION_RERUNS) return finish('failed', null, '', messageOf(error));
+        // The shell or the connection went away mid-task: once the connection is back, the
+        // interrupted task runs again (it is an idempotent ensure).
+        this.log(`[hostdeck] queue ${serverId}: task ${task.id} interrupted (${messageOf(error)}); running it again once connected`);
+        await new Promise((resolve) => setTimeout(resolve, 300));
+        try {
+          await runner.lease?.ready();
+        } catch (e) {
+          if (this.closed) return;
+          return finish('failed', null, '', `The connection failed: ${messageOf(e)}`);
+        }
+        this.write(serverId, [{ t: 'started', id: task.id, at: new Date().toISOString() }]);
+      }
+    }
+  }
+
+  private async shellFor(serverId: string, runner: Runner): Promise<WorkerShell> {
+    runner.lease ??= await this.connections.acquire(serverId, { interactive: false });
+    if (runner.shell && !runner.shell.closed) return runner.shell;
+    const client = await runner.lease.ready();
+    runner.shell = await openWorkerShell(client);
+    if (this.closed) runner.shell.close();
+    return runner.shell;
+  }
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
