@@ -5,6 +5,7 @@ import path from 'node:path';
 import { afterEach, beforeAll } from 'vitest';
 import { createCore, type Core } from '../../src-main/core/core';
 import { knownHostsName } from '../../src-main/core/ssh/host-key';
+import { exec } from '../../src-main/core/ssh/connect';
 import type { Server } from '../../shared/domain';
 import type { EventName } from '../../shared/events';
 import type { AppErrorShape } from '../../shared/errors';
@@ -76,4 +77,24 @@ export function coreSuite() {
     },
   };
   return suite;
+}
+
+/**
+ * Drops a server's shared SSH connection from the server side (kills the sshd session process
+ * serving it, as a network failure or an sshd restart would) and waits until Hostdeck has
+ * reconnected by itself. Returns the killed session's pid.
+ */
+export async function dropSession(core: Core, serverId: string): Promise<string> {
+  const lease = await core.connections.acquire(serverId);
+  try {
+    const reconnected = new Promise((resolve) => lease.onReconnect(resolve));
+    const sessionPid = (await exec(lease.client(), 'echo $PPID')).stdout.trim();
+    const killer = await core.connections.connectFresh(serverId);
+    await exec(killer.client, `kill -9 ${Number(sessionPid)}`);
+    killer.close();
+    await reconnected;
+    return sessionPid;
+  } finally {
+    lease.release();
+  }
 }

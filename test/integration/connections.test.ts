@@ -3,7 +3,7 @@
 // killed, as a network failure or an sshd restart would).
 import { describe, expect, it } from 'vitest';
 import { exec } from '../../src-main/core/ssh/connect';
-import { coreSuite } from '../helpers/core';
+import { coreSuite, dropSession } from '../helpers/core';
 
 const suite = coreSuite();
 
@@ -32,12 +32,7 @@ describe('one connection per server', () => {
   it('comes back by itself after the server side drops it, and says so', async () => {
     const { core, server, states } = await setup('reconnect');
     const lease = await core.connections.acquire(server.id);
-    const reconnected = new Promise((resolve) => lease.onReconnect(resolve));
-    const sessionPid = (await exec(lease.client(), 'echo $PPID')).stdout.trim();
-    const killer = await core.connections.connectFresh(server.id);
-    await exec(killer.client, `kill -9 ${Number(sessionPid)}`);
-    killer.close();
-    await reconnected;
+    const sessionPid = await dropSession(core, server.id);
     expect(states()).toEqual(['connecting', 'connected', 'reconnecting', 'connecting', 'connected']);
     const retry = core.connections.states()[server.id];
     expect(retry?.state).toBe('connected');
@@ -64,12 +59,7 @@ describe('a tunnel on a shared connection', () => {
         sock.once('error', reject);
       });
     expect(await greeting()).toMatch(/MariaDB/);
-    const sessionPid = (await exec(lease.client(), 'echo $PPID')).stdout.trim();
-    const reconnected = new Promise((resolve) => lease.onReconnect(resolve));
-    const killer = await core.connections.connectFresh(server.id);
-    await exec(killer.client, `kill -9 ${Number(sessionPid)}`);
-    killer.close();
-    await reconnected;
+    await dropSession(core, server.id);
     expect(await greeting()).toMatch(/MariaDB/);
     await tunnel.close();
     lease.release();

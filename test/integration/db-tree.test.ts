@@ -2,6 +2,7 @@
 // loopback only): access by login or by the server's ~/.my.cnf, databases -> tables -> columns
 // with the key for paging, the fleet-wide search, and MySQL's own refusal stated clearly.
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { dropSession } from '../helpers/core';
 import { closeDbCores, dbCore } from '../helpers/db';
 import { loadTestbed, type TestbedInfo } from '../servers/testbed';
 
@@ -58,15 +59,9 @@ describe('database tree through SSH', () => {
 describe('database sessions and reconnects', () => {
   it('keep working after the SSH connection drops: new pool connections ride the new one', async () => {
     const { core, call, server } = await dbCore('db-reconnect');
-    const { exec } = await import('../../src-main/core/ssh/connect');
     expect((await call<{ name: string }[]>('db.databases', { serverId: server.id })).map((d) => d.name)).toContain('shop');
     const lease = await core.connections.acquire(server.id);
-    const reconnected = new Promise((resolve) => lease.onReconnect(resolve));
-    const sessionPid = (await exec(lease.client(), 'echo $PPID')).stdout.trim();
-    const killer = await core.connections.connectFresh(server.id);
-    await exec(killer.client, `kill -9 ${Number(sessionPid)}`);
-    killer.close();
-    await reconnected;
+    await dropSession(core, server.id);
     // The pool's old connections died with the old SSH connection; the next call gets a new one.
     await expect.poll(async () => (await core.call('db.databases', { serverId: server.id })).ok, { timeout: 10_000, interval: 200 }).toBe(true);
     lease.release();
