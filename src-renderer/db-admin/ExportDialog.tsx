@@ -1,15 +1,13 @@
 // Export a table or a query to a file (CSV, JSON, SQL INSERTs) with live progress and cancel.
 // Reusable: the table tab can open it with {database, table}. The path is typed (an absolute
 // path, or ~/… which the core resolves to the home of the user running Hostdeck).
-import { useEffect, useRef, useState } from 'react';
-import type { EventPayload } from '../../shared/events';
-import { AppError } from '../../shared/errors';
+import { useEffect, useState } from 'react';
 import { client } from '../client/client';
 import { ErrorNote } from '../components/ErrorNote';
+import { useJob } from './use-job';
 
 type Format = 'csv' | 'json' | 'sql';
 type Props = { serverId: string; database?: string; table?: string; sql?: string; onClose?: () => void };
-type Progress = EventPayload<'db.progress'>;
 
 const fmtBytes = (n: number) => (n < 1024 ? `${n} B` : n < 1 << 20 ? `${(n / 1024).toFixed(1)} KB` : `${(n / (1 << 20)).toFixed(1)} MB`);
 
@@ -19,34 +17,16 @@ export function ExportDialog({ serverId, database: db0 = '', table: t0 = '', sql
   const [format, setFormat] = useState<Format>('csv');
   const [filePath, setFilePath] = useState('');
   const [touched, setTouched] = useState(false);
-  const [jobId, setJobId] = useState<string | null>(null);
-  const [progress, setProgress] = useState<Progress | null>(null);
-  const [result, setResult] = useState<{ rows: number; bytes: number; cancelled: boolean; durationMs: number } | null>(null);
-  const [error, setError] = useState<AppError | null>(null);
-  const job = useRef<string | null>(null);
+  const { jobId, progress, result, error, start: startJob, cancel } = useJob<{ rows: number; bytes: number; cancelled: boolean; durationMs: number }>();
 
   useEffect(() => {
     if (!touched) setFilePath(`~/Downloads/${(table || 'query').replace(/[^\w.-]+/g, '_')}.${format}`);
   }, [table, format, touched]);
-  useEffect(() => client.on('db.progress', (p) => p.jobId === job.current && setProgress(p)), []);
 
-  async function start() {
-    const id = crypto.randomUUID();
-    job.current = id;
-    setJobId(id);
-    setProgress(null);
-    setResult(null);
-    setError(null);
-    try {
-      const source = sql0 ? { sql: sql0 } : { table };
-      setResult(await client.call('db.export', { jobId: id, serverId, database, source, format, path: filePath.trim() }));
-    } catch (e) {
-      setError(e instanceof AppError ? e : new AppError('internal', 'The export failed.'));
-    } finally {
-      job.current = null;
-      setJobId(null);
-    }
-  }
+  const start = () => {
+    const source = sql0 ? { sql: sql0 } : { table };
+    return startJob((jobId) => client.call('db.export', { jobId, serverId, database, source, format, path: filePath.trim() }), 'The export failed.');
+  };
 
   return (
     <section className="panel export-dialog" aria-label="Export">
@@ -86,7 +66,7 @@ export function ExportDialog({ serverId, database: db0 = '', table: t0 = '', sql
       {error && <ErrorNote error={error} />}
       <div className="actions">
         {jobId ? (
-          <button onClick={() => void client.call('db.cancelJob', { jobId })}>Cancel export</button>
+          <button onClick={cancel}>Cancel export</button>
         ) : (
           <button className="primary" disabled={!database || (!sql0 && !table) || !filePath} onClick={() => void start()}>
             Export

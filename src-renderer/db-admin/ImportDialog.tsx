@@ -1,41 +1,17 @@
 // Import a .sql file (on this computer) into a database, statement by statement, with progress
 // and cancel; it stops at the first error and names the statement that failed.
-import { useEffect, useRef, useState } from 'react';
+import { useState } from 'react';
 import type { Output } from '../../shared/api';
-import type { EventPayload } from '../../shared/events';
-import { AppError } from '../../shared/errors';
 import { client } from '../client/client';
 import { ErrorNote } from '../components/ErrorNote';
+import { useJob } from './use-job';
 
 type Result = Output<'db.import'>;
 
 export function ImportDialog({ serverId }: { serverId: string }) {
   const [database, setDatabase] = useState('');
   const [filePath, setFilePath] = useState('');
-  const [jobId, setJobId] = useState<string | null>(null);
-  const [progress, setProgress] = useState<EventPayload<'db.progress'> | null>(null);
-  const [result, setResult] = useState<Result | null>(null);
-  const [error, setError] = useState<AppError | null>(null);
-  const job = useRef<string | null>(null);
-
-  useEffect(() => client.on('db.progress', (p) => p.jobId === job.current && setProgress(p)), []);
-
-  async function start() {
-    const id = crypto.randomUUID();
-    job.current = id;
-    setJobId(id);
-    setProgress(null);
-    setResult(null);
-    setError(null);
-    try {
-      setResult(await client.call('db.import', { jobId: id, serverId, database, path: filePath.trim() }));
-    } catch (e) {
-      setError(e instanceof AppError ? e : new AppError('internal', 'The import failed.'));
-    } finally {
-      job.current = null;
-      setJobId(null);
-    }
-  }
+  const { jobId, progress, result, error, start, cancel } = useJob<Result>();
 
   return (
     <section className="panel export-dialog" aria-label="Import">
@@ -54,9 +30,9 @@ export function ImportDialog({ serverId }: { serverId: string }) {
       {error && <ErrorNote error={error} />}
       <div className="actions">
         {jobId ? (
-          <button onClick={() => void client.call('db.cancelJob', { jobId })}>Cancel import</button>
+          <button onClick={cancel}>Cancel import</button>
         ) : (
-          <button className="primary" disabled={!database || !filePath.trim()} onClick={() => void start()}>
+          <button className="primary" disabled={!database || !filePath.trim()} onClick={() => void start((jobId) => client.call('db.import', { jobId, serverId, database, path: filePath.trim() }), 'The import failed.')}>
             Import
           </button>
         )}
