@@ -12,6 +12,7 @@ import { DbTab } from './db/DbTab';
 import { TableTab } from './db/TableTab';
 import { SqlTab } from './sql/SqlTab';
 import { QueueTab } from './queue/QueueTab';
+import { SitesTab } from './hosting/SitesTab';
 
 export type Tab =
   | { id: string; kind: 'server'; serverId: string }
@@ -27,7 +28,9 @@ export type Tab =
   | { id: string; kind: 'db-admin'; serverId: string }
   | { id: 'audit'; kind: 'audit'; serverId: null }
   /** A server's task queue. */
-  | { id: string; kind: 'queue'; serverId: string };
+  | { id: string; kind: 'queue'; serverId: string }
+  /** A server's sites (hosting accounts). */
+  | { id: string; kind: 'sites'; serverId: string };
 
 export type TabContext = {
   servers: Server[];
@@ -50,6 +53,7 @@ export function tabTitle(tab: Tab, servers: Server[]): string {
   if (tab.kind === 'sql') return `${name} · SQL${tab.database ? ` · ${tab.database}` : ''}`;
   if (tab.kind === 'db-admin') return `${name} · MySQL server`;
   if (tab.kind === 'queue') return `${name} · queue`;
+  if (tab.kind === 'sites') return `${name} · sites`;
   return tab.kind === 'terminal' ? `${name} · terminal ${tab.n}` : name;
 }
 
@@ -81,6 +85,7 @@ export function TabBody({ tab, ctx }: { tab: Tab; ctx: TabContext }) {
   if (tab.kind === 'table') return <TableTab server={server} database={tab.database} table={tab.table} />;
   if (tab.kind === 'sql') return <SqlTab server={server} database={tab.database} />;
   if (tab.kind === 'queue') return <QueueTab server={server} />;
+  if (tab.kind === 'sites') return <SitesTab server={server} onOpenTab={ctx.onOpenTab} />;
   return (
     <ServerView
       server={server}
@@ -89,6 +94,7 @@ export function TabBody({ tab, ctx }: { tab: Tab; ctx: TabContext }) {
       onTerminal={() => ctx.onTerminal(server.id)}
       onDatabases={() => ctx.onOpenTab({ id: `db:${server.id}`, kind: 'db', serverId: server.id })}
       onQueue={() => ctx.onOpenTab({ id: `queue:${server.id}`, kind: 'queue', serverId: server.id })}
+      onSites={() => ctx.onOpenTab({ id: `sites:${server.id}`, kind: 'sites', serverId: server.id })}
     />
   );
 }

@@ -4,6 +4,7 @@ import type { z } from 'zod';
 import { appApi } from './app';
 import { dbAuditApi, dbBrowseApi, dbQueryApi, dbServerApi, dbTransferApi, dbTreeApi } from './db';
 import { healthApi } from './health';
+import { hostingApi } from './hosting';
 import { queueApi } from './queue';
 import { serversApi } from './servers';
 import { sshApi } from './ssh';
@@ -11,7 +12,7 @@ import { terminalApi } from './terminal';
 
 export { ConnectionTestResult } from './servers';
 
-export const api = { ...appApi, ...serversApi, ...sshApi, ...terminalApi, ...healthApi, ...dbTreeApi, ...dbBrowseApi, ...dbQueryApi, ...dbTransferApi, ...dbServerApi, ...dbAuditApi, ...queueApi } as const;
+export const api = { ...appApi, ...serversApi, ...sshApi, ...terminalApi, ...healthApi, ...dbTreeApi, ...dbBrowseApi, ...dbQueryApi, ...dbTransferApi, ...dbServerApi, ...dbAuditApi, ...queueApi, ...hostingApi } as const;
 
 export type Api = typeof api;
 export type Method = keyof Api;

@@ -19,6 +19,8 @@ import { DbTransfer } from './db/transfer';
 import { dbTransferHandlers } from './db/transfer-handlers';
 import { EventHub, type EventListener } from './events';
 import { healthHandlers } from './health/handlers';
+import { hostingHandlers } from './hosting/handlers';
+import { SiteService, SiteStore } from './hosting/sites';
 import { HealthHistory } from './health/history';
 import { HealthService } from './health/service';
 import { Inventory } from './inventory/service';
@@ -79,6 +81,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
   const dbQuery = new DbQuery(db, options.dataDir);
   const health = new HealthService(inventory, store, connections, events, new HealthHistory(options.dataDir, log), home);
   const queue = new QueueService(path.join(options.dataDir, 'queue'), connections, events, log);
+  const sites = new SiteService(new SiteStore(options.dataDir), queue, inventory);
 
   const call = createDispatcher(
     {
@@ -94,6 +97,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
       ...dbAdminHandlers(dbAdmin),
       ...dbAuditHandlers(audit),
       ...queueHandlers(queue, inventory),
+      ...hostingHandlers(sites),
     },
     log,
   );

@@ -16,6 +16,7 @@ type Props = {
   onTerminal: () => void;
   onDatabases: () => void;
   onQueue?: () => void;
+  onSites?: () => void;
 };
 
 const authLabel: Record<Server['auth']['method'], string> = {
@@ -26,7 +27,7 @@ const authLabel: Record<Server['auth']['method'], string> = {
   'keyboard-interactive': 'keyboard-interactive (prompts)',
 };
 
-export function ServerView({ server, onEdit, onRemoved, onTerminal, onDatabases, onQueue }: Props) {
+export function ServerView({ server, onEdit, onRemoved, onTerminal, onDatabases, onQueue, onSites }: Props) {
   const [result, setResult] = useState<ConnectionTestResult | null>(null);
   const [error, setError] = useState<AppError | null>(null);
   const [busy, setBusy] = useState(false);
@@ -104,6 +105,7 @@ export function ServerView({ server, onEdit, onRemoved, onTerminal, onDatabases,
           </button>
           <button onClick={onTerminal} title="Open a terminal on this server (Ctrl+Shift+T)">Terminal</button>
           <button onClick={onDatabases} title="Browse this server's MySQL databases">Databases</button>
+          {onSites && <button onClick={onSites} title="This server's sites (hosting accounts)">Sites</button>}
           {onQueue && <button onClick={onQueue} title="This server's task queue">Queue</button>}
           <button onClick={onEdit}>Edit</button>
           <button className="danger" onClick={() => setConfirmRemove(true)}>Remove…</button>
