@@ -32,6 +32,7 @@ import { ConnectionManager } from './ssh/connections';
 import { PromptBroker } from './ssh/prompts';
 import { queueHandlers } from './queue/handlers';
 import { QueueService } from './queue/service';
+import { TaskSecrets } from './queue/task-secrets';
 import { sshHandlers } from './ssh/handlers';
 import { terminalHandlers } from './terminal/handlers';
 import { TerminalService } from './terminal/service';
@@ -80,8 +81,9 @@ export async function createCore(options: CoreOptions): Promise<Core> {
   const dbAdmin = new DbAdmin(db);
   const dbQuery = new DbQuery(db, options.dataDir);
   const health = new HealthService(inventory, store, connections, events, new HealthHistory(options.dataDir, log), home);
-  const queue = new QueueService(path.join(options.dataDir, 'queue'), connections, events, log);
-  const sites = new SiteService(new SiteStore(options.dataDir), queue, inventory);
+  const taskSecrets = new TaskSecrets(events);
+  const queue = new QueueService(path.join(options.dataDir, 'queue'), connections, events, log, taskSecrets.source);
+  const sites = new SiteService(new SiteStore(options.dataDir), queue, inventory, taskSecrets);
 
   const call = createDispatcher(
     {

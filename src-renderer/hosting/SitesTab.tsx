@@ -1,15 +1,16 @@
 // A server's sites (the 'sites' tab): the hosting accounts Hostdeck holds for it with their
 // status; "New site" (name, quota) with the contract's field errors; Suspend / Unsuspend /
 // Delete… (a confirmation naming what goes). Every action becomes tasks on the server's queue,
-// which the link after an action opens.
+// which the link after an action opens. Each site lists its FTP logins (FtpLogins.tsx).
 import { useEffect, useState, type FormEvent } from 'react';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
-import type { SiteRecord } from '../../shared/api/hosting';
+import type { FtpSettings, SiteRecord } from '../../shared/api/hosting';
 import type { Server } from '../../shared/domain';
 import { AppError } from '../../shared/errors';
 import { client } from '../client/client';
 import { ErrorNote } from '../components/ErrorNote';
 import { useQueue } from '../queue/hooks';
+import { FtpLogins } from './FtpLogins';
 import type { Tab } from '../tabs';
 
 const asError = (e: unknown) => (e instanceof AppError ? e : new AppError('internal', 'That did not work.'));
@@ -30,7 +31,7 @@ export function SitesTab({ server, onOpenTab }: { server: Server; onOpenTab: (ta
 
   // A site whose latest task is still on the queue (or failed) shows that next to its status.
   const tasks = queue.data?.tasks ?? [];
-  const lastTask = (site: string) => [...tasks].reverse().find((t) => t.kind.startsWith('site.') && t.params.site === site);
+  const lastTask = (site: string) => [...tasks].reverse().find((t) => (t.kind.startsWith('site.') || t.kind.startsWith('ftp.')) && t.params.site === site);
   useEffect(() => setConfirmDelete(null), [server.id]);
 
   async function create(event: FormEvent) {
@@ -74,6 +75,7 @@ export function SitesTab({ server, onOpenTab }: { server: Server; onOpenTab: (ta
       <header className="queue-head">
         <h2>Sites</h2>
         <span className="muted">{list.length} {list.length === 1 ? 'site' : 'sites'} · hosting accounts Hostdeck keeps on {server.name} (tasks run as {server.user})</span>
+
       </header>
       {queued && (
         <div className="note" role="status">
@@ -101,11 +103,13 @@ export function SitesTab({ server, onOpenTab }: { server: Server; onOpenTab: (ta
         </div>
       </form>
 
+      {sites.data && <FtpSettingsForm key={`${server.id}:${sites.data.ftp.passwdFile}:${sites.data.ftp.dbFile}`} server={server} current={sites.data.ftp} onSaved={refresh} />}
+
       {list.length === 0 && sites.data && <p className="muted">No sites yet.</p>}
       {list.length > 0 && (
         <table className="table sites-table">
           <thead>
-            <tr><th>Site</th><th>Quota</th><th>Status</th><th>Last task</th><th>Created</th><th /></tr>
+            <tr><th>Site</th><th>Quota</th><th>Status</th><th>Last task</th><th>Created</th><th>FTP logins</th><th /></tr>
           </thead>
           <tbody>
             {list.map((s) => {
@@ -117,6 +121,7 @@ export function SitesTab({ server, onOpenTab }: { server: Server; onOpenTab: (ta
                   <td><span className={`site-status site-${s.status}`}>{s.status}</span></td>
                   <td>{t ? <button className="link" onClick={openQueue}><span className={`task-status task-${t.status}`} data-testid="site-task">{t.status}</span></button> : '—'}</td>
                   <td>{new Date(s.createdAt).toLocaleString()}</td>
+                  <td><FtpLogins server={server} site={s} onChanged={async (message) => { setQueued(message); await refresh(); }} /></td>
                   <td className="actions">
                     {s.status === 'active'
                       ? <button disabled={busy} onClick={() => void act(s.name, 'suspend')}>Suspend</button>
@@ -134,7 +139,11 @@ export function SitesTab({ server, onOpenTab }: { server: Server; onOpenTab: (ta
         <div className="note note-warn" role="alertdialog" aria-label={`Delete site ${confirmDelete}`}>
           <p>
             Delete the site <strong>{confirmDelete}</strong> from {server.name}? What goes: the Linux account <code>{confirmDelete}</code>, its home{' '}
-            <code>/home/{confirmDelete}</code> and every file in it (the web root <code>public_html</code> included). This cannot be undone.
+            <code>/home/{confirmDelete}</code> and every file in it (the web root <code>public_html</code> included)
+            {(() => {
+              const ftp = list.find((s) => s.name === confirmDelete)?.ftpUsers ?? [];
+              return ftp.length > 0 ? <>, and its FTP logins {ftp.map((u, i) => <span key={u}>{i > 0 ? ', ' : ''}<code>{u}</code></span>)}</> : null;
+            })()}. This cannot be undone.
           </p>
           <div className="actions">
             <button className="danger" disabled={busy} onClick={() => void act(confirmDelete, 'delete')}>Delete {confirmDelete}</button>
@@ -143,5 +152,51 @@ export function SitesTab({ server, onOpenTab }: { server: Server; onOpenTab: (ta
         </div>
       )}
     </section>
+  );
+}
+
+/** Where the server's pure-ftpd keeps its virtual users (used by FTP tasks queued from now on). */
+function FtpSettingsForm({ server, current, onSaved }: { server: Server; current: FtpSettings; onSaved: () => Promise<void> }) {
+  const [passwdFile, setPasswdFile] = useState(current.passwdFile);
+  const [dbFile, setDbFile] = useState(current.dbFile);
+  const [formError, setFormError] = useState<AppError | null>(null);
+  const [busy, setBusy] = useState(false);
+  const changed = passwdFile !== current.passwdFile || dbFile !== current.dbFile;
+
+  async function save(event: FormEvent) {
+    event.preventDefault();
+    setFormError(null);
+    setBusy(true);
+    try {
+      await client.call('hosting.setFtpSettings', { serverId: server.id, passwdFile, dbFile });
+      await onSaved();
+    } catch (e) {
+      setFormError(asError(e));
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  const fields = formError?.fields ?? {};
+  return (
+    <details className="panel ftp-settings">
+      <summary>pure-ftpd users on {server.name}: <code>{current.passwdFile}</code>, <code>{current.dbFile}</code></summary>
+      <form className="form" onSubmit={save} aria-label="FTP settings">
+        {formError && !formError.fields && <ErrorNote error={formError} />}
+        <label className={`field ${fields.passwdFile ? 'has-error' : ''}`} data-field="passwdFile">
+          <span className="label">Passwd file</span>
+          <input value={passwdFile} onChange={(e) => setPasswdFile(e.target.value)} spellCheck={false} autoComplete="off" />
+          {fields.passwdFile ? <span className="field-error" role="alert">{fields.passwdFile}</span> : <span className="hint">pure-pw's text file (Debian: /etc/pure-ftpd/pureftpd.passwd)</span>}
+        </label>
+        <label className={`field ${fields.dbFile ? 'has-error' : ''}`} data-field="dbFile">
+          <span className="label">PureDB file</span>
+          <input value={dbFile} onChange={(e) => setDbFile(e.target.value)} spellCheck={false} autoComplete="off" />
+          {fields.dbFile ? <span className="field-error" role="alert">{fields.dbFile}</span> : <span className="hint">What pure-ftpd reads (Debian: /etc/pure-ftpd/pureftpd.pdb)</span>}
+        </label>
+        <div className="actions">
+          <button className="primary" type="submit" disabled={busy || !changed}>Save FTP settings</button>
+        </div>
+      </form>
+    </details>
   );
 }

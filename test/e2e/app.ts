@@ -115,7 +115,8 @@ export async function newPage(browser: Browser): Promise<Page> {
 export async function shot(page: Page, name: string): Promise<string> {
   mkdirSync(screenshotDir, { recursive: true });
   const file = path.join(screenshotDir, `${name}.png`);
-  await page.screenshot({ path: file, fullPage: false });
+  // A secret shown once on screen (a generated password) must not end up in a screenshot.
+  await page.screenshot({ path: file, fullPage: false, mask: [page.locator('.secret-once')] });
   return file;
 }
 

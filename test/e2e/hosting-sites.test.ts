@@ -1,15 +1,18 @@
 // Sites in Chromium: web1 added as root with the ed25519 key (host key trusted in the UI), the
 // Sites tab: a hostile name gets its field error, a new site becomes active with its task done
-// on the queue, then Delete… names what goes and the account and its home are gone.
+// on the queue, an FTP login (generated password shown once) works with a real FTP client and is
+// deleted after a confirmation, then Delete… names what goes and the account and its home are gone.
 import { execFileSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { existsSync, rmSync } from 'node:fs';
+import { Client } from 'basic-ftp';
 import { afterAll, describe, expect, it } from 'vitest';
 import { e2eSuite, fillServerForm, shot } from './app';
 
 const suite = e2eSuite();
 const site = `hdsite${randomUUID().replaceAll('-', '').slice(0, 8)}`;
 const canary = `/tmp/hd-site-e2e-canary-${randomUUID().slice(0, 8)}`;
+const ftpUser = `${site}-ftp`;
 
 const userExists = () => {
   try {
@@ -21,6 +24,11 @@ const userExists = () => {
 };
 
 afterAll(() => {
+  try {
+    execFileSync('pure-pw', ['userdel', ftpUser, '-f', suite.tb.ftp.passwdFile, '-F', suite.tb.ftp.dbFile, '-m'], { stdio: 'ignore' });
+  } catch {
+    // absent
+  }
   if (userExists()) {
     try {
       execFileSync('userdel', ['-r', site], { stdio: 'ignore' });
@@ -63,6 +71,53 @@ describe('sites in the UI', () => {
     expect(existsSync(`/home/${site}/public_html/index.html`)).toBe(true);
     await shot(page, 'sites-01');
 
+    // FTP: point the server's pure-ftpd settings at the testbed's files, add a login with a
+    // generated password (shown once), log in with a real FTP client, then delete the login.
+    await view.locator('details.ftp-settings summary').click();
+    const settings = view.getByRole('form', { name: 'FTP settings' });
+    await settings.locator('[data-field=passwdFile] input').fill('relative/path');
+    await settings.getByRole('button', { name: 'Save FTP settings' }).click();
+    await expect.poll(() => settings.locator('[data-field=passwdFile] .field-error').textContent()).toMatch(/absolute path/);
+    await settings.locator('[data-field=passwdFile] input').fill(suite.tb.ftp.passwdFile);
+    await settings.locator('[data-field=dbFile] input').fill(suite.tb.ftp.dbFile);
+    await settings.getByRole('button', { name: 'Save FTP settings' }).click();
+    await expect.poll(() => view.locator('details.ftp-settings summary').textContent()).toContain(suite.tb.ftp.dbFile);
+
+    await row.getByRole('button', { name: 'Add FTP login' }).click();
+    const ftpForm = row.getByRole('form', { name: `Add FTP login to ${site}` });
+    await ftpForm.locator('[data-field=user] input').fill(`x; touch ${canary}`);
+    await ftpForm.locator('[data-field=subdir] input').fill('../etc');
+    await ftpForm.getByRole('button', { name: 'Add login' }).click();
+    await expect.poll(() => ftpForm.locator('[data-field=user] .field-error').textContent()).toMatch(/FTP user must not contain spaces/);
+    expect(await ftpForm.locator('[data-field=subdir] .field-error').textContent()).toMatch(/inside the site's home/);
+    await ftpForm.locator('[data-field=user] input').fill(ftpUser);
+    await ftpForm.locator('[data-field=subdir] input').fill('');
+    await ftpForm.getByRole('button', { name: 'Add login' }).click();
+    const once = row.getByRole('status', { name: `Password of ${ftpUser}` });
+    await once.waitFor();
+    const password = (await once.getByTestId('ftp-password').textContent()) ?? '';
+    expect(password).toMatch(/^[A-Za-z0-9._+=-]{20}$/);
+    expect(await once.textContent()).toContain('Shown once; Hostdeck does not keep it');
+    await expect.poll(() => row.getByTestId('site-task').textContent(), { timeout: 30_000 }).toBe('done');
+    await shot(page, 'sites-03-ftp-password-once');
+    const ftp = new Client(20_000);
+    try {
+      await ftp.access({ host: suite.tb.ftp.host, port: suite.tb.ftp.port, user: ftpUser, password, secure: false });
+      expect((await ftp.list()).map((f) => f.name)).toContain('public_html');
+    } finally {
+      ftp.close();
+    }
+    await once.getByRole('button', { name: 'Done, hide it' }).click();
+    await once.waitFor({ state: 'detached' });
+    expect(await page.content()).not.toContain(password);
+
+    await row.getByRole('button', { name: `Delete FTP login ${ftpUser}` }).click();
+    const ftpDialog = row.getByRole('alertdialog', { name: `Delete FTP login ${ftpUser}` });
+    await ftpDialog.getByRole('button', { name: `Delete ${ftpUser}` }).click();
+    await row.locator(`[data-ftp-user="${ftpUser}"]`).waitFor({ state: 'detached' });
+    await expect.poll(() => row.getByTestId('site-task').textContent(), { timeout: 30_000 }).toBe('done');
+    expect(execFileSync('sh', ['-c', `pure-pw show ${ftpUser} -f ${suite.tb.ftp.passwdFile} >/dev/null 2>&1 && echo present || echo absent`], { encoding: 'utf8' }).trim()).toBe('absent');
+
     await row.getByRole('button', { name: 'Delete…' }).click();
     const dialog = view.getByRole('alertdialog', { name: `Delete site ${site}` });
     await dialog.waitFor();
@@ -74,9 +129,9 @@ describe('sites in the UI', () => {
     await row.waitFor({ state: 'detached' });
     await expect.poll(() => userExists() || existsSync(`/home/${site}`), { timeout: 30_000 }).toBe(false);
 
-    // The link after the action opens the server's queue: both tasks done.
+    // The link after the action opens the server's queue: every task done.
     await view.getByRole('button', { name: 'Open the queue of web1' }).click();
     const queue = page.getByRole('region', { name: 'Queue of web1' });
-    await expect.poll(() => queue.locator('tr.queue-row').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-status'))), { timeout: 20_000 }).toEqual(['done', 'done']);
+    await expect.poll(() => queue.locator('tr.queue-row').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-status'))), { timeout: 20_000 }).toEqual(['done', 'done', 'done', 'done']);
   });
 });

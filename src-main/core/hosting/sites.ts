@@ -4,15 +4,23 @@
 // Records change when the admin asks (the desired state); the queue reports how the server follows.
 import Conf from 'conf';
 import { z } from 'zod';
-import { SiteRecord } from '../../../shared/api/hosting';
+import { randomInt, randomUUID } from 'node:crypto';
+import { DEFAULT_FTP_SETTINGS, FtpSettings, SiteRecord } from '../../../shared/api/hosting';
 import { AppError } from '../../../shared/errors';
-import { siteKey, type SiteCreate } from '../../../shared/hosting';
+import { siteKey, type FtpCreate, type SiteCreate } from '../../../shared/hosting';
 import type { Task } from '../../../shared/queue';
 import type { Inventory } from '../inventory/service';
 import type { QueueService } from '../queue/service';
+import type { TaskSecrets } from '../queue/task-secrets';
+import './ftp-tasks';
 import './site-tasks';
 
-const Schema = z.object({ version: z.literal(1), servers: z.record(z.string(), z.array(SiteRecord)) });
+const Schema = z.object({
+  version: z.literal(1),
+  servers: z.record(z.string(), z.array(SiteRecord)),
+  /** Per server: where its pure-ftpd keeps its users (absent = DEFAULT_FTP_SETTINGS). */
+  ftp: z.record(z.string(), FtpSettings).default({}),
+});
 type Data = z.infer<typeof Schema>;
 
 export class SiteStore {
@@ -42,6 +50,26 @@ export class SiteStore {
     else all[serverId] = sites;
     this.conf.set('servers', all);
   }
+
+  ftpSettings(serverId: string): FtpSettings {
+    const all = Schema.shape.ftp.parse(this.conf.get('ftp'));
+    return all[serverId] ?? DEFAULT_FTP_SETTINGS;
+  }
+
+  saveFtpSettings(serverId: string, settings: FtpSettings): void {
+    const all = Schema.shape.ftp.parse(this.conf.get('ftp'));
+    all[serverId] = settings;
+    this.conf.set('ftp', all);
+  }
+}
+
+/** Letters and digits without look-alikes (0/O, 1/l/I) plus a few symbols that need no care anywhere. */
+const PASSWORD_ALPHABET = 'ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz23456789-_.+=';
+
+export function generatePassword(length = 20): string {
+  let out = '';
+  for (let i = 0; i < length; i++) out += PASSWORD_ALPHABET[randomInt(PASSWORD_ALPHABET.length)];
+  return out;
 }
 
 export class SiteService {
@@ -49,11 +77,54 @@ export class SiteService {
     private readonly store: SiteStore,
     private readonly queue: QueueService,
     private readonly inventory: Inventory,
+    private readonly secrets: TaskSecrets,
   ) {}
 
   sites(serverId: string): SiteRecord[] {
     this.inventory.stored(serverId);
     return this.store.list(serverId);
+  }
+
+  ftpSettings(serverId: string): FtpSettings {
+    this.inventory.stored(serverId);
+    return this.store.ftpSettings(serverId);
+  }
+
+  setFtpSettings(serverId: string, settings: FtpSettings): FtpSettings {
+    this.inventory.stored(serverId);
+    this.store.saveFtpSettings(serverId, settings);
+    return settings;
+  }
+
+  /** Records the login, holds its password in memory for its task, queues ftp.create; the password is returned once. */
+  createFtp(serverId: string, input: FtpCreate): { user: string; password: string; tasks: Task[] } {
+    const sites = this.existing(serverId, input.site);
+    const owner = sites.find((s) => s.ftpUsers.includes(input.user));
+    if (owner) {
+      const message = owner.name === input.site ? `The FTP login "${input.user}" already exists for this site` : `The FTP login "${input.user}" is taken by the site "${owner.name}"`;
+      throw new AppError('invalid-input', message, { fields: { user: message } });
+    }
+    const password = input.password ?? generatePassword();
+    const passwordRef = `ftp-${randomUUID()}`;
+    const { passwdFile, dbFile } = this.store.ftpSettings(serverId);
+    this.secrets.hold(passwordRef, password);
+    let task: Task;
+    try {
+      task = this.queue.enqueue(serverId, 'ftp.create', { site: input.site, user: input.user, ...(input.subdir === undefined ? {} : { subdir: input.subdir }), passwdFile, dbFile, passwordRef });
+    } catch (error) {
+      this.secrets.forget(passwordRef);
+      throw error;
+    }
+    this.store.save(serverId, sites.map((s) => (s.name === input.site ? { ...s, ftpUsers: [...s.ftpUsers, input.user].sort() } : s)));
+    return { user: input.user, password, tasks: [task] };
+  }
+
+  deleteFtp(serverId: string, site: string, user: string): Task[] {
+    const sites = this.existing(serverId, site);
+    if (!sites.find((s) => s.name === site)!.ftpUsers.includes(user)) throw new AppError('not-found', `No FTP login "${user}" for site "${site}" in Hostdeck's records.`);
+    const task = this.queue.enqueue(serverId, 'ftp.delete', { site, user, ...this.store.ftpSettings(serverId) });
+    this.store.save(serverId, sites.map((s) => (s.name === site ? { ...s, ftpUsers: s.ftpUsers.filter((u) => u !== user) } : s)));
+    return [task];
   }
 
   create(serverId: string, input: SiteCreate): { site: SiteRecord; tasks: Task[] } {
@@ -66,7 +137,7 @@ export class SiteService {
     }
     // Queue first (it validates again), then record: a refused task leaves no record behind.
     const task = this.queue.enqueue(serverId, 'site.create', { site: input.name, quotaMb: input.quotaMb });
-    const site: SiteRecord = { name: input.name, quotaMb: input.quotaMb, status: 'active', createdAt: new Date().toISOString() };
+    const site: SiteRecord = { name: input.name, quotaMb: input.quotaMb, status: 'active', createdAt: new Date().toISOString(), ftpUsers: [] };
     this.store.save(serverId, [...sites, site]);
     return { site, tasks: [task] };
   }
@@ -82,9 +153,12 @@ export class SiteService {
   delete(serverId: string, name: string, confirm: string): Task[] {
     const sites = this.existing(serverId, name);
     if (confirm !== name) throw new AppError('invalid-input', `Type the site's name "${name}" to confirm its deletion.`, { fields: { confirm: `Must be "${name}" to confirm` } });
-    const task = this.queue.enqueue(serverId, 'site.delete', { site: name });
+    // Its FTP logins go first (they would otherwise outlive the account they map to).
+    const ftp = this.store.ftpSettings(serverId);
+    const tasks = sites.find((s) => s.name === name)!.ftpUsers.map((user) => this.queue.enqueue(serverId, 'ftp.delete', { site: name, user, ...ftp }));
+    tasks.push(this.queue.enqueue(serverId, 'site.delete', { site: name }));
     this.store.save(serverId, sites.filter((s) => s.name !== name));
-    return [task];
+    return tasks;
   }
 
   private existing(serverId: string, name: string): SiteRecord[] {

@@ -17,6 +17,11 @@ export type TaskKind<P extends Record<string, unknown> = Record<string, unknown>
   commands(params: P): string[];
   /** The POSIX sh script run in the worker shell (in its own subshell); exit code 0 = done. */
   script(params: P, secrets: SecretSource): string | Promise<string>;
+  /**
+   * What the script gets as its stdin (e.g. a password from the secret source): passed by the
+   * worker shell's stdin option, never on a command line, never stored. Default: /dev/null.
+   */
+  stdin?(params: P, secrets: SecretSource): Promise<string | undefined>;
 };
 
 const kinds = new Map<string, TaskKind>();

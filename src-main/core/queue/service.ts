@@ -226,8 +226,11 @@ export class QueueService {
     const finish = (status: 'done' | 'failed', exitCode: number | null, stdout: string, stderr: string) =>
       this.write(serverId, [{ t: 'finished', id: task.id, at: new Date().toISOString(), status, exitCode, stdoutTail: tail(stdout), stderrTail: tail(stderr), ms: Math.round(performance.now() - startedAt) }]);
     let script: string;
+    let stdin: string | undefined;
     try {
-      script = await taskKind(task.kind).script(task.params, this.secrets);
+      const kind = taskKind(task.kind);
+      script = await kind.script(task.params, this.secrets);
+      stdin = kind.stdin ? await kind.stdin(task.params, this.secrets) : undefined;
     } catch (error) {
       return finish('failed', null, '', messageOf(error));
     }
@@ -241,7 +244,7 @@ export class QueueService {
         return finish('failed', null, '', `Could not reach the server: ${messageOf(error)}`);
       }
       try {
-        const result = await shell.run(script, { timeoutMs: TASK_TIMEOUT_MS });
+        const result = await shell.run(script, stdin === undefined ? { timeoutMs: TASK_TIMEOUT_MS } : { timeoutMs: TASK_TIMEOUT_MS, stdin });
         return finish(result.code === 0 ? 'done' : 'failed', result.code, result.stdout, result.stderr);
       } catch (error) {
         if (this.closed) return;

@@ -1,0 +1,83 @@
+// Task kinds of FTP logins: pure-ftpd virtual users (pure-pw) chrooted to a site's home or a
+// folder of it, mapped to the site's Linux uid/gid. The password never appears in params, the
+// journal, the commands shown or any command line: the task names a secret (`passwordRef`) that
+// the secret source holds in memory, and it reaches pure-pw on stdin (the worker shell's stdin
+// option; pure-pw reads it twice). Every value is re-validated (assertSafe) and reaches the shell
+// only through shQuote, assigned once to a shell variable at the top of the script.
+import { z } from 'zod';
+import { FtpPath } from '../../../shared/api/hosting';
+import { FtpSubdir, FtpUser, SiteName } from '../../../shared/hosting';
+import { SECRET_MASK } from '../../../shared/queue';
+import { registerTaskKind } from '../queue/kinds';
+import { shQuote } from '../ssh/sh-quote';
+import { assertSafe } from './quote';
+
+const SecretRef = z.string().regex(/^ftp-[0-9a-f-]{36}$/, 'Bad secret reference');
+
+const CreateParams = z
+  .object({ site: SiteName, user: FtpUser, subdir: FtpSubdir.optional(), passwdFile: FtpPath, dbFile: FtpPath, passwordRef: SecretRef })
+  .strict();
+type CreateParams = z.infer<typeof CreateParams>;
+const DeleteParams = z.object({ site: SiteName, user: FtpUser, passwdFile: FtpPath, dbFile: FtpPath }).strict();
+type DeleteParams = z.infer<typeof DeleteParams>;
+
+function head(p: { site: string; user: string; passwdFile: string; dbFile: string }): string[] {
+  return [
+    `site=${shQuote(assertSafe(SiteName, p.site, 'site'))}`,
+    `user=${shQuote(assertSafe(FtpUser, p.user, 'user'))}`,
+    `passwd_file=${shQuote(assertSafe(FtpPath, p.passwdFile, 'passwdFile'))}`,
+    `db_file=${shQuote(assertSafe(FtpPath, p.dbFile, 'dbFile'))}`,
+  ];
+}
+
+export function ftpCreateLines(p: CreateParams): string[] {
+  const subdir = p.subdir === undefined ? undefined : assertSafe(FtpSubdir, p.subdir, 'subdir');
+  const site = assertSafe(SiteName, p.site, 'site');
+  return [
+    `# stdin: printf '%s\\n%s\\n' '${SECRET_MASK}' '${SECRET_MASK}' (the password, twice; never on a command line)`,
+    ...head(p),
+    `dir=${shQuote(subdir === undefined ? `/home/${site}` : `/home/${site}/${subdir}`)}`,
+    'if ! uid=$(id -u "$site" 2>/dev/null); then echo "no Linux account $site on this server (create the site first)" >&2; exit 4; fi',
+    'gid=$(id -g "$site") || exit $?',
+    'if [ "$uid" -lt 1000 ]; then echo "refused: $site is a system account (uid below 1000)" >&2; exit 3; fi',
+    'command -v pure-pw >/dev/null 2>&1 || { echo "pure-pw is not installed on this server (package pure-ftpd)" >&2; exit 6; }',
+    'if [ ! -d "$dir" ]; then mkdir -p "$dir" || exit $?; chown "$uid:$gid" "$dir" || exit $?; fi',
+    'if pure-pw show "$user" -f "$passwd_file" </dev/null >/dev/null 2>&1; then',
+    '  pure-pw usermod "$user" -u "$uid" -g "$gid" -d "$dir" -f "$passwd_file" </dev/null >/dev/null || exit $?',
+    '  pure-pw passwd "$user" -f "$passwd_file" -F "$db_file" -m >/dev/null || exit $?',
+    '  echo "FTP user $user existed: password set, home $dir"',
+    'else',
+    '  pure-pw useradd "$user" -u "$uid" -g "$gid" -d "$dir" -f "$passwd_file" -F "$db_file" -m >/dev/null || exit $?',
+    '  echo "FTP user $user created, home $dir (uid $uid)"',
+    'fi',
+  ];
+}
+
+export function ftpDeleteLines(p: DeleteParams): string[] {
+  return [
+    ...head(p),
+    'command -v pure-pw >/dev/null 2>&1 || { echo "pure-pw is not installed on this server (package pure-ftpd)" >&2; exit 6; }',
+    'if pure-pw show "$user" -f "$passwd_file" </dev/null >/dev/null 2>&1; then',
+    '  pure-pw userdel "$user" -f "$passwd_file" -F "$db_file" -m </dev/null || exit $?',
+    '  echo "FTP user $user deleted"',
+    'else echo "FTP user $user is already absent"; fi',
+  ];
+}
+
+registerTaskKind('ftp.create', {
+  params: CreateParams,
+  title: (p) => `Create FTP login ${p.user} for site ${p.site}${p.subdir ? ` (folder ${p.subdir})` : ''}`,
+  commands: ftpCreateLines,
+  script: (p) => `${ftpCreateLines(p).join('\n')}\n`,
+  stdin: async (p, secrets) => {
+    const password = await secrets(p.passwordRef);
+    return `${password}\n${password}\n`;
+  },
+});
+
+registerTaskKind('ftp.delete', {
+  params: DeleteParams,
+  title: (p) => `Delete FTP login ${p.user} of site ${p.site}`,
+  commands: ftpDeleteLines,
+  script: (p) => `${ftpDeleteLines(p).join('\n')}\n`,
+});

@@ -1,0 +1,257 @@
+// FTP logins against the real sshd web1 as root (this machine) and the testbed's pure-ftpd
+// (virtual users from its puredb): a site gets an FTP login with a hostile-but-printable
+// password, a real FTP client (basic-ftp) logs in and uploads into the site's web root (the file
+// belongs to the site's uid), a wrong password is refused, deleting the login refuses it too.
+// Hostile user names and folders get field errors and nothing is queued; the password is never
+// written anywhere in the data dir (journal, records); after a restart a pending task fails clearly.
+import { execFileSync } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { existsSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { Readable, Writable } from 'node:stream';
+import { Client } from 'basic-ftp';
+import { afterAll, describe, expect, it } from 'vitest';
+import type { FtpSettings, SiteRecord } from '../../shared/api/hosting';
+import type { Server } from '../../shared/domain';
+import type { Task } from '../../shared/queue';
+import { createCore } from '../../src-main/core/core';
+import { coreSuite, type TestCore } from '../helpers/core';
+
+const suite = coreSuite();
+const tag = randomUUID().replaceAll('-', '').slice(0, 8);
+const site = `hdftp${tag}`;
+const ftpUser = `hdftp-${tag}`;
+const ftpUser2 = `hdftp2-${tag}`;
+const canary = `/tmp/hd-ftp-canary-${tag}`;
+const hostileSite = `hdfh${tag}`;
+const restartSite = `hdfr${tag}`;
+const PASSWORD = `a'b"c $HOME; \\n \`id\` $(id) ü € 🙂 ;|&<>*?~%`;
+
+const sh = (cmd: string) => {
+  try {
+    return execFileSync('sh', ['-c', cmd], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
+  } catch {
+    return null;
+  }
+};
+
+afterAll(() => {
+  const { passwdFile, dbFile } = suite.tb.ftp;
+  for (const u of [ftpUser, ftpUser2]) sh(`pure-pw userdel ${u} -f ${passwdFile} -F ${dbFile} -m`);
+  for (const s of [site, hostileSite, restartSite]) {
+    if (sh(`id -u ${s}`) !== null) sh(`pkill -KILL -u ${s}; userdel -r ${s} 2>/dev/null`);
+    rmSync(`/home/${s}`, { recursive: true, force: true });
+  }
+  rmSync(canary, { force: true });
+});
+
+async function asRoot(t: TestCore): Promise<Server> {
+  return t.call<Server>('servers.add', {
+    name: 'web1',
+    host: suite.tb.ssh.web1.host,
+    port: suite.tb.ssh.web1.port,
+    user: 'root',
+    auth: { method: 'key', keyPath: suite.tb.keys.ed25519.path },
+    roles: ['web'],
+    tags: [],
+  });
+}
+
+async function settle(t: Pick<TestCore, 'call'>, serverId: string, timeout = 30_000): Promise<Task[]> {
+  const deadline = Date.now() + timeout;
+  for (;;) {
+    const { tasks } = await t.call<{ tasks: Task[] }>('queue.list', { serverId });
+    if (tasks.every((x) => x.status !== 'pending' && x.status !== 'running')) return tasks;
+    if (Date.now() > deadline) throw new Error(`queue did not settle: ${tasks.map((x) => `${x.kind}:${x.status}`).join(' ')}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+async function ftpLogin(user: string, password: string): Promise<Client> {
+  const client = new Client(20_000);
+  await client.access({ host: suite.tb.ftp.host, port: suite.tb.ftp.port, user, password, secure: false });
+  return client;
+}
+
+async function refused(user: string, password: string): Promise<boolean> {
+  try {
+    const c = await ftpLogin(user, password);
+    c.close();
+    return false;
+  } catch (error) {
+    if (!/530|Login authentication failed|auth/i.test(String(error))) throw error;
+    return true;
+  }
+}
+
+function filesUnder(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? filesUnder(path.join(dir, e.name)) : e.isFile() ? [path.join(dir, e.name)] : []));
+}
+
+function ftpSettings(): FtpSettings {
+  return { passwdFile: suite.tb.ftp.passwdFile, dbFile: suite.tb.ftp.dbFile };
+}
+
+describe('FTP logins', () => {
+  it('refuses hostile user names and folders with field errors, and nothing is queued', async () => {
+    const t = await suite.core('ftp-hostile', { trust: [suite.tb.ssh.web1] });
+    const server = await asRoot(t);
+    const serverId = server.id;
+    expect((await t.call<{ ftp: FtpSettings }>('hosting.sites', { serverId })).ftp).toEqual({ passwdFile: '/etc/pure-ftpd/pureftpd.passwd', dbFile: '/etc/pure-ftpd/pureftpd.pdb' });
+    for (const bad of [{ passwdFile: 'relative/x' }, { passwdFile: '/etc/../x' }, { passwdFile: `/tmp/x; touch ${canary}` }, { dbFile: '/tmp/a b' }]) {
+      const e = await t.fail('hosting.setFtpSettings', { serverId, ...ftpSettings(), ...bad });
+      expect(Object.keys(e.fields ?? {})).toEqual(Object.keys(bad));
+    }
+    await t.call('hosting.setFtpSettings', { serverId, ...ftpSettings() });
+    await t.call('hosting.createSite', { serverId, name: hostileSite, quotaMb: 0 });
+    await settle(t, serverId);
+    const before = (await t.call<{ tasks: Task[] }>('queue.list', { serverId })).tasks.length;
+    const users = [
+      `a; touch ${canary}`, `a$(touch ${canary})`, `a\`touch ${canary}\``, `a\ntouch ${canary}`, `a' ; touch ${canary} '`, 'a"b', '../etc', 'a/b', 'a\0b', 'a b',
+      ' lead', '-rf', '_x', '.x', 'A', 'User', '', 'x'.repeat(33), 'x'.repeat(300), 'usеr', 'ｕｓｅｒ', 'café', 'a|b', 'a&b', 'a>b', 'a*', '~root', '$HOME', 'a\tb', 'a:b',
+    ];
+    const subdirs = [
+      '../etc', '../../root', '/etc', 'a/../../b', `a; touch ${canary}`, `$(touch ${canary})`, '`id`', 'a\nb', 'a\0b', 'a b', '', ' ', '-rf', 'a/-x', 'a//b', './a', 'a/./b',
+      'x'.repeat(256), 'café', 'ｐｕｂｌｉｃ', 'a|b', 'a*b', "a'b", 'a"b', '~/x', 'a\\b',
+    ];
+    expect(users.length + subdirs.length).toBeGreaterThanOrEqual(40);
+    for (const user of users) {
+      const e = await t.fail('hosting.createFtp', { serverId, site: hostileSite, user });
+      expect(e.code, JSON.stringify(user)).toBe('invalid-input');
+      expect(Object.keys(e.fields ?? {}), JSON.stringify(user)).toEqual(['user']);
+      const d = await t.fail('hosting.deleteFtp', { serverId, site: hostileSite, user });
+      expect(Object.keys(d.fields ?? {}), JSON.stringify(user)).toEqual(['user']);
+    }
+    for (const subdir of subdirs) {
+      const e = await t.fail('hosting.createFtp', { serverId, site: hostileSite, user: 'okuser', subdir });
+      expect(e.code, JSON.stringify(subdir)).toBe('invalid-input');
+      expect(Object.keys(e.fields ?? {}), JSON.stringify(subdir)).toEqual(['subdir']);
+      expect(e.fields!.subdir!.length).toBeGreaterThan(5);
+    }
+    for (const password of ['short', 'a\nbcdefghij', 'abc\0defghij', 'x'.repeat(129)]) {
+      const e = await t.fail('hosting.createFtp', { serverId, site: hostileSite, user: 'okuser', password });
+      expect(Object.keys(e.fields ?? {})).toEqual(['password']);
+    }
+    expect((await t.call<{ tasks: Task[] }>('queue.list', { serverId })).tasks.length).toBe(before);
+    expect((await t.call<{ sites: SiteRecord[] }>('hosting.sites', { serverId })).sites[0]!.ftpUsers).toEqual([]);
+    expect(existsSync(canary)).toBe(false);
+  });
+
+  it('creates a login a real FTP client uses, refuses wrong passwords, deletes it; the password is kept nowhere', async () => {
+    const t = await suite.core('ftp-life', { trust: [suite.tb.ssh.web1] });
+    const server = await asRoot(t);
+    const serverId = server.id;
+    await t.call('hosting.setFtpSettings', { serverId, ...ftpSettings() });
+    await t.call('hosting.createSite', { serverId, name: site, quotaMb: 0 });
+    let tasks = await settle(t, serverId);
+    expect(tasks.map((x) => x.status), tasks.map((x) => x.stderrTail).join('\n')).toEqual(['done']);
+
+    const created = await t.call<{ user: string; password: string; tasks: Task[] }>('hosting.createFtp', { serverId, site, user: ftpUser, password: PASSWORD });
+    expect(created.password).toBe(PASSWORD);
+    expect(created.tasks.map((x) => x.kind)).toEqual(['ftp.create']);
+    const shown = created.tasks[0]!.commands.join('\n');
+    expect(shown).toContain('pure-pw useradd "$user" -u "$uid" -g "$gid" -d "$dir"');
+    expect(shown).not.toContain(PASSWORD);
+    expect(JSON.stringify(created.tasks[0]!.params)).not.toContain(PASSWORD);
+    // A generated password: 20 characters of a safe alphabet.
+    const generated = await t.call<{ user: string; password: string }>('hosting.createFtp', { serverId, site, user: ftpUser2, subdir: 'public_html' });
+    expect(generated.password).toMatch(/^[A-Za-z0-9._+=-]{20}$/);
+    const dup = await t.fail('hosting.createFtp', { serverId, site, user: ftpUser });
+    expect(Object.keys(dup.fields ?? {})).toEqual(['user']);
+
+    tasks = await settle(t, serverId);
+    expect(tasks.map((x) => x.status), tasks.map((x) => x.stderrTail).join('\n')).toEqual(['done', 'done', 'done']);
+    expect((await t.call<{ sites: SiteRecord[] }>('hosting.sites', { serverId })).sites[0]!.ftpUsers).toEqual([ftpUser, ftpUser2].sort());
+
+    const uid = Number(sh(`id -u ${site}`));
+    const gid = Number(sh(`id -g ${site}`));
+    const client = await ftpLogin(ftpUser, PASSWORD);
+    try {
+      await client.uploadFrom(Readable.from(['<h1>uploaded over FTP</h1>\n']), 'public_html/index.html');
+    } finally {
+      client.close();
+    }
+    const file = `/home/${site}/public_html/index.html`;
+    expect(readFileSync(file, 'utf8')).toBe('<h1>uploaded over FTP</h1>\n');
+    expect(statSync(file).uid).toBe(uid);
+    // The second login is chrooted to public_html.
+    const c2 = await ftpLogin(ftpUser2, generated.password);
+    try {
+      const chunks: Buffer[] = [];
+      await c2.downloadTo(new Writable({ write: (c, _e, cb) => { chunks.push(Buffer.from(c)); cb(); } }), 'index.html');
+      expect(Buffer.concat(chunks).toString()).toBe('<h1>uploaded over FTP</h1>\n');
+    } finally {
+      c2.close();
+    }
+    expect(await refused(ftpUser, `${PASSWORD}x`)).toBe(true);
+
+    await t.call('hosting.deleteFtp', { serverId, site, user: ftpUser2 });
+    tasks = await settle(t, serverId);
+    expect(tasks.at(-1)!.status).toBe('done');
+    expect(await refused(ftpUser2, generated.password)).toBe(true);
+    await t.call('hosting.deleteFtp', { serverId, site, user: ftpUser });
+    tasks = await settle(t, serverId);
+    expect(tasks.at(-1)!.status).toBe('done');
+    expect(tasks.at(-1)!.stdoutTail).toContain(`FTP user ${ftpUser} deleted`);
+    expect(await refused(ftpUser, PASSWORD)).toBe(true);
+
+    // ftp.create is idempotent: a user left on the server gets the new password (pure-pw passwd).
+    const { passwdFile, dbFile } = suite.tb.ftp;
+    sh(`printf 'leftover-pw1\nleftover-pw1\n' | pure-pw useradd ${ftpUser} -u ${uid} -g ${gid} -d /home/${site} -f ${passwdFile} -F ${dbFile} -m`);
+    expect(sh(`pure-pw show ${ftpUser} -f ${passwdFile}`)).not.toBeNull();
+    await t.call('hosting.createFtp', { serverId, site, user: ftpUser, password: PASSWORD });
+    tasks = await settle(t, serverId);
+    expect(tasks.at(-1)!.status, tasks.at(-1)!.stderrTail).toBe('done');
+    expect(tasks.at(-1)!.stdoutTail).toContain(`FTP user ${ftpUser} existed: password set`);
+    (await ftpLogin(ftpUser, PASSWORD)).close();
+    await t.call('hosting.deleteFtp', { serverId, site, user: ftpUser });
+    // ftp.delete of a user already absent on the server is fine.
+    await t.call('queue.enqueue', { serverId, kind: 'ftp.delete', params: { site, user: ftpUser, passwdFile, dbFile } });
+    tasks = await settle(t, serverId);
+    expect(tasks.slice(-2).map((x) => x.status)).toEqual(['done', 'done']);
+    expect(tasks.at(-1)!.stdoutTail).toContain(`FTP user ${ftpUser} is already absent`);
+    expect(sh(`pure-pw show ${ftpUser} -f ${passwdFile}`)).toBeNull();
+    expect((await t.call<{ sites: SiteRecord[] }>('hosting.sites', { serverId })).sites[0]!.ftpUsers).toEqual([]);
+
+    for (const f of filesUnder(t.dataDir)) {
+      const content = readFileSync(f);
+      expect(content.includes(Buffer.from(PASSWORD)), f).toBe(false);
+      expect(content.includes(Buffer.from(generated.password)), f).toBe(false);
+    }
+    await t.call('hosting.deleteSite', { serverId, site, confirm: site });
+    tasks = await settle(t, serverId);
+    expect(tasks.at(-1)!.status).toBe('done');
+  }, 120_000);
+
+  it('fails a login whose password was not kept across a restart, clearly', async () => {
+    const t = await suite.core('ftp-restart', { trust: [suite.tb.ssh.web1] });
+    const server = await asRoot(t);
+    const serverId = server.id;
+    await t.call('hosting.setFtpSettings', { serverId, ...ftpSettings() });
+    await t.call('hosting.createSite', { serverId, name: restartSite, quotaMb: 0 });
+    await settle(t, serverId);
+    // A failed task stops the queue, so the FTP task stays pending across the restart.
+    await t.call('queue.enqueue', { serverId, kind: 'fail-unless-file', params: { path: `/tmp/hd-ftp-missing-${tag}` } });
+    await settle(t, serverId);
+    await t.call('hosting.createFtp', { serverId, site: restartSite, user: `hdr-${tag}` });
+    await t.core.close();
+
+    const core = await createCore({ dataDir: t.dataDir, homeDir: t.home, log: () => undefined });
+    const call = async <T>(method: string, input: unknown): Promise<T> => {
+      const r = await core.call(method, input);
+      if (!r.ok) throw new Error(r.error.message);
+      return r.output as T;
+    };
+    try {
+      await call('queue.skip', { serverId });
+      const tasks = await settle({ call }, serverId);
+      const ftp = tasks.find((x) => x.kind === 'ftp.create')!;
+      expect(ftp.status).toBe('failed');
+      expect(ftp.stderrTail).toMatch(/password was not kept across a restart; set a new one/);
+      expect(sh(`pure-pw show hdr-${tag} -f ${suite.tb.ftp.passwdFile}`)).toBeNull();
+      await call('queue.skip', { serverId });
+    } finally {
+      await core.close();
+    }
+  });
+});
