@@ -45,9 +45,13 @@ export class DbSessions {
     private readonly audit: AuditLog,
     events: EventHub,
   ) {
-    // Support mode or a server's access changed: sessions are rebuilt with the new mode.
+    // Support mode switched: sessions are rebuilt in the new mode. Other settings (health,
+    // keepalive…) leave open database sessions alone.
+    let supportMode = store.settings().supportMode;
     events.subscribe((event) => {
-      if (event === 'settings.changed') void this.closeAll();
+      if (event !== 'settings.changed' || store.settings().supportMode === supportMode) return;
+      supportMode = store.settings().supportMode;
+      void this.closeAll();
     });
   }
 
