@@ -62,18 +62,9 @@ export function coreSuite() {
       return t;
     },
     /** A core (closed after the test) trusting web1, with web1 added: key login, role web. */
-    async web1(label: string) {
+    async web1(label: string, user = 'hdtest') {
       const t = await suite.core(label, { trust: [suite.tb.ssh.web1] });
-      const server = await t.call<Server>('servers.add', {
-        name: 'web1',
-        host: suite.tb.ssh.web1.host,
-        port: suite.tb.ssh.web1.port,
-        user: 'hdtest',
-        auth: { method: 'key', keyPath: suite.tb.keys.ed25519.path },
-        roles: ['web'],
-        tags: [],
-      });
-      return { ...t, server };
+      return { ...t, server: await addWeb1(t, user) };
     },
   };
   return suite;
@@ -97,4 +88,18 @@ export async function dropSession(core: Core, serverId: string): Promise<string>
   } finally {
     lease.release();
   }
+}
+
+/** Adds the testbed's web1 to a core: key login as `user`, role web. */
+export function addWeb1(t: Pick<TestCore, 'call'>, user = 'hdtest'): Promise<Server> {
+  const tb = loadTestbed();
+  return t.call<Server>('servers.add', {
+    name: 'web1',
+    host: tb.ssh.web1.host,
+    port: tb.ssh.web1.port,
+    user,
+    auth: { method: 'key', keyPath: tb.keys.ed25519.path },
+    roles: ['web'],
+    tags: [],
+  });
 }

@@ -4,7 +4,6 @@
 // belongs to the site's uid), a wrong password is refused, deleting the login refuses it too.
 // Hostile user names and folders get field errors and nothing is queued; the password is never
 // written anywhere in the data dir (journal, records); after a restart a pending task fails clearly.
-import { execFileSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import path from 'node:path';
@@ -12,10 +11,10 @@ import { Readable, Writable } from 'node:stream';
 import { Client } from 'basic-ftp';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { FtpSettings, SiteRecord } from '../../shared/api/hosting';
-import type { Server } from '../../shared/domain';
 import type { Task } from '../../shared/queue';
 import { createCore } from '../../src-main/core/core';
-import { coreSuite, type TestCore } from '../helpers/core';
+import { addWeb1, coreSuite } from '../helpers/core';
+import { settleQueue, sh } from '../helpers/hosting';
 
 const suite = coreSuite();
 const tag = randomUUID().replaceAll('-', '').slice(0, 8);
@@ -27,14 +26,6 @@ const hostileSite = `hdfh${tag}`;
 const restartSite = `hdfr${tag}`;
 const PASSWORD = `a'b"c $HOME; \\n \`id\` $(id) ü € 🙂 ;|&<>*?~%`;
 
-const sh = (cmd: string) => {
-  try {
-    return execFileSync('sh', ['-c', cmd], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
-  } catch {
-    return null;
-  }
-};
-
 afterAll(() => {
   const { passwdFile, dbFile } = suite.tb.ftp;
   for (const u of [ftpUser, ftpUser2]) sh(`pure-pw userdel ${u} -f ${passwdFile} -F ${dbFile} -m`);
@@ -44,28 +35,6 @@ afterAll(() => {
   }
   rmSync(canary, { force: true });
 });
-
-async function asRoot(t: TestCore): Promise<Server> {
-  return t.call<Server>('servers.add', {
-    name: 'web1',
-    host: suite.tb.ssh.web1.host,
-    port: suite.tb.ssh.web1.port,
-    user: 'root',
-    auth: { method: 'key', keyPath: suite.tb.keys.ed25519.path },
-    roles: ['web'],
-    tags: [],
-  });
-}
-
-async function settle(t: Pick<TestCore, 'call'>, serverId: string, timeout = 30_000): Promise<Task[]> {
-  const deadline = Date.now() + timeout;
-  for (;;) {
-    const { tasks } = await t.call<{ tasks: Task[] }>('queue.list', { serverId });
-    if (tasks.every((x) => x.status !== 'pending' && x.status !== 'running')) return tasks;
-    if (Date.now() > deadline) throw new Error(`queue did not settle: ${tasks.map((x) => `${x.kind}:${x.status}`).join(' ')}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 async function ftpLogin(user: string, password: string): Promise<Client> {
   const client = new Client(20_000);
@@ -95,7 +64,7 @@ function ftpSettings(): FtpSettings {
 describe('FTP logins', () => {
   it('refuses hostile user names and folders with field errors, and nothing is queued', async () => {
     const t = await suite.core('ftp-hostile', { trust: [suite.tb.ssh.web1] });
-    const server = await asRoot(t);
+    const server = await addWeb1(t, 'root');
     const serverId = server.id;
     expect((await t.call<{ ftp: FtpSettings }>('hosting.sites', { serverId })).ftp).toEqual({ passwdFile: '/etc/pure-ftpd/pureftpd.passwd', dbFile: '/etc/pure-ftpd/pureftpd.pdb' });
     for (const bad of [{ passwdFile: 'relative/x' }, { passwdFile: '/etc/../x' }, { passwdFile: `/tmp/x; touch ${canary}` }, { dbFile: '/tmp/a b' }]) {
@@ -104,7 +73,7 @@ describe('FTP logins', () => {
     }
     await t.call('hosting.setFtpSettings', { serverId, ...ftpSettings() });
     await t.call('hosting.createSite', { serverId, name: hostileSite, quotaMb: 0 });
-    await settle(t, serverId);
+    await settleQueue(t, serverId);
     const before = (await t.call<{ tasks: Task[] }>('queue.list', { serverId })).tasks.length;
     const users = [
       `a; touch ${canary}`, `a$(touch ${canary})`, `a\`touch ${canary}\``, `a\ntouch ${canary}`, `a' ; touch ${canary} '`, 'a"b', '../etc', 'a/b', 'a\0b', 'a b',
@@ -139,11 +108,11 @@ describe('FTP logins', () => {
 
   it('creates a login a real FTP client uses, refuses wrong passwords, deletes it; the password is kept nowhere', async () => {
     const t = await suite.core('ftp-life', { trust: [suite.tb.ssh.web1] });
-    const server = await asRoot(t);
+    const server = await addWeb1(t, 'root');
     const serverId = server.id;
     await t.call('hosting.setFtpSettings', { serverId, ...ftpSettings() });
     await t.call('hosting.createSite', { serverId, name: site, quotaMb: 0 });
-    let tasks = await settle(t, serverId);
+    let tasks = await settleQueue(t, serverId);
     expect(tasks.map((x) => x.status), tasks.map((x) => x.stderrTail).join('\n')).toEqual(['done']);
 
     const created = await t.call<{ user: string; password: string; tasks: Task[] }>('hosting.createFtp', { serverId, site, user: ftpUser, password: PASSWORD });
@@ -159,7 +128,7 @@ describe('FTP logins', () => {
     const dup = await t.fail('hosting.createFtp', { serverId, site, user: ftpUser });
     expect(Object.keys(dup.fields ?? {})).toEqual(['user']);
 
-    tasks = await settle(t, serverId);
+    tasks = await settleQueue(t, serverId);
     expect(tasks.map((x) => x.status), tasks.map((x) => x.stderrTail).join('\n')).toEqual(['done', 'done', 'done']);
     expect((await t.call<{ sites: SiteRecord[] }>('hosting.sites', { serverId })).sites[0]!.ftpUsers).toEqual([ftpUser, ftpUser2].sort());
 
@@ -186,11 +155,11 @@ describe('FTP logins', () => {
     expect(await refused(ftpUser, `${PASSWORD}x`)).toBe(true);
 
     await t.call('hosting.deleteFtp', { serverId, site, user: ftpUser2 });
-    tasks = await settle(t, serverId);
+    tasks = await settleQueue(t, serverId);
     expect(tasks.at(-1)!.status).toBe('done');
     expect(await refused(ftpUser2, generated.password)).toBe(true);
     await t.call('hosting.deleteFtp', { serverId, site, user: ftpUser });
-    tasks = await settle(t, serverId);
+    tasks = await settleQueue(t, serverId);
     expect(tasks.at(-1)!.status).toBe('done');
     expect(tasks.at(-1)!.stdoutTail).toContain(`FTP user ${ftpUser} deleted`);
     expect(await refused(ftpUser, PASSWORD)).toBe(true);
@@ -200,14 +169,14 @@ describe('FTP logins', () => {
     sh(`printf 'leftover-pw1\nleftover-pw1\n' | pure-pw useradd ${ftpUser} -u ${uid} -g ${gid} -d /home/${site} -f ${passwdFile} -F ${dbFile} -m`);
     expect(sh(`pure-pw show ${ftpUser} -f ${passwdFile}`)).not.toBeNull();
     await t.call('hosting.createFtp', { serverId, site, user: ftpUser, password: PASSWORD });
-    tasks = await settle(t, serverId);
+    tasks = await settleQueue(t, serverId);
     expect(tasks.at(-1)!.status, tasks.at(-1)!.stderrTail).toBe('done');
     expect(tasks.at(-1)!.stdoutTail).toContain(`FTP user ${ftpUser} existed: password set`);
     (await ftpLogin(ftpUser, PASSWORD)).close();
     await t.call('hosting.deleteFtp', { serverId, site, user: ftpUser });
     // ftp.delete of a user already absent on the server is fine.
     await t.call('queue.enqueue', { serverId, kind: 'ftp.delete', params: { site, user: ftpUser, passwdFile, dbFile } });
-    tasks = await settle(t, serverId);
+    tasks = await settleQueue(t, serverId);
     expect(tasks.slice(-2).map((x) => x.status)).toEqual(['done', 'done']);
     expect(tasks.at(-1)!.stdoutTail).toContain(`FTP user ${ftpUser} is already absent`);
     expect(sh(`pure-pw show ${ftpUser} -f ${passwdFile}`)).toBeNull();
@@ -219,20 +188,20 @@ describe('FTP logins', () => {
       expect(content.includes(Buffer.from(generated.password)), f).toBe(false);
     }
     await t.call('hosting.deleteSite', { serverId, site, confirm: site });
-    tasks = await settle(t, serverId);
+    tasks = await settleQueue(t, serverId);
     expect(tasks.at(-1)!.status).toBe('done');
   }, 120_000);
 
   it('fails a login whose password was not kept across a restart, clearly', async () => {
     const t = await suite.core('ftp-restart', { trust: [suite.tb.ssh.web1] });
-    const server = await asRoot(t);
+    const server = await addWeb1(t, 'root');
     const serverId = server.id;
     await t.call('hosting.setFtpSettings', { serverId, ...ftpSettings() });
     await t.call('hosting.createSite', { serverId, name: restartSite, quotaMb: 0 });
-    await settle(t, serverId);
+    await settleQueue(t, serverId);
     // A failed task stops the queue, so the FTP task stays pending across the restart.
     await t.call('queue.enqueue', { serverId, kind: 'fail-unless-file', params: { path: `/tmp/hd-ftp-missing-${tag}` } });
-    await settle(t, serverId);
+    await settleQueue(t, serverId);
     await t.call('hosting.createFtp', { serverId, site: restartSite, user: `hdr-${tag}` });
     await t.core.close();
 
@@ -244,7 +213,7 @@ describe('FTP logins', () => {
     };
     try {
       await call('queue.skip', { serverId });
-      const tasks = await settle({ call }, serverId);
+      const tasks = await settleQueue({ call }, serverId);
       const ftp = tasks.find((x) => x.kind === 'ftp.create')!;
       expect(ftp.status).toBe('failed');
       expect(ftp.stderrTail).toMatch(/password was not kept across a restart; set a new one/);

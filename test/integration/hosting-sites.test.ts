@@ -6,21 +6,13 @@ import { randomUUID } from 'node:crypto';
 import { existsSync, rmSync, statSync } from 'node:fs';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { SiteRecord } from '../../shared/api/hosting';
-import type { Server } from '../../shared/domain';
 import type { Task } from '../../shared/queue';
-import { coreSuite, type TestCore } from '../helpers/core';
+import { coreSuite } from '../helpers/core';
+import { settleQueue, sh } from '../helpers/hosting';
 
 const suite = coreSuite();
 const site = `hdsite${randomUUID().replaceAll('-', '').slice(0, 8)}`;
 const canary = `/tmp/hd-site-canary-${randomUUID().slice(0, 8)}`;
-
-const sh = (cmd: string) => {
-  try {
-    return execFileSync('sh', ['-c', cmd], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
-  } catch {
-    return null;
-  }
-};
 
 afterAll(() => {
   if (sh(`id -u ${site}`) !== null) sh(`pkill -KILL -u ${site}; userdel -r ${site} 2>/dev/null`);
@@ -28,33 +20,9 @@ afterAll(() => {
   rmSync(canary, { force: true });
 });
 
-async function asRoot(label: string): Promise<TestCore & { server: Server }> {
-  const t = await suite.core(label, { trust: [suite.tb.ssh.web1] });
-  const server = await t.call<Server>('servers.add', {
-    name: 'web1',
-    host: suite.tb.ssh.web1.host,
-    port: suite.tb.ssh.web1.port,
-    user: 'root',
-    auth: { method: 'key', keyPath: suite.tb.keys.ed25519.path },
-    roles: ['web'],
-    tags: [],
-  });
-  return { ...t, server };
-}
-
-async function settle(t: TestCore, serverId: string, timeout = 30_000): Promise<Task[]> {
-  const deadline = Date.now() + timeout;
-  for (;;) {
-    const { tasks } = await t.call<{ tasks: Task[] }>('queue.list', { serverId });
-    if (tasks.every((x) => x.status !== 'pending' && x.status !== 'running')) return tasks;
-    if (Date.now() > deadline) throw new Error(`queue did not settle: ${tasks.map((x) => `${x.kind}:${x.status}`).join(' ')}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
-
 describe('sites', () => {
   it('refuses hostile names with field errors, and nothing runs', async () => {
-    const t = await asRoot('sites-hostile');
+    const t = await suite.web1('sites-hostile', 'root');
     const hostile = [
       `a; touch ${canary}`, `a$(touch ${canary})`, `a\`touch ${canary}\``, `a\ntouch ${canary}`, `a' ; touch ${canary} '`, `a"; touch ${canary}; "`,
       `../etc`, '../../root', 'a/b', 'a\0b', 'a b', ' lead', '-rf', '-a', '_x', '1site', 'A', 'Site', 'a', '', 'x'.repeat(32), 'x'.repeat(300),
@@ -80,7 +48,7 @@ describe('sites', () => {
   });
 
   it('creates, suspends, unsuspends and deletes a site on the server', async () => {
-    const t = await asRoot('sites-life');
+    const t = await suite.web1('sites-life', 'root');
     const serverId = t.server.id;
     const created = await t.call<{ site: SiteRecord; tasks: Task[] }>('hosting.createSite', { serverId, name: site, quotaMb: 50 });
     expect(created.site).toMatchObject({ name: site, quotaMb: 50, status: 'active' });
@@ -92,7 +60,7 @@ describe('sites', () => {
     const dup = await t.fail('hosting.createSite', { serverId, name: site, quotaMb: 0 });
     expect(Object.keys(dup.fields ?? {})).toEqual(['name']);
 
-    let tasks = await settle(t, serverId);
+    let tasks = await settleQueue(t, serverId);
     expect(tasks.map((x) => x.status), tasks.map((x) => x.stderrTail).join('\n')).toEqual(['done']);
     expect(tasks[0]!.stdoutTail).toMatch(/quota (set|not applied: .+)/);
     expect(sh(`id -u ${site}`)).not.toBeNull();
@@ -101,21 +69,21 @@ describe('sites', () => {
     expect((await t.call<{ sites: SiteRecord[] }>('hosting.sites', { serverId })).sites.map((s) => [s.name, s.status])).toEqual([[site, 'active']]);
 
     await t.call('hosting.suspendSite', { serverId, site });
-    tasks = await settle(t, serverId);
+    tasks = await settleQueue(t, serverId);
     expect(tasks.at(-1)!.status).toBe('done');
     expect(sh(`passwd -S ${site}`)).toMatch(new RegExp(`^${site} L `));
     expect(sh(`getent passwd ${site}`)!.trim().endsWith(':/usr/sbin/nologin')).toBe(true);
     expect((await t.call<{ sites: SiteRecord[] }>('hosting.sites', { serverId })).sites[0]!.status).toBe('suspended');
 
     await t.call('hosting.unsuspendSite', { serverId, site });
-    tasks = await settle(t, serverId);
+    tasks = await settleQueue(t, serverId);
     expect(tasks.at(-1)!.status).toBe('done');
     expect(sh(`getent passwd ${site}`)!.trim().endsWith(':/bin/bash')).toBe(true);
 
     const wrong = await t.fail('hosting.deleteSite', { serverId, site, confirm: 'yes' });
     expect(Object.keys(wrong.fields ?? {})).toEqual(['confirm']);
     await t.call('hosting.deleteSite', { serverId, site, confirm: site });
-    tasks = await settle(t, serverId);
+    tasks = await settleQueue(t, serverId);
     expect(tasks.map((x) => x.status)).toEqual(['done', 'done', 'done', 'done']);
     expect(sh(`id -u ${site}`)).toBeNull();
     expect(existsSync(`/home/${site}`)).toBe(false);
@@ -123,7 +91,7 @@ describe('sites', () => {
   });
 
   it('refuses to adopt an existing account that is not a site', async () => {
-    const t = await asRoot('sites-foreign');
+    const t = await suite.web1('sites-foreign', 'root');
     const serverId = t.server.id;
     // An account of that name exists with another home: the task fails and changes nothing.
     const foreign = `hdfx${randomUUID().replaceAll('-', '').slice(0, 8)}`;
@@ -131,7 +99,7 @@ describe('sites', () => {
     try {
       const before = sh(`getent passwd ${foreign}`);
       await t.call('hosting.createSite', { serverId, name: foreign, quotaMb: 0 });
-      const tasks = await settle(t, serverId);
+      const tasks = await settleQueue(t, serverId);
       expect(tasks[0]!.status).toBe('failed');
       expect(tasks[0]!.stderrTail).toMatch(new RegExp(`refused: a user ${foreign} already exists`));
       expect(sh(`getent passwd ${foreign}`)).toBe(before);
