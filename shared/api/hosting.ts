@@ -16,6 +16,10 @@ export const SiteRecord = z.object({
   createdAt: z.string(),
   /** The site's FTP logins (pure-ftpd virtual users), by name; passwords are never kept. */
   ftpUsers: z.array(z.string()).default([]),
+  /** The site's databases, each with its own MySQL user (passwords are never kept). */
+  databases: z.array(z.object({ name: z.string(), user: z.string() })).default([]),
+  /** Domains bound to the site (one nginx server block each, serving its web root). */
+  domains: z.array(z.object({ domain: z.string(), aliases: z.array(z.string()) })).default([]),
 });
 export type SiteRecord = z.infer<typeof SiteRecord>;
 

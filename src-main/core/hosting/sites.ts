@@ -137,7 +137,7 @@ export class SiteService {
     }
     // Queue first (it validates again), then record: a refused task leaves no record behind.
     const task = this.queue.enqueue(serverId, 'site.create', { site: input.name, quotaMb: input.quotaMb });
-    const site: SiteRecord = { name: input.name, quotaMb: input.quotaMb, status: 'active', createdAt: new Date().toISOString(), ftpUsers: [] };
+    const site: SiteRecord = { name: input.name, quotaMb: input.quotaMb, status: 'active', createdAt: new Date().toISOString(), ftpUsers: [], databases: [], domains: [] };
     this.store.save(serverId, [...sites, site]);
     return { site, tasks: [task] };
   }
