@@ -79,14 +79,23 @@ export class QueueService {
   }
 
   enqueue(serverId: string, kind: string, rawParams: unknown): Task {
-    const params = parseParams(kind, rawParams);
-    const { title, commands } = describeTask(kind, params);
-    const id = randomUUID();
-    this.write(serverId, [{ t: 'enqueued', task: { id, kind, title, params, commands, enqueuedAt: new Date().toISOString() } }]);
-    const task = this.journal(serverId).tasks.get(id);
-    if (!task) throw new AppError('internal', 'The task was written but not read back.');
+    return this.enqueueAll(serverId, [{ kind, params: rawParams }])[0]!;
+  }
+
+  /** Queues several tasks in order, all or none: every one is validated first, then one journal append holds them all. */
+  enqueueAll(serverId: string, steps: { kind: string; params: unknown }[]): Task[] {
+    const at = new Date().toISOString();
+    const events: JournalEvent[] = steps.map(({ kind, params: raw }) => {
+      const params = parseParams(kind, raw);
+      const { title, commands } = describeTask(kind, params);
+      return { t: 'enqueued', task: { id: randomUUID(), kind, title, params, commands, enqueuedAt: at } };
+    });
+    if (events.length === 0) return [];
+    this.write(serverId, events);
+    const tasks = events.map((e) => this.journal(serverId).tasks.get((e as { task: { id: string } }).task.id));
+    if (tasks.some((t) => !t)) throw new AppError('internal', 'The tasks were written but not read back.');
     this.kick(serverId);
-    return task;
+    return tasks as Task[];
   }
 
   retry(serverId: string, taskId?: string): Task[] {
