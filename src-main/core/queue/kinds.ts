@@ -22,7 +22,19 @@ export type TaskKind<P extends Record<string, unknown> = Record<string, unknown>
    * worker shell's stdin option, never on a command line, never stored. Default: /dev/null.
    */
   stdin?(params: P, secrets: SecretSource): Promise<string | undefined>;
+  /**
+   * Files uploaded over SFTP on the server's connection before the script runs: content from the
+   * queue's blob store by its SHA-256 (the parameters carry only the hash).
+   */
+  uploads?(params: P): TaskUpload[];
+  /**
+   * Runs after the script exited 0; the task is done only when it resolves (with a line for the
+   * task's output). A rejection fails the task with its message.
+   */
+  verify?(params: P): Promise<string>;
 };
+
+export type TaskUpload = { path: string; blob: string; mode: number };
 
 const kinds = new Map<string, TaskKind>();
 

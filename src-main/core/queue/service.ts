@@ -14,9 +14,11 @@ import { performance } from 'node:perf_hooks';
 import { AppError } from '../../../shared/errors';
 import type { QueueOverview, Task } from '../../../shared/queue';
 import type { EventHub } from '../events';
+import type { SFTPWrapper } from 'ssh2';
 import type { ConnectionManager, Lease } from '../ssh/connections';
+import { BlobStore } from './blobs';
 import { Journal, tail, type JournalEvent } from './journal';
-import { describeTask, parseParams, taskKind, type SecretSource } from './kinds';
+import { describeTask, parseParams, taskKind, type SecretSource, type TaskKind, type TaskUpload } from './kinds';
 import { QueueLock } from './lock';
 import { openWorkerShell, type WorkerShell } from './worker-shell';
 
@@ -36,6 +38,8 @@ export class QueueService {
   private readonly owner = randomUUID();
   private timer: NodeJS.Timeout | null = null;
   private closed = false;
+  /** What tasks upload, by content hash (see TaskKind.uploads). */
+  readonly blobs: BlobStore;
 
   constructor(
     private readonly dir: string,
@@ -43,10 +47,13 @@ export class QueueService {
     private readonly events: EventHub,
     private readonly log: (line: string) => void,
     private readonly secrets: SecretSource = NO_SECRETS,
-  ) {}
+  ) {
+    this.blobs = new BlobStore(path.join(dir, 'blobs'));
+  }
 
   start(): void {
     this.poll();
+    this.pruneBlobs();
     this.timer = setInterval(() => this.poll(), POLL_MS);
     this.timer.unref();
   }
@@ -236,10 +243,13 @@ export class QueueService {
       this.write(serverId, [{ t: 'finished', id: task.id, at: new Date().toISOString(), status, exitCode, stdoutTail: tail(stdout), stderrTail: tail(stderr), ms: Math.round(performance.now() - startedAt) }]);
     let script: string;
     let stdin: string | undefined;
+    let kind: TaskKind;
+    let uploads: TaskUpload[];
     try {
-      const kind = taskKind(task.kind);
+      kind = taskKind(task.kind);
       script = await kind.script(task.params, this.secrets);
       stdin = kind.stdin ? await kind.stdin(task.params, this.secrets) : undefined;
+      uploads = kind.uploads?.(task.params) ?? [];
     } catch (error) {
       return finish('failed', null, '', messageOf(error));
     }
@@ -253,8 +263,15 @@ export class QueueService {
         return finish('failed', null, '', `Could not reach the server: ${messageOf(error)}`);
       }
       try {
+        if (uploads.length > 0) await this.upload(runner, uploads);
         const result = await shell.run(script, stdin === undefined ? { timeoutMs: TASK_TIMEOUT_MS } : { timeoutMs: TASK_TIMEOUT_MS, stdin });
-        return finish(result.code === 0 ? 'done' : 'failed', result.code, result.stdout, result.stderr);
+        if (result.code !== 0 || !kind.verify) return finish(result.code === 0 ? 'done' : 'failed', result.code, result.stdout, result.stderr);
+        try {
+          const verified = await kind.verify(task.params);
+          return finish('done', 0, `${result.stdout}${verified}\n`, result.stderr);
+        } catch (error) {
+          return finish('failed', 0, result.stdout, `${result.stderr}${messageOf(error)}\n`);
+        }
       } catch (error) {
         if (this.closed) return;
         const code = error instanceof AppError ? error.code : 'internal';
@@ -272,6 +289,40 @@ export class QueueService {
         this.write(serverId, [{ t: 'started', id: task.id, at: new Date().toISOString() }]);
       }
     }
+  }
+
+  /** Uploads a task's files over one SFTP session on the server's connection, in parallel. */
+  private async upload(runner: Runner, uploads: TaskUpload[]): Promise<void> {
+    const client = await runner.lease!.ready();
+    const sftp = await new Promise<SFTPWrapper>((resolve, reject) => client.sftp((e, s) => (e ? reject(new AppError('ssh', `Could not open SFTP: ${e.message}`)) : resolve(s))));
+    try {
+      await Promise.all(
+        uploads.map(
+          (u) =>
+            new Promise<void>((resolve, reject) => {
+              sftp.fastPut(this.blobs.existing(u.blob), u.path, { mode: u.mode }, (e) => (e ? reject(new AppError('refused', `Upload to ${u.path} failed: ${e.message}`)) : resolve()));
+            }),
+        ),
+      );
+    } finally {
+      sftp.end();
+    }
+  }
+
+  /** Blobs no unfinished task uploads any more go after a while. */
+  private pruneBlobs(): void {
+    const referenced = new Set<string>();
+    for (const j of this.journals.values()) {
+      for (const t of j.tasks.values()) {
+        if (t.status === 'done' || t.status === 'skipped' || t.status === 'cancelled') continue;
+        try {
+          for (const u of taskKind(t.kind).uploads?.(t.params) ?? []) referenced.add(u.blob);
+        } catch {
+          /* a kind this build does not know: nothing of ours */
+        }
+      }
+    }
+    this.blobs.prune(referenced);
   }
 
   private async shellFor(serverId: string, runner: Runner): Promise<WorkerShell> {
