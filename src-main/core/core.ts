@@ -3,7 +3,12 @@
 import os from 'node:os';
 import path from 'node:path';
 import { mkdirSync } from 'node:fs';
+import { AppError } from '../../shared/errors';
 import { createDispatcher, type CallResult, type Caller } from './dispatch';
+import { dnsHandlers } from './dns/handlers';
+import { DnsService } from './dns/service';
+import { DnsStatus } from './dns/status';
+import { DnsStore } from './dns/store';
 import { AuditLog } from './db/audit';
 import { DbBrowser } from './db/browse';
 import { dbBrowseHandlers } from './db/browse-handlers';
@@ -84,6 +89,12 @@ export async function createCore(options: CoreOptions): Promise<Core> {
   const taskSecrets = new TaskSecrets(events);
   const queue = new QueueService(path.join(options.dataDir, 'queue'), connections, events, log, taskSecrets.source);
   const sites = new SiteService(new SiteStore(options.dataDir), queue, inventory, taskSecrets);
+  const siteDomains = (serverId: string, site: string) => {
+    const record = sites.sites(serverId).find((s) => s.name === site);
+    if (!record) throw new AppError('not-found', `No site ${site} on this server in Hostdeck's records.`, { fields: { site: 'No such site on this server' } });
+    return record.domains;
+  };
+  const dns = new DnsService(new DnsStore(options.dataDir), queue, inventory, connections, new DnsStatus(), siteDomains, events);
 
   const call = createDispatcher(
     {
@@ -92,6 +103,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
       ...sshHandlers(connections, prompts, store, events),
       ...terminalHandlers(terminals),
       ...healthHandlers(health),
+      ...dnsHandlers(dns),
       ...dbTreeHandlers(db, dbTree, inventory),
       ...dbBrowseHandlers(dbBrowser),
       ...dbQueryHandlers(dbQuery, inventory),
@@ -112,6 +124,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     windowClosed: (windowId) => terminals.closeOwnedBy(windowId),
     close: async () => {
       health.stop();
+      dns.stop();
       await queue.stop();
       terminals.closeAll();
       await db.closeAll();

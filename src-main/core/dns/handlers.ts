@@ -1,0 +1,25 @@
+// DNS's part of the contract.
+import type { dnsApi } from '../../../shared/api/dns';
+import type { HandlersFor } from '../dispatch';
+import type { DnsService } from './service';
+
+export function dnsHandlers(dns: DnsService): HandlersFor<typeof dnsApi> {
+  return {
+    'dns.zones': async ({ refresh }) => dns.zones(refresh ?? false),
+    'dns.zone': async ({ zone }) => dns.zone(zone),
+    'dns.createZone': async (input) => ({ zone: dns.createZone(input) }),
+    'dns.saveZone': async ({ zone }) => ({ zone: dns.saveZone(zone) }),
+    'dns.putRecord': async ({ zone, record, old }) => ({ zone: dns.putRecord(zone, record, old) }),
+    'dns.deleteRecord': async ({ zone, record }) => ({ zone: dns.deleteRecord(zone, record) }),
+    'dns.forgetZone': async ({ zone, confirm }) => {
+      dns.forgetZone(zone, confirm);
+      return {};
+    },
+    'dns.plan': async ({ zones }) => ({ plans: dns.plan(zones) }),
+    'dns.push': async ({ zones, confirm }) => dns.push(zones, confirm),
+    'dns.settings': async ({ serverId }) => ({ settings: dns.settings(serverId) }),
+    'dns.setSettings': async ({ serverId, settings }) => ({ settings: dns.setSettings(serverId, settings) }),
+    'dns.importZone': async ({ serverId, zone, path, save }) => dns.importZone(serverId, zone, path, save),
+    'dns.addSiteRecords': async (input) => dns.addSiteRecords(input),
+  };
+}

@@ -1,0 +1,63 @@
+// Asks a nameserver for a zone's SOA directly over UDP (dns-packet encodes and decodes; one
+// socket per question, a random id, the answer must match it and be authoritative).
+import { randomInt } from 'node:crypto';
+import dgram from 'node:dgram';
+import { isIPv6 } from 'node:net';
+import * as packet from 'dns-packet';
+
+export type SoaAnswer =
+  | { kind: 'serial'; serial: number }
+  /** The server answered but does not serve the zone (REFUSED, SERVFAIL, NXDOMAIN, not authoritative). */
+  | { kind: 'not-served'; detail: string }
+  | { kind: 'unreachable'; detail: string };
+
+export function querySoa(host: string, port: number, zone: string, timeoutMs = 1000): Promise<SoaAnswer> {
+  return new Promise((resolve) => {
+    const id = randomInt(65536);
+    const socket = dgram.createSocket(isIPv6(host) ? 'udp6' : 'udp4');
+    let settled = false;
+    const done = (a: SoaAnswer) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      socket.close();
+      resolve(a);
+    };
+    const timer = setTimeout(() => done({ kind: 'unreachable', detail: `no answer from ${host}:${port} within ${timeoutMs} ms` }), timeoutMs);
+    socket.on('error', (e) => done({ kind: 'unreachable', detail: `${host}:${port}: ${e.message}` }));
+    socket.on('message', (msg) => {
+      let res: packet.DecodedPacket & { rcode?: string };
+      try {
+        res = packet.decode(msg) as packet.DecodedPacket & { rcode?: string };
+      } catch {
+        return;
+      }
+      if (res.id !== id) return;
+      const soa = res.answers?.find((a) => a.type === 'SOA' && a.name.toLowerCase() === zone);
+      if (res.rcode && res.rcode !== 'NOERROR') return done({ kind: 'not-served', detail: `${res.rcode} for ${zone}` });
+      if (!res.flag_aa || !soa || soa.type !== 'SOA') return done({ kind: 'not-served', detail: `no authoritative SOA for ${zone}` });
+      done({ kind: 'serial', serial: Number(soa.data.serial) });
+    });
+    const query = packet.encode({ type: 'query', id, flags: 0, questions: [{ type: 'SOA', class: 'IN', name: zone }] });
+    socket.send(query, port, host, (e) => {
+      if (e) done({ kind: 'unreachable', detail: `${host}:${port}: ${e.message}` });
+    });
+  });
+}
+
+/**
+ * Asks until the nameserver answers `serial` (bounded: gives up after `deadlineMs`); resolves
+ * with the number of questions asked, rejects with what was last answered.
+ */
+export async function waitForSerial(host: string, port: number, zone: string, serial: number, deadlineMs = 10_000): Promise<number> {
+  const until = Date.now() + deadlineMs;
+  let last: SoaAnswer = { kind: 'unreachable', detail: 'not asked' };
+  for (let asked = 1; ; asked++) {
+    last = await querySoa(host, port, zone, Math.min(1000, Math.max(100, until - Date.now())));
+    if (last.kind === 'serial' && last.serial === serial) return asked;
+    if (Date.now() >= until) break;
+    await new Promise((r) => setTimeout(r, Math.min(200, 10 * asked)));
+  }
+  const said = last.kind === 'serial' ? `serial ${last.serial}` : last.detail;
+  throw new Error(`${host}:${port} did not answer serial ${serial} for ${zone} within ${Math.round(deadlineMs / 1000)} s (last: ${said})`);
+}

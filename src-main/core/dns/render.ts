@@ -1,0 +1,29 @@
+// A zone file from a zone, deterministically: the same zone and serial give the same bytes
+// (records sorted, fixed columns, absolute owner names with trailing dots, TXT split into
+// quoted 255-byte character-strings). Every value is validated again here — this is where a
+// value reaches a file named reads — so a record that slipped past the contract cannot add a line.
+import { AppError } from '../../../shared/errors';
+import { compareRecords, DnsRecord, fqdn, Soa, txtStrings, Zone, ZoneName, type DnsRecord as Rec } from '../../../shared/dns';
+
+function rdata(r: Rec): string {
+  return r.type === 'TXT' ? txtStrings(r.value).join(' ') : r.value;
+}
+
+export function renderZone(zone: Zone, serial: number): string {
+  if (!ZoneName.safeParse(zone.name).success || !Soa.safeParse(zone.soa).success) throw new AppError('invalid-input', `Zone ${zone.name.slice(0, 64)} is not valid; nothing was rendered.`);
+  if (!Number.isInteger(serial) || serial < 0 || serial > 0xffffffff) throw new AppError('invalid-input', `Serial ${serial} is out of range.`);
+  const origin = `${zone.name}.`;
+  const s = zone.soa;
+  const lines = [
+    `; ${zone.name}: written by Hostdeck, serial ${serial}; edits here are replaced by the next push`,
+    `$ORIGIN ${origin}`,
+    `$TTL ${zone.ttl}`,
+    `${origin} ${zone.ttl} IN SOA ${s.primary} ${s.email} ${serial} ${s.refresh} ${s.retry} ${s.expire} ${s.minimum}`,
+  ];
+  const records = [...zone.records].sort(compareRecords);
+  for (const r of records) {
+    if (!DnsRecord.safeParse(r).success) throw new AppError('invalid-input', `A ${String(r.type).slice(0, 8)} record of ${zone.name} is not valid; nothing was rendered.`);
+    lines.push(`${fqdn(r.name, zone.name)}. ${r.ttl} IN ${r.type} ${rdata(r)}`);
+  }
+  return `${lines.join('\n')}\n`;
+}

@@ -1,0 +1,306 @@
+// DNS zones as the app holds them (the desired state) and their push to every nameserver — the
+// servers with the `ns` role — as one task on each nameserver's queue (push-task.ts). Serials
+// are chosen greater than what every nameserver serves now and what was pushed last; the pushed
+// zone is recorded at once (plans compare with it), while each nameserver's status says whether
+// it really serves it.
+import type { SFTPWrapper } from 'ssh2';
+import type { Nameserver, ZonePlan, ZoneSummary } from '../../../shared/api/dns';
+import { canonicalIpv6, canonicalRecord, canonicalSoa, DnsRecord as DnsRecordSchema, recordKey, zoneProblems, type DnsRecord, type NsSettings, type Soa, type Zone } from '../../../shared/dns';
+import { AppError } from '../../../shared/errors';
+import type { Task } from '../../../shared/queue';
+import type { EventHub } from '../events';
+import type { Inventory } from '../inventory/service';
+import type { QueueService } from '../queue/service';
+import type { ConnectionManager } from '../ssh/connections';
+import { parseZoneFile } from './parse';
+import { planZone } from './plan';
+import { zoneFile } from './push-task';
+import { renderZone } from './render';
+import { nextSerial } from './serial';
+import type { DnsStatus, NsTarget } from './status';
+import type { DnsStore, StoredZone } from './store';
+import './push-task';
+
+const IPV4 = /^(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}$/;
+const IMPORT_MAX_BYTES = 64 * 1024 * 1024;
+
+/** The domains (and aliases) bound to a site, as the hosting records have them. */
+export type SiteDomains = (serverId: string, site: string) => { domain: string; aliases: string[] }[];
+
+export class DnsService {
+  private readonly unsubscribe: () => void;
+  private readonly healthRefresh = new Map<string, NodeJS.Timeout>();
+
+  constructor(
+    private readonly store: DnsStore,
+    private readonly queue: QueueService,
+    private readonly inventory: Inventory,
+    private readonly connections: ConnectionManager,
+    private readonly status: DnsStatus,
+    private readonly siteDomains: SiteDomains,
+    events: EventHub,
+  ) {
+    // The health tick checks every server; after a nameserver's check its zones are asked too.
+    this.unsubscribe = events.subscribe((event, payload) => {
+      if (event !== 'health.changed') return;
+      const serverId = (payload as { health: { serverId: string } }).health.serverId;
+      if (this.healthRefresh.has(serverId)) return;
+      const timer = setTimeout(() => {
+        this.healthRefresh.delete(serverId);
+        void this.targets().then((ts) => {
+          const target = ts.find((t) => t.serverId === serverId);
+          return target ? this.status.refresh([target], this.store.names()) : undefined;
+        });
+      }, 0);
+      timer.unref();
+      this.healthRefresh.set(serverId, timer);
+    });
+  }
+
+  stop(): void {
+    this.unsubscribe();
+    for (const t of this.healthRefresh.values()) clearTimeout(t);
+  }
+
+  // ---- nameservers ---------------------------------------------------------------------------
+
+  async nameservers(): Promise<Nameserver[]> {
+    return (await this.inventory.list()).filter((s) => s.roles.includes('ns')).map((s) => {
+      const settings = this.store.nsSettings(s.id);
+      return { serverId: s.id, name: s.name, settings, queryAt: `${settings.queryHost ?? s.host}:${settings.queryPort}` };
+    });
+  }
+
+  private async targets(): Promise<NsTarget[]> {
+    return (await this.nameservers()).map((n) => {
+      const host = n.queryAt.slice(0, n.queryAt.lastIndexOf(':'));
+      return { serverId: n.serverId, name: n.name, host, port: n.settings.queryPort };
+    });
+  }
+
+  settings(serverId: string): NsSettings {
+    this.inventory.stored(serverId);
+    return this.store.nsSettings(serverId);
+  }
+
+  setSettings(serverId: string, settings: NsSettings): NsSettings {
+    this.inventory.stored(serverId);
+    this.store.saveNsSettings(serverId, settings);
+    return settings;
+  }
+
+  // ---- zones ---------------------------------------------------------------------------------
+
+  async zones(refresh: boolean): Promise<{ zones: ZoneSummary[]; nameservers: Nameserver[] }> {
+    const names = this.store.names();
+    const targets = await this.targets();
+    if (refresh) await this.status.refresh(targets, names);
+    const zones = names.flatMap((name) => {
+      const s = this.store.get(name);
+      if (!s) return [];
+      const plan = planZone(s.zone, s.pushed?.zone ?? null);
+      const serial = s.pushed?.serial ?? null;
+      return [{ name, records: s.zone.records.length, serial, pushedAt: s.pushed?.at ?? null, changed: plan.hasChanges, nameservers: targets.map((t) => this.status.of(t, name, serial)) }];
+    });
+    return { zones, nameservers: await this.nameservers() };
+  }
+
+  zone(name: string): { zone: Zone; plan: ZonePlan } {
+    const s = this.existing(name);
+    return { zone: s.zone, plan: planZone(s.zone, s.pushed?.zone ?? null) };
+  }
+
+  createZone(input: { zone: string; ttl: number; soa: Soa; nameservers: string[] }): Zone {
+    if (this.store.get(input.zone)) throw new AppError('invalid-input', `The zone ${input.zone} already exists`, { fields: { zone: `The zone ${input.zone} already exists` } });
+    const records = input.nameservers.map((ns, i) => this.checked(input.zone, { name: '@', type: 'NS', ttl: input.ttl, value: ns }, `nameservers.${i}`));
+    const zone = this.validZone({ name: input.zone, ttl: input.ttl, soa: canonicalSoa(input.zone, input.soa), records });
+    this.store.put({ version: 1, zone, pushed: null });
+    return zone;
+  }
+
+  saveZone(input: Zone): Zone {
+    const s = this.existing(input.name);
+    const zone = this.validZone({ ...input, soa: canonicalSoa(input.name, input.soa), records: input.records.map((r) => canonicalRecord(input.name, r)) });
+    this.store.put({ ...s, zone });
+    return zone;
+  }
+
+  putRecord(name: string, record: DnsRecord, old?: DnsRecord): Zone {
+    const s = this.existing(name);
+    const next = canonicalRecord(name, record);
+    let records = s.zone.records;
+    if (old) {
+      const key = recordKey(canonicalRecord(name, old));
+      if (!records.some((r) => recordKey(r) === key)) throw new AppError('conflict', 'That record is no longer in the zone (changed meanwhile?); nothing was saved.');
+      records = records.filter((r) => recordKey(r) !== key);
+    }
+    const candidate = { ...s.zone, records: [...records, next] };
+    const problems = zoneProblems(candidate);
+    const at = `records.${records.length}.`;
+    const fields: Record<string, string> = {};
+    for (const [path, message] of Object.entries(problems)) {
+      if (path.startsWith(at)) fields[`record.${path.slice(at.length)}`] = message;
+      else if (path !== 'records' && candidate.records[Number(path.split('.')[1])]?.name === next.name) fields['record.name'] = message;
+      else if (path === 'records' && !old) continue;
+      else fields['record.value'] = message;
+    }
+    if (Object.keys(fields).length > 0) throw new AppError('invalid-input', Object.values(fields)[0]!, { fields });
+    const zone = { ...s.zone, records: candidate.records };
+    this.store.put({ ...s, zone });
+    return zone;
+  }
+
+  deleteRecord(name: string, record: DnsRecord): Zone {
+    const s = this.existing(name);
+    const key = recordKey(canonicalRecord(name, record));
+    if (!s.zone.records.some((r) => recordKey(r) === key)) throw new AppError('not-found', 'That record is not in the zone.');
+    const zone = this.validZone({ ...s.zone, records: s.zone.records.filter((r) => recordKey(r) !== key) });
+    this.store.put({ ...s, zone });
+    return zone;
+  }
+
+  forgetZone(name: string, confirm: string): void {
+    this.existing(name);
+    if (confirm !== name) throw new AppError('invalid-input', `Type the zone's name (${name}) to confirm`, { fields: { confirm: `Type ${name} to confirm` } });
+    this.store.remove(name);
+  }
+
+  plan(zones?: string[]): ZonePlan[] {
+    return (zones ?? this.store.names()).map((n) => this.zone(n).plan);
+  }
+
+  // ---- push ----------------------------------------------------------------------------------
+
+  async push(zones: string[] | undefined, confirm: string[] = []): Promise<{ serials: Record<string, number>; tasks: Task[] }> {
+    const nameservers = await this.nameservers();
+    if (nameservers.length === 0) throw new AppError('conflict', 'No server has the ns role: add the role to your nameservers in the inventory first.');
+    const plans = (zones ? [...new Set(zones)] : this.store.names()).map((n) => this.zone(n).plan).filter((p) => zones || p.hasChanges);
+    if (plans.length === 0) return { serials: {}, tasks: [] };
+    const unconfirmed = plans.filter((p) => p.confirmReasons.length > 0 && !confirm.includes(p.zone));
+    if (unconfirmed.length > 0) {
+      throw new AppError('conflict', `Confirm the push of ${unconfirmed.map((p) => `${p.zone} (${p.confirmReasons.join('; ')})`).join(', ')}.`, { data: { zones: unconfirmed.map((p) => p.zone) } });
+    }
+    const targets = await this.targets();
+    const names = plans.map((p) => p.zone);
+    await this.status.refresh(targets, names);
+    const at = new Date().toISOString();
+    const pushed: StoredZone[] = [];
+    const items = names.map((name) => {
+      const s = this.existing(name);
+      const serial = nextSerial([...targets.map((t) => this.status.served(t.serverId, name)), s.pushed?.serial]);
+      const blob = this.queue.blobs.put(renderZone(s.zone, serial));
+      pushed.push({ ...s, pushed: { zone: s.zone, serial, at } });
+      return { zone: name, serial, blob };
+    });
+    const tasks = nameservers.map((ns) => {
+      const host = ns.queryAt.slice(0, ns.queryAt.lastIndexOf(':'));
+      return this.queue.enqueue(ns.serverId, 'dns.push', { zones: items, settings: { ...ns.settings, queryHost: host } });
+    });
+    for (const s of pushed) this.store.put(s);
+    return { serials: Object.fromEntries(items.map((i) => [i.zone, i.serial])), tasks };
+  }
+
+  // ---- import --------------------------------------------------------------------------------
+
+  async importZone(serverId: string, name: string, path: string | undefined, save: boolean): Promise<{ zone: Zone; serial: number; warnings: string[] }> {
+    this.inventory.stored(serverId);
+    const file = path ?? zoneFile(this.store.nsSettings(serverId).zoneDir, name);
+    const text = await this.readRemote(serverId, file);
+    const { zone, serial, warnings } = parseZoneFile(text, name);
+    if (save) {
+      if (this.store.get(name)) throw new AppError('conflict', `The zone ${name} is already in Hostdeck; forget it first to import it again.`);
+      this.store.put({ version: 1, zone, pushed: { zone, serial, at: new Date().toISOString() } });
+    }
+    return { zone, serial, warnings };
+  }
+
+  private async readRemote(serverId: string, file: string): Promise<string> {
+    const lease = await this.connections.acquire(serverId);
+    try {
+      const client = await lease.ready();
+      const sftp = await new Promise<SFTPWrapper>((resolve, reject) => client.sftp((e, s) => (e ? reject(new AppError('ssh', `Could not open SFTP: ${e.message}`)) : resolve(s))));
+      try {
+        const size = await new Promise<number>((resolve, reject) => sftp.stat(file, (e, st) => (e ? reject(new AppError('not-found', `${file} could not be read on the server: ${e.message}`)) : resolve(st.size))));
+        if (size > IMPORT_MAX_BYTES) throw new AppError('invalid-input', `${file} is larger than ${IMPORT_MAX_BYTES / 1024 / 1024} MB.`);
+        return await new Promise<string>((resolve, reject) => sftp.readFile(file, (e, data) => (e ? reject(new AppError('not-found', `${file} could not be read on the server: ${e.message}`)) : resolve(data.toString('utf8')))));
+      } finally {
+        sftp.end();
+      }
+    } finally {
+      lease.release();
+    }
+  }
+
+  // ---- site records --------------------------------------------------------------------------
+
+  addSiteRecords(input: { serverId: string; site?: string; names?: string[]; addresses: string[]; ttl?: number }): { added: { zone: string; record: DnsRecord }[]; uncovered: string[] } {
+    this.inventory.stored(input.serverId);
+    const addresses = input.addresses.map((a, i) => {
+      if (IPV4.test(a)) return { type: 'A' as const, value: a };
+      const v6 = canonicalIpv6(a);
+      if (!v6) throw new AppError('invalid-input', `"${a.slice(0, 45)}" is not an IP address`, { fields: { [`addresses.${i}`]: 'An IPv4 or IPv6 address' } });
+      return { type: 'AAAA' as const, value: v6 };
+    });
+    let names = input.names;
+    if (!names) {
+      if (!input.site) throw new AppError('invalid-input', 'Name a site or the host names', { fields: { site: 'Choose a site' } });
+      names = this.siteDomains(input.serverId, input.site).flatMap((d) => [d.domain, ...d.aliases]);
+    }
+    const zoneNames = this.store.names();
+    const byZone = new Map<string, string[]>();
+    const uncovered: string[] = [];
+    for (const raw of names) {
+      const host = raw.toLowerCase().replace(/\.$/, '');
+      const zone = zoneNames.filter((z) => host === z || host.endsWith(`.${z}`)).sort((a, b) => b.length - a.length)[0];
+      if (!zone) {
+        uncovered.push(host);
+        continue;
+      }
+      byZone.set(zone, [...(byZone.get(zone) ?? []), host === zone ? '@' : host.slice(0, -zone.length - 1)]);
+    }
+    const added: { zone: string; record: DnsRecord }[] = [];
+    const updates: StoredZone[] = [];
+    for (const [name, owners] of byZone) {
+      const s = this.existing(name);
+      const have = new Set(s.zone.records.map(recordKey));
+      const fresh: DnsRecord[] = [];
+      for (const owner of [...new Set(owners)]) {
+        for (const a of addresses) {
+          const record = this.checked(name, { name: owner, type: a.type, ttl: input.ttl ?? s.zone.ttl, value: a.value }, 'names');
+          if (have.has(recordKey(record))) continue;
+          have.add(recordKey(record));
+          fresh.push(record);
+        }
+      }
+      updates.push({ ...s, zone: this.validZone({ ...s.zone, records: [...s.zone.records, ...fresh] }) });
+      added.push(...fresh.map((record) => ({ zone: name, record })));
+    }
+    for (const u of updates) this.store.put(u);
+    return { added, uncovered };
+  }
+
+  // ---- helpers -------------------------------------------------------------------------------
+
+  private existing(name: string): StoredZone {
+    const s = this.store.get(name);
+    if (!s) throw new AppError('not-found', `No zone ${name} in Hostdeck.`);
+    return s;
+  }
+
+  /** A record validated (as the contract does) and in canonical form; problems under `field`. */
+  private checked(zone: string, record: DnsRecord, field: string): DnsRecord {
+    const problems = zoneProblems({ name: zone, ttl: 0, soa: { primary: '.', email: '.', refresh: 60, retry: 60, expire: 60, minimum: 0 }, records: [record] });
+    delete problems.records;
+    const parsed = DnsRecordSchema.safeParse(record);
+    const message = parsed.success ? Object.values(problems)[0] : parsed.error.issues[0]?.message;
+    if (message) throw new AppError('invalid-input', message, { fields: { [field]: message } });
+    return canonicalRecord(zone, record);
+  }
+
+  private validZone(zone: Zone): Zone {
+    const problems = zoneProblems(zone);
+    const entries = Object.entries(problems);
+    if (entries.length > 0) throw new AppError('invalid-input', entries[0]![1], { fields: problems });
+    return zone;
+  }
+}

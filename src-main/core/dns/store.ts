@@ -1,0 +1,93 @@
+// Where DNS state lives in the data directory: one JSON file per zone (dns/zones/<zone>.json:
+// the zone as edited, and the zone as last pushed with its serial — what plans compare with),
+// written atomically (temp file + rename), and the nameservers' settings (`conf`).
+import Conf from 'conf';
+import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { z } from 'zod';
+import { DEFAULT_NS_SETTINGS, NsSettings, Zone, ZoneName } from '../../../shared/dns';
+import { AppError } from '../../../shared/errors';
+
+export const StoredZone = z.object({
+  version: z.literal(1),
+  zone: Zone,
+  pushed: z.object({ zone: Zone, serial: z.number().int(), at: z.string() }).nullable(),
+});
+export type StoredZone = z.infer<typeof StoredZone>;
+
+const Settings = z.object({ version: z.literal(1), servers: z.record(z.string(), NsSettings) });
+type Settings = z.infer<typeof Settings>;
+
+export class DnsStore {
+  private readonly dir: string;
+  private readonly settings: Conf<Settings>;
+  /** Parsed zone files by name, with the mtime they were read at (another instance may write). */
+  private readonly cache = new Map<string, { mtimeMs: number; stored: StoredZone }>();
+
+  constructor(dataDir: string) {
+    this.dir = path.join(dataDir, 'dns', 'zones');
+    mkdirSync(this.dir, { recursive: true });
+    this.settings = new Conf<Settings>({
+      cwd: dataDir,
+      configName: 'dns-settings',
+      projectName: 'hostdeck',
+      defaults: { version: 1, servers: {} },
+      accessPropertiesByDotNotation: false,
+      clearInvalidConfig: false,
+    });
+    const parsed = Settings.safeParse(this.settings.store);
+    if (!parsed.success) throw new Error(`The DNS settings file ${this.settings.path} is not valid: ${parsed.error.issues[0]?.message ?? 'unknown problem'}`);
+  }
+
+  names(): string[] {
+    return readdirSync(this.dir)
+      .filter((f) => f.endsWith('.json'))
+      .map((f) => f.slice(0, -5))
+      .filter((n) => ZoneName.safeParse(n).success)
+      .sort();
+  }
+
+  private file(zone: string): string {
+    if (!ZoneName.safeParse(zone).success) throw new AppError('invalid-input', 'Not a zone name.');
+    return path.join(this.dir, `${zone}.json`);
+  }
+
+  get(zone: string): StoredZone | null {
+    const file = this.file(zone);
+    let mtimeMs: number;
+    try {
+      mtimeMs = statSync(file).mtimeMs;
+    } catch {
+      return null;
+    }
+    const cached = this.cache.get(zone);
+    if (cached && cached.mtimeMs === mtimeMs) return cached.stored;
+    const parsed = StoredZone.safeParse(JSON.parse(readFileSync(file, 'utf8')));
+    if (!parsed.success) throw new AppError('internal', `The stored zone ${zone} is not valid: ${parsed.error.issues[0]?.message ?? 'unknown problem'}`);
+    this.cache.set(zone, { mtimeMs, stored: parsed.data });
+    return parsed.data;
+  }
+
+  put(stored: StoredZone): void {
+    const file = this.file(stored.zone.name);
+    const tmp = `${file}.${process.pid}.tmp`;
+    writeFileSync(tmp, JSON.stringify(stored), { flush: true });
+    renameSync(tmp, file);
+    this.cache.delete(stored.zone.name);
+  }
+
+  remove(zone: string): void {
+    rmSync(this.file(zone), { force: true });
+    this.cache.delete(zone);
+  }
+
+  nsSettings(serverId: string): NsSettings {
+    return Settings.shape.servers.parse(this.settings.get('servers'))[serverId] ?? DEFAULT_NS_SETTINGS;
+  }
+
+  saveNsSettings(serverId: string, settings: NsSettings): void {
+    const all = Settings.shape.servers.parse(this.settings.get('servers'));
+    all[serverId] = settings;
+    this.settings.set('servers', all);
+  }
+}
