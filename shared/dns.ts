@@ -63,6 +63,7 @@ export const ZoneName = z
 export function ownerProblem(name: string): string | null {
   if (!noControl(name)) return 'Name must not contain line breaks or control characters';
   if (name === '@') return null;
+  if (name === '') return 'Name is required ("@" for the zone itself)';
   if (name.endsWith('.')) return 'Name is relative to the zone: leave out the zone and the trailing dot ("@" for the zone itself)';
   const rest = name.startsWith('*.') ? name.slice(2) : name === '*' ? '' : name;
   if (rest === '') return null;
