@@ -1,7 +1,8 @@
 // Sites in Chromium: web1 added as root with the ed25519 key (host key trusted in the UI), the
 // Sites tab: a hostile name gets its field error, a new site becomes active with its task done
 // on the queue, an FTP login (generated password shown once) works with a real FTP client and is
-// deleted after a confirmation, then Delete… names what goes and the account and its home are gone.
+// deleted after a confirmation, then Delete site… lists what goes, takes the typed name, and the
+// account and its home are gone.
 import { execFileSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { existsSync, rmSync } from 'node:fs';
@@ -73,18 +74,20 @@ describe('sites in the UI', () => {
 
     // FTP: point the server's pure-ftpd settings at the testbed's files, add a login with a
     // generated password (shown once), log in with a real FTP client, then delete the login.
-    await view.locator('details.ftp-settings summary').click();
-    const settings = view.getByRole('form', { name: 'FTP settings' });
-    await settings.locator('[data-field=passwdFile] input').fill('relative/path');
-    await settings.getByRole('button', { name: 'Save FTP settings' }).click();
-    await expect.poll(() => settings.locator('[data-field=passwdFile] .field-error').textContent()).toMatch(/absolute path/);
-    await settings.locator('[data-field=passwdFile] input').fill(suite.tb.ftp.passwdFile);
-    await settings.locator('[data-field=dbFile] input').fill(suite.tb.ftp.dbFile);
-    await settings.getByRole('button', { name: 'Save FTP settings' }).click();
-    await expect.poll(() => view.locator('details.ftp-settings summary').textContent()).toContain(suite.tb.ftp.dbFile);
+    await view.locator('details.hosting-settings summary').click();
+    const settings = view.getByRole('form', { name: 'Server settings' });
+    await settings.locator('[data-field="ftp.passwdFile"] input').fill('relative/path');
+    await settings.getByRole('button', { name: 'Save settings' }).click();
+    await expect.poll(() => settings.locator('[data-field="ftp.passwdFile"] .field-error').textContent()).toMatch(/absolute path/);
+    await settings.locator('[data-field="ftp.passwdFile"] input').fill(suite.tb.ftp.passwdFile);
+    await settings.locator('[data-field="ftp.dbFile"] input').fill(suite.tb.ftp.dbFile);
+    await settings.getByRole('button', { name: 'Save settings' }).click();
+    await expect.poll(() => view.locator('details.hosting-settings summary').textContent()).toContain(suite.tb.ftp.passwdFile);
 
-    await row.getByRole('button', { name: 'Add FTP login' }).click();
-    const ftpForm = row.getByRole('form', { name: `Add FTP login to ${site}` });
+    await row.getByRole('button', { name: site }).click();
+    const detail = view.getByRole('region', { name: `Site ${site}` });
+    await detail.getByRole('button', { name: 'Add FTP login' }).click();
+    const ftpForm = detail.getByRole('form', { name: `Add FTP login to ${site}` });
     await ftpForm.locator('[data-field=user] input').fill(`x; touch ${canary}`);
     await ftpForm.locator('[data-field=subdir] input').fill('../etc');
     await ftpForm.getByRole('button', { name: 'Add login' }).click();
@@ -93,7 +96,7 @@ describe('sites in the UI', () => {
     await ftpForm.locator('[data-field=user] input').fill(ftpUser);
     await ftpForm.locator('[data-field=subdir] input').fill('');
     await ftpForm.getByRole('button', { name: 'Add login' }).click();
-    const once = row.getByRole('status', { name: `Password of ${ftpUser}` });
+    const once = detail.getByRole('status', { name: `Password of ${ftpUser}` });
     await once.waitFor();
     const password = (await once.getByTestId('ftp-password').textContent()) ?? '';
     expect(password).toMatch(/^[A-Za-z0-9._+=-]{20}$/);
@@ -111,19 +114,18 @@ describe('sites in the UI', () => {
     await once.waitFor({ state: 'detached' });
     expect(await page.content()).not.toContain(password);
 
-    await row.getByRole('button', { name: `Delete FTP login ${ftpUser}` }).click();
-    const ftpDialog = row.getByRole('alertdialog', { name: `Delete FTP login ${ftpUser}` });
+    await detail.getByRole('button', { name: `Delete FTP login ${ftpUser}` }).click();
+    const ftpDialog = detail.getByRole('alertdialog', { name: `Delete FTP login ${ftpUser}` });
     await ftpDialog.getByRole('button', { name: `Delete ${ftpUser}` }).click();
-    await row.locator(`[data-ftp-user="${ftpUser}"]`).waitFor({ state: 'detached' });
+    await detail.locator(`[data-ftp-user="${ftpUser}"]`).waitFor({ state: 'detached' });
     await expect.poll(() => row.getByTestId('site-task').textContent(), { timeout: 30_000 }).toBe('done');
     expect(execFileSync('sh', ['-c', `pure-pw show ${ftpUser} -f ${suite.tb.ftp.passwdFile} >/dev/null 2>&1 && echo present || echo absent`], { encoding: 'utf8' }).trim()).toBe('absent');
 
-    await row.getByRole('button', { name: 'Delete…' }).click();
+    await detail.getByRole('button', { name: 'Delete site…' }).click();
     const dialog = view.getByRole('alertdialog', { name: `Delete site ${site}` });
     await dialog.waitFor();
-    const text = (await dialog.textContent()) ?? '';
-    expect(text).toContain(`the Linux account ${site}`);
-    expect(text).toContain(`/home/${site}`);
+    expect(await dialog.locator('.deletion-list li').allTextContents()).toEqual([`Linux account ${site} with /home/${site} and all its files`]);
+    await dialog.locator('[data-field=confirm] input').fill(site);
     await shot(page, 'sites-02-confirm-delete');
     await dialog.getByRole('button', { name: `Delete ${site}` }).click();
     await row.waitFor({ state: 'detached' });

@@ -1,0 +1,173 @@
+// A site's databases, each with its own MySQL user: "New database" (name and user prefilled with
+// the site's prefix, optional password — empty = generated, shown once), "Change password"
+// (shown once) and "Drop…" (the database's name typed to confirm). Creating and dropping offer
+// a Preview of their tasks.
+import { useState, type FormEvent } from 'react';
+import type { SiteRecord } from '../../shared/api/hosting';
+import type { Server } from '../../shared/domain';
+import { dbPrefix } from '../../shared/hosting';
+import { client } from '../client/client';
+import { Field, FormError, SecretOnce, useAction } from './common';
+import { usePreview } from './PreviewDialog';
+
+type Shown = { what: 'new' | 'changed'; name: string; user: string; password: string };
+type Db = SiteRecord['databases'][number];
+
+export function Databases({ server, site, onChanged }: { server: Server; site: SiteRecord; onChanged: (message: string) => Promise<void> }) {
+  const [creating, setCreating] = useState(false);
+  const [passwordOf, setPasswordOf] = useState<Db | null>(null);
+  const [dropping, setDropping] = useState<Db | null>(null);
+  const [shown, setShown] = useState<Shown | null>(null);
+  // One form at a time, so a typed confirmation never applies to another database.
+  const open = (which: 'create' | 'password' | 'drop' | null, db: Db | null = null) => {
+    setCreating(which === 'create');
+    setPasswordOf(which === 'password' ? db : null);
+    setDropping(which === 'drop' ? db : null);
+  };
+  const done = async (message: string, secret?: Shown) => {
+    open(null);
+    if (secret) setShown(secret);
+    await onChanged(message);
+  };
+
+  return (
+    <section className="site-part databases" data-site={site.name} aria-label={`Databases of ${site.name}`}>
+      <h4>Databases</h4>
+      {site.databases.length === 0 ? <p className="muted">No databases.</p> : (
+        <ul className="item-list">
+          {site.databases.map((db) => (
+            <li key={db.name} data-db={db.name}>
+              <code>{db.name}</code> <span className="muted">user</span> <code>{db.user}</code>
+              <span className="item-actions">
+                <button className="link" onClick={() => open('password', db)} aria-label={`Change password of ${db.user}`}>Change password</button>
+                <button className="link danger" onClick={() => open('drop', db)} aria-label={`Drop database ${db.name}`}>Drop…</button>
+              </span>
+            </li>
+          ))}
+        </ul>
+      )}
+      {shown && (
+        <SecretOnce
+          label={`Password of ${shown.user}`}
+          what={<>{shown.what === 'new' ? 'Password of the new database user' : 'New password of'} <code>{shown.user}</code> (database <code>{shown.name}</code>)</>}
+          secret={shown.password}
+          testId="db-password"
+          onDone={() => setShown(null)}
+        />
+      )}
+      {passwordOf && <ChangePassword key={passwordOf.name} server={server} site={site} db={passwordOf} onCancel={() => setPasswordOf(null)} onDone={done} />}
+      {dropping && <DropDatabase key={dropping.name} server={server} site={site} db={dropping} onCancel={() => setDropping(null)} onDone={done} />}
+      {creating
+        ? <NewDatabase server={server} site={site} onCancel={() => setCreating(false)} onDone={done} />
+        : <button onClick={() => open('create')}>New database</button>}
+    </section>
+  );
+}
+
+type Props = { server: Server; site: SiteRecord; onCancel: () => void; onDone: (message: string, secret?: Shown) => Promise<void> };
+
+function NewDatabase({ server, site, onCancel, onDone }: Props) {
+  const prefix = dbPrefix(site.name);
+  const [name, setName] = useState(prefix);
+  const [user, setUser] = useState(prefix);
+  const [password, setPassword] = useState('');
+  const action = useAction();
+  const preview = usePreview(server.id, action);
+  const f = action.fields;
+  const input = { site: site.name, name, user };
+
+  const create = () =>
+    action.run(async () => {
+      const r = await client.call('hosting.createDb', { serverId: server.id, ...input, ...(password === '' ? {} : { password }) });
+      await onDone(`Database ${r.name} recorded; 1 task queued to create it and its user ${r.user} on ${server.name}.`, { what: 'new', name: r.name, user: r.user, password: r.password });
+    });
+
+  function submit(event: FormEvent) {
+    event.preventDefault();
+    void create();
+  }
+
+  return (
+    <form className="form sub-form" onSubmit={submit} aria-label={`New database for ${site.name}`}>
+      <FormError error={action.error} />
+      <Field name="name" label="Database name" error={f.name} hint={<>Starts with <code>{prefix}</code>; a-z, digits and _</>}>
+        <input value={name} onChange={(e) => setName(e.target.value)} spellCheck={false} autoComplete="off" autoFocus />
+      </Field>
+      <Field name="user" label="Database user" error={f.user} hint={<>Starts with <code>{prefix}</code>; at most 32 characters</>}>
+        <input value={user} onChange={(e) => setUser(e.target.value)} spellCheck={false} autoComplete="off" />
+      </Field>
+      <Field name="password" label="Password (optional)" error={f.password} hint="Empty = a generated 20-character password">
+        <input type="password" value={password} onChange={(e) => setPassword(e.target.value)} autoComplete="new-password" />
+      </Field>
+      <div className="actions">
+        <button className="primary" type="submit" disabled={action.busy}>Create database</button>
+        <button type="button" disabled={action.busy} onClick={() => void preview.open(`create database ${name}`, { op: 'createDb', input }, create)}>Preview</button>
+        <button type="button" onClick={onCancel}>Cancel</button>
+      </div>
+      {preview.dialog}
+    </form>
+  );
+}
+
+function ChangePassword({ server, site, db, onCancel, onDone }: Props & { db: Db }) {
+  const [password, setPassword] = useState('');
+  const action = useAction();
+
+  function submit(event: FormEvent) {
+    event.preventDefault();
+    void action.run(async () => {
+      const r = await client.call('hosting.setDbPassword', { serverId: server.id, site: site.name, name: db.name, ...(password === '' ? {} : { password }) });
+      await onDone(`New password of ${r.user} queued on ${server.name}.`, { what: 'changed', name: db.name, user: r.user, password: r.password });
+    });
+  }
+
+  return (
+    <form className="form sub-form" onSubmit={submit} aria-label={`Change password of ${db.user}`}>
+      <p>New password for the database user <code>{db.user}</code>; the old one stops working once the task has run.</p>
+      <FormError error={action.error} />
+      <Field name="password" label="New password (optional)" error={action.fields.password} hint="Empty = a generated 20-character password">
+        <input type="password" value={password} onChange={(e) => setPassword(e.target.value)} autoComplete="new-password" autoFocus />
+      </Field>
+      <div className="actions">
+        <button className="primary" type="submit" disabled={action.busy}>Change password</button>
+        <button type="button" onClick={onCancel}>Cancel</button>
+      </div>
+    </form>
+  );
+}
+
+function DropDatabase({ server, site, db, onCancel, onDone }: Props & { db: Db }) {
+  const [typed, setTyped] = useState('');
+  const action = useAction();
+  const preview = usePreview(server.id, action);
+  const matches = typed === db.name;
+
+  const drop = () =>
+    action.run(async () => {
+      await client.call('hosting.dropDb', { serverId: server.id, site: site.name, name: db.name, confirm: typed });
+      await onDone(`Dropping of the database ${db.name} queued on ${server.name}.`);
+    });
+
+  function submit(event: FormEvent) {
+    event.preventDefault();
+    if (matches) void drop();
+  }
+
+  return (
+    <form className="note note-warn sub-form" role="alertdialog" aria-label={`Drop database ${db.name}`} onSubmit={submit}>
+      <p>
+        Drop the database <strong>{db.name}</strong> with all its tables and data, and its user <code>{db.user}</code>? This cannot be undone.
+      </p>
+      <FormError error={action.error} />
+      <Field name="confirm" label={`Type ${db.name} to confirm`} error={action.fields.confirm}>
+        <input value={typed} onChange={(e) => setTyped(e.target.value)} spellCheck={false} autoComplete="off" autoFocus />
+      </Field>
+      <div className="actions">
+        <button className="danger" type="submit" disabled={action.busy || !matches}>Drop {db.name}</button>
+        <button type="button" disabled={action.busy} onClick={() => void preview.open(`drop database ${db.name}`, { op: 'dropDb', site: site.name, name: db.name }, matches ? drop : null, `Type ${db.name} in the confirmation to queue these tasks.`)}>Preview</button>
+        <button type="button" onClick={onCancel}>Keep it</button>
+      </div>
+      {preview.dialog}
+    </form>
+  );
+}

@@ -1,0 +1,86 @@
+// Where the server's pure-ftpd, nginx and MySQL keep what tasks change (hosting.setSettings):
+// one form in three groups, each path checked by the contract with its error under its field.
+// Tasks queued from then on use the new values; tasks already queued keep theirs.
+import { useState, type FormEvent } from 'react';
+import type { HostingSettings as Settings } from '../../shared/api/hosting';
+import type { Server } from '../../shared/domain';
+import { client } from '../client/client';
+import { Field, FormError, useAction } from './common';
+
+type Values = Record<'passwdFile' | 'dbFile' | 'vhostDir' | 'nginxConf' | 'listen' | 'suspendedDir' | 'socket' | 'defaultsFile', string>;
+
+const valuesOf = (s: Settings): Values => ({ ...s.ftp, ...s.web, socket: s.mysql.socket ?? '', defaultsFile: s.mysql.defaultsFile ?? '' });
+
+export function HostingSettings({ server, current, onSaved }: { server: Server; current: Settings; onSaved: () => Promise<void> }) {
+  const [v, setV] = useState<Values>(() => valuesOf(current));
+  const [saved, setSaved] = useState(false);
+  const action = useAction();
+  const initial = valuesOf(current);
+  const changed = (Object.keys(v) as (keyof Values)[]).some((k) => v[k] !== initial[k]);
+  const f = action.fields;
+
+  async function save(event: FormEvent) {
+    event.preventDefault();
+    setSaved(false);
+    const ok = await action.run(async () => {
+      await client.call('hosting.setSettings', {
+        serverId: server.id,
+        ftp: { passwdFile: v.passwdFile, dbFile: v.dbFile },
+        web: { vhostDir: v.vhostDir, nginxConf: v.nginxConf, listen: v.listen, suspendedDir: v.suspendedDir },
+        // Empty means the mysql client's own default on the server.
+        mysql: { socket: v.socket.trim() || null, defaultsFile: v.defaultsFile.trim() || null },
+      });
+      await onSaved();
+    });
+    setSaved(ok);
+  }
+
+  const input = (key: keyof Values, placeholder?: string) => (
+    <input
+      value={v[key]}
+      onChange={(e) => {
+        setSaved(false);
+        setV({ ...v, [key]: e.target.value });
+      }}
+      placeholder={placeholder}
+      spellCheck={false}
+      autoComplete="off"
+    />
+  );
+
+  return (
+    <details className="panel hosting-settings">
+      <summary>
+        <strong>Server settings</strong>
+        <span className="muted"> · FTP users in <code>{current.ftp.passwdFile}</code> · server blocks in <code>{current.web.vhostDir}</code> on <code>{current.web.listen}</code> · MySQL {current.mysql.socket ? <code>{current.mysql.socket}</code> : 'client default'}</span>
+      </summary>
+      <form className="form" onSubmit={save} aria-label="Server settings">
+        <FormError error={action.error} />
+        {saved && !changed && <div className="note note-ok" role="status">Saved. Tasks queued from now on use these settings.</div>}
+        <div className="settings-groups">
+          <fieldset>
+            <legend>FTP (pure-ftpd)</legend>
+            <Field name="ftp.passwdFile" label="Passwd file" error={f['ftp.passwdFile']} hint="pure-pw's text file (Debian: /etc/pure-ftpd/pureftpd.passwd)">{input('passwdFile')}</Field>
+            <Field name="ftp.dbFile" label="PureDB file" error={f['ftp.dbFile']} hint="What pure-ftpd reads (Debian: /etc/pure-ftpd/pureftpd.pdb)">{input('dbFile')}</Field>
+          </fieldset>
+          <fieldset>
+            <legend>Web (nginx)</legend>
+            <Field name="web.vhostDir" label="Server block folder" error={f['web.vhostDir']} hint="A folder nginx includes *.conf from">{input('vhostDir')}</Field>
+            <Field name="web.nginxConf" label="nginx main config" error={f['web.nginxConf']} hint="Checked with nginx -t, reloaded with nginx -s reload">{input('nginxConf')}</Field>
+            <Field name="web.listen" label="Listen address" error={f['web.listen']} hint="A port (80) or address:port (203.0.113.5:80)">{input('listen')}</Field>
+            <Field name="web.suspendedDir" label="Suspension flag folder" error={f['web.suspendedDir']} hint="A file named after a suspended site goes here">{input('suspendedDir')}</Field>
+          </fieldset>
+          <fieldset>
+            <legend>MySQL</legend>
+            <Field name="mysql.socket" label="Socket (optional)" error={f['mysql.socket']} hint="Empty = the mysql client's default socket">{input('socket', 'client default')}</Field>
+            <Field name="mysql.defaultsFile" label="Option file (optional)" error={f['mysql.defaultsFile']} hint="With the admin login, e.g. /root/.my.cnf; empty = the client's defaults">{input('defaultsFile', 'client defaults')}</Field>
+          </fieldset>
+        </div>
+        <div className="actions">
+          <button className="primary" type="submit" disabled={action.busy || !changed}>Save settings</button>
+          <button type="button" disabled={action.busy || !changed} onClick={() => { setV(initial); action.clear(); }}>Revert</button>
+        </div>
+      </form>
+    </details>
+  );
+}

@@ -1,0 +1,77 @@
+// What the hosting screens share: the error of an action (busy flag included), the field errors
+// of the contract under their fields, and the box that shows a password once.
+import { useState, type ReactNode } from 'react';
+import { AppError } from '../../shared/errors';
+import { ErrorNote } from '../components/ErrorNote';
+
+export const asError = (e: unknown) => (e instanceof AppError ? e : new AppError('internal', 'That did not work.'));
+
+/**
+ * Field errors by the form's own keys. A preview validates the change it is sent, so its
+ * errors arrive as `change.input.name`; the action itself names the same field `name`.
+ */
+export function fieldsOf(error: AppError | null): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [key, message] of Object.entries(error?.fields ?? {})) out[key.replace(/^change\.(input\.)?/, '')] ??= message;
+  return out;
+}
+
+/** Runs one action at a time, keeping its error (field errors included) until the next run. */
+export function useAction() {
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<AppError | null>(null);
+  async function run(fn: () => Promise<void>): Promise<boolean> {
+    setError(null);
+    setBusy(true);
+    try {
+      await fn();
+      return true;
+    } catch (e) {
+      setError(asError(e));
+      return false;
+    } finally {
+      setBusy(false);
+    }
+  }
+  return { busy, error, fields: fieldsOf(error), run, clear: () => setError(null) };
+}
+
+/** A form's error: with field errors, one line above them (each field says its own); else the full note. */
+export function FormError({ error }: { error: AppError | null }) {
+  if (!error) return null;
+  return error.fields ? <div className="note note-error" role="alert">{error.message}</div> : <ErrorNote error={error} />;
+}
+
+/** A labelled input with its field error (or hint) under it; `name` is the contract's key. */
+export function Field({ name, label, error, hint, children }: { name: string; label: string; error?: string; hint?: ReactNode; children: ReactNode }) {
+  return (
+    <label className={`field ${error ? 'has-error' : ''}`} data-field={name}>
+      <span className="label">{label}</span>
+      {children}
+      {error ? <span className="field-error" role="alert">{error}</span> : hint ? <span className="hint">{hint}</span> : null}
+    </label>
+  );
+}
+
+/** A password Hostdeck does not keep: shown here once (masked in screenshots), then gone. */
+export function SecretOnce({ label, what, secret, testId, onDone }: { label: string; what: ReactNode; secret: string; testId: string; onDone: () => void }) {
+  return (
+    <div className="note note-ok secret-box" role="status" aria-label={label}>
+      <p>
+        {what}: <code className="secret-once" data-testid={testId}>{secret}</code>
+      </p>
+      <p className="muted">Shown once; Hostdeck does not keep it. Copy it now.</p>
+      <div className="actions">
+        <button onClick={() => void navigator.clipboard?.writeText(secret)}>Copy</button>
+        <button onClick={onDone}>Done, hide it</button>
+      </div>
+    </div>
+  );
+}
+
+/** A list typed with commas and/or spaces ("www.shop.test, shop.example"). */
+export const splitList = (text: string): string[] => text.split(/[\s,]+/).filter(Boolean);
+
+/** The first field error among keys starting with any of `prefixes` (list fields: `aliases.1`). */
+export const firstError = (fields: Record<string, string>, ...prefixes: string[]): string | undefined =>
+  Object.entries(fields).find(([k]) => prefixes.some((p) => k === p || k.startsWith(`${p}.`)))?.[1];
