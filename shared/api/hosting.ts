@@ -3,7 +3,7 @@
 // bring the server in line (see the server's Queue tab).
 import { z } from 'zod';
 import { ServerId } from '../domain';
-import { FtpCreate, FtpUser, SiteCreate, SiteName } from '../hosting';
+import { DbCreate, DbName, Domain, DomainBind, FtpCreate, FtpUser, Password, SiteCreate, SiteName } from '../hosting';
 import { Task } from '../queue';
 
 export const SiteStatus = z.enum(['active', 'suspended']);
@@ -36,18 +36,88 @@ export type FtpSettings = z.infer<typeof FtpSettings>;
 /** Debian's pure-ftpd layout. */
 export const DEFAULT_FTP_SETTINGS: FtpSettings = { passwdFile: '/etc/pure-ftpd/pureftpd.passwd', dbFile: '/etc/pure-ftpd/pureftpd.pdb' };
 
+/** nginx `listen` value: a port, or an IPv4 address and port. */
+export const ListenAddress = z
+  .string({ error: 'Listen address is required' })
+  .regex(/^((25[0-5]|2[0-4]\d|1?\d?\d)(\.(25[0-5]|2[0-4]\d|1?\d?\d)){3}:)?\d{1,5}$/, 'A port (80) or an IPv4 address and port (203.0.113.5:80)')
+  .refine((v) => { const port = Number(v.split(':').pop()); return port >= 1 && port <= 65535; }, 'The port must be between 1 and 65535');
+
+/** Where a server's nginx keeps Hostdeck's server blocks and how it is checked and reloaded. */
+export const WebSettings = z
+  .object({
+    /** Folder whose *.conf nginx includes (Hostdeck writes hostdeck-<site>-<domain>.conf there). */
+    vhostDir: FtpPath,
+    /** nginx's main config: `nginx -t -c` checks it, `nginx -s reload -c` reloads it. */
+    nginxConf: FtpPath,
+    listen: ListenAddress,
+    /** A file <site> here means the site is suspended: its server blocks answer the suspension page. */
+    suspendedDir: FtpPath,
+  })
+  .strict();
+export type WebSettings = z.infer<typeof WebSettings>;
+/** Debian's nginx layout. */
+export const DEFAULT_WEB_SETTINGS: WebSettings = { vhostDir: '/etc/nginx/sites-enabled', nginxConf: '/etc/nginx/nginx.conf', listen: '80', suspendedDir: '/etc/nginx/hostdeck-suspended' };
+
+/**
+ * How tasks reach the server's MySQL: the `mysql` client run on the server as the SSH user, by
+ * default with its own defaults (Debian: root through the unix socket, no password).
+ */
+export const MysqlSettings = z
+  .object({
+    /** The server's socket, when not the client's default. */
+    socket: FtpPath.nullable(),
+    /** An option file with the admin login (e.g. /root/.my.cnf), when not the client's default. */
+    defaultsFile: FtpPath.nullable(),
+  })
+  .strict();
+export type MysqlSettings = z.infer<typeof MysqlSettings>;
+export const DEFAULT_MYSQL_SETTINGS: MysqlSettings = { socket: null, defaultsFile: null };
+
+export const HostingSettings = z.object({ ftp: FtpSettings, web: WebSettings, mysql: MysqlSettings }).strict();
+export type HostingSettings = z.infer<typeof HostingSettings>;
+
+/** What an adoption scan found live on a server and Hostdeck does not hold yet. */
+export const AdoptionScan = z.object({
+  sites: z.array(z.object({ name: z.string(), home: z.string() })),
+  ftpUsers: z.array(z.object({ user: z.string(), site: z.string() })),
+  databases: z.array(z.object({ name: z.string(), site: z.string(), users: z.array(z.string()) })),
+  domains: z.array(z.object({ site: z.string(), domain: z.string(), aliases: z.array(z.string()) })),
+  /** Things found that cannot be matched to a site (shown, not importable). */
+  notes: z.array(z.string()),
+});
+export type AdoptionScan = z.infer<typeof AdoptionScan>;
+
+/** Every change an admin can ask of the hosting layer, for a preview of the tasks it becomes. */
+export const HostingChange = z.discriminatedUnion('op', [
+  z.object({ op: z.literal('createSite'), input: SiteCreate }).strict(),
+  z.object({ op: z.literal('suspendSite'), site: SiteName }).strict(),
+  z.object({ op: z.literal('unsuspendSite'), site: SiteName }).strict(),
+  z.object({ op: z.literal('deleteSite'), site: SiteName }).strict(),
+  z.object({ op: z.literal('createFtp'), input: FtpCreate.omit({ password: true }) }).strict(),
+  z.object({ op: z.literal('createDb'), input: DbCreate }).strict(),
+  z.object({ op: z.literal('dropDb'), site: SiteName, name: DbName }).strict(),
+  z.object({ op: z.literal('bindDomain'), input: DomainBind }).strict(),
+  z.object({ op: z.literal('unbindDomain'), site: SiteName, domain: Domain }).strict(),
+]);
+export type HostingChange = z.infer<typeof HostingChange>;
+
 const SiteRef = z.object({ serverId: ServerId, site: SiteName }).strict();
 
 export const hostingApi = {
   /** The sites the app holds for a server (its desired state), by name. */
   'hosting.sites': {
     input: z.object({ serverId: ServerId }).strict(),
-    output: z.object({ sites: z.array(SiteRecord), ftp: FtpSettings }),
+    output: z.object({ sites: z.array(SiteRecord), settings: HostingSettings }),
   },
-  /** Where this server's pure-ftpd keeps its users (passwd file and puredb); used by FTP tasks queued from now on. */
-  'hosting.setFtpSettings': {
-    input: FtpSettings.extend({ serverId: ServerId }).strict(),
-    output: z.object({ ftp: FtpSettings }),
+  /** Where this server's pure-ftpd, nginx and MySQL keep what tasks change; used by tasks queued from now on. */
+  'hosting.setSettings': {
+    input: z.object({ serverId: ServerId, ftp: FtpSettings.optional(), web: WebSettings.optional(), mysql: MysqlSettings.optional() }).strict(),
+    output: z.object({ settings: HostingSettings }),
+  },
+  /** The tasks a change would queue (titles and exact commands, secrets masked); nothing is recorded or queued. */
+  'hosting.preview': {
+    input: z.object({ serverId: ServerId, change: HostingChange }).strict(),
+    output: z.object({ tasks: z.array(z.object({ kind: z.string(), title: z.string(), commands: z.array(z.string()) })) }),
   },
   /** Records an FTP login of a site and queues ftp.create. The password (generated if not given) is returned once and never kept. */
   'hosting.createFtp': {
@@ -78,5 +148,40 @@ export const hostingApi = {
   'hosting.deleteSite': {
     input: SiteRef.extend({ confirm: z.string().max(64) }).strict(),
     output: z.object({ tasks: z.array(Task) }),
+  },
+  /** Records a database of a site and queues db.create (database, its user, grants on it only). The password (generated if not given) is returned once and never kept. */
+  'hosting.createDb': {
+    input: DbCreate.extend({ serverId: ServerId }).strict(),
+    output: z.object({ name: z.string(), user: z.string(), password: z.string(), tasks: z.array(Task) }),
+  },
+  /** Queues db.password for the database's user; the password (generated if not given) is returned once. */
+  'hosting.setDbPassword': {
+    input: SiteRef.extend({ name: DbName, password: Password.optional() }).strict(),
+    output: z.object({ user: z.string(), password: z.string(), tasks: z.array(Task) }),
+  },
+  /** Removes a database from the records and queues db.drop (the database and its user). `confirm` must repeat its name. */
+  'hosting.dropDb': {
+    input: SiteRef.extend({ name: DbName, confirm: z.string().max(64) }).strict(),
+    output: z.object({ tasks: z.array(Task) }),
+  },
+  /** Records a domain (and aliases) of a site and queues domain.bind (an nginx server block serving its web root; nginx -t before reload, the previous config restored on failure). */
+  'hosting.bindDomain': {
+    input: DomainBind.extend({ serverId: ServerId }).strict(),
+    output: z.object({ tasks: z.array(Task) }),
+  },
+  /** Removes a domain from the records and queues domain.unbind. */
+  'hosting.unbindDomain': {
+    input: SiteRef.extend({ domain: Domain }).strict(),
+    output: z.object({ tasks: z.array(Task) }),
+  },
+  /** Lists the sites, FTP logins, databases and server blocks live on the server that Hostdeck does not hold yet. Reads only. */
+  'hosting.adoptScan': {
+    input: z.object({ serverId: ServerId }).strict(),
+    output: AdoptionScan,
+  },
+  /** Takes what a scan found into Hostdeck's records as they are (no task runs); only what a fresh scan still shows is taken. */
+  'hosting.adoptImport': {
+    input: z.object({ serverId: ServerId, sites: z.array(SiteName).max(10_000) }).strict(),
+    output: z.object({ sites: z.array(SiteRecord) }),
   },
 } as const;

@@ -25,7 +25,8 @@ import { dbTransferHandlers } from './db/transfer-handlers';
 import { EventHub, type EventListener } from './events';
 import { healthHandlers } from './health/handlers';
 import { hostingHandlers } from './hosting/handlers';
-import { SiteService, SiteStore } from './hosting/sites';
+import { SiteService } from './hosting/sites';
+import { SiteStore } from './hosting/store';
 import { HealthHistory } from './health/history';
 import { HealthService } from './health/service';
 import { Inventory } from './inventory/service';
@@ -111,7 +112,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
       ...dbAdminHandlers(dbAdmin),
       ...dbAuditHandlers(audit),
       ...queueHandlers(queue, inventory),
-      ...hostingHandlers(sites),
+      ...hostingHandlers(sites, connections),
     },
     log,
   );

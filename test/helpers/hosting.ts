@@ -12,12 +12,13 @@ export function sh(cmd: string): string | null {
   }
 }
 
-/** Waits until no task of the server's queue is pending or running; returns the tasks. */
+/** Waits until the server's queue is idle — nothing running, and nothing pending or stopped at a failure; returns the tasks. */
 export async function settleQueue(t: Pick<TestCore, 'call'>, serverId: string, timeout = 30_000): Promise<Task[]> {
   const deadline = Date.now() + timeout;
   for (;;) {
     const { tasks } = await t.call<{ tasks: Task[] }>('queue.list', { serverId });
-    if (tasks.every((x) => x.status !== 'pending' && x.status !== 'running')) return tasks;
+    const failed = tasks.some((x) => x.status === 'failed');
+    if (tasks.every((x) => x.status !== 'running' && (failed || x.status !== 'pending'))) return tasks;
     if (Date.now() > deadline) throw new Error(`queue did not settle: ${tasks.map((x) => `${x.kind}:${x.status}`).join(' ')}`);
     await new Promise((r) => setTimeout(r, 100));
   }

@@ -66,12 +66,12 @@ describe('FTP logins', () => {
     const t = await suite.core('ftp-hostile', { trust: [suite.tb.ssh.web1] });
     const server = await addWeb1(t, 'root');
     const serverId = server.id;
-    expect((await t.call<{ ftp: FtpSettings }>('hosting.sites', { serverId })).ftp).toEqual({ passwdFile: '/etc/pure-ftpd/pureftpd.passwd', dbFile: '/etc/pure-ftpd/pureftpd.pdb' });
+    expect((await t.call<{ settings: { ftp: FtpSettings } }>('hosting.sites', { serverId })).settings.ftp).toEqual({ passwdFile: '/etc/pure-ftpd/pureftpd.passwd', dbFile: '/etc/pure-ftpd/pureftpd.pdb' });
     for (const bad of [{ passwdFile: 'relative/x' }, { passwdFile: '/etc/../x' }, { passwdFile: `/tmp/x; touch ${canary}` }, { dbFile: '/tmp/a b' }]) {
-      const e = await t.fail('hosting.setFtpSettings', { serverId, ...ftpSettings(), ...bad });
-      expect(Object.keys(e.fields ?? {})).toEqual(Object.keys(bad));
+      const e = await t.fail('hosting.setSettings', { serverId, ftp: { ...ftpSettings(), ...bad } });
+      expect(Object.keys(e.fields ?? {})).toEqual(Object.keys(bad).map((k) => `ftp.${k}`));
     }
-    await t.call('hosting.setFtpSettings', { serverId, ...ftpSettings() });
+    await t.call('hosting.setSettings', { serverId, ftp: ftpSettings() });
     await t.call('hosting.createSite', { serverId, name: hostileSite, quotaMb: 0 });
     await settleQueue(t, serverId);
     const before = (await t.call<{ tasks: Task[] }>('queue.list', { serverId })).tasks.length;
@@ -110,7 +110,7 @@ describe('FTP logins', () => {
     const t = await suite.core('ftp-life', { trust: [suite.tb.ssh.web1] });
     const server = await addWeb1(t, 'root');
     const serverId = server.id;
-    await t.call('hosting.setFtpSettings', { serverId, ...ftpSettings() });
+    await t.call('hosting.setSettings', { serverId, ftp: ftpSettings() });
     await t.call('hosting.createSite', { serverId, name: site, quotaMb: 0 });
     let tasks = await settleQueue(t, serverId);
     expect(tasks.map((x) => x.status), tasks.map((x) => x.stderrTail).join('\n')).toEqual(['done']);
@@ -196,7 +196,7 @@ describe('FTP logins', () => {
     const t = await suite.core('ftp-restart', { trust: [suite.tb.ssh.web1] });
     const server = await addWeb1(t, 'root');
     const serverId = server.id;
-    await t.call('hosting.setFtpSettings', { serverId, ...ftpSettings() });
+    await t.call('hosting.setSettings', { serverId, ftp: ftpSettings() });
     await t.call('hosting.createSite', { serverId, name: restartSite, quotaMb: 0 });
     await settleQueue(t, serverId);
     // A failed task stops the queue, so the FTP task stays pending across the restart.

@@ -1,17 +1,31 @@
-// The hosting layer's part of the contract (sites for now).
+// The hosting layer's part of the contract: sites, FTP logins, databases, domains, adoption.
 import type { hostingApi } from '../../../shared/api/hosting';
 import type { HandlersFor } from '../dispatch';
+import type { ConnectionManager } from '../ssh/connections';
+import { merge, scanServer } from './adopt';
 import type { SiteService } from './sites';
 
-export function hostingHandlers(sites: SiteService): HandlersFor<typeof hostingApi> {
+export function hostingHandlers(sites: SiteService, connections: ConnectionManager): HandlersFor<typeof hostingApi> {
+  const scan = (serverId: string) => scanServer(connections, serverId, sites.settings(serverId), sites.sites(serverId));
   return {
-    'hosting.sites': async ({ serverId }) => ({ sites: sites.sites(serverId), ftp: sites.ftpSettings(serverId) }),
-    'hosting.setFtpSettings': async ({ serverId, ...settings }) => ({ ftp: sites.setFtpSettings(serverId, settings) }),
+    'hosting.sites': async ({ serverId }) => ({ sites: sites.sites(serverId), settings: sites.settings(serverId) }),
+    'hosting.setSettings': async ({ serverId, ...change }) => ({ settings: sites.setSettings(serverId, change) }),
+    'hosting.preview': async ({ serverId, change }) => ({ tasks: sites.preview(serverId, change) }),
     'hosting.createFtp': async ({ serverId, ...input }) => sites.createFtp(serverId, input),
     'hosting.deleteFtp': async ({ serverId, site, user }) => ({ tasks: sites.deleteFtp(serverId, site, user) }),
     'hosting.createSite': async ({ serverId, ...input }) => sites.create(serverId, input),
     'hosting.suspendSite': async ({ serverId, site }) => ({ tasks: sites.suspend(serverId, site) }),
     'hosting.unsuspendSite': async ({ serverId, site }) => ({ tasks: sites.unsuspend(serverId, site) }),
     'hosting.deleteSite': async ({ serverId, site, confirm }) => ({ tasks: sites.delete(serverId, site, confirm) }),
+    'hosting.createDb': async ({ serverId, ...input }) => sites.createDb(serverId, input),
+    'hosting.setDbPassword': async ({ serverId, site, name, password }) => sites.setDbPassword(serverId, site, name, password),
+    'hosting.dropDb': async ({ serverId, site, name, confirm }) => ({ tasks: sites.dropDb(serverId, site, name, confirm) }),
+    'hosting.bindDomain': async ({ serverId, ...input }) => ({ tasks: sites.bindDomain(serverId, input) }),
+    'hosting.unbindDomain': async ({ serverId, site, domain }) => ({ tasks: sites.unbindDomain(serverId, site, domain) }),
+    'hosting.adoptScan': async ({ serverId }) => scan(serverId),
+    'hosting.adoptImport': async ({ serverId, sites: chosen }) => {
+      const found = await scan(serverId);
+      return { sites: sites.adopt(serverId, (held) => merge(held, found, chosen)) };
+    },
   };
 }

@@ -3,12 +3,21 @@
 // the shell only through shQuote, assigned once to a shell variable at the top of the script.
 // commands(params) is the script itself, line by line: what is shown is exactly what runs.
 import { z } from 'zod';
-import { QuotaMb, SiteName } from '../../../shared/hosting';
+import { FtpPath } from '../../../shared/api/hosting';
+import { FtpUser, QuotaMb, SiteName } from '../../../shared/hosting';
 import { registerTaskKind } from '../queue/kinds';
 import { shQuote } from '../ssh/sh-quote';
 import { assertSafe } from './quote';
 
-const SiteParams = z.object({ site: SiteName }).strict();
+/**
+ * Suspension reaches the site's FTP logins and web answers too. The extra fields are optional
+ * only so that tasks journalled by an earlier version (site name alone) still run.
+ */
+const StatusParams = z
+  .object({ site: SiteName, ftpUsers: z.array(FtpUser).max(1000).optional(), passwdFile: FtpPath.optional(), dbFile: FtpPath.optional(), suspendedDir: FtpPath.optional() })
+  .strict();
+type StatusParams = z.infer<typeof StatusParams>;
+const DeleteParams = z.object({ site: SiteName, suspendedDir: FtpPath.optional() }).strict();
 const CreateParams = z.object({ site: SiteName, quotaMb: QuotaMb }).strict();
 
 const INDEX_HTML = '<!doctype html><html><head><meta charset="utf-8"><title>Welcome</title></head><body><h1>It works</h1><p>This site is hosted by Hostdeck.</p></body></html>';
@@ -37,6 +46,8 @@ export function createLines(p: { site: string; quotaMb: number }): string[] {
     ...REFUSE_FOREIGN,
     'if id -u "$site" >/dev/null 2>&1; then echo "user $site exists"; else useradd -m -d "$home" -s /bin/bash "$site" || exit $?; echo "user $site created"; fi',
     'chmod 0750 "$home" || exit $?',
+    // The web server reads the web root through the home's group (others get nothing).
+    'if getent group www-data >/dev/null 2>&1; then chgrp www-data "$home" || exit $?; fi',
     'mkdir -p "$home/public_html" || exit $?',
     `if [ ! -e "$home/public_html/index.html" ]; then printf '%s\\n' ${shQuote(INDEX_HTML)} > "$home/public_html/index.html" || exit $?; fi`,
     'chown "$site:" "$home/public_html" "$home/public_html/index.html" || exit $?',
@@ -49,17 +60,50 @@ export function createLines(p: { site: string; quotaMb: number }): string[] {
   ];
 }
 
-export function suspendLines(p: { site: string }): string[] {
+/**
+ * FTP logins of a suspended site: their password hash in pure-pw's file gets a leading "!" (no
+ * password can match it), then the puredb is rebuilt; unsuspending removes it again.
+ */
+function ftpLock(p: StatusParams, lock: boolean): string[] {
+  if (!p.ftpUsers?.length || !p.passwdFile || !p.dbFile) return [];
+  const users = p.ftpUsers.map((u) => assertSafe(FtpUser, u, 'ftpUsers'));
+  return [
+    `ftp_users=${shQuote(users.join(' '))}`,
+    `passwd_file=${shQuote(assertSafe(FtpPath, p.passwdFile, 'passwdFile'))}`,
+    `db_file=${shQuote(assertSafe(FtpPath, p.dbFile, 'dbFile'))}`,
+    'if [ -f "$passwd_file" ]; then',
+    '  tmp=$(mktemp "$passwd_file.XXXXXX") || exit $?',
+    lock
+      ? `  awk -F: -v OFS=: -v users=" $ftp_users " 'index(users, " " $1 " ") && substr($2, 1, 1) != "!" { $2 = "!" $2 } { print }' "$passwd_file" > "$tmp" || { rm -f "$tmp"; exit 1; }`
+      : `  awk -F: -v OFS=: -v users=" $ftp_users " 'index(users, " " $1 " ") && substr($2, 1, 1) == "!" { $2 = substr($2, 2) } { print }' "$passwd_file" > "$tmp" || { rm -f "$tmp"; exit 1; }`,
+    '  chmod 600 "$tmp" && mv "$tmp" "$passwd_file" || exit $?',
+    '  pure-pw mkdb "$db_file" -f "$passwd_file" </dev/null || exit $?',
+    `  echo "FTP logins ${lock ? 'refused' : 'allowed again'}: $ftp_users"`,
+    'fi',
+  ];
+}
+
+function flagLines(p: StatusParams, suspended: boolean): string[] {
+  if (!p.suspendedDir) return [];
+  const dir = assertSafe(FtpPath, p.suspendedDir, 'suspendedDir');
+  return suspended
+    ? [`flag_dir=${shQuote(dir)}`, 'mkdir -p "$flag_dir" && touch "$flag_dir/$site" || exit $?', 'echo "web: the site\'s domains answer the suspension page"']
+    : [`flag_dir=${shQuote(dir)}`, 'rm -f "$flag_dir/$site" || exit $?', 'echo "web: the site\'s domains serve its web root"'];
+}
+
+export function suspendLines(p: StatusParams): string[] {
   return [
     ...head(p.site),
     ...REQUIRE_USER,
     ...REFUSE_FOREIGN,
     'usermod -L -s /usr/sbin/nologin "$site" || exit $?',
     'echo "suspended: $site is locked, shell /usr/sbin/nologin"',
+    ...ftpLock(p, true),
+    ...flagLines(p, true),
   ];
 }
 
-export function unsuspendLines(p: { site: string }): string[] {
+export function unsuspendLines(p: StatusParams): string[] {
   return [
     ...head(p.site),
     ...REQUIRE_USER,
@@ -68,11 +112,14 @@ export function unsuspendLines(p: { site: string }): string[] {
     // An account without a password stays "!" (no password login) — unlocking it fully would make it passwordless.
     'if passwd -S "$site" | awk \'{exit !($2 == "L")}\' && getent shadow "$site" | cut -d: -f2 | grep -q \'^!.\'; then usermod -U "$site" || exit $?; fi',
     'echo "active: $site has shell /bin/bash"',
+    ...ftpLock(p, false),
+    ...flagLines(p, false),
   ];
 }
 
-export function deleteLines(p: { site: string }): string[] {
+export function deleteLines(p: { site: string; suspendedDir?: string }): string[] {
   return [
+    ...(p.suspendedDir ? [`rm -f ${shQuote(`${assertSafe(FtpPath, p.suspendedDir, 'suspendedDir')}/${assertSafe(SiteName, p.site, 'site')}`)} || exit $?`] : []),
     ...head(p.site),
     ...REFUSE_FOREIGN,
     'if id -u "$site" >/dev/null 2>&1; then pkill -KILL -u "$site" 2>/dev/null; userdel -r "$site" 2>&1; rc=$?; if [ "$rc" != 0 ] && [ "$rc" != 12 ]; then exit "$rc"; fi; echo "user $site deleted with its home"; else echo "user $site is already absent"; fi',
@@ -89,21 +136,21 @@ registerTaskKind('site.create', {
 });
 
 registerTaskKind('site.suspend', {
-  params: SiteParams,
+  params: StatusParams,
   title: (p) => `Suspend site ${p.site}`,
   commands: suspendLines,
   script: (p) => `${suspendLines(p).join('\n')}\n`,
 });
 
 registerTaskKind('site.unsuspend', {
-  params: SiteParams,
+  params: StatusParams,
   title: (p) => `Unsuspend site ${p.site}`,
   commands: unsuspendLines,
   script: (p) => `${unsuspendLines(p).join('\n')}\n`,
 });
 
 registerTaskKind('site.delete', {
-  params: SiteParams,
+  params: DeleteParams,
   title: (p) => `Delete site ${p.site} (account, home and files)`,
   commands: deleteLines,
   script: (p) => `${deleteLines(p).join('\n')}\n`,

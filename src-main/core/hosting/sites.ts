@@ -1,76 +1,16 @@
-// Sites (hosting accounts): the records of what each server should have (name, quota, status,
-// created), kept in the data directory (`conf`: one JSON file, atomic writes), and the service
-// that changes them and queues the tasks bringing the server in line (site-tasks.ts).
-// Records change when the admin asks (the desired state); the queue reports how the server follows.
-import Conf from 'conf';
-import { z } from 'zod';
-import { randomInt, randomUUID } from 'node:crypto';
-import { DEFAULT_FTP_SETTINGS, FtpSettings, SiteRecord } from '../../../shared/api/hosting';
+// The hosting service: the admin's changes to sites, FTP logins, databases and domains become
+// plans (plans.ts) that are previewed or queued — all tasks or none, passwords held in memory for
+// their tasks only — and then recorded as the server's desired state (store.ts).
+import type { HostingChange, HostingSettings, SiteRecord } from '../../../shared/api/hosting';
 import { AppError } from '../../../shared/errors';
-import { siteKey, type FtpCreate, type SiteCreate } from '../../../shared/hosting';
+import type { DbCreate, DomainBind, FtpCreate, SiteCreate } from '../../../shared/hosting';
 import type { Task } from '../../../shared/queue';
 import type { Inventory } from '../inventory/service';
+import { describeTask } from '../queue/kinds';
 import type { QueueService } from '../queue/service';
 import type { TaskSecrets } from '../queue/task-secrets';
-import './ftp-tasks';
-import './site-tasks';
-
-const Schema = z.object({
-  version: z.literal(1),
-  servers: z.record(z.string(), z.array(SiteRecord)),
-  /** Per server: where its pure-ftpd keeps its users (absent = DEFAULT_FTP_SETTINGS). */
-  ftp: z.record(z.string(), FtpSettings).default({}),
-});
-type Data = z.infer<typeof Schema>;
-
-export class SiteStore {
-  private readonly conf: Conf<Data>;
-
-  constructor(dataDir: string) {
-    this.conf = new Conf<Data>({
-      cwd: dataDir,
-      configName: 'sites',
-      projectName: 'hostdeck',
-      defaults: { version: 1, servers: {} },
-      accessPropertiesByDotNotation: false,
-      clearInvalidConfig: false,
-    });
-    const parsed = Schema.safeParse(this.conf.store);
-    if (!parsed.success) throw new Error(`The sites file ${this.conf.path} is not valid: ${parsed.error.issues[0]?.message ?? 'unknown problem'}`);
-  }
-
-  list(serverId: string): SiteRecord[] {
-    const all = Schema.shape.servers.parse(this.conf.get('servers'));
-    return [...(all[serverId] ?? [])].sort((a, b) => a.name.localeCompare(b.name));
-  }
-
-  save(serverId: string, sites: SiteRecord[]): void {
-    const all = Schema.shape.servers.parse(this.conf.get('servers'));
-    if (sites.length === 0) delete all[serverId];
-    else all[serverId] = sites;
-    this.conf.set('servers', all);
-  }
-
-  ftpSettings(serverId: string): FtpSettings {
-    const all = Schema.shape.ftp.parse(this.conf.get('ftp'));
-    return all[serverId] ?? DEFAULT_FTP_SETTINGS;
-  }
-
-  saveFtpSettings(serverId: string, settings: FtpSettings): void {
-    const all = Schema.shape.ftp.parse(this.conf.get('ftp'));
-    all[serverId] = settings;
-    this.conf.set('ftp', all);
-  }
-}
-
-/** Letters and digits without look-alikes (0/O, 1/l/I) plus a few symbols that need no care anywhere. */
-const PASSWORD_ALPHABET = 'ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz23456789-_.+=';
-
-export function generatePassword(length = 20): string {
-  let out = '';
-  for (let i = 0; i < length; i++) out += PASSWORD_ALPHABET[randomInt(PASSWORD_ALPHABET.length)];
-  return out;
-}
+import * as plans from './plans';
+import type { SiteStore } from './store';
 
 export class SiteService {
   constructor(
@@ -85,93 +25,116 @@ export class SiteService {
     return this.store.list(serverId);
   }
 
-  ftpSettings(serverId: string): FtpSettings {
+  settings(serverId: string): HostingSettings {
     this.inventory.stored(serverId);
-    return this.store.ftpSettings(serverId);
+    return this.store.settings(serverId);
   }
 
-  setFtpSettings(serverId: string, settings: FtpSettings): FtpSettings {
+  setSettings(serverId: string, change: Partial<HostingSettings>): HostingSettings {
     this.inventory.stored(serverId);
-    this.store.saveFtpSettings(serverId, settings);
-    return settings;
+    this.store.saveSettings(serverId, change);
+    return this.store.settings(serverId);
   }
 
-  /** Records the login, holds its password in memory for its task, queues ftp.create; the password is returned once. */
-  createFtp(serverId: string, input: FtpCreate): { user: string; password: string; tasks: Task[] } {
-    const sites = this.existing(serverId, input.site);
-    const owner = sites.find((s) => s.ftpUsers.includes(input.user));
-    if (owner) {
-      const message = owner.name === input.site ? `The FTP login "${input.user}" already exists for this site` : `The FTP login "${input.user}" is taken by the site "${owner.name}"`;
-      throw new AppError('invalid-input', message, { fields: { user: message } });
-    }
-    const password = input.password ?? generatePassword();
-    const passwordRef = `ftp-${randomUUID()}`;
-    const { passwdFile, dbFile } = this.store.ftpSettings(serverId);
-    this.secrets.hold(passwordRef, password);
-    let task: Task;
-    try {
-      task = this.queue.enqueue(serverId, 'ftp.create', { site: input.site, user: input.user, ...(input.subdir === undefined ? {} : { subdir: input.subdir }), passwdFile, dbFile, passwordRef });
-    } catch (error) {
-      this.secrets.forget(passwordRef);
-      throw error;
-    }
-    this.store.save(serverId, sites.map((s) => (s.name === input.site ? { ...s, ftpUsers: [...s.ftpUsers, input.user].sort() } : s)));
-    return { user: input.user, password, tasks: [task] };
-  }
-
-  deleteFtp(serverId: string, site: string, user: string): Task[] {
-    const sites = this.existing(serverId, site);
-    if (!sites.find((s) => s.name === site)!.ftpUsers.includes(user)) throw new AppError('not-found', `No FTP login "${user}" for site "${site}" in Hostdeck's records.`);
-    const task = this.queue.enqueue(serverId, 'ftp.delete', { site, user, ...this.store.ftpSettings(serverId) });
-    this.store.save(serverId, sites.map((s) => (s.name === site ? { ...s, ftpUsers: s.ftpUsers.filter((u) => u !== user) } : s)));
-    return [task];
+  preview(serverId: string, change: HostingChange): { kind: string; title: string; commands: string[] }[] {
+    return this.plan(serverId, (sites, settings) => plans.planOf(sites, settings, change)).steps.map((s) => ({ kind: s.kind, ...describeTask(s.kind, s.params) }));
   }
 
   create(serverId: string, input: SiteCreate): { site: SiteRecord; tasks: Task[] } {
-    this.inventory.stored(serverId);
-    const sites = this.store.list(serverId);
-    const clash = sites.find((s) => siteKey(s.name) === siteKey(input.name));
-    if (clash) {
-      const message = clash.name === input.name ? `A site "${input.name}" already exists on this server` : `Site name "${input.name}" clashes with the existing site "${clash.name}" (their database prefixes would be the same)`;
-      throw new AppError('invalid-input', message, { fields: { name: message } });
-    }
-    // Queue first (it validates again), then record: a refused task leaves no record behind.
-    const task = this.queue.enqueue(serverId, 'site.create', { site: input.name, quotaMb: input.quotaMb });
-    const site: SiteRecord = { name: input.name, quotaMb: input.quotaMb, status: 'active', createdAt: new Date().toISOString(), ftpUsers: [], databases: [], domains: [] };
-    this.store.save(serverId, [...sites, site]);
-    return { site, tasks: [task] };
+    const tasks = this.apply(serverId, (sites, settings) => plans.createSite(sites, settings, input));
+    return { site: this.store.list(serverId).find((s) => s.name === input.name)!, tasks };
   }
 
   suspend(serverId: string, name: string): Task[] {
-    return this.setStatus(serverId, name, 'suspended', 'site.suspend');
+    return this.apply(serverId, (sites, settings) => plans.setStatus(sites, settings, name, 'suspended'));
   }
 
   unsuspend(serverId: string, name: string): Task[] {
-    return this.setStatus(serverId, name, 'active', 'site.unsuspend');
+    return this.apply(serverId, (sites, settings) => plans.setStatus(sites, settings, name, 'active'));
   }
 
   delete(serverId: string, name: string, confirm: string): Task[] {
-    const sites = this.existing(serverId, name);
-    if (confirm !== name) throw new AppError('invalid-input', `Type the site's name "${name}" to confirm its deletion.`, { fields: { confirm: `Must be "${name}" to confirm` } });
-    // Its FTP logins go first (they would otherwise outlive the account they map to).
-    const ftp = this.store.ftpSettings(serverId);
-    const tasks = sites.find((s) => s.name === name)!.ftpUsers.map((user) => this.queue.enqueue(serverId, 'ftp.delete', { site: name, user, ...ftp }));
-    tasks.push(this.queue.enqueue(serverId, 'site.delete', { site: name }));
-    this.store.save(serverId, sites.filter((s) => s.name !== name));
-    return tasks;
+    return this.apply(serverId, (sites, settings) => {
+      const plan = plans.deleteSite(sites, settings, name);
+      if (confirm !== name) throw new AppError('invalid-input', `Type the site's name "${name}" to confirm its deletion.`, { fields: { confirm: `Must be "${name}" to confirm` } });
+      return plan;
+    });
   }
 
-  private existing(serverId: string, name: string): SiteRecord[] {
+  createFtp(serverId: string, input: FtpCreate): { user: string; password: string; tasks: Task[] } {
+    let password = '';
+    const tasks = this.apply(serverId, (sites, settings) => {
+      const plan = plans.createFtp(sites, settings, input);
+      password = plan.password;
+      return plan;
+    });
+    return { user: input.user, password, tasks };
+  }
+
+  deleteFtp(serverId: string, site: string, user: string): Task[] {
+    return this.apply(serverId, (sites, settings) => plans.deleteFtp(sites, settings, site, user));
+  }
+
+  createDb(serverId: string, input: DbCreate): { name: string; user: string; password: string; tasks: Task[] } {
+    let password = '';
+    const tasks = this.apply(serverId, (sites, settings) => {
+      const plan = plans.createDb(sites, settings, input);
+      password = plan.password;
+      return plan;
+    });
+    return { name: input.name, user: input.user, password, tasks };
+  }
+
+  setDbPassword(serverId: string, site: string, name: string, given?: string): { user: string; password: string; tasks: Task[] } {
+    let result = { user: '', password: '' };
+    const tasks = this.apply(serverId, (sites, settings) => {
+      const plan = plans.setDbPassword(sites, settings, site, name, given);
+      result = { user: plan.user, password: plan.password };
+      return plan;
+    });
+    return { ...result, tasks };
+  }
+
+  dropDb(serverId: string, site: string, name: string, confirm: string): Task[] {
+    return this.apply(serverId, (sites, settings) => {
+      const plan = plans.dropDb(sites, settings, site, name);
+      if (confirm !== name) throw new AppError('invalid-input', `Type the database's name "${name}" to confirm dropping it.`, { fields: { confirm: `Must be "${name}" to confirm` } });
+      return plan;
+    });
+  }
+
+  bindDomain(serverId: string, input: DomainBind): Task[] {
+    return this.apply(serverId, (sites, settings) => plans.bindDomain(sites, settings, input));
+  }
+
+  unbindDomain(serverId: string, site: string, domain: string): Task[] {
+    return this.apply(serverId, (sites, settings) => plans.unbindDomain(sites, settings, site, domain));
+  }
+
+  /** Records taken as they are (adoption): no task runs. */
+  adopt(serverId: string, merge: (sites: SiteRecord[]) => SiteRecord[]): SiteRecord[] {
     this.inventory.stored(serverId);
-    const sites = this.store.list(serverId);
-    if (!sites.some((s) => s.name === name)) throw new AppError('not-found', `No site "${name}" on this server in Hostdeck's records.`);
-    return sites;
+    this.store.save(serverId, merge(this.store.list(serverId)));
+    return this.store.list(serverId);
   }
 
-  private setStatus(serverId: string, name: string, status: SiteRecord['status'], kind: string): Task[] {
-    const sites = this.existing(serverId, name);
-    const task = this.queue.enqueue(serverId, kind, { site: name });
-    this.store.save(serverId, sites.map((s) => (s.name === name ? { ...s, status } : s)));
-    return [task];
+  private plan(serverId: string, make: (sites: SiteRecord[], settings: HostingSettings) => plans.Plan): plans.Plan {
+    this.inventory.stored(serverId);
+    return make(this.store.list(serverId), this.store.settings(serverId));
+  }
+
+  /** Queue first (it validates every task again; all or none), then record: a refused plan leaves nothing behind. */
+  private apply(serverId: string, make: (sites: SiteRecord[], settings: HostingSettings) => plans.Plan): Task[] {
+    const plan = this.plan(serverId, make);
+    for (const { ref, password } of plan.secrets) this.secrets.hold(ref, password);
+    let tasks: Task[];
+    try {
+      tasks = this.queue.enqueueAll(serverId, plan.steps);
+    } catch (error) {
+      for (const { ref } of plan.secrets) this.secrets.forget(ref);
+      throw error;
+    }
+    this.store.save(serverId, plan.sites);
+    return tasks;
   }
 }

@@ -1,0 +1,202 @@
+// Every change an admin asks of the hosting layer becomes a plan: the tasks that bring the server
+// in line (in order), the records as they will be, and any password to hold for its task. The
+// same plan is either previewed (its tasks' exact commands) or queued, all tasks or none, and
+// then recorded. Pure: records and settings in, plan out.
+import { randomInt, randomUUID } from 'node:crypto';
+import type { HostingChange, HostingSettings, SiteRecord } from '../../../shared/api/hosting';
+import { AppError } from '../../../shared/errors';
+import { siteKey, type DbCreate, type DomainBind, type FtpCreate, type SiteCreate } from '../../../shared/hosting';
+import './db-tasks';
+import './ftp-tasks';
+import './site-tasks';
+import './vhost-tasks';
+
+export type Step = { kind: string; params: Record<string, unknown> };
+export type Plan = {
+  steps: Step[];
+  /** The server's records once the change is made. */
+  sites: SiteRecord[];
+  /** Passwords to hold (by reference) until their tasks have run. */
+  secrets: { ref: string; password: string }[];
+};
+
+/** Letters and digits without look-alikes (0/O, 1/l/I) plus a few symbols that need no care anywhere. */
+const PASSWORD_ALPHABET = 'ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz23456789-_.+=';
+
+export function generatePassword(length = 20): string {
+  let out = '';
+  for (let i = 0; i < length; i++) out += PASSWORD_ALPHABET[randomInt(PASSWORD_ALPHABET.length)];
+  return out;
+}
+
+function invalid(field: string, message: string): never {
+  throw new AppError('invalid-input', message, { fields: { [field]: message } });
+}
+
+function find(sites: SiteRecord[], name: string): SiteRecord {
+  const site = sites.find((s) => s.name === name);
+  if (!site) throw new AppError('not-found', `No site "${name}" on this server in Hostdeck's records.`);
+  return site;
+}
+
+function replace(sites: SiteRecord[], name: string, change: (s: SiteRecord) => SiteRecord): SiteRecord[] {
+  return sites.map((s) => (s.name === name ? change(s) : s));
+}
+
+/** The site (and binding) that already serves a host name on this server, if any. */
+function servedBy(sites: SiteRecord[], host: string): { site: string; domain: string } | null {
+  for (const s of sites) for (const b of s.domains) if (b.domain === host || b.aliases.includes(host)) return { site: s.name, domain: b.domain };
+  return null;
+}
+
+const ftpParams = (s: HostingSettings) => ({ passwdFile: s.ftp.passwdFile, dbFile: s.ftp.dbFile });
+const mysqlParams = (s: HostingSettings) => ({ socket: s.mysql.socket, defaultsFile: s.mysql.defaultsFile });
+const statusStep = (kind: string, site: SiteRecord, s: HostingSettings): Step => ({
+  kind,
+  params: { site: site.name, ftpUsers: site.ftpUsers, ...ftpParams(s), suspendedDir: s.web.suspendedDir },
+});
+
+export function createSite(sites: SiteRecord[], settings: HostingSettings, input: SiteCreate, now = new Date()): Plan {
+  const clash = sites.find((s) => siteKey(s.name) === siteKey(input.name));
+  if (clash) invalid('name', clash.name === input.name ? `A site "${input.name}" already exists on this server` : `Site name "${input.name}" clashes with the existing site "${clash.name}" (their database prefixes would be the same)`);
+  const site: SiteRecord = { name: input.name, quotaMb: input.quotaMb, status: 'active', createdAt: now.toISOString(), ftpUsers: [], databases: [], domains: [] };
+  const plan: Plan = { steps: [{ kind: 'site.create', params: { site: input.name, quotaMb: input.quotaMb } }], sites: [...sites, site], secrets: [] };
+  const [domain, ...aliases] = input.domains ?? [];
+  if (domain === undefined) return plan;
+  const bound = bindDomain(plan.sites, settings, { site: input.name, domain, aliases });
+  return { ...bound, steps: [...plan.steps, ...bound.steps] };
+}
+
+export function setStatus(sites: SiteRecord[], settings: HostingSettings, name: string, status: SiteRecord['status']): Plan {
+  const site = find(sites, name);
+  return { steps: [statusStep(status === 'suspended' ? 'site.suspend' : 'site.unsuspend', site, settings)], sites: replace(sites, name, (s) => ({ ...s, status })), secrets: [] };
+}
+
+/** Everything of the site goes first (logins, databases, server blocks), then the account with its home. */
+export function deleteSite(sites: SiteRecord[], settings: HostingSettings, name: string): Plan {
+  const site = find(sites, name);
+  return {
+    steps: [
+      ...site.ftpUsers.map((user) => ({ kind: 'ftp.delete', params: { site: name, user, ...ftpParams(settings) } })),
+      ...site.databases.map((db) => ({ kind: 'db.drop', params: { site: name, name: db.name, user: db.user, ...mysqlParams(settings) } })),
+      ...site.domains.map((b) => ({ kind: 'domain.unbind', params: { site: name, domain: b.domain, vhostDir: settings.web.vhostDir, nginxConf: settings.web.nginxConf } })),
+      { kind: 'site.delete', params: { site: name, suspendedDir: settings.web.suspendedDir } },
+    ],
+    sites: sites.filter((s) => s.name !== name),
+    secrets: [],
+  };
+}
+
+/** What goes with a site, for the confirmation. */
+export function deletionList(site: SiteRecord): string[] {
+  return [
+    `Linux account ${site.name} with /home/${site.name} and all its files`,
+    ...site.ftpUsers.map((u) => `FTP login ${u}`),
+    ...site.databases.map((d) => `database ${d.name} and its user ${d.user}`),
+    ...site.domains.map((b) => `server block of ${[b.domain, ...b.aliases].join(', ')}`),
+  ];
+}
+
+export function createFtp(sites: SiteRecord[], settings: HostingSettings, input: FtpCreate): Plan & { password: string } {
+  const site = find(sites, input.site);
+  const owner = sites.find((s) => s.ftpUsers.includes(input.user));
+  if (owner) invalid('user', owner.name === input.site ? `The FTP login "${input.user}" already exists for this site` : `The FTP login "${input.user}" is taken by the site "${owner.name}"`);
+  const password = input.password ?? generatePassword();
+  const ref = `ftp-${randomUUID()}`;
+  const updated = replace(sites, input.site, (s) => ({ ...s, ftpUsers: [...s.ftpUsers, input.user].sort() }));
+  const steps: Step[] = [{ kind: 'ftp.create', params: { site: input.site, user: input.user, ...(input.subdir === undefined ? {} : { subdir: input.subdir }), ...ftpParams(settings), passwordRef: ref } }];
+  // A new login of a suspended site is refused like the others.
+  if (site.status === 'suspended') steps.push(statusStep('site.suspend', find(updated, input.site), settings));
+  return { steps, sites: updated, secrets: [{ ref, password }], password };
+}
+
+export function deleteFtp(sites: SiteRecord[], settings: HostingSettings, name: string, user: string): Plan {
+  if (!find(sites, name).ftpUsers.includes(user)) throw new AppError('not-found', `No FTP login "${user}" for site "${name}" in Hostdeck's records.`);
+  return {
+    steps: [{ kind: 'ftp.delete', params: { site: name, user, ...ftpParams(settings) } }],
+    sites: replace(sites, name, (s) => ({ ...s, ftpUsers: s.ftpUsers.filter((u) => u !== user) })),
+    secrets: [],
+  };
+}
+
+export function createDb(sites: SiteRecord[], settings: HostingSettings, input: DbCreate): Plan & { password: string } {
+  find(sites, input.site);
+  for (const s of sites) {
+    for (const db of s.databases) {
+      if (db.name === input.name) invalid('name', `The database "${input.name}" already exists${s.name === input.site ? ' for this site' : ` (site "${s.name}")`}`);
+      if (db.user === input.user) invalid('user', `The database user "${input.user}" already belongs to the database "${db.name}"`);
+    }
+  }
+  const password = input.password ?? generatePassword();
+  const ref = `db-${randomUUID()}`;
+  return {
+    steps: [{ kind: 'db.create', params: { site: input.site, name: input.name, user: input.user, passwordRef: ref, ...mysqlParams(settings) } }],
+    sites: replace(sites, input.site, (s) => ({ ...s, databases: [...s.databases, { name: input.name, user: input.user }].sort((a, b) => a.name.localeCompare(b.name)) })),
+    secrets: [{ ref, password }],
+    password,
+  };
+}
+
+function database(sites: SiteRecord[], site: string, name: string): { name: string; user: string } {
+  const db = find(sites, site).databases.find((d) => d.name === name);
+  if (!db) throw new AppError('not-found', `No database "${name}" for site "${site}" in Hostdeck's records.`);
+  return db;
+}
+
+export function setDbPassword(sites: SiteRecord[], settings: HostingSettings, site: string, name: string, given?: string): Plan & { password: string; user: string } {
+  const db = database(sites, site, name);
+  const password = given ?? generatePassword();
+  const ref = `db-${randomUUID()}`;
+  return { steps: [{ kind: 'db.password', params: { site, name, user: db.user, passwordRef: ref, ...mysqlParams(settings) } }], sites, secrets: [{ ref, password }], password, user: db.user };
+}
+
+export function dropDb(sites: SiteRecord[], settings: HostingSettings, site: string, name: string): Plan {
+  const db = database(sites, site, name);
+  return {
+    steps: [{ kind: 'db.drop', params: { site, name, user: db.user, ...mysqlParams(settings) } }],
+    sites: replace(sites, site, (s) => ({ ...s, databases: s.databases.filter((d) => d.name !== name) })),
+    secrets: [],
+  };
+}
+
+/** Binding a domain the site already has replaces its aliases. */
+export function bindDomain(sites: SiteRecord[], settings: HostingSettings, input: DomainBind): Plan {
+  find(sites, input.site);
+  const names = [input.domain, ...input.aliases];
+  names.forEach((host, i) => {
+    const by = servedBy(sites, host);
+    if (by && !(by.site === input.site && by.domain === input.domain)) {
+      invalid(i === 0 ? 'domain' : 'aliases', `${host} is already bound to the site "${by.site}"${by.domain === host ? '' : ` (as an alias of ${by.domain})`}; unbind it there first`);
+    }
+  });
+  const binding = { domain: input.domain, aliases: input.aliases };
+  return {
+    steps: [{ kind: 'domain.bind', params: { site: input.site, domain: input.domain, aliases: input.aliases, ...settings.web } }],
+    sites: replace(sites, input.site, (s) => ({ ...s, domains: [...s.domains.filter((b) => b.domain !== input.domain), binding].sort((a, b) => a.domain.localeCompare(b.domain)) })),
+    secrets: [],
+  };
+}
+
+export function unbindDomain(sites: SiteRecord[], settings: HostingSettings, site: string, domain: string): Plan {
+  if (!find(sites, site).domains.some((b) => b.domain === domain)) throw new AppError('not-found', `The domain "${domain}" is not bound to site "${site}" in Hostdeck's records.`);
+  return {
+    steps: [{ kind: 'domain.unbind', params: { site, domain, vhostDir: settings.web.vhostDir, nginxConf: settings.web.nginxConf } }],
+    sites: replace(sites, site, (s) => ({ ...s, domains: s.domains.filter((b) => b.domain !== domain) })),
+    secrets: [],
+  };
+}
+
+/** The plan of any change, for a preview (a typed password is not needed to show the commands). */
+export function planOf(sites: SiteRecord[], settings: HostingSettings, change: HostingChange): Plan {
+  switch (change.op) {
+    case 'createSite': return createSite(sites, settings, change.input);
+    case 'suspendSite': return setStatus(sites, settings, change.site, 'suspended');
+    case 'unsuspendSite': return setStatus(sites, settings, change.site, 'active');
+    case 'deleteSite': return deleteSite(sites, settings, change.site);
+    case 'createFtp': return createFtp(sites, settings, change.input);
+    case 'createDb': return createDb(sites, settings, change.input);
+    case 'dropDb': return dropDb(sites, settings, change.site, change.name);
+    case 'bindDomain': return bindDomain(sites, settings, change.input);
+    case 'unbindDomain': return unbindDomain(sites, settings, change.site, change.domain);
+  }
+}

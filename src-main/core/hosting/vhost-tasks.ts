@@ -1,0 +1,118 @@
+// Task kinds of domain bindings: one nginx server block per bound domain (its aliases in the same
+// server_name), in the server's vhost folder as hostdeck-<site>-<domain>.conf, serving the site's
+// web root — or the suspension page while <suspendedDir>/<site> exists (site.suspend writes it),
+// so suspending needs no config change. Every change is checked with `nginx -t` before the
+// reload; when the check or the reload fails, the previous file is put back (or the new one
+// removed) and the task fails with nginx's words. A name another server block in the folder
+// already serves is refused before anything is written.
+import { z } from 'zod';
+import { FtpPath, ListenAddress } from '../../../shared/api/hosting';
+import { Domain, DomainList, SiteName } from '../../../shared/hosting';
+import { registerTaskKind } from '../queue/kinds';
+import { shQuote } from '../ssh/sh-quote';
+import { assertSafe } from './quote';
+
+const Web = { vhostDir: FtpPath, nginxConf: FtpPath, listen: ListenAddress, suspendedDir: FtpPath };
+const BindParams = z.object({ site: SiteName, domain: Domain, aliases: DomainList, ...Web }).strict();
+type BindParams = z.infer<typeof BindParams>;
+const UnbindParams = z.object({ site: SiteName, domain: Domain, vhostDir: FtpPath, nginxConf: FtpPath }).strict();
+type UnbindParams = z.infer<typeof UnbindParams>;
+
+/** What a suspended site's domains answer (with HTTP 503). */
+export const SUSPENDED_PAGE = '<!doctype html><html><head><meta charset="utf-8"><title>Site suspended</title></head><body><h1>This site is suspended</h1><p>Please contact your hosting provider.</p></body></html>';
+
+export function vhostFileName(site: string, domain: string): string {
+  return `hostdeck-${site}-${domain}.conf`;
+}
+
+/** The server block, deterministic for the same inputs (values already validated). */
+export function serverBlock(p: BindParams): string {
+  const names = [p.domain, ...p.aliases].join(' ');
+  return [
+    `# Hostdeck: site ${p.site}, domain ${p.domain}. Written by Hostdeck; changes here are overwritten.`,
+    'server {',
+    `    listen ${p.listen};`,
+    `    server_name ${names};`,
+    `    root /home/${p.site}/public_html;`,
+    '    index index.html index.htm;',
+    `    if (-f ${p.suspendedDir}/${p.site}) { return 503; }`,
+    '    error_page 503 @suspended;',
+    `    location @suspended { default_type text/html; return 503 '${SUSPENDED_PAGE}'; }`,
+    '    location / { try_files $uri $uri/ =404; }',
+    '}',
+  ].join('\n');
+}
+
+function bindChecked(p: BindParams): BindParams {
+  return {
+    site: assertSafe(SiteName, p.site, 'site'),
+    domain: assertSafe(Domain, p.domain, 'domain'),
+    aliases: assertSafe(DomainList, p.aliases, 'aliases'),
+    vhostDir: assertSafe(FtpPath, p.vhostDir, 'vhostDir'),
+    nginxConf: assertSafe(FtpPath, p.nginxConf, 'nginxConf'),
+    listen: assertSafe(ListenAddress, p.listen, 'listen'),
+    suspendedDir: assertSafe(FtpPath, p.suspendedDir, 'suspendedDir'),
+  };
+}
+
+/** Checks, reloads, and on failure puts back what was there ($backup, or nothing when $had = 0). */
+const CHECK_AND_RELOAD = [
+  'restore() { if [ "$had" = 1 ]; then cat "$backup" > "$file"; else rm -f "$file"; fi; }',
+  'if ! out=$(nginx -t -c "$conf" 2>&1); then restore; rm -f "$backup"; printf \'nginx refused the new configuration; the previous one was restored:\\n%s\\n\' "$out" >&2; exit 7; fi',
+  'if ! out=$(nginx -s reload -c "$conf" 2>&1); then restore; rm -f "$backup"; printf \'nginx did not reload; the previous configuration was restored:\\n%s\\n\' "$out" >&2; exit 8; fi',
+  'rm -f "$backup"',
+];
+
+export function bindLines(raw: BindParams): string[] {
+  const p = bindChecked(raw);
+  return [
+    `site=${shQuote(p.site)}`,
+    `names=${shQuote([p.domain, ...p.aliases].join(' '))}`,
+    `file=${shQuote(`${p.vhostDir}/${vhostFileName(p.site, p.domain)}`)}`,
+    `vhost_dir=${shQuote(p.vhostDir)}`,
+    `conf=${shQuote(p.nginxConf)}`,
+    'if ! id -u "$site" >/dev/null 2>&1; then echo "no Linux account $site on this server (create the site first)" >&2; exit 4; fi',
+    'command -v nginx >/dev/null 2>&1 || { echo "nginx is not installed on this server" >&2; exit 6; }',
+    'if [ ! -d "$vhost_dir" ]; then echo "the vhost folder $vhost_dir does not exist on this server (see the site settings)" >&2; exit 4; fi',
+    // A name another server block serves: nginx would only warn and ignore one of them.
+    'for f in "$vhost_dir"/*; do [ -f "$f" ] && [ "$f" != "$file" ] || continue; for n in $names; do',
+    // Directives end at ; { or }, so one-line server blocks are read too.
+    '  if tr \'{};\' \'\\n\\n\\n\' < "$f" | awk -v n="$n" \'$1 == "server_name" { for (i = 2; i <= NF; i++) if ($i == n) found = 1 } END { exit !found }\'; then echo "refused: $n is already served by $f; unbind it there first (nothing was changed)" >&2; exit 9; fi',
+    'done; done',
+    'backup=$(mktemp) || exit $?',
+    'had=0; if [ -f "$file" ]; then cat "$file" > "$backup" && had=1; fi',
+    `printf '%s\\n' ${shQuote(serverBlock(p))} > "$file" || { rm -f "$backup"; exit 1; }`,
+    ...CHECK_AND_RELOAD,
+    'echo "bound: $names -> /home/$site/public_html ($file)"',
+  ];
+}
+
+export function unbindLines(p: UnbindParams): string[] {
+  const site = assertSafe(SiteName, p.site, 'site');
+  const domain = assertSafe(Domain, p.domain, 'domain');
+  return [
+    `file=${shQuote(`${assertSafe(FtpPath, p.vhostDir, 'vhostDir')}/${vhostFileName(site, domain)}`)}`,
+    `conf=${shQuote(assertSafe(FtpPath, p.nginxConf, 'nginxConf'))}`,
+    'if [ ! -e "$file" ]; then echo "$file is already absent"; exit 0; fi',
+    'command -v nginx >/dev/null 2>&1 || { echo "nginx is not installed on this server" >&2; exit 6; }',
+    'backup=$(mktemp) || exit $?',
+    'cat "$file" > "$backup" && had=1 || exit $?',
+    'rm -f "$file"',
+    ...CHECK_AND_RELOAD,
+    'echo "unbound: $file removed"',
+  ];
+}
+
+registerTaskKind('domain.bind', {
+  params: BindParams,
+  title: (p) => `Bind ${p.domain}${p.aliases.length ? ` (+${p.aliases.length} alias${p.aliases.length === 1 ? '' : 'es'})` : ''} to site ${p.site}`,
+  commands: bindLines,
+  script: (p) => `${bindLines(p).join('\n')}\n`,
+});
+
+registerTaskKind('domain.unbind', {
+  params: UnbindParams,
+  title: (p) => `Unbind ${p.domain} from site ${p.site}`,
+  commands: unbindLines,
+  script: (p) => `${unbindLines(p).join('\n')}\n`,
+});
