@@ -3,7 +3,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
+import { chromium, type Browser, type BrowserContext, type Locator, type Page } from 'playwright-core';
 import { afterAll, beforeAll } from 'vitest';
 import { freshDataDir, freshHome, screenshotDir } from '../helpers/env';
 import { loadTestbed, type TestbedInfo } from '../servers/testbed';
@@ -111,6 +111,27 @@ export async function newPage(browser: Browser): Promise<Page> {
   const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, colorScheme: 'light' });
   return context.newPage();
 }
+
+export type Shown = { title: string; body: string; tag: string };
+
+/** Records every desktop notification the context's pages raise (and still raises it). */
+export async function recordNotifications(context: BrowserContext): Promise<void> {
+  await context.addInitScript(() => {
+    const Real = window.Notification;
+    const shown: Shown[] = [];
+    (window as unknown as { __shown: Shown[] }).__shown = shown;
+    function Recorded(title: string, options?: NotificationOptions) {
+      shown.push({ title, body: options?.body ?? '', tag: options?.tag ?? '' });
+      return new Real(title, options);
+    }
+    Object.defineProperty(Recorded, 'permission', { get: () => Real.permission });
+    Object.defineProperty(Recorded, 'requestPermission', { value: (...args: Parameters<typeof Real.requestPermission>) => Real.requestPermission(...args) });
+    (window as unknown as { Notification: unknown }).Notification = Recorded;
+  });
+}
+
+/** The notifications recordNotifications saw on this page. */
+export const shown = (page: Page): Promise<Shown[]> => page.evaluate(() => (window as unknown as { __shown: Shown[] }).__shown);
 
 export async function shot(page: Page, name: string): Promise<string> {
   mkdirSync(screenshotDir, { recursive: true });

@@ -3,31 +3,10 @@
 // desktop notification (permission asked from a click), a toast, a badge and "(1)" in the
 // title; nginx starts, "Check now" turns it green again, and both changes are in the history.
 import { describe, expect, it } from 'vitest';
-import type { BrowserContext, Page } from 'playwright-core';
 import { withNginxStopped } from '../servers/testbed';
-import { e2eSuite, fillServerForm, shot } from './app';
+import { e2eSuite, fillServerForm, recordNotifications, shot, shown } from './app';
 
 const suite = e2eSuite();
-
-type Shown = { title: string; body: string; tag: string };
-
-/** Records every desktop notification the page raises (and still raises it). */
-async function recordNotifications(context: BrowserContext): Promise<void> {
-  await context.addInitScript(() => {
-    const Real = window.Notification;
-    const shown: Shown[] = [];
-    (window as unknown as { __shown: Shown[] }).__shown = shown;
-    function Recorded(title: string, options?: NotificationOptions) {
-      shown.push({ title, body: options?.body ?? '', tag: options?.tag ?? '' });
-      return new Real(title, options);
-    }
-    Object.defineProperty(Recorded, 'permission', { get: () => Real.permission });
-    Object.defineProperty(Recorded, 'requestPermission', { value: (...args: Parameters<typeof Real.requestPermission>) => Real.requestPermission(...args) });
-    (window as unknown as { Notification: unknown }).Notification = Recorded;
-  });
-}
-
-const shown = (page: Page) => page.evaluate(() => (window as unknown as { __shown: Shown[] }).__shown);
 
 // This machine is shared by parallel tests and runs every daemon: its load may pass 2× its CPUs
 // at any moment, a warn (amber). Disk and memory are far from their limits here, so "up" is

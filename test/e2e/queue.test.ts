@@ -1,12 +1,12 @@
-// A server's task queue in Chromium: tasks put on the queue through the contract (the hosting
-// screens that make tasks come later), the first fails and stops the queue (badge in the fleet,
-// the failed task's detail with its commands and stderr); the missing file is created, Retry,
-// and every task is done.
+// A server's task queue in Chromium: generic tasks put on the queue through the contract (the
+// hosting screens' own tasks are in hosting-full), the first fails and stops the queue (a
+// desktop notification, the badge in the fleet, the failed task's detail with its commands and
+// stderr); the missing file is created, Retry, and every task is done.
 import { randomUUID } from 'node:crypto';
 import { rmSync, writeFileSync } from 'node:fs';
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
-import { e2eSuite, fillServerForm, shot } from './app';
+import { e2eSuite, fillServerForm, recordNotifications, shot, shown } from './app';
 
 const suite = e2eSuite();
 
@@ -32,7 +32,12 @@ function contract<T>(page: Page, method: string, input: unknown): Promise<T> {
 
 describe('the task queue in the UI', () => {
   it('shows a stopped queue and its failed task, and goes on after Retry', async () => {
-    const { page } = await suite.open('e2e-queue');
+    const app = await suite.start('e2e-queue');
+    const context = await suite.browser.newContext({ viewport: { width: 1280, height: 800 }, colorScheme: 'light' });
+    await recordNotifications(context);
+    await context.grantPermissions(['notifications'], { origin: app.origin });
+    const page = await context.newPage();
+    await page.goto(app.url);
     await page.getByRole('button', { name: '+ Add server' }).first().click();
     await fillServerForm(page, { name: 'web1', host: suite.tb.ssh.web1.host, port: String(suite.tb.ssh.web1.port), user: 'hdtest', method: 'Private key', keyPath: suite.tb.keys.ed25519.path, tags: 'testbed' });
     await page.getByRole('button', { name: 'Add server', exact: true }).click();
@@ -56,6 +61,9 @@ describe('the task queue in the UI', () => {
       expect(await view.locator('tr.queue-row').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-status')))).toEqual(['failed', 'pending', 'pending']);
       await view.getByRole('alert').getByText('The queue is stopped:').waitFor();
       await page.getByRole('navigation', { name: 'Fleet' }).getByLabel('queue stopped').waitFor();
+      expect((await shown(page)).filter((n) => n.title === 'A queued task failed')).toEqual([
+        { title: 'A queued task failed', body: `Check that ${marker} exists (exit 1); the server's queue is stopped.`, tag: `hostdeck-queue-${serverId}` },
+      ]);
       await shot(page, 'queue-01');
 
       await view.locator('tr.queue-row[data-status=failed]').getByRole('button').click();
