@@ -37,7 +37,10 @@ export function Databases({ server, site, onChanged }: { server: Server; site: S
         <ul className="item-list">
           {site.databases.map((db) => (
             <li key={db.name} data-db={db.name}>
-              <code>{db.name}</code> <span className="muted">user</span> <code>{db.user}</code>
+              <span className="item-main">
+                <code>{db.name}</code>
+                <span className="item-sub">user <code>{db.user}</code></span>
+              </span>
               <span className="item-actions">
                 <button className="link" onClick={() => open('password', db)} aria-label={`Change password of ${db.user}`}>Change password</button>
                 <button className="link danger" onClick={() => open('drop', db)} aria-label={`Drop database ${db.name}`}>Drop…</button>

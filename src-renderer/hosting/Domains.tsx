@@ -21,8 +21,10 @@ export function Domains({ server, site, onChanged }: Props) {
         <ul className="item-list">
           {site.domains.map((b) => (
             <li key={b.domain} data-domain={b.domain}>
-              <code>{b.domain}</code>
-              {b.aliases.length > 0 && <span className="muted"> also {b.aliases.map((a, i) => <span key={a}>{i > 0 ? ', ' : ''}<code>{a}</code></span>)}</span>}
+              <span className="item-main">
+                <code>{b.domain}</code>
+                {b.aliases.length > 0 && <span className="item-sub">also {b.aliases.map((a, i) => <span key={a}>{i > 0 ? ', ' : ''}<code>{a}</code></span>)}</span>}
+              </span>
               <span className="item-actions">
                 <button className="link danger" onClick={() => { setBinding(false); setUnbinding(b.domain); }} aria-label={`Unbind ${b.domain}`}>Unbind…</button>
               </span>

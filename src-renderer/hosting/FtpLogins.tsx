@@ -53,7 +53,7 @@ export function FtpLogins({ server, site, onChanged }: { server: Server; site: S
         <ul className="item-list">
           {site.ftpUsers.map((u) => (
             <li key={u} data-ftp-user={u}>
-              <code>{u}</code>
+              <span className="item-main"><code>{u}</code></span>
               <button className="link danger" disabled={removal.busy} onClick={() => setConfirm(u)} aria-label={`Delete FTP login ${u}`}>Delete…</button>
             </li>
           ))}

@@ -39,17 +39,19 @@ export function SiteDetail({ server, site, onChanged }: Props) {
   return (
     <div className="site-detail" id={`site-detail-${site.name}`} data-site={site.name} role="region" aria-label={`Site ${site.name}`}>
       <div className="site-detail-head">
-        <p className="muted">
-          Home <code>/home/{site.name}</code>, web root <code>/home/{site.name}/public_html</code>
-          {site.status === 'suspended' && <> · <strong className="suspended-note">suspended: logins refused, its domains answer “This site is suspended”</strong></>}
-        </p>
+        <p className="muted">Home <code>/home/{site.name}</code>, web root <code>/home/{site.name}/public_html</code></p>
         <div className="actions">
           <button disabled={status.busy} onClick={() => void setStatus()}>{suspend ? 'Suspend' : 'Unsuspend'}</button>
-          <button disabled={status.busy} onClick={() => void preview.open(`${suspend ? 'suspend' : 'unsuspend'} ${site.name}`, change, setStatus)} aria-label={`Preview ${suspend ? 'suspending' : 'unsuspending'} ${site.name}`}>Preview</button>
+          <button disabled={status.busy} onClick={() => void preview.open(`${suspend ? 'suspend' : 'unsuspend'} ${site.name}`, change, setStatus)} aria-label={`Preview ${suspend ? 'suspending' : 'unsuspending'} ${site.name}`}>Preview {suspend ? 'suspend' : 'unsuspend'}</button>
           <span className="spacer" />
           <button className="danger" disabled={status.busy} onClick={() => setDeleting(true)}>Delete site…</button>
         </div>
       </div>
+      {site.status === 'suspended' && (
+        <div className="note note-warn suspended-note">
+          <strong>Suspended.</strong> Its logins are refused and its domains answer “This site is suspended” (HTTP 503) until it is unsuspended.
+        </div>
+      )}
       <FormError error={status.error} />
       {preview.dialog}
       {deleting && <DeleteSite key={site.name} server={server} site={site} onCancel={() => setDeleting(false)} onChanged={onChanged} />}

@@ -1,7 +1,7 @@
 // A whole site in Chromium, as an admin does it: web1 added as root, the server's hosting
 // settings pointed at the testbed (pure-ftpd files, nginx's server block folder and config,
 // MariaDB's socket), a site created after a look at its Preview, an FTP login, a database (its
-// password shown once, then used to log in), a domain bound — nginx serves the site's index for
+// password shown once, then used to log in, then changed), a domain bound — nginx serves the site's index for
 // it — and the site suspended (503) and back. Then a task fails on purpose: a second domain that
 // a hand-made server block already serves is refused; the failed task's detail says why, the
 // blocking file goes, Retry, done. Adoption imports an account made by hand. Last, Delete site…
@@ -63,6 +63,12 @@ async function openTab(page: Page, title: string) {
   await page.getByRole('tab', { name: title }).click();
 }
 
+/** A screenshot without the hover look of the button clicked last (the pointer rests on the status bar). */
+async function calmShot(page: Page, name: string) {
+  await page.mouse.move(5, 790);
+  await shot(page, name);
+}
+
 describe('a whole site in the UI', () => {
   it('settings, site, FTP, database, domain served by nginx, a failed task retried, adoption, deletion', async () => {
     const tb = suite.tb;
@@ -97,7 +103,7 @@ describe('a whole site in the UI', () => {
     await settings.getByRole('button', { name: 'Save settings' }).click();
     await expect.poll(() => view.locator('details.hosting-settings summary').textContent()).toContain(tb.nginx.sitesDir);
     await view.locator('details.hosting-settings').evaluate((d) => ((d as HTMLDetailsElement).open = true));
-    await shot(page, 'hosting-01-settings');
+    await calmShot(page, 'hosting-01-settings');
     await view.locator('details.hosting-settings summary').click();
 
     // ---- New site: Preview first (titles and exact commands), then queue from the preview.
@@ -109,7 +115,7 @@ describe('a whole site in the UI', () => {
     await preview.waitFor();
     expect(await preview.locator('.preview-tasks li').count()).toBe(1);
     expect(await preview.locator('.preview-commands').first().textContent()).toContain(site);
-    await shot(page, 'hosting-02-preview');
+    await calmShot(page, 'hosting-02-preview');
     await preview.getByRole('button', { name: 'Back' }).click();
     await preview.waitFor({ state: 'detached' });
     expect(await view.locator(`tr.site-row[data-site=${site}]`).count()).toBe(0);
@@ -154,6 +160,17 @@ describe('a whole site in the UI', () => {
     await dbOnce.waitFor({ state: 'detached' });
     expect(await page.content()).not.toContain(dbPassword);
 
+    // A new generated password, shown once: it works and the old one no longer does.
+    await detail.getByRole('button', { name: `Change password of ${db}` }).click();
+    await detail.getByRole('form', { name: `Change password of ${db}` }).getByRole('button', { name: 'Change password' }).click();
+    await dbOnce.waitFor();
+    const newPassword = (await dbOnce.getByTestId('db-password').textContent()) ?? '';
+    expect(newPassword).not.toBe(dbPassword);
+    await lastTask(row, 'done');
+    expect(mariadb(`--user=${db}`, `--password=${newPassword}`, db, '-N', '-e', 'SELECT 1').trim()).toBe('1');
+    expect(() => mariadb(`--user=${db}`, `--password=${dbPassword}`, db, '-e', 'SELECT 1')).toThrow();
+    await dbOnce.getByRole('button', { name: 'Done, hide it' }).click();
+
     // ---- Domain: bound with an alias; nginx serves the site's index for both names.
     await detail.getByRole('button', { name: 'Bind domain' }).click();
     const bindForm = detail.getByRole('form', { name: `Bind a domain to ${site}` });
@@ -162,19 +179,25 @@ describe('a whole site in the UI', () => {
     await bindForm.getByRole('button', { name: 'Bind domain' }).click();
     await expect.poll(() => bindForm.locator('[data-field=aliases] .field-error').textContent()).toMatch(/must not repeat the main domain/);
     await bindForm.locator('[data-field=aliases] input').fill(`www.${domain}`);
+    // The preview is one click away and Escape goes back to the form.
+    await bindForm.getByRole('button', { name: 'Preview' }).click();
+    const bindPreview = page.getByRole('dialog', { name: `Preview: bind ${domain} to ${site}` });
+    expect(await bindPreview.locator('.preview-commands').textContent()).toContain(`server_name ${domain} www.${domain};`);
+    await page.keyboard.press('Escape');
+    await bindPreview.waitFor({ state: 'detached' });
     await bindForm.getByRole('button', { name: 'Bind domain' }).click();
     await detail.locator(`[data-domain="${domain}"]`).waitFor();
     await lastTask(row, 'done');
     const index = readFileSync(`/home/${site}/public_html/index.html`, 'utf8');
     await expect.poll(() => get(domain)).toEqual({ status: 200, body: index });
     await expect.poll(() => get(`www.${domain}`)).toEqual({ status: 200, body: index });
-    await shot(page, 'hosting-03-site-detail');
+    await calmShot(page, 'hosting-03-site-detail');
 
     // ---- The queue ran it all, in order.
     await view.getByRole('button', { name: 'Open the queue of web1' }).click();
     const queue = page.getByRole('region', { name: 'Queue of web1' });
-    await expect.poll(() => queue.locator('tr.queue-row').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-status')))).toEqual(['done', 'done', 'done', 'done']);
-    await shot(page, 'hosting-04-queue');
+    await expect.poll(() => queue.locator('tr.queue-row').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-status')))).toEqual(['done', 'done', 'done', 'done', 'done']);
+    await calmShot(page, 'hosting-04-queue');
     await openTab(page, 'web1 · sites');
 
     // ---- Suspended: the status says so and nginx answers 503; then back.
@@ -183,7 +206,7 @@ describe('a whole site in the UI', () => {
     await lastTask(row, 'done');
     await expect.poll(() => get(domain)).toMatchObject({ status: 503, body: expect.stringContaining('This site is suspended') });
     expect(await row.locator('.site-status').textContent()).toBe('suspended');
-    await shot(page, 'hosting-05-suspended');
+    await calmShot(page, 'hosting-05-suspended');
     await detail.getByRole('button', { name: 'Unsuspend', exact: true }).click();
     await expect.poll(() => row.getAttribute('data-status')).toBe('active');
     await lastTask(row, 'done');
@@ -200,7 +223,8 @@ describe('a whole site in the UI', () => {
     await queue.locator('tr.queue-row[data-status=failed]').getByRole('button').click();
     const taskDetail = queue.getByRole('complementary', { name: 'Task detail' });
     await expect.poll(() => taskDetail.locator('.task-err').textContent()).toContain(`refused: ${second} is already served by ${blocker()}`);
-    await shot(page, 'hosting-06-failed-task');
+    await taskDetail.locator('.task-err').scrollIntoViewIfNeeded();
+    await calmShot(page, 'hosting-06-failed-task');
     rmSync(blocker());
     await taskDetail.getByRole('button', { name: 'Retry this task' }).click();
     await expect.poll(() => queue.locator('tr.queue-row').last().getAttribute('data-status'), { timeout: 30_000 }).toBe('done');
@@ -216,7 +240,7 @@ describe('a whole site in the UI', () => {
     await found.waitFor({ timeout: 30_000 });
     expect(await adopt.locator(`[data-adopt-site=${site}]`).count()).toBe(0);
     await found.getByRole('checkbox').check();
-    await shot(page, 'hosting-07-adopt');
+    await calmShot(page, 'hosting-07-adopt');
     await adopt.getByRole('button', { name: 'Import selected (1)' }).click();
     await adopt.waitFor({ state: 'detached' });
     await view.locator(`tr.site-row[data-site=${adopted}]`).waitFor();
@@ -230,7 +254,7 @@ describe('a whole site in the UI', () => {
     const remove = confirm.getByRole('button', { name: `Delete ${site}` });
     expect(await remove.isDisabled()).toBe(true);
     await confirm.locator('[data-field=confirm] input').fill(site);
-    await shot(page, 'hosting-08-confirm-delete');
+    await calmShot(page, 'hosting-08-confirm-delete');
     await remove.click();
     await row.waitFor({ state: 'detached' });
     await expect.poll(() => sh(`id -u '${site}'`) === null && !existsSync(`/home/${site}`), { timeout: 30_000 }).toBe(true);
