@@ -23,13 +23,15 @@ export function HostingSettings({ server, current, onSaved }: { server: Server; 
     event.preventDefault();
     setSaved(false);
     const ok = await action.run(async () => {
-      await client.call('hosting.setSettings', {
+      const r = await client.call('hosting.setSettings', {
         serverId: server.id,
         ftp: { passwdFile: v.passwdFile, dbFile: v.dbFile },
         web: { vhostDir: v.vhostDir, nginxConf: v.nginxConf, listen: v.listen, suspendedDir: v.suspendedDir },
         // Empty means the mysql client's own default on the server.
         mysql: { socket: v.socket.trim() || null, defaultsFile: v.defaultsFile.trim() || null },
       });
+      // The form shows what was stored (trimmed, nulls as empty), and stays open with its note.
+      setV(valuesOf(r.settings));
       await onSaved();
     });
     setSaved(ok);

@@ -57,7 +57,7 @@ export function SitesTab({ server, onOpenTab }: { server: Server; onOpenTab: (ta
 
       <div className="sites-top">
         <NewSiteForm server={server} onQueued={changed} />
-        {sites.data && <HostingSettings key={`${server.id}:${JSON.stringify(sites.data.settings)}`} server={server} current={sites.data.settings} onSaved={refresh} />}
+        {sites.data && <HostingSettings key={server.id} server={server} current={sites.data.settings} onSaved={refresh} />}
       </div>
 
       {list.length === 0 && sites.data && <p className="muted">No sites yet. Create one above, or adopt the ones already on {server.name}.</p>}

@@ -92,6 +92,8 @@ describe('a whole site in the UI', () => {
     await expect.poll(() => setting('web.vhostDir').locator('.field-error').textContent()).toMatch(/absolute path/);
     expect(await setting('web.listen').locator('.field-error').textContent()).toMatch(/between 1 and 65535/);
     expect(await setting('ftp.passwdFile').locator('.field-error').count()).toBe(0);
+    await setting('web.vhostDir').scrollIntoViewIfNeeded();
+    await calmShot(page, 'hosting-00-settings-field-errors');
     await setting('ftp.passwdFile').locator('input').fill(tb.ftp.passwdFile);
     await setting('ftp.dbFile').locator('input').fill(tb.ftp.dbFile);
     await setting('web.vhostDir').locator('input').fill(tb.nginx.sitesDir);
@@ -101,8 +103,9 @@ describe('a whole site in the UI', () => {
     await setting('mysql.socket').locator('input').fill(tb.mariadb.socket);
     await setting('mysql.defaultsFile').locator('input').fill('');
     await settings.getByRole('button', { name: 'Save settings' }).click();
-    await expect.poll(() => view.locator('details.hosting-settings summary').textContent()).toContain(tb.nginx.sitesDir);
-    await view.locator('details.hosting-settings').evaluate((d) => ((d as HTMLDetailsElement).open = true));
+    await settings.getByRole('status').filter({ hasText: 'Saved.' }).waitFor();
+    expect(await view.locator('details.hosting-settings summary').textContent()).toContain(tb.nginx.sitesDir);
+    expect(await setting('web.vhostDir').locator('.field-error').count()).toBe(0);
     await calmShot(page, 'hosting-01-settings');
     await view.locator('details.hosting-settings summary').click();
 
