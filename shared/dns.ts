@@ -348,7 +348,7 @@ export function canonicalRecord(zone: string, r: DnsRecord): DnsRecord {
 
 /** The SOA in stored form (absolute lowercase names; a mailbox address turned into a name). */
 export function canonicalSoa(zone: string, soa: Soa): Soa {
-  const email = soa.email.includes('@') ? soa.email.replace('@', '.') : soa.email;
+  const email = soa.email.includes('@') ? soa.email.replace('@', '.').replace(/\.?$/, '.') : soa.email;
   return { ...soa, primary: absolute(soa.primary, zone), email: absolute(email, zone) };
 }
 

@@ -99,6 +99,7 @@ export function App() {
 
   const openServer = (serverId: string) => openTab({ id: `server:${serverId}`, kind: 'server', serverId });
   const openHealth = () => openTab({ id: 'health', kind: 'health', serverId: null });
+  const openDns = () => openTab({ id: 'dns', kind: 'dns', serverId: null });
 
   /** A new terminal tab on the server, numbered after the server's open terminals. */
   function openTerminal(serverId: string) {
@@ -157,6 +158,7 @@ export function App() {
             Fleet health
             {attention > 0 && <span className="badge" title={`${attention} server${attention === 1 ? '' : 's'} warn or down`}>{attention}</span>}
           </button>
+          <button className="dns-button" onClick={openDns}>DNS zones</button>
         </div>
         <Sidebar
           servers={list}

@@ -13,6 +13,7 @@ import { TableTab } from './db/TableTab';
 import { SqlTab } from './sql/SqlTab';
 import { QueueTab } from './queue/QueueTab';
 import { SitesTab } from './hosting/SitesTab';
+import { DnsTab } from './dns/DnsTab';
 
 export type Tab =
   | { id: string; kind: 'server'; serverId: string }
@@ -30,7 +31,9 @@ export type Tab =
   /** A server's task queue. */
   | { id: string; kind: 'queue'; serverId: string }
   /** A server's sites (hosting accounts). */
-  | { id: string; kind: 'sites'; serverId: string };
+  | { id: string; kind: 'sites'; serverId: string }
+  /** DNS: every zone, its records, plans and pushes to the nameservers. */
+  | { id: 'dns'; kind: 'dns'; serverId: null };
 
 export type TabContext = {
   servers: Server[];
@@ -46,6 +49,7 @@ export function tabTitle(tab: Tab, servers: Server[]): string {
   if (tab.kind === 'health') return 'Fleet health';
   if (tab.kind === 'settings') return 'Settings';
   if (tab.kind === 'audit') return 'Audit log';
+  if (tab.kind === 'dns') return 'DNS';
   const server = servers.find((s) => s.id === tab.serverId);
   const name = server?.name ?? 'removed server';
   if (tab.kind === 'db') return `${name} · databases`;
@@ -77,6 +81,7 @@ export function TabBody({ tab, ctx }: { tab: Tab; ctx: TabContext }) {
   if (tab.kind === 'health') return <HealthView servers={ctx.servers} onOpenServer={ctx.onOpenServer} />;
   if (tab.kind === 'settings') return <SettingsView />;
   if (tab.kind === 'audit') return <AuditTab servers={ctx.servers} />;
+  if (tab.kind === 'dns') return <DnsTab />;
   const server = ctx.servers.find((s) => s.id === tab.serverId);
   if (!server) return <p className="muted">This server is no longer in the inventory.</p>;
   if (tab.kind === 'terminal') return <TerminalTab tabId={tab.id} server={server} />;

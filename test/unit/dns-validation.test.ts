@@ -2,7 +2,7 @@
 // and hostile values — newlines, $INCLUDE, ';', quotes, control characters, overlong labels —
 // refused wherever they could add a line to a zone file.
 import { describe, expect, it } from 'vitest';
-import { canonicalIpv6, canonicalRecord, DnsRecord, NsSettings, ownerProblem, valueProblem, Zone, ZoneName, zoneProblems, type RecordType } from '../../shared/dns';
+import { canonicalIpv6, canonicalRecord, canonicalSoa, DnsRecord, NsSettings, ownerProblem, valueProblem, Zone, ZoneName, zoneProblems, type RecordType } from '../../shared/dns';
 
 const SOA = { primary: 'ns1.example.com.', email: 'hostmaster.example.com.', refresh: 3600, retry: 600, expire: 86400, minimum: 300 };
 const zone = (records: DnsRecord[]): Zone => ({ name: 'example.com', ttl: 300, soa: SOA, records: [{ name: '@', type: 'NS', ttl: 300, value: 'ns1.example.com.' }, ...records] });
@@ -60,6 +60,7 @@ describe('values per type', () => {
     expect(canonicalRecord('example.com', rec('WWW', 'CNAME', 'Web'))).toEqual(rec('www', 'CNAME', 'web.example.com.'));
     expect(canonicalRecord('example.com', rec('@', 'MX', '010 Mail'))).toEqual(rec('@', 'MX', '10 mail.example.com.'));
     expect(canonicalRecord('example.com', rec('@', 'CAA', '0 ISSUE letsencrypt.org'))).toEqual(rec('@', 'CAA', '0 issue "letsencrypt.org"'));
+    expect(canonicalSoa('example.com', { ...SOA, primary: 'ns1', email: 'hostmaster@example.com' })).toEqual({ ...SOA, primary: 'ns1.example.com.', email: 'hostmaster.example.com.' });
   });
 });
 

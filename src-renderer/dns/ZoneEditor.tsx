@@ -1,0 +1,103 @@
+// One zone: its plan against the last push with "Push zone" (a confirmation first where the plan
+// needs one), the record table (filter, edit in place, delete) and the form adding a record.
+import { useState } from 'react';
+import { useQuery, useQueryClient } from '@tanstack/react-query';
+import type { DnsRecord } from '../../shared/dns';
+import { client } from '../client/client';
+import { ErrorNote } from '../components/ErrorNote';
+import { asError, useAction } from './common';
+import { PlanView } from './PlanView';
+import { RecordForm } from './RecordForm';
+
+const SHOWN = 500;
+
+function keyOf(r: DnsRecord): string {
+  return `${r.name} ${r.type} ${r.value}`;
+}
+
+export function ZoneEditor({ zone, onPushed }: { zone: string; onPushed: (message: string, serials: Record<string, number>) => void }) {
+  const queryClient = useQueryClient();
+  const q = useQuery({ queryKey: ['dns.zone', zone], queryFn: () => client.call('dns.zone', { zone }) });
+  const [editing, setEditing] = useState<string | null>(null);
+  const [filter, setFilter] = useState('');
+  const [confirmed, setConfirmed] = useState(false);
+  const push = useAction();
+  const del = useAction();
+  const refresh = () => {
+    void queryClient.invalidateQueries({ queryKey: ['dns.zone', zone] });
+    void queryClient.invalidateQueries({ queryKey: ['dns.zones'] });
+  };
+
+  if (q.error) return <ErrorNote error={asError(q.error)} />;
+  if (!q.data) return <p className="muted">Loading {zone}…</p>;
+  const { zone: z, plan } = q.data;
+  const needle = filter.trim().toLowerCase();
+  const records = needle ? z.records.filter((r) => keyOf(r).toLowerCase().includes(needle)) : z.records;
+  const needsConfirm = plan.confirmReasons.length > 0;
+
+  const doPush = () =>
+    push.run(async () => {
+      const r = await client.call('dns.push', { zones: [zone], ...(needsConfirm ? { confirm: [zone] } : {}) });
+      setConfirmed(false);
+      refresh();
+      onPushed(`${zone}: serial ${r.serials[zone]} queued on ${r.tasks.length} nameserver${r.tasks.length === 1 ? '' : 's'}; each is done when it answers that serial.`, r.serials);
+    });
+
+  return (
+    <section className="dns-zone panel" aria-label={`Zone ${zone}`}>
+      <header className="dns-zone-head">
+        <h3>{zone}</h3>
+        <span className="muted">{z.records.length} records · default TTL {z.ttl} s · SOA {z.soa.primary} {z.soa.email}</span>
+      </header>
+      <div className="dns-plan-box">
+        <h4>Plan</h4>
+        <PlanView plan={plan} />
+        {needsConfirm && (
+          <label className="check dns-confirm">
+            <input type="checkbox" checked={confirmed} onChange={(e) => setConfirmed(e.target.checked)} /> I confirm this push of {zone}
+          </label>
+        )}
+        <div className="actions">
+          <button className="primary" onClick={() => void doPush()} disabled={push.busy || (needsConfirm && !confirmed)}>
+            Push zone
+          </button>
+          <span className="muted">{plan.hasChanges ? 'Renders the zone with a new serial and pushes it to every nameserver.' : 'Nothing changed; pushing again re-sends it with a new serial.'}</span>
+        </div>
+        {push.error && <ErrorNote error={push.error} />}
+      </div>
+      <RecordForm zone={zone} defaultTtl={z.ttl} onSaved={refresh} />
+      <div className="dns-records-tools">
+        <input className="dns-filter" value={filter} onChange={(e) => setFilter(e.target.value)} placeholder="Filter records" aria-label="Filter records" />
+        {records.length > SHOWN && <span className="muted">showing {SHOWN} of {records.length}; filter to find the others</span>}
+      </div>
+      {del.error && <ErrorNote error={del.error} />}
+      <table className="table dns-records">
+        <thead>
+          <tr><th>Name</th><th>Type</th><th className="num">TTL</th><th>Value</th><th aria-label="Actions" /></tr>
+        </thead>
+        <tbody>
+          {records.slice(0, SHOWN).map((r) =>
+            editing === keyOf(r) ? (
+              <tr key={keyOf(r)} className="dns-edit-row">
+                <td colSpan={5}>
+                  <RecordForm zone={zone} defaultTtl={z.ttl} old={r} onSaved={() => { setEditing(null); refresh(); }} onCancel={() => setEditing(null)} />
+                </td>
+              </tr>
+            ) : (
+              <tr key={keyOf(r)} data-record={`${r.name} ${r.type}`}>
+                <td className="mono">{r.name}</td>
+                <td><span className="dns-type">{r.type}</span></td>
+                <td className="num">{r.ttl}</td>
+                <td className="mono dns-value">{r.value}</td>
+                <td className="dns-row-actions">
+                  <button className="link" onClick={() => setEditing(keyOf(r))} aria-label={`Edit ${r.type} record ${r.name}`}>Edit</button>
+                  <button className="link danger" onClick={() => void del.run(async () => { await client.call('dns.deleteRecord', { zone, record: r }); refresh(); })} aria-label={`Delete ${r.type} record ${r.name}`}>Delete</button>
+                </td>
+              </tr>
+            ),
+          )}
+        </tbody>
+      </table>
+    </section>
+  );
+}

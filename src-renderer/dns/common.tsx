@@ -1,0 +1,62 @@
+// What the DNS screens share: an action runner keeping its error (with field errors), a field
+// with its error under it, and the examples shown per record type.
+import { useState, type ReactNode } from 'react';
+import type { RecordType } from '../../shared/dns';
+import { AppError } from '../../shared/errors';
+import { ErrorNote } from '../components/ErrorNote';
+
+export const asError = (e: unknown) => (e instanceof AppError ? e : new AppError('internal', 'That did not work.'));
+
+export function useAction() {
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<AppError | null>(null);
+  async function run(fn: () => Promise<void>): Promise<boolean> {
+    setError(null);
+    setBusy(true);
+    try {
+      await fn();
+      return true;
+    } catch (e) {
+      setError(asError(e));
+      return false;
+    } finally {
+      setBusy(false);
+    }
+  }
+  return { busy, error, fields: error?.fields ?? {}, run, clear: () => setError(null) };
+}
+
+/** With field errors the fields say it; otherwise the whole note. */
+export function ActionError({ error, fieldsShown }: { error: AppError | null; fieldsShown: string[] }) {
+  if (!error) return null;
+  const shown = Object.keys(error.fields ?? {}).some((k) => fieldsShown.includes(k));
+  if (shown) return <p className="field-error" role="alert">{error.message}</p>;
+  return <ErrorNote error={error} />;
+}
+
+export function Field({ label, error, hint, children, className }: { label: string; error?: string | undefined; hint?: ReactNode; children: ReactNode; className?: string }) {
+  return (
+    <label className={`field ${error ? 'has-error' : ''} ${className ?? ''}`}>
+      <span className="label">{label}</span>
+      {children}
+      {error ? <span className="field-error">{error}</span> : hint ? <span className="hint">{hint}</span> : null}
+    </label>
+  );
+}
+
+export const EXAMPLES: Record<RecordType, string> = {
+  A: '192.0.2.10',
+  AAAA: '2001:db8::10',
+  CNAME: 'www.example.com.',
+  MX: '10 mail.example.com.',
+  TXT: 'v=spf1 mx -all',
+  NS: 'ns1.example.com.',
+  SRV: '10 5 5060 sip.example.com.',
+  CAA: '0 issue "letsencrypt.org"',
+  PTR: 'host.example.com.',
+};
+
+/** A TTL typed as text: a whole number, or NaN (the contract then says what is wrong). */
+export function ttlOf(text: string): number {
+  return /^\s*\d+\s*$/.test(text) ? Number(text) : Number.NaN;
+}
