@@ -62,6 +62,12 @@ describe('dns push', () => {
     expect(plan.isNew).toBe(true);
     const { push, tasks } = await pushAndSettle(t, ns);
     expect(push.tasks.map((x) => x.kind)).toEqual(['dns.push', 'dns.push']);
+    // The status was last asked before the push (to choose the serial); a health check of ns1
+    // (what the health tick runs) asks ns1 again, and only ns1.
+    const statusOf = async () => (await t.call<{ zones: ZoneSummary[] }>('dns.zones', {})).zones.find((z) => z.name === zone)!.nameservers.map((n) => n.state);
+    expect(await statusOf()).toEqual(['missing', 'missing']);
+    await t.call('health.checkNow', { serverId: ns.ns1.id });
+    await expect.poll(statusOf).toEqual(['in-sync', 'missing']);
     // The journal holds a hash, not the zone.
     expect(JSON.stringify(push.tasks[0]!.params).length).toBeLessThan(1000);
     for (const name of ['ns1', 'ns2'] as const) {
