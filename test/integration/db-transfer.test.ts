@@ -2,6 +2,7 @@
 // `mysql -B` output (converted to the same CSV), JSON and SQL exports that round-trip (the SQL
 // one re-imported into a scratch database gives the same CHECKSUM TABLE), an import that stops
 // at its broken statement, and cancel mid-export.
+import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { createReadStream, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -146,6 +147,29 @@ describe('export and import', () => {
     expect(rows.map((r) => [r.id, r.s])).toEqual([[1, 'one;two'], [2, "it's"]]);
     expect(progressOf(t.events, jobId).at(-1)).toMatchObject({ done: true, statements: 3 });
   });
+
+  it('an export waits for a slow reader: rows stop coming while the file is not drained', async () => {
+    const t = await dbCore('db-export-backpressure');
+    const jobId = crypto.randomUUID();
+    // A FIFO is a file whose writer blocks once its reader stops reading.
+    const fifo = path.join(t.dataDir, 'orders.fifo');
+    execFileSync('mkfifo', [fifo]);
+    const running = t.call<{ rows: number; cancelled: boolean }>('db.export', { jobId, serverId: t.server.id, database: 'shop', source: { table: 'orders' }, format: 'csv', path: fifo });
+    const reader = createReadStream(fifo); // opened, not read: fills its own buffer and stops
+    const rowsNow = () => progressOf(t.events, jobId).at(-1)?.rows ?? 0;
+    const started = Date.now();
+    while (rowsNow() === 0 && Date.now() - started < 20_000) await new Promise((r) => setTimeout(r, 20));
+    await new Promise((r) => setTimeout(r, 1500));
+    // Without backpressure all 1M rows would be formatted into memory within that time; with it,
+    // only what fits the pipe, the reader's and the file stream's buffers (~100 bytes a row).
+    const stalled = rowsNow();
+    expect(stalled).toBeGreaterThan(0);
+    expect(stalled).toBeLessThan(20_000);
+    let lines = 0;
+    for await (const chunk of reader) for (const byte of chunk as Buffer) if (byte === 0x0a) lines++;
+    expect(await running).toMatchObject({ rows: 1_000_000, cancelled: false });
+    expect(lines).toBe(1_000_001);
+  }, 120_000);
 
   it('cancel stops an export mid-way and removes the partial file', async () => {
     const t = await dbCore('db-export-cancel');

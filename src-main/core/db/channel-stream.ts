@@ -4,6 +4,15 @@
 import { Duplex } from 'node:stream';
 import type { ClientChannel } from 'ssh2';
 
+/**
+ * What the SSH channel may hold unread before it stops granting the server window: two SSH
+ * packets. ssh2 gives every channel a 2 MiB highWaterMark and keeps granting while below it, so
+ * a paused reader (mysql2 behind a busy export) held 2-4 MiB of packet buffers, long enough for
+ * V8 to move them to the old generation, where they piled up as garbage until a full GC (tens
+ * of MB of RSS in a 1M-row export). Now a paused channel holds what was already in flight.
+ */
+export const CHANNEL_BUFFER_BYTES = 64 * 1024;
+
 export class LazyChannel extends Duplex {
   private channel: ClientChannel | null = null;
   private readonly queued: { chunk: Buffer; callback: (error?: Error | null) => void }[] = [];
@@ -14,6 +23,8 @@ export class LazyChannel extends Duplex {
       (channel) => {
         if (this.destroyed) return void channel.destroy();
         this.channel = channel;
+        // ssh2 offers no option for it; the readable state's highWaterMark is what push() checks.
+        (channel as unknown as { _readableState: { highWaterMark: number } })._readableState.highWaterMark = CHANNEL_BUFFER_BYTES;
         channel.on('data', (data: Buffer) => {
           if (!this.push(data)) channel.pause();
         });

@@ -1,17 +1,17 @@
 // Export and import, streamed. An export runs one statement (a table's SELECT * or the user's
-// query) on a dedicated pool connection with mysql2's streaming query; rows flow through a
-// formatter into the file with backpressure end to end (pipeline: when the disk is slow the
-// transform stops reading, mysql2 pauses the SSH channel, MariaDB waits), so memory stays flat
-// whatever the row count. Progress is a db.progress event at most every 100 ms; cancel destroys
-// the pipeline and the connection (the server aborts the query when its socket goes) and removes
-// the partial file. Import reads a .sql file, splits it (split.ts), runs the statements in order
-// on one connection after USE, and stops at the first error, naming the statement.
+// query) on a dedicated pool connection with mysql2's streaming query; rows are formatted as they
+// arrive into ~64 KB chunks written to the file, with backpressure end to end (when the file
+// stream is full the connection is paused: mysql2 stops reading, the SSH channel stops granting
+// window, MariaDB waits), so memory stays flat whatever the row count. Progress is a db.progress
+// event at most every 100 ms; cancel destroys the file stream and the connection (the server
+// aborts the query when its socket goes) and removes the partial file. Import reads a .sql file,
+// splits it (split.ts), runs the statements in order on one connection after USE, and stops at
+// the first error, naming the statement.
 import { createWriteStream } from 'node:fs';
 import { mkdir, readFile, rm, stat } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { Transform, type TransformCallback } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
+import { finished, type Writable } from 'node:stream';
 import mysql from 'mysql2';
 import type { FieldPacket, PoolConnection } from 'mysql2/promise';
 import { AppError } from '../../../shared/errors';
@@ -29,8 +29,14 @@ const PROGRESS_MS = 100;
 /** Rows per INSERT in SQL exports (and at most this many bytes of values). */
 const SQL_BATCH_ROWS = 1000;
 const SQL_BATCH_BYTES = 1 << 20;
-/** Formatted output is handed on in chunks of about this size (fewer, larger writes). */
-const CHUNK_BYTES = 64 * 1024;
+/** Formatted output is written in chunks of about this many characters (fewer, larger writes). */
+const CHUNK_CHARS = 64 * 1024;
+/**
+ * Bytes the file stream may hold before the connection is paused: a few chunks, so a pause means
+ * the disk is behind rather than happening after every chunk (mysql2 copies each packet it holds
+ * back while paused).
+ */
+const FILE_BUFFER_BYTES = 4 * CHUNK_CHARS;
 
 type Job = { cancelled: boolean; cancel: () => void };
 
@@ -134,30 +140,19 @@ export class DbTransfer {
         rowsAsArray: true,
         ...(needsCast ? { typeCast: (field: Parameters<Exclude<mysql.TypeCast, boolean>>[0], next: () => unknown) => (field.type === 'GEOMETRY' ? field.buffer() : field.type === 'JSON' || (field as { extendedFormat?: string }).extendedFormat === 'json' ? field.string('utf8') : next()) } : {}),
       });
-      const fields = new Promise<FieldPacket[]>((resolve, reject) => {
-        query.once('fields', (f: FieldPacket[]) => resolve(f));
-        query.once('error', reject);
-        query.once('end', () => resolve([]));
-      });
-      const source = query.stream({ highWaterMark: 512 });
-      source.on('error', () => undefined); // reported through `fields` or the pipeline
       const controller = new AbortController();
       job.cancel = () => controller.abort();
-      const columns = (await fields).map((f) => f.name);
-      const formatter = makeFormatter(format, columns, 'table' in input.source ? input.source.table : 'query_result', createTable, database);
-      const counter = new Transform({
-        transform(chunk: Buffer, _enc, cb) {
-          bytes += chunk.length;
-          cb(null, chunk);
-        },
-      });
-      formatter.on('row', () => {
-        rows++;
-        if ((rows & 1023) === 0) progress(false);
-      });
+      const tableName = 'table' in input.source ? input.source.table : 'query_result';
+      const out = createWriteStream(file, { mode: 0o600, highWaterMark: FILE_BUFFER_BYTES });
       const timer = setInterval(() => progress(false), PROGRESS_MS);
       try {
-        await pipeline([source, ...formatter.stages, counter, createWriteStream(file, { mode: 0o600 })], { signal: controller.signal });
+        await writeRows(raw, query, out, (columns) => makeFormatter(format, columns, tableName, createTable, database), controller.signal, {
+          row: () => {
+            rows++;
+            if ((rows & 1023) === 0) progress(false);
+          },
+          bytes: (n) => (bytes += n),
+        });
       } finally {
         clearInterval(timer);
       }
@@ -257,16 +252,79 @@ class Cancelled extends Error {
   }
 }
 
-type Formatter = { stages: Transform[]; on: (event: 'row', fn: () => void) => void };
+/** Turns rows (arrays) into the file's text: `head` first, `row` for each row, `end` last. */
+type Formatter = { head: string; row: (row: Value[]) => string; end: () => string };
 
 type Value = null | string | number | bigint | Buffer | Date | Record<string, unknown>;
 
-/** Builds the transform(s) turning rows (arrays) into the file's bytes. */
+/**
+ * Writes the query's rows to `out` as they arrive, formatted into ~64 KB chunks, each written as
+ * one Buffer. When `out` is full the connection is paused until it drains. Rows are taken from
+ * the query's events, not through an object-mode stream: a stream step per row cost more time
+ * than the formatting, and its garbage kept the core's peak memory up.
+ */
+function writeRows(
+  connection: Pick<mysql.Connection, 'pause' | 'resume'>,
+  query: mysql.Query,
+  out: Writable,
+  makeFormatter: (columns: string[]) => Formatter,
+  signal: AbortSignal,
+  count: { row: () => void; bytes: (n: number) => void },
+): Promise<void> {
+  return new Promise((resolve, reject) => {
+    let formatter: Formatter | null = null;
+    let text = '';
+    let failed = false;
+    let paused = false;
+    const fail = (error: unknown) => {
+      if (failed) return;
+      failed = true;
+      out.destroy();
+      reject(error);
+    };
+    const write = () => {
+      const chunk = Buffer.from(text);
+      text = '';
+      count.bytes(chunk.length);
+      if (out.write(chunk) || paused) return;
+      paused = true;
+      connection.pause();
+      out.once('drain', () => {
+        paused = false;
+        if (!failed) connection.resume();
+      });
+    };
+    const start = (columns: string[]): Formatter => {
+      formatter = makeFormatter(columns);
+      text = formatter.head;
+      return formatter;
+    };
+    // Listeners go on at once: rows that arrive in the same socket read as the fields would
+    // otherwise be emitted to nobody.
+    query.once('fields', (fields: FieldPacket[] | undefined) => start(fields?.map((f) => f.name) ?? []));
+    query.on('result', (row: unknown) => {
+      // A statement without a result set reports its OK packet here, not a row.
+      if (failed || !formatter || !Array.isArray(row)) return;
+      text += formatter.row(row as Value[]);
+      count.row();
+      if (text.length >= CHUNK_CHARS) write();
+    });
+    query.once('error', fail);
+    query.once('end', () => {
+      if (failed) return;
+      // No result set (a statement without columns): the format's empty file.
+      text += (formatter ?? start([])).end();
+      write();
+      out.end();
+    });
+    finished(out, (error) => (error ? fail(error) : resolve()));
+    if (signal.aborted) fail(new Cancelled());
+    else signal.addEventListener('abort', () => fail(new Cancelled()), { once: true });
+  });
+}
+
+/** The formatter of each export format. */
 function makeFormatter(format: ExportFormat, columns: string[], table: string, createTable: string | null, database: string): Formatter {
-  let onRow: () => void = () => undefined;
-  const on = (_: 'row', fn: () => void) => {
-    onRow = fn;
-  };
   if (format === 'csv') {
     // RFC 4180: CRLF records, quotes doubled, fields with , " CR LF quoted; NULL is an empty
     // field and the empty string is "" (so the two stay apart); binary is 0x-prefixed hex. The
@@ -274,95 +332,51 @@ function makeFormatter(format: ExportFormat, columns: string[], table: string, c
     // (the integration test compares a 1M-row export with csv-stringify's output byte for byte),
     // hand-rolled on this hot path: csv-stringify's per-field machinery doubled the export time.
     return {
-      stages: [
-        chunker(
-          (row) => {
-            onRow();
-            let s = '';
-            for (let i = 0; i < row.length; i++) s += (i ? ',' : '') + csvField(row[i] as Value);
-            return `${s}\r\n`;
-          },
-          () => '',
-          `${columns.map((c) => csvField(c)).join(',')}\r\n`,
-        ),
-      ],
-      on,
+      head: `${columns.map((c) => csvField(c)).join(',')}\r\n`,
+      row: (row) => {
+        let s = '';
+        for (let i = 0; i < row.length; i++) s += (i ? ',' : '') + csvField(row[i]!);
+        return `${s}\r\n`;
+      },
+      end: () => '',
     };
   }
   if (format === 'json') {
     const keys = columns.map((c) => `${JSON.stringify(c)}:`);
     let first = true;
     return {
-      stages: [
-        chunker(
-          (row) => {
-            onRow();
-            let s = first ? '[\n{' : ',\n{';
-            first = false;
-            for (let i = 0; i < row.length; i++) s += `${i ? ',' : ''}${keys[i]}${jsonValue(row[i] as Value)}`;
-            return `${s}}`;
-          },
-          () => (first ? '[]\n' : '\n]\n'),
-        ),
-      ],
-      on,
+      head: '',
+      row: (row) => {
+        let s = first ? '[\n{' : ',\n{';
+        first = false;
+        for (let i = 0; i < row.length; i++) s += `${i ? ',' : ''}${keys[i]}${jsonValue(row[i]!)}`;
+        return `${s}}`;
+      },
+      end: () => (first ? '[]\n' : '\n]\n'),
     };
   }
-  const head =
-    `-- Hostdeck export of ${database}.${table} (${new Date().toISOString()})\n` +
-    `SET NAMES utf8mb4;\n` +
-    (createTable ? `${createTable};\n` : '') +
-    '\n';
   const insert = `INSERT INTO ${ident(table)} (${columns.map((c) => ident(c)).join(', ')}) VALUES\n`;
   let inBatch = 0;
   let batchBytes = 0;
-  let started = false;
   return {
-    stages: [
-      chunker(
-        (row) => {
-          onRow();
-          let s = started ? '' : head;
-          started = true;
-          s += inBatch === 0 ? insert : ',\n';
-          let values = '(';
-          for (let i = 0; i < row.length; i++) values += `${i ? ',' : ''}${sqlValue(row[i] as Value)}`;
-          values += ')';
-          s += values;
-          inBatch++;
-          batchBytes += values.length;
-          if (inBatch >= SQL_BATCH_ROWS || batchBytes >= SQL_BATCH_BYTES) {
-            s += ';\n';
-            inBatch = 0;
-            batchBytes = 0;
-          }
-          return s;
-        },
-        () => `${started ? '' : head}${inBatch > 0 ? ';\n' : ''}`,
-      ),
-    ],
-    on,
+    head: `-- Hostdeck export of ${database}.${table} (${new Date().toISOString()})\n` + `SET NAMES utf8mb4;\n` + (createTable ? `${createTable};\n` : '') + '\n',
+    row: (row) => {
+      let s = inBatch === 0 ? insert : ',\n';
+      let values = '(';
+      for (let i = 0; i < row.length; i++) values += `${i ? ',' : ''}${sqlValue(row[i]!)}`;
+      values += ')';
+      s += values;
+      inBatch++;
+      batchBytes += values.length;
+      if (inBatch >= SQL_BATCH_ROWS || batchBytes >= SQL_BATCH_BYTES) {
+        s += ';\n';
+        inBatch = 0;
+        batchBytes = 0;
+      }
+      return s;
+    },
+    end: () => (inBatch > 0 ? ';\n' : ''),
   };
-}
-
-/** Rows in (object mode), text out in ~64 KB chunks. */
-function chunker(format: (row: unknown[]) => string, end: () => string, head = ''): Transform {
-  let buffer = head;
-  return new Transform({
-    writableObjectMode: true,
-    writableHighWaterMark: 256,
-    transform(row: unknown[], _enc, cb: TransformCallback) {
-      buffer += format(row);
-      if (buffer.length >= CHUNK_BYTES) {
-        const out = buffer;
-        buffer = '';
-        cb(null, out);
-      } else cb();
-    },
-    flush(cb: TransformCallback) {
-      cb(null, buffer + end());
-    },
-  });
 }
 
 const CSV_SPECIAL = /[",\r\n]/;
