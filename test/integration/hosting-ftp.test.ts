@@ -164,14 +164,16 @@ describe('FTP logins', () => {
     expect(tasks.at(-1)!.stdoutTail).toContain(`FTP user ${ftpUser} deleted`);
     expect(await refused(ftpUser, PASSWORD)).toBe(true);
 
-    // ftp.create is idempotent: a user left on the server gets the new password (pure-pw passwd).
+    // ftp.create is idempotent: a user left on the server gets the new password (its line replaced).
     const { passwdFile, dbFile } = suite.tb.ftp;
     sh(`printf 'leftover-pw1\nleftover-pw1\n' | pure-pw useradd ${ftpUser} -u ${uid} -g ${gid} -d /home/${site} -f ${passwdFile} -F ${dbFile} -m`);
     expect(sh(`pure-pw show ${ftpUser} -f ${passwdFile}`)).not.toBeNull();
     await t.call('hosting.createFtp', { serverId, site, user: ftpUser, password: PASSWORD });
     tasks = await settleQueue(t, serverId);
     expect(tasks.at(-1)!.status, tasks.at(-1)!.stderrTail).toBe('done');
-    expect(tasks.at(-1)!.stdoutTail).toContain(`FTP user ${ftpUser} existed: password set`);
+    expect(tasks.at(-1)!.stdoutTail).toContain(`FTP user ${ftpUser} set: password`);
+    expect(readFileSync(passwdFile, 'utf8').split('\n').filter((l) => l.startsWith(`${ftpUser}:`))).toEqual([expect.stringMatching(new RegExp(`^${ftpUser}:\\$6\\$[^:]+:${uid}:${gid}::/home/${site}/\\./:{12}$`))]);
+    expect(await refused(ftpUser, 'leftover-pw1')).toBe(true);
     (await ftpLogin(ftpUser, PASSWORD)).close();
     await t.call('hosting.deleteFtp', { serverId, site, user: ftpUser });
     // ftp.delete of a user already absent on the server is fine.

@@ -1,8 +1,8 @@
 // Task kinds of FTP logins: pure-ftpd virtual users (pure-pw) chrooted to a site's home or a
 // folder of it, mapped to the site's Linux uid/gid. The password never appears in params, the
 // journal, the commands shown or any command line: the task names a secret (`passwordRef`) that
-// the secret source holds in memory, and it reaches pure-pw on stdin (the worker shell's stdin
-// option; pure-pw reads it twice). Every value is re-validated (assertSafe) and reaches the shell
+// the secret source holds in memory, and it reaches the script on stdin (the worker shell's stdin
+// option), is hashed there and written to pure-pw's file, which pure-pw turns into the puredb. Every value is re-validated (assertSafe) and reaches the shell
 // only through shQuote, assigned once to a shell variable at the top of the script.
 import { z } from 'zod';
 import { FtpPath } from '../../../shared/api/hosting';
@@ -34,7 +34,7 @@ export function ftpCreateLines(p: CreateParams): string[] {
   const subdir = p.subdir === undefined ? undefined : assertSafe(FtpSubdir, p.subdir, 'subdir');
   const site = assertSafe(SiteName, p.site, 'site');
   return [
-    `# stdin: printf '%s\\n%s\\n' '${SECRET_MASK}' '${SECRET_MASK}' (the password, twice; never on a command line)`,
+    `# stdin: printf '%s\\n' '${SECRET_MASK}' (the password; never on a command line)`,
     ...head(p),
     `dir=${shQuote(subdir === undefined ? `/home/${site}` : `/home/${site}/${subdir}`)}`,
     'if ! uid=$(id -u "$site" 2>/dev/null); then echo "no Linux account $site on this server (create the site first)" >&2; exit 4; fi',
@@ -42,12 +42,23 @@ export function ftpCreateLines(p: CreateParams): string[] {
     'if [ "$uid" -lt 1000 ]; then echo "refused: $site is a system account (uid below 1000)" >&2; exit 3; fi',
     'command -v pure-pw >/dev/null 2>&1 || { echo "pure-pw is not installed on this server (package pure-ftpd)" >&2; exit 6; }',
     'if [ ! -d "$dir" ]; then mkdir -p "$dir" || exit $?; chown "$uid:$gid" "$dir" || exit $?; fi',
-    'if pure-pw show "$user" -f "$passwd_file" </dev/null >/dev/null 2>&1; then',
+    'IFS= read -r pw || { echo "no password was given on stdin" >&2; exit 1; }',
+    // pure-pw hashes with argon2id tuned to take seconds of CPU per login; a SHA-512 crypt hash
+    // (what /etc/shadow uses, verified by pure-ftpd through crypt(3)) takes milliseconds.
+    'if command -v openssl >/dev/null 2>&1; then',
+    `  hash=$(printf '%s\\n' "$pw" | openssl passwd -6 -stdin) || exit $?`,
+    `  case "$hash" in '$6$'*) ;; *) echo "openssl gave no SHA-512 crypt hash" >&2; exit 1 ;; esac`,
+    '  [ -e "$passwd_file" ] || { touch "$passwd_file" && chmod 600 "$passwd_file"; } || exit $?',
+    '  tmp=$(mktemp "$passwd_file.XXXXXX") || exit $?',
+    `  awk -F: -v u="$user" '$1 != u' "$passwd_file" > "$tmp" && printf '%s:%s:%s:%s::%s/./::::::::::::\\n' "$user" "$hash" "$uid" "$gid" "$dir" >> "$tmp" && chmod 600 "$tmp" && mv "$tmp" "$passwd_file" || { rm -f "$tmp"; exit 1; }`,
+    '  pure-pw mkdb "$db_file" -f "$passwd_file" </dev/null || exit $?',
+    '  echo "FTP user $user set: password, home $dir (uid $uid)"',
+    'elif pure-pw show "$user" -f "$passwd_file" </dev/null >/dev/null 2>&1; then',
     '  pure-pw usermod "$user" -u "$uid" -g "$gid" -d "$dir" -f "$passwd_file" </dev/null >/dev/null || exit $?',
-    '  pure-pw passwd "$user" -f "$passwd_file" -F "$db_file" -m >/dev/null || exit $?',
+    `  printf '%s\\n%s\\n' "$pw" "$pw" | pure-pw passwd "$user" -f "$passwd_file" -F "$db_file" -m >/dev/null || exit $?`,
     '  echo "FTP user $user existed: password set, home $dir"',
     'else',
-    '  pure-pw useradd "$user" -u "$uid" -g "$gid" -d "$dir" -f "$passwd_file" -F "$db_file" -m >/dev/null || exit $?',
+    `  printf '%s\\n%s\\n' "$pw" "$pw" | pure-pw useradd "$user" -u "$uid" -g "$gid" -d "$dir" -f "$passwd_file" -F "$db_file" -m >/dev/null || exit $?`,
     '  echo "FTP user $user created, home $dir (uid $uid)"',
     'fi',
   ];
@@ -69,10 +80,7 @@ registerTaskKind('ftp.create', {
   title: (p) => `Create FTP login ${p.user} for site ${p.site}${p.subdir ? ` (folder ${p.subdir})` : ''}`,
   commands: ftpCreateLines,
   script: (p) => `${ftpCreateLines(p).join('\n')}\n`,
-  stdin: async (p, secrets) => {
-    const password = await secrets(p.passwordRef);
-    return `${password}\n${password}\n`;
-  },
+  stdin: async (p, secrets) => `${await secrets(p.passwordRef)}\n`,
 });
 
 registerTaskKind('ftp.delete', {
