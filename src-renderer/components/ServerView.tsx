@@ -118,7 +118,7 @@ export function ServerView({ server, onEdit, onRemoved, onTerminal, onDatabases,
             Remove <strong>{server.name}</strong> ({server.host}) from the inventory? Its stored password or passphrase is deleted from the keychain. Nothing on the server changes.
           </p>
           <div className="actions">
-            <button className="danger" onClick={remove} autoFocus>Remove {server.name}</button>
+            <button className="danger solid" onClick={remove} autoFocus>Remove {server.name}</button>
             <button onClick={() => setConfirmRemove(false)}>Keep it</button>
           </div>
         </div>

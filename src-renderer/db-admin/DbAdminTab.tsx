@@ -84,7 +84,7 @@ function Processes({ server }: { server: Server }) {
             {confirm.proc.db ? `, ${confirm.proc.db}` : ''}){confirm.proc.info ? <>: <code>{confirm.proc.info.slice(0, 120)}</code></> : null}?
           </p>
           <div className="actions">
-            <button className="danger" onClick={() => void kill()}>
+            <button className="danger solid" onClick={() => void kill()}>
               {confirm.queryOnly ? `Kill query ${confirm.proc.id}` : `Kill connection ${confirm.proc.id}`}
             </button>
             <button onClick={() => setConfirm(null)}>Cancel</button>

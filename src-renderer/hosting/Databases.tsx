@@ -166,7 +166,7 @@ function DropDatabase({ server, site, db, onCancel, onDone }: Props & { db: Db }
         <input value={typed} onChange={(e) => setTyped(e.target.value)} spellCheck={false} autoComplete="off" autoFocus />
       </Field>
       <div className="actions">
-        <button className="danger" type="submit" disabled={action.busy || !matches}>Drop {db.name}</button>
+        <button className="danger solid" type="submit" disabled={action.busy || !matches}>Drop {db.name}</button>
         <button type="button" disabled={action.busy} onClick={() => void preview.open(`drop database ${db.name}`, { op: 'dropDb', site: site.name, name: db.name }, matches ? drop : null, `Type ${db.name} in the confirmation to queue these tasks.`)}>Preview</button>
         <button type="button" onClick={onCancel}>Keep it</button>
       </div>

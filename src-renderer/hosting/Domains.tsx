@@ -103,7 +103,7 @@ function Unbind({ server, site, domain, onCancel, onDone }: FormProps & { domain
       <p>Unbind <strong>{domain}</strong> from {site.name}? Its server block is removed and nginx stops serving it from this site; the site's files stay.</p>
       <FormError error={action.error} />
       <div className="actions">
-        <button className="danger" disabled={action.busy} onClick={() => void unbind()}>Unbind {domain}</button>
+        <button className="danger solid" disabled={action.busy} onClick={() => void unbind()}>Unbind {domain}</button>
         <button disabled={action.busy} onClick={() => void preview.open(`unbind ${domain}`, { op: 'unbindDomain', site: site.name, domain }, unbind)}>Preview</button>
         <button onClick={onCancel} autoFocus>Keep it</button>
       </div>

@@ -64,7 +64,7 @@ export function FtpLogins({ server, site, onChanged }: { server: Server; site: S
         <div className="note note-warn" role="alertdialog" aria-label={`Delete FTP login ${confirm}`}>
           <p>Delete the FTP login <strong>{confirm}</strong> of {site.name}? It can no longer log in; the site's files stay.</p>
           <div className="actions">
-            <button className="danger" disabled={removal.busy} onClick={() => void remove(confirm)}>Delete {confirm}</button>
+            <button className="danger solid" disabled={removal.busy} onClick={() => void remove(confirm)}>Delete {confirm}</button>
             <button onClick={() => setConfirm(null)} autoFocus>Keep it</button>
           </div>
         </div>

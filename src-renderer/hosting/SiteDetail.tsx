@@ -92,7 +92,7 @@ function DeleteSite({ server, site, onCancel, onChanged }: Props & { onCancel: (
         <input value={typed} onChange={(e) => setTyped(e.target.value)} spellCheck={false} autoComplete="off" autoFocus />
       </Field>
       <div className="actions">
-        <button className="danger" type="submit" disabled={action.busy || !matches}>Delete {site.name}</button>
+        <button className="danger solid" type="submit" disabled={action.busy || !matches}>Delete {site.name}</button>
         <button type="button" disabled={action.busy} onClick={() => void preview.open(`delete ${site.name}`, { op: 'deleteSite', site: site.name }, matches ? remove : null, `Type ${site.name} in the confirmation to queue these tasks.`)}>Preview</button>
         <button type="button" onClick={onCancel}>Keep it</button>
       </div>
