@@ -81,7 +81,7 @@ export function TabBody({ tab, ctx }: { tab: Tab; ctx: TabContext }) {
   if (tab.kind === 'health') return <HealthView servers={ctx.servers} onOpenServer={ctx.onOpenServer} />;
   if (tab.kind === 'settings') return <SettingsView />;
   if (tab.kind === 'audit') return <AuditTab servers={ctx.servers} />;
-  if (tab.kind === 'dns') return <DnsTab />;
+  if (tab.kind === 'dns') return <DnsTab servers={ctx.servers} />;
   const server = ctx.servers.find((s) => s.id === tab.serverId);
   if (!server) return <p className="muted">This server is no longer in the inventory.</p>;
   if (tab.kind === 'terminal') return <TerminalTab tabId={tab.id} server={server} />;

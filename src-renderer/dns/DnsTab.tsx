@@ -4,20 +4,21 @@
 // the selected zone's editor. New zone, import and the nameservers' settings sit in the toolbar.
 import { useEffect, useState } from 'react';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
+import type { Server } from '../../shared/domain';
 import { client } from '../client/client';
 import { ErrorNote } from '../components/ErrorNote';
 import { asError, useAction } from './common';
 import { NsStatusPill } from './NsStatusPill';
 import { PlanView } from './PlanView';
-import { ImportForm, NewZoneForm, NsSettingsForm } from './ZoneForms';
+import { ImportForm, NewZoneForm, NsSettingsForm, SiteRecordsForm } from './ZoneForms';
 import { ZoneEditor } from './ZoneEditor';
 
 /** How long the status is asked every second after a push at most (a failed task stops it sooner or later). */
 const WATCH_MS = 60_000;
 
-type Panel = 'none' | 'new' | 'import' | 'settings' | 'push-all';
+type Panel = 'none' | 'new' | 'import' | 'site' | 'settings' | 'push-all';
 
-export function DnsTab() {
+export function DnsTab({ servers }: { servers: Server[] }) {
   const queryClient = useQueryClient();
   /** The serials a push waits for: while set, every nameserver is asked every second. */
   const [watching, setWatching] = useState<Record<string, number> | null>(null);
@@ -76,6 +77,7 @@ export function DnsTab() {
         </button>
         <button onClick={() => toggle('new')} aria-expanded={panel === 'new'}>New zone</button>
         <button onClick={() => toggle('import')} aria-expanded={panel === 'import'} disabled={nameservers.length === 0}>Import…</button>
+        <button onClick={() => toggle('site')} aria-expanded={panel === 'site'} disabled={list.length === 0}>Site records…</button>
         <button onClick={() => toggle('settings')} aria-expanded={panel === 'settings'} disabled={nameservers.length === 0}>Nameservers…</button>
         <button className="primary" onClick={() => toggle('push-all')} aria-expanded={panel === 'push-all'} disabled={changed.length === 0 || nameservers.length === 0}>
           Push all changed ({changed.length})
@@ -89,6 +91,7 @@ export function DnsTab() {
       {refreshNow.error && <ErrorNote error={refreshNow.error} />}
       {panel === 'new' && <NewZoneForm onDone={done} />}
       {panel === 'import' && <ImportForm nameservers={nameservers} onDone={done} />}
+      {panel === 'site' && <SiteRecordsForm servers={servers} onDone={done} />}
       {panel === 'settings' && (
         <div className="panel dns-settings-panel">
           <h3>Nameservers</h3>

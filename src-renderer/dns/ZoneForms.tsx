@@ -1,8 +1,10 @@
 // The forms above the zone list: a new zone (SOA and apex NS records), import of a live zone
-// file from a nameserver (read over SFTP, parsed; its records become the zone, as pushed), and
-// each nameserver's DNS settings.
+// file from a nameserver (read over SFTP, parsed; its records become the zone, as pushed), each
+// nameserver's DNS settings, and A/AAAA records for a site's domains.
 import { useState, type FormEvent } from 'react';
+import { useQuery } from '@tanstack/react-query';
 import type { Nameserver } from '../../shared/api/dns';
+import type { Server } from '../../shared/domain';
 import type { NsSettings } from '../../shared/dns';
 import { client } from '../client/client';
 import { ActionError, Field, ttlOf, useAction } from './common';
@@ -121,6 +123,52 @@ export function NsSettingsForm({ ns, onSaved }: { ns: Nameserver; onSaved: () =>
       </div>
       <ActionError error={action.error} fieldsShown={Object.keys(f)} />
       <div className="actions"><button type="submit" disabled={action.busy}>Save settings of {ns.name}</button></div>
+    </form>
+  );
+}
+
+/** A/AAAA records for a site's domains and aliases in one step, each in its longest-matching zone. */
+export function SiteRecordsForm({ servers, onDone }: { servers: Server[]; onDone: (zone: string | null, message: string) => void }) {
+  const web = servers.filter((s) => s.roles.includes('web'));
+  const [serverId, setServerId] = useState(web[0]?.id ?? '');
+  const [site, setSite] = useState('');
+  const [addresses, setAddresses] = useState('');
+  const sites = useQuery({ queryKey: ['hosting.sites', serverId], queryFn: () => client.call('hosting.sites', { serverId }), enabled: serverId !== '' });
+  const action = useAction();
+  const f = action.fields;
+  const server = web.find((s) => s.id === serverId);
+  async function submit(event: FormEvent) {
+    event.preventDefault();
+    const list = addresses.split(/[\s,]+/).filter(Boolean);
+    await action.run(async () => {
+      const r = await client.call('dns.addSiteRecords', { serverId, site, addresses: list.length ? list : [server?.host ?? ''] });
+      const zones = [...new Set(r.added.map((a) => a.zone))];
+      const missed = r.uncovered.length ? ` No zone covers ${r.uncovered.join(', ')}.` : '';
+      onDone(zones[0] ?? null, `${r.added.length} records added for ${site} in ${zones.join(', ') || 'no zone'}; push to publish them.${missed}`);
+    });
+  }
+  if (web.length === 0) return null;
+  return (
+    <form className="panel form dns-form" onSubmit={(e) => void submit(e)} aria-label="Records for a site">
+      <h3>Records for a site's domains</h3>
+      <div className="dns-form-fields">
+        <Field label="Web server" error={f.serverId}>
+          <select value={serverId} onChange={(e) => { setServerId(e.target.value); setSite(''); }} aria-label="Web server">
+            {web.map((s) => <option key={s.id} value={s.id}>{s.name}</option>)}
+          </select>
+        </Field>
+        <Field label="Site" error={f.site}>
+          <select value={site} onChange={(e) => setSite(e.target.value)} aria-label="Site">
+            <option value="">Choose a site</option>
+            {(sites.data?.sites ?? []).map((s) => <option key={s.name} value={s.name}>{s.name} ({s.domains.map((d) => d.domain).join(', ') || 'no domains'})</option>)}
+          </select>
+        </Field>
+        <Field label="Addresses" error={f.addresses ?? f['addresses.0']} hint={`IPv4 / IPv6, comma-separated; default ${server?.host ?? 'the server host'}`}>
+          <input value={addresses} onChange={(e) => setAddresses(e.target.value)} spellCheck={false} aria-label="Addresses" />
+        </Field>
+      </div>
+      <ActionError error={action.error} fieldsShown={['serverId', 'site', 'addresses', 'addresses.0']} />
+      <div className="actions"><button type="submit" disabled={action.busy || site === ''}>Add A/AAAA records</button></div>
     </form>
   );
 }

@@ -66,6 +66,8 @@ describe('parse', () => {
     expect(p.serial).toBe(7);
     expect(p.zone.soa).toEqual({ primary: 'ns1.example.com.', email: 'hostmaster.example.com.', refresh: 3600, retry: 600, expire: 604800, minimum: 300 });
     expect(p.zone.records).toEqual([rec('@', 'NS', 'ns1.example.com.', 7200), rec('ns1', 'A', '192.0.2.1', 7200), rec('b.a', 'TXT', 'x;yz', 86400)]);
+    const caa = parseZoneFile('$TTL 60\n@ SOA ns1 h 1 3600 600 86400 300\n@ NS ns1\n@ CAA 0 iodef mailto:a@example.com\n@ CAA 0 issue "ca.example; a=\\"b\\""\n', 'example.com');
+    expect(caa.zone.records.slice(1).map((r) => r.value)).toEqual(['0 iodef "mailto:a@example.com"', '0 issue "ca.example; a=\\"b\\""']);
   });
   it('refuses what it cannot import faithfully', () => {
     const head = '$TTL 300\n@ SOA ns1 h 1 2 3 4 5\n@ NS ns1\n';

@@ -4,7 +4,7 @@
 // the managed types become the app's records (validated and in canonical form); other types are
 // left out with a warning; $INCLUDE and $GENERATE are refused (the file is then not imported).
 import { AppError } from '../../../shared/errors';
-import { canonicalRecord, canonicalSoa, DnsRecord, RECORD_TYPES, tokenize, type RecordType, type Soa, type Zone, Zone as ZoneSchema, zoneProblems } from '../../../shared/dns';
+import { canonicalRecord, canonicalSoa, DnsRecord, quoteBytes, RECORD_TYPES, tokenize, type RecordType, type Soa, type Zone, Zone as ZoneSchema, zoneProblems } from '../../../shared/dns';
 
 type Token = { raw: string; line: number };
 type Entry = { line: number; indented: boolean; tokens: Token[] };
@@ -213,7 +213,7 @@ export function parseZoneFile(source: string, zoneName: string): ParsedZone {
         break;
       case 'CAA':
         want(3);
-        value = `${num(data[0])} ${plain(data[1]!, 'CAA tag')} ${data[2]!.raw.startsWith('"') ? data[2]!.raw : JSON.stringify(text(data[2]!))}`;
+        value = `${num(data[0])} ${plain(data[1]!, 'CAA tag')} ${quoteBytes(new TextEncoder().encode(text(data[2]!)))}`;
         break;
     }
     const parsed = DnsRecord.safeParse({ name, type, ttl: recordTtl, value });
