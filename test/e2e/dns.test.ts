@@ -2,7 +2,7 @@
 // DNS settings; a zone created, a hostile value refused under its field, a record added and
 // pushed until both nameservers show the serial in green; then a record edited, the plan shows
 // the change, the push turns both green again with a higher serial, and the nameservers answer
-// the new address.
+// the new address; a live zone file is imported from ns1.
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Page } from 'playwright-core';
@@ -55,6 +55,7 @@ describe('DNS in the UI', () => {
       await form.getByLabel(`rndc config of ${name}`).fill(ns.rndcConfFile);
       await form.getByLabel(`Query address of ${name}`).fill(ns.host);
       await form.getByLabel(`DNS port of ${name}`).fill(String(ns.port));
+      if (name === 'ns2') await shot(page, 'dns-00-nameservers');
       await form.getByRole('button', { name: `Save settings of ${name}` }).click();
       await view.getByRole('status').filter({ hasText: `Settings of ${name} saved.` }).waitFor();
       if (name === 'ns1') await view.getByRole('button', { name: 'Nameservers…' }).click();
@@ -103,5 +104,16 @@ describe('DNS in the UI', () => {
     expect(second).toBeGreaterThan(first);
     await shot(page, 'dns-04-pushed-again');
     for (const name of ['ns1', 'ns2'] as const) expect(await resolver(name).resolve4(`www.${zone}`)).toEqual(['192.0.2.11']);
+
+    // Import the testbed's hand-written example.test from ns1: it joins the list as pushed.
+    await view.getByRole('button', { name: 'Import…' }).click();
+    const imp = view.getByRole('form', { name: 'Import a zone' });
+    await imp.getByLabel('Zone to import').fill('example.test');
+    await imp.getByRole('button', { name: 'Import' }).click();
+    await view.getByRole('status').filter({ hasText: 'Imported example.test from ns1: 5 records, serial 2026112201.' }).waitFor();
+    await view.locator('tr[data-zone="example.test"]').waitFor();
+    expect(await view.locator('tr[data-zone="example.test"] .dns-changed').count()).toBe(0);
+    await view.locator('tr[data-zone="example.test"] [data-testid=ns-status-ns1][data-state=in-sync]').waitFor();
+    await shot(page, 'dns-05-imported');
   });
 });

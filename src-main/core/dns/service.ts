@@ -210,6 +210,7 @@ export class DnsService {
     if (save) {
       if (this.store.get(name)) throw new AppError('conflict', `The zone ${name} is already in Hostdeck; forget it first to import it again.`);
       this.store.put({ version: 1, zone, pushed: { zone, serial, at: new Date().toISOString() } });
+      await this.status.refresh(await this.targets(), [name]);
     }
     return { zone, serial, warnings };
   }
