@@ -1,0 +1,165 @@
+// DNS push to the two test nameservers (ns1, ns2; BIND on 127.0.0.1:5301/5302, reached over
+// web1's sshd as root), including verification, against the same steps as a shell script:
+// `scp` the zone file, `ssh named-checkzone && mv`, `ssh rndc reload`, `dig` until the serial
+// shows — one nameserver after the other, as such a script runs.
+//   1. a 10,000-record zone to both nameservers (median of rounds, one record changed each time);
+//   2. a one-record change to 200 zones on both nameservers. The script's time for 200 zones is
+//      measured on PEER_ZONES zones and scaled (it is linear: the same four steps per zone).
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import type { Server } from '../shared/domain';
+import type { DnsRecord, Zone } from '../shared/dns';
+import type { Task } from '../shared/queue';
+import { createCore } from '../src-main/core/core';
+import { renderZone } from '../src-main/core/dns/render';
+import { memoryKeychain } from '../src-main/core/secrets/keychain';
+import { entry, median, type BenchContext, type BenchEntry } from './lib';
+
+export const name = 'dns-push';
+
+const BIG = 10_000;
+const ROUNDS = 3;
+const ZONES = 200;
+const PEER_ZONES = 10;
+const SOA = { primary: 'ns1.example.test.', email: 'hostmaster.example.test.', refresh: 3600, retry: 600, expire: 86400, minimum: 300 };
+const NS_NAMES = ['ns1', 'ns2'] as const;
+
+function bigRecords(n: number, variant: number): DnsRecord[] {
+  const out: DnsRecord[] = [{ name: '@', type: 'NS', ttl: 300, value: 'ns1.example.test.' }];
+  for (let i = 1; i < n; i++) out.push({ name: `h${i}`, type: 'A', ttl: 300, value: `10.${(i >> 16) & 255}.${(i >> 8) & 255}.${i & 255}` });
+  out.push({ name: 'changing', type: 'TXT', ttl: 300, value: `round ${variant}` });
+  return out;
+}
+
+export async function run(ctx: BenchContext): Promise<BenchEntry[]> {
+  const { testbed } = ctx;
+  const web1 = testbed.ssh.web1;
+  const home = path.join(ctx.tmpDir, 'home');
+  mkdirSync(path.join(home, '.ssh'), { recursive: true, mode: 0o700 });
+  const knownHosts = path.join(home, '.ssh', 'known_hosts');
+  writeFileSync(knownHosts, `[${web1.host}]:${web1.port} ${web1.hostKeyLine}\n`);
+
+  const core = await createCore({ dataDir: path.join(ctx.tmpDir, 'data'), homeDir: home, keychain: memoryKeychain('bench'), log: () => undefined });
+  ctx.defer(() => core.close());
+  const call = async <T>(method: string, input: unknown): Promise<T> => {
+    const r = await core.call(method, input);
+    if (!r.ok) throw new Error(`${method}: ${r.error.message} ${r.error.details ?? ''}`);
+    return r.output as T;
+  };
+  await call('settings.update', { healthIntervalS: 3600 });
+  const servers: Server[] = [];
+  for (const ns of NS_NAMES) {
+    const info = testbed.ns[ns];
+    const s = await call<Server>('servers.add', { name: ns, host: web1.host, port: web1.port, user: 'root', auth: { method: 'key', keyPath: testbed.keys.ed25519.path }, roles: ['ns'], tags: [] });
+    await call('dns.setSettings', { serverId: s.id, settings: { zoneDir: info.dir, zonesConf: info.zonesConf, namedConf: `${info.dir}/named.conf`, rndcConf: info.rndcConfFile, queryHost: info.host, queryPort: info.port } });
+    servers.push(s);
+  }
+  const settled = async () => {
+    for (;;) {
+      const lists = await Promise.all(servers.map((s) => call<{ tasks: Task[] }>('queue.list', { serverId: s.id })));
+      const tasks = lists.flatMap((l) => l.tasks);
+      const failed = tasks.find((t) => t.status === 'failed');
+      if (failed) throw new Error(`push failed: ${failed.stderrTail}`);
+      if (tasks.every((t) => t.status === 'done')) return;
+      await new Promise((r) => setTimeout(r, 5));
+    }
+  };
+  /** dns.push until every nameserver verified the new serials. */
+  const push = async (zones?: string[]) => {
+    const started = performance.now();
+    const out = await call<{ serials: Record<string, number> }>('dns.push', zones ? { zones, confirm: zones } : {});
+    await settled();
+    return { ms: performance.now() - started, serials: out.serials };
+  };
+
+  // ---- the peer: the script, one nameserver after the other
+  const sshArgs = ['-F', '/dev/null', '-i', testbed.keys.ed25519.path, '-o', 'StrictHostKeyChecking=yes', '-o', `UserKnownHostsFile=${knownHosts}`, '-o', 'BatchMode=yes', '-o', 'IdentitiesOnly=yes', '-o', 'ControlMaster=no', '-o', 'ControlPath=none'];
+  const script = path.join(ctx.tmpDir, 'push.sh');
+  writeFileSync(
+    script,
+    `#!/bin/sh
+# push.sh FILE ZONE SERIAL DIR RNDC_CONF DNS_PORT
+set -e
+file=$1 zone=$2 serial=$3 dir=$4 rndc_conf=$5 port=$6
+scp -q -P ${web1.port} ${sshArgs.join(' ')} "$file" "root@${web1.host}:$dir/db.$zone.new"
+ssh -p ${web1.port} ${sshArgs.join(' ')} root@${web1.host} "named-checkzone -q $zone $dir/db.$zone.new && mv $dir/db.$zone.new $dir/db.$zone"
+ssh -p ${web1.port} ${sshArgs.join(' ')} root@${web1.host} "rndc -c $rndc_conf reload $zone" >/dev/null
+until [ "$(dig +short -p "$port" @127.0.0.1 "$zone" SOA | awk '{print $3}')" = "$serial" ]; do sleep 0.01; done
+`,
+    { mode: 0o755 },
+  );
+  const peerPush = (zone: Zone, serial: number) => {
+    const file = path.join(ctx.tmpDir, `db.${zone.name}`);
+    writeFileSync(file, renderZone(zone, serial));
+    const started = performance.now();
+    for (const ns of NS_NAMES) {
+      const info = testbed.ns[ns];
+      execFileSync('sh', [script, file, zone.name, String(serial), info.dir, info.rndcConfFile, String(info.port)], { stdio: ['ignore', 'ignore', 'inherit'] });
+    }
+    return performance.now() - started;
+  };
+
+  const tag = Date.now().toString(36);
+  // The bench's zones leave the nameservers afterwards (stanzas, files; named reconfigured).
+  ctx.defer(() => {
+    for (const ns of NS_NAMES) {
+      const info = testbed.ns[ns];
+      execFileSync('sh', ['-c', `sed -i '/-${tag}\\.bench"/d' "$1" && rm -f "$2"/db.*-${tag}.bench && rndc -c "$3" reconfig`, 'sh', info.zonesConf, info.dir, info.rndcConfFile]);
+    }
+  });
+  // ---- 1. a 10,000-record zone
+  const big = `big-${tag}.bench`;
+  const peerBig = `peer-big-${tag}.bench`;
+  for (const z of [big, peerBig]) {
+    await call('dns.createZone', { zone: z, ttl: 300, soa: SOA, nameservers: ['ns1.example.test.'] });
+    await call('dns.saveZone', { zone: { name: z, ttl: 300, soa: SOA, records: bigRecords(BIG, 0) } });
+  }
+  await push([big, peerBig]); // first push: the zones are new to the nameservers (stanzas, reconfig)
+  let peerSerial = (await push([peerBig])).serials[peerBig]!;
+  const ours: number[] = [];
+  const theirs: number[] = [];
+  for (let round = 1; round <= ROUNDS; round++) {
+    await call('dns.saveZone', { zone: { name: big, ttl: 300, soa: SOA, records: bigRecords(BIG, round) } });
+    ours.push((await push([big])).ms);
+    peerSerial += 1;
+    theirs.push(peerPush({ name: peerBig, ttl: 300, soa: SOA, records: bigRecords(BIG, round) }, peerSerial));
+  }
+  const [hBig, pBig] = [median(ours), median(theirs)];
+  ctx.log(`10,000-record zone to both nameservers (median of ${ROUNDS}): Hostdeck ${hBig.toFixed(0)} ms [${ours.map((x) => x.toFixed(0)).join(', ')}], script ${pBig.toFixed(0)} ms [${theirs.map((x) => x.toFixed(0)).join(', ')}]`);
+
+  // ---- 2. one record changed in each of 200 zones
+  const small = Array.from({ length: ZONES }, (_, i) => `z${i}-${tag}.bench`);
+  const smallRecords = (v: number): DnsRecord[] => [
+    { name: '@', type: 'NS', ttl: 300, value: 'ns1.example.test.' },
+    { name: '@', type: 'A', ttl: 300, value: '192.0.2.1' },
+    { name: 'www', type: 'A', ttl: 300, value: `192.0.2.${10 + v}` },
+    { name: 'mail', type: 'A', ttl: 300, value: '192.0.2.25' },
+    { name: '@', type: 'MX', ttl: 300, value: '10 mail' },
+  ];
+  for (const z of small) {
+    await call('dns.createZone', { zone: z, ttl: 300, soa: SOA, nameservers: ['ns1.example.test.'] });
+    await call('dns.saveZone', { zone: { name: z, ttl: 300, soa: SOA, records: smallRecords(0) } });
+  }
+  await push(small);
+  const www = (v: number): DnsRecord => ({ name: 'www', type: 'A', ttl: 300, value: `192.0.2.${10 + v}` });
+  const editStarted = performance.now();
+  for (const z of small) await call('dns.putRecord', { zone: z, record: www(1), old: www(0) });
+  const editMs = performance.now() - editStarted;
+  const many = await push();
+  if (Object.keys(many.serials).length !== ZONES) throw new Error(`expected ${ZONES} changed zones, pushed ${Object.keys(many.serials).length}`);
+  let peerMs = 0;
+  for (const z of small.slice(0, PEER_ZONES)) {
+    const zone = (await call<{ zone: Zone }>('dns.zone', { zone: z })).zone;
+    peerMs += peerPush({ ...zone, records: zone.records.map((r) => (r.name === 'www' ? www(2) : r)) }, many.serials[z]! + 1);
+  }
+  const peerMany = (peerMs / PEER_ZONES) * ZONES;
+  ctx.log(`one record in ${ZONES} zones to both nameservers: Hostdeck ${many.ms.toFixed(0)} ms (+ ${editMs.toFixed(0)} ms for the ${ZONES} edits), script ${peerMany.toFixed(0)} ms (${PEER_ZONES} zones measured: ${peerMs.toFixed(0)} ms)`);
+
+  return [
+    entry({ name, metric: `push a ${BIG.toLocaleString('en')}-record zone to both nameservers incl. verification (median of ${ROUNDS})`, unit: 'ms', hostdeck: hBig, peer: pBig, peerName: 'script: scp + ssh named-checkzone && mv + ssh rndc reload + dig until the serial shows, per nameserver', goal: '<= 0.5' }),
+    entry({ name, metric: `one-record change in ${ZONES} zones to both nameservers incl. verification`, unit: 'ms', hostdeck: many.ms, peer: 5000, peerName: 'budget 5 s', goal: '<= 1.0' }),
+    entry({ name, metric: `same, against the script`, unit: 'ms', hostdeck: many.ms, peer: peerMany, peerName: `the script per zone and nameserver (${PEER_ZONES} zones measured, scaled to ${ZONES})`, goal: 'info' }),
+  ];
+}
