@@ -1,17 +1,18 @@
 import { defineConfig } from 'vitest/config';
 
-// The tests that stop the testbed's nginx (health: "down, naming nginx") run in a group of their
-// own after the others: nginx serves the hosting tests' sites meanwhile, and is reloaded by them.
-const NGINX_DOWN = ['test/integration/health.test.ts', 'test/e2e/health.test.ts'];
+// The tests that stop a shared daemon run one at a time in a group of their own after the others:
+// health stops nginx (which serves the hosting tests' sites and is reloaded by them), dns-push
+// stops ns2 (which the other DNS tests push to; its restart empties its zones config).
+const STOPS_DAEMONS = ['test/integration/health.test.ts', 'test/e2e/health.test.ts', 'test/integration/dns-push.test.ts'];
 
 export default defineConfig({
   test: {
     projects: [
       { test: { name: 'unit', include: ['test/unit/**/*.test.ts'] } },
-      { test: { name: 'integration', include: ['test/integration/**/*.test.ts'], exclude: NGINX_DOWN, testTimeout: 30_000, hookTimeout: 60_000 } },
+      { test: { name: 'integration', include: ['test/integration/**/*.test.ts'], exclude: STOPS_DAEMONS, testTimeout: 30_000, hookTimeout: 60_000 } },
       // One browser at a time: the UI tests share the test servers and screenshots.
-      { test: { name: 'e2e', include: ['test/e2e/**/*.test.ts'], exclude: NGINX_DOWN, testTimeout: 60_000, hookTimeout: 60_000, fileParallelism: false } },
-      { test: { name: 'nginx-down', include: NGINX_DOWN, testTimeout: 60_000, hookTimeout: 60_000, fileParallelism: false, sequence: { groupOrder: 1 } } },
+      { test: { name: 'e2e', include: ['test/e2e/**/*.test.ts'], exclude: STOPS_DAEMONS, testTimeout: 60_000, hookTimeout: 60_000, fileParallelism: false } },
+      { test: { name: 'stops-daemons', include: STOPS_DAEMONS, testTimeout: 60_000, hookTimeout: 60_000, fileParallelism: false, sequence: { groupOrder: 1 } } },
       // Runs after everything else (scripts/test.ts calls it last): scans what the suite wrote.
       { test: { name: 'final', include: ['test/final/**/*.test.ts'] } },
     ],

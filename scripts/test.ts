@@ -172,9 +172,9 @@ async function inner(): Promise<number> {
     if (interrupted) return 130;
 
     t = Date.now();
-    const projects = ['--project', 'unit', '--project', 'integration', '--project', 'e2e', '--project', 'nginx-down'];
+    const projects = ['--project', 'unit', '--project', 'integration', '--project', 'e2e', '--project', 'stops-daemons'];
     code = await runVitest(['run', ...projects, '--passWithNoTests', ...vitestArgs], (c) => (child = c));
-    log(`vitest unit+integration+e2e+nginx-down: exit ${code} (${secs(Date.now() - t)})`);
+    log(`vitest unit+integration+e2e+stops-daemons: exit ${code} (${secs(Date.now() - t)})`);
     if (interrupted) return 130;
 
     // The secret scan judges the data of the whole suite; a filtered run has too little of it.
