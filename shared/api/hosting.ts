@@ -23,6 +23,16 @@ export const SiteRecord = z.object({
 });
 export type SiteRecord = z.infer<typeof SiteRecord>;
 
+/** What goes with a site when it is deleted (the order of its deletion tasks), for the confirmation. */
+export function deletionList(site: SiteRecord): string[] {
+  return [
+    `Linux account ${site.name} with /home/${site.name} and all its files`,
+    ...site.ftpUsers.map((u) => `FTP login ${u}`),
+    ...site.databases.map((d) => `database ${d.name} and its user ${d.user}`),
+    ...site.domains.map((b) => `server block of ${[b.domain, ...b.aliases].join(', ')}`),
+  ];
+}
+
 /** An absolute path on the server of plain segments (letters, digits, `._-`; no `..`). */
 export const FtpPath = z
   .string({ error: 'Path is required' })

@@ -1,30 +1,11 @@
-// What the DNS screens share: an action runner keeping its error (with field errors), a field
-// with its error under it, and the examples shown per record type.
-import { useState, type ReactNode } from 'react';
+// What the DNS screens share: the action runner (components/use-action), a field with its error
+// under it, and the examples shown per record type.
+import type { ReactNode } from 'react';
 import type { RecordType } from '../../shared/dns';
 import { AppError } from '../../shared/errors';
 import { ErrorNote } from '../components/ErrorNote';
 
-export const asError = (e: unknown) => (e instanceof AppError ? e : new AppError('internal', 'That did not work.'));
-
-export function useAction() {
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<AppError | null>(null);
-  async function run(fn: () => Promise<void>): Promise<boolean> {
-    setError(null);
-    setBusy(true);
-    try {
-      await fn();
-      return true;
-    } catch (e) {
-      setError(asError(e));
-      return false;
-    } finally {
-      setBusy(false);
-    }
-  }
-  return { busy, error, fields: error?.fields ?? {}, run, clear: () => setError(null) };
-}
+export { asError, useAction } from '../components/use-action';
 
 /** With field errors the fields say it; otherwise the whole note. */
 export function ActionError({ error, fieldsShown }: { error: AppError | null; fieldsShown: string[] }) {

@@ -2,7 +2,7 @@
 // tasks), then its FTP logins, databases and domains side by side. Delete… lists everything that
 // goes and takes the site's name typed to confirm.
 import { useState, type FormEvent } from 'react';
-import type { SiteRecord } from '../../shared/api/hosting';
+import { deletionList, type SiteRecord } from '../../shared/api/hosting';
 import type { Server } from '../../shared/domain';
 import { client } from '../client/client';
 import { Databases } from './Databases';
@@ -12,16 +12,6 @@ import { FtpLogins } from './FtpLogins';
 import { usePreview } from './PreviewDialog';
 
 type Props = { server: Server; site: SiteRecord; onChanged: (message: string) => Promise<void> };
-
-/** What goes with a site, in the words of the core's deletionList (src-main/core/hosting/plans.ts). */
-export function deletionList(site: SiteRecord): string[] {
-  return [
-    `Linux account ${site.name} with /home/${site.name} and all its files`,
-    ...site.ftpUsers.map((u) => `FTP login ${u}`),
-    ...site.databases.map((d) => `database ${d.name} and its user ${d.user}`),
-    ...site.domains.map((b) => `server block of ${[b.domain, ...b.aliases].join(', ')}`),
-  ];
-}
 
 export function SiteDetail({ server, site, onChanged }: Props) {
   const [deleting, setDeleting] = useState(false);

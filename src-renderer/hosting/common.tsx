@@ -1,10 +1,11 @@
 // What the hosting screens share: the error of an action (busy flag included), the field errors
 // of the contract under their fields, and the box that shows a password once.
-import { useState, type ReactNode } from 'react';
-import { AppError } from '../../shared/errors';
+import type { ReactNode } from 'react';
+import type { AppError } from '../../shared/errors';
 import { ErrorNote } from '../components/ErrorNote';
+import { useAction as useSharedAction } from '../components/use-action';
 
-export const asError = (e: unknown) => (e instanceof AppError ? e : new AppError('internal', 'That did not work.'));
+export { asError } from '../components/use-action';
 
 /**
  * Field errors by the form's own keys. A preview validates the change it is sent, so its
@@ -16,24 +17,9 @@ export function fieldsOf(error: AppError | null): Record<string, string> {
   return out;
 }
 
-/** Runs one action at a time, keeping its error (field errors included) until the next run. */
+/** The action runner (components/use-action) with the contract's keys mapped to the form's. */
 export function useAction() {
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<AppError | null>(null);
-  async function run(fn: () => Promise<void>): Promise<boolean> {
-    setError(null);
-    setBusy(true);
-    try {
-      await fn();
-      return true;
-    } catch (e) {
-      setError(asError(e));
-      return false;
-    } finally {
-      setBusy(false);
-    }
-  }
-  return { busy, error, fields: fieldsOf(error), run, clear: () => setError(null) };
+  return useSharedAction(fieldsOf);
 }
 
 /** A form's error: with field errors, one line above them (each field says its own); else the full note. */

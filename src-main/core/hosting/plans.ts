@@ -87,16 +87,6 @@ export function deleteSite(sites: SiteRecord[], settings: HostingSettings, name:
   };
 }
 
-/** What goes with a site, for the confirmation. */
-export function deletionList(site: SiteRecord): string[] {
-  return [
-    `Linux account ${site.name} with /home/${site.name} and all its files`,
-    ...site.ftpUsers.map((u) => `FTP login ${u}`),
-    ...site.databases.map((d) => `database ${d.name} and its user ${d.user}`),
-    ...site.domains.map((b) => `server block of ${[b.domain, ...b.aliases].join(', ')}`),
-  ];
-}
-
 export function createFtp(sites: SiteRecord[], settings: HostingSettings, input: FtpCreate): Plan & { password: string } {
   const site = find(sites, input.site);
   const owner = sites.find((s) => s.ftpUsers.includes(input.user));
