@@ -2,7 +2,8 @@
 // test server (web1's sshd as root: this same machine; MariaDB, pure-ftpd and nginx of the
 // testbed), each side starting from nothing and checked afterwards (counts of accounts, web
 // roots, vhost files, FTP logins, databases and database users, and nginx answering the last
-// domain), then everything removed again (not timed):
+// domain), then everything removed again (not timed). The server blocks go to an nginx of the
+// bench's own (the testbed's folder is shared with tests that put broken ones there on purpose).
 //   - Hostdeck: a real core (fresh data dir, web1 as root with the testbed key); per site
 //     hosting.createSite (account + web root), hosting.bindDomain, hosting.createFtp,
 //     hosting.createDb — 4 tasks per site, 400 tasks for the 500 steps — timed from the first
@@ -31,6 +32,7 @@ import { execFileSync, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { closeSync, fsyncSync, mkdirSync, openSync, writeFileSync, writeSync } from 'node:fs';
 import http from 'node:http';
+import net from 'node:net';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { HostingSettings, SiteRecord } from '../shared/api/hosting';
@@ -93,6 +95,61 @@ function runProcess(cmd: string, args: string[], env?: NodeJS.ProcessEnv): Promi
   });
 }
 
+/**
+ * An nginx of the bench's own (the testbed's folder of server blocks is shared with tests that
+ * put broken configurations there on purpose, which would fail every side's `nginx -t`): the
+ * testbed's configuration with its own prefix, port and sites folder; stopped at the end.
+ */
+type PrivateNginx = { host: string; port: number; prefix: string; sitesDir: string; conf: string; stop: () => void };
+
+async function startPrivateNginx(ctx: BenchContext): Promise<PrivateNginx> {
+  const host = ctx.testbed.nginx.host;
+  const port = await new Promise<number>((resolve, reject) => {
+    const srv = net.createServer();
+    srv.once('error', reject);
+    srv.listen(0, host, () => {
+      const { port: p } = srv.address() as net.AddressInfo;
+      srv.close(() => resolve(p));
+    });
+  });
+  const prefix = path.join(ctx.tmpDir, 'nginx');
+  const sitesDir = path.join(prefix, 'sites');
+  for (const d of [sitesDir, `${prefix}/logs`, `${prefix}/tmp`, `${prefix}/suspended`]) mkdirSync(d, { recursive: true });
+  const conf = path.join(prefix, 'nginx.conf');
+  writeFileSync(
+    conf,
+    `user root;
+worker_processes 1;
+daemon on;
+pid ${prefix}/nginx.pid;
+lock_file ${prefix}/nginx.lock;
+error_log ${prefix}/logs/error.log;
+events { worker_connections 256; }
+http {
+  include /etc/nginx/mime.types;
+  default_type application/octet-stream;
+  access_log off;
+  client_body_temp_path ${prefix}/tmp/body;
+  proxy_temp_path ${prefix}/tmp/proxy;
+  fastcgi_temp_path ${prefix}/tmp/fastcgi;
+  uwsgi_temp_path ${prefix}/tmp/uwsgi;
+  scgi_temp_path ${prefix}/tmp/scgi;
+  server { listen ${host}:${port} default_server; server_name _; location / { default_type text/plain; return 200 "queue-500 bench\n"; } }
+  include ${sitesDir}/*.conf;
+}
+`,
+  );
+  execFileSync('nginx', ['-p', prefix, '-c', conf], { stdio: ['ignore', 'ignore', 'pipe'] });
+  let stopped = false;
+  const stop = () => {
+    if (stopped) return;
+    stopped = true;
+    execFileSync('nginx', ['-p', prefix, '-c', conf, '-s', 'quit'], { stdio: 'ignore' });
+  };
+  ctx.defer(stop); // on Ctrl+C
+  return { host, port, prefix, sitesDir, conf, stop };
+}
+
 function ansibleVersion(): string | null {
   try {
     return execFileSync('ansible-playbook', ['--version'], { encoding: 'utf8' }).split('\n')[0]!.trim();
@@ -102,13 +159,22 @@ function ansibleVersion(): string | null {
 }
 
 export async function run(ctx: BenchContext): Promise<BenchEntry[]> {
+  const nginx = await startPrivateNginx(ctx);
+  try {
+    return await measure(ctx, nginx);
+  } finally {
+    nginx.stop(); // before the harness removes tmpDir (its pid file is there)
+  }
+}
+
+async function measure(ctx: BenchContext, nginx: PrivateNginx): Promise<BenchEntry[]> {
   const { testbed: tb } = ctx;
   const web1 = tb.ssh.web1;
   const tag = randomBytes(3).toString('hex').replace(/^[0-9]/, 'q');
   const root = `qb${tag}`;
   const settings: HostingSettings = {
     ftp: { passwdFile: tb.ftp.passwdFile, dbFile: tb.ftp.dbFile },
-    web: { vhostDir: tb.nginx.sitesDir, nginxConf: tb.nginx.conf, listen: `${tb.nginx.host}:${tb.nginx.port}`, suspendedDir: `${tb.root}/nginx-suspended` },
+    web: { vhostDir: nginx.sitesDir, nginxConf: nginx.conf, listen: `${nginx.host}:${nginx.port}`, suspendedDir: `${nginx.prefix}/suspended` },
     mysql: { socket: tb.mariadb.socket, defaultsFile: null },
   };
   const sql = (statements: string) => sh(`mariadb --no-defaults --socket=${shQuote(tb.mariadb.socket)} -u root -N -B -e ${shQuote(statements)}`).trim();
@@ -120,7 +186,7 @@ export async function run(ctx: BenchContext): Promise<BenchEntry[]> {
     const q = shQuote(prefix);
     sh(`for u in $(getent passwd | cut -d: -f1 | grep "^"${q}); do pkill -KILL -u "$u" 2>/dev/null; userdel -r "$u" >/dev/null 2>&1; done; true`);
     sh(`for u in $(cut -d: -f1 ${shQuote(tb.ftp.passwdFile)} | grep "^"${q}); do pure-pw userdel "$u" -f ${shQuote(tb.ftp.passwdFile)} -F ${shQuote(tb.ftp.dbFile)} -m </dev/null; done; true`);
-    sh(`rm -f ${shQuote(tb.nginx.sitesDir)}/hostdeck-${q}* ${shQuote(settings.web.suspendedDir)}/${q}*; nginx -s reload -c ${shQuote(tb.nginx.conf)} 2>/dev/null; true`);
+    sh(`rm -f ${shQuote(nginx.sitesDir)}/hostdeck-${q}* ${shQuote(settings.web.suspendedDir)}/${q}*; nginx -s reload -c ${shQuote(nginx.conf)} 2>/dev/null; true`);
     const dbs = sql(`SELECT SCHEMA_NAME FROM information_schema.SCHEMATA WHERE SCHEMA_NAME LIKE '${prefix}%'`).split('\n').filter(Boolean);
     const users = sql(`SELECT User FROM mysql.user WHERE User LIKE '${prefix}%'`).split('\n').filter(Boolean);
     const drops = [...dbs.map((d) => `DROP DATABASE IF EXISTS \`${d}\`;`), ...users.map((u) => `DROP USER IF EXISTS '${u}'@'localhost';`)];
@@ -130,7 +196,7 @@ export async function run(ctx: BenchContext): Promise<BenchEntry[]> {
 
   const get = (host: string) =>
     new Promise<string>((resolve, reject) => {
-      const req = http.request({ host: tb.nginx.host, port: tb.nginx.port, path: '/', headers: { Host: host } }, (res) => {
+      const req = http.request({ host: nginx.host, port: nginx.port, path: '/', headers: { Host: host } }, (res) => {
         let body = '';
         res.setEncoding('utf8').on('data', (d: string) => (body += d));
         res.on('end', () => resolve(body));
@@ -144,7 +210,7 @@ export async function run(ctx: BenchContext): Promise<BenchEntry[]> {
     const found = {
       accounts: count(`getent passwd | cut -d: -f1 | grep "^"${q} || true`),
       webRoots: count(`ls -d /home/${q}*/public_html/index.html 2>/dev/null || true`),
-      vhosts: count(`ls ${shQuote(tb.nginx.sitesDir)} | grep "^hostdeck-"${q} || true`),
+      vhosts: count(`ls ${shQuote(nginx.sitesDir)} | grep "^hostdeck-"${q} || true`),
       ftpLogins: count(`cut -d: -f1 ${shQuote(tb.ftp.passwdFile)} | grep "^"${q} || true`),
       databases: Number(sql(`SELECT COUNT(*) FROM information_schema.SCHEMATA WHERE SCHEMA_NAME LIKE '${prefix}%'`)),
       dbUsers: Number(sql(`SELECT COUNT(*) FROM mysql.user WHERE User LIKE '${prefix}%'`)),
@@ -274,7 +340,7 @@ export async function run(ctx: BenchContext): Promise<BenchEntry[]> {
     const ftpPassword = plans.generatePassword();
     const dbPassword = plans.generatePassword();
     const vhost = serverBlock({ site: s.name, domain: s.domain, aliases: [], ...settings.web });
-    return { ...s, ftpPassword, vhost, vhostFile: `${tb.nginx.sitesDir}/${vhostFileName(s.name, s.domain)}`, sql: createSql({ site: s.name, name: s.db, user: s.dbUser }, dbPassword).join('\n') };
+    return { ...s, ftpPassword, vhost, vhostFile: `${nginx.sitesDir}/${vhostFileName(s.name, s.domain)}`, sql: createSql({ site: s.name, name: s.db, user: s.dbUser }, dbPassword).join('\n') };
   };
 
   // ---- ssh loop: one `ssh` per step
@@ -282,7 +348,7 @@ export async function run(ctx: BenchContext): Promise<BenchEntry[]> {
   const sshScript = (prefix: string): string => {
     const lines = ['#!/bin/bash', 'set -e', `r() { ssh ${sshOptions.map(shQuote).join(' ')} root@${web1.host} "$@"; }`];
     const { passwdFile, dbFile } = tb.ftp;
-    const conf = shQuote(tb.nginx.conf);
+    const conf = shQuote(nginx.conf);
     for (const raw of sitesOf(prefix)) {
       const s = peerSite(raw);
       const h = `/home/${s.name}`;
@@ -333,7 +399,7 @@ export async function run(ctx: BenchContext): Promise<BenchEntry[]> {
         gather_facts: false,
         vars: {
           sites: sites.map((s) => ({ name: s.name, ftp: s.ftp, ftp_password: s.ftpPassword, vhost_file: s.vhostFile, vhost: `${s.vhost}\n`, sql: s.sql })),
-          nginx_conf: tb.nginx.conf,
+          nginx_conf: nginx.conf,
           passwd_file: tb.ftp.passwdFile,
           db_file: tb.ftp.dbFile,
           mysql_socket: tb.mariadb.socket,
