@@ -14,7 +14,7 @@
 //   - Ansible (Debian's ansible-core; skipped with a note where ansible-playbook is missing): one
 //     playbook, builtin modules only, each task looping over the sites: user, file (home 0750
 //     group www-data), file (public_html), copy (index.html), copy (the same server block),
-//     shell (nginx -t && nginx -s reload), shell (pure-pw useradd, password on stdin), shell
+//     shell (nginx -t && nginx -s reload), shell (openssl passwd -6 from stdin, the line in pure-pw's file, pure-pw mkdb), shell
 //     (mysql, SQL on stdin) — 8 module runs per site; gather_facts off, pipelining on, Ansible's
 //     default ssh ControlPersist, default forks;
 //   - ssh loop: a bash script of one `ssh` (OpenSSH, no ControlMaster, known_hosts checked) per
@@ -24,8 +24,9 @@
 // `sh -c` locally, and the cost of one journal append + fsync on the data dir's filesystem.
 //
 // Hostdeck and local run ROUNDS times (default 2, median), the peers PEER_ROUNDS times (default 1).
-// Every side pays pure-pw's argon2id password hashing (about 2-3 s per FTP login on this machine,
-// CPU bound): it is most of every side's time, logged below with the figures without it.
+// FTP passwords: every side hashes them like Hostdeck's ftp.create (openssl SHA-512 crypt, the
+// line in pure-pw's file, pure-pw mkdb); pure-pw useradd's own argon2id would cost 2-4 s of CPU
+// per login here on every side and drown everything else.
 //
 //   QUEUE500_SITES=10 QUEUE500_ROUNDS=1 npm run bench -- queue-500    (a quick try)
 import { execFileSync, spawn } from 'node:child_process';
@@ -148,6 +149,16 @@ http {
   };
   ctx.defer(stop); // on Ctrl+C
   return { host, port, prefix, sitesDir, conf, stop };
+}
+
+/**
+ * The peers' FTP step, hashed as Hostdeck's ftp.create does (since 5ee1e13): SHA-512 crypt by
+ * `openssl passwd -6` from stdin (pure-pw's own argon2id takes seconds of CPU per login here),
+ * the user's line in pure-pw's file, then `pure-pw mkdb`.
+ */
+function ftpCommand(user: string, site: string, passwdFile: string, dbFile: string): string {
+  const [pf, db] = [shQuote(passwdFile), shQuote(dbFile)];
+  return `hash=$(openssl passwd -6 -stdin) && uid=$(id -u ${site}) && gid=$(id -g ${site}) && printf '%s:%s:%s:%s::%s/./::::::::::::\\n' ${user} "$hash" "$uid" "$gid" /home/${site} >> ${pf} && pure-pw mkdb ${db} -f ${pf}`;
 }
 
 function ansibleVersion(): string | null {
@@ -357,7 +368,7 @@ async function measure(ctx: BenchContext, nginx: PrivateNginx): Promise<BenchEnt
         `r ${shQuote(`useradd -m -d ${h} -s /bin/bash ${s.name}`)}`,
         `r ${shQuote(`chmod 0750 ${h} && chgrp www-data ${h} && mkdir -p ${h}/public_html && printf '%s\\n' ${shQuote(INDEX_HTML)} > ${h}/public_html/index.html && chown ${s.name}: ${h}/public_html ${h}/public_html/index.html`)}`,
         `printf '%s\\n' ${shQuote(s.vhost)} | r ${shQuote(`cat > ${shQuote(s.vhostFile)} && nginx -t -q -c ${conf} && nginx -s reload -c ${conf}`)}`,
-        `printf '%s\\n%s\\n' ${shQuote(s.ftpPassword)} ${shQuote(s.ftpPassword)} | r ${shQuote(`pure-pw useradd ${s.ftp} -u $(id -u ${s.name}) -g $(id -g ${s.name}) -d ${h} -f ${shQuote(passwdFile)} -F ${shQuote(dbFile)} -m >/dev/null`)}`,
+        `printf '%s\\n' ${shQuote(s.ftpPassword)} | r ${shQuote(ftpCommand(s.ftp, s.name, passwdFile, dbFile))}`,
         `printf '%s\\n' ${shQuote(s.sql)} | r ${shQuote(`mysql --socket=${shQuote(tb.mariadb.socket)} --batch --skip-column-names >/dev/null`)}`,
       );
     }
@@ -398,7 +409,7 @@ async function measure(ctx: BenchContext, nginx: PrivateNginx): Promise<BenchEnt
         hosts: 'web',
         gather_facts: false,
         vars: {
-          sites: sites.map((s) => ({ name: s.name, ftp: s.ftp, ftp_password: s.ftpPassword, vhost_file: s.vhostFile, vhost: `${s.vhost}\n`, sql: s.sql })),
+          sites: sites.map((s) => ({ name: s.name, ftp: s.ftp, ftp_password: s.ftpPassword, ftp_command: ftpCommand(s.ftp, s.name, tb.ftp.passwdFile, tb.ftp.dbFile), vhost_file: s.vhostFile, vhost: `${s.vhost}\n`, sql: s.sql })),
           nginx_conf: nginx.conf,
           passwd_file: tb.ftp.passwdFile,
           db_file: tb.ftp.dbFile,
@@ -411,7 +422,7 @@ async function measure(ctx: BenchContext, nginx: PrivateNginx): Promise<BenchEnt
           { name: 'index.html', 'ansible.builtin.copy': { dest: '/home/{{ item.name }}/public_html/index.html', content: `${INDEX_HTML}\n`, owner: '{{ item.name }}', group: '{{ item.name }}', force: false }, loop },
           { name: 'server block', 'ansible.builtin.copy': { dest: '{{ item.vhost_file }}', content: '{{ item.vhost }}', mode: '0644' }, loop },
           { name: 'nginx check and reload', 'ansible.builtin.shell': 'nginx -t -q -c {{ nginx_conf }} && nginx -s reload -c {{ nginx_conf }}', loop },
-          { name: 'FTP login', 'ansible.builtin.shell': { cmd: 'pure-pw useradd {{ item.ftp }} -u $(id -u {{ item.name }}) -g $(id -g {{ item.name }}) -d /home/{{ item.name }} -f {{ passwd_file }} -F {{ db_file }} -m', stdin: '{{ item.ftp_password }}\n{{ item.ftp_password }}' }, loop, no_log: true },
+          { name: 'FTP login', 'ansible.builtin.shell': { cmd: '{{ item.ftp_command }}', stdin: '{{ item.ftp_password }}' }, loop, no_log: true },
           { name: 'database and user', 'ansible.builtin.shell': { cmd: 'mysql --socket={{ mysql_socket }} --batch --skip-column-names', stdin: '{{ item.sql }}' }, loop, no_log: true },
         ],
       },
@@ -493,7 +504,7 @@ async function measure(ctx: BenchContext, nginx: PrivateNginx): Promise<BenchEnt
     ctx.log(`local (last round): wall ${lastLocal.ms.toFixed(0)} ms, sum per task ${sum(lastLocal.perTask).toFixed(0)}; median ms per kind: ${perKind(lastLocal.perTask)}`);
     const hFtp = sum(taskMs.filter((t) => t.kind === 'ftp.create'));
     const lFtp = sum(lastLocal.perTask.filter((t) => t.kind === 'ftp.create'));
-    ctx.log(`FTP logins (pure-pw useradd, argon2id): ${hFtp.toFixed(0)} ms of Hostdeck's run (${((100 * hFtp) / lastHostdeck.ms).toFixed(0)} %), ${lFtp.toFixed(0)} ms of local's (${((100 * lFtp) / lastLocal.ms).toFixed(0)} %)`);
+    ctx.log(`FTP logins (openssl SHA-512 crypt + pure-pw mkdb): ${hFtp.toFixed(0)} ms of Hostdeck's run (${((100 * hFtp) / lastHostdeck.ms).toFixed(0)} %), ${lFtp.toFixed(0)} ms of local's (${((100 * lFtp) / lastLocal.ms).toFixed(0)} %)`);
     ctx.log(`without the FTP step: Hostdeck ${(lastHostdeck.ms - hFtp).toFixed(0)} ms, local ${(lastLocal.ms - lFtp).toFixed(0)} ms (ratio ${((lastHostdeck.ms - hFtp) / (lastLocal.ms - lFtp)).toFixed(2)})` +
       (results.ansible.length ? `; Ansible minus local's hashing time (an estimate) ${(results.ansible.at(-1)! - lFtp).toFixed(0)} ms (ratio to Hostdeck without FTP ${((results.ansible.at(-1)! - lFtp) / (lastHostdeck.ms - hFtp)).toFixed(1)})` : ''));
   }
