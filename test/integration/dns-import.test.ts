@@ -8,11 +8,15 @@ import type { DnsRecord, Zone } from '../../shared/dns';
 import type { Task } from '../../shared/queue';
 import { coreSuite } from '../helpers/core';
 import { addNameservers, SOA, uniqueZone } from '../helpers/dns';
+import { sh } from '../helpers/hosting';
 
 const suite = coreSuite();
+const SITE = `hddns${Date.now().toString(36)}`;
 const written: string[] = [];
 afterAll(() => {
   for (const f of written) rmSync(f, { force: true });
+  // The site's account was created for real (its domain binding failed: no vhost folder).
+  if (sh(`id -u ${SITE}`) !== null) sh(`pkill -KILL -u ${SITE}; userdel -r ${SITE} 2>/dev/null`);
 });
 
 describe('dns import', () => {
@@ -111,6 +115,16 @@ weird HINFO "PC" "Linux"   ; not managed: left out with a warning
       [zone, 'www', 'AAAA', '2001:db8::80', 300],
       [`sub.${zone}`, 'shop', 'A', '192.0.2.80', 600],
       [`sub.${zone}`, 'shop', 'AAAA', '2001:db8::80', 600],
+    ]);
+    // A site's bound domains and aliases, from the hosting records, in one step.
+    await t.call('hosting.setSettings', { serverId: ns.ns1.id, web: { vhostDir: '/nonexistent-hd-dns', nginxConf: '/etc/nginx/nginx.conf', listen: '80', suspendedDir: '/nonexistent-hd-dns' } });
+    await t.call('hosting.createSite', { serverId: ns.ns1.id, name: SITE, quotaMb: 0 });
+    await t.call('hosting.bindDomain', { serverId: ns.ns1.id, site: SITE, domain: `blog.sub.${zone}`, aliases: [`www.blog.sub.${zone}`, 'blog.example.org'] });
+    const bySite = await t.call<{ added: { zone: string; record: DnsRecord }[]; uncovered: string[] }>('dns.addSiteRecords', { serverId: ns.ns1.id, site: SITE, addresses: ['192.0.2.81'] });
+    expect(bySite.uncovered).toEqual(['blog.example.org']);
+    expect(bySite.added.map((a) => [a.zone, a.record.name, a.record.type, a.record.value])).toEqual([
+      [`sub.${zone}`, 'blog', 'A', '192.0.2.81'],
+      [`sub.${zone}`, 'www.blog', 'A', '192.0.2.81'],
     ]);
     // Again: nothing new.
     expect((await t.call<{ added: unknown[] }>('dns.addSiteRecords', { serverId: ns.ns1.id, names: [`www.${zone}`], addresses: ['192.0.2.80'] })).added).toEqual([]);
