@@ -77,8 +77,8 @@ const CHECK_AND_RELOAD = [
   '  tries=0; while :; do',
   '    fresh=0; old=0; for w in $(serving); do case " $before " in *" $w "*) old=1 ;; *) fresh=1 ;; esac; done',
   '    [ "$fresh" = 1 ] && [ "$old" = 0 ] && break',
-  '    tries=$((tries + 1)); if [ "$tries" -ge 100 ]; then restore; nginx -s reload -c "$conf" >/dev/null 2>&1; echo "nginx (master $master) did not switch to workers with the new configuration within 5 s; the previous one was restored (see nginx\'s error log)" >&2; exit 8; fi',
-  '    sleep 0.05',
+  '    tries=$((tries + 1)); if [ "$tries" -ge 500 ]; then restore; nginx -s reload -c "$conf" >/dev/null 2>&1; echo "nginx (master $master) did not switch to workers with the new configuration within 5 s; the previous one was restored (see nginx\'s error log)" >&2; exit 8; fi',
+  '    sleep 0.01',
   '  done',
   'fi',
   'rm -f "$backup"',
@@ -95,11 +95,14 @@ export function bindLines(raw: BindParams): string[] {
     'if ! id -u "$site" >/dev/null 2>&1; then echo "no Linux account $site on this server (create the site first)" >&2; exit 4; fi',
     'command -v nginx >/dev/null 2>&1 || { echo "nginx is not installed on this server" >&2; exit 6; }',
     'if [ ! -d "$vhost_dir" ]; then echo "the vhost folder $vhost_dir does not exist on this server (see the site settings)" >&2; exit 4; fi',
-    // A name another server block serves: nginx would only warn and ignore one of them.
-    'for f in "$vhost_dir"/*; do [ -f "$f" ] && [ "$f" != "$file" ] || continue; for n in $names; do',
-    // Directives end at ; { or }, so one-line server blocks are read too.
-    '  if tr \'{};\' \'\\n\\n\\n\' < "$f" | awk -v n="$n" \'$1 == "server_name" { for (i = 2; i <= NF; i++) if ($i == n) found = 1 } END { exit !found }\'; then echo "refused: $n is already served by $f; unbind it there first (nothing was changed)" >&2; exit 9; fi',
-    'done; done',
+    // A name another server block serves: nginx would only warn and ignore one of them. One awk
+    // reads every other file (directives end at ; { or }, so one-line blocks are read too).
+    'set --; for f in "$vhost_dir"/*; do if [ -f "$f" ] && [ "$f" != "$file" ]; then set -- "$@" "$f"; fi; done',
+    'if [ "$#" -gt 0 ]; then',
+    `  hit=$(awk -v names=" $names " 'FNR == 1 { sn = 0 } { gsub(/[{};]/, " ; "); for (i = 1; i <= NF; i++) { if ($i == ";") sn = 0; else if (sn && index(names, " " $i " ")) { print $i " is already served by " FILENAME; found = 1; exit } else if ($i == "server_name") sn = 1 } } END { exit !found }' "$@"); rc=$?`,
+    '  if [ "$rc" = 0 ]; then echo "refused: $hit; unbind it there first (nothing was changed)" >&2; exit 9; fi',
+    '  if [ "$rc" != 1 ]; then echo "could not read the server blocks in $vhost_dir" >&2; exit 1; fi',
+    'fi',
     'backup=$(mktemp) || exit $?',
     'had=0; if [ -f "$file" ]; then cat "$file" > "$backup" && had=1; fi',
     `printf '%s\\n' ${shQuote(serverBlock(p))} > "$file" || { rm -f "$backup"; exit 1; }`,
