@@ -69,8 +69,8 @@ function get(host: string): Promise<{ status: number; body: string }> {
 }
 
 /**
- * Asks until the answer passes `ok`, for up to 5 s. Only for the suspension flag and FTP uploads:
- * a bind or unbind task is done only once nginx's new workers run, so those are asked once.
+ * Asks until the answer passes `ok`, for up to 5 s: a bind or unbind task is done once nginx's
+ * new workers run, and nginx retires the old ones (which still answer) about 100 ms later.
  */
 async function getOnceReloaded(host: string, ok: (r: { status: number; body: string }) => boolean): Promise<{ status: number; body: string }> {
   const deadline = Date.now() + 5000;
@@ -131,7 +131,7 @@ describe('databases and domains of a site', () => {
     expect(tasks.every((x) => x.status === 'done'), statuses(tasks)).toBe(true);
 
     // nginx serves the web root for the domain and its alias; an FTP upload replaces the index.
-    expect((await get(`shop-${tag}.test`)).body).toContain('It works');
+    expect((await getOnceReloaded(`shop-${tag}.test`, (r) => r.body.includes('It works'))).body).toContain('It works');
     const client = new Client(20_000);
     await client.access({ host: suite.tb.ftp.host, port: suite.tb.ftp.port, user: ftpUser, password: ftp.password, secure: false });
     await client.uploadFrom(Readable.from([`<h1>shop ${tag}</h1>\n`]), 'public_html/index.html');
@@ -174,7 +174,7 @@ describe('databases and domains of a site', () => {
     expect(rootSql(`SELECT COUNT(*) FROM information_schema.SCHEMATA WHERE SCHEMA_NAME = '${site}_shop'`).trim()).toBe('0');
     expect(rootSql(`SELECT COUNT(*) FROM mysql.user WHERE User = '${site}_app'`).trim()).toBe('0');
     expect(existsSync(`${suite.tb.nginx.sitesDir}/hostdeck-${site}-shop-${tag}.test.conf`)).toBe(false);
-    expect((await get(`shop-${tag}.test`)).body).toContain('hostdeck testbed');
+    expect((await getOnceReloaded(`shop-${tag}.test`, (r) => r.body.includes('hostdeck testbed'))).body).toContain('hostdeck testbed');
   });
 
   it('stops the queue on a domain served elsewhere and on a config nginx refuses; retry and skip', async () => {
@@ -197,7 +197,7 @@ describe('databases and domains of a site', () => {
     await t.call('queue.retry', { serverId });
     tasks = await settleQueue(t, serverId);
     expect(tasks.map((x) => x.status), statuses(tasks)).toEqual(['done', 'done', 'done']);
-    expect((await get(`taken-${tag}.test`)).body).toContain('It works');
+    expect((await getOnceReloaded(`taken-${tag}.test`, (r) => r.body.includes('It works'))).body).toContain('It works');
 
     // A broken file elsewhere in the folder: nginx -t fails, the new block is taken back out.
     writeFileSync(broken(), 'server { this is not nginx }\n');
@@ -212,7 +212,7 @@ describe('databases and domains of a site', () => {
     await t.call('queue.skip', { serverId });
     tasks = await settleQueue(t, serverId);
     expect(tasks.slice(3).map((x) => x.status), statuses(tasks)).toEqual(['skipped', 'done']);
-    expect((await get(`taken-${tag}.test`)).body).toContain('hostdeck testbed');
+    expect((await getOnceReloaded(`taken-${tag}.test`, (r) => r.body.includes('hostdeck testbed'))).body).toContain('hostdeck testbed');
 
     // An address that is not this machine's: nginx -t cannot bind it, the file is taken back out.
     await t.call('hosting.setSettings', { serverId, web: { ...settings().web, listen: '192.0.2.1:8080' } });
