@@ -68,10 +68,7 @@ function get(host: string): Promise<{ status: number; body: string }> {
   });
 }
 
-/**
- * Asks until the answer passes `ok`, for up to 5 s: a bind or unbind task is done once nginx's
- * new workers run, and nginx retires the old ones (which still answer) about 100 ms later.
- */
+/** Asks until the answer passes `ok`, for up to 5 s: nginx applies a reload about 100 ms after its signal. */
 async function getOnceReloaded(host: string, ok: (r: { status: number; body: string }) => boolean): Promise<{ status: number; body: string }> {
   const deadline = Date.now() + 5000;
   for (;;) {
