@@ -12,9 +12,8 @@ import { performance } from 'node:perf_hooks';
 import type { Server } from '../shared/domain';
 import type { DnsRecord, Zone } from '../shared/dns';
 import type { Task } from '../shared/queue';
-import { createCore } from '../src-main/core/core';
 import { renderZone } from '../src-main/core/dns/render';
-import { memoryKeychain } from '../src-main/core/secrets/keychain';
+import { benchCore } from './hostdeck';
 import { entry, median, type BenchContext, type BenchEntry } from './lib';
 
 export const name = 'dns-push';
@@ -41,14 +40,7 @@ export async function run(ctx: BenchContext): Promise<BenchEntry[]> {
   const knownHosts = path.join(home, '.ssh', 'known_hosts');
   writeFileSync(knownHosts, `[${web1.host}]:${web1.port} ${web1.hostKeyLine}\n`);
 
-  const core = await createCore({ dataDir: path.join(ctx.tmpDir, 'data'), homeDir: home, keychain: memoryKeychain('bench'), log: () => undefined });
-  ctx.defer(() => core.close());
-  const call = async <T>(method: string, input: unknown): Promise<T> => {
-    const r = await core.call(method, input);
-    if (!r.ok) throw new Error(`${method}: ${r.error.message} ${r.error.details ?? ''}`);
-    return r.output as T;
-  };
-  await call('settings.update', { healthIntervalS: 3600 });
+  const { call } = await benchCore(ctx, home);
   const servers: Server[] = [];
   for (const ns of NS_NAMES) {
     const info = testbed.ns[ns];

@@ -13,10 +13,10 @@ import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { ServerHealth } from '../shared/api/health';
 import type { Server } from '../shared/domain';
-import { createCore } from '../src-main/core/core';
 import { CHECK_SCRIPT } from '../src-main/core/health/check';
-import { memoryKeychain } from '../src-main/core/secrets/keychain';
 import { startFleet, stopFleet } from '../test/servers/testbed';
+import { ansibleEnv } from './ansible';
+import { benchCore } from './hostdeck';
 import { entry, median, type BenchContext, type BenchEntry } from './lib';
 
 export const name = 'health-tick-50';
@@ -64,15 +64,7 @@ export async function run(ctx: BenchContext): Promise<BenchEntry[]> {
   writeFileSync(knownHosts, fleet.map((s) => `[${s.host}]:${s.port} ${s.hostKeyLine}\n`).join(''));
 
   // ---- Hostdeck
-  const core = await createCore({ dataDir: path.join(ctx.tmpDir, 'data'), homeDir: home, keychain: memoryKeychain('bench'), log: () => undefined });
-  ctx.defer(() => core.close());
-  const call = async <T>(method: string, input: unknown): Promise<T> => {
-    const r = await core.call(method, input);
-    if (!r.ok) throw new Error(`${method}: ${r.error.message}`);
-    return r.output as T;
-  };
-  // Only the ticks measured here: the timer stays out of the way.
-  await call('settings.update', { healthIntervalS: 3600, healthConcurrency: CONCURRENCY });
+  const { call } = await benchCore(ctx, home, { settings: { healthConcurrency: CONCURRENCY } });
   const servers: Server[] = [];
   for (const [i, s] of fleet.entries()) {
     servers.push(
@@ -130,16 +122,7 @@ export async function run(ctx: BenchContext): Promise<BenchEntry[]> {
   );
   const env = (controlDir: string): NodeJS.ProcessEnv => {
     mkdirSync(controlDir, { recursive: true });
-    return {
-      ...process.env,
-      HOME: home,
-      ANSIBLE_PIPELINING: 'True',
-      ANSIBLE_SSH_CONTROL_PATH_DIR: controlDir,
-      ANSIBLE_LOCAL_TEMP: path.join(ctx.tmpDir, 'ansible-tmp'),
-      ANSIBLE_NOCOLOR: '1',
-      ANSIBLE_FORCE_COLOR: '0',
-      ANSIBLE_DEPRECATION_WARNINGS: 'False',
-    };
+    return ansibleEnv(ctx, home, controlDir);
   };
   const aCold: number[] = [];
   const aWarm: number[] = [];

@@ -39,13 +39,13 @@ import { performance } from 'node:perf_hooks';
 import type { HostingSettings, SiteRecord } from '../shared/api/hosting';
 import type { Server } from '../shared/domain';
 import type { Task } from '../shared/queue';
-import { createCore, type Core } from '../src-main/core/core';
 import { createSql } from '../src-main/core/hosting/db-tasks';
 import * as plans from '../src-main/core/hosting/plans';
 import { serverBlock, vhostFileName } from '../src-main/core/hosting/vhost-tasks';
 import { parseParams, taskKind, type SecretSource } from '../src-main/core/queue/kinds';
-import { memoryKeychain } from '../src-main/core/secrets/keychain';
 import { shQuote } from '../src-main/core/ssh/sh-quote';
+import { ansibleEnv } from './ansible';
+import { benchCore } from './hostdeck';
 import { entry, median, type BenchContext, type BenchEntry } from './lib';
 
 export const name = 'queue-500';
@@ -247,14 +247,7 @@ async function measure(ctx: BenchContext, nginx: PrivateNginx): Promise<BenchEnt
   let cores = 0;
   const openCore = async () => {
     const dataDir = path.join(ctx.tmpDir, `data-${++cores}`);
-    const core: Core = await createCore({ dataDir, homeDir: home, keychain: memoryKeychain('bench'), log: () => undefined });
-    ctx.defer(() => core.close());
-    const call = async <T>(method: string, input: unknown): Promise<T> => {
-      const r = await core.call(method, input);
-      if (!r.ok) throw new Error(`${method}: ${r.error.message} ${r.error.details ?? ''}`);
-      return r.output as T;
-    };
-    await call('settings.update', { healthIntervalS: 3600 });
+    const { core, call } = await benchCore(ctx, home, { dataDir });
     const server = await call<Server>('servers.add', { name: 'web1', host: web1.host, port: web1.port, user: 'root', auth: { method: 'key', keyPath: tb.keys.ed25519.path }, roles: ['web'], tags: [] });
     await call('hosting.setSettings', { serverId: server.id, ...settings });
     const changes = new Map<string, Task>();
@@ -431,17 +424,7 @@ async function measure(ctx: BenchContext, nginx: PrivateNginx): Promise<BenchEnt
     writeFileSync(file, JSON.stringify(playbook, null, 1), { mode: 0o600 }); // JSON is YAML
     const controlDir = path.join(ctx.tmpDir, `cp-${prefix}`);
     mkdirSync(controlDir, { recursive: true });
-    const env = {
-      ...process.env,
-      HOME: home,
-      ANSIBLE_PIPELINING: 'True',
-      ANSIBLE_SSH_CONTROL_PATH_DIR: controlDir,
-      ANSIBLE_LOCAL_TEMP: path.join(ctx.tmpDir, 'ansible-tmp'),
-      ANSIBLE_NOCOLOR: '1',
-      ANSIBLE_FORCE_COLOR: '0',
-      ANSIBLE_DEPRECATION_WARNINGS: 'False',
-      ANSIBLE_RETRY_FILES_ENABLED: 'False',
-    };
+    const env = ansibleEnv(ctx, home, controlDir);
     const started = performance.now();
     const r = await runProcess('ansible-playbook', ['-i', inventory, file], env);
     const ms = performance.now() - started;
