@@ -141,6 +141,16 @@ export async function shot(page: Page, name: string): Promise<string> {
   return file;
 }
 
+/** Adds web1 (key login as `user`) with "+ Add server", trusts its host key and waits until it is connected. */
+export async function addTrustedWeb1(page: Page, tb: TestbedInfo, user = 'hdtest'): Promise<void> {
+  await page.getByRole('button', { name: '+ Add server' }).first().click();
+  await fillServerForm(page, { name: 'web1', host: tb.ssh.web1.host, port: String(tb.ssh.web1.port), user, method: 'Private key', keyPath: tb.keys.ed25519.path });
+  await page.getByRole('button', { name: 'Add server', exact: true }).click();
+  await page.getByRole('button', { name: 'Test connection' }).click();
+  await page.getByRole('button', { name: 'Trust this key and connect' }).click();
+  await page.getByTestId('uname').waitFor();
+}
+
 /** Fills the "Add a server" form the way a user does. */
 export async function fillServerForm(
   page: Page,

@@ -5,8 +5,8 @@
 import { describe, expect, it } from 'vitest';
 import type { Locator, Page } from 'playwright-core';
 import { expectedOrder } from '../servers/seed';
-import { active, e2eSuite, shot } from './app';
-import { addTrustedWeb1, fillDbLogin, openDbAccess, saveDbAccess } from './db-setup';
+import { active, addTrustedWeb1, e2eSuite, shot } from './app';
+import { fillDbLogin, openDbAccess, saveDbAccess } from './db-setup';
 
 const suite = e2eSuite();
 

@@ -1,18 +1,8 @@
 // The steps the database UI tests (and bench/browse-1m) take before the part they check: web1
-// added from the UI with its host key trusted, its Databases tab, and the access to its MariaDB.
+// added from the UI with its host key trusted (app.ts), its Databases tab, and the access to its MariaDB.
 import type { Locator, Page } from 'playwright-core';
 import type { TestbedInfo } from '../servers/testbed';
-import { active, fillServerForm } from './app';
-
-/** Adds web1 (key login) with "+ Add server", trusts its host key and waits until it is connected. */
-export async function addTrustedWeb1(page: Page, tb: TestbedInfo): Promise<void> {
-  await page.getByRole('button', { name: '+ Add server' }).first().click();
-  await fillServerForm(page, { name: 'web1', host: tb.ssh.web1.host, port: String(tb.ssh.web1.port), user: 'hdtest', method: 'Private key', keyPath: tb.keys.ed25519.path });
-  await page.getByRole('button', { name: 'Add server', exact: true }).click();
-  await page.getByRole('button', { name: 'Test connection' }).click();
-  await page.getByRole('button', { name: 'Trust this key and connect' }).click();
-  await page.getByTestId('uname').waitFor();
-}
+import { active, addTrustedWeb1 } from './app';
 
 /** Opens the server's Databases tab; resolves to its "Database access" form once shown. */
 export async function openDbAccess(page: Page): Promise<Locator> {

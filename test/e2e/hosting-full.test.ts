@@ -9,13 +9,12 @@
 import { execFileSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import http from 'node:http';
 import path from 'node:path';
 import type { Locator, Page } from 'playwright-core';
 import { afterAll, describe, expect, it } from 'vitest';
 import { dbPrefix } from '../../shared/hosting';
-import { sh } from '../helpers/hosting';
-import { e2eSuite, fillServerForm, shot } from './app';
+import { nginxGet, sh } from '../helpers/hosting';
+import { addTrustedWeb1, e2eSuite, shot } from './app';
 
 const suite = e2eSuite();
 const tag = randomUUID().replaceAll('-', '').slice(0, 8);
@@ -29,18 +28,8 @@ const blocker = () => path.join(suite.tb.nginx.sitesDir, `e2e-blocker-${site}.co
 const suspendedDir = () => `${suite.tb.root}/nginx/suspended`;
 const mariadb = (...args: string[]) => execFileSync('mariadb', [`--socket=${suite.tb.mariadb.socket}`, ...args], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
 
-/** GET / from the testbed's nginx for a host name: status and body. Polled: a task is done once nginx got its reload signal, and its new workers answer a moment later. */
-function get(host: string): Promise<{ status: number; body: string }> {
-  return new Promise((resolve, reject) => {
-    const req = http.get({ host: suite.tb.nginx.host, port: suite.tb.nginx.port, path: '/', headers: { Host: host } }, (res) => {
-      let body = '';
-      res.setEncoding('utf8');
-      res.on('data', (d: string) => (body += d));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
-    });
-    req.on('error', reject);
-  });
-}
+/** A task is done once nginx got its reload signal; its new workers answer a moment later (so: polled). */
+const get = nginxGet;
 
 afterAll(() => {
   sh(`pure-pw userdel '${ftpUser}' -f '${suite.tb.ftp.passwdFile}' -F '${suite.tb.ftp.dbFile}' -m`);
@@ -73,12 +62,7 @@ describe('a whole site in the UI', () => {
   it('settings, site, FTP, database, domain served by nginx, a failed task retried, adoption, deletion', async () => {
     const tb = suite.tb;
     const { page } = await suite.open('e2e-hosting-full');
-    await page.getByRole('button', { name: '+ Add server' }).first().click();
-    await fillServerForm(page, { name: 'web1', host: tb.ssh.web1.host, port: String(tb.ssh.web1.port), user: 'root', method: 'Private key', keyPath: tb.keys.ed25519.path, tags: 'testbed' });
-    await page.getByRole('button', { name: 'Add server', exact: true }).click();
-    await page.getByRole('button', { name: 'Test connection' }).click();
-    await page.getByRole('alertdialog', { name: 'Unknown host key' }).getByRole('button', { name: 'Trust this key and connect' }).click();
-    await page.getByTestId('uname').waitFor();
+    await addTrustedWeb1(page, tb, 'root');
     await page.getByRole('region', { name: 'Server web1' }).getByRole('button', { name: 'Sites', exact: true }).click();
     const view = page.getByRole('region', { name: 'Sites of web1' });
 

@@ -8,7 +8,7 @@ import { randomUUID } from 'node:crypto';
 import { existsSync, rmSync } from 'node:fs';
 import { Client } from 'basic-ftp';
 import { afterAll, describe, expect, it } from 'vitest';
-import { e2eSuite, fillServerForm, shot } from './app';
+import { addTrustedWeb1, e2eSuite, shot } from './app';
 
 const suite = e2eSuite();
 const site = `hdsite${randomUUID().replaceAll('-', '').slice(0, 8)}`;
@@ -44,12 +44,7 @@ afterAll(() => {
 describe('sites in the UI', () => {
   it('creates a site through the queue, then deletes it after a confirmation naming what goes', async () => {
     const { page } = await suite.open('e2e-sites');
-    await page.getByRole('button', { name: '+ Add server' }).first().click();
-    await fillServerForm(page, { name: 'web1', host: suite.tb.ssh.web1.host, port: String(suite.tb.ssh.web1.port), user: 'root', method: 'Private key', keyPath: suite.tb.keys.ed25519.path, tags: 'testbed' });
-    await page.getByRole('button', { name: 'Add server', exact: true }).click();
-    await page.getByRole('button', { name: 'Test connection' }).click();
-    await page.getByRole('alertdialog', { name: 'Unknown host key' }).getByRole('button', { name: 'Trust this key and connect' }).click();
-    await page.getByTestId('uname').waitFor();
+    await addTrustedWeb1(page, suite.tb, 'root');
 
     await page.getByRole('region', { name: 'Server web1' }).getByRole('button', { name: 'Sites', exact: true }).click();
     const view = page.getByRole('region', { name: 'Sites of web1' });

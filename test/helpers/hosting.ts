@@ -1,5 +1,8 @@
-// For the hosting tests: a shell on the test server (this machine) and waiting for a queue.
+// For the hosting tests: a shell on the test server (this machine), waiting for a queue, and
+// asking the testbed's nginx for a host name.
 import { execFileSync } from 'node:child_process';
+import http from 'node:http';
+import { loadTestbed } from '../servers/testbed';
 import type { Task } from '../../shared/queue';
 import type { TestCore } from './core';
 
@@ -22,4 +25,18 @@ export async function settleQueue(t: Pick<TestCore, 'call'>, serverId: string, t
     if (Date.now() > deadline) throw new Error(`queue did not settle: ${tasks.map((x) => `${x.kind}:${x.status}`).join(' ')}`);
     await new Promise((r) => setTimeout(r, 100));
   }
+}
+
+/** GET / from the testbed's nginx with this Host: status and body. */
+export function nginxGet(host: string): Promise<{ status: number; body: string }> {
+  const { nginx } = loadTestbed();
+  return new Promise((resolve, reject) => {
+    const req = http.get({ host: nginx.host, port: nginx.port, path: '/', headers: { Host: host } }, (res) => {
+      let body = '';
+      res.setEncoding('utf8');
+      res.on('data', (d: string) => (body += d));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+    });
+    req.on('error', reject);
+  });
 }

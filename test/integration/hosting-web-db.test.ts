@@ -9,14 +9,13 @@
 import { execFileSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import http from 'node:http';
 import { Readable } from 'node:stream';
 import { Client } from 'basic-ftp';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { AdoptionScan, HostingSettings, SiteRecord } from '../../shared/api/hosting';
 import type { Task } from '../../shared/queue';
 import { coreSuite } from '../helpers/core';
-import { settleQueue, sh } from '../helpers/hosting';
+import { nginxGet, settleQueue, sh } from '../helpers/hosting';
 
 const suite = coreSuite();
 const tag = randomUUID().replaceAll('-', '').slice(0, 6);
@@ -55,18 +54,7 @@ function databasesAs(user: string, password: string): string[] | null {
   }
 }
 
-function get(host: string): Promise<{ status: number; body: string }> {
-  return new Promise((resolve, reject) => {
-    const req = http.request({ host: suite.tb.nginx.host, port: suite.tb.nginx.port, path: '/', headers: { Host: host } }, (res) => {
-      let body = '';
-      res.setEncoding('utf8');
-      res.on('data', (d: string) => (body += d));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
-    });
-    req.on('error', reject);
-    req.end();
-  });
-}
+const get = nginxGet;
 
 /** Asks until the answer passes `ok`, for up to 5 s: nginx applies a reload about 100 ms after its signal. */
 async function getOnceReloaded(host: string, ok: (r: { status: number; body: string }) => boolean): Promise<{ status: number; body: string }> {
