@@ -88,7 +88,8 @@ export type HostingSettings = z.infer<typeof HostingSettings>;
 
 /** What an adoption scan found live on a server and Hostdeck does not hold yet. */
 export const AdoptionScan = z.object({
-  sites: z.array(z.object({ name: z.string(), home: z.string() })),
+  /** Accounts shaped like sites; suspended when the web suspension flag of the site is set. */
+  sites: z.array(z.object({ name: z.string(), home: z.string(), status: SiteStatus })),
   ftpUsers: z.array(z.object({ user: z.string(), site: z.string() })),
   databases: z.array(z.object({ name: z.string(), site: z.string(), users: z.array(z.string()) })),
   domains: z.array(z.object({ site: z.string(), domain: z.string(), aliases: z.array(z.string()) })),

@@ -67,7 +67,7 @@ export function AdoptDialog({ server, onClose, onImported }: { server: Server; o
                 <li key={s.name} data-adopt-site={s.name}>
                   <label className="check">
                     <input type="checkbox" checked={picked.has(s.name)} onChange={() => toggle(s.name)} autoFocus={s === sites[0]} />
-                    <strong>{s.name}</strong> <span className="muted mono">{s.home}</span>
+                    <strong>{s.name}</strong> <span className="muted mono">{s.home}</span>{s.status === 'suspended' && <> <span className="site-status site-suspended">suspended</span></>}
                   </label>
                   <dl className="adopt-found">
                     <dt>FTP logins</dt>

@@ -91,6 +91,7 @@ afterAll(() => {
     rmSync(`/home/${s}`, { recursive: true, force: true });
     sh(`rm -f ${suite.tb.nginx.sitesDir}/hostdeck-${s}-*.conf`);
   }
+  rmSync(`${suspendedDir()}/${adoptSite}`, { force: true });
   rmSync(blocker(), { force: true });
   rmSync(broken(), { force: true });
   rmSync(canary, { force: true });
@@ -268,8 +269,11 @@ describe('databases and domains of a site', () => {
     rootSql(`CREATE DATABASE ${adoptSite}_blog; CREATE USER '${adoptSite}_blog'@'localhost' IDENTIFIED BY 'x'; GRANT ALL ON \`${adoptSite}\\_blog\`.* TO '${adoptSite}_blog'@'localhost'`);
     mkdirSync(tb.nginx.sitesDir, { recursive: true });
     writeFileSync(`${tb.nginx.sitesDir}/hostdeck-${adoptSite}-blog-${tag}.test.conf`, `server {\n    listen ${tb.nginx.host}:${tb.nginx.port};\n    server_name blog-${tag}.test www.blog-${tag}.test;\n    root /home/${adoptSite}/public_html;\n}\n`);
+    // Suspended by an earlier Hostdeck (its web flag is set): adopted as suspended.
+    mkdirSync(suspendedDir(), { recursive: true });
+    writeFileSync(`${suspendedDir()}/${adoptSite}`, '');
     const scan = await t.call<AdoptionScan>('hosting.adoptScan', { serverId });
-    expect(scan.sites).toContainEqual({ name: adoptSite, home: `/home/${adoptSite}` });
+    expect(scan.sites).toContainEqual({ name: adoptSite, home: `/home/${adoptSite}`, status: 'suspended' });
     expect(scan.sites.some((s) => ['root', 'www-data', 'nobody'].includes(s.name))).toBe(false);
     expect(scan.ftpUsers).toContainEqual({ user: adoptFtp, site: adoptSite });
     expect(scan.notes).toEqual([]);
@@ -277,7 +281,7 @@ describe('databases and domains of a site', () => {
     expect(scan.domains).toContainEqual({ site: adoptSite, domain: `blog-${tag}.test`, aliases: [`www.blog-${tag}.test`] });
     const { sites } = await t.call<{ sites: SiteRecord[] }>('hosting.adoptImport', { serverId, sites: [adoptSite] });
     expect(sites).toEqual([expect.objectContaining({
-      name: adoptSite, status: 'active', ftpUsers: [adoptFtp], databases: [{ name: `${adoptSite}_blog`, user: `${adoptSite}_blog` }], domains: [{ domain: `blog-${tag}.test`, aliases: [`www.blog-${tag}.test`] }],
+      name: adoptSite, status: 'suspended', ftpUsers: [adoptFtp], databases: [{ name: `${adoptSite}_blog`, user: `${adoptSite}_blog` }], domains: [{ domain: `blog-${tag}.test`, aliases: [`www.blog-${tag}.test`] }],
     })]);
     // Held now: a second scan offers none of it; nothing was queued.
     const again = await t.call<AdoptionScan>('hosting.adoptScan', { serverId });

@@ -21,6 +21,7 @@ export function scanScript(settings: HostingSettings): string {
   const mysql = `mysql${defaultsFile === null ? '' : ` --defaults-file=${shQuote(defaultsFile)}`}${socket === null ? '' : ` --socket=${shQuote(socket)}`} --batch --skip-column-names`;
   return [
     `getent passwd | awk -F: '$3 >= 1000 && $3 < 60000 && $6 == "/home/" $1 { print "site\\t" $1 "\\t" $3 "\\t" $6 }'`,
+    `for f in ${shQuote(settings.web.suspendedDir)}/*; do [ -f "$f" ] && printf 'suspended\\t%s\\n' "$(basename "$f")"; done`,
     `if [ -r ${shQuote(passwdFile)} ]; then awk -F: 'NF >= 6 { print "ftp\\t" $1 "\\t" $3 }' ${shQuote(passwdFile)}; fi`,
     `if command -v mysql >/dev/null 2>&1; then`,
     `  ${mysql} -e 'SELECT SCHEMA_NAME FROM information_schema.SCHEMATA' 2>/dev/null | sed 's/^/db\\t/'`,
@@ -36,13 +37,14 @@ function unbatch(value: string): string {
   return value.replace(/\\(.)/g, (_, c: string) => (c === 'n' ? '\n' : c === 't' ? '\t' : c === '0' ? '\0' : c));
 }
 
-type Found = { sites: Map<string, number>; ftp: { user: string; uid: number }[]; dbs: string[]; grants: { user: string; db: string }[]; vhosts: { file: string; names: string[] }[] };
+type Found = { sites: Map<string, number>; suspended: Set<string>; ftp: { user: string; uid: number }[]; dbs: string[]; grants: { user: string; db: string }[]; vhosts: { file: string; names: string[] }[] };
 
 export function parseScan(stdout: string): Found {
-  const found: Found = { sites: new Map(), ftp: [], dbs: [], grants: [], vhosts: [] };
+  const found: Found = { sites: new Map(), suspended: new Set(), ftp: [], dbs: [], grants: [], vhosts: [] };
   for (const line of stdout.split('\n')) {
     const [type, a = '', b = ''] = line.split(TAB);
     if (type === 'site') found.sites.set(a, Number(b));
+    else if (type === 'suspended') found.suspended.add(a);
     else if (type === 'ftp') found.ftp.push({ user: a, uid: Number(b) });
     else if (type === 'db') found.dbs.push(unbatch(a));
     // Grants name databases with _ and % escaped (\_): the plain name is what the records hold.
@@ -65,7 +67,7 @@ export function compare(held: SiteRecord[], found: Found): AdoptionScan {
     if (heldNames.has(name)) continue;
     if (!ok(SiteName, name)) { scan.notes.push(`Linux account ${name}: not a name Hostdeck accepts for a site (reserved or malformed)`); continue; }
     siteNames.add(name);
-    scan.sites.push({ name, home: `/home/${name}` });
+    scan.sites.push({ name, home: `/home/${name}`, status: found.suspended.has(name) ? 'suspended' : 'active' });
   }
   const heldFtp = new Set(held.flatMap((s) => s.ftpUsers));
   for (const { user, uid } of found.ftp) {
@@ -100,7 +102,7 @@ export function compare(held: SiteRecord[], found: Found): AdoptionScan {
 export function merge(held: SiteRecord[], scan: AdoptionScan, chosen: string[], now = new Date()): SiteRecord[] {
   const pick = new Set(chosen);
   const out = new Map(held.map((s) => [s.name, { ...s }]));
-  for (const s of scan.sites) if (pick.has(s.name)) out.set(s.name, { name: s.name, quotaMb: 0, status: 'active', createdAt: now.toISOString(), ftpUsers: [], databases: [], domains: [] });
+  for (const s of scan.sites) if (pick.has(s.name)) out.set(s.name, { name: s.name, quotaMb: 0, status: s.status, createdAt: now.toISOString(), ftpUsers: [], databases: [], domains: [] });
   for (const f of scan.ftpUsers) { const s = out.get(f.site); if (s && pick.has(f.site)) s.ftpUsers = [...s.ftpUsers, f.user].sort(); }
   for (const d of scan.databases) { const s = out.get(d.site); if (s && pick.has(d.site)) s.databases = [...s.databases, { name: d.name, user: d.users[0]! }].sort((a, b) => a.name.localeCompare(b.name)); }
   for (const d of scan.domains) { const s = out.get(d.site); if (s && pick.has(d.site)) s.domains = [...s.domains, { domain: d.domain, aliases: d.aliases }].sort((a, b) => a.domain.localeCompare(b.domain)); }
