@@ -81,6 +81,11 @@ export const dnsApi = {
     input: z.object({ zone: ZoneName, record: DnsRecord }).strict(),
     output: z.object({ zone: Zone }),
   },
+  /** Takes a zone off every nameserver (stanza and file; named-checkconf, rndc reconfig; done when each no longer serves it) and out of Hostdeck. `confirm` repeats its name. */
+  'dns.deleteZone': {
+    input: z.object({ zone: ZoneName, confirm: z.string().max(253) }).strict(),
+    output: z.object({ tasks: z.array(Task) }),
+  },
   /** Forgets a zone in Hostdeck (the nameservers keep serving what they have). `confirm` repeats its name. */
   'dns.forgetZone': {
     input: z.object({ zone: ZoneName, confirm: z.string().max(253) }).strict(),

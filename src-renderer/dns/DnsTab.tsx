@@ -65,6 +65,10 @@ export function DnsTab({ servers }: { servers: Server[] }) {
     setWatching(serials);
     void queryClient.invalidateQueries({ queryKey: ['dns.zones'] });
   };
+  const deleted = (message: string) => {
+    setNote(message);
+    void queryClient.invalidateQueries({ queryKey: ['dns.zones'] });
+  };
   const toggle = (p: Panel) => setPanel(panel === p ? 'none' : p);
 
   return (
@@ -127,7 +131,7 @@ export function DnsTab({ servers }: { servers: Server[] }) {
           </tbody>
         </table>
       )}
-      {selected && list.some((z) => z.name === selected) && <ZoneEditor key={selected} zone={selected} onPushed={pushed} />}
+      {selected && list.some((z) => z.name === selected) && <ZoneEditor key={selected} zone={selected} onPushed={pushed} onDeleted={deleted} />}
     </section>
   );
 }

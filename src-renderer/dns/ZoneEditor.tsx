@@ -6,6 +6,7 @@ import type { DnsRecord } from '../../shared/dns';
 import { client } from '../client/client';
 import { ErrorNote } from '../components/ErrorNote';
 import { asError, useAction } from './common';
+import { DeleteZone } from './DeleteZone';
 import { PlanView } from './PlanView';
 import { RecordForm } from './RecordForm';
 
@@ -15,7 +16,7 @@ function keyOf(r: DnsRecord): string {
   return `${r.name} ${r.type} ${r.value}`;
 }
 
-export function ZoneEditor({ zone, onPushed }: { zone: string; onPushed: (message: string, serials: Record<string, number>) => void }) {
+export function ZoneEditor({ zone, onPushed, onDeleted }: { zone: string; onPushed: (message: string, serials: Record<string, number>) => void; onDeleted: (message: string) => void }) {
   const queryClient = useQueryClient();
   const q = useQuery({ queryKey: ['dns.zone', zone], queryFn: () => client.call('dns.zone', { zone }) });
   const [editing, setEditing] = useState<string | null>(null);
@@ -48,6 +49,9 @@ export function ZoneEditor({ zone, onPushed }: { zone: string; onPushed: (messag
       <header className="dns-zone-head">
         <h3>{zone}</h3>
         <span className="muted">{z.records.length} records · default TTL {z.ttl} s · SOA {z.soa.primary} {z.soa.email}</span>
+        <span className="dns-zone-delete">
+          <DeleteZone zone={zone} onDeleted={(message) => { refresh(); onDeleted(message); }} />
+        </span>
       </header>
       <div className="dns-plan-box">
         <h4>Plan</h4>

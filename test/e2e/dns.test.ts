@@ -2,14 +2,15 @@
 // DNS settings; a zone created, a hostile value refused under its field, a record added and
 // pushed until both nameservers show the serial in green; then a record edited, the plan shows
 // the change, the push turns both green again with a higher serial, and the nameservers answer
-// the new address; a live zone file is imported from ns1.
+// the new address; the zone is deleted (typed confirmation) and both stop serving it; a live
+// zone file is imported from ns1.
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { resolver, uniqueZone } from '../helpers/dns';
 import { freshHome } from '../helpers/env';
-import { startNamed } from '../servers/named';
+import { soaSerial, startNamed } from '../servers/named';
 import { e2eSuite, fillServerForm, shot } from './app';
 
 const suite = e2eSuite();
@@ -105,6 +106,16 @@ describe('DNS in the UI', () => {
     await shot(page, 'dns-04-pushed-again');
     for (const name of ['ns1', 'ns2'] as const) expect(await resolver(name).resolve4(`www.${zone}`)).toEqual(['192.0.2.11']);
 
+    // Delete the zone: typed confirmation, then both nameservers stop serving it.
+    await editor.getByRole('button', { name: 'Delete zone…' }).click();
+    const confirmDelete = editor.getByRole('form', { name: `Delete zone ${zone}` });
+    await confirmDelete.getByLabel(`Type ${zone} to confirm`).fill(zone);
+    await shot(page, 'dns-05-delete-confirm');
+    await confirmDelete.getByRole('button', { name: `Delete ${zone}` }).click();
+    await view.getByRole('status').filter({ hasText: `${zone}: removal queued on 2 nameservers` }).waitFor();
+    await view.locator(`tr[data-zone="${zone}"]`).waitFor({ state: 'detached' });
+    for (const name of ['ns1', 'ns2'] as const) await expect.poll(() => soaSerial(name, zone), { timeout: 30_000 }).toBeNull();
+
     // Import the testbed's hand-written example.test from ns1: it joins the list as pushed.
     await view.getByRole('button', { name: 'Import…' }).click();
     const imp = view.getByRole('form', { name: 'Import a zone' });
@@ -114,6 +125,6 @@ describe('DNS in the UI', () => {
     await view.locator('tr[data-zone="example.test"]').waitFor();
     expect(await view.locator('tr[data-zone="example.test"] .dns-changed').count()).toBe(0);
     await view.locator('tr[data-zone="example.test"] [data-testid=ns-status-ns1][data-state=in-sync]').waitFor();
-    await shot(page, 'dns-05-imported');
+    await shot(page, 'dns-06-imported');
   });
 });

@@ -1,8 +1,9 @@
 // DNS push against the two real BIND instances (ns1, ns2), reached over SSH as root: every
 // record type answers on both nameservers; changes and deletions show up with a higher serial;
 // a zone named-checkzone rejects never replaces the live file; a nameserver that is down fails
-// its own task (its queue stops) while the other completes, and a retry completes the push.
-import { readFileSync } from 'node:fs';
+// its own task (its queue stops) while the other completes, and a retry completes the push;
+// deleting a zone takes it off both nameservers.
+import { existsSync, readFileSync } from 'node:fs';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { ZonePlan, ZoneSummary } from '../../shared/api/dns';
 import type { DnsRecord, Zone } from '../../shared/dns';
@@ -202,5 +203,25 @@ describe('dns push', () => {
     expect(after.map((x) => x.status), after.map((x) => x.stderrTail).join()).toEqual(['done']);
     expect(await soaSerial('ns2', zone)).toBe(push.serials[zone]);
     expect(await resolver('ns2').resolve4(`www.${zone}`)).toEqual(['192.0.2.10']);
+  });
+  it('deletes a zone: both nameservers stop serving it, its stanza and file are gone', async () => {
+    const { t, ns, zone } = await setup('dns-delete');
+    await put(t, zone, { name: 'www', type: 'A', ttl: 300, value: '192.0.2.44' });
+    const { tasks } = await pushAndSettle(t, ns);
+    expect([...tasks.ns1!, ...tasks.ns2!].map((x) => x.status)).toEqual(['done', 'done']);
+    expect(await soaSerial('ns1', zone)).not.toBeNull();
+    const e = await t.fail('dns.deleteZone', { zone, confirm: 'wrong' });
+    expect(Object.keys(e.fields ?? {})).toEqual(['confirm']);
+    const removed = await t.call<{ tasks: Task[] }>('dns.deleteZone', { zone, confirm: zone });
+    expect(removed.tasks.map((x) => x.kind)).toEqual(['dns.remove', 'dns.remove']);
+    for (const name of ['ns1', 'ns2'] as const) {
+      const done = (await settleQueue(t, ns[name].id, 40_000)).at(-1)!;
+      expect(done.status, done.stderrTail).toBe('done');
+      expect(done.stdoutTail).toContain(`verified: 127.0.0.1:${suite.tb.ns[name].port} no longer serves ${zone}`);
+      expect(await soaSerial(name, zone)).toBeNull();
+      expect(readFileSync(suite.tb.ns[name].zonesConf, 'utf8')).not.toContain(`"${zone}"`);
+      expect(existsSync(`${suite.tb.ns[name].dir}/db.${zone}`)).toBe(false);
+    }
+    expect((await t.call<{ zones: ZoneSummary[] }>('dns.zones', {})).zones.some((z) => z.name === zone)).toBe(false);
   });
 });

@@ -15,6 +15,7 @@ export function dnsHandlers(dns: DnsService): HandlersFor<typeof dnsApi> {
       dns.forgetZone(zone, confirm);
       return {};
     },
+    'dns.deleteZone': async ({ zone, confirm }) => ({ tasks: await dns.deleteZone(zone, confirm) }),
     'dns.plan': async ({ zones }) => ({ plans: dns.plan(zones) }),
     'dns.push': async ({ zones, confirm }) => dns.push(zones, confirm),
     'dns.settings': async ({ serverId }) => ({ settings: dns.settings(serverId) }),

@@ -61,3 +61,17 @@ export async function waitForSerial(host: string, port: number, zone: string, se
   const said = last.kind === 'serial' ? `serial ${last.serial}` : last.detail;
   throw new Error(`${host}:${port} did not answer serial ${serial} for ${zone} within ${Math.round(deadlineMs / 1000)} s (last: ${said})`);
 }
+
+/** Asks until the nameserver answers that it does not serve `zone` (bounded like waitForSerial). */
+export async function waitUntilNotServed(host: string, port: number, zone: string, deadlineMs = 10_000): Promise<number> {
+  const until = Date.now() + deadlineMs;
+  let last: SoaAnswer = { kind: 'unreachable', detail: 'not asked' };
+  for (let asked = 1; ; asked++) {
+    last = await querySoa(host, port, zone, Math.min(1000, Math.max(100, until - Date.now())));
+    if (last.kind === 'not-served') return asked;
+    if (Date.now() >= until) break;
+    await new Promise((r) => setTimeout(r, Math.min(200, 10 * asked)));
+  }
+  const said = last.kind === 'serial' ? `it still serves serial ${last.serial}` : last.detail;
+  throw new Error(`${host}:${port} still answered for ${zone} after ${Math.round(deadlineMs / 1000)} s (last: ${said})`);
+}

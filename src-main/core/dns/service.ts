@@ -20,6 +20,7 @@ import { nextSerial } from './serial';
 import type { DnsStatus, NsTarget } from './status';
 import type { DnsStore, StoredZone } from './store';
 import './push-task';
+import './remove-task';
 
 const IPV4 = /^(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}$/;
 const IMPORT_MAX_BYTES = 64 * 1024 * 1024;
@@ -157,6 +158,16 @@ export class DnsService {
     const zone = this.validZone({ ...s.zone, records: s.zone.records.filter((r) => recordKey(r) !== key) });
     this.store.put({ ...s, zone });
     return zone;
+  }
+
+  /** Takes the zone off every nameserver (one dns.remove task each) and out of Hostdeck. */
+  async deleteZone(name: string, confirm: string): Promise<Task[]> {
+    this.existing(name);
+    if (confirm !== name) throw new AppError('invalid-input', `Type the zone's name (${name}) to confirm`, { fields: { confirm: `Type ${name} to confirm` } });
+    const steps = (await this.nameservers()).map((ns) => ({ serverId: ns.serverId, settings: { ...ns.settings, queryHost: ns.queryAt.slice(0, ns.queryAt.lastIndexOf(':')) } }));
+    const tasks = steps.map((s) => this.queue.enqueue(s.serverId, 'dns.remove', { zone: name, settings: s.settings }));
+    this.store.remove(name);
+    return tasks;
   }
 
   forgetZone(name: string, confirm: string): void {
