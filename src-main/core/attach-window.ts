@@ -9,7 +9,9 @@ export function attachWindow(core: Core, send: (message: CoreToWindow) => void):
   detach(): void;
 } {
   const windowId = randomUUID();
-  const unsubscribe = core.subscribe((event, payload) => send({ kind: 'event', event, payload }));
+  const unsubscribe = core.subscribe((event, payload, to) => {
+    if (to === undefined || to === windowId) send({ kind: 'event', event, payload });
+  });
   return {
     receive(raw) {
       const call = raw as Partial<CallMessage> | null;

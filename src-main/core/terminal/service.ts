@@ -165,7 +165,7 @@ export class TerminalService {
       this.output(s, out.end() + err.end());
       if (exit) {
         this.flush(s);
-        this.events.emit('terminal.exit', { terminalId: s.id, ...exit });
+        this.events.emit('terminal.exit', { terminalId: s.id, ...exit }, s.owner ?? undefined);
         return this.end(s, exit.signal ? `The shell was killed (${exit.signal}).` : `The shell exited with status ${exit.code ?? 'unknown'}.`);
       }
       // Without an exit status the connection itself is likely gone: the manager has then said
@@ -207,7 +207,7 @@ export class TerminalService {
     s.pending = [];
     s.unacked += s.pendingChars;
     s.pendingChars = 0;
-    this.events.emit('terminal.data', { terminalId: s.id, data });
+    this.events.emit('terminal.data', { terminalId: s.id, data }, s.owner ?? undefined);
   }
 
   private throttle(s: Session): void {
@@ -223,7 +223,7 @@ export class TerminalService {
 
   private setState(s: Session, state: TerminalState, reason?: string): void {
     s.state = state;
-    this.events.emit('terminal.state', reason === undefined ? { terminalId: s.id, state } : { terminalId: s.id, state, reason });
+    this.events.emit('terminal.state', reason === undefined ? { terminalId: s.id, state } : { terminalId: s.id, state, reason }, s.owner ?? undefined);
   }
 
   private end(s: Session, reason: string): void {
