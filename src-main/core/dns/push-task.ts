@@ -17,13 +17,19 @@ import { waitForSerial } from './query';
 const RELOAD_ALL_ABOVE = 4;
 const VERIFY_DEADLINE_MS = 15_000;
 
+/** A nameserver's settings as its tasks carry them: the host to ask over DNS resolved. */
+export const TaskNsSettings = NsSettings.extend({ queryHost: z.string().min(1).max(253).regex(/^[A-Za-z0-9.:-]+$/) }).strict();
+
+/** The zone stanza Hostdeck keeps for $z in $dir, as a shell assignment (one line per zone in the zones config). */
+export const STANZA_LINE = 'line="zone \\"$z\\" { type primary; file \\"$dir/db.$z\\"; };"';
+
 export const PushParams = z
   .object({
     zones: z
       .array(z.object({ zone: ZoneName, serial: z.number().int().min(0).max(0xffffffff), blob: z.string().regex(/^[0-9a-f]{64}$/) }).strict())
       .min(1)
       .max(10_000),
-    settings: NsSettings.extend({ queryHost: z.string().min(1).max(253).regex(/^[A-Za-z0-9.:-]+$/) }).strict(),
+    settings: TaskNsSettings,
   })
   .strict();
 export type PushParams = z.infer<typeof PushParams>;
@@ -32,10 +38,6 @@ export const TEMP_SUFFIX = '.hostdeck-new';
 
 export function zoneFile(dir: string, zone: string): string {
   return `${dir}/db.${zone}`;
-}
-
-export function stanza(dir: string, zone: string): string {
-  return `zone "${zone}" { type primary; file "${zoneFile(dir, zone)}"; };`;
 }
 
 export function pushLines(raw: PushParams): string[] {
@@ -53,7 +55,7 @@ export function pushLines(raw: PushParams): string[] {
     'echo "checked and installed: $*"',
     'new=0; bak="$zones_conf.hostdeck-bak"',
     'if [ -e "$zones_conf" ]; then cp -p "$zones_conf" "$bak" || exit $?; else : > "$bak" || exit $?; fi',
-    `for z in "$@"; do line="zone \\"$z\\" { type primary; file \\"$dir/db.$z\\"; };"; if ! grep -qxF "$line" "$zones_conf" 2>/dev/null; then printf '%s\\n' "$line" >> "$zones_conf" || exit $?; new=1; fi; done`,
+    `for z in "$@"; do ${STANZA_LINE}; if ! grep -qxF "$line" "$zones_conf" 2>/dev/null; then printf '%s\\n' "$line" >> "$zones_conf" || exit $?; new=1; fi; done`,
     `if [ "$new" = 1 ] && ! out=$(named-checkconf "$named_conf" 2>&1); then cp -p "$bak" "$zones_conf"; rm -f "$bak"; printf 'named-checkconf failed; %s is back as it was:\\n%s\\n' "$zones_conf" "$out" >&2; exit 3; fi`,
     'rm -f "$bak"',
     `if [ "$new" = 1 ]; then if ! out=$(${rndc} reconfig 2>&1); then printf 'rndc reconfig failed: %s\\n' "$out" >&2; exit 4; fi; echo "rndc reconfig: new zones loaded"; fi`,

@@ -46,32 +46,28 @@ export function querySoa(host: string, port: number, zone: string, timeoutMs = 1
 }
 
 /**
- * Asks until the nameserver answers `serial` (bounded: gives up after `deadlineMs`); resolves
- * with the number of questions asked, rejects with what was last answered.
+ * Asks until the answer is `wanted` (bounded: gives up after `deadlineMs`); resolves with the
+ * number of questions asked, rejects with what was last answered.
  */
-export async function waitForSerial(host: string, port: number, zone: string, serial: number, deadlineMs = 10_000): Promise<number> {
+async function askUntil(host: string, port: number, zone: string, wanted: (a: SoaAnswer) => boolean, what: string, deadlineMs: number): Promise<number> {
   const until = Date.now() + deadlineMs;
   let last: SoaAnswer = { kind: 'unreachable', detail: 'not asked' };
   for (let asked = 1; ; asked++) {
     last = await querySoa(host, port, zone, Math.min(1000, Math.max(100, until - Date.now())));
-    if (last.kind === 'serial' && last.serial === serial) return asked;
+    if (wanted(last)) return asked;
     if (Date.now() >= until) break;
     await new Promise((r) => setTimeout(r, Math.min(200, 10 * asked)));
   }
   const said = last.kind === 'serial' ? `serial ${last.serial}` : last.detail;
-  throw new Error(`${host}:${port} did not answer serial ${serial} for ${zone} within ${Math.round(deadlineMs / 1000)} s (last: ${said})`);
+  throw new Error(`${host}:${port} did not ${what} for ${zone} within ${Math.round(deadlineMs / 1000)} s (last: ${said})`);
 }
 
-/** Asks until the nameserver answers that it does not serve `zone` (bounded like waitForSerial). */
-export async function waitUntilNotServed(host: string, port: number, zone: string, deadlineMs = 10_000): Promise<number> {
-  const until = Date.now() + deadlineMs;
-  let last: SoaAnswer = { kind: 'unreachable', detail: 'not asked' };
-  for (let asked = 1; ; asked++) {
-    last = await querySoa(host, port, zone, Math.min(1000, Math.max(100, until - Date.now())));
-    if (last.kind === 'not-served') return asked;
-    if (Date.now() >= until) break;
-    await new Promise((r) => setTimeout(r, Math.min(200, 10 * asked)));
-  }
-  const said = last.kind === 'serial' ? `it still serves serial ${last.serial}` : last.detail;
-  throw new Error(`${host}:${port} still answered for ${zone} after ${Math.round(deadlineMs / 1000)} s (last: ${said})`);
+/** Asks until the nameserver answers `serial` for the zone. */
+export function waitForSerial(host: string, port: number, zone: string, serial: number, deadlineMs = 10_000): Promise<number> {
+  return askUntil(host, port, zone, (a) => a.kind === 'serial' && a.serial === serial, `answer serial ${serial}`, deadlineMs);
+}
+
+/** Asks until the nameserver answers that it does not serve the zone. */
+export function waitUntilNotServed(host: string, port: number, zone: string, deadlineMs = 10_000): Promise<number> {
+  return askUntil(host, port, zone, (a) => a.kind === 'not-served', 'stop serving it', deadlineMs);
 }

@@ -3,16 +3,15 @@
 // file goes, and the nameserver is asked over DNS until it no longer serves the zone: done means
 // verified. Values are validated again here and reach the shell only through shQuote.
 import { z } from 'zod';
-import { NsSettings, ZoneName } from '../../../shared/dns';
+import { ZoneName } from '../../../shared/dns';
 import { registerTaskKind } from '../queue/kinds';
 import { shQuote } from '../ssh/sh-quote';
+import { STANZA_LINE, TaskNsSettings } from './push-task';
 import { waitUntilNotServed } from './query';
 
 const VERIFY_DEADLINE_MS = 15_000;
 
-export const RemoveParams = z
-  .object({ zone: ZoneName, settings: NsSettings.extend({ queryHost: z.string().min(1).max(253).regex(/^[A-Za-z0-9.:-]+$/) }).strict() })
-  .strict();
+export const RemoveParams = z.object({ zone: ZoneName, settings: TaskNsSettings }).strict();
 export type RemoveParams = z.infer<typeof RemoveParams>;
 
 export function removeLines(raw: RemoveParams): string[] {
@@ -21,7 +20,7 @@ export function removeLines(raw: RemoveParams): string[] {
   const rndc = s.rndcConf ? `rndc -c ${shQuote(s.rndcConf)}` : 'rndc';
   return [
     `dir=${shQuote(s.zoneDir)}; zones_conf=${shQuote(s.zonesConf)}; named_conf=${shQuote(s.namedConf)}; z=${shQuote(p.zone)}`,
-    'line="zone \\"$z\\" { type primary; file \\"$dir/db.$z\\"; };"',
+    STANZA_LINE,
     'if [ -e "$zones_conf" ] && grep -qxF "$line" "$zones_conf"; then',
     '  bak="$zones_conf.hostdeck-bak"; cp -p "$zones_conf" "$bak" || exit $?',
     '  { grep -vxF "$line" "$bak" || true; } > "$zones_conf.hostdeck-new" && mv -f "$zones_conf.hostdeck-new" "$zones_conf" || exit $?',

@@ -66,17 +66,19 @@ export class DnsService {
   // ---- nameservers ---------------------------------------------------------------------------
 
   async nameservers(): Promise<Nameserver[]> {
+    return (await this.resolved()).map(({ serverId, name, settings, host }) => ({ serverId, name, settings, queryAt: `${host}:${settings.queryPort}` }));
+  }
+
+  /** Each nameserver with the host its DNS answers are asked at (its setting, else its SSH host). */
+  private async resolved(): Promise<{ serverId: string; name: string; settings: NsSettings; host: string }[]> {
     return (await this.inventory.list()).filter((s) => s.roles.includes('ns')).map((s) => {
       const settings = this.store.nsSettings(s.id);
-      return { serverId: s.id, name: s.name, settings, queryAt: `${settings.queryHost ?? s.host}:${settings.queryPort}` };
+      return { serverId: s.id, name: s.name, settings, host: settings.queryHost ?? s.host };
     });
   }
 
   private async targets(): Promise<NsTarget[]> {
-    return (await this.nameservers()).map((n) => {
-      const host = n.queryAt.slice(0, n.queryAt.lastIndexOf(':'));
-      return { serverId: n.serverId, name: n.name, host, port: n.settings.queryPort };
-    });
+    return (await this.resolved()).map(target);
   }
 
   settings(serverId: string): NsSettings {
@@ -164,8 +166,7 @@ export class DnsService {
   async deleteZone(name: string, confirm: string): Promise<Task[]> {
     this.existing(name);
     if (confirm !== name) throw new AppError('invalid-input', `Type the zone's name (${name}) to confirm`, { fields: { confirm: `Type ${name} to confirm` } });
-    const steps = (await this.nameservers()).map((ns) => ({ serverId: ns.serverId, settings: { ...ns.settings, queryHost: ns.queryAt.slice(0, ns.queryAt.lastIndexOf(':')) } }));
-    const tasks = steps.map((s) => this.queue.enqueue(s.serverId, 'dns.remove', { zone: name, settings: s.settings }));
+    const tasks = (await this.resolved()).map((ns) => this.queue.enqueue(ns.serverId, 'dns.remove', { zone: name, settings: { ...ns.settings, queryHost: ns.host } }));
     this.store.remove(name);
     return tasks;
   }
@@ -183,7 +184,7 @@ export class DnsService {
   // ---- push ----------------------------------------------------------------------------------
 
   async push(zones: string[] | undefined, confirm: string[] = []): Promise<{ serials: Record<string, number>; tasks: Task[] }> {
-    const nameservers = await this.nameservers();
+    const nameservers = await this.resolved();
     if (nameservers.length === 0) throw new AppError('conflict', 'No server has the ns role: add the role to your nameservers in the inventory first.');
     const plans = (zones ? [...new Set(zones)] : this.store.names()).map((n) => this.zone(n).plan).filter((p) => zones || p.hasChanges);
     if (plans.length === 0) return { serials: {}, tasks: [] };
@@ -191,7 +192,7 @@ export class DnsService {
     if (unconfirmed.length > 0) {
       throw new AppError('conflict', `Confirm the push of ${unconfirmed.map((p) => `${p.zone} (${p.confirmReasons.join('; ')})`).join(', ')}.`, { data: { zones: unconfirmed.map((p) => p.zone) } });
     }
-    const targets = await this.targets();
+    const targets = nameservers.map(target);
     const names = plans.map((p) => p.zone);
     await this.status.refresh(targets, names);
     const at = new Date().toISOString();
@@ -203,10 +204,7 @@ export class DnsService {
       pushed.push({ ...s, pushed: { zone: s.zone, serial, at } });
       return { zone: name, serial, blob };
     });
-    const tasks = nameservers.map((ns) => {
-      const host = ns.queryAt.slice(0, ns.queryAt.lastIndexOf(':'));
-      return this.queue.enqueue(ns.serverId, 'dns.push', { zones: items, settings: { ...ns.settings, queryHost: host } });
-    });
+    const tasks = nameservers.map((ns) => this.queue.enqueue(ns.serverId, 'dns.push', { zones: items, settings: { ...ns.settings, queryHost: ns.host } }));
     for (const s of pushed) this.store.put(s);
     return { serials: Object.fromEntries(items.map((i) => [i.zone, i.serial])), tasks };
   }
@@ -315,4 +313,8 @@ export class DnsService {
     if (entries.length > 0) throw new AppError('invalid-input', entries[0]![1], { fields: problems });
     return zone;
   }
+}
+
+function target(n: { serverId: string; name: string; host: string; settings: NsSettings }): NsTarget {
+  return { serverId: n.serverId, name: n.name, host: n.host, port: n.settings.queryPort };
 }
