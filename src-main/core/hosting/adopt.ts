@@ -9,6 +9,7 @@ import { DbName, DbUser, Domain, FtpUser, SiteName, belongsToSite } from '../../
 import type { ConnectionManager } from '../ssh/connections';
 import { exec } from '../ssh/connect';
 import { shQuote } from '../ssh/sh-quote';
+import { mysqlCommand } from './db-tasks';
 import { assertSafe } from './quote';
 
 const TAB = '\t';
@@ -17,8 +18,7 @@ const TAB = '\t';
 export function scanScript(settings: HostingSettings): string {
   const { passwdFile } = settings.ftp;
   const { vhostDir } = settings.web;
-  const { socket, defaultsFile } = settings.mysql;
-  const mysql = `mysql${defaultsFile === null ? '' : ` --defaults-file=${shQuote(defaultsFile)}`}${socket === null ? '' : ` --socket=${shQuote(socket)}`} --batch --skip-column-names`;
+  const mysql = mysqlCommand(settings.mysql);
   return [
     `getent passwd | awk -F: '$3 >= 1000 && $3 < 60000 && $6 == "/home/" $1 { print "site\\t" $1 "\\t" $3 "\\t" $6 }'`,
     `for f in ${shQuote(settings.web.suspendedDir)}/*; do [ -f "$f" ] && printf 'suspended\\t%s\\n' "$(basename "$f")"; done`,

@@ -73,13 +73,17 @@ export function dropSql(p: { site: string; name: string; user: string }): string
   ];
 }
 
-/** The client command line: the option file first (mysql requires it), then the socket. */
-function client(p: { socket: string | null; defaultsFile: string | null }): string[] {
+/** The client's command line: the option file first (mysql requires it), then the socket. */
+export function mysqlCommand(p: { socket: string | null; defaultsFile: string | null }): string {
   const defaults = p.defaultsFile === null ? null : assertSafe(FtpPath, p.defaultsFile, 'defaultsFile');
   const socket = p.socket === null ? null : assertSafe(FtpPath, p.socket, 'socket');
+  return `mysql${defaults === null ? '' : ` --defaults-file=${shQuote(defaults)}`}${socket === null ? '' : ` --socket=${shQuote(socket)}`} --batch --skip-column-names`;
+}
+
+function client(p: { socket: string | null; defaultsFile: string | null }): string[] {
   return [
     'command -v mysql >/dev/null 2>&1 || { echo "the mysql client is not installed on this server (package mariadb-client or mysql-client)" >&2; exit 6; }',
-    `mysql${defaults === null ? '' : ` --defaults-file=${shQuote(defaults)}`}${socket === null ? '' : ` --socket=${shQuote(socket)}`} --batch --skip-column-names || exit $?`,
+    `${mysqlCommand(p)} || exit $?`,
   ];
 }
 

@@ -30,6 +30,18 @@ function head(p: { site: string; user: string; passwdFile: string; dbFile: strin
   ];
 }
 
+/**
+ * Replaces pure-pw's text file ($passwd_file) with what `produce` prints (a temp file beside it,
+ * renamed over it), then rebuilds the puredb ($db_file) pure-ftpd reads.
+ */
+export function rewritePasswdFile(produce: string, indent = ''): string[] {
+  return [
+    'tmp=$(mktemp "$passwd_file.XXXXXX") || exit $?',
+    `${produce} > "$tmp" && chmod 600 "$tmp" && mv "$tmp" "$passwd_file" || { rm -f "$tmp"; exit 1; }`,
+    'pure-pw mkdb "$db_file" -f "$passwd_file" </dev/null || exit $?',
+  ].map((line) => indent + line);
+}
+
 export function ftpCreateLines(p: CreateParams): string[] {
   const subdir = p.subdir === undefined ? undefined : assertSafe(FtpSubdir, p.subdir, 'subdir');
   const site = assertSafe(SiteName, p.site, 'site');
@@ -49,9 +61,7 @@ export function ftpCreateLines(p: CreateParams): string[] {
     `  hash=$(printf '%s\\n' "$pw" | openssl passwd -6 -stdin) || exit $?`,
     `  case "$hash" in '$6$'*) ;; *) echo "openssl gave no SHA-512 crypt hash" >&2; exit 1 ;; esac`,
     '  [ -e "$passwd_file" ] || { touch "$passwd_file" && chmod 600 "$passwd_file"; } || exit $?',
-    '  tmp=$(mktemp "$passwd_file.XXXXXX") || exit $?',
-    `  awk -F: -v u="$user" '$1 != u' "$passwd_file" > "$tmp" && printf '%s:%s:%s:%s::%s/./::::::::::::\\n' "$user" "$hash" "$uid" "$gid" "$dir" >> "$tmp" && chmod 600 "$tmp" && mv "$tmp" "$passwd_file" || { rm -f "$tmp"; exit 1; }`,
-    '  pure-pw mkdb "$db_file" -f "$passwd_file" </dev/null || exit $?',
+    ...rewritePasswdFile(`{ awk -F: -v u="$user" '$1 != u' "$passwd_file" && printf '%s:%s:%s:%s::%s/./::::::::::::\\n' "$user" "$hash" "$uid" "$gid" "$dir"; }`, '  '),
     '  echo "FTP user $user set: password, home $dir (uid $uid)"',
     'elif pure-pw show "$user" -f "$passwd_file" </dev/null >/dev/null 2>&1; then',
     '  pure-pw usermod "$user" -u "$uid" -g "$gid" -d "$dir" -f "$passwd_file" </dev/null >/dev/null || exit $?',

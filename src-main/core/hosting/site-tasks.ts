@@ -6,6 +6,7 @@ import { z } from 'zod';
 import { FtpPath } from '../../../shared/api/hosting';
 import { FtpUser, QuotaMb, SiteName } from '../../../shared/hosting';
 import { registerTaskKind } from '../queue/kinds';
+import { rewritePasswdFile } from './ftp-tasks';
 import { shQuote } from '../ssh/sh-quote';
 import { assertSafe } from './quote';
 
@@ -72,12 +73,12 @@ function ftpLock(p: StatusParams, lock: boolean): string[] {
     `passwd_file=${shQuote(assertSafe(FtpPath, p.passwdFile, 'passwdFile'))}`,
     `db_file=${shQuote(assertSafe(FtpPath, p.dbFile, 'dbFile'))}`,
     'if [ -f "$passwd_file" ]; then',
-    '  tmp=$(mktemp "$passwd_file.XXXXXX") || exit $?',
-    lock
-      ? `  awk -F: -v OFS=: -v users=" $ftp_users " 'index(users, " " $1 " ") && substr($2, 1, 1) != "!" { $2 = "!" $2 } { print }' "$passwd_file" > "$tmp" || { rm -f "$tmp"; exit 1; }`
-      : `  awk -F: -v OFS=: -v users=" $ftp_users " 'index(users, " " $1 " ") && substr($2, 1, 1) == "!" { $2 = substr($2, 2) } { print }' "$passwd_file" > "$tmp" || { rm -f "$tmp"; exit 1; }`,
-    '  chmod 600 "$tmp" && mv "$tmp" "$passwd_file" || exit $?',
-    '  pure-pw mkdb "$db_file" -f "$passwd_file" </dev/null || exit $?',
+    ...rewritePasswdFile(
+      lock
+        ? `awk -F: -v OFS=: -v users=" $ftp_users " 'index(users, " " $1 " ") && substr($2, 1, 1) != "!" { $2 = "!" $2 } { print }' "$passwd_file"`
+        : `awk -F: -v OFS=: -v users=" $ftp_users " 'index(users, " " $1 " ") && substr($2, 1, 1) == "!" { $2 = substr($2, 2) } { print }' "$passwd_file"`,
+      '  ',
+    ),
     `  echo "FTP logins ${lock ? 'refused' : 'allowed again'}: $ftp_users"`,
     'fi',
   ];

@@ -62,13 +62,8 @@ export class SiteService {
   }
 
   createFtp(serverId: string, input: FtpCreate): { user: string; password: string; tasks: Task[] } {
-    let password = '';
-    const tasks = this.apply(serverId, (sites, settings) => {
-      const plan = plans.createFtp(sites, settings, input);
-      password = plan.password;
-      return plan;
-    });
-    return { user: input.user, password, tasks };
+    const { plan, tasks } = this.applied(serverId, (sites, settings) => plans.createFtp(sites, settings, input));
+    return { user: input.user, password: plan.password, tasks };
   }
 
   deleteFtp(serverId: string, site: string, user: string): Task[] {
@@ -76,23 +71,13 @@ export class SiteService {
   }
 
   createDb(serverId: string, input: DbCreate): { name: string; user: string; password: string; tasks: Task[] } {
-    let password = '';
-    const tasks = this.apply(serverId, (sites, settings) => {
-      const plan = plans.createDb(sites, settings, input);
-      password = plan.password;
-      return plan;
-    });
-    return { name: input.name, user: input.user, password, tasks };
+    const { plan, tasks } = this.applied(serverId, (sites, settings) => plans.createDb(sites, settings, input));
+    return { name: input.name, user: input.user, password: plan.password, tasks };
   }
 
   setDbPassword(serverId: string, site: string, name: string, given?: string): { user: string; password: string; tasks: Task[] } {
-    let result = { user: '', password: '' };
-    const tasks = this.apply(serverId, (sites, settings) => {
-      const plan = plans.setDbPassword(sites, settings, site, name, given);
-      result = { user: plan.user, password: plan.password };
-      return plan;
-    });
-    return { ...result, tasks };
+    const { plan, tasks } = this.applied(serverId, (sites, settings) => plans.setDbPassword(sites, settings, site, name, given));
+    return { user: plan.user, password: plan.password, tasks };
   }
 
   dropDb(serverId: string, site: string, name: string, confirm: string): Task[] {
@@ -118,13 +103,17 @@ export class SiteService {
     return this.store.list(serverId);
   }
 
-  private plan(serverId: string, make: (sites: SiteRecord[], settings: HostingSettings) => plans.Plan): plans.Plan {
+  private plan<P extends plans.Plan>(serverId: string, make: (sites: SiteRecord[], settings: HostingSettings) => P): P {
     this.inventory.stored(serverId);
     return make(this.store.list(serverId), this.store.settings(serverId));
   }
 
-  /** Queue first (it validates every task again; all or none), then record: a refused plan leaves nothing behind. */
   private apply(serverId: string, make: (sites: SiteRecord[], settings: HostingSettings) => plans.Plan): Task[] {
+    return this.applied(serverId, make).tasks;
+  }
+
+  /** Queue first (it validates every task again; all or none), then record: a refused plan leaves nothing behind. */
+  private applied<P extends plans.Plan>(serverId: string, make: (sites: SiteRecord[], settings: HostingSettings) => P): { plan: P; tasks: Task[] } {
     const plan = this.plan(serverId, make);
     for (const { ref, password } of plan.secrets) this.secrets.hold(ref, password);
     let tasks: Task[];
@@ -135,6 +124,6 @@ export class SiteService {
       throw error;
     }
     this.store.save(serverId, plan.sites);
-    return tasks;
+    return { plan, tasks };
   }
 }
