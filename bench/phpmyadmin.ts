@@ -20,6 +20,7 @@ import { pathToFileURL } from 'node:url';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { loadTestbed, type TestbedInfo } from '../test/servers/testbed';
 import { ensureDaemon, ensureDir, p, randomPassword, run, stopByPidFile, writeIfChanged } from '../test/servers/util';
+import { privateNginxConf } from '../test/servers/nginx';
 import { median } from './lib';
 
 export const PMA_HOST = '127.0.0.1';
@@ -140,29 +141,18 @@ php_admin_value[error_log] = ${ps.dir}/php-errors.log
 
 function nginxConf(): string {
   const ps = paths();
-  return `# Written by bench/phpmyadmin.ts
-user root;
-worker_processes 1;
-daemon on;
-pid ${ps.nginxPid};
-lock_file ${ps.dir}/nginx.lock;
-error_log ${ps.nginxLog} warn;
-
-events { worker_connections 256; }
-
-http {
-  include /etc/nginx/mime.types;
-  default_type application/octet-stream;
+  return privateNginxConf({
+    header: 'Written by bench/phpmyadmin.ts',
+    dir: ps.dir,
+    pid: ps.nginxPid,
+    errorLog: `${ps.nginxLog} warn`,
+    accessLog: `${ps.dir}/access.log`,
+    tmp: ps.tmp,
+    http: `  # as Debian's nginx.conf
   sendfile on;
   tcp_nopush on;
   keepalive_timeout 65;
-  gzip on; # as Debian's nginx.conf
-  access_log ${ps.dir}/access.log;
-  client_body_temp_path ${ps.tmp}/body;
-  proxy_temp_path ${ps.tmp}/proxy;
-  fastcgi_temp_path ${ps.tmp}/fastcgi;
-  uwsgi_temp_path ${ps.tmp}/uwsgi;
-  scgi_temp_path ${ps.tmp}/scgi;
+  gzip on;
 
   server {
     listen ${PMA_HOST}:${PMA_PORT};
@@ -182,9 +172,8 @@ http {
       fastcgi_param HOSTDECK_PMA_CONFIG ${ps.pmaConfig};
       fastcgi_pass unix:${ps.sock};
     }
-  }
-}
-`;
+  }`,
+  });
 }
 
 const HOOK = `<?php

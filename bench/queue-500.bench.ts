@@ -44,6 +44,7 @@ import * as plans from '../src-main/core/hosting/plans';
 import { serverBlock, vhostFileName } from '../src-main/core/hosting/vhost-tasks';
 import { parseParams, taskKind, type SecretSource } from '../src-main/core/queue/kinds';
 import { shQuote } from '../src-main/core/ssh/sh-quote';
+import { privateNginxConf } from '../test/servers/nginx';
 import { ansibleEnv } from './ansible';
 import { benchCore } from './hostdeck';
 import { entry, median, type BenchContext, type BenchEntry } from './lib';
@@ -119,26 +120,16 @@ async function startPrivateNginx(ctx: BenchContext): Promise<PrivateNginx> {
   const conf = path.join(prefix, 'nginx.conf');
   writeFileSync(
     conf,
-    `user root;
-worker_processes 1;
-daemon on;
-pid ${prefix}/nginx.pid;
-lock_file ${prefix}/nginx.lock;
-error_log ${prefix}/logs/error.log;
-events { worker_connections 256; }
-http {
-  include /etc/nginx/mime.types;
-  default_type application/octet-stream;
-  access_log off;
-  client_body_temp_path ${prefix}/tmp/body;
-  proxy_temp_path ${prefix}/tmp/proxy;
-  fastcgi_temp_path ${prefix}/tmp/fastcgi;
-  uwsgi_temp_path ${prefix}/tmp/uwsgi;
-  scgi_temp_path ${prefix}/tmp/scgi;
-  server { listen ${host}:${port} default_server; server_name _; location / { default_type text/plain; return 200 "queue-500 bench\n"; } }
-  include ${sitesDir}/*.conf;
-}
-`,
+    privateNginxConf({
+      header: 'Written by bench/queue-500.bench.ts',
+      dir: prefix,
+      pid: `${prefix}/nginx.pid`,
+      errorLog: `${prefix}/logs/error.log`,
+      accessLog: 'off',
+      tmp: `${prefix}/tmp`,
+      http: `  server { listen ${host}:${port} default_server; server_name _; location / { default_type text/plain; return 200 "queue-500 bench\\n"; } }
+  include ${sitesDir}/*.conf;`,
+    }),
   );
   execFileSync('nginx', ['-p', prefix, '-c', conf], { stdio: ['ignore', 'ignore', 'pipe'] });
   let stopped = false;
