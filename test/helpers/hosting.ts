@@ -27,11 +27,25 @@ export async function settleQueue(t: Pick<TestCore, 'call'>, serverId: string, t
   }
 }
 
-/** GET / from the testbed's nginx with this Host: status and body. */
-export function nginxGet(host: string): Promise<{ status: number; body: string }> {
+/**
+ * GET / from the testbed's nginx with this Host: status and body. A connection an old worker
+ * drops while nginx reloads (other tests reload it at any moment) is asked again, as a browser would.
+ */
+export async function nginxGet(host: string): Promise<{ status: number; body: string }> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await getOnce(host);
+    } catch (error) {
+      if (attempt >= 5 || !/socket hang up|ECONNRESET/.test(String(error))) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+  }
+}
+
+function getOnce(host: string): Promise<{ status: number; body: string }> {
   const { nginx } = loadTestbed();
   return new Promise((resolve, reject) => {
-    const req = http.get({ host: nginx.host, port: nginx.port, path: '/', headers: { Host: host } }, (res) => {
+    const req = http.get({ host: nginx.host, port: nginx.port, path: '/', headers: { Host: host }, agent: false }, (res) => {
       let body = '';
       res.setEncoding('utf8');
       res.on('data', (d: string) => (body += d));
