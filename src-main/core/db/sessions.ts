@@ -13,7 +13,7 @@ import type { EventHub } from '../events';
 import type { Inventory } from '../inventory/service';
 import type { InventoryStore } from '../inventory/store';
 import type { Keychain } from '../secrets/keychain';
-import { exec, forwardOut } from '../ssh/connect';
+import { exec, forwardOut, withoutNagle } from '../ssh/connect';
 import type { ConnectionManager, Lease } from '../ssh/connections';
 import type { AuditLog } from './audit';
 import { LazyChannel } from './channel-stream';
@@ -263,6 +263,7 @@ export class DbSessions {
         const client = await lease.ready();
         if (login.socketPath) {
           const socketPath = login.socketPath;
+          await withoutNagle(client);
           return new Promise((resolve, reject) =>
             client.openssh_forwardOutStreamLocal(socketPath, (error, channel) =>
               error ? reject(new AppError('unreachable', `MySQL's socket ${socketPath} could not be opened on ${server.name}.`, { details: error.message })) : resolve(channel),

@@ -133,8 +133,31 @@ export async function connect(options: ConnectOptions): Promise<Connected> {
   });
 }
 
+const noNagle = new WeakMap<Client, Promise<void>>();
+
+/**
+ * Makes the server send small packets at once before a connection forwards anything. OpenSSH's
+ * sshd turns Nagle off (TCP_NODELAY) on a connection only when its first session starts; on a
+ * connection that only forwards, a reply that follows another within a round trip waits for our
+ * delayed ACK, 40 ms on Linux (measured: a page of rows with its row estimate asked beside it
+ * took 43 ms instead of 2). One `true` run once per connection switches Nagle off; a server that
+ * refuses it or does not answer within a second (a restricted account) is left as it is.
+ */
+export function withoutNagle(client: Client): Promise<void> {
+  let done = noNagle.get(client);
+  if (!done) {
+    done = exec(client, 'true', 1_000).then(
+      () => undefined,
+      () => undefined,
+    );
+    noNagle.set(client, done);
+  }
+  return done;
+}
+
 /** Opens a TCP-like stream to host:port through an established connection (a jump host). */
-export function forwardOut(client: Client, host: string, port: number): Promise<Duplex> {
+export async function forwardOut(client: Client, host: string, port: number): Promise<Duplex> {
+  await withoutNagle(client);
   return new Promise((resolve, reject) => {
     client.forwardOut('127.0.0.1', 0, host, port, (error, stream) => {
       if (error) return reject(new AppError('unreachable', `The jump host could not reach ${host}:${port}.`, { details: error.message }));

@@ -5,6 +5,7 @@
 // and an error on either side tears down that one pair only.
 import net from 'node:net';
 import type { Client, ClientChannel } from 'ssh2';
+import { withoutNagle } from './connect';
 
 export type TunnelOptions = {
   /** Destination as the server resolves it, e.g. '127.0.0.1' for the server's own MySQL. */
@@ -63,7 +64,10 @@ export function openTunnel(source: ClientSource, options: TunnelOptions): Promis
       stream.pipe(sock); // channel EOF -> sock.end() -> FIN
       sock.resume();
     };
-    const client = typeof source === 'function' ? source() : Promise.resolve(source);
+    const client = (typeof source === 'function' ? source() : Promise.resolve(source)).then(async (c) => {
+      await withoutNagle(c);
+      return c;
+    });
     client.then(
       (c) => c.forwardOut(sock.remoteAddress ?? localHost, sock.remotePort ?? 0, remoteHost, remotePort, forward),
       () => sock.destroy(), // the SSH connection is gone for good
