@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Cell, Column } from '../../shared/api/db';
 import { closeDbCores, dbCore } from '../helpers/db';
 import { expectedOrder, HOSTILE_DB, hostileRow, TINY_PNG_HEX } from '../servers/seed';
+import { rootSql } from '../servers/mariadb';
 import { loadTestbed, type TestbedInfo } from '../servers/testbed';
 
 type Page = { columns: Column[]; rows: Cell[][]; next: Cell[] | null; more: boolean; estimate: number | null; key: string[] | null; durationMs: number };
@@ -122,6 +123,47 @@ describe('browsing shop.orders (1M rows) through SSH', () => {
     expect((await c.fail('db.page', { serverId: c.server.id, database: 'shop', table: 'orders', sort: { column: 'id`; DROP', dir: 'asc' } })).message).toMatch(/no column/);
     expect((await c.fail('db.page', { serverId: c.server.id, database: 'shop', table: 'nope' })).code).toBe('not-found');
     expect(readFileSync(auditFile, 'utf8')).toBe(before);
+  });
+});
+
+describe('a sort by an unindexed column reads a sampled prefix (sort-bound.ts)', () => {
+  // 60,000 rows (a key span above the bound's minimum): a nullable string column with runs that
+  // tie under the collation ('a', 'A' and 'á' are equal in utf8mb4_general_ci) and a decimal.
+  const DB = 'hd_sort_bound';
+  const ROWS = 60_000;
+  beforeAll(async () => {
+    await rootSql(
+      `DROP DATABASE IF EXISTS ${DB}; CREATE DATABASE ${DB} CHARACTER SET utf8mb4 COLLATE utf8mb4_general_ci; ` +
+        `CREATE TABLE ${DB}.t (id INT UNSIGNED NOT NULL AUTO_INCREMENT PRIMARY KEY, v VARCHAR(20) NULL, w DECIMAL(8,2) NOT NULL); ` +
+        `INSERT INTO ${DB}.t (v, w) SELECT IF(seq % 397 = 0, NULL, CONCAT(ELT(1 + seq % 4, 'a', 'A', 'á', 'b'), '-', (seq * 31) % 50)), ((seq * 7919) % 100000) / 100 FROM shop.seq_1_to_${ROWS}`,
+    );
+  });
+  afterAll(() => rootSql(`DROP DATABASE IF EXISTS ${DB}`));
+
+  it("shows exactly the pages MariaDB's own full sort gives, NULLs and collation ties included", async () => {
+    const auditFile = path.join(c.dataDir, 'audit.jsonl');
+    const samplesBefore = readFileSync(auditFile, 'utf8').split('\n').filter((l) => l.includes(' AS v FROM ')).length;
+    const cases: { sort: { column: string; dir: 'asc' | 'desc' }; offset: number; where?: string }[] = [
+      { sort: { column: 'v', dir: 'asc' }, offset: 0 },
+      { sort: { column: 'v', dir: 'asc' }, offset: 100 },
+      { sort: { column: 'v', dir: 'asc' }, offset: 200 },
+      { sort: { column: 'v', dir: 'desc' }, offset: 0 },
+      { sort: { column: 'v', dir: 'desc' }, offset: 1000 },
+      { sort: { column: 'w', dir: 'asc' }, offset: 0, where: 'w > 10' },
+      { sort: { column: 'w', dir: 'desc' }, offset: 300, where: "v LIKE 'b%'" },
+    ];
+    for (const k of cases) {
+      const got = await c.call<Page>('db.page', { serverId: c.server.id, database: DB, table: 't', sort: k.sort, offset: k.offset, where: k.where ?? null, pageSize: 100 });
+      const dir = k.sort.dir.toUpperCase();
+      const want = (await rootSql(`SELECT id FROM ${DB}.t${k.where ? ` WHERE ${k.where}` : ''} ORDER BY ${k.sort.column} ${dir}, id ${dir} LIMIT 101 OFFSET ${k.offset}`)).trim().split('\n').map(Number);
+      expect(ids(got), JSON.stringify(k)).toEqual(want.slice(0, 100));
+      expect(got.more).toBe(want.length > 100);
+    }
+    const first = await c.call<Page>('db.page', { serverId: c.server.id, database: DB, table: 't', sort: { column: 'v', dir: 'asc' }, pageSize: 100 });
+    expect(first.rows.every((r) => r[1] === null)).toBe(true);
+    // Every one of those pages was bounded by a sample (none fell back to a full sort unasked).
+    const samples = readFileSync(auditFile, 'utf8').split('\n').filter((l) => l.includes(' AS v FROM ')).length - samplesBefore;
+    expect(samples).toBe(cases.length + 1);
   });
 });
 

@@ -11,6 +11,7 @@ import type { Cell, Column, Edit, Filter, PageRequest } from '../../../shared/ap
 import { AppError } from '../../../shared/errors';
 import { decodeCell, encodeCell, selectExpr, type SqlParam } from './cells';
 import { skeleton } from './guard';
+import { sortedPageRows } from './sort-bound';
 import type { DbSessions } from './sessions';
 import type { DbTree } from './tree';
 
@@ -49,7 +50,7 @@ export class DbBrowser {
 
     const sortColumn = req.sort ? this.column(meta, req.sort.column) : null;
     const keyOrder = key !== null && (sortColumn === null || sortColumn.name === key[0]);
-    let sql: string;
+    let fetchRows: () => Promise<Row[]>;
     if (keyOrder && key) {
       // Keyset paging: the key's index finds the start, so any page costs what the first does.
       const dir = req.sort?.dir ?? 'asc';
@@ -66,20 +67,28 @@ export class DbBrowser {
         if (!first) return { columns: meta.columns, rows: [], next: null, more: false, estimate: await this.estimate(req, meta), key, durationMs: performance.now() - started };
         where.push(keysetCondition(key, key.map((k) => encodeCell(first[k], '', { full: true })), dir, true));
       }
-      sql = `SELECT ${select} FROM ${from}${whereSql(where)} ORDER BY ${order} LIMIT ${n + 1}`;
+      const sql = `SELECT ${select} FROM ${from}${whereSql(where)} ORDER BY ${order} LIMIT ${n + 1}`;
+      fetchRows = async () => (await run(sql)).rows;
     } else {
       if (req.after) throw new AppError('invalid-input', 'Keyset paging ("after") follows the key order only; with this sort page by offset.');
       // Sorted by another column (or no key): LIMIT/OFFSET. Keyset on (column, key) would need
       // NULL-aware row comparisons the optimizer cannot turn into an index range, and such a
-      // column is usually unindexed anyway (a sort of the whole table, whatever the offset).
+      // column is usually unindexed anyway (a sort of the whole table, whatever the offset;
+      // sort-bound.ts lets MariaDB sort only a sampled prefix of it).
       const order = sortColumn
         ? ` ORDER BY ${[`${id(sortColumn.name)} ${req.sort!.dir.toUpperCase()}`, ...(key ?? []).map((k) => `${id(k)} ${req.sort!.dir.toUpperCase()}`)].join(', ')}`
         : '';
-      sql = `SELECT ${select} FROM ${from}${whereSql(conds)}${order} LIMIT ${n + 1}${req.offset > 0 ? ` OFFSET ${Math.floor(req.offset)}` : ''}`;
+      const offset = Math.floor(req.offset);
+      const sql = (extra: string | null) => `SELECT ${select} FROM ${from}${whereSql(extra ? [...conds, extra] : conds)}${order} LIMIT ${n + 1}${offset > 0 ? ` OFFSET ${offset}` : ''}`;
+      const keyColumn = key?.length === 1 ? meta.columns.find((c) => c.name === key[0]) : undefined;
+      fetchRows =
+        sortColumn && keyColumn
+          ? () => sortedPageRows(run, { from, conds, key: keyColumn, column: sortColumn, dir: req.sort!.dir, sql, limit: n + 1, offset })
+          : async () => (await run(sql(null))).rows;
     }
-    const [result, estimate] = await Promise.all([run(sql), this.estimate(req, meta)]);
-    const more = result.rows.length > n;
-    const raw = more ? result.rows.slice(0, n) : result.rows;
+    const [result, estimate] = await Promise.all([fetchRows(), this.estimate(req, meta)]);
+    const more = result.length > n;
+    const raw = more ? result.slice(0, n) : result;
     const rows = raw.map((r) => meta.columns.map((c, i) => encodeCell(r[`c${i}`], c.type)));
     const last = raw[raw.length - 1];
     const next = keyOrder && more && last && keyIdx ? keyIdx.map((i) => encodeCell(last[`c${i}`], meta.columns[i]!.type, { full: true })) : null;
