@@ -3,6 +3,7 @@
 // for the server; the real sorts are checked against MariaDB in db-browse.test.ts).
 import { describe, expect, it } from 'vitest';
 import type { Column } from '../../shared/api/db';
+import { checkReadOnly } from '../../src-main/core/db/guard';
 import { boundable, boundRank, MIN_KEY_SPAN, SAMPLE_SIZE, sampleKeys, sortedPageRows, type SortedPage } from '../../src-main/core/db/sort-bound';
 
 const col = (name: string, type: string, extra: Partial<Column> = {}): Column => ({ name, type, nullable: false, key: '', default: null, extra: '', ...extra });
@@ -80,7 +81,7 @@ describe('sortedPageRows', () => {
       sent.push(sql);
       if (sql.startsWith('SELECT MIN(')) return { rows: [{ lo: answers.lo ?? 1, hi: answers.hi ?? 1_000_000, sortLength: 1024 }] };
       if (sql.includes(' AS v FROM ')) return { rows: answers.sample.map((v) => ({ v })) };
-      if (sql.startsWith('PAGE WHERE')) return { rows: Array.from({ length: answers.bounded }, (_, i) => ({ i })) };
+      if (/^(PAGE|SELECT `id` AS c0 .*) WHERE/.test(sql)) return { rows: Array.from({ length: answers.bounded }, (_, i) => ({ i })) };
       return { rows: [{ plain: true }] };
     };
     return { run, sent };
@@ -94,6 +95,13 @@ describe('sortedPageRows', () => {
     expect(sent[2]).toBe("PAGE WHERE `email` <= 'alice.1@x'");
   });
 
+  it('sends only reads a read-only session lets through', async () => {
+    const { run, sent } = fake({ sample: ["it's"], bounded: 3 });
+    await sortedPageRows(run, { ...base, sql: (extra) => `SELECT \`id\` AS c0 FROM \`shop\`.\`orders\`${extra ? ` WHERE ${extra}` : ''} ORDER BY \`email\` ASC, \`id\` ASC LIMIT 3` });
+    expect(sent).toHaveLength(3);
+    for (const sql of sent) expect(checkReadOnly(sql), sql).toEqual({ ok: true });
+  });
+
   it('asks again without the bound when the bounded page comes back short', async () => {
     const { run, sent } = fake({ sample: ['alice.1@x'], bounded: 2 });
     expect(await sortedPageRows(run, base)).toEqual([{ plain: true }]);
@@ -105,6 +113,10 @@ describe('sortedPageRows', () => {
     await sortedPageRows(none.run, base);
     expect(none.sent.at(-1)).toBe('PAGE');
     expect(none.sent.filter((s) => s.startsWith('PAGE'))).toHaveLength(1);
+
+    const text = fake({ sample: ['a'], bounded: 3 });
+    await sortedPageRows(text.run, { ...base, column: col('note', 'text') });
+    expect(text.sent).toEqual(['PAGE']);
 
     const uuid = fake({ sample: ['a'], bounded: 3 });
     await sortedPageRows(uuid.run, { ...base, key: col('id', 'char(36)', { key: 'PRI' }) });

@@ -74,7 +74,9 @@ const INT_TYPE = /^(tiny|small|medium|big)?int\b/i;
 
 /** The page's rows: bounded where it pays, and asked again without the bound when it came back short. */
 export async function sortedPageRows(run: Run, page: SortedPage, random: () => number = Math.random): Promise<Row[]> {
-  const bound = INT_TYPE.test(page.key.type) ? await findBound(run, page, random) : null;
+  // The type check before any statement; the string length is checked against the server's own
+  // max_sort_length once it is read.
+  const bound = INT_TYPE.test(page.key.type) && boundable(page.column, Infinity) ? await findBound(run, page, random) : null;
   if (bound !== null) {
     const { rows } = await run(page.sql(bound));
     if (rows.length === page.limit) return rows;
