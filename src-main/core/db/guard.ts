@@ -3,21 +3,18 @@
 // statement, whose first keyword is a read (SELECT, SHOW, …), with nothing inside it that
 // writes, locks, assigns, or has side effects. Everything else is refused.
 //
-// How the text is read, so that nothing can hide from the guard:
-// - Comments are stripped, except MySQL's executable comments (/*! … */, /*!50000 … */,
-//   /*M!100100 … */), which the server runs: their body is judged as code.
-// - "-- " is a comment only when a space or control character follows (as in MySQL: `1--1` is
-//   arithmetic); `#` always is.
-// - String literals are read in every quoting mode the server could be in (backslash escapes on
-//   or off (NO_BACKSLASH_ESCAPES), "…" as a string or as an identifier (ANSI_QUOTES)): a statement
-//   passes only if it is a single harmless read under each reading, so `'\'; DROP …` cannot
-//   smuggle a second statement past a guard that guessed the mode wrong.
+// How the text is read (sql-lexer.ts), so that nothing can hide from the guard: comments are
+// stripped except executable ones, whose body is judged as code; literals are read in every
+// quoting mode the server could be in (backslash escapes on or off (NO_BACKSLASH_ESCAPES), "…" as
+// a string or as an identifier (ANSI_QUOTES)): a statement passes only if it is a single harmless
+// read under each reading, so `'\'; DROP …` cannot smuggle a second statement past a guard that
+// guessed the mode wrong.
 // The server-side line behind this: read-only sessions run SET SESSION TRANSACTION READ ONLY,
 // so a write that somehow passed would still be refused by MariaDB (stored functions included).
+import { lexeme, type Mode } from './sql-lexer';
+
 export type Verdict = { ok: true } | { ok: false; reason: string };
 
-/** How the server reads literals: backslash escapes in '…' and in "…" (sql_mode dependent). */
-type Mode = { single: boolean; double: boolean };
 const MODES: Mode[] = [
   { single: true, double: true }, // the default
   { single: false, double: false }, // NO_BACKSLASH_ESCAPES
@@ -33,33 +30,12 @@ const PLAIN = new Set(['SHOW', 'HELP', 'USE', 'CHECKSUM']);
 export function skeleton(sql: string, mode: Mode = MODES[0]!): string {
   let out = '';
   for (let i = 0; i < sql.length; ) {
-    const c = sql[i]!;
-    const next = sql[i + 1];
-    if (c === '/' && next === '*') {
-      const end = sql.indexOf('*/', i + 2);
-      const body = sql.slice(i + 2, end < 0 ? sql.length : end);
-      // Executable comments run on the server: keep their code (minus the version prefix).
-      const exec = /^(M?!)(\d{5,6})?/.exec(body);
-      out += exec ? ` ${skeleton(body.slice(exec[0].length), mode)} ` : ' ';
-      i = end < 0 ? sql.length : end + 2;
-    } else if ((c === '-' && next === '-' && /^[\u0000-\u0020]?$/.test(sql[i + 2] ?? '')) || c === '#') {
-      const end = sql.indexOf('\n', i);
-      out += ' ';
-      i = end < 0 ? sql.length : end + 1;
-    } else if (c === "'" || c === '"' || c === '`') {
-      let j = i + 1;
-      while (j < sql.length) {
-        if (sql[j] === '\\' && ((c === "'" && mode.single) || (c === '"' && mode.double))) j += 2;
-        else if (sql[j] === c && sql[j + 1] === c) j += 2;
-        else if (sql[j] === c) break;
-        else j++;
-      }
-      out += c === '`' ? '`x`' : `${c}${c}`;
-      i = j + 1;
-    } else {
-      out += c;
-      i++;
-    }
+    const l = lexeme(sql, i, mode);
+    if (l.kind === 'block-comment') out += l.code === null ? ' ' : ` ${skeleton(sql.slice(l.code, l.codeEnd), mode)} `;
+    else if (l.kind === 'line-comment') out += ' ';
+    else if (l.kind === 'quoted') out += l.quote === '`' ? '`x`' : `${l.quote}${l.quote}`;
+    else out += sql[i];
+    i = l.end;
   }
   return out;
 }

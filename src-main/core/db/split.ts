@@ -1,7 +1,10 @@
 // Splits SQL text (a .sql file, an editor's contents) into statements the way the mysql client
-// does: on `;` (or the current DELIMITER) outside quotes ('…', "…", `…`) and comments (/* … */,
-// "-- ", #); executable comments (/*! … */) stay part of their statement. `DELIMITER x` lines
-// (mysqldump's stored routines) change the delimiter and are not statements themselves.
+// does: on `;` (or the current DELIMITER) outside quotes and comments as sql-lexer.ts reads them
+// (the client's reading: backslash escapes on); executable comments (/*! … */) stay part of their
+// statement. `DELIMITER x` lines (mysqldump's stored routines) change the delimiter and are not
+// statements themselves.
+import { lexeme } from './sql-lexer';
+
 export type SqlStatement = {
   /** The statement's text, trimmed, without its delimiter. */
   text: string;
@@ -51,34 +54,11 @@ export function splitSql(sql: string): SqlStatement[] {
       onlySpace = true;
       continue;
     }
-    if (c === '/' && sql[i + 1] === '*') {
-      const end = sql.indexOf('*/', i + 2);
-      const stop = end < 0 ? sql.length : end + 2;
-      if (sql[i + 2] === '!' || (sql[i + 2] === 'M' && sql[i + 3] === '!')) code();
-      line += countNl(sql, i, stop);
-      i = stop;
-      continue;
-    }
-    if ((c === '-' && sql[i + 1] === '-' && /^[\u0000-\u0020]?$/.test(sql[i + 2] ?? '')) || c === '#') {
-      const end = sql.indexOf('\n', i);
-      i = end < 0 ? sql.length : end;
-      continue;
-    }
-    code();
-    if (c === "'" || c === '"' || c === '`') {
-      let j = i + 1;
-      while (j < sql.length) {
-        if (sql[j] === '\\' && c !== '`') j += 2;
-        else if (sql[j] === c && sql[j + 1] === c) j += 2;
-        else if (sql[j] === c) break;
-        else j++;
-      }
-      const stop = Math.min(j + 1, sql.length);
-      line += countNl(sql, i, stop);
-      i = stop;
-      continue;
-    }
-    i++;
+    const l = lexeme(sql, i);
+    // Plain comments are not the start of a statement; executable ones are code.
+    if (l.kind === 'char' || l.kind === 'quoted' || (l.kind === 'block-comment' && l.code !== null)) code();
+    if (l.kind !== 'char') line += countNl(sql, i, l.end);
+    i = l.end;
   }
   push(sql.length);
   return out;
