@@ -268,28 +268,56 @@ describe('the queue', () => {
       params: z.object({ path: z.string().regex(/^\/tmp\/hdq-[a-z0-9-]+\.txt$/), line: z.string().regex(/^\w+$/) }).strict(),
       title: (p) => `slowly ${p.line}`,
       commands: (p) => [`sleep 1.5; ensure ${p.line}`],
-      script: (p) => `echo $PPID > ${shQuote(`${p.path}.pid`)}; sleep 1.5; grep -qxF ${shQuote(p.line)} ${shQuote(p.path)} 2>/dev/null || echo ${shQuote(p.line)} >> ${shQuote(p.path)}\n`,
+      script: (p) => `${SSHD_PID_TO(`${p.path}.pid`)}; sleep 1.5; grep -qxF ${shQuote(p.line)} ${shQuote(p.path)} 2>/dev/null || echo ${shQuote(p.line)} >> ${shQuote(p.path)}\n`,
     });
     const t = await suite.web1('queue-drop');
     const file = scratch();
     await t.call('queue.enqueue', { serverId: t.server.id, kind: 'test-slow-line', params: { path: file, line: 'slow' } });
     await t.call('queue.enqueue', { serverId: t.server.id, ...line(file, 'after') });
-    // The worker shell's parent ($PPID in its subshells) is the sshd session process: kill it (a network failure).
-    const killer = await t.core.connections.connectFresh(t.server.id);
-    try {
-      let pid = '';
-      for (let i = 0; i < 100 && !/^\d+$/.test(pid); i++) {
-        await new Promise((r) => setTimeout(r, 50));
-        pid = (await exec(killer.client, `cat ${file}.pid 2>/dev/null`)).stdout.trim();
-      }
-      await exec(killer.client, `kill -9 ${Number(pid)}`);
-    } finally {
-      killer.close();
-    }
+    await killSshdSession(t, `${file}.pid`);
     const l = await until(t.call, t.server.id, (l) => settled(l), 30_000);
     expect(statuses(l)).toEqual(['done', 'done']);
     expect(l.tasks[0]!.attempts).toBe(2);
     expect(await remote(t, `cat ${file}; rm -f ${file} ${file}.pid`)).toBe('slow\nafter\n');
+  });
+
+  it('a run left going on the server by a lost connection is over before its rerun starts', async () => {
+    // Nothing kills a run whose connection (or app) died: it goes on, and the queue runs the task
+    // again. The server-side lock makes the rerun wait for it instead of running beside it.
+    registerTaskKind('test-slow-pair', {
+      params: z.object({ path: z.string().regex(/^\/tmp\/hdq-[a-z0-9-]+\.txt$/) }).strict(),
+      title: () => 'start, wait, end',
+      commands: () => ['echo start; sleep 3; echo end'],
+      script: (p) => `echo "start $$" >> ${shQuote(p.path)}; ${SSHD_PID_TO(`${p.path}.pid`)}; sleep 3; echo "end $$" >> ${shQuote(p.path)}\n`,
+    });
+    const t = await suite.web1('queue-left-behind');
+    const file = scratch();
+    await t.call('queue.enqueue', { serverId: t.server.id, kind: 'test-slow-pair', params: { path: file } });
+    await killSshdSession(t, `${file}.pid`);
+    const l = await until(t.call, t.server.id, (l) => settled(l), 30_000);
+    expect(statuses(l)).toEqual(['done']);
+    expect(l.tasks[0]!.attempts).toBe(2);
+    const lines = (await remote(t, `cat ${file}; rm -f ${file} ${file}.pid`)).trim().split('\n');
+    const [a, b] = [lines[0]!.split(' ')[1], lines[2]?.split(' ')[1]];
+    expect(lines).toEqual([`start ${a}`, `end ${a}`, `start ${b}`, `end ${b}`]);
+    expect(a).not.toBe(b);
+  });
+
+  it("takes turns with whatever holds the server's task lock (another workstation's queue)", async () => {
+    const t = await suite.web1('queue-turns');
+    const file = scratch();
+    const holder = await t.core.connections.connectFresh(t.server.id);
+    try {
+      const uid = (await exec(holder.client, 'id -u')).stdout.trim();
+      const held = exec(holder.client, `flock /tmp/.hostdeck-tasks-${uid}.lock sh -c 'echo held >> ${file}; sleep 2; echo released >> ${file}'`);
+      while (!(await exec(holder.client, `cat ${file} 2>/dev/null`)).stdout) await new Promise((r) => setTimeout(r, 50));
+      await t.call('queue.enqueue', { serverId: t.server.id, ...line(file, 'task') });
+      await held;
+    } finally {
+      holder.close();
+    }
+    await until(t.call, t.server.id, settled);
+    expect(await remote(t, `cat ${file}; rm -f ${file}`)).toBe('held\nreleased\ntask\n');
   });
 
   it('survives kill -9 of the app process at random points of a 100-task run', async () => {
@@ -374,6 +402,25 @@ describe('the queue', () => {
     expect(await remote({ core: b.core, server: t.server }, `cat ${file}; rm -f ${file}`)).toBe('later\n');
   });
 });
+
+/** Shell that writes the pid of the sshd session process above this task to `file` (up the parents). */
+const SSHD_PID_TO = (file: string) =>
+  `p=$$; for i in 1 2 3 4 5; do p=$(ps -o ppid= -p "$p" | tr -d ' '); [ "$(ps -o comm= -p "$p")" = sshd ] && break; done; echo "$p" > ${shQuote(file)}`;
+
+/** Kills the sshd session process a task wrote to `pidFile` (a network failure, seen from the server). */
+async function killSshdSession(t: { core: { connections: { connectFresh(id: string): Promise<{ client: Parameters<typeof exec>[0]; close(): void }> } }; server: { id: string } }, pidFile: string): Promise<void> {
+  const killer = await t.core.connections.connectFresh(t.server.id);
+  try {
+    let pid = '';
+    for (let i = 0; i < 100 && !/^\d+$/.test(pid); i++) {
+      await new Promise((r) => setTimeout(r, 50));
+      pid = (await exec(killer.client, `cat ${pidFile} 2>/dev/null`)).stdout.trim();
+    }
+    await exec(killer.client, `kill -9 ${Number(pid)}`);
+  } finally {
+    killer.close();
+  }
+}
 
 const CHILD = `
 import { createCore } from ${JSON.stringify(path.join(REPO, 'src-main/core/core.ts'))};

@@ -3,7 +3,8 @@
 // tasks strictly in order in a persistent worker shell on its shared connection. A failed task
 // stops its server's queue until the admin retries, skips or cancels. A task found running (a
 // crash, a dropped connection, another instance closing) is simply run again: tasks are
-// idempotent "ensure" steps.
+// idempotent "ensure" steps, and a lock on the server (worker-shell.ts, "Left behind") makes the
+// rerun wait until a run the crash left going there is over.
 //
 // Other instances' changes are seen by re-reading the journals every POLL_MS (and each change is
 // a queue.changed event here too). Nothing touches a server unless it has runnable tasks.
@@ -20,7 +21,7 @@ import { BlobStore } from './blobs';
 import { Journal, tail, type JournalEvent } from './journal';
 import { describeTask, parseParams, taskKind, type SecretSource, type TaskKind, type TaskUpload } from './kinds';
 import { QueueLock } from './lock';
-import { openWorkerShell, type WorkerShell } from './worker-shell';
+import { LOCK_EXIT_CODE, LOCK_WAIT_S, openWorkerShell, type WorkerShell } from './worker-shell';
 
 const POLL_MS = 500;
 const TASK_TIMEOUT_MS = 10 * 60_000;
@@ -264,7 +265,10 @@ export class QueueService {
       }
       try {
         if (uploads.length > 0) await this.upload(runner, uploads);
-        const result = await shell.run(script, stdin === undefined ? { timeoutMs: TASK_TIMEOUT_MS } : { timeoutMs: TASK_TIMEOUT_MS, stdin });
+        const result = await shell.run(script, stdin === undefined ? { timeoutMs: TASK_TIMEOUT_MS, exclusive: true } : { timeoutMs: TASK_TIMEOUT_MS, stdin, exclusive: true });
+        if (result.code === LOCK_EXIT_CODE && shell.lockFile && result.stdout === '' && result.stderr === '') {
+          return finish('failed', result.code, '', `Another Hostdeck task held this server's task lock (${shell.lockFile}) for ${LOCK_WAIT_S / 60} minutes: a run left behind by a crash, or another workstation's queue. Nothing of this task ran; retry once it is over.\n`);
+        }
         if (result.code !== 0 || !kind.verify) return finish(result.code === 0 ? 'done' : 'failed', result.code, result.stdout, result.stderr);
         try {
           const verified = await kind.verify(task.params);

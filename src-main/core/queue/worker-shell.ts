@@ -25,6 +25,14 @@
 // and queued runs reject with an `ssh` AppError. A closed WorkerShell stays closed: open another.
 // A background process a script leaves behind can still write into later runs' output; scripts
 // should not leave any.
+//
+// Left behind. When the app dies mid-run (kill -9, power) nothing kills the run on the server: it
+// goes on, and the queue runs the task again at the next start. A run with `exclusive` therefore
+// takes a lock on the server first, with util-linux flock(1) in command mode: flock holds it until
+// the run's own shell ends (a run left behind by a crash keeps it; a daemon the run started does
+// not, -o), so the rerun starts only once the old run is over. One lock per SSH user
+// (/tmp/.hostdeck-tasks-<uid>.lock), so two workstations' queues on one server take turns too.
+// Where flock(1) is missing or too old the run goes without it.
 import { randomBytes } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import type { Client, ClientChannel } from 'ssh2';
@@ -36,6 +44,8 @@ export type RunOptions = {
   timeoutMs?: number;
   /** Given to the script as its stdin, exactly; default: /dev/null. */
   stdin?: string;
+  /** Run under the server-side task lock (see "Left behind"); it costs two process starts. */
+  exclusive?: boolean;
 };
 
 export type RunResult = { code: number; stdout: string; stderr: string; ms: number };
@@ -53,9 +63,14 @@ export interface WorkerShell {
    * mid-run the run's processes may live on; after a reconnect, `kill -KILL -- -<pgid>` ends them.
    */
   readonly pgid: number | null;
+  /** The server-side task lock file, or null where flock(1) cannot take it. */
+  readonly lockFile: string | null;
 }
 
 export const DEFAULT_RUN_TIMEOUT_MS = 60_000;
+/** How long an exclusive run waits for the lock before it fails (with LOCK_EXIT_CODE). */
+export const LOCK_WAIT_S = 300;
+export const LOCK_EXIT_CODE = 75;
 const OPEN_TIMEOUT_MS = 15_000;
 
 type Job = {
@@ -65,8 +80,11 @@ type Job = {
   reject: (e: Error) => void;
 };
 
-function frame(job: Job, marker: string): string {
-  const body = `( eval ${shQuote(job.script)} )`;
+function frame(job: Job, marker: string, lockFile: string | null): string {
+  const body =
+    job.opts.exclusive && lockFile
+      ? `flock -o -E ${LOCK_EXIT_CODE} -w ${LOCK_WAIT_S} ${shQuote(lockFile)} /bin/sh -c ${shQuote(job.script)} hostdeck-task`
+      : `( eval ${shQuote(job.script)} )`;
   const run = job.opts.stdin === undefined ? `${body} </dev/null` : `printf %s ${shQuote(job.opts.stdin)} | ${body}`;
   return `${run}; __hd_rc=$?; printf '${marker}_END_%s\\n' "$__hd_rc"; printf '${marker}_END\\n' >&2\n`;
 }
@@ -116,6 +134,12 @@ class Collector {
   }
 }
 
+const PROBE = [
+  'ps -o pgid= -p $$ 2>/dev/null || echo',
+  'id -u 2>/dev/null || echo',
+  "flock --help 2>&1 | grep -q -- --conflict-exit-code && flock --help 2>&1 | grep -q -- --close && echo yes || echo no",
+].join('; ');
+
 export function openWorkerShell(client: Client): Promise<WorkerShell> {
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => reject(new AppError('timeout', 'The worker shell did not open in time.')), OPEN_TIMEOUT_MS);
@@ -124,11 +148,13 @@ export function openWorkerShell(client: Client): Promise<WorkerShell> {
       if (error) return reject(new AppError('ssh', 'The server refused to open a worker shell.', { details: error.message }));
       const shell = new Shell(client, channel);
       // A first run proves the shell reads and answers (and warms it up), and learns the process
-      // group of the shell (sshd makes the session's child a session and group leader).
-      shell.run('ps -o pgid= -p $$ 2>/dev/null || true', { timeoutMs: OPEN_TIMEOUT_MS }).then(
+      // group of the shell (sshd makes the session's child a session and group leader), the
+      // user's uid, and whether flock(1) takes the options the task lock needs.
+      shell.run(PROBE, { timeoutMs: OPEN_TIMEOUT_MS }).then(
         (r) => {
-          const pgid = Number(r.stdout.trim());
-          if (Number.isInteger(pgid) && pgid > 1) shell.pgid = pgid;
+          const [pgid, uid, flock] = r.stdout.split('\n').map((x) => x.trim());
+          if (Number.isInteger(Number(pgid)) && Number(pgid) > 1) shell.pgid = Number(pgid);
+          if (/^\d+$/.test(uid ?? '') && flock === 'yes') shell.lockFile = `/tmp/.hostdeck-tasks-${uid}.lock`;
           resolve(shell);
         },
         (e: Error) => {
@@ -148,6 +174,7 @@ class Shell implements WorkerShell {
   closed = false;
   /** The shell's process group: killed when the shell closes mid-run, so no run outlives it. */
   pgid: number | null = null;
+  lockFile: string | null = null;
 
   constructor(
     private readonly client: Client,
@@ -196,7 +223,7 @@ class Shell implements WorkerShell {
     }, timeoutMs);
     const outMarker = Buffer.from(`${marker}_END_`);
     this.current = { job, timer, out: new Collector(outMarker), err: new Collector(Buffer.from(`${marker}_END\n`)), outMarker, started: performance.now() };
-    this.channel.write(frame(job, marker));
+    this.channel.write(frame(job, marker, this.lockFile));
   }
 
   private onData(which: 'out' | 'err', d: Buffer): void {
