@@ -308,8 +308,7 @@ describe('the queue', () => {
     const file = scratch();
     const holder = await t.core.connections.connectFresh(t.server.id);
     try {
-      const uid = (await exec(holder.client, 'id -u')).stdout.trim();
-      const held = exec(holder.client, `flock /tmp/.hostdeck-tasks-${uid}.lock sh -c 'echo held >> ${file}; sleep 2; echo released >> ${file}'`);
+      const held = exec(holder.client, `mkdir -p ~/.cache/hostdeck && flock ~/.cache/hostdeck/tasks.lock sh -c 'echo held >> ${file}; sleep 2; echo released >> ${file}'`);
       while (!(await exec(holder.client, `cat ${file} 2>/dev/null`)).stdout) await new Promise((r) => setTimeout(r, 50));
       await t.call('queue.enqueue', { serverId: t.server.id, ...line(file, 'task') });
       await held;

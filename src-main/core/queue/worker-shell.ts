@@ -30,9 +30,10 @@
 // goes on, and the queue runs the task again at the next start. A run with `exclusive` therefore
 // takes a lock on the server first, with util-linux flock(1) in command mode: flock holds it until
 // the run's own shell ends (a run left behind by a crash keeps it; a daemon the run started does
-// not, -o), so the rerun starts only once the old run is over. One lock per SSH user
-// (/tmp/.hostdeck-tasks-<uid>.lock), so two workstations' queues on one server take turns too.
-// Where flock(1) is missing or too old the run goes without it.
+// not, -o), so the rerun starts only once the old run is over. One lock per SSH user, in its home
+// (~/.cache/hostdeck/tasks.lock: not a world-writable directory where another user could plant a
+// link), so two workstations' queues on one server take turns too. Where flock(1) is missing or
+// too old, or the home is not writable, the run goes without it.
 import { randomBytes } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import type { Client, ClientChannel } from 'ssh2';
@@ -136,8 +137,8 @@ class Collector {
 
 const PROBE = [
   'ps -o pgid= -p $$ 2>/dev/null || echo',
-  'id -u 2>/dev/null || echo',
-  "flock --help 2>&1 | grep -q -- --conflict-exit-code && flock --help 2>&1 | grep -q -- --close && echo yes || echo no",
+  'd="${HOME:-/nonexistent}/.cache/hostdeck"; mkdir -p "$d" 2>/dev/null && [ -w "$d" ] && echo "$d/tasks.lock" || echo',
+  'flock --help 2>&1 | grep -q -- --conflict-exit-code && flock --help 2>&1 | grep -q -- --close && echo yes || echo no',
 ].join('; ');
 
 export function openWorkerShell(client: Client): Promise<WorkerShell> {
@@ -148,13 +149,13 @@ export function openWorkerShell(client: Client): Promise<WorkerShell> {
       if (error) return reject(new AppError('ssh', 'The server refused to open a worker shell.', { details: error.message }));
       const shell = new Shell(client, channel);
       // A first run proves the shell reads and answers (and warms it up), and learns the process
-      // group of the shell (sshd makes the session's child a session and group leader), the
-      // user's uid, and whether flock(1) takes the options the task lock needs.
+      // group of the shell (sshd makes the session's child a session and group leader), where the
+      // task lock goes, and whether flock(1) takes the options it needs.
       shell.run(PROBE, { timeoutMs: OPEN_TIMEOUT_MS }).then(
         (r) => {
-          const [pgid, uid, flock] = r.stdout.split('\n').map((x) => x.trim());
+          const [pgid, lockFile, flock] = r.stdout.split('\n');
           if (Number.isInteger(Number(pgid)) && Number(pgid) > 1) shell.pgid = Number(pgid);
-          if (/^\d+$/.test(uid ?? '') && flock === 'yes') shell.lockFile = `/tmp/.hostdeck-tasks-${uid}.lock`;
+          if (lockFile?.startsWith('/') && flock === 'yes') shell.lockFile = lockFile;
           resolve(shell);
         },
         (e: Error) => {
