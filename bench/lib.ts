@@ -1,6 +1,7 @@
 // Shared types and helpers of the benchmarks (run by scripts/bench.ts, `npm run bench`).
 // Every figure is a ratio against a peer measured in the same run on the same machine:
 // absolute numbers on a noisy loopback mean little, ratios do.
+import net from 'node:net';
 import type { TestbedInfo } from '../test/servers/testbed';
 
 /** One line of bench/results.json. */
@@ -54,4 +55,16 @@ export function median(values: number[]): number {
   const s = [...values].sort((a, b) => a - b);
   const mid = Math.floor(s.length / 2);
   return s.length % 2 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
+}
+
+/** A TCP port free on `host` right now (for a peer process or a private daemon to listen on). */
+export function freePort(host = '127.0.0.1'): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = net.createServer();
+    s.once('error', reject);
+    s.listen(0, host, () => {
+      const { port } = s.address() as net.AddressInfo;
+      s.close(() => resolve(port));
+    });
+  });
 }

@@ -33,7 +33,6 @@ import { execFileSync, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { closeSync, fsyncSync, mkdirSync, openSync, writeFileSync, writeSync } from 'node:fs';
 import http from 'node:http';
-import net from 'node:net';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { HostingSettings, SiteRecord } from '../shared/api/hosting';
@@ -45,9 +44,10 @@ import { serverBlock, vhostFileName } from '../src-main/core/hosting/vhost-tasks
 import { parseParams, taskKind, type SecretSource } from '../src-main/core/queue/kinds';
 import { shQuote } from '../src-main/core/ssh/sh-quote';
 import { privateNginxConf } from '../test/servers/nginx';
+import { run as runCommand } from '../test/servers/util';
 import { ansibleEnv } from './ansible';
 import { benchCore } from './hostdeck';
-import { entry, median, type BenchContext, type BenchEntry } from './lib';
+import { entry, freePort, median, type BenchContext, type BenchEntry } from './lib';
 
 export const name = 'queue-500';
 
@@ -86,17 +86,6 @@ function runLocal(script: string, stdin: string | undefined): Promise<{ code: nu
   });
 }
 
-function runProcess(cmd: string, args: string[], env?: NodeJS.ProcessEnv): Promise<{ code: number; out: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(cmd, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '';
-    child.stdout.setEncoding('utf8').on('data', (d: string) => (out += d));
-    child.stderr.setEncoding('utf8').on('data', (d: string) => (out += d));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code: code ?? -1, out }));
-  });
-}
-
 /**
  * An nginx of the bench's own (the testbed's folder of server blocks is shared with tests that
  * put broken configurations there on purpose, which would fail every side's `nginx -t`): the
@@ -106,14 +95,7 @@ type PrivateNginx = { host: string; port: number; prefix: string; sitesDir: stri
 
 async function startPrivateNginx(ctx: BenchContext): Promise<PrivateNginx> {
   const host = ctx.testbed.nginx.host;
-  const port = await new Promise<number>((resolve, reject) => {
-    const srv = net.createServer();
-    srv.once('error', reject);
-    srv.listen(0, host, () => {
-      const { port: p } = srv.address() as net.AddressInfo;
-      srv.close(() => resolve(p));
-    });
-  });
+  const port = await freePort(host);
   const prefix = path.join(ctx.tmpDir, 'nginx');
   const sitesDir = path.join(prefix, 'sites');
   for (const d of [sitesDir, `${prefix}/logs`, `${prefix}/tmp`, `${prefix}/suspended`]) mkdirSync(d, { recursive: true });
@@ -362,9 +344,9 @@ async function measure(ctx: BenchContext, nginx: PrivateNginx): Promise<BenchEnt
     const file = path.join(ctx.tmpDir, `${prefix}.sh`);
     writeFileSync(file, sshScript(prefix), { mode: 0o700 });
     const started = performance.now();
-    const r = await runProcess('bash', [file]);
+    const r = await runCommand('bash', [file], { allowFail: true, timeoutMs: 3_600_000 });
     const ms = performance.now() - started;
-    if (r.code !== 0) throw new Error(`ssh loop exited ${r.code}: ${r.out.slice(-1000)}`);
+    if (r.code !== 0) throw new Error(`ssh loop exited ${r.code}: ${(r.stdout + r.stderr).slice(-1000)}`);
     return ms;
   };
 
@@ -417,9 +399,9 @@ async function measure(ctx: BenchContext, nginx: PrivateNginx): Promise<BenchEnt
     mkdirSync(controlDir, { recursive: true });
     const env = ansibleEnv(ctx, home, controlDir);
     const started = performance.now();
-    const r = await runProcess('ansible-playbook', ['-i', inventory, file], env);
+    const r = await runCommand('ansible-playbook', ['-i', inventory, file], { env, allowFail: true, timeoutMs: 3_600_000 });
     const ms = performance.now() - started;
-    if (r.code !== 0 || !/web1\s*:\s*ok=\d+\s+changed=\d+\s+unreachable=0\s+failed=0/.test(r.out)) throw new Error(`ansible-playbook exited ${r.code}:\n${r.out.slice(-2000)}`);
+    if (r.code !== 0 || !/web1\s*:\s*ok=\d+\s+changed=\d+\s+unreachable=0\s+failed=0/.test(r.stdout)) throw new Error(`ansible-playbook exited ${r.code}:\n${(r.stdout + r.stderr).slice(-2000)}`);
     return ms;
   };
 

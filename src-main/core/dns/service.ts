@@ -3,7 +3,6 @@
 // are chosen greater than what every nameserver serves now and what was pushed last; the pushed
 // zone is recorded at once (plans compare with it), while each nameserver's status says whether
 // it really serves it.
-import type { SFTPWrapper } from 'ssh2';
 import type { Nameserver, ZonePlan, ZoneSummary } from '../../../shared/api/dns';
 import { canonicalIpv6, canonicalRecord, canonicalSoa, DnsRecord as DnsRecordSchema, recordKey, zoneProblems, type DnsRecord, type NsSettings, type Soa, type Zone } from '../../../shared/dns';
 import { AppError } from '../../../shared/errors';
@@ -11,6 +10,7 @@ import type { Task } from '../../../shared/queue';
 import type { EventHub } from '../events';
 import type { Inventory } from '../inventory/service';
 import type { QueueService } from '../queue/service';
+import { openSftp } from '../ssh/connect';
 import type { ConnectionManager } from '../ssh/connections';
 import { parseZoneFile } from './parse';
 import { planZone } from './plan';
@@ -228,7 +228,7 @@ export class DnsService {
     const lease = await this.connections.acquire(serverId);
     try {
       const client = await lease.ready();
-      const sftp = await new Promise<SFTPWrapper>((resolve, reject) => client.sftp((e, s) => (e ? reject(new AppError('ssh', `Could not open SFTP: ${e.message}`)) : resolve(s))));
+      const sftp = await openSftp(client);
       try {
         const size = await new Promise<number>((resolve, reject) => sftp.stat(file, (e, st) => (e ? reject(new AppError('not-found', `${file} could not be read on the server: ${e.message}`)) : resolve(st.size))));
         if (size > IMPORT_MAX_BYTES) throw new AppError('invalid-input', `${file} is larger than ${IMPORT_MAX_BYTES / 1024 / 1024} MB.`);

@@ -15,7 +15,7 @@ import { performance } from 'node:perf_hooks';
 import { AppError } from '../../../shared/errors';
 import type { QueueOverview, Task } from '../../../shared/queue';
 import type { EventHub } from '../events';
-import type { SFTPWrapper } from 'ssh2';
+import { openSftp } from '../ssh/connect';
 import type { ConnectionManager, Lease } from '../ssh/connections';
 import { BlobStore } from './blobs';
 import { Journal, tail, type JournalEvent } from './journal';
@@ -265,7 +265,7 @@ export class QueueService {
       }
       try {
         if (uploads.length > 0) await this.upload(runner, uploads);
-        const result = await shell.run(script, stdin === undefined ? { timeoutMs: TASK_TIMEOUT_MS, exclusive: true } : { timeoutMs: TASK_TIMEOUT_MS, stdin, exclusive: true });
+        const result = await shell.run(script, { timeoutMs: TASK_TIMEOUT_MS, stdin, exclusive: true });
         if (result.code === LOCK_EXIT_CODE && shell.lockFile && result.stdout === '' && result.stderr === '') {
           return finish('failed', result.code, '', `Another Hostdeck task held this server's task lock (${shell.lockFile}) for ${LOCK_WAIT_S / 60} minutes: a run left behind by a crash, or another workstation's queue. Nothing of this task ran; retry once it is over.\n`);
         }
@@ -298,7 +298,7 @@ export class QueueService {
   /** Uploads a task's files over one SFTP session on the server's connection, in parallel. */
   private async upload(runner: Runner, uploads: TaskUpload[]): Promise<void> {
     const client = await runner.lease!.ready();
-    const sftp = await new Promise<SFTPWrapper>((resolve, reject) => client.sftp((e, s) => (e ? reject(new AppError('ssh', `Could not open SFTP: ${e.message}`)) : resolve(s))));
+    const sftp = await openSftp(client);
     try {
       await Promise.all(
         uploads.map(

@@ -4,7 +4,7 @@
 import net from 'node:net';
 import type { Duplex } from 'node:stream';
 import ssh2 from 'ssh2';
-import type { Client } from 'ssh2';
+import type { Client, SFTPWrapper } from 'ssh2';
 import { AppError } from '../../../shared/errors';
 import type { Auth, HostKeyInfo } from '../../../shared/domain';
 import type { AuthAttempt } from './auth';
@@ -164,6 +164,11 @@ export async function forwardOut(client: Client, host: string, port: number): Pr
       resolve(stream);
     });
   });
+}
+
+/** Opens an SFTP session on an established connection (end() it when done). */
+export function openSftp(client: Client): Promise<SFTPWrapper> {
+  return new Promise((resolve, reject) => client.sftp((e, s) => (e ? reject(new AppError('ssh', `Could not open SFTP: ${e.message}`)) : resolve(s))));
 }
 
 export type ExecResult = { stdout: string; stderr: string; code: number | null };
