@@ -5,6 +5,7 @@ import { z } from 'zod';
 import { ServerId } from '../domain';
 import { DbCreate, DbName, Domain, DomainBind, FtpCreate, FtpUser, Password, SiteCreate, SiteName } from '../hosting';
 import { Task } from '../queue';
+import { IPV4 } from '../validation';
 
 export const SiteStatus = z.enum(['active', 'suspended']);
 export type SiteStatus = z.infer<typeof SiteStatus>;
@@ -23,7 +24,7 @@ export const SiteRecord = z.object({
 });
 export type SiteRecord = z.infer<typeof SiteRecord>;
 
-/** What goes with a site when it is deleted (the order of its deletion tasks), for the confirmation. */
+/** What goes with a site when it is deleted, for the confirmation (its account is deleted last). */
 export function deletionList(site: SiteRecord): string[] {
   return [
     `Linux account ${site.name} with /home/${site.name} and all its files`,
@@ -49,7 +50,7 @@ export const DEFAULT_FTP_SETTINGS: FtpSettings = { passwdFile: '/etc/pure-ftpd/p
 /** nginx `listen` value: a port, or an IPv4 address and port. */
 export const ListenAddress = z
   .string({ error: 'Listen address is required' })
-  .regex(/^((25[0-5]|2[0-4]\d|1?\d?\d)(\.(25[0-5]|2[0-4]\d|1?\d?\d)){3}:)?\d{1,5}$/, 'A port (80) or an IPv4 address and port (203.0.113.5:80)')
+  .refine((v) => /^\d{1,5}$/.test(v.slice(v.lastIndexOf(':') + 1)) && (!v.includes(':') || IPV4.test(v.slice(0, v.lastIndexOf(':')))), 'A port (80) or an IPv4 address and port (203.0.113.5:80)')
   .refine((v) => { const port = Number(v.split(':').pop()); return port >= 1 && port <= 65535; }, 'The port must be between 1 and 65535');
 
 /** Where a server's nginx keeps Hostdeck's server blocks and how it is checked and reloaded. */

@@ -25,4 +25,3 @@ export function useAction(fieldsOf: (error: AppError | null) => Record<string, s
   return { busy, error, fields: fieldsOf(error), run, clear: () => setError(null) };
 }
 
-export type Action = ReturnType<typeof useAction>;

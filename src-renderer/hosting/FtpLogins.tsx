@@ -31,7 +31,7 @@ export function FtpLogins({ server, site, onChanged }: { server: Server; site: S
       setSubdir('');
       setPassword('');
       setOpen(false);
-      await onChanged(`FTP login ${r.user} recorded; 1 task queued to create it on ${server.name}.`);
+      await onChanged(`FTP login ${r.user} recorded; ${r.tasks.length === 1 ? '1 task' : `${r.tasks.length} tasks`} queued to create it on ${server.name}.`);
     });
 
   function submit(event: FormEvent) {

@@ -10,7 +10,7 @@ import type { ConnectionManager } from '../ssh/connections';
 import { exec } from '../ssh/connect';
 import { shQuote } from '../ssh/sh-quote';
 import { mysqlCommand } from './db-tasks';
-import { assertSafe } from './quote';
+import { vhostFileName } from './vhost-tasks';
 
 const TAB = '\t';
 
@@ -89,7 +89,7 @@ export function compare(held: SiteRecord[], found: Found): AdoptionScan {
   const heldDomains = new Set(held.flatMap((s) => s.domains.map((d) => d.domain)));
   for (const { file, names } of found.vhosts) {
     const [domain, ...aliases] = names;
-    const site = [...siteNames].find((s) => domain !== undefined && file === `hostdeck-${s}-${domain}.conf`);
+    const site = [...siteNames].find((s) => domain !== undefined && file === vhostFileName(s, domain));
     if (!site || domain === undefined) { scan.notes.push(`server block ${file}: it does not match a site and its first server_name`); continue; }
     if (heldDomains.has(domain)) continue;
     if (![domain, ...aliases].every((d) => ok(Domain, d))) { scan.notes.push(`server block ${file}: a server_name Hostdeck does not accept`); continue; }
@@ -98,11 +98,14 @@ export function compare(held: SiteRecord[], found: Found): AdoptionScan {
   return scan;
 }
 
-/** The records with what the scan found for the chosen sites taken in (held sites keep their status and quota). */
+/**
+ * The records with what the scan found for the chosen sites taken in. A site recorded meanwhile
+ * (while the scan ran) is kept as recorded.
+ */
 export function merge(held: SiteRecord[], scan: AdoptionScan, chosen: string[], now = new Date()): SiteRecord[] {
   const pick = new Set(chosen);
   const out = new Map(held.map((s) => [s.name, { ...s }]));
-  for (const s of scan.sites) if (pick.has(s.name)) out.set(s.name, { name: s.name, quotaMb: 0, status: s.status, createdAt: now.toISOString(), ftpUsers: [], databases: [], domains: [] });
+  for (const s of scan.sites) if (pick.has(s.name) && !out.has(s.name)) out.set(s.name, { name: s.name, quotaMb: 0, status: s.status, createdAt: now.toISOString(), ftpUsers: [], databases: [], domains: [] });
   for (const f of scan.ftpUsers) { const s = out.get(f.site); if (s && pick.has(f.site)) s.ftpUsers = [...s.ftpUsers, f.user].sort(); }
   for (const d of scan.databases) { const s = out.get(d.site); if (s && pick.has(d.site)) s.databases = [...s.databases, { name: d.name, user: d.users[0]! }].sort((a, b) => a.name.localeCompare(b.name)); }
   for (const d of scan.domains) { const s = out.get(d.site); if (s && pick.has(d.site)) s.domains = [...s.domains, { domain: d.domain, aliases: d.aliases }].sort((a, b) => a.domain.localeCompare(b.domain)); }
@@ -110,7 +113,6 @@ export function merge(held: SiteRecord[], scan: AdoptionScan, chosen: string[], 
 }
 
 export async function scanServer(connections: ConnectionManager, serverId: string, settings: HostingSettings, held: SiteRecord[]): Promise<AdoptionScan> {
-  for (const name of held.map((s) => s.name)) assertSafe(SiteName, name, 'site');
   const lease = await connections.acquire(serverId, { interactive: false });
   try {
     const result = await exec(await lease.ready(), scanScript(settings), 60_000);

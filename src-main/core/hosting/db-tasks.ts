@@ -12,7 +12,7 @@ import { registerTaskKind } from '../queue/kinds';
 import { shQuote } from '../ssh/sh-quote';
 import { assertSafe, sqlIdent, sqlString } from './quote';
 
-export const DbSecretRef = z.string().regex(/^db-[0-9a-f-]{36}$/, 'Bad secret reference');
+const DbSecretRef = z.string().regex(/^db-[0-9a-f-]{36}$/, 'Bad secret reference');
 
 const Conn = { socket: FtpPath.nullable(), defaultsFile: FtpPath.nullable() };
 const Owned = z

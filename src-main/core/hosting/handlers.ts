@@ -6,9 +6,12 @@ import { merge, scanServer } from './adopt';
 import type { SiteService } from './sites';
 
 export function hostingHandlers(sites: SiteService, connections: ConnectionManager): HandlersFor<typeof hostingApi> {
-  const scan = (serverId: string) => scanServer(connections, serverId, sites.settings(serverId), sites.sites(serverId));
+  const scan = (serverId: string) => {
+    const held = sites.state(serverId);
+    return scanServer(connections, serverId, held.settings, held.sites);
+  };
   return {
-    'hosting.sites': async ({ serverId }) => ({ sites: sites.sites(serverId), settings: sites.settings(serverId) }),
+    'hosting.sites': async ({ serverId }) => sites.state(serverId),
     'hosting.setSettings': async ({ serverId, ...change }) => ({ settings: sites.setSettings(serverId, change) }),
     'hosting.preview': async ({ serverId, change }) => ({ tasks: sites.preview(serverId, change) }),
     'hosting.createFtp': async ({ serverId, ...input }) => sites.createFtp(serverId, input),

@@ -6,7 +6,6 @@ import { AppError } from '../../../shared/errors';
 import type { DbCreate, DomainBind, FtpCreate, SiteCreate } from '../../../shared/hosting';
 import type { Task } from '../../../shared/queue';
 import type { Inventory } from '../inventory/service';
-import { describeTask } from '../queue/kinds';
 import type { QueueService } from '../queue/service';
 import type { TaskSecrets } from '../queue/task-secrets';
 import * as plans from './plans';
@@ -20,29 +19,30 @@ export class SiteService {
     private readonly secrets: TaskSecrets,
   ) {}
 
-  sites(serverId: string): SiteRecord[] {
+  /** The server's sites and hosting settings (a server Hostdeck does not know is refused). */
+  state(serverId: string): { sites: SiteRecord[]; settings: HostingSettings } {
     this.inventory.stored(serverId);
-    return this.store.list(serverId);
+    return this.store.state(serverId);
   }
 
-  settings(serverId: string): HostingSettings {
-    this.inventory.stored(serverId);
-    return this.store.settings(serverId);
+  sites(serverId: string): SiteRecord[] {
+    return this.state(serverId).sites;
   }
 
   setSettings(serverId: string, change: Partial<HostingSettings>): HostingSettings {
     this.inventory.stored(serverId);
     this.store.saveSettings(serverId, change);
-    return this.store.settings(serverId);
+    return this.store.state(serverId).settings;
   }
 
+  /** The tasks a change would queue, checked as queueing checks them; nothing is queued or recorded. */
   preview(serverId: string, change: HostingChange): { kind: string; title: string; commands: string[] }[] {
-    return this.plan(serverId, (sites, settings) => plans.planOf(sites, settings, change)).steps.map((s) => ({ kind: s.kind, ...describeTask(s.kind, s.params) }));
+    return this.plan(serverId, (sites, settings) => plans.planOf(sites, settings, change)).steps.map((s) => ({ kind: s.kind, ...this.queue.preview(s.kind, s.params) }));
   }
 
   create(serverId: string, input: SiteCreate): { site: SiteRecord; tasks: Task[] } {
-    const tasks = this.apply(serverId, (sites, settings) => plans.createSite(sites, settings, input));
-    return { site: this.store.list(serverId).find((s) => s.name === input.name)!, tasks };
+    const { plan, tasks } = this.applied(serverId, (sites, settings) => plans.createSite(sites, settings, input));
+    return { site: plan.sites.find((s) => s.name === input.name)!, tasks };
   }
 
   suspend(serverId: string, name: string): Task[] {
@@ -98,14 +98,13 @@ export class SiteService {
 
   /** Records taken as they are (adoption): no task runs. */
   adopt(serverId: string, merge: (sites: SiteRecord[]) => SiteRecord[]): SiteRecord[] {
-    this.inventory.stored(serverId);
-    this.store.save(serverId, merge(this.store.list(serverId)));
-    return this.store.list(serverId);
+    this.store.save(serverId, merge(this.sites(serverId)));
+    return this.store.state(serverId).sites;
   }
 
   private plan<P extends plans.Plan>(serverId: string, make: (sites: SiteRecord[], settings: HostingSettings) => P): P {
-    this.inventory.stored(serverId);
-    return make(this.store.list(serverId), this.store.settings(serverId));
+    const { sites, settings } = this.state(serverId);
+    return make(sites, settings);
   }
 
   private apply(serverId: string, make: (sites: SiteRecord[], settings: HostingSettings) => plans.Plan): Task[] {

@@ -34,33 +34,32 @@ export class SiteStore {
     if (!parsed.success) throw new Error(`The sites file ${this.conf.path} is not valid: ${parsed.error.issues[0]?.message ?? 'unknown problem'}`);
   }
 
-  list(serverId: string): SiteRecord[] {
-    const all = Schema.shape.servers.parse(this.conf.get('servers'));
-    return [...(all[serverId] ?? [])].sort((a, b) => a.name.localeCompare(b.name));
+  /** One server's sites (by name) and settings, from one read of the file. */
+  state(serverId: string): { sites: SiteRecord[]; settings: HostingSettings } {
+    const data = this.data();
+    return {
+      sites: [...(data.servers[serverId] ?? [])].sort((a, b) => a.name.localeCompare(b.name)),
+      settings: { ftp: data.ftp[serverId] ?? DEFAULT_FTP_SETTINGS, web: data.web[serverId] ?? DEFAULT_WEB_SETTINGS, mysql: data.mysql[serverId] ?? DEFAULT_MYSQL_SETTINGS },
+    };
   }
 
   save(serverId: string, sites: SiteRecord[]): void {
-    const all = Schema.shape.servers.parse(this.conf.get('servers'));
+    const all = this.data().servers;
     if (sites.length === 0) delete all[serverId];
     else all[serverId] = sites;
     this.conf.set('servers', all);
   }
 
-  settings(serverId: string): HostingSettings {
-    return {
-      ftp: Schema.shape.ftp.parse(this.conf.get('ftp'))[serverId] ?? DEFAULT_FTP_SETTINGS,
-      web: Schema.shape.web.parse(this.conf.get('web'))[serverId] ?? DEFAULT_WEB_SETTINGS,
-      mysql: Schema.shape.mysql.parse(this.conf.get('mysql'))[serverId] ?? DEFAULT_MYSQL_SETTINGS,
-    };
+  saveSettings(serverId: string, change: Partial<HostingSettings>): void {
+    const data = this.data();
+    if (change.ftp) data.ftp[serverId] = change.ftp;
+    if (change.web) data.web[serverId] = change.web;
+    if (change.mysql) data.mysql[serverId] = change.mysql;
+    this.conf.set({ ftp: data.ftp, web: data.web, mysql: data.mysql });
   }
 
-  saveSettings(serverId: string, change: Partial<HostingSettings>): void {
-    for (const key of ['ftp', 'web', 'mysql'] as const) {
-      const value = change[key];
-      if (!value) continue;
-      const all = Schema.shape[key].parse(this.conf.get(key)) as Record<string, unknown>;
-      all[serverId] = value;
-      this.conf.set(key, all as never);
-    }
+  /** The whole file, read and checked once (conf reads the file on every access). */
+  private data(): Data {
+    return Schema.parse(this.conf.store);
   }
 }

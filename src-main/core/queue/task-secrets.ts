@@ -30,7 +30,7 @@ export class TaskSecrets {
 
   readonly source: SecretSource = async (ref) => {
     const secret = this.held.get(ref);
-    if (secret === undefined) throw new AppError('not-found', 'The password was not kept across a restart; set a new one (delete and add the login again).');
+    if (secret === undefined) throw new AppError('not-found', 'The password was not kept across a restart; set a new one (add the FTP login again, or change the database password).');
     return secret;
   };
 }
