@@ -1,10 +1,10 @@
 // What the DNS screens share: the action runner (components/use-action), a field with its error
 // under it, and the examples shown per record type.
-import type { ReactNode } from 'react';
 import type { RecordType } from '../../shared/dns';
 import { AppError } from '../../shared/errors';
 import { ErrorNote } from '../components/ErrorNote';
 
+export { Field } from '../components/Field';
 export { asError, useAction } from '../components/use-action';
 
 /** With field errors the fields say it; otherwise the whole note. */
@@ -13,16 +13,6 @@ export function ActionError({ error, fieldsShown }: { error: AppError | null; fi
   const shown = Object.keys(error.fields ?? {}).some((k) => fieldsShown.includes(k));
   if (shown) return <p className="field-error" role="alert">{error.message}</p>;
   return <ErrorNote error={error} />;
-}
-
-export function Field({ label, error, hint, children, className }: { label: string; error?: string | undefined; hint?: ReactNode; children: ReactNode; className?: string }) {
-  return (
-    <label className={`field ${error ? 'has-error' : ''} ${className ?? ''}`}>
-      <span className="label">{label}</span>
-      {children}
-      {error ? <span className="field-error">{error}</span> : hint ? <span className="hint">{hint}</span> : null}
-    </label>
-  );
 }
 
 export const EXAMPLES: Record<RecordType, string> = {

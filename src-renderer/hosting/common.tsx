@@ -5,6 +5,7 @@ import type { AppError } from '../../shared/errors';
 import { ErrorNote } from '../components/ErrorNote';
 import { useAction as useSharedAction } from '../components/use-action';
 
+export { Field } from '../components/Field';
 export { asError } from '../components/use-action';
 
 /**
@@ -26,17 +27,6 @@ export function useAction() {
 export function FormError({ error }: { error: AppError | null }) {
   if (!error) return null;
   return error.fields ? <div className="note note-error" role="alert">{error.message}</div> : <ErrorNote error={error} />;
-}
-
-/** A labelled input with its field error (or hint) under it; `name` is the contract's key. */
-export function Field({ name, label, error, hint, children }: { name: string; label: string; error?: string; hint?: ReactNode; children: ReactNode }) {
-  return (
-    <label className={`field ${error ? 'has-error' : ''}`} data-field={name}>
-      <span className="label">{label}</span>
-      {children}
-      {error ? <span className="field-error" role="alert">{error}</span> : hint ? <span className="hint">{hint}</span> : null}
-    </label>
-  );
 }
 
 /** A password Hostdeck does not keep: shown here once (masked in screenshots), then gone. */
