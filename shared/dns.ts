@@ -8,19 +8,18 @@
 // with a dot. Nothing anywhere may carry a newline or a control character: that is how a value
 // could add lines ($INCLUDE, another record) to a zone file.
 import { z } from 'zod';
-import { CONTROL_CHARS } from './validation';
+import { CONTROL_CHARS, IPV4 } from './validation';
 
 export const RECORD_TYPES = ['A', 'AAAA', 'CNAME', 'MX', 'TXT', 'NS', 'SRV', 'CAA', 'PTR'] as const;
 export const RecordType = z.enum(RECORD_TYPES);
 export type RecordType = z.infer<typeof RecordType>;
 
-export const TTL_MAX = 2_147_483_647;
+const TTL_MAX = 2_147_483_647;
 /** Longest TXT text accepted (it is split into 255-byte character-strings). */
-export const TXT_MAX_BYTES = 4000;
+const TXT_MAX_BYTES = 4000;
 
 const LABEL = /^[a-z0-9_]([a-z0-9_-]{0,61}[a-z0-9_])?$/;
 const HOST_LABEL = /^[a-z0-9_]([a-z0-9_-]{0,61}[a-z0-9])?$/;
-const IPV4 = /^(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}$/;
 
 const encoder = new TextEncoder();
 
@@ -72,7 +71,7 @@ export function ownerProblem(name: string): string | null {
   return nameProblem(rest, LABEL, 'Name');
 }
 
-export const OwnerName = z
+const OwnerName = z
   .string({ error: 'Name is required' })
   .max(253, 'Name is too long (at most 253 characters)')
   .superRefine((v, ctx) => {

@@ -8,8 +8,8 @@ import { DnsRecord, NsSettings, Soa, Ttl, Zone, ZoneName } from '../dns';
 import { SiteName } from '../hosting';
 import { Task } from '../queue';
 
-export const NsState = z.enum(['in-sync', 'stale', 'missing', 'unreachable', 'unknown']);
-export type NsState = z.infer<typeof NsState>;
+const NsState = z.enum(['in-sync', 'stale', 'missing', 'unreachable', 'unknown']);
+type NsState = z.infer<typeof NsState>;
 
 export const NsStatus = z.object({
   serverId: z.string(),

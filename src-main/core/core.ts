@@ -3,7 +3,6 @@
 import os from 'node:os';
 import path from 'node:path';
 import { mkdirSync } from 'node:fs';
-import { AppError } from '../../shared/errors';
 import { createDispatcher, type CallResult, type Caller } from './dispatch';
 import { dnsHandlers } from './dns/handlers';
 import { DnsService } from './dns/service';
@@ -90,11 +89,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
   const taskSecrets = new TaskSecrets(events);
   const queue = new QueueService(path.join(options.dataDir, 'queue'), connections, events, log, taskSecrets.source);
   const sites = new SiteService(new SiteStore(options.dataDir), queue, inventory, taskSecrets);
-  const siteDomains = (serverId: string, site: string) => {
-    const record = sites.sites(serverId).find((s) => s.name === site);
-    if (!record) throw new AppError('not-found', `No site ${site} on this server in Hostdeck's records.`, { fields: { site: 'No such site on this server' } });
-    return record.domains;
-  };
+  const siteDomains = (serverId: string, site: string) => sites.site(serverId, site).domains;
   const dns = new DnsService(new DnsStore(options.dataDir), queue, inventory, connections, new DnsStatus(), siteDomains, events);
 
   const call = createDispatcher(

@@ -14,7 +14,7 @@ function fail(line: number, message: string): never {
 }
 
 /** Logical entries: comments dropped, parentheses joined, quoted strings kept raw as one token. */
-export function lex(text: string): Entry[] {
+function lex(text: string): Entry[] {
   const entries: Entry[] = [];
   let line = 1;
   let entry: Entry | null = null;
@@ -88,7 +88,7 @@ export function lex(text: string): Entry[] {
 const UNIT: Record<string, number> = { s: 1, m: 60, h: 3600, d: 86400, w: 604800 };
 
 /** A TTL like 3600 or 1h30m, or null when the token is not one. */
-export function parseTtl(raw: string): number | null {
+function parseTtl(raw: string): number | null {
   if (/^\d+$/.test(raw)) return Number(raw);
   if (!/^(\d+[smhdw])+$/i.test(raw)) return null;
   let total = 0;
@@ -114,7 +114,7 @@ function text(t: Token): string {
   return r.map((x) => x.text).join('');
 }
 
-export type ParsedZone = { zone: Zone; serial: number; warnings: string[] };
+type ParsedZone = { zone: Zone; serial: number; warnings: string[] };
 
 export function parseZoneFile(source: string, zoneName: string): ParsedZone {
   const zoneAbs = `${zoneName}.`;

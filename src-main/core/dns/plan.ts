@@ -4,7 +4,7 @@
 import type { ZonePlan } from '../../../shared/api/dns';
 import { compareRecords, recordKey, type DnsRecord, type Zone } from '../../../shared/dns';
 
-export const DELETE_CONFIRM_SHARE = 0.3;
+const DELETE_CONFIRM_SHARE = 0.3;
 
 export function planZone(current: Zone, pushed: Zone | null): ZonePlan {
   const before = new Map((pushed?.records ?? []).map((r) => [recordKey(r), r]));

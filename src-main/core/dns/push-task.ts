@@ -23,7 +23,7 @@ export const TaskNsSettings = NsSettings.extend({ queryHost: z.string().min(1).m
 /** The zone stanza Hostdeck keeps for $z in $dir, as a shell assignment (one line per zone in the zones config). */
 export const STANZA_LINE = 'line="zone \\"$z\\" { type primary; file \\"$dir/db.$z\\"; };"';
 
-export const PushParams = z
+const PushParams = z
   .object({
     zones: z
       .array(z.object({ zone: ZoneName, serial: z.number().int().min(0).max(0xffffffff), blob: z.string().regex(/^[0-9a-f]{64}$/) }).strict())
@@ -32,15 +32,15 @@ export const PushParams = z
     settings: TaskNsSettings,
   })
   .strict();
-export type PushParams = z.infer<typeof PushParams>;
+type PushParams = z.infer<typeof PushParams>;
 
-export const TEMP_SUFFIX = '.hostdeck-new';
+const TEMP_SUFFIX = '.hostdeck-new';
 
 export function zoneFile(dir: string, zone: string): string {
   return `${dir}/db.${zone}`;
 }
 
-export function pushLines(raw: PushParams): string[] {
+function pushLines(raw: PushParams): string[] {
   const p = PushParams.parse(raw);
   const s = p.settings;
   const zones = p.zones.map((z) => shQuote(z.zone)).join(' ');

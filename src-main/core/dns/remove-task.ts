@@ -11,10 +11,10 @@ import { waitUntilNotServed } from './query';
 
 const VERIFY_DEADLINE_MS = 15_000;
 
-export const RemoveParams = z.object({ zone: ZoneName, settings: TaskNsSettings }).strict();
-export type RemoveParams = z.infer<typeof RemoveParams>;
+const RemoveParams = z.object({ zone: ZoneName, settings: TaskNsSettings }).strict();
+type RemoveParams = z.infer<typeof RemoveParams>;
 
-export function removeLines(raw: RemoveParams): string[] {
+function removeLines(raw: RemoveParams): string[] {
   const p = RemoveParams.parse(raw);
   const s = p.settings;
   const rndc = s.rndcConf ? `rndc -c ${shQuote(s.rndcConf)}` : 'rndc';

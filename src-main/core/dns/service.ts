@@ -6,6 +6,7 @@
 import type { Nameserver, ZonePlan, ZoneSummary } from '../../../shared/api/dns';
 import { canonicalIpv6, canonicalRecord, canonicalSoa, DnsRecord as DnsRecordSchema, recordKey, zoneProblems, type DnsRecord, type NsSettings, type Soa, type Zone } from '../../../shared/dns';
 import { AppError } from '../../../shared/errors';
+import { IPV4 } from '../../../shared/validation';
 import type { Task } from '../../../shared/queue';
 import type { EventHub } from '../events';
 import type { Inventory } from '../inventory/service';
@@ -22,11 +23,10 @@ import type { DnsStore, StoredZone } from './store';
 import './push-task';
 import './remove-task';
 
-const IPV4 = /^(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}$/;
 const IMPORT_MAX_BYTES = 64 * 1024 * 1024;
 
 /** The domains (and aliases) bound to a site, as the hosting records have them. */
-export type SiteDomains = (serverId: string, site: string) => { domain: string; aliases: string[] }[];
+type SiteDomains = (serverId: string, site: string) => { domain: string; aliases: string[] }[];
 
 export class DnsService {
   private readonly unsubscribe: () => void;
@@ -45,7 +45,7 @@ export class DnsService {
     this.unsubscribe = events.subscribe((event, payload) => {
       if (event !== 'health.changed') return;
       const serverId = (payload as { health: { serverId: string } }).health.serverId;
-      if (this.healthRefresh.has(serverId)) return;
+      if (this.healthRefresh.has(serverId) || !this.isNameserver(serverId)) return;
       const timer = setTimeout(() => {
         this.healthRefresh.delete(serverId);
         void this.targets().then((ts) => {
@@ -58,16 +58,21 @@ export class DnsService {
     });
   }
 
+  /** From the stored inventory (no keychain lookup): the health tick reports every server. */
+  private isNameserver(serverId: string): boolean {
+    try {
+      return this.inventory.stored(serverId).roles.includes('ns');
+    } catch {
+      return false; // removed meanwhile
+    }
+  }
+
   stop(): void {
     this.unsubscribe();
     for (const t of this.healthRefresh.values()) clearTimeout(t);
   }
 
   // ---- nameservers ---------------------------------------------------------------------------
-
-  async nameservers(): Promise<Nameserver[]> {
-    return (await this.resolved()).map(({ serverId, name, settings, host }) => ({ serverId, name, settings, queryAt: `${host}:${settings.queryPort}` }));
-  }
 
   /** Each nameserver with the host its DNS answers are asked at (its setting, else its SSH host). */
   private async resolved(): Promise<{ serverId: string; name: string; settings: NsSettings; host: string }[]> {
@@ -96,7 +101,8 @@ export class DnsService {
 
   async zones(refresh: boolean): Promise<{ zones: ZoneSummary[]; nameservers: Nameserver[] }> {
     const names = this.store.names();
-    const targets = await this.targets();
+    const nameservers = await this.resolved();
+    const targets = nameservers.map(target);
     if (refresh) await this.status.refresh(targets, names);
     const zones = names.flatMap((name) => {
       const s = this.store.get(name);
@@ -105,7 +111,7 @@ export class DnsService {
       const serial = s.pushed?.serial ?? null;
       return [{ name, records: s.zone.records.length, serial, pushedAt: s.pushed?.at ?? null, changed: plan.hasChanges, nameservers: targets.map((t) => this.status.of(t, name, serial)) }];
     });
-    return { zones, nameservers: await this.nameservers() };
+    return { zones, nameservers: nameservers.map(shown) };
   }
 
   zone(name: string): { zone: Zone; plan: ZonePlan } {
@@ -186,19 +192,22 @@ export class DnsService {
   async push(zones: string[] | undefined, confirm: string[] = []): Promise<{ serials: Record<string, number>; tasks: Task[] }> {
     const nameservers = await this.resolved();
     if (nameservers.length === 0) throw new AppError('conflict', 'No server has the ns role: add the role to your nameservers in the inventory first.');
-    const plans = (zones ? [...new Set(zones)] : this.store.names()).map((n) => this.zone(n).plan).filter((p) => zones || p.hasChanges);
+    const plans = (zones ? [...new Set(zones)] : this.store.names())
+      .map((n) => {
+        const stored = this.existing(n);
+        return { stored, ...planZone(stored.zone, stored.pushed?.zone ?? null) };
+      })
+      .filter((p) => zones || p.hasChanges);
     if (plans.length === 0) return { serials: {}, tasks: [] };
     const unconfirmed = plans.filter((p) => p.confirmReasons.length > 0 && !confirm.includes(p.zone));
     if (unconfirmed.length > 0) {
       throw new AppError('conflict', `Confirm the push of ${unconfirmed.map((p) => `${p.zone} (${p.confirmReasons.join('; ')})`).join(', ')}.`, { data: { zones: unconfirmed.map((p) => p.zone) } });
     }
     const targets = nameservers.map(target);
-    const names = plans.map((p) => p.zone);
-    await this.status.refresh(targets, names);
+    await this.status.refresh(targets, plans.map((p) => p.zone));
     const at = new Date().toISOString();
     const pushed: StoredZone[] = [];
-    const items = names.map((name) => {
-      const s = this.existing(name);
+    const items = plans.map(({ zone: name, stored: s }) => {
       const serial = nextSerial([...targets.map((t) => this.status.served(t.serverId, name)), s.pushed?.serial]);
       const blob = this.queue.blobs.put(renderZone(s.zone, serial));
       pushed.push({ ...s, pushed: { zone: s.zone, serial, at } });
@@ -317,4 +326,9 @@ export class DnsService {
 
 function target(n: { serverId: string; name: string; host: string; settings: NsSettings }): NsTarget {
   return { serverId: n.serverId, name: n.name, host: n.host, port: n.settings.queryPort };
+}
+
+/** A nameserver as the UI shows it: where its answers are asked. */
+function shown(n: { serverId: string; name: string; host: string; settings: NsSettings }): Nameserver {
+  return { serverId: n.serverId, name: n.name, settings: n.settings, queryAt: `${n.host}:${n.settings.queryPort}` };
 }

@@ -33,9 +33,9 @@ function invalid(field: string, message: string): never {
   throw new AppError('invalid-input', message, { fields: { [field]: message } });
 }
 
-function find(sites: SiteRecord[], name: string): SiteRecord {
+export function find(sites: SiteRecord[], name: string): SiteRecord {
   const site = sites.find((s) => s.name === name);
-  if (!site) throw new AppError('not-found', `No site "${name}" on this server in Hostdeck's records.`);
+  if (!site) throw new AppError('not-found', `No site "${name}" on this server in Hostdeck's records.`, { fields: { site: 'No such site on this server' } });
   return site;
 }
 

@@ -29,6 +29,10 @@ export class SiteService {
     return this.state(serverId).sites;
   }
 
+  site(serverId: string, name: string): SiteRecord {
+    return plans.find(this.sites(serverId), name);
+  }
+
   setSettings(serverId: string, change: Partial<HostingSettings>): HostingSettings {
     this.inventory.stored(serverId);
     this.store.saveSettings(serverId, change);

@@ -1,7 +1,7 @@
 // Content a task uploads (e.g. a rendered zone file), kept beside the journal by its SHA-256 so
 // the journal holds only the hash: a task's parameters stay small, and a task run again (after
-// a crash or a retry) uploads exactly the bytes it was queued with. Unreferenced blobs are pruned
-// after a week.
+// a crash or a retry) uploads exactly the bytes it was queued with. Blobs no unfinished task
+// references are pruned at start-up once a week old.
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
