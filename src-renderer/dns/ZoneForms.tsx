@@ -92,6 +92,8 @@ export function ImportForm({ nameservers, onDone }: { nameservers: Nameserver[];
 
 export function NsSettingsForm({ ns, onSaved }: { ns: Nameserver; onSaved: () => void }) {
   const [s, setS] = useState(ns.settings);
+  // The port as typed (a cleared or half-typed field stays as it is; the contract judges it on save).
+  const [port, setPort] = useState(String(ns.settings.queryPort));
   const action = useAction();
   const f = action.fields;
   const text = (key: 'zoneDir' | 'zonesConf' | 'namedConf', label: string, hint: string) => (
@@ -101,7 +103,7 @@ export function NsSettingsForm({ ns, onSaved }: { ns: Nameserver; onSaved: () =>
   );
   async function submit(event: FormEvent) {
     event.preventDefault();
-    if (await action.run(async () => void (await client.call('dns.setSettings', { serverId: ns.serverId, settings: s })))) onSaved();
+    if (await action.run(async () => void (await client.call('dns.setSettings', { serverId: ns.serverId, settings: { ...s, queryPort: ttlOf(port) } })))) onSaved();
   }
   const nullable = (v: string) => (v.trim() === '' ? null : v.trim());
   return (
@@ -118,7 +120,7 @@ export function NsSettingsForm({ ns, onSaved }: { ns: Nameserver; onSaved: () =>
           <input value={s.queryHost ?? ''} onChange={(e) => setS({ ...s, queryHost: nullable(e.target.value) })} spellCheck={false} aria-label={`Query address of ${ns.name}`} />
         </Field>
         <Field label="DNS port" error={f['settings.queryPort']}>
-          <input value={String(s.queryPort)} onChange={(e) => setS({ ...s, queryPort: ttlOf(e.target.value) })} inputMode="numeric" aria-label={`DNS port of ${ns.name}`} />
+          <input value={port} onChange={(e) => setPort(e.target.value)} inputMode="numeric" aria-label={`DNS port of ${ns.name}`} />
         </Field>
       </div>
       <ActionError error={action.error} fieldsShown={Object.keys(f)} />

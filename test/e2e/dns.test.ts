@@ -55,7 +55,12 @@ describe('DNS in the UI', () => {
       await form.getByLabel(`named.conf of ${name}`).fill(`${ns.dir}/named.conf`);
       await form.getByLabel(`rndc config of ${name}`).fill(ns.rndcConfFile);
       await form.getByLabel(`Query address of ${name}`).fill(ns.host);
-      await form.getByLabel(`DNS port of ${name}`).fill(String(ns.port));
+      const port = form.getByLabel(`DNS port of ${name}`);
+      // Typed over as a user does: a cleared field stays empty (not "NaN") while the new port is typed.
+      await port.fill('');
+      expect(await port.inputValue()).toBe('');
+      await port.pressSequentially(String(ns.port));
+      expect(await port.inputValue()).toBe(String(ns.port));
       if (name === 'ns2') await shot(page, 'dns-00-nameservers');
       await form.getByRole('button', { name: `Save settings of ${name}` }).click();
       await view.getByRole('status').filter({ hasText: `Settings of ${name} saved.` }).waitFor();
