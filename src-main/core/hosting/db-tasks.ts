@@ -5,7 +5,7 @@
 // commands shown carry SECRET_MASK in its place. Names are re-validated (assertSafe) and quoted
 // as SQL (identifiers with backticks, the user as a string literal).
 import { z } from 'zod';
-import { FtpPath } from '../../../shared/api/hosting';
+import { FtpPath, MysqlSettings } from '../../../shared/api/hosting';
 import { DbName, DbUser, SiteName, belongsToSite } from '../../../shared/hosting';
 import { SECRET_MASK } from '../../../shared/queue';
 import { registerTaskKind } from '../queue/kinds';
@@ -14,7 +14,7 @@ import { assertSafe, sqlIdent, sqlString } from './quote';
 
 const DbSecretRef = z.string().regex(/^db-[0-9a-f-]{36}$/, 'Bad secret reference');
 
-const Conn = { socket: FtpPath.nullable(), defaultsFile: FtpPath.nullable() };
+const Conn = MysqlSettings.shape;
 const Owned = z
   .object({ site: SiteName, name: DbName, user: DbUser })
   .strict()

@@ -49,11 +49,9 @@ function servedBy(sites: SiteRecord[], host: string): { site: string; domain: st
   return null;
 }
 
-const ftpParams = (s: HostingSettings) => ({ passwdFile: s.ftp.passwdFile, dbFile: s.ftp.dbFile });
-const mysqlParams = (s: HostingSettings) => ({ socket: s.mysql.socket, defaultsFile: s.mysql.defaultsFile });
 const statusStep = (kind: string, site: SiteRecord, s: HostingSettings): Step => ({
   kind,
-  params: { site: site.name, ftpUsers: site.ftpUsers, ...ftpParams(s), suspendedDir: s.web.suspendedDir },
+  params: { site: site.name, ftpUsers: site.ftpUsers, ...s.ftp, suspendedDir: s.web.suspendedDir },
 });
 
 export function createSite(sites: SiteRecord[], settings: HostingSettings, input: SiteCreate, now = new Date()): Plan {
@@ -77,8 +75,8 @@ export function deleteSite(sites: SiteRecord[], settings: HostingSettings, name:
   const site = find(sites, name);
   return {
     steps: [
-      ...site.ftpUsers.map((user) => ({ kind: 'ftp.delete', params: { site: name, user, ...ftpParams(settings) } })),
-      ...site.databases.map((db) => ({ kind: 'db.drop', params: { site: name, name: db.name, user: db.user, ...mysqlParams(settings) } })),
+      ...site.ftpUsers.map((user) => ({ kind: 'ftp.delete', params: { site: name, user, ...settings.ftp } })),
+      ...site.databases.map((db) => ({ kind: 'db.drop', params: { site: name, name: db.name, user: db.user, ...settings.mysql } })),
       ...site.domains.map((b) => ({ kind: 'domain.unbind', params: { site: name, domain: b.domain, vhostDir: settings.web.vhostDir, nginxConf: settings.web.nginxConf } })),
       { kind: 'site.delete', params: { site: name, suspendedDir: settings.web.suspendedDir } },
     ],
@@ -94,7 +92,7 @@ export function createFtp(sites: SiteRecord[], settings: HostingSettings, input:
   const password = input.password ?? generatePassword();
   const ref = `ftp-${randomUUID()}`;
   const updated = replace(sites, input.site, (s) => ({ ...s, ftpUsers: [...s.ftpUsers, input.user].sort() }));
-  const steps: Step[] = [{ kind: 'ftp.create', params: { site: input.site, user: input.user, ...(input.subdir === undefined ? {} : { subdir: input.subdir }), ...ftpParams(settings), passwordRef: ref } }];
+  const steps: Step[] = [{ kind: 'ftp.create', params: { site: input.site, user: input.user, ...(input.subdir === undefined ? {} : { subdir: input.subdir }), ...settings.ftp, passwordRef: ref } }];
   // A new login of a suspended site is refused like the others.
   if (site.status === 'suspended') steps.push(statusStep('site.suspend', find(updated, input.site), settings));
   return { steps, sites: updated, secrets: [{ ref, password }], password };
@@ -103,7 +101,7 @@ export function createFtp(sites: SiteRecord[], settings: HostingSettings, input:
 export function deleteFtp(sites: SiteRecord[], settings: HostingSettings, name: string, user: string): Plan {
   if (!find(sites, name).ftpUsers.includes(user)) throw new AppError('not-found', `No FTP login "${user}" for site "${name}" in Hostdeck's records.`);
   return {
-    steps: [{ kind: 'ftp.delete', params: { site: name, user, ...ftpParams(settings) } }],
+    steps: [{ kind: 'ftp.delete', params: { site: name, user, ...settings.ftp } }],
     sites: replace(sites, name, (s) => ({ ...s, ftpUsers: s.ftpUsers.filter((u) => u !== user) })),
     secrets: [],
   };
@@ -120,7 +118,7 @@ export function createDb(sites: SiteRecord[], settings: HostingSettings, input: 
   const password = input.password ?? generatePassword();
   const ref = `db-${randomUUID()}`;
   return {
-    steps: [{ kind: 'db.create', params: { site: input.site, name: input.name, user: input.user, passwordRef: ref, ...mysqlParams(settings) } }],
+    steps: [{ kind: 'db.create', params: { site: input.site, name: input.name, user: input.user, passwordRef: ref, ...settings.mysql } }],
     sites: replace(sites, input.site, (s) => ({ ...s, databases: [...s.databases, { name: input.name, user: input.user }].sort((a, b) => a.name.localeCompare(b.name)) })),
     secrets: [{ ref, password }],
     password,
@@ -137,13 +135,13 @@ export function setDbPassword(sites: SiteRecord[], settings: HostingSettings, si
   const db = database(sites, site, name);
   const password = given ?? generatePassword();
   const ref = `db-${randomUUID()}`;
-  return { steps: [{ kind: 'db.password', params: { site, name, user: db.user, passwordRef: ref, ...mysqlParams(settings) } }], sites, secrets: [{ ref, password }], password, user: db.user };
+  return { steps: [{ kind: 'db.password', params: { site, name, user: db.user, passwordRef: ref, ...settings.mysql } }], sites, secrets: [{ ref, password }], password, user: db.user };
 }
 
 export function dropDb(sites: SiteRecord[], settings: HostingSettings, site: string, name: string): Plan {
   const db = database(sites, site, name);
   return {
-    steps: [{ kind: 'db.drop', params: { site, name, user: db.user, ...mysqlParams(settings) } }],
+    steps: [{ kind: 'db.drop', params: { site, name, user: db.user, ...settings.mysql } }],
     sites: replace(sites, site, (s) => ({ ...s, databases: s.databases.filter((d) => d.name !== name) })),
     secrets: [],
   };

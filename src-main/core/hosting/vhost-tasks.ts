@@ -6,13 +6,13 @@
 // removed) and the task fails with nginx's words. A name another server block in the folder
 // already serves is refused before anything is written.
 import { z } from 'zod';
-import { FtpPath, ListenAddress } from '../../../shared/api/hosting';
+import { FtpPath, ListenAddress, WebSettings } from '../../../shared/api/hosting';
 import { Domain, DomainList, SiteName } from '../../../shared/hosting';
 import { registerTaskKind } from '../queue/kinds';
 import { shQuote } from '../ssh/sh-quote';
 import { assertSafe } from './quote';
 
-const Web = { vhostDir: FtpPath, nginxConf: FtpPath, listen: ListenAddress, suspendedDir: FtpPath };
+const Web = WebSettings.shape;
 const BindParams = z.object({ site: SiteName, domain: Domain, aliases: DomainList, ...Web }).strict();
 type BindParams = z.infer<typeof BindParams>;
 const UnbindParams = z.object({ site: SiteName, domain: Domain, vhostDir: FtpPath, nginxConf: FtpPath }).strict();
