@@ -65,7 +65,8 @@ describe('server views, export and audit in the UI', () => {
     const dialog = active(page).getByRole('region', { name: 'Export' });
     await dialog.locator('input[name=export-database]').fill('shop');
     await dialog.locator('input[name=export-table]').fill('orders');
-    expect(await dialog.locator('input[name=export-path]').inputValue()).toBe('~/Downloads/orders.csv');
+    // The path follows the table once React has rendered the typed name.
+    await expect.poll(() => dialog.locator('input[name=export-path]').inputValue()).toBe('~/Downloads/orders.csv');
     await dialog.getByRole('button', { name: 'Export', exact: true }).click();
     const progress = dialog.getByRole('status');
     await expect.poll(async () => (await progress.textContent()) ?? '', { timeout: 20_000 }).toMatch(/Exporting… [1-9][\d,]* rows/);
