@@ -35,6 +35,20 @@ describe('read-only guard', () => {
     expect(checkReadOnly('SELECT 1; SELECT 2')).toMatchObject({ ok: false, reason: expect.stringMatching(/one statement/) });
     expect(checkReadOnly('DROP TABLE x')).toMatchObject({ ok: false, reason: expect.stringMatching(/^DROP statements/) });
   });
+
+  it('refuses full-width and other look-alike keywords, naming what the statement starts with', () => {
+    const fullWidth = checkReadOnly('ＤＥＬＥＴＥ FROM t');
+    expect(fullWidth).toEqual({ ok: false, reason: 'This statement starts with “ＤＥＬＥＴＥ” (look-alike letters for DELETE), not with a read (SELECT, SHOW, DESCRIBE, DESC, EXPLAIN, HELP, WITH, VALUES, TABLE, CHECKSUM, USE); this session is read-only.' });
+    expect(checkReadOnly('ＳＥＬＥＣＴ 1')).toMatchObject({ ok: false, reason: expect.stringContaining('look-alike letters for SELECT') });
+    expect(checkReadOnly('DELＥTE FROM t')).toMatchObject({ ok: false, reason: expect.stringContaining('“DELＥTE” (look-alike letters for DELETE)') });
+    expect(checkReadOnly('@x := 1')).toMatchObject({ ok: false, reason: expect.stringMatching(/^This statement starts with “@x”, not with a read/) });
+    expect(checkReadOnly("'x'")).toMatchObject({ ok: false, reason: expect.stringMatching(/^This statement does not start with a keyword/) });
+    expect(checkReadOnly('delete from t')).toMatchObject({ ok: false, reason: expect.stringMatching(/^DELETE statements can change data/) });
+    for (const sql of ['ＤＥＬＥＴＥ FROM t', 'DELＥTE FROM t', "'x'", '1']) {
+      const verdict = checkReadOnly(sql);
+      expect(verdict.ok ? '' : verdict.reason, sql).not.toMatch(/This statements/);
+    }
+  });
 });
 
 describe('audit redaction', () => {

@@ -71,7 +71,7 @@ function judge(stmt: string): Verdict {
     .replace(/\b(CHARACTER SET|CHARSET)\b/g, 'CHARSET_')
     .replace(/\b(INSERT|REPLACE|TRUNCATE|CHECK)\s*\(/g, '$1_FN(');
   const first = /^[\s(]*([A-Z_]+)/.exec(text)?.[1] ?? '';
-  if (!READS.has(first)) return { ok: false, reason: `${first || 'This'} statements can change data or the session; this session is read-only.` };
+  if (!READS.has(first)) return { ok: false, reason: notARead(first, stmt) };
   if (PLAIN.has(first)) {
     if (first === 'CHECKSUM' && !/^CHECKSUM TABLE\b/.test(text)) return refuse('is not a plain CHECKSUM TABLE');
     return { ok: true };
@@ -85,6 +85,20 @@ function judge(stmt: string): Verdict {
   const word = WRITE_WORDS.exec(text);
   if (word) return refuse(`contains ${word[1]}, which can change data or the session`);
   return { ok: true };
+}
+
+/**
+ * Why a statement whose first word is not a read is refused. A word MySQL would not take for a
+ * keyword at all (full-width letters, other look-alikes, no word) is named as written, with the
+ * keyword it imitates where compatibility normalisation (NFKC) shows one.
+ */
+function notARead(first: string, stmt: string): string {
+  const word = /^[\s(]*([^\s(),;'"`]*)/u.exec(stmt)?.[1] ?? '';
+  if (first && word.toUpperCase() === first) return `${first} statements can change data or the session; this session is read-only.`;
+  const plain = word.normalize('NFKC').toUpperCase();
+  const imitates = plain !== word && /^[A-Z_]+$/.test(plain) ? ` (look-alike letters for ${plain})` : '';
+  const starts = word ? `starts with “${word}”${imitates}` : 'does not start with a keyword';
+  return `This statement ${starts}, not with a read (${[...READS].join(', ')}); this session is read-only.`;
 }
 
 export function checkReadOnly(sql: string): Verdict {
