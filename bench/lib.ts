@@ -18,9 +18,13 @@ export type BenchEntry = {
   ratio: number;
   /** ">= 1.0" (higher is better, e.g. throughput), "<= 1.0" (lower is better, e.g. time), or "info". */
   goal: string;
+  /** The ratio judged against the goal (see verdict()). */
+  verdict: Verdict;
   /** ISO time of the measurement. */
   at: string;
 };
+
+export type Verdict = 'pass' | 'fail' | 'info';
 
 export type BenchContext = {
   testbed: TestbedInfo;
@@ -36,19 +40,25 @@ export type BenchModule = {
   run: (ctx: BenchContext) => Promise<BenchEntry[]>;
 };
 
-export function entry(e: Omit<BenchEntry, 'ratio' | 'at'>): BenchEntry {
+export function entry(e: Omit<BenchEntry, 'ratio' | 'verdict' | 'at'>): BenchEntry {
   const ratio = e.peer === 0 ? Number.NaN : e.hostdeck / e.peer;
   const { name, metric, unit, hostdeck, peer, peerName, goal } = e;
-  return { name, metric, unit, hostdeck, peer, peerName, ratio, goal, at: new Date().toISOString() };
+  return { name, metric, unit, hostdeck, peer, peerName, ratio, goal, verdict: verdict({ ratio, goal }), at: new Date().toISOString() };
 }
 
-/** "pass" / "FAIL" against the goal, "-" for informational entries. */
-export function verdict(e: Pick<BenchEntry, 'ratio' | 'goal'>): string {
+/**
+ * The ratio against the goal: "info" for an informational goal; otherwise "pass" or "fail" — a
+ * row with a goal but no finite ratio fails (a figure that could not be taken is no pass). A goal
+ * that is neither "info" nor a comparison is a bench's bug.
+ */
+export function verdict(e: Pick<BenchEntry, 'ratio' | 'goal'>): Verdict {
+  if (e.goal.trim() === 'info') return 'info';
   const m = /^\s*(>=|<=|>|<)\s*([0-9.]+)\s*$/.exec(e.goal);
-  if (!m || !Number.isFinite(e.ratio)) return '-';
+  if (!m) throw new Error(`bench goal "${e.goal}" is neither "info" nor a comparison like "<= 1.0"`);
+  if (!Number.isFinite(e.ratio)) return 'fail';
   const limit = Number(m[2]);
   const ok = m[1] === '>=' ? e.ratio >= limit : m[1] === '<=' ? e.ratio <= limit : m[1] === '>' ? e.ratio > limit : e.ratio < limit;
-  return ok ? 'pass' : 'FAIL';
+  return ok ? 'pass' : 'fail';
 }
 
 export function median(values: number[]): number {

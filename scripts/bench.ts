@@ -1,20 +1,25 @@
 // `npm run bench` (after the build): every bench/*.bench.ts against the loopback testbed.
 //
 //   tsx scripts/bench.ts [NAME]     e.g. `npm run bench -- tunnel-throughput`
+//   tsx scripts/bench.ts --table    only regenerate README.md's table from bench/results.json
 //
 // Starts the testbed (or reuses a running one) under a lease of its own and releases it at the
-// end, runs the benches one after another, prints a table and writes bench/results.json. With a
-// NAME only that bench runs and its entries replace the ones of the same name in results.json.
+// end, runs the benches one after another, prints a table and writes bench/results.json and the
+// table in README.md (every row with its verdict; test/unit/bench-table.test.ts checks the two
+// agree). With a NAME only that bench runs and its entries replace the ones of the same name in
+// results.json.
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { verdict, type BenchContext, type BenchEntry, type BenchModule } from '../bench/lib';
+import type { BenchContext, BenchEntry, BenchModule } from '../bench/lib';
+import { fmt, storedVerdict, withTable } from '../bench/table';
 import { releaseTestbed, startTestbed } from '../test/servers/testbed';
 import { REPO } from '../test/servers/util';
 
 const BENCH_DIR = path.join(REPO, 'bench');
 const RESULTS = path.join(BENCH_DIR, 'results.json');
+const README = path.join(REPO, 'README.md');
 const log = (line: string): void => console.log(`[bench] ${line}`);
 
 type Loaded = BenchModule & { file: string };
@@ -33,15 +38,9 @@ async function loadBenches(): Promise<Loaded[]> {
   return loaded;
 }
 
-function fmt(n: number): string {
-  if (!Number.isFinite(n)) return String(n);
-  const abs = Math.abs(n);
-  return abs >= 100 ? n.toFixed(0) : abs >= 10 ? n.toFixed(1) : abs >= 1 ? n.toFixed(2) : n.toFixed(3);
-}
-
 function printTable(entries: BenchEntry[]): void {
   const head = ['name', 'metric', 'unit', 'hostdeck', 'peer', 'peerName', 'ratio', 'goal', 'verdict'];
-  const rows = entries.map((e) => [e.name, e.metric, e.unit, fmt(e.hostdeck), fmt(e.peer), e.peerName, Number.isFinite(e.ratio) ? e.ratio.toFixed(2) : '-', e.goal, verdict(e)]);
+  const rows = entries.map((e) => [e.name, e.metric, e.unit, fmt(e.hostdeck), fmt(e.peer), e.peerName, Number.isFinite(e.ratio) ? e.ratio.toFixed(2) : '-', e.goal, e.verdict]);
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
   const numeric = new Set([3, 4, 6]);
   const line = (cells: string[]) => cells.map((c, i) => (numeric.has(i) ? c.padStart(widths[i]!) : c.padEnd(widths[i]!))).join('  ');
@@ -55,20 +54,39 @@ function printTable(entries: BenchEntry[]): void {
 function readResults(): BenchEntry[] {
   try {
     const data = JSON.parse(fs.readFileSync(RESULTS, 'utf8')) as unknown;
-    return Array.isArray(data) ? (data as BenchEntry[]) : [];
+    // The verdict is recomputed from goal and ratio: a stored one cannot drift from them.
+    return Array.isArray(data) ? (data as BenchEntry[]).map((e) => ({ ...e, verdict: storedVerdict(e) })) : [];
   } catch {
     return [];
   }
 }
 
+/** The stored entries with those of `names` replaced by `fresh`, where they stood (else at the end). */
+function merge(stored: BenchEntry[], fresh: BenchEntry[], names: Set<string>): BenchEntry[] {
+  const at = stored.findIndex((e) => names.has(e.name));
+  const kept = stored.filter((e) => !names.has(e.name));
+  const before = at < 0 ? kept.length : stored.slice(0, at).filter((e) => !names.has(e.name)).length;
+  return [...kept.slice(0, before), ...fresh, ...kept.slice(before)];
+}
+
+function writeAtomically(file: string, text: string): void {
+  const tmp = `${file}.tmp-${process.pid}`;
+  fs.writeFileSync(tmp, text);
+  fs.renameSync(tmp, file);
+}
+
 function writeResults(entries: BenchEntry[]): void {
-  const tmp = `${RESULTS}.tmp-${process.pid}`;
-  fs.writeFileSync(tmp, `${JSON.stringify(entries, null, 2)}\n`);
-  fs.renameSync(tmp, RESULTS);
+  writeAtomically(RESULTS, `${JSON.stringify(entries, null, 2)}\n`);
+  writeAtomically(README, withTable(fs.readFileSync(README, 'utf8'), entries));
 }
 
 async function main(): Promise<number> {
   const only = process.argv[2];
+  if (only === '--table') {
+    writeResults(readResults());
+    log(`wrote README.md's table from ${path.relative(REPO, RESULTS)}`);
+    return 0;
+  }
   const all = await loadBenches();
   const chosen = only ? all.filter((b) => b.name === only || b.file === only || b.file === `${only}.bench.ts`) : all;
   if (only && chosen.length === 0) {
@@ -131,9 +149,9 @@ async function main(): Promise<number> {
 
     printTable(fresh);
     const names = new Set(chosen.map((b) => b.name));
-    const results = only ? [...readResults().filter((e) => !names.has(e.name)), ...fresh] : fresh;
+    const results = only ? merge(readResults(), fresh, names) : fresh;
     writeResults(results);
-    log(`wrote ${path.relative(REPO, RESULTS)} (${results.length} entries)`);
+    log(`wrote ${path.relative(REPO, RESULTS)} (${results.length} entries) and README.md's table`);
     return 0;
   } catch (e) {
     console.error(`[bench] ${(e as Error).stack ?? String(e)}`);
