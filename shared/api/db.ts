@@ -38,7 +38,8 @@ export const Cell = z.union([
   z.null(),
   z.string(),
   z.number(),
-  z.object({ kind: z.literal('binary'), hex: z.string(), size: z.number(), truncated: z.boolean() }),
+  /** `wkt`: a GEOMETRY value as text (SRID=n; in front unless 0), cut with "…" when `truncated`. */
+  z.object({ kind: z.literal('binary'), hex: z.string(), size: z.number(), truncated: z.boolean(), wkt: z.string().optional() }),
   z.object({ kind: z.literal('text'), preview: z.string(), length: z.number() }),
 ]);
 export type Cell = z.infer<typeof Cell>;

@@ -211,6 +211,62 @@ describe('faithful values: shop.types_demo', () => {
   });
 });
 
+describe('geometry cells', () => {
+  const GEO_DB = 'hd_geo';
+  const SHAPES = [
+    "ST_GeomFromText('POINT(13.405 52.52)', 4326)",
+    "ST_GeomFromText('MULTILINESTRING((0 0,1 1),(2 2,3.5 -3.25))')",
+    "ST_GeomFromText('MULTIPOLYGON(((0 0,10 0,10 10,0 0)),((20 20,30 20,30 30,20 20)))')",
+    "ST_GeomFromText('GEOMETRYCOLLECTION(POINT(1 1),LINESTRING(0 0,1 1),POLYGON((0 0,1 0,1 1,0 0)))')",
+    "ST_GeomFromText('GEOMETRYCOLLECTION EMPTY')",
+    `ST_GeomFromText(CONCAT('LINESTRING(', (SELECT GROUP_CONCAT(CONCAT(seq, ' ', seq * 0.5) SEPARATOR ',') FROM seq_1_to_1000), ')'))`,
+  ];
+  beforeAll(async () => {
+    await rootSql(`DROP DATABASE IF EXISTS ${GEO_DB}; CREATE DATABASE ${GEO_DB}; CREATE TABLE ${GEO_DB}.g (id INT PRIMARY KEY, g GEOMETRY); ${SHAPES.map((s, i) => `INSERT INTO ${GEO_DB}.g VALUES (${i + 1}, ${s});`).join(' ')}`);
+  });
+  afterAll(() => rootSql(`DROP DATABASE IF EXISTS ${GEO_DB}`));
+
+  /** MariaDB's own text for a column, by id, with the SRID in front when not 0. */
+  const serverText = async (from: string, column: string) =>
+    Object.fromEntries(
+      (await rootSql(`SELECT id, IF(ST_SRID(${column}) = 0, '', CONCAT('SRID=', ST_SRID(${column}), ';')), ST_AsText(${column}) FROM ${from} WHERE ${column} IS NOT NULL ORDER BY id`))
+        .trim()
+        .split('\n')
+        .map((l) => l.split('\t'))
+        .map(([id, srid, text]) => [id!, `${srid}${text}`]),
+    );
+
+  it("shows shop.types_demo's GEOMETRY and POINT columns as ST_AsText reads them, beside the hex", async () => {
+    const p = await c.call<Page>('db.page', { serverId: c.server.id, database: 'shop', table: 'types_demo' });
+    const idCol = p.columns.findIndex((x) => x.name === 'id');
+    for (const column of ['t_geometry', 't_point']) {
+      const want = await serverText('shop.types_demo', column);
+      expect(Object.keys(want).length, column).toBe(4);
+      const i = p.columns.findIndex((x) => x.name === column);
+      const got = Object.fromEntries(p.rows.filter((r) => r[i] !== null).map((r) => [String(r[idCol]), (r[i] as { wkt?: string }).wkt]));
+      expect(got, column).toEqual(want);
+    }
+    const typical = p.rows.find((r) => r[idCol] === 5)!;
+    expect(typical[p.columns.findIndex((x) => x.name === 't_geometry')]).toMatchObject({ kind: 'binary', wkt: 'MULTIPOINT(1 1,2 2)', truncated: false });
+  });
+
+  it('reads SRIDs, every MULTI* and collections; a long line is cut in the page and whole in db.cell', async () => {
+    const p = await c.call<Page>('db.page', { serverId: c.server.id, database: GEO_DB, table: 'g' });
+    const want = await serverText(`${GEO_DB}.g`, 'g');
+    expect(want['1']).toBe('SRID=4326;POINT(13.405 52.52)');
+    for (const [id, g] of p.rows) {
+      const cell = g as { kind: string; wkt?: string; truncated: boolean };
+      if (id === SHAPES.length) {
+        expect(cell.truncated).toBe(true);
+        expect(cell.wkt!.endsWith('…')).toBe(true);
+        expect(want[String(id)]!.startsWith(cell.wkt!.slice(0, -1))).toBe(true);
+        const full = await c.call<{ value: { wkt?: string } }>('db.cell', { serverId: c.server.id, database: GEO_DB, table: 'g', key: { id }, column: 'g' });
+        expect(full.value.wkt).toBe(want[String(id)]);
+      } else expect(cell.wkt, `id ${id}`).toBe(want[String(id)]);
+    }
+  });
+});
+
 describe('hostile identifiers', () => {
   it('pages and edits a table whose database, table and column names are hostile', async () => {
     for (const table of ['back`tick', 'a.b', 'x; DROP TABLE y', 'tâble ünïcode ☃']) {

@@ -5,16 +5,19 @@
 //   number; DATE/DATETIME/TIMESTAMP/TIME -> the server's text; text columns -> string; binary
 //   charset (BINARY, VARBINARY, BLOBs, BIT) -> Buffer. Two types it would alter are selected
 //   differently by the browser (selectExpr): GEOMETRY (mysql2 turns it into objects) as its
-//   internal bytes, and JSON (MariaDB's extended metadata makes mysql2 JSON.parse it, losing the
-//   server's text: number formats, key order) as text.
+//   internal bytes (hex, plus its WKT from wkb.ts), and JSON (MariaDB's extended metadata makes
+//   mysql2 JSON.parse it, losing the server's text: number formats, key order) as text.
 import mysql from 'mysql2/promise';
 import type { Cell } from '../../../shared/api/db';
 import { AppError } from '../../../shared/errors';
+import { geometryText } from './wkb';
 
 /** Long text is cut here (UTF-16 units, never inside a surrogate pair); the full value via db.cell. */
 export const TEXT_PREVIEW = 2000;
 /** Binary values show this many leading bytes as hex. */
 export const BINARY_PREVIEW = 64;
+/** A geometry's text in full (db.cell) is cut here: 8 MB of WKB would be some 20 MB of WKT. */
+export const WKT_MAX = 1_000_000;
 
 const GEOMETRY = /^(geometry|point|linestring|polygon|multipoint|multilinestring|multipolygon|geometrycollection)\b/i;
 
@@ -63,7 +66,8 @@ export function encodeCell(value: unknown, type: string, options: { full?: boole
   if (Buffer.isBuffer(value) || value instanceof Uint8Array) {
     const buf = Buffer.isBuffer(value) ? value : Buffer.from(value);
     const cut = !options.full && buf.length > BINARY_PREVIEW;
-    return { kind: 'binary', hex: buf.subarray(0, cut ? BINARY_PREVIEW : buf.length).toString('hex'), size: buf.length, truncated: cut };
+    const wkt = isGeometryType(type) ? geometryText(buf, options.full ? WKT_MAX : TEXT_PREVIEW) : null;
+    return { kind: 'binary', hex: buf.subarray(0, cut ? BINARY_PREVIEW : buf.length).toString('hex'), size: buf.length, truncated: cut, ...(wkt === null ? {} : { wkt }) };
   }
   if (typeof value === 'number') {
     // Integers beyond 2^53 would be rounded by JSON: mysql2 gives BIGINT as strings, so this is a
