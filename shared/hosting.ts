@@ -1,7 +1,8 @@
 // Inputs of the hosting layer (sites, FTP logins, databases, domains), defined once as zod
 // schemas. Names, paths and domains are validated strictly here and again right before they
 // reach a shell or SQL (see src-main/core/hosting/quote.ts). Passwords are the opposite case:
-// any printable character is accepted and quoted where used, only control characters are refused.
+// any printable character is accepted and quoted where used (at least PASSWORD_MIN of them),
+// only control characters are refused.
 // Every field gets one clear message: the first failing rule wins.
 // Pure: no node, no DOM.
 import { z } from 'zod';
@@ -14,9 +15,12 @@ import { CONTROL_CHARS } from './validation';
 export const SITE_NAME = /^[a-z][a-z0-9_-]{1,30}$/;
 export const SITE_NAME_MAX = 31;
 
-/** pure-ftpd virtual user. */
-export const FTP_USER = /^[a-z0-9][a-z0-9._-]{0,31}$/;
-export const FTP_USER_MAX = 32;
+/**
+ * pure-ftpd virtual user: the shape of a site name (a Linux-account-like name) and none of its
+ * reserved names, so a login can never be taken for a system or service account (`root`, `ftp`).
+ */
+export const FTP_USER = SITE_NAME;
+export const FTP_USER_MAX = SITE_NAME_MAX;
 
 /** One folder name of a path inside a site's home. */
 export const FTP_SUBDIR_SEGMENT = /^[A-Za-z0-9._-]+$/;
@@ -117,7 +121,9 @@ export type QuotaMb = z.infer<typeof QuotaMb>;
 
 export const FtpUser = field('FTP user', [
   ...baseRules('FTP user', FTP_USER_MAX),
-  [(v) => FTP_USER.test(v), 'FTP user may use lowercase letters a-z, digits, . _ and -, and must start with a letter or digit'],
+  [(v) => v.length >= 2, 'FTP user is too short (at least 2 characters)'],
+  [(v) => FTP_USER.test(v), 'FTP user may use lowercase letters a-z, digits, _ and -, and must start with a letter'],
+  [(v) => !isReservedSiteName(v), (v) => `FTP user "${v}" is reserved for a system account; choose another name`],
 ]);
 export type FtpUser = z.infer<typeof FtpUser>;
 

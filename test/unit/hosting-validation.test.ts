@@ -3,6 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import type { z } from 'zod';
 import { fieldErrors } from '../../shared/errors';
+import { ftpCreateLines, ftpDeleteLines } from '../../src-main/core/hosting/ftp-tasks';
 import {
   DbCreate, DomainBind, FtpCreate, Password, QuotaMb, SiteCreate, SiteName,
   belongsToSite, dbPrefix, isReservedSiteName,
@@ -14,7 +15,7 @@ function errorsOf(schema: z.ZodType, value: unknown): Record<string, string> {
 }
 
 const site = { name: 'shop', quotaMb: 1024, domains: ['www.shop.test'] };
-const ftp = { site: 'shop', user: 'shop.upload', subdir: 'public_html/uploads', password: 'correct horse' };
+const ftp = { site: 'shop', user: 'shop_upload', subdir: 'public_html/uploads', password: 'correct horse' };
 const db = { site: 'shop', name: 'shop_main', user: 'shop_app', password: 'correct horse' };
 const bind = { site: 'shop', domain: 'shop.test', aliases: ['www.shop.test'] };
 
@@ -23,7 +24,8 @@ const SITE_ASCII = 'Site name may use only plain ASCII characters (no accented, 
 const SITE_CTRL = 'Site name must not contain line breaks or control characters';
 const SITE_SPACE = 'Site name must not contain spaces';
 const system = (n: string) => `Site name "${n}" is reserved for a system account; choose another name`;
-const FTP_CHARS = 'FTP user may use lowercase letters a-z, digits, . _ and -, and must start with a letter or digit';
+const FTP_CHARS = 'FTP user may use lowercase letters a-z, digits, _ and -, and must start with a letter';
+const ftpSystem = (n: string) => `FTP user "${n}" is reserved for a system account; choose another name`;
 const DIR_UP = "Folder must stay inside the site's home (no ..)";
 const DIR_CHARS = 'Folder names may use letters, digits, . _ and -, separated by /';
 const DB_CHARS = 'Database name may use lowercase letters a-z, digits and _, and must start with a letter';
@@ -37,7 +39,8 @@ describe('hosting inputs: good values', () => {
     expect(errorsOf(SiteCreate, { name: 'a1', quotaMb: 0 })).toEqual({});
     expect(errorsOf(SiteCreate, { name: 'my-shop_2', quotaMb: 10_000_000 })).toEqual({});
     expect(errorsOf(FtpCreate, ftp)).toEqual({});
-    expect(errorsOf(FtpCreate, { site: 'shop', user: '0day' })).toEqual({});
+    expect(errorsOf(FtpCreate, { site: 'shop', user: 'shop' })).toEqual({});
+    expect(errorsOf(FtpCreate, { site: 'shop', user: 'web-1_upload' })).toEqual({});
     expect(errorsOf(DbCreate, db)).toEqual({});
     expect(errorsOf(DbCreate, { site: 'my-shop', name: 'my_shop_wp', user: 'my_shop_wp' })).toEqual({});
     expect(errorsOf(DomainBind, bind)).toEqual({});
@@ -103,8 +106,25 @@ const hostile: Array<[string, z.ZodType, Record<string, unknown>, string, string
   ['FTP user with a newline', FtpCreate, { ...ftp, user: 'u\nv' }, 'user', 'FTP user must not contain line breaks or control characters'],
   ['FTP user with a colon', FtpCreate, { ...ftp, user: 'u:0:0' }, 'user', FTP_CHARS],
   ['FTP user with a Cyrillic look-alike', FtpCreate, { ...ftp, user: 'аdmin' }, 'user', 'FTP user may use only plain ASCII characters (no accented, look-alike or full-width letters)'],
-  ['FTP user of 300 characters', FtpCreate, { ...ftp, user: 'u'.repeat(300) }, 'user', 'FTP user is too long (at most 32 characters)'],
-  ['FTP user .', FtpCreate, { ...ftp, user: '.' }, 'user', FTP_CHARS],
+  ['FTP user of 300 characters', FtpCreate, { ...ftp, user: 'u'.repeat(300) }, 'user', 'FTP user is too long (at most 31 characters)'],
+  ['FTP user of 32 characters', FtpCreate, { ...ftp, user: 'u'.repeat(32) }, 'user', 'FTP user is too long (at most 31 characters)'],
+  ['FTP user ..', FtpCreate, { ...ftp, user: '..' }, 'user', FTP_CHARS],
+  ['one-letter FTP user', FtpCreate, { ...ftp, user: 'u' }, 'user', 'FTP user is too short (at least 2 characters)'],
+  // The shape and reserved names of site names: no login can pass for a system or service account.
+  ['FTP user root', FtpCreate, { ...ftp, user: 'root' }, 'user', ftpSystem('root')],
+  ['FTP user www-data', FtpCreate, { ...ftp, user: 'www-data' }, 'user', ftpSystem('www-data')],
+  ['FTP user nobody', FtpCreate, { ...ftp, user: 'nobody' }, 'user', ftpSystem('nobody')],
+  ['FTP user daemon', FtpCreate, { ...ftp, user: 'daemon' }, 'user', ftpSystem('daemon')],
+  ['FTP user mysql', FtpCreate, { ...ftp, user: 'mysql' }, 'user', ftpSystem('mysql')],
+  ['FTP user bind', FtpCreate, { ...ftp, user: 'bind' }, 'user', ftpSystem('bind')],
+  ['FTP user ftp', FtpCreate, { ...ftp, user: 'ftp' }, 'user', ftpSystem('ftp')],
+  ['FTP user sshd', FtpCreate, { ...ftp, user: 'sshd' }, 'user', ftpSystem('sshd')],
+  ['FTP user systemd-network', FtpCreate, { ...ftp, user: 'systemd-network' }, 'user', ftpSystem('systemd-network')],
+  ['FTP user hostdeck-agent', FtpCreate, { ...ftp, user: 'hostdeck-agent' }, 'user', ftpSystem('hostdeck-agent')],
+  ['FTP user starting with a digit', FtpCreate, { ...ftp, user: '1abc' }, 'user', FTP_CHARS],
+  ['FTP user with two dots', FtpCreate, { ...ftp, user: 'a..b' }, 'user', FTP_CHARS],
+  ['FTP user with a dot', FtpCreate, { ...ftp, user: 'shop.upload' }, 'user', FTP_CHARS],
+  ['FTP user starting with _', FtpCreate, { ...ftp, user: '_apt' }, 'user', FTP_CHARS],
   ['FTP site root', FtpCreate, { ...ftp, site: 'root' }, 'site', system('root')],
   ['subdir ../', FtpCreate, { ...ftp, subdir: '../other' }, 'subdir', DIR_UP],
   ['subdir a/../../b', FtpCreate, { ...ftp, subdir: 'a/../../etc' }, 'subdir', DIR_UP],
@@ -179,6 +199,15 @@ describe('hosting inputs: hostile values', () => {
   it.each(hostile)('rejects %s', (_label, schema, input, field, message) => {
     const errors = errorsOf(schema, input);
     expect(errors[field]).toBe(message);
+  });
+
+  it('refuses reserved and malformed FTP users again where they reach the shell', () => {
+    const params = { site: 'shop', passwdFile: '/etc/pure-ftpd/pureftpd.passwd', dbFile: '/etc/pure-ftpd/pureftpd.pdb' };
+    for (const user of ['root', 'www-data', 'nobody', 'daemon', 'mysql', 'bind', 'ftp', 'sshd', '1abc', 'a..b']) {
+      expect(() => ftpCreateLines({ ...params, user, passwordRef: `ftp-${'0'.repeat(36)}` }), user).toThrow(/FTP user/);
+      expect(() => ftpDeleteLines({ ...params, user }), user).toThrow(/FTP user/);
+    }
+    expect(ftpCreateLines({ ...params, user: 'shop_up', passwordRef: `ftp-${'0'.repeat(36)}` }).join('\n')).toContain("user='shop_up'");
   });
 
   it('rejects unknown fields (no smuggling)', () => {

@@ -52,6 +52,8 @@ export function ftpCreateLines(p: CreateParams): string[] {
     'if ! uid=$(id -u "$site" 2>/dev/null); then echo "no Linux account $site on this server (create the site first)" >&2; exit 4; fi',
     'gid=$(id -g "$site") || exit $?',
     'if [ "$uid" -lt 1000 ]; then echo "refused: $site is a system account (uid below 1000)" >&2; exit 3; fi',
+    // pure-ftpd may also log in Linux accounts: a login must not take one's name (except its own site's).
+    'if [ "$user" != "$site" ] && id -u "$user" >/dev/null 2>&1; then echo "refused: $user is a Linux account on this server; choose another FTP login name" >&2; exit 3; fi',
     'command -v pure-pw >/dev/null 2>&1 || { echo "pure-pw is not installed on this server (package pure-ftpd)" >&2; exit 6; }',
     'if [ ! -d "$dir" ]; then mkdir -p "$dir" || exit $?; chown "$uid:$gid" "$dir" || exit $?; fi',
     'IFS= read -r pw || { echo "no password was given on stdin" >&2; exit 1; }',
