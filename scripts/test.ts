@@ -14,7 +14,7 @@ import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startKeyring, stopKeyring } from '../test/servers/keyring';
 import { releaseTestbed, startTestbed, TESTBED_JSON } from '../test/servers/testbed';
-import { cmdline, descendants, REPO, ROOT } from '../test/servers/util';
+import { cmdline, descendants, REPO, RUNS } from '../test/servers/util';
 
 const SELF = fileURLToPath(import.meta.url);
 const TSX_CLI = path.join(REPO, 'node_modules/tsx/dist/cli.mjs');
@@ -72,13 +72,13 @@ function pruneOldRuns(): void {
   const dayAgo = Date.now() - 24 * 3600_000;
   let entries: string[] = [];
   try {
-    entries = fs.readdirSync(ROOT);
+    entries = fs.readdirSync(RUNS);
   } catch {
     return;
   }
   for (const name of entries) {
     if (!/^(home|data)-/.test(name)) continue;
-    const full = path.join(ROOT, name);
+    const full = path.join(RUNS, name);
     try {
       if (fs.statSync(full).mtimeMs < dayAgo) fs.rmSync(full, { recursive: true, force: true });
     } catch {
@@ -95,10 +95,10 @@ async function inner(): Promise<number> {
 
   const stamp = new Date().toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15);
   const runId = `${stamp}-${process.pid}`;
-  fs.mkdirSync(ROOT, { recursive: true });
+  fs.mkdirSync(RUNS, { recursive: true, mode: 0o700 });
   pruneOldRuns();
-  const home = path.join(ROOT, `home-${runId}`);
-  const data = path.join(ROOT, `data-${runId}`);
+  const home = path.join(RUNS, `home-${runId}`);
+  const data = path.join(RUNS, `data-${runId}`);
   // Unix socket paths are short: the runtime dir goes to /tmp whatever the checkout path.
   const runtimeDir = fs.mkdtempSync(path.join(os.tmpdir(), 'hostdeck-run-'));
   fs.chmodSync(runtimeDir, 0o700);

@@ -1,7 +1,7 @@
 // npm run testbed            — start the loopback test servers for a manual demo
 // npm run testbed -- stop    — stop them all
 // npm run testbed -- status  — show whether they are up (reuses them; starts missing ones)
-import { startTestbed, stopTestbed, TESTBED_JSON } from '../test/servers/testbed';
+import { DEMO_LEASE, startTestbed, stopTestbed, TESTBED_JSON } from '../test/servers/testbed';
 
 const cmd = process.argv[2] ?? 'start';
 
@@ -18,7 +18,7 @@ async function main(): Promise<void> {
   }
   const t0 = Date.now();
   // A lease without pid: `npm test` runs in between will not stop the demo's servers.
-  const info = await startTestbed({ lease: { id: 'demo' } });
+  const info = await startTestbed({ lease: { id: DEMO_LEASE } });
   const ms = Date.now() - t0;
   const w = info.ssh.web1;
   const u = info.users.hdtest;

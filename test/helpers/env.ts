@@ -2,9 +2,9 @@
 // final secret scan walks; every test gets a fresh HOME-like folder for ~/.ssh.
 import { mkdirSync, mkdtempSync } from 'node:fs';
 import path from 'node:path';
-import { REPO } from '../servers/util';
+import { REPO, RUNS } from '../servers/util';
 
-export const testDataRoot = process.env.HOSTDECK_TEST_DATA ?? path.join(REPO, '.testbed', 'data-local');
+export const testDataRoot = process.env.HOSTDECK_TEST_DATA ?? path.join(RUNS, 'data-local');
 
 /** A fresh app data directory for one test. */
 export function freshDataDir(label: string): string {

@@ -21,7 +21,7 @@ import { startPureftpd, stopPureftpd, type FtpInfo } from './pureftpd';
 import { seedDatabases, type DbSeedInfo } from './seed';
 import { KBD_PROMPTS, PAM_SERVICE_OTP, restoreHostKey as restoreKey, sshdPid, sshLogFile, SSH_NAMES, startSshd, stopSshd, swapHostKey as swapKey, type SshInfo } from './sshd';
 import { ensureTestUser } from './users';
-import { cmdline, ensureDir, findProcs, p, pidAlive, ROOT, secrets, sleep } from './util';
+import { checkRootReachable, cmdline, ensureDir, findProcs, p, pidAlive, ROOT, secrets, sleep } from './util';
 
 export type { ClientKeys, DbSeedInfo, FtpInfo, MariadbInfo, NginxInfo, NsInfo, SshInfo };
 export type { KeyPair } from './keys';
@@ -64,7 +64,7 @@ export interface SshServers {
 }
 
 export interface TestbedInfo {
-  /** Absolute path of .testbed */
+  /** Absolute path of the servers' state folder (ROOT in util.ts) */
   root: string;
   ssh: SshServers;
   /** The file both sshds read as AuthorizedKeysFile (for hdtest and root). */
@@ -80,6 +80,8 @@ export interface TestbedInfo {
 }
 
 export const TESTBED_JSON = p('testbed.json');
+/** The lease `npm run testbed` takes (no pid: it lasts until `npm run testbed -- stop`). */
+export const DEMO_LEASE = 'demo';
 const LEASES = p('leases');
 const LOCK = p('testbed.lock');
 
@@ -128,8 +130,13 @@ export interface StartOptions {
 }
 
 export function startTestbed(opts: StartOptions = {}): Promise<TestbedInfo> {
+  checkRootReachable();
   return withLock(async () => {
     ensureDir(ROOT);
+    // The tests stop and restart daemons and reset nginx's sites: they would break a demo.
+    if (opts.lease && opts.lease.id !== DEMO_LEASE && liveLeases().includes(`${DEMO_LEASE}.json`)) {
+      throw new Error('a demo testbed from `npm run testbed` is running, and the tests and benches restart its servers and reset its nginx sites; stop it first with `npm run testbed -- stop`');
+    }
     secrets(); // generate once, before anything runs in parallel
     const t0 = Date.now();
     const timed = async <T>(name: string, f: () => Promise<T>): Promise<T> => {

@@ -7,9 +7,40 @@ import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const REPO = path.resolve(fileURLToPath(new URL('../../', import.meta.url)));
-export const ROOT = path.join(REPO, '.testbed');
+/**
+ * The servers' state (configs, data, logs, keys). Machine-wide, not in the checkout: the servers
+ * are machine-wide already (fixed loopback ports, the hdtest user, a network namespace), their
+ * unprivileged users (hdtest, www-data, mysql, bind) must reach these files whatever the modes of
+ * the checkout's folders (a clone under /root or in a 0700 temp folder), and unix socket paths
+ * stay short. Two checkouts therefore share one testbed, as two runs of one checkout do (leases).
+ */
+export const ROOT = process.env.HOSTDECK_TESTBED_ROOT || '/var/lib/hostdeck-testbed';
+/** What one checkout's test runs write (HOME, data folders): read only by root's processes. */
+export const RUNS = path.join(REPO, '.testbed');
 
 export const p = (...parts: string[]): string => path.join(ROOT, ...parts);
+
+/**
+ * Refuses a testbed folder the servers' unprivileged users cannot enter (HOSTDECK_TESTBED_ROOT
+ * under a 0700 folder, say), naming the folder that stops them, before any server starts.
+ */
+export function checkRootReachable(root = ROOT): void {
+  for (let dir = path.dirname(path.resolve(root)); ; dir = path.dirname(dir)) {
+    let mode: number;
+    try {
+      mode = fs.statSync(dir).mode;
+    } catch {
+      mode = 0o755; // made by ensureDir(ROOT) with mkdir -p, world-searchable
+    }
+    if ((mode & 0o001) === 0) {
+      throw new Error(
+        `the testbed folder ${root} is inside ${dir} (mode ${(mode & 0o777).toString(8).padStart(4, '0')}), which the test servers' users (hdtest, www-data, mysql) cannot enter; ` +
+          `set HOSTDECK_TESTBED_ROOT to a folder whose parents are all searchable by others (default /var/lib/hostdeck-testbed)`,
+      );
+    }
+    if (dir === path.dirname(dir)) return;
+  }
+}
 
 export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
