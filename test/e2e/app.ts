@@ -6,6 +6,7 @@ import path from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Locator, type Page } from 'playwright-core';
 import { afterAll, beforeAll } from 'vitest';
 import { freshDataDir, freshHome, screenshotDir } from '../helpers/env';
+import { wireSecretWatcher } from '../helpers/secrets';
 import { loadTestbed, type TestbedInfo } from '../servers/testbed';
 import { REPO } from '../servers/util';
 
@@ -46,10 +47,29 @@ export async function startApp(label: string, home = freshHome(label)): Promise<
   };
 }
 
-export function launchBrowser(): Promise<Browser> {
-  return chromium.launch({
+/** Debian's Chromium; every page's WebSocket to the core is watched for the secrets it carries (registerSecretsOnWire). */
+export async function launchBrowser(): Promise<Browser> {
+  const browser = await chromium.launch({
     executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
     args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'],
+  });
+  browser.on('context', (context) => {
+    context.pages().forEach(registerSecretsOnWire);
+    context.on('page', registerSecretsOnWire);
+  });
+  return browser;
+}
+
+/**
+ * Registers for the final scan every secret a page sends the core (typed into any field) and every
+ * one the core returns to it (a generated password shown once): whatever the UI's forms look like,
+ * each secret crosses the page's WebSocket as a protocol message.
+ */
+function registerSecretsOnWire(page: Page): void {
+  page.on('websocket', (socket) => {
+    const watch = wireSecretWatcher('UI');
+    socket.on('framesent', ({ payload }) => watch.sent(payload.toString()));
+    socket.on('framereceived', ({ payload }) => watch.received(payload.toString()));
   });
 }
 

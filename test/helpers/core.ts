@@ -11,6 +11,7 @@ import type { EventName } from '../../shared/events';
 import type { AppErrorShape } from '../../shared/errors';
 import { loadTestbed, type TestbedInfo } from '../servers/testbed';
 import { freshDataDir, freshHome } from './env';
+import { registerCallSecrets, registerResultSecrets } from './secrets';
 
 export type TestCore = Awaited<ReturnType<typeof makeCore>>;
 
@@ -20,7 +21,7 @@ export async function makeCore(label: string, options: { trust?: { host: string;
     writeFileSync(path.join(home, '.ssh', 'known_hosts'), options.trust.map((s) => `${knownHostsName(s.host, s.port)} ${s.hostKeyLine}\n`).join(''));
   }
   const dataDir = freshDataDir(label);
-  const core: Core = await createCore({ dataDir, homeDir: home, log: () => undefined });
+  const core = registeringSecrets(await createCore({ dataDir, homeDir: home, log: () => undefined }));
   const events: { event: EventName; payload: unknown }[] = [];
   core.subscribe((event, payload) => events.push({ event, payload }));
   const call = async <T = unknown>(method: string, input: unknown): Promise<T> => {
@@ -34,6 +35,22 @@ export async function makeCore(label: string, options: { trust?: { host: string;
     return r.error;
   };
   return { core, call, fail, events, dataDir, home };
+}
+
+/**
+ * The core, its calls' secrets registered for the final scan (registerCallSecrets) on the way in
+ * and the ones it returns (a generated password) on the way out: every test's calls pass here.
+ */
+export function registeringSecrets(core: Core): Core {
+  return {
+    ...core,
+    call: async (method, input, caller) => {
+      registerCallSecrets('core', method, input);
+      const result = await core.call(method, input, caller);
+      if (result.ok) registerResultSecrets('core', method, result.output);
+      return result;
+    },
+  };
 }
 
 /**
