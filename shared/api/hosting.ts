@@ -3,12 +3,32 @@
 // bring the server in line (see the server's Queue tab).
 import { z } from 'zod';
 import { ServerId } from '../domain';
-import { DbCreate, DbName, Domain, DomainBind, FtpCreate, FtpUser, Password, SiteCreate, SiteName } from '../hosting';
-import { Task } from '../queue';
+import { DbCreate, DbName, Domain, DomainBind, FtpCreate, FtpSubdir, FtpUser, Password, SiteCreate, SiteName } from '../hosting';
+import { Task, type TaskStatus } from '../queue';
 import { IPV4 } from '../validation';
 
 export const SiteStatus = z.enum(['active', 'suspended']);
 export type SiteStatus = z.infer<typeof SiteStatus>;
+
+/** What of a site is created by a task of its own: an FTP login, a database, a domain binding. */
+export const ItemKind = z.enum(['ftp', 'db', 'domain']);
+export type ItemKind = z.infer<typeof ItemKind>;
+
+/**
+ * The task that creates an item of a site on the server (kept until the item goes). While that
+ * task is skipped or cancelled the item is recorded but "not applied": the server never got it.
+ * `notApplied` keeps that once seen, so the queue forgetting old tasks cannot turn it live.
+ */
+export const Creation = z.object({
+  kind: ItemKind,
+  /** The FTP user, the database's name or the domain. */
+  name: z.string(),
+  taskId: z.string(),
+  /** The FTP login's folder, to create it again the same way. */
+  subdir: FtpSubdir.optional(),
+  notApplied: z.boolean().default(false),
+});
+export type Creation = z.infer<typeof Creation>;
 
 export const SiteRecord = z.object({
   name: z.string(),
@@ -21,8 +41,38 @@ export const SiteRecord = z.object({
   databases: z.array(z.object({ name: z.string(), user: z.string() })).default([]),
   /** Domains bound to the site (one nginx server block each, serving its web root). */
   domains: z.array(z.object({ domain: z.string(), aliases: z.array(z.string()) })).default([]),
+  /** The creating task of each FTP login, database and domain recorded through Hostdeck (not adopted ones). */
+  creations: z.array(Creation).default([]),
 });
 export type SiteRecord = z.infer<typeof SiteRecord>;
+
+/**
+ * Where an item of a site stands: `applied` (its task is done, or it was adopted), `queued`
+ * (its task is pending or running), `failed` (its task failed; the queue waits for an answer),
+ * `not-applied` (its task was skipped or cancelled: only the record has it).
+ */
+export type ItemState = 'applied' | 'queued' | 'failed' | 'not-applied';
+
+export function itemState(site: SiteRecord, kind: ItemKind, name: string, tasks: readonly { id: string; status: TaskStatus }[]): ItemState {
+  const creation = site.creations.find((c) => c.kind === kind && c.name === name);
+  if (!creation) return 'applied';
+  if (creation.notApplied) return 'not-applied';
+  const status = tasks.find((t) => t.id === creation.taskId)?.status;
+  return status === 'skipped' || status === 'cancelled' ? 'not-applied' : status === 'pending' || status === 'running' ? 'queued' : status === 'failed' ? 'failed' : 'applied';
+}
+
+/** An FTP login (by user), a database (by name) or a domain of a site, for "apply again" and "forget". */
+export const SiteItem = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('ftp'), name: FtpUser }).strict(),
+  z.object({ kind: z.literal('db'), name: DbName }).strict(),
+  z.object({ kind: z.literal('domain'), name: Domain }).strict(),
+], { error: 'Item must be an FTP login, a database or a domain' });
+export type SiteItem = z.infer<typeof SiteItem>;
+
+/** How an item is named to the admin ("FTP login shop_up"). */
+export function itemLabel(item: { kind: ItemKind; name: string }): string {
+  return `${item.kind === 'ftp' ? 'FTP login' : item.kind === 'db' ? 'database' : 'domain'} ${item.name}`;
+}
 
 /** What goes with a site when it is deleted, for the confirmation (its account is deleted last). */
 export function deletionList(site: SiteRecord): string[] {
@@ -110,6 +160,7 @@ export const HostingChange = z.discriminatedUnion('op', [
   z.object({ op: z.literal('dropDb'), site: SiteName, name: DbName }).strict(),
   z.object({ op: z.literal('bindDomain'), input: DomainBind }).strict(),
   z.object({ op: z.literal('unbindDomain'), site: SiteName, domain: Domain }).strict(),
+  z.object({ op: z.literal('applyAgain'), site: SiteName, item: SiteItem }).strict(),
 ]);
 export type HostingChange = z.infer<typeof HostingChange>;
 
@@ -185,6 +236,22 @@ export const hostingApi = {
   'hosting.unbindDomain': {
     input: SiteRef.extend({ domain: Domain }).strict(),
     output: z.object({ tasks: z.array(Task) }),
+  },
+  /**
+   * Queues again the task that creates a not-applied FTP login, database or domain (its task
+   * was skipped or cancelled). A login or database gets a new password (generated if not
+   * given), returned once: the earlier one was dropped with its task.
+   */
+  'hosting.applyAgain': {
+    input: SiteRef.extend({ item: SiteItem, password: Password.optional() })
+      .strict()
+      .refine((v) => v.password === undefined || v.item.kind !== 'domain', { path: ['password'], message: 'A domain has no password' }),
+    output: z.object({ password: z.string().nullable(), tasks: z.array(Task) }),
+  },
+  /** Removes a not-applied FTP login, database or domain from the records; nothing runs on the server. */
+  'hosting.forget': {
+    input: SiteRef.extend({ item: SiteItem }).strict(),
+    output: z.object({ site: SiteRecord }),
   },
   /** Lists the sites, FTP logins, databases and server blocks live on the server that Hostdeck does not hold yet. Reads only. */
   'hosting.adoptScan': {

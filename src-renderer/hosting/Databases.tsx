@@ -1,19 +1,21 @@
 // A site's databases, each with its own MySQL user: "New database" (name and user prefilled with
 // the site's prefix, optional password — empty = generated, shown once), "Change password"
 // (shown once) and "Drop…" (the database's name typed to confirm). Creating and dropping offer
-// a Preview of their tasks.
+// a Preview of their tasks. A database whose task was skipped or cancelled shows "not applied"
+// with Apply again… (a new password) and Forget.
 import { useState, type FormEvent } from 'react';
-import type { SiteRecord } from '../../shared/api/hosting';
+import { itemState, type SiteRecord } from '../../shared/api/hosting';
 import type { Server } from '../../shared/domain';
 import { dbPrefix } from '../../shared/hosting';
+import type { Task } from '../../shared/queue';
 import { client } from '../client/client';
-import { Field, FormError, SecretOnce, useAction } from './common';
+import { Field, FormError, ItemStateTag, PASSWORD_HINT, SecretOnce, useAction, useNotApplied } from './common';
 import { usePreview } from './PreviewDialog';
 
 type Shown = { what: 'new' | 'changed'; name: string; user: string; password: string };
 type Db = SiteRecord['databases'][number];
 
-export function Databases({ server, site, onChanged }: { server: Server; site: SiteRecord; onChanged: (message: string) => Promise<void> }) {
+export function Databases({ server, site, tasks, onChanged }: { server: Server; site: SiteRecord; tasks: Task[]; onChanged: (message: string) => Promise<void> }) {
   const [creating, setCreating] = useState(false);
   const [passwordOf, setPasswordOf] = useState<Db | null>(null);
   const [dropping, setDropping] = useState<Db | null>(null);
@@ -29,26 +31,38 @@ export function Databases({ server, site, onChanged }: { server: Server; site: S
     if (secret) setShown(secret);
     await onChanged(message);
   };
+  const notApplied = useNotApplied(server, site, onChanged, (item, password) => {
+    open(null);
+    setShown({ what: 'new', name: item.name, user: site.databases.find((d) => d.name === item.name)?.user ?? '', password });
+  });
 
   return (
     <section className="site-part databases" data-site={site.name} aria-label={`Databases of ${site.name}`}>
       <h4>Databases</h4>
       {site.databases.length === 0 ? <p className="muted">No databases.</p> : (
         <ul className="item-list">
-          {site.databases.map((db) => (
-            <li key={db.name} data-db={db.name}>
-              <span className="item-main">
-                <code>{db.name}</code>
-                <span className="item-sub">user <code>{db.user}</code></span>
-              </span>
-              <span className="item-actions">
-                <button className="link" onClick={() => open('password', db)} aria-label={`Change password of ${db.user}`}>Change password</button>
-                <button className="link danger" onClick={() => open('drop', db)} aria-label={`Drop database ${db.name}`}>Drop…</button>
-              </span>
-            </li>
-          ))}
+          {site.databases.map((db) => {
+            const state = itemState(site, 'db', db.name, tasks);
+            return (
+              <li key={db.name} data-db={db.name} data-state={state}>
+                <span className="item-main">
+                  <span><code>{db.name}</code> <ItemStateTag state={state} /></span>
+                  <span className="item-sub">user <code>{db.user}</code></span>
+                </span>
+                <span className="item-actions">
+                  {state === 'not-applied' ? notApplied.actions({ kind: 'db', name: db.name }) : (
+                    <>
+                      <button className="link" onClick={() => open('password', db)} aria-label={`Change password of ${db.user}`}>Change password</button>
+                      <button className="link danger" onClick={() => open('drop', db)} aria-label={`Drop database ${db.name}`}>Drop…</button>
+                    </>
+                  )}
+                </span>
+              </li>
+            );
+          })}
         </ul>
       )}
+      {notApplied.panel}
       {shown && (
         <SecretOnce
           label={`Password of ${shown.user}`}
@@ -99,7 +113,7 @@ function NewDatabase({ server, site, onCancel, onDone }: Props) {
       <Field name="user" label="Database user" error={f.user} hint={<>Starts with <code>{prefix}</code>; at most 32 characters</>}>
         <input value={user} onChange={(e) => setUser(e.target.value)} spellCheck={false} autoComplete="off" />
       </Field>
-      <Field name="password" label="Password (optional)" error={f.password} hint="Empty = a generated 20-character password">
+      <Field name="password" label="Password (optional)" error={f.password} hint={PASSWORD_HINT}>
         <input type="password" value={password} onChange={(e) => setPassword(e.target.value)} autoComplete="new-password" />
       </Field>
       <div className="actions">
@@ -128,7 +142,7 @@ function ChangePassword({ server, site, db, onCancel, onDone }: Props & { db: Db
     <form className="form sub-form" onSubmit={submit} aria-label={`Change password of ${db.user}`}>
       <p>New password for the database user <code>{db.user}</code>; the old one stops working once the task has run.</p>
       <FormError error={action.error} />
-      <Field name="password" label="New password (optional)" error={action.fields.password} hint="Empty = a generated 20-character password">
+      <Field name="password" label="New password (optional)" error={action.fields.password} hint={PASSWORD_HINT}>
         <input type="password" value={password} onChange={(e) => setPassword(e.target.value)} autoComplete="new-password" autoFocus />
       </Field>
       <div className="actions">

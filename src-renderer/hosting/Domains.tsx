@@ -1,37 +1,46 @@
 // A site's domains: each bound domain with its aliases (one nginx server block serving the
 // site's web root); "Bind domain" (domain, aliases separated by commas or spaces) and "Unbind…",
 // both with a Preview of their tasks. Binding a domain the site already has replaces its aliases.
+// A domain whose task was skipped or cancelled shows "not applied" with Apply again… and Forget.
 import { useState, type FormEvent } from 'react';
-import type { SiteRecord } from '../../shared/api/hosting';
+import { itemState, type SiteRecord } from '../../shared/api/hosting';
 import type { Server } from '../../shared/domain';
+import type { Task } from '../../shared/queue';
 import { client } from '../client/client';
-import { Field, FormError, firstError, splitList, useAction } from './common';
+import { Field, FormError, ItemStateTag, firstError, splitList, useAction, useNotApplied } from './common';
 import { usePreview } from './PreviewDialog';
 
-type Props = { server: Server; site: SiteRecord; onChanged: (message: string) => Promise<void> };
+type Props = { server: Server; site: SiteRecord; tasks: Task[]; onChanged: (message: string) => Promise<void> };
 
-export function Domains({ server, site, onChanged }: Props) {
+export function Domains({ server, site, tasks, onChanged }: Props) {
   const [binding, setBinding] = useState(false);
   const [unbinding, setUnbinding] = useState<string | null>(null);
+  const notApplied = useNotApplied(server, site, onChanged);
 
   return (
     <section className="site-part domains" data-site={site.name} aria-label={`Domains of ${site.name}`}>
       <h4>Domains</h4>
       {site.domains.length === 0 ? <p className="muted">No domains bound.</p> : (
         <ul className="item-list">
-          {site.domains.map((b) => (
-            <li key={b.domain} data-domain={b.domain}>
-              <span className="item-main">
-                <code>{b.domain}</code>
-                {b.aliases.length > 0 && <span className="item-sub">also {b.aliases.map((a, i) => <span key={a}>{i > 0 ? ', ' : ''}<code>{a}</code></span>)}</span>}
-              </span>
-              <span className="item-actions">
-                <button className="link danger" onClick={() => { setBinding(false); setUnbinding(b.domain); }} aria-label={`Unbind ${b.domain}`}>Unbind…</button>
-              </span>
-            </li>
-          ))}
+          {site.domains.map((b) => {
+            const state = itemState(site, 'domain', b.domain, tasks);
+            return (
+              <li key={b.domain} data-domain={b.domain} data-state={state}>
+                <span className="item-main">
+                  <span><code>{b.domain}</code> <ItemStateTag state={state} /></span>
+                  {b.aliases.length > 0 && <span className="item-sub">also {b.aliases.map((a, i) => <span key={a}>{i > 0 ? ', ' : ''}<code>{a}</code></span>)}</span>}
+                </span>
+                <span className="item-actions">
+                  {state === 'not-applied'
+                    ? notApplied.actions({ kind: 'domain', name: b.domain })
+                    : <button className="link danger" onClick={() => { setBinding(false); setUnbinding(b.domain); }} aria-label={`Unbind ${b.domain}`}>Unbind…</button>}
+                </span>
+              </li>
+            );
+          })}
         </ul>
       )}
+      {notApplied.panel}
       {unbinding && (
         <Unbind
           key={unbinding}

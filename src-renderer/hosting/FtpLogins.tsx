@@ -1,16 +1,21 @@
 // A site's FTP logins: the pure-ftpd virtual users Hostdeck holds for it, by name; "Add FTP
 // login" (user, optional subfolder, optional password — empty = generated) with the contract's
 // field errors and a Preview of its tasks; after creation the password is shown once (Hostdeck
-// does not keep it); Delete… asks for confirmation first.
+// does not keep it); Delete… asks for confirmation first. A login whose task was skipped or
+// cancelled shows "not applied" with Apply again… (a new password) and Forget.
 import { useState, type FormEvent } from 'react';
-import type { SiteRecord } from '../../shared/api/hosting';
+import { itemState, type SiteRecord } from '../../shared/api/hosting';
 import type { Server } from '../../shared/domain';
+import { FTP_USER_MAX } from '../../shared/hosting';
+import type { Task } from '../../shared/queue';
 import { client } from '../client/client';
 import { ErrorNote } from '../components/ErrorNote';
-import { Field, FormError, SecretOnce, useAction } from './common';
+import { Field, FormError, ItemStateTag, PASSWORD_HINT, SecretOnce, useAction, useNotApplied } from './common';
 import { usePreview } from './PreviewDialog';
 
-export function FtpLogins({ server, site, onChanged }: { server: Server; site: SiteRecord; onChanged: (message: string) => Promise<void> }) {
+type Props = { server: Server; site: SiteRecord; tasks: Task[]; onChanged: (message: string) => Promise<void> };
+
+export function FtpLogins({ server, site, tasks, onChanged }: Props) {
   const [open, setOpen] = useState(false);
   const [user, setUser] = useState('');
   const [subdir, setSubdir] = useState('');
@@ -20,6 +25,7 @@ export function FtpLogins({ server, site, onChanged }: { server: Server; site: S
   const form = useAction();
   const removal = useAction();
   const preview = usePreview(server.id, form);
+  const notApplied = useNotApplied(server, site, onChanged, (item, password) => setShown({ user: item.name, password }));
   const f = form.fields;
   const login = { site: site.name, user, ...(subdir === '' ? {} : { subdir }) };
 
@@ -51,14 +57,22 @@ export function FtpLogins({ server, site, onChanged }: { server: Server; site: S
       <h4>FTP logins</h4>
       {site.ftpUsers.length === 0 ? <p className="muted">No FTP logins.</p> : (
         <ul className="item-list">
-          {site.ftpUsers.map((u) => (
-            <li key={u} data-ftp-user={u}>
-              <span className="item-main"><code>{u}</code></span>
-              <button className="link danger" disabled={removal.busy} onClick={() => setConfirm(u)} aria-label={`Delete FTP login ${u}`}>Delete…</button>
-            </li>
-          ))}
+          {site.ftpUsers.map((u) => {
+            const state = itemState(site, 'ftp', u, tasks);
+            return (
+              <li key={u} data-ftp-user={u} data-state={state}>
+                <span className="item-main"><span><code>{u}</code> <ItemStateTag state={state} /></span></span>
+                <span className="item-actions">
+                  {state === 'not-applied'
+                    ? notApplied.actions({ kind: 'ftp', name: u })
+                    : <button className="link danger" disabled={removal.busy} onClick={() => setConfirm(u)} aria-label={`Delete FTP login ${u}`}>Delete…</button>}
+                </span>
+              </li>
+            );
+          })}
         </ul>
       )}
+      {notApplied.panel}
       {removal.error && <ErrorNote error={removal.error} />}
       {confirm && (
         <div className="note note-warn" role="alertdialog" aria-label={`Delete FTP login ${confirm}`}>
@@ -75,13 +89,13 @@ export function FtpLogins({ server, site, onChanged }: { server: Server; site: S
       ) : (
         <form className="form sub-form" onSubmit={submit} aria-label={`Add FTP login to ${site.name}`}>
           <FormError error={form.error} />
-          <Field name="user" label="FTP user" error={f.user} hint="a-z, digits, . _ and -">
+          <Field name="user" label="FTP user" error={f.user} hint={`2 to ${FTP_USER_MAX} characters: a-z, digits, _ and -, starting with a letter; not a system account's name (root, ftp, www-data, …)`}>
             <input value={user} onChange={(e) => setUser(e.target.value)} spellCheck={false} autoComplete="off" autoFocus />
           </Field>
           <Field name="subdir" label="Subfolder (optional)" error={f.subdir} hint={`Inside /home/${site.name}; empty = the whole home`}>
             <input value={subdir} onChange={(e) => setSubdir(e.target.value)} spellCheck={false} autoComplete="off" placeholder="public_html" />
           </Field>
-          <Field name="password" label="Password (optional)" error={f.password} hint="Empty = a generated 20-character password">
+          <Field name="password" label="Password (optional)" error={f.password} hint={PASSWORD_HINT}>
             <input type="password" value={password} onChange={(e) => setPassword(e.target.value)} autoComplete="new-password" />
           </Field>
           <div className="actions">

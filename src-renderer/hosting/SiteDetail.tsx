@@ -1,10 +1,11 @@
 // One site opened in the Sites tab: Suspend / Unsuspend and Delete… (each with a Preview of its
 // tasks), then its FTP logins, databases and domains side by side. Delete… lists everything that
-// goes and takes the site's name typed to confirm.
+// goes and takes the site's name typed to confirm. The server's queue tells each item's state.
 import { useState, type FormEvent } from 'react';
 import { deletionList, type SiteRecord } from '../../shared/api/hosting';
 import type { Server } from '../../shared/domain';
 import { client } from '../client/client';
+import { useQueue } from '../queue/hooks';
 import { Databases } from './Databases';
 import { Domains } from './Domains';
 import { Field, FormError, useAction } from './common';
@@ -17,6 +18,7 @@ export function SiteDetail({ server, site, onChanged }: Props) {
   const [deleting, setDeleting] = useState(false);
   const status = useAction();
   const preview = usePreview(server.id, status);
+  const tasks = useQueue(server.id).data?.tasks ?? [];
   const suspend = site.status === 'active';
   const change = { op: suspend ? 'suspendSite' : 'unsuspendSite', site: site.name } as const;
 
@@ -46,9 +48,9 @@ export function SiteDetail({ server, site, onChanged }: Props) {
       {preview.dialog}
       {deleting && <DeleteSite key={site.name} server={server} site={site} onCancel={() => setDeleting(false)} onChanged={onChanged} />}
       <div className="site-parts">
-        <FtpLogins server={server} site={site} onChanged={onChanged} />
-        <Databases server={server} site={site} onChanged={onChanged} />
-        <Domains server={server} site={site} onChanged={onChanged} />
+        <FtpLogins server={server} site={site} tasks={tasks} onChanged={onChanged} />
+        <Databases server={server} site={site} tasks={tasks} onChanged={onChanged} />
+        <Domains server={server} site={site} tasks={tasks} onChanged={onChanged} />
       </div>
     </div>
   );

@@ -1,11 +1,22 @@
 // What the hosting screens share: the error of an action (busy flag included), the field errors
-// of the contract under their fields, and the box that shows a password once.
-import type { ReactNode } from 'react';
+// of the contract under their fields, the box that shows a password once, the password hint,
+// and what an FTP login, database or domain that is not applied offers: its state, "Apply
+// again…" (a form with a new password where it has one, and a Preview) and "Forget".
+import { useState, type FormEvent, type ReactNode } from 'react';
+import { itemLabel, type ItemState, type SiteItem, type SiteRecord } from '../../shared/api/hosting';
+import type { Server } from '../../shared/domain';
 import type { AppError } from '../../shared/errors';
+import { PASSWORD_MAX, PASSWORD_MIN } from '../../shared/hosting';
+import { client } from '../client/client';
 import { ErrorNote } from '../components/ErrorNote';
+import { Field } from '../components/Field';
 import { useAction as useSharedAction } from '../components/use-action';
+import { usePreview } from './PreviewDialog';
 
-export { Field } from '../components/Field';
+export { Field };
+
+/** The hint of every password field (FTP logins, databases). */
+export const PASSWORD_HINT = `${PASSWORD_MIN} to ${PASSWORD_MAX} characters, any printable ones (spaces, quotes, emoji); empty = a generated 20-character password`;
 export { asError } from '../components/use-action';
 
 /**
@@ -51,3 +62,102 @@ export const splitList = (text: string): string[] => text.split(/[\s,]+/).filter
 /** The first field error among keys starting with any of `prefixes` (list fields: `aliases.1`). */
 export const firstError = (fields: Record<string, string>, ...prefixes: string[]): string | undefined =>
   Object.entries(fields).find(([k]) => prefixes.some((p) => k === p || k.startsWith(`${p}.`)))?.[1];
+
+type Item = SiteItem;
+
+const STATE_TEXT: Record<Exclude<ItemState, 'applied'>, { text: string; title: string; className: string }> = {
+  queued: { text: 'queued', title: 'Its task is on the queue and has not run yet', className: 'task-pending' },
+  failed: { text: 'task failed', title: 'Its task failed; the queue waits for a retry, skip or cancel', className: 'task-failed' },
+  'not-applied': { text: 'not applied', title: 'Its task was skipped or cancelled: the server does not have it', className: 'task-skipped' },
+};
+
+/** An item's state next to its name; nothing once it is applied. */
+export function ItemStateTag({ state }: { state: ItemState }) {
+  if (state === 'applied') return null;
+  const s = STATE_TEXT[state];
+  return <span className={`item-state task-status ${s.className}`} title={s.title} data-testid="item-state">{s.text}</span>;
+}
+
+/**
+ * "Apply again…" and "Forget" for a site's not-applied items: `actions(item)` goes in the item's
+ * row, `panel` (the apply-again form and any error) under the list. `onApplied` gets the new
+ * password of a login or database, to show once.
+ */
+export function useNotApplied(server: Server, site: SiteRecord, onChanged: (message: string) => Promise<void>, onApplied?: (item: Item, password: string) => void) {
+  const [applying, setApplying] = useState<Item | null>(null);
+  const forgetting = useAction();
+  const forget = (item: Item) =>
+    forgetting.run(async () => {
+      await client.call('hosting.forget', { serverId: server.id, site: site.name, item });
+      setApplying(null);
+      await onChanged(`The ${itemLabel(item)} is no longer recorded for ${site.name}; nothing ran on ${server.name}.`);
+    });
+  const actions = (item: Item) => (
+    <>
+      <button className="link" disabled={forgetting.busy} onClick={() => { forgetting.clear(); setApplying(item); }} aria-label={`Apply ${itemLabel(item)} again`}>Apply again…</button>
+      <button className="link" disabled={forgetting.busy} onClick={() => void forget(item)} aria-label={`Forget ${itemLabel(item)}`}>Forget</button>
+    </>
+  );
+  const panel = (
+    <>
+      {forgetting.error && <ErrorNote error={forgetting.error} />}
+      {applying && (
+        <ApplyAgain
+          key={`${applying.kind}:${applying.name}`}
+          server={server}
+          site={site}
+          item={applying}
+          onCancel={() => setApplying(null)}
+          onDone={async (message, password) => {
+            setApplying(null);
+            if (password !== null) onApplied?.(applying, password);
+            await onChanged(message);
+          }}
+        />
+      )}
+    </>
+  );
+  return { actions, panel };
+}
+
+type ApplyProps = { server: Server; site: SiteRecord; item: Item; onCancel: () => void; onDone: (message: string, password: string | null) => Promise<void> };
+
+function ApplyAgain({ server, site, item, onCancel, onDone }: ApplyProps) {
+  const [password, setPassword] = useState('');
+  const action = useAction();
+  const preview = usePreview(server.id, action);
+  const label = itemLabel(item);
+  const secret = item.kind !== 'domain';
+
+  const apply = () =>
+    action.run(async () => {
+      const r = await client.call('hosting.applyAgain', { serverId: server.id, site: site.name, item, ...(secret && password !== '' ? { password } : {}) });
+      await onDone(`The ${label} was queued again on ${server.name} (${r.tasks.length === 1 ? '1 task' : `${r.tasks.length} tasks`}).`, r.password);
+    });
+
+  function submit(event: FormEvent) {
+    event.preventDefault();
+    void apply();
+  }
+
+  return (
+    <form className="form sub-form apply-again" onSubmit={submit} aria-label={`Apply ${label} again`}>
+      <p>
+        The task that creates the {label} was skipped or cancelled, so {server.name} does not have it. Queue that task again
+        {secret ? ' with a new password (the earlier one was not kept)' : ''}?
+      </p>
+      <FormError error={action.error} />
+      {secret && (
+        <Field name="password" label="New password (optional)" error={action.fields.password} hint={PASSWORD_HINT}>
+          <input type="password" value={password} onChange={(e) => setPassword(e.target.value)} autoComplete="new-password" autoFocus />
+        </Field>
+      )}
+      <div className="actions">
+        <button className="primary" type="submit" disabled={action.busy} autoFocus={!secret}>Apply again</button>
+        <button type="button" disabled={action.busy} onClick={() => void preview.open(`apply ${label} again`, { op: 'applyAgain', site: site.name, item }, apply)}>Preview</button>
+        <button type="button" onClick={onCancel}>Cancel</button>
+      </div>
+      {preview.dialog}
+    </form>
+  );
+}

@@ -25,6 +25,8 @@ export function hostingHandlers(sites: SiteService, connections: ConnectionManag
     'hosting.dropDb': async ({ serverId, site, name, confirm }) => ({ tasks: sites.dropDb(serverId, site, name, confirm) }),
     'hosting.bindDomain': async ({ serverId, ...input }) => ({ tasks: sites.bindDomain(serverId, input) }),
     'hosting.unbindDomain': async ({ serverId, site, domain }) => ({ tasks: sites.unbindDomain(serverId, site, domain) }),
+    'hosting.applyAgain': async ({ serverId, site, item, password }) => sites.applyAgain(serverId, site, item, password),
+    'hosting.forget': async ({ serverId, site, item }) => ({ site: sites.forget(serverId, site, item) }),
     'hosting.adoptScan': async ({ serverId }) => scan(serverId),
     'hosting.adoptImport': async ({ serverId, sites: chosen }) => {
       const found = await scan(serverId);

@@ -3,8 +3,9 @@
 // same plan is either previewed (its tasks' exact commands) or queued, all tasks or none, and
 // then recorded. Pure: records and settings in, plan out.
 import { randomInt, randomUUID } from 'node:crypto';
-import type { HostingChange, HostingSettings, SiteRecord } from '../../../shared/api/hosting';
+import { itemLabel, itemState, type Creation, type HostingChange, type HostingSettings, type ItemKind, type SiteItem, type SiteRecord } from '../../../shared/api/hosting';
 import { AppError } from '../../../shared/errors';
+import type { Task } from '../../../shared/queue';
 import { siteKey, type DbCreate, type DomainBind, type FtpCreate, type SiteCreate } from '../../../shared/hosting';
 import './db-tasks';
 import './ftp-tasks';
@@ -18,7 +19,10 @@ export type Plan = {
   sites: SiteRecord[];
   /** Passwords to hold (by reference) until their tasks have run. */
   secrets: { ref: string; password: string }[];
+  /** Items the plan creates, each by its step (index in `steps`): recorded with that task's id. */
+  creates?: Created[];
 };
+export type Created = { step: number; site: string; kind: ItemKind; name: string; subdir?: string };
 
 /** Letters and digits without look-alikes (0/O, 1/l/I) plus a few symbols that need no care anywhere. */
 const PASSWORD_ALPHABET = 'ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz23456789-_.+=';
@@ -57,12 +61,12 @@ const statusStep = (kind: string, site: SiteRecord, s: HostingSettings): Step =>
 export function createSite(sites: SiteRecord[], settings: HostingSettings, input: SiteCreate, now = new Date()): Plan {
   const clash = sites.find((s) => siteKey(s.name) === siteKey(input.name));
   if (clash) invalid('name', clash.name === input.name ? `A site "${input.name}" already exists on this server` : `Site name "${input.name}" clashes with the existing site "${clash.name}" (their database prefixes would be the same)`);
-  const site: SiteRecord = { name: input.name, quotaMb: input.quotaMb, status: 'active', createdAt: now.toISOString(), ftpUsers: [], databases: [], domains: [] };
+  const site: SiteRecord = { name: input.name, quotaMb: input.quotaMb, status: 'active', createdAt: now.toISOString(), ftpUsers: [], databases: [], domains: [], creations: [] };
   const plan: Plan = { steps: [{ kind: 'site.create', params: { site: input.name, quotaMb: input.quotaMb } }], sites: [...sites, site], secrets: [] };
   const [domain, ...aliases] = input.domains ?? [];
   if (domain === undefined) return plan;
   const bound = bindDomain(plan.sites, settings, { site: input.name, domain, aliases });
-  return { ...bound, steps: [...plan.steps, ...bound.steps] };
+  return { ...bound, steps: [...plan.steps, ...bound.steps], creates: (bound.creates ?? []).map((c) => ({ ...c, step: c.step + plan.steps.length })) };
 }
 
 export function setStatus(sites: SiteRecord[], settings: HostingSettings, name: string, status: SiteRecord['status']): Plan {
@@ -89,13 +93,15 @@ export function createFtp(sites: SiteRecord[], settings: HostingSettings, input:
   const site = find(sites, input.site);
   const owner = sites.find((s) => s.ftpUsers.includes(input.user));
   if (owner) invalid('user', owner.name === input.site ? `The FTP login "${input.user}" already exists for this site` : `The FTP login "${input.user}" is taken by the site "${owner.name}"`);
+  // A login may carry its own site's name, never another site's (that is a Linux account here).
+  if (input.user !== input.site && sites.some((s) => s.name === input.user)) invalid('user', `"${input.user}" is the Linux account of the site "${input.user}"; choose another name`);
   const password = input.password ?? generatePassword();
   const ref = `ftp-${randomUUID()}`;
   const updated = replace(sites, input.site, (s) => ({ ...s, ftpUsers: [...s.ftpUsers, input.user].sort() }));
   const steps: Step[] = [{ kind: 'ftp.create', params: { site: input.site, user: input.user, ...(input.subdir === undefined ? {} : { subdir: input.subdir }), ...settings.ftp, passwordRef: ref } }];
   // A new login of a suspended site is refused like the others.
   if (site.status === 'suspended') steps.push(statusStep('site.suspend', find(updated, input.site), settings));
-  return { steps, sites: updated, secrets: [{ ref, password }], password };
+  return { steps, sites: updated, secrets: [{ ref, password }], password, creates: [{ step: 0, site: input.site, kind: 'ftp', name: input.user, ...(input.subdir === undefined ? {} : { subdir: input.subdir }) }] };
 }
 
 export function deleteFtp(sites: SiteRecord[], settings: HostingSettings, name: string, user: string): Plan {
@@ -122,6 +128,7 @@ export function createDb(sites: SiteRecord[], settings: HostingSettings, input: 
     sites: replace(sites, input.site, (s) => ({ ...s, databases: [...s.databases, { name: input.name, user: input.user }].sort((a, b) => a.name.localeCompare(b.name)) })),
     secrets: [{ ref, password }],
     password,
+    creates: [{ step: 0, site: input.site, kind: 'db', name: input.name }],
   };
 }
 
@@ -149,7 +156,7 @@ export function dropDb(sites: SiteRecord[], settings: HostingSettings, site: str
 
 /** Binding a domain the site already has replaces its aliases. */
 export function bindDomain(sites: SiteRecord[], settings: HostingSettings, input: DomainBind): Plan {
-  find(sites, input.site);
+  const site = find(sites, input.site);
   const names = [input.domain, ...input.aliases];
   names.forEach((host, i) => {
     const by = servedBy(sites, host);
@@ -162,6 +169,9 @@ export function bindDomain(sites: SiteRecord[], settings: HostingSettings, input
     steps: [{ kind: 'domain.bind', params: { site: input.site, domain: input.domain, aliases: input.aliases, ...settings.web } }],
     sites: replace(sites, input.site, (s) => ({ ...s, domains: [...s.domains.filter((b) => b.domain !== input.domain), binding].sort((a, b) => a.domain.localeCompare(b.domain)) })),
     secrets: [],
+    // New aliases of a live domain are not its creation: if that task is cancelled, the server
+    // still has the domain, which "forget" would leave behind unrecorded.
+    creates: !site.domains.some((b) => b.domain === input.domain) || site.creations.some((c) => c.kind === 'domain' && c.name === input.domain) ? [{ step: 0, site: input.site, kind: 'domain', name: input.domain }] : [],
   };
 }
 
@@ -174,8 +184,90 @@ export function unbindDomain(sites: SiteRecord[], settings: HostingSettings, sit
   };
 }
 
+function withoutItem(site: SiteRecord, item: { kind: ItemKind; name: string }): SiteRecord {
+  return {
+    ...site,
+    ftpUsers: item.kind === 'ftp' ? site.ftpUsers.filter((u) => u !== item.name) : site.ftpUsers,
+    databases: item.kind === 'db' ? site.databases.filter((d) => d.name !== item.name) : site.databases,
+    domains: item.kind === 'domain' ? site.domains.filter((b) => b.domain !== item.name) : site.domains,
+    creations: site.creations.filter((c) => !(c.kind === item.kind && c.name === item.name)),
+  };
+}
+
+function hasItem(site: SiteRecord, item: { kind: ItemKind; name: string }): boolean {
+  return item.kind === 'ftp' ? site.ftpUsers.includes(item.name) : item.kind === 'db' ? site.databases.some((d) => d.name === item.name) : site.domains.some((b) => b.domain === item.name);
+}
+
+/** The site's item, which must be not applied (its creating task skipped or cancelled). */
+function notApplied(sites: SiteRecord[], name: string, item: SiteItem, tasks: readonly Task[]): { site: SiteRecord; creation: Creation } {
+  const site = find(sites, name);
+  if (!hasItem(site, item)) throw new AppError('not-found', `No ${itemLabel(item)} for site "${name}" in Hostdeck's records.`);
+  const state = itemState(site, item.kind, item.name, tasks);
+  if (state !== 'not-applied') throw new AppError('conflict', `The ${itemLabel(item)} is ${state === 'applied' ? 'applied on the server' : state === 'queued' ? 'still queued' : 'waiting on its failed task in the queue'}; only one whose task was skipped or cancelled can be applied again or forgotten.`);
+  return { site, creation: site.creations.find((c) => c.kind === item.kind && c.name === item.name)! };
+}
+
+/** The creating task of a not-applied item queued again, as its creation does (a login or database with a new password). */
+export function applyAgain(sites: SiteRecord[], settings: HostingSettings, name: string, item: SiteItem, tasks: readonly Task[], password?: string): Plan & { password: string | null } {
+  const { site, creation } = notApplied(sites, name, item, tasks);
+  const others = replace(sites, name, (s) => withoutItem(s, item));
+  switch (item.kind) {
+    case 'ftp':
+      return createFtp(others, settings, { site: name, user: item.name, ...(creation.subdir === undefined ? {} : { subdir: creation.subdir }), ...(password === undefined ? {} : { password }) });
+    case 'db': {
+      const user = site.databases.find((d) => d.name === item.name)!.user;
+      return createDb(others, settings, { site: name, name: item.name, user, ...(password === undefined ? {} : { password }) });
+    }
+    case 'domain': {
+      const aliases = site.domains.find((b) => b.domain === item.name)!.aliases;
+      return { ...bindDomain(others, settings, { site: name, domain: item.name, aliases }), password: null };
+    }
+  }
+}
+
+/** A not-applied item leaves the records; no task (the server never got it). */
+export function forget(sites: SiteRecord[], name: string, item: SiteItem, tasks: readonly Task[]): Plan {
+  notApplied(sites, name, item, tasks);
+  return { steps: [], sites: replace(sites, name, (s) => withoutItem(s, item)), secrets: [] };
+}
+
+/**
+ * The records as the queue has them now: a creation whose task was skipped or cancelled is kept
+ * as not applied; one whose task is done (or long gone from the queue) is dropped — the item is
+ * live. Returns null when nothing changed.
+ */
+export function settle(sites: SiteRecord[], tasks: readonly Task[]): SiteRecord[] | null {
+  const status = new Map(tasks.map((t) => [t.id, t.status]));
+  let changed = false;
+  const settled = sites.map((site) => {
+    const creations = site.creations.flatMap((c): Creation[] => {
+      if (c.notApplied) return [c];
+      const now = status.get(c.taskId);
+      if (now === 'skipped' || now === 'cancelled') { changed = true; return [{ ...c, notApplied: true }]; }
+      if (now === undefined || now === 'done') { changed = true; return []; }
+      return [c];
+    });
+    return { ...site, creations };
+  });
+  return changed ? settled : null;
+}
+
+/**
+ * The records to keep after a plan was queued: each site's creations of items it no longer has
+ * dropped, the plan's new items recorded with the ids of their tasks.
+ */
+export function recordCreations(plan: Plan, tasks: readonly Task[]): SiteRecord[] {
+  return plan.sites.map((site) => {
+    const fresh: Creation[] = (plan.creates ?? [])
+      .filter((c) => c.site === site.name && tasks[c.step] !== undefined)
+      .map((c) => ({ kind: c.kind, name: c.name, taskId: tasks[c.step]!.id, notApplied: false, ...(c.subdir === undefined ? {} : { subdir: c.subdir }) }));
+    const kept = site.creations.filter((c) => hasItem(site, c) && !fresh.some((f) => f.kind === c.kind && f.name === c.name));
+    return { ...site, creations: [...kept, ...fresh] };
+  });
+}
+
 /** The plan of any change, for a preview (a typed password is not needed to show the commands). */
-export function planOf(sites: SiteRecord[], settings: HostingSettings, change: HostingChange): Plan {
+export function planOf(sites: SiteRecord[], settings: HostingSettings, change: HostingChange, tasks: readonly Task[]): Plan {
   switch (change.op) {
     case 'createSite': return createSite(sites, settings, change.input);
     case 'suspendSite': return setStatus(sites, settings, change.site, 'suspended');
@@ -186,5 +278,6 @@ export function planOf(sites: SiteRecord[], settings: HostingSettings, change: H
     case 'dropDb': return dropDb(sites, settings, change.site, change.name);
     case 'bindDomain': return bindDomain(sites, settings, change.input);
     case 'unbindDomain': return unbindDomain(sites, settings, change.site, change.domain);
+    case 'applyAgain': return applyAgain(sites, settings, change.site, change.item, tasks);
   }
 }

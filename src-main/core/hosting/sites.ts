@@ -1,7 +1,7 @@
 // The hosting service: the admin's changes to sites, FTP logins, databases and domains become
 // plans (plans.ts) that are previewed or queued — all tasks or none, passwords held in memory for
 // their tasks only — and then recorded as the server's desired state (store.ts).
-import type { HostingChange, HostingSettings, SiteRecord } from '../../../shared/api/hosting';
+import type { HostingChange, HostingSettings, SiteItem, SiteRecord } from '../../../shared/api/hosting';
 import { AppError } from '../../../shared/errors';
 import type { DbCreate, DomainBind, FtpCreate, SiteCreate } from '../../../shared/hosting';
 import type { Task } from '../../../shared/queue';
@@ -19,10 +19,17 @@ export class SiteService {
     private readonly secrets: TaskSecrets,
   ) {}
 
-  /** The server's sites and hosting settings (a server Hostdeck does not know is refused). */
+  /**
+   * The server's sites and hosting settings (a server Hostdeck does not know is refused), their
+   * items' creations settled with the queue (plans.settle).
+   */
   state(serverId: string): { sites: SiteRecord[]; settings: HostingSettings } {
     this.inventory.stored(serverId);
-    return this.store.state(serverId);
+    const state = this.store.state(serverId);
+    const settled = plans.settle(state.sites, this.tasks(serverId));
+    if (!settled) return state;
+    this.store.save(serverId, settled);
+    return { ...state, sites: settled };
   }
 
   sites(serverId: string): SiteRecord[] {
@@ -41,7 +48,7 @@ export class SiteService {
 
   /** The tasks a change would queue, checked as queueing checks them; nothing is queued or recorded. */
   preview(serverId: string, change: HostingChange): { kind: string; title: string; commands: string[] }[] {
-    return this.plan(serverId, (sites, settings) => plans.planOf(sites, settings, change)).steps.map((s) => ({ kind: s.kind, ...this.queue.preview(s.kind, s.params) }));
+    return this.plan(serverId, (sites, settings) => plans.planOf(sites, settings, change, this.tasks(serverId))).steps.map((s) => ({ kind: s.kind, ...this.queue.preview(s.kind, s.params) }));
   }
 
   create(serverId: string, input: SiteCreate): { site: SiteRecord; tasks: Task[] } {
@@ -100,6 +107,18 @@ export class SiteService {
     return this.apply(serverId, (sites, settings) => plans.unbindDomain(sites, settings, site, domain));
   }
 
+  /** The creating task of a not-applied item queued again; a login or database gets a new password (returned once). */
+  applyAgain(serverId: string, site: string, item: SiteItem, given?: string): { password: string | null; tasks: Task[] } {
+    const { plan, tasks } = this.applied(serverId, (sites, settings) => plans.applyAgain(sites, settings, site, item, this.tasks(serverId), given));
+    return { password: plan.password, tasks };
+  }
+
+  /** A not-applied item leaves the records; nothing runs on the server (a plan without steps). */
+  forget(serverId: string, site: string, item: SiteItem): SiteRecord {
+    const { plan } = this.applied(serverId, (sites) => plans.forget(sites, site, item, this.tasks(serverId)));
+    return plans.find(plan.sites, site);
+  }
+
   /** Records taken as they are (adoption): no task runs. */
   adopt(serverId: string, merge: (sites: SiteRecord[]) => SiteRecord[]): SiteRecord[] {
     this.store.save(serverId, merge(this.sites(serverId)));
@@ -126,7 +145,11 @@ export class SiteService {
       for (const { ref } of plan.secrets) this.secrets.forget(ref);
       throw error;
     }
-    this.store.save(serverId, plan.sites);
+    this.store.save(serverId, plans.recordCreations(plan, tasks));
     return { plan, tasks };
+  }
+
+  private tasks(serverId: string): Task[] {
+    return this.queue.list(serverId).tasks;
   }
 }
