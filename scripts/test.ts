@@ -77,7 +77,7 @@ function pruneOldRuns(): void {
     return;
   }
   for (const name of entries) {
-    if (!/^(home|data)-/.test(name)) continue;
+    if (!/^(home|data|secrets)-/.test(name)) continue;
     const full = path.join(RUNS, name);
     try {
       if (fs.statSync(full).mtimeMs < dayAgo) fs.rmSync(full, { recursive: true, force: true });
@@ -99,11 +99,14 @@ async function inner(): Promise<number> {
   pruneOldRuns();
   const home = path.join(RUNS, `home-${runId}`);
   const data = path.join(RUNS, `data-${runId}`);
+  // The secrets the tests register for the final scan: beside the data folder, not in it.
+  const secrets = path.join(RUNS, `secrets-${runId}`);
   // Unix socket paths are short: the runtime dir goes to /tmp whatever the checkout path.
   const runtimeDir = fs.mkdtempSync(path.join(os.tmpdir(), 'hostdeck-run-'));
   fs.chmodSync(runtimeDir, 0o700);
   fs.mkdirSync(path.join(home, '.ssh'), { recursive: true, mode: 0o700 });
   fs.mkdirSync(data, { recursive: true, mode: 0o700 });
+  fs.mkdirSync(secrets, { recursive: true, mode: 0o700 });
 
   Object.assign(process.env, {
     HOME: home,
@@ -112,6 +115,8 @@ async function inner(): Promise<number> {
     XDG_DATA_HOME: path.join(home, '.local/share'),
     XDG_CACHE_HOME: path.join(home, '.cache'),
     HOSTDECK_TEST_DATA: data,
+    HOSTDECK_TEST_HOME: home,
+    HOSTDECK_TEST_SECRETS: secrets,
     HOSTDECK_TESTBED: TESTBED_JSON,
   });
   delete process.env.SSH_AUTH_SOCK; // never the real user's agent
@@ -194,8 +199,9 @@ async function inner(): Promise<number> {
   if (code === 0 && !keep) {
     fs.rmSync(home, { recursive: true, force: true });
     fs.rmSync(data, { recursive: true, force: true });
+    fs.rmSync(secrets, { recursive: true, force: true });
   } else {
-    log(`kept for inspection: ${home} and ${data}`);
+    log(`kept for inspection: ${home}, ${data} and ${secrets}`);
   }
   return code;
 }

@@ -1,13 +1,13 @@
 // The Electron shell end to end: the real binary, the built app (dist/electron + dist/renderer),
 // the core in its utility process. Runs where Electron's binary is present and can open a
 // window; elsewhere it is skipped and says why (browser mode is covered by the other e2e tests).
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { _electron, type ElectronApplication, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { freshDataDir } from '../helpers/env';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 
@@ -41,11 +41,11 @@ if (!binary) console.log(`[e2e] Electron shell test skipped: ${reason}.`);
 describe('Electron shell', () => {
   let app: ElectronApplication;
   let page: Page;
-  let dataDir: string;
 
   beforeAll(async () => {
     if (!binary) return;
-    dataDir = mkdtempSync(path.join(os.tmpdir(), 'hostdeck-electron-'));
+    // Under $HOSTDECK_TEST_DATA, and kept: the final secret scan reads what Electron wrote there.
+    const dataDir = freshDataDir('electron');
     const env: Record<string, string> = {};
     for (const [k, v] of Object.entries(process.env)) if (v !== undefined && k !== 'ELECTRON_RUN_AS_NODE') env[k] = v;
     app = await _electron.launch({
@@ -61,7 +61,6 @@ describe('Electron shell', () => {
 
   afterAll(async () => {
     if (app) await app.close();
-    if (dataDir) rmSync(dataDir, { recursive: true, force: true });
   });
 
   it.skipIf(!binary)('opens one Hostdeck window on our own app:// page', async () => {

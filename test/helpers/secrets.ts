@@ -6,7 +6,7 @@
 import { appendFileSync, existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { CallMessage, CoreToWindow } from '../../shared/protocol';
-import { REPO } from '../servers/util';
+import { RUNS } from '../servers/util';
 
 export const TEST_SECRETS = {
   edited: 'hd-test-secret-Edited-5fK2pQ',
@@ -18,7 +18,7 @@ export const TEST_SECRETS = {
  * The registry: $HOSTDECK_TEST_SECRETS (scripts/test.ts: .testbed/secrets-<run>, beside the
  * scanned data folder so that the registry itself is not scanned; removed after a successful run).
  */
-export const secretRegistryDir = process.env.HOSTDECK_TEST_SECRETS ?? path.join(REPO, '.testbed', 'secrets-local');
+export const secretRegistryDir = process.env.HOSTDECK_TEST_SECRETS ?? path.join(RUNS, 'secrets-local');
 
 /** Shorter values would be found by chance in any file (and the contract refuses them anyway). */
 export const MIN_SECRET_LENGTH = 6;
