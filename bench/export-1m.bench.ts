@@ -1,13 +1,17 @@
 // Export shop.orders (1M rows) to CSV through SSH with Hostdeck's db.export vs the stock client
 // `mysql -B` on the server itself (no SSH; bench/mysql-peer.ts). Goal: within 1.2x of its time.
+// Both sides warm, timed from the statement sent to the file complete: Hostdeck with its SSH
+// connection and database pool open (as the app has them when the user exports), the client
+// started and connected, its statement written to its stdin, timed to its exit. The peer is the
+// faster of `mysql -B` and `mysql -B --quick` (row by row, what a DBA exporting a big table uses).
 // The export runs in a separate Node process running a core (like the app's core process), whose
 // RSS is sampled every 50 ms: the second entry is its peak, goal < 150 MB (memory flat in rows).
 import { spawn } from 'node:child_process';
 import { build } from 'esbuild';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { performance } from 'node:perf_hooks';
-import { mysqlBatchExport } from './mysql-peer';
+import { createInterface } from 'node:readline';
+import { mysqlBatchExport, mysqlWarmExport } from './mysql-peer';
 import { entry, median, type BenchContext, type BenchEntry } from './lib';
 import { REPO } from '../test/servers/util';
 import { TESTBED_JSON } from '../test/servers/testbed';
@@ -15,14 +19,15 @@ import { TESTBED_JSON } from '../test/servers/testbed';
 export const name = 'export-1m';
 const ROUNDS = 3;
 
-/** The child: a core with web1 and its MariaDB access, one export, its own RSS peak. */
+/** The child: a core with web1 and its MariaDB access, an export per request, its own RSS peak. */
 const CHILD = String.raw`
 import { createCore } from './src-main/core/core';
 import { knownHostsName } from './src-main/core/ssh/host-key';
 import { loadTestbed } from './test/servers/testbed';
 import { writeFileSync, mkdirSync } from 'node:fs';
+import { createInterface } from 'node:readline';
 import path from 'node:path';
-const [dir, out, rounds] = process.argv.slice(2);
+const [dir, out] = process.argv.slice(2);
 const tb = loadTestbed();
 const home = path.join(dir, 'home'); mkdirSync(path.join(home, '.ssh'), { recursive: true });
 const w = tb.ssh.web1;
@@ -35,16 +40,19 @@ await call('db.setAccess', { serverId: server.id, access: { source: 'login', use
 await call('db.databases', { serverId: server.id });
 let peak = process.memoryUsage.rss();
 const timer = setInterval(() => { peak = Math.max(peak, process.memoryUsage.rss()); }, 50);
-const times = [];
-for (let i = 0; i < Number(rounds); i++) {
+process.stdout.write('ready\n');
+// One export per "export" line on stdin (the parent interleaves them with the peer's rounds).
+for await (const line of createInterface({ input: process.stdin })) {
+  if (line !== 'export') break;
   const t0 = performance.now();
   const r = await call('db.export', { jobId: crypto.randomUUID(), serverId: server.id, database: 'shop', source: { table: 'orders' }, format: 'csv', path: out });
-  times.push(performance.now() - t0);
+  const ms = performance.now() - t0;
   if (r.rows !== 1000000) throw new Error('rows ' + r.rows);
+  process.stdout.write(JSON.stringify({ ms }) + '\n');
 }
 clearInterval(timer);
 peak = Math.max(peak, process.memoryUsage.rss());
-process.stdout.write(JSON.stringify({ times, peak }) + '\n');
+process.stdout.write(JSON.stringify({ peak }) + '\n');
 await core.close();
 process.exit(0);
 `;
@@ -62,33 +70,41 @@ export async function run(ctx: BenchContext): Promise<BenchEntry[]> {
     fs.rmSync(bundle, { force: true });
   });
   const out = path.join(tmpDir, 'orders.csv');
-  const result = await new Promise<{ times: number[]; peak: number }>((resolve, reject) => {
-    const child = spawn(process.execPath, [bundle, tmpDir, out, String(ROUNDS)], { cwd: REPO, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, HOSTDECK_TESTBED: TESTBED_JSON } });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
-    child.on('error', reject);
-    child.on('close', (code) => {
-      const line = stdout.trim().split('\n').pop() ?? '';
-      if (code !== 0 || !line.startsWith('{')) return reject(new Error(`export child exited ${code}: ${stderr.slice(-2000)}`));
-      resolve(JSON.parse(line) as { times: number[]; peak: number });
-    });
-  });
-  const peerTimes: number[] = [];
-  let peerRss: number | null = null;
+  const child = spawn(process.execPath, [bundle, tmpDir, out], { cwd: REPO, stdio: ['pipe', 'pipe', 'pipe'], env: { ...process.env, HOSTDECK_TESTBED: TESTBED_JSON } });
+  ctx.defer(() => child.exitCode === null && child.kill());
+  let stderr = '';
+  child.stderr.on('data', (d) => (stderr += d));
+  const lines = createInterface({ input: child.stdout })[Symbol.asyncIterator]();
+  /** The child's next line of output. */
+  const next = async (): Promise<string> => {
+    const r = await lines.next();
+    if (r.done) throw new Error(`export child ended: ${stderr.slice(-2000)}`);
+    return r.value;
+  };
+  if ((await next()) !== 'ready') throw new Error(`export child: ${stderr.slice(-2000)}`);
+
+  const sql = 'SET NAMES utf8mb4; SELECT * FROM shop.orders';
+  const tsv = path.join(tmpDir, 'orders.tsv');
+  // Once cold, untimed: that the client exports every row (header + 1M lines), and its memory.
+  const check = await mysqlBatchExport(testbed, sql, tsv, { quick: true });
+  if (check.lines !== 1_000_001) throw new Error(`mysql -B wrote ${check.lines} lines`);
+  // Rounds interleaved, so that a load change on the machine falls on every side alike.
+  const times = { hostdeck: [] as number[], buffered: [] as number[], quick: [] as number[] };
   for (let i = 0; i < ROUNDS; i++) {
-    const t0 = performance.now();
-    const r = await mysqlBatchExport(testbed, 'SET NAMES utf8mb4; SELECT * FROM shop.orders', path.join(tmpDir, 'orders.tsv'));
-    peerTimes.push(performance.now() - t0);
-    peerRss = r.maxRssKb;
+    child.stdin.write('export\n');
+    times.hostdeck.push((JSON.parse(await next()) as { ms: number }).ms);
+    times.buffered.push((await mysqlWarmExport(testbed, sql, tsv)).ms);
+    times.quick.push((await mysqlWarmExport(testbed, sql, tsv, { quick: true })).ms);
   }
-  const h = median(result.times);
-  const p = median(peerTimes);
-  const peakMb = result.peak / (1 << 20);
-  ctx.log(`export 1M rows to CSV, median of ${ROUNDS}: Hostdeck through SSH ${h.toFixed(0)} ms (${result.times.map((t) => t.toFixed(0)).join(', ')}), mysql -B on the server ${p.toFixed(0)} ms; core peak RSS ${peakMb.toFixed(0)} MB, mysql client ${peerRss ? (peerRss / 1024).toFixed(0) : '?'} MB`);
+  child.stdin.end('end\n');
+  const { peak } = JSON.parse(await next()) as { peak: number };
+  const [h, buffered, quick] = [median(times.hostdeck), median(times.buffered), median(times.quick)];
+  const p = Math.min(buffered, quick);
+  const peakMb = peak / (1 << 20);
+  const list = (xs: number[]) => xs.map((t) => t.toFixed(0)).join(', ');
+  ctx.log(`export 1M rows, median of ${ROUNDS}, warm: Hostdeck CSV through SSH ${h.toFixed(0)} ms (${list(times.hostdeck)}), mysql -B ${buffered.toFixed(0)} ms (${list(times.buffered)}), mysql -B --quick ${quick.toFixed(0)} ms (${list(times.quick)}); core peak RSS ${peakMb.toFixed(0)} MB, mysql --quick ${check.maxRssKb ? (check.maxRssKb / 1024).toFixed(0) : '?'} MB`);
   return [
-    entry({ name, metric: `SELECT * FROM shop.orders (1M rows) to a file: Hostdeck CSV through SSH vs mysql -B on the server (median of ${ROUNDS})`, unit: 'ms', hostdeck: h, peer: p, peerName: 'mysql -B on the server (no SSH, TSV)', goal: '<= 1.2' }),
+    entry({ name, metric: `SELECT * FROM shop.orders (1M rows) to a file, both warm (connected), statement to file complete: Hostdeck CSV through SSH (median of ${ROUNDS})`, unit: 'ms', hostdeck: h, peer: p, peerName: `mysql -B${quick <= buffered ? ' --quick' : ''} on the server (no SSH, TSV; the faster of -B and -B --quick)`, goal: '<= 1.2' }),
     entry({ name, metric: 'peak RSS of the core process during the 1M-row export (goal < 150 MB)', unit: 'MB', hostdeck: peakMb, peer: 150, peerName: 'the 150 MB budget', goal: '< 1.0' }),
   ];
 }
