@@ -43,6 +43,7 @@ import * as plans from '../src-main/core/hosting/plans';
 import { serverBlock, vhostFileName } from '../src-main/core/hosting/vhost-tasks';
 import { parseParams, taskKind, type SecretSource } from '../src-main/core/queue/kinds';
 import { shQuote } from '../src-main/core/ssh/sh-quote';
+import '../test/helpers/test-kinds';
 import { privateNginxConf } from '../test/servers/nginx';
 import { run as runCommand } from '../test/servers/util';
 import { ansibleEnv } from './ansible';
@@ -247,8 +248,8 @@ async function measure(ctx: BenchContext, nginx: PrivateNginx): Promise<BenchEnt
       });
     // One task first: the connection and a first worker shell open before the timed run (the
     // runner closes its shell when its queue is empty, so the timed run opens one again).
-    const warm = await call<{ task: Task }>('queue.enqueue', { serverId: server.id, kind: 'fail-unless-file', params: { path: '/tmp' } });
-    await settled([warm.task.id]);
+    const warm = core.queue.enqueue(server.id, 'fail-unless-file', { path: '/tmp' });
+    await settled([warm.id]);
     return { core, call, serverId: server.id, settled, dataDir };
   };
 
@@ -468,7 +469,7 @@ async function measure(ctx: BenchContext, nginx: PrivateNginx): Promise<BenchEnt
   const probe = await openCore();
   const probeStarted = performance.now();
   const probeIds: string[] = [];
-  for (let i = 0; i < PROBE_TASKS; i++) probeIds.push((await probe.call<{ task: Task }>('queue.enqueue', { serverId: probe.serverId, kind: 'fail-unless-file', params: { path: '/tmp' } })).task.id);
+  for (let i = 0; i < PROBE_TASKS; i++) probeIds.push(probe.core.queue.enqueue(probe.serverId, 'fail-unless-file', { path: '/tmp' }).id);
   const probeEnqueued = performance.now() - probeStarted;
   await probe.settled(probeIds);
   const probeMs = performance.now() - probeStarted;

@@ -35,6 +35,8 @@ export const Task = z.object({
   startedAt: z.string().nullable(),
   finishedAt: z.string().nullable(),
   ms: z.number().nullable(),
+  /** Set when the task failed because its secret (a password) was not held any more: it can be given a new one (queue.retryWithPassword). */
+  secretLost: z.literal(true).optional(),
 });
 export type Task = z.infer<typeof Task>;
 

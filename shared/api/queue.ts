@@ -1,8 +1,10 @@
-// The task queue's part of the contract: list a server's queue, enqueue (validated per task
-// kind, with field errors), preview a kind's commands, and the admin's answers to a stopped
-// queue: retry, skip, cancel.
+// The task queue's part of the contract: list a server's queue, preview a kind's commands, and
+// the admin's answers to a stopped queue: retry (also with a new password for a task that lost
+// its own), skip, cancel. Tasks are queued only by the methods that mean them (hosting.*, dns.*),
+// each with its own checks and confirmations: there is no generic enqueue.
 import { z } from 'zod';
 import { ServerId } from '../domain';
+import { Password } from '../hosting';
 import { QueueOverview, Task, TaskKindName } from '../queue';
 
 const Params = z.record(z.string(), z.unknown());
@@ -13,11 +15,6 @@ export const queueApi = {
     input: z.object({ serverId: ServerId }).strict(),
     output: z.object({ tasks: z.array(Task), stopped: z.boolean(), runnerHere: z.boolean() }),
   },
-  /** Adds a task at the end of the server's queue; parameters are validated by the kind. */
-  'queue.enqueue': {
-    input: z.object({ serverId: ServerId, kind: TaskKindName, params: Params }).strict(),
-    output: z.object({ task: Task }),
-  },
   /** The commands a task of this kind with these parameters would run (secrets masked). */
   'queue.preview': {
     input: z.object({ kind: TaskKindName, params: Params }).strict(),
@@ -26,6 +23,16 @@ export const queueApi = {
   /** Runs the failed task again (then the queue goes on). taskId: that failed task; default: the server's failed one. */
   'queue.retry': {
     input: z.object({ serverId: ServerId, taskId: z.string().optional() }).strict(),
+    output: z.object({ tasks: z.array(Task) }),
+  },
+  /**
+   * Gives a failed task that takes a password (an FTP login, a database user) a new one — for a
+   * task whose password was lost (secretLost) — and runs it again. The password is validated as
+   * when the login or database was added, held like the original until the task has run, and
+   * never returned.
+   */
+  'queue.retryWithPassword': {
+    input: z.object({ serverId: ServerId, taskId: z.string().max(64), password: Password }).strict(),
     output: z.object({ tasks: z.array(Task) }),
   },
   /** Marks the failed task skipped; the queue goes on with the next one. */

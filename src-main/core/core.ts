@@ -55,6 +55,8 @@ export interface Core {
   readonly connections: ConnectionManager;
   /** Database sessions (for services built on the core, and integration tests). */
   readonly db: DbSessions;
+  /** The task queues (for services built on the core, and the queue's own tests: the contract has no generic enqueue). */
+  readonly queue: QueueService;
 }
 
 export type CoreOptions = {
@@ -86,8 +88,9 @@ export async function createCore(options: CoreOptions): Promise<Core> {
   const dbAdmin = new DbAdmin(db);
   const dbQuery = new DbQuery(db, options.dataDir);
   const health = new HealthService(inventory, store, connections, events, new HealthHistory(options.dataDir, log), home);
-  const taskSecrets = new TaskSecrets(events);
-  const queue = new QueueService(path.join(options.dataDir, 'queue'), connections, events, log, taskSecrets.source);
+  const taskSecrets = new TaskSecrets(keychain, events, log);
+  await taskSecrets.load();
+  const queue = new QueueService(path.join(options.dataDir, 'queue'), connections, events, log, taskSecrets);
   const sites = new SiteService(new SiteStore(options.dataDir), queue, inventory, taskSecrets);
   const siteDomains = (serverId: string, site: string) => sites.site(serverId, site).domains;
   const dns = new DnsService(new DnsStore(options.dataDir), queue, inventory, connections, new DnsStatus(), siteDomains, events);
@@ -106,7 +109,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
       ...dbTransferHandlers(dbTransfer),
       ...dbAdminHandlers(dbAdmin),
       ...dbAuditHandlers(audit),
-      ...queueHandlers(queue, inventory),
+      ...queueHandlers(queue),
       ...hostingHandlers(sites, connections),
     },
     log,
@@ -128,5 +131,6 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     },
     connections,
     db,
+    queue,
   };
 }

@@ -4,6 +4,7 @@ import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, beforeAll } from 'vitest';
 import { createCore, type Core } from '../../src-main/core/core';
+import type { Keychain } from '../../src-main/core/secrets/keychain';
 import { knownHostsName } from '../../src-main/core/ssh/host-key';
 import { exec } from '../../src-main/core/ssh/connect';
 import type { Server } from '../../shared/domain';
@@ -15,13 +16,13 @@ import { registerCallSecrets, registerResultSecrets } from './secrets';
 
 export type TestCore = Awaited<ReturnType<typeof makeCore>>;
 
-export async function makeCore(label: string, options: { trust?: { host: string; port: number; hostKeyLine: string }[]; home?: string } = {}) {
+export async function makeCore(label: string, options: { trust?: { host: string; port: number; hostKeyLine: string }[]; home?: string; keychain?: Keychain } = {}) {
   const home = options.home ?? freshHome(label);
   if (options.trust) {
     writeFileSync(path.join(home, '.ssh', 'known_hosts'), options.trust.map((s) => `${knownHostsName(s.host, s.port)} ${s.hostKeyLine}\n`).join(''));
   }
   const dataDir = freshDataDir(label);
-  const core = registeringSecrets(await createCore({ dataDir, homeDir: home, log: () => undefined }));
+  const core = registeringSecrets(await createCore({ dataDir, homeDir: home, keychain: options.keychain, log: () => undefined }));
   const events: { event: EventName; payload: unknown }[] = [];
   core.subscribe((event, payload) => events.push({ event, payload }));
   const call = async <T = unknown>(method: string, input: unknown): Promise<T> => {

@@ -4,7 +4,9 @@
 // belongs to the site's uid), a wrong password is refused, deleting the login refuses it too.
 // Hostile user names and folders get field errors and nothing is queued; the password is never
 // written anywhere in the data dir (journal, records); after a restart a pending task fails clearly.
-import { randomUUID } from 'node:crypto';
+// Names of system accounts (root, ftp, …) and malformed ones are refused and change nothing on
+// the server; a name that is a Linux account there is refused by the task itself.
+import { createHash, randomUUID } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { Readable, Writable } from 'node:stream';
@@ -24,12 +26,13 @@ const ftpUser2 = `hdftp2-${tag}`;
 const canary = `/tmp/hd-ftp-canary-${tag}`;
 const hostileSite = `hdfh${tag}`;
 const restartSite = `hdfr${tag}`;
+const namesSite = `hdfn${tag}`;
 const PASSWORD = `a'b"c $HOME; \\n \`id\` $(id) ü € 🙂 ;|&<>*?~%`;
 
 afterAll(() => {
   const { passwdFile, dbFile } = suite.tb.ftp;
   for (const u of [ftpUser, ftpUser2]) sh(`pure-pw userdel ${u} -f ${passwdFile} -F ${dbFile} -m`);
-  for (const s of [site, hostileSite, restartSite]) {
+  for (const s of [site, hostileSite, restartSite, namesSite]) {
     if (sh(`id -u ${s}`) !== null) sh(`pkill -KILL -u ${s}; userdel -r ${s} 2>/dev/null`);
     rmSync(`/home/${s}`, { recursive: true, force: true });
   }
@@ -106,6 +109,39 @@ describe('FTP logins', () => {
     expect(existsSync(canary)).toBe(false);
   });
 
+  it('refuses system account names for logins, and a refused name changes nothing on the server', async () => {
+    const t = await suite.core('ftp-names', { trust: [suite.tb.ssh.web1] });
+    const serverId = (await addWeb1(t, 'root')).id;
+    await t.call('hosting.setSettings', { serverId, ftp: ftpSettings() });
+    await t.call('hosting.createSite', { serverId, name: namesSite, quotaMb: 0 });
+    expect((await settleQueue(t, serverId)).map((x) => x.status)).toEqual(['done']);
+    const { passwdFile, dbFile } = suite.tb.ftp;
+    const digest = () => [passwdFile, dbFile].map((f) => (existsSync(f) ? createHash('sha256').update(readFileSync(f)).digest('hex') : 'absent')).join(' ');
+    const before = digest();
+    const queued = (await t.call<{ tasks: Task[] }>('queue.list', { serverId })).tasks.length;
+    const password = `names-${tag}-pw`;
+    const names = ['root', 'www-data', 'nobody', 'daemon', 'mysql', 'bind', 'ftp', 'sshd', '1abc', 'a..b', 'systemd-network', 'hostdeck'];
+    for (const user of names) {
+      const e = await t.fail('hosting.createFtp', { serverId, site: namesSite, user, password });
+      expect(e.code, user).toBe('invalid-input');
+      expect(Object.keys(e.fields ?? {}), user).toEqual(['user']);
+      // Past the contract of the hosting methods, the task kind refuses it too.
+      const q = await t.fail('queue.enqueue', { serverId, kind: 'ftp.create', params: { site: namesSite, user, passwdFile, dbFile, passwordRef: `ftp-${randomUUID()}` } });
+      expect(q.code, user).toBe('invalid-input');
+      expect(sh(`pure-pw show ${user} -f ${passwdFile}`), user).toBeNull();
+    }
+    // A Linux account Hostdeck does not hold (the testbed's hdtest) passes the contract; the task refuses it on the server.
+    const linux = await t.call<{ tasks: Task[] }>('hosting.createFtp', { serverId, site: namesSite, user: 'hdtest', password });
+    const tasks = await settleQueue(t, serverId);
+    const refusedTask = tasks.find((x) => x.id === linux.tasks[0]!.id)!;
+    expect(refusedTask.status).toBe('failed');
+    expect(refusedTask.stderrTail).toContain('refused: hdtest is a Linux account on this server');
+    await t.call('queue.skip', { serverId });
+    expect(tasks.length).toBe(queued + 1);
+    expect(digest()).toBe(before);
+    for (const user of ['root', 'ftp', 'hdtest']) expect(await refused(user, password), user).toBe(true);
+  });
+
   it('creates a login a real FTP client uses, refuses wrong passwords, deletes it; the password is kept nowhere', async () => {
     const t = await suite.core('ftp-life', { trust: [suite.tb.ssh.web1] });
     const server = await addWeb1(t, 'root');
@@ -177,7 +213,7 @@ describe('FTP logins', () => {
     (await ftpLogin(ftpUser, PASSWORD)).close();
     await t.call('hosting.deleteFtp', { serverId, site, user: ftpUser });
     // ftp.delete of a user already absent on the server is fine.
-    await t.call('queue.enqueue', { serverId, kind: 'ftp.delete', params: { site, user: ftpUser, passwdFile, dbFile } });
+    t.core.queue.enqueue(serverId, 'ftp.delete', { site, user: ftpUser, passwdFile, dbFile });
     tasks = await settleQueue(t, serverId);
     expect(tasks.slice(-2).map((x) => x.status)).toEqual(['done', 'done']);
     expect(tasks.at(-1)!.stdoutTail).toContain(`FTP user ${ftpUser} is already absent`);

@@ -15,11 +15,13 @@ import { COMPACT_LINES, Journal, KEEP_FINISHED, type JournalEvent } from '../../
 import { registerTaskKind } from '../../src-main/core/queue/kinds';
 import { QueueLock } from '../../src-main/core/queue/lock';
 import { shQuote } from '../../src-main/core/ssh/sh-quote';
+import { AppError, type AppErrorShape } from '../../shared/errors';
 import { exec } from '../../src-main/core/ssh/connect';
 import { memoryKeychain } from '../../src-main/core/secrets/keychain';
 import type { Task } from '../../shared/queue';
 import { z } from 'zod';
 import { coreSuite, type TestCore } from '../helpers/core';
+import '../helpers/test-kinds';
 import { REPO } from '../servers/util';
 
 const suite = coreSuite();
@@ -42,6 +44,24 @@ async function reopen(t: Pick<TestCore, 'dataDir' | 'home'>): Promise<{ core: Co
     return r.output as T;
   };
   return { core, call };
+}
+
+type Step = { serverId: string; kind: string; params: Record<string, unknown> };
+
+/** Queues a task as the core's services do (the contract has no generic enqueue). */
+async function enqueue(core: Core, { serverId, kind, params }: Step): Promise<{ task: Task }> {
+  return { task: core.queue.enqueue(serverId, kind, params) };
+}
+
+/** The error queueing this task is refused with. */
+async function refused(core: Core, step: Step): Promise<AppErrorShape> {
+  try {
+    await enqueue(core, step);
+  } catch (error) {
+    if (error instanceof AppError) return error.toShape();
+    throw error;
+  }
+  throw new Error('queueing unexpectedly succeeded');
 }
 
 const scratch = () => `/tmp/hdq-${randomUUID().slice(0, 8)}.txt`;
@@ -143,16 +163,16 @@ describe('the queue', () => {
   it('validates parameters per kind with field errors, and previews the commands', async () => {
     const t = await suite.web1('queue-validate');
     for (const bad of ['relative', '/tmp/../etc/passwd', '/tmp/a b', '/tmp/$(id)', '/tmp/-rf', `/tmp/${'a'.repeat(300)}`]) {
-      const e = await t.fail('queue.enqueue', { serverId: t.server.id, ...line(bad, 'x') });
+      const e = await refused(t.core, { serverId: t.server.id, ...line(bad, 'x') });
       expect(e.code).toBe('invalid-input');
       expect(Object.keys(e.fields ?? {})).toEqual(['params.path']);
     }
     for (const bad of ['', 'a\nb', 'nul\0', 'esc\u001b[1m']) {
-      const e = await t.fail('queue.enqueue', { serverId: t.server.id, ...line('/tmp/ok.txt', bad) });
+      const e = await refused(t.core, { serverId: t.server.id, ...line('/tmp/ok.txt', bad) });
       expect(e.fields).toHaveProperty(['params.line']);
     }
-    expect((await t.fail('queue.enqueue', { serverId: t.server.id, kind: 'no-such-kind', params: {} })).fields).toHaveProperty('kind');
-    expect((await t.fail('queue.enqueue', { serverId: t.server.id, kind: 'ensure-line', params: { path: '/tmp/a', line: 'x', more: 1 } })).code).toBe('invalid-input');
+    expect((await refused(t.core, { serverId: t.server.id, kind: 'no-such-kind', params: {} })).fields).toHaveProperty('kind');
+    expect((await refused(t.core, { serverId: t.server.id, kind: 'ensure-line', params: { path: '/tmp/a', line: 'x', more: 1 } })).code).toBe('invalid-input');
     const p = await t.call<{ commands: string[] }>('queue.preview', line('/tmp/x.txt', "it's $(here)"));
     expect(p.commands[0]).toContain(`'it'\\''s $(here)'`);
     expect((await t.call<Listing>('queue.list', { serverId: t.server.id })).tasks).toEqual([]);
@@ -164,7 +184,7 @@ describe('the queue', () => {
   it('runs a server\'s tasks strictly in order', async () => {
     const t = await suite.web1('queue-order');
     const file = scratch();
-    for (let i = 0; i < 10; i++) await t.call('queue.enqueue', { serverId: t.server.id, ...line(file, `line ${i} it's $(x)`) });
+    for (let i = 0; i < 10; i++) await enqueue(t.core, { serverId: t.server.id, ...line(file, `line ${i} it's $(x)`) });
     const l = await until(t.call, t.server.id, (l) => l.tasks.length === 10 && settled(l));
     expect(statuses(l)).toEqual(Array(10).fill('done'));
     expect(l.tasks.map((x) => x.seq)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
@@ -178,7 +198,7 @@ describe('the queue', () => {
     const file = scratch();
     const n = 200;
     const t0 = performance.now();
-    for (let i = 0; i < n; i++) await t.call('queue.enqueue', { serverId: t.server.id, ...line(file, `l${i}`) });
+    for (let i = 0; i < n; i++) await enqueue(t.core, { serverId: t.server.id, ...line(file, `l${i}`) });
     const enqueued = performance.now();
     const l = await until(t.call, t.server.id, (l) => l.tasks.length === n && settled(l), 60_000);
     const done = performance.now();
@@ -194,9 +214,9 @@ describe('the queue', () => {
     const t = await suite.web1('queue-fail-retry');
     const file = scratch();
     const marker = scratch();
-    await t.call('queue.enqueue', { serverId: t.server.id, kind: 'fail-unless-file', params: { path: marker } });
-    await t.call('queue.enqueue', { serverId: t.server.id, ...line(file, 'one') });
-    await t.call('queue.enqueue', { serverId: t.server.id, ...line(file, 'two') });
+    await enqueue(t.core, { serverId: t.server.id, kind: 'fail-unless-file', params: { path: marker } });
+    await enqueue(t.core, { serverId: t.server.id, ...line(file, 'one') });
+    await enqueue(t.core, { serverId: t.server.id, ...line(file, 'two') });
     let l = await until(t.call, t.server.id, (l) => l.stopped);
     await new Promise((r) => setTimeout(r, 300));
     l = await t.call<Listing>('queue.list', { serverId: t.server.id });
@@ -217,10 +237,10 @@ describe('the queue', () => {
     const file = scratch();
     const missing = scratch();
     const id = t.server.id;
-    await t.call('queue.enqueue', { serverId: id, kind: 'fail-unless-file', params: { path: missing } });
-    const a = await t.call<{ task: Task }>('queue.enqueue', { serverId: id, ...line(file, 'a') });
-    await t.call('queue.enqueue', { serverId: id, ...line(file, 'b') });
-    await t.call('queue.enqueue', { serverId: id, ...line(file, 'c') });
+    await enqueue(t.core, { serverId: id, kind: 'fail-unless-file', params: { path: missing } });
+    const a = await enqueue(t.core, { serverId: id, ...line(file, 'a') });
+    await enqueue(t.core, { serverId: id, ...line(file, 'b') });
+    await enqueue(t.core, { serverId: id, ...line(file, 'c') });
     await until(t.call, id, (l) => l.stopped);
     const one = await t.call<{ tasks: Task[] }>('queue.cancel', { serverId: id, taskId: a.task.id });
     expect(one.tasks.map((x) => x.status)).toEqual(['cancelled']);
@@ -229,9 +249,9 @@ describe('the queue', () => {
     expect(statuses(l)).toEqual(['skipped', 'cancelled', 'done', 'done']);
     expect(await remote(t, `cat ${file}`)).toBe('b\nc\n');
     // Cancel all pending while stopped.
-    await t.call('queue.enqueue', { serverId: id, kind: 'fail-unless-file', params: { path: missing } });
-    await t.call('queue.enqueue', { serverId: id, ...line(file, 'd') });
-    await t.call('queue.enqueue', { serverId: id, ...line(file, 'e') });
+    await enqueue(t.core, { serverId: id, kind: 'fail-unless-file', params: { path: missing } });
+    await enqueue(t.core, { serverId: id, ...line(file, 'd') });
+    await enqueue(t.core, { serverId: id, ...line(file, 'e') });
     await until(t.call, id, (l) => l.stopped);
     expect((await t.call<{ tasks: Task[] }>('queue.cancel', { serverId: id })).tasks).toHaveLength(2);
     await t.call('queue.skip', { serverId: id });
@@ -245,9 +265,9 @@ describe('the queue', () => {
     const t = await suite.web1('queue-replay');
     const file = scratch();
     const missing = scratch();
-    await t.call('queue.enqueue', { serverId: t.server.id, ...line(file, 'first') });
-    await t.call('queue.enqueue', { serverId: t.server.id, kind: 'fail-unless-file', params: { path: missing } });
-    await t.call('queue.enqueue', { serverId: t.server.id, ...line(file, 'second') });
+    await enqueue(t.core, { serverId: t.server.id, ...line(file, 'first') });
+    await enqueue(t.core, { serverId: t.server.id, kind: 'fail-unless-file', params: { path: missing } });
+    await enqueue(t.core, { serverId: t.server.id, ...line(file, 'second') });
     const before = await until(t.call, t.server.id, (l) => l.stopped);
     await t.core.close();
     const journal = path.join(t.dataDir, 'queue', `${t.server.id}.jsonl`);
@@ -272,8 +292,8 @@ describe('the queue', () => {
     });
     const t = await suite.web1('queue-drop');
     const file = scratch();
-    await t.call('queue.enqueue', { serverId: t.server.id, kind: 'test-slow-line', params: { path: file, line: 'slow' } });
-    await t.call('queue.enqueue', { serverId: t.server.id, ...line(file, 'after') });
+    await enqueue(t.core, { serverId: t.server.id, kind: 'test-slow-line', params: { path: file, line: 'slow' } });
+    await enqueue(t.core, { serverId: t.server.id, ...line(file, 'after') });
     await killSshdSession(t, `${file}.pid`);
     const l = await until(t.call, t.server.id, (l) => settled(l), 30_000);
     expect(statuses(l)).toEqual(['done', 'done']);
@@ -292,7 +312,7 @@ describe('the queue', () => {
     });
     const t = await suite.web1('queue-left-behind');
     const file = scratch();
-    await t.call('queue.enqueue', { serverId: t.server.id, kind: 'test-slow-pair', params: { path: file } });
+    await enqueue(t.core, { serverId: t.server.id, kind: 'test-slow-pair', params: { path: file } });
     await killSshdSession(t, `${file}.pid`);
     const l = await until(t.call, t.server.id, (l) => settled(l), 30_000);
     expect(statuses(l)).toEqual(['done']);
@@ -310,7 +330,7 @@ describe('the queue', () => {
     try {
       const held = exec(holder.client, `mkdir -p ~/.cache/hostdeck && flock ~/.cache/hostdeck/tasks.lock sh -c 'echo held >> ${file}; sleep 2; echo released >> ${file}'`);
       while (!(await exec(holder.client, `cat ${file} 2>/dev/null`)).stdout) await new Promise((r) => setTimeout(r, 50));
-      await t.call('queue.enqueue', { serverId: t.server.id, ...line(file, 'task') });
+      await enqueue(t.core, { serverId: t.server.id, ...line(file, 'task') });
       await held;
     } finally {
       holder.close();
@@ -381,7 +401,7 @@ describe('the queue', () => {
     const file = scratch();
     const id = t.server.id;
     const both: { a: boolean; b: boolean }[] = [];
-    for (let i = 0; i < 40; i++) await (i % 2 ? t.call : b.call)('queue.enqueue', { serverId: id, ...line(file, `l${i}`) });
+    for (let i = 0; i < 40; i++) await enqueue(i % 2 ? t.core : b.core, { serverId: id, ...line(file, `l${i}`) });
     for (;;) {
       const [la, lb] = await Promise.all([t.call<Listing>('queue.list', { serverId: id }), b.call<Listing>('queue.list', { serverId: id })]);
       both.push({ a: la.runnerHere, b: lb.runnerHere });
@@ -395,7 +415,7 @@ describe('the queue', () => {
     expect(await remote(t, `cat ${file}; rm -f ${file}`)).toBe(Array.from({ length: 40 }, (_, i) => `l${i}\n`).join(''));
     // The lock holder closes: the other instance takes over the next tasks.
     await t.core.close();
-    await b.call('queue.enqueue', { serverId: id, ...line(file, 'later') });
+    await enqueue(b.core, { serverId: id, ...line(file, 'later') });
     const l2 = await until(b.call, id, settled);
     expect(l2.tasks.at(-1)!.status).toBe('done');
     expect(await remote({ core: b.core, server: t.server }, `cat ${file}; rm -f ${file}`)).toBe('later\n');
@@ -422,6 +442,7 @@ async function killSshdSession(t: { core: { connections: { connectFresh(id: stri
 }
 
 const CHILD = `
+import ${JSON.stringify(path.join(REPO, 'test/helpers/test-kinds.ts'))};
 import { createCore } from ${JSON.stringify(path.join(REPO, 'src-main/core/core.ts'))};
 import { memoryKeychain } from ${JSON.stringify(path.join(REPO, 'src-main/core/secrets/keychain.ts'))};
 const [dataDir, home, serverId, file, n] = process.argv.slice(2);
@@ -432,7 +453,7 @@ core.subscribe((event, payload) => { if (event === 'queue.changed' && payload.ta
 const have = new Set((await call('queue.list', { serverId })).tasks.map((t) => t.params.line));
 for (let i = 0; i < Number(n); i++) {
   const line = 'line-' + i;
-  if (!have.has(line)) await call('queue.enqueue', { serverId, kind: 'ensure-line', params: { path: file, line } });
+  if (!have.has(line)) core.queue.enqueue(serverId, 'ensure-line', { path: file, line });
   process.stdout.write('e ' + (i + 1) + '\\n');
 }
 for (;;) {

@@ -6,7 +6,7 @@
 // as SQL (identifiers with backticks, the user as a string literal).
 import { z } from 'zod';
 import { FtpPath, MysqlSettings } from '../../../shared/api/hosting';
-import { DbName, DbUser, SiteName, belongsToSite } from '../../../shared/hosting';
+import { DbName, DbUser, Password, SiteName, belongsToSite } from '../../../shared/hosting';
 import { SECRET_MASK } from '../../../shared/queue';
 import { registerTaskKind } from '../queue/kinds';
 import { shQuote } from '../ssh/sh-quote';
@@ -98,6 +98,7 @@ registerTaskKind('db.create', {
   commands: (p) => shown(createSql(p, SECRET_MASK), p),
   script: (p) => `${client(p).join('\n')}\n`,
   stdin: async (p, secrets) => `${createSql(p, await secrets(p.passwordRef)).join('\n')}\n`,
+  secret: { ref: (p) => p.passwordRef, value: Password },
 });
 
 registerTaskKind('db.password', {
@@ -106,6 +107,7 @@ registerTaskKind('db.password', {
   commands: (p) => shown(passwordSql(p, SECRET_MASK), p),
   script: (p) => `${client(p).join('\n')}\n`,
   stdin: async (p, secrets) => `${passwordSql(p, await secrets(p.passwordRef)).join('\n')}\n`,
+  secret: { ref: (p) => p.passwordRef, value: Password },
 });
 
 registerTaskKind('db.drop', {

@@ -1,12 +1,12 @@
 // Task kinds of FTP logins: pure-ftpd virtual users (pure-pw) chrooted to a site's home or a
 // folder of it, mapped to the site's Linux uid/gid. The password never appears in params, the
 // journal, the commands shown or any command line: the task names a secret (`passwordRef`) that
-// the secret source holds in memory, and it reaches the script on stdin (the worker shell's stdin
+// the secret source holds (queue/task-secrets.ts), and it reaches the script on stdin (the worker shell's stdin
 // option), is hashed there and written to pure-pw's file, which pure-pw turns into the puredb. Every value is re-validated (assertSafe) and reaches the shell
 // only through shQuote, assigned once to a shell variable at the top of the script.
 import { z } from 'zod';
 import { FtpPath } from '../../../shared/api/hosting';
-import { FtpSubdir, FtpUser, SiteName } from '../../../shared/hosting';
+import { FtpSubdir, FtpUser, Password, SiteName } from '../../../shared/hosting';
 import { SECRET_MASK } from '../../../shared/queue';
 import { registerTaskKind } from '../queue/kinds';
 import { shQuote } from '../ssh/sh-quote';
@@ -93,6 +93,7 @@ registerTaskKind('ftp.create', {
   commands: ftpCreateLines,
   script: (p) => `${ftpCreateLines(p).join('\n')}\n`,
   stdin: async (p, secrets) => `${await secrets(p.passwordRef)}\n`,
+  secret: { ref: (p) => p.passwordRef, value: Password },
 });
 
 registerTaskKind('ftp.delete', {

@@ -3,6 +3,8 @@ import type { hostingApi } from '../../../shared/api/hosting';
 import type { HandlersFor } from '../dispatch';
 import type { ConnectionManager } from '../ssh/connections';
 import { merge, scanServer } from './adopt';
+import { phpSettings } from './php-plans';
+import { phpVersions } from './php-versions';
 import type { SiteService } from './sites';
 
 export function hostingHandlers(sites: SiteService, connections: ConnectionManager): HandlersFor<typeof hostingApi> {
@@ -15,18 +17,21 @@ export function hostingHandlers(sites: SiteService, connections: ConnectionManag
     'hosting.setSettings': async ({ serverId, ...change }) => ({ settings: sites.setSettings(serverId, change) }),
     'hosting.preview': async ({ serverId, change }) => ({ tasks: sites.preview(serverId, change) }),
     'hosting.createFtp': async ({ serverId, ...input }) => sites.createFtp(serverId, input),
-    'hosting.deleteFtp': async ({ serverId, site, user }) => ({ tasks: sites.deleteFtp(serverId, site, user) }),
+    'hosting.deleteFtp': async ({ serverId, site, user }) => ({ tasks: await sites.deleteFtp(serverId, site, user) }),
     'hosting.createSite': async ({ serverId, ...input }) => sites.create(serverId, input),
-    'hosting.suspendSite': async ({ serverId, site }) => ({ tasks: sites.suspend(serverId, site) }),
-    'hosting.unsuspendSite': async ({ serverId, site }) => ({ tasks: sites.unsuspend(serverId, site) }),
-    'hosting.deleteSite': async ({ serverId, site, confirm }) => ({ tasks: sites.delete(serverId, site, confirm) }),
+    'hosting.suspendSite': async ({ serverId, site }) => ({ tasks: await sites.suspend(serverId, site) }),
+    'hosting.unsuspendSite': async ({ serverId, site }) => ({ tasks: await sites.unsuspend(serverId, site) }),
+    'hosting.deleteSite': async ({ serverId, site, confirm }) => ({ tasks: await sites.delete(serverId, site, confirm) }),
     'hosting.createDb': async ({ serverId, ...input }) => sites.createDb(serverId, input),
     'hosting.setDbPassword': async ({ serverId, site, name, password }) => sites.setDbPassword(serverId, site, name, password),
-    'hosting.dropDb': async ({ serverId, site, name, confirm }) => ({ tasks: sites.dropDb(serverId, site, name, confirm) }),
-    'hosting.bindDomain': async ({ serverId, ...input }) => ({ tasks: sites.bindDomain(serverId, input) }),
-    'hosting.unbindDomain': async ({ serverId, site, domain }) => ({ tasks: sites.unbindDomain(serverId, site, domain) }),
+    'hosting.dropDb': async ({ serverId, site, name, confirm }) => ({ tasks: await sites.dropDb(serverId, site, name, confirm) }),
+    'hosting.bindDomain': async ({ serverId, ...input }) => ({ tasks: await sites.bindDomain(serverId, input) }),
+    'hosting.unbindDomain': async ({ serverId, site, domain }) => ({ tasks: await sites.unbindDomain(serverId, site, domain) }),
     'hosting.applyAgain': async ({ serverId, site, item, password }) => sites.applyAgain(serverId, site, item, password),
-    'hosting.forget': async ({ serverId, site, item }) => ({ site: sites.forget(serverId, site, item) }),
+    'hosting.forget': async ({ serverId, site, item }) => ({ site: await sites.forget(serverId, site, item) }),
+    'hosting.phpVersions': async ({ serverId }) => ({ installed: await phpVersions(connections, serverId, phpSettings(sites.state(serverId).settings)) }),
+    'hosting.setPhp': async ({ serverId, ...input }) => ({ tasks: await sites.setPhp(serverId, input) }),
+    'hosting.disablePhp': async ({ serverId, site }) => ({ tasks: await sites.disablePhp(serverId, site) }),
     'hosting.adoptScan': async ({ serverId }) => scan(serverId),
     'hosting.adoptImport': async ({ serverId, sites: chosen }) => {
       const found = await scan(serverId);

@@ -1,6 +1,6 @@
 // The hosting service: the admin's changes to sites, FTP logins, databases and domains become
-// plans (plans.ts) that are previewed or queued — all tasks or none, passwords held in memory for
-// their tasks only — and then recorded as the server's desired state (store.ts).
+// plans (plans.ts) that are previewed or queued — all tasks or none, passwords held for their
+// tasks only (queue/task-secrets.ts) — and then recorded as the server's desired state (store.ts).
 import type { HostingChange, HostingSettings, SiteItem, SiteRecord } from '../../../shared/api/hosting';
 import { AppError } from '../../../shared/errors';
 import type { DbCreate, DomainBind, FtpCreate, SiteCreate } from '../../../shared/hosting';
@@ -8,6 +8,8 @@ import type { Task } from '../../../shared/queue';
 import type { Inventory } from '../inventory/service';
 import type { QueueService } from '../queue/service';
 import type { TaskSecrets } from '../queue/task-secrets';
+import type { PhpSet } from '../../../shared/php';
+import { disablePhp, setPhp } from './php-plans';
 import * as plans from './plans';
 import type { SiteStore } from './store';
 
@@ -18,6 +20,9 @@ export class SiteService {
     private readonly inventory: Inventory,
     private readonly secrets: TaskSecrets,
   ) {}
+
+  /** Changes one after the other: a change reads the records, awaits the keychain, then queues and records. */
+  private last: Promise<unknown> = Promise.resolve();
 
   /**
    * The server's sites and hosting settings (a server Hostdeck does not know is refused), their
@@ -51,20 +56,20 @@ export class SiteService {
     return this.plan(serverId, (sites, settings) => plans.planOf(sites, settings, change, this.tasks(serverId))).steps.map((s) => ({ kind: s.kind, ...this.queue.preview(s.kind, s.params) }));
   }
 
-  create(serverId: string, input: SiteCreate): { site: SiteRecord; tasks: Task[] } {
-    const { plan, tasks } = this.applied(serverId, (sites, settings) => plans.createSite(sites, settings, input));
+  async create(serverId: string, input: SiteCreate): Promise<{ site: SiteRecord; tasks: Task[] }> {
+    const { plan, tasks } = await this.applied(serverId, (sites, settings) => plans.createSite(sites, settings, input));
     return { site: plan.sites.find((s) => s.name === input.name)!, tasks };
   }
 
-  suspend(serverId: string, name: string): Task[] {
+  suspend(serverId: string, name: string): Promise<Task[]> {
     return this.apply(serverId, (sites, settings) => plans.setStatus(sites, settings, name, 'suspended'));
   }
 
-  unsuspend(serverId: string, name: string): Task[] {
+  unsuspend(serverId: string, name: string): Promise<Task[]> {
     return this.apply(serverId, (sites, settings) => plans.setStatus(sites, settings, name, 'active'));
   }
 
-  delete(serverId: string, name: string, confirm: string): Task[] {
+  delete(serverId: string, name: string, confirm: string): Promise<Task[]> {
     return this.apply(serverId, (sites, settings) => {
       const plan = plans.deleteSite(sites, settings, name);
       if (confirm !== name) throw new AppError('invalid-input', `Type the site's name "${name}" to confirm its deletion.`, { fields: { confirm: `Must be "${name}" to confirm` } });
@@ -72,26 +77,26 @@ export class SiteService {
     });
   }
 
-  createFtp(serverId: string, input: FtpCreate): { user: string; password: string; tasks: Task[] } {
-    const { plan, tasks } = this.applied(serverId, (sites, settings) => plans.createFtp(sites, settings, input));
+  async createFtp(serverId: string, input: FtpCreate): Promise<{ user: string; password: string; tasks: Task[] }> {
+    const { plan, tasks } = await this.applied(serverId, (sites, settings) => plans.createFtp(sites, settings, input));
     return { user: input.user, password: plan.password, tasks };
   }
 
-  deleteFtp(serverId: string, site: string, user: string): Task[] {
+  deleteFtp(serverId: string, site: string, user: string): Promise<Task[]> {
     return this.apply(serverId, (sites, settings) => plans.deleteFtp(sites, settings, site, user));
   }
 
-  createDb(serverId: string, input: DbCreate): { name: string; user: string; password: string; tasks: Task[] } {
-    const { plan, tasks } = this.applied(serverId, (sites, settings) => plans.createDb(sites, settings, input));
+  async createDb(serverId: string, input: DbCreate): Promise<{ name: string; user: string; password: string; tasks: Task[] }> {
+    const { plan, tasks } = await this.applied(serverId, (sites, settings) => plans.createDb(sites, settings, input));
     return { name: input.name, user: input.user, password: plan.password, tasks };
   }
 
-  setDbPassword(serverId: string, site: string, name: string, given?: string): { user: string; password: string; tasks: Task[] } {
-    const { plan, tasks } = this.applied(serverId, (sites, settings) => plans.setDbPassword(sites, settings, site, name, given));
+  async setDbPassword(serverId: string, site: string, name: string, given?: string): Promise<{ user: string; password: string; tasks: Task[] }> {
+    const { plan, tasks } = await this.applied(serverId, (sites, settings) => plans.setDbPassword(sites, settings, site, name, given));
     return { user: plan.user, password: plan.password, tasks };
   }
 
-  dropDb(serverId: string, site: string, name: string, confirm: string): Task[] {
+  dropDb(serverId: string, site: string, name: string, confirm: string): Promise<Task[]> {
     return this.apply(serverId, (sites, settings) => {
       const plan = plans.dropDb(sites, settings, site, name);
       if (confirm !== name) throw new AppError('invalid-input', `Type the database's name "${name}" to confirm dropping it.`, { fields: { confirm: `Must be "${name}" to confirm` } });
@@ -99,23 +104,33 @@ export class SiteService {
     });
   }
 
-  bindDomain(serverId: string, input: DomainBind): Task[] {
+  bindDomain(serverId: string, input: DomainBind): Promise<Task[]> {
     return this.apply(serverId, (sites, settings) => plans.bindDomain(sites, settings, input));
   }
 
-  unbindDomain(serverId: string, site: string, domain: string): Task[] {
+  unbindDomain(serverId: string, site: string, domain: string): Promise<Task[]> {
     return this.apply(serverId, (sites, settings) => plans.unbindDomain(sites, settings, site, domain));
   }
 
+  /** The site's PHP on or changed: pool, then server blocks passing .php to it. */
+  setPhp(serverId: string, input: PhpSet): Promise<Task[]> {
+    return this.apply(serverId, (sites, settings) => setPhp(sites, plans.find(sites, input.site), settings, input));
+  }
+
+  /** The site's PHP off: server blocks without PHP, then the pool removed. */
+  disablePhp(serverId: string, site: string): Promise<Task[]> {
+    return this.apply(serverId, (sites, settings) => disablePhp(sites, plans.find(sites, site), settings));
+  }
+
   /** The creating task of a not-applied item queued again; a login or database gets a new password (returned once). */
-  applyAgain(serverId: string, site: string, item: SiteItem, given?: string): { password: string | null; tasks: Task[] } {
-    const { plan, tasks } = this.applied(serverId, (sites, settings) => plans.applyAgain(sites, settings, site, item, this.tasks(serverId), given));
+  async applyAgain(serverId: string, site: string, item: SiteItem, given?: string): Promise<{ password: string | null; tasks: Task[] }> {
+    const { plan, tasks } = await this.applied(serverId, (sites, settings) => plans.applyAgain(sites, settings, site, item, this.tasks(serverId), given));
     return { password: plan.password, tasks };
   }
 
-  /** A not-applied item leaves the records; nothing runs on the server (a plan without steps). */
-  forget(serverId: string, site: string, item: SiteItem): SiteRecord {
-    const { plan } = this.applied(serverId, (sites) => plans.forget(sites, site, item, this.tasks(serverId)));
+  /** A not-applied item leaves the records; nothing runs on the server (a plan without steps, in turn with the other changes). */
+  async forget(serverId: string, site: string, item: SiteItem): Promise<SiteRecord> {
+    const { plan } = await this.applied(serverId, (sites) => plans.forget(sites, site, item, this.tasks(serverId)));
     return plans.find(plan.sites, site);
   }
 
@@ -130,24 +145,36 @@ export class SiteService {
     return make(sites, settings);
   }
 
-  private apply(serverId: string, make: (sites: SiteRecord[], settings: HostingSettings) => plans.Plan): Task[] {
-    return this.applied(serverId, make).tasks;
+  private async apply(serverId: string, make: (sites: SiteRecord[], settings: HostingSettings) => plans.Plan): Promise<Task[]> {
+    return (await this.applied(serverId, make)).tasks;
   }
 
-  /** Queue first (it validates every task again; all or none), then record: a refused plan leaves nothing behind. */
-  private applied<P extends plans.Plan>(serverId: string, make: (sites: SiteRecord[], settings: HostingSettings) => P): { plan: P; tasks: Task[] } {
-    const plan = this.plan(serverId, make);
-    for (const { ref, password } of plan.secrets) this.secrets.hold(ref, password);
-    let tasks: Task[];
-    try {
-      tasks = this.queue.enqueueAll(serverId, plan.steps);
-    } catch (error) {
-      for (const { ref } of plan.secrets) this.secrets.forget(ref);
-      throw error;
-    }
-    this.store.save(serverId, plans.recordCreations(plan, tasks));
-    return { plan, tasks };
+  /**
+   * Passwords held first (a task must find its own when it runs), then queued (every task
+   * validated again; all or none), then recorded: a refused plan leaves nothing behind.
+   */
+  private applied<P extends plans.Plan>(serverId: string, make: (sites: SiteRecord[], settings: HostingSettings) => P): Promise<{ plan: P; tasks: Task[] }> {
+    const run = async () => {
+      const plan = this.plan(serverId, make);
+      const held: string[] = [];
+      try {
+        for (const { ref, password } of plan.secrets) {
+          await this.secrets.hold(ref, password);
+          held.push(ref);
+        }
+        const tasks = this.queue.enqueueAll(serverId, plan.steps);
+        this.store.save(serverId, plans.recordCreations(plan, tasks));
+        return { plan, tasks };
+      } catch (error) {
+        await Promise.all(held.map((ref) => this.secrets.forget(ref)));
+        throw error;
+      }
+    };
+    const result = this.last.then(run, run);
+    this.last = result.catch(() => undefined);
+    return result;
   }
+
 
   private tasks(serverId: string): Task[] {
     return this.queue.list(serverId).tasks;

@@ -20,7 +20,7 @@ export type NewTask = Pick<Task, 'id' | 'kind' | 'title' | 'params' | 'commands'
 export type JournalEvent =
   | { t: 'enqueued'; task: NewTask }
   | { t: 'started'; id: string; at: string }
-  | { t: 'finished'; id: string; at: string; status: 'done' | 'failed'; exitCode: number | null; stdoutTail: string; stderrTail: string; ms: number }
+  | { t: 'finished'; id: string; at: string; status: 'done' | 'failed'; exitCode: number | null; stdoutTail: string; stderrTail: string; ms: number; secretLost?: true }
   | { t: 'skipped'; id: string; at: string }
   | { t: 'cancelled'; id: string; at: string }
   | { t: 'retried'; id: string; at: string }
@@ -200,12 +200,13 @@ export class Journal {
     switch (event.t) {
       case 'started':
         if (task.status === 'pending' || task.status === 'running') {
-          next = { ...task, status: 'running', attempts: task.attempts + 1, startedAt: event.at, finishedAt: null, ms: null, exitCode: null, stdoutTail: '', stderrTail: '' };
+          const { secretLost: _lost, ...rest } = task;
+          next = { ...rest, status: 'running', attempts: task.attempts + 1, startedAt: event.at, finishedAt: null, ms: null, exitCode: null, stdoutTail: '', stderrTail: '' };
         }
         break;
       case 'finished':
         if (task.status === 'running') {
-          next = { ...task, status: event.status, exitCode: event.exitCode, stdoutTail: event.stdoutTail, stderrTail: event.stderrTail, ms: event.ms, finishedAt: event.at };
+          next = { ...task, status: event.status, exitCode: event.exitCode, stdoutTail: event.stdoutTail, stderrTail: event.stderrTail, ms: event.ms, finishedAt: event.at, ...(event.secretLost ? { secretLost: true } : {}) };
         }
         break;
       case 'skipped':

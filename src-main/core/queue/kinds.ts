@@ -1,10 +1,10 @@
 // Task kinds: the hosting layer registers each kind of "ensure" step with its parameter schema,
 // its title, the commands it shows (secrets only as SECRET_MASK) and the POSIX sh script the
 // worker shell runs (values only through shQuote; secrets only from the secret source, at run
-// time, never stored). Two generic kinds are built in (used by the queue's own tests).
-import { z } from 'zod';
+// time, never stored). The product's kinds are the hosting and DNS ones; the queue's own tests
+// register theirs from test/.
+import type { z } from 'zod';
 import { AppError, fieldErrors } from '../../../shared/errors';
-import { shQuote } from '../ssh/sh-quote';
 
 /** Gives a secret by name at run time (e.g. a password held only in memory until its task ran). */
 export type SecretSource = (name: string) => Promise<string>;
@@ -32,6 +32,11 @@ export type TaskKind<P extends Record<string, unknown> = Record<string, unknown>
    * task's output). A rejection fails the task with its message.
    */
   verify?(params: P): Promise<string>;
+  /**
+   * The task's secret: the reference in its parameters the secret source resolves, and how a
+   * replacement is validated (a task that failed for a lost secret can be given a new one).
+   */
+  secret?: { ref(params: P): string; value: z.ZodType<string> };
 };
 
 export type TaskUpload = { path: string; blob: string; mode: number };
@@ -64,37 +69,3 @@ export function describeTask(name: string, params: Record<string, unknown>): { t
   const kind = taskKind(name);
   return { title: kind.title(params), commands: kind.commands(params) };
 }
-
-// ---- built-in generic kinds ----------------------------------------------------------------
-
-/** An absolute path of plain segments: letters, digits, `._-`, no `..`, no leading `-` in a segment. */
-export const SafePath = z
-  .string()
-  .max(255, 'At most 255 characters')
-  .regex(/^(\/[A-Za-z0-9_][A-Za-z0-9._-]{0,63})+$/, 'An absolute path of letters, digits, ".", "_" and "-"')
-  .refine((p) => !p.split('/').includes('..'), 'No ".." segments');
-
-/** One line of printable text (no control characters, no newline). */
-export const SafeLine = z
-  .string()
-  .min(1, 'Required')
-  .max(1000, 'At most 1000 characters')
-  // eslint-disable-next-line no-control-regex
-  .regex(/^[^\u0000-\u001f\u007f]+$/, 'Printable characters only, on one line');
-
-const EnsureLine = z.object({ path: SafePath, line: SafeLine }).strict();
-const FailUnlessFile = z.object({ path: SafePath }).strict();
-
-registerTaskKind('ensure-line', {
-  params: EnsureLine,
-  title: (p) => `Ensure a line in ${p.path}`,
-  commands: (p) => [`grep -qxF -- ${shQuote(p.line)} ${shQuote(p.path)} 2>/dev/null || printf '%s\\n' ${shQuote(p.line)} >> ${shQuote(p.path)}`],
-  script: (p) => `grep -qxF -- ${shQuote(p.line)} ${shQuote(p.path)} 2>/dev/null || printf '%s\\n' ${shQuote(p.line)} >> ${shQuote(p.path)}\n`,
-});
-
-registerTaskKind('fail-unless-file', {
-  params: FailUnlessFile,
-  title: (p) => `Check that ${p.path} exists`,
-  commands: (p) => [`test -e ${shQuote(p.path)}`],
-  script: (p) => `if test -e ${shQuote(p.path)}; then echo "present: "${shQuote(p.path)}; else echo "missing: "${shQuote(p.path)} >&2; exit 1; fi\n`,
-});

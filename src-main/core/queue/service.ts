@@ -21,6 +21,7 @@ import { BlobStore } from './blobs';
 import { Journal, tail, type JournalEvent } from './journal';
 import { describeTask, parseParams, taskKind, type SecretSource, type TaskKind, type TaskUpload } from './kinds';
 import { QueueLock } from './lock';
+import { maskSecrets } from './mask';
 import { LOCK_EXIT_CODE, LOCK_WAIT_S, openWorkerShell, type WorkerShell } from './worker-shell';
 
 const POLL_MS = 500;
@@ -31,7 +32,13 @@ const FILE = /^([0-9a-f-]{36})\.jsonl$/;
 
 type Runner = { lock: QueueLock; lease: Lease | null; shell: WorkerShell | null; done: Promise<void> };
 
-const NO_SECRETS: SecretSource = (name) => Promise.reject(new AppError('not-found', `No secret ${name} is held for this task.`));
+/** Where tasks' secrets are held until their task has run (task-secrets.ts). */
+export type TaskSecretStore = { source: SecretSource; hold(ref: string, secret: string): Promise<void> };
+
+const NO_SECRETS: TaskSecretStore = {
+  source: (name) => Promise.reject(new AppError('not-found', `No secret ${name} is held for this task.`)),
+  hold: () => Promise.reject(new AppError('internal', 'This queue holds no secrets.')),
+};
 
 export class QueueService {
   private readonly journals = new Map<string, Journal>();
@@ -47,7 +54,7 @@ export class QueueService {
     private readonly connections: ConnectionManager,
     private readonly events: EventHub,
     private readonly log: (line: string) => void,
-    private readonly secrets: SecretSource = NO_SECRETS,
+    private readonly secrets: TaskSecretStore = NO_SECRETS,
   ) {
     this.blobs = new BlobStore(path.join(dir, 'blobs'));
   }
@@ -109,6 +116,23 @@ export class QueueService {
   retry(serverId: string, taskId?: string): Task[] {
     const task = this.failed(serverId, taskId);
     return this.answer(serverId, [{ t: 'retried', id: task.id, at: new Date().toISOString() }], 'pending');
+  }
+
+  /**
+   * Gives a failed task that takes a secret a new one (validated as its kind validates it, e.g.
+   * a task whose password was lost), then retries it.
+   */
+  async retryWithSecret(serverId: string, taskId: string, secret: string): Promise<Task[]> {
+    const task = this.failed(serverId, taskId);
+    const kind = taskKind(task.kind);
+    if (!kind.secret) throw new AppError('conflict', 'This task takes no password.');
+    const parsed = kind.secret.value.safeParse(secret);
+    if (!parsed.success) {
+      const message = parsed.error.issues[0]?.message ?? 'Invalid password';
+      throw new AppError('invalid-input', message, { fields: { password: message } });
+    }
+    await this.secrets.hold(kind.secret.ref(task.params), parsed.data);
+    return this.retry(serverId, taskId);
   }
 
   skip(serverId: string, taskId?: string): Task[] {
@@ -240,16 +264,41 @@ export class QueueService {
     this.write(serverId, [{ t: 'started', id: picked.id, at: new Date().toISOString() }]);
     const task = this.journal(serverId).tasks.get(picked.id);
     if (task?.status !== 'running') return; // cancelled elsewhere just now
+    // Every secret this run was given, to mask in what it printed; and whether one was missing.
+    const used: string[] = [];
+    let secretLost = false;
+    const secrets: SecretSource = async (name) => {
+      try {
+        const secret = await this.secrets.source(name);
+        used.push(secret);
+        return secret;
+      } catch (error) {
+        secretLost = true;
+        throw error;
+      }
+    };
     const finish = (status: 'done' | 'failed', exitCode: number | null, stdout: string, stderr: string) =>
-      this.write(serverId, [{ t: 'finished', id: task.id, at: new Date().toISOString(), status, exitCode, stdoutTail: tail(stdout), stderrTail: tail(stderr), ms: Math.round(performance.now() - startedAt) }]);
+      this.write(serverId, [
+        {
+          t: 'finished',
+          id: task.id,
+          at: new Date().toISOString(),
+          status,
+          exitCode,
+          stdoutTail: tail(maskSecrets(stdout, used)),
+          stderrTail: tail(maskSecrets(stderr, used)),
+          ms: Math.round(performance.now() - startedAt),
+          ...(secretLost ? { secretLost } : {}),
+        },
+      ]);
     let script: string;
     let stdin: string | undefined;
     let kind: TaskKind;
     let uploads: TaskUpload[];
     try {
       kind = taskKind(task.kind);
-      script = await kind.script(task.params, this.secrets);
-      stdin = kind.stdin ? await kind.stdin(task.params, this.secrets) : undefined;
+      script = await kind.script(task.params, secrets);
+      stdin = kind.stdin ? await kind.stdin(task.params, secrets) : undefined;
       uploads = kind.uploads?.(task.params) ?? [];
     } catch (error) {
       return finish('failed', null, '', messageOf(error));

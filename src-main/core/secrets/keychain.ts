@@ -9,6 +9,8 @@ export interface Keychain {
   get(account: string): Promise<string | null>;
   set(account: string, secret: string): Promise<void>;
   delete(account: string): Promise<void>;
+  /** The accounts held whose name starts with `prefix` (names only). */
+  accounts(prefix: string): Promise<string[]>;
 }
 
 export const SERVICE = 'Hostdeck';
@@ -25,10 +27,11 @@ export async function openKeychain(): Promise<Keychain> {
       get: (account) => keytar.getPassword(SERVICE, account),
       set: (account, secret) => keytar.setPassword(SERVICE, account, secret),
       delete: async (account) => void (await keytar.deletePassword(SERVICE, account)),
+      accounts: async (prefix) => (await keytar.findCredentials(SERVICE)).map((c) => c.account).filter((a) => a.startsWith(prefix)),
     };
   } catch (error) {
     const reason = error instanceof Error ? error.message.split('\n')[0] : String(error);
-    return memoryKeychain(`No OS keychain is available (${reason}); passwords are kept in memory for this session only.`);
+    return memoryKeychain(`No OS keychain is available (${reason}); passwords (also those of queued tasks) are kept in memory for this session only.`);
   }
 }
 
@@ -40,5 +43,6 @@ export function memoryKeychain(note: string): Keychain {
     get: async (account) => secrets.get(account) ?? null,
     set: async (account, secret) => void secrets.set(account, secret),
     delete: async (account) => void secrets.delete(account),
+    accounts: async (prefix) => [...secrets.keys()].filter((a) => a.startsWith(prefix)),
   };
 }
