@@ -14,6 +14,7 @@ import type { Locator, Page } from 'playwright-core';
 import { afterAll, describe, expect, it } from 'vitest';
 import { dbPrefix } from '../../shared/hosting';
 import { nginxGet, sh } from '../helpers/hosting';
+import { registerSecret } from '../helpers/secrets';
 import { addTrustedWeb1, e2eSuite, shot } from './app';
 
 const suite = e2eSuite();
@@ -123,6 +124,7 @@ describe('a whole site in the UI', () => {
     await ftpForm.locator('[data-field=user] input').fill(ftpUser);
     await ftpForm.getByRole('button', { name: 'Add login' }).click();
     await detail.getByRole('status', { name: `Password of ${ftpUser}` }).waitFor();
+    registerSecret('UI-shown generated FTP password (hosting-full)', (await detail.getByRole('status', { name: `Password of ${ftpUser}` }).getByTestId('ftp-password').textContent()) ?? '');
     await lastTask(row, 'done');
     expect(sh(`pure-pw show '${ftpUser}' -f '${tb.ftp.passwdFile}'`)).toContain(`/home/${site}`);
     await detail.getByRole('status', { name: `Password of ${ftpUser}` }).getByRole('button', { name: 'Done, hide it' }).click();
@@ -141,6 +143,7 @@ describe('a whole site in the UI', () => {
     await dbOnce.waitFor();
     const dbPassword = (await dbOnce.getByTestId('db-password').textContent()) ?? '';
     expect(dbPassword).toMatch(/^[A-Za-z0-9._+=-]{20}$/);
+    registerSecret('UI-shown generated database password (hosting-full)', dbPassword);
     await lastTask(row, 'done');
     expect(mariadb(`--user=${db}`, `--password=${dbPassword}`, db, '-N', '-e', 'SELECT DATABASE()').trim()).toBe(db);
     await dbOnce.getByRole('button', { name: 'Done, hide it' }).click();
@@ -153,6 +156,7 @@ describe('a whole site in the UI', () => {
     await dbOnce.waitFor();
     const newPassword = (await dbOnce.getByTestId('db-password').textContent()) ?? '';
     expect(newPassword).not.toBe(dbPassword);
+    registerSecret('UI-shown changed database password (hosting-full)', newPassword);
     await lastTask(row, 'done');
     expect(mariadb(`--user=${db}`, `--password=${newPassword}`, db, '-N', '-e', 'SELECT 1').trim()).toBe('1');
     expect(() => mariadb(`--user=${db}`, `--password=${dbPassword}`, db, '-e', 'SELECT 1')).toThrow();

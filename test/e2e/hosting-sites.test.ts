@@ -8,6 +8,7 @@ import { randomUUID } from 'node:crypto';
 import { existsSync, rmSync } from 'node:fs';
 import { Client } from 'basic-ftp';
 import { afterAll, describe, expect, it } from 'vitest';
+import { registerSecret } from '../helpers/secrets';
 import { addTrustedWeb1, e2eSuite, shot } from './app';
 
 const suite = e2eSuite();
@@ -95,6 +96,7 @@ describe('sites in the UI', () => {
     await once.waitFor();
     const password = (await once.getByTestId('ftp-password').textContent()) ?? '';
     expect(password).toMatch(/^[A-Za-z0-9._+=-]{20}$/);
+    registerSecret('UI-shown generated FTP password (hosting-sites)', password);
     expect(await once.textContent()).toContain('Shown once; Hostdeck does not keep it');
     await expect.poll(() => row.getByTestId('site-task').textContent(), { timeout: 30_000 }).toBe('done');
     await shot(page, 'sites-03-ftp-password-once');

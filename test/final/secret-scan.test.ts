@@ -15,7 +15,8 @@ import { loadTestbed } from '../servers/testbed';
 /** The run's HOME (scripts/test.ts: .testbed/home-<run>); unset when vitest runs on its own. */
 const runHome = process.env.HOSTDECK_TEST_HOME;
 // gnome-keyring keeps its keyrings in ~/.local/share/keyrings (login.keyring, encrypted with the
-// keyring's password): the OS keychain, where the app's secrets belong. Only that folder is left out.
+// keyring's password, and user.keystore): the OS keychain, where the app's secrets belong. Only that
+// folder is left out.
 const keyrings = runHome ? path.join(runHome, '.local', 'share', 'keyrings') : null;
 
 /**

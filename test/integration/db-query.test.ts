@@ -8,6 +8,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { ResultSet } from '../../shared/api/db';
 import { createCore } from '../../src-main/core/core';
 import { closeDbCores, dbCore } from '../helpers/db';
+import { registerSecret } from '../helpers/secrets';
 
 type QueryOut = { results: ResultSet[]; cancelled: boolean };
 
@@ -85,6 +86,7 @@ describe('SQL editor through SSH', () => {
   it('keeps the history per server, newest first, masked, across a restart', async () => {
     const { call, server, core, dataDir, home } = await dbCore('q-history');
     await call('db.query', { queryId: randomUUID(), serverId: server.id, database: 'shop', sql: 'SELECT 1' });
+    registerSecret('password in an SQL statement (history)', 'hd-history-secret-1');
     await call('db.query', { queryId: randomUUID(), serverId: server.id, database: null, sql: "ALTER USER 'nobody_hd'@'%' IDENTIFIED BY 'hd-history-secret-1'" });
     await core.close();
     const again = await createCore({ dataDir, homeDir: home, log: () => undefined });

@@ -6,6 +6,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { AuditEntry } from '../../shared/api/db';
 import { closeDbCores, dbCore } from '../helpers/db';
 import { READ_STATEMENTS, WRITE_ATTEMPTS } from '../helpers/db-writes';
+import { registerSecret } from '../helpers/secrets';
 import { loadTestbed, type TestbedInfo } from '../servers/testbed';
 
 let tb: TestbedInfo;
@@ -100,6 +101,7 @@ describe('support mode', () => {
   it('never writes a password into the audit log', async () => {
     const t = await dbCore('db-audit-secret');
     const secret = 'hd-audit-Secret-Pw-1';
+    registerSecret('password in SQL statements (audit)', secret);
     await t.call('db.query', { queryId: crypto.randomUUID(), serverId: t.server.id, database: null, sql: `CREATE USER IF NOT EXISTS 'hd_audit_u'@'localhost' IDENTIFIED BY '${secret}'; ALTER USER 'hd_audit_u'@'localhost' IDENTIFIED BY '${secret}'; SET PASSWORD FOR 'hd_audit_u'@'localhost' = PASSWORD('${secret}'); DROP USER 'hd_audit_u'@'localhost'`, maxRows: 10 });
     const { readFileSync } = await import('node:fs');
     const path = await import('node:path');

@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { openWorkerShell, type WorkerShell } from '../../src-main/core/queue/worker-shell';
 import { exec } from '../../src-main/core/ssh/connect';
 import { coreSuite } from '../helpers/core';
+import { registerSecret } from '../helpers/secrets';
 
 const suite = coreSuite();
 /** A `sleep` no other run (of this or an earlier test run) has: its processes can be counted. */
@@ -93,6 +94,7 @@ describe('worker shell', () => {
     expect((await shell.run('cat', { stdin: '' })).stdout).toBe('');
     // Visible in no process's argv while the run reads it.
     const secret = `hd-secret-${Math.random().toString(36).slice(2)}`;
+    registerSecret('worker shell stdin', secret);
     const r = await shell.run(`read -r line; ps -eo args | grep -c -- "$line" || true; echo "[$line]"`, { stdin: `${secret}\n` });
     expect(r.stdout).toBe(`1\n[${secret}]\n`); // only the grep itself
     done();
