@@ -4,6 +4,8 @@ import { describe, expect, it } from 'vitest';
 import type { z } from 'zod';
 import { fieldErrors } from '../../shared/errors';
 import { ftpCreateLines, ftpDeleteLines } from '../../src-main/core/hosting/ftp-tasks';
+import { createFtp, createSite } from '../../src-main/core/hosting/plans';
+import { DEFAULT_FTP_SETTINGS, DEFAULT_MYSQL_SETTINGS, DEFAULT_WEB_SETTINGS } from '../../shared/api/hosting';
 import {
   DbCreate, DomainBind, FtpCreate, Password, QuotaMb, SiteCreate, SiteName,
   belongsToSite, dbPrefix, isReservedSiteName,
@@ -208,6 +210,13 @@ describe('hosting inputs: hostile values', () => {
       expect(() => ftpDeleteLines({ ...params, user }), user).toThrow(/FTP user/);
     }
     expect(ftpCreateLines({ ...params, user: 'shop_up', passwordRef: `ftp-${'0'.repeat(36)}` }).join('\n')).toContain("user='shop_up'");
+  });
+
+  it('refuses a login named like another site (its Linux account), not like its own', () => {
+    const settings = { ftp: DEFAULT_FTP_SETTINGS, web: DEFAULT_WEB_SETTINGS, mysql: DEFAULT_MYSQL_SETTINGS };
+    const sites = createSite(createSite([], settings, { name: 'shop', quotaMb: 0 }).sites, settings, { name: 'blog', quotaMb: 0 }).sites;
+    expect(() => createFtp(sites, settings, { site: 'shop', user: 'blog' })).toThrow('"blog" is the Linux account of the site "blog"; choose another name');
+    expect(createFtp(sites, settings, { site: 'shop', user: 'shop' }).steps.map((s) => s.kind)).toEqual(['ftp.create']);
   });
 
   it('rejects unknown fields (no smuggling)', () => {
