@@ -1,15 +1,22 @@
 // One table (the 'table' tab): a virtualised grid of 100-row pages (keyset paging on the key,
 // offset for a jump), sort, filters and a raw WHERE, estimate and exact count, faithful cells
-// with a full view, and staged edits shown as SQL before they run.
-import { useEffect, useMemo, useRef, useState } from 'react';
-import { keepPreviousData, useQuery, useQueryClient } from '@tanstack/react-query';
+// with a full view, and staged edits shown as SQL before they run (useTableEdits, useCellEditor).
+// A read-only server (support mode, its own flag) or a keyless table offers no editing at all.
+import { useEffect, useRef, useState } from 'react';
+import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { useVirtualizer } from '@tanstack/react-virtual';
-import type { Cell, Column, Edit, Filter, PageRequest } from '../../shared/api/db';
+import type { Cell, Column, Filter, PageRequest } from '../../shared/api/db';
 import type { Server } from '../../shared/domain';
 import type { AppError } from '../../shared/errors';
 import { ErrorNote } from '../components/ErrorNote';
 import { asAppError, dbCall } from './api';
-import { CellView, cellText, formatCount, isPartial, prettyIfJson } from './cells';
+import { CellView, formatCount } from './cells';
+import { InlineEditor, MultilineEditor, type Anchor } from './CellEditor';
+import { EditBar, ReviewDialog } from './EditBar';
+import { FullView, useFullValue } from './FullView';
+import { useCellEditor } from './useCellEditor';
+import { useTableEdits } from './useTableEdits';
+import { useWriteAccess } from './useWriteAccess';
 
 export const PAGE_SIZE = 100;
 const ROW_HEIGHT = 26;
@@ -20,9 +27,6 @@ type Props = { server: Server; database: string; table: string };
 type Pos = { after: Cell[] | null; offset: number; start: number };
 type Sort = { column: string; dir: 'asc' | 'desc' } | null;
 type DraftFilter = { column: string; op: Filter['op']; value: string };
-type Staged = { key: Record<string, Cell>; set: Record<string, Cell> };
-type Editing = { row: number; col: number; value: string; isNull: boolean; loading: boolean };
-type Full = { row: number; col: number; value: Cell | undefined; error: AppError | null };
 
 const OPS: Filter['op'][] = ['=', '!=', '<', '<=', '>', '>=', 'LIKE', 'NOT LIKE', 'IS NULL', 'IS NOT NULL', 'IN'];
 const START: Pos = { after: null, offset: 0, start: 0 };
@@ -40,14 +44,11 @@ function widthFor(c: Column): number {
   return 160;
 }
 
-const keyString = (k: Record<string, Cell>) => JSON.stringify(k);
-
 export function TableTab({ server, database, table }: Props) {
   const serverId = server.id;
-  const queryClient = useQueryClient();
   // gcTime 0: a table opened again (or a page visited again) is read again, never shown stale.
   const meta = useQuery({ queryKey: ['db.columns', serverId, database, table], queryFn: () => dbCall('db.columns', { serverId, database, table }), gcTime: 0 });
-  const access = useQuery({ queryKey: ['db.getAccess', serverId], queryFn: () => dbCall('db.getAccess', { serverId }) });
+  const access = useWriteAccess(serverId, server.name);
 
   const [pos, setPos] = useState<Pos>(START);
   const [stack, setStack] = useState<Pos[]>([]);
@@ -60,13 +61,8 @@ export function TableTab({ server, database, table }: Props) {
   const [count, setCount] = useState<{ value: number | null; busy: boolean; error: AppError | null; forKey: string }>({ value: null, busy: false, error: null, forKey: '' });
   const [sel, setSel] = useState<{ row: number; col: number } | null>(null);
   const [picked, setPicked] = useState<Set<number>>(new Set());
-  const [editing, setEditing] = useState<Editing | null>(null);
-  const [staged, setStaged] = useState<Map<string, Staged>>(new Map());
-  const [inserts, setInserts] = useState<Record<string, Cell>[]>([]);
-  const [deletes, setDeletes] = useState<Map<string, Record<string, Cell>>>(new Map());
-  const [review, setReview] = useState<{ sql: string[] | null; busy: boolean; error: AppError | null } | null>(null);
   const [actionError, setActionError] = useState<AppError | null>(null);
-  const [full, setFull] = useState<Full | null>(null);
+  const [anchor, setAnchor] = useState<Anchor | null>(null);
   const scroller = useRef<HTMLDivElement>(null);
 
   const request: PageRequest = { serverId, database, table, pageSize: PAGE_SIZE, after: pos.after, offset: pos.offset, sort, filters, where };
@@ -76,11 +72,14 @@ export function TableTab({ server, database, table }: Props) {
 
   const columns: Column[] = page.data?.columns ?? meta.data?.columns ?? [];
   const key = meta.data?.key ?? null;
-  const readOnly = access.data?.readOnly ?? false;
-  const editable = key !== null && !readOnly && !!meta.data;
+  const writable = access.state === 'writable';
+  const editable = key !== null && writable && !!meta.data;
   const rows = page.data?.rows ?? [];
-  const colIndex = useMemo(() => new Map(columns.map((c, i) => [c.name, i])), [columns]);
-  const total = rows.length + inserts.length;
+  const edits = useTableEdits({ serverId, database, table, columns, rows, key });
+  const editor = useCellEditor({ serverId, database, table, columns, pageRows: rows.length, edits, onError: setActionError });
+  const fullValue = useFullValue((row, col) => (key && row < rows.length ? dbCall('db.cell', { serverId, database, table, key: edits.rowKey(rows[row]!), column: columns[col]!.name }).then((r) => r.value) : null));
+  const editing = editor.editing;
+  const total = rows.length + edits.insertCount;
   const template = `${GUTTER}px ${columns.map((c) => `${widthFor(c)}px`).join(' ')}`;
   const width = GUTTER + columns.reduce((s, c) => s + widthFor(c), 0);
 
@@ -95,29 +94,19 @@ export function TableTab({ server, database, table }: Props) {
     }
   }, [shownKey]);
 
+  // Support mode switched on (or the access made read-only) while a cell is open: close it.
+  const cancelEdit = editor.cancel;
+  useEffect(() => {
+    if (!editable) cancelEdit();
+  }, [editable, cancelEdit]);
+
   function reset() {
     setPos(START);
     setStack([]);
     setSel(null);
   }
 
-  const rowKey = (r: Cell[]): Record<string, Cell> => Object.fromEntries((key ?? []).map((k) => [k, r[colIndex.get(k)!] ?? null]));
   const canEditColumn = (c: Column | undefined) => !!c && !/GENERATED/i.test(c.extra);
-
-  /** The cell shown at (row, col): staged values over the page's. */
-  function shownCell(row: number, col: number): { value: Cell; staged: boolean; isDefault?: boolean } {
-    const name = columns[col]!.name;
-    if (row >= rows.length) {
-      const ins = inserts[row - rows.length]!;
-      return name in ins ? { value: ins[name]!, staged: true } : { value: null, staged: false, isDefault: true };
-    }
-    const r = rows[row]!;
-    if (key) {
-      const s = staged.get(keyString(rowKey(r)));
-      if (s && name in s.set) return { value: s.set[name]!, staged: true };
-    }
-    return { value: r[col] ?? null, staged: false };
-  }
 
   // ---- paging -------------------------------------------------------------------------------
   const hasNext = !!page.data && !page.isPlaceholderData && page.data.more;
@@ -184,131 +173,42 @@ export function TableTab({ server, database, table }: Props) {
   }
 
   // ---- edits --------------------------------------------------------------------------------
-  const editCount = staged.size + inserts.length + deletes.size;
-  async function startEdit(row: number, col: number) {
-    if (!editable || row >= total || !canEditColumn(columns[col])) return;
-    const shown = shownCell(row, col);
-    setSel({ row, col });
-    const partial = isPartial(shown.value) && !shown.staged && row < rows.length;
-    if (typeof shown.value === 'object' && shown.value !== null && shown.value.kind === 'binary') {
-      setActionError(asAppError(new Error(`${columns[col]!.name} is binary`), 'Binary values are not edited in the grid; use the SQL editor (UNHEX) for them.'));
-      return;
-    }
-    setEditing({ row, col, value: cellText(shown.value) ?? '', isNull: shown.value === null && !shown.isDefault, loading: partial });
-    if (partial) {
-      try {
-        const r = await dbCall('db.cell', { serverId, database, table, key: rowKey(rows[row]!), column: columns[col]!.name });
-        setEditing((e) => (e && e.row === row && e.col === col ? { ...e, value: cellText(r.value) ?? '', isNull: r.value === null, loading: false } : e));
-      } catch (e) {
-        setEditing(null);
-        setActionError(asAppError(e, 'Reading the full value failed.'));
-      }
-    }
+  /** Where the cell is on screen, for the multi-line editor (the rows are transformed: it is fixed). */
+  function cellAnchor(row: number, col: number): Anchor | null {
+    const name = CSS.escape(columns[col]!.name);
+    const r = row >= rows.length ? `new-${row - rows.length}` : String(pos.start + row + 1);
+    const rect = scroller.current?.querySelector(`.grid-row[data-row="${r}"] .grid-cell[data-col="${name}"]`)?.getBoundingClientRect();
+    return rect ? { top: rect.top, bottom: rect.bottom, left: rect.left } : null;
   }
-  function commitEdit() {
-    if (!editing) return;
-    const { row, col } = editing;
-    const name = columns[col]!.name;
-    const value: Cell = editing.isNull ? null : editing.value;
-    if (row >= rows.length) {
-      setInserts((all) => all.map((ins, i) => (i === row - rows.length ? { ...ins, [name]: value } : ins)));
-    } else {
-      const r = rows[row]!;
-      const k = rowKey(r);
-      const ks = keyString(k);
-      const original = r[col] ?? null;
-      const same = value === null ? original === null : original !== null && !isPartial(original) && cellText(original) === value;
-      setStaged((m) => {
-        const n = new Map(m);
-        const s: Staged = { key: k, set: { ...(n.get(ks)?.set ?? {}) } };
-        if (same) delete s.set[name];
-        else s.set[name] = value;
-        if (Object.keys(s.set).length) n.set(ks, s);
-        else n.delete(ks);
-        return n;
-      });
-    }
-    setEditing(null);
+  function startEdit(row: number, col: number) {
+    if (!editable || row >= total || !canEditColumn(columns[col])) return;
+    setSel({ row, col });
+    setAnchor(cellAnchor(row, col));
+    void editor.start(row, col, () => edits.rowKey(rows[row]!));
+  }
+  function endEdit(save: boolean) {
+    if (save) editor.commit();
+    else editor.cancel();
     scroller.current?.focus();
   }
-  function buildEdits(): Edit[] {
-    const out: Edit[] = [];
-    for (const s of staged.values()) if (!deletes.has(keyString(s.key))) out.push({ kind: 'update', key: s.key, set: s.set });
-    for (const k of deletes.values()) out.push({ kind: 'delete', key: k });
-    for (const v of inserts) out.push({ kind: 'insert', values: v });
-    return out;
-  }
-  function discard() {
-    setStaged(new Map());
-    setInserts([]);
-    setDeletes(new Map());
-    setReview(null);
-    setEditing(null);
-  }
-  async function openReview() {
-    const edits = buildEdits();
-    if (!edits.length) return;
-    setReview({ sql: null, busy: true, error: null });
-    try {
-      const r = await dbCall('db.applyEdits', { serverId, database, table, edits, preview: true });
-      setReview({ sql: r.sql, busy: false, error: null });
-    } catch (e) {
-      setReview({ sql: null, busy: false, error: asAppError(e, 'Preparing the changes failed.') });
-    }
-  }
-  async function apply() {
-    const edits = buildEdits();
-    if (!edits.length) return;
-    setReview((r) => ({ sql: r?.sql ?? null, busy: true, error: null }));
-    try {
-      await dbCall('db.applyEdits', { serverId, database, table, edits, preview: false });
-      discard();
-      await queryClient.invalidateQueries({ queryKey: ['db.page', serverId, database, table] });
-    } catch (e) {
-      setReview((r) => ({ sql: r?.sql ?? null, busy: false, error: asAppError(e, 'The changes were not applied; nothing was changed.') }));
-    }
-  }
   function deletePicked() {
-    const targets = picked.size ? [...picked] : sel ? [sel.row] : [];
-    const newOnes = targets.filter((i) => i >= rows.length).map((i) => i - rows.length);
-    if (newOnes.length) setInserts((all) => all.filter((_, i) => !newOnes.includes(i)));
-    setDeletes((m) => {
-      const n = new Map(m);
-      for (const i of targets) if (i < rows.length) n.set(keyString(rowKey(rows[i]!)), rowKey(rows[i]!));
-      return n;
-    });
+    edits.deleteRows(picked.size ? [...picked] : sel ? [sel.row] : []);
     setPicked(new Set());
   }
   function addRow() {
-    setInserts((all) => [...all, {}]);
-    const row = rows.length + inserts.length;
+    const row = total;
+    edits.addRow();
     setSel({ row, col: 0 });
     setTimeout(() => virtual.scrollToIndex(row), 0);
   }
-
-  async function openFull(row: number, col: number) {
-    const shown = shownCell(row, col);
-    setFull({ row, col, value: shown.staged || !isPartial(shown.value) ? shown.value : undefined, error: null });
-    if (!shown.staged && isPartial(shown.value)) {
-      if (!key || row >= rows.length) {
-        setFull({ row, col, value: shown.value, error: null });
-        return;
-      }
-      try {
-        const r = await dbCall('db.cell', { serverId, database, table, key: rowKey(rows[row]!), column: columns[col]!.name });
-        setFull((f) => (f && f.row === row && f.col === col ? { ...f, value: r.value } : f));
-      } catch (e) {
-        setFull((f) => (f ? { ...f, error: asAppError(e, 'Reading the full value failed.') } : f));
-      }
-    }
-  }
+  const openFull = (row: number, col: number) => void fullValue.open(row, col, edits.shown(row, col));
 
   // ---- keyboard -----------------------------------------------------------------------------
   function onGridKey(e: React.KeyboardEvent) {
     if (editing) return;
     if (e.key === 'Enter' && (e.ctrlKey || e.metaKey)) {
       e.preventDefault();
-      if (editable && editCount) void apply();
+      if (editable && edits.count) edits.apply();
       return;
     }
     if (!columns.length || !total) return;
@@ -326,11 +226,11 @@ export function TableTab({ server, database, table }: Props) {
     else if (e.key === 'PageDown') move(cur.row + 20, cur.col);
     else if (e.key === 'PageUp') move(cur.row - 20, cur.col);
     else if (e.key === 'Enter' && sel) {
-      if (editable) void startEdit(sel.row, sel.col);
-      else void openFull(sel.row, sel.col);
-    } else if (e.key === ' ' && sel) void openFull(sel.row, sel.col);
+      if (editable) startEdit(sel.row, sel.col);
+      else openFull(sel.row, sel.col);
+    } else if (e.key === ' ' && sel) openFull(sel.row, sel.col);
     else if (e.key === 'Escape') {
-      setFull(null);
+      fullValue.close();
       setSel(null);
     } else return;
     e.preventDefault();
@@ -350,6 +250,11 @@ export function TableTab({ server, database, table }: Props) {
       <header className="table-head">
         <div className="table-title">
           <span className="muted">{server.name} ·</span> <span className="muted">{database} ·</span> <strong>{table}</strong>
+          {access.state === 'read-only' && (
+            <span className="chip chip-warn ro-pill" data-testid="read-only-pill" title={access.why}>
+              {access.label}
+            </span>
+          )}
           <span className="muted table-count" data-testid="row-count">
             {countShown !== null ? `${formatCount(countShown)} rows (exact)` : estimate !== null ? `≈ ${formatCount(estimate)} rows` : ''}
           </span>
@@ -372,11 +277,6 @@ export function TableTab({ server, database, table }: Props) {
       {meta.data?.readOnlyReason && (
         <div className="note note-warn readonly-banner" role="note" aria-label="Read-only">
           <strong>Read-only.</strong> {meta.data.readOnlyReason}
-        </div>
-      )}
-      {!meta.data?.readOnlyReason && readOnly && (
-        <div className="note note-warn readonly-banner" role="note" aria-label="Read-only">
-          <strong>Read-only.</strong> The database access of {server.name} is set to read-only.
         </div>
       )}
 
@@ -464,7 +364,7 @@ export function TableTab({ server, database, table }: Props) {
               {virtual.getVirtualItems().map((v) => {
                 const row = v.index;
                 const isNew = row >= rows.length;
-                const isDeleted = !isNew && key !== null && deletes.has(keyString(rowKey(rows[row]!)));
+                const isDeleted = edits.isDeleted(row);
                 return (
                   <div
                     key={v.key}
@@ -488,9 +388,9 @@ export function TableTab({ server, database, table }: Props) {
                       {isNew ? 'new' : formatCount(pos.start + row + 1)}
                     </div>
                     {columns.map((c, col) => {
-                      const shown = shownCell(row, col);
+                      const shown = edits.shown(row, col);
                       const selected = sel?.row === row && sel.col === col;
-                      const isEditing = editing?.row === row && editing.col === col;
+                      const isEditing = editing?.row === row && editing.col === col && !editing.multiline;
                       return (
                         <div
                           key={c.name}
@@ -498,14 +398,14 @@ export function TableTab({ server, database, table }: Props) {
                           data-col={c.name}
                           className={`grid-cell ${selected ? 'selected' : ''} ${shown.staged ? 'cell-staged' : ''} ${typeof shown.value === 'number' ? 'num' : ''}`}
                           onClick={() => setSel({ row, col })}
-                          onDoubleClick={() => (editable ? void startEdit(row, col) : void openFull(row, col))}
+                          onDoubleClick={() => (editable ? startEdit(row, col) : openFull(row, col))}
                         >
                           {isEditing && editing ? (
-                            <CellEditor editing={editing} nullable={c.nullable || isNew} onChange={setEditing} onCommit={commitEdit} onCancel={() => { setEditing(null); scroller.current?.focus(); }} />
+                            <InlineEditor editing={editing} nullable={c.nullable || isNew} onChange={editor.change} onCommit={() => endEdit(true)} onCancel={() => endEdit(false)} />
                           ) : shown.isDefault ? (
                             <span className="cell-default">DEFAULT</span>
                           ) : (
-                            <CellView value={shown.value} onOpenFull={() => void openFull(row, col)} />
+                            <CellView value={shown.value} onOpenFull={() => openFull(row, col)} />
                           )}
                         </div>
                       );
@@ -514,16 +414,16 @@ export function TableTab({ server, database, table }: Props) {
                 );
               })}
             </div>
-            {page.data && rows.length === 0 && !inserts.length && <p className="muted grid-empty">No rows{filters.length || where ? ' match the filters' : ''}.</p>}
+            {page.data && rows.length === 0 && !edits.insertCount && <p className="muted grid-empty">No rows{filters.length || where ? ' match the filters' : ''}.</p>}
           </div>
         </div>
-        {full && (
+        {fullValue.full && (
           <FullView
-            column={columns[full.col]!}
-            value={full.value}
-            error={full.error}
+            column={columns[fullValue.full.col]!}
+            value={fullValue.full.value}
+            error={fullValue.full.error}
             onClose={() => {
-              setFull(null);
+              fullValue.close();
               scroller.current?.focus();
             }}
           />
@@ -549,101 +449,21 @@ export function TableTab({ server, database, table }: Props) {
             {page.isFetching ? ' · loading…' : page.data ? ` · ${page.data.durationMs.toFixed(0)} ms` : ''}
           </span>
         </div>
-        {editable && (
-          <div className="edit-bar">
-            {editCount > 0 && <span className="staged-count">{editCount} change{editCount === 1 ? '' : 's'} staged</span>}
-            <button className="small" onClick={discard} disabled={!editCount}>Discard</button>
-            <button className="small" onClick={() => void openReview()} disabled={!editCount}>Review changes</button>
-            <button className="small primary" onClick={() => void apply()} disabled={!editCount} title="Apply the staged changes in one transaction (Ctrl+Enter)">Apply</button>
-          </div>
-        )}
+        {key !== null && <EditBar edits={edits} writable={editable} />}
       </footer>
 
-      {review && (
-        <div className="modal-backdrop" onClick={() => setReview(null)}>
-          <div className="panel modal review" role="dialog" aria-label="Review changes" onClick={(e) => e.stopPropagation()}>
-            <h3>These statements run in one transaction</h3>
-            {review.busy && !review.sql && <p className="muted">Preparing…</p>}
-            {review.sql && <pre className="sql-preview" data-testid="sql-preview">{review.sql.join(';\n') + ';'}</pre>}
-            {review.error && <ErrorNote error={review.error} />}
-            <div className="actions">
-              <button className="primary" onClick={() => void apply()} disabled={review.busy}>{review.busy && review.sql ? 'Applying…' : 'Apply'}</button>
-              <button onClick={() => setReview(null)}>Back</button>
-            </div>
-          </div>
-        </div>
+      <ReviewDialog edits={edits} />
+      {editing?.multiline && (
+        <MultilineEditor
+          editing={editing}
+          column={columns[editing.col]!}
+          anchor={anchor ?? { top: 120, bottom: 120, left: 120 }}
+          nullable={columns[editing.col]!.nullable || editing.row >= rows.length}
+          onChange={editor.change}
+          onCommit={() => endEdit(true)}
+          onCancel={() => endEdit(false)}
+        />
       )}
     </section>
-  );
-}
-
-function CellEditor({ editing, nullable, onChange, onCommit, onCancel }: { editing: Editing; nullable: boolean; onChange: (e: Editing) => void; onCommit: () => void; onCancel: () => void }) {
-  const multiline = editing.value.includes('\n');
-  const common = {
-    autoFocus: true,
-    'aria-label': 'Cell value',
-    className: 'cell-input mono',
-    value: editing.isNull ? '' : editing.value,
-    placeholder: editing.isNull ? 'NULL' : editing.loading ? 'loading…' : '',
-    disabled: editing.loading,
-    onChange: (e: React.ChangeEvent<HTMLInputElement | HTMLTextAreaElement>) => onChange({ ...editing, value: e.target.value, isNull: false }),
-    onKeyDown: (e: React.KeyboardEvent) => {
-      e.stopPropagation();
-      if (e.key === 'Escape') {
-        e.preventDefault();
-        onCancel();
-      } else if (e.key === 'Enter' && (!multiline || e.ctrlKey)) {
-        e.preventDefault();
-        onCommit();
-      } else if (e.altKey && e.key.toLowerCase() === 'n' && nullable) {
-        e.preventDefault();
-        onChange({ ...editing, isNull: !editing.isNull });
-      }
-    },
-  };
-  return (
-    <div className="cell-editor" onDoubleClick={(e) => e.stopPropagation()}>
-      {multiline ? <textarea {...common} rows={4} /> : <input {...common} />}
-      {nullable && (
-        <label className="check null-check" title="Set NULL (Alt+N)">
-          <input type="checkbox" aria-label="NULL" checked={editing.isNull} onChange={(e) => onChange({ ...editing, isNull: e.target.checked })} /> NULL
-        </label>
-      )}
-      <button type="button" className="small" onMouseDown={(e) => e.preventDefault()} onClick={onCommit}>OK</button>
-    </div>
-  );
-}
-
-function FullView({ column, value, error, onClose }: { column: Column; value: Cell | undefined; error: AppError | null; onClose: () => void }) {
-  let body: React.ReactNode;
-  if (error) body = <ErrorNote error={error} />;
-  else if (value === undefined) body = <p className="muted">Loading the full value…</p>;
-  else if (value === null) body = <span className="cell-null">NULL</span>;
-  else if (typeof value === 'object' && value.kind === 'binary')
-    body = (
-      <>
-        <p className="muted">{value.size.toLocaleString('en-US')} bytes{value.truncated ? ' (the first part shown)' : ''}</p>
-        <pre className="full-text mono">{value.hex.replace(/(.{2})/g, '$1 ').replace(/((?:.. ){16})/g, '$1\n')}</pre>
-      </>
-    );
-  else {
-    const text = cellText(value) ?? '';
-    const p = prettyIfJson(text);
-    body = (
-      <>
-        <p className="muted">{text.length.toLocaleString('en-US')} characters{p.json ? ' · JSON, pretty-printed' : ''}{typeof value === 'object' && value.kind === 'text' ? ' · the first part (no key to fetch the rest)' : ''}</p>
-        {text === '' ? <p className="muted">(empty string)</p> : <pre className="full-text">{p.text}</pre>}
-      </>
-    );
-  }
-  return (
-    <aside className="full-view" role="complementary" aria-label="Full value">
-      <header>
-        <strong>{column.name}</strong> <span className="muted mono">{column.type}</span>
-        <span className="spacer" />
-        <button className="ghost" aria-label="Close the full value" onClick={onClose}>×</button>
-      </header>
-      {body}
-    </aside>
   );
 }

@@ -1,5 +1,6 @@
-// Faithful cells: NULL is a grey "NULL", '' is visibly empty, binary is 0x… with its size, long
-// text is cut with its length (the full value through db.cell), numbers stay as the server sent them.
+// Faithful cells: NULL is a grey "NULL", '' is visibly empty, line breaks, tabs and NULs show as
+// glyphs, binary is 0x… with its size (a geometry its WKT first), long text is cut with its length
+// (the full value through db.cell), numbers stay as the server sent them.
 import type { Cell } from '../../shared/api/db';
 
 export function formatBytes(n: number | null | undefined): string {
@@ -35,17 +36,52 @@ export function cellText(c: Cell): string | null {
 
 const PREVIEW_CHARS = 200;
 
+/** The glyph shown for each invisible character a cell can hold. */
+export const WHITESPACE_GLYPHS: Record<string, string> = { '\n': '↵', '\r': '␍', '\t': '→', '\0': '␀' };
+
+/**
+ * Text with its line breaks, tabs and NULs made visible. The glyph is CSS content (data-ws), not
+ * text: the character itself stays in the DOM (drawn at size 0), so textContent and a copy keep
+ * the value as it is.
+ */
+export function VisibleText({ text }: { text: string }) {
+  const parts = text.split(/([\n\r\t\0])/);
+  return (
+    <>
+      {parts.map((p, i) =>
+        i % 2 ? (
+          <span key={i} className="ws" data-ws={WHITESPACE_GLYPHS[p]}>
+            {p}
+          </span>
+        ) : (
+          p
+        ),
+      )}
+    </>
+  );
+}
+
 export function CellView({ value, onOpenFull }: { value: Cell; onOpenFull?: () => void }) {
   if (value === null) return <span className="cell-null">NULL</span>;
   if (value === '') return <span className="cell-empty" title="Empty string" />;
   if (typeof value === 'number') return <span className="cell-num">{value}</span>;
   if (typeof value === 'string') {
     if (value.length > PREVIEW_CHARS) return <PartialText text={value.slice(0, PREVIEW_CHARS)} length={value.length} onOpenFull={onOpenFull} />;
-    return <span className="cell-str">{value}</span>;
+    return (
+      <span className="cell-str">
+        <VisibleText text={value} />
+      </span>
+    );
   }
   if (value.kind === 'text') return <PartialText text={value.preview} length={value.length} onOpenFull={onOpenFull} />;
   const shown = value.hex.slice(0, 32);
   const cut = value.truncated || value.hex.length > 32;
+  if (value.wkt !== undefined)
+    return (
+      <span className="cell-geo" title={`${value.wkt}\n${value.size} bytes: 0x${shown}${cut ? '…' : ''}`}>
+        <span className="cell-wkt">{value.wkt}</span> <span className="cell-size">0x{value.hex.slice(0, 16)}… {formatBytes(value.size)}</span>
+      </span>
+    );
   return (
     <span className="cell-bin" title={`${value.size} bytes of binary`}>
       0x{shown}
@@ -57,7 +93,9 @@ export function CellView({ value, onOpenFull }: { value: Cell; onOpenFull?: () =
 function PartialText({ text, length, onOpenFull }: { text: string; length: number; onOpenFull?: (() => void) | undefined }) {
   return (
     <span className="cell-partial">
-      <span className="cell-text">{text}</span>
+      <span className="cell-text">
+        <VisibleText text={text} />
+      </span>
       <button
         type="button"
         className="cell-more"

@@ -219,7 +219,7 @@ describe('geometry cells', () => {
     "ST_GeomFromText('MULTIPOLYGON(((0 0,10 0,10 10,0 0)),((20 20,30 20,30 30,20 20)))')",
     "ST_GeomFromText('GEOMETRYCOLLECTION(POINT(1 1),LINESTRING(0 0,1 1),POLYGON((0 0,1 0,1 1,0 0)))')",
     "ST_GeomFromText('GEOMETRYCOLLECTION EMPTY')",
-    `ST_GeomFromText(CONCAT('LINESTRING(', (SELECT GROUP_CONCAT(CONCAT(seq, ' ', seq * 0.5) SEPARATOR ',') FROM seq_1_to_1000), ')'))`,
+    `ST_GeomFromText(CONCAT('LINESTRING(', (SELECT GROUP_CONCAT(CONCAT(seq, ' ', seq * 0.5) SEPARATOR ',') FROM ${GEO_DB}.seq_1_to_1000), ')'))`,
   ];
   beforeAll(async () => {
     await rootSql(`DROP DATABASE IF EXISTS ${GEO_DB}; CREATE DATABASE ${GEO_DB}; CREATE TABLE ${GEO_DB}.g (id INT PRIMARY KEY, g GEOMETRY); ${SHAPES.map((s, i) => `INSERT INTO ${GEO_DB}.g VALUES (${i + 1}, ${s});`).join(' ')}`);
