@@ -41,7 +41,7 @@ describe('secrets never reach a file', () => {
     { label: 'keyboard-interactive OTP code', value: tb.ssh.kbdotp.otp },
     ...tb.db.customers.map((c) => ({ label: `MySQL user ${c.user} password`, value: c.password })),
   ];
-  const secrets = [...new Map([...known, ...registered].map((s) => [s.value, s])).values()];
+  const secrets = [...new Map([...registered, ...known].map((s) => [s.value, s])).values()];
   const roots = [testDataRoot, ...(runHome ? [runHome] : [])];
   const files = roots.flatMap((root) => filesUnder(root, (dir) => dir === keyrings));
 
