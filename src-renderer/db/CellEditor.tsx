@@ -86,7 +86,7 @@ export function MultilineEditor(p: Props & { column: Column; anchor: Anchor }) {
       </header>
       <textarea {...inputProps(p)} ref={ref} spellCheck={false} />
       {p.editing.eol === 'crlf' && <p className="muted popover-hint">Windows line endings (CRLF): kept when saved.</p>}
-      {p.editing.eol === 'mixed' && <p className="note note-warn popover-hint">This value mixes line endings (a CR ␍ on its own): once edited here, every line break is saved as LF.</p>}
+      {p.editing.eol === 'mixed' && <p className="note note-warn popover-hint">This value mixes line endings (a CR ⇤ on its own): once edited here, every line break is saved as LF.</p>}
       <div className="actions">
         <NullCheck {...p} />
         <span className="muted popover-hint">Ctrl+Enter saves · Esc cancels</span>

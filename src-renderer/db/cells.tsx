@@ -36,8 +36,13 @@ export function cellText(c: Cell): string | null {
 
 const PREVIEW_CHARS = 200;
 
-/** The glyph shown for each invisible character a cell can hold. */
-export const WHITESPACE_GLYPHS: Record<string, string> = { '\n': '↵', '\r': '␍', '\t': '→', '\0': '␀' };
+/** The glyph shown for each invisible character a cell can hold, and what it stands for. */
+export const WHITESPACE_GLYPHS: Record<string, [glyph: string, name: string]> = {
+  '\n': ['↵', 'line break (LF)'],
+  '\r': ['⇤', 'carriage return (CR)'],
+  '\t': ['→', 'tab'],
+  '\0': ['∅', 'NUL character'],
+};
 
 /**
  * Text with its line breaks, tabs and NULs made visible. The glyph is CSS content (data-ws), not
@@ -50,7 +55,7 @@ export function VisibleText({ text }: { text: string }) {
     <>
       {parts.map((p, i) =>
         i % 2 ? (
-          <span key={i} className="ws" data-ws={WHITESPACE_GLYPHS[p]}>
+          <span key={i} className="ws" data-ws={WHITESPACE_GLYPHS[p]![0]} title={WHITESPACE_GLYPHS[p]![1]}>
             {p}
           </span>
         ) : (

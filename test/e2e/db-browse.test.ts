@@ -1,12 +1,15 @@
 // Issue 4's database browser as a user drives it in Chromium: web1's MariaDB through SSH — the
 // access form, the tree and the fleet-wide search, shop.orders (1M rows): first page, next, a
 // jump to row 900,000, the last page, sort, a LIKE filter, a cell edited and reverted through the
-// SQL preview; the keyless table is read-only with its reason; NULL and '' look different.
+// SQL preview; the keyless table is read-only with its reason; NULL and '' look different; line
+// breaks and tabs show as glyphs, a TEXT cell edited in the multi-line editor keeps them exactly;
+// in support mode the grid is read-only from the start and says why.
 import { describe, expect, it } from 'vitest';
 import type { Locator, Page } from 'playwright-core';
+import { rootSql } from '../servers/mariadb';
 import { expectedOrder } from '../servers/seed';
 import { active, addTrustedWeb1, e2eSuite, shot } from './app';
-import { fillDbLogin, openDbAccess, saveDbAccess } from './db-setup';
+import { connectWeb1Db, fillDbLogin, openDbAccess, saveDbAccess } from './db-setup';
 
 const suite = e2eSuite();
 
@@ -138,12 +141,13 @@ describe('database browser in the UI', () => {
     await expect.poll(() => active(page).getByTestId('grid').getAttribute('data-shown'), { timeout: 30_000 }).not.toContain('grace.77');
     await settled(page, 1);
 
-    // Edit row 1's note, review the SQL, apply; then put it back (Ctrl+Enter).
+    // Edit row 1's note (TEXT: the multi-line editor), review the SQL, apply; then put it back (Ctrl+Enter).
     const original = expectedOrder(1).note!;
     const note = cell(page, 1, 'note');
+    const noteEditor = active(page).getByRole('dialog', { name: 'Edit note' }).getByRole('textbox', { name: 'Cell value' });
     await note.dblclick();
-    await note.getByRole('textbox', { name: 'Cell value' }).fill('edited by e2e ✓');
-    await note.getByRole('textbox', { name: 'Cell value' }).press('Enter');
+    await noteEditor.fill('edited by e2e ✓');
+    await noteEditor.press('Control+Enter');
     expect(await note.getAttribute('class')).toContain('cell-staged');
     expect(await note.textContent()).toBe('edited by e2e ✓');
     await active(page).getByRole('button', { name: 'Review changes' }).click();
@@ -157,8 +161,8 @@ describe('database browser in the UI', () => {
     expect(await note.textContent()).toBe('edited by e2e ✓');
 
     await note.dblclick();
-    await note.getByRole('textbox', { name: 'Cell value' }).fill(original);
-    await note.getByRole('textbox', { name: 'Cell value' }).press('Enter');
+    await noteEditor.fill(original);
+    await noteEditor.press('Control+Enter');
     expect(await active(page).locator('.staged-count').textContent()).toBe('1 change staged');
     await active(page).getByTestId('grid').press('Control+Enter');
     await expect.poll(() => active(page).locator('.staged-count').count()).toBe(0);
@@ -190,10 +194,118 @@ describe('database browser in the UI', () => {
     expect(await cell(page, 4, 't_tinytext').textContent()).toBe('NULL');
     expect(await cell(page, 4, 't_tinytext').locator('.cell-null').count()).toBe(0);
     expect(await cell(page, 5, 't_mediumblob').textContent()).toMatch(/^0x89504e47/);
+    // Geometry as WKT beside its bytes; the hostile row's tab and newline as glyphs.
+    expect(await cell(page, 5, 't_geometry').locator('.cell-wkt').textContent()).toBe('MULTIPOINT(1 1,2 2)');
+    expect(await cell(page, 2, 't_geometry').locator('.cell-wkt').textContent()).toBe('POLYGON((0 0,10 0,10 10,0 10,0 0),(4 4,6 4,6 6,4 6,4 4))');
+    expect(await cell(page, 4, 't_point').locator('.cell-wkt').textContent()).toBe('POINT(13.405 52.52)');
+    expect(await cell(page, 4, 't_varchar').locator('.ws').evaluateAll((els) => els.map((el) => el.getAttribute('data-ws')))).toEqual(['→', '↵', '∅']);
+    await cell(page, 4, 't_point').scrollIntoViewIfNeeded();
+    await shot(page, 'db-03-geometry-wkt');
     await cell(page, 2, 't_json').click();
     await active(page).getByTestId('grid').press(' ');
     await expect.poll(() => active(page).getByRole('complementary', { name: 'Full value' }).locator('.full-text').textContent()).toContain('"c": "deep"');
     await active(page).getByTestId('grid').evaluate((el) => el.scrollTo({ left: 0 }));
     await shot(page, 'db-03-types-demo');
+  });
+
+  it('shows line breaks and tabs, edits TEXT in the multi-line editor exactly, and is read-only in support mode', async () => {
+    const DB = 'hd_e2e_ws';
+    const original = 'first line\n\tindented\nlast';
+    await rootSql(`DROP DATABASE IF EXISTS ${DB}; CREATE DATABASE ${DB}; CREATE TABLE ${DB}.ws_notes (id INT PRIMARY KEY, body TEXT, crlf TEXT, short VARCHAR(32)); INSERT INTO ${DB}.ws_notes VALUES (1, 'first line\n\tindented\nlast', 'one\r\ntwo\r\n', 'a\tb'), (2, 'plain', NULL, 'x')`);
+    const hexOf = async (column: string) => (await rootSql(`SELECT HEX(${column}) FROM ${DB}.ws_notes WHERE id = 1`)).trim();
+    const hex = (text: string) => Buffer.from(text, 'utf8').toString('hex').toUpperCase();
+    try {
+      const { page } = await suite.open('e2e-db-ws');
+      await connectWeb1Db(page, suite.tb);
+      await openTableFromTree(page, DB, 'ws_notes');
+      await settled(page, 1);
+      const body = cell(page, 1, 'body');
+
+      // The glyphs are drawn, the text stays the value.
+      expect(await body.textContent()).toBe(original);
+      expect(await body.locator('.ws').evaluateAll((els) => els.map((el) => getComputedStyle(el, '::before').content))).toEqual(['"↵"', '"→"', '"↵"']);
+      expect(await cell(page, 1, 'short').locator('.ws').getAttribute('data-ws')).toBe('→');
+      expect(await cell(page, 1, 'crlf').locator('.ws').evaluateAll((els) => els.map((el) => el.getAttribute('data-ws')))).toEqual(['⇤', '↵', '⇤', '↵']);
+      await shot(page, 'db-04-whitespace-glyphs');
+
+      // The multi-line editor opens with the exact value; Esc cancels.
+      await body.dblclick();
+      const dialog = active(page).getByRole('dialog', { name: 'Edit body' });
+      const editor = dialog.getByRole('textbox', { name: 'Cell value' });
+      expect(await editor.inputValue()).toBe(original);
+      await editor.press('Control+End');
+      await editor.press('Enter'); // a new line, not a save
+      await editor.pressSequentially('tail');
+      expect(await editor.inputValue()).toBe(`${original}\ntail`);
+      await editor.press('Escape');
+      await dialog.waitFor({ state: 'detached' });
+      expect(await active(page).locator('.staged-count').count()).toBe(0);
+      expect(await body.textContent()).toBe(original);
+
+      // Typed in with Enter and Tab, saved with Ctrl+Enter, applied: MariaDB holds exactly it.
+      const typed = 'Dear customer,\n\tline two\n\n\tafter an empty line';
+      await body.dblclick();
+      await editor.fill('');
+      for (const [i, line] of typed.split('\n').entries()) {
+        if (i) await editor.press('Enter');
+        if (line.startsWith('\t')) await editor.press('Tab');
+        await editor.pressSequentially(line.replace(/^\t/, ''));
+      }
+      expect(await editor.inputValue()).toBe(typed);
+      await shot(page, 'db-05-multiline-editor');
+      await editor.press('Control+Enter');
+      await dialog.waitFor({ state: 'detached' });
+      expect(await body.getAttribute('class')).toContain('cell-staged');
+      expect(await body.textContent()).toBe(typed);
+      await active(page).getByRole('button', { name: 'Review changes' }).click();
+      await expect.poll(() => page.getByTestId('sql-preview').textContent()).toContain("SET `body` = 'Dear customer,\\n\\tline two\\n\\n\\tafter an empty line'");
+      await page.getByRole('dialog', { name: 'Review changes' }).getByRole('button', { name: 'Apply' }).click();
+      await page.getByRole('dialog', { name: 'Review changes' }).waitFor({ state: 'detached' });
+      expect(await hexOf('body')).toBe(hex(typed));
+      await settled(page, 1);
+      await expect.poll(() => body.getAttribute('class')).not.toContain('cell-staged');
+      expect(await body.textContent()).toBe(typed);
+
+      // A CRLF value is edited with line breaks and written back with CRLF.
+      await cell(page, 1, 'crlf').dblclick();
+      const crlfEditor = active(page).getByRole('dialog', { name: 'Edit crlf' }).getByRole('textbox', { name: 'Cell value' });
+      expect(await crlfEditor.inputValue()).toBe('one\ntwo\n');
+      await crlfEditor.press('Control+End');
+      await crlfEditor.pressSequentially('three');
+      await crlfEditor.press('Control+Enter');
+      await active(page).getByTestId('grid').press('Control+Enter');
+      await expect.poll(() => active(page).locator('.staged-count').count()).toBe(0);
+      await expect.poll(() => hexOf('crlf')).toBe(hex('one\r\ntwo\r\nthree'));
+
+      // Support mode: the same grid is read-only from the start, and says why.
+      await page.getByRole('button', { name: 'Settings', exact: true }).click();
+      await active(page).locator('input[name=supportMode]').click();
+      await page.locator('.support-mode-indicator').waitFor();
+      await page.getByRole('tab', { name: /ws_notes/ }).click();
+      const pill = active(page).getByTestId('read-only-pill');
+      await pill.waitFor();
+      expect(await pill.textContent()).toBe('Read-only: support mode');
+      expect(await active(page).locator('.edit-bar').count()).toBe(0);
+      for (const name of ['Review changes', '+ Row', 'Delete selected', 'Discard']) expect(await active(page).getByRole('button', { name, exact: true }).count(), name).toBe(0);
+      await body.dblclick();
+      await active(page).getByRole('complementary', { name: 'Full value' }).waitFor();
+      expect(await active(page).getByRole('textbox', { name: 'Cell value' }).count()).toBe(0);
+      expect(await active(page).getByRole('dialog').count()).toBe(0);
+      await cell(page, 1, 'short').click();
+      await active(page).getByTestId('grid').press('Enter');
+      expect(await active(page).getByRole('textbox', { name: 'Cell value' }).count()).toBe(0);
+      await shot(page, 'db-06-support-mode-read-only');
+      expect(await hexOf('body')).toBe(hex(typed));
+
+      // Support mode off: editing is offered again.
+      await page.getByRole('button', { name: 'Settings', exact: true }).click();
+      await active(page).locator('input[name=supportMode]').click();
+      await expect.poll(() => page.locator('.support-mode-indicator').count()).toBe(0);
+      await page.getByRole('tab', { name: /ws_notes/ }).click();
+      await active(page).locator('.edit-bar').waitFor();
+      expect(await active(page).getByTestId('read-only-pill').count()).toBe(0);
+    } finally {
+      await rootSql(`DROP DATABASE IF EXISTS ${DB}`);
+    }
   });
 });

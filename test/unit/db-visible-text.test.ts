@@ -13,9 +13,9 @@ const textOf = (markup: string) => markup.replace(/<[^>]+>/g, '').replace(/&lt;/
 
 describe('visible whitespace in cells', () => {
   it('wraps each line break, tab, CR and NUL in a glyph span, keeping the character', () => {
-    expect(html('a\nb\tc')).toBe('a<span class="ws" data-ws="↵">\n</span>b<span class="ws" data-ws="→">\t</span>c');
-    expect(html('line 1\r\nline 2\rline 3\n')).toBe('line 1<span class="ws" data-ws="␍">\r</span><span class="ws" data-ws="↵">\n</span>line 2<span class="ws" data-ws="␍">\r</span>line 3<span class="ws" data-ws="↵">\n</span>');
-    expect(html('NUL\0end')).toContain('<span class="ws" data-ws="␀">\0</span>');
+    expect(html('a\nb\tc')).toBe('a<span class="ws" data-ws="↵" title="line break (LF)">\n</span>b<span class="ws" data-ws="→" title="tab">\t</span>c');
+    expect(html('line 1\r\nline 2\rline 3\n')).toBe('line 1<span class="ws" data-ws="⇤" title="carriage return (CR)">\r</span><span class="ws" data-ws="↵" title="line break (LF)">\n</span>line 2<span class="ws" data-ws="⇤" title="carriage return (CR)">\r</span>line 3<span class="ws" data-ws="↵" title="line break (LF)">\n</span>');
+    expect(html('NUL\0end')).toContain('<span class="ws" data-ws="∅" title="NUL character">\0</span>');
     expect(html('plain text, no glyphs')).toBe('plain text, no glyphs');
   });
 
@@ -25,9 +25,9 @@ describe('visible whitespace in cells', () => {
   });
 
   it('is what string cells and cut text previews show', () => {
-    expect(renderToStaticMarkup(createElement(CellView, { value: 'x\ny' }))).toBe('<span class="cell-str">x<span class="ws" data-ws="↵">\n</span>y</span>');
+    expect(renderToStaticMarkup(createElement(CellView, { value: 'x\ny' }))).toBe('<span class="cell-str">x<span class="ws" data-ws="↵" title="line break (LF)">\n</span>y</span>');
     const partial = renderToStaticMarkup(createElement(CellView, { value: { kind: 'text', preview: 'a\tb', length: 5000 } }));
-    expect(partial).toContain('<span class="cell-text">a<span class="ws" data-ws="→">\t</span>b</span>');
+    expect(partial).toContain('<span class="cell-text">a<span class="ws" data-ws="→" title="tab">\t</span>b</span>');
     expect(renderToStaticMarkup(createElement(CellView, { value: '' }))).toContain('cell-empty');
   });
 
