@@ -55,15 +55,16 @@ export function registeredSecrets(dir = secretRegistryDir): RegisteredSecret[] {
 // The fields of the API that carry secrets: given (ServerInput.secret, db.setAccess and the
 // hosting methods' password, ssh.answerPrompt's answers — every prompt of the testbed asks for a
 // password or a code) and returned once (the hosting methods' password, generated when not given).
+// They sit at the top of a call's input or one object down (servers.update's server.secret), and at
+// the top of its output; deeper down are a table's rows, whose columns may be called password too.
 const GIVEN = new Set(['secret', 'password', 'newPassword', 'passphrase', 'answers']);
 const RETURNED = new Set(['password']);
 
-/** The strings under the given field names anywhere in `value` (arrays of strings included). */
-function fieldStrings(value: unknown, fields: Set<string>): [string, string][] {
-  if (Array.isArray(value)) return value.flatMap((v) => fieldStrings(v, fields));
-  if (value === null || typeof value !== 'object') return [];
+/** The strings under the given field names in `value` and, while depth > 1, in the objects it holds. */
+function fieldStrings(value: unknown, fields: Set<string>, depth: number): [string, string][] {
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) return [];
   return Object.entries(value).flatMap(([key, v]): [string, string][] => {
-    if (!fields.has(key)) return fieldStrings(v, fields);
+    if (!fields.has(key)) return depth > 1 ? fieldStrings(v, fields, depth - 1) : [];
     const strings = Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : typeof v === 'string' ? [v] : [];
     return strings.map((s) => [key, s]);
   });
@@ -75,7 +76,7 @@ function fieldStrings(value: unknown, fields: Set<string>): [string, string][] {
  * inputs the contract refuses (the hostile-input tests send some).
  */
 export function registerCallSecrets(source: string, method: string, input: unknown): void {
-  for (const [field, value] of fieldStrings(input, GIVEN)) {
+  for (const [field, value] of fieldStrings(input, GIVEN, 2)) {
     if (value.length >= MIN_SECRET_LENGTH) registerSecret(`${source} ${method}: ${field} (given)`, value);
   }
 }
@@ -85,7 +86,7 @@ export const RETURNED_LABEL = '(returned)';
 
 /** Registers the secrets an API call returned (a generated password, shown once). */
 export function registerResultSecrets(source: string, method: string, output: unknown): void {
-  for (const [field, value] of fieldStrings(output, RETURNED)) {
+  for (const [field, value] of fieldStrings(output, RETURNED, 1)) {
     if (value.length >= MIN_SECRET_LENGTH) registerSecret(`${source} ${method}: ${field} ${RETURNED_LABEL}`, value);
   }
 }
