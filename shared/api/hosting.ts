@@ -6,6 +6,7 @@ import { ServerId } from '../domain';
 import { DbCreate, DbName, Domain, DomainBind, FtpCreate, FtpSubdir, FtpUser, Password, SiteCreate, SiteName } from '../hosting';
 import { Task, type TaskStatus } from '../queue';
 import { IPV4 } from '../validation';
+import { PhpInstalled, PhpSet, PhpSettings, SitePhp, poolName } from '../php';
 
 export const SiteStatus = z.enum(['active', 'suspended']);
 export type SiteStatus = z.infer<typeof SiteStatus>;
@@ -43,6 +44,8 @@ export const SiteRecord = z.object({
   domains: z.array(z.object({ domain: z.string(), aliases: z.array(z.string()) })).default([]),
   /** The creating task of each FTP login, database and domain recorded through Hostdeck (not adopted ones). */
   creations: z.array(Creation).default([]),
+  /** The site's PHP-FPM pool (absent: no PHP). */
+  php: SitePhp.optional(),
 });
 export type SiteRecord = z.infer<typeof SiteRecord>;
 
@@ -81,6 +84,7 @@ export function deletionList(site: SiteRecord): string[] {
     ...site.ftpUsers.map((u) => `FTP login ${u}`),
     ...site.databases.map((d) => `database ${d.name} and its user ${d.user}`),
     ...site.domains.map((b) => `server block of ${[b.domain, ...b.aliases].join(', ')}`),
+    ...(site.php ? [`PHP pool ${poolName(site.name)} (PHP ${site.php.version})`] : []),
   ];
 }
 
@@ -134,7 +138,8 @@ export const MysqlSettings = z
 export type MysqlSettings = z.infer<typeof MysqlSettings>;
 export const DEFAULT_MYSQL_SETTINGS: MysqlSettings = { socket: null, defaultsFile: null };
 
-export const HostingSettings = z.object({ ftp: FtpSettings, web: WebSettings, mysql: MysqlSettings }).strict();
+/** `php` is absent while the server has Debian's php-fpm layout (DEFAULT_PHP_SETTINGS). */
+export const HostingSettings = z.object({ ftp: FtpSettings, web: WebSettings, mysql: MysqlSettings, php: PhpSettings.optional() }).strict();
 export type HostingSettings = z.infer<typeof HostingSettings>;
 
 /** What an adoption scan found live on a server and Hostdeck does not hold yet. */
@@ -144,6 +149,8 @@ export const AdoptionScan = z.object({
   ftpUsers: z.array(z.object({ user: z.string(), site: z.string() })),
   databases: z.array(z.object({ name: z.string(), site: z.string(), users: z.array(z.string()) })),
   domains: z.array(z.object({ site: z.string(), domain: z.string(), aliases: z.array(z.string()) })),
+  /** Hostdeck's PHP pools (hd-<site>.conf) of sites, with the values read from them. */
+  php: z.array(z.object({ site: z.string(), php: SitePhp })).default([]),
   /** Things found that cannot be matched to a site (shown, not importable). */
   notes: z.array(z.string()),
 });
@@ -161,6 +168,8 @@ export const HostingChange = z.discriminatedUnion('op', [
   z.object({ op: z.literal('bindDomain'), input: DomainBind }).strict(),
   z.object({ op: z.literal('unbindDomain'), site: SiteName, domain: Domain }).strict(),
   z.object({ op: z.literal('applyAgain'), site: SiteName, item: SiteItem }).strict(),
+  z.object({ op: z.literal('setPhp'), input: PhpSet.extend({ site: SiteName }) }).strict(),
+  z.object({ op: z.literal('disablePhp'), site: SiteName }).strict(),
 ]);
 export type HostingChange = z.infer<typeof HostingChange>;
 
@@ -174,7 +183,7 @@ export const hostingApi = {
   },
   /** Where this server's pure-ftpd, nginx and MySQL keep what tasks change; used by tasks queued from now on. */
   'hosting.setSettings': {
-    input: z.object({ serverId: ServerId, ftp: FtpSettings.optional(), web: WebSettings.optional(), mysql: MysqlSettings.optional() }).strict(),
+    input: z.object({ serverId: ServerId, ftp: FtpSettings.optional(), web: WebSettings.optional(), mysql: MysqlSettings.optional(), php: PhpSettings.optional() }).strict(),
     output: z.object({ settings: HostingSettings }),
   },
   /** The tasks a change would queue (titles and exact commands, secrets masked); nothing is recorded or queued. */
@@ -252,6 +261,21 @@ export const hostingApi = {
   'hosting.forget': {
     input: SiteRef.extend({ item: SiteItem }).strict(),
     output: z.object({ site: SiteRecord }),
+  },
+  /** The php-fpm versions installed on the server (binaries matching the PHP settings' binary). Reads only. */
+  'hosting.phpVersions': {
+    input: z.object({ serverId: ServerId }).strict(),
+    output: z.object({ installed: z.array(PhpInstalled) }),
+  },
+  /** Records the site's PHP and queues php.pool (pool file, php-fpm -t, reload; the previous pool put back on failure) and the site's server blocks passing .php to its socket. */
+  'hosting.setPhp': {
+    input: PhpSet.extend({ site: SiteName, serverId: ServerId }).strict(),
+    output: z.object({ tasks: z.array(Task) }),
+  },
+  /** Removes the site's PHP: server blocks without PHP, then the pool (php.remove). */
+  'hosting.disablePhp': {
+    input: SiteRef,
+    output: z.object({ tasks: z.array(Task) }),
   },
   /** Lists the sites, FTP logins, databases and server blocks live on the server that Hostdeck does not hold yet. Reads only. */
   'hosting.adoptScan': {

@@ -17,13 +17,14 @@ import { ensureClientKeys, AUTHORIZED_KEYS, type ClientKeys } from './keys';
 import { startMariadb, stopMariadb, type MariadbInfo } from './mariadb';
 import { startNamed, stopNamed, type NsInfo, type NsName } from './named';
 import { startNginx, stopNginx, type NginxInfo } from './nginx';
+import { startPhpFpm, stopPhpFpm, type PhpFpmInfo } from './phpfpm';
 import { startPureftpd, stopPureftpd, type FtpInfo } from './pureftpd';
 import { seedDatabases, type DbSeedInfo } from './seed';
 import { KBD_PROMPTS, PAM_SERVICE_OTP, restoreHostKey as restoreKey, sshdPid, sshLogFile, SSH_NAMES, startSshd, stopSshd, swapHostKey as swapKey, type SshInfo } from './sshd';
 import { ensureTestUser } from './users';
 import { checkRootReachable, cmdline, ensureDir, findProcs, p, pidAlive, ROOT, secrets, sleep } from './util';
 
-export type { ClientKeys, DbSeedInfo, FtpInfo, MariadbInfo, NginxInfo, NsInfo, SshInfo };
+export type { ClientKeys, DbSeedInfo, FtpInfo, MariadbInfo, NginxInfo, NsInfo, PhpFpmInfo, SshInfo };
 export type { KeyPair } from './keys';
 export { EXAMPLE_SERIAL, EXAMPLE_ZONE } from './named';
 export { NGINX_DEFAULT_TEXT } from './nginx';
@@ -77,6 +78,8 @@ export interface TestbedInfo {
   ftp: FtpInfo;
   ns: Record<NsName, NsInfo>;
   nginx: NginxInfo;
+  /** A php-fpm master of the testbed's own (root; site pools in php.poolsDir). */
+  php: PhpFpmInfo;
 }
 
 export const TESTBED_JSON = p('testbed.json');
@@ -166,6 +169,7 @@ export function startTestbed(opts: StartOptions = {}): Promise<TestbedInfo> {
       ns1: timed('named ns1', () => startNamed('ns1')),
       ns2: timed('named ns2', () => startNamed('ns2')),
       nginx: timed('nginx', startNginx),
+      php: timed('php-fpm', startPhpFpm),
     };
     const netnsUp = tasks.netns.catch(() => {
       throw new Error(`not started: needs the ${JUMP_NETNS} namespace (see netns)`);
@@ -206,6 +210,7 @@ export function startTestbed(opts: StartOptions = {}): Promise<TestbedInfo> {
       ftp: await tasks.ftp,
       ns: { ns1: await tasks.ns1, ns2: await tasks.ns2 },
       nginx: await tasks.nginx,
+      php: await tasks.php,
     };
     fs.writeFileSync(`${TESTBED_JSON}.tmp`, `${JSON.stringify(info, null, 2)}\n`, { mode: 0o600 });
     fs.renameSync(`${TESTBED_JSON}.tmp`, TESTBED_JSON);
@@ -234,6 +239,7 @@ async function stopAll(): Promise<void> {
     stopNamed('ns1'),
     stopNamed('ns2'),
     stopNginx(),
+    stopPhpFpm(),
   ]);
   fs.rmSync(TESTBED_JSON, { force: true });
   fs.rmSync(LEASES, { recursive: true, force: true });

@@ -6,10 +6,13 @@
 import type { AdoptionScan, HostingSettings, SiteRecord } from '../../../shared/api/hosting';
 import { AppError } from '../../../shared/errors';
 import { DbName, DbUser, Domain, FtpUser, SiteName, belongsToSite } from '../../../shared/hosting';
+import { PhpVersion } from '../../../shared/php';
 import type { ConnectionManager } from '../ssh/connections';
 import { exec } from '../ssh/connect';
 import { shQuote } from '../ssh/sh-quote';
 import { mysqlCommand } from './db-tasks';
+import { parsePool } from './php-pool';
+import { phpSettings } from './php-plans';
 import { vhostFileName } from './vhost-tasks';
 
 const TAB = '\t';
@@ -27,6 +30,8 @@ export function scanScript(settings: HostingSettings): string {
     `  ${mysql} -e 'SELECT SCHEMA_NAME FROM information_schema.SCHEMATA' 2>/dev/null | sed 's/^/db\\t/'`,
     `  ${mysql} -e "SELECT User, Db FROM mysql.db WHERE Host = 'localhost'" 2>/dev/null | sed 's/^/grant\\t/'`,
     'fi',
+    // Hostdeck's PHP pools (active and parked), in every version's pool folder.
+    `for f in ${phpSettings(settings).poolDir.split('{version}').map((part) => (part === '' ? '' : shQuote(part))).join('*')}/hd-*.conf*; do [ -f "$f" ] || continue; awk -v f="$f" '{ print "pool\t" f "\t" $0 }' "$f"; done`,
     `for f in ${shQuote(vhostDir)}/hostdeck-*.conf; do [ -f "$f" ] || continue; awk -v f="$(basename "$f")" '$1 == "server_name" { s = ""; for (i = 2; i <= NF; i++) { t = $i; sub(/;$/, "", t); if (t != "") s = s (s == "" ? "" : " ") t } print "vhost\\t" f "\\t" s; exit }' "$f"; done`,
     'true',
   ].join('\n');
@@ -37,10 +42,10 @@ function unbatch(value: string): string {
   return value.replace(/\\(.)/g, (_, c: string) => (c === 'n' ? '\n' : c === 't' ? '\t' : c === '0' ? '\0' : c));
 }
 
-type Found = { sites: Map<string, number>; suspended: Set<string>; ftp: { user: string; uid: number }[]; dbs: string[]; grants: { user: string; db: string }[]; vhosts: { file: string; names: string[] }[] };
+type Found = { sites: Map<string, number>; suspended: Set<string>; ftp: { user: string; uid: number }[]; dbs: string[]; grants: { user: string; db: string }[]; vhosts: { file: string; names: string[] }[]; pools: Map<string, string> };
 
 export function parseScan(stdout: string): Found {
-  const found: Found = { sites: new Map(), suspended: new Set(), ftp: [], dbs: [], grants: [], vhosts: [] };
+  const found: Found = { sites: new Map(), suspended: new Set(), ftp: [], dbs: [], grants: [], vhosts: [], pools: new Map() };
   for (const line of stdout.split('\n')) {
     const [type, a = '', b = ''] = line.split(TAB);
     if (type === 'site') found.sites.set(a, Number(b));
@@ -50,6 +55,7 @@ export function parseScan(stdout: string): Found {
     // Grants name databases with _ and % escaped (\_): the plain name is what the records hold.
     else if (type === 'grant') found.grants.push({ user: unbatch(a), db: unbatch(b).replace(/\\([_%])/g, '$1') });
     else if (type === 'vhost') found.vhosts.push({ file: a, names: b.split(' ').filter(Boolean) });
+    else if (type === 'pool') found.pools.set(a, `${found.pools.get(a) ?? ''}${line.slice(type.length + a.length + 2)}\n`);
   }
   return found;
 }
@@ -57,8 +63,8 @@ export function parseScan(stdout: string): Found {
 const ok = (schema: { safeParse(v: unknown): { success: boolean } }, v: string) => schema.safeParse(v).success;
 
 /** What the server has that the records do not, matched to sites (held or found). */
-export function compare(held: SiteRecord[], found: Found): AdoptionScan {
-  const scan: AdoptionScan = { sites: [], ftpUsers: [], databases: [], domains: [], notes: [] };
+export function compare(held: SiteRecord[], found: Found, settings: HostingSettings): AdoptionScan {
+  const scan: AdoptionScan = { sites: [], ftpUsers: [], databases: [], domains: [], php: [], notes: [] };
   const heldNames = new Set(held.map((s) => s.name));
   const siteNames = new Set(heldNames);
   const uidOf = new Map<number, string>();
@@ -95,6 +101,18 @@ export function compare(held: SiteRecord[], found: Found): AdoptionScan {
     if (![domain, ...aliases].every((d) => ok(Domain, d))) { scan.notes.push(`server block ${file}: a server_name Hostdeck does not accept`); continue; }
     scan.domains.push({ site, domain, aliases });
   }
+  const heldPhp = new Set(held.filter((s) => s.php).map((s) => s.name));
+  for (const [file, text] of found.pools) {
+    const head = /^; Hostdeck: PHP (\S+) pool of site (\S+)\. /.exec(text);
+    const site = head?.[2];
+    const version = head?.[1];
+    if (!site || !version || !PhpVersion.safeParse(version).success || !file.endsWith(`/hd-${site}.conf${file.endsWith('.suspended') ? '.suspended' : ''}`)) { scan.notes.push(`PHP pool ${file}: not a pool Hostdeck wrote`); continue; }
+    if (heldPhp.has(site) || scan.php.some((x) => x.site === site)) continue;
+    if (!siteNames.has(site)) { scan.notes.push(`PHP pool ${file}: no site ${site}`); continue; }
+    const parsed = parsePool(text, phpSettings(settings).defaults);
+    if (!parsed) { scan.notes.push(`PHP pool ${file}: values Hostdeck does not accept`); continue; }
+    scan.php.push({ site, php: { version, ...parsed } });
+  }
   return scan;
 }
 
@@ -109,6 +127,7 @@ export function merge(held: SiteRecord[], scan: AdoptionScan, chosen: string[], 
   for (const f of scan.ftpUsers) { const s = out.get(f.site); if (s && pick.has(f.site)) s.ftpUsers = [...s.ftpUsers, f.user].sort(); }
   for (const d of scan.databases) { const s = out.get(d.site); if (s && pick.has(d.site)) s.databases = [...s.databases, { name: d.name, user: d.users[0]! }].sort((a, b) => a.name.localeCompare(b.name)); }
   for (const d of scan.domains) { const s = out.get(d.site); if (s && pick.has(d.site)) s.domains = [...s.domains, { domain: d.domain, aliases: d.aliases }].sort((a, b) => a.domain.localeCompare(b.domain)); }
+  for (const x of scan.php) { const s = out.get(x.site); if (s && pick.has(x.site) && !s.php) s.php = x.php; }
   return [...out.values()];
 }
 
@@ -117,7 +136,7 @@ export async function scanServer(connections: ConnectionManager, serverId: strin
   try {
     const result = await exec(await lease.ready(), scanScript(settings), 60_000);
     if (result.code !== 0) throw new AppError('ssh', 'The scan of the server failed.', { details: result.stderr.slice(-2000) });
-    return compare(held, parseScan(result.stdout));
+    return compare(held, parseScan(result.stdout), settings);
   } finally {
     lease.release();
   }

@@ -8,6 +8,7 @@ import { AppError } from '../../../shared/errors';
 import type { Task } from '../../../shared/queue';
 import { siteKey, type DbCreate, type DomainBind, type FtpCreate, type SiteCreate } from '../../../shared/hosting';
 import './db-tasks';
+import { disablePhp, phpOnDelete, phpOnStatus, phpSocketParam, setPhp } from './php-plans';
 import './ftp-tasks';
 import './site-tasks';
 import './vhost-tasks';
@@ -71,7 +72,7 @@ export function createSite(sites: SiteRecord[], settings: HostingSettings, input
 
 export function setStatus(sites: SiteRecord[], settings: HostingSettings, name: string, status: SiteRecord['status']): Plan {
   const site = find(sites, name);
-  return { steps: [statusStep(status === 'suspended' ? 'site.suspend' : 'site.unsuspend', site, settings)], sites: replace(sites, name, (s) => ({ ...s, status })), secrets: [] };
+  return { steps: [statusStep(status === 'suspended' ? 'site.suspend' : 'site.unsuspend', site, settings), ...phpOnStatus(site, settings, status)], sites: replace(sites, name, (s) => ({ ...s, status })), secrets: [] };
 }
 
 /** Everything of the site goes first (logins, databases, server blocks), then the account with its home. */
@@ -82,6 +83,7 @@ export function deleteSite(sites: SiteRecord[], settings: HostingSettings, name:
       ...site.ftpUsers.map((user) => ({ kind: 'ftp.delete', params: { site: name, user, ...settings.ftp } })),
       ...site.databases.map((db) => ({ kind: 'db.drop', params: { site: name, name: db.name, user: db.user, ...settings.mysql } })),
       ...site.domains.map((b) => ({ kind: 'domain.unbind', params: { site: name, domain: b.domain, vhostDir: settings.web.vhostDir, nginxConf: settings.web.nginxConf } })),
+      ...phpOnDelete(site, settings),
       { kind: 'site.delete', params: { site: name, suspendedDir: settings.web.suspendedDir } },
     ],
     sites: sites.filter((s) => s.name !== name),
@@ -166,7 +168,7 @@ export function bindDomain(sites: SiteRecord[], settings: HostingSettings, input
   });
   const binding = { domain: input.domain, aliases: input.aliases };
   return {
-    steps: [{ kind: 'domain.bind', params: { site: input.site, domain: input.domain, aliases: input.aliases, ...settings.web } }],
+    steps: [{ kind: 'domain.bind', params: { site: input.site, domain: input.domain, aliases: input.aliases, ...settings.web, ...phpSocketParam(site, settings) } }],
     sites: replace(sites, input.site, (s) => ({ ...s, domains: [...s.domains.filter((b) => b.domain !== input.domain), binding].sort((a, b) => a.domain.localeCompare(b.domain)) })),
     secrets: [],
     // New aliases of a live domain are not its creation: if that task is cancelled, the server
@@ -279,5 +281,7 @@ export function planOf(sites: SiteRecord[], settings: HostingSettings, change: H
     case 'bindDomain': return bindDomain(sites, settings, change.input);
     case 'unbindDomain': return unbindDomain(sites, settings, change.site, change.domain);
     case 'applyAgain': return applyAgain(sites, settings, change.site, change.item, tasks);
+    case 'setPhp': return setPhp(sites, find(sites, change.input.site), settings, change.input);
+    case 'disablePhp': return disablePhp(sites, find(sites, change.site), settings);
   }
 }

@@ -7,6 +7,7 @@ import { z } from 'zod';
 import {
   DEFAULT_FTP_SETTINGS, DEFAULT_MYSQL_SETTINGS, DEFAULT_WEB_SETTINGS, FtpSettings, MysqlSettings, SiteRecord, WebSettings, type HostingSettings,
 } from '../../../shared/api/hosting';
+import { PhpSettings } from '../../../shared/php';
 
 const Schema = z.object({
   version: z.literal(1),
@@ -15,6 +16,7 @@ const Schema = z.object({
   ftp: z.record(z.string(), FtpSettings).default({}),
   web: z.record(z.string(), WebSettings).default({}),
   mysql: z.record(z.string(), MysqlSettings).default({}),
+  php: z.record(z.string(), PhpSettings).default({}),
 });
 type Data = z.infer<typeof Schema>;
 
@@ -26,7 +28,7 @@ export class SiteStore {
       cwd: dataDir,
       configName: 'sites',
       projectName: 'hostdeck',
-      defaults: { version: 1, servers: {}, ftp: {}, web: {}, mysql: {} },
+      defaults: { version: 1, servers: {}, ftp: {}, web: {}, mysql: {}, php: {} },
       accessPropertiesByDotNotation: false,
       clearInvalidConfig: false,
     });
@@ -37,9 +39,10 @@ export class SiteStore {
   /** One server's sites (by name) and settings, from one read of the file. */
   state(serverId: string): { sites: SiteRecord[]; settings: HostingSettings } {
     const data = this.data();
+    const php = data.php[serverId];
     return {
       sites: [...(data.servers[serverId] ?? [])].sort((a, b) => a.name.localeCompare(b.name)),
-      settings: { ftp: data.ftp[serverId] ?? DEFAULT_FTP_SETTINGS, web: data.web[serverId] ?? DEFAULT_WEB_SETTINGS, mysql: data.mysql[serverId] ?? DEFAULT_MYSQL_SETTINGS },
+      settings: { ftp: data.ftp[serverId] ?? DEFAULT_FTP_SETTINGS, web: data.web[serverId] ?? DEFAULT_WEB_SETTINGS, mysql: data.mysql[serverId] ?? DEFAULT_MYSQL_SETTINGS, ...(php ? { php } : {}) },
     };
   }
 
@@ -55,7 +58,8 @@ export class SiteStore {
     if (change.ftp) data.ftp[serverId] = change.ftp;
     if (change.web) data.web[serverId] = change.web;
     if (change.mysql) data.mysql[serverId] = change.mysql;
-    this.conf.set({ ftp: data.ftp, web: data.web, mysql: data.mysql });
+    if (change.php) data.php[serverId] = change.php;
+    this.conf.set({ ftp: data.ftp, web: data.web, mysql: data.mysql, php: data.php });
   }
 
   /** The whole file, read and checked once (conf reads the file on every access). */

@@ -13,7 +13,8 @@ import { shQuote } from '../ssh/sh-quote';
 import { assertSafe } from './quote';
 
 const Web = WebSettings.shape;
-const BindParams = z.object({ site: SiteName, domain: Domain, aliases: DomainList, ...Web }).strict();
+/** phpSocket: the site's PHP-FPM pool (php-tasks.ts), when the site has PHP. */
+const BindParams = z.object({ site: SiteName, domain: Domain, aliases: DomainList, ...Web, phpSocket: FtpPath.optional() }).strict();
 type BindParams = z.infer<typeof BindParams>;
 const UnbindParams = z.object({ site: SiteName, domain: Domain, vhostDir: FtpPath, nginxConf: FtpPath }).strict();
 type UnbindParams = z.infer<typeof UnbindParams>;
@@ -34,13 +35,37 @@ export function serverBlock(p: BindParams): string {
     `    listen ${p.listen};`,
     `    server_name ${names};`,
     `    root /home/${p.site}/public_html;`,
-    '    index index.html index.htm;',
+    `    index ${p.phpSocket ? 'index.php ' : ''}index.html index.htm;`,
     `    if (-f ${p.suspendedDir}/${p.site}) { return 503; }`,
     '    error_page 503 @suspended;',
     `    location @suspended { default_type text/html; return 503 '${SUSPENDED_PAGE}'; }`,
     '    location / { try_files $uri $uri/ =404; }',
+    ...(p.phpSocket ? phpLocation(p.phpSocket) : []),
     '}',
   ].join('\n');
+}
+
+/**
+ * .php files that exist go to the site's pool; the FastCGI parameters are written out here
+ * rather than included, so the block does not depend on where a server keeps fastcgi_params.
+ * HTTP_PROXY is emptied: a request's Proxy header must not become the application's proxy.
+ */
+function phpLocation(socket: string): string[] {
+  const params = [
+    ['SCRIPT_FILENAME', '$document_root$fastcgi_script_name'], ['SCRIPT_NAME', '$fastcgi_script_name'], ['QUERY_STRING', '$query_string'],
+    ['REQUEST_METHOD', '$request_method'], ['CONTENT_TYPE', '$content_type'], ['CONTENT_LENGTH', '$content_length'],
+    ['REQUEST_URI', '$request_uri'], ['DOCUMENT_URI', '$document_uri'], ['DOCUMENT_ROOT', '$document_root'],
+    ['SERVER_PROTOCOL', '$server_protocol'], ['REQUEST_SCHEME', '$scheme'], ['HTTPS', '$https if_not_empty'],
+    ['GATEWAY_INTERFACE', 'CGI/1.1'], ['SERVER_SOFTWARE', 'nginx'], ['REMOTE_ADDR', '$remote_addr'], ['REMOTE_PORT', '$remote_port'],
+    ['SERVER_ADDR', '$server_addr'], ['SERVER_PORT', '$server_port'], ['SERVER_NAME', '$server_name'], ['REDIRECT_STATUS', '200'], ['HTTP_PROXY', '""'],
+  ];
+  return [
+    '    location ~ \\.php$ {',
+    '        try_files $uri =404;',
+    ...params.map(([name, value]) => `        fastcgi_param ${name} ${value};`),
+    `        fastcgi_pass unix:${socket};`,
+    '    }',
+  ];
 }
 
 function bindChecked(p: BindParams): BindParams {
@@ -52,6 +77,7 @@ function bindChecked(p: BindParams): BindParams {
     nginxConf: assertSafe(FtpPath, p.nginxConf, 'nginxConf'),
     listen: assertSafe(ListenAddress, p.listen, 'listen'),
     suspendedDir: assertSafe(FtpPath, p.suspendedDir, 'suspendedDir'),
+    ...(p.phpSocket === undefined ? {} : { phpSocket: assertSafe(FtpPath, p.phpSocket, 'phpSocket') }),
   };
 }
 

@@ -1,0 +1,47 @@
+// For the PHP tests: hostile values of PHP settings, and HTTP requests to the testbed's nginx
+// for a host name and path.
+import http from 'node:http';
+import { loadTestbed } from '../servers/testbed';
+
+/** Values that would end the line, start a comment, section, quoted string or expansion, or carry a control character. */
+export const HOSTILE_VALUES = [
+  'Off\ninclude=/etc/passwd', 'Off\r\nuser = root', 'Off\rx', 'On;', '; comment', 'a;b', 'Off ; open_basedir = /', '[www]', ']', '[', 'x]y',
+  '"quoted"', "'single'", 'a"b', "a'b", '`id`', '$(id)', '${HOME}', '$HOME', '{x}', 'a\\b', '\\', 'include=/etc/php.conf',
+  'a = b', '=', 'Off\u0000', '\u0000', 'a\u0000b', '\t', 'a\tb', ' lead', 'trail ', '', '   ', 'Off\u2028user=root', 'Off\u0085x',
+  '\u007f', 'é', 'Ｏｆｆ', '🙂', 'x'.repeat(256), '#comment', 'a#b', 'user=root', 'open_basedir=/', '\u001b[31m',
+];
+
+/** GET a path from the testbed's nginx with this Host: status and body (a connection dropped by a reload is asked again). */
+export async function httpGet(host: string, path: string): Promise<{ status: number; body: string }> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await getOnce(host, path);
+    } catch (error) {
+      if (attempt >= 5 || !/socket hang up|ECONNRESET/.test(String(error))) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+  }
+}
+
+/** Asks until the answer passes `ok`, for up to 5 s (nginx applies a reload about 100 ms after its signal). */
+export async function getUntil(host: string, path: string, ok: (r: { status: number; body: string }) => boolean): Promise<{ status: number; body: string }> {
+  const deadline = Date.now() + 5000;
+  for (;;) {
+    const r = await httpGet(host, path);
+    if (ok(r) || Date.now() > deadline) return r;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+function getOnce(host: string, path: string): Promise<{ status: number; body: string }> {
+  const { nginx } = loadTestbed();
+  return new Promise((resolve, reject) => {
+    const req = http.get({ host: nginx.host, port: nginx.port, path, headers: { Host: host }, agent: false }, (res) => {
+      let body = '';
+      res.setEncoding('utf8');
+      res.on('data', (d: string) => (body += d));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+    });
+    req.on('error', reject);
+  });
+}
