@@ -116,7 +116,7 @@ describe('geometryText', () => {
     const buf = stored({ t: 'line', p: line }, 3857);
     const started = performance.now();
     const text = geometryText(buf, 2000)!;
-    expect(performance.now() - started).toBeLessThan(50);
+    expect(performance.now() - started).toBeLessThan(100); // the whole line takes far longer: decoding stops at the cut
     expect(text).toHaveLength(2001);
     expect(text.startsWith('SRID=3857;LINESTRING(0 0,1 1,2 2,')).toBe(true);
     expect(text.endsWith('…')).toBe(true);
