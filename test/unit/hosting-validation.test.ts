@@ -4,8 +4,9 @@ import { describe, expect, it } from 'vitest';
 import type { z } from 'zod';
 import { fieldErrors } from '../../shared/errors';
 import { ftpCreateLines, ftpDeleteLines } from '../../src-main/core/hosting/ftp-tasks';
-import { createFtp, createSite } from '../../src-main/core/hosting/plans';
-import { DEFAULT_FTP_SETTINGS, DEFAULT_MYSQL_SETTINGS, DEFAULT_WEB_SETTINGS } from '../../shared/api/hosting';
+import { createFtp, createSite, recordCreations, settle } from '../../src-main/core/hosting/plans';
+import { DEFAULT_FTP_SETTINGS, DEFAULT_MYSQL_SETTINGS, DEFAULT_WEB_SETTINGS, itemState } from '../../shared/api/hosting';
+import type { Task } from '../../shared/queue';
 import {
   DbCreate, DomainBind, FtpCreate, Password, QuotaMb, SiteCreate, SiteName,
   belongsToSite, dbPrefix, isReservedSiteName,
@@ -217,6 +218,25 @@ describe('hosting inputs: hostile values', () => {
     const sites = createSite(createSite([], settings, { name: 'shop', quotaMb: 0 }).sites, settings, { name: 'blog', quotaMb: 0 }).sites;
     expect(() => createFtp(sites, settings, { site: 'shop', user: 'blog' })).toThrow('"blog" is the Linux account of the site "blog"; choose another name');
     expect(createFtp(sites, settings, { site: 'shop', user: 'shop' }).steps.map((s) => s.kind)).toEqual(['ftp.create']);
+  });
+
+  it('records the task that creates a login and settles it with the queue', () => {
+    const settings = { ftp: DEFAULT_FTP_SETTINGS, web: DEFAULT_WEB_SETTINGS, mysql: DEFAULT_MYSQL_SETTINGS };
+    const plan = createFtp(createSite([], settings, { name: 'shop', quotaMb: 0 }).sites, settings, { site: 'shop', user: 'shop_up', subdir: 'public_html' });
+    const task = (status: Task['status']) => ({ id: 't1', status }) as Task;
+    const [site] = recordCreations(plan, [task('pending')]);
+    expect(site!.creations).toEqual([{ kind: 'ftp', name: 'shop_up', taskId: 't1', subdir: 'public_html', notApplied: false }]);
+    expect(itemState(site!, 'ftp', 'shop_up', [task('pending')])).toBe('queued');
+    expect(itemState(site!, 'ftp', 'shop_up', [task('failed')])).toBe('failed');
+    expect(itemState(site!, 'ftp', 'shop_up', [task('cancelled')])).toBe('not-applied');
+    expect(settle([site!], [task('pending')])).toBeNull();
+    // Skipped: kept as not applied, even once the queue has forgotten the task.
+    const [skipped] = settle([site!], [task('skipped')])!;
+    expect(itemState(skipped!, 'ftp', 'shop_up', [])).toBe('not-applied');
+    expect(settle([skipped!], [])).toBeNull();
+    // Done (or gone from the queue before it was seen skipped): applied, nothing kept.
+    expect(settle([site!], [task('done')])![0]!.creations).toEqual([]);
+    expect(itemState(site!, 'ftp', 'shop_up', [task('done')])).toBe('applied');
   });
 
   it('rejects unknown fields (no smuggling)', () => {
