@@ -1,12 +1,16 @@
 // A server's task queue (the 'queue' tab): every task in order with its status, attempts and
 // duration; a task's detail shows the commands it runs (secrets masked), its output tails,
-// exit code and timings. A stopped queue offers Retry (after fixing), Skip and Cancel pending.
+// exit code and timings. A stopped queue offers Retry (after fixing), Skip and Cancel pending; a
+// task that failed because its password was lost (no OS keychain, and the app restarted) takes a
+// new one in its detail and runs again.
 import { useState } from 'react';
+import { useMutation } from '@tanstack/react-query';
 import type { Server } from '../../shared/domain';
 import { AppError } from '../../shared/errors';
 import type { Task } from '../../shared/queue';
 import { client } from '../client/client';
 import { ErrorNote } from '../components/ErrorNote';
+import { Field } from '../components/Field';
 import { useQueue } from './hooks';
 
 const duration = (ms: number | null) => (ms === null ? '' : ms < 1000 ? `${ms} ms` : `${(ms / 1000).toFixed(1)} s`);
@@ -45,9 +49,12 @@ export function QueueTab({ server }: { server: Server }) {
       </header>
       {failed && (
         <div className="note note-danger queue-stopped" role="alert">
-          <strong>The queue is stopped:</strong> “{failed.title}” failed{failed.exitCode !== null ? ` (exit ${failed.exitCode})` : ''}. Fix the cause, then retry it — or skip it.
+          <strong>The queue is stopped:</strong> “{failed.title}” failed{failed.exitCode !== null ? ` (exit ${failed.exitCode})` : ''}.{' '}
+          {failed.secretLost ? 'Its password was lost: give it a new one in its detail — or skip it.' : 'Fix the cause, then retry it — or skip it.'}
           <div className="actions">
-            <button className="primary" disabled={busy} onClick={() => void act('queue.retry', failed.id)}>Retry</button>
+            {failed.secretLost
+              ? <button className="primary" onClick={() => setSelected(failed.id)}>Set a new password…</button>
+              : <button className="primary" disabled={busy} onClick={() => void act('queue.retry', failed.id)}>Retry</button>}
             <button disabled={busy} onClick={() => void act('queue.skip', failed.id)}>Skip</button>
             <button className="danger" disabled={busy || pending === 0} onClick={() => void act('queue.cancel')}>Cancel pending ({pending})</button>
           </div>
@@ -95,6 +102,7 @@ function TaskDetail({ task, busy, onAct }: { task: Task; busy: boolean; onAct: (
         <dt>Finished</dt><dd>{time(task.finishedAt)}</dd>
         <dt>Duration</dt><dd>{duration(task.ms) || '—'}</dd>
       </dl>
+      {task.status === 'failed' && task.secretLost && <NewPassword key={task.id} task={task} />}
       <h4>Commands</h4>
       <pre className="task-commands">{task.commands.join('\n')}</pre>
       <h4>stdout</h4>
@@ -104,12 +112,44 @@ function TaskDetail({ task, busy, onAct }: { task: Task; busy: boolean; onAct: (
       <div className="actions">
         {task.status === 'failed' && (
           <>
-            <button className="primary" disabled={busy} onClick={() => void onAct('queue.retry', task.id)}>Retry this task</button>
+            {!task.secretLost && <button className="primary" disabled={busy} onClick={() => void onAct('queue.retry', task.id)}>Retry this task</button>}
             <button disabled={busy} onClick={() => void onAct('queue.skip', task.id)}>Skip this task</button>
           </>
         )}
         {task.status === 'pending' && <button className="danger" disabled={busy} onClick={() => void onAct('queue.cancel', task.id)}>Cancel this task</button>}
       </div>
     </aside>
+  );
+}
+
+/** A new password for a task whose own was lost: held like the first, then the task runs again. */
+function NewPassword({ task }: { task: Task }) {
+  const [password, setPassword] = useState('');
+  const retry = useMutation({
+    mutationFn: () => client.call('queue.retryWithPassword', { serverId: task.serverId, taskId: task.id, password }),
+    onSuccess: () => setPassword(''),
+  });
+  const error = retry.error instanceof AppError ? retry.error : retry.error ? new AppError('internal', 'That did not work.') : null;
+  return (
+    <form
+      className="task-recover note note-warn"
+      aria-label="New password for this task"
+      onSubmit={(e) => {
+        e.preventDefault();
+        retry.mutate();
+      }}
+    >
+      <p>
+        This task's password was lost before it ran (it was held in memory only, or is no longer in the OS keychain). Give it a new
+        one: it is set when the task runs again. Hostdeck keeps it only until then, so tell its user now.
+      </p>
+      <Field name="password" label="New password" error={error?.fields?.password}>
+        <input type="password" autoComplete="new-password" value={password} onChange={(e) => setPassword(e.target.value)} />
+      </Field>
+      {error && !error.fields?.password && <ErrorNote error={error} />}
+      <div className="actions">
+        <button type="submit" className="primary" disabled={retry.isPending || password === ''}>Set password and retry</button>
+      </div>
+    </form>
   );
 }

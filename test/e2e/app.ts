@@ -12,9 +12,17 @@ import { REPO } from '../servers/util';
 
 export type RunningApp = { url: string; origin: string; home: string; dataDir: string; stop(): Promise<void> };
 
-export async function startApp(label: string, home = freshHome(label)): Promise<RunningApp> {
+/**
+ * `testKinds`: the queue's own e2e tests run test/helpers/serve-with-test-kinds.ts instead (the
+ * same core and host, plus the test task kinds and `test.enqueue`, which the app does not have).
+ */
+export async function startApp(label: string, home = freshHome(label), options: { testKinds?: boolean } = {}): Promise<RunningApp> {
   const dataDir = freshDataDir(label);
-  const child: ChildProcess = spawn(process.execPath, [path.join(REPO, 'dist/host/serve.mjs'), '--data-dir', dataDir], {
+  const args = options.testKinds
+    ? ['--import', 'tsx', path.join(REPO, 'test/helpers/serve-with-test-kinds.ts'), '--data-dir', dataDir, '--static-dir', path.join(REPO, 'dist/renderer')]
+    : [path.join(REPO, 'dist/host/serve.mjs'), '--data-dir', dataDir];
+  const child: ChildProcess = spawn(process.execPath, args, {
+    cwd: REPO,
     env: { ...process.env, HOME: home },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -79,7 +87,7 @@ export type E2eSuite = {
   /** The shared Chromium (set once beforeAll has run). */
   readonly browser: Browser;
   /** Starts browser mode (startApp) and stops it after the file's tests. */
-  start(label: string, home?: string): Promise<RunningApp>;
+  start(label: string, home?: string, options?: { testKinds?: boolean }): Promise<RunningApp>;
   /** `start`, then a new page showing it. */
   open(label: string, home?: string): Promise<{ app: RunningApp; page: Page }>;
 };
@@ -109,8 +117,8 @@ export function e2eSuite(): E2eSuite {
       if (!browser) throw new Error('e2eSuite: the browser is launched in beforeAll');
       return browser;
     },
-    async start(label, home) {
-      const app = await startApp(label, home);
+    async start(label, home, options) {
+      const app = await startApp(label, home, options);
       apps.push(app);
       return app;
     },

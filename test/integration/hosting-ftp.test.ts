@@ -3,7 +3,8 @@
 // password, a real FTP client (basic-ftp) logs in and uploads into the site's web root (the file
 // belongs to the site's uid), a wrong password is refused, deleting the login refuses it too.
 // Hostile user names and folders get field errors and nothing is queued; the password is never
-// written anywhere in the data dir (journal, records); after a restart a pending task fails clearly.
+// written anywhere in the data dir (journal, records); after a restart without an OS keychain a
+// pending task fails clearly and recovers with a new password.
 // Names of system accounts (root, ftp, …) and malformed ones are refused and change nothing on
 // the server; a name that is a Linux account there is refused by the task itself.
 import { createHash, randomUUID } from 'node:crypto';
@@ -16,8 +17,11 @@ import type { FtpSettings, SiteRecord } from '../../shared/api/hosting';
 import type { AppError } from '../../shared/errors';
 import type { Task } from '../../shared/queue';
 import { createCore } from '../../src-main/core/core';
+import { memoryKeychain } from '../../src-main/core/secrets/keychain';
 import { addWeb1, coreSuite } from '../helpers/core';
 import { settleQueue, sh } from '../helpers/hosting';
+import { registerSecret } from '../helpers/secrets';
+import '../helpers/test-kinds';
 
 const suite = coreSuite();
 const tag = randomUUID().replaceAll('-', '').slice(0, 8);
@@ -28,11 +32,12 @@ const canary = `/tmp/hd-ftp-canary-${tag}`;
 const hostileSite = `hdfh${tag}`;
 const restartSite = `hdfr${tag}`;
 const namesSite = `hdfn${tag}`;
+const RECOVERED = `recovered'pw "${randomUUID().slice(0, 8)}" $(id)`;
 const PASSWORD = `a'b"c $HOME; \\n \`id\` $(id) ü € 🙂 ;|&<>*?~%`;
 
 afterAll(() => {
   const { passwdFile, dbFile } = suite.tb.ftp;
-  for (const u of [ftpUser, ftpUser2]) sh(`pure-pw userdel ${u} -f ${passwdFile} -F ${dbFile} -m`);
+  for (const u of [ftpUser, ftpUser2, `hdr-${tag}`]) sh(`pure-pw userdel ${u} -f ${passwdFile} -F ${dbFile} -m`);
   for (const s of [site, hostileSite, restartSite, namesSite]) {
     if (sh(`id -u ${s}`) !== null) sh(`pkill -KILL -u ${s}; userdel -r ${s} 2>/dev/null`);
     rmSync(`/home/${s}`, { recursive: true, force: true });
@@ -236,20 +241,20 @@ describe('FTP logins', () => {
     expect(tasks.at(-1)!.status).toBe('done');
   }, 120_000);
 
-  it('fails a login whose password was not kept across a restart, clearly', async () => {
-    const t = await suite.core('ftp-restart', { trust: [suite.tb.ssh.web1] });
+  it('a login whose password was not kept across a restart (no OS keychain) fails clearly and takes a new one', async () => {
+    const t = await suite.core('ftp-restart', { trust: [suite.tb.ssh.web1], keychain: memoryKeychain('no OS keychain in this test') });
     const server = await addWeb1(t, 'root');
     const serverId = server.id;
     await t.call('hosting.setSettings', { serverId, ftp: ftpSettings() });
     await t.call('hosting.createSite', { serverId, name: restartSite, quotaMb: 0 });
     await settleQueue(t, serverId);
     // A failed task stops the queue, so the FTP task stays pending across the restart.
-    await t.call('queue.enqueue', { serverId, kind: 'fail-unless-file', params: { path: `/tmp/hd-ftp-missing-${tag}` } });
+    t.core.queue.enqueue(serverId, 'fail-unless-file', { path: `/tmp/hd-ftp-missing-${tag}` });
     await settleQueue(t, serverId);
     await t.call('hosting.createFtp', { serverId, site: restartSite, user: `hdr-${tag}` });
     await t.core.close();
 
-    const core = await createCore({ dataDir: t.dataDir, homeDir: t.home, log: () => undefined });
+    const core = await createCore({ dataDir: t.dataDir, homeDir: t.home, keychain: memoryKeychain('no OS keychain in this test'), log: () => undefined });
     const call = async <T>(method: string, input: unknown): Promise<T> => {
       const r = await core.call(method, input);
       if (!r.ok) throw new Error(r.error.message);
@@ -257,12 +262,17 @@ describe('FTP logins', () => {
     };
     try {
       await call('queue.skip', { serverId });
-      const tasks = await settleQueue({ call }, serverId);
+      let tasks = await settleQueue({ call }, serverId);
       const ftp = tasks.find((x) => x.kind === 'ftp.create')!;
       expect(ftp.status).toBe('failed');
-      expect(ftp.stderrTail).toMatch(/password was not kept across a restart; set a new one/);
+      expect(ftp.secretLost).toBe(true);
+      expect(ftp.stderrTail).toMatch(/held in memory only \(no OS keychain\) and the app has restarted since\. Give the task a new password/);
       expect(sh(`pure-pw show hdr-${tag} -f ${suite.tb.ftp.passwdFile}`)).toBeNull();
-      await call('queue.skip', { serverId });
+      registerSecret('hosting-ftp: recovered FTP password', RECOVERED);
+      await call('queue.retryWithPassword', { serverId, taskId: ftp.id, password: RECOVERED });
+      tasks = await settleQueue({ call }, serverId);
+      expect(tasks.find((x) => x.id === ftp.id)).toMatchObject({ status: 'done', attempts: 2 });
+      (await ftpLogin(`hdr-${tag}`, RECOVERED)).close();
     } finally {
       await core.close();
     }
