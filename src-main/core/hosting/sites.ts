@@ -175,7 +175,6 @@ export class SiteService {
     return result;
   }
 
-
   private tasks(serverId: string): Task[] {
     return this.queue.list(serverId).tasks;
   }
