@@ -6,7 +6,8 @@
 //   - Ansible, the usual tool for "run this on the fleet": an ad-hoc `ansible all -m shell` of
 //     the same script with the same fork count, pipelining on (its own speed advice); cold with
 //     a fresh ControlPath directory, warm reusing the ControlPersist masters of the run before.
-// Goal: the whole fleet in under 1 s, and no slower than Ansible.
+// Goals: the whole fleet in under 1 s (rows against that budget, recorded with or without
+// Ansible), and no slower than Ansible (rows only where Ansible is installed).
 import { execFileSync, spawn } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -99,12 +100,18 @@ export async function run(ctx: BenchContext): Promise<BenchEntry[]> {
     ctx.log(`hostdeck round ${round + 1}/${HOSTDECK_ROUNDS}: cold ${cold.at(-1)!.toFixed(0)} ms, warm ${warm.at(-1)!.toFixed(0)} ms`);
   }
   await disconnectAll();
+  const [hc, hw] = [median(cold), median(warm)];
+  const budget = { name, unit: 'ms', peer: GOAL_MS, peerName: `budget ${GOAL_MS / 1000} s`, goal: '<= 1.0' };
+  const budgetRows = [
+    entry({ ...budget, metric: `health tick, ${FLEET} servers, connections kept from the last tick, vs the budget (median of ${HOSTDECK_ROUNDS})`, hostdeck: hw }),
+    entry({ ...budget, metric: `health tick, ${FLEET} servers, every connection opened in the tick, vs the budget (median of ${HOSTDECK_ROUNDS})`, hostdeck: hc }),
+  ];
 
   // ---- Ansible
   const version = ansibleAvailable();
   if (!version) {
-    ctx.log('ansible is not installed (Debian: apt-get install -y ansible): no peer figures');
-    return [];
+    ctx.log('ansible is not installed (Debian: apt-get install -y ansible): no Ansible rows, only the budget ones');
+    return budgetRows;
   }
   const inventory = path.join(ctx.tmpDir, 'inventory.ini');
   writeFileSync(
@@ -133,12 +140,12 @@ export async function run(ctx: BenchContext): Promise<BenchEntry[]> {
     ctx.log(`ansible round ${round + 1}/${ANSIBLE_ROUNDS}: cold ${aCold.at(-1)!.toFixed(0)} ms, warm ${aWarm.at(-1)!.toFixed(0)} ms`);
   }
 
-  const [hc, hw, ac, aw] = [median(cold), median(warm), median(aCold), median(aWarm)];
-  for (const [what, ms] of [['cold', hc], ['warm', hw]] as const) if (ms > GOAL_MS) ctx.log(`goal missed: a ${what} tick took ${ms.toFixed(0)} ms (goal under ${GOAL_MS} ms)`);
+  const [ac, aw] = [median(aCold), median(aWarm)];
   const peerName = `${version.replace(/^ansible \[core (.*)\]$/, 'Ansible $1')} ad-hoc -m shell -f ${CONCURRENCY}, pipelining`;
   const common = { name, unit: 'ms', goal: '<= 1.0' };
   return [
-    entry({ ...common, metric: `health tick, ${FLEET} servers, connections kept from the last tick (goal also: under ${GOAL_MS / 1000} s; median of ${HOSTDECK_ROUNDS} vs ${ANSIBLE_ROUNDS})`, hostdeck: hw, peer: aw, peerName: `${peerName}, ControlPersist masters reused` }),
-    entry({ ...common, metric: `health tick, ${FLEET} servers, every connection opened in the tick (goal also: under ${GOAL_MS / 1000} s; median of ${HOSTDECK_ROUNDS} vs ${ANSIBLE_ROUNDS})`, hostdeck: hc, peer: ac, peerName: `${peerName}, fresh connections` }),
+    entry({ ...common, metric: `health tick, ${FLEET} servers, connections kept from the last tick (median of ${HOSTDECK_ROUNDS} vs ${ANSIBLE_ROUNDS})`, hostdeck: hw, peer: aw, peerName: `${peerName}, ControlPersist masters reused` }),
+    entry({ ...common, metric: `health tick, ${FLEET} servers, every connection opened in the tick (median of ${HOSTDECK_ROUNDS} vs ${ANSIBLE_ROUNDS})`, hostdeck: hc, peer: ac, peerName: `${peerName}, fresh connections` }),
+    ...budgetRows,
   ];
 }
