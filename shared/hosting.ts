@@ -127,6 +127,18 @@ export const FtpUser = field('FTP user', [
 ]);
 export type FtpUser = z.infer<typeof FtpUser>;
 
+/**
+ * The name of a login that already exists: recorded before the rule above, or adopted from a
+ * server. Its older, wider shape (dots, a leading digit) is still safe in a shell and in pure-pw's
+ * file, so such a login can always be removed, suspended or forgotten; only new logins need FtpUser.
+ */
+export const EXISTING_FTP_USER = /^[a-z0-9][a-z0-9._-]{0,31}$/;
+export const ExistingFtpUser = field('FTP user', [
+  ...baseRules('FTP user', 32),
+  [(v) => EXISTING_FTP_USER.test(v), 'FTP user may use lowercase letters a-z, digits, . _ and -, and must start with a letter or digit'],
+]);
+export type ExistingFtpUser = z.infer<typeof ExistingFtpUser>;
+
 export const FtpSubdir = field('Folder', [
   [(v) => v.length > 0, 'Folder must not be empty (leave it out to use the site\'s home)'],
   [(v) => v.trim().length > 0, 'Folder must not be blank'],

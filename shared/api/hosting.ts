@@ -3,7 +3,7 @@
 // bring the server in line (see the server's Queue tab).
 import { z } from 'zod';
 import { ServerId } from '../domain';
-import { DbCreate, DbName, Domain, DomainBind, FtpCreate, FtpSubdir, FtpUser, Password, SiteCreate, SiteName } from '../hosting';
+import { DbCreate, DbName, Domain, DomainBind, ExistingFtpUser, FtpCreate, FtpSubdir, Password, SiteCreate, SiteName } from '../hosting';
 import { Task, type TaskStatus } from '../queue';
 import { IPV4 } from '../validation';
 import { PhpInstalled, PhpSet, PhpSettings, SitePhp, poolName } from '../php';
@@ -66,7 +66,7 @@ export function itemState(site: SiteRecord, kind: ItemKind, name: string, tasks:
 
 /** An FTP login (by user), a database (by name) or a domain of a site, for "apply again" and "forget". */
 export const SiteItem = z.discriminatedUnion('kind', [
-  z.object({ kind: z.literal('ftp'), name: FtpUser }).strict(),
+  z.object({ kind: z.literal('ftp'), name: ExistingFtpUser }).strict(),
   z.object({ kind: z.literal('db'), name: DbName }).strict(),
   z.object({ kind: z.literal('domain'), name: Domain }).strict(),
 ], { error: 'Item must be an FTP login, a database or a domain' });
@@ -198,7 +198,7 @@ export const hostingApi = {
   },
   /** Removes an FTP login from the records and queues ftp.delete. */
   'hosting.deleteFtp': {
-    input: SiteRef.extend({ user: FtpUser }).strict(),
+    input: SiteRef.extend({ user: ExistingFtpUser }).strict(),
     output: z.object({ tasks: z.array(Task) }),
   },
   /** Records a new site and queues site.create (Linux account, home, web root, quota). */

@@ -5,7 +5,7 @@ import type { z } from 'zod';
 import { fieldErrors } from '../../shared/errors';
 import { ftpCreateLines, ftpDeleteLines } from '../../src-main/core/hosting/ftp-tasks';
 import { createFtp, createSite, recordCreations, settle } from '../../src-main/core/hosting/plans';
-import { DEFAULT_FTP_SETTINGS, DEFAULT_MYSQL_SETTINGS, DEFAULT_WEB_SETTINGS, itemState } from '../../shared/api/hosting';
+import { DEFAULT_FTP_SETTINGS, DEFAULT_MYSQL_SETTINGS, DEFAULT_WEB_SETTINGS, itemState, SiteItem } from '../../shared/api/hosting';
 import type { Task } from '../../shared/queue';
 import {
   DbCreate, DomainBind, FtpCreate, Password, QuotaMb, SiteCreate, SiteName,
@@ -208,9 +208,20 @@ describe('hosting inputs: hostile values', () => {
     const params = { site: 'shop', passwdFile: '/etc/pure-ftpd/pureftpd.passwd', dbFile: '/etc/pure-ftpd/pureftpd.pdb' };
     for (const user of ['root', 'www-data', 'nobody', 'daemon', 'mysql', 'bind', 'ftp', 'sshd', '1abc', 'a..b']) {
       expect(() => ftpCreateLines({ ...params, user, passwordRef: `ftp-${'0'.repeat(36)}` }), user).toThrow(/FTP user/);
-      expect(() => ftpDeleteLines({ ...params, user }), user).toThrow(/FTP user/);
     }
     expect(ftpCreateLines({ ...params, user: 'shop_up', passwordRef: `ftp-${'0'.repeat(36)}` }).join('\n')).toContain("user='shop_up'");
+  });
+
+  it('still removes, suspends and forgets a login recorded under the older, wider rule (shop.ftp, 1abc, even root)', () => {
+    const params = { site: 'shop', passwdFile: '/etc/pure-ftpd/pureftpd.passwd', dbFile: '/etc/pure-ftpd/pureftpd.pdb' };
+    for (const user of ['shop.ftp', '1abc', 'root', 'a..b']) {
+      expect(ftpDeleteLines({ ...params, user }).join('\n'), user).toContain(`user='${user}'`);
+      expect(errorsOf(SiteItem, { kind: 'ftp', name: user }), user).toEqual({});
+    }
+    for (const user of ['$(id)', '-rf', 'u:0:0', 'u\nv', 'u v', '.hidden', 'u'.repeat(33)]) {
+      expect(() => ftpDeleteLines({ ...params, user }), JSON.stringify(user)).toThrow(/FTP user/);
+      expect(errorsOf(SiteItem, { kind: 'ftp', name: user }), JSON.stringify(user)).not.toEqual({});
+    }
   });
 
   it('refuses a login named like another site (its Linux account), not like its own', () => {

@@ -5,7 +5,7 @@
 // offered; the rest is listed as notes.
 import type { AdoptionScan, HostingSettings, SiteRecord } from '../../../shared/api/hosting';
 import { AppError } from '../../../shared/errors';
-import { DbName, DbUser, Domain, FtpUser, SiteName, belongsToSite } from '../../../shared/hosting';
+import { DbName, DbUser, Domain, ExistingFtpUser, SiteName, belongsToSite } from '../../../shared/hosting';
 import { PhpVersion } from '../../../shared/php';
 import type { ConnectionManager } from '../ssh/connections';
 import { exec } from '../ssh/connect';
@@ -80,7 +80,7 @@ export function compare(held: SiteRecord[], found: Found, settings: HostingSetti
     if (heldFtp.has(user)) continue;
     const site = uidOf.get(uid);
     if (!site || !siteNames.has(site)) { scan.notes.push(`FTP login ${user}: its uid ${uid} is not a site's account`); continue; }
-    if (!ok(FtpUser, user)) { scan.notes.push(`FTP login ${user}: not a name Hostdeck accepts`); continue; }
+    if (!ok(ExistingFtpUser, user)) { scan.notes.push(`FTP login ${user}: not a name Hostdeck accepts`); continue; }
     scan.ftpUsers.push({ user, site });
   }
   const heldDbs = new Set(held.flatMap((s) => s.databases.map((d) => d.name)));

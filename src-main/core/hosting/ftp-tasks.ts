@@ -6,7 +6,7 @@
 // only through shQuote, assigned once to a shell variable at the top of the script.
 import { z } from 'zod';
 import { FtpPath } from '../../../shared/api/hosting';
-import { FtpSubdir, FtpUser, Password, SiteName } from '../../../shared/hosting';
+import { ExistingFtpUser, FtpSubdir, FtpUser, Password, SiteName } from '../../../shared/hosting';
 import { SECRET_MASK } from '../../../shared/queue';
 import { registerTaskKind } from '../queue/kinds';
 import { shQuote } from '../ssh/sh-quote';
@@ -18,13 +18,14 @@ const CreateParams = z
   .object({ site: SiteName, user: FtpUser, subdir: FtpSubdir.optional(), passwdFile: FtpPath, dbFile: FtpPath, passwordRef: SecretRef })
   .strict();
 type CreateParams = z.infer<typeof CreateParams>;
-const DeleteParams = z.object({ site: SiteName, user: FtpUser, passwdFile: FtpPath, dbFile: FtpPath }).strict();
+const DeleteParams = z.object({ site: SiteName, user: ExistingFtpUser, passwdFile: FtpPath, dbFile: FtpPath }).strict();
 type DeleteParams = z.infer<typeof DeleteParams>;
 
-function head(p: { site: string; user: string; passwdFile: string; dbFile: string }): string[] {
+/** `userRule`: FtpUser for a new login, ExistingFtpUser for one that is removed. */
+function head(p: { site: string; user: string; passwdFile: string; dbFile: string }, userRule: typeof FtpUser): string[] {
   return [
     `site=${shQuote(assertSafe(SiteName, p.site, 'site'))}`,
-    `user=${shQuote(assertSafe(FtpUser, p.user, 'user'))}`,
+    `user=${shQuote(assertSafe(userRule, p.user, 'user'))}`,
     `passwd_file=${shQuote(assertSafe(FtpPath, p.passwdFile, 'passwdFile'))}`,
     `db_file=${shQuote(assertSafe(FtpPath, p.dbFile, 'dbFile'))}`,
   ];
@@ -47,7 +48,7 @@ export function ftpCreateLines(p: CreateParams): string[] {
   const site = assertSafe(SiteName, p.site, 'site');
   return [
     `# stdin: printf '%s\\n' '${SECRET_MASK}' (the password; never on a command line)`,
-    ...head(p),
+    ...head(p, FtpUser),
     `dir=${shQuote(subdir === undefined ? `/home/${site}` : `/home/${site}/${subdir}`)}`,
     'if ! uid=$(id -u "$site" 2>/dev/null); then echo "no Linux account $site on this server (create the site first)" >&2; exit 4; fi',
     'gid=$(id -g "$site") || exit $?',
@@ -78,7 +79,7 @@ export function ftpCreateLines(p: CreateParams): string[] {
 
 export function ftpDeleteLines(p: DeleteParams): string[] {
   return [
-    ...head(p),
+    ...head(p, ExistingFtpUser),
     'command -v pure-pw >/dev/null 2>&1 || { echo "pure-pw is not installed on this server (package pure-ftpd)" >&2; exit 6; }',
     'if pure-pw show "$user" -f "$passwd_file" </dev/null >/dev/null 2>&1; then',
     '  pure-pw userdel "$user" -f "$passwd_file" -F "$db_file" -m </dev/null || exit $?',

@@ -4,7 +4,7 @@
 // commands(params) is the script itself, line by line: what is shown is exactly what runs.
 import { z } from 'zod';
 import { FtpPath } from '../../../shared/api/hosting';
-import { FtpUser, QuotaMb, SiteName } from '../../../shared/hosting';
+import { ExistingFtpUser, QuotaMb, SiteName } from '../../../shared/hosting';
 import { registerTaskKind } from '../queue/kinds';
 import { rewritePasswdFile } from './ftp-tasks';
 import { shQuote } from '../ssh/sh-quote';
@@ -15,7 +15,7 @@ import { assertSafe } from './quote';
  * only so that tasks journalled by an earlier version (site name alone) still run.
  */
 const StatusParams = z
-  .object({ site: SiteName, ftpUsers: z.array(FtpUser).max(1000).optional(), passwdFile: FtpPath.optional(), dbFile: FtpPath.optional(), suspendedDir: FtpPath.optional() })
+  .object({ site: SiteName, ftpUsers: z.array(ExistingFtpUser).max(1000).optional(), passwdFile: FtpPath.optional(), dbFile: FtpPath.optional(), suspendedDir: FtpPath.optional() })
   .strict();
 type StatusParams = z.infer<typeof StatusParams>;
 const DeleteParams = z.object({ site: SiteName, suspendedDir: FtpPath.optional() }).strict();
@@ -67,7 +67,7 @@ export function createLines(p: { site: string; quotaMb: number }): string[] {
  */
 function ftpLock(p: StatusParams, lock: boolean): string[] {
   if (!p.ftpUsers?.length || !p.passwdFile || !p.dbFile) return [];
-  const users = p.ftpUsers.map((u) => assertSafe(FtpUser, u, 'ftpUsers'));
+  const users = p.ftpUsers.map((u) => assertSafe(ExistingFtpUser, u, 'ftpUsers'));
   return [
     `ftp_users=${shQuote(users.join(' '))}`,
     `passwd_file=${shQuote(assertSafe(FtpPath, p.passwdFile, 'passwdFile'))}`,
