@@ -1,7 +1,8 @@
 // One terminal tab: xterm.js on a shell of the server. WebGL renders where a GPU backs it; the
 // DOM renderer draws otherwise, and takes over when WebGL's context is lost. Output is acknowledged
-// once xterm.js has parsed it (see remote.ts), the size follows the tab (fit -> window-change),
-// and the status line says whether the shell is connected, coming back, or gone.
+// once xterm.js has parsed it (at a low duty cycle while the tab is hidden, see pacer.ts), the size
+// follows the tab (fit -> window-change), and the status line says whether the shell is connected,
+// coming back, or gone.
 import '@xterm/xterm/css/xterm.css';
 import { useEffect, useRef, useState } from 'react';
 import { Terminal, type ITheme } from '@xterm/xterm';
@@ -98,6 +99,8 @@ export function TerminalTab({ tabId, server }: Props) {
     }
 
     let remote: Remote | null = null;
+    /** Whether the tab has a size (a hidden tab has none); the window may still be hidden. */
+    let visible = false;
     let state: TerminalState = 'connecting';
     let disposed = false;
     let lostCore = false;
@@ -121,6 +124,7 @@ export function TerminalTab({ tabId, server }: Props) {
       try {
         const opened = await openRemote(serverId, sent.cols, sent.rows, {
           data: (data, done) => term.write(data, done),
+          shown: () => visible && !document.hidden,
           state: (next, reason) => {
             set(next, reason);
             if (next !== 'closed') return;
@@ -191,14 +195,19 @@ export function TerminalTab({ tabId, server }: Props) {
     };
     element.addEventListener('keydown', keepKeys);
 
-    let visible = false;
     const observer = new ResizeObserver(() => {
       const nowVisible = element.clientWidth > 0 && element.clientHeight > 0;
       if (nowVisible) fit.fit();
-      if (nowVisible && !visible) term.focus();
+      const appeared = nowVisible && !visible;
       visible = nowVisible;
+      if (appeared) {
+        term.focus();
+        remote?.shown();
+      }
     });
     observer.observe(element);
+    const onPageVisibility = () => remote?.shown();
+    document.addEventListener('visibilitychange', onPageVisibility);
     const themeObserver = new MutationObserver(() => (term.options.theme = THEMES[currentTheme()]));
     themeObserver.observe(document.documentElement, { attributes: true, attributeFilter: ['data-theme'] });
 
@@ -231,6 +240,7 @@ export function TerminalTab({ tabId, server }: Props) {
       observer.disconnect();
       themeObserver.disconnect();
       element.removeEventListener('keydown', keepKeys);
+      document.removeEventListener('visibilitychange', onPageVisibility);
       remote?.close();
       publishTerminalState(tabId, null);
       term.dispose();

@@ -3,7 +3,8 @@
 // Flow control is end to end: output goes out as terminal.data events and counts as
 // unacknowledged until the window says xterm.js has parsed it (terminal.ack). Above HIGH
 // unacknowledged characters the channel is paused; ssh2 then stops granting window to the
-// server, sshd stops reading the pty and the program writing to it blocks. Below LOW it resumes.
+// server once the channel holds CHANNEL_BUFFER bytes, sshd stops reading the pty and the program
+// writing to it blocks. Below LOW it resumes.
 // So a flood (`yes`, `cat` of a big file) costs bounded memory everywhere, and a Ctrl-C only
 // waits for what is already in flight.
 //
@@ -16,12 +17,17 @@ import type { TerminalState } from '../../../shared/api/terminal';
 import { AppError } from '../../../shared/errors';
 import type { EventPayload } from '../../../shared/events';
 import type { EventHub } from '../events';
+import { capChannelBuffer } from '../ssh/connect';
 import type { ConnectionManager, Lease } from '../ssh/connections';
 
 /** Unacknowledged characters at which the channel is paused, and below which it resumes. */
 export const FLOW = { high: 256 * 1024, low: 64 * 1024 };
+/** What a paused channel may hold before the server gets no more window: with ssh2's 2 MiB, a
+ * flood's Ctrl-C waited for megabytes more to be drawn. */
+const CHANNEL_BUFFER = 64 * 1024;
 /** While the window is behind, output is coalesced for this long, or up to this size, so a
- * flood is few large events; while it keeps up (typing), output goes out on the next turn. */
+ * flood is few large events; while it keeps up (typing), output goes out once the current I/O
+ * is handled (setImmediate, not a timer's extra millisecond). */
 const BATCH_MS = 5;
 const BATCH_MAX = 64 * 1024;
 /** Input the server has not taken yet beyond which writes are refused (it is not reading). */
@@ -45,7 +51,8 @@ type Session = {
   unacked: number;
   pending: string[];
   pendingChars: number;
-  flushTimer: NodeJS.Timeout | null;
+  /** Cancels the scheduled flush, if one is. */
+  cancelFlush: (() => void) | null;
   paused: boolean;
 };
 
@@ -96,7 +103,7 @@ export class TerminalService {
       unacked: 0,
       pending: [],
       pendingChars: 0,
-      flushTimer: null,
+      cancelFlush: null,
       paused: false,
     };
     this.sessions.set(s.id, s);
@@ -150,6 +157,7 @@ export class TerminalService {
 
   private attach(s: Session, channel: ClientChannel): void {
     s.channel = channel;
+    capChannelBuffer(channel, CHANNEL_BUFFER);
     if (s.paused) channel.pause();
     // A multibyte character split across two chunks must survive: decode as a stream.
     const out = new StringDecoder('utf8');
@@ -195,13 +203,22 @@ export class TerminalService {
     s.pending.push(text);
     s.pendingChars += text.length;
     if (s.pendingChars >= BATCH_MAX) this.flush(s);
-    else s.flushTimer ??= setTimeout(() => this.flush(s), s.unacked === 0 ? 0 : BATCH_MS);
+    else if (!s.cancelFlush) {
+      const flush = () => this.flush(s);
+      if (s.unacked === 0) {
+        const soon = setImmediate(flush);
+        s.cancelFlush = () => clearImmediate(soon);
+      } else {
+        const timer = setTimeout(flush, BATCH_MS);
+        s.cancelFlush = () => clearTimeout(timer);
+      }
+    }
     this.throttle(s);
   }
 
   private flush(s: Session): void {
-    if (s.flushTimer) clearTimeout(s.flushTimer);
-    s.flushTimer = null;
+    s.cancelFlush?.();
+    s.cancelFlush = null;
     if (s.pendingChars === 0) return;
     const data = s.pending.length === 1 ? s.pending[0]! : s.pending.join('');
     s.pending = [];
