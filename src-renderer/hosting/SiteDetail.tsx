@@ -10,6 +10,7 @@ import { Databases } from './Databases';
 import { Domains } from './Domains';
 import { Field, FormError, useAction } from './common';
 import { FtpLogins } from './FtpLogins';
+import { Php } from './Php';
 import { usePreview } from './PreviewDialog';
 
 type Props = { server: Server; site: SiteRecord; onChanged: (message: string) => Promise<void> };
@@ -51,6 +52,7 @@ export function SiteDetail({ server, site, onChanged }: Props) {
         <FtpLogins server={server} site={site} tasks={tasks} onChanged={onChanged} />
         <Databases server={server} site={site} tasks={tasks} onChanged={onChanged} />
         <Domains server={server} site={site} tasks={tasks} onChanged={onChanged} />
+        <Php server={server} site={site} onChanged={onChanged} />
       </div>
     </div>
   );

@@ -14,11 +14,12 @@ import type { Tab } from '../tabs';
 import { AdoptDialog } from './AdoptDialog';
 import { asError } from './common';
 import { HostingSettings } from './HostingSettings';
+import { PhpSettings } from './PhpSettings';
 import { NewSiteForm } from './NewSiteForm';
 import { SiteDetail } from './SiteDetail';
 
 /** Task kinds that belong to a site (their params carry `site`). */
-const SITE_KINDS = ['site.', 'ftp.', 'db.', 'domain.'];
+const SITE_KINDS = ['site.', 'ftp.', 'db.', 'domain.', 'php.'];
 
 export function SitesTab({ server, onOpenTab }: { server: Server; onOpenTab: (tab: Tab) => void }) {
   const queryClient = useQueryClient();
@@ -58,6 +59,7 @@ export function SitesTab({ server, onOpenTab }: { server: Server; onOpenTab: (ta
       <div className="sites-top">
         <NewSiteForm server={server} onQueued={changed} />
         {sites.data && <HostingSettings key={server.id} server={server} current={sites.data.settings} onSaved={refresh} />}
+        {sites.data && <PhpSettings key={`php:${server.id}`} server={server} current={sites.data.settings} onSaved={refresh} />}
       </div>
 
       {list.length === 0 && sites.data && <p className="muted">No sites yet. Create one above, or adopt the ones already on {server.name}.</p>}

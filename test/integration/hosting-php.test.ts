@@ -88,7 +88,7 @@ describe('PHP of a site', () => {
     const on = await t.call<{ tasks: Task[] }>('hosting.setPhp', { serverId, site: siteA, version, values: { ...DEFAULT_PHP_VALUES, memoryLimit: '96M' }, extras: [{ name: 'display_errors', value: 'On' }] });
     expect(on.tasks.map((x) => x.kind)).toEqual(['php.pool', 'domain.bind']);
     await t.call('hosting.setPhp', { serverId, site: siteB, version, values: DEFAULT_PHP_VALUES, extras: [] });
-    let tasks = await settleQueue(t, serverId);
+    let tasks = await settleQueue(t, serverId, 90_000);
     expect(tasks.every((x) => x.status === 'done'), statuses(tasks)).toBe(true);
     expect(tasks.find((x) => x.kind === 'php.pool')!.stdoutTail).toContain(`PHP ${version} serves site ${siteA}`);
 
@@ -142,7 +142,7 @@ describe('PHP of a site', () => {
 
     // A value the grammar allows but php-fpm's parser refuses: rolled back, the old pool serves.
     await t.call('hosting.setPhp', { serverId, site: siteA, version, values: DEFAULT_PHP_VALUES, extras: [{ name: 'error_reporting', value: 'E_ALL & (' }] });
-    tasks = await settleQueue(t, serverId);
+    tasks = await settleQueue(t, serverId, 90_000);
     const failed = tasks.at(-1)!;
     expect(failed.status, statuses(tasks)).toBe('failed');
     expect(failed.stderrTail).toContain('php-fpm refused the new configuration; the previous one was restored');
@@ -152,7 +152,7 @@ describe('PHP of a site', () => {
     // Fixed: the admin skips the failed task and sets good values; they apply.
     await t.call('queue.skip', { serverId });
     await t.call('hosting.setPhp', { serverId, site: siteA, version, values: { ...DEFAULT_PHP_VALUES, memoryLimit: '64M' }, extras: [{ name: 'error_reporting', value: 'E_ALL & ~E_DEPRECATED' }] });
-    tasks = await settleQueue(t, serverId);
+    tasks = await settleQueue(t, serverId, 90_000);
     expect(tasks.at(-1)!.status, statuses(tasks)).toBe('done');
     expect((await getUntil(hostA, '/id.php', (r) => r.body.includes(' 64M '))).body).toContain(' 64M ');
 
@@ -164,21 +164,21 @@ describe('PHP of a site', () => {
 
     // Suspended: the pool is parked, its socket gone; no PHP runs for the site.
     await t.call('hosting.suspendSite', { serverId, site: siteA });
-    tasks = await settleQueue(t, serverId);
+    tasks = await settleQueue(t, serverId, 90_000);
     expect(tasks.at(-1)!, statuses(tasks)).toMatchObject({ kind: 'php.pool', status: 'done' });
     expect(existsSync(poolFile(siteA))).toBe(false);
     expect(existsSync(`${poolFile(siteA)}.suspended`)).toBe(true);
     expect(await connects(socket(siteA))).toBe(false);
     expect((await getUntil(hostA, '/id.php', (r) => r.status === 503)).status).toBe(503);
     await t.call('hosting.unsuspendSite', { serverId, site: siteA });
-    tasks = await settleQueue(t, serverId);
+    tasks = await settleQueue(t, serverId, 90_000);
     expect(tasks.at(-1)!.status, statuses(tasks)).toBe('done');
     expect((await getUntil(hostA, '/id.php', (r) => r.status === 200)).body).toContain(' 64M ');
 
     // Deleted: the pool goes before the account.
     const gone = await t.call<{ tasks: Task[] }>('hosting.deleteSite', { serverId, site: siteA, confirm: siteA });
     expect(gone.tasks.map((x) => x.kind)).toEqual(['domain.unbind', 'php.remove', 'site.delete']);
-    tasks = await settleQueue(t, serverId);
+    tasks = await settleQueue(t, serverId, 90_000);
     expect(tasks.every((x) => x.status === 'done' || x.status === 'skipped'), statuses(tasks)).toBe(true);
     expect(existsSync(poolFile(siteA))).toBe(false);
     expect(existsSync(`${poolFile(siteA)}.suspended`)).toBe(false);
@@ -186,7 +186,18 @@ describe('PHP of a site', () => {
     expect(sh(`id -u ${siteA}`)).toBeNull();
     // Site B is untouched.
     expect((await httpGet200(hostB, '/own.php'))).toBe(`secret of ${siteB}\n`);
-  }, 120_000);
+
+    // PHP off for B: its .php files are refused (not sent as source), its pool is gone.
+    const off = await t.call<{ tasks: Task[] }>('hosting.disablePhp', { serverId, site: siteB });
+    expect(off.tasks.map((x) => x.kind)).toEqual(['domain.bind', 'php.remove']);
+    tasks = await settleQueue(t, serverId, 90_000);
+    expect(tasks.at(-1)!.status, statuses(tasks)).toBe('done');
+    expect(existsSync(poolFile(siteB))).toBe(false);
+    expect(existsSync(socket(siteB))).toBe(false);
+    const refused = await getUntil(hostB, '/own.php', (r) => r.status === 403);
+    expect(refused.status).toBe(403);
+    expect(refused.body).not.toContain('secret of');
+  }, 300_000);
 });
 
 async function httpGet200(host: string, path: string): Promise<string> {

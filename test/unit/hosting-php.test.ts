@@ -111,6 +111,7 @@ describe('PHP in the server blocks and plans', () => {
   const bind = { site: 'shop', domain: 'shop.test', aliases: [], ...DEFAULT_WEB_SETTINGS };
   it('passes existing .php files to the site socket only when the site has PHP', () => {
     expect(serverBlock(bind)).not.toContain('fastcgi_pass');
+    expect(serverBlock(bind)).toContain('    location ~ \\.php$ { return 403; }');
     const block = serverBlock({ ...bind, phpSocket: '/run/php/hd-shop.sock' });
     expect(block).toContain('    location ~ \\.php$ {\n        try_files $uri =404;');
     expect(block).toContain('fastcgi_param SCRIPT_FILENAME $document_root$fastcgi_script_name;');

@@ -40,7 +40,8 @@ export function serverBlock(p: BindParams): string {
     '    error_page 503 @suspended;',
     `    location @suspended { default_type text/html; return 503 '${SUSPENDED_PAGE}'; }`,
     '    location / { try_files $uri $uri/ =404; }',
-    ...(p.phpSocket ? phpLocation(p.phpSocket) : []),
+    // Without PHP a .php file is refused rather than sent: its source may hold passwords.
+    ...(p.phpSocket ? phpLocation(p.phpSocket) : ['    location ~ \\.php$ { return 403; }']),
     '}',
   ].join('\n');
 }
