@@ -3,7 +3,8 @@
 //   startPhpMyAdmin(testbed) -> { url, stop() }   Debian's phpMyAdmin (apt-get installs it when
 //       missing) on a private php-fpm and a private nginx, everything under .testbed/pma/,
 //       http://127.0.0.1:8081/, logged in to the testbed's MariaDB as its admin (auth_type config).
-//   measurePhpMyAdmin(pma) -> PmaTimings          DESIGN.md's four figures, in Chromium.
+//   measurePhpMyAdmin(pma) -> PmaTimings          DESIGN.md's four figures, in Chromium, through
+//       phpMyAdmin's own AJAX navigation, each timed in the page and from the automation's action.
 //
 //   npx tsx bench/phpmyadmin.ts [runs]            (testbed running): start, check, measure, stop.
 //
@@ -11,21 +12,22 @@
 // While running, conf.d/hostdeck-bench.php is there: it includes the file named by the FastCGI
 // parameter HOSTDECK_PMA_CONFIG, which only our nginx sends (so any other phpMyAdmin on the
 // machine is unaffected); stop() removes it. Settings are Debian's/phpMyAdmin's defaults except
-// for the login, TempDir, MaxRows = PMA_MAX_ROWS (the page size Hostdeck shows; phpMyAdmin's
-// default is 25) and RememberSorting = false (see pmaConfig). php-fpm: Debian's php.ini (production, OPcache on), pm = static (4 workers).
+// for the login, TempDir and the version check (see pmaConfig); the page size of PMA_MAX_ROWS is
+// chosen in phpMyAdmin's own menu, as a user does. php-fpm: Debian's php.ini (production, OPcache
+// on), pm = static (4 workers).
 import * as fs from 'node:fs';
 import * as net from 'node:net';
-import { performance } from 'node:perf_hooks';
 import { pathToFileURL } from 'node:url';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { loadTestbed, type TestbedInfo } from '../test/servers/testbed';
 import { ensureDaemon, ensureDir, p, randomPassword, run, stopByPidFile, writeIfChanged } from '../test/servers/util';
 import { privateNginxConf } from '../test/servers/nginx';
+import { timeAction, type Timing } from './in-page-timer';
 import { median } from './lib';
 
 export const PMA_HOST = '127.0.0.1';
 export const PMA_PORT = 8081;
-/** Rows per page in phpMyAdmin for the measurements ($cfg['MaxRows']; phpMyAdmin's default is 25). */
+/** Rows per page in phpMyAdmin for the measurements (its "Number of rows" menu; the default is 25). */
 export const PMA_MAX_ROWS = 100;
 const PMA_ROOT = '/usr/share/phpmyadmin';
 const CONF_D_HOOK = '/etc/phpmyadmin/conf.d/hostdeck-bench.php';
@@ -33,7 +35,7 @@ const CONF_D_HOOK = '/etc/phpmyadmin/conf.d/hostdeck-bench.php';
 export interface PhpMyAdminHandle {
   /** http://127.0.0.1:8081 (no trailing slash) */
   url: string;
-  /** Page size configured ($cfg['MaxRows']). */
+  /** Page size the measurements choose in phpMyAdmin's menu. */
   maxRows: number;
   /** e.g. "5.2.1deb1+deb12u1" */
   version: string;
@@ -106,10 +108,6 @@ $cfg['Servers'][1] = [
 $cfg['ServerDefault'] = 1;
 $cfg['blowfish_secret'] = ${phpStr(randomPassword(32))};
 $cfg['TempDir'] = ${phpStr(ps.tmp)};
-$cfg['MaxRows'] = ${PMA_MAX_ROWS};
-// Default true: a sort sticks to the table for the session, and every later browse or query of it
-// would be sorted by email too (the four measurements must not leak into each other).
-$cfg['RememberSorting'] = false;
 $cfg['VersionCheck'] = false;
 $cfg['SendErrorReports'] = 'never';
 `;
@@ -263,7 +261,7 @@ export async function startPhpMyAdmin(testbed: TestbedInfo, log: (line: string) 
   } catch {
     /* layout differs */
   }
-  log(`phpMyAdmin ${version} at ${url} (MaxRows ${PMA_MAX_ROWS})`);
+  log(`phpMyAdmin ${version} at ${url}`);
   return { url, maxRows: PMA_MAX_ROWS, version, stop: stopPhpMyAdmin };
 }
 
@@ -277,93 +275,58 @@ export function launchChromium(): Promise<Browser> {
   });
 }
 
-/** The results grid of /sql with at least one row. */
+/** The rows of a results grid. */
 const RESULT_ROWS = 'table.table_results tbody tr';
 
-export interface PmaTimings {
-  /** Browse shop.orders, first page (ms, median). */
-  firstPage: number;
-  /** Browse shop.orders at pos=900000. */
-  pageAt900k: number;
-  /** SELECT * FROM orders ORDER BY email (unindexed), first page. */
-  sortUnindexed: number;
-  /** SELECT * FROM orders WHERE email LIKE '%grace.77%', first page. */
-  likeFilter: number;
-  pageSize: number;
-  runs: number;
-  samples: Record<'firstPage' | 'pageAt900k' | 'sortUnindexed' | 'likeFilter', number[]>;
-}
+export type Scenario = 'firstPage' | 'pageAt900k' | 'sortUnindexed' | 'likeFilter';
+export type Samples = Record<Scenario, Timing[]>;
 
-export const PMA_SORT_SQL = 'SELECT * FROM `orders` ORDER BY `email` ASC';
-export const PMA_LIKE_SQL = "SELECT * FROM `orders` WHERE `email` LIKE '%grace.77%'";
+export interface PmaTimings {
+  /** Medians, ms. */
+  inPage: Record<Scenario, number>;
+  outside: Record<Scenario, number>;
+  /** The first row of the page phpMyAdmin's page selector offers nearest row 900,000. */
+  deepRow: number;
+  runs: number;
+  samples: Samples;
+}
 
 /** The rows phpMyAdmin rendered: the cells of each row of the results grid (no action links). */
 export async function renderedRows(page: Page): Promise<string[][]> {
   return page.$$eval(RESULT_ROWS, (trs) => trs.map((tr) => Array.from(tr.querySelectorAll('td.data')).map((td) => (td.textContent ?? '').trim())));
 }
 
-async function token(page: Page): Promise<string> {
-  const t = await page.evaluate(() => {
-    const w = window as unknown as { CommonParams?: { get(k: string): string } };
-    return w.CommonParams?.get('token') ?? document.querySelector<HTMLInputElement>('input[name=token]')?.value ?? '';
-  });
-  if (!t) throw new Error('phpMyAdmin: no token on the page');
-  return t;
-}
-
 /**
- * Let the previous page finish its background requests first (phpMyAdmin loads its navigation
- * tree etc. after the load event; they hold the PHP session lock, which the next page would wait for).
+ * Let the page finish its background requests first (phpMyAdmin loads its navigation tree, recent
+ * tables etc. after a page; they hold the PHP session lock, which the next request would wait for).
  */
 async function settle(page: Page): Promise<void> {
   await page.waitForLoadState('networkidle', { timeout: 30_000 }).catch(() => {});
+  await page.waitForFunction(() => !(window as unknown as { AJAX?: { active: boolean } }).AJAX?.active, undefined, { timeout: 30_000 }).catch(() => {});
 }
 
-/** A full page load of phpMyAdmin's /sql (browse), timed from navigation start to the grid's rows. */
-async function timeGet(page: Page, url: string): Promise<number> {
+/** Waits for a results table that was not there when `mark` ran, with rows. */
+async function markTables(page: Page): Promise<void> {
+  await page.evaluate(() => document.querySelectorAll('table.table_results').forEach((t) => t.setAttribute('data-bench-seen', '')));
+}
+async function newRows(page: Page): Promise<void> {
+  await page.waitForSelector('table.table_results:not([data-bench-seen]) tbody tr td', { state: 'attached', timeout: 60_000 });
   await settle(page);
-  const t0 = performance.now();
-  await page.goto(url, { waitUntil: 'load' });
-  await page.waitForSelector(RESULT_ROWS, { state: 'attached', timeout: 60_000 });
-  return performance.now() - t0;
 }
 
 /**
- * A query typed into phpMyAdmin's SQL box and sent (a form POST to /sql: a full page load, as
- * with JavaScript off), timed from the submit to the grid's rows. phpMyAdmin adds the LIMIT.
- */
-async function timePost(page: Page, base: string, sql: string): Promise<number> {
-  await settle(page);
-  const tok = await token(page);
-  const t0 = performance.now();
-  await Promise.all([
-    page.waitForNavigation({ waitUntil: 'load', timeout: 60_000 }),
-    page.evaluate(
-      ({ action, fields }) => {
-        const f = document.createElement('form');
-        f.method = 'post';
-        f.action = action;
-        for (const [k, v] of Object.entries(fields)) {
-          const i = document.createElement('input');
-          i.type = 'hidden';
-          i.name = k;
-          i.value = v;
-          f.appendChild(i);
-        }
-        document.body.appendChild(f);
-        f.submit();
-      },
-      { action: `${base}/index.php?route=/sql`, fields: { db: 'shop', table: 'orders', sql_query: sql, token: tok, server: '1' } },
-    ),
-  ]);
-  await page.waitForSelector(RESULT_ROWS, { state: 'attached', timeout: 60_000 });
-  return performance.now() - t0;
-}
-
-/**
- * DESIGN.md's phpMyAdmin figures: Chromium, page loaded (load event and the results grid there):
- * first page of shop.orders, the page at row 900,000, sorted by the unindexed email, filtered with
- * LIKE on email. One warm-up round, then `runs` rounds (the four interleaved); medians in ms.
+ * DESIGN.md's phpMyAdmin figures, phpMyAdmin driven as its users drive it, with its default
+ * settings and its own AJAX navigation (no full page loads in what is timed), in Chromium:
+ *   - first page: on the database's structure page, a click on the table in the navigation tree;
+ *   - page at row 900,000: from the first page, the page selector set to the page it offers
+ *     nearest row 900,000 (with 100 rows a page, 9012: rows from 901,101);
+ *   - sort by the unindexed email: from the first page, a click on its column header (undone
+ *     afterwards with Ctrl+click, phpMyAdmin's way, untimed: the default RememberSorting would
+ *     sort every later browse too);
+ *   - LIKE on email: the table's Search tab, operator LIKE, value '%grace.77%', Go.
+ * Page size 100 like Hostdeck's, chosen once in the "Number of rows" menu (the session keeps it;
+ * the default is 25). Each figure twice: in the page (bench/in-page-timer.ts) and from the
+ * automation's action. One warm-up round, then `runs` rounds (the four interleaved); medians.
  */
 export async function measurePhpMyAdmin(pma: Pick<PhpMyAdminHandle, 'url'>, opts: { runs?: number; log?: (line: string) => void } = {}): Promise<PmaTimings> {
   const runs = opts.runs ?? 7;
@@ -371,31 +334,80 @@ export async function measurePhpMyAdmin(pma: Pick<PhpMyAdminHandle, 'url'>, opts
   try {
     const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, colorScheme: 'light' });
     const page = await context.newPage();
-    const browse = (pos: number) => `${pma.url}/index.php?route=/sql&server=1&db=shop&table=orders&pos=${pos}`;
-    const scenarios = {
-      firstPage: () => timeGet(page, browse(0)),
-      pageAt900k: () => timeGet(page, browse(900_000)),
-      sortUnindexed: () => timePost(page, pma.url, PMA_SORT_SQL),
-      likeFilter: () => timePost(page, pma.url, PMA_LIKE_SQL),
+    const ordersInTree = page.locator('#pma_navigation_tree a[href*="db=shop"][href*="table=orders"][title="Browse"]');
+    // Session: the page size, once, in the menu of the browse page.
+    await page.goto(`${pma.url}/index.php?route=/sql&server=1&db=shop&table=orders&pos=0`, { waitUntil: 'load' });
+    await settle(page);
+    await markTables(page);
+    await page.locator('#sessionMaxRowsSelect').first().selectOption(String(PMA_MAX_ROWS));
+    await newRows(page);
+    const perPage = (await renderedRows(page)).length;
+    if (perPage !== PMA_MAX_ROWS) throw new Error(`phpMyAdmin shows ${perPage} rows a page, not ${PMA_MAX_ROWS}`);
+
+    /** The first page of shop.orders, reached as a user does (a click in the navigation tree); untimed. */
+    const browseFirstPage = async () => {
+      await markTables(page);
+      await ordersInTree.click();
+      await newRows(page);
     };
-    const samples = { firstPage: [] as number[], pageAt900k: [] as number[], sortUnindexed: [] as number[], likeFilter: [] as number[] };
-    await page.goto(browse(0), { waitUntil: 'load' }); // session, token, caches
+    let deepRow = 0;
+    const scenarios: Record<Scenario, () => Promise<Timing>> = {
+      firstPage: async () => {
+        await page.goto(`${pma.url}/index.php?route=/database/structure&server=1&db=shop`, { waitUntil: 'load' });
+        await settle(page);
+        const t = await timeAction(page, { kind: 'pma' }, () => ordersInTree.click());
+        await settle(page);
+        return t;
+      },
+      pageAt900k: async () => {
+        await browseFirstPage();
+        const selector = page.locator('select.pageselector').first();
+        const offered = await selector.locator('option').evaluateAll((os) => os.map((o) => Number((o as HTMLOptionElement).value)));
+        const pos = offered.reduce((best, v) => (Math.abs(v - 899_999) < Math.abs(best - 899_999) ? v : best));
+        deepRow = pos + 1;
+        const t = await timeAction(page, { kind: 'pma' }, () => selector.selectOption(String(pos)));
+        await settle(page);
+        const first = (await renderedRows(page))[0]?.[0];
+        if (Number(first) < 800_000) throw new Error(`phpMyAdmin's page at ${pos} starts at id ${first}`);
+        return t;
+      },
+      sortUnindexed: async () => {
+        await browseFirstPage();
+        const header = page.locator('th[data-column=email] a.sortlink').first();
+        const t = await timeAction(page, { kind: 'pma' }, () => header.click());
+        await settle(page);
+        const emails = (await renderedRows(page)).map((r) => r[2] ?? '');
+        if (emails.join('\n') !== [...emails].sort((x, y) => (x.toLowerCase() < y.toLowerCase() ? -1 : x.toLowerCase() > y.toLowerCase() ? 1 : 0)).join('\n')) throw new Error(`phpMyAdmin's sorted page is not sorted by email: ${emails.slice(0, 3).join(', ')}`);
+        await markTables(page);
+        await page.locator('th[data-column=email] a.sortlink').first().click({ modifiers: ['Control'] });
+        await newRows(page);
+        return t;
+      },
+      likeFilter: async () => {
+        await browseFirstPage();
+        await page.locator('#topmenu a', { hasText: 'Search' }).first().click();
+        await page.locator('#tbl_search_form #ColumnOperator2').waitFor();
+        await settle(page);
+        await page.locator('#ColumnOperator2').selectOption('LIKE');
+        await page.locator('#fieldID_2').fill('%grace.77%');
+        const t = await timeAction(page, { kind: 'pma' }, () => page.locator('#tbl_search_form input[type=submit][value=Go]').click());
+        await settle(page);
+        const emails = (await renderedRows(page)).map((r) => r[2] ?? '');
+        if (!emails.length || emails.some((e) => !e.includes('grace.77'))) throw new Error(`phpMyAdmin's LIKE page shows other rows: ${emails.slice(0, 3).join(', ')}`);
+        return t;
+      },
+    };
+    const samples: Samples = { firstPage: [], pageAt900k: [], sortUnindexed: [], likeFilter: [] };
     for (let round = -1; round < runs; round++) {
-      for (const [k, f] of Object.entries(scenarios) as [keyof typeof samples, () => Promise<number>][]) {
-        const ms = await f();
-        if (round >= 0) samples[k].push(ms);
+      for (const [k, f] of Object.entries(scenarios) as [Scenario, () => Promise<Timing>][]) {
+        const t = await f();
+        if (round >= 0) samples[k].push(t);
       }
     }
-    const t: PmaTimings = {
-      firstPage: median(samples.firstPage),
-      pageAt900k: median(samples.pageAt900k),
-      sortUnindexed: median(samples.sortUnindexed),
-      likeFilter: median(samples.likeFilter),
-      pageSize: PMA_MAX_ROWS,
-      runs,
-      samples,
-    };
-    opts.log?.(`phpMyAdmin (median of ${runs}, ${PMA_MAX_ROWS} rows/page): first page ${t.firstPage.toFixed(0)} ms, page at 900,000 ${t.pageAt900k.toFixed(0)} ms, sort by email ${t.sortUnindexed.toFixed(0)} ms, LIKE on email ${t.likeFilter.toFixed(0)} ms`);
+    const med = (pick: (t: Timing) => number) => Object.fromEntries(Object.entries(samples).map(([k, v]) => [k, median(v.map(pick))])) as Record<Scenario, number>;
+    const t: PmaTimings = { inPage: med((x) => x.inPage), outside: med((x) => x.outside), deepRow, runs, samples };
+    const show = (m: Record<Scenario, number>) => (Object.keys(m) as Scenario[]).map((k) => `${k} ${m[k].toFixed(0)} ms`).join(', ');
+    opts.log?.(`phpMyAdmin (median of ${runs}, ${PMA_MAX_ROWS} rows/page; deep page from row ${deepRow}): in the page ${show(t.inPage)}; from the action ${show(t.outside)}`);
     return t;
   } finally {
     await browser.close();
@@ -425,7 +437,7 @@ async function main(): Promise<void> {
     const check = await checkPhpMyAdmin(pma);
     log(`pos=900000: ${check.rows.length} rows, first ${JSON.stringify(check.rows[0])} (${check.title})`);
     const t = await measurePhpMyAdmin(pma, { runs: Number(process.argv[2] ?? 7), log });
-    for (const [k, v] of Object.entries(t.samples)) log(`  ${k}: ${v.map((x) => x.toFixed(0)).join(' ')}`);
+    for (const [k, v] of Object.entries(t.samples)) log(`  ${k}: in the page ${v.map((x) => x.inPage.toFixed(0)).join(' ')}; from the action ${v.map((x) => x.outside.toFixed(0)).join(' ')}`);
   } finally {
     await pma.stop();
   }
