@@ -3,7 +3,7 @@
 // bring the server in line (see the server's Queue tab).
 import { z } from 'zod';
 import { ServerId } from '../domain';
-import { DbCreate, DbName, Domain, DomainBind, ExistingFtpUser, FtpCreate, FtpSubdir, Password, SiteCreate, SiteName } from '../hosting';
+import { DbCreate, DbName, Domain, DomainBind, ExistingFtpUser, FtpCreate, FtpSubdir, FtpUser, Password, SiteCreate, SiteName } from '../hosting';
 import { Task, type TaskStatus } from '../queue';
 import { IPV4 } from '../validation';
 import { PhpInstalled, PhpSet, PhpSettings, SitePhp, poolName } from '../php';
@@ -64,13 +64,20 @@ export function itemState(site: SiteRecord, kind: ItemKind, name: string, tasks:
   return status === 'skipped' || status === 'cancelled' ? 'not-applied' : status === 'pending' || status === 'running' ? 'queued' : status === 'failed' ? 'failed' : 'applied';
 }
 
-/** An FTP login (by user), a database (by name) or a domain of a site, for "apply again" and "forget". */
+/** An FTP login (by user), a database (by name) or a domain of a site, for "apply again": a login is created, so its name follows the rule for new ones. */
 export const SiteItem = z.discriminatedUnion('kind', [
-  z.object({ kind: z.literal('ftp'), name: ExistingFtpUser }).strict(),
+  z.object({ kind: z.literal('ftp'), name: FtpUser }).strict(),
   z.object({ kind: z.literal('db'), name: DbName }).strict(),
   z.object({ kind: z.literal('domain'), name: Domain }).strict(),
 ], { error: 'Item must be an FTP login, a database or a domain' });
 export type SiteItem = z.infer<typeof SiteItem>;
+
+/** The same for "forget": any recorded login, also one named under the older rule. */
+export const RecordedSiteItem = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('ftp'), name: ExistingFtpUser }).strict(),
+  z.object({ kind: z.literal('db'), name: DbName }).strict(),
+  z.object({ kind: z.literal('domain'), name: Domain }).strict(),
+], { error: 'Item must be an FTP login, a database or a domain' });
 
 /** How an item is named to the admin ("FTP login shop_up"). */
 export function itemLabel(item: { kind: ItemKind; name: string }): string {
@@ -259,7 +266,7 @@ export const hostingApi = {
   },
   /** Removes a not-applied FTP login, database or domain from the records; nothing runs on the server. */
   'hosting.forget': {
-    input: SiteRef.extend({ item: SiteItem }).strict(),
+    input: SiteRef.extend({ item: RecordedSiteItem }).strict(),
     output: z.object({ site: SiteRecord }),
   },
   /** The php-fpm versions installed on the server (binaries matching the PHP settings' binary). Reads only. */

@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { createCore } from '../core/core';
 import { defaultDataDir } from '../core/paths';
-import { startHost } from './server';
+import { closeOnSignals, startHost } from './server';
 
 const { values } = parseArgs({
   options: { port: { type: 'string' }, 'data-dir': { type: 'string' } },
@@ -18,11 +18,4 @@ const core = await createCore({ dataDir });
 const host = await startHost({ core, staticDir, port });
 console.log(`Hostdeck is running in browser mode. Open this URL (it carries this run's token):\n  ${host.url}`);
 console.log(`Data: ${dataDir}. Stop with Ctrl+C.`);
-
-const stop = async () => {
-  await host.close();
-  await core.close();
-  process.exit(0);
-};
-process.once('SIGINT', stop);
-process.once('SIGTERM', stop);
+closeOnSignals(host, core);

@@ -110,3 +110,14 @@ function connectWindow(ws: WebSocket, core: Core): void {
   });
   ws.on('close', () => handle.detach());
 }
+
+/** Ctrl+C or a TERM closes the host, then the core, then exits: what every browser-mode entry point does. */
+export function closeOnSignals(host: Host, core: Pick<Core, 'close'>): void {
+  const stop = async (): Promise<void> => {
+    await host.close();
+    await core.close();
+    process.exit(0);
+  };
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+}

@@ -2,7 +2,9 @@
 // asking the testbed's nginx for a host name.
 import { execFileSync } from 'node:child_process';
 import http from 'node:http';
-import { loadTestbed } from '../servers/testbed';
+import { Client } from 'basic-ftp';
+import { loadTestbed, type TestbedInfo } from '../servers/testbed';
+import type { HostingSettings } from '../../shared/api/hosting';
 import type { Task } from '../../shared/queue';
 import type { TestCore } from './core';
 
@@ -53,4 +55,43 @@ function getOnce(host: string): Promise<{ status: number; body: string }> {
     });
     req.on('error', reject);
   });
+}
+
+/** Hosting settings that point a site's tasks at the testbed's pure-ftpd, nginx and MariaDB. */
+export function testbedHostingSettings(tb: TestbedInfo, suspendedDir = `${tb.root}/nginx-suspended`): HostingSettings {
+  return {
+    ftp: { passwdFile: tb.ftp.passwdFile, dbFile: tb.ftp.dbFile },
+    web: { vhostDir: tb.nginx.sitesDir, nginxConf: tb.nginx.conf, listen: `${tb.nginx.host}:${tb.nginx.port}`, suspendedDir },
+    mysql: { socket: tb.mariadb.socket, defaultsFile: null },
+  };
+}
+
+/** SQL as the testbed MariaDB's root (over its socket); the result as tab-separated text. */
+export function mariadbRoot(sql: string): string {
+  return execFileSync('mariadb', ['--no-defaults', `--socket=${loadTestbed().mariadb.socket}`, '-u', 'root', '-N', '-B', '-e', sql], { encoding: 'utf8' });
+}
+
+/** SHOW DATABASES as a database user (its password through the environment), sorted, or null when refused. */
+export function databasesAs(user: string, password: string): string[] | null {
+  try {
+    const out = execFileSync('mariadb', ['--no-defaults', `--socket=${loadTestbed().mariadb.socket}`, '-u', user, '-N', '-B', '-e', 'SHOW DATABASES'], { encoding: 'utf8', env: { ...process.env, MYSQL_PWD: password }, stdio: ['ignore', 'pipe', 'pipe'] });
+    return out.trim().split('\n').sort();
+  } catch {
+    return null;
+  }
+}
+
+/** Whether a real FTP client logs in to the testbed's pure-ftpd (false when the login is refused; other errors throw). */
+export async function ftpLogsIn(user: string, password: string): Promise<boolean> {
+  const { ftp } = loadTestbed();
+  const client = new Client(20_000);
+  try {
+    await client.access({ host: ftp.host, port: ftp.port, user, password, secure: false });
+    return true;
+  } catch (error) {
+    if (!/530|Login authentication failed|auth/i.test(String(error))) throw error;
+    return false;
+  } finally {
+    client.close();
+  }
 }

@@ -7,7 +7,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { AppError } from '../../shared/errors';
 import { createCore, type Core } from '../../src-main/core/core';
-import { startHost } from '../../src-main/host/server';
+import { closeOnSignals, startHost } from '../../src-main/host/server';
 import './test-kinds';
 
 const { values } = parseArgs({ options: { 'data-dir': { type: 'string' }, 'static-dir': { type: 'string' } }, allowPositionals: false });
@@ -28,11 +28,4 @@ const withTestEnqueue: Core = {
 };
 const host = await startHost({ core: withTestEnqueue, staticDir: path.resolve(values['static-dir']) });
 console.log(`Hostdeck (with the queue's test kinds) is running in browser mode:\n  ${host.url}`);
-
-const stop = async () => {
-  await host.close();
-  await core.close();
-  process.exit(0);
-};
-process.once('SIGINT', stop);
-process.once('SIGTERM', stop);
+closeOnSignals(host, core);

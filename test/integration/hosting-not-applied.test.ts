@@ -5,13 +5,12 @@
 // Neither is offered for an item that is applied or still queued.
 import { randomUUID } from 'node:crypto';
 import { existsSync, rmSync } from 'node:fs';
-import { Client } from 'basic-ftp';
 import { afterAll, describe, expect, it } from 'vitest';
-import { itemState, type HostingSettings, type SiteRecord } from '../../shared/api/hosting';
+import { itemState, type SiteRecord } from '../../shared/api/hosting';
 import type { Task } from '../../shared/queue';
 import { vhostFileName } from '../../src-main/core/hosting/vhost-tasks';
 import { addWeb1, coreSuite, type TestCore } from '../helpers/core';
-import { nginxGet, settleQueue, sh } from '../helpers/hosting';
+import { ftpLogsIn, nginxGet, settleQueue, sh, testbedHostingSettings } from '../helpers/hosting';
 import '../helpers/test-kinds';
 
 const suite = coreSuite();
@@ -32,39 +31,17 @@ afterAll(() => {
   rmSync(`${suite.tb.nginx.sitesDir}/${vhostFileName(site, domain)}`, { force: true });
 });
 
-function settings(): HostingSettings {
-  const tb = suite.tb;
-  return {
-    ftp: { passwdFile: tb.ftp.passwdFile, dbFile: tb.ftp.dbFile },
-    web: { vhostDir: tb.nginx.sitesDir, nginxConf: tb.nginx.conf, listen: `${tb.nginx.host}:${tb.nginx.port}`, suspendedDir: `${tb.root}/nginx-suspended` },
-    mysql: { socket: tb.mariadb.socket, defaultsFile: null },
-  };
-}
-
 async function state(t: TestCore, serverId: string, kind: 'ftp' | 'db' | 'domain', name: string) {
   const [record] = (await t.call<{ sites: SiteRecord[] }>('hosting.sites', { serverId })).sites.filter((s) => s.name === site);
   const { tasks } = await t.call<{ tasks: Task[] }>('queue.list', { serverId });
   return { record: record!, state: itemState(record!, kind, name, tasks) };
 }
 
-async function ftpLogsIn(user: string, password: string): Promise<boolean> {
-  const client = new Client(20_000);
-  try {
-    await client.access({ host: suite.tb.ftp.host, port: suite.tb.ftp.port, user, password, secure: false });
-    return true;
-  } catch (error) {
-    if (!/530|Login authentication failed|auth/i.test(String(error))) throw error;
-    return false;
-  } finally {
-    client.close();
-  }
-}
-
 describe('items whose task was skipped or cancelled', () => {
   it('a skipped FTP login is not applied, applied again with a new password it logs in; a cancelled domain is forgotten without a trace', async () => {
     const t = await suite.core('not-applied', { trust: [suite.tb.ssh.web1] });
     const serverId = (await addWeb1(t, 'root')).id;
-    await t.call('hosting.setSettings', { serverId, ...settings() });
+    await t.call('hosting.setSettings', { serverId, ...testbedHostingSettings(suite.tb) });
     await t.call('hosting.createSite', { serverId, name: site, quotaMb: 0 });
     expect((await settleQueue(t, serverId, 120_000)).map((x) => x.status)).toEqual(['done']);
 
@@ -86,7 +63,7 @@ describe('items whose task was skipped or cancelled', () => {
     expect(sh(`pure-pw show ${ftpUser} -f ${suite.tb.ftp.passwdFile}`)).toBeNull();
 
     // Apply again: previewed like any change, then queued with the settings fixed and a new password.
-    await t.call('hosting.setSettings', { serverId, ftp: settings().ftp });
+    await t.call('hosting.setSettings', { serverId, ftp: testbedHostingSettings(suite.tb).ftp });
     const preview = await t.call<{ tasks: { kind: string; commands: string[] }[] }>('hosting.preview', { serverId, change: { op: 'applyAgain', site, item: { kind: 'ftp', name: ftpUser } } });
     expect(preview.tasks.map((x) => x.kind)).toEqual(['ftp.create']);
     expect(preview.tasks[0]!.commands.join('\n')).toContain(`passwd_file='${suite.tb.ftp.passwdFile}'`);

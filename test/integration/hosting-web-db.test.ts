@@ -15,7 +15,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import type { AdoptionScan, HostingSettings, SiteRecord } from '../../shared/api/hosting';
 import type { Task } from '../../shared/queue';
 import { coreSuite } from '../helpers/core';
-import { nginxGet, settleQueue, sh } from '../helpers/hosting';
+import { databasesAs, ftpLogsIn, mariadbRoot, nginxGet, settleQueue, sh, testbedHostingSettings } from '../helpers/hosting';
 
 const suite = coreSuite();
 const tag = randomUUID().replaceAll('-', '').slice(0, 6);
@@ -31,29 +31,6 @@ const suspendedDir = () => `${suite.tb.root}/nginx-suspended`;
 const blocker = () => `${suite.tb.nginx.sitesDir}/hd-blocker-${tag}.conf`;
 const broken = () => `${suite.tb.nginx.sitesDir}/hd-broken-${tag}.conf`;
 
-function settings(): HostingSettings {
-  const tb = suite.tb;
-  return {
-    ftp: { passwdFile: tb.ftp.passwdFile, dbFile: tb.ftp.dbFile },
-    web: { vhostDir: tb.nginx.sitesDir, nginxConf: tb.nginx.conf, listen: `${tb.nginx.host}:${tb.nginx.port}`, suspendedDir: suspendedDir() },
-    mysql: { socket: tb.mariadb.socket, defaultsFile: null },
-  };
-}
-
-function rootSql(sql: string): string {
-  return execFileSync('mariadb', ['--no-defaults', `--socket=${suite.tb.mariadb.socket}`, '-u', 'root', '-N', '-B', '-e', sql], { encoding: 'utf8' });
-}
-
-/** SHOW DATABASES as a database user (its password through the environment), or null when refused. */
-function databasesAs(user: string, password: string): string[] | null {
-  try {
-    const out = execFileSync('mariadb', ['--no-defaults', `--socket=${suite.tb.mariadb.socket}`, '-u', user, '-N', '-B', '-e', 'SHOW DATABASES'], { encoding: 'utf8', env: { ...process.env, MYSQL_PWD: password }, stdio: ['ignore', 'pipe', 'pipe'] });
-    return out.trim().split('\n').sort();
-  } catch {
-    return null;
-  }
-}
-
 const get = nginxGet;
 
 /** Asks until the answer passes `ok`, for up to 5 s: nginx applies a reload about 100 ms after its signal. */
@@ -63,19 +40,6 @@ async function getOnceReloaded(host: string, ok: (r: { status: number; body: str
     const r = await get(host);
     if (ok(r) || Date.now() > deadline) return r;
     await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
-
-async function ftpRefused(user: string, password: string): Promise<boolean> {
-  const client = new Client(20_000);
-  try {
-    await client.access({ host: suite.tb.ftp.host, port: suite.tb.ftp.port, user, password, secure: false });
-    return false;
-  } catch (error) {
-    if (!/530|Login authentication failed|auth/i.test(String(error))) throw error;
-    return true;
-  } finally {
-    client.close();
   }
 }
 
@@ -95,7 +59,7 @@ afterAll(() => {
   rmSync(blocker(), { force: true });
   rmSync(broken(), { force: true });
   rmSync(canary, { force: true });
-  rootSql(`DROP DATABASE IF EXISTS ${site}_shop; DROP USER IF EXISTS '${site}_app'@'localhost'; DROP DATABASE IF EXISTS ${adoptSite}_blog; DROP USER IF EXISTS '${adoptSite}_blog'@'localhost'; DROP DATABASE IF EXISTS ${failSite}_x`);
+  mariadbRoot(`DROP DATABASE IF EXISTS ${site}_shop; DROP USER IF EXISTS '${site}_app'@'localhost'; DROP DATABASE IF EXISTS ${adoptSite}_blog; DROP USER IF EXISTS '${adoptSite}_blog'@'localhost'; DROP DATABASE IF EXISTS ${failSite}_x`);
   sh(`${suite.tb.nginx.conf ? `nginx -s reload -c ${suite.tb.nginx.conf}` : 'true'}`);
 });
 
@@ -103,7 +67,7 @@ describe('databases and domains of a site', () => {
   it('serves a bound domain, gives a database to its user only, suspends, and deletes everything', async () => {
     const t = await suite.web1('web-life', 'root');
     const serverId = t.server.id;
-    expect((await t.call<{ settings: HostingSettings }>('hosting.setSettings', { serverId, ...settings() })).settings).toEqual(settings());
+    expect((await t.call<{ settings: HostingSettings }>('hosting.setSettings', { serverId, ...testbedHostingSettings(suite.tb, suspendedDir()) })).settings).toEqual(testbedHostingSettings(suite.tb, suspendedDir()));
     await t.call('hosting.createSite', { serverId, name: site, quotaMb: 0 });
     const bound = await t.call<{ tasks: Task[] }>('hosting.bindDomain', { serverId, site, domain: `Shop-${tag}.test`, aliases: [`www.shop-${tag}.test`] });
     expect(bound.tasks.map((x) => x.kind)).toEqual(['domain.bind']);
@@ -141,14 +105,14 @@ describe('databases and domains of a site', () => {
     await t.call('hosting.suspendSite', { serverId, site });
     tasks = await settleQueue(t, serverId);
     expect(tasks.at(-1)!.status, statuses(tasks)).toBe('done');
-    expect(await ftpRefused(ftpUser, FTP_PASSWORD)).toBe(true);
+    expect(await ftpLogsIn(ftpUser, FTP_PASSWORD)).toBe(false);
     const page = await getOnceReloaded(`shop-${tag}.test`, (r) => r.status === 503);
     expect(page.status).toBe(503);
     expect(page.body).toContain('This site is suspended');
     await t.call('hosting.unsuspendSite', { serverId, site });
     tasks = await settleQueue(t, serverId);
     expect(tasks.at(-1)!.status, statuses(tasks)).toBe('done');
-    expect(await ftpRefused(ftpUser, FTP_PASSWORD)).toBe(false);
+    expect(await ftpLogsIn(ftpUser, FTP_PASSWORD)).toBe(true);
     expect((await getOnceReloaded(`shop-${tag}.test`, (r) => r.status === 200)).body).toBe(`<h1>shop ${tag}</h1>\n`);
 
     // Deleting the site takes its FTP login, database with user, server block and account.
@@ -158,9 +122,9 @@ describe('databases and domains of a site', () => {
     expect(tasks.every((x) => x.status === 'done'), statuses(tasks)).toBe(true);
     expect(sh(`id -u ${site}`)).toBeNull();
     expect(existsSync(`/home/${site}`)).toBe(false);
-    expect(await ftpRefused(ftpUser, FTP_PASSWORD)).toBe(true);
-    expect(rootSql(`SELECT COUNT(*) FROM information_schema.SCHEMATA WHERE SCHEMA_NAME = '${site}_shop'`).trim()).toBe('0');
-    expect(rootSql(`SELECT COUNT(*) FROM mysql.user WHERE User = '${site}_app'`).trim()).toBe('0');
+    expect(await ftpLogsIn(ftpUser, FTP_PASSWORD)).toBe(false);
+    expect(mariadbRoot(`SELECT COUNT(*) FROM information_schema.SCHEMATA WHERE SCHEMA_NAME = '${site}_shop'`).trim()).toBe('0');
+    expect(mariadbRoot(`SELECT COUNT(*) FROM mysql.user WHERE User = '${site}_app'`).trim()).toBe('0');
     expect(existsSync(`${suite.tb.nginx.sitesDir}/hostdeck-${site}-shop-${tag}.test.conf`)).toBe(false);
     expect((await getOnceReloaded(`shop-${tag}.test`, (r) => r.body.includes('hostdeck testbed'))).body).toContain('hostdeck testbed');
   });
@@ -168,7 +132,7 @@ describe('databases and domains of a site', () => {
   it('stops the queue on a domain served elsewhere and on a config nginx refuses; retry and skip', async () => {
     const t = await suite.web1('web-fail', 'root');
     const serverId = t.server.id;
-    await t.call('hosting.setSettings', { serverId, ...settings() });
+    await t.call('hosting.setSettings', { serverId, ...testbedHostingSettings(suite.tb, suspendedDir()) });
     await t.call('hosting.createSite', { serverId, name: failSite, quotaMb: 0 });
     // A server block Hostdeck does not know already serves the name.
     writeFileSync(blocker(), `server { listen ${suite.tb.nginx.host}:${suite.tb.nginx.port}; server_name taken-${tag}.test; return 200 "blocker\\n"; }\n`);
@@ -203,7 +167,7 @@ describe('databases and domains of a site', () => {
     expect((await getOnceReloaded(`taken-${tag}.test`, (r) => r.body.includes('hostdeck testbed'))).body).toContain('hostdeck testbed');
 
     // An address that is not this machine's: nginx -t cannot bind it, the file is taken back out.
-    await t.call('hosting.setSettings', { serverId, web: { ...settings().web, listen: '192.0.2.1:8080' } });
+    await t.call('hosting.setSettings', { serverId, web: { ...testbedHostingSettings(suite.tb, suspendedDir()).web, listen: '192.0.2.1:8080' } });
     await t.call('hosting.bindDomain', { serverId, site: failSite, domain: `elsewhere-${tag}.test`, aliases: [] });
     tasks = await settleQueue(t, serverId);
     expect(tasks.at(-1)!.status).toBe('failed');
@@ -241,7 +205,7 @@ describe('databases and domains of a site', () => {
       expect(Object.keys(a.fields ?? {})[0], JSON.stringify(domain)).toMatch(/^aliases/);
     }
     for (const [key, value] of [['vhostDir', '/etc/nginx/../x'], ['listen', '80; include /etc/passwd'], ['listen', '0'], ['suspendedDir', 'tmp'], ['nginxConf', `/x;touch ${canary}`]] as const) {
-      const e = await t.fail('hosting.setSettings', { serverId, web: { ...settings().web, [key]: value } });
+      const e = await t.fail('hosting.setSettings', { serverId, web: { ...testbedHostingSettings(suite.tb, suspendedDir()).web, [key]: value } });
       expect(Object.keys(e.fields ?? {})).toEqual([`web.${key}`]);
     }
     expect((await t.call<{ tasks: Task[] }>('queue.list', { serverId })).tasks.length).toBe(before);
@@ -252,7 +216,7 @@ describe('databases and domains of a site', () => {
   it('previews the tasks of a change without queueing or recording anything', async () => {
     const t = await suite.web1('web-preview', 'root');
     const serverId = t.server.id;
-    await t.call('hosting.setSettings', { serverId, ...settings() });
+    await t.call('hosting.setSettings', { serverId, ...testbedHostingSettings(suite.tb, suspendedDir()) });
     const preview = await t.call<{ tasks: { kind: string; title: string; commands: string[] }[] }>('hosting.preview', {
       serverId, change: { op: 'createSite', input: { name: 'previewed', quotaMb: 0, domains: ['previewed.test', 'www.previewed.test'] } },
     });
@@ -265,10 +229,10 @@ describe('databases and domains of a site', () => {
   it('adopts a site, FTP login, database and server block made by hand', async () => {
     const t = await suite.web1('web-adopt', 'root');
     const serverId = t.server.id;
-    await t.call('hosting.setSettings', { serverId, ...settings() });
+    await t.call('hosting.setSettings', { serverId, ...testbedHostingSettings(suite.tb, suspendedDir()) });
     const tb = suite.tb;
     execFileSync('sh', ['-c', `useradd -m -d /home/${adoptSite} -s /bin/bash ${adoptSite} && pure-pw useradd ${adoptFtp} -u $(id -u ${adoptSite}) -g $(id -g ${adoptSite}) -d /home/${adoptSite} -f ${tb.ftp.passwdFile} -F ${tb.ftp.dbFile} -m <<EOF\nadopted-pass\nadopted-pass\nEOF`]);
-    rootSql(`CREATE DATABASE ${adoptSite}_blog; CREATE USER '${adoptSite}_blog'@'localhost' IDENTIFIED BY 'x'; GRANT ALL ON \`${adoptSite}\\_blog\`.* TO '${adoptSite}_blog'@'localhost'`);
+    mariadbRoot(`CREATE DATABASE ${adoptSite}_blog; CREATE USER '${adoptSite}_blog'@'localhost' IDENTIFIED BY 'x'; GRANT ALL ON \`${adoptSite}\\_blog\`.* TO '${adoptSite}_blog'@'localhost'`);
     mkdirSync(tb.nginx.sitesDir, { recursive: true });
     writeFileSync(`${tb.nginx.sitesDir}/hostdeck-${adoptSite}-blog-${tag}.test.conf`, `server {\n    listen ${tb.nginx.host}:${tb.nginx.port};\n    server_name blog-${tag}.test www.blog-${tag}.test;\n    root /home/${adoptSite}/public_html;\n}\n`);
     // Suspended by an earlier Hostdeck (its web flag is set): adopted as suspended.

@@ -3,19 +3,17 @@
 // of the app (their passwords wait in the OS keychain, and leave it once used); a failed task's
 // output is masked (mysql quotes the failing statement, password included); a task whose
 // password was lost (no OS keychain and a restart) is given a new one and really recovers.
-import { execFileSync, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { Client } from 'basic-ftp';
 import mysql from 'mysql2';
 import { afterAll, describe, expect, it } from 'vitest';
-import type { HostingSettings } from '../../shared/api/hosting';
 import { SECRET_MASK, type Task } from '../../shared/queue';
 import { createCore, type Core } from '../../src-main/core/core';
 import { memoryKeychain, openKeychain } from '../../src-main/core/secrets/keychain';
 import { addWeb1, coreSuite } from '../helpers/core';
-import { settleQueue, sh } from '../helpers/hosting';
+import { databasesAs, ftpLogsIn, mariadbRoot, settleQueue, sh, testbedHostingSettings } from '../helpers/hosting';
 import { registerSecret } from '../helpers/secrets';
 import '../helpers/test-kinds';
 import { REPO } from '../servers/util';
@@ -32,7 +30,7 @@ afterAll(() => {
   for (const u of ftpUsers) sh(`pure-pw userdel ${u} -f ${passwdFile} -F ${dbFile} -m`);
   for (const s of Object.values(sites)) {
     try {
-      rootSql(`DROP DATABASE IF EXISTS \`${s}_d0\`; DROP DATABASE IF EXISTS \`${s}_d1\`; DROP USER IF EXISTS '${s}_u0'@'localhost', '${s}_u1'@'localhost'`);
+      mariadbRoot(`DROP DATABASE IF EXISTS \`${s}_d0\`; DROP DATABASE IF EXISTS \`${s}_d1\`; DROP USER IF EXISTS '${s}_u0'@'localhost', '${s}_u1'@'localhost'`);
     } catch {
       /* the testbed's MariaDB is gone: nothing to clean there */
     }
@@ -40,42 +38,6 @@ afterAll(() => {
     rmSync(`/home/${s}`, { recursive: true, force: true });
   }
 });
-
-function settings(): HostingSettings {
-  const tb = suite.tb;
-  return {
-    ftp: { passwdFile: tb.ftp.passwdFile, dbFile: tb.ftp.dbFile },
-    web: { vhostDir: tb.nginx.sitesDir, nginxConf: tb.nginx.conf, listen: `${tb.nginx.host}:${tb.nginx.port}`, suspendedDir: `${tb.root}/nginx-suspended` },
-    mysql: { socket: tb.mariadb.socket, defaultsFile: null },
-  };
-}
-
-function rootSql(sql: string): string {
-  return execFileSync('mariadb', ['--no-defaults', `--socket=${suite.tb.mariadb.socket}`, '-u', 'root', '-N', '-B', '-e', sql], { encoding: 'utf8' });
-}
-
-/** SHOW DATABASES as a database user (the password through the environment), or null when refused. */
-function databasesAs(user: string, password: string): string[] | null {
-  try {
-    const out = execFileSync('mariadb', ['--no-defaults', `--socket=${suite.tb.mariadb.socket}`, '-u', user, '-N', '-B', '-e', 'SHOW DATABASES'], { encoding: 'utf8', env: { ...process.env, MYSQL_PWD: password }, stdio: ['ignore', 'pipe', 'pipe'] });
-    return out.trim().split('\n');
-  } catch {
-    return null;
-  }
-}
-
-async function ftpWorks(user: string, password: string): Promise<boolean> {
-  const client = new Client(20_000);
-  try {
-    await client.access({ host: suite.tb.ftp.host, port: suite.tb.ftp.port, user, password, secure: false });
-    return true;
-  } catch (error) {
-    if (!/530|Login authentication failed|auth/i.test(String(error))) throw error;
-    return false;
-  } finally {
-    client.close();
-  }
-}
 
 type Call = <T = unknown>(method: string, input: unknown) => Promise<T>;
 
@@ -135,7 +97,7 @@ describe('secrets of queued tasks', () => {
     const t = await suite.core('queue-secrets-restart', { trust: [suite.tb.ssh.web1] });
     expect(await t.call('app.info', {})).toMatchObject({ keychain: 'os' });
     const serverId = (await addWeb1(t, 'root')).id;
-    await t.call('hosting.setSettings', { serverId, ...settings() });
+    await t.call('hosting.setSettings', { serverId, ...testbedHostingSettings(suite.tb) });
     await t.call('hosting.createSite', { serverId, name: sites.restart, quotaMb: 0 });
     expect((await settleQueue(t, serverId)).map((x) => x.status)).toEqual(['done']);
     await t.core.close();
@@ -165,7 +127,7 @@ describe('secrets of queued tasks', () => {
     await b.call('queue.skip', { serverId });
     tasks = await settleQueue(b, serverId, 60_000);
     expect(tasks.map((x) => x.status), tasks.map((x) => x.stderrTail).join('\n')).toEqual(['done', 'skipped', 'done', 'done', 'done', 'done']);
-    for (const [i, user] of ftpUsers.entries()) expect(await ftpWorks(user, ftpPasswords[i]!)).toBe(true);
+    for (const [i, user] of ftpUsers.entries()) expect(await ftpLogsIn(user, ftpPasswords[i]!)).toBe(true);
     for (const [i, d] of dbs.entries()) expect(databasesAs(d.user, dbPasswords[i]!)).toContain(d.name);
     // The entries go once their tasks are done (asynchronously, after the task's event).
     const deadline = Date.now() + 5000;
@@ -185,11 +147,11 @@ describe('secrets of queued tasks', () => {
     const serverId = (await addWeb1(t, 'root')).id;
     const site = sites.mask;
     const db = { name: `${site}_d0`, user: `${site}_u0` };
-    await t.call('hosting.setSettings', { serverId, ...settings() });
+    await t.call('hosting.setSettings', { serverId, ...testbedHostingSettings(suite.tb) });
     await t.call('hosting.createSite', { serverId, name: site, quotaMb: 0 });
     await t.call('hosting.createDb', { serverId, site, ...db, password: secret('mask: first', `first'pw "${tag}"`) });
     expect((await settleQueue(t, serverId)).map((x) => x.status)).toEqual(['done', 'done']);
-    rootSql(`DROP USER '${db.user}'@'localhost'`); // the user goes missing behind the app's back
+    mariadbRoot(`DROP USER '${db.user}'@'localhost'`); // the user goes missing behind the app's back
     const password = secret('mask: second', `mask'me "${tag}" \\ $(id) ü`);
     await t.call('hosting.setDbPassword', { serverId, site, name: db.name, password });
     const tasks = await settleQueue(t, serverId);
@@ -215,7 +177,7 @@ describe('secrets of queued tasks', () => {
     const serverId = (await addWeb1(t, 'root')).id;
     const site = sites.lost;
     const db = { name: `${site}_d0`, user: `${site}_u0` };
-    await t.call('hosting.setSettings', { serverId, ...settings() });
+    await t.call('hosting.setSettings', { serverId, ...testbedHostingSettings(suite.tb) });
     await t.call('hosting.createSite', { serverId, name: site, quotaMb: 0 });
     await settleQueue(t, serverId);
     t.core.queue.enqueue(serverId, 'fail-unless-file', { path: `/tmp/hdq-missing-${tag}` });
@@ -232,7 +194,7 @@ describe('secrets of queued tasks', () => {
     const lost = tasks.at(-1)!;
     expect(lost).toMatchObject({ kind: 'db.create', status: 'failed', secretLost: true });
     expect(lost.stderrTail).toMatch(/held in memory only \(no OS keychain\)/);
-    expect(rootSql(`SELECT COUNT(*) FROM mysql.user WHERE User = '${db.user}'`).trim()).toBe('0');
+    expect(mariadbRoot(`SELECT COUNT(*) FROM mysql.user WHERE User = '${db.user}'`).trim()).toBe('0');
 
     const short = await b.core.call('queue.retryWithPassword', { serverId, taskId: lost.id, password: 'short' });
     expect(short).toMatchObject({ ok: false, error: { code: 'invalid-input', fields: { password: expect.stringMatching(/too short/) } } });

@@ -5,7 +5,7 @@ import type { z } from 'zod';
 import { fieldErrors } from '../../shared/errors';
 import { ftpCreateLines, ftpDeleteLines } from '../../src-main/core/hosting/ftp-tasks';
 import { createFtp, createSite, recordCreations, settle } from '../../src-main/core/hosting/plans';
-import { DEFAULT_FTP_SETTINGS, DEFAULT_MYSQL_SETTINGS, DEFAULT_WEB_SETTINGS, itemState, SiteItem } from '../../shared/api/hosting';
+import { DEFAULT_FTP_SETTINGS, DEFAULT_MYSQL_SETTINGS, DEFAULT_WEB_SETTINGS, itemState, RecordedSiteItem, SiteItem } from '../../shared/api/hosting';
 import type { Task } from '../../shared/queue';
 import {
   DbCreate, DomainBind, FtpCreate, Password, QuotaMb, SiteCreate, SiteName,
@@ -216,11 +216,12 @@ describe('hosting inputs: hostile values', () => {
     const params = { site: 'shop', passwdFile: '/etc/pure-ftpd/pureftpd.passwd', dbFile: '/etc/pure-ftpd/pureftpd.pdb' };
     for (const user of ['shop.ftp', '1abc', 'root', 'a..b']) {
       expect(ftpDeleteLines({ ...params, user }).join('\n'), user).toContain(`user='${user}'`);
-      expect(errorsOf(SiteItem, { kind: 'ftp', name: user }), user).toEqual({});
+      expect(errorsOf(RecordedSiteItem, { kind: 'ftp', name: user }), user).toEqual({});
+      expect(errorsOf(SiteItem, { kind: 'ftp', name: user }), user).not.toEqual({});
     }
     for (const user of ['$(id)', '-rf', 'u:0:0', 'u\nv', 'u v', '.hidden', 'u'.repeat(33)]) {
       expect(() => ftpDeleteLines({ ...params, user }), JSON.stringify(user)).toThrow(/FTP user/);
-      expect(errorsOf(SiteItem, { kind: 'ftp', name: user }), JSON.stringify(user)).not.toEqual({});
+      expect(errorsOf(RecordedSiteItem, { kind: 'ftp', name: user }), JSON.stringify(user)).not.toEqual({});
     }
   });
 
