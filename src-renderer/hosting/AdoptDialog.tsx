@@ -1,5 +1,5 @@
 // "Adopt from server…": what already lives on the server and Hostdeck does not hold yet
-// (hosting.adoptScan reads only), grouped by site with its FTP logins, databases and domains,
+// (hosting.adoptScan reads only), grouped by site with its FTP logins, databases, domains and PHP pool,
 // and notes on what cannot be matched. The sites ticked are taken into Hostdeck's records as
 // they are (hosting.adoptImport; no task runs).
 import { useEffect, useRef, useState } from 'react';
@@ -53,7 +53,7 @@ export function AdoptDialog({ server, onClose, onImported }: { server: Server; o
     <div className="modal-backdrop">
       <div ref={ref} className="panel modal adopt-dialog" role="dialog" aria-modal="true" aria-label={`Adopt from ${server.name}`} onKeyDown={(e) => trapKeys(e, ref.current, onClose)}>
         <h2>Adopt from {server.name}</h2>
-        <p className="muted">Sites, FTP logins, databases and server blocks found on the server that Hostdeck does not hold yet. Ticked sites are taken into Hostdeck's records as they are; nothing runs on the server.</p>
+        <p className="muted">Sites, FTP logins, databases, server blocks and PHP pools found on the server that Hostdeck does not hold yet. Ticked sites are taken into Hostdeck's records as they are; nothing runs on the server.</p>
         {!scan && !scanError && <p role="status">Scanning {server.name}…</p>}
         <FormError error={scanError ?? importing.error} />
         {scan && sites.length === 0 && <p className="note">Nothing to adopt: every site-shaped account on {server.name} is already in Hostdeck.</p>}
@@ -63,6 +63,7 @@ export function AdoptDialog({ server, onClose, onImported }: { server: Server; o
               const ftp = scan!.ftpUsers.filter((f) => f.site === s.name);
               const dbs = scan!.databases.filter((d) => d.site === s.name);
               const domains = scan!.domains.filter((d) => d.site === s.name);
+              const php = scan!.php.find((x) => x.site === s.name)?.php;
               return (
                 <li key={s.name} data-adopt-site={s.name}>
                   <label className="check">
@@ -76,6 +77,8 @@ export function AdoptDialog({ server, onClose, onImported }: { server: Server; o
                     <dd>{dbs.length ? dbs.map((d) => `${d.name} (user ${d.users.join(', ')})`).join('; ') : <span className="muted">none</span>}</dd>
                     <dt>Domains</dt>
                     <dd>{domains.length ? domains.map((d) => [d.domain, ...d.aliases].join(' ')).join('; ') : <span className="muted">none</span>}</dd>
+                    <dt>PHP</dt>
+                    <dd>{php ? `PHP ${php.version} pool (memory ${php.values.memoryLimit})` : <span className="muted">none</span>}</dd>
                   </dl>
                 </li>
               );

@@ -39,7 +39,7 @@ export function Php({ server, site, onChanged }: Props) {
       {disabling && php && <DisablePhp server={server} site={site} onCancel={() => setDisabling(false)} onDone={async (m) => { setDisabling(false); await onChanged(m); }} />}
       {editing
         ? <PhpForm server={server} site={site} defaults={defaults} onCancel={() => setEditing(false)} onDone={async (m) => { setEditing(false); await onChanged(m); }} />
-        : (
+        : !disabling && (
           <div className="actions">
             <button onClick={() => { setDisabling(false); setEditing(true); }}>{php ? 'Change PHP…' : 'Turn PHP on'}</button>
             {php && <button className="link danger" onClick={() => { setEditing(false); setDisabling(true); }}>Turn PHP off…</button>}

@@ -1,5 +1,6 @@
 // For the PHP tests: hostile values of PHP settings, and HTTP requests to the testbed's nginx
 // for a host name and path.
+import { existsSync, readFileSync, rmSync } from 'node:fs';
 import http from 'node:http';
 import { loadTestbed } from '../servers/testbed';
 
@@ -44,4 +45,20 @@ function getOnce(host: string, path: string): Promise<{ status: number; body: st
     });
     req.on('error', reject);
   });
+}
+
+/**
+ * Removes a test site's PHP pool (and reloads the testbed's php-fpm, waiting until its socket is
+ * gone) before its account: userdel refuses an account whose pool processes still run.
+ */
+export async function removeTestPool(site: string): Promise<void> {
+  const { php } = loadTestbed();
+  for (const f of [`${php.poolsDir}/hd-${site}.conf`, `${php.poolsDir}/hd-${site}.conf.suspended`]) rmSync(f, { force: true });
+  try {
+    process.kill(Number(readFileSync(php.pidFile, 'utf8').trim()), 'SIGUSR2');
+  } catch {
+    return;
+  }
+  const deadline = Date.now() + 10_000;
+  while (existsSync(`${php.socketDir}/hd-${site}.sock`) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
 }

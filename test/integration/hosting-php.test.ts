@@ -14,7 +14,7 @@ import { DEFAULT_PHP_VALUES, type PhpSettings } from '../../shared/php';
 import type { Task } from '../../shared/queue';
 import { coreSuite } from '../helpers/core';
 import { settleQueue, sh } from '../helpers/hosting';
-import { getUntil, HOSTILE_VALUES } from '../helpers/php';
+import { getUntil, HOSTILE_VALUES, removeTestPool } from '../helpers/php';
 
 const suite = coreSuite();
 const tag = randomUUID().replaceAll('-', '').slice(0, 6);
@@ -61,17 +61,16 @@ function statuses(tasks: Task[]): string {
   return tasks.map((x) => `${x.kind}:${x.status}${x.status === 'failed' ? ` (${x.stderrTail})` : ''}`).join('\n');
 }
 
-afterAll(() => {
+afterAll(async () => {
   for (const s of [siteA, siteB]) {
-    rmSync(poolFile(s), { force: true });
-    rmSync(`${poolFile(s)}.suspended`, { force: true });
+    await removeTestPool(s);
     if (sh(`id -u ${s}`) !== null) sh(`pkill -KILL -u ${s}; userdel -r ${s} 2>/dev/null`);
     rmSync(`/home/${s}`, { recursive: true, force: true });
     sh(`rm -f ${suite.tb.nginx.sitesDir}/hostdeck-${s}-*.conf`);
     rmSync(`${suspendedDir()}/${s}`, { force: true });
   }
   rmSync(canary, { force: true });
-  sh(`nginx -s reload -c ${suite.tb.nginx.conf}; kill -USR2 $(cat ${suite.tb.php.pidFile})`);
+  sh(`nginx -s reload -c ${suite.tb.nginx.conf}`);
 });
 
 describe('PHP of a site', () => {
