@@ -148,8 +148,17 @@ describe('PHP of a site', () => {
     expect(failed.stderrTail).toMatch(/syntax error/);
     expect(hash(poolFile(siteA))).toBe(before.pool);
     expect((await httpGet200(hostA, '/id.php'))).toContain(' 96M ');
-    // Fixed: the admin skips the failed task and sets good values; they apply.
     await t.call('queue.skip', { serverId });
+    // A reload that fails (the master's pid file is not where the settings say): put back too.
+    await t.call('hosting.setSettings', { serverId, php: { ...settings().php, pidFile: `${suite.tb.php.pidFile}.missing` } });
+    await t.call('hosting.setPhp', { serverId, site: siteA, version, values: { ...DEFAULT_PHP_VALUES, memoryLimit: '48M' }, extras: [] });
+    tasks = await settleQueue(t, serverId, 90_000);
+    expect(tasks.at(-1)!.status, statuses(tasks)).toBe('failed');
+    expect(tasks.at(-1)!.stderrTail).toContain(`php-fpm did not reload (is php${version}-fpm running?); the previous configuration was restored`);
+    expect(hash(poolFile(siteA))).toBe(before.pool);
+    await t.call('queue.skip', { serverId });
+    await t.call('hosting.setSettings', { serverId, php: settings().php });
+    // Fixed: good values apply.
     await t.call('hosting.setPhp', { serverId, site: siteA, version, values: { ...DEFAULT_PHP_VALUES, memoryLimit: '64M' }, extras: [{ name: 'error_reporting', value: 'E_ALL & ~E_DEPRECATED' }] });
     tasks = await settleQueue(t, serverId, 90_000);
     expect(tasks.at(-1)!.status, statuses(tasks)).toBe('done');
