@@ -5,7 +5,7 @@
 // the link after an action opens.
 import { useEffect, useState } from 'react';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
-import type { SiteRecord } from '../../shared/api/hosting';
+import { itemState, type ItemKind, type SiteRecord } from '../../shared/api/hosting';
 import type { Server } from '../../shared/domain';
 import { ErrorNote } from '../components/ErrorNote';
 import { client } from '../client/client';
@@ -40,6 +40,8 @@ export function SitesTab({ server, onOpenTab }: { server: Server; onOpenTab: (ta
   const tasks = queue.data?.tasks ?? [];
   const lastTask = (site: string) => [...tasks].reverse().find((t) => SITE_KINDS.some((k) => t.kind.startsWith(k)) && t.params.site === site);
   const list: SiteRecord[] = sites.data?.sites ?? [];
+  // The summary counts what is (or will be) on the server: a not-applied item is only in its detail.
+  const live = (site: SiteRecord, kind: ItemKind, name: string) => itemState(site, kind, name, tasks) !== 'not-applied';
 
   return (
     <section className="sites-view" aria-label={`Sites of ${server.name}`}>
@@ -71,6 +73,7 @@ export function SitesTab({ server, onOpenTab }: { server: Server; onOpenTab: (ta
           {list.map((s) => {
             const t = lastTask(s.name);
             const open = openSite === s.name;
+            const domains = s.domains.filter((b) => live(s, 'domain', b.domain)).map((b) => b.domain);
             return (
               <tbody key={s.name} className={open ? 'site-open' : undefined}>
                 <tr className="site-row" data-site={s.name} data-status={s.status}>
@@ -82,9 +85,9 @@ export function SitesTab({ server, onOpenTab }: { server: Server; onOpenTab: (ta
                   <td><span className={`site-status site-${s.status}`}>{s.status}</span></td>
                   <td>{t ? <button className="link" onClick={openQueue} title={t.title}><span className={`task-status task-${t.status}`} data-testid="site-task">{t.status}</span></button> : <span className="muted">—</span>}</td>
                   <td className="num">{s.quotaMb ? `${s.quotaMb} MB` : 'no limit'}</td>
-                  <td className="num">{s.ftpUsers.length}</td>
-                  <td className="num">{s.databases.length}</td>
-                  <td className="site-domains">{s.domains.length ? s.domains.map((b) => b.domain).join(', ') : <span className="muted">—</span>}</td>
+                  <td className="num">{s.ftpUsers.filter((user) => live(s, 'ftp', user)).length}</td>
+                  <td className="num">{s.databases.filter((d) => live(s, 'db', d.name)).length}</td>
+                  <td className="site-domains">{domains.length ? domains.join(', ') : <span className="muted">—</span>}</td>
                   <td>{new Date(s.createdAt).toLocaleDateString()}</td>
                 </tr>
                 {open && (

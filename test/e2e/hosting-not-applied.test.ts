@@ -98,6 +98,8 @@ describe('not-applied items in the UI', () => {
     await expect.poll(() => login.getAttribute('data-state')).toBe('not-applied');
     expect(await login.getByTestId('item-state').textContent()).toBe('not applied');
     expect(await login.getByRole('button', { name: `Delete FTP login ${ftpUser}` }).count()).toBe(0);
+    // The site's summary counts only logins that are (or will be) on the server.
+    expect(await row.locator('td').nth(4).textContent()).toBe('0');
     await calmShot(page, 'not-applied-01-ftp-login');
 
     // Fixed settings, then Apply again…: a typed password (too short first), the Preview, queued.
@@ -122,6 +124,7 @@ describe('not-applied items in the UI', () => {
     await lastTask(row, 'done');
     await expect.poll(() => login.getAttribute('data-state')).toBe('applied');
     expect(await login.getByTestId('item-state').count()).toBe(0);
+    expect(await row.locator('td').nth(4).textContent()).toBe('1');
     const ftp = new Client(20_000);
     try {
       await ftp.access({ host: tb.ftp.host, port: tb.ftp.port, user: ftpUser, password: PASSWORD, secure: false });
