@@ -38,7 +38,7 @@ export function PhpSettings({ server, current, onSaved }: { server: Server; curr
   }
 
   return (
-    <details className="panel hosting-settings php-settings">
+    <details className="panel php-settings">
       <summary>
         <strong>PHP settings</strong>
         <span className="muted"> · pools in <code>{stored.poolDir}</code> · reload by {stored.reload === 'systemd' ? <code>systemctl reload php{'{version}'}-fpm</code> : 'signal to the master'}</span>

@@ -34,7 +34,7 @@ async function calmShot(page: Page, name: string) {
 async function configure(page: Page, withError: boolean) {
   const tb = suite.tb;
   const view = page.getByRole('region', { name: 'Sites of web1' });
-  await view.locator('details.hosting-settings:not(.php-settings) summary').click();
+  await view.locator('details.hosting-settings summary').click();
   const settings = view.getByRole('form', { name: 'Server settings' });
   const setting = (key: string) => settings.locator(`[data-field="${key}"] input`);
   await setting('ftp.passwdFile').fill(tb.ftp.passwdFile);
@@ -46,7 +46,7 @@ async function configure(page: Page, withError: boolean) {
   await setting('mysql.socket').fill(tb.mariadb.socket);
   await settings.getByRole('button', { name: 'Save settings' }).click();
   await settings.getByRole('status').filter({ hasText: 'Saved.' }).waitFor();
-  await view.locator('details.hosting-settings:not(.php-settings) summary').click();
+  await view.locator('details.hosting-settings summary').click();
 
   await view.locator('details.php-settings summary').click();
   const php = view.getByRole('form', { name: 'PHP settings' });
