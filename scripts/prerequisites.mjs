@@ -2,16 +2,18 @@
 // installs what is missing (one line says what); otherwise it prints the exact apt-get line and
 // exits 1. The tests need root anyway (they create a Linux user and a network namespace).
 //
-//   node scripts/prerequisites.mjs        (called by `npm test`, `npm run bench` and .ci/run)
+//   node scripts/prerequisites.mjs [--bench]   (`npm test` and .ci/run; `npm run bench` adds --bench)
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 
 const LIST = new URL('./system-packages.txt', import.meta.url);
+const bench = process.argv.includes('--bench');
 const packages = fs
   .readFileSync(LIST, 'utf8')
   .split('\n')
-  .map((line) => line.replace(/#.*/, '').trim().split(/\s+/)[0])
-  .filter(Boolean);
+  .map((line) => line.replace(/#.*/, '').trim().split(/\s+/))
+  .filter(([name, tag]) => name && (tag !== '[bench]' || bench))
+  .map(([name]) => name);
 
 const fail = (msg) => {
   console.error(`[prerequisites] ${msg}`);
@@ -30,12 +32,13 @@ function installed(pkg) {
 const missing = packages.filter((p) => !installed(p));
 const isRoot = process.getuid?.() === 0;
 const line = `apt-get install -y ${missing.join(' ')}`;
+const what = bench ? 'the tests and benchmarks need' : 'the tests need';
 
 if (missing.length > 0 && !isRoot) fail(`missing Debian packages: ${missing.join(' ')}\n  install them as root with:  ${line}\n  then run the tests as root (they create a Linux user and a network namespace).`);
 if (!isRoot) fail('the tests run as root: they create the Linux user hdtest, a network namespace and servers on loopback. Run them as root.');
 
 if (missing.length > 0) {
-  console.log(`[prerequisites] installing Debian packages the tests need: ${missing.join(' ')}`);
+  console.log(`[prerequisites] installing Debian packages ${what}: ${missing.join(' ')}`);
   const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
   // Debian starts services on install; the testbed runs its own instances instead.
   const policy = '/usr/sbin/policy-rc.d';
