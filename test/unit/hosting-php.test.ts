@@ -53,6 +53,12 @@ describe('PHP pool', () => {
     ]);
   });
 
+  it('refuses a socket path too long for a unix socket (php-fpm -t would not see it)', () => {
+    const long = `/${'s'.repeat(60)}/${'t'.repeat(20)}`;
+    expect(() => renderPool({ ...pool, site: 'a'.repeat(31), socketDir: long })).toThrow(/longer than the 107 characters a unix socket allows/);
+    expect(renderPool({ ...pool, socketDir: long })).toContain(`listen = ${long}/hd-shop.sock`);
+  });
+
   it('reads a pool it wrote back (adoption), and nothing else', () => {
     expect(parsePool(renderPool(pool), DEFAULT_PHP_VALUES)).toEqual({ values: DEFAULT_PHP_VALUES, extras: pool.extras });
     const changed = { ...pool, values: { ...DEFAULT_PHP_VALUES, memoryLimit: '-1', maxChildren: 9, idleTimeout: 60 } };

@@ -2,6 +2,7 @@
 // is checked again here (assertSafe) right before it becomes a line of the INI file: the
 // contract's grammar (shared/php.ts) is what keeps a value on its own line.
 import { z } from 'zod';
+import { AppError } from '../../../shared/errors';
 import { SiteName } from '../../../shared/hosting';
 import { PhpExtras, PhpPath, PhpValues, PhpVersion, phpPath, poolName } from '../../../shared/php';
 import { assertSafe } from './quote';
@@ -24,8 +25,17 @@ export function phpDirs(site: string): { tmp: string; sessions: string } {
   return { tmp: `${home}/.php/tmp`, sessions: `${home}/.php/sessions` };
 }
 
+/** Longest path of a unix socket (sun_path is 108 bytes with its NUL). */
+const SOCKET_PATH_MAX = 107;
+
+/**
+ * The pool's socket. A path too long for a unix socket is refused here: `php-fpm -t` does not
+ * see it, and a master that cannot bind a socket after its reload stops, with every pool.
+ */
 export function poolSocket(socketDir: string, version: string, site: string): string {
-  return `${phpPath(assertSafe(PhpPath, socketDir, 'socketDir'), assertSafe(PhpVersion, version, 'version'))}/${poolName(assertSafe(SiteName, site, 'site'))}.sock`;
+  const path = `${phpPath(assertSafe(PhpPath, socketDir, 'socketDir'), assertSafe(PhpVersion, version, 'version'))}/${poolName(assertSafe(SiteName, site, 'site'))}.sock`;
+  if (path.length > SOCKET_PATH_MAX) throw new AppError('invalid-input', `The socket ${path} would be longer than the ${SOCKET_PATH_MAX} characters a unix socket allows; choose a shorter socket folder in the PHP settings.`, { fields: { socketDir: `Too long for the socket of site ${site}` } });
+  return path;
 }
 
 /**
