@@ -13,8 +13,8 @@ import * as path from 'node:path';
 import { createInterface } from 'node:readline';
 import { mysqlBatchExport, mysqlWarmExport } from './mysql-peer';
 import { entry, median, type BenchContext, type BenchEntry } from './lib';
-import { REPO } from '../test/servers/util';
-import { TESTBED_JSON } from '../test/servers/testbed';
+import { REPO } from '../testbed/util';
+import { TESTBED_JSON } from '../testbed/testbed';
 
 export const name = 'export-1m';
 const ROUNDS = 3;
@@ -23,7 +23,7 @@ const ROUNDS = 3;
 const CHILD = String.raw`
 import { createCore } from './src-main/core/core';
 import { knownHostsName } from './src-main/core/ssh/host-key';
-import { loadTestbed } from './test/servers/testbed';
+import { loadTestbed } from './testbed/testbed';
 import { writeFileSync, mkdirSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import path from 'node:path';

@@ -15,7 +15,7 @@ import { performance } from 'node:perf_hooks';
 import type { ServerHealth } from '../shared/api/health';
 import type { Server } from '../shared/domain';
 import { CHECK_SCRIPT } from '../src-main/core/health/check';
-import { startFleet, stopFleet } from '../test/servers/testbed';
+import { startFleet, stopFleet } from '../testbed/testbed';
 import { ansibleEnv } from './ansible';
 import { benchCore } from './hostdeck';
 import { entry, median, type BenchContext, type BenchEntry } from './lib';

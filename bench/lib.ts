@@ -2,7 +2,7 @@
 // Every figure is a ratio against a peer measured in the same run on the same machine:
 // absolute numbers on a noisy loopback mean little, ratios do.
 import net from 'node:net';
-import type { TestbedInfo } from '../test/servers/testbed';
+import type { TestbedInfo } from '../testbed/testbed';
 
 /** One line of bench/results.json. */
 export type BenchEntry = {

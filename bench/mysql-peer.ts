@@ -11,7 +11,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { spawn } from 'node:child_process';
 import { performance } from 'node:perf_hooks';
-import type { TestbedInfo } from '../test/servers/testbed';
+import type { TestbedInfo } from '../testbed/testbed';
 
 export interface BatchExportResult {
   /** Wall time from spawn to exit, ms. */

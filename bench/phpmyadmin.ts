@@ -19,9 +19,9 @@ import * as fs from 'node:fs';
 import * as net from 'node:net';
 import { pathToFileURL } from 'node:url';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { loadTestbed, type TestbedInfo } from '../test/servers/testbed';
-import { ensureDaemon, ensureDir, p, randomPassword, run, stopByPidFile, writeIfChanged } from '../test/servers/util';
-import { privateNginxConf } from '../test/servers/nginx';
+import { loadTestbed, type TestbedInfo } from '../testbed/testbed';
+import { ensureDaemon, ensureDir, p, randomPassword, run, stopByPidFile, writeIfChanged } from '../testbed/util';
+import { privateNginxConf } from '../testbed/nginx';
 import { timeAction, type Timing } from './in-page-timer';
 import { median } from './lib';
 

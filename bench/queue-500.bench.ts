@@ -44,8 +44,8 @@ import { serverBlock, vhostFileName } from '../src-main/core/hosting/vhost-tasks
 import { parseParams, taskKind, type SecretSource } from '../src-main/core/queue/kinds';
 import { shQuote } from '../src-main/core/ssh/sh-quote';
 import '../test/helpers/test-kinds';
-import { privateNginxConf } from '../test/servers/nginx';
-import { run as runCommand } from '../test/servers/util';
+import { privateNginxConf } from '../testbed/nginx';
+import { run as runCommand } from '../testbed/util';
 import { ansibleEnv } from './ansible';
 import { benchCore } from './hostdeck';
 import { entry, freePort, median, type BenchContext, type BenchEntry } from './lib';

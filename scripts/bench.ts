@@ -14,8 +14,8 @@ import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { BenchContext, BenchEntry, BenchModule } from '../bench/lib';
 import { fmt, storedVerdict, withTable } from '../bench/table';
-import { releaseTestbed, startTestbed } from '../test/servers/testbed';
-import { REPO } from '../test/servers/util';
+import { releaseTestbed, startTestbed } from '../testbed/testbed';
+import { REPO } from '../testbed/util';
 
 const BENCH_DIR = path.join(REPO, 'bench');
 const RESULTS = path.join(BENCH_DIR, 'results.json');

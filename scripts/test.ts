@@ -12,9 +12,9 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { startKeyring, stopKeyring } from '../test/servers/keyring';
-import { releaseTestbed, startTestbed, TESTBED_JSON } from '../test/servers/testbed';
-import { cmdline, descendants, REPO, RUNS } from '../test/servers/util';
+import { startKeyring, stopKeyring } from '../testbed/keyring';
+import { releaseTestbed, startTestbed, TESTBED_JSON } from '../testbed/testbed';
+import { cmdline, descendants, REPO, RUNS } from '../testbed/util';
 
 const SELF = fileURLToPath(import.meta.url);
 const TSX_CLI = path.join(REPO, 'node_modules/tsx/dist/cli.mjs');

@@ -1,7 +1,7 @@
 // npm run testbed            — start the loopback test servers for a manual demo
 // npm run testbed -- stop    — stop them all
 // npm run testbed -- status  — show whether they are up (reuses them; starts missing ones)
-import { DEMO_LEASE, startTestbed, stopTestbed, TESTBED_JSON } from '../test/servers/testbed';
+import { DEMO_LEASE, startTestbed, stopTestbed, TESTBED_JSON } from '../testbed/testbed';
 
 const cmd = process.argv[2] ?? 'start';
 

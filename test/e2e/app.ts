@@ -7,8 +7,8 @@ import { chromium, type Browser, type BrowserContext, type Locator, type Page } 
 import { afterAll, beforeAll } from 'vitest';
 import { freshDataDir, freshHome, screenshotDir } from '../helpers/env';
 import { wireSecretWatcher } from '../helpers/secrets';
-import { loadTestbed, type TestbedInfo } from '../servers/testbed';
-import { REPO } from '../servers/util';
+import { loadTestbed, type TestbedInfo } from '../../testbed/testbed';
+import { REPO } from '../../testbed/util';
 
 export type RunningApp = { url: string; origin: string; home: string; dataDir: string; stop(): Promise<void> };
 

@@ -6,8 +6,8 @@
 // in support mode the grid is read-only from the start and says why.
 import { describe, expect, it } from 'vitest';
 import type { Locator, Page } from 'playwright-core';
-import { rootSql } from '../servers/mariadb';
-import { expectedOrder } from '../servers/seed';
+import { rootSql } from '../../testbed/mariadb';
+import { expectedOrder } from '../../testbed/seed';
 import { active, addTrustedWeb1, e2eSuite, shot } from './app';
 import { connectWeb1Db, fillDbLogin, openDbAccess, saveDbAccess } from './db-setup';
 

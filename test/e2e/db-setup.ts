@@ -1,7 +1,7 @@
 // The steps the database UI tests (and bench/browse-1m) take before the part they check: web1
 // added from the UI with its host key trusted (app.ts), its Databases tab, and the access to its MariaDB.
 import type { Locator, Page } from 'playwright-core';
-import type { TestbedInfo } from '../servers/testbed';
+import type { TestbedInfo } from '../../testbed/testbed';
 import { active, addTrustedWeb1 } from './app';
 
 /** Opens the server's Databases tab; resolves to its "Database access" form once shown. */

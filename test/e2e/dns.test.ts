@@ -10,7 +10,7 @@ import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { resolver, uniqueZone } from '../helpers/dns';
 import { freshHome } from '../helpers/env';
-import { soaSerial, startNamed } from '../servers/named';
+import { soaSerial, startNamed } from '../../testbed/named';
 import { e2eSuite, fillServerForm, shot } from './app';
 
 const suite = e2eSuite();

@@ -1,7 +1,7 @@
 // Issue 2's slice, as a user does it in Chromium: add the test server, confirm its host key,
 // see it answer; a swapped host key is refused; bad input saves nothing; no token, no entry.
 import { describe, expect, it } from 'vitest';
-import { restoreHostKey, swapHostKey } from '../servers/testbed';
+import { restoreHostKey, swapHostKey } from '../../testbed/testbed';
 import { e2eSuite, fillServerForm, newPage, shot } from './app';
 
 const suite = e2eSuite();

@@ -3,7 +3,7 @@
 // desktop notification (permission asked from a click), a toast, a badge and "(1)" in the
 // title; nginx starts, "Check now" turns it green again, and both changes are in the history.
 import { describe, expect, it } from 'vitest';
-import { withNginxStopped } from '../servers/testbed';
+import { withNginxStopped } from '../../testbed/testbed';
 import { e2eSuite, fillServerForm, recordNotifications, shot, shown } from './app';
 
 const suite = e2eSuite();

@@ -10,7 +10,7 @@ import { describe, expect, it } from 'vitest';
 import { testDataRoot } from '../helpers/env';
 import { filesUnder, scanForSecrets } from '../helpers/secret-scan';
 import { registeredSecrets, RETURNED_LABEL, secretRegistryDir, TEST_SECRETS, type RegisteredSecret } from '../helpers/secrets';
-import { loadTestbed } from '../servers/testbed';
+import { loadTestbed } from '../../testbed/testbed';
 
 /** The run's HOME (scripts/test.ts: .testbed/home-<run>); unset when vitest runs on its own. */
 const runHome = process.env.HOSTDECK_TEST_HOME;

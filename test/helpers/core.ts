@@ -10,7 +10,7 @@ import { exec } from '../../src-main/core/ssh/connect';
 import type { Server } from '../../shared/domain';
 import type { EventName } from '../../shared/events';
 import type { AppErrorShape } from '../../shared/errors';
-import { loadTestbed, type TestbedInfo } from '../servers/testbed';
+import { loadTestbed, type TestbedInfo } from '../../testbed/testbed';
 import { freshDataDir, freshHome } from './env';
 import { registerCallSecrets, registerResultSecrets } from './secrets';
 

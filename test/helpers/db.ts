@@ -1,6 +1,6 @@
 // A core with the testbed's web1 trusted and its MariaDB access set (by login or ~/.my.cnf).
 import type { Server } from '../../shared/domain';
-import { loadTestbed } from '../servers/testbed';
+import { loadTestbed } from '../../testbed/testbed';
 import { makeCore, type TestCore } from './core';
 
 const cores: TestCore[] = [];

@@ -6,8 +6,8 @@ import { randomUUID } from 'node:crypto';
 import { Resolver } from 'node:dns/promises';
 import type { Server } from '../../shared/domain';
 import type { NsSettings, Soa } from '../../shared/dns';
-import { loadTestbed } from '../servers/testbed';
-import type { NsName } from '../servers/named';
+import { loadTestbed } from '../../testbed/testbed';
+import type { NsName } from '../../testbed/named';
 import type { TestCore } from './core';
 
 export function nsSettings(name: NsName): NsSettings {

@@ -2,7 +2,7 @@
 // final secret scan walks; every test gets a fresh HOME-like folder for ~/.ssh.
 import { mkdirSync, mkdtempSync } from 'node:fs';
 import path from 'node:path';
-import { REPO, RUNS } from '../servers/util';
+import { REPO, RUNS } from '../../testbed/util';
 
 export const testDataRoot = process.env.HOSTDECK_TEST_DATA ?? path.join(RUNS, 'data-local');
 

@@ -3,7 +3,7 @@
 import { execFileSync } from 'node:child_process';
 import http from 'node:http';
 import { Client } from 'basic-ftp';
-import { loadTestbed, type TestbedInfo } from '../servers/testbed';
+import { loadTestbed, type TestbedInfo } from '../../testbed/testbed';
 import type { HostingSettings } from '../../shared/api/hosting';
 import type { Task } from '../../shared/queue';
 import type { TestCore } from './core';

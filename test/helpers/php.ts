@@ -2,7 +2,7 @@
 // for a host name and path.
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import http from 'node:http';
-import { loadTestbed } from '../servers/testbed';
+import { loadTestbed } from '../../testbed/testbed';
 
 /** Values that would end the line, start a comment, section, quoted string or expansion, or carry a control character. */
 export const HOSTILE_VALUES = [

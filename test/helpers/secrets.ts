@@ -6,7 +6,7 @@
 import { appendFileSync, existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { CallMessage, CoreToWindow } from '../../shared/protocol';
-import { RUNS } from '../servers/util';
+import { RUNS } from '../../testbed/util';
 
 export const TEST_SECRETS = {
   edited: 'hd-test-secret-Edited-5fK2pQ',

@@ -7,7 +7,7 @@ import WebSocket from 'ws';
 import { createCore, type Core } from '../../src-main/core/core';
 import { startHost, type Host } from '../../src-main/host/server';
 import { freshDataDir, freshHome } from '../helpers/env';
-import { REPO } from '../servers/util';
+import { REPO } from '../../testbed/util';
 
 let core: Core;
 let host: Host;

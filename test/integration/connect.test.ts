@@ -9,7 +9,7 @@ import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createCore, type Core } from '../../src-main/core/core';
 import type { Server } from '../../shared/domain';
 import type { AppErrorShape } from '../../shared/errors';
-import { loadTestbed, type TestbedInfo } from '../servers/testbed';
+import { loadTestbed, type TestbedInfo } from '../../testbed/testbed';
 import { freshDataDir, freshHome } from '../helpers/env';
 import { TEST_SECRETS } from '../helpers/secrets';
 

@@ -5,9 +5,9 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Cell, Column } from '../../shared/api/db';
 import { closeDbCores, dbCore } from '../helpers/db';
-import { expectedOrder, HOSTILE_DB, hostileRow, TINY_PNG_HEX } from '../servers/seed';
-import { rootSql } from '../servers/mariadb';
-import { loadTestbed, type TestbedInfo } from '../servers/testbed';
+import { expectedOrder, HOSTILE_DB, hostileRow, TINY_PNG_HEX } from '../../testbed/seed';
+import { rootSql } from '../../testbed/mariadb';
+import { loadTestbed, type TestbedInfo } from '../../testbed/testbed';
 
 type Page = { columns: Column[]; rows: Cell[][]; next: Cell[] | null; more: boolean; estimate: number | null; key: string[] | null; durationMs: number };
 type Ctx = Awaited<ReturnType<typeof dbCore>>;

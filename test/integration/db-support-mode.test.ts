@@ -7,7 +7,7 @@ import type { AuditEntry } from '../../shared/api/db';
 import { closeDbCores, dbCore } from '../helpers/db';
 import { READ_STATEMENTS, WRITE_ATTEMPTS } from '../helpers/db-writes';
 import { registerSecret } from '../helpers/secrets';
-import { loadTestbed, type TestbedInfo } from '../servers/testbed';
+import { loadTestbed, type TestbedInfo } from '../../testbed/testbed';
 
 let tb: TestbedInfo;
 let admin: mysql.Connection;

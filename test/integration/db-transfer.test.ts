@@ -12,7 +12,7 @@ import mysql from 'mysql2/promise';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { mysqlBatchExport } from '../../bench/mysql-peer';
 import { closeDbCores, dbCore } from '../helpers/db';
-import { loadTestbed, type TestbedInfo } from '../servers/testbed';
+import { loadTestbed, type TestbedInfo } from '../../testbed/testbed';
 
 let tb: TestbedInfo;
 let admin: mysql.Connection;

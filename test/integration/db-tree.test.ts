@@ -4,7 +4,7 @@
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { dropSession } from '../helpers/core';
 import { closeDbCores, dbCore } from '../helpers/db';
-import { loadTestbed, type TestbedInfo } from '../servers/testbed';
+import { loadTestbed, type TestbedInfo } from '../../testbed/testbed';
 
 let tb: TestbedInfo;
 beforeAll(() => {

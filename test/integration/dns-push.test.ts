@@ -11,7 +11,7 @@ import type { Task } from '../../shared/queue';
 import { coreSuite, type TestCore } from '../helpers/core';
 import { addNameservers, resolver, SOA, uniqueZone } from '../helpers/dns';
 import { settleQueue } from '../helpers/hosting';
-import { soaSerial, startNamed } from '../servers/named';
+import { soaSerial, startNamed } from '../../testbed/named';
 
 const suite = coreSuite();
 
@@ -176,7 +176,7 @@ describe('dns push', () => {
   it('a nameserver that is down fails its own task; ns1 completes; a retry after it is back completes the push', async () => {
     const { t, ns, zone } = await setup('dns-down');
     await put(t, zone, { name: 'www', type: 'A', ttl: 300, value: '192.0.2.10' });
-    const { stopNamed } = await import('../servers/named');
+    const { stopNamed } = await import('../../testbed/named');
     await stopNamed('ns2');
     let push: Push;
     let ns1Tasks: Task[];

@@ -9,7 +9,7 @@ import type { HealthChange, HealthStatus, ServerHealth } from '../../shared/api/
 import type { Server } from '../../shared/domain';
 import { createCore } from '../../src-main/core/core';
 import { makeCore } from '../helpers/core';
-import { loadTestbed, withNginxStopped, type TestbedInfo } from '../servers/testbed';
+import { loadTestbed, withNginxStopped, type TestbedInfo } from '../../testbed/testbed';
 
 let tb: TestbedInfo;
 const cores: { close(): Promise<void> }[] = [];

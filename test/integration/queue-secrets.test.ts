@@ -16,7 +16,7 @@ import { addWeb1, coreSuite } from '../helpers/core';
 import { databasesAs, ftpLogsIn, mariadbRoot, settleQueue, sh, testbedHostingSettings } from '../helpers/hosting';
 import { registerSecret } from '../helpers/secrets';
 import '../helpers/test-kinds';
-import { REPO } from '../servers/util';
+import { REPO } from '../../testbed/util';
 
 const suite = coreSuite();
 const tag = randomUUID().replaceAll('-', '').slice(0, 6);

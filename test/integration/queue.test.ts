@@ -22,7 +22,7 @@ import type { Task } from '../../shared/queue';
 import { z } from 'zod';
 import { coreSuite, type TestCore } from '../helpers/core';
 import '../helpers/test-kinds';
-import { REPO } from '../servers/util';
+import { REPO } from '../../testbed/util';
 
 const suite = coreSuite();
 

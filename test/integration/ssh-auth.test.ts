@@ -5,7 +5,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import type { AuthPrompt, Server } from '../../shared/domain';
 import { coreSuite, type TestCore } from '../helpers/core';
-import { startAgent } from '../servers/testbed';
+import { startAgent } from '../../testbed/testbed';
 
 const suite = coreSuite();
 

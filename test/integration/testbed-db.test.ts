@@ -1,4 +1,4 @@
-// The MariaDB test data of the testbed (test/servers/seed.ts), checked straight against the server
+// The MariaDB test data of the testbed (testbed/seed.ts), checked straight against the server
 // (mysql2 to 127.0.0.1:3307, the mariadb CLI for ~hdtest/.my.cnf): the 1M-row shop.orders matches
 // expectedOrder(), shop.nokey has no key and duplicate rows, shop.types_demo has every type family,
 // the hostile names exist, the customer users see their own databases, .my.cnf logs in.
@@ -7,7 +7,7 @@ import * as fs from 'node:fs';
 import { promisify } from 'node:util';
 import mysql from 'mysql2/promise';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ensureTestUser } from '../servers/users';
+import { ensureTestUser } from '../../testbed/users';
 import {
   expectedOrder,
   HOSTILE_COLUMNS,
@@ -20,8 +20,8 @@ import {
   qi,
   seedDatabases,
   TINY_PNG_HEX,
-} from '../servers/seed';
-import { loadTestbed, type TestbedInfo } from '../servers/testbed';
+} from '../../testbed/seed';
+import { loadTestbed, type TestbedInfo } from '../../testbed/testbed';
 
 const execFileP = promisify(execFile);
 

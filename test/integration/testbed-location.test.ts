@@ -5,8 +5,8 @@ import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { DEMO_LEASE, loadTestbed, startTestbed } from '../servers/testbed';
-import { p, REPO } from '../servers/util';
+import { DEMO_LEASE, loadTestbed, startTestbed } from '../../testbed/testbed';
+import { p, REPO } from '../../testbed/util';
 
 describe('testbed location', () => {
   const tb = loadTestbed();

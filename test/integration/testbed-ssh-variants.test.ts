@@ -8,7 +8,7 @@ import ssh2 from 'ssh2';
 import type { AnyAuthMethod, AuthenticationType, Client, ClientChannel, ConnectConfig, Prompt } from 'ssh2';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { banner } from '../helpers/banner';
-import { loadTestbed, startAgent, startFleet, stopFleet, type AgentHandle, type SshInfo, type TestbedInfo } from '../servers/testbed';
+import { loadTestbed, startAgent, startFleet, stopFleet, type AgentHandle, type SshInfo, type TestbedInfo } from '../../testbed/testbed';
 
 let tb: TestbedInfo;
 let privateKey: Buffer;

@@ -4,7 +4,7 @@ import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import * as keytar from '@napi-rs/keyring/keytar.js';
 import { banner } from '../helpers/banner';
-import { EXAMPLE_SERIAL, loadTestbed, NGINX_DEFAULT_TEXT } from '../servers/testbed';
+import { EXAMPLE_SERIAL, loadTestbed, NGINX_DEFAULT_TEXT } from '../../testbed/testbed';
 
 const exec = promisify(execFile);
 const tb = loadTestbed();

@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connect } from '../../src-main/core/ssh/connect';
 import { parseKnownHosts } from '../../src-main/core/ssh/known-hosts';
 import { openTunnel } from '../../src-main/core/ssh/tunnel';
-import { loadTestbed, type TestbedInfo } from '../servers/testbed';
+import { loadTestbed, type TestbedInfo } from '../../testbed/testbed';
 
 let tb: TestbedInfo;
 let client: Client;

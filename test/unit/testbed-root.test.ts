@@ -4,7 +4,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { checkRootReachable, REPO, ROOT } from '../servers/util';
+import { checkRootReachable, REPO, ROOT } from '../../testbed/util';
 
 describe('testbed state folder', () => {
   const closed = fs.mkdtempSync(path.join(os.tmpdir(), 'hd-closed-'));

@@ -6,7 +6,7 @@ import * as net from 'node:net';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-export const REPO = path.resolve(fileURLToPath(new URL('../../', import.meta.url)));
+export const REPO = path.resolve(fileURLToPath(new URL('../', import.meta.url)));
 /**
  * The servers' state (configs, data, logs, keys). Machine-wide, not in the checkout: the servers
  * are machine-wide already (fixed loopback ports, the hdtest user, a network namespace), their
@@ -343,7 +343,7 @@ export async function ensureDaemon(o: {
   return 'started';
 }
 
-// ---- secrets (generated once, kept in .testbed/secrets.json) ---------------
+// ---- secrets (generated once, kept in secrets.json in the state folder) ---------------
 
 export interface Secrets {
   hdtestPassword: string;

@@ -39,7 +39,7 @@
 //   cust_alpha, cust_beta, cust_gamma (no tables): customer databases, each with its own user
 //                    (@localhost and @127.0.0.1: the server runs with skip-name-resolve, so TCP
 //                    clients are 127.0.0.1) holding ALL on its database; support_ro has SELECT on
-//                    `cust\_%`.*. Passwords: .testbed/secrets.json (dbUsers).
+//                    `cust\_%`.*. Passwords: secrets.json in the state folder (dbUsers).
 //   ~hdtest/.my.cnf  [client] with the admin login (host, port, user, password), owner hdtest, 0600.
 import * as fs from 'node:fs';
 import mysql from 'mysql2/promise';
@@ -419,7 +419,7 @@ function usersSql(): string[] {
 
 function writeMyCnf(m: MariadbInfo, u: UserInfo): string {
   const file = `${u.home}/.my.cnf`;
-  const text = `# Written by Hostdeck's testbed (test/servers/seed.ts): the testbed MariaDB's admin login.
+  const text = `# Written by Hostdeck's testbed (testbed/seed.ts): the testbed MariaDB's admin login.
 [client]
 user=${m.adminUser}
 password=${m.adminPassword}

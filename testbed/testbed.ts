@@ -1,6 +1,7 @@
-// The whole testbed: real daemons on loopback, started by the project itself.
-//   startTestbed()  — idempotent, parallel; writes .testbed/testbed.json
-//   loadTestbed()   — for vitest workers (reads $HOSTDECK_TESTBED or .testbed/testbed.json)
+// The whole testbed: real daemons on loopback, started by the project itself. Infrastructure of the
+// tests, the benches and `npm run testbed` alike, so it has a top-level folder of its own.
+//   startTestbed()  — idempotent, parallel; writes testbed.json in the state folder (ROOT in util.ts)
+//   loadTestbed()   — for vitest workers (reads $HOSTDECK_TESTBED or that testbed.json)
 //   stopTestbed()   — stops every daemon (pid files), waits for them to exit
 //   acquire/release — leases, so that one test run does not stop servers another run (or the
 //                     `npm run testbed` demo) still uses.
@@ -248,7 +249,7 @@ async function stopAll(): Promise<void> {
 }
 
 /**
- * What of the SSH side of the testbed is still there: sshd listeners of .testbed (variants, jump,
+ * What of the SSH side of the testbed is still there: sshd listeners of the testbed (variants, jump,
  * inner, fleet), agents of startAgent(), the hd-jump namespace and veth, kbdotp's PAM file.
  * Empty after stopTestbed.
  */
