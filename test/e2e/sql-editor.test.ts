@@ -41,6 +41,9 @@ describe('SQL editor in the UI', () => {
     await page.keyboard.type('SELECT id, email, note FROM ord');
     const option = page.locator('.cm-tooltip-autocomplete li', { hasText: 'orders' }).first();
     await option.waitFor({ timeout: 10_000 });
+    // CodeMirror ignores Enter for 75 ms after the list opens (its interactionDelay) and types a
+    // line break instead: a user's Enter comes later than that, the test's must too.
+    await page.waitForTimeout(200);
     await page.keyboard.press('Enter');
     await page.keyboard.type(' WHERE id <= 12 ORDER BY id');
     expect(await input.textContent()).toBe('SELECT id, email, note FROM orders WHERE id <= 12 ORDER BY id');
