@@ -50,4 +50,8 @@ function main() {
   say(`not built; ssh2 uses its JavaScript ciphers${why ? ` (${why})` : ''}`);
 }
 
-main();
+try {
+  main();
+} catch (error) {
+  say(`not built; ssh2 uses its JavaScript ciphers (${error instanceof Error ? error.message : String(error)})`);
+}
