@@ -18,6 +18,7 @@ import { ensureClientKeys, AUTHORIZED_KEYS, type ClientKeys } from './keys';
 import { startMariadb, stopMariadb, type MariadbInfo } from './mariadb';
 import { startNamed, stopNamed, type NsInfo, type NsName } from './named';
 import { startNginx, stopNginx, type NginxInfo } from './nginx';
+import { startPebble, stopPebble, type PebbleInfo } from './pebble';
 import { startPhpFpm, stopPhpFpm, type PhpFpmInfo } from './phpfpm';
 import { startPureftpd, stopPureftpd, type FtpInfo } from './pureftpd';
 import { seedDatabases, type DbSeedInfo } from './seed';
@@ -25,7 +26,7 @@ import { KBD_PROMPTS, PAM_SERVICE_OTP, restoreHostKey as restoreKey, sshdPid, ss
 import { ensureTestUser } from './users';
 import { checkRootReachable, cmdline, ensureDir, findProcs, p, pidAlive, ROOT, secrets, sleep } from './util';
 
-export type { ClientKeys, DbSeedInfo, FtpInfo, MariadbInfo, NginxInfo, NsInfo, PhpFpmInfo, SshInfo };
+export type { ClientKeys, DbSeedInfo, FtpInfo, MariadbInfo, NginxInfo, NsInfo, PebbleInfo, PhpFpmInfo, SshInfo };
 export type { KeyPair } from './keys';
 export { EXAMPLE_SERIAL, EXAMPLE_ZONE } from './named';
 export { NGINX_DEFAULT_TEXT } from './nginx';
@@ -81,6 +82,8 @@ export interface TestbedInfo {
   nginx: NginxInfo;
   /** A php-fpm master of the testbed's own (root; site pools in php.poolsDir). */
   php: PhpFpmInfo;
+  /** Pebble, the test ACME CA: validates against this nginx and ns1 (testbed/pebble.ts). */
+  pebble: PebbleInfo;
 }
 
 export const TESTBED_JSON = p('testbed.json');
@@ -171,6 +174,7 @@ export function startTestbed(opts: StartOptions = {}): Promise<TestbedInfo> {
       ns2: timed('named ns2', () => startNamed('ns2')),
       nginx: timed('nginx', startNginx),
       php: timed('php-fpm', startPhpFpm),
+      pebble: timed('pebble', startPebble),
     };
     const netnsUp = tasks.netns.catch(() => {
       throw new Error(`not started: needs the ${JUMP_NETNS} namespace (see netns)`);
@@ -212,6 +216,7 @@ export function startTestbed(opts: StartOptions = {}): Promise<TestbedInfo> {
       ns: { ns1: await tasks.ns1, ns2: await tasks.ns2 },
       nginx: await tasks.nginx,
       php: await tasks.php,
+      pebble: await tasks.pebble,
     };
     fs.writeFileSync(`${TESTBED_JSON}.tmp`, `${JSON.stringify(info, null, 2)}\n`, { mode: 0o600 });
     fs.renameSync(`${TESTBED_JSON}.tmp`, TESTBED_JSON);
@@ -241,6 +246,7 @@ async function stopAll(): Promise<void> {
     stopNamed('ns2'),
     stopNginx(),
     stopPhpFpm(),
+    stopPebble(),
   ]);
   fs.rmSync(TESTBED_JSON, { force: true });
   fs.rmSync(LEASES, { recursive: true, force: true });
