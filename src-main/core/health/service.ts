@@ -1,4 +1,4 @@
-// The coordinator's tick (DESIGN.md, seed 003): every healthIntervalS each server of the
+// The health tick: every healthIntervalS each server of the
 // inventory is checked, at most healthConcurrency at once (p-limit, shared by the timer and
 // "check now"), and a tick still running when the next one is due makes that one skip.
 //

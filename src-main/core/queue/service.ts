@@ -1,4 +1,4 @@
-// The task queues (DESIGN.md "Queue semantics"): one journal per server, one runner per server
+// The task queues (README "Task queue"): one journal per server, one runner per server
 // (the lock holder, in whichever app instance got the lock), servers in parallel, each server's
 // tasks strictly in order in a persistent worker shell on its shared connection. A failed task
 // stops its server's queue until the admin retries, skips or cancels. A task found running (a
