@@ -44,11 +44,11 @@ import { serverBlock, vhostFileName } from '../src-main/core/hosting/vhost-tasks
 import { parseParams, taskKind, type SecretSource } from '../src-main/core/queue/kinds';
 import { shQuote } from '../src-main/core/ssh/sh-quote';
 import '../test/helpers/test-kinds';
-import { privateNginxConf } from '../testbed/nginx';
 import { run as runCommand } from '../testbed/util';
 import { ansibleEnv } from './ansible';
 import { benchCore } from './hostdeck';
-import { entry, freePort, median, type BenchContext, type BenchEntry } from './lib';
+import { entry, median, type BenchContext, type BenchEntry } from './lib';
+import { startPrivateNginx, type PrivateNginx } from './private-nginx';
 
 export const name = 'queue-500';
 
@@ -88,44 +88,6 @@ function runLocal(script: string, stdin: string | undefined): Promise<{ code: nu
 }
 
 /**
- * An nginx of the bench's own (the testbed's folder of server blocks is shared with tests that
- * put broken configurations there on purpose, which would fail every side's `nginx -t`): the
- * testbed's configuration with its own prefix, port and sites folder; stopped at the end.
- */
-type PrivateNginx = { host: string; port: number; prefix: string; sitesDir: string; conf: string; stop: () => void };
-
-async function startPrivateNginx(ctx: BenchContext): Promise<PrivateNginx> {
-  const host = ctx.testbed.nginx.host;
-  const port = await freePort(host);
-  const prefix = path.join(ctx.tmpDir, 'nginx');
-  const sitesDir = path.join(prefix, 'sites');
-  for (const d of [sitesDir, `${prefix}/logs`, `${prefix}/tmp`, `${prefix}/suspended`]) mkdirSync(d, { recursive: true });
-  const conf = path.join(prefix, 'nginx.conf');
-  writeFileSync(
-    conf,
-    privateNginxConf({
-      header: 'Written by bench/queue-500.bench.ts',
-      dir: prefix,
-      pid: `${prefix}/nginx.pid`,
-      errorLog: `${prefix}/logs/error.log`,
-      accessLog: 'off',
-      tmp: `${prefix}/tmp`,
-      http: `  server { listen ${host}:${port} default_server; server_name _; location / { default_type text/plain; return 200 "queue-500 bench\\n"; } }
-  include ${sitesDir}/*.conf;`,
-    }),
-  );
-  execFileSync('nginx', ['-p', prefix, '-c', conf], { stdio: ['ignore', 'ignore', 'pipe'] });
-  let stopped = false;
-  const stop = () => {
-    if (stopped) return;
-    stopped = true;
-    execFileSync('nginx', ['-p', prefix, '-c', conf, '-s', 'quit'], { stdio: 'ignore' });
-  };
-  ctx.defer(stop); // on Ctrl+C
-  return { host, port, prefix, sitesDir, conf, stop };
-}
-
-/**
  * The peers' FTP step, hashed as Hostdeck's ftp.create does (since 5ee1e13): SHA-512 crypt by
  * `openssl passwd -6` from stdin (pure-pw's own argon2id takes seconds of CPU per login here),
  * the user's line in pure-pw's file, then `pure-pw mkdb`.
@@ -144,7 +106,7 @@ function ansibleVersion(): string | null {
 }
 
 export async function run(ctx: BenchContext): Promise<BenchEntry[]> {
-  const nginx = await startPrivateNginx(ctx);
+  const nginx = await startPrivateNginx(ctx, name);
   try {
     return await measure(ctx, nginx);
   } finally {
