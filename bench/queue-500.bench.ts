@@ -121,7 +121,7 @@ async function measure(ctx: BenchContext, nginx: PrivateNginx): Promise<BenchEnt
   const root = `qb${tag}`;
   const settings: HostingSettings = {
     ftp: { passwdFile: tb.ftp.passwdFile, dbFile: tb.ftp.dbFile },
-    web: { vhostDir: nginx.sitesDir, nginxConf: nginx.conf, listen: `${nginx.host}:${nginx.port}`, suspendedDir: `${nginx.prefix}/suspended` },
+    web: { vhostDir: nginx.sitesDir, nginxConf: nginx.conf, listen: `${nginx.host}:${nginx.port}`, suspendedDir: `${nginx.prefix}/suspended`, tlsDir: `${nginx.prefix}/tls`, tlsListen: `${nginx.host}:443` },
     mysql: { socket: tb.mariadb.socket, defaultsFile: null },
   };
   const sql = (statements: string) => sh(`mariadb --no-defaults --socket=${shQuote(tb.mariadb.socket)} -u root -N -B -e ${shQuote(statements)}`).trim();

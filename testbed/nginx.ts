@@ -11,10 +11,13 @@ export interface NginxInfo {
   sitesDir: string;
   /** Absolute path of nginx.conf (for `nginx -p prefix -c conf -s reload` / `-t`). */
   conf: string;
+  /** Where HTTPS server blocks listen (same host); nothing listens there until one is installed. */
+  tlsPort: number;
 }
 
 const HOST = '127.0.0.2';
 const PORT = 8080;
+const TLS_PORT = 8443;
 export const NGINX_DEFAULT_TEXT = 'hostdeck testbed';
 
 function paths() {
@@ -32,7 +35,7 @@ function paths() {
 
 export function nginxInfo(): NginxInfo {
   const ps = paths();
-  return { host: HOST, port: PORT, prefix: ps.prefix, sitesDir: ps.sites, conf: ps.conf };
+  return { host: HOST, port: PORT, prefix: ps.prefix, sitesDir: ps.sites, conf: ps.conf, tlsPort: TLS_PORT };
 }
 
 /**

@@ -7,6 +7,8 @@ import { DbCreate, DbName, Domain, DomainBind, ExistingFtpUser, FtpCreate, FtpSu
 import { Task, type TaskStatus } from '../queue';
 import { IPV4 } from '../validation';
 import { PhpInstalled, PhpSet, PhpSettings, SitePhp, poolName } from '../php';
+import { LogSettings } from './logs';
+import { SiteTls } from '../tls';
 
 export const SiteStatus = z.enum(['active', 'suspended']);
 export type SiteStatus = z.infer<typeof SiteStatus>;
@@ -46,6 +48,8 @@ export const SiteRecord = z.object({
   creations: z.array(Creation).default([]),
   /** The site's PHP-FPM pool (absent: no PHP). */
   php: SitePhp.optional(),
+  /** Bound domains with a certificate (HTTPS), by domain. */
+  tls: z.array(SiteTls).default([]),
 });
 export type SiteRecord = z.infer<typeof SiteRecord>;
 
@@ -124,11 +128,15 @@ export const WebSettings = z
     listen: ListenAddress,
     /** A file <site> here means the site is suspended: its server blocks answer the suspension page. */
     suspendedDir: FtpPath,
+    /** HTTPS: certificates as <tlsDir>/<site>/<domain>.crt (0644) and .key (0600). Defaulted so that settings saved before HTTPS still parse. */
+    tlsDir: FtpPath.default('/etc/ssl/hostdeck'),
+    /** nginx `listen` of the HTTPS server blocks. */
+    tlsListen: ListenAddress.default('443'),
   })
   .strict();
 export type WebSettings = z.infer<typeof WebSettings>;
 /** Debian's nginx layout. */
-export const DEFAULT_WEB_SETTINGS: WebSettings = { vhostDir: '/etc/nginx/sites-enabled', nginxConf: '/etc/nginx/nginx.conf', listen: '80', suspendedDir: '/etc/nginx/hostdeck-suspended' };
+export const DEFAULT_WEB_SETTINGS: WebSettings = { vhostDir: '/etc/nginx/sites-enabled', nginxConf: '/etc/nginx/nginx.conf', listen: '80', suspendedDir: '/etc/nginx/hostdeck-suspended', tlsDir: '/etc/ssl/hostdeck', tlsListen: '443' };
 
 /**
  * How tasks reach the server's MySQL: the `mysql` client run on the server as the SSH user, by
@@ -145,8 +153,8 @@ export const MysqlSettings = z
 export type MysqlSettings = z.infer<typeof MysqlSettings>;
 export const DEFAULT_MYSQL_SETTINGS: MysqlSettings = { socket: null, defaultsFile: null };
 
-/** `php` is absent while the server has Debian's php-fpm layout (DEFAULT_PHP_SETTINGS). */
-export const HostingSettings = z.object({ ftp: FtpSettings, web: WebSettings, mysql: MysqlSettings, php: PhpSettings.optional() }).strict();
+/** `php` is absent while the server has Debian's php-fpm layout (DEFAULT_PHP_SETTINGS), `logs` while the sites log into /var/log/hostdeck (DEFAULT_LOG_SETTINGS). */
+export const HostingSettings = z.object({ ftp: FtpSettings, web: WebSettings, mysql: MysqlSettings, php: PhpSettings.optional(), logs: LogSettings.optional() }).strict();
 export type HostingSettings = z.infer<typeof HostingSettings>;
 
 /** What an adoption scan found live on a server and Hostdeck does not hold yet. */
@@ -190,7 +198,7 @@ export const hostingApi = {
   },
   /** Where this server's pure-ftpd, nginx and MySQL keep what tasks change; used by tasks queued from now on. */
   'hosting.setSettings': {
-    input: z.object({ serverId: ServerId, ftp: FtpSettings.optional(), web: WebSettings.optional(), mysql: MysqlSettings.optional(), php: PhpSettings.optional() }).strict(),
+    input: z.object({ serverId: ServerId, ftp: FtpSettings.optional(), web: WebSettings.optional(), mysql: MysqlSettings.optional(), php: PhpSettings.optional(), logs: LogSettings.optional() }).strict(),
     output: z.object({ settings: HostingSettings }),
   },
   /** The tasks a change would queue (titles and exact commands, secrets masked); nothing is recorded or queued. */

@@ -57,11 +57,16 @@ function getOnce(host: string): Promise<{ status: number; body: string }> {
   });
 }
 
+/** Web settings for the testbed's nginx: HTTPS on the TLS port, certificates under the state folder. */
+export function testbedWebSettings(tb: TestbedInfo, suspendedDir = `${tb.root}/nginx-suspended`): HostingSettings['web'] {
+  return { vhostDir: tb.nginx.sitesDir, nginxConf: tb.nginx.conf, listen: `${tb.nginx.host}:${tb.nginx.port}`, suspendedDir, tlsDir: `${tb.root}/tls`, tlsListen: `${tb.nginx.host}:${tb.nginx.tlsPort}` };
+}
+
 /** Hosting settings that point a site's tasks at the testbed's pure-ftpd, nginx and MariaDB. */
 export function testbedHostingSettings(tb: TestbedInfo, suspendedDir = `${tb.root}/nginx-suspended`): HostingSettings {
   return {
     ftp: { passwdFile: tb.ftp.passwdFile, dbFile: tb.ftp.dbFile },
-    web: { vhostDir: tb.nginx.sitesDir, nginxConf: tb.nginx.conf, listen: `${tb.nginx.host}:${tb.nginx.port}`, suspendedDir },
+    web: testbedWebSettings(tb, suspendedDir),
     mysql: { socket: tb.mariadb.socket, defaultsFile: null },
   };
 }

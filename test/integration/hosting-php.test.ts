@@ -13,7 +13,7 @@ import type { AdoptionScan, HostingSettings, SiteRecord } from '../../shared/api
 import { DEFAULT_PHP_VALUES, type PhpSettings } from '../../shared/php';
 import type { Task } from '../../shared/queue';
 import { coreSuite } from '../helpers/core';
-import { settleQueue, sh } from '../helpers/hosting';
+import { settleQueue, sh, testbedWebSettings } from '../helpers/hosting';
 import { getUntil, HOSTILE_VALUES, removeTestPool } from '../helpers/php';
 
 const suite = coreSuite();
@@ -29,7 +29,7 @@ function settings(): HostingSettings & { php: PhpSettings } {
   const tb = suite.tb;
   return {
     ftp: { passwdFile: tb.ftp.passwdFile, dbFile: tb.ftp.dbFile },
-    web: { vhostDir: tb.nginx.sitesDir, nginxConf: tb.nginx.conf, listen: `${tb.nginx.host}:${tb.nginx.port}`, suspendedDir: suspendedDir() },
+    web: testbedWebSettings(tb, suspendedDir()),
     mysql: { socket: tb.mariadb.socket, defaultsFile: null },
     php: {
       poolDir: tb.php.poolsDir, fpmConf: tb.php.conf, binary: '/usr/sbin/php-fpm{version}', reload: 'pidfile', pidFile: tb.php.pidFile,

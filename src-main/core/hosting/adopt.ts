@@ -123,7 +123,7 @@ export function compare(held: SiteRecord[], found: Found, settings: HostingSetti
 export function merge(held: SiteRecord[], scan: AdoptionScan, chosen: string[], now = new Date()): SiteRecord[] {
   const pick = new Set(chosen);
   const out = new Map(held.map((s) => [s.name, { ...s }]));
-  for (const s of scan.sites) if (pick.has(s.name) && !out.has(s.name)) out.set(s.name, { name: s.name, quotaMb: 0, status: s.status, createdAt: now.toISOString(), ftpUsers: [], databases: [], domains: [], creations: [] });
+  for (const s of scan.sites) if (pick.has(s.name) && !out.has(s.name)) out.set(s.name, { name: s.name, quotaMb: 0, status: s.status, createdAt: now.toISOString(), ftpUsers: [], databases: [], domains: [], creations: [], tls: [] });
   for (const f of scan.ftpUsers) { const s = out.get(f.site); if (s && pick.has(f.site)) s.ftpUsers = [...s.ftpUsers, f.user].sort(); }
   for (const d of scan.databases) { const s = out.get(d.site); if (s && pick.has(d.site)) s.databases = [...s.databases, { name: d.name, user: d.users[0]! }].sort((a, b) => a.name.localeCompare(b.name)); }
   for (const d of scan.domains) { const s = out.get(d.site); if (s && pick.has(d.site)) s.domains = [...s.domains, { domain: d.domain, aliases: d.aliases }].sort((a, b) => a.domain.localeCompare(b.domain)); }

@@ -62,7 +62,7 @@ const statusStep = (kind: string, site: SiteRecord, s: HostingSettings): Step =>
 export function createSite(sites: SiteRecord[], settings: HostingSettings, input: SiteCreate, now = new Date()): Plan {
   const clash = sites.find((s) => siteKey(s.name) === siteKey(input.name));
   if (clash) invalid('name', clash.name === input.name ? `A site "${input.name}" already exists on this server` : `Site name "${input.name}" clashes with the existing site "${clash.name}" (their database prefixes would be the same)`);
-  const site: SiteRecord = { name: input.name, quotaMb: input.quotaMb, status: 'active', createdAt: now.toISOString(), ftpUsers: [], databases: [], domains: [], creations: [] };
+  const site: SiteRecord = { name: input.name, quotaMb: input.quotaMb, status: 'active', createdAt: now.toISOString(), ftpUsers: [], databases: [], domains: [], creations: [], tls: [] };
   const plan: Plan = { steps: [{ kind: 'site.create', params: { site: input.name, quotaMb: input.quotaMb } }], sites: [...sites, site], secrets: [] };
   const [domain, ...aliases] = input.domains ?? [];
   if (domain === undefined) return plan;

@@ -4,18 +4,20 @@
 // so suspending needs no config change. Every change is checked with `nginx -t` before the
 // reload; when the check or the reload fails, the previous file is put back (or the new one
 // removed) and the task fails with nginx's words. A name another server block in the folder
-// already serves is refused before anything is written.
+// already serves is refused before anything is written. A domain with a certificate (`tls`,
+// installed by tls-install.ts) gets an HTTPS server block beside the plain HTTP one.
 import { z } from 'zod';
 import { FtpPath, ListenAddress, WebSettings } from '../../../shared/api/hosting';
 import { Domain, DomainList, SiteName } from '../../../shared/hosting';
+import { TlsOptions } from '../../../shared/tls';
 import { registerTaskKind } from '../queue/kinds';
 import { shQuote } from '../ssh/sh-quote';
 import { assertSafe } from './quote';
 
 const Web = WebSettings.shape;
-/** phpSocket: the site's PHP-FPM pool (php-tasks.ts), when the site has PHP. */
-const BindParams = z.object({ site: SiteName, domain: Domain, aliases: DomainList, ...Web, phpSocket: FtpPath.optional() }).strict();
-type BindParams = z.infer<typeof BindParams>;
+/** phpSocket: the site's PHP-FPM pool (php-tasks.ts), when the site has PHP; tls: the domain has a certificate in tlsDir. */
+export const BindParams = z.object({ site: SiteName, domain: Domain, aliases: DomainList, ...Web, phpSocket: FtpPath.optional(), tls: TlsOptions.optional() }).strict();
+export type BindParams = z.infer<typeof BindParams>;
 const UnbindParams = z.object({ site: SiteName, domain: Domain, vhostDir: FtpPath, nginxConf: FtpPath }).strict();
 type UnbindParams = z.infer<typeof UnbindParams>;
 
@@ -26,14 +28,52 @@ export function vhostFileName(site: string, domain: string): string {
   return `hostdeck-${site}-${domain}.conf`;
 }
 
-/** The server block, deterministic for the same inputs (values already validated). */
+/** Where a domain's certificate chain and private key live on the server. */
+export function tlsPaths(tlsDir: string, site: string, domain: string): { dir: string; crt: string; key: string } {
+  const dir = `${tlsDir}/${site}`;
+  return { dir, crt: `${dir}/${domain}.crt`, key: `${dir}/${domain}.key` };
+}
+
+/**
+ * Modern TLS only (TLS 1.2 with forward-secret AEAD ciphers, TLS 1.3). `http2` as a listen
+ * parameter is what Debian 12's nginx 1.22 knows; nginx 1.25.1+ still accepts it with a warning.
+ */
+function tlsLines(p: BindParams, hsts: boolean): string[] {
+  const paths = tlsPaths(p.tlsDir, p.site, p.domain);
+  return [
+    `    ssl_certificate ${paths.crt};`,
+    `    ssl_certificate_key ${paths.key};`,
+    '    ssl_protocols TLSv1.2 TLSv1.3;',
+    '    ssl_ciphers ECDHE-ECDSA-AES128-GCM-SHA256:ECDHE-RSA-AES128-GCM-SHA256:ECDHE-ECDSA-AES256-GCM-SHA384:ECDHE-RSA-AES256-GCM-SHA384:ECDHE-ECDSA-CHACHA20-POLY1305:ECDHE-RSA-CHACHA20-POLY1305;',
+    '    ssl_prefer_server_ciphers off;',
+    '    ssl_session_cache shared:hostdeck_tls:10m;',
+    '    ssl_session_timeout 1d;',
+    ...(hsts ? ['    add_header Strict-Transport-Security "max-age=31536000" always;'] : []),
+  ];
+}
+
+/** The port part of a redirect to HTTPS (none for 443). */
+function httpsPort(tlsListen: string): string {
+  const port = tlsListen.slice(tlsListen.lastIndexOf(':') + 1);
+  return port === '443' ? '' : `:${port}`;
+}
+
+/** The server block(s), deterministic for the same inputs (values already validated). */
 export function serverBlock(p: BindParams): string {
   const names = [p.domain, ...p.aliases].join(' ');
+  /** What every block of the domain starts with after its listen line. */
+  const head = [`    server_name ${names};`];
+  const comment = `# Hostdeck: site ${p.site}, domain ${p.domain}. Written by Hostdeck; changes here are overwritten.`;
+  const plain = ['server {', `    listen ${p.listen};`, ...head, ...siteLines(p), '}'];
+  if (!p.tls) return [comment, ...plain].join('\n');
+  const http = p.tls.redirect ? ['server {', `    listen ${p.listen};`, ...head, `    location / { return 301 https://$host${httpsPort(p.tlsListen)}$request_uri; }`, '}'] : plain;
+  const https = ['server {', `    listen ${p.tlsListen} ssl http2;`, ...head, ...tlsLines(p, p.tls.hsts), ...siteLines(p), '}'];
+  return [comment, ...http, ...https].join('\n');
+}
+
+/** What serves the site: its web root, the suspension page, PHP or its refusal. */
+function siteLines(p: BindParams): string[] {
   return [
-    `# Hostdeck: site ${p.site}, domain ${p.domain}. Written by Hostdeck; changes here are overwritten.`,
-    'server {',
-    `    listen ${p.listen};`,
-    `    server_name ${names};`,
     `    root /home/${p.site}/public_html;`,
     `    index ${p.phpSocket ? 'index.php ' : ''}index.html index.htm;`,
     `    if (-f ${p.suspendedDir}/${p.site}) { return 503; }`,
@@ -42,8 +82,7 @@ export function serverBlock(p: BindParams): string {
     '    location / { try_files $uri $uri/ =404; }',
     // Without PHP a .php file is refused rather than sent: its source may hold passwords.
     ...(p.phpSocket ? phpLocation(p.phpSocket) : ['    location ~ \\.php$ { return 403; }']),
-    '}',
-  ].join('\n');
+  ];
 }
 
 /**
@@ -69,7 +108,7 @@ function phpLocation(socket: string): string[] {
   ];
 }
 
-function bindChecked(p: BindParams): BindParams {
+export function bindChecked(p: BindParams): BindParams {
   return {
     site: assertSafe(SiteName, p.site, 'site'),
     domain: assertSafe(Domain, p.domain, 'domain'),
@@ -78,25 +117,35 @@ function bindChecked(p: BindParams): BindParams {
     nginxConf: assertSafe(FtpPath, p.nginxConf, 'nginxConf'),
     listen: assertSafe(ListenAddress, p.listen, 'listen'),
     suspendedDir: assertSafe(FtpPath, p.suspendedDir, 'suspendedDir'),
+    tlsDir: assertSafe(FtpPath, p.tlsDir, 'tlsDir'),
+    tlsListen: assertSafe(ListenAddress, p.tlsListen, 'tlsListen'),
+    ...(p.tls === undefined ? {} : { tls: assertSafe(TlsOptions, p.tls, 'tls') }),
     ...(p.phpSocket === undefined ? {} : { phpSocket: assertSafe(FtpPath, p.phpSocket, 'phpSocket') }),
   };
 }
 
 /**
- * Checks, reloads, and on failure puts back what was there ($backup, or nothing when $had = 0).
+ * Checks, reloads, and on failure runs `restore` (a shell body putting back what was there) and
+ * fails; `cleanup` runs after a good reload.
  * The reload is a signal: nginx's master applies it within about 100 ms (it pauses that long
  * before retiring the old workers, and coalesces reloads that arrive meanwhile). Waiting for that
  * would cost every binding 100 ms; a configuration `nginx -t` accepts is what the master loads.
  */
-const CHECK_AND_RELOAD = [
-  'restore() { if [ "$had" = 1 ]; then cat "$backup" > "$file"; else rm -f "$file"; fi; rm -f "$backup"; }',
-  'if ! out=$(nginx -t -c "$conf" 2>&1); then restore; printf \'nginx refused the new configuration; the previous one was restored:\\n%s\\n\' "$out" >&2; exit 7; fi',
-  'if ! out=$(nginx -s reload -c "$conf" 2>&1); then restore; printf \'nginx did not reload; the previous configuration was restored:\\n%s\\n\' "$out" >&2; exit 8; fi',
-  'rm -f "$backup"',
-];
+export function checkAndReload(restore: string, cleanup: string): { defineRestore: string; check: string[] } {
+  return {
+    defineRestore: `restore() { ${restore}; }`,
+    check: [
+      'if ! out=$(nginx -t -c "$conf" 2>&1); then restore; printf \'nginx refused the new configuration; the previous one was restored:\\n%s\\n\' "$out" >&2; exit 7; fi',
+      'if ! out=$(nginx -s reload -c "$conf" 2>&1); then restore; printf \'nginx did not reload; the previous configuration was restored:\\n%s\\n\' "$out" >&2; exit 8; fi',
+      cleanup,
+    ],
+  };
+}
+const reload = checkAndReload('if [ "$had" = 1 ]; then cat "$backup" > "$file"; else rm -f "$file"; fi; rm -f "$backup"', 'rm -f "$backup"');
+const CHECK_AND_RELOAD = [reload.defineRestore, ...reload.check];
 
-export function bindLines(raw: BindParams): string[] {
-  const p = bindChecked(raw);
+/** Variables and checks before a server block is written (p already checked): the account, nginx, the folder, names served elsewhere. */
+export function bindPreamble(p: BindParams): string[] {
   return [
     `site=${shQuote(p.site)}`,
     `names=${shQuote([p.domain, ...p.aliases].join(' '))}`,
@@ -114,6 +163,13 @@ export function bindLines(raw: BindParams): string[] {
     '  if [ "$rc" = 0 ]; then echo "refused: $hit; unbind it there first (nothing was changed)" >&2; exit 9; fi',
     '  if [ "$rc" != 1 ]; then echo "could not read the server blocks in $vhost_dir" >&2; exit 1; fi',
     'fi',
+  ];
+}
+
+export function bindLines(raw: BindParams): string[] {
+  const p = bindChecked(raw);
+  return [
+    ...bindPreamble(p),
     'backup=$(mktemp) || exit $?',
     'had=0; if [ -f "$file" ]; then cat "$file" > "$backup" && had=1; fi',
     `printf '%s\\n' ${shQuote(serverBlock(p))} > "$file" || { rm -f "$backup"; exit 1; }`,
