@@ -15,6 +15,8 @@ export const PoolParams = z
     extras: PhpExtras,
     socketDir: PhpPath,
     webGroup: z.string().regex(/^[a-z_][a-z0-9_-]{0,31}$/),
+    /** The site's log folder (log-tasks.ts): PHP's error log and the slow log go there. Absent in tasks queued before it. */
+    logDir: PhpPath.optional(),
   })
   .strict();
 export type PoolParams = z.infer<typeof PoolParams>;
@@ -71,8 +73,22 @@ export function renderPool(raw: PoolParams): string {
     admin('upload_max_filesize', v.uploadMaxFilesize),
     admin('post_max_size', v.postMaxSize),
     admin('max_execution_time', v.maxExecutionTime),
+    ...(p.logDir ? logLines(p.logDir) : []),
     ...p.extras.map((e) => admin(e.name, e.value)),
   ].join('\n');
+}
+
+/**
+ * The pool's logs in the site's folder: PHP's errors (written by the workers, as the site) and a
+ * stack trace of any request slower than 5 s (written by the master).
+ */
+function logLines(logDir: string): string[] {
+  return [
+    `slowlog = ${logDir}/php-slow.log`,
+    'request_slowlog_timeout = 5s',
+    'php_admin_flag[log_errors] = on',
+    `php_admin_value[error_log] = ${logDir}/php-error.log`,
+  ];
 }
 
 /** The values of a pool file Hostdeck wrote (for adoption); null when it is not one. */
@@ -86,7 +102,7 @@ export function parsePool(text: string, defaults: z.infer<typeof PhpValues>): { 
     post_max_size: (x) => { values.postMaxSize = x; },
     max_execution_time: (x) => { values.maxExecutionTime = Number(x); },
   };
-  const HOSTDECK_OWN = new Set(['open_basedir', 'upload_tmp_dir', 'sys_temp_dir', 'session.save_path']);
+  const HOSTDECK_OWN = new Set(['open_basedir', 'upload_tmp_dir', 'sys_temp_dir', 'session.save_path', 'error_log']);
   for (const line of text.split('\n')) {
     const pm = /^pm\.(max_children|process_idle_timeout) = (\d+)s?$/.exec(line);
     if (pm) {

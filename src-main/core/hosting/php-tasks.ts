@@ -9,6 +9,7 @@ import { SiteName } from '../../../shared/hosting';
 import { PhpPath, PhpReload, PhpVersion, phpPath, poolName } from '../../../shared/php';
 import { registerTaskKind } from '../queue/kinds';
 import { shQuote } from '../ssh/sh-quote';
+import { ensureLogDirLines } from './log-tasks';
 import { phpDirs, PoolParams, poolSocket, renderPool } from './php-pool';
 import { assertSafe } from './quote';
 
@@ -80,9 +81,11 @@ export function ensureLines(raw: EnsureParams): string[] {
     'if [ "$(getent passwd "$site" | cut -d: -f6)" != "$home" ] || [ "$(id -u "$site")" -lt 1000 ]; then echo "refused: $site is not a Hostdeck site (home other than $home, or a system account); nothing was changed" >&2; exit 3; fi',
     // Made by the site's own user: a link the site planted there can only lead to its own files.
     `runuser -u "$site" -- sh -c 'umask 077; mkdir -p "$1" "$2" && chmod 0700 "$1/.." "$1" "$2"' sh ${shQuote(dirs.tmp)} ${shQuote(dirs.sessions)} || exit $?`,
+    // php-fpm -t opens the slow log: the site's log folder must be there (log-tasks.ts).
+    ...(p.logDir ? ensureLogDirLines(p.logDir) : []),
     ...SAVE,
     p.active ? 'target=$file; other=$parked' : 'target=$parked; other=$file',
-    `new=${shQuote(renderPool({ site: p.site, version: p.version, values: p.values, extras: p.extras, socketDir: p.socketDir, webGroup: p.webGroup }))}`,
+    `new=${shQuote(renderPool({ site: p.site, version: p.version, values: p.values, extras: p.extras, socketDir: p.socketDir, webGroup: p.webGroup, ...(p.logDir ? { logDir: p.logDir } : {}) }))}`,
     'if [ -f "$target" ] && [ ! -e "$other" ] && [ "$(cat "$target")" = "$new" ]; then',
     '  rm -f "$bak_a" "$bak_p"; echo "pool $target is up to date"',
     'else',
