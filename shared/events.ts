@@ -27,6 +27,10 @@ export const events = {
   'health.changed': z.object({ health: ServerHealth, change: HealthChange.optional() }),
   /** A task of a server's queue was added or changed (here or in another app instance). */
   'queue.changed': z.object({ serverId: z.string(), task: Task }),
+  /** Output of a cron job's "Run now" (to the window that started it). */
+  'cron.output': z.object({ runId: z.string(), data: z.string() }),
+  /** The run ended: its exit code (null: it did not start, see error); stillRunning when its previous run held the lock. */
+  'cron.done': z.object({ runId: z.string(), exitCode: z.number().int().nullable(), stillRunning: z.boolean(), error: z.string().optional() }),
 } as const;
 
 export type Events = typeof events;

@@ -20,13 +20,14 @@ import { startNamed, stopNamed, type NsInfo, type NsName } from './named';
 import { startNginx, stopNginx, type NginxInfo } from './nginx';
 import { startPebble, stopPebble, type PebbleInfo } from './pebble';
 import { startPhpFpm, stopPhpFpm, type PhpFpmInfo } from './phpfpm';
+import { startCron, stopCron, type CronInfo } from './cron';
 import { startPureftpd, stopPureftpd, type FtpInfo } from './pureftpd';
 import { seedDatabases, type DbSeedInfo } from './seed';
 import { KBD_PROMPTS, PAM_SERVICE_OTP, restoreHostKey as restoreKey, sshdPid, sshLogFile, SSH_NAMES, startSshd, stopSshd, swapHostKey as swapKey, type SshInfo } from './sshd';
 import { ensureTestUser } from './users';
 import { checkRootReachable, cmdline, ensureDir, findProcs, p, pidAlive, ROOT, secrets, sleep } from './util';
 
-export type { ClientKeys, DbSeedInfo, FtpInfo, MariadbInfo, NginxInfo, NsInfo, PebbleInfo, PhpFpmInfo, SshInfo };
+export type { ClientKeys, CronInfo, DbSeedInfo, FtpInfo, MariadbInfo, NginxInfo, NsInfo, PebbleInfo, PhpFpmInfo, SshInfo };
 export type { KeyPair } from './keys';
 export { EXAMPLE_SERIAL, EXAMPLE_ZONE } from './named';
 export { NGINX_DEFAULT_TEXT } from './nginx';
@@ -82,6 +83,8 @@ export interface TestbedInfo {
   nginx: NginxInfo;
   /** A php-fpm master of the testbed's own (root; site pools in php.poolsDir). */
   php: PhpFpmInfo;
+  /** Debian's cron, reading the machine's real /etc/cron.d (tests remove their files). */
+  cron: CronInfo;
   /** Pebble, the test ACME CA: validates against this nginx and ns1 (testbed/pebble.ts). */
   pebble: PebbleInfo;
 }
@@ -174,6 +177,7 @@ export function startTestbed(opts: StartOptions = {}): Promise<TestbedInfo> {
       ns2: timed('named ns2', () => startNamed('ns2')),
       nginx: timed('nginx', startNginx),
       php: timed('php-fpm', startPhpFpm),
+      cron: timed('cron', startCron),
       pebble: timed('pebble', startPebble),
     };
     const netnsUp = tasks.netns.catch(() => {
@@ -216,6 +220,7 @@ export function startTestbed(opts: StartOptions = {}): Promise<TestbedInfo> {
       ns: { ns1: await tasks.ns1, ns2: await tasks.ns2 },
       nginx: await tasks.nginx,
       php: await tasks.php,
+      cron: await tasks.cron,
       pebble: await tasks.pebble,
     };
     fs.writeFileSync(`${TESTBED_JSON}.tmp`, `${JSON.stringify(info, null, 2)}\n`, { mode: 0o600 });
@@ -246,6 +251,7 @@ async function stopAll(): Promise<void> {
     stopNamed('ns2'),
     stopNginx(),
     stopPhpFpm(),
+    stopCron(),
     stopPebble(),
   ]);
   fs.rmSync(TESTBED_JSON, { force: true });

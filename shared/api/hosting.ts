@@ -7,6 +7,7 @@ import { DbCreate, DbName, Domain, DomainBind, ExistingFtpUser, FtpCreate, FtpSu
 import { Task, type TaskStatus } from '../queue';
 import { IPV4 } from '../validation';
 import { PhpInstalled, PhpSet, PhpSettings, SitePhp, poolName } from '../php';
+import { CronJob, CronJobId, CronJobSet, CronSettings } from '../cron';
 import { LogSettings } from './logs';
 import { SiteTls } from '../tls';
 
@@ -48,6 +49,8 @@ export const SiteRecord = z.object({
   creations: z.array(Creation).default([]),
   /** The site's PHP-FPM pool (absent: no PHP). */
   php: SitePhp.optional(),
+  /** The site's cron jobs (one file in the cron folder, run as the site's user). */
+  cron: z.array(CronJob).default([]),
   /** Bound domains with a certificate (HTTPS), by domain. */
   tls: z.array(SiteTls).default([]),
 });
@@ -154,7 +157,7 @@ export type MysqlSettings = z.infer<typeof MysqlSettings>;
 export const DEFAULT_MYSQL_SETTINGS: MysqlSettings = { socket: null, defaultsFile: null };
 
 /** `php` is absent while the server has Debian's php-fpm layout (DEFAULT_PHP_SETTINGS), `logs` while the sites log into /var/log/hostdeck (DEFAULT_LOG_SETTINGS). */
-export const HostingSettings = z.object({ ftp: FtpSettings, web: WebSettings, mysql: MysqlSettings, php: PhpSettings.optional(), logs: LogSettings.optional() }).strict();
+export const HostingSettings = z.object({ ftp: FtpSettings, web: WebSettings, mysql: MysqlSettings, php: PhpSettings.optional(), cron: CronSettings.optional(), logs: LogSettings.optional() }).strict();
 export type HostingSettings = z.infer<typeof HostingSettings>;
 
 /** What an adoption scan found live on a server and Hostdeck does not hold yet. */
@@ -166,6 +169,8 @@ export const AdoptionScan = z.object({
   domains: z.array(z.object({ site: z.string(), domain: z.string(), aliases: z.array(z.string()) })),
   /** Hostdeck's PHP pools (hd-<site>.conf) of sites, with the values read from them. */
   php: z.array(z.object({ site: z.string(), php: SitePhp })).default([]),
+  /** The jobs of Hostdeck's cron files (hostdeck-<site>) of sites. */
+  cron: z.array(z.object({ site: z.string(), jobs: z.array(CronJob) })).default([]),
   /** Things found that cannot be matched to a site (shown, not importable). */
   notes: z.array(z.string()),
 });
@@ -185,6 +190,8 @@ export const HostingChange = z.discriminatedUnion('op', [
   z.object({ op: z.literal('applyAgain'), site: SiteName, item: SiteItem }).strict(),
   z.object({ op: z.literal('setPhp'), input: PhpSet.extend({ site: SiteName }) }).strict(),
   z.object({ op: z.literal('disablePhp'), site: SiteName }).strict(),
+  z.object({ op: z.literal('setCronJob'), input: CronJobSet.extend({ site: SiteName }) }).strict(),
+  z.object({ op: z.literal('removeCronJob'), site: SiteName, id: CronJobId }).strict(),
 ]);
 export type HostingChange = z.infer<typeof HostingChange>;
 
@@ -198,7 +205,7 @@ export const hostingApi = {
   },
   /** Where this server's pure-ftpd, nginx and MySQL keep what tasks change; used by tasks queued from now on. */
   'hosting.setSettings': {
-    input: z.object({ serverId: ServerId, ftp: FtpSettings.optional(), web: WebSettings.optional(), mysql: MysqlSettings.optional(), php: PhpSettings.optional(), logs: LogSettings.optional() }).strict(),
+    input: z.object({ serverId: ServerId, ftp: FtpSettings.optional(), web: WebSettings.optional(), mysql: MysqlSettings.optional(), php: PhpSettings.optional(), cron: CronSettings.optional(), logs: LogSettings.optional() }).strict(),
     output: z.object({ settings: HostingSettings }),
   },
   /** The tasks a change would queue (titles and exact commands, secrets masked); nothing is recorded or queued. */

@@ -2,6 +2,7 @@
 // area. The core validates every input against these before doing any work.
 import type { z } from 'zod';
 import { appApi } from './app';
+import { cronApi } from './cron';
 import { dnsApi } from './dns';
 import { dbAuditApi, dbBrowseApi, dbQueryApi, dbServerApi, dbTransferApi, dbTreeApi } from './db';
 import { healthApi } from './health';
@@ -13,7 +14,7 @@ import { terminalApi } from './terminal';
 
 export { ConnectionTestResult } from './servers';
 
-export const api = { ...appApi, ...serversApi, ...sshApi, ...terminalApi, ...healthApi, ...dbTreeApi, ...dbBrowseApi, ...dbQueryApi, ...dbTransferApi, ...dbServerApi, ...dbAuditApi, ...queueApi, ...hostingApi, ...dnsApi } as const;
+export const api = { ...appApi, ...serversApi, ...sshApi, ...terminalApi, ...healthApi, ...dbTreeApi, ...dbBrowseApi, ...dbQueryApi, ...dbTransferApi, ...dbServerApi, ...dbAuditApi, ...queueApi, ...hostingApi, ...cronApi, ...dnsApi } as const;
 
 export type Api = typeof api;
 export type Method = keyof Api;

@@ -24,6 +24,7 @@ import { dbTransferHandlers } from './db/transfer-handlers';
 import { EventHub, type EventListener } from './events';
 import { healthHandlers } from './health/handlers';
 import { hostingHandlers } from './hosting/handlers';
+import { cronHandlers } from './hosting/cron-handlers';
 import { SiteService } from './hosting/sites';
 import { SiteStore } from './hosting/store';
 import { HealthHistory } from './health/history';
@@ -111,6 +112,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
       ...dbAuditHandlers(audit),
       ...queueHandlers(queue),
       ...hostingHandlers(sites, connections),
+      ...cronHandlers(sites, connections, events),
     },
     log,
   );

@@ -125,7 +125,7 @@ describe('PHP in the server blocks and plans', () => {
     expect(block).toContain('index index.php index.html index.htm;');
   });
 
-  const site: SiteRecord = { name: 'shop', quotaMb: 0, status: 'active', createdAt: '2026-01-01T00:00:00.000Z', ftpUsers: [], databases: [], domains: [{ domain: 'shop.test', aliases: [] }], creations: [], tls: [] };
+  const site: SiteRecord = { name: 'shop', quotaMb: 0, status: 'active', createdAt: '2026-01-01T00:00:00.000Z', ftpUsers: [], databases: [], domains: [{ domain: 'shop.test', aliases: [] }], creations: [], tls: [], cron: [] };
   const input = { site: 'shop', version: '8.2', values: DEFAULT_PHP_VALUES, extras: [] };
 
   it('turns PHP on (pool, then server blocks), follows suspension and deletion, turns it off', () => {

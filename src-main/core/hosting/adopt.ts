@@ -13,6 +13,8 @@ import { shQuote } from '../ssh/sh-quote';
 import { mysqlCommand } from './db-tasks';
 import { parsePool } from './php-pool';
 import { phpSettings } from './php-plans';
+import { parseCronFile } from './cron-file';
+import { cronSettings } from './cron-plans';
 import { vhostFileName } from './vhost-tasks';
 
 const TAB = '\t';
@@ -33,6 +35,8 @@ export function scanScript(settings: HostingSettings): string {
     // Hostdeck's PHP pools (active and parked), in every version's pool folder.
     `for f in ${phpSettings(settings).poolDir.split('{version}').map((part) => (part === '' ? '' : shQuote(part))).join('*')}/hd-*.conf*; do [ -f "$f" ] || continue; awk -v f="$f" '{ print "pool\t" f "\t" $0 }' "$f"; done`,
     `for f in ${shQuote(vhostDir)}/hostdeck-*.conf; do [ -f "$f" ] || continue; awk -v f="$(basename "$f")" '$1 == "server_name" { s = ""; for (i = 2; i <= NF; i++) { t = $i; sub(/;$/, "", t); if (t != "") s = s (s == "" ? "" : " ") t } print "vhost\\t" f "\\t" s; exit }' "$f"; done`,
+    // Hostdeck's cron files (hostdeck-<site>), line by line.
+    `for f in ${shQuote(cronSettings(settings).dir)}/hostdeck-*; do [ -f "$f" ] || continue; awk -v f="$(basename "$f")" '{ print "cron\t" f "\t" $0 }' "$f"; done`,
     'true',
   ].join('\n');
 }
@@ -42,10 +46,10 @@ function unbatch(value: string): string {
   return value.replace(/\\(.)/g, (_, c: string) => (c === 'n' ? '\n' : c === 't' ? '\t' : c === '0' ? '\0' : c));
 }
 
-type Found = { sites: Map<string, number>; suspended: Set<string>; ftp: { user: string; uid: number }[]; dbs: string[]; grants: { user: string; db: string }[]; vhosts: { file: string; names: string[] }[]; pools: Map<string, string> };
+type Found = { sites: Map<string, number>; suspended: Set<string>; ftp: { user: string; uid: number }[]; dbs: string[]; grants: { user: string; db: string }[]; vhosts: { file: string; names: string[] }[]; pools: Map<string, string>; crons: Map<string, string> };
 
 export function parseScan(stdout: string): Found {
-  const found: Found = { sites: new Map(), suspended: new Set(), ftp: [], dbs: [], grants: [], vhosts: [], pools: new Map() };
+  const found: Found = { sites: new Map(), suspended: new Set(), ftp: [], dbs: [], grants: [], vhosts: [], pools: new Map(), crons: new Map() };
   for (const line of stdout.split('\n')) {
     const [type, a = '', b = ''] = line.split(TAB);
     if (type === 'site') found.sites.set(a, Number(b));
@@ -55,6 +59,7 @@ export function parseScan(stdout: string): Found {
     // Grants name databases with _ and % escaped (\_): the plain name is what the records hold.
     else if (type === 'grant') found.grants.push({ user: unbatch(a), db: unbatch(b).replace(/\\([_%])/g, '$1') });
     else if (type === 'vhost') found.vhosts.push({ file: a, names: b.split(' ').filter(Boolean) });
+    else if (type === 'cron') found.crons.set(a, `${found.crons.get(a) ?? ''}${line.slice(type.length + a.length + 2)}\n`);
     else if (type === 'pool') found.pools.set(a, `${found.pools.get(a) ?? ''}${line.slice(type.length + a.length + 2)}\n`);
   }
   return found;
@@ -64,7 +69,7 @@ const ok = (schema: { safeParse(v: unknown): { success: boolean } }, v: string) 
 
 /** What the server has that the records do not, matched to sites (held or found). */
 export function compare(held: SiteRecord[], found: Found, settings: HostingSettings): AdoptionScan {
-  const scan: AdoptionScan = { sites: [], ftpUsers: [], databases: [], domains: [], php: [], notes: [] };
+  const scan: AdoptionScan = { sites: [], ftpUsers: [], databases: [], domains: [], php: [], cron: [], notes: [] };
   const heldNames = new Set(held.map((s) => s.name));
   const siteNames = new Set(heldNames);
   const uidOf = new Map<number, string>();
@@ -113,6 +118,15 @@ export function compare(held: SiteRecord[], found: Found, settings: HostingSetti
     if (!parsed) { scan.notes.push(`PHP pool ${file}: values Hostdeck does not accept`); continue; }
     scan.php.push({ site, php: { version, ...parsed } });
   }
+  const heldCron = new Set(held.filter((s) => s.cron.length > 0).map((s) => s.name));
+  for (const [file, text] of found.crons) {
+    const site = file.slice('hostdeck-'.length);
+    if (!siteNames.has(site)) { scan.notes.push(`cron file ${file}: no site ${site}`); continue; }
+    if (heldCron.has(site)) continue;
+    const { jobs, foreign } = parseCronFile(text, site, cronSettings(settings).runner);
+    if (foreign > 0) scan.notes.push(`cron file ${file}: ${foreign} line${foreign === 1 ? '' : 's'} Hostdeck did not write (left out; rewriting the file drops them)`);
+    if (jobs.length > 0) scan.cron.push({ site, jobs });
+  }
   return scan;
 }
 
@@ -123,10 +137,11 @@ export function compare(held: SiteRecord[], found: Found, settings: HostingSetti
 export function merge(held: SiteRecord[], scan: AdoptionScan, chosen: string[], now = new Date()): SiteRecord[] {
   const pick = new Set(chosen);
   const out = new Map(held.map((s) => [s.name, { ...s }]));
-  for (const s of scan.sites) if (pick.has(s.name) && !out.has(s.name)) out.set(s.name, { name: s.name, quotaMb: 0, status: s.status, createdAt: now.toISOString(), ftpUsers: [], databases: [], domains: [], creations: [], tls: [] });
+  for (const s of scan.sites) if (pick.has(s.name) && !out.has(s.name)) out.set(s.name, { name: s.name, quotaMb: 0, status: s.status, createdAt: now.toISOString(), ftpUsers: [], databases: [], domains: [], creations: [], tls: [], cron: [] });
   for (const f of scan.ftpUsers) { const s = out.get(f.site); if (s && pick.has(f.site)) s.ftpUsers = [...s.ftpUsers, f.user].sort(); }
   for (const d of scan.databases) { const s = out.get(d.site); if (s && pick.has(d.site)) s.databases = [...s.databases, { name: d.name, user: d.users[0]! }].sort((a, b) => a.name.localeCompare(b.name)); }
   for (const d of scan.domains) { const s = out.get(d.site); if (s && pick.has(d.site)) s.domains = [...s.domains, { domain: d.domain, aliases: d.aliases }].sort((a, b) => a.domain.localeCompare(b.domain)); }
+  for (const x of scan.cron) { const s = out.get(x.site); if (s && pick.has(x.site) && s.cron.length === 0) s.cron = x.jobs; }
   for (const x of scan.php) { const s = out.get(x.site); if (s && pick.has(x.site) && !s.php) s.php = x.php; }
   return [...out.values()];
 }

@@ -9,6 +9,7 @@ import type { Task } from '../../../shared/queue';
 import { siteKey, type DbCreate, type DomainBind, type FtpCreate, type SiteCreate } from '../../../shared/hosting';
 import './db-tasks';
 import { disablePhp, phpOnDelete, phpOnStatus, phpSocketParam, setPhp } from './php-plans';
+import { cronOnDelete, cronOnStatus, removeCronJob, setCronJob } from './cron-plans';
 import './ftp-tasks';
 import './site-tasks';
 import './vhost-tasks';
@@ -62,7 +63,7 @@ const statusStep = (kind: string, site: SiteRecord, s: HostingSettings): Step =>
 export function createSite(sites: SiteRecord[], settings: HostingSettings, input: SiteCreate, now = new Date()): Plan {
   const clash = sites.find((s) => siteKey(s.name) === siteKey(input.name));
   if (clash) invalid('name', clash.name === input.name ? `A site "${input.name}" already exists on this server` : `Site name "${input.name}" clashes with the existing site "${clash.name}" (their database prefixes would be the same)`);
-  const site: SiteRecord = { name: input.name, quotaMb: input.quotaMb, status: 'active', createdAt: now.toISOString(), ftpUsers: [], databases: [], domains: [], creations: [], tls: [] };
+  const site: SiteRecord = { name: input.name, quotaMb: input.quotaMb, status: 'active', createdAt: now.toISOString(), ftpUsers: [], databases: [], domains: [], creations: [], tls: [], cron: [] };
   const plan: Plan = { steps: [{ kind: 'site.create', params: { site: input.name, quotaMb: input.quotaMb } }], sites: [...sites, site], secrets: [] };
   const [domain, ...aliases] = input.domains ?? [];
   if (domain === undefined) return plan;
@@ -72,7 +73,7 @@ export function createSite(sites: SiteRecord[], settings: HostingSettings, input
 
 export function setStatus(sites: SiteRecord[], settings: HostingSettings, name: string, status: SiteRecord['status']): Plan {
   const site = find(sites, name);
-  return { steps: [statusStep(status === 'suspended' ? 'site.suspend' : 'site.unsuspend', site, settings), ...phpOnStatus(site, settings, status)], sites: replace(sites, name, (s) => ({ ...s, status })), secrets: [] };
+  return { steps: [statusStep(status === 'suspended' ? 'site.suspend' : 'site.unsuspend', site, settings), ...phpOnStatus(site, settings, status), ...cronOnStatus(site, settings, status)], sites: replace(sites, name, (s) => ({ ...s, status })), secrets: [] };
 }
 
 /** Everything of the site goes first (logins, databases, server blocks), then the account with its home. */
@@ -84,6 +85,7 @@ export function deleteSite(sites: SiteRecord[], settings: HostingSettings, name:
       ...site.databases.map((db) => ({ kind: 'db.drop', params: { site: name, name: db.name, user: db.user, ...settings.mysql } })),
       ...site.domains.map((b) => ({ kind: 'domain.unbind', params: { site: name, domain: b.domain, vhostDir: settings.web.vhostDir, nginxConf: settings.web.nginxConf } })),
       ...phpOnDelete(site, settings),
+      ...cronOnDelete(site, settings),
       { kind: 'site.delete', params: { site: name, suspendedDir: settings.web.suspendedDir } },
     ],
     sites: sites.filter((s) => s.name !== name),
@@ -283,5 +285,7 @@ export function planOf(sites: SiteRecord[], settings: HostingSettings, change: H
     case 'applyAgain': return applyAgain(sites, settings, change.site, change.item, tasks);
     case 'setPhp': return setPhp(sites, find(sites, change.input.site), settings, change.input);
     case 'disablePhp': return disablePhp(sites, find(sites, change.site), settings);
+    case 'setCronJob': return setCronJob(sites, find(sites, change.input.site), settings, change.input);
+    case 'removeCronJob': return removeCronJob(sites, find(sites, change.site), settings, change.id);
   }
 }

@@ -10,6 +10,8 @@ import type { QueueService } from '../queue/service';
 import type { TaskSecrets } from '../queue/task-secrets';
 import type { PhpSet } from '../../../shared/php';
 import { disablePhp, setPhp } from './php-plans';
+import { removeCronJob, setCronJob } from './cron-plans';
+import type { CronJob, CronJobSet } from '../../../shared/cron';
 import * as plans from './plans';
 import type { SiteStore } from './store';
 
@@ -120,6 +122,16 @@ export class SiteService {
   /** The site's PHP off: server blocks without PHP, then the pool removed. */
   disablePhp(serverId: string, site: string): Promise<Task[]> {
     return this.apply(serverId, (sites, settings) => disablePhp(sites, plans.find(sites, site), settings));
+  }
+
+  /** A cron job added (no id) or changed: the site's cron file written whole. */
+  async setCronJob(serverId: string, input: CronJobSet): Promise<{ job: CronJob; tasks: Task[] }> {
+    const { plan, tasks } = await this.applied(serverId, (sites, settings) => setCronJob(sites, plans.find(sites, input.site), settings, input));
+    return { job: plan.job, tasks };
+  }
+
+  removeCronJob(serverId: string, site: string, id: string): Promise<Task[]> {
+    return this.apply(serverId, (sites, settings) => removeCronJob(sites, plans.find(sites, site), settings, id));
   }
 
   /** The creating task of a not-applied item queued again; a login or database gets a new password (returned once). */

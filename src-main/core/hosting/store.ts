@@ -8,6 +8,7 @@ import {
   DEFAULT_FTP_SETTINGS, DEFAULT_MYSQL_SETTINGS, DEFAULT_WEB_SETTINGS, FtpSettings, MysqlSettings, SiteRecord, WebSettings, type HostingSettings,
 } from '../../../shared/api/hosting';
 import { PhpSettings } from '../../../shared/php';
+import { CronSettings } from '../../../shared/cron';
 
 const Schema = z.object({
   version: z.literal(1),
@@ -17,6 +18,7 @@ const Schema = z.object({
   web: z.record(z.string(), WebSettings).default({}),
   mysql: z.record(z.string(), MysqlSettings).default({}),
   php: z.record(z.string(), PhpSettings).default({}),
+  cron: z.record(z.string(), CronSettings).default({}),
 });
 type Data = z.infer<typeof Schema>;
 
@@ -28,7 +30,7 @@ export class SiteStore {
       cwd: dataDir,
       configName: 'sites',
       projectName: 'hostdeck',
-      defaults: { version: 1, servers: {}, ftp: {}, web: {}, mysql: {}, php: {} },
+      defaults: { version: 1, servers: {}, ftp: {}, web: {}, mysql: {}, php: {}, cron: {} },
       accessPropertiesByDotNotation: false,
       clearInvalidConfig: false,
     });
@@ -40,9 +42,10 @@ export class SiteStore {
   state(serverId: string): { sites: SiteRecord[]; settings: HostingSettings } {
     const data = this.data();
     const php = data.php[serverId];
+    const cron = data.cron[serverId];
     return {
       sites: [...(data.servers[serverId] ?? [])].sort((a, b) => a.name.localeCompare(b.name)),
-      settings: { ftp: data.ftp[serverId] ?? DEFAULT_FTP_SETTINGS, web: data.web[serverId] ?? DEFAULT_WEB_SETTINGS, mysql: data.mysql[serverId] ?? DEFAULT_MYSQL_SETTINGS, ...(php ? { php } : {}) },
+      settings: { ftp: data.ftp[serverId] ?? DEFAULT_FTP_SETTINGS, web: data.web[serverId] ?? DEFAULT_WEB_SETTINGS, mysql: data.mysql[serverId] ?? DEFAULT_MYSQL_SETTINGS, ...(php ? { php } : {}), ...(cron ? { cron } : {}) },
     };
   }
 
@@ -59,7 +62,8 @@ export class SiteStore {
     if (change.web) data.web[serverId] = change.web;
     if (change.mysql) data.mysql[serverId] = change.mysql;
     if (change.php) data.php[serverId] = change.php;
-    this.conf.set({ ftp: data.ftp, web: data.web, mysql: data.mysql, php: data.php });
+    if (change.cron) data.cron[serverId] = change.cron;
+    this.conf.set({ ftp: data.ftp, web: data.web, mysql: data.mysql, php: data.php, cron: data.cron });
   }
 
   /** The whole file, read and checked once (conf reads the file on every access). */

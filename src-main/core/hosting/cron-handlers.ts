@@ -1,0 +1,32 @@
+// The cron part of the hosting contract: jobs recorded and queued by the site service, their last
+// runs and "Run now" by the runner (cron-run.ts) on the server's connection.
+import type { cronApi } from '../../../shared/api/cron';
+import { AppError } from '../../../shared/errors';
+import type { HandlersFor } from '../dispatch';
+import type { EventHub } from '../events';
+import type { ConnectionManager } from '../ssh/connections';
+import { cronSettings } from './cron-plans';
+import { CronRunner } from './cron-run';
+import type { SiteService } from './sites';
+
+export function cronHandlers(sites: SiteService, connections: ConnectionManager, events: EventHub): HandlersFor<typeof cronApi> {
+  const runner = new CronRunner(connections, events);
+  return {
+    'hosting.setCronJob': async ({ serverId, ...input }) => sites.setCronJob(serverId, input),
+    'hosting.removeCronJob': async ({ serverId, site, id }) => ({ tasks: await sites.removeCronJob(serverId, site, id) }),
+    'hosting.cronLastRuns': async ({ serverId, site }) => {
+      sites.site(serverId, site);
+      return { runs: await runner.lastRuns(serverId, site) };
+    },
+    'hosting.runCronJob': async ({ serverId, site, id, runId }, caller) => {
+      const { sites: held, settings } = sites.state(serverId);
+      const record = held.find((s) => s.name === site);
+      if (!record) throw new AppError('not-found', `No site "${site}" on this server in Hostdeck's records.`);
+      const job = record.cron.find((j) => j.id === id);
+      if (!job) throw new AppError('not-found', `No cron job ${id} for site "${site}" in Hostdeck's records.`);
+      if (record.status === 'suspended') throw new AppError('conflict', `Site "${site}" is suspended: its jobs do not run until it is unsuspended.`);
+      await runner.run(serverId, site, job, cronSettings(settings).runner, runId, caller.windowId);
+      return { started: true as const };
+    },
+  };
+}
