@@ -1,6 +1,7 @@
 // The contract: every method the UI may call, with its input and output schemas, one file per
 // area. The core validates every input against these before doing any work.
 import type { z } from 'zod';
+import { acmeApi } from './acme';
 import { appApi } from './app';
 import { cronApi } from './cron';
 import { dnsApi } from './dns';
@@ -14,7 +15,7 @@ import { terminalApi } from './terminal';
 
 export { ConnectionTestResult } from './servers';
 
-export const api = { ...appApi, ...serversApi, ...sshApi, ...terminalApi, ...healthApi, ...dbTreeApi, ...dbBrowseApi, ...dbQueryApi, ...dbTransferApi, ...dbServerApi, ...dbAuditApi, ...queueApi, ...hostingApi, ...cronApi, ...dnsApi } as const;
+export const api = { ...appApi, ...serversApi, ...sshApi, ...terminalApi, ...healthApi, ...dbTreeApi, ...dbBrowseApi, ...dbQueryApi, ...dbTransferApi, ...dbServerApi, ...dbAuditApi, ...queueApi, ...hostingApi, ...cronApi, ...dnsApi, ...acmeApi } as const;
 
 export type Api = typeof api;
 export type Method = keyof Api;

@@ -3,6 +3,12 @@
 import os from 'node:os';
 import path from 'node:path';
 import { mkdirSync } from 'node:fs';
+import { AcmeAccounts } from './acme/account';
+import { Dns01 } from './acme/dns01';
+import { acmeHandlers } from './acme/handlers';
+import { registerIssueKind } from './acme/issue-task';
+import { AcmeService } from './acme/service';
+import { AcmeStore } from './acme/store';
 import { createDispatcher, type CallResult, type Caller } from './dispatch';
 import { dnsHandlers } from './dns/handlers';
 import { DnsService } from './dns/service';
@@ -95,6 +101,10 @@ export async function createCore(options: CoreOptions): Promise<Core> {
   const sites = new SiteService(new SiteStore(options.dataDir), queue, inventory, taskSecrets);
   const siteDomains = (serverId: string, site: string) => sites.site(serverId, site).domains;
   const dns = new DnsService(new DnsStore(options.dataDir), queue, inventory, connections, new DnsStatus(), siteDomains, events);
+  const acmeStore = new AcmeStore(options.dataDir);
+  const acmeAccounts = new AcmeAccounts(keychain);
+  registerIssueKind({ settings: () => acmeStore.settings(), accounts: acmeAccounts, dns01: new Dns01(dns) });
+  const acme = new AcmeService(acmeStore, acmeAccounts, sites, inventory, queue, taskSecrets, dns, options.dataDir);
 
   const call = createDispatcher(
     {
@@ -113,6 +123,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
       ...queueHandlers(queue),
       ...hostingHandlers(sites, connections),
       ...cronHandlers(sites, connections, events),
+      ...acmeHandlers(acme),
     },
     log,
   );

@@ -10,6 +10,7 @@ import { z } from 'zod';
 import { FtpPath, ListenAddress, WebSettings } from '../../../shared/api/hosting';
 import { Domain, DomainList, SiteName } from '../../../shared/hosting';
 import { TlsOptions } from '../../../shared/tls';
+import { acmeInclude } from '../acme/http01';
 import { registerTaskKind } from '../queue/kinds';
 import { shQuote } from '../ssh/sh-quote';
 import { assertSafe } from './quote';
@@ -62,7 +63,7 @@ function httpsPort(tlsListen: string): string {
 export function serverBlock(p: BindParams): string {
   const names = [p.domain, ...p.aliases].join(' ');
   /** What every block of the domain starts with after its listen line. */
-  const head = [`    server_name ${names};`];
+  const head = [`    server_name ${names};`, acmeInclude(p.nginxConf)];
   const comment = `# Hostdeck: site ${p.site}, domain ${p.domain}. Written by Hostdeck; changes here are overwritten.`;
   const plain = ['server {', `    listen ${p.listen};`, ...head, ...siteLines(p), '}'];
   if (!p.tls) return [comment, ...plain].join('\n');

@@ -27,7 +27,7 @@ export class TaskSecrets {
     events.subscribe((event, payload) => {
       if (event !== 'queue.changed') return;
       const task = (payload as { task?: { status?: string; params?: Record<string, unknown> } }).task;
-      const ref = task?.params?.passwordRef;
+      const ref = task?.params?.passwordRef ?? task?.params?.keyRef;
       if (typeof ref === 'string' && OVER.has(task?.status ?? '') && this.held.has(ref)) void this.forget(ref);
     });
   }

@@ -1,0 +1,59 @@
+// The ACME account: one key per CA directory URL, made on first use and kept in the OS keychain
+// only (account `acme-account:<url>`), never on disk or in a task's parameters. The client talks
+// to the directory with the system roots plus the private CA's root from the settings.
+import * as https from 'node:https';
+import { rootCertificates } from 'node:tls';
+import { createHash } from 'node:crypto';
+import * as acme from 'acme-client';
+import type { AcmeSettings } from '../../../shared/acme';
+import type { Keychain } from '../secrets/keychain';
+
+const PREFIX = 'acme-account:';
+
+export class AcmeAccounts {
+  /** One key creation per URL at a time (two issues queued at once must not make two accounts). */
+  private readonly making = new Map<string, Promise<string>>();
+
+  constructor(private readonly keychain: Keychain) {}
+
+  /** The account key's PEM for the directory, made and stored when there is none. */
+  key(directoryUrl: string): Promise<string> {
+    const pending = this.making.get(directoryUrl);
+    if (pending) return pending;
+    const made = (async () => {
+      const held = await this.keychain.get(PREFIX + directoryUrl);
+      if (held) return held;
+      const pem = (await acme.crypto.createPrivateEcdsaKey('P-256')).toString();
+      await this.keychain.set(PREFIX + directoryUrl, pem);
+      return pem;
+    })().finally(() => this.making.delete(directoryUrl));
+    this.making.set(directoryUrl, made);
+    return made;
+  }
+
+  /** The RFC 7638 thumbprint of the account key: the second half of every HTTP-01 answer. */
+  async thumbprint(directoryUrl: string): Promise<string> {
+    return thumbprintOf(await this.key(directoryUrl));
+  }
+
+  /** A client registered with the CA (terms agreed; an existing account is found again by its key). */
+  async client(settings: AcmeSettings): Promise<acme.Client> {
+    trustRoots(settings.caRootPem);
+    const client = new acme.Client({ directoryUrl: settings.directoryUrl, accountKey: await this.key(settings.directoryUrl), backoffAttempts: 12, backoffMin: 500, backoffMax: 5000 });
+    await client.createAccount({ termsOfServiceAgreed: true, ...(settings.email ? { contact: [`mailto:${settings.email}`] } : {}) });
+    return client;
+  }
+}
+
+export function thumbprintOf(accountKeyPem: string): string {
+  return createHash('sha256').update(JSON.stringify(acme.crypto.getJwk(accountKeyPem))).digest('base64url');
+}
+
+let trusted: string | null = null;
+
+/** acme-client has one HTTP client for the process: the private root (if any) is trusted beside the system's. */
+function trustRoots(caRootPem: string): void {
+  if (trusted === caRootPem) return;
+  acme.axios.defaults.httpsAgent = new https.Agent({ ca: caRootPem ? [...rootCertificates, caRootPem] : [...rootCertificates], keepAlive: false });
+  trusted = caRootPem;
+}

@@ -1,0 +1,113 @@
+// DNS-01 through Hostdeck's own zones: the `_acme-challenge.<name>` TXT records go into the zone
+// that holds the name (the longest suffix among Hostdeck's zones) and are pushed to every
+// nameserver with the ordinary push (tasks on the nameservers' queues); the CA is told only once
+// each nameserver answers every record over DNS; afterwards the records are taken out and pushed
+// again.
+import { randomInt } from 'node:crypto';
+import dgram from 'node:dgram';
+import { isIPv6 } from 'node:net';
+import * as packet from 'dns-packet';
+import { AppError } from '../../../shared/errors';
+import type { DnsRecord } from '../../../shared/dns';
+import type { DnsService } from '../dns/service';
+
+const TTL = 60;
+const ANSWER_DEADLINE_MS = 90_000;
+
+export type TxtChallenge = { name: string; value: string };
+type Placed = { zone: string; record: DnsRecord; fqdn: string; value: string };
+
+/** The Hostdeck zone that holds `name` (longest suffix), or null. */
+export function zoneOf(zones: string[], name: string): string | null {
+  return zones.filter((z) => name === z || name.endsWith(`.${z}`)).sort((a, b) => b.length - a.length)[0] ?? null;
+}
+
+export class Dns01 {
+  constructor(private readonly dns: DnsService) {}
+
+  /** Adds and pushes the records, then waits until every nameserver answers each; returns what to remove. */
+  async publish(challenges: TxtChallenge[]): Promise<Placed[]> {
+    const { zones, nameservers } = await this.dns.zones(false);
+    const names = zones.map((z) => z.name);
+    const placed: Placed[] = challenges.map((c) => {
+      const fqdn = `_acme-challenge.${c.name}`;
+      const zone = zoneOf(names, c.name);
+      if (!zone) throw new AppError('conflict', `No DNS zone in Hostdeck holds ${c.name}: DNS-01 needs its zone here (DNS zones), or choose HTTP-01.`);
+      return { zone, fqdn, value: c.value, record: { name: fqdn.slice(0, -zone.length - 1), type: 'TXT', ttl: TTL, value: c.value } };
+    });
+    if (nameservers.length === 0) throw new AppError('conflict', 'No server has the ns role: DNS-01 needs the nameservers of the zone in the inventory.');
+    try {
+      for (const p of placed) this.dns.putRecord(p.zone, p.record);
+      const touched = [...new Set(placed.map((p) => p.zone))];
+      await this.dns.push(touched, touched);
+      await Promise.all(nameservers.flatMap((ns) => placed.map((p) => waitForTxt(ns.queryAt, p.fqdn, p.value, `${ns.name} (${ns.queryAt})`))));
+    } catch (error) {
+      await this.remove(placed).catch(() => undefined);
+      throw error;
+    }
+    return placed;
+  }
+
+  /** Takes the records out (those still there) and pushes their zones again. */
+  async remove(placed: Placed[]): Promise<void> {
+    const touched = new Set<string>();
+    for (const p of placed) {
+      try {
+        this.dns.deleteRecord(p.zone, p.record);
+        touched.add(p.zone);
+      } catch {
+        /* already gone */
+      }
+    }
+    if (touched.size > 0) await this.dns.push([...touched], [...touched]);
+  }
+}
+
+/** Asks `hostPort` (host:port) for the TXT records of `fqdn` until one is `value`. */
+async function waitForTxt(hostPort: string, fqdn: string, value: string, who: string): Promise<void> {
+  const cut = hostPort.lastIndexOf(':');
+  const host = hostPort.slice(0, cut);
+  const port = Number(hostPort.slice(cut + 1));
+  const until = Date.now() + ANSWER_DEADLINE_MS;
+  let last = 'no answer';
+  for (let asked = 1; ; asked++) {
+    const answer = await queryTxt(host, port, fqdn);
+    if (answer.values?.includes(value)) return;
+    last = answer.detail;
+    if (Date.now() >= until) break;
+    await new Promise((r) => setTimeout(r, Math.min(500, 20 * asked)));
+  }
+  throw new AppError('conflict', `${who} did not answer the TXT record ${fqdn} within ${ANSWER_DEADLINE_MS / 1000} s (last: ${last}); is its queue stopped? The CA was not asked.`);
+}
+
+export function queryTxt(host: string, port: number, fqdn: string, timeoutMs = 1000): Promise<{ values?: string[]; detail: string }> {
+  return new Promise((resolve) => {
+    const id = randomInt(65536);
+    const socket = dgram.createSocket(isIPv6(host) ? 'udp6' : 'udp4');
+    let settled = false;
+    const done = (a: { values?: string[]; detail: string }) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      socket.close();
+      resolve(a);
+    };
+    const timer = setTimeout(() => done({ detail: `no answer within ${timeoutMs} ms` }), timeoutMs);
+    socket.on('error', (e) => done({ detail: e.message }));
+    socket.on('message', (msg) => {
+      let res: packet.DecodedPacket & { rcode?: string };
+      try {
+        res = packet.decode(msg) as packet.DecodedPacket & { rcode?: string };
+      } catch {
+        return;
+      }
+      if (res.id !== id) return;
+      if (res.rcode && res.rcode !== 'NOERROR') return done({ detail: res.rcode });
+      const values = (res.answers ?? []).flatMap((a) => (a.type === 'TXT' && a.name.toLowerCase() === fqdn ? [(Array.isArray(a.data) ? a.data : [a.data]).map((d) => d.toString()).join('')] : []));
+      done({ values, detail: values.length ? `TXT ${values.join(', ')}` : 'no TXT record' });
+    });
+    socket.send(packet.encode({ type: 'query', id, flags: 0, questions: [{ type: 'TXT', class: 'IN', name: fqdn }] }), port, host, (e) => {
+      if (e) done({ detail: e.message });
+    });
+  });
+}

@@ -1,0 +1,137 @@
+// Certificates ordered from a real ACME CA (the testbed's pebble, validating for real against
+// the testbed nginx and BIND): one name over the stateless HTTP-01 answer, served over HTTPS by
+// the testbed nginx's TLS port; the name check reports a name that does not resolve before the
+// CA is asked (pebble saw no order); a SAN certificate with the domain's alias; a wildcard over
+// DNS-01 with its TXT record pushed to both nameservers and taken out after. Hostile input is
+// refused with nothing run. Every key the app makes goes through the keychain, which registers
+// it for the final scan.
+import { randomUUID } from 'node:crypto';
+import { existsSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { afterAll, describe, expect, it } from 'vitest';
+import type { NameCheck } from '../../shared/api/acme';
+import type { Task } from '../../shared/queue';
+import { coreSuite } from '../helpers/core';
+import { resolver } from '../helpers/dns';
+import { httpsGet, pebbleSettings, registeringKeychain, zoneWithNames } from '../helpers/acme';
+import { settleQueue, sh, testbedHostingSettings } from '../helpers/hosting';
+import { addWeb1 } from '../helpers/core';
+
+const suite = coreSuite();
+const tag = randomUUID().replaceAll('-', '').slice(0, 6);
+const site = `hdacme${tag}`;
+const zone = `acme-${tag}.test`;
+const canary = `/tmp/hd-acme-canary-${tag}`;
+
+function statuses(tasks: Task[]): string {
+  return tasks.map((x) => `${x.kind}:${x.status}${x.status === 'failed' ? ` (${x.stderrTail})` : ''}`).join('\n');
+}
+
+async function setup(label: string) {
+  const t = await suite.core(label, { trust: [suite.tb.ssh.web1], keychain: await registeringKeychain() });
+  const server = await addWeb1(t, 'root');
+  await t.call('hosting.setSettings', { serverId: server.id, ...testbedHostingSettings(suite.tb) });
+  await t.call('acme.setSettings', pebbleSettings(suite.tb));
+  return { t, serverId: server.id };
+}
+
+function pebbleLog(): string {
+  return readFileSync(suite.tb.pebble.logFile, 'utf8');
+}
+
+afterAll(() => {
+  if (sh(`id -u ${site}`) !== null) sh(`pkill -KILL -u ${site}; userdel -r ${site} 2>/dev/null`);
+  rmSync(`/home/${site}`, { recursive: true, force: true });
+  sh(`rm -f ${suite.tb.nginx.sitesDir}/hostdeck-${site}-*.conf; rm -rf ${suite.tb.root}/tls/${site}`);
+  sh(`nginx -s reload -c ${suite.tb.nginx.conf}`);
+  rmSync(canary, { force: true });
+});
+
+describe('ACME', () => {
+  it('checks names, issues over HTTP-01 (one name, then with its alias) and over DNS-01 (wildcard); HTTPS serves each', async () => {
+    const { t, serverId } = await setup('acme');
+    await zoneWithNames(t, zone, ['@', 'www']);
+    await t.call('hosting.createSite', { serverId, name: site, quotaMb: 0 });
+    await t.call('hosting.bindDomain', { serverId, site, domain: zone, aliases: [`www.${zone}`, `typo.${zone}`] });
+    let tasks = await settleQueue(t, serverId);
+    expect(tasks.every((x) => x.status === 'done'), statuses(tasks)).toBe(true);
+    sh(`printf 'hello from ${site}' > /home/${site}/public_html/index.html`);
+
+    // The name check: the alias with no record is reported, and the issue is refused before pebble hears of it.
+    const { results } = await t.call<{ results: NameCheck[] }>('acme.checkNames', { serverId, site, domain: zone, names: [zone, `www.${zone}`, `typo.${zone}`], challenge: 'http-01' });
+    expect(results.map((r) => [r.name, r.ok])).toEqual([[zone, true], [`www.${zone}`, true], [`typo.${zone}`, false]]);
+    expect(results[2]!.detail).toMatch(/Does not resolve/);
+    const ordersBefore = (pebbleLog().match(/new-order|order-plz/g) ?? []).length;
+    const refused = await t.fail('acme.issue', { serverId, site, domain: zone, challenge: 'http-01', redirect: false, hsts: false });
+    expect(refused.code).toBe('conflict');
+    expect(refused.message).toContain(`typo.${zone}`);
+    expect((pebbleLog().match(/new-order|order-plz/g) ?? []).length).toBe(ordersBefore);
+
+    // One name over HTTP-01.
+    const one = await t.call<{ tasks: Task[]; names: string[] }>('acme.issue', { serverId, site, domain: zone, names: [zone], challenge: 'http-01', redirect: false, hsts: false });
+    expect(one.tasks.map((x) => x.kind)).toEqual(['acme.http01', 'domain.bind', 'tls.issue']);
+    expect(JSON.stringify(one.tasks)).not.toContain('PRIVATE KEY-----\nM');
+    tasks = await settleQueue(t, serverId, 90_000);
+    expect(tasks.every((x) => x.status === 'done'), statuses(tasks)).toBe(true);
+    let got = await httpsGet(zone);
+    expect(got.status).toBe(200);
+    expect(got.body).toBe(`hello from ${site}`);
+    expect(got.altNames).toBe(`DNS:${zone}`);
+    const key = `${suite.tb.root}/tls/${site}/${zone}.key`;
+    expect(statSync(key).mode & 0o777).toBe(0o600);
+    expect(await t.call<{ tasks: Task[] }>('queue.list', { serverId }).then((q) => q.tasks.at(-1)!.stdoutTail)).toContain('HTTPS on');
+
+    // The domain and its alias (a SAN certificate), dropping the failing name by choice.
+    const san = await t.call<{ names: string[]; dropped: NameCheck[] }>('acme.issue', { serverId, site, domain: zone, challenge: 'http-01', redirect: true, hsts: false, dropFailing: true });
+    expect(san.names).toEqual([zone, `www.${zone}`]);
+    expect(san.dropped.map((d) => d.name)).toEqual([`typo.${zone}`]);
+    tasks = await settleQueue(t, serverId, 90_000);
+    expect(tasks.every((x) => x.status === 'done'), statuses(tasks)).toBe(true);
+    got = await httpsGet(`www.${zone}`);
+    expect(got.status).toBe(200);
+    expect(got.altNames.split(', ').sort()).toEqual([`DNS:${zone}`, `DNS:www.${zone}`]);
+
+    // A wildcard over DNS-01: the TXT record reaches both nameservers and is gone after.
+    await t.call('acme.issue', { serverId, site, domain: zone, names: [zone, `*.${zone}`], challenge: 'dns-01', redirect: true, hsts: true });
+    tasks = await settleQueue(t, serverId, 120_000);
+    expect(tasks.every((x) => x.status === 'done'), statuses(tasks)).toBe(true);
+    got = await httpsGet(zone);
+    expect(got.altNames.split(', ').sort()).toEqual([`DNS:*.${zone}`, `DNS:${zone}`]);
+    const records = await t.call<{ zone: { records: { name: string; type: string }[] } }>('dns.zone', { name: zone });
+    expect(records.zone.records.some((r) => r.type === 'TXT')).toBe(false);
+    for (const ns of ['ns1', 'ns2'] as const) {
+      const deadline = Date.now() + 15_000;
+      for (;;) {
+        const txt = await resolver(ns).resolveTxt(`_acme-challenge.${zone}`).catch(() => []);
+        if (txt.length === 0) break;
+        if (Date.now() > deadline) throw new Error(`${ns} still answers the challenge TXT record`);
+        await new Promise((r) => setTimeout(r, 200));
+      }
+    }
+  }, 300_000);
+
+  it('refuses hostile input before anything runs', async () => {
+    const { t, serverId } = await setup('acme-hostile');
+    const bad = [`x$(touch ${canary})`, `a.test; touch ${canary}`, `\`touch ${canary}\``, 'a.test\nb', '../../etc', 'a..test', '*.*.test', '-a.test', 'ａ.test', "a'b.test"];
+    for (const value of bad) {
+      for (const input of [
+        { serverId, site: value, domain: 'a.test', challenge: 'http-01', redirect: false, hsts: false },
+        { serverId, site: 'hdx', domain: value, challenge: 'http-01', redirect: false, hsts: false },
+        { serverId, site: 'hdx', domain: 'a.test', names: [value], challenge: 'http-01', redirect: false, hsts: false },
+        { serverId, site: 'hdx', domain: 'a.test', challenge: value, redirect: false, hsts: false },
+      ]) {
+        expect((await t.fail('acme.issue', input)).code).toBe('invalid-input');
+      }
+      for (const settings of [
+        ...(/[^A-Za-z0-9._~%/-]/.test(value) ? [{ ...pebbleSettings(suite.tb), directoryUrl: `https://x.test/${value}` }] : []),
+        { ...pebbleSettings(suite.tb), email: value },
+        { ...pebbleSettings(suite.tb), resolver: value },
+        { ...pebbleSettings(suite.tb), caRootPem: value },
+      ]) {
+        expect((await t.fail('acme.setSettings', settings)).code).toBe('invalid-input');
+      }
+    }
+    expect((await t.fail('acme.setSettings', { ...pebbleSettings(suite.tb), directoryUrl: 'http://127.0.0.1:14000/dir' })).code).toBe('invalid-input');
+    expect((await t.fail('acme.issue', { serverId, site: 'hdx', domain: 'a.test', challenge: 'http-01', redirect: false, hsts: false, extra: 1 })).code).toBe('invalid-input');
+    expect(existsSync(canary)).toBe(false);
+  });
+});
