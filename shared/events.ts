@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { AuthPrompt, ConnectionState } from './domain';
 import { TerminalState } from './api/terminal';
 import { HealthChange, ServerHealth } from './api/health';
+import { TailState } from './api/logs';
 import { Task } from './queue';
 
 export const events = {
@@ -31,6 +32,10 @@ export const events = {
   'cron.output': z.object({ runId: z.string(), data: z.string() }),
   /** The run ended: its exit code (null: it did not start, see error); stillRunning when its previous run held the lock. */
   'cron.done': z.object({ runId: z.string(), exitCode: z.number().int().nullable(), stillRunning: z.boolean(), error: z.string().optional() }),
+  /** New lines of a live log tail (batched); the owner acks them once shown (logs.ack). */
+  'logs.lines': z.object({ tailId: z.string(), lines: z.array(z.string()) }),
+  /** A tail is running, waiting for its connection to come back, or over (with why). */
+  'logs.state': z.object({ tailId: z.string(), state: TailState, reason: z.string().optional() }),
 } as const;
 
 export type Events = typeof events;

@@ -14,6 +14,7 @@ import { SqlTab } from './sql/SqlTab';
 import { QueueTab } from './queue/QueueTab';
 import { SitesTab } from './hosting/SitesTab';
 import { DnsTab } from './dns/DnsTab';
+import { ServerLogsTab } from './logs/ServerLogsTab';
 
 export type Tab =
   | { id: string; kind: 'server'; serverId: string }
@@ -32,6 +33,8 @@ export type Tab =
   | { id: string; kind: 'queue'; serverId: string }
   /** A server's sites (hosting accounts). */
   | { id: string; kind: 'sites'; serverId: string }
+  /** A server's own logs, live. */
+  | { id: string; kind: 'logs'; serverId: string }
   /** DNS: every zone, its records, plans and pushes to the nameservers. */
   | { id: 'dns'; kind: 'dns'; serverId: null };
 
@@ -58,6 +61,7 @@ export function tabTitle(tab: Tab, servers: Server[]): string {
   if (tab.kind === 'db-admin') return `${name} · MySQL server`;
   if (tab.kind === 'queue') return `${name} · queue`;
   if (tab.kind === 'sites') return `${name} · sites`;
+  if (tab.kind === 'logs') return `${name} · logs`;
   return tab.kind === 'terminal' ? `${name} · terminal ${tab.n}` : name;
 }
 
@@ -91,6 +95,7 @@ export function TabBody({ tab, ctx }: { tab: Tab; ctx: TabContext }) {
   if (tab.kind === 'sql') return <SqlTab server={server} database={tab.database} />;
   if (tab.kind === 'queue') return <QueueTab server={server} />;
   if (tab.kind === 'sites') return <SitesTab server={server} onOpenTab={ctx.onOpenTab} />;
+  if (tab.kind === 'logs') return <ServerLogsTab server={server} />;
   return (
     <ServerView
       server={server}
@@ -100,6 +105,7 @@ export function TabBody({ tab, ctx }: { tab: Tab; ctx: TabContext }) {
       onDatabases={() => ctx.onOpenTab({ id: `db:${server.id}`, kind: 'db', serverId: server.id })}
       onQueue={() => ctx.onOpenTab({ id: `queue:${server.id}`, kind: 'queue', serverId: server.id })}
       onSites={() => ctx.onOpenTab({ id: `sites:${server.id}`, kind: 'sites', serverId: server.id })}
+      onLogs={() => ctx.onOpenTab({ id: `logs:${server.id}`, kind: 'logs', serverId: server.id })}
     />
   );
 }

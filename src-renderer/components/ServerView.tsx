@@ -17,6 +17,7 @@ type Props = {
   onDatabases: () => void;
   onQueue?: () => void;
   onSites?: () => void;
+  onLogs?: () => void;
 };
 
 const authLabel: Record<Server['auth']['method'], string> = {
@@ -27,7 +28,7 @@ const authLabel: Record<Server['auth']['method'], string> = {
   'keyboard-interactive': 'keyboard-interactive (prompts)',
 };
 
-export function ServerView({ server, onEdit, onRemoved, onTerminal, onDatabases, onQueue, onSites }: Props) {
+export function ServerView({ server, onEdit, onRemoved, onTerminal, onDatabases, onQueue, onSites, onLogs }: Props) {
   const [result, setResult] = useState<ConnectionTestResult | null>(null);
   const [error, setError] = useState<AppError | null>(null);
   const [busy, setBusy] = useState(false);
@@ -107,6 +108,7 @@ export function ServerView({ server, onEdit, onRemoved, onTerminal, onDatabases,
           <button onClick={onDatabases} title="Browse this server's MySQL databases">Databases</button>
           {onSites && <button onClick={onSites} title="This server's sites (hosting accounts)">Sites</button>}
           {onQueue && <button onClick={onQueue} title="This server's task queue">Queue</button>}
+          {onLogs && <button onClick={onLogs} title="This server's logs, live (journal, syslog, nginx, php-fpm)">Logs</button>}
           <button onClick={onEdit}>Edit</button>
           <button className="danger" onClick={() => setConfirmRemove(true)}>Remove…</button>
         </div>

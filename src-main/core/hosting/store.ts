@@ -9,6 +9,7 @@ import {
 } from '../../../shared/api/hosting';
 import { PhpSettings } from '../../../shared/php';
 import { CronSettings } from '../../../shared/cron';
+import { LogSettings } from '../../../shared/api/logs';
 
 const Schema = z.object({
   version: z.literal(1),
@@ -19,6 +20,7 @@ const Schema = z.object({
   mysql: z.record(z.string(), MysqlSettings).default({}),
   php: z.record(z.string(), PhpSettings).default({}),
   cron: z.record(z.string(), CronSettings).default({}),
+  logs: z.record(z.string(), LogSettings).default({}),
 });
 type Data = z.infer<typeof Schema>;
 
@@ -30,7 +32,7 @@ export class SiteStore {
       cwd: dataDir,
       configName: 'sites',
       projectName: 'hostdeck',
-      defaults: { version: 1, servers: {}, ftp: {}, web: {}, mysql: {}, php: {}, cron: {} },
+      defaults: { version: 1, servers: {}, ftp: {}, web: {}, mysql: {}, php: {}, cron: {}, logs: {} },
       accessPropertiesByDotNotation: false,
       clearInvalidConfig: false,
     });
@@ -43,9 +45,10 @@ export class SiteStore {
     const data = this.data();
     const php = data.php[serverId];
     const cron = data.cron[serverId];
+    const logs = data.logs[serverId];
     return {
       sites: [...(data.servers[serverId] ?? [])].sort((a, b) => a.name.localeCompare(b.name)),
-      settings: { ftp: data.ftp[serverId] ?? DEFAULT_FTP_SETTINGS, web: data.web[serverId] ?? DEFAULT_WEB_SETTINGS, mysql: data.mysql[serverId] ?? DEFAULT_MYSQL_SETTINGS, ...(php ? { php } : {}), ...(cron ? { cron } : {}) },
+      settings: { ftp: data.ftp[serverId] ?? DEFAULT_FTP_SETTINGS, web: data.web[serverId] ?? DEFAULT_WEB_SETTINGS, mysql: data.mysql[serverId] ?? DEFAULT_MYSQL_SETTINGS, ...(php ? { php } : {}), ...(cron ? { cron } : {}), ...(logs ? { logs } : {}) },
     };
   }
 
@@ -63,7 +66,8 @@ export class SiteStore {
     if (change.mysql) data.mysql[serverId] = change.mysql;
     if (change.php) data.php[serverId] = change.php;
     if (change.cron) data.cron[serverId] = change.cron;
-    this.conf.set({ ftp: data.ftp, web: data.web, mysql: data.mysql, php: data.php, cron: data.cron });
+    if (change.logs) data.logs[serverId] = change.logs;
+    this.conf.set({ ftp: data.ftp, web: data.web, mysql: data.mysql, php: data.php, cron: data.cron, logs: data.logs });
   }
 
   /** The whole file, read and checked once (conf reads the file on every access). */

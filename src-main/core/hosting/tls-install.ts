@@ -9,6 +9,7 @@ import { z } from 'zod';
 import { type HostingSettings, type SiteRecord } from '../../../shared/api/hosting';
 import { ChainPem, DEFAULT_TLS_OPTIONS, type TlsOptions } from '../../../shared/tls';
 import { shQuote } from '../ssh/sh-quote';
+import { logDirParam } from './log-plans';
 import { phpSocketParam } from './php-plans';
 import { assertSafe } from './quote';
 import { bindChecked, bindPreamble, BindParams, checkAndReload, serverBlock, tlsPaths } from './vhost-tasks';
@@ -28,6 +29,7 @@ export function bindParamsFor(site: SiteRecord, settings: HostingSettings, bindi
     aliases: binding.aliases,
     ...settings.web,
     ...phpSocketParam(site, settings),
+    ...logDirParam(site.name, settings),
     ...(tls ? { tls: { redirect: tls.redirect, hsts: tls.hsts } } : {}),
   };
 }

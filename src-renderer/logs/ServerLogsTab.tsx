@@ -1,0 +1,12 @@
+// A server's Logs tab: the journal, syslog, nginx's and php-fpm's own logs (those the SSH user can
+// read), live. Closing the tab stops the tail on the server.
+import type { Server } from '../../shared/domain';
+import { LogView } from './LogView';
+
+export function ServerLogsTab({ server }: { server: Server }) {
+  return (
+    <div className="logs-tab">
+      <LogView serverId={server.id} label={`Logs of ${server.name}`} />
+    </div>
+  );
+}
