@@ -135,6 +135,16 @@ function debianServerBlock(o: { listen: string; host: string; root: string; sock
 `;
 }
 
+/** The nginx master's child processes as ps shows them (one line each). */
+function nginxWorkers(nginx: PrivateNginx): string {
+  const pid = readFileSync(path.join(nginx.prefix, 'nginx.pid'), 'utf8').trim();
+  try {
+    return execFileSync('ps', ['--ppid', pid, '-o', 'args='], { encoding: 'utf8' }).trim();
+  } catch {
+    return ''; // ps exits 1 when there is none
+  }
+}
+
 function statuses(tasks: Task[]): string {
   return tasks.map((x) => `${x.kind}:${x.status}${x.status === 'failed' ? ` (${x.stderrTail.slice(-300)})` : ''}`).join('; ');
 }
@@ -177,7 +187,7 @@ export async function run(ctx: BenchContext): Promise<BenchEntry[]> {
   const serverId = server.id;
   const settings = {
     ftp: { passwdFile: tb.ftp.passwdFile, dbFile: tb.ftp.dbFile },
-    web: { vhostDir: nginx.sitesDir, nginxConf: nginx.conf, listen: `${nginx.host}:${nginx.port}`, suspendedDir: `${nginx.prefix}/suspended`, tlsDir: `${nginx.prefix}/tls`, tlsListen: `${nginx.host}:443` },
+    web: { vhostDir: nginx.sitesDir, nginxConf: nginx.conf, listen: `${nginx.host}:${nginx.port}`, suspendedDir: `${nginx.prefix}/suspended` },
     mysql: { socket: tb.mariadb.socket, defaultsFile: null },
     // Debian's layout moved to the bench's master; the values a site gets are the shipped defaults.
     php: { ...DEFAULT_PHP_SETTINGS, poolDir: fpm.poolsDir, fpmConf: fpm.conf, reload: 'pidfile', pidFile: fpm.pidFile, socketDir: fpm.socketDir },
@@ -226,16 +236,19 @@ export async function run(ctx: BenchContext): Promise<BenchEntry[]> {
     writeFileSync(pagePath, PAGE, { mode: 0o644 });
     execFileSync('chown', [`${site}:`, pagePath]);
 
-    // ---- cold: the first request of each pool since the master (re)started (setPhp reloaded it)
+    // ---- cold: the first request of each pool since the master (re)started (setPhp reloaded it).
+    // After a reload an old nginx worker may still take a connection for a moment: wait until the
+    // master has its one new worker only, then a missing .php answering 404 (its try_files) shows
+    // both PHP locations are live without a request reaching either pool.
+    await waitFor('nginx to retire its old workers', () => nginxWorkers(nginx) === 'nginx: worker process', { timeoutMs: 10_000, intervalMs: 50 });
+    for (const host of [hdHost, wwwHost]) {
+      const r = await get(nginx, host, '/missing.php');
+      if (r.status !== 404) throw new Error(`${host}/missing.php answered ${r.status}, not the 404 of a PHP location: ${r.body.slice(0, 300)}`);
+    }
     const firstOf = async (host: string, what: string) => {
-      const deadline = Date.now() + 5000;
-      for (;;) {
-        const r = await get(nginx, host, urlPath);
-        if (r.status === 200 && r.body.includes(PAGE_MARK)) return r.ms;
-        // nginx applies a reload within about 100 ms: the default server may answer first.
-        if (Date.now() > deadline || r.status !== 200) throw new Error(`${what} (${host}) answered ${r.status}: ${r.body.slice(0, 300)}`);
-        await sleep(50);
-      }
+      const r = await get(nginx, host, urlPath);
+      if (r.status !== 200 || !r.body.includes(PAGE_MARK)) throw new Error(`${what} (${host}) answered ${r.status}: ${r.body.slice(0, 300)}`);
+      return r.ms;
     };
     const coldHd = await firstOf(hdHost, 'Hostdeck\'s site');
     const coldWww = await firstOf(wwwHost, 'the www pool');

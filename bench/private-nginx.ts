@@ -10,8 +10,11 @@ import { freePort, type BenchContext } from './lib';
 
 export type PrivateNginx = { host: string; port: number; prefix: string; sitesDir: string; conf: string; stop: () => void };
 
-/** `name` goes into the config's header and the default server's answer. */
-export async function startPrivateNginx(ctx: BenchContext, name: string): Promise<PrivateNginx> {
+/**
+ * `name` goes into the config's header and the default server's answer; `accessLog` true logs
+ * every request to logs/access.log, as Debian's nginx.conf does (default: off).
+ */
+export async function startPrivateNginx(ctx: BenchContext, name: string, options: { accessLog?: boolean } = {}): Promise<PrivateNginx> {
   const host = ctx.testbed.nginx.host;
   const port = await freePort(host);
   const prefix = path.join(ctx.tmpDir, 'nginx');
@@ -25,7 +28,7 @@ export async function startPrivateNginx(ctx: BenchContext, name: string): Promis
       dir: prefix,
       pid: `${prefix}/nginx.pid`,
       errorLog: `${prefix}/logs/error.log`,
-      accessLog: 'off',
+      accessLog: options.accessLog ? `${prefix}/logs/access.log` : 'off',
       tmp: `${prefix}/tmp`,
       http: `  server { listen ${host}:${port} default_server; server_name _; location / { default_type text/plain; return 200 "${name} bench\\n"; } }
   include ${sitesDir}/*.conf;`,
