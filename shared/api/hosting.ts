@@ -99,6 +99,7 @@ export function deletionList(site: SiteRecord): string[] {
     ...site.databases.map((d) => `database ${d.name} and its user ${d.user}`),
     ...site.domains.map((b) => `server block of ${[b.domain, ...b.aliases].join(', ')}`),
     ...(site.php ? [`PHP pool ${poolName(site.name)} (PHP ${site.php.version})`] : []),
+    ...site.tls.map((t) => `certificate and private key of ${t.domain}`),
   ];
 }
 

@@ -12,10 +12,11 @@ import { queueApi } from './queue';
 import { serversApi } from './servers';
 import { sshApi } from './ssh';
 import { terminalApi } from './terminal';
+import { tlsApi } from './tls';
 
 export { ConnectionTestResult } from './servers';
 
-export const api = { ...appApi, ...serversApi, ...sshApi, ...terminalApi, ...healthApi, ...dbTreeApi, ...dbBrowseApi, ...dbQueryApi, ...dbTransferApi, ...dbServerApi, ...dbAuditApi, ...queueApi, ...hostingApi, ...cronApi, ...dnsApi, ...acmeApi } as const;
+export const api = { ...appApi, ...serversApi, ...sshApi, ...terminalApi, ...healthApi, ...dbTreeApi, ...dbBrowseApi, ...dbQueryApi, ...dbTransferApi, ...dbServerApi, ...dbAuditApi, ...queueApi, ...hostingApi, ...cronApi, ...dnsApi, ...acmeApi, ...tlsApi } as const;
 
 export type Api = typeof api;
 export type Method = keyof Api;

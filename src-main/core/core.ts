@@ -33,6 +33,8 @@ import { hostingHandlers } from './hosting/handlers';
 import { cronHandlers } from './hosting/cron-handlers';
 import { SiteService } from './hosting/sites';
 import { SiteStore } from './hosting/store';
+import { tlsHandlers } from './hosting/tls-handlers';
+import { TlsService } from './hosting/tls-service';
 import { HealthHistory } from './health/history';
 import { HealthService } from './health/service';
 import { Inventory } from './inventory/service';
@@ -105,6 +107,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
   const acmeAccounts = new AcmeAccounts(keychain);
   registerIssueKind({ settings: () => acmeStore.settings(), accounts: acmeAccounts, dns01: new Dns01(dns) });
   const acme = new AcmeService(acmeStore, acmeAccounts, sites, inventory, queue, taskSecrets, dns, options.dataDir);
+  const tls = new TlsService(sites, connections, queue, inventory, acme, log);
 
   const call = createDispatcher(
     {
@@ -124,11 +127,13 @@ export async function createCore(options: CoreOptions): Promise<Core> {
       ...hostingHandlers(sites, connections),
       ...cronHandlers(sites, connections, events),
       ...acmeHandlers(acme),
+      ...tlsHandlers(tls),
     },
     log,
   );
   health.start();
   queue.start();
+  tls.start();
 
   return {
     call,
@@ -136,6 +141,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     windowClosed: (windowId) => terminals.closeOwnedBy(windowId),
     close: async () => {
       health.stop();
+      tls.stop();
       dns.stop();
       await queue.stop();
       terminals.closeAll();

@@ -11,7 +11,7 @@ import type { LogHit, LogInfo } from '../../shared/api/logs';
 import type { Task } from '../../shared/queue';
 import { coreSuite, type TestCore } from '../helpers/core';
 import { settleQueue, sh, testbedHostingSettings } from '../helpers/hosting';
-import { httpGet } from '../helpers/php';
+import { getUntil, httpGet } from '../helpers/php';
 
 const suite = coreSuite();
 const tag = randomUUID().replaceAll('-', '').slice(0, 6);
@@ -43,7 +43,8 @@ async function until<T>(what: string, fn: () => T | undefined | false, timeout =
   }
 }
 
-const tailRunning = (path: string) => (sh(`pgrep -f -- ${JSON.stringify(`-F -s 0.2 -- ${path}`)}`) ?? '').trim() !== '';
+/** Whether a `tail -F` of this file runs on the server (the pattern's [.] keeps it from matching pgrep's own shell). */
+const tailRunning = (path: string) => (sh(`pgrep -f -- ${JSON.stringify(`-F -s 0[.]2 -- ${path}`)}`) ?? '').trim() !== '';
 
 afterAll(() => {
   if (sh(`id -u ${site}`) !== null) sh(`pkill -KILL -u ${site}; userdel -r ${site} 2>/dev/null`);
@@ -89,6 +90,8 @@ describe('logs of a site', () => {
     expect(logs.find((l) => l.id === 'access')).toMatchObject({ exists: true, path: `${dir}/access.log` });
     expect(logs.find((l) => l.id === 'cron')!.exists).toBe(false);
 
+    // nginx applies a reload a moment after its signal: the site answers before it is measured.
+    expect((await getUntil(host, '/', (r) => r.status === 200)).status).toBe(200);
     // Live: each request is in the stream within a second (measured from just before it is sent).
     const { tailId, path } = await t.call<{ tailId: string; path: string }>('logs.follow', { serverId, site, log: 'access', backlog: 0 });
     expect(path).toBe(`${dir}/access.log`);

@@ -8,6 +8,7 @@ import { DEFAULT_PHP_SETTINGS, phpPath, type PhpSet, type PhpSettings, type Site
 import { poolSocket } from './php-pool';
 import type { Plan, Step } from './plans';
 import './php-tasks';
+import { tlsParam } from './vhost-tasks';
 
 export function phpSettings(settings: HostingSettings): PhpSettings {
   return settings.php ?? DEFAULT_PHP_SETTINGS;
@@ -32,7 +33,7 @@ export function phpSocketParam(site: SiteRecord, settings: HostingSettings): { p
 }
 
 function bindSteps(site: SiteRecord, settings: HostingSettings): Step[] {
-  return site.domains.map((b) => ({ kind: 'domain.bind', params: { site: site.name, domain: b.domain, aliases: b.aliases, ...settings.web, ...phpSocketParam(site, settings) } }));
+  return site.domains.map((b) => ({ kind: 'domain.bind', params: { site: site.name, domain: b.domain, aliases: b.aliases, ...settings.web, ...phpSocketParam(site, settings), ...tlsParam(site, b.domain) } }));
 }
 
 /** The pool follows the site's status: parked while suspended, serving while active. */

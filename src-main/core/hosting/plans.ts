@@ -12,7 +12,8 @@ import { disablePhp, phpOnDelete, phpOnStatus, phpSocketParam, setPhp } from './
 import { cronOnDelete, cronOnStatus, removeCronJob, setCronJob } from './cron-plans';
 import './ftp-tasks';
 import './site-tasks';
-import './vhost-tasks';
+import { tlsForgetStep } from './tls-tasks';
+import { tlsParam } from './vhost-tasks';
 
 export type Step = { kind: string; params: Record<string, unknown> };
 export type Plan = {
@@ -45,7 +46,7 @@ export function find(sites: SiteRecord[], name: string): SiteRecord {
   return site;
 }
 
-function replace(sites: SiteRecord[], name: string, change: (s: SiteRecord) => SiteRecord): SiteRecord[] {
+export function replace(sites: SiteRecord[], name: string, change: (s: SiteRecord) => SiteRecord): SiteRecord[] {
   return sites.map((s) => (s.name === name ? change(s) : s));
 }
 
@@ -85,6 +86,7 @@ export function deleteSite(sites: SiteRecord[], settings: HostingSettings, name:
       ...site.databases.map((db) => ({ kind: 'db.drop', params: { site: name, name: db.name, user: db.user, ...settings.mysql } })),
       ...site.domains.map((b) => ({ kind: 'domain.unbind', params: { site: name, domain: b.domain, vhostDir: settings.web.vhostDir, nginxConf: settings.web.nginxConf } })),
       ...phpOnDelete(site, settings),
+      ...(site.tls.length > 0 ? [tlsForgetStep(name, settings)] : []),
       ...cronOnDelete(site, settings),
       { kind: 'site.delete', params: { site: name, suspendedDir: settings.web.suspendedDir } },
     ],
@@ -170,7 +172,7 @@ export function bindDomain(sites: SiteRecord[], settings: HostingSettings, input
   });
   const binding = { domain: input.domain, aliases: input.aliases };
   return {
-    steps: [{ kind: 'domain.bind', params: { site: input.site, domain: input.domain, aliases: input.aliases, ...settings.web, ...phpSocketParam(site, settings) } }],
+    steps: [{ kind: 'domain.bind', params: { site: input.site, domain: input.domain, aliases: input.aliases, ...settings.web, ...phpSocketParam(site, settings), ...tlsParam(site, input.domain) } }],
     sites: replace(sites, input.site, (s) => ({ ...s, domains: [...s.domains.filter((b) => b.domain !== input.domain), binding].sort((a, b) => a.domain.localeCompare(b.domain)) })),
     secrets: [],
     // New aliases of a live domain are not its creation: if that task is cancelled, the server
@@ -180,10 +182,14 @@ export function bindDomain(sites: SiteRecord[], settings: HostingSettings, input
 }
 
 export function unbindDomain(sites: SiteRecord[], settings: HostingSettings, site: string, domain: string): Plan {
-  if (!find(sites, site).domains.some((b) => b.domain === domain)) throw new AppError('not-found', `The domain "${domain}" is not bound to site "${site}" in Hostdeck's records.`);
+  const record = find(sites, site);
+  if (!record.domains.some((b) => b.domain === domain)) throw new AppError('not-found', `The domain "${domain}" is not bound to site "${site}" in Hostdeck's records.`);
   return {
-    steps: [{ kind: 'domain.unbind', params: { site, domain, vhostDir: settings.web.vhostDir, nginxConf: settings.web.nginxConf } }],
-    sites: replace(sites, site, (s) => ({ ...s, domains: s.domains.filter((b) => b.domain !== domain) })),
+    steps: [
+      { kind: 'domain.unbind', params: { site, domain, vhostDir: settings.web.vhostDir, nginxConf: settings.web.nginxConf } },
+      ...(record.tls.some((t) => t.domain === domain) ? [tlsForgetStep(site, settings, domain)] : []),
+    ],
+    sites: replace(sites, site, (s) => ({ ...s, domains: s.domains.filter((b) => b.domain !== domain), tls: s.tls.filter((t) => t.domain !== domain) })),
     secrets: [],
   };
 }

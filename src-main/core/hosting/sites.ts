@@ -165,7 +165,7 @@ export class SiteService {
    * Passwords held first (a task must find its own when it runs), then queued (every task
    * validated again; all or none), then recorded: a refused plan leaves nothing behind.
    */
-  private applied<P extends plans.Plan>(serverId: string, make: (sites: SiteRecord[], settings: HostingSettings) => P): Promise<{ plan: P; tasks: Task[] }> {
+  applied<P extends plans.Plan>(serverId: string, make: (sites: SiteRecord[], settings: HostingSettings) => P): Promise<{ plan: P; tasks: Task[] }> {
     const run = async () => {
       const plan = this.plan(serverId, make);
       const held: string[] = [];

@@ -7,7 +7,7 @@
 // already serves is refused before anything is written. A domain with a certificate (`tls`,
 // installed by tls-install.ts) gets an HTTPS server block beside the plain HTTP one.
 import { z } from 'zod';
-import { FtpPath, ListenAddress, WebSettings } from '../../../shared/api/hosting';
+import { FtpPath, ListenAddress, WebSettings, type SiteRecord } from '../../../shared/api/hosting';
 import { Domain, DomainList, SiteName } from '../../../shared/hosting';
 import { TlsOptions } from '../../../shared/tls';
 import { acmeInclude } from '../acme/http01';
@@ -27,6 +27,12 @@ export const SUSPENDED_PAGE = '<!doctype html><html><head><meta charset="utf-8">
 
 export function vhostFileName(site: string, domain: string): string {
   return `hostdeck-${site}-${domain}.conf`;
+}
+
+/** domain.bind's `tls` for a bound domain: present while the site has a certificate for it, so that binding again keeps HTTPS. */
+export function tlsParam(site: SiteRecord, domain: string): { tls?: TlsOptions } {
+  const tls = site.tls.find((t) => t.domain === domain);
+  return tls ? { tls: { redirect: tls.redirect, hsts: tls.hsts } } : {};
 }
 
 /** Where a domain's certificate chain and private key live on the server. */

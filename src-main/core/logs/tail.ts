@@ -203,9 +203,10 @@ export class TailService {
     this.tails.delete(t.id);
     const channel = t.channel;
     t.channel = null;
-    // EOF first: the command's `cat` returns and kills tail; then the channel goes.
+    // EOF first (sent at once: end() would wait for the stream to finish, after the close):
+    // the command's `cat` returns and kills tail; then the channel goes.
     if (channel) {
-      channel.end();
+      channel.eof();
       channel.close();
     }
     t.lease.release();
