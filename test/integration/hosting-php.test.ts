@@ -185,7 +185,7 @@ describe('PHP of a site', () => {
 
     // Deleted: the pool goes before the account.
     const gone = await t.call<{ tasks: Task[] }>('hosting.deleteSite', { serverId, site: siteA, confirm: siteA });
-    expect(gone.tasks.map((x) => x.kind)).toEqual(['domain.unbind', 'php.remove', 'site.delete']);
+    expect(gone.tasks.map((x) => x.kind)).toEqual(['domain.unbind', 'php.remove', 'logs.remove', 'site.delete']);
     tasks = await settleQueue(t, serverId, 90_000);
     expect(tasks.every((x) => x.status === 'done' || x.status === 'skipped'), statuses(tasks)).toBe(true);
     expect(existsSync(poolFile(siteA))).toBe(false);

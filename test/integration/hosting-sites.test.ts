@@ -52,7 +52,7 @@ describe('sites', () => {
     const serverId = t.server.id;
     const created = await t.call<{ site: SiteRecord; tasks: Task[] }>('hosting.createSite', { serverId, name: site, quotaMb: 50 });
     expect(created.site).toMatchObject({ name: site, quotaMb: 50, status: 'active' });
-    expect(created.tasks.map((x) => x.kind)).toEqual(['site.create']);
+    expect(created.tasks.map((x) => x.kind)).toEqual(['site.create', 'logs.site']);
     expect(created.tasks[0]!.commands.some((c) => c.includes('useradd -m -d "$home" -s /bin/bash "$site"'))).toBe(true);
     expect(created.tasks[0]!.commands[0]).toBe(`site='${site}'`);
 

@@ -117,7 +117,7 @@ describe('databases and domains of a site', () => {
 
     // Deleting the site takes its FTP login, database with user, server block and account.
     const gone = await t.call<{ tasks: Task[] }>('hosting.deleteSite', { serverId, site, confirm: site });
-    expect(gone.tasks.map((x) => x.kind)).toEqual(['ftp.delete', 'db.drop', 'domain.unbind', 'site.delete']);
+    expect(gone.tasks.map((x) => x.kind)).toEqual(['ftp.delete', 'db.drop', 'domain.unbind', 'logs.remove', 'site.delete']);
     tasks = await settleQueue(t, serverId);
     expect(tasks.every((x) => x.status === 'done'), statuses(tasks)).toBe(true);
     expect(sh(`id -u ${site}`)).toBeNull();
@@ -220,7 +220,7 @@ describe('databases and domains of a site', () => {
     const preview = await t.call<{ tasks: { kind: string; title: string; commands: string[] }[] }>('hosting.preview', {
       serverId, change: { op: 'createSite', input: { name: 'previewed', quotaMb: 0, domains: ['previewed.test', 'www.previewed.test'] } },
     });
-    expect(preview.tasks.map((x) => x.kind)).toEqual(['site.create', 'domain.bind']);
+    expect(preview.tasks.map((x) => x.kind)).toEqual(['site.create', 'logs.site', 'domain.bind']);
     expect(preview.tasks[1]!.commands.join('\n')).toContain('server_name previewed.test www.previewed.test;');
     expect((await t.call<{ tasks: Task[] }>('queue.list', { serverId })).tasks).toEqual([]);
     expect((await t.call<{ sites: SiteRecord[] }>('hosting.sites', { serverId })).sites).toEqual([]);

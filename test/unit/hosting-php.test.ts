@@ -141,7 +141,7 @@ describe('PHP in the server blocks and plans', () => {
     const suspended = setStatus(on.sites, settings, 'shop', 'suspended');
     expect(suspended.steps.map((s) => [s.kind, s.params.active])).toEqual([['site.suspend', undefined], ['php.pool', false]]);
     expect(setStatus(suspended.sites, settings, 'shop', 'active').steps.map((s) => [s.kind, s.params.active])).toEqual([['site.unsuspend', undefined], ['php.pool', true]]);
-    expect(deleteSite(on.sites, settings, 'shop').steps.map((s) => s.kind)).toEqual(['domain.unbind', 'php.remove', 'site.delete']);
+    expect(deleteSite(on.sites, settings, 'shop').steps.map((s) => s.kind)).toEqual(['domain.unbind', 'php.remove', 'logs.remove', 'site.delete']);
     expect(bindDomain(on.sites, settings, { site: 'shop', domain: 'two.test', aliases: [] }).steps[0]!.params.phpSocket).toBe('/run/php/hd-shop.sock');
     const off = disablePhp(on.sites, withPhp, settings);
     expect(off.steps.map((s) => s.kind)).toEqual(['domain.bind', 'php.remove']);
