@@ -11,6 +11,7 @@ import { Domains } from './Domains';
 import { Field, FormError, useAction } from './common';
 import { FtpLogins } from './FtpLogins';
 import { Php } from './Php';
+import { CronJobs } from './CronJobs';
 import { usePreview } from './PreviewDialog';
 
 type Props = { server: Server; site: SiteRecord; onChanged: (message: string) => Promise<void> };
@@ -53,6 +54,7 @@ export function SiteDetail({ server, site, onChanged }: Props) {
         <Databases server={server} site={site} tasks={tasks} onChanged={onChanged} />
         <Domains server={server} site={site} tasks={tasks} onChanged={onChanged} />
         <Php server={server} site={site} onChanged={onChanged} />
+        <CronJobs server={server} site={site} onChanged={onChanged} />
       </div>
     </div>
   );

@@ -1,0 +1,158 @@
+// A site's cron jobs: each with its schedule (and how it reads: "every day at 03:00"), its
+// command and its last run from the site's log; Add / Edit (schedule and command, errors under
+// their fields, a Preview of the task), Remove, and Run now, whose output is shown as it comes
+// (cron.output events for the run id this window made up) until the run ends with its exit code.
+import { useQuery, useQueryClient } from '@tanstack/react-query';
+import { useEffect, useRef, useState, type FormEvent, type KeyboardEvent } from 'react';
+import type { SiteRecord } from '../../shared/api/hosting';
+import { cronLogPath, describeSchedule, type CronJob, type CronLastRun } from '../../shared/cron';
+import type { Server } from '../../shared/domain';
+import { client } from '../client/client';
+import { ErrorNote } from '../components/ErrorNote';
+import { Field, FormError, asError, useAction } from './common';
+import { usePreview } from './PreviewDialog';
+
+type Props = { server: Server; site: SiteRecord; onChanged: (message: string) => Promise<void> };
+type Run = { jobId: string; runId: string; output: string; done: { exitCode: number | null; stillRunning: boolean } | null; error?: string };
+
+/** The output of runs this window started, as it comes. */
+function useRun(onEnd: () => void) {
+  const [run, setRun] = useState<Run | null>(null);
+  const current = useRef<string | null>(null);
+  const ended = useRef(onEnd);
+  ended.current = onEnd;
+  useEffect(() => {
+    const offOut = client.on('cron.output', ({ runId, data }) => {
+      if (runId === current.current) setRun((r) => (r && r.runId === runId ? { ...r, output: r.output + data } : r));
+    });
+    const offDone = client.on('cron.done', ({ runId, exitCode, stillRunning }) => {
+      if (runId !== current.current) return;
+      setRun((r) => (r && r.runId === runId ? { ...r, done: { exitCode, stillRunning } } : r));
+      ended.current();
+    });
+    return () => { offOut(); offDone(); };
+  }, []);
+  const start = async (serverId: string, site: string, jobId: string) => {
+    const runId = crypto.randomUUID();
+    current.current = runId;
+    setRun({ jobId, runId, output: '', done: null });
+    try {
+      await client.call('hosting.runCronJob', { serverId, site, id: jobId, runId });
+    } catch (error) {
+      setRun({ jobId, runId, output: '', done: null, error: asError(error).message });
+    }
+  };
+  return { run, start, close: () => { current.current = null; setRun(null); } };
+}
+
+function lastRunText(run: CronLastRun | undefined): string {
+  if (!run) return 'not run yet';
+  if (run.note === 'running') return `running since ${run.at}`;
+  if (run.note) return `${run.at}: ${run.note}`;
+  return `last run ${run.at}, exit ${run.exitCode}`;
+}
+
+export function CronJobs({ server, site, onChanged }: Props) {
+  const [editing, setEditing] = useState<CronJob | 'new' | null>(null);
+  const queryClient = useQueryClient();
+  const runsKey = ['hosting.cronLastRuns', server.id, site.name];
+  const runs = useQuery({ queryKey: runsKey, queryFn: () => client.call('hosting.cronLastRuns', { serverId: server.id, site: site.name }), enabled: site.cron.length > 0, retry: false });
+  const { run, start, close } = useRun(() => void queryClient.invalidateQueries({ queryKey: runsKey }));
+  const remove = useAction();
+  const removeJob = (job: CronJob) =>
+    remove.run(async () => {
+      await client.call('hosting.removeCronJob', { serverId: server.id, site: site.name, id: job.id });
+      await onChanged(`Removal of the cron job "${job.command}" of ${site.name} queued on ${server.name}.`);
+    });
+  const suspended = site.status === 'suspended';
+  const lastOf = (id: string) => runs.data?.runs.find((r) => r.id === id);
+
+  return (
+    <section className="site-part cron-jobs" data-site={site.name} aria-label={`Cron jobs of ${site.name}`}>
+      <h4>Cron jobs</h4>
+      {site.cron.length === 0 ? <p className="muted">No cron jobs.</p> : (
+        <ul className="item-list">
+          {site.cron.map((job) => (
+            <li key={job.id} data-job={job.id}>
+              <span className="item-main">
+                <span><code>{job.schedule}</code>{describeSchedule(job.schedule) ? <span className="muted"> · {describeSchedule(job.schedule)}</span> : null}</span>
+                <code className="cron-command">{job.command}</code>
+                <span className="item-sub" data-testid="cron-last-run">{runs.isError ? 'last run unknown (the log could not be read)' : lastRunText(lastOf(job.id))}</span>
+              </span>
+              <span className="item-actions">
+                <button className="link" disabled={suspended || (run !== null && run.done === null && !run.error)} title={suspended ? 'The site is suspended: its jobs do not run' : `Run it now as ${site.name}`} onClick={() => void start(server.id, site.name, job.id)} aria-label={`Run now: ${job.command}`}>Run now</button>
+                <button className="link" onClick={() => setEditing(job)} aria-label={`Edit: ${job.command}`}>Edit</button>
+                <button className="link danger" disabled={remove.busy} onClick={() => void removeJob(job)} aria-label={`Remove: ${job.command}`}>Remove</button>
+              </span>
+            </li>
+          ))}
+        </ul>
+      )}
+      {remove.error && <ErrorNote error={remove.error} />}
+      {run && <RunOutput run={run} job={site.cron.find((j) => j.id === run.jobId)} onClose={close} />}
+      {editing
+        ? <CronForm key={editing === 'new' ? 'new' : editing.id} server={server} site={site} job={editing === 'new' ? null : editing} onCancel={() => setEditing(null)} onDone={async (m) => { setEditing(null); await onChanged(m); }} />
+        : <div className="actions"><button onClick={() => setEditing('new')}>Add cron job</button></div>}
+      <p className="muted">Each job runs as <code>{site.name}</code>, never twice at once; output and exit codes go to <code>{cronLogPath(site.name)}</code>.</p>
+    </section>
+  );
+}
+
+function RunOutput({ run, job, onClose }: { run: Run; job: CronJob | undefined; onClose: () => void }) {
+  const status = run.error ? run.error
+    : !run.done ? 'Running…'
+    : run.done.stillRunning ? 'Not started: its previous run is still running.'
+    : `Ended with exit ${run.done.exitCode ?? '?'}.`;
+  const failed = Boolean(run.error) || (run.done !== null && (run.done.stillRunning || run.done.exitCode !== 0));
+  return (
+    <div className={`note ${failed ? 'note-warn' : run.done ? 'note-ok' : ''} cron-run`} role="status" aria-label={`Run of ${job?.command ?? run.jobId}`}>
+      <p><strong>Run now</strong>{job ? <> · <code>{job.command}</code></> : null}</p>
+      <pre className="preview-commands cron-output" data-testid="cron-output" tabIndex={0}>{run.output === '' && !run.done ? '(no output yet)' : run.output}</pre>
+      <p data-testid="cron-run-status">{status}</p>
+      <div className="actions"><button onClick={onClose} disabled={!run.done && !run.error}>Close</button></div>
+    </div>
+  );
+}
+
+type FormProps = { server: Server; site: SiteRecord; job: CronJob | null; onCancel: () => void; onDone: (message: string) => Promise<void> };
+
+function CronForm({ server, site, job, onCancel, onDone }: FormProps) {
+  const [schedule, setSchedule] = useState(job?.schedule ?? '');
+  const [command, setCommand] = useState(job?.command ?? '');
+  const action = useAction();
+  const preview = usePreview(server.id, action);
+  const f = action.fields;
+  const input = { site: site.name, ...(job ? { id: job.id } : {}), schedule, command };
+  const reading = describeSchedule(schedule);
+
+  const save = () =>
+    action.run(async () => {
+      await client.call('hosting.setCronJob', { serverId: server.id, ...input });
+      await onDone(`${job ? 'Change of the' : 'New'} cron job of ${site.name} queued on ${server.name}.`);
+    });
+  function submit(event: FormEvent) {
+    event.preventDefault();
+    void save();
+  }
+  function keys(event: KeyboardEvent) {
+    if (event.key === 'Escape') { event.stopPropagation(); onCancel(); }
+  }
+
+  return (
+    <form className="form sub-form cron-form" onSubmit={submit} onKeyDown={keys} aria-label={`${job ? 'Edit' : 'Add'} a cron job of ${site.name}`}>
+      <FormError error={action.error} />
+      <Field name="schedule" label="Schedule" error={f.schedule} hint={reading ? `Runs ${reading}` : 'minute hour day month weekday, like 0 3 * * * or */5 * * * *; or @hourly, @daily, @weekly, @monthly'}>
+        <input value={schedule} onChange={(e) => setSchedule(e.target.value)} spellCheck={false} autoComplete="off" autoFocus placeholder="0 3 * * *" />
+      </Field>
+      <Field name="command" label="Command" error={f.command} hint={`Run by sh as ${site.name} in /home/${site.name}, exactly as typed (one line)`}>
+        <input value={command} onChange={(e) => setCommand(e.target.value)} spellCheck={false} autoComplete="off" placeholder="php public_html/cron.php" />
+      </Field>
+      <div className="actions">
+        <button className="primary" type="submit" disabled={action.busy}>{job ? 'Save job' : 'Add job'}</button>
+        <button type="button" disabled={action.busy} onClick={() => void preview.open(`${job ? 'Change' : 'Add'} a cron job of ${site.name}`, { op: 'setCronJob', input }, save)}>Preview</button>
+        <button type="button" onClick={onCancel}>Cancel</button>
+      </div>
+      {preview.dialog}
+    </form>
+  );
+}
