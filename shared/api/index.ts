@@ -8,6 +8,7 @@ import { dnsApi } from './dns';
 import { dbAuditApi, dbBrowseApi, dbQueryApi, dbServerApi, dbTransferApi, dbTreeApi } from './db';
 import { healthApi } from './health';
 import { hostingApi } from './hosting';
+import { logsApi } from './logs';
 import { queueApi } from './queue';
 import { serversApi } from './servers';
 import { sshApi } from './ssh';
@@ -16,7 +17,7 @@ import { tlsApi } from './tls';
 
 export { ConnectionTestResult } from './servers';
 
-export const api = { ...appApi, ...serversApi, ...sshApi, ...terminalApi, ...healthApi, ...dbTreeApi, ...dbBrowseApi, ...dbQueryApi, ...dbTransferApi, ...dbServerApi, ...dbAuditApi, ...queueApi, ...hostingApi, ...cronApi, ...dnsApi, ...acmeApi, ...tlsApi } as const;
+export const api = { ...appApi, ...serversApi, ...sshApi, ...terminalApi, ...healthApi, ...dbTreeApi, ...dbBrowseApi, ...dbQueryApi, ...dbTransferApi, ...dbServerApi, ...dbAuditApi, ...queueApi, ...hostingApi, ...cronApi, ...dnsApi, ...acmeApi, ...tlsApi, ...logsApi } as const;
 
 export type Api = typeof api;
 export type Method = keyof Api;

@@ -31,6 +31,9 @@ import { EventHub, type EventListener } from './events';
 import { healthHandlers } from './health/handlers';
 import { hostingHandlers } from './hosting/handlers';
 import { cronHandlers } from './hosting/cron-handlers';
+import { logsHandlers } from './logs/handlers';
+import { LogService } from './logs/service';
+import { TailService } from './logs/tail';
 import { SiteService } from './hosting/sites';
 import { SiteStore } from './hosting/store';
 import { tlsHandlers } from './hosting/tls-handlers';
@@ -102,6 +105,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
   const queue = new QueueService(path.join(options.dataDir, 'queue'), connections, events, log, taskSecrets);
   const sites = new SiteService(new SiteStore(options.dataDir), queue, inventory, taskSecrets);
   const siteDomains = (serverId: string, site: string) => sites.site(serverId, site).domains;
+  const logs = new LogService(connections, (serverId) => sites.state(serverId), new TailService(connections, events));
   const dns = new DnsService(new DnsStore(options.dataDir), queue, inventory, connections, new DnsStatus(), siteDomains, events);
   const acmeStore = new AcmeStore(options.dataDir);
   const acmeAccounts = new AcmeAccounts(keychain);
@@ -128,6 +132,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
       ...cronHandlers(sites, connections, events),
       ...acmeHandlers(acme),
       ...tlsHandlers(tls),
+      ...logsHandlers(logs),
     },
     log,
   );
@@ -138,13 +143,17 @@ export async function createCore(options: CoreOptions): Promise<Core> {
   return {
     call,
     subscribe: (listener) => events.subscribe(listener),
-    windowClosed: (windowId) => terminals.closeOwnedBy(windowId),
+    windowClosed: (windowId) => {
+      terminals.closeOwnedBy(windowId);
+      logs.tails.closeOwnedBy(windowId);
+    },
     close: async () => {
       health.stop();
       tls.stop();
       dns.stop();
       await queue.stop();
       terminals.closeAll();
+      logs.tails.closeAll();
       await db.closeAll();
       connections.closeAll();
     },

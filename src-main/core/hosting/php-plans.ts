@@ -5,6 +5,7 @@
 import type { HostingSettings, SiteRecord } from '../../../shared/api/hosting';
 import { AppError } from '../../../shared/errors';
 import { DEFAULT_PHP_SETTINGS, phpPath, type PhpSet, type PhpSettings, type SitePhp } from '../../../shared/php';
+import { logDirParam } from './log-plans';
 import { poolSocket } from './php-pool';
 import type { Plan, Step } from './plans';
 import './php-tasks';
@@ -20,7 +21,7 @@ function fpm(s: PhpSettings) {
 
 function poolStep(site: string, php: SitePhp, settings: HostingSettings, active: boolean): Step {
   const s = phpSettings(settings);
-  return { kind: 'php.pool', params: { site, version: php.version, values: php.values, extras: php.extras, ...fpm(s), webGroup: s.webGroup, active } };
+  return { kind: 'php.pool', params: { site, version: php.version, values: php.values, extras: php.extras, ...fpm(s), webGroup: s.webGroup, ...logDirParam(site, settings), active } };
 }
 
 function removeStep(site: string, version: string, settings: HostingSettings): Step {
@@ -33,7 +34,7 @@ export function phpSocketParam(site: SiteRecord, settings: HostingSettings): { p
 }
 
 function bindSteps(site: SiteRecord, settings: HostingSettings): Step[] {
-  return site.domains.map((b) => ({ kind: 'domain.bind', params: { site: site.name, domain: b.domain, aliases: b.aliases, ...settings.web, ...phpSocketParam(site, settings), ...tlsParam(site, b.domain) } }));
+  return site.domains.map((b) => ({ kind: 'domain.bind', params: { site: site.name, domain: b.domain, aliases: b.aliases, ...settings.web, ...phpSocketParam(site, settings), ...logDirParam(site.name, settings), ...tlsParam(site, b.domain) } }));
 }
 
 /** The pool follows the site's status: parked while suspended, serving while active. */

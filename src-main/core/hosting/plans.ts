@@ -10,6 +10,8 @@ import { siteKey, type DbCreate, type DomainBind, type FtpCreate, type SiteCreat
 import './db-tasks';
 import { disablePhp, phpOnDelete, phpOnStatus, phpSocketParam, setPhp } from './php-plans';
 import { cronOnDelete, cronOnStatus, removeCronJob, setCronJob } from './cron-plans';
+import { logDirParam, logsRemoveStep, logsStep } from './log-plans';
+import './log-tasks';
 import './ftp-tasks';
 import './site-tasks';
 import { tlsForgetStep } from './tls-tasks';
@@ -65,7 +67,7 @@ export function createSite(sites: SiteRecord[], settings: HostingSettings, input
   const clash = sites.find((s) => siteKey(s.name) === siteKey(input.name));
   if (clash) invalid('name', clash.name === input.name ? `A site "${input.name}" already exists on this server` : `Site name "${input.name}" clashes with the existing site "${clash.name}" (their database prefixes would be the same)`);
   const site: SiteRecord = { name: input.name, quotaMb: input.quotaMb, status: 'active', createdAt: now.toISOString(), ftpUsers: [], databases: [], domains: [], creations: [], tls: [], cron: [] };
-  const plan: Plan = { steps: [{ kind: 'site.create', params: { site: input.name, quotaMb: input.quotaMb } }], sites: [...sites, site], secrets: [] };
+  const plan: Plan = { steps: [{ kind: 'site.create', params: { site: input.name, quotaMb: input.quotaMb } }, logsStep(input.name, settings)], sites: [...sites, site], secrets: [] };
   const [domain, ...aliases] = input.domains ?? [];
   if (domain === undefined) return plan;
   const bound = bindDomain(plan.sites, settings, { site: input.name, domain, aliases });
@@ -88,6 +90,7 @@ export function deleteSite(sites: SiteRecord[], settings: HostingSettings, name:
       ...phpOnDelete(site, settings),
       ...(site.tls.length > 0 ? [tlsForgetStep(name, settings)] : []),
       ...cronOnDelete(site, settings),
+      logsRemoveStep(name, settings),
       { kind: 'site.delete', params: { site: name, suspendedDir: settings.web.suspendedDir } },
     ],
     sites: sites.filter((s) => s.name !== name),
@@ -172,7 +175,7 @@ export function bindDomain(sites: SiteRecord[], settings: HostingSettings, input
   });
   const binding = { domain: input.domain, aliases: input.aliases };
   return {
-    steps: [{ kind: 'domain.bind', params: { site: input.site, domain: input.domain, aliases: input.aliases, ...settings.web, ...phpSocketParam(site, settings), ...tlsParam(site, input.domain) } }],
+    steps: [{ kind: 'domain.bind', params: { site: input.site, domain: input.domain, aliases: input.aliases, ...settings.web, ...phpSocketParam(site, settings), ...logDirParam(input.site, settings), ...tlsParam(site, input.domain) } }],
     sites: replace(sites, input.site, (s) => ({ ...s, domains: [...s.domains.filter((b) => b.domain !== input.domain), binding].sort((a, b) => a.domain.localeCompare(b.domain)) })),
     secrets: [],
     // New aliases of a live domain are not its creation: if that task is cancelled, the server

@@ -13,11 +13,12 @@ import { TlsOptions } from '../../../shared/tls';
 import { acmeInclude } from '../acme/http01';
 import { registerTaskKind } from '../queue/kinds';
 import { shQuote } from '../ssh/sh-quote';
+import { ensureLogDirLines } from './log-tasks';
 import { assertSafe } from './quote';
 
 const Web = WebSettings.shape;
-/** phpSocket: the site's PHP-FPM pool (php-tasks.ts), when the site has PHP; tls: the domain has a certificate in tlsDir. */
-export const BindParams = z.object({ site: SiteName, domain: Domain, aliases: DomainList, ...Web, phpSocket: FtpPath.optional(), tls: TlsOptions.optional() }).strict();
+/** phpSocket: the site's PHP-FPM pool (php-tasks.ts), when the site has PHP; tls: the domain has a certificate in tlsDir; logDir: the site's log folder (log-tasks.ts; absent in tasks queued before it). */
+export const BindParams = z.object({ site: SiteName, domain: Domain, aliases: DomainList, ...Web, phpSocket: FtpPath.optional(), tls: TlsOptions.optional(), logDir: FtpPath.optional() }).strict();
 export type BindParams = z.infer<typeof BindParams>;
 const UnbindParams = z.object({ site: SiteName, domain: Domain, vhostDir: FtpPath, nginxConf: FtpPath }).strict();
 type UnbindParams = z.infer<typeof UnbindParams>;
@@ -69,7 +70,7 @@ function httpsPort(tlsListen: string): string {
 export function serverBlock(p: BindParams): string {
   const names = [p.domain, ...p.aliases].join(' ');
   /** What every block of the domain starts with after its listen line. */
-  const head = [`    server_name ${names};`, acmeInclude(p.nginxConf)];
+  const head = [`    server_name ${names};`, acmeInclude(p.nginxConf), ...(p.logDir ? [`    access_log ${p.logDir}/access.log;`, `    error_log ${p.logDir}/error.log;`] : [])];
   const comment = `# Hostdeck: site ${p.site}, domain ${p.domain}. Written by Hostdeck; changes here are overwritten.`;
   const plain = ['server {', `    listen ${p.listen};`, ...head, ...siteLines(p), '}'];
   if (!p.tls) return [comment, ...plain].join('\n');
@@ -128,6 +129,7 @@ export function bindChecked(p: BindParams): BindParams {
     tlsListen: assertSafe(ListenAddress, p.tlsListen, 'tlsListen'),
     ...(p.tls === undefined ? {} : { tls: assertSafe(TlsOptions, p.tls, 'tls') }),
     ...(p.phpSocket === undefined ? {} : { phpSocket: assertSafe(FtpPath, p.phpSocket, 'phpSocket') }),
+    ...(p.logDir === undefined ? {} : { logDir: assertSafe(FtpPath, p.logDir, 'logDir') }),
   };
 }
 
@@ -160,6 +162,8 @@ export function bindPreamble(p: BindParams): string[] {
     `vhost_dir=${shQuote(p.vhostDir)}`,
     `conf=${shQuote(p.nginxConf)}`,
     'if ! id -u "$site" >/dev/null 2>&1; then echo "no Linux account $site on this server (create the site first)" >&2; exit 4; fi',
+    // nginx -t opens the log files: the site's log folder must be there (log-tasks.ts).
+    ...(p.logDir ? ensureLogDirLines(p.logDir) : []),
     'command -v nginx >/dev/null 2>&1 || { echo "nginx is not installed on this server" >&2; exit 6; }',
     'if [ ! -d "$vhost_dir" ]; then echo "the vhost folder $vhost_dir does not exist on this server (see the site settings)" >&2; exit 4; fi',
     // A name another server block serves: nginx would only warn and ignore one of them. One awk
