@@ -12,6 +12,8 @@ export default defineConfig({
       { test: { name: 'integration', include: ['test/integration/**/*.test.ts'], exclude: STOPS_DAEMONS, testTimeout: 30_000, hookTimeout: 60_000 } },
       // One browser at a time: the UI tests share the test servers and screenshots.
       { test: { name: 'e2e', include: ['test/e2e/**/*.test.ts'], exclude: STOPS_DAEMONS, testTimeout: 60_000, hookTimeout: 60_000, fileParallelism: false } },
+      // Tests that wait for the clock (cron's next minute): they mostly sleep, so they run beside the others.
+      { test: { name: 'slow', include: ['test/slow/**/*.test.ts'], testTimeout: 120_000, hookTimeout: 60_000 } },
       { test: { name: 'stops-daemons', include: STOPS_DAEMONS, testTimeout: 60_000, hookTimeout: 60_000, fileParallelism: false, sequence: { groupOrder: 1 } } },
       // Runs after everything else (scripts/test.ts calls it last): scans what the suite wrote.
       { test: { name: 'final', include: ['test/final/**/*.test.ts'] } },
