@@ -12,6 +12,7 @@ import { Field, FormError, useAction } from './common';
 import { FtpLogins } from './FtpLogins';
 import { Php } from './Php';
 import { CronJobs } from './CronJobs';
+import { SiteLogs } from '../logs/SiteLogs';
 import { usePreview } from './PreviewDialog';
 
 type Props = { server: Server; site: SiteRecord; onChanged: (message: string) => Promise<void> };
@@ -55,6 +56,7 @@ export function SiteDetail({ server, site, onChanged }: Props) {
         <Domains server={server} site={site} tasks={tasks} onChanged={onChanged} />
         <Php server={server} site={site} onChanged={onChanged} />
         <CronJobs server={server} site={site} onChanged={onChanged} />
+        <SiteLogs server={server} site={site} />
       </div>
     </div>
   );
