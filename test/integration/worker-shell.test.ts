@@ -1,10 +1,12 @@
 // The persistent worker shell against the real sshd: framing, isolation between runs, stdin,
-// hostile script text, timeout, a channel closing under pending runs, and speed against one
-// exec channel per command.
+// hostile script text, timeout, a channel closing under pending runs, the server-side task lock
+// kept across back-to-back exclusive runs and given back when idle, and speed against one exec
+// channel per command.
 import { performance } from 'node:perf_hooks';
 import { describe, expect, it } from 'vitest';
-import { openWorkerShell, type WorkerShell } from '../../src-main/core/queue/worker-shell';
+import { LOCK_IDLE_RELEASE_MS, openWorkerShell, type WorkerShell } from '../../src-main/core/queue/worker-shell';
 import { exec } from '../../src-main/core/ssh/connect';
+import { shQuote } from '../../src-main/core/ssh/sh-quote';
 import { coreSuite } from '../helpers/core';
 import { registerSecret } from '../helpers/secrets';
 
@@ -50,6 +52,38 @@ describe('worker shell', () => {
     expect(perShell).toBeLessThan(perExec);
     done();
   }, 120_000);
+
+  it('keeps the task lock across back-to-back exclusive runs, gives it back when idle, and never lends it to what a run leaves behind', async () => {
+    const { lease, open, count, done } = await setup('ws-lock');
+    const shell = await open();
+    const lockFile = shell.lockFile;
+    if (!lockFile) throw new Error('web1 offers no task lock');
+    /** Whether another process (another workstation's queue) could take the lock now. */
+    const free = async () => (await exec(lease.client(), `flock -n ${shQuote(lockFile)} true && echo free || echo busy`)).stdout.trim() === 'free';
+    const sleeper = uniqueSleep();
+    // A run that leaves a background process behind: it must not inherit the lock, which would
+    // then outlive the shell (closed here while it holds the lock).
+    const first = await open();
+    expect((await first.run(`${sleeper} >/dev/null 2>&1 &`, { exclusive: true })).code).toBe(0);
+    expect(await free()).toBe(false);
+    first.close();
+    const deadline = Date.now() + 5000;
+    while (!(await free()) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    expect(await count(sleeper)).toBe(1);
+    expect(await free()).toBe(true);
+    expect(await shell.run('echo in-lock', { exclusive: true })).toMatchObject({ code: 0, stdout: 'in-lock\n' });
+    expect(await shell.run('echo still', { exclusive: true })).toMatchObject({ code: 0, stdout: 'still\n' });
+    expect(await free()).toBe(false);
+    await new Promise((r) => setTimeout(r, LOCK_IDLE_RELEASE_MS + 400));
+    expect(await free()).toBe(true);
+    // A run's exit code 75 is its own, not a lock failure: the lock is still taken and given back.
+    expect((await shell.run('exit 75', { exclusive: true })).code).toBe(75);
+    expect(await free()).toBe(false);
+    await new Promise((r) => setTimeout(r, LOCK_IDLE_RELEASE_MS + 400));
+    expect(await free()).toBe(true);
+    await exec(lease.client(), `pkill -xf ${shQuote(sleeper)} || true`);
+    done();
+  });
 
   it('reports exit codes and keeps stdout and stderr apart, byte for byte', async () => {
     const { open, done } = await setup('ws-framing');

@@ -1,13 +1,13 @@
 // A persistent worker shell: one `/bin/sh` on one exec channel (no pty, so output is clean),
 // running scripts one at a time. An exec channel per command costs tens of milliseconds; a run
-// here is one round trip on an open channel (DESIGN.md: "one command in a persistent remote
-// shell on one channel").
+// here is one round trip on an open channel.
 //
 // Framing. Each run is written to the shell's stdin as
 //
-//   ( eval '<script>' ) </dev/null; __hd_rc=$?; printf '__HD_<m>_END_%s\n' "$__hd_rc"; printf '__HD_<m>_END\n' >&2
+//   ( eval '<script>' ) 9>&- </dev/null; __hd_rc=$?; printf '__HD_<m>_END_%s %s\n' "$__hd_rc" "$__hd_lk"; printf '__HD_<m>_END\n' >&2
 //
-// (with stdin: `printf %s '<stdin>' | ( eval '<script>' )`). The script and stdin travel as data
+// (with stdin: `printf %s '<stdin>' | ( eval '<script>' ) 9>&-`; `__hd_lk` tells whether the
+// shell holds the task lock, see "Left behind"). The script and stdin travel as data
 // inside single quotes — every `'` becomes `'\''`, nothing else is special there — so no script
 // text can end the quoting or reach the framing. `<m>` is 128 random bits chosen per run, after
 // the script is known, so no output can contain it by accident. The run is over when the marker
@@ -28,12 +28,16 @@
 //
 // Left behind. When the app dies mid-run (kill -9, power) nothing kills the run on the server: it
 // goes on, and the queue runs the task again at the next start. A run with `exclusive` therefore
-// takes a lock on the server first, with util-linux flock(1) in command mode: flock holds it until
-// the run's own shell ends (a run left behind by a crash keeps it; a daemon the run started does
-// not, -o), so the rerun starts only once the old run is over. One lock per SSH user, in its home
-// (~/.cache/hostdeck/tasks.lock: not a world-writable directory where another user could plant a
-// link), so two workstations' queues on one server take turns too. Where flock(1) is missing or
-// too old, or the home is not writable, the run goes without it.
+// takes a lock on the server first, with util-linux flock(1) on a descriptor the worker shell
+// holds (9): the lock lives as long as that shell, so a run left behind by a crash keeps it until
+// it is over and the shell reads the end of its input; each run gets the descriptor closed, so a
+// daemon the run started does not hold it. The rerun starts only once the old run is over. One
+// lock per SSH user, in its home (~/.cache/hostdeck/tasks.lock: not a world-writable directory
+// where another user could plant a link), so two workstations' queues on one server take turns
+// too. Taking the lock costs a process start, so a shell keeps it across back-to-back exclusive
+// runs (a queue working through its tasks) and gives it back once it has been idle for
+// LOCK_IDLE_RELEASE_MS. Where flock(1) is missing or too old, or the home is not writable, the
+// run goes without it.
 import { randomBytes } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import type { Client, ClientChannel } from 'ssh2';
@@ -45,7 +49,7 @@ export type RunOptions = {
   timeoutMs?: number;
   /** Given to the script as its stdin, exactly; default: /dev/null. */
   stdin?: string;
-  /** Run under the server-side task lock (see "Left behind"); it costs two process starts. */
+  /** Run under the server-side task lock (see "Left behind"); taking it costs a process start. */
   exclusive?: boolean;
 };
 
@@ -72,22 +76,33 @@ export const DEFAULT_RUN_TIMEOUT_MS = 60_000;
 /** How long an exclusive run waits for the lock before it fails (with LOCK_EXIT_CODE). */
 export const LOCK_WAIT_S = 300;
 export const LOCK_EXIT_CODE = 75;
+/** An idle shell gives the task lock back after this long (the next task of a running queue comes sooner). */
+export const LOCK_IDLE_RELEASE_MS = 100;
+/** The descriptor the shell holds the lock file open on. */
+const LOCK_FD = 9;
 const OPEN_TIMEOUT_MS = 15_000;
 
 type Job = {
   script: string;
   opts: RunOptions;
+  /** The shell's own steps (the probe, giving the lock back): run in the shell itself, not a subshell. */
+  inShell?: boolean;
   resolve: (r: RunResult) => void;
   reject: (e: Error) => void;
 };
 
-function frame(job: Job, marker: string, lockFile: string | null): string {
-  const body =
-    job.opts.exclusive && lockFile
-      ? `flock -o -E ${LOCK_EXIT_CODE} -w ${LOCK_WAIT_S} ${shQuote(lockFile)} /bin/sh -c ${shQuote(job.script)} hostdeck-task`
-      : `( eval ${shQuote(job.script)} )`;
+/**
+ * One run as the shell reads it. An exclusive run first takes the lock unless the shell already
+ * holds it; the end marker carries the exit code and whether the shell holds the lock after it.
+ */
+function frame(job: Job, marker: string, lock: 'none' | 'take' | 'held'): string {
+  const body = job.inShell ? `eval ${shQuote(job.script)}` : `( eval ${shQuote(job.script)} ) ${LOCK_FD}>&-`;
   const run = job.opts.stdin === undefined ? `${body} </dev/null` : `printf %s ${shQuote(job.opts.stdin)} | ${body}`;
-  return `${run}; __hd_rc=$?; printf '${marker}_END_%s\\n' "$__hd_rc"; printf '${marker}_END\\n' >&2\n`;
+  const guarded =
+    lock === 'take'
+      ? `if flock -E ${LOCK_EXIT_CODE} -w ${LOCK_WAIT_S} ${LOCK_FD}; then __hd_lk=1; ${run}; __hd_rc=$?; else __hd_rc=$?; fi`
+      : `${run}; __hd_rc=$?`;
+  return `${guarded}; printf '${marker}_END_%s %s\\n' "$__hd_rc" "$__hd_lk"; printf '${marker}_END\\n' >&2\n`;
 }
 
 /** Collects a stream's bytes until `needle` shows up; keeps what came before it. */
@@ -138,7 +153,10 @@ class Collector {
 const PROBE = [
   'ps -o pgid= -p $$ 2>/dev/null || echo',
   'd="${HOME:-/nonexistent}/.cache/hostdeck"; mkdir -p "$d" 2>/dev/null && [ -w "$d" ] && echo "$d/tasks.lock" || echo',
-  'flock --help 2>&1 | grep -q -- --conflict-exit-code && flock --help 2>&1 | grep -q -- --close && echo yes || echo no',
+  'flock --help 2>&1 | grep -q -- --conflict-exit-code && echo yes || echo no',
+  // The shell itself (not the run's subshell) opens the lock file; `command` keeps a failed
+  // redirection from ending the shell, and the braces keep the silenced stderr from staying so.
+  `__hd_lk=0; if { command exec ${LOCK_FD}>>"$d/tasks.lock"; } 2>/dev/null; then echo open; else echo; fi; unset d`,
 ].join('; ');
 
 export function openWorkerShell(client: Client): Promise<WorkerShell> {
@@ -151,11 +169,11 @@ export function openWorkerShell(client: Client): Promise<WorkerShell> {
       // A first run proves the shell reads and answers (and warms it up), and learns the process
       // group of the shell (sshd makes the session's child a session and group leader), where the
       // task lock goes, and whether flock(1) takes the options it needs.
-      shell.run(PROBE, { timeoutMs: OPEN_TIMEOUT_MS }).then(
+      shell.runInShell(PROBE, OPEN_TIMEOUT_MS).then(
         (r) => {
-          const [pgid, lockFile, flock] = r.stdout.split('\n');
+          const [pgid, lockFile, flock, open] = r.stdout.split('\n');
           if (Number.isInteger(Number(pgid)) && Number(pgid) > 1) shell.pgid = Number(pgid);
-          if (lockFile?.startsWith('/') && flock === 'yes') shell.lockFile = lockFile;
+          if (lockFile?.startsWith('/') && flock === 'yes' && open === 'open') shell.lockFile = lockFile;
           resolve(shell);
         },
         (e: Error) => {
@@ -176,6 +194,9 @@ class Shell implements WorkerShell {
   /** The shell's process group: killed when the shell closes mid-run, so no run outlives it. */
   pgid: number | null = null;
   lockFile: string | null = null;
+  /** Whether the shell holds the task lock now (between back-to-back exclusive runs). */
+  private lockHeld = false;
+  private releaseTimer: NodeJS.Timeout | null = null;
 
   constructor(
     private readonly client: Client,
@@ -208,6 +229,15 @@ class Shell implements WorkerShell {
     });
   }
 
+  /** A step of the shell's own (see Job.inShell). */
+  runInShell(script: string, timeoutMs: number): Promise<RunResult> {
+    return new Promise((resolve, reject) => {
+      if (this.closed) return reject(new AppError('ssh', 'The worker shell is closed.'));
+      this.queue.push({ script, opts: { timeoutMs }, inShell: true, resolve, reject });
+      this.next();
+    });
+  }
+
   close(): void {
     this.shutdown(null);
   }
@@ -216,6 +246,8 @@ class Shell implements WorkerShell {
     if (this.current || this.closed) return;
     const job = this.queue.shift();
     if (!job) return;
+    if (this.releaseTimer) clearTimeout(this.releaseTimer);
+    this.releaseTimer = null;
     const marker = `__HD_${randomBytes(16).toString('hex')}`;
     const timeoutMs = job.opts.timeoutMs ?? DEFAULT_RUN_TIMEOUT_MS;
     const timer = setTimeout(() => {
@@ -224,7 +256,8 @@ class Shell implements WorkerShell {
     }, timeoutMs);
     const outMarker = Buffer.from(`${marker}_END_`);
     this.current = { job, timer, out: new Collector(outMarker), err: new Collector(Buffer.from(`${marker}_END\n`)), outMarker, started: performance.now() };
-    this.channel.write(frame(job, marker, this.lockFile));
+    const lock = job.opts.exclusive && this.lockFile && !job.inShell ? (this.lockHeld ? 'held' : 'take') : 'none';
+    this.channel.write(frame(job, marker, lock));
   }
 
   private onData(which: 'out' | 'err', d: Buffer): void {
@@ -237,22 +270,31 @@ class Shell implements WorkerShell {
     const nl = tail.indexOf(0x0a);
     if (nl < 0) return; // exit code not complete yet
     const ms = performance.now() - cur.started;
-    const code = Number(tail.subarray(0, nl).toString('latin1'));
+    const [code, held] = tail.subarray(0, nl).toString('latin1').split(' ').map(Number);
     clearTimeout(cur.timer);
     this.current = null;
+    this.lockHeld = held === 1;
     cur.job.resolve({
-      code,
+      code: code!,
       stdout: out.subarray(0, cur.out.found).toString('utf8'),
       stderr: cur.err.all().subarray(0, cur.err.found).toString('utf8'),
       ms,
     });
     this.next();
+    if (!this.current && this.lockHeld && !this.releaseTimer) {
+      this.releaseTimer = setTimeout(() => {
+        this.releaseTimer = null;
+        if (!this.current && this.lockHeld) this.runInShell(`flock -u ${LOCK_FD}; __hd_lk=0`, DEFAULT_RUN_TIMEOUT_MS).catch(() => undefined);
+      }, LOCK_IDLE_RELEASE_MS);
+      this.releaseTimer.unref();
+    }
   }
 
   private shutdown(reason: Error | null): void {
     if (this.closed) return;
     this.closed = true;
     this.closeReason = reason;
+    if (this.releaseTimer) clearTimeout(this.releaseTimer);
     const closedError = new AppError('ssh', 'The worker shell was closed before the command ran.');
     const current = this.current;
     const queued = this.queue;
