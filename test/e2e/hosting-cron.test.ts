@@ -27,32 +27,12 @@ async function calmShot(page: Page, name: string) {
   await shot(page, name);
 }
 
-/** Server settings pointed at the testbed (pure-ftpd, nginx, MariaDB); cron keeps its defaults. */
-async function configure(page: Page) {
-  const tb = suite.tb;
-  const view = page.getByRole('region', { name: 'Sites of web1' });
-  await view.locator('details.hosting-settings summary').click();
-  const settings = view.getByRole('form', { name: 'Server settings' });
-  const setting = (key: string) => settings.locator(`[data-field="${key}"] input`);
-  await setting('ftp.passwdFile').fill(tb.ftp.passwdFile);
-  await setting('ftp.dbFile').fill(tb.ftp.dbFile);
-  await setting('web.vhostDir').fill(tb.nginx.sitesDir);
-  await setting('web.nginxConf').fill(tb.nginx.conf);
-  await setting('web.listen').fill(`${tb.nginx.host}:${tb.nginx.port}`);
-  await setting('web.suspendedDir').fill(`${tb.root}/nginx/suspended`);
-  await setting('mysql.socket').fill(tb.mariadb.socket);
-  await settings.getByRole('button', { name: 'Save settings' }).click();
-  await settings.getByRole('status').filter({ hasText: 'Saved.' }).waitFor();
-  await view.locator('details.hosting-settings summary').click();
-}
-
 describe('cron jobs of a site in the UI', () => {
   it('adds a job (a bad schedule refused at its field), previews, queues, runs it now with its output streamed, removes it', async () => {
     const { page } = await suite.open('e2e-hosting-cron');
     await addTrustedWeb1(page, suite.tb, 'root');
     await page.getByRole('region', { name: 'Server web1' }).getByRole('button', { name: 'Sites', exact: true }).click();
     const view = page.getByRole('region', { name: 'Sites of web1' });
-    await configure(page);
 
     const newSite = view.getByRole('form', { name: 'New site' });
     await newSite.locator('[data-field=name] input').fill(site);
@@ -88,7 +68,7 @@ describe('cron jobs of a site in the UI', () => {
     await calmShot(page, 'hosting-cron-02-preview');
     await preview.getByRole('button', { name: 'Queue these tasks' }).click();
     await expect.poll(() => row.getByTestId('site-task').textContent(), { timeout: 30_000 }).toBe('done');
-    await expect.poll(() => existsSync(cronFile)).toBe(true);
+    await expect.poll(() => existsSync(cronFile), { timeout: 30_000 }).toBe(true);
     expect(readFileSync(cronFile, 'utf8')).toContain(`0 3 * * * ${site} /usr/local/lib/hostdeck/cron-run `);
     const job = part.locator('li[data-job]');
     await expect.poll(() => job.textContent()).toContain('every day at 03:00');
