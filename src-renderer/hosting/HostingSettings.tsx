@@ -5,11 +5,12 @@ import { useState, type FormEvent } from 'react';
 import type { HostingSettings as Settings } from '../../shared/api/hosting';
 import type { Server } from '../../shared/domain';
 import { client } from '../client/client';
+import { DEFAULT_CRON_SETTINGS } from '../../shared/cron';
 import { Field, FormError, useAction } from './common';
 
-type Values = Record<'passwdFile' | 'dbFile' | 'vhostDir' | 'nginxConf' | 'listen' | 'suspendedDir' | 'socket' | 'defaultsFile', string>;
+type Values = Record<'passwdFile' | 'dbFile' | 'vhostDir' | 'nginxConf' | 'listen' | 'suspendedDir' | 'socket' | 'defaultsFile' | 'cronDir' | 'cronRunner', string>;
 
-const valuesOf = (s: Settings): Values => ({ ...s.ftp, ...s.web, socket: s.mysql.socket ?? '', defaultsFile: s.mysql.defaultsFile ?? '' });
+const valuesOf = (s: Settings): Values => ({ ...s.ftp, ...s.web, socket: s.mysql.socket ?? '', defaultsFile: s.mysql.defaultsFile ?? '', cronDir: (s.cron ?? DEFAULT_CRON_SETTINGS).dir, cronRunner: (s.cron ?? DEFAULT_CRON_SETTINGS).runner });
 
 export function HostingSettings({ server, current, onSaved }: { server: Server; current: Settings; onSaved: () => Promise<void> }) {
   const [v, setV] = useState<Values>(() => valuesOf(current));
@@ -29,6 +30,7 @@ export function HostingSettings({ server, current, onSaved }: { server: Server; 
         web: { vhostDir: v.vhostDir, nginxConf: v.nginxConf, listen: v.listen, suspendedDir: v.suspendedDir },
         // Empty means the mysql client's own default on the server.
         mysql: { socket: v.socket.trim() || null, defaultsFile: v.defaultsFile.trim() || null },
+        cron: { dir: v.cronDir, runner: v.cronRunner },
       });
       // The form shows what was stored (trimmed, nulls as empty), and stays open with its note.
       setV(valuesOf(r.settings));
@@ -76,6 +78,11 @@ export function HostingSettings({ server, current, onSaved }: { server: Server; 
             <legend>MySQL</legend>
             <Field name="mysql.socket" label="Socket (optional)" error={f['mysql.socket']} hint="Empty = the mysql client's default socket">{input('socket', 'client default')}</Field>
             <Field name="mysql.defaultsFile" label="Option file (optional)" error={f['mysql.defaultsFile']} hint="With the admin login, e.g. /root/.my.cnf; empty = the client's defaults">{input('defaultsFile', 'client defaults')}</Field>
+          </fieldset>
+          <fieldset>
+            <legend>Cron</legend>
+            <Field name="cron.dir" label="Cron folder" error={f['cron.dir']} hint="cron reads every file here; a site's jobs go to hostdeck-<site> (Debian: /etc/cron.d)">{input('cronDir')}</Field>
+            <Field name="cron.runner" label="Job runner" error={f['cron.runner']} hint="The script every job runs through (no overlap, the log), written by the tasks">{input('cronRunner')}</Field>
           </fieldset>
         </div>
         <div className="actions">

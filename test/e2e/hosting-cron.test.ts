@@ -1,5 +1,5 @@
 // Cron jobs of a site in Chromium, as an admin does it, by keyboard where a keyboard user would:
-// web1 added as root, a site created, then "Add cron job": a schedule cron would not read gets its
+// web1 added as root (the cron folder a server setting, a relative one refused), a site created, then "Add cron job": a schedule cron would not read gets its
 // error under its field and nothing is queued; the fixed schedule reads aloud ("every day at
 // 03:00"), the preview shows the cron file's task, queued it is written to /etc/cron.d. "Run now"
 // shows the job's output as it comes (run as the site's user) and its exit code, and the job's
@@ -33,6 +33,19 @@ describe('cron jobs of a site in the UI', () => {
     await addTrustedWeb1(page, suite.tb, 'root');
     await page.getByRole('region', { name: 'Server web1' }).getByRole('button', { name: 'Sites', exact: true }).click();
     const view = page.getByRole('region', { name: 'Sites of web1' });
+
+    // The cron folder is a server setting (Debian's by default); a relative one is refused at its field.
+    await view.locator('details.hosting-settings summary').click();
+    const settings = view.getByRole('form', { name: 'Server settings' });
+    const cronDir = settings.locator('[data-field="cron.dir"]');
+    expect(await cronDir.locator('input').inputValue()).toBe('/etc/cron.d');
+    await cronDir.locator('input').fill('cron.d');
+    await settings.getByRole('button', { name: 'Save settings' }).click();
+    await expect.poll(() => cronDir.locator('.field-error').textContent()).toMatch(/absolute path/);
+    await cronDir.scrollIntoViewIfNeeded();
+    await calmShot(page, 'hosting-cron-00-settings');
+    await settings.getByRole('button', { name: 'Revert' }).click();
+    await view.locator('details.hosting-settings summary').click();
 
     const newSite = view.getByRole('form', { name: 'New site' });
     await newSite.locator('[data-field=name] input').fill(site);
