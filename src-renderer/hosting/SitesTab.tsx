@@ -15,6 +15,7 @@ import { AdoptDialog } from './AdoptDialog';
 import { asError } from './common';
 import { HostingSettings } from './HostingSettings';
 import { PhpSettings } from './PhpSettings';
+import { AcmeSettings } from './AcmeSettings';
 import { LogSettings } from '../logs/LogSettings';
 import { NewSiteForm } from './NewSiteForm';
 import { SiteDetail } from './SiteDetail';
@@ -63,6 +64,7 @@ export function SitesTab({ server, onOpenTab }: { server: Server; onOpenTab: (ta
         <NewSiteForm server={server} onQueued={changed} />
         {sites.data && <HostingSettings key={server.id} server={server} current={sites.data.settings} onSaved={refresh} />}
         {sites.data && <PhpSettings key={`php:${server.id}`} server={server} current={sites.data.settings} onSaved={refresh} />}
+        <AcmeSettings />
         {sites.data && <LogSettings key={`logs:${server.id}`} server={server} current={sites.data.settings} onSaved={refresh} />}
       </div>
 

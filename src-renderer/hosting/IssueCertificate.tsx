@@ -1,0 +1,95 @@
+// Issuing a certificate from the ACME CA for a bound domain of a site: the names it covers (the
+// domain and its aliases, each ticked, plus its wildcard), the challenge (HTTP-01: the server
+// answers for each name; DNS-01: a TXT record in a zone Hostdeck holds — the only way to a
+// wildcard), and what HTTPS does then (redirect, HSTS). "Check names" asks where each name
+// leads before anything is asked of the CA; Issue checks again and queues the tasks (the order
+// runs when the queue reaches it). Names that fail can be left out by choice.
+import { useState, type FormEvent } from 'react';
+import type { Challenge } from '../../shared/acme';
+import type { NameCheck } from '../../shared/api/acme';
+import type { SiteRecord } from '../../shared/api/hosting';
+import type { Server } from '../../shared/domain';
+import { client } from '../client/client';
+import { Field, FormError, useAction } from './common';
+
+type Props = { server: Server; site: SiteRecord; onChanged: (message: string) => Promise<void>; domain?: string };
+
+export function IssueCertificate({ server, site, onChanged, domain: given }: Props) {
+  const [domain, setDomain] = useState(given ?? site.domains[0]?.domain ?? '');
+  const binding = site.domains.find((d) => d.domain === domain);
+  const candidates = binding ? [binding.domain, ...binding.aliases, `*.${binding.domain}`] : [];
+  const [picked, setPicked] = useState<Record<string, boolean>>({});
+  const chosen = candidates.filter((n) => picked[n] ?? !n.startsWith('*.'));
+  const [challenge, setChallenge] = useState<Challenge>('http-01');
+  const [redirect, setRedirect] = useState(true);
+  const [hsts, setHsts] = useState(false);
+  const [dropFailing, setDropFailing] = useState(false);
+  const [checks, setChecks] = useState<NameCheck[] | null>(null);
+  const action = useAction();
+  const wildcard = chosen.some((n) => n.startsWith('*.'));
+
+  if (site.domains.length === 0) return <p className="muted">Bind a domain first: a certificate is for a bound domain and its aliases.</p>;
+
+  const check = () =>
+    action.run(async () => {
+      setChecks((await client.call('acme.checkNames', { serverId: server.id, site: site.name, domain, names: chosen, challenge })).results);
+    });
+
+  async function issue(event: FormEvent) {
+    event.preventDefault();
+    await action.run(async () => {
+      const r = await client.call('acme.issue', { serverId: server.id, site: site.name, domain, names: chosen, challenge, redirect, hsts, dropFailing });
+      setChecks(null);
+      const left = r.dropped.length ? ` (left out: ${r.dropped.map((d) => d.name).join(', ')})` : '';
+      await onChanged(`Certificate for ${r.names.join(', ')} queued on ${server.name}${left}: ordered from the CA when the queue reaches it.`);
+    });
+  }
+
+  const result = (name: string) => checks?.find((c) => c.name === name);
+  return (
+    <form className="form sub-form issue-certificate" onSubmit={issue} aria-label={`Issue a certificate for ${site.name}`}>
+      <FormError error={action.error} />
+      {!given && site.domains.length > 1 && (
+        <Field name="domain" label="Domain" error={action.fields.domain}>
+          <select value={domain} onChange={(e) => { setDomain(e.target.value); setPicked({}); setChecks(null); }}>
+            {site.domains.map((d) => <option key={d.domain} value={d.domain}>{d.domain}</option>)}
+          </select>
+        </Field>
+      )}
+      <fieldset className="cert-names">
+        <legend>Names on the certificate</legend>
+        <ul>
+          {candidates.map((name) => {
+            const r = result(name);
+            return (
+              <li key={name} data-name={name} data-check={r ? (r.ok ? 'ok' : 'failed') : undefined}>
+                <label className="check">
+                  <input type="checkbox" checked={chosen.includes(name)} onChange={(e) => { setPicked({ ...picked, [name]: e.target.checked }); setChecks(null); }} />
+                  <code>{name}</code>
+                </label>
+                {r && <span className={r.ok ? 'name-ok' : 'name-failed'}>{r.ok ? '✓' : '✗'} {r.detail}</span>}
+              </li>
+            );
+          })}
+        </ul>
+        {action.fields.names && <div className="field-error">{action.fields.names}</div>}
+      </fieldset>
+      <Field name="challenge" label="Challenge" error={action.fields.challenge} hint={wildcard ? 'A wildcard needs DNS-01.' : 'HTTP-01: the server answers for each name. DNS-01: a TXT record in a zone Hostdeck holds.'}>
+        <select value={challenge} onChange={(e) => { setChallenge(e.target.value as Challenge); setChecks(null); }}>
+          <option value="http-01">HTTP-01 (the server answers)</option>
+          <option value="dns-01">DNS-01 (TXT record in Hostdeck's zone)</option>
+        </select>
+      </Field>
+      <div className="issue-options">
+        <label className="check"><input type="checkbox" checked={redirect} onChange={(e) => setRedirect(e.target.checked)} /> Redirect HTTP to HTTPS</label>
+        <label className="check"><input type="checkbox" checked={hsts} onChange={(e) => setHsts(e.target.checked)} /> HSTS (browsers then refuse plain HTTP)</label>
+        <label className="check"><input type="checkbox" checked={dropFailing} onChange={(e) => setDropFailing(e.target.checked)} /> Leave out names that fail the check</label>
+      </div>
+      <div className="actions">
+        <button type="button" disabled={action.busy || chosen.length === 0} onClick={() => void check()}>Check names</button>
+        <button className="primary" type="submit" disabled={action.busy || chosen.length === 0}>Issue certificate</button>
+      </div>
+    </form>
+  );
+}
+
