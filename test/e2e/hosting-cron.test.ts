@@ -11,16 +11,19 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { sh } from '../helpers/hosting';
 import { addTrustedWeb1, e2eSuite, shot } from './app';
 
-const suite = e2eSuite();
 const tag = randomUUID().replaceAll('-', '').slice(0, 8);
 const site = `hdcronui${tag}`;
 const cronFile = `/etc/cron.d/hostdeck-${site}`;
 
+// Registered before the suite's own hooks, so it runs after them (after hooks run in reverse):
+// once the app is closed, no task of it can write the file again.
 afterAll(() => {
   rmSync(cronFile, { force: true });
   sh(`id -u '${site}' >/dev/null 2>&1 && (pkill -KILL -u '${site}'; userdel -r '${site}')`);
   rmSync(`/home/${site}`, { recursive: true, force: true });
 });
+
+const suite = e2eSuite();
 
 async function calmShot(page: Page, name: string) {
   await page.mouse.move(5, 790);
