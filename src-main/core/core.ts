@@ -110,7 +110,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
   const acmeStore = new AcmeStore(options.dataDir);
   const acmeAccounts = new AcmeAccounts(keychain);
   registerIssueKind({ settings: () => acmeStore.settings(), accounts: acmeAccounts, dns01: new Dns01(dns) });
-  const acme = new AcmeService(acmeStore, acmeAccounts, sites, inventory, queue, taskSecrets, dns, options.dataDir);
+  const acme = new AcmeService(acmeStore, acmeAccounts, sites, inventory, queue, taskSecrets, dns, options.dataDir, events);
   const tls = new TlsService(sites, connections, queue, inventory, acme, log);
 
   const call = createDispatcher(
@@ -150,6 +150,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     close: async () => {
       health.stop();
       tls.stop();
+      acme.stop();
       dns.stop();
       await queue.stop();
       terminals.closeAll();

@@ -1,7 +1,8 @@
 // Certificates ordered from a real ACME CA (the testbed's pebble, validating for real against
 // the testbed nginx and BIND): one name over the stateless HTTP-01 answer, served over HTTPS by
 // the testbed nginx's TLS port; the name check reports a name that does not resolve before the
-// CA is asked (pebble saw no order); a SAN certificate with the domain's alias; a wildcard over
+// CA is asked (pebble saw no order); the CA's refusal (a suspended site answers 503) fails the
+// task with the CA's words; a SAN certificate with the domain's alias; a wildcard over
 // DNS-01 with its TXT record pushed to both nameservers and taken out after. Hostile input is
 // refused with nothing run. Every key the app makes goes through the keychain, which registers
 // it for the final scan.
@@ -9,6 +10,7 @@ import { randomUUID } from 'node:crypto';
 import { existsSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { NameCheck } from '../../shared/api/acme';
+import type { SiteRecord } from '../../shared/api/hosting';
 import type { Task } from '../../shared/queue';
 import { coreSuite } from '../helpers/core';
 import { resolver } from '../helpers/dns';
@@ -64,10 +66,11 @@ describe('ACME', () => {
     await t.call('hosting.createSite', { serverId, name: site, quotaMb: 0 });
     await t.call('hosting.bindDomain', { serverId, site, domain: zone, aliases: [`www.${zone}`, `typo.${zone}`] });
     let tasks = await settleQueue(t, serverId);
-    expect(tasks.every((x) => x.status === 'done'), statuses(tasks)).toBe(true);
+    expect(tasks.every((x) => x.status === 'done' || x.status === 'skipped'), statuses(tasks)).toBe(true);
     sh(`printf 'hello from ${site}' > /home/${site}/public_html/index.html`);
 
     // The name check: the alias with no record is reported, and the issue is refused before pebble hears of it.
+    const siteRecord = async () => (await t.call<{ sites: SiteRecord[] }>('hosting.sites', { serverId })).sites.find((s) => s.name === site)!;
     const { results } = await t.call<{ results: NameCheck[] }>('acme.checkNames', { serverId, site, domain: zone, names: [zone, `www.${zone}`, `typo.${zone}`], challenge: 'http-01' });
     expect(results.map((r) => [r.name, r.ok])).toEqual([[zone, true], [`www.${zone}`, true], [`typo.${zone}`, false]]);
     expect(results[2]!.detail).toMatch(/Does not resolve/);
@@ -77,18 +80,34 @@ describe('ACME', () => {
     expect(refused.message).toContain(`typo.${zone}`);
     expect((pebbleLog().match(/new-order|order-plz/g) ?? []).length).toBe(ordersBefore);
 
+    // The CA's refusal fails the task with its words and stops the queue: a suspended site answers 503 on every path.
+    await t.call('hosting.suspendSite', { serverId, site });
+    await settleQueue(t, serverId);
+    await t.call('acme.issue', { serverId, site, domain: zone, names: [zone], challenge: 'http-01', redirect: false, hsts: false });
+    tasks = await settleQueue(t, serverId, 90_000);
+    const refusedTask = tasks.find((x) => x.status === 'failed');
+    expect(refusedTask?.kind, statuses(tasks)).toBe('tls.issue');
+    expect(refusedTask!.stderrTail).toMatch(new RegExp(`The CA refused the http-01 validation of ${zone.replace(/\./g, '\\.')}: .*503`));
+    await t.call('queue.skip', { serverId, taskId: refusedTask!.id });
+    await t.call('hosting.unsuspendSite', { serverId, site });
+    tasks = await settleQueue(t, serverId);
+    expect(tasks.filter((x) => x.status === 'failed' || x.status === 'pending'), statuses(tasks)).toEqual([]);
+    // No certificate, so no HTTPS in the records: a server block written now must not point nginx at missing files.
+    expect((await siteRecord()).tls).toEqual([]);
+
     // One name over HTTP-01.
     const one = await t.call<{ tasks: Task[]; names: string[] }>('acme.issue', { serverId, site, domain: zone, names: [zone], challenge: 'http-01', redirect: false, hsts: false });
     expect(one.tasks.map((x) => x.kind)).toEqual(['acme.http01', 'domain.bind', 'tls.issue']);
     expect(JSON.stringify(one.tasks)).not.toContain('PRIVATE KEY-----\nM');
     tasks = await settleQueue(t, serverId, 90_000);
-    expect(tasks.every((x) => x.status === 'done'), statuses(tasks)).toBe(true);
+    expect(tasks.every((x) => x.status === 'done' || x.status === 'skipped'), statuses(tasks)).toBe(true);
     let got = await servedWith(zone, [`DNS:${zone}`]);
     expect(got.status).toBe(200);
     expect(got.body).toBe(`hello from ${site}`);
     expect(got.altNames).toBe(`DNS:${zone}`);
     const key = `${suite.tb.root}/tls/${site}/${zone}.key`;
     expect(statSync(key).mode & 0o777).toBe(0o600);
+    expect((await siteRecord()).tls).toEqual([{ domain: zone, source: 'acme', redirect: false, hsts: false }]);
     expect(await t.call<{ tasks: Task[] }>('queue.list', { serverId }).then((q) => q.tasks.at(-1)!.stdoutTail)).toContain('HTTPS on');
 
     // The domain and its alias (a SAN certificate), dropping the failing name by choice.
@@ -96,7 +115,7 @@ describe('ACME', () => {
     expect(san.names).toEqual([zone, `www.${zone}`]);
     expect(san.dropped.map((d) => d.name)).toEqual([`typo.${zone}`]);
     tasks = await settleQueue(t, serverId, 90_000);
-    expect(tasks.every((x) => x.status === 'done'), statuses(tasks)).toBe(true);
+    expect(tasks.every((x) => x.status === 'done' || x.status === 'skipped'), statuses(tasks)).toBe(true);
     got = await servedWith(`www.${zone}`, [`DNS:${zone}`, `DNS:www.${zone}`]);
     expect(got.status).toBe(200);
     expect(got.altNames.split(', ').sort()).toEqual([`DNS:${zone}`, `DNS:www.${zone}`]);
@@ -104,7 +123,7 @@ describe('ACME', () => {
     // A wildcard over DNS-01: the TXT record reaches both nameservers and is gone after.
     await t.call('acme.issue', { serverId, site, domain: zone, names: [zone, `*.${zone}`], challenge: 'dns-01', redirect: true, hsts: true });
     tasks = await settleQueue(t, serverId, 120_000);
-    expect(tasks.every((x) => x.status === 'done'), statuses(tasks)).toBe(true);
+    expect(tasks.every((x) => x.status === 'done' || x.status === 'skipped'), statuses(tasks)).toBe(true);
     got = await servedWith(zone, [`DNS:*.${zone}`, `DNS:${zone}`]);
     expect(got.altNames.split(', ').sort()).toEqual([`DNS:*.${zone}`, `DNS:${zone}`]);
     const records = await t.call<{ zone: { records: { name: string; type: string }[] } }>('dns.zone', { zone });

@@ -2,8 +2,11 @@
 // of the CA, and the issue: the certificate's key made here and held in the keychain as its
 // task's secret, then on the server's queue the stateless HTTP-01 answer (acme.http01) with the
 // domain's server block written again (so it includes that answer), and tls.issue, which orders,
-// validates and installs. The names and challenge of each domain's last issue are kept, so a
-// renewal (queueIssue) orders the same certificate again.
+// validates and installs. The site's record gets the domain's HTTPS once tls.issue is done, not
+// when it is queued: until the certificate is on the server, a server block written for the
+// domain (any binding task) must not point nginx at certificate files that are not there. The
+// names and challenge of each domain's last issue are kept, so a renewal (queueIssue) orders the
+// same certificate again.
 import { generateKeyPairSync, randomUUID } from 'node:crypto';
 import Conf from 'conf';
 import { AcmeSettings, baseName, isWildcard, type Challenge } from '../../../shared/acme';
@@ -13,6 +16,7 @@ import { AppError } from '../../../shared/errors';
 import type { Task } from '../../../shared/queue';
 import { DEFAULT_TLS_OPTIONS } from '../../../shared/tls';
 import type { DnsService } from '../dns/service';
+import type { EventHub } from '../events';
 import { bindParamsFor, tlsInstallParams } from '../hosting/tls-install';
 import type { SiteService } from '../hosting/sites';
 import type { Inventory } from '../inventory/service';
@@ -47,8 +51,44 @@ export class AcmeService {
     private readonly secrets: TaskSecrets,
     private readonly dns: DnsService,
     dataDir: string,
+    events: EventHub,
   ) {
     this.issued = new Conf({ cwd: dataDir, configName: 'acme-issued', projectName: 'hostdeck', defaults: { last: {} }, accessPropertiesByDotNotation: false, clearInvalidConfig: false });
+    this.unsubscribe = events.subscribe((event, payload) => {
+      if (event !== 'queue.changed') return;
+      const { serverId, task } = payload as { serverId: string; task: Task };
+      if (task.kind === 'tls.issue' && task.status === 'done') this.installed(serverId, task);
+    });
+  }
+
+  private readonly unsubscribe: () => void;
+
+  stop(): void {
+    this.unsubscribe();
+  }
+
+  /**
+   * Records the domain's HTTPS once its certificate is installed. Journals are read again at
+   * start (old tasks show up once more): an older issue only fills a missing entry, it never
+   * overrides options changed since.
+   */
+  private installed(serverId: string, task: Task): void {
+    const p = task.params as { site?: string; domain?: string; install?: { redirect?: boolean; hsts?: boolean } };
+    if (!p.site || !p.domain || !p.install) return;
+    const fresh = task.finishedAt !== null && Date.now() - Date.parse(task.finishedAt) < 60_000;
+    const entry = { domain: p.domain, source: 'acme' as const, redirect: p.install.redirect === true, hsts: p.install.hsts === true };
+    try {
+      this.sites.adopt(serverId, (sites) =>
+        sites.map((s) => {
+          if (s.name !== p.site || !s.domains.some((d) => d.domain === p.domain)) return s;
+          const known = s.tls.find((t) => t.domain === p.domain);
+          if (known && !fresh) return s;
+          return { ...s, tls: [...s.tls.filter((t) => t.domain !== p.domain), entry].sort((a, b) => a.domain.localeCompare(b.domain)) };
+        }),
+      );
+    } catch {
+      /* the server was removed meanwhile */
+    }
   }
 
   settings(): AcmeSettings {
@@ -83,7 +123,6 @@ export class AcmeService {
       throw error;
     }
     this.issued.set('last', { ...this.issued.get('last'), [this.lastKey(i)]: { names, challenge: i.challenge } });
-    this.sites.adopt(i.serverId, (sites) => sites.map((s) => (s.name === i.site ? { ...s, tls: [...s.tls.filter((t) => t.domain !== i.domain), { domain: i.domain, source: 'acme' as const, redirect: i.redirect, hsts: i.hsts }] } : s)));
     return { tasks, names, dropped };
   }
 
