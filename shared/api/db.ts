@@ -3,6 +3,7 @@
 // where they reach SQL; values travel as Cells.
 import { z } from 'zod';
 import { ServerId } from '../domain';
+import { AccountChange, AccountPreview, MysqlHost, MysqlUserName } from '../mysql-accounts';
 import { ok } from './common';
 
 const Ident = z
@@ -238,9 +239,36 @@ export const dbServerApi = {
     input: z.object({ serverId: ServerId, kind: z.enum(['status', 'variables']) }).strict(),
     output: z.array(z.object({ name: z.string(), value: z.string() })),
   },
+  /** Every account with its grants as SHOW GRANTS words them (hashes masked) and its database and table privileges. */
   'db.users': {
     input: z.object({ serverId: ServerId }).strict(),
-    output: z.array(z.object({ user: z.string(), host: z.string(), grants: z.array(z.string()) })),
+    output: z.array(
+      z.object({
+        user: z.string(),
+        host: z.string(),
+        grants: z.array(z.string()),
+        /** From mysql.db (`table` null; `database` is the stored pattern, `\_` for a literal `_`) and mysql.tables_priv. */
+        privileges: z.array(z.object({ database: z.string(), table: z.string().nullable(), privileges: z.array(z.string()) })),
+      }),
+    ),
+  },
+  /** The exact statements an account change (or a drop) would run, passwords masked; nothing runs. */
+  'db.accountPreview': {
+    input: z.object({ serverId: ServerId, change: AccountPreview }).strict(),
+    output: z.object({ statements: z.array(z.string()) }),
+  },
+  /**
+   * Runs an account change (create, password, grant, revoke); refused in support mode and on
+   * read-only servers. `password`: the one generated when none was typed, returned once.
+   */
+  'db.accountChange': {
+    input: z.object({ serverId: ServerId, change: AccountChange }).strict(),
+    output: z.object({ statements: z.array(z.string()), password: z.string().nullable() }),
+  },
+  /** Drops an account; `confirm` must repeat it as user@host. */
+  'db.dropAccount': {
+    input: z.object({ serverId: ServerId, user: MysqlUserName, host: MysqlHost, confirm: z.string().max(400) }).strict(),
+    output: z.object({ statements: z.array(z.string()) }),
   },
 } as const;
 

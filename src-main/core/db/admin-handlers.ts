@@ -1,4 +1,5 @@
-// Server views' part of the contract: process list and kill, status and variables, users.
+// Server views' part of the contract: process list and kill, status and variables, users and
+// the account changes (previewed, then run; a drop only with its typed confirmation).
 import type { dbServerApi } from '../../../shared/api/db';
 import type { HandlersFor } from '../dispatch';
 import type { DbAdmin } from './admin';
@@ -11,6 +12,9 @@ export function dbAdminHandlers(admin: DbAdmin): HandlersFor<typeof dbServerApi>
       return { ok: true as const };
     },
     'db.status': ({ serverId, kind }) => admin.status(serverId, kind),
-    'db.users': ({ serverId }) => admin.users(serverId),
+    'db.users': ({ serverId }) => admin.accounts.users(serverId),
+    'db.accountPreview': ({ serverId, change }) => admin.accounts.preview(serverId, change),
+    'db.accountChange': ({ serverId, change }) => admin.accounts.change(serverId, change),
+    'db.dropAccount': ({ serverId, user, host, confirm }) => admin.accounts.drop(serverId, user, host, confirm),
   };
 }

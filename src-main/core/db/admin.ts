@@ -1,9 +1,9 @@
 // Server views: MySQL's process list (with KILL QUERY / KILL CONNECTION), SHOW GLOBAL STATUS and
 // VARIABLES, users and their grants. Reading these is internal (not a customer statement, not
 // audited: the process list refreshes every few seconds); KILL is audited and, being a write,
-// refused on read-only sessions by the guard like any other. Grants are shown with password
-// hashes masked.
-import { redact } from './audit';
+// refused on read-only sessions by the guard like any other. Users, their grants and the account
+// changes are DbAccounts' (accounts.ts).
+import { DbAccounts } from './accounts';
 import type { DbSessions } from './sessions';
 
 export type ProcessRow = { id: number; user: string; host: string; db: string | null; command: string; time: number; state: string | null; info: string | null };
@@ -11,7 +11,11 @@ export type ProcessRow = { id: number; user: string; host: string; db: string | 
 const str = (v: unknown): string | null => (v === null || v === undefined ? null : Buffer.isBuffer(v) ? v.toString('utf8') : String(v));
 
 export class DbAdmin {
-  constructor(private readonly sessions: DbSessions) {}
+  readonly accounts: DbAccounts;
+
+  constructor(private readonly sessions: DbSessions) {
+    this.accounts = new DbAccounts(sessions);
+  }
 
   async processList(serverId: string): Promise<ProcessRow[]> {
     const { rows } = await this.sessions.run<Record<string, unknown>[]>(serverId, 'SHOW FULL PROCESSLIST', [], { database: null, audit: false });
@@ -36,23 +40,5 @@ export class DbAdmin {
   async status(serverId: string, kind: 'status' | 'variables'): Promise<{ name: string; value: string }[]> {
     const { rows } = await this.sessions.run<{ Variable_name: string; Value: unknown }[]>(serverId, kind === 'status' ? 'SHOW GLOBAL STATUS' : 'SHOW GLOBAL VARIABLES', [], { database: null, audit: false });
     return rows.map((r) => ({ name: String(r.Variable_name), value: str(r.Value) ?? '' }));
-  }
-
-  async users(serverId: string): Promise<{ user: string; host: string; grants: string[] }[]> {
-    const { rows } = await this.sessions.run<{ User: unknown; Host: unknown }[]>(serverId, "SELECT User, Host FROM mysql.user WHERE User <> '' ORDER BY User, Host", [], { database: null, audit: false });
-    const out: { user: string; host: string; grants: string[] }[] = [];
-    for (const r of rows) {
-      const user = str(r.User) ?? '';
-      const host = str(r.Host) ?? '';
-      let grants: string[];
-      try {
-        const { rows: g } = await this.sessions.run<Record<string, unknown>[]>(serverId, 'SHOW GRANTS FOR ?@?', [user, host], { database: null, audit: false });
-        grants = g.map((row) => redact(str(Object.values(row)[0]) ?? ''));
-      } catch (error) {
-        grants = [`(grants could not be read: ${error instanceof Error ? error.message : String(error)})`];
-      }
-      out.push({ user, host, grants });
-    }
-    return out;
   }
 }
