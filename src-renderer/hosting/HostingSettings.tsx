@@ -8,7 +8,7 @@ import { client } from '../client/client';
 import { DEFAULT_CRON_SETTINGS } from '../../shared/cron';
 import { Field, FormError, useAction } from './common';
 
-type Values = Record<'passwdFile' | 'dbFile' | 'vhostDir' | 'nginxConf' | 'listen' | 'suspendedDir' | 'socket' | 'defaultsFile' | 'cronDir' | 'cronRunner', string>;
+type Values = Record<'passwdFile' | 'dbFile' | 'vhostDir' | 'nginxConf' | 'listen' | 'suspendedDir' | 'tlsDir' | 'tlsListen' | 'socket' | 'defaultsFile' | 'cronDir' | 'cronRunner', string>;
 
 const valuesOf = (s: Settings): Values => ({ ...s.ftp, ...s.web, socket: s.mysql.socket ?? '', defaultsFile: s.mysql.defaultsFile ?? '', cronDir: (s.cron ?? DEFAULT_CRON_SETTINGS).dir, cronRunner: (s.cron ?? DEFAULT_CRON_SETTINGS).runner });
 
@@ -27,7 +27,7 @@ export function HostingSettings({ server, current, onSaved }: { server: Server; 
       const r = await client.call('hosting.setSettings', {
         serverId: server.id,
         ftp: { passwdFile: v.passwdFile, dbFile: v.dbFile },
-        web: { vhostDir: v.vhostDir, nginxConf: v.nginxConf, listen: v.listen, suspendedDir: v.suspendedDir },
+        web: { vhostDir: v.vhostDir, nginxConf: v.nginxConf, listen: v.listen, suspendedDir: v.suspendedDir, tlsDir: v.tlsDir, tlsListen: v.tlsListen },
         // Empty means the mysql client's own default on the server.
         mysql: { socket: v.socket.trim() || null, defaultsFile: v.defaultsFile.trim() || null },
         cron: { dir: v.cronDir, runner: v.cronRunner },
@@ -73,6 +73,8 @@ export function HostingSettings({ server, current, onSaved }: { server: Server; 
             <Field name="web.nginxConf" label="nginx main config" error={f['web.nginxConf']} hint="Checked with nginx -t, reloaded with nginx -s reload">{input('nginxConf')}</Field>
             <Field name="web.listen" label="Listen address" error={f['web.listen']} hint="A port (80) or address:port (203.0.113.5:80)">{input('listen')}</Field>
             <Field name="web.suspendedDir" label="Suspension flag folder" error={f['web.suspendedDir']} hint="A file named after a suspended site goes here">{input('suspendedDir')}</Field>
+            <Field name="web.tlsListen" label="HTTPS listen" error={f['web.tlsListen']} hint="Port, or address:port, of HTTPS server blocks (443)">{input('tlsListen')}</Field>
+            <Field name="web.tlsDir" label="Certificate folder" error={f['web.tlsDir']} hint="Certificates and keys as <site>/<domain>.crt and .key (keys 0600)">{input('tlsDir')}</Field>
           </fieldset>
           <fieldset>
             <legend>MySQL</legend>

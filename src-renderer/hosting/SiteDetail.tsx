@@ -10,6 +10,7 @@ import { Databases } from './Databases';
 import { Domains } from './Domains';
 import { Field, FormError, useAction } from './common';
 import { FtpLogins } from './FtpLogins';
+import { Https } from './Https';
 import { Php } from './Php';
 import { CronJobs } from './CronJobs';
 import { SiteLogs } from '../logs/SiteLogs';
@@ -55,6 +56,7 @@ export function SiteDetail({ server, site, onChanged }: Props) {
         <Databases server={server} site={site} tasks={tasks} onChanged={onChanged} />
         <Domains server={server} site={site} tasks={tasks} onChanged={onChanged} />
         <Php server={server} site={site} onChanged={onChanged} />
+        <Https server={server} site={site} onChanged={onChanged} />
         <CronJobs server={server} site={site} onChanged={onChanged} />
         <SiteLogs server={server} site={site} />
       </div>

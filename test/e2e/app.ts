@@ -165,7 +165,7 @@ export async function shot(page: Page, name: string): Promise<string> {
   mkdirSync(screenshotDir, { recursive: true });
   const file = path.join(screenshotDir, `${name}.png`);
   // A secret shown once on screen (a generated password) must not end up in a screenshot.
-  await page.screenshot({ path: file, fullPage: false, mask: [page.locator('.secret-once')] });
+  await page.screenshot({ path: file, fullPage: false, mask: [page.locator('.secret-once'), page.locator('.secret-text')] });
   return file;
 }
 

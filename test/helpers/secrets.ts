@@ -57,7 +57,7 @@ export function registeredSecrets(dir = secretRegistryDir): RegisteredSecret[] {
 // password or a code) and returned once (the hosting methods' password, generated when not given).
 // They sit at the top of a call's input or one object down (servers.update's server.secret), and at
 // the top of its output; deeper down are a table's rows, whose columns may be called password too.
-const GIVEN = new Set(['secret', 'password', 'newPassword', 'passphrase', 'answers']);
+const GIVEN = new Set(['secret', 'password', 'newPassword', 'passphrase', 'answers', 'keyPem']);
 const RETURNED = new Set(['password']);
 
 /** The strings under the given field names in `value` and, while depth > 1, in the objects it holds. */

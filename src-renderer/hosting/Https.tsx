@@ -1,0 +1,211 @@
+// A site's HTTPS, per bound domain: the certificate installed on the server (read from it: names,
+// issuer, expiry with days left — a warning under EXPIRY_WARNING_DAYS, red once expired — and
+// whether it came from ACME, renewed by itself, or was uploaded, which Hostdeck cannot renew),
+// the redirect and HSTS options, "Upload certificate…" (paste or choose PEM files; each error
+// under its field; the key is masked and never shown back), "Issue with ACME…", "Renew now" and
+// "Remove HTTPS…" (the domain typed to confirm).
+import { keepPreviousData, useQuery } from '@tanstack/react-query';
+import { useState, type ChangeEvent, type FormEvent } from 'react';
+import type { SiteRecord } from '../../shared/api/hosting';
+import { daysLeft, type InstalledCert } from '../../shared/api/tls';
+import type { Server } from '../../shared/domain';
+import { DEFAULT_TLS_OPTIONS, EXPIRY_WARNING_DAYS, type SiteTls } from '../../shared/tls';
+import { client } from '../client/client';
+import { useQueue } from '../queue/hooks';
+import { Field, FormError, useAction } from './common';
+import { IssueCertificate } from './IssueCertificate';
+
+type Props = { server: Server; site: SiteRecord; onChanged: (message: string) => Promise<void> };
+type Open = { domain: string; what: 'upload' | 'issue' | 'remove' } | null;
+
+export function Https({ server, site, onChanged }: Props) {
+  const tasks = useQueue(server.id).data?.tasks ?? [];
+  // Read again whenever an HTTPS or binding task of the server has finished.
+  const finished = tasks.filter((t) => (t.kind.startsWith('tls.') || t.kind === 'domain.bind') && t.status === 'done').map((t) => t.id).join(',');
+  const status = useQuery({ queryKey: ['tls.status', server.id, finished], queryFn: () => client.call('tls.status', { serverId: server.id }), placeholderData: keepPreviousData });
+  const [open, setOpen] = useState<Open>(null);
+  const done = async (message: string) => {
+    setOpen(null);
+    await onChanged(message);
+  };
+  return (
+    <section className="site-part https" data-site={site.name} aria-label={`HTTPS of ${site.name}`}>
+      <h4>HTTPS</h4>
+      {site.domains.length === 0 && <p className="muted">Bind a domain first: a certificate is for a bound domain and its aliases.</p>}
+      {status.error && <p className="note note-error" role="alert">Could not read the certificates on {server.name}: {status.error.message}</p>}
+      <ul className="https-domains">
+        {site.domains.map((b) => {
+          const record = site.tls.find((t) => t.domain === b.domain);
+          const cert = status.data?.certs.find((c) => c.site === site.name && c.domain === b.domain);
+          const waiting = tasks.some((t) => (t.status === 'pending' || t.status === 'running') && t.kind.startsWith('tls.') && t.params.site === site.name && t.params.domain === b.domain);
+          return (
+            <li key={b.domain} className="https-domain" data-domain={b.domain} aria-label={`HTTPS of ${b.domain}`}>
+              <div className="https-head">
+                <strong>{b.domain}</strong>
+                {waiting && <span className="item-state task-status task-pending">queued</span>}
+              </div>
+              <CertSummary cert={cert} record={record} loading={status.isLoading} />
+              {record && <Options server={server} site={site} record={record} onChanged={onChanged} />}
+              {open?.domain === b.domain && open.what === 'upload' && <UploadForm server={server} site={site} domain={b.domain} aliases={b.aliases} record={record} onCancel={() => setOpen(null)} onDone={done} />}
+              {open?.domain === b.domain && open.what === 'issue' && (
+                <div className="https-issue">
+                  <IssueCertificate server={server} site={site} domain={b.domain} onChanged={done} />
+                  <div className="actions"><button type="button" onClick={() => setOpen(null)}>Close</button></div>
+                </div>
+              )}
+              {open?.domain === b.domain && open.what === 'remove' && <RemoveHttps server={server} site={site} domain={b.domain} onCancel={() => setOpen(null)} onDone={done} />}
+              {open?.domain !== b.domain && (
+                <div className="actions">
+                  <button onClick={() => setOpen({ domain: b.domain, what: 'upload' })}>Upload certificate…</button>
+                  <button onClick={() => setOpen({ domain: b.domain, what: 'issue' })}>Issue with ACME…</button>
+                  {record?.source === 'acme' && <RenewNow server={server} site={site} domain={b.domain} onChanged={onChanged} />}
+                  {record && <button className="link danger" onClick={() => setOpen({ domain: b.domain, what: 'remove' })}>Remove HTTPS…</button>}
+                </div>
+              )}
+            </li>
+          );
+        })}
+      </ul>
+    </section>
+  );
+}
+
+const day = (iso: string) => iso.slice(0, 10);
+
+function CertSummary({ cert, record, loading }: { cert: InstalledCert | undefined; record: SiteTls | undefined; loading: boolean }) {
+  if (!cert) {
+    if (loading) return <p className="muted">Reading the certificate on the server…</p>;
+    return <p className="muted" data-testid="https-status">{record ? 'No certificate on the server yet (its task has not run, or failed).' : 'No certificate: plain HTTP only.'}</p>;
+  }
+  const left = daysLeft(cert.notAfter);
+  const tone = left < 0 ? 'expired' : left < EXPIRY_WARNING_DAYS ? 'expiring' : 'valid';
+  const uploaded = record?.source !== 'acme';
+  return (
+    <div className="cert-summary" data-testid="https-status" data-tone={tone}>
+      <p>
+        <span className={`cert-expiry cert-${tone}`}>
+          {left < 0 ? `Expired on ${day(cert.notAfter)}` : `Valid until ${day(cert.notAfter)} (${left} day${left === 1 ? '' : 's'} left)`}
+        </span>
+        {' · '}issued by <strong>{cert.issuer}</strong>
+        {' · '}{record?.source === 'acme' ? 'ACME, renewed by itself 30 days before expiry' : 'uploaded'}
+      </p>
+      <p className="muted cert-names">Names: {cert.names.join(', ')}</p>
+      {uploaded && tone !== 'valid' && <p className="note note-warn">Hostdeck does not renew an uploaded certificate: upload a new one, or issue one with ACME.</p>}
+    </div>
+  );
+}
+
+function Options({ server, site, record, onChanged }: { server: Server; site: SiteRecord; record: SiteTls; onChanged: (m: string) => Promise<void> }) {
+  const [redirect, setRedirect] = useState(record.redirect);
+  const [hsts, setHsts] = useState(record.hsts);
+  const action = useAction();
+  const changed = redirect !== record.redirect || hsts !== record.hsts;
+  const save = () =>
+    action.run(async () => {
+      await client.call('tls.setOptions', { serverId: server.id, site: site.name, domain: record.domain, redirect, hsts });
+      await onChanged(`HTTPS options of ${record.domain} queued on ${server.name}.`);
+    });
+  return (
+    <div className="https-options">
+      <FormError error={action.error} />
+      <label><input type="checkbox" checked={redirect} onChange={(e) => setRedirect(e.target.checked)} /> Redirect HTTP to HTTPS</label>
+      <label><input type="checkbox" checked={hsts} onChange={(e) => setHsts(e.target.checked)} /> HSTS (browsers then refuse plain HTTP for a year)</label>
+      {changed && <button disabled={action.busy} onClick={() => void save()}>Save options</button>}
+    </div>
+  );
+}
+
+function RenewNow({ server, site, domain, onChanged }: { server: Server; site: SiteRecord; domain: string; onChanged: (m: string) => Promise<void> }) {
+  const action = useAction();
+  const renew = () =>
+    action.run(async () => {
+      await client.call('tls.renew', { serverId: server.id, site: site.name, domain });
+      await onChanged(`Renewal of the certificate of ${domain} queued on ${server.name}.`);
+    });
+  return (
+    <>
+      <button disabled={action.busy} onClick={() => void renew()}>Renew now</button>
+      <FormError error={action.error} />
+    </>
+  );
+}
+
+/** A PEM file's text into a field (files are small; the size limit is the contract's). */
+function readInto(set: (text: string) => void) {
+  return (event: ChangeEvent<HTMLInputElement>) => {
+    const file = event.target.files?.[0];
+    if (file) void file.text().then(set);
+    event.target.value = '';
+  };
+}
+
+type UploadProps = { server: Server; site: SiteRecord; domain: string; aliases: string[]; record: SiteTls | undefined; onCancel: () => void; onDone: (m: string) => Promise<void> };
+
+function UploadForm({ server, site, domain, aliases, record, onCancel, onDone }: UploadProps) {
+  const [chainPem, setChain] = useState('');
+  const [keyPem, setKey] = useState('');
+  const [passphrase, setPassphrase] = useState('');
+  const [redirect, setRedirect] = useState(record?.redirect ?? DEFAULT_TLS_OPTIONS.redirect);
+  const [hsts, setHsts] = useState(record?.hsts ?? DEFAULT_TLS_OPTIONS.hsts);
+  const action = useAction();
+  const f = action.fields;
+
+  async function submit(event: FormEvent) {
+    event.preventDefault();
+    await action.run(async () => {
+      const r = await client.call('tls.upload', { serverId: server.id, site: site.name, domain, chainPem, keyPem, ...(passphrase ? { passphrase } : {}), redirect, hsts });
+      setKey('');
+      setPassphrase('');
+      await onDone(`Certificate for ${r.cert.names.join(', ')} (until ${day(r.cert.notAfter)}) queued for ${domain} on ${server.name}.`);
+    });
+  }
+
+  return (
+    <form className="form sub-form upload-certificate" onSubmit={submit} aria-label={`Upload a certificate for ${domain}`}>
+      <p className="muted">It must cover {[domain, ...aliases].join(', ')}. The key is held only until its task has run.</p>
+      <FormError error={action.error} />
+      <Field name="chainPem" label="Certificate (PEM; the certificate first, then its intermediates)" error={f.chainPem}>
+        <textarea value={chainPem} onChange={(e) => setChain(e.target.value)} rows={5} spellCheck={false} placeholder="-----BEGIN CERTIFICATE-----" />
+      </Field>
+      <label className="file-pick">Or choose a file: <input type="file" accept=".pem,.crt,.cer,.txt" aria-label="Certificate file" onChange={readInto(setChain)} /></label>
+      <Field name="keyPem" label="Private key (PEM)" error={f.keyPem}>
+        <textarea className="secret-text" value={keyPem} onChange={(e) => setKey(e.target.value)} rows={3} spellCheck={false} autoComplete="off" placeholder="-----BEGIN PRIVATE KEY-----" />
+      </Field>
+      <label className="file-pick">Or choose a file: <input type="file" accept=".pem,.key,.txt" aria-label="Private key file" onChange={readInto(setKey)} /></label>
+      <Field name="passphrase" label="Passphrase (only for an encrypted key)" error={f.passphrase}>
+        <input type="password" value={passphrase} onChange={(e) => setPassphrase(e.target.value)} autoComplete="off" />
+      </Field>
+      <label><input type="checkbox" checked={redirect} onChange={(e) => setRedirect(e.target.checked)} /> Redirect HTTP to HTTPS</label>
+      <label><input type="checkbox" checked={hsts} onChange={(e) => setHsts(e.target.checked)} /> HSTS</label>
+      <div className="actions">
+        <button type="submit" disabled={action.busy}>Upload and install</button>
+        <button type="button" onClick={onCancel}>Cancel</button>
+      </div>
+    </form>
+  );
+}
+
+function RemoveHttps({ server, site, domain, onCancel, onDone }: { server: Server; site: SiteRecord; domain: string; onCancel: () => void; onDone: (m: string) => Promise<void> }) {
+  const [typed, setTyped] = useState('');
+  const action = useAction();
+  async function submit(event: FormEvent) {
+    event.preventDefault();
+    await action.run(async () => {
+      await client.call('tls.remove', { serverId: server.id, site: site.name, domain, confirm: typed });
+      await onDone(`Removal of HTTPS from ${domain} queued on ${server.name}.`);
+    });
+  }
+  return (
+    <form className="note note-warn remove-https" role="alertdialog" aria-label={`Remove HTTPS from ${domain}`} onSubmit={submit}>
+      <p>{domain} goes back to plain HTTP; its certificate and key are deleted from the server.</p>
+      <FormError error={action.error} />
+      <Field name="confirm" label={`Type ${domain} to confirm`} error={action.fields.confirm}>
+        <input value={typed} onChange={(e) => setTyped(e.target.value)} spellCheck={false} autoComplete="off" autoFocus />
+      </Field>
+      <div className="actions">
+        <button className="danger solid" type="submit" disabled={action.busy || typed !== domain}>Remove HTTPS</button>
+        <button type="button" onClick={onCancel}>Keep it</button>
+      </div>
+    </form>
+  );
+}

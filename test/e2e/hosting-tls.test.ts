@@ -1,0 +1,136 @@
+// HTTPS of a site in Chromium, as an admin does it: web1 added as root, the server settings
+// pointed at the testbed's nginx (HTTPS on 127.0.0.2:8443, certificates under the state folder),
+// a site with a domain; in its HTTPS section "Upload certificate…": a key of another certificate
+// is refused under its field, nothing queued; the certificate pasted and the key chosen as a
+// file are installed; the section shows issuer, names and days left; a browser that trusts only
+// that certificate opens the site over HTTPS; the options add the redirect; HTTPS removed.
+import { createHash, randomUUID, X509Certificate } from 'node:crypto';
+import { rmSync, writeFileSync } from 'node:fs';
+import { chromium, type Page } from 'playwright-core';
+import { afterAll, describe, expect, it } from 'vitest';
+import { sh } from '../helpers/hosting';
+import { makeCa, makeLeaf } from '../helpers/tls';
+import { addTrustedWeb1, e2eSuite, shot } from './app';
+
+const suite = e2eSuite();
+const tag = randomUUID().replaceAll('-', '').slice(0, 8);
+const site = `hdtlsui${tag}`;
+const domain = `${site}.test`;
+
+afterAll(() => {
+  sh(`id -u '${site}' >/dev/null 2>&1 && (pkill -KILL -u '${site}'; userdel -r '${site}')`);
+  rmSync(`/home/${site}`, { recursive: true, force: true });
+  rmSync(`${suite.tb.root}/tls/${site}`, { recursive: true, force: true });
+  sh(`rm -f '${suite.tb.nginx.sitesDir}'/hostdeck-${site}-*.conf; nginx -p '${suite.tb.nginx.prefix}/' -c '${suite.tb.nginx.conf}' -s reload`);
+});
+
+async function calmShot(page: Page, name: string) {
+  await page.mouse.move(5, 790);
+  await shot(page, name);
+}
+
+async function configure(page: Page) {
+  const tb = suite.tb;
+  const view = page.getByRole('region', { name: 'Sites of web1' });
+  await view.locator('details.hosting-settings summary').click();
+  const settings = view.getByRole('form', { name: 'Server settings' });
+  const setting = (key: string) => settings.locator(`[data-field="${key}"] input`);
+  await setting('ftp.passwdFile').fill(tb.ftp.passwdFile);
+  await setting('ftp.dbFile').fill(tb.ftp.dbFile);
+  await setting('web.vhostDir').fill(tb.nginx.sitesDir);
+  await setting('web.nginxConf').fill(tb.nginx.conf);
+  await setting('web.listen').fill(`${tb.nginx.host}:${tb.nginx.port}`);
+  await setting('web.suspendedDir').fill(`${tb.root}/nginx-suspended`);
+  await setting('web.tlsListen').fill(`${tb.nginx.host}:${tb.nginx.tlsPort}`);
+  await setting('web.tlsDir').fill(`${tb.root}/tls`);
+  await setting('mysql.socket').fill(tb.mariadb.socket);
+  await settings.getByRole('button', { name: 'Save settings' }).click();
+  await settings.getByRole('status').filter({ hasText: 'Saved.' }).waitFor();
+  await view.locator('details.hosting-settings summary').click();
+}
+
+describe('HTTPS of a site in the UI', () => {
+  it('uploads a certificate (a wrong key refused at its field), shows its status, serves the site over HTTPS, redirects, removes HTTPS', async () => {
+    const tb = suite.tb;
+    const ca = makeCa();
+    const leaf = makeLeaf(ca, [domain]);
+    const stranger = makeLeaf(ca, [domain]);
+    const { page } = await suite.open('e2e-hosting-tls');
+    await addTrustedWeb1(page, tb, 'root');
+    await page.getByRole('region', { name: 'Server web1' }).getByRole('button', { name: 'Sites', exact: true }).click();
+    const view = page.getByRole('region', { name: 'Sites of web1' });
+    await configure(page);
+
+    const newSite = view.getByRole('form', { name: 'New site' });
+    await newSite.locator('[data-field=name] input').fill(site);
+    await newSite.locator('[data-field=quotaMb] input').fill('0');
+    await newSite.locator('[data-field=domains] input').fill(domain);
+    await newSite.getByRole('button', { name: 'Create site' }).click();
+    const row = view.locator(`tr.site-row[data-site=${site}]`);
+    await row.waitFor();
+    await expect.poll(() => row.getByTestId('site-task').textContent(), { timeout: 30_000 }).toBe('done');
+    writeFileSync(`/home/${site}/public_html/index.html`, `<!doctype html><title>${site}</title><h1>Hello over HTTPS</h1>`);
+    await row.getByRole('button', { name: site }).click();
+    const part = view.getByRole('region', { name: `HTTPS of ${site}` });
+    await part.scrollIntoViewIfNeeded();
+    await expect.poll(() => part.getByTestId('https-status').textContent()).toBe('No certificate: plain HTTP only.');
+
+    // Upload: a key of another certificate is refused under its field; nothing is queued.
+    await part.getByRole('button', { name: 'Upload certificate…' }).click();
+    const form = part.getByRole('form', { name: `Upload a certificate for ${domain}` });
+    await form.locator('[data-field=chainPem] textarea').fill(leaf.certPem);
+    await form.locator('[data-field=keyPem] textarea').fill(stranger.keyPem);
+    await form.getByRole('button', { name: 'Upload and install' }).click();
+    await expect.poll(() => form.locator('[data-field=keyPem] .field-error').textContent()).toBe('This private key does not belong to the certificate (the first certificate of the chain)');
+    expect(await row.getByTestId('site-task').textContent()).toBe('done');
+    await calmShot(page, 'hosting-tls-01-wrong-key');
+
+    // The right key, chosen as a file (the field is filled from it, masked).
+    await form.getByLabel('Private key file').setInputFiles({ name: 'site.key', mimeType: 'application/x-pem-file', buffer: Buffer.from(leaf.keyPem) });
+    await expect.poll(() => form.locator('[data-field=keyPem] textarea').inputValue()).toBe(leaf.keyPem);
+    await form.getByRole('button', { name: 'Upload and install' }).click();
+    await form.waitFor({ state: 'detached' });
+    await expect.poll(() => row.getByTestId('site-task').textContent(), { timeout: 30_000 }).toBe('done');
+    const status = part.getByTestId('https-status');
+    await expect.poll(() => status.textContent(), { timeout: 15_000 }).toMatch(/^Valid until \d{4}-\d\d-\d\d \((89|90) days left\) · issued by Hostdeck Test CA · uploaded/);
+    expect(await status.getAttribute('data-tone')).toBe('valid');
+    expect(await status.textContent()).toContain(`Names: ${domain}`);
+    await calmShot(page, 'hosting-tls-02-installed');
+
+    // A browser that trusts only this certificate's key opens the site over HTTPS.
+    const spki = createHash('sha256').update(new X509Certificate(leaf.certPem).publicKey.export({ type: 'spki', format: 'der' })).digest('base64');
+    const visitor = await chromium.launch({
+      executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+      args: ['--no-sandbox', '--disable-gpu', `--host-resolver-rules=MAP ${domain} ${tb.nginx.host}`, `--ignore-certificate-errors-spki-list=${spki}`],
+    });
+    try {
+      const tab = await (await visitor.newContext({ viewport: { width: 1000, height: 500 } })).newPage();
+      const response = await tab.goto(`https://${domain}:${tb.nginx.tlsPort}/`);
+      expect(response?.status()).toBe(200);
+      expect(await tab.locator('h1').textContent()).toBe('Hello over HTTPS');
+      expect((await response?.securityDetails())?.subjectName).toBe(domain);
+      await shot(tab, 'hosting-tls-03-site-over-https');
+    } finally {
+      await visitor.close();
+    }
+
+    // Redirect is on by default: plain HTTP answers 301 to HTTPS. HSTS turned on in the options.
+    await expect.poll(() => sh(`curl -s -o /dev/null -w '%{http_code} %{redirect_url}' -H 'Host: ${domain}' http://${tb.nginx.host}:${tb.nginx.port}/x`), { timeout: 5000 }).toBe(`301 https://${domain}:${tb.nginx.tlsPort}/x`);
+    const https = part.locator(`li[data-domain="${domain}"]`);
+    expect(await https.getByLabel('Redirect HTTP to HTTPS').isChecked()).toBe(true);
+    await https.getByLabel('HSTS (browsers then refuse plain HTTP').check();
+    await https.getByRole('button', { name: 'Save options' }).click();
+    await expect.poll(() => row.getByTestId('site-task').textContent(), { timeout: 30_000 }).toBe('done');
+    const headers = () => sh(`curl -s -D - -o /dev/null --cacert '${ca.crt}' --resolve ${domain}:${tb.nginx.tlsPort}:${tb.nginx.host} https://${domain}:${tb.nginx.tlsPort}/`) ?? '';
+    await expect.poll(headers, { timeout: 5000 }).toMatch(/strict-transport-security: max-age=31536000/i);
+
+    // Remove HTTPS: the domain typed to confirm.
+    await https.getByRole('button', { name: 'Remove HTTPS…' }).click();
+    const confirm = part.getByRole('alertdialog', { name: `Remove HTTPS from ${domain}` });
+    await confirm.locator('[data-field=confirm] input').fill(domain);
+    await calmShot(page, 'hosting-tls-04-remove');
+    await confirm.getByRole('button', { name: 'Remove HTTPS' }).click();
+    await expect.poll(() => row.getByTestId('site-task').textContent(), { timeout: 30_000 }).toBe('done');
+    await expect.poll(() => part.getByTestId('https-status').textContent(), { timeout: 15_000 }).toBe('No certificate: plain HTTP only.');
+  }, 180_000);
+});
