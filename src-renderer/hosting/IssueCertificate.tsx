@@ -3,14 +3,17 @@
 // answers for each name; DNS-01: a TXT record in a zone Hostdeck holds — the only way to a
 // wildcard), and what HTTPS does then (redirect, HSTS). "Check names" asks where each name
 // leads before anything is asked of the CA; Issue checks again and queues the tasks (the order
-// runs when the queue reaches it). Names that fail can be left out by choice.
+// runs when the queue reaches it), Preview shows those tasks first. Names that fail can be left
+// out by choice.
 import { useState, type FormEvent } from 'react';
 import type { Challenge } from '../../shared/acme';
+import type { Output } from '../../shared/api';
 import type { NameCheck } from '../../shared/api/acme';
 import type { SiteRecord } from '../../shared/api/hosting';
 import type { Server } from '../../shared/domain';
 import { client } from '../client/client';
 import { Field, FormError, useAction } from './common';
+import { PreviewDialog } from './PreviewDialog';
 
 type Props = { server: Server; site: SiteRecord; onChanged: (message: string) => Promise<void>; domain?: string };
 
@@ -25,6 +28,7 @@ export function IssueCertificate({ server, site, onChanged, domain: given }: Pro
   const [hsts, setHsts] = useState(false);
   const [dropFailing, setDropFailing] = useState(false);
   const [checks, setChecks] = useState<NameCheck[] | null>(null);
+  const [preview, setPreview] = useState<Output<'acme.preview'> | null>(null);
   const action = useAction();
   const wildcard = chosen.some((n) => n.startsWith('*.'));
 
@@ -35,10 +39,17 @@ export function IssueCertificate({ server, site, onChanged, domain: given }: Pro
       setChecks((await client.call('acme.checkNames', { serverId: server.id, site: site.name, domain, names: chosen, challenge })).results);
     });
 
-  async function issue(event: FormEvent) {
-    event.preventDefault();
+  const input = () => ({ serverId: server.id, site: site.name, domain, names: chosen, challenge, redirect, hsts, dropFailing });
+  const showPreview = () =>
+    action.run(async () => {
+      setPreview(await client.call('acme.preview', input()));
+    });
+
+  async function issue(event?: FormEvent) {
+    event?.preventDefault();
+    setPreview(null);
     await action.run(async () => {
-      const r = await client.call('acme.issue', { serverId: server.id, site: site.name, domain, names: chosen, challenge, redirect, hsts, dropFailing });
+      const r = await client.call('acme.issue', input());
       setChecks(null);
       const left = r.dropped.length ? ` (left out: ${r.dropped.map((d) => d.name).join(', ')})` : '';
       await onChanged(`Certificate for ${r.names.join(', ')} queued on ${server.name}${left}: ordered from the CA when the queue reaches it.`);
@@ -87,8 +98,18 @@ export function IssueCertificate({ server, site, onChanged, domain: given }: Pro
       </div>
       <div className="actions">
         <button type="button" disabled={action.busy || chosen.length === 0} onClick={() => void check()}>Check names</button>
+        <button type="button" disabled={action.busy || chosen.length === 0} onClick={() => void showPreview()}>Preview</button>
         <button className="primary" type="submit" disabled={action.busy || chosen.length === 0}>Issue certificate</button>
       </div>
+      {preview && (
+        <PreviewDialog
+          title={`certificate for ${preview.names.join(', ')}`}
+          tasks={preview.tasks}
+          busy={action.busy}
+          onQueue={() => void issue()}
+          onBack={() => setPreview(null)}
+        />
+      )}
     </form>
   );
 }

@@ -41,7 +41,7 @@ export function usePreview(serverId: string, action: ReturnType<typeof useAction
 
 type DialogProps = { title: string; tasks: PreviewTask[]; busy: boolean; blocked?: string; onQueue: (() => void) | null; onBack: () => void };
 
-function PreviewDialog({ title, tasks, busy, blocked, onQueue, onBack }: DialogProps) {
+export function PreviewDialog({ title, tasks, busy, blocked, onQueue, onBack }: DialogProps) {
   const ref = useRef<HTMLDivElement>(null);
   // Focus goes back where it was (the Preview button) when the dialog closes.
   useEffect(() => {

@@ -119,7 +119,16 @@ describe('certificates from the ACME CA in the UI', () => {
 
     // Without it: issued over HTTP-01, the site is served over HTTPS with both names.
     await form.locator(`li[data-name="typo.${zone}"] input`).uncheck();
-    await form.getByRole('button', { name: 'Issue certificate' }).click();
+    await form.getByRole('button', { name: 'Preview' }).click();
+    const preview = page.getByRole('dialog', { name: `Preview: certificate for ${zone}, www.${zone}` });
+    await preview.waitFor();
+    expect(await preview.locator('.preview-tasks li').evaluateAll((items) => items.map((i) => i.getAttribute('data-kind')))).toEqual(['acme.http01', 'domain.bind', 'tls.issue']);
+    const commands = (await preview.locator('.preview-commands').allTextContents()).join('\n');
+    expect(commands).toContain('location ^~ /.well-known/acme-challenge/');
+    expect(commands).toContain(`ACME order at ${tb.pebble.directoryUrl} for ${zone}, www.${zone} (http-01)`);
+    expect(commands).not.toMatch(/PRIVATE KEY-----\n[A-Za-z0-9+/]/);
+    await calmShot(page, 'acme-04-preview');
+    await preview.getByRole('button', { name: 'Queue these tasks' }).click();
     await view.getByRole('status').filter({ hasText: `Certificate for ${zone}, www.${zone} queued` }).waitFor();
     const deadline = Date.now() + 90_000;
     let got = { status: 0, body: '', altNames: '' };
@@ -133,6 +142,6 @@ describe('certificates from the ACME CA in the UI', () => {
     registerSecret('certificate key (e2e)', readFileSync(`${tb.root}/tls/${site}/${zone}.key`, 'utf8').trim());
     for (const c of await findCredentials(SERVICE)) if (c.account.startsWith('acme-account:')) registerSecret(`keychain ${c.account}`, c.password);
     await part.scrollIntoViewIfNeeded();
-    await calmShot(page, 'acme-04-issued');
+    await calmShot(page, 'acme-05-issued');
   }, 180_000);
 });
