@@ -64,7 +64,15 @@ function LiveLog({ serverId, site, log }: { serverId: string; site?: string; log
     let stopped = false;
     let waiting: string[][] = [];
     let frame = 0;
+    // The rate over the last second, sampled twice a second (so it falls to 0 when lines stop).
     const samples: { at: number; n: number }[] = [];
+    const sampler = setInterval(() => {
+      const now = performance.now();
+      samples.push({ at: now, n: buffer.received });
+      while (samples.length > 3) samples.shift();
+      const first = samples[0]!;
+      setRate(now - first.at > 0 ? Math.round(((buffer.received - first.n) * 1000) / (now - first.at)) : 0);
+    }, 500);
     const take = () => {
       frame = 0;
       let n = 0;
@@ -74,11 +82,6 @@ function LiveLog({ serverId, site, log }: { serverId: string; site?: string; log
       }
       waiting = [];
       if (n) tail?.ack(n);
-      const now = performance.now();
-      samples.push({ at: now, n: buffer.received });
-      while (samples.length > 2 && now - samples[0]!.at > 1000) samples.shift();
-      const first = samples[0]!;
-      setRate(now - first.at > 200 ? Math.round(((buffer.received - first.n) * 1000) / (now - first.at)) : 0);
       if (!pausedRef.current) setVersion((v) => v + 1);
     };
     void startTail(ref, BACKLOG, {
@@ -97,6 +100,7 @@ function LiveLog({ serverId, site, log }: { serverId: string; site?: string; log
     );
     return () => {
       stopped = true;
+      clearInterval(sampler);
       if (frame) cancelAnimationFrame(frame);
       tail?.stop();
     };
@@ -171,7 +175,7 @@ function LiveLog({ serverId, site, log }: { serverId: string; site?: string; log
       <div className="log-lines" ref={scroller} tabIndex={0} onWheel={onWheel} role="log" aria-label={`${log.label} lines`} aria-live="off">
         {count === 0 ? (
           <p className="muted log-empty">
-            {buffer.filtering ? `No shown line contains “${deferredFilter}”.` : state.state === 'starting' ? 'Starting the tail…' : log.exists ? `Waiting for new lines in ${log.path}…` : `${log.path} does not exist yet; its lines appear here once it is written.`}
+            {buffer.filtering ? `No shown line contains “${deferredFilter}”.` : state.state === 'starting' ? 'Starting the tail…' : log.exists ? `Waiting for new lines in ${log.id === 'journal' ? 'the journal' : log.path}…` : `${log.path} does not exist yet; its lines appear here once it is written.`}
           </p>
         ) : (
           <div style={{ height: virtual.getTotalSize(), position: 'relative' }}>
