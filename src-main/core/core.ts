@@ -112,6 +112,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
   registerIssueKind({ settings: () => acmeStore.settings(), accounts: acmeAccounts, dns01: new Dns01(dns) });
   const acme = new AcmeService(acmeStore, acmeAccounts, sites, inventory, queue, taskSecrets, dns, options.dataDir, events);
   const tls = new TlsService(sites, connections, queue, inventory, acme, log);
+  health.setWarningSource((serverId) => tls.expiryWarnings(serverId));
 
   const call = createDispatcher(
     {

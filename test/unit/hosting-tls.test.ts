@@ -7,7 +7,14 @@ import { ChainPem, KeyPem } from '../../shared/tls';
 import { bindDomain, deleteSite, unbindDomain } from '../../src-main/core/hosting/plans';
 import { tlsInstallLines, tlsInstallParams } from '../../src-main/core/hosting/tls-install';
 import { removeTls, setTlsOptions, uploadTls } from '../../src-main/core/hosting/tls-plans';
-import { parseStatus } from '../../src-main/core/hosting/tls-service';
+import type { InstalledCert } from '../../shared/api/tls';
+import type { Task } from '../../shared/queue';
+import { judge, parseCheckOutput } from '../../src-main/core/health/check';
+import type { SiteService } from '../../src-main/core/hosting/sites';
+import { parseStatus, TlsService } from '../../src-main/core/hosting/tls-service';
+import type { Inventory } from '../../src-main/core/inventory/service';
+import type { QueueService } from '../../src-main/core/queue/service';
+import type { ConnectionManager } from '../../src-main/core/ssh/connections';
 import { checkUpload, nameCovers } from '../../src-main/core/hosting/tls-x509';
 import { serverBlock } from '../../src-main/core/hosting/vhost-tasks';
 import { encryptKey, makeCa, makeLeaf } from '../helpers/tls';
@@ -163,5 +170,54 @@ describe('status read', () => {
     expect(certs).toHaveLength(1);
     expect(certs[0]).toMatchObject({ site: 'shop', domain: 'shop.test', names: hosts, selfIssued: false });
     expect(problems).toEqual(['/etc/ssl/hostdeck/blog/blog.test.crt does not hold a certificate that parses']);
+  });
+});
+
+describe('renewal and expiry warnings', () => {
+  const inDays = (n: number) => new Date(Date.now() + n * DAY).toISOString();
+  const cert = (site: string, domain: string, notAfter: string): InstalledCert => ({ site, domain, names: [domain], issuer: 'CA', notBefore: inDays(-60), notAfter, fingerprint: 'AA', selfIssued: false });
+
+  function service(o: { tasks?: Partial<Task>[] } = {}) {
+    const records: SiteRecord[] = [
+      { ...site, name: 'shop', tls: [{ domain: 'shop.test', source: 'acme', redirect: true, hsts: false }, { domain: 'old.test', source: 'acme', redirect: true, hsts: false }] },
+      { ...site, name: 'blog', tls: [{ domain: 'blog.test', source: 'uploaded', redirect: true, hsts: false }] },
+    ];
+    const queued: string[] = [];
+    const tls = new TlsService(
+      { sites: () => records } as unknown as SiteService,
+      {} as ConnectionManager,
+      { list: () => ({ tasks: o.tasks ?? [] }) } as unknown as QueueService,
+      { list: async () => [{ id: 's1', name: 'web1' }] } as unknown as Inventory,
+      { queueIssue: async (serverId, s, domain) => { queued.push(`${serverId}/${s}/${domain}`); return []; } },
+      () => undefined,
+    );
+    // The server's answer without SSH: shop.test due in 10 days, old.test in 60, blog.test (uploaded) in 5.
+    const certs = [cert('shop', 'shop.test', inDays(10.5)), cert('shop', 'old.test', inDays(60)), cert('blog', 'blog.test', inDays(5.5))];
+    (tls as unknown as { last: Map<string, unknown> }).last.set('s1', { certs, readAt: '', problems: [] });
+    tls.status = async () => ({ certs, readAt: '', problems: [] });
+    return { tls, queued };
+  }
+
+  it('queues ACME certificates within 30 days of expiry, not uploaded ones, and not twice while an issue waits', async () => {
+    const { tls, queued } = service();
+    expect(await tls.renewDue()).toEqual(['s1/shop/shop.test']);
+    expect(queued).toEqual(['s1/shop/shop.test']);
+    const waiting = service({ tasks: [{ kind: 'tls.issue', status: 'pending', params: { site: 'shop', domain: 'shop.test' } }] });
+    expect(await waiting.tls.renewDue()).toEqual([]);
+    const failed = service({ tasks: [{ kind: 'tls.issue', status: 'failed', params: { site: 'shop', domain: 'shop.test' } }] });
+    expect(await failed.tls.renewDue()).toEqual([]);
+    const doneBefore = service({ tasks: [{ kind: 'tls.issue', status: 'done', params: { site: 'shop', domain: 'shop.test' } }] });
+    expect(await doneBefore.tls.renewDue()).toEqual(['s1/shop/shop.test']);
+  });
+
+  it('warns fleet health about certificates within 21 days from the last read, and health turns warn', () => {
+    const { tls } = service();
+    const warnings = tls.expiryWarnings('s1');
+    expect(warnings).toEqual(['the certificate of shop.test (site shop) expires in 10 days', 'the certificate of blog.test (site blog) expires in 5 days']);
+    expect(tls.expiryWarnings('unknown-server')).toEqual([]);
+    const facts = parseCheckOutput('__HD_CHECK_BEGIN\n__HD_CHECK_END\n');
+    const verdict = judge({ ...facts, complete: true }, [], warnings);
+    expect(verdict.status).toBe('warn');
+    expect(verdict.reason).toBe('The certificate of shop.test (site shop) expires in 10 days; the certificate of blog.test (site blog) expires in 5 days.');
   });
 });

@@ -52,6 +52,8 @@ export class HealthService {
   private ticking = false;
   private stopped = false;
   private readonly unsubscribe: () => void;
+  /** Warnings other parts know without asking the server (certificates near expiry, from their last read). */
+  private warningSource: (serverId: string) => string[] = () => [];
 
   constructor(
     private readonly inventory: Inventory,
@@ -67,6 +69,10 @@ export class HealthService {
       if (event === 'settings.changed') this.applySettings(this.store.settings());
       if (event === 'inventory.changed') this.inventoryChanged((payload as { ids: string[] }).ids);
     });
+  }
+
+  setWarningSource(source: (serverId: string) => string[]): void {
+    this.warningSource = source;
   }
 
   /** Checks at once (the lights should not stay grey for a whole interval), then on the timer. */
@@ -158,7 +164,7 @@ export class HealthService {
         throw error;
       }
       const facts = parseCheckOutput(out.stdout);
-      const verdict = judge(facts, server.roles);
+      const verdict = judge(facts, server.roles, this.warningSource(serverId));
       return done({ ...verdict, cpus: facts.cpus, load: facts.load, memory: facts.memory, disks: facts.disks });
     } catch (error) {
       if (needsLogin(error)) {

@@ -7,7 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { daysLeft, type InstalledCert, type TlsUpload } from '../../../shared/api/tls';
 import { AppError } from '../../../shared/errors';
 import type { Task } from '../../../shared/queue';
-import { RENEW_BEFORE_DAYS, type TlsOptions } from '../../../shared/tls';
+import { EXPIRY_WARNING_DAYS, RENEW_BEFORE_DAYS, type TlsOptions } from '../../../shared/tls';
 import type { Inventory } from '../inventory/service';
 import type { QueueService } from '../queue/service';
 import type { ConnectionManager } from '../ssh/connections';
@@ -73,9 +73,17 @@ export class TlsService {
     }
   }
 
-  /** The last status read of a server (no SSH), if any. */
-  lastStatus(serverId: string): TlsStatus | undefined {
-    return this.last.get(serverId);
+  /**
+   * For fleet health, from the last read of the server (no SSH on a health tick; the status
+   * call and the hourly check read it): certificates that expire within EXPIRY_WARNING_DAYS.
+   */
+  expiryWarnings(serverId: string, now = new Date()): string[] {
+    return (this.last.get(serverId)?.certs ?? []).flatMap((c) => {
+      const left = daysLeft(c.notAfter, now);
+      if (left >= EXPIRY_WARNING_DAYS) return [];
+      const what = `the certificate of ${c.domain} (site ${c.site})`;
+      return [left < 0 ? `${what} has expired` : `${what} expires in ${left} day${left === 1 ? '' : 's'}`];
+    });
   }
 
   async upload(input: TlsUpload & { chainPem: string; keyPem: string }): Promise<{ tasks: Task[]; cert: InstalledCert }> {
@@ -127,14 +135,16 @@ export class TlsService {
   }
 
   /**
-   * Queues the renewal of every ACME certificate that expires within RENEW_BEFORE_DAYS (read
-   * from the servers that have one); returns what was queued, as "server/site/domain".
+   * Reads the certificates of every server with HTTPS in the records (for fleet health too) and
+   * queues the renewal of each ACME certificate that expires within RENEW_BEFORE_DAYS; returns
+   * what was queued, as "server/site/domain".
    */
   async renewDue(now = new Date()): Promise<string[]> {
     const queued: string[] = [];
     for (const server of await this.inventory.list()) {
-      const acme = this.sites.sites(server.id).flatMap((s) => s.tls.filter((t) => t.source === 'acme').map((t) => ({ site: s.name, domain: t.domain })));
-      if (acme.length === 0) continue;
+      const records = this.sites.sites(server.id).flatMap((s) => s.tls.map((t) => ({ site: s.name, domain: t.domain, source: t.source })));
+      if (records.length === 0) continue;
+      const acme = records.filter((r) => r.source === 'acme');
       let certs: InstalledCert[];
       try {
         certs = (await this.status(server.id)).certs;
