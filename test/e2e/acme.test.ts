@@ -16,6 +16,7 @@ import { httpsGet } from '../helpers/acme';
 import { sh } from '../helpers/hosting';
 import { registerSecret } from '../helpers/secrets';
 import { addTrustedWeb1, e2eSuite, shot } from './app';
+import { fillTestbedServerSettings } from './server-settings';
 
 const suite = e2eSuite();
 const tag = randomUUID().replaceAll('-', '').slice(0, 8);
@@ -44,26 +45,6 @@ async function calmShot(page: Page, name: string) {
   await shot(page, name);
 }
 
-async function serverSettings(page: Page) {
-  const tb = suite.tb;
-  const view = page.getByRole('region', { name: 'Sites of web1' });
-  await view.locator('details.hosting-settings summary').click();
-  const settings = view.getByRole('form', { name: 'Server settings' });
-  const setting = (key: string) => settings.locator(`[data-field="${key}"] input`);
-  await setting('ftp.passwdFile').fill(tb.ftp.passwdFile);
-  await setting('ftp.dbFile').fill(tb.ftp.dbFile);
-  await setting('web.vhostDir').fill(tb.nginx.sitesDir);
-  await setting('web.nginxConf').fill(tb.nginx.conf);
-  await setting('web.listen').fill(`${tb.nginx.host}:${tb.nginx.port}`);
-  await setting('web.suspendedDir').fill(`${tb.root}/nginx-suspended`);
-  await setting('web.tlsListen').fill(`${tb.nginx.host}:${tb.nginx.tlsPort}`);
-  await setting('web.tlsDir').fill(`${tb.root}/tls`);
-  await setting('mysql.socket').fill(tb.mariadb.socket);
-  await settings.getByRole('button', { name: 'Save settings' }).click();
-  await settings.getByRole('status').filter({ hasText: 'Saved.' }).waitFor();
-  await view.locator('details.hosting-settings summary').click();
-}
-
 describe('certificates from the ACME CA in the UI', () => {
   it('saves the ACME settings, checks the names and issues a certificate the site is then served with', async () => {
     const tb = suite.tb;
@@ -72,7 +53,7 @@ describe('certificates from the ACME CA in the UI', () => {
     await addTrustedWeb1(page, tb, 'root');
     await page.getByRole('region', { name: 'Server web1' }).getByRole('button', { name: 'Sites', exact: true }).click();
     const view = page.getByRole('region', { name: 'Sites of web1' });
-    await serverSettings(page);
+    await fillTestbedServerSettings(page, tb);
 
     // ACME settings: plain http is refused at its field, then the testbed's pebble.
     await view.locator('details.acme-settings summary').click();

@@ -11,6 +11,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { sh } from '../helpers/hosting';
 import { makeCa, makeLeaf } from '../helpers/tls';
 import { addTrustedWeb1, e2eSuite, shot } from './app';
+import { fillTestbedServerSettings } from './server-settings';
 
 const suite = e2eSuite();
 const tag = randomUUID().replaceAll('-', '').slice(0, 8);
@@ -29,26 +30,6 @@ async function calmShot(page: Page, name: string) {
   await shot(page, name);
 }
 
-async function configure(page: Page) {
-  const tb = suite.tb;
-  const view = page.getByRole('region', { name: 'Sites of web1' });
-  await view.locator('details.hosting-settings summary').click();
-  const settings = view.getByRole('form', { name: 'Server settings' });
-  const setting = (key: string) => settings.locator(`[data-field="${key}"] input`);
-  await setting('ftp.passwdFile').fill(tb.ftp.passwdFile);
-  await setting('ftp.dbFile').fill(tb.ftp.dbFile);
-  await setting('web.vhostDir').fill(tb.nginx.sitesDir);
-  await setting('web.nginxConf').fill(tb.nginx.conf);
-  await setting('web.listen').fill(`${tb.nginx.host}:${tb.nginx.port}`);
-  await setting('web.suspendedDir').fill(`${tb.root}/nginx-suspended`);
-  await setting('web.tlsListen').fill(`${tb.nginx.host}:${tb.nginx.tlsPort}`);
-  await setting('web.tlsDir').fill(`${tb.root}/tls`);
-  await setting('mysql.socket').fill(tb.mariadb.socket);
-  await settings.getByRole('button', { name: 'Save settings' }).click();
-  await settings.getByRole('status').filter({ hasText: 'Saved.' }).waitFor();
-  await view.locator('details.hosting-settings summary').click();
-}
-
 describe('HTTPS of a site in the UI', () => {
   it('uploads a certificate (a wrong key refused at its field), shows its status, serves the site over HTTPS, redirects, removes HTTPS', async () => {
     const tb = suite.tb;
@@ -59,7 +40,7 @@ describe('HTTPS of a site in the UI', () => {
     await addTrustedWeb1(page, tb, 'root');
     await page.getByRole('region', { name: 'Server web1' }).getByRole('button', { name: 'Sites', exact: true }).click();
     const view = page.getByRole('region', { name: 'Sites of web1' });
-    await configure(page);
+    await fillTestbedServerSettings(page, tb);
 
     const newSite = view.getByRole('form', { name: 'New site' });
     await newSite.locator('[data-field=name] input').fill(site);
