@@ -2,7 +2,7 @@
 // (signed by a test CA made with openssl) uploaded for a bound domain serves the site over HTTPS
 // on 127.0.0.2:8443 (SNI); redirect and HSTS; the status read finds it; replacing it while
 // requests run drops none; install lines whose key nginx refuses roll back to the old
-// certificate; hostile values are refused before anything is queued (a canary shows nothing
+// certificate; binding again keeps HTTPS and suspension shows over HTTPS too; hostile values are refused before anything is queued (a canary shows nothing
 // ran); HTTPS removed; the site's deletion removes its certificates.
 import { execFileSync } from 'node:child_process';
 import { randomUUID, X509Certificate } from 'node:crypto';
@@ -129,6 +129,17 @@ describe('HTTPS of a site', () => {
     expect([readFileSync(`${tlsDir}/${site}/${host}.crt`, 'utf8'), readFileSync(`${tlsDir}/${site}/${host}.key`, 'utf8'), readFileSync(vhost, 'utf8')]).toEqual(before);
     expect(sh(`ls -A ${tlsDir}/${site}`)!.trim().split('\n').sort()).toEqual([`${host}.crt`, `${host}.key`]);
     expect((await https()).fingerprint).toBe(fingerprintOf(second.certPem));
+
+    // Binding the domain again keeps HTTPS; a suspended site answers its suspension page over HTTPS too.
+    await t.call('hosting.bindDomain', { serverId, site, domain: host, aliases: [alias] });
+    await t.call('hosting.suspendSite', { serverId, site });
+    tasks = await settleQueue(t, serverId);
+    expect(tasks.every((x) => x.status === 'done'), statuses(tasks)).toBe(true);
+    expect(readFileSync(vhost, 'utf8')).toContain('ssl_certificate');
+    expect((await until(() => https(), (r) => r.status === 503)).body).toContain('This site is suspended');
+    await t.call('hosting.unsuspendSite', { serverId, site });
+    await settleQueue(t, serverId);
+    expect((await until(() => https(), (r) => r.status === 200)).fingerprint).toBe(fingerprintOf(second.certPem));
 
     // Hostile values: refused at the contract, nothing queued, nothing ran.
     const queued = (await t.call<{ tasks: Task[] }>('queue.list', { serverId })).tasks.length;
