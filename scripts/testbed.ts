@@ -44,6 +44,7 @@ Also running on loopback:
   FTP          ${info.ftp.host}:${info.ftp.port}  user ${info.ftp.user}  password ${info.ftp.password}
   DNS          ns1 ${info.ns.ns1.host}:${info.ns.ns1.port}, ns2 ${info.ns.ns2.host}:${info.ns.ns2.port}  (zone example.test; rndc -c ${info.ns.ns1.rndcConfFile} status)
   nginx        http://${info.nginx.host}:${info.nginx.port}/  (sites in ${info.nginx.sitesDir})
+  ACME CA      ${info.pebble.directoryUrl}  (pebble; its API's CA ${info.pebble.apiCaFile}, issuing root ${info.pebble.issuingRootFile})
 
 All details: ${TESTBED_JSON}
 Stop everything:  npm run testbed -- stop

@@ -38,6 +38,13 @@ describe('testbed', () => {
     expect(stdout.trim()).toBe(NGINX_DEFAULT_TEXT);
   });
 
+  it('pebble serves its ACME directory over HTTPS (curl with its API CA) and its issuing root', async () => {
+    const { stdout } = await exec('curl', ['-sS', '--max-time', '5', '--cacert', tb.pebble.apiCaFile, tb.pebble.directoryUrl]);
+    expect(JSON.parse(stdout)).toMatchObject({ newAccount: expect.stringContaining('https://'), newOrder: expect.stringContaining('https://') });
+    const root = await exec('openssl', ['x509', '-noout', '-subject', '-in', tb.pebble.issuingRootFile]);
+    expect(root.stdout).toMatch(/Pebble Root CA/);
+  });
+
   it('pure-ftpd greets with 220', async () => {
     expect(await banner(tb.ftp.host, tb.ftp.port)).toMatch(/^220[- ]/);
   });
