@@ -22,6 +22,8 @@ const suite = coreSuite();
 const tag = randomUUID().replaceAll('-', '').slice(0, 6);
 const site = `hdacme${tag}`;
 const zone = `acme-${tag}.test`;
+/** An alias in no zone Hostdeck holds (and resolving nowhere). */
+const elsewhere = `elsewhere-${tag}.test`;
 const canary = `/tmp/hd-acme-canary-${tag}`;
 
 function statuses(tasks: Task[]): string {
@@ -64,7 +66,7 @@ describe('ACME', () => {
     const { t, serverId } = await setup('acme');
     await zoneWithNames(t, zone, ['@', 'www']);
     await t.call('hosting.createSite', { serverId, name: site, quotaMb: 0 });
-    await t.call('hosting.bindDomain', { serverId, site, domain: zone, aliases: [`www.${zone}`, `typo.${zone}`] });
+    await t.call('hosting.bindDomain', { serverId, site, domain: zone, aliases: [`www.${zone}`, `typo.${zone}`, elsewhere] });
     let tasks = await settleQueue(t, serverId);
     expect(tasks.every((x) => x.status === 'done' || x.status === 'skipped'), statuses(tasks)).toBe(true);
     sh(`printf 'hello from ${site}' > /home/${site}/public_html/index.html`);
@@ -74,6 +76,10 @@ describe('ACME', () => {
     const { results } = await t.call<{ results: NameCheck[] }>('acme.checkNames', { serverId, site, domain: zone, names: [zone, `www.${zone}`, `typo.${zone}`], challenge: 'http-01' });
     expect(results.map((r) => [r.name, r.ok])).toEqual([[zone, true], [`www.${zone}`, true], [`typo.${zone}`, false]]);
     expect(results[2]!.detail).toMatch(/Does not resolve/);
+    // DNS-01 needs the zone of the name in Hostdeck.
+    const dns01 = await t.call<{ results: NameCheck[] }>('acme.checkNames', { serverId, site, domain: zone, names: [`*.${zone}`, `*.${elsewhere}`], challenge: 'dns-01' });
+    expect(dns01.results.map((r) => [r.name, r.ok])).toEqual([[`*.${zone}`, true], [`*.${elsewhere}`, false]]);
+    expect(dns01.results[1]!.detail).toBe(`No DNS zone in Hostdeck holds ${elsewhere}: DNS-01 needs its zone here (DNS zones).`);
     const ordersBefore = (pebbleLog().match(/new-order|order-plz/g) ?? []).length;
     const refused = await t.fail('acme.issue', { serverId, site, domain: zone, challenge: 'http-01', redirect: false, hsts: false });
     expect(refused.code).toBe('conflict');
@@ -113,7 +119,7 @@ describe('ACME', () => {
     // The domain and its alias (a SAN certificate), dropping the failing name by choice.
     const san = await t.call<{ names: string[]; dropped: NameCheck[] }>('acme.issue', { serverId, site, domain: zone, challenge: 'http-01', redirect: true, hsts: false, dropFailing: true });
     expect(san.names).toEqual([zone, `www.${zone}`]);
-    expect(san.dropped.map((d) => d.name)).toEqual([`typo.${zone}`]);
+    expect(san.dropped.map((d) => d.name)).toEqual([`typo.${zone}`, elsewhere]);
     tasks = await settleQueue(t, serverId, 90_000);
     expect(tasks.every((x) => x.status === 'done' || x.status === 'skipped'), statuses(tasks)).toBe(true);
     got = await servedWith(`www.${zone}`, [`DNS:${zone}`, `DNS:www.${zone}`]);

@@ -6,6 +6,7 @@ import { rootCertificates } from 'node:tls';
 import { createHash } from 'node:crypto';
 import * as acme from 'acme-client';
 import type { AcmeSettings } from '../../../shared/acme';
+import { AppError } from '../../../shared/errors';
 import type { Keychain } from '../secrets/keychain';
 
 const PREFIX = 'acme-account:';
@@ -21,11 +22,15 @@ export class AcmeAccounts {
     const pending = this.making.get(directoryUrl);
     if (pending) return pending;
     const made = (async () => {
-      const held = await this.keychain.get(PREFIX + directoryUrl);
-      if (held) return held;
-      const pem = (await acme.crypto.createPrivateEcdsaKey('P-256')).toString();
-      await this.keychain.set(PREFIX + directoryUrl, pem);
-      return pem;
+      try {
+        const held = await this.keychain.get(PREFIX + directoryUrl);
+        if (held) return held;
+        const pem = (await acme.crypto.createPrivateEcdsaKey('P-256')).toString();
+        await this.keychain.set(PREFIX + directoryUrl, pem);
+        return pem;
+      } catch (error) {
+        throw new AppError('internal', `The ACME account key could not be read from or kept in the keychain: ${error instanceof Error ? error.message : String(error)}`);
+      }
     })().finally(() => this.making.delete(directoryUrl));
     this.making.set(directoryUrl, made);
     return made;
