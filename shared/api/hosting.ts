@@ -9,7 +9,7 @@ import { IPV4 } from '../validation';
 import { PhpInstalled, PhpSet, PhpSettings, SitePhp, poolName } from '../php';
 import { CronJob, CronJobId, CronJobSet, CronSettings } from '../cron';
 import { LogSettings } from './logs';
-import { SiteTls } from '../tls';
+import { SiteTls, TlsOptions } from '../tls';
 
 export const SiteStatus = z.enum(['active', 'suspended']);
 export type SiteStatus = z.infer<typeof SiteStatus>;
@@ -167,7 +167,8 @@ export const AdoptionScan = z.object({
   sites: z.array(z.object({ name: z.string(), home: z.string(), status: SiteStatus })),
   ftpUsers: z.array(z.object({ user: z.string(), site: z.string() })),
   databases: z.array(z.object({ name: z.string(), site: z.string(), users: z.array(z.string()) })),
-  domains: z.array(z.object({ site: z.string(), domain: z.string(), aliases: z.array(z.string()) })),
+  /** tls: the server block has an HTTPS part (its certificate taken in as uploaded: Hostdeck did not order it). */
+  domains: z.array(z.object({ site: z.string(), domain: z.string(), aliases: z.array(z.string()), tls: TlsOptions.optional() })),
   /** Hostdeck's PHP pools (hd-<site>.conf) of sites, with the values read from them. */
   php: z.array(z.object({ site: z.string(), php: SitePhp })).default([]),
   /** The jobs of Hostdeck's cron files (hostdeck-<site>) of sites. */

@@ -2,7 +2,7 @@
 // (signed by a test CA made with openssl) uploaded for a bound domain serves the site over HTTPS
 // on 127.0.0.2:8443 (SNI); redirect and HSTS; the status read finds it; replacing it while
 // requests run drops none; install lines whose key nginx refuses roll back to the old
-// certificate; binding again keeps HTTPS and suspension shows over HTTPS too; hostile values are refused before anything is queued (a canary shows nothing
+// certificate; binding again keeps HTTPS and suspension shows over HTTPS too; adoption finds it; hostile values are refused before anything is queued (a canary shows nothing
 // ran); HTTPS removed; the site's deletion removes its certificates.
 import { execFileSync } from 'node:child_process';
 import { randomUUID, X509Certificate } from 'node:crypto';
@@ -11,7 +11,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import type { InstalledCert } from '../../shared/api/tls';
 import type { Task } from '../../shared/queue';
 import { tlsInstallParams, tlsInstallLines } from '../../src-main/core/hosting/tls-install';
-import type { SiteRecord, HostingSettings } from '../../shared/api/hosting';
+import type { AdoptionScan, HostingSettings, SiteRecord } from '../../shared/api/hosting';
 import { coreSuite } from '../helpers/core';
 import { settleQueue, sh, testbedHostingSettings } from '../helpers/hosting';
 import { getUntil, httpGet } from '../helpers/php';
@@ -140,6 +140,14 @@ describe('HTTPS of a site', () => {
     await t.call('hosting.unsuspendSite', { serverId, site });
     await settleQueue(t, serverId);
     expect((await until(() => https(), (r) => r.status === 200)).fingerprint).toBe(fingerprintOf(second.certPem));
+
+    // Adoption: a core without records finds the domain with its HTTPS options and takes its certificate in as uploaded.
+    const fresh = await suite.web1('tls-adopt', 'root');
+    await fresh.call('hosting.setSettings', { serverId: fresh.server.id, ...settings });
+    const scan = await fresh.call<AdoptionScan>('hosting.adoptScan', { serverId: fresh.server.id });
+    expect(scan.domains.find((d) => d.site === site)).toEqual({ site, domain: host, aliases: [alias], tls: { redirect: true, hsts: true } });
+    const adopted = await fresh.call<{ sites: SiteRecord[] }>('hosting.adoptImport', { serverId: fresh.server.id, sites: [site] });
+    expect(adopted.sites.find((s) => s.name === site)?.tls).toEqual([{ domain: host, source: 'uploaded', redirect: true, hsts: true }]);
 
     // Hostile values: refused at the contract, nothing queued, nothing ran.
     const queued = (await t.call<{ tasks: Task[] }>('queue.list', { serverId })).tasks.length;

@@ -7,6 +7,7 @@ import type { AdoptionScan, HostingSettings, SiteRecord } from '../../../shared/
 import { AppError } from '../../../shared/errors';
 import { DbName, DbUser, Domain, ExistingFtpUser, SiteName, belongsToSite } from '../../../shared/hosting';
 import { PhpVersion } from '../../../shared/php';
+import type { TlsOptions } from '../../../shared/tls';
 import type { ConnectionManager } from '../ssh/connections';
 import { exec } from '../ssh/connect';
 import { shQuote } from '../ssh/sh-quote';
@@ -34,7 +35,7 @@ export function scanScript(settings: HostingSettings): string {
     'fi',
     // Hostdeck's PHP pools (active and parked), in every version's pool folder.
     `for f in ${phpSettings(settings).poolDir.split('{version}').map((part) => (part === '' ? '' : shQuote(part))).join('*')}/hd-*.conf*; do [ -f "$f" ] || continue; awk -v f="$f" '{ print "pool\t" f "\t" $0 }' "$f"; done`,
-    `for f in ${shQuote(vhostDir)}/hostdeck-*.conf; do [ -f "$f" ] || continue; awk -v f="$(basename "$f")" '$1 == "server_name" { s = ""; for (i = 2; i <= NF; i++) { t = $i; sub(/;$/, "", t); if (t != "") s = s (s == "" ? "" : " ") t } print "vhost\\t" f "\\t" s; exit }' "$f"; done`,
+    `for f in ${shQuote(vhostDir)}/hostdeck-*.conf; do [ -f "$f" ] || continue; awk -v f="$(basename "$f")" '$1 == "server_name" && !seen { s = ""; for (i = 2; i <= NF; i++) { t = $i; sub(/;$/, "", t); if (t != "") s = s (s == "" ? "" : " ") t } print "vhost\\t" f "\\t" s; seen = 1 } $1 == "ssl_certificate" { ssl = 1 } /return 301 https:/ { rd = 1 } /Strict-Transport-Security/ { hs = 1 } END { if (ssl) print "vhosttls\\t" f "\\t" (rd ? "redirect" : "") "\\t" (hs ? "hsts" : "") }' "$f"; done`,
     // Hostdeck's cron files (hostdeck-<site>), line by line.
     `for f in ${shQuote(cronSettings(settings).dir)}/hostdeck-*; do [ -f "$f" ] || continue; awk -v f="$(basename "$f")" '{ print "cron\t" f "\t" $0 }' "$f"; done`,
     'true',
@@ -46,10 +47,10 @@ function unbatch(value: string): string {
   return value.replace(/\\(.)/g, (_, c: string) => (c === 'n' ? '\n' : c === 't' ? '\t' : c === '0' ? '\0' : c));
 }
 
-type Found = { sites: Map<string, number>; suspended: Set<string>; ftp: { user: string; uid: number }[]; dbs: string[]; grants: { user: string; db: string }[]; vhosts: { file: string; names: string[] }[]; pools: Map<string, string>; crons: Map<string, string> };
+type Found = { sites: Map<string, number>; suspended: Set<string>; ftp: { user: string; uid: number }[]; dbs: string[]; grants: { user: string; db: string }[]; vhosts: { file: string; names: string[] }[]; vhostTls: Map<string, TlsOptions>; pools: Map<string, string>; crons: Map<string, string> };
 
 export function parseScan(stdout: string): Found {
-  const found: Found = { sites: new Map(), suspended: new Set(), ftp: [], dbs: [], grants: [], vhosts: [], pools: new Map(), crons: new Map() };
+  const found: Found = { sites: new Map(), suspended: new Set(), ftp: [], dbs: [], grants: [], vhosts: [], vhostTls: new Map(), pools: new Map(), crons: new Map() };
   for (const line of stdout.split('\n')) {
     const [type, a = '', b = ''] = line.split(TAB);
     if (type === 'site') found.sites.set(a, Number(b));
@@ -59,6 +60,7 @@ export function parseScan(stdout: string): Found {
     // Grants name databases with _ and % escaped (\_): the plain name is what the records hold.
     else if (type === 'grant') found.grants.push({ user: unbatch(a), db: unbatch(b).replace(/\\([_%])/g, '$1') });
     else if (type === 'vhost') found.vhosts.push({ file: a, names: b.split(' ').filter(Boolean) });
+    else if (type === 'vhosttls') found.vhostTls.set(a, { redirect: b === 'redirect', hsts: line.split(TAB)[3] === 'hsts' });
     else if (type === 'cron') found.crons.set(a, `${found.crons.get(a) ?? ''}${line.slice(type.length + a.length + 2)}\n`);
     else if (type === 'pool') found.pools.set(a, `${found.pools.get(a) ?? ''}${line.slice(type.length + a.length + 2)}\n`);
   }
@@ -104,7 +106,8 @@ export function compare(held: SiteRecord[], found: Found, settings: HostingSetti
     if (!site || domain === undefined) { scan.notes.push(`server block ${file}: it does not match a site and its first server_name`); continue; }
     if (heldDomains.has(domain)) continue;
     if (![domain, ...aliases].every((d) => ok(Domain, d))) { scan.notes.push(`server block ${file}: a server_name Hostdeck does not accept`); continue; }
-    scan.domains.push({ site, domain, aliases });
+    const tls = found.vhostTls.get(file);
+    scan.domains.push({ site, domain, aliases, ...(tls ? { tls } : {}) });
   }
   const heldPhp = new Set(held.filter((s) => s.php).map((s) => s.name));
   for (const [file, text] of found.pools) {
@@ -140,7 +143,12 @@ export function merge(held: SiteRecord[], scan: AdoptionScan, chosen: string[], 
   for (const s of scan.sites) if (pick.has(s.name) && !out.has(s.name)) out.set(s.name, { name: s.name, quotaMb: 0, status: s.status, createdAt: now.toISOString(), ftpUsers: [], databases: [], domains: [], creations: [], tls: [], cron: [] });
   for (const f of scan.ftpUsers) { const s = out.get(f.site); if (s && pick.has(f.site)) s.ftpUsers = [...s.ftpUsers, f.user].sort(); }
   for (const d of scan.databases) { const s = out.get(d.site); if (s && pick.has(d.site)) s.databases = [...s.databases, { name: d.name, user: d.users[0]! }].sort((a, b) => a.name.localeCompare(b.name)); }
-  for (const d of scan.domains) { const s = out.get(d.site); if (s && pick.has(d.site)) s.domains = [...s.domains, { domain: d.domain, aliases: d.aliases }].sort((a, b) => a.domain.localeCompare(b.domain)); }
+  for (const d of scan.domains) {
+    const s = out.get(d.site);
+    if (!s || !pick.has(d.site)) continue;
+    s.domains = [...s.domains, { domain: d.domain, aliases: d.aliases }].sort((a, b) => a.domain.localeCompare(b.domain));
+    if (d.tls && !s.tls.some((t) => t.domain === d.domain)) s.tls = [...s.tls, { domain: d.domain, source: 'uploaded' as const, ...d.tls }].sort((a, b) => a.domain.localeCompare(b.domain));
+  }
   for (const x of scan.cron) { const s = out.get(x.site); if (s && pick.has(x.site) && s.cron.length === 0) s.cron = x.jobs; }
   for (const x of scan.php) { const s = out.get(x.site); if (s && pick.has(x.site) && !s.php) s.php = x.php; }
   return [...out.values()];
