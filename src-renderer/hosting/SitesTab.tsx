@@ -37,6 +37,14 @@ export function SitesTab({ server, onOpenTab }: { server: Server; onOpenTab: (ta
     await refresh();
   };
   useEffect(() => setOpenSite(null), [server.id]);
+  // A certificate ordered through ACME enters the site's records when its task is done.
+  useEffect(
+    () =>
+      client.on('queue.changed', ({ serverId, task }) => {
+        if (serverId === server.id && task.kind === 'tls.issue' && task.status === 'done') void queryClient.invalidateQueries({ queryKey: ['hosting.sites', server.id] });
+      }),
+    [queryClient, server.id],
+  );
 
   // A site whose latest task is still on the queue (or failed) shows that next to its status.
   const tasks = queue.data?.tasks ?? [];

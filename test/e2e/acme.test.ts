@@ -122,6 +122,10 @@ describe('certificates from the ACME CA in the UI', () => {
     expect(got.altNames.split(', ').sort()).toEqual([`DNS:${zone}`, `DNS:www.${zone}`]);
     registerSecret('certificate key (e2e)', readFileSync(`${tb.root}/tls/${site}/${zone}.key`, 'utf8').trim());
     for (const c of await findCredentials(SERVICE)) if (c.account.startsWith('acme-account:')) registerSecret(`keychain ${c.account}`, c.password);
+    // The HTTPS section shows the certificate the CA issued, as an ACME one, with its options.
+    const summary = part.locator(`li[data-domain="${zone}"]`).getByTestId('https-status');
+    await expect.poll(() => summary.textContent(), { timeout: 15_000 }).toMatch(/issued by .*Pebble.*ACME, renewed by itself/);
+    expect(await summary.textContent()).toContain(`Names: ${zone}, www.${zone}`);
     await part.scrollIntoViewIfNeeded();
     await calmShot(page, 'acme-05-issued');
   }, 180_000);
