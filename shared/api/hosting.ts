@@ -192,6 +192,7 @@ export const HostingChange = z.discriminatedUnion('op', [
   z.object({ op: z.literal('applyAgain'), site: SiteName, item: SiteItem }).strict(),
   z.object({ op: z.literal('setPhp'), input: PhpSet.extend({ site: SiteName }) }).strict(),
   z.object({ op: z.literal('disablePhp'), site: SiteName }).strict(),
+  z.object({ op: z.literal('setUpLogs'), site: SiteName }).strict(),
   z.object({ op: z.literal('setCronJob'), input: CronJobSet.extend({ site: SiteName }) }).strict(),
   z.object({ op: z.literal('removeCronJob'), site: SiteName, id: CronJobId }).strict(),
 ]);

@@ -7,6 +7,7 @@
 import { z } from 'zod';
 import { ServerId } from '../domain';
 import { SiteName } from '../hosting';
+import { Task } from '../queue';
 import { ok } from './common';
 
 /** An absolute path of plain segments (letters, digits, `._-`; no `..`), as the other hosting paths. */
@@ -83,6 +84,8 @@ export const logsApi = {
   'logs.ack': { input: z.object({ tailId: TailId, lines: z.number().int().min(1).max(10_000_000) }).strict(), output: ok },
   /** Stops a tail: the tail process on the server ends with it. */
   'logs.stop': { input: z.object({ tailId: TailId }).strict(), output: ok },
+  /** Queues logs.site for the site: its log folder and rotation rule written again with the current log settings (a site made before Hostdeck kept logs, or adopted). */
+  'logs.setUp': { input: z.object({ serverId: ServerId, site: SiteName }).strict(), output: z.object({ tasks: z.array(Task) }) },
   /** Lines containing the text (as it is, case-sensitive) in the log and its rotated files (.gz too), oldest file first, at most `limit`. */
   'logs.search': {
     input: LogRef.extend({ text: SearchText, limit: z.number().int().min(1).max(SEARCH_LIMIT_MAX) }).strict(),

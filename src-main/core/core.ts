@@ -133,7 +133,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
       ...cronHandlers(sites, connections, events),
       ...acmeHandlers(acme),
       ...tlsHandlers(tls),
-      ...logsHandlers(logs),
+      ...logsHandlers(logs, (serverId, site) => sites.setUpLogs(serverId, site)),
     },
     log,
   );

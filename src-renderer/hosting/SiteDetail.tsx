@@ -58,7 +58,7 @@ export function SiteDetail({ server, site, onChanged }: Props) {
         <Php server={server} site={site} onChanged={onChanged} />
         <Https server={server} site={site} onChanged={onChanged} />
         <CronJobs server={server} site={site} onChanged={onChanged} />
-        <SiteLogs server={server} site={site} />
+        <SiteLogs server={server} site={site} onChanged={onChanged} />
       </div>
     </div>
   );

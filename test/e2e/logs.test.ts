@@ -134,6 +134,16 @@ describe('logs in the UI', () => {
     await results.scrollIntoViewIfNeeded();
     await calmShot(page, 'logs-04-search');
 
+    // Set up logs again: a preview of the logs.site task, then queued and done.
+    await part.getByRole('button', { name: 'Set up logs again…' }).click();
+    const preview = page.getByRole('dialog', { name: `Preview: logs of ${site}` });
+    await preview.waitFor();
+    expect(await preview.locator('.preview-commands').first().textContent()).toContain(`${rotateDir()}/hostdeck-${site}`);
+    await calmShot(page, 'logs-05-set-up-preview');
+    await preview.getByRole('button', { name: 'Queue these tasks' }).click();
+    await expect.poll(() => row.getByTestId('site-task').textContent(), { timeout: 30_000 }).toBe('done');
+    expect(sh(`grep -c 'rotate 7' '${rotateDir()}/hostdeck-${site}'`)).toBe('2\n');
+
     // Closing the section stops the tail on the server.
     await part.getByRole('button', { name: 'Close logs' }).click();
     await expect.poll(tailRunning, { timeout: 5000 }).toBe(false);
@@ -144,6 +154,6 @@ describe('logs in the UI', () => {
     const serverLogs = page.getByRole('region', { name: 'Logs of web1' });
     await serverLogs.waitFor();
     await expect.poll(async () => (await serverLogs.textContent()) ?? '', { timeout: 15_000 }).toMatch(/No readable log found|Starting|Waiting|lines?/);
-    await calmShot(page, 'logs-05-server');
+    await calmShot(page, 'logs-06-server');
   });
 });

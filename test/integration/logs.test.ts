@@ -155,6 +155,14 @@ describe('logs of a site', () => {
     expect((await t.fail('logs.follow', { serverId, log: 'access', backlog: 0 })).code).toBe('not-found');
     expect(existsSync(canary)).toBe(false);
 
+    // Changed settings reach an existing site through "set up logs again".
+    await t.call('hosting.setSettings', { serverId, logs: { ...s.logs!, keep: 5 } });
+    const again = await t.call<{ tasks: Task[] }>('logs.setUp', { serverId, site });
+    expect(again.tasks.map((x) => x.kind)).toEqual(['logs.site']);
+    expect(statuses(await settleQueue(t, serverId))).not.toMatch(/failed/);
+    expect(readFileSync(rule, 'utf8')).toContain('rotate 5');
+    expect((await t.fail('logs.setUp', { serverId, site: 'nosuchsite' })).code).toBe('not-found');
+
     // Deleting the site removes its logs and rule.
     const gone = await t.call<{ tasks: Task[] }>('hosting.deleteSite', { serverId, site, confirm: site });
     expect(gone.tasks.map((x) => x.kind)).toEqual(['domain.unbind', 'logs.remove', 'site.delete']);

@@ -10,7 +10,7 @@ import { siteKey, type DbCreate, type DomainBind, type FtpCreate, type SiteCreat
 import './db-tasks';
 import { disablePhp, phpOnDelete, phpOnStatus, phpSocketParam, setPhp } from './php-plans';
 import { cronOnDelete, cronOnStatus, removeCronJob, setCronJob } from './cron-plans';
-import { logDirParam, logsRemoveStep, logsStep } from './log-plans';
+import { logDirParam, logsRemoveStep, logsStep, setUpLogs } from './log-plans';
 import './log-tasks';
 import './ftp-tasks';
 import './site-tasks';
@@ -294,6 +294,7 @@ export function planOf(sites: SiteRecord[], settings: HostingSettings, change: H
     case 'applyAgain': return applyAgain(sites, settings, change.site, change.item, tasks);
     case 'setPhp': return setPhp(sites, find(sites, change.input.site), settings, change.input);
     case 'disablePhp': return disablePhp(sites, find(sites, change.site), settings);
+    case 'setUpLogs': return setUpLogs(sites, settings, change.site);
     case 'setCronJob': return setCronJob(sites, find(sites, change.input.site), settings, change.input);
     case 'removeCronJob': return removeCronJob(sites, find(sites, change.site), settings, change.id);
   }

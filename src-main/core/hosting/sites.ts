@@ -10,6 +10,7 @@ import type { QueueService } from '../queue/service';
 import type { TaskSecrets } from '../queue/task-secrets';
 import type { PhpSet } from '../../../shared/php';
 import { disablePhp, setPhp } from './php-plans';
+import { setUpLogs } from './log-plans';
 import { removeCronJob, setCronJob } from './cron-plans';
 import type { CronJob, CronJobSet } from '../../../shared/cron';
 import * as plans from './plans';
@@ -117,6 +118,11 @@ export class SiteService {
   /** The site's PHP on or changed: pool, then server blocks passing .php to it. */
   setPhp(serverId: string, input: PhpSet): Promise<Task[]> {
     return this.apply(serverId, (sites, settings) => setPhp(sites, plans.find(sites, input.site), settings, input));
+  }
+
+  /** The site's log folder and rotation rule, written again with the current log settings. */
+  setUpLogs(serverId: string, site: string): Promise<Task[]> {
+    return this.apply(serverId, (sites, settings) => setUpLogs(sites, settings, site));
   }
 
   /** The site's PHP off: server blocks without PHP, then the pool removed. */
