@@ -12,11 +12,12 @@ export type PrivateNginx = { host: string; port: number; prefix: string; sitesDi
 
 /**
  * `name` goes into the config's header and the default server's answer; `accessLog` true logs
- * every request to logs/access.log, as Debian's nginx.conf does (default: off).
+ * every request to logs/access.log, as Debian's nginx.conf does (default: off); `listen` puts
+ * the default server on that address and port (default: the testbed nginx's host, a free port).
  */
-export async function startPrivateNginx(ctx: BenchContext, name: string, options: { accessLog?: boolean } = {}): Promise<PrivateNginx> {
-  const host = ctx.testbed.nginx.host;
-  const port = await freePort(host);
+export async function startPrivateNginx(ctx: BenchContext, name: string, options: { accessLog?: boolean; listen?: { host: string; port: number } } = {}): Promise<PrivateNginx> {
+  const host = options.listen?.host ?? ctx.testbed.nginx.host;
+  const port = options.listen?.port ?? (await freePort(host));
   const prefix = path.join(ctx.tmpDir, 'nginx');
   const sitesDir = path.join(prefix, 'sites');
   for (const d of [sitesDir, `${prefix}/logs`, `${prefix}/tmp`, `${prefix}/suspended`]) mkdirSync(d, { recursive: true });
