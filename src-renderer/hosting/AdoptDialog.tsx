@@ -76,7 +76,7 @@ export function AdoptDialog({ server, onClose, onImported }: { server: Server; o
                     <dt>Databases</dt>
                     <dd>{dbs.length ? dbs.map((d) => `${d.name} (user ${d.users.join(', ')})`).join('; ') : <span className="muted">none</span>}</dd>
                     <dt>Domains</dt>
-                    <dd>{domains.length ? domains.map((d) => [d.domain, ...d.aliases].join(' ')).join('; ') : <span className="muted">none</span>}</dd>
+                    <dd>{domains.length ? domains.map((d) => `${[d.domain, ...d.aliases].join(' ')}${d.tls ? ' (HTTPS)' : ''}`).join('; ') : <span className="muted">none</span>}</dd>
                     <dt>PHP</dt>
                     <dd>{php ? `PHP ${php.version} pool (memory ${php.values.memoryLimit})` : <span className="muted">none</span>}</dd>
                   </dl>
