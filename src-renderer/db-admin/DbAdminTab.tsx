@@ -1,12 +1,14 @@
 // A server's MySQL as a whole (the 'db-admin' tab): the process list (refreshed every 2 s) with
 // KILL QUERY / KILL CONNECTION after a confirmation naming the thread, SHOW GLOBAL STATUS and
-// VARIABLES with a filter, users with their grants (read-only), and an export.
+// VARIABLES with a filter, users with their grants and the account changes (Accounts.tsx), and
+// an export.
 import { useMemo, useState } from 'react';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import type { Server } from '../../shared/domain';
 import { AppError } from '../../shared/errors';
 import { client } from '../client/client';
 import { ErrorNote } from '../components/ErrorNote';
+import { Accounts } from './Accounts';
 import { ExportDialog } from './ExportDialog';
 import { ImportDialog } from './ImportDialog';
 
@@ -38,7 +40,7 @@ export function DbAdminTab({ server }: { server: Server }) {
       </div>
       {view === 'processes' && <Processes server={server} />}
       {(view === 'status' || view === 'variables') && <StatusView key={view} server={server} kind={view === 'status' ? 'status' : 'variables'} />}
-      {view === 'users' && <Users server={server} />}
+      {view === 'users' && <Accounts server={server} />}
       {view === 'export' && <ExportDialog serverId={server.id} />}
       {view === 'import' && <ImportDialog serverId={server.id} />}
     </div>
@@ -153,28 +155,6 @@ function StatusView({ server, kind }: { server: Server; kind: 'status' | 'variab
           </tbody>
         </table>
       </div>
-    </section>
-  );
-}
-
-function Users({ server }: { server: Server }) {
-  const data = useQuery({ queryKey: ['db.users', server.id], queryFn: () => client.call('db.users', { serverId: server.id }) });
-  if (data.error) return <ErrorNote error={asError(data.error, 'Reading the users failed.')} />;
-  if (!data.data) return <p className="muted">Loading the users…</p>;
-  return (
-    <section aria-label="Users and grants" className="users-list">
-      {data.data.map((u) => (
-        <div key={`${u.user}@${u.host}`} className="user-card" data-user={`${u.user}@${u.host}`}>
-          <h3>
-            {u.user}<span className="muted">@{u.host}</span>
-          </h3>
-          <ul>
-            {u.grants.map((g, i) => (
-              <li key={i} className="mono">{g}</li>
-            ))}
-          </ul>
-        </div>
-      ))}
     </section>
   );
 }

@@ -27,6 +27,13 @@ const columnPrivilege = (column: string) => {
 const TABLE_WORDS: Record<string, string> = { GRANT: 'GRANT OPTION', 'DELETE VERSIONING ROWS': 'DELETE HISTORY' };
 const tablePrivilege = (word: string) => TABLE_WORDS[word.toUpperCase()] ?? word.toUpperCase();
 
+/** Every privilege of its level held reads as ALL PRIVILEGES (as SHOW GRANTS says it), GRANT OPTION apart. */
+function asAll(held: string[], level: string[]): string[] {
+  const grant = held.includes('GRANT OPTION') ? ['GRANT OPTION'] : [];
+  const all = level.length > 0 && level.filter((p) => p !== 'GRANT OPTION').every((p) => held.includes(p));
+  return all ? ['ALL PRIVILEGES', ...grant] : held;
+}
+
 const READ_ONLY = 'This server is read-only (support mode or its own read-only setting): account changes are refused, and nothing was sent.';
 
 export class DbAccounts {
@@ -42,12 +49,16 @@ export class DbAccounts {
       privileges.set(k, [...(privileges.get(k) ?? []), entry]);
     };
     for (const r of await read('SELECT * FROM mysql.db ORDER BY Db')) {
-      const held = Object.keys(r).filter((c) => /_priv$/i.test(c) && str(r[c]) === 'Y').map(columnPrivilege);
-      if (held.length) add(r.User, r.Host, { database: str(r.Db), table: null, privileges: held });
+      const columns = Object.keys(r).filter((c) => /_priv$/i.test(c));
+      const held = columns.filter((c) => str(r[c]) === 'Y').map(columnPrivilege);
+      if (held.length) add(r.User, r.Host, { database: str(r.Db), table: null, privileges: asAll(held, columns.map(columnPrivilege)) });
     }
+    // The table privileges this server knows: the members of Table_priv's SET type.
+    const [type] = await read("SELECT COLUMN_TYPE AS t FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = 'mysql' AND TABLE_NAME = 'tables_priv' AND COLUMN_NAME = 'Table_priv'");
+    const members = [...str(type?.t).matchAll(/'([^']*)'/g)].map((m) => tablePrivilege(m[1]!));
     for (const r of await read('SELECT User, Host, Db, Table_name, Table_priv FROM mysql.tables_priv ORDER BY Db, Table_name')) {
       const held = str(r.Table_priv).split(',').filter(Boolean).map(tablePrivilege);
-      if (held.length) add(r.User, r.Host, { database: str(r.Db), table: str(r.Table_name), privileges: held });
+      if (held.length) add(r.User, r.Host, { database: str(r.Db), table: str(r.Table_name), privileges: asAll(held, members) });
     }
     const out: Account[] = [];
     for (const r of users) {
