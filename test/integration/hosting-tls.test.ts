@@ -168,7 +168,7 @@ describe('HTTPS of a site', () => {
       { keyPem: `${second.keyPem}\ntouch ${canary}\n` },
       { keyPem: `${second.keyPem}\u0000` },
       { keyPem: pemWith('PRIVATE KEY', 'bm90IGEga2V5') },
-      { keyPem: second.certPem },
+      { keyPem: pemWith('CERTIFICATE', 'bm90IGEga2V5') },
       { keyPem: 'x'.repeat(70 * 1024) },
       { passphrase: `a\u0000b` },
       { domain: `${host}; touch ${canary}` },
