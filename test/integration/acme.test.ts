@@ -1,10 +1,11 @@
 // Certificates ordered from a real ACME CA (the testbed's pebble, validating for real against
 // the testbed nginx and BIND): one name over the stateless HTTP-01 answer, served over HTTPS by
 // the testbed nginx's TLS port; the name check reports a name that does not resolve before the
-// CA is asked (pebble saw no order); the CA's refusal (a suspended site answers 503) fails the
-// task with the CA's words; a SAN certificate with the domain's alias; a wildcard over
-// DNS-01 with its TXT record pushed to both nameservers and taken out after. Hostile input is
-// refused with nothing run. Every key the app makes goes through the keychain, which registers
+// CA is asked (pebble saw no order); a name that does not answer the challenge (a suspended site
+// answers 503) fails the task before the CA is told; a SAN certificate with the domain's alias; a
+// wildcard over DNS-01 with its TXT record pushed to both nameservers and taken out after; the
+// CA's refusal (its resolver asks a nameserver Hostdeck did not push to) fails the task with the
+// CA's words. Hostile input is refused with nothing run. Every key the app makes goes through the keychain, which registers
 // it for the final scan.
 import { randomUUID } from 'node:crypto';
 import { existsSync, readFileSync, rmSync, statSync } from 'node:fs';
@@ -13,7 +14,7 @@ import type { NameCheck } from '../../shared/api/acme';
 import type { SiteRecord } from '../../shared/api/hosting';
 import type { Task } from '../../shared/queue';
 import { coreSuite } from '../helpers/core';
-import { resolver } from '../helpers/dns';
+import { nsSettings, resolver, SOA } from '../helpers/dns';
 import { httpsGet, pebbleSettings, registeringKeychain, zoneWithNames } from '../helpers/acme';
 import { settleQueue, sh, testbedHostingSettings } from '../helpers/hosting';
 import { addWeb1 } from '../helpers/core';
@@ -25,6 +26,8 @@ const zone = `acme-${tag}.test`;
 /** An alias in no zone Hostdeck holds (and resolving nowhere). */
 const elsewhere = `elsewhere-${tag}.test`;
 const canary = `/tmp/hd-acme-canary-${tag}`;
+const refusedSite = `hdacmr${tag}`;
+const ns2Zone = `acme-ns2-${tag}.test`;
 
 function statuses(tasks: Task[]): string {
   return tasks.map((x) => `${x.kind}:${x.status}${x.status === 'failed' ? ` (${x.stderrTail})` : ''}`).join('\n');
@@ -54,9 +57,11 @@ function pebbleLog(): string {
 }
 
 afterAll(() => {
-  if (sh(`id -u ${site}`) !== null) sh(`pkill -KILL -u ${site}; userdel -r ${site} 2>/dev/null`);
-  rmSync(`/home/${site}`, { recursive: true, force: true });
-  sh(`rm -f ${suite.tb.nginx.sitesDir}/hostdeck-${site}-*.conf; rm -rf ${suite.tb.root}/tls/${site}`);
+  for (const s of [site, refusedSite]) {
+    if (sh(`id -u ${s}`) !== null) sh(`pkill -KILL -u ${s}; userdel -r ${s} 2>/dev/null`);
+    rmSync(`/home/${s}`, { recursive: true, force: true });
+    sh(`rm -f ${suite.tb.nginx.sitesDir}/hostdeck-${s}-*.conf; rm -rf ${suite.tb.root}/tls/${s}`);
+  }
   sh(`nginx -s reload -c ${suite.tb.nginx.conf}`);
   rmSync(canary, { force: true });
 });
@@ -86,14 +91,15 @@ describe('ACME', () => {
     expect(refused.message).toContain(`typo.${zone}`);
     expect((pebbleLog().match(/new-order|order-plz/g) ?? []).length).toBe(ordersBefore);
 
-    // The CA's refusal fails the task with its words and stops the queue: a suspended site answers 503 on every path.
+    // A name that does not answer the challenge (a suspended site answers 503 on every path) fails
+    // the task before the CA is told, which would count a failed validation; the queue stops.
     await t.call('hosting.suspendSite', { serverId, site });
     await settleQueue(t, serverId);
     await t.call('acme.issue', { serverId, site, domain: zone, names: [zone], challenge: 'http-01', redirect: false, hsts: false });
     tasks = await settleQueue(t, serverId, 90_000);
     const refusedTask = tasks.find((x) => x.status === 'failed');
     expect(refusedTask?.kind, statuses(tasks)).toBe('tls.issue');
-    expect(refusedTask!.stderrTail).toMatch(new RegExp(`The CA refused the http-01 validation of ${zone.replace(/\./g, '\\.')}: .*503`));
+    expect(refusedTask!.stderrTail).toContain(`Not sent to the CA (a failed validation counts against its limits): ${zone} (127.0.0.2:${suite.tb.nginx.port}) does not answer the challenge with this account's key authorization.`);
     await t.call('queue.skip', { serverId, taskId: refusedTask!.id });
     await t.call('hosting.unsuspendSite', { serverId, site });
     tasks = await settleQueue(t, serverId);
@@ -144,6 +150,34 @@ describe('ACME', () => {
       }
     }
   }, 300_000);
+
+  it("fails the task with the CA's words when the CA refuses", async () => {
+    // The zone is pushed to ns2 only, where Hostdeck verifies the TXT record; pebble asks ns1.
+    const t = await suite.core('acme-refused', { trust: [suite.tb.ssh.web1], keychain: await registeringKeychain() });
+    const server = await addWeb1(t, 'root');
+    const serverId = server.id;
+    await t.call('hosting.setSettings', { serverId, ...testbedHostingSettings(suite.tb) });
+    await t.call('acme.setSettings', pebbleSettings(suite.tb));
+    const ns2 = await t.call<{ id: string }>('servers.add', { name: 'ns2', host: suite.tb.ssh.web1.host, port: suite.tb.ssh.web1.port, user: 'root', auth: { method: 'key', keyPath: suite.tb.keys.ed25519.path }, roles: ['ns'], tags: [] });
+    await t.call('dns.setSettings', { serverId: ns2.id, settings: nsSettings('ns2') });
+    await t.call('dns.createZone', { zone: ns2Zone, ttl: 300, soa: SOA, nameservers: ['ns2.example.test.'] });
+    await t.call('hosting.createSite', { serverId, name: refusedSite, quotaMb: 0 });
+    await t.call('hosting.bindDomain', { serverId, site: refusedSite, domain: ns2Zone, aliases: [] });
+    await settleQueue(t, serverId);
+    await t.call('acme.issue', { serverId, site: refusedSite, domain: ns2Zone, challenge: 'dns-01', redirect: false, hsts: false });
+    const tasks = await settleQueue(t, serverId, 120_000);
+    const failed = tasks.find((x) => x.status === 'failed');
+    expect(failed?.kind, statuses(tasks)).toBe('tls.issue');
+    expect(failed!.stderrTail).toMatch(new RegExp(`^The CA refused the dns-01 validation of ${ns2Zone.replace(/\./g, '\\.')}: .+`));
+    // The TXT record is out of the zone again.
+    const zoneNow = await t.call<{ zone: { records: { type: string }[] } }>('dns.zone', { zone: ns2Zone });
+    expect(zoneNow.zone.records.some((r) => r.type === 'TXT')).toBe(false);
+    await t.call('queue.skip', { serverId, taskId: failed!.id });
+    await settleQueue(t, serverId);
+    await settleQueue(t, ns2.id, 40_000);
+    await t.call('dns.deleteZone', { zone: ns2Zone, confirm: ns2Zone });
+    await settleQueue(t, ns2.id, 40_000);
+  }, 180_000);
 
   it('refuses hostile input before anything runs', async () => {
     const { t, serverId } = await setup('acme-hostile');

@@ -16,6 +16,7 @@ import { TlsInstallParams, tlsInstallLines } from '../hosting/tls-install';
 import { registerTaskKind, type SecretSource } from '../queue/kinds';
 import type { AcmeAccounts } from './account';
 import type { Dns01 } from './dns01';
+import { answersChallenge } from './names';
 
 export const KeyRef = z.string().regex(/^acme-[0-9a-f-]{36}$/, 'Bad secret reference');
 
@@ -86,6 +87,12 @@ async function order(p: IssueParams, secrets: SecretSource, deps: IssueDeps): Pr
     if (p.challenge === 'dns-01' && placed.challenges.length > 0) {
       const txt = await Promise.all(placed.challenges.map(async (c) => ({ name: baseName(c.name), value: await client.getChallengeKeyAuthorization(c.challenge) })));
       published = await deps.dns01.publish(txt);
+    }
+    if (p.challenge === 'http-01') {
+      const port = Number(p.install.listen.slice(p.install.listen.lastIndexOf(':') + 1));
+      const checks = await Promise.all(placed.challenges.map(async (c) => answersChallenge(c.name, settings.resolver, port, c.challenge.token, await client.getChallengeKeyAuthorization(c.challenge))));
+      const wrong = checks.filter((c) => !c.ok);
+      if (wrong.length > 0) throw new AppError('conflict', `Not sent to the CA (a failed validation counts against its limits): ${wrong.map((w) => w.detail).join('; ')}.`);
     }
     for (const c of placed.challenges) {
       await step(`the ${p.challenge} validation of ${c.name}`, async () => {
