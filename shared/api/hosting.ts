@@ -8,7 +8,6 @@ import { Task, type TaskStatus } from '../queue';
 import { IPV4 } from '../validation';
 import { PhpInstalled, PhpSet, PhpSettings, SitePhp, poolName } from '../php';
 import { CronJob, CronJobId, CronJobSet, CronSettings } from '../cron';
-import { LogSettings } from './logs';
 import { SiteTls, TlsOptions } from '../tls';
 
 export const SiteStatus = z.enum(['active', 'suspended']);
@@ -156,6 +155,20 @@ export const MysqlSettings = z
   .strict();
 export type MysqlSettings = z.infer<typeof MysqlSettings>;
 export const DEFAULT_MYSQL_SETTINGS: MysqlSettings = { socket: null, defaultsFile: null };
+
+/** Where the sites' logs live on a server and how long they are kept (shared/api/logs.ts has the rest of the logs). */
+export const LogSettings = z
+  .object({
+    /** Each site logs into <dir>/<site>/ (root's, readable by the site's group). */
+    dir: FtpPath,
+    /** The site's rotation rule is <rotateDir>/hostdeck-<site>. */
+    rotateDir: FtpPath,
+    /** Rotated files kept (one a day). */
+    keep: z.number({ error: 'Keep must be a number' }).int('Keep must be a whole number of days').min(1, 'Keep at least 1 day').max(365, 'Keep at most 365 days'),
+  })
+  .strict();
+export type LogSettings = z.infer<typeof LogSettings>;
+export const DEFAULT_LOG_SETTINGS: LogSettings = { dir: '/var/log/hostdeck', rotateDir: '/etc/logrotate.d', keep: 14 };
 
 /** `php` is absent while the server has Debian's php-fpm layout (DEFAULT_PHP_SETTINGS), `logs` while the sites log into /var/log/hostdeck (DEFAULT_LOG_SETTINGS). */
 export const HostingSettings = z.object({ ftp: FtpSettings, web: WebSettings, mysql: MysqlSettings, php: PhpSettings.optional(), cron: CronSettings.optional(), logs: LogSettings.optional() }).strict();

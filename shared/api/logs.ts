@@ -9,35 +9,15 @@ import { ServerId } from '../domain';
 import { SiteName } from '../hosting';
 import { Task } from '../queue';
 import { ok } from './common';
+import { DEFAULT_LOG_SETTINGS, LogSettings } from './hosting';
 
-/** An absolute path of plain segments (letters, digits, `._-`; no `..`), as the other hosting paths. */
-const LogPath = z
-  .string({ error: 'Path is required' })
-  .max(200, 'Path is too long (at most 200 characters)')
-  .regex(/^(\/[A-Za-z0-9_.][A-Za-z0-9._-]{0,63})+$/, 'An absolute path of letters, digits, ".", "_" and "-" (like /var/log/hostdeck)')
-  .refine((p) => !p.split('/').some((s) => s === '..' || s === '.'), 'No "." or ".." segments');
+export { DEFAULT_LOG_SETTINGS, LogSettings };
 
-/** Where the sites' logs live on a server and how long they are kept. */
-export const LogSettings = z
-  .object({
-    /** Each site logs into <dir>/<site>/ (root's, readable by the site's group). */
-    dir: LogPath,
-    /** The site's rotation rule is <rotateDir>/hostdeck-<site>. */
-    rotateDir: LogPath,
-    /** Rotated files kept (one a day). */
-    keep: z.number({ error: 'Keep must be a number' }).int('Keep must be a whole number of days').min(1, 'Keep at least 1 day').max(365, 'Keep at most 365 days'),
-  })
-  .strict();
-export type LogSettings = z.infer<typeof LogSettings>;
-export const DEFAULT_LOG_SETTINGS: LogSettings = { dir: '/var/log/hostdeck', rotateDir: '/etc/logrotate.d', keep: 14 };
-
-/** A site's logs; a server's are `journal`, `syslog`, `messages`, `nginx-error`, `nginx-access`, `php<X.Y>-fpm`. */
-export const SITE_LOG_IDS = ['access', 'error', 'php-error', 'php-slow', 'cron'] as const;
+/** A site's logs are `access`, `error`, `php-error`, `php-slow`, `cron`; a server's `journal`, `syslog`, `messages`, `nginx-error`, `nginx-access`, `php<X.Y>-fpm`. */
 export const LogId = z.string().regex(/^(access|error|php-error|php-slow|cron|journal|syslog|messages|nginx-error|nginx-access|php\d{1,2}\.\d{1,2}-fpm)$/, 'Unknown log');
 export type LogId = z.infer<typeof LogId>;
 
-export const LogRef = z.object({ serverId: ServerId, site: SiteName.optional(), log: LogId }).strict();
-export type LogRef = z.infer<typeof LogRef>;
+const LogRef = z.object({ serverId: ServerId, site: SiteName.optional(), log: LogId }).strict();
 
 export const LogInfo = z.object({
   id: z.string(),

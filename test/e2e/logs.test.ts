@@ -10,6 +10,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { sh } from '../helpers/hosting';
 import { getUntil, httpGet } from '../helpers/php';
 import { addTrustedWeb1, e2eSuite, shot } from './app';
+import { fillTestbedServerSettings } from './server-settings';
 
 const suite = e2eSuite();
 const tag = randomUUID().replaceAll('-', '').slice(0, 8);
@@ -41,20 +42,7 @@ describe('logs in the UI', () => {
     await page.getByRole('region', { name: 'Server web1' }).getByRole('button', { name: 'Sites', exact: true }).click();
     const view = page.getByRole('region', { name: 'Sites of web1' });
 
-    // Server settings: the testbed's nginx and pure-ftpd.
-    await view.locator('details.hosting-settings summary').click();
-    const settings = view.getByRole('form', { name: 'Server settings' });
-    const setting = (key: string) => settings.locator(`[data-field="${key}"] input`);
-    await setting('ftp.passwdFile').fill(tb.ftp.passwdFile);
-    await setting('ftp.dbFile').fill(tb.ftp.dbFile);
-    await setting('web.vhostDir').fill(tb.nginx.sitesDir);
-    await setting('web.nginxConf').fill(tb.nginx.conf);
-    await setting('web.listen').fill(`${tb.nginx.host}:${tb.nginx.port}`);
-    await setting('web.suspendedDir').fill(`${tb.root}/nginx/suspended`);
-    await setting('mysql.socket').fill(tb.mariadb.socket);
-    await settings.getByRole('button', { name: 'Save settings' }).click();
-    await settings.getByRole('status').filter({ hasText: 'Saved.' }).waitFor();
-    await view.locator('details.hosting-settings summary').click();
+    await fillTestbedServerSettings(page, tb);
 
     // Log settings: a bad value is refused at its field, then the testbed's folders.
     await view.locator('details.log-settings summary').click();
