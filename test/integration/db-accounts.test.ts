@@ -235,6 +235,25 @@ describe('MySQL accounts from the database browser', () => {
     for (const password of HOSTILE_PASSWORDS) expect(raw).not.toContain(password);
   }, 180_000);
 
+  it("escapes the password for the session's sql_mode: NO_BACKSLASH_ESCAPES takes backslashes literally", async () => {
+    const t = await dbCore('db-accounts-nbe');
+    const serverId = t.server.id;
+    await t.call('db.databases', { serverId }); // opens the pool
+    // Every connection the pool may hand out (its limit is 4) in that mode.
+    const held = await Promise.all([0, 1, 2, 3].map(() => t.core.db.connection(serverId)));
+    for (const c of held) await c.query("SET SESSION sql_mode = CONCAT(@@SESSION.sql_mode, ',NO_BACKSLASH_ESCAPES')");
+    for (const c of held) c.release();
+    const passwords = ["nbe\\'; DROP USER hd_acc_canary@localhost; #", 'nbe-ends\\', "nbe''\\\\x"];
+    await t.call('db.accountChange', { serverId, change: { op: 'create', user: 'hd_acc_pw', host: HOST, password: passwords[0] } });
+    for (const password of passwords) {
+      registerSecret('MySQL account password (NO_BACKSLASH_ESCAPES)', password);
+      await t.call('db.accountChange', { serverId, change: { op: 'password', user: 'hd_acc_pw', host: HOST, password } });
+      expect(await canLogIn('hd_acc_pw', password), password).toBe(true);
+    }
+    await t.call('db.dropAccount', { serverId, user: 'hd_acc_pw', host: HOST, confirm: `hd_acc_pw@${HOST}` });
+    await canaryIntact();
+  }, 60_000);
+
   for (const mode of ['support mode', "the server's read-only setting"] as const) {
     it(`refuses every change in ${mode}, with nothing changed and each refusal audited`, async () => {
       const password = 'hd-acc-Support-Pw-3k';
