@@ -41,13 +41,28 @@ export class AcmeAccounts {
     return thumbprintOf(await this.key(directoryUrl));
   }
 
-  /** A client registered with the CA (terms agreed; an existing account is found again by its key). */
+  /**
+   * A client registered with the CA (terms agreed; an existing account is found again by its
+   * key), kept for the next order with the same settings and key: the directory and the account
+   * are asked once, not per certificate.
+   */
   async client(settings: AcmeSettings): Promise<acme.Client> {
     trustRoots(settings.caRootPem);
-    const client = new acme.Client({ directoryUrl: settings.directoryUrl, accountKey: await this.key(settings.directoryUrl), backoffAttempts: 12, backoffMin: 500, backoffMax: 5000 });
-    await client.createAccount({ termsOfServiceAgreed: true, ...(settings.email ? { contact: [`mailto:${settings.email}`] } : {}) });
-    return client;
+    const accountKey = await this.key(settings.directoryUrl);
+    const id = JSON.stringify([settings.directoryUrl, settings.email, settings.caRootPem, thumbprintOf(accountKey)]);
+    const kept = this.clients.get(id);
+    if (kept) return kept;
+    const made = (async () => {
+      const client = new acme.Client({ directoryUrl: settings.directoryUrl, accountKey, backoffAttempts: 12, backoffMin: 500, backoffMax: 5000 });
+      await client.createAccount({ termsOfServiceAgreed: true, ...(settings.email ? { contact: [`mailto:${settings.email}`] } : {}) });
+      return client;
+    })();
+    this.clients.set(id, made);
+    made.catch(() => this.clients.delete(id));
+    return made;
   }
+
+  private readonly clients = new Map<string, Promise<acme.Client>>();
 }
 
 export function thumbprintOf(accountKeyPem: string): string {
