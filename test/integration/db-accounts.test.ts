@@ -208,6 +208,9 @@ describe('MySQL accounts from the database browser', () => {
       expect(await canLogIn(user, password!), user).toBe(true);
       await t.call('db.accountChange', { serverId, change: { op: 'grant', user, host: HOST, scope: { database: 'hd_acc', table: 'a' }, privileges: ['SELECT'] } });
       expect(await readable(user, password!, ['hd_acc.a', 'hd_acc.b']), user).toEqual(['hd_acc.a']);
+      const listed = (await t.call<Users>('db.users', { serverId })).find((u) => u.user === user && u.host === HOST);
+      expect(listed?.privileges, user).toEqual([{ database: 'hd_acc', table: 'a', privileges: ['SELECT'] }]);
+      expect(listed?.grants.join('\n'), user).toContain('GRANT SELECT ON `hd_acc`.`a` TO ');
       await t.call('db.dropAccount', { serverId, user, host: HOST, confirm: `${user}@${HOST}` });
       expect(await userExists(user), user).toBe(false);
     }

@@ -8,7 +8,7 @@ import type { PoolConnection } from 'mysql2/promise';
 import { AppError } from '../../../shared/errors';
 import { accountLabel, MYSQL_USER_MAX, MYSQL_USER_SAFE_MAX, type AccountChange, type AccountPreview } from '../../../shared/mysql-accounts';
 import { generatePassword } from '../hosting/plans';
-import { accountStatements, maskSecret, quoteString } from './account-sql';
+import { accountStatements, maskSecret, quoteIdent, quoteString } from './account-sql';
 import { redact } from './audit';
 import type { DbSessions } from './sessions';
 
@@ -40,7 +40,7 @@ export class DbAccounts {
   constructor(private readonly sessions: DbSessions) {}
 
   async users(serverId: string): Promise<Account[]> {
-    const read = async (sql: string, params: string[] = []) => (await this.sessions.run<Row[]>(serverId, sql, params, { database: null, audit: false })).rows;
+    const read = async (sql: string) => (await this.sessions.run<Row[]>(serverId, sql, [], { database: null, audit: false })).rows;
     const users = await read("SELECT User, Host FROM mysql.user WHERE User <> '' ORDER BY User, Host");
     const key = (user: string, host: string) => `${user}\u0000${host}`;
     const privileges = new Map<string, Account['privileges']>();
@@ -66,7 +66,8 @@ export class DbAccounts {
       const host = str(r.Host);
       let grants: string[];
       try {
-        grants = (await read('SHOW GRANTS FOR ?@?', [user, host])).map((row) => redact(str(Object.values(row)[0])));
+        // Backtick-quoted: reads the same whatever the server's sql_mode does to string literals.
+        grants = (await read(`SHOW GRANTS FOR ${quoteIdent(user)}@${quoteIdent(host)}`)).map((row) => redact(str(Object.values(row)[0])));
       } catch (error) {
         grants = [`(grants could not be read: ${error instanceof Error ? error.message : String(error)})`];
       }
