@@ -3,7 +3,8 @@
 // a site with a domain; in its HTTPS section "Upload certificate…": a key of another certificate
 // is refused under its field, nothing queued; the certificate pasted and the key chosen as a
 // file are installed; the section shows issuer, names and days left; a browser that trusts only
-// that certificate opens the site over HTTPS; the options add the redirect; HTTPS removed.
+// that certificate opens the site over HTTPS; the options add HSTS; HTTPS removed; a certificate
+// 10 days from expiry is shown amber and fleet health warns about it.
 import { createHash, randomUUID, X509Certificate } from 'node:crypto';
 import { rmSync, writeFileSync } from 'node:fs';
 import { chromium, type Page } from 'playwright-core';
@@ -113,5 +114,26 @@ describe('HTTPS of a site in the UI', () => {
     await confirm.getByRole('button', { name: 'Remove HTTPS' }).click();
     await expect.poll(() => row.getByTestId('site-task').textContent(), { timeout: 30_000 }).toBe('done');
     await expect.poll(() => part.getByTestId('https-status').textContent(), { timeout: 15_000 }).toBe('No certificate: plain HTTP only.');
+
+    // A certificate that runs out in 10 days: amber, with the note that Hostdeck will not renew it; fleet health warns.
+    const short = makeLeaf(ca, [domain], { to: new Date(Date.now() + 10.5 * 86_400_000) });
+    await part.getByRole('button', { name: 'Upload certificate…' }).click();
+    const again = part.getByRole('form', { name: `Upload a certificate for ${domain}` });
+    await again.locator('[data-field=chainPem] textarea').fill(short.certPem);
+    await again.locator('[data-field=keyPem] textarea').fill(short.keyPem);
+    await again.getByRole('button', { name: 'Upload and install' }).click();
+    await again.waitFor({ state: 'detached' });
+    await expect.poll(() => row.getByTestId('site-task').textContent(), { timeout: 30_000 }).toBe('done');
+    await expect.poll(() => status.getAttribute('data-tone'), { timeout: 15_000 }).toBe('expiring');
+    expect(await status.textContent()).toMatch(/\(10 days left\).*Hostdeck does not renew an uploaded certificate/);
+    await part.scrollIntoViewIfNeeded();
+    await calmShot(page, 'hosting-tls-05-expiring');
+    await page.getByRole('button', { name: /^Fleet health/ }).click();
+    const fleet = page.getByRole('region', { name: 'Fleet health' });
+    await fleet.getByRole('button', { name: 'Check now' }).click();
+    const web1 = fleet.locator('tr.health-row[data-server=web1]');
+    await expect.poll(() => web1.locator('.reason').textContent(), { timeout: 20_000 }).toContain(`certificate of ${domain} (site ${site}) expires in 10 days`);
+    expect(await web1.locator('.status-warn').count()).toBe(1);
+    await calmShot(page, 'hosting-tls-06-fleet-health');
   }, 180_000);
 });
