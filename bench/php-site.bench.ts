@@ -16,8 +16,9 @@
 // Each measured run follows a 2 s warm-up of its side (ondemand spawns its processes on the first
 // requests, and they end after the idle timeout while the other side runs); runs alternate
 // A B B A …, medians taken. A run with any non-2xx answer or socket error throws: a 502 is fast.
-// Info rows: the first request after the master (re)started (ondemand spawns a process for it),
-// the first after the idle timeout, and p99 latency under the load.
+// Info rows: CPU per request of php-fpm and nginx (/proc: steadier than req/s when other work
+// shares the machine), p99 latency under the load, the first request after the master
+// (re)started (ondemand spawns a process for it) and the first after the idle timeout.
 //
 //   PHPSITE_ROUNDS=1 PHPSITE_SECONDS=3 npx tsx scripts/bench.ts php-site    (a quick try)
 import { execFileSync } from 'node:child_process';
@@ -38,8 +39,9 @@ import { startPrivateNginx, type PrivateNginx } from './private-nginx';
 
 export const name = 'php-site';
 
-const ROUNDS = Number(process.env.PHPSITE_ROUNDS ?? 5);
-const SECONDS = Number(process.env.PHPSITE_SECONDS ?? 10);
+// Many short runs rather than a few long ones: on a shared machine the load moves within seconds.
+const ROUNDS = Number(process.env.PHPSITE_ROUNDS ?? 8);
+const SECONDS = Number(process.env.PHPSITE_SECONDS ?? 6);
 const WARM_S = 2;
 const THREADS = 2;
 const CONNECTIONS = 16;
@@ -53,6 +55,7 @@ echo '<!doctype html><html><head><title>php-site bench</title></head><body><h1>H
 const PAGE_MARK = '<h1>Hello from PHP ';
 
 type Wrk = { rps: number; p50: number; p99: number; requests: number };
+type Run = Wrk & { cpuUs: number };
 
 /** ms from wrk's "4.90ms" / "812.00us" / "1.02s". */
 function wrkMs(text: string): number {
@@ -72,6 +75,35 @@ function wrk(url: string, host: string, seconds: number): Wrk {
   const requests = /(\d+) requests in/.exec(out);
   if (!rps || !p50 || !p99 || !requests) throw new Error(`wrk output not understood:\n${out}`);
   return { rps: Number(rps[1]), p50: wrkMs(p50[1]!), p99: wrkMs(p99[1]!), requests: Number(requests[1]) };
+}
+
+const CLK_TCK = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
+
+/** utime + stime (+ cutime + cstime: the reaped children's) of a process, in clock ticks; 0 once it is gone. */
+function ticks(pid: string, reaped: boolean): number {
+  let stat: string;
+  try {
+    stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  } catch {
+    return 0;
+  }
+  const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ').map(Number); // f[0] is field 3 (state)
+  return f[11]! + f[12]! + (reaped ? f[13]! + f[14]! : 0);
+}
+
+/**
+ * CPU seconds a daemon has used: its master with every child it has reaped, and its live
+ * children (a pool process that ends during a run moves from the second sum to the first).
+ */
+function daemonCpu(pidFile: string): number {
+  const master = readFileSync(pidFile, 'utf8').trim();
+  let children: string[] = [];
+  try {
+    children = execFileSync('ps', ['--ppid', master, '-o', 'pid='], { encoding: 'utf8' }).split('\n').map((x) => x.trim()).filter(Boolean);
+  } catch {
+    /* ps exits 1 when there is none */
+  }
+  return (ticks(master, true) + children.reduce((sum, c) => sum + ticks(c, false), 0)) / CLK_TCK;
 }
 
 /** One GET with a new connection: status, body and ms. */
@@ -257,18 +289,23 @@ export async function run(ctx: BenchContext): Promise<BenchEntry[]> {
     // ---- steady load, alternating A B B A …
     const url = `http://${nginx.host}:${nginx.port}${urlPath}`;
     const sides = { hostdeck: hdHost, www: wwwHost } as const;
-    const runs = { hostdeck: [] as Wrk[], www: [] as Wrk[] };
+    const runs = { hostdeck: [] as Run[], www: [] as Run[] };
+    // Both pools run in one master, the idle side's share of it is next to nothing.
+    const cpu = () => daemonCpu(fpm.pidFile) + daemonCpu(path.join(nginx.prefix, 'nginx.pid'));
     for (let round = 0; round < ROUNDS; round++) {
       const order: (keyof typeof sides)[] = round % 2 === 0 ? ['hostdeck', 'www'] : ['www', 'hostdeck'];
       for (const side of order) {
         wrk(url, sides[side], WARM_S);
-        const r = wrk(url, sides[side], SECONDS);
+        const cpu0 = cpu();
+        const w = wrk(url, sides[side], SECONDS);
+        const r = { ...w, cpuUs: ((cpu() - cpu0) / w.requests) * 1e6 };
         runs[side].push(r);
-        ctx.log(`round ${round + 1} ${side}: ${r.rps.toFixed(0)} req/s, p50 ${r.p50.toFixed(2)} ms, p99 ${r.p99.toFixed(2)} ms (${r.requests} requests; load ${readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ')})`);
+        ctx.log(`round ${round + 1} ${side}: ${r.rps.toFixed(0)} req/s, p50 ${r.p50.toFixed(2)} ms, p99 ${r.p99.toFixed(2)} ms, ${r.cpuUs.toFixed(0)} us CPU/request (${r.requests} requests; load ${readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ')})`);
       }
     }
     const rps = { hostdeck: median(runs.hostdeck.map((r) => r.rps)), www: median(runs.www.map((r) => r.rps)) };
     const p99 = { hostdeck: median(runs.hostdeck.map((r) => r.p99)), www: median(runs.www.map((r) => r.p99)) };
+    const cpuUs = { hostdeck: median(runs.hostdeck.map((r) => r.cpuUs)), www: median(runs.www.map((r) => r.cpuUs)) };
 
     // ---- after the idle timeout: Hostdeck's ondemand processes have ended, www's still wait
     await sleep((values.idleTimeout + 2) * 1000);
@@ -280,6 +317,7 @@ export async function run(ctx: BenchContext): Promise<BenchEntry[]> {
     const load = `wrk ${THREADS} threads, ${CONNECTIONS} connections`;
     return [
       entry({ name, metric: `requests/s of a small PHP page through nginx and the site's pool (${load}, ${SECONDS} s after ${WARM_S} s warm-up; median of ${ROUNDS} alternating runs)`, unit: 'req/s', hostdeck: rps.hostdeck, peer: rps.www, peerName, goal: '>= 0.9' }),
+      entry({ name, metric: `CPU per request of php-fpm (master and pool processes) and nginx under the same load (median of ${ROUNDS} runs; steadier than req/s on a shared machine)`, unit: 'us', hostdeck: cpuUs.hostdeck, peer: cpuUs.www, peerName, goal: 'info' }),
       entry({ name, metric: `p99 latency under the same load (median of ${ROUNDS} runs)`, unit: 'ms', hostdeck: p99.hostdeck, peer: p99.www, peerName, goal: 'info' }),
       entry({ name, metric: 'first request after php-fpm (re)started, page not yet compiled (Hostdeck\'s ondemand pool starts a process for it)', unit: 'ms', hostdeck: coldHd, peer: coldWww, peerName, goal: 'info' }),
       entry({ name, metric: `first request after ${values.idleTimeout + 2} s idle (past the pool's ${values.idleTimeout} s idle timeout: its processes have ended)`, unit: 'ms', hostdeck: idleHd, peer: idleWww, peerName, goal: 'info' }),
