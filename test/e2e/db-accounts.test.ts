@@ -1,8 +1,8 @@
 // MySQL users edited from the database browser, as a user does it in Chromium against web1's
 // MariaDB through SSH: a new user with a generated password (shown once, masked in screenshots)
-// that then logs in; SELECT granted on shop.orders after the preview of the exact statement (it
-// reads that table, not shop.customers); a drop with the account typed; support mode offers no
-// change.
+// that then logs in (a hostile host refused under its field first); SELECT granted on
+// shop.orders after the preview of the exact statement (it reads that table, not
+// shop.customers) and revoked again; a drop with the account typed; support mode offers no change.
 import mysql from 'mysql2/promise';
 import { afterAll, describe, expect, it } from 'vitest';
 import { registerSecret } from '../helpers/secrets';
@@ -53,6 +53,14 @@ describe('MySQL users in the UI', () => {
     const form = users.getByRole('form', { name: 'New MySQL user' });
     await form.locator('[data-field=user] input').fill(USER);
     await expect.poll(() => form.locator('[data-field=host] input').inputValue()).toBe('localhost');
+    // A host no account may have: the error under its field, and nothing previewed.
+    await form.locator('[data-field=host] input').fill("%'@'%");
+    await form.getByRole('button', { name: 'Preview and create…' }).click();
+    await form.locator('[data-field=host] .field-error').waitFor();
+    expect(await form.locator('[data-field=host] .field-error').textContent()).toMatch(/^Host is %, localhost, an IP address/);
+    expect(await page.getByRole('dialog').count()).toBe(0);
+    await shot(page, 'db-accounts-00-host-refused');
+    await form.locator('[data-field=host] input').fill('localhost');
     await form.getByRole('button', { name: 'Preview and create…' }).click();
     const preview = page.getByRole('dialog', { name: `Preview: create ${LABEL}` });
     await preview.waitFor();
@@ -90,6 +98,17 @@ describe('MySQL users in the UI', () => {
     expect(await card.locator('[data-on="shop.orders"]').textContent()).toContain('SELECT');
     expect(await readable(password, ['shop.orders', 'shop.customers'])).toEqual(['shop.orders']);
     await shot(page, 'db-accounts-04-granted');
+
+    // Revoke it again from the listed grant.
+    await card.getByRole('button', { name: `Revoke on shop.orders from ${LABEL}` }).click();
+    const revoke = users.getByRole('form', { name: `Revoke from ${LABEL}` });
+    expect(await revoke.getByRole('checkbox', { name: 'SELECT' }).isChecked()).toBe(true);
+    await revoke.getByRole('button', { name: 'Preview and revoke…' }).click();
+    const revokePreview = page.getByRole('dialog', { name: `Preview: revoke from ${LABEL}` });
+    expect(await revokePreview.getByLabel('Statements').textContent()).toBe(`REVOKE SELECT ON \`shop\`.\`orders\` FROM \`${USER}\`@\`localhost\``);
+    await revokePreview.getByRole('button', { name: 'Run this statement' }).click();
+    await expect.poll(() => card.locator('[data-on="shop.orders"]').count(), { timeout: 15_000 }).toBe(0);
+    expect(await readable(password, ['shop.orders', 'shop.customers'])).toEqual([]);
 
     // Drop, with the account typed.
     await card.getByRole('button', { name: `Drop ${LABEL}` }).click();
