@@ -99,7 +99,7 @@ describe('ACME', () => {
     tasks = await settleQueue(t, serverId, 90_000);
     const refusedTask = tasks.find((x) => x.status === 'failed');
     expect(refusedTask?.kind, statuses(tasks)).toBe('tls.issue');
-    expect(refusedTask!.stderrTail).toContain(`Not sent to the CA (a failed validation counts against its limits): ${zone} (127.0.0.2:${suite.tb.nginx.port}) does not answer the challenge with this account's key authorization.`);
+    expect(refusedTask!.stderrTail).toContain(`Not sent to the CA (a failed validation counts against its limits): ${zone} (127.0.0.2:${suite.tb.nginx.port}) does not answer the challenge with this account's key authorization: it answers HTTP 503.`);
     await t.call('queue.skip', { serverId, taskId: refusedTask!.id });
     await t.call('hosting.unsuspendSite', { serverId, site });
     tasks = await settleQueue(t, serverId);

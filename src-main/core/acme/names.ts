@@ -40,36 +40,42 @@ async function addresses(r: Resolver, name: string): Promise<{ found: string[]; 
   return { found, detail: reason?.code ?? 'no address' };
 }
 
-/** GET the challenge path of `name` at `address` for `token`: what it answered ('' when nothing or not 200). */
-function challengeAnswer(address: string, port: number, name: string, token: string): Promise<string> {
+/** GET the challenge path of `name` at `address` for `token`: the answer, or null when no HTTP answer came. */
+function challengeAnswer(address: string, port: number, name: string, token: string): Promise<{ status: number; body: string } | null> {
   return new Promise((resolve) => {
     const req = http.get({ host: address, port, path: `/.well-known/acme-challenge/${token}`, headers: { host: name }, timeout: 2000 }, (res) => {
       let body = '';
       res.setEncoding('utf8').on('data', (d: string) => (body += d.slice(0, 200)));
-      res.on('end', () => resolve(res.statusCode === 200 ? body.trim() : ''));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: body.trim() }));
     });
     req.on('timeout', () => req.destroy());
-    req.on('error', () => resolve(''));
+    req.on('error', () => resolve(null));
   });
 }
+
+const correct = (a: { status: number; body: string } | null, keyAuthorization: string) => a?.status === 200 && a.body === keyAuthorization;
 
 /** A random token's stateless answer from `address`. */
 async function probe(address: string, port: number, name: string, thumbprint: string): Promise<boolean> {
   const token = randomBytes(16).toString('base64url');
-  return (await challengeAnswer(address, port, name, token)) === `${token}.${thumbprint}`;
+  return correct(await challengeAnswer(address, port, name, token), `${token}.${thumbprint}`);
 }
 
 /**
  * Before the CA is told a challenge is ready: does the name answer the key authorization where it
- * resolves? A wrong answer (another account's snippet, a server block without the include) would
- * fail the validation, and CAs limit failed validations per name.
+ * resolves? A wrong answer (another account's snippet, a suspended site, a server block without
+ * the include) would fail the validation, and CAs limit failed validations per name. Only an
+ * answer that is wrong stops it: where this computer gets no HTTP answer at all (a firewall, an
+ * address only the outside reaches) the CA may still get one.
  */
 export async function answersChallenge(name: string, resolver: string, port: number, token: string, keyAuthorization: string): Promise<{ ok: boolean; detail: string }> {
   const { found, detail } = await addresses(resolverFor(resolver), name);
   if (found.length === 0) return { ok: false, detail: `${name} does not resolve (${detail})` };
   const answers = await Promise.all(found.map((a) => challengeAnswer(a, port, name, token)));
-  if (answers.some((a) => a === keyAuthorization)) return { ok: true, detail: '' };
-  return { ok: false, detail: `${name} (${found.join(', ')}:${port}) does not answer the challenge with this account's key authorization${answers.some(Boolean) ? ' (it answers another account\'s: another Hostdeck wrote the server\'s ACME answer since?)' : ''}` };
+  if (answers.some((a) => correct(a, keyAuthorization)) || answers.every((a) => a === null)) return { ok: true, detail: '' };
+  const got = answers.find((a) => a !== null)!;
+  const what = got.status !== 200 ? `HTTP ${got.status}` : got.body.startsWith(`${token}.`) ? "another account's key authorization (another Hostdeck wrote the server's ACME answer since?)" : 'something else';
+  return { ok: false, detail: `${name} (${found.join(', ')}:${port}) does not answer the challenge with this account's key authorization: it answers ${what}` };
 }
 
 export async function checkNames(names: string[], ctx: NameCheckContext): Promise<NameCheck[]> {
