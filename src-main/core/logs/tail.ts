@@ -16,14 +16,14 @@ import { AppError } from '../../../shared/errors';
 import type { EventPayload } from '../../../shared/events';
 import type { EventHub } from '../events';
 import { capChannelBuffer } from '../ssh/connect';
+import { FlowBatch } from '../ssh/flow-batch';
 import type { ConnectionManager, Lease } from '../ssh/connections';
 import { shQuote } from '../ssh/sh-quote';
 import type { LogSource } from './catalog';
 
 /** Unacknowledged lines at which the channel is paused, and below which it resumes. */
 const FLOW = { high: 50_000, low: 10_000 };
-/** While the window keeps up, lines go out as soon as the current read is handled; while it is
- * behind, they are gathered for one frame (16 ms) or up to BATCH_MAX lines. */
+/** While the window is behind, lines are gathered for one frame (16 ms) or up to BATCH_MAX lines. */
 const BATCH_MS = 16;
 const BATCH_MAX = 5000;
 /** A longer line is cut (a minified file logged whole would stall the view). */
@@ -49,10 +49,8 @@ type Tail = {
   channel: ClientChannel | null;
   state: TailState;
   partial: string;
-  pending: string[];
-  unacked: number;
-  paused: boolean;
-  cancelFlush: (() => void) | null;
+  /** Lines on their way to the window, with the flow control. */
+  batch: FlowBatch<string>;
 };
 
 export class TailService {
@@ -83,7 +81,18 @@ export class TailService {
       lease.release();
       throw error;
     }
-    const t: Tail = { id: randomUUID(), serverId, owner, source, lease, channel: null, state: 'open', partial: '', pending: [], unacked: 0, paused: false, cancelFlush: null };
+    const id = randomUUID();
+    const t: Tail = {
+      id, serverId, owner, source, lease, channel: null, state: 'open', partial: '',
+      batch: new FlowBatch<string>({
+        ...FLOW,
+        batchMs: BATCH_MS,
+        batchMax: BATCH_MAX,
+        emit: (lines) => this.events.emit('logs.lines', { tailId: id, lines }, owner ?? undefined),
+        pause: () => t.channel?.pause(),
+        resume: () => t.channel?.resume(),
+      }),
+    };
     this.tails.set(t.id, t);
     lease.onReconnect((client) => void this.reopen(t, client));
     this.attach(t, channel);
@@ -92,8 +101,7 @@ export class TailService {
 
   ack(id: string, caller: string | null, lines: number): void {
     const t = this.owned(id, caller);
-    t.unacked = Math.max(0, t.unacked - lines);
-    this.throttle(t);
+    t.batch.ack(lines);
   }
 
   stop(id: string, caller: string | null): void {
@@ -117,7 +125,7 @@ export class TailService {
   private attach(t: Tail, channel: ClientChannel): void {
     t.channel = channel;
     capChannelBuffer(channel, CHANNEL_BUFFER);
-    if (t.paused) channel.pause();
+    if (t.batch.paused) channel.pause();
     const decoder = new StringDecoder('utf8');
     channel.on('data', (chunk: Buffer) => this.take(t, decoder.write(chunk)));
     channel.stderr.on('data', (chunk: Buffer) => this.take(t, chunk.toString('utf8')));
@@ -155,40 +163,7 @@ export class TailService {
       parts.push(t.partial);
       t.partial = '';
     }
-    for (const line of parts) t.pending.push(line.length > LINE_MAX ? `${line.slice(0, LINE_MAX)}…` : line.endsWith('\r') ? line.slice(0, -1) : line);
-    if (t.pending.length >= BATCH_MAX) this.flush(t);
-    else if (!t.cancelFlush && t.pending.length > 0) {
-      const flush = () => this.flush(t);
-      if (t.unacked === 0) {
-        const soon = setImmediate(flush);
-        t.cancelFlush = () => clearImmediate(soon);
-      } else {
-        const timer = setTimeout(flush, BATCH_MS);
-        t.cancelFlush = () => clearTimeout(timer);
-      }
-    }
-    this.throttle(t);
-  }
-
-  private flush(t: Tail): void {
-    t.cancelFlush?.();
-    t.cancelFlush = null;
-    if (t.pending.length === 0) return;
-    const lines = t.pending;
-    t.pending = [];
-    t.unacked += lines.length;
-    this.events.emit('logs.lines', { tailId: t.id, lines }, t.owner ?? undefined);
-  }
-
-  private throttle(t: Tail): void {
-    const inFlight = t.unacked + t.pending.length;
-    if (!t.paused && inFlight >= FLOW.high) {
-      t.paused = true;
-      t.channel?.pause();
-    } else if (t.paused && inFlight <= FLOW.low) {
-      t.paused = false;
-      t.channel?.resume();
-    }
+    t.batch.push(parts.map((line) => (line.length > LINE_MAX ? `${line.slice(0, LINE_MAX)}…` : line.endsWith('\r') ? line.slice(0, -1) : line)), parts.length);
   }
 
   private setState(t: Tail, state: TailState, reason?: string): void {
@@ -198,7 +173,7 @@ export class TailService {
 
   private end(t: Tail, reason: string): void {
     if (t.state === 'closed') return;
-    this.flush(t);
+    t.batch.flush();
     this.setState(t, 'closed', reason);
     this.tails.delete(t.id);
     const channel = t.channel;

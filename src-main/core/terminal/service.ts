@@ -18,6 +18,7 @@ import { AppError } from '../../../shared/errors';
 import type { EventPayload } from '../../../shared/events';
 import type { EventHub } from '../events';
 import { capChannelBuffer } from '../ssh/connect';
+import { FlowBatch } from '../ssh/flow-batch';
 import type { ConnectionManager, Lease } from '../ssh/connections';
 
 /** Unacknowledged characters at which the channel is paused, and below which it resumes. */
@@ -48,12 +49,8 @@ type Session = {
   state: TerminalState;
   /** Why the connection went down last (the reason shown if it is closed for good). */
   downReason: string | null;
-  unacked: number;
-  pending: string[];
-  pendingChars: number;
-  /** Cancels the scheduled flush, if one is. */
-  cancelFlush: (() => void) | null;
-  paused: boolean;
+  /** Output on its way to the window, with the flow control. */
+  batch: FlowBatch<string>;
 };
 
 export class TerminalService {
@@ -90,8 +87,9 @@ export class TerminalService {
       lease.release();
       throw error;
     }
+    const id = randomUUID();
     const s: Session = {
-      id: randomUUID(),
+      id,
       serverId,
       owner,
       cols,
@@ -100,11 +98,14 @@ export class TerminalService {
       channel: null,
       state: 'open',
       downReason: null,
-      unacked: 0,
-      pending: [],
-      pendingChars: 0,
-      cancelFlush: null,
-      paused: false,
+      batch: new FlowBatch<string>({
+        ...FLOW,
+        batchMs: BATCH_MS,
+        batchMax: BATCH_MAX,
+        emit: (items) => this.events.emit('terminal.data', { terminalId: id, data: items.length === 1 ? items[0]! : items.join('') }, owner ?? undefined),
+        pause: () => s.channel?.pause(),
+        resume: () => s.channel?.resume(),
+      }),
     };
     this.sessions.set(s.id, s);
     // Both listeners go with the lease (end() releases it).
@@ -131,8 +132,7 @@ export class TerminalService {
   ack(id: string, caller: string | null, chars: number): void {
     const s = this.owned(id, caller);
     // More than was sent only undoes the sender's own throttling: clamp, do not trust.
-    s.unacked = Math.max(0, s.unacked - chars);
-    this.throttle(s);
+    s.batch.ack(chars);
   }
 
   close(id: string, caller: string | null): void {
@@ -158,7 +158,7 @@ export class TerminalService {
   private attach(s: Session, channel: ClientChannel): void {
     s.channel = channel;
     capChannelBuffer(channel, CHANNEL_BUFFER);
-    if (s.paused) channel.pause();
+    if (s.batch.paused) channel.pause();
     // A multibyte character split across two chunks must survive: decode as a stream.
     const out = new StringDecoder('utf8');
     const err = new StringDecoder('utf8');
@@ -172,7 +172,7 @@ export class TerminalService {
       s.channel = null;
       this.output(s, out.end() + err.end());
       if (exit) {
-        this.flush(s);
+        s.batch.flush();
         this.events.emit('terminal.exit', { terminalId: s.id, ...exit }, s.owner ?? undefined);
         return this.end(s, exit.signal ? `The shell was killed (${exit.signal}).` : `The shell exited with status ${exit.code ?? 'unknown'}.`);
       }
@@ -200,42 +200,7 @@ export class TerminalService {
 
   private output(s: Session, text: string): void {
     if (!text || s.state === 'closed') return;
-    s.pending.push(text);
-    s.pendingChars += text.length;
-    if (s.pendingChars >= BATCH_MAX) this.flush(s);
-    else if (!s.cancelFlush) {
-      const flush = () => this.flush(s);
-      if (s.unacked === 0) {
-        const soon = setImmediate(flush);
-        s.cancelFlush = () => clearImmediate(soon);
-      } else {
-        const timer = setTimeout(flush, BATCH_MS);
-        s.cancelFlush = () => clearTimeout(timer);
-      }
-    }
-    this.throttle(s);
-  }
-
-  private flush(s: Session): void {
-    s.cancelFlush?.();
-    s.cancelFlush = null;
-    if (s.pendingChars === 0) return;
-    const data = s.pending.length === 1 ? s.pending[0]! : s.pending.join('');
-    s.pending = [];
-    s.unacked += s.pendingChars;
-    s.pendingChars = 0;
-    this.events.emit('terminal.data', { terminalId: s.id, data }, s.owner ?? undefined);
-  }
-
-  private throttle(s: Session): void {
-    const inFlight = s.unacked + s.pendingChars;
-    if (!s.paused && inFlight >= FLOW.high) {
-      s.paused = true;
-      s.channel?.pause();
-    } else if (s.paused && inFlight <= FLOW.low) {
-      s.paused = false;
-      s.channel?.resume();
-    }
+    s.batch.push([text], text.length);
   }
 
   private setState(s: Session, state: TerminalState, reason?: string): void {
@@ -245,7 +210,7 @@ export class TerminalService {
 
   private end(s: Session, reason: string): void {
     if (s.state === 'closed') return;
-    this.flush(s);
+    s.batch.flush();
     this.setState(s, 'closed', reason);
     this.sessions.delete(s.id);
     const channel = s.channel;
