@@ -14,7 +14,7 @@ export function accountFields(error: AppError | null): Record<string, string> {
   return out;
 }
 
-type Shown = { title: string; statements: string[]; run: () => Promise<void> };
+type Shown = { title: string; statements: string[]; danger: boolean; run: () => Promise<void> };
 
 /** A form's review step: `review` asks the core for the statements and shows them; render `dialog`. */
 export function useReview(serverId: string) {
@@ -23,12 +23,13 @@ export function useReview(serverId: string) {
   const review = (title: string, change: Input<'db.accountPreview'>['change'], run: () => Promise<void>) =>
     action.run(async () => {
       const r = await client.call('db.accountPreview', { serverId, change });
-      setShown({ title, statements: r.statements, run });
+      setShown({ title, statements: r.statements, danger: change.op === 'drop' || change.op === 'revoke', run });
     });
   const dialog = shown && (
     <StatementsDialog
       title={shown.title}
       statements={shown.statements}
+      danger={shown.danger}
       busy={action.busy}
       onRun={() => {
         setShown(null);
@@ -40,7 +41,7 @@ export function useReview(serverId: string) {
   return { action, review, dialog };
 }
 
-function StatementsDialog({ title, statements, busy, onRun, onBack }: { title: string; statements: string[]; busy: boolean; onRun: () => void; onBack: () => void }) {
+function StatementsDialog({ title, statements, danger, busy, onRun, onBack }: { title: string; statements: string[]; danger: boolean; busy: boolean; onRun: () => void; onBack: () => void }) {
   const ref = useRef<HTMLDivElement>(null);
   useEffect(() => {
     const before = document.activeElement instanceof HTMLElement ? document.activeElement : null;
@@ -56,7 +57,7 @@ function StatementsDialog({ title, statements, busy, onRun, onBack }: { title: s
         </p>
         <pre className="preview-commands" tabIndex={0} aria-label="Statements">{statements.join(';\n')}</pre>
         <div className="actions">
-          <button type="button" className="primary" disabled={busy} onClick={onRun} autoFocus>Run {statements.length === 1 ? 'this statement' : 'these statements'}</button>
+          <button type="button" className={danger ? 'danger solid' : 'primary'} disabled={busy} onClick={onRun} autoFocus>Run {statements.length === 1 ? 'this statement' : 'these statements'}</button>
           <button type="button" onClick={onBack}>Back</button>
         </div>
       </div>
