@@ -3,12 +3,9 @@
 // nameserver with the ordinary push (tasks on the nameservers' queues); the CA is told only once
 // each nameserver answers every record over DNS; afterwards the records are taken out and pushed
 // again.
-import { randomInt } from 'node:crypto';
-import dgram from 'node:dgram';
-import { isIPv6 } from 'node:net';
-import * as packet from 'dns-packet';
 import { AppError } from '../../../shared/errors';
 import type { DnsRecord } from '../../../shared/dns';
+import { askDns } from '../dns/query';
 import type { DnsService } from '../dns/service';
 
 const TTL = 60;
@@ -80,34 +77,11 @@ async function waitForTxt(hostPort: string, fqdn: string, value: string, who: st
   throw new AppError('conflict', `${who} did not answer the TXT record ${fqdn} within ${ANSWER_DEADLINE_MS / 1000} s (last: ${last}); is its queue stopped? The CA was not asked.`);
 }
 
-export function queryTxt(host: string, port: number, fqdn: string, timeoutMs = 1000): Promise<{ values?: string[]; detail: string }> {
-  return new Promise((resolve) => {
-    const id = randomInt(65536);
-    const socket = dgram.createSocket(isIPv6(host) ? 'udp6' : 'udp4');
-    let settled = false;
-    const done = (a: { values?: string[]; detail: string }) => {
-      if (settled) return;
-      settled = true;
-      clearTimeout(timer);
-      socket.close();
-      resolve(a);
-    };
-    const timer = setTimeout(() => done({ detail: `no answer within ${timeoutMs} ms` }), timeoutMs);
-    socket.on('error', (e) => done({ detail: e.message }));
-    socket.on('message', (msg) => {
-      let res: packet.DecodedPacket & { rcode?: string };
-      try {
-        res = packet.decode(msg) as packet.DecodedPacket & { rcode?: string };
-      } catch {
-        return;
-      }
-      if (res.id !== id) return;
-      if (res.rcode && res.rcode !== 'NOERROR') return done({ detail: res.rcode });
-      const values = (res.answers ?? []).flatMap((a) => (a.type === 'TXT' && a.name.toLowerCase() === fqdn ? [(Array.isArray(a.data) ? a.data : [a.data]).map((d) => d.toString()).join('')] : []));
-      done({ values, detail: values.length ? `TXT ${values.join(', ')}` : 'no TXT record' });
-    });
-    socket.send(packet.encode({ type: 'query', id, flags: 0, questions: [{ type: 'TXT', class: 'IN', name: fqdn }] }), port, host, (e) => {
-      if (e) done({ detail: e.message });
-    });
-  });
+export async function queryTxt(host: string, port: number, fqdn: string, timeoutMs = 1000): Promise<{ values?: string[]; detail: string }> {
+  const asked = await askDns(host, port, { type: 'TXT', name: fqdn }, timeoutMs);
+  if ('unreachable' in asked) return { detail: asked.unreachable };
+  const res = asked.response;
+  if (res.rcode && res.rcode !== 'NOERROR') return { detail: res.rcode };
+  const values = (res.answers ?? []).flatMap((a) => (a.type === 'TXT' && a.name.toLowerCase() === fqdn ? [(Array.isArray(a.data) ? a.data : [a.data]).map((d) => d.toString()).join('')] : []));
+  return { values, detail: values.length ? `TXT ${values.join(', ')}` : 'no TXT record' };
 }

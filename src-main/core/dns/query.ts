@@ -1,5 +1,6 @@
-// Asks a nameserver for a zone's SOA directly over UDP (dns-packet encodes and decodes; one
-// socket per question, a random id, the answer must match it and be authoritative).
+// Asks a nameserver directly over UDP (dns-packet encodes and decodes; one socket per question, a
+// random id, the answer must match it): a zone's SOA, which must be authoritative, and any one
+// question (askDns; ACME's DNS-01 asks for its TXT records with it).
 import { randomInt } from 'node:crypto';
 import dgram from 'node:dgram';
 import { isIPv6 } from 'node:net';
@@ -11,38 +12,47 @@ export type SoaAnswer =
   | { kind: 'not-served'; detail: string }
   | { kind: 'unreachable'; detail: string };
 
-export function querySoa(host: string, port: number, zone: string, timeoutMs = 1000): Promise<SoaAnswer> {
+export type DnsResponse = packet.DecodedPacket & { rcode?: string };
+
+/** One question to `host:port` over UDP: its response (matched by id), or why none came. */
+export function askDns(host: string, port: number, question: { type: 'SOA' | 'TXT'; name: string }, timeoutMs = 1000): Promise<{ response: DnsResponse } | { unreachable: string }> {
   return new Promise((resolve) => {
     const id = randomInt(65536);
     const socket = dgram.createSocket(isIPv6(host) ? 'udp6' : 'udp4');
     let settled = false;
-    const done = (a: SoaAnswer) => {
+    const done = (a: { response: DnsResponse } | { unreachable: string }) => {
       if (settled) return;
       settled = true;
       clearTimeout(timer);
       socket.close();
       resolve(a);
     };
-    const timer = setTimeout(() => done({ kind: 'unreachable', detail: `no answer from ${host}:${port} within ${timeoutMs} ms` }), timeoutMs);
-    socket.on('error', (e) => done({ kind: 'unreachable', detail: `${host}:${port}: ${e.message}` }));
+    const timer = setTimeout(() => done({ unreachable: `no answer from ${host}:${port} within ${timeoutMs} ms` }), timeoutMs);
+    socket.on('error', (e) => done({ unreachable: `${host}:${port}: ${e.message}` }));
     socket.on('message', (msg) => {
-      let res: packet.DecodedPacket & { rcode?: string };
+      let res: DnsResponse;
       try {
-        res = packet.decode(msg) as packet.DecodedPacket & { rcode?: string };
+        res = packet.decode(msg) as DnsResponse;
       } catch {
         return;
       }
-      if (res.id !== id) return;
-      const soa = res.answers?.find((a) => a.type === 'SOA' && a.name.toLowerCase() === zone);
-      if (res.rcode && res.rcode !== 'NOERROR') return done({ kind: 'not-served', detail: `${res.rcode} for ${zone}` });
-      if (!res.flag_aa || !soa || soa.type !== 'SOA') return done({ kind: 'not-served', detail: `no authoritative SOA for ${zone}` });
-      done({ kind: 'serial', serial: Number(soa.data.serial) });
+      if (res.id === id) done({ response: res });
     });
-    const query = packet.encode({ type: 'query', id, flags: 0, questions: [{ type: 'SOA', class: 'IN', name: zone }] });
+    const query = packet.encode({ type: 'query', id, flags: 0, questions: [{ type: question.type, class: 'IN', name: question.name }] });
     socket.send(query, port, host, (e) => {
-      if (e) done({ kind: 'unreachable', detail: `${host}:${port}: ${e.message}` });
+      if (e) done({ unreachable: `${host}:${port}: ${e.message}` });
     });
   });
+}
+
+export async function querySoa(host: string, port: number, zone: string, timeoutMs = 1000): Promise<SoaAnswer> {
+  const asked = await askDns(host, port, { type: 'SOA', name: zone }, timeoutMs);
+  if ('unreachable' in asked) return { kind: 'unreachable', detail: asked.unreachable };
+  const res = asked.response;
+  const soa = res.answers?.find((a) => a.type === 'SOA' && a.name.toLowerCase() === zone);
+  if (res.rcode && res.rcode !== 'NOERROR') return { kind: 'not-served', detail: `${res.rcode} for ${zone}` };
+  if (!res.flag_aa || !soa || soa.type !== 'SOA') return { kind: 'not-served', detail: `no authoritative SOA for ${zone}` };
+  return { kind: 'serial', serial: Number(soa.data.serial) };
 }
 
 /**
