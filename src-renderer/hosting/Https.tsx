@@ -33,6 +33,7 @@ export function Https({ server, site, onChanged }: Props) {
       <h4>HTTPS</h4>
       {site.domains.length === 0 && <p className="muted">Bind a domain first: a certificate is for a bound domain and its aliases.</p>}
       {status.error && <p className="note note-error" role="alert">Could not read the certificates on {server.name}: {status.error.message}</p>}
+      {status.data?.problems.filter((p) => p.includes(`/${site.name}/`)).map((p) => <p key={p} className="note note-warn">{p}</p>)}
       <ul className="https-domains">
         {site.domains.map((b) => {
           const record = site.tls.find((t) => t.domain === b.domain);
@@ -161,11 +162,11 @@ function UploadForm({ server, site, domain, aliases, record, onCancel, onDone }:
   }
 
   return (
-    <form className="form sub-form upload-certificate" onSubmit={submit} aria-label={`Upload a certificate for ${domain}`}>
+    <form className="form sub-form upload-certificate" onSubmit={submit} onKeyDown={(e) => e.key === 'Escape' && onCancel()} aria-label={`Upload a certificate for ${domain}`}>
       <p className="muted">It must cover {[domain, ...aliases].join(', ')}. The key is held only until its task has run.</p>
       <FormError error={action.error} />
       <Field name="chainPem" label="Certificate (PEM; the certificate first, then its intermediates)" error={f.chainPem}>
-        <textarea value={chainPem} onChange={(e) => setChain(e.target.value)} rows={5} spellCheck={false} placeholder="-----BEGIN CERTIFICATE-----" />
+        <textarea value={chainPem} onChange={(e) => setChain(e.target.value)} rows={5} spellCheck={false} placeholder="-----BEGIN CERTIFICATE-----" autoFocus />
       </Field>
       <label className="file-pick">Or choose a file: <input type="file" accept=".pem,.crt,.cer,.txt" aria-label="Certificate file" onChange={readInto(setChain)} /></label>
       <Field name="keyPem" label="Private key (PEM)" error={f.keyPem}>
@@ -196,7 +197,7 @@ function RemoveHttps({ server, site, domain, onCancel, onDone }: { server: Serve
     });
   }
   return (
-    <form className="note note-warn remove-https" role="alertdialog" aria-label={`Remove HTTPS from ${domain}`} onSubmit={submit}>
+    <form className="note note-warn remove-https" role="alertdialog" aria-label={`Remove HTTPS from ${domain}`} onSubmit={submit} onKeyDown={(e) => e.key === 'Escape' && onCancel()}>
       <p>{domain} goes back to plain HTTP; its certificate and key are deleted from the server.</p>
       <FormError error={action.error} />
       <Field name="confirm" label={`Type ${domain} to confirm`} error={action.fields.confirm}>

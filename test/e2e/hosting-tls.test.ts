@@ -58,12 +58,19 @@ describe('HTTPS of a site in the UI', () => {
     await expect.poll(() => part.getByTestId('https-status').textContent()).toBe('No certificate: plain HTTP only.');
 
     // Upload: a key of another certificate is refused under its field; nothing is queued.
-    await part.getByRole('button', { name: 'Upload certificate…' }).click();
+    // By keyboard: the button opens the form with the certificate field focused; Escape closes it.
+    await part.getByRole('button', { name: 'Upload certificate…' }).focus();
+    await page.keyboard.press('Enter');
     const form = part.getByRole('form', { name: `Upload a certificate for ${domain}` });
+    await expect.poll(() => page.evaluate(() => document.activeElement?.closest('[data-field]')?.getAttribute('data-field'))).toBe('chainPem');
+    await page.keyboard.press('Escape');
+    await form.waitFor({ state: 'detached' });
+    await part.getByRole('button', { name: 'Upload certificate…' }).click();
     await form.locator('[data-field=chainPem] textarea').fill(leaf.certPem);
     await form.locator('[data-field=keyPem] textarea').fill(stranger.keyPem);
     await form.getByRole('button', { name: 'Upload and install' }).click();
     await expect.poll(() => form.locator('[data-field=keyPem] .field-error').textContent()).toBe('This private key does not belong to the certificate (the first certificate of the chain)');
+    expect(await form.locator('.note-error').textContent()).toBe('The certificate or key was refused; nothing was queued.');
     expect(await row.getByTestId('site-task').textContent()).toBe('done');
     await calmShot(page, 'hosting-tls-01-wrong-key');
 
@@ -74,7 +81,7 @@ describe('HTTPS of a site in the UI', () => {
     await form.waitFor({ state: 'detached' });
     await expect.poll(() => row.getByTestId('site-task').textContent(), { timeout: 30_000 }).toBe('done');
     const status = part.getByTestId('https-status');
-    await expect.poll(() => status.textContent(), { timeout: 15_000 }).toMatch(/^Valid until \d{4}-\d\d-\d\d \((89|90) days left\) · issued by Hostdeck Test CA · uploaded/);
+    await expect.poll(() => status.textContent(), { timeout: 30_000 }).toMatch(/^Valid until \d{4}-\d\d-\d\d \((89|90) days left\) · issued by Hostdeck Test CA · uploaded/);
     expect(await status.getAttribute('data-tone')).toBe('valid');
     expect(await status.textContent()).toContain(`Names: ${domain}`);
     await calmShot(page, 'hosting-tls-02-installed');
@@ -97,14 +104,15 @@ describe('HTTPS of a site in the UI', () => {
     }
 
     // Redirect is on by default: plain HTTP answers 301 to HTTPS. HSTS turned on in the options.
-    await expect.poll(() => sh(`curl -s -o /dev/null -w '%{http_code} %{redirect_url}' -H 'Host: ${domain}' http://${tb.nginx.host}:${tb.nginx.port}/x`), { timeout: 5000 }).toBe(`301 https://${domain}:${tb.nginx.tlsPort}/x`);
+    await expect.poll(() => sh(`curl -s -o /dev/null -w '%{http_code} %{redirect_url}' -H 'Host: ${domain}' http://${tb.nginx.host}:${tb.nginx.port}/x`), { timeout: 30_000 }).toBe(`301 https://${domain}:${tb.nginx.tlsPort}/x`);
     const https = part.locator(`li[data-domain="${domain}"]`);
     expect(await https.getByLabel('Redirect HTTP to HTTPS').isChecked()).toBe(true);
     await https.getByLabel('HSTS (browsers then refuse plain HTTP').check();
     await https.getByRole('button', { name: 'Save options' }).click();
-    await expect.poll(() => row.getByTestId('site-task').textContent(), { timeout: 30_000 }).toBe('done');
+    // Recorded (the button goes), then applied when the queue reaches it.
+    await https.getByRole('button', { name: 'Save options' }).waitFor({ state: 'detached' });
     const headers = () => sh(`curl -s -D - -o /dev/null --cacert '${ca.crt}' --resolve ${domain}:${tb.nginx.tlsPort}:${tb.nginx.host} https://${domain}:${tb.nginx.tlsPort}/`) ?? '';
-    await expect.poll(headers, { timeout: 5000 }).toMatch(/strict-transport-security: max-age=31536000/i);
+    await expect.poll(headers, { timeout: 30_000 }).toMatch(/strict-transport-security: max-age=31536000/i);
 
     // Remove HTTPS: the domain typed to confirm.
     await https.getByRole('button', { name: 'Remove HTTPS…' }).click();
@@ -113,7 +121,7 @@ describe('HTTPS of a site in the UI', () => {
     await calmShot(page, 'hosting-tls-04-remove');
     await confirm.getByRole('button', { name: 'Remove HTTPS' }).click();
     await expect.poll(() => row.getByTestId('site-task').textContent(), { timeout: 30_000 }).toBe('done');
-    await expect.poll(() => part.getByTestId('https-status').textContent(), { timeout: 15_000 }).toBe('No certificate: plain HTTP only.');
+    await expect.poll(() => part.getByTestId('https-status').textContent(), { timeout: 30_000 }).toBe('No certificate: plain HTTP only.');
 
     // A certificate that runs out in 10 days: amber, with the note that Hostdeck will not renew it; fleet health warns.
     const short = makeLeaf(ca, [domain], { to: new Date(Date.now() + 10.5 * 86_400_000) });
@@ -124,7 +132,7 @@ describe('HTTPS of a site in the UI', () => {
     await again.getByRole('button', { name: 'Upload and install' }).click();
     await again.waitFor({ state: 'detached' });
     await expect.poll(() => row.getByTestId('site-task').textContent(), { timeout: 30_000 }).toBe('done');
-    await expect.poll(() => status.getAttribute('data-tone'), { timeout: 15_000 }).toBe('expiring');
+    await expect.poll(() => status.getAttribute('data-tone'), { timeout: 30_000 }).toBe('expiring');
     expect(await status.textContent()).toMatch(/\(10 days left\).*Hostdeck does not renew an uploaded certificate/);
     await part.scrollIntoViewIfNeeded();
     await calmShot(page, 'hosting-tls-05-expiring');
