@@ -39,7 +39,7 @@ describe('HTTPS renewal', () => {
     await zoneWithNames(t, zone, ['@']);
     await t.call('hosting.createSite', { serverId, name: site, quotaMb: 0, domains: [zone] });
     await t.call('hosting.bindDomain', { serverId, site, domain: other, aliases: [] });
-    let tasks = await settleQueue(t, serverId, 60_000);
+    let tasks = await settleQueue(t, serverId, 90_000);
     expect(tasks.every((x) => x.status === 'done'), statuses(tasks)).toBe(true);
 
     await t.call('acme.issue', { serverId, site, domain: zone, challenge: 'http-01', redirect: false, hsts: false });
@@ -64,8 +64,8 @@ describe('HTTPS renewal', () => {
     const ca = makeCa();
     const leaf = makeLeaf(ca, [other]);
     await t.call('tls.upload', { serverId, site, domain: other, chainPem: leaf.certPem, keyPem: leaf.keyPem, redirect: false, hsts: false });
-    tasks = await settleQueue(t, serverId);
+    tasks = await settleQueue(t, serverId, 90_000);
     expect(tasks.every((x) => x.status === 'done'), statuses(tasks)).toBe(true);
     expect((await t.fail('tls.renew', { serverId, site, domain: other })).message).toMatch(/was uploaded: Hostdeck cannot renew it/);
-  }, 240_000);
+  }, 600_000);
 });

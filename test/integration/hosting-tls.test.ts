@@ -47,7 +47,7 @@ describe('HTTPS of a site', () => {
     const tlsDir = settings.web.tlsDir;
     await t.call('hosting.setSettings', { serverId, ...settings });
     await t.call('hosting.createSite', { serverId, name: site, quotaMb: 0, domains: [host, alias] });
-    let tasks = await settleQueue(t, serverId, 60_000);
+    let tasks = await settleQueue(t, serverId, 90_000);
     expect(tasks.every((x) => x.status === 'done'), statuses(tasks)).toBe(true);
     writeFileSync(`/home/${site}/public_html/index.html`, `hello over https ${tag}\n`);
     const ca: TestCa = makeCa();
@@ -59,7 +59,7 @@ describe('HTTPS of a site', () => {
     expect(up.tasks.map((x) => x.kind)).toEqual(['tls.install']);
     expect(up.cert.names).toEqual([host, alias]);
     expect(JSON.stringify(up.tasks)).not.toContain(first.keyPem.split('\n')[1]);
-    tasks = await settleQueue(t, serverId);
+    tasks = await settleQueue(t, serverId, 90_000);
     expect(tasks.every((x) => x.status === 'done'), statuses(tasks)).toBe(true);
     expect(statSync(`${tlsDir}/${site}/${host}.key`).mode & 0o777).toBe(0o600);
     expect(statSync(`${tlsDir}/${site}/${host}.crt`).mode & 0o777).toBe(0o644);
@@ -78,7 +78,7 @@ describe('HTTPS of a site', () => {
 
     // Redirect and HSTS: plain HTTP redirects (the ACME challenge path excepted), HTTPS sends the header.
     await t.call('tls.setOptions', { serverId, site, domain: host, redirect: true, hsts: true });
-    tasks = await settleQueue(t, serverId);
+    tasks = await settleQueue(t, serverId, 90_000);
     expect(tasks.every((x) => x.status === 'done'), statuses(tasks)).toBe(true);
     const redirect = await until(() => redirectOf(host, '/a/b?c=1'), (r) => r.status === 301);
     expect(redirect).toEqual({ status: 301, location: `https://${host}:${suite.tb.nginx.tlsPort}/a/b?c=1` });
@@ -102,7 +102,7 @@ describe('HTTPS of a site', () => {
     })();
     await new Promise((r) => setTimeout(r, 300));
     await t.call('tls.upload', { serverId, site, domain: host, chainPem: second.certPem, keyPem: second.keyPem, redirect: true, hsts: true });
-    tasks = await settleQueue(t, serverId);
+    tasks = await settleQueue(t, serverId, 90_000);
     await new Promise((r) => setTimeout(r, 500));
     running = false;
     await loop;
@@ -133,12 +133,12 @@ describe('HTTPS of a site', () => {
     // Binding the domain again keeps HTTPS; a suspended site answers its suspension page over HTTPS too.
     await t.call('hosting.bindDomain', { serverId, site, domain: host, aliases: [alias] });
     await t.call('hosting.suspendSite', { serverId, site });
-    tasks = await settleQueue(t, serverId);
+    tasks = await settleQueue(t, serverId, 90_000);
     expect(tasks.every((x) => x.status === 'done'), statuses(tasks)).toBe(true);
     expect(readFileSync(vhost, 'utf8')).toContain('ssl_certificate');
     expect((await until(() => https(), (r) => r.status === 503)).body).toContain('This site is suspended');
     await t.call('hosting.unsuspendSite', { serverId, site });
-    await settleQueue(t, serverId);
+    await settleQueue(t, serverId, 90_000);
     expect((await until(() => https(), (r) => r.status === 200)).fingerprint).toBe(fingerprintOf(second.certPem));
 
     // Adoption: a core without records finds the domain with its HTTPS options and takes its certificate in as uploaded.
@@ -190,7 +190,7 @@ describe('HTTPS of a site', () => {
     // HTTPS removed (confirmed): plain HTTP again, certificate and key gone.
     await expect(t.call('tls.remove', { serverId, site, domain: host, confirm: 'nope' })).rejects.toMatchObject({ shape: { code: 'invalid-input' } });
     await t.call('tls.remove', { serverId, site, domain: host, confirm: host });
-    tasks = await settleQueue(t, serverId);
+    tasks = await settleQueue(t, serverId, 90_000);
     expect(tasks.every((x) => x.status === 'done'), statuses(tasks)).toBe(true);
     expect(existsSync(`${tlsDir}/${site}/${host}.key`)).toBe(false);
     expect(readFileSync(vhost, 'utf8')).not.toContain('ssl');
@@ -198,13 +198,13 @@ describe('HTTPS of a site', () => {
 
     // Deletion removes the site's certificates too.
     await t.call('tls.upload', { ...good, redirect: false });
-    await settleQueue(t, serverId);
+    await settleQueue(t, serverId, 90_000);
     expect(existsSync(`${tlsDir}/${site}/${host}.key`)).toBe(true);
     await t.call('hosting.deleteSite', { serverId, site, confirm: site });
-    tasks = await settleQueue(t, serverId, 60_000);
+    tasks = await settleQueue(t, serverId, 90_000);
     expect(tasks.every((x) => x.status === 'done'), statuses(tasks)).toBe(true);
     expect(existsSync(`${tlsDir}/${site}`)).toBe(false);
-  }, 180_000);
+  }, 600_000);
 });
 
 /** Asks until the answer passes `ok`, for up to 5 s (nginx applies a reload about 100 ms after its signal). */
