@@ -3,7 +3,7 @@
 // on 127.0.0.2:8443 (SNI); redirect and HSTS; the status read finds it; replacing it while
 // requests run drops none; install lines whose key nginx refuses roll back to the old
 // certificate; binding again keeps HTTPS and suspension shows over HTTPS too; adoption finds it; hostile values are refused before anything is queued (a canary shows nothing
-// ran); HTTPS removed; the site's deletion removes its certificates.
+// ran, also for the other HTTPS methods); HTTPS removed; the site's deletion removes its certificates.
 import { execFileSync } from 'node:child_process';
 import { randomUUID, X509Certificate } from 'node:crypto';
 import { existsSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -183,6 +183,19 @@ describe('HTTPS of a site', () => {
     ];
     for (const change of hostile) {
       await expect(t.call('tls.upload', { ...good, ...change }), JSON.stringify(change).slice(0, 120)).rejects.toMatchObject({ shape: { code: expect.stringMatching(/invalid-input|not-found/) } });
+    }
+    const others: [string, Record<string, unknown>][] = [
+      ['tls.setOptions', { serverId, site: `x; touch ${canary}`, domain: host, redirect: true, hsts: true }],
+      ['tls.setOptions', { serverId, site, domain: `$(touch ${canary}).test`, redirect: true, hsts: true }],
+      ['tls.setOptions', { serverId, site, domain: host, redirect: true, hsts: true, tlsDir: `/tmp; touch ${canary}` }],
+      ['tls.remove', { serverId, site, domain: `${host}\n`, confirm: `${host}\n` }],
+      ['tls.remove', { serverId, site: `../${site}`, domain: host, confirm: host }],
+      ['tls.renew', { serverId, site, domain: `${host}'` }],
+      ['tls.renew', { serverId, site, domain: host }],
+      ['tls.status', { serverId: `x; touch ${canary}` }],
+    ];
+    for (const [method, input] of others) {
+      await expect(t.call(method, input), `${method} ${JSON.stringify(input)}`).rejects.toMatchObject({ shape: { code: expect.stringMatching(/invalid-input|not-found/) } });
     }
     expect(existsSync(canary)).toBe(false);
     expect((await t.call<{ tasks: Task[] }>('queue.list', { serverId })).tasks.length).toBe(queued);
