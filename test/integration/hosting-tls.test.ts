@@ -2,8 +2,9 @@
 // (signed by a test CA made with openssl) uploaded for a bound domain serves the site over HTTPS
 // on 127.0.0.2:8443 (SNI); redirect and HSTS; the status read finds it; replacing it while
 // requests run drops none; install lines whose key nginx refuses roll back to the old
-// certificate; binding again keeps HTTPS and suspension shows over HTTPS too; adoption finds it; hostile values are refused before anything is queued (a canary shows nothing
-// ran, also for the other HTTPS methods); HTTPS removed; the site's deletion removes its certificates.
+// certificate; binding again keeps HTTPS and suspension shows over HTTPS too; adoption finds it;
+// hostile values are refused before anything is queued, for every HTTPS method (a canary shows
+// nothing ran); HTTPS removed; the site's deletion removes its certificates.
 import { execFileSync } from 'node:child_process';
 import { randomUUID, X509Certificate } from 'node:crypto';
 import { existsSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
