@@ -55,7 +55,8 @@ echo '<!doctype html><html><head><title>php-site bench</title></head><body><h1>H
 const PAGE_MARK = '<h1>Hello from PHP ';
 
 type Wrk = { rps: number; p50: number; p99: number; requests: number };
-type Run = Wrk & { cpuUs: number };
+/** CPU µs per request: php-fpm's master, its pool processes, nginx (master and worker). */
+type Run = Wrk & { cpuUs: number; split: [number, number, number] };
 
 /** ms from wrk's "4.90ms" / "812.00us" / "1.02s". */
 function wrkMs(text: string): number {
@@ -92,10 +93,10 @@ function ticks(pid: string, reaped: boolean): number {
 }
 
 /**
- * CPU seconds a daemon has used: its master with every child it has reaped, and its live
- * children (a pool process that ends during a run moves from the second sum to the first).
+ * CPU seconds a daemon has used: its master itself, and its processes — those it has reaped and
+ * the live ones (a pool process that ends during a run moves from one sum to the other).
  */
-function daemonCpu(pidFile: string): number {
+function daemonCpu(pidFile: string): { master: number; processes: number } {
   const master = readFileSync(pidFile, 'utf8').trim();
   let children: string[] = [];
   try {
@@ -103,7 +104,9 @@ function daemonCpu(pidFile: string): number {
   } catch {
     /* ps exits 1 when there is none */
   }
-  return (ticks(master, true) + children.reduce((sum, c) => sum + ticks(c, false), 0)) / CLK_TCK;
+  const own = ticks(master, false);
+  const processes = ticks(master, true) - own + children.reduce((sum, c) => sum + ticks(c, false), 0);
+  return { master: own / CLK_TCK, processes: processes / CLK_TCK };
 }
 
 /** One GET with a new connection: status, body and ms. */
@@ -291,21 +294,28 @@ export async function run(ctx: BenchContext): Promise<BenchEntry[]> {
     const sides = { hostdeck: hdHost, www: wwwHost } as const;
     const runs = { hostdeck: [] as Run[], www: [] as Run[] };
     // Both pools run in one master, the idle side's share of it is next to nothing.
-    const cpu = () => daemonCpu(fpm.pidFile) + daemonCpu(path.join(nginx.prefix, 'nginx.pid'));
+    const cpu = (): [number, number, number] => {
+      const f = daemonCpu(fpm.pidFile);
+      const n = daemonCpu(path.join(nginx.prefix, 'nginx.pid'));
+      return [f.master, f.processes, n.master + n.processes];
+    };
     for (let round = 0; round < ROUNDS; round++) {
       const order: (keyof typeof sides)[] = round % 2 === 0 ? ['hostdeck', 'www'] : ['www', 'hostdeck'];
       for (const side of order) {
         wrk(url, sides[side], WARM_S);
         const cpu0 = cpu();
         const w = wrk(url, sides[side], SECONDS);
-        const r = { ...w, cpuUs: ((cpu() - cpu0) / w.requests) * 1e6 };
+        const split = cpu().map((x, i) => ((x - cpu0[i]!) / w.requests) * 1e6) as [number, number, number];
+        const r = { ...w, split, cpuUs: split[0] + split[1] + split[2] };
         runs[side].push(r);
-        ctx.log(`round ${round + 1} ${side}: ${r.rps.toFixed(0)} req/s, p50 ${r.p50.toFixed(2)} ms, p99 ${r.p99.toFixed(2)} ms, ${r.cpuUs.toFixed(0)} us CPU/request (${r.requests} requests; load ${readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ')})`);
+        ctx.log(`round ${round + 1} ${side}: ${r.rps.toFixed(0)} req/s, p50 ${r.p50.toFixed(2)} ms, p99 ${r.p99.toFixed(2)} ms, ${r.cpuUs.toFixed(0)} us CPU/request (php-fpm master ${r.split[0].toFixed(1)}, pool ${r.split[1].toFixed(0)}, nginx ${r.split[2].toFixed(0)}; ${r.requests} requests; load ${readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ')})`);
       }
     }
     const rps = { hostdeck: median(runs.hostdeck.map((r) => r.rps)), www: median(runs.www.map((r) => r.rps)) };
     const p99 = { hostdeck: median(runs.hostdeck.map((r) => r.p99)), www: median(runs.www.map((r) => r.p99)) };
     const cpuUs = { hostdeck: median(runs.hostdeck.map((r) => r.cpuUs)), www: median(runs.www.map((r) => r.cpuUs)) };
+    const splitOf = (side: keyof typeof runs) => [0, 1, 2].map((i) => median(runs[side].map((r) => r.split[i]!)).toFixed(1)).join(' / ');
+    ctx.log(`CPU µs per request, medians, php-fpm master / pool processes / nginx: Hostdeck ${splitOf('hostdeck')}, www ${splitOf('www')}`);
 
     // ---- after the idle timeout: Hostdeck's ondemand processes have ended, www's still wait
     await sleep((values.idleTimeout + 2) * 1000);
