@@ -9,6 +9,10 @@ import { acmeHandlers } from './acme/handlers';
 import { registerIssueKind } from './acme/issue-task';
 import { AcmeService } from './acme/service';
 import { AcmeStore } from './acme/store';
+import { backupsHandlers } from './backups/handlers';
+import { BackupService, repoPasswordSource } from './backups/service';
+import { BackupStore } from './backups/store';
+import './backups/tasks';
 import { createDispatcher, type CallResult, type Caller } from './dispatch';
 import { dnsHandlers } from './dns/handlers';
 import { DnsService } from './dns/service';
@@ -31,6 +35,8 @@ import { EventHub, type EventListener } from './events';
 import { healthHandlers } from './health/handlers';
 import { hostingHandlers } from './hosting/handlers';
 import { cronHandlers } from './hosting/cron-handlers';
+import { filesHandlers } from './files/handlers';
+import { FilesService } from './files/service';
 import { logsHandlers } from './logs/handlers';
 import { LogService } from './logs/service';
 import { TailService } from './logs/tail';
@@ -102,17 +108,22 @@ export async function createCore(options: CoreOptions): Promise<Core> {
   const health = new HealthService(inventory, store, connections, events, new HealthHistory(options.dataDir, log), home);
   const taskSecrets = new TaskSecrets(keychain, events, log);
   await taskSecrets.load();
-  const queue = new QueueService(path.join(options.dataDir, 'queue'), connections, events, log, taskSecrets);
+  // Repository passwords (kept for good) are asked for by reference like a task's own secret.
+  const repoPasswords = repoPasswordSource(keychain);
+  const secretSource = { source: async (ref: string) => (await repoPasswords(ref)) ?? taskSecrets.source(ref), hold: (ref: string, secret: string) => taskSecrets.hold(ref, secret) };
+  const queue = new QueueService(path.join(options.dataDir, 'queue'), connections, events, log, secretSource);
   const sites = new SiteService(new SiteStore(options.dataDir), queue, inventory, taskSecrets);
   const siteDomains = (serverId: string, site: string) => sites.site(serverId, site).domains;
   const logs = new LogService(connections, (serverId) => sites.state(serverId), new TailService(connections, events));
+  const files = new FilesService(connections, (serverId, site) => sites.site(serverId, site));
   const dns = new DnsService(new DnsStore(options.dataDir), queue, inventory, connections, new DnsStatus(), siteDomains, events);
   const acmeStore = new AcmeStore(options.dataDir);
   const acmeAccounts = new AcmeAccounts(keychain);
   registerIssueKind({ settings: () => acmeStore.settings(), accounts: acmeAccounts, dns01: new Dns01(dns) });
   const acme = new AcmeService(acmeStore, acmeAccounts, sites, inventory, queue, taskSecrets, dns, options.dataDir, events);
   const tls = new TlsService(sites, connections, queue, inventory, acme, log);
-  health.setWarningSource((serverId) => tls.expiryWarnings(serverId));
+  const backups = new BackupService(new BackupStore(options.dataDir), keychain, sites, queue, connections, inventory, events, log);
+  health.setWarningSource((serverId) => [...tls.expiryWarnings(serverId), ...backups.ageWarnings(serverId)]);
 
   const call = createDispatcher(
     {
@@ -133,13 +144,16 @@ export async function createCore(options: CoreOptions): Promise<Core> {
       ...cronHandlers(sites, connections, events),
       ...acmeHandlers(acme),
       ...tlsHandlers(tls),
+      ...backupsHandlers(backups),
       ...logsHandlers(logs, (serverId, site) => sites.setUpLogs(serverId, site)),
+      ...filesHandlers(files),
     },
     log,
   );
   health.start();
   queue.start();
   tls.start();
+  backups.start();
 
   return {
     call,
@@ -151,11 +165,13 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     close: async () => {
       health.stop();
       tls.stop();
+      backups.stop();
       acme.stop();
       dns.stop();
       await queue.stop();
       terminals.closeAll();
       logs.tails.closeAll();
+      files.closeAll();
       await db.closeAll();
       connections.closeAll();
     },

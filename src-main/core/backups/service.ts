@@ -1,0 +1,343 @@
+// Backups of a server's sites (README "Backups"): settings and policies, backups queued on demand
+// and by the schedule while the app runs (checked every minute; never while a backup of the site
+// waits in the queue), restores and checks as tasks, snapshots and their files read with restic
+// on the server, and the age of each site's last backup for fleet health.
+import { randomBytes, randomUUID } from 'node:crypto';
+import type { Client } from 'ssh2';
+import { maxAgeHours, type BackupPolicy, type BackupState, type Snapshot, type SnapshotEntry } from '../../../shared/api/backups';
+import { AppError } from '../../../shared/errors';
+import type { Task } from '../../../shared/queue';
+import type { EventHub } from '../events';
+import type { SiteService } from '../hosting/sites';
+import type { Inventory } from '../inventory/service';
+import type { QueueService } from '../queue/service';
+import type { Keychain } from '../secrets/keychain';
+import type { ConnectionManager } from '../ssh/connections';
+import { shQuote } from '../ssh/sh-quote';
+import type { BackupStore, ServerBackups } from './store';
+import { resticHead } from './tasks';
+
+const MINUTE_MS = 60_000;
+const WAITING = new Set(['pending', 'running', 'failed']);
+const LS_MAX = 500;
+const PREFIX = 'backup-repo:';
+
+/** The repository passwords' part of the queue's secret source: refs `backup-repo:<uuid>` are keychain accounts of their own, kept for good. */
+export function repoPasswordSource(keychain: Keychain): (ref: string) => Promise<string | null> {
+  return async (ref) => (ref.startsWith(PREFIX) ? keychain.get(ref) : null);
+}
+
+/** yyyymmdd_hhmm in UTC. */
+export function stampOf(date: Date): string {
+  return date.toISOString().slice(0, 16).replace(/[-:]/g, '').replace('T', '_');
+}
+
+/** Runs a command with `stdin` on an exec channel of its own (for reads that need the repository password). */
+function execIn(client: Client, command: string, stdin: string, timeoutMs: number): Promise<{ stdout: string; stderr: string; code: number | null }> {
+  return new Promise((resolve, reject) => {
+    client.exec(command, (error, stream) => {
+      if (error) return reject(new AppError('ssh', 'The server refused to run a command.', { details: error.message }));
+      let stdout = '';
+      let stderr = '';
+      const timer = setTimeout(() => {
+        stream.close();
+        reject(new AppError('timeout', `restic did not answer within ${timeoutMs / 1000} s.`));
+      }, timeoutMs);
+      stream.on('data', (d: Buffer) => (stdout += d.toString('utf8')));
+      stream.stderr.on('data', (d: Buffer) => (stderr += d.toString('utf8')));
+      stream.on('close', (code: number | null) => {
+        clearTimeout(timer);
+        resolve({ stdout, stderr, code });
+      });
+      stream.end(stdin);
+    });
+  });
+}
+
+type ResticSnapshot = { id: string; short_id: string; time: string; tags?: string[]; paths?: string[] };
+
+export class BackupService {
+  private timer: NodeJS.Timeout | null = null;
+  private readonly unsubscribe: () => void;
+
+  constructor(
+    private readonly store: BackupStore,
+    private readonly keychain: Keychain,
+    private readonly sites: SiteService,
+    private readonly queue: QueueService,
+    private readonly connections: ConnectionManager,
+    private readonly inventory: Inventory,
+    events: EventHub,
+    private readonly log: (line: string) => void,
+  ) {
+    this.unsubscribe = events.subscribe((event, payload) => {
+      if (event !== 'queue.changed') return;
+      const { serverId, task } = payload as { serverId: string; task?: Task };
+      if (task?.kind !== 'backup.site' || (task.status !== 'done' && task.status !== 'failed') || !task.finishedAt) return;
+      const site = String(task.params.site);
+      this.store.update(serverId, (s) => {
+        if (s.last[site]?.taskId === task.id) return s;
+        const ok = task.status === 'done';
+        return { ...s, last: { ...s.last, [site]: { at: task.finishedAt!, ok, taskId: task.id, okAt: ok ? task.finishedAt! : (s.last[site]?.okAt ?? null) } } };
+      });
+    });
+  }
+
+  state(serverId: string): BackupState {
+    this.inventory.stored(serverId);
+    const s = this.store.get(serverId);
+    return { repoPath: s.repoPath, hasPassword: s.repoRef !== null, policy: s.policy, sitePolicies: s.sitePolicies, last: s.last };
+  }
+
+  /** A new repository folder gets a new password (the previous one stays in the keychain: its repository still needs it). */
+  async setSettings(serverId: string, repoPath: string, policy: BackupPolicy): Promise<BackupState> {
+    this.inventory.stored(serverId);
+    const current = this.store.get(serverId);
+    let repoRef = current.repoRef;
+    if (repoRef === null || repoPath !== current.repoPath) {
+      repoRef = `${PREFIX}${randomUUID()}`;
+      await this.keychain.set(repoRef, randomBytes(32).toString('base64url'));
+    }
+    this.store.update(serverId, (s) => ({ ...s, repoPath, repoRef, policy }));
+    return this.state(serverId);
+  }
+
+  setSitePolicy(serverId: string, site: string, policy: BackupPolicy | null): BackupState {
+    this.sites.site(serverId, site);
+    this.store.update(serverId, (s) => {
+      const sitePolicies = { ...s.sitePolicies };
+      if (policy) sitePolicies[site] = policy;
+      else delete sitePolicies[site];
+      return { ...s, sitePolicies };
+    });
+    return this.state(serverId);
+  }
+
+  private repo(serverId: string): ServerBackups & { repoRef: string } {
+    const s = this.store.get(serverId);
+    if (s.repoRef === null) throw new AppError('invalid-input', 'Backups are not set up on this server yet: save its backup settings first (a repository password is made then).');
+    return s as ServerBackups & { repoRef: string };
+  }
+
+  policyOf(serverId: string, site: string): BackupPolicy {
+    const s = this.store.get(serverId);
+    return s.sitePolicies[site] ?? s.policy;
+  }
+
+  private waitingBackup(serverId: string, site: string): Task | undefined {
+    return this.queue.list(serverId).tasks.find((t) => t.kind === 'backup.site' && WAITING.has(t.status) && t.params.site === site);
+  }
+
+  backUpNow(serverId: string, site: string): Task[] {
+    const waiting = this.waitingBackup(serverId, site);
+    if (waiting) throw new AppError('conflict', `A backup of site ${site} is already in the queue (${waiting.status}).`);
+    return [this.enqueueBackup(serverId, site)];
+  }
+
+  private enqueueBackup(serverId: string, site: string): Task {
+    const record = this.sites.site(serverId, site);
+    const { settings } = this.sites.state(serverId);
+    const repo = this.repo(serverId);
+    const { keep } = this.policyOf(serverId, site);
+    const task = this.queue.enqueue(serverId, 'backup.site', {
+      site,
+      databases: record.databases.map((d) => d.name),
+      keep: keep.daily + keep.weekly + keep.monthly > 0 ? keep : null,
+      repoPath: repo.repoPath,
+      repoRef: repo.repoRef,
+      socket: settings.mysql.socket,
+      defaultsFile: settings.mysql.defaultsFile,
+    });
+    this.store.update(serverId, (s) => ({
+      ...s,
+      queuedAt: { ...s.queuedAt, [site]: task.enqueuedAt },
+      known: { ...s.known, [site]: { quotaMb: record.quotaMb, databases: record.databases } },
+    }));
+    return task;
+  }
+
+  check(serverId: string): Task[] {
+    const repo = this.repo(serverId);
+    return [this.queue.enqueue(serverId, 'backup.check', { repoPath: repo.repoPath, repoRef: repo.repoRef })];
+  }
+
+  /** Runs `r <args>` (restic on the repository) on the server with the password on stdin; reads only. */
+  private async restic(serverId: string, args: string, timeoutMs = 60_000): Promise<string> {
+    const repo = this.repo(serverId);
+    const password = await this.keychain.get(repo.repoRef);
+    if (password === null) throw new AppError('not-found', 'The repository password is not in the OS keychain any more: the backups of this repository cannot be read.');
+    const script = [...resticHead(repo), 'if [ ! -f "$repo/config" ]; then echo NO-REPOSITORY; exit 0; fi', `r ${args}`].join('\n');
+    const lease = await this.connections.acquire(serverId, { interactive: false });
+    try {
+      const result = await execIn(await lease.ready(), `sh -c ${shQuote(script)}`, `${password}\n`, timeoutMs);
+      if (result.code !== 0) throw new AppError('ssh', `restic failed on the server (exit ${result.code}).`, { details: result.stderr.slice(-2000) });
+      return result.stdout;
+    } finally {
+      lease.release();
+    }
+  }
+
+  async snapshots(serverId: string, site: string): Promise<Snapshot[]> {
+    this.inventory.stored(serverId);
+    const out = await this.restic(serverId, `snapshots --json --tag ${shQuote(`site=${site}`)}`);
+    if (out.startsWith('NO-REPOSITORY')) return [];
+    const list = JSON.parse(out) as ResticSnapshot[];
+    const tag = (s: ResticSnapshot, key: string) => s.tags?.find((t) => t.startsWith(`${key}=`))?.slice(key.length + 1) ?? null;
+    return list
+      .map((s) => ({ id: s.id, shortId: s.short_id, time: s.time, kind: tag(s, 'kind') === 'db' ? ('db' as const) : ('files' as const), db: tag(s, 'db'), run: tag(s, 'run'), tags: s.tags ?? [] }))
+      .sort((a, b) => b.time.localeCompare(a.time));
+  }
+
+  async ls(serverId: string, site: string, snapshot: string, path: string): Promise<{ entries: SnapshotEntry[]; truncated: boolean }> {
+    const dir = path === '' ? `/home/${site}` : `/home/${site}/${path}`;
+    const out = await this.restic(serverId, `ls --json ${shQuote(snapshot)} ${shQuote(dir)} | head -n ${LS_MAX + 2}`);
+    const entries: SnapshotEntry[] = [];
+    for (const line of out.split('\n')) {
+      if (!line.startsWith('{')) continue;
+      const n = JSON.parse(line) as { struct_type?: string; name?: string; type?: string; path?: string; size?: number; mtime?: string };
+      if (n.struct_type !== 'node' || !n.path || n.path === dir || !n.path.startsWith(`/home/${site}/`)) continue;
+      const type = n.type === 'dir' || n.type === 'file' || n.type === 'symlink' ? n.type : 'other';
+      entries.push({ path: n.path.slice(`/home/${site}/`.length), name: n.name ?? '', type, size: n.size ?? null, mtime: n.mtime ?? null });
+    }
+    return { entries: entries.slice(0, LS_MAX), truncated: entries.length > LS_MAX };
+  }
+
+  restoreFiles(serverId: string, input: { site: string; snapshot: string; paths: string[]; to: 'place' | 'beside'; confirm?: string | undefined }): Task[] {
+    this.sites.site(serverId, input.site);
+    if (input.to === 'place' && input.confirm !== input.site) throw new AppError('invalid-input', `Restoring in place overwrites the site's files: type the site's name "${input.site}" to confirm.`, { fields: { confirm: `Must be "${input.site}" to confirm` } });
+    const repo = this.repo(serverId);
+    return [this.queue.enqueue(serverId, 'backup.restore-files', { site: input.site, snapshot: input.snapshot, paths: input.paths, to: input.to, stamp: stampOf(new Date()), repoPath: repo.repoPath, repoRef: repo.repoRef })];
+  }
+
+  restoreDb(serverId: string, input: { site: string; snapshot: string; db: string; to: 'place' | 'scratch'; confirm?: string | undefined }): { tasks: Task[]; database: string } {
+    const record = this.sites.site(serverId, input.site);
+    if (!record.databases.some((d) => d.name === input.db)) throw new AppError('not-found', `Site ${input.site} has no database ${input.db} in Hostdeck's records.`, { fields: { db: 'Not a database of this site' } });
+    if (input.to === 'place' && input.confirm !== input.db) throw new AppError('invalid-input', `Restoring in place replaces the database: type its name "${input.db}" to confirm.`, { fields: { confirm: `Must be "${input.db}" to confirm` } });
+    const target = input.to === 'place' ? input.db : `${input.db}_restore_${stampOf(new Date())}`;
+    if (target.length > 64) throw new AppError('invalid-input', `The scratch copy's name ${target} would be longer than MySQL's 64 characters; restore in place instead.`, { fields: { db: 'Name too long for a scratch copy' } });
+    return { tasks: [this.queue.enqueue(serverId, 'backup.restore-db', this.dbParams(serverId, input.site, input.snapshot, input.db, target, input.to === 'scratch'))], database: target };
+  }
+
+  private dbParams(serverId: string, site: string, snapshot: string, db: string, target: string, fresh: boolean) {
+    const repo = this.repo(serverId);
+    const { mysql } = this.sites.state(serverId).settings;
+    return { site, snapshot, db, target, fresh, repoPath: repo.repoPath, repoRef: repo.repoRef, socket: mysql.socket, defaultsFile: mysql.defaultsFile };
+  }
+
+  dropScratch(serverId: string, site: string, database: string, confirm: string): Task[] {
+    const record = this.sites.site(serverId, site);
+    if (!record.databases.some((d) => new RegExp(`^${d.name}_restore_\\d{8}_\\d{4}$`).test(database))) throw new AppError('invalid-input', `${database} is not a scratch copy of a database of site ${site} (<db>_restore_<yyyymmdd_hhmm>).`, { fields: { database: 'Not a scratch copy' } });
+    if (confirm !== database) throw new AppError('invalid-input', `Type "${database}" to confirm dropping it.`, { fields: { confirm: `Must be "${database}" to confirm` } });
+    const { mysql } = this.sites.state(serverId).settings;
+    return [this.queue.enqueue(serverId, 'backup.drop-scratch', { site, database, socket: mysql.socket, defaultsFile: mysql.defaultsFile })];
+  }
+
+  /**
+   * The whole site from one run: its files snapshot into the home and each database snapshot in
+   * place. A site gone from the records is created first with the normal site tasks, its
+   * databases with new passwords (returned once).
+   */
+  async restoreSite(serverId: string, site: string, run: string, confirm: string): Promise<{ tasks: Task[]; passwords: { db: string; user: string; password: string }[] }> {
+    if (confirm !== site) throw new AppError('invalid-input', `Restoring a whole site overwrites its files and databases: type the site's name "${site}" to confirm.`, { fields: { confirm: `Must be "${site}" to confirm` } });
+    const snaps = (await this.snapshots(serverId, site)).filter((s) => s.run === run);
+    const files = snaps.find((s) => s.kind === 'files');
+    if (!files) throw new AppError('not-found', `No backup run ${run} of site ${site} in the repository.`, { fields: { run: 'Not found' } });
+    const tasks: Task[] = [];
+    const passwords: { db: string; user: string; password: string }[] = [];
+    const exists = this.sites.sites(serverId).some((s) => s.name === site);
+    if (!exists) {
+      const known = this.store.get(serverId).known[site];
+      tasks.push(...(await this.sites.create(serverId, { name: site, quotaMb: known?.quotaMb ?? 0 })).tasks);
+      for (const db of known?.databases ?? []) {
+        if (!snaps.some((s) => s.kind === 'db' && s.db === db.name)) continue;
+        const made = await this.sites.createDb(serverId, { site, name: db.name, user: db.user });
+        passwords.push({ db: made.name, user: made.user, password: made.password });
+        tasks.push(...made.tasks);
+      }
+    }
+    const repo = this.repo(serverId);
+    const databases = this.sites.site(serverId, site).databases.map((d) => d.name);
+    tasks.push(
+      ...this.queue.enqueueAll(serverId, [
+        { kind: 'backup.restore-files', params: { site, snapshot: files.id, paths: [''], to: 'place', stamp: stampOf(new Date()), repoPath: repo.repoPath, repoRef: repo.repoRef } },
+        ...snaps.filter((s) => s.kind === 'db' && s.db !== null && databases.includes(s.db)).map((s) => ({ kind: 'backup.restore-db', params: this.dbParams(serverId, site, s.id, s.db!, s.db!, false) })),
+      ]),
+    );
+    return { tasks, passwords };
+  }
+
+  /** Sites whose backup is due now by their policy (and none waits in the queue). */
+  due(serverId: string, now: Date): string[] {
+    const s = this.store.get(serverId);
+    if (s.repoRef === null) return [];
+    return this.sites.sites(serverId).filter((site) => {
+      const { schedule } = s.sitePolicies[site.name] ?? s.policy;
+      if (schedule.kind === 'off') return false;
+      const lastTimes = [s.last[site.name]?.at, s.queuedAt[site.name]].filter((t): t is string => !!t).map((t) => Date.parse(t));
+      const last = lastTimes.length ? Math.max(...lastTimes) : 0;
+      let dueAt: number;
+      if (schedule.kind === 'every') dueAt = last + schedule.hours * 3_600_000;
+      else {
+        const [h, m] = schedule.at.split(':').map(Number) as [number, number];
+        const today = new Date(now);
+        today.setHours(h, m, 0, 0);
+        dueAt = today.getTime() > now.getTime() ? today.getTime() - 86_400_000 : today.getTime();
+        if (last >= dueAt) return false;
+      }
+      return now.getTime() >= dueAt && !this.waitingBackup(serverId, site.name);
+    }).map((site) => site.name);
+  }
+
+  /** Queues every due backup of every server; returns "server/site" of each queued. */
+  tick(now = new Date()): string[] {
+    const queued: string[] = [];
+    for (const serverId of this.store.servers()) {
+      let due: string[];
+      try {
+        due = this.due(serverId, now);
+      } catch {
+        continue; // a server no longer in the inventory
+      }
+      for (const site of due) {
+        try {
+          this.enqueueBackup(serverId, site);
+          queued.push(`${serverId}/${site}`);
+        } catch (error) {
+          this.log(`[hostdeck] scheduled backup of ${site} not queued: ${error instanceof Error ? error.message : String(error)}`);
+        }
+      }
+    }
+    return queued;
+  }
+
+  /** For fleet health: sites whose last successful backup is older than their policy allows (from the records; no SSH). */
+  ageWarnings(serverId: string, now = new Date()): string[] {
+    const s = this.store.get(serverId);
+    if (s.repoRef === null) return [];
+    let names: string[];
+    try {
+      names = this.sites.sites(serverId).map((x) => x.name);
+    } catch {
+      return [];
+    }
+    return names.flatMap((site) => {
+      const allowed = maxAgeHours((s.sitePolicies[site] ?? s.policy).schedule);
+      if (allowed === null) return [];
+      const okAt = s.last[site]?.okAt;
+      if (!okAt) return s.queuedAt[site] ? [`site ${site} has no successful backup yet`] : [];
+      const hours = (now.getTime() - Date.parse(okAt)) / 3_600_000;
+      return hours > allowed ? [`the last backup of site ${site} is ${Math.floor(hours)} h old (its policy allows ${allowed} h)`] : [];
+    });
+  }
+
+  start(): void {
+    this.timer = setInterval(() => this.tick(), MINUTE_MS);
+    this.timer.unref();
+  }
+
+  stop(): void {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = null;
+    this.unsubscribe();
+  }
+}

@@ -1,0 +1,49 @@
+// Backup settings per server (repository folder and its keychain reference, the server's policy,
+// sites' own policies), each site's last backup, and what a site was when it was last backed up
+// (so a deleted site can be created again before its restore), in the data directory (`conf`).
+// The repository password is never here: only in the OS keychain, under repoRef.
+import Conf from 'conf';
+import { z } from 'zod';
+import { BackupPolicy, DEFAULT_POLICY, DEFAULT_REPO_PATH, LastBackup, RepoPath } from '../../../shared/api/backups';
+
+const Known = z.object({ quotaMb: z.number().int(), databases: z.array(z.object({ name: z.string(), user: z.string() })) });
+export type KnownSite = z.infer<typeof Known>;
+
+const ServerBackups = z.object({
+  repoPath: RepoPath,
+  repoRef: z.string().nullable(),
+  policy: BackupPolicy,
+  sitePolicies: z.record(z.string(), BackupPolicy).default({}),
+  last: z.record(z.string(), LastBackup).default({}),
+  /** When the scheduler last queued a site's backup (so a failing one is not queued every minute). */
+  queuedAt: z.record(z.string(), z.string()).default({}),
+  known: z.record(z.string(), Known).default({}),
+});
+export type ServerBackups = z.infer<typeof ServerBackups>;
+
+const Schema = z.object({ version: z.literal(1), servers: z.record(z.string(), ServerBackups) });
+type Data = z.infer<typeof Schema>;
+
+export class BackupStore {
+  private readonly conf: Conf<Data>;
+
+  constructor(dataDir: string) {
+    this.conf = new Conf<Data>({ cwd: dataDir, configName: 'backups', projectName: 'hostdeck', defaults: { version: 1, servers: {} }, accessPropertiesByDotNotation: false, clearInvalidConfig: false });
+    const parsed = Schema.safeParse(this.conf.store);
+    if (!parsed.success) throw new Error(`The backups file ${this.conf.path} is not valid: ${parsed.error.issues[0]?.message ?? 'unknown problem'}`);
+  }
+
+  servers(): string[] {
+    return Object.keys(this.conf.get('servers'));
+  }
+
+  get(serverId: string): ServerBackups {
+    return ServerBackups.parse(this.conf.get('servers')[serverId] ?? { repoPath: DEFAULT_REPO_PATH, repoRef: null, policy: DEFAULT_POLICY });
+  }
+
+  update(serverId: string, change: (s: ServerBackups) => ServerBackups): ServerBackups {
+    const next = ServerBackups.parse(change(this.get(serverId)));
+    this.conf.set('servers', { ...this.conf.get('servers'), [serverId]: next });
+    return next;
+  }
+}
