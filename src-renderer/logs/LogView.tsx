@@ -2,11 +2,12 @@
 // what is shown while it keeps coming, search its older and rotated files on the server, and save
 // a part of it. Lines arrive in batches and are taken once per animation frame into a capped
 // buffer; the list is virtualised, so a flood costs one render per frame whatever its rate. The
-// filter box stays responsive: its text renders at once, the filtering follows as a deferred value.
+// filter box stays responsive: it is a component of its own, so a keystroke renders the box alone
+// at once; the filtering follows in a transition (React renders it when the frame has time).
 // Keys: `/` focuses the filter, `f` toggles follow, `p` pauses, Esc leaves the filter box.
 import { useMutation, useQuery } from '@tanstack/react-query';
 import { useVirtualizer } from '@tanstack/react-virtual';
-import { useCallback, useDeferredValue, useEffect, useRef, useState, type FormEvent, type KeyboardEvent } from 'react';
+import { startTransition, useCallback, useEffect, useRef, useState, type FormEvent, type KeyboardEvent, type RefObject } from 'react';
 import { FOLLOW_BACKLOG_MAX, type LogHit, type LogInfo, type TailState } from '../../shared/api/logs';
 import { AppError } from '../../shared/errors';
 import { client } from '../client/client';
@@ -51,7 +52,6 @@ function LiveLog({ serverId, site, log }: { serverId: string; site?: string; log
   const [follow, setFollow] = useState(true);
   const [paused, setPaused] = useState(false);
   const [filter, setFilter] = useState('');
-  const deferredFilter = useDeferredValue(filter);
   const [rate, setRate] = useState(0);
   const scroller = useRef<HTMLDivElement>(null);
   const filterBox = useRef<HTMLInputElement>(null);
@@ -109,9 +109,9 @@ function LiveLog({ serverId, site, log }: { serverId: string; site?: string; log
   }, []);
 
   useEffect(() => {
-    buffer.setFilter(deferredFilter);
+    buffer.setFilter(filter);
     setVersion((v) => v + 1);
-  }, [deferredFilter, buffer]);
+  }, [filter, buffer]);
 
   const count = buffer.count;
   const virtual = useVirtualizer({ count, getScrollElement: () => scroller.current, estimateSize: () => ROW, overscan: 10 });
@@ -148,15 +148,7 @@ function LiveLog({ serverId, site, log }: { serverId: string; site?: string; log
   return (
     <div className="live-log" onKeyDown={onKey}>
       <div className="log-toolbar">
-        <input
-          ref={filterBox}
-          className="log-filter"
-          placeholder="Filter shown lines (/)"
-          aria-label="Filter shown lines"
-          value={filter}
-          onChange={(e) => setFilter(e.target.value)}
-          spellCheck={false}
-        />
+        <FilterBox inputRef={filterBox} onFilter={(text) => startTransition(() => setFilter(text))} />
         <button aria-pressed={follow} className={follow ? 'on' : ''} onClick={() => setFollow((v) => !v)} title="Keep the newest line in view (f)">Follow</button>
         <button aria-pressed={paused} className={paused ? 'on' : ''} onClick={() => setPaused((v) => !v)} title="Freeze the view; lines keep arriving (p)">{paused ? 'Resume' : 'Pause'}</button>
         <button onClick={() => { buffer.clear(); setVersion((v) => v + 1); }} title="Empty the view">Clear</button>
@@ -175,7 +167,7 @@ function LiveLog({ serverId, site, log }: { serverId: string; site?: string; log
       <div className="log-lines" ref={scroller} tabIndex={0} onWheel={onWheel} role="log" aria-label={`${log.label} lines`} aria-live="off">
         {count === 0 ? (
           <p className="muted log-empty">
-            {buffer.filtering ? `No shown line contains “${deferredFilter}”.` : state.state === 'starting' ? 'Starting the tail…' : log.exists ? `Waiting for new lines in ${log.id === 'journal' ? 'the journal' : log.path}…` : `${log.path} does not exist yet; its lines appear here once it is written.`}
+            {buffer.filtering ? `No shown line contains “${filter}”.` : state.state === 'starting' ? 'Starting the tail…' : log.exists ? `Waiting for new lines in ${log.id === 'journal' ? 'the journal' : log.path}…` : `${log.path} does not exist yet; its lines appear here once it is written.`}
           </p>
         ) : (
           <div style={{ height: virtual.getTotalSize(), position: 'relative' }}>
@@ -184,7 +176,7 @@ function LiveLog({ serverId, site, log }: { serverId: string; site?: string; log
               return (
                 <div key={item.key} className="log-line" style={{ transform: `translateY(${item.start}px)` }}>
                   <span className="log-n">{row.n}</span>
-                  <Highlighted text={row.text} mark={buffer.filtering ? deferredFilter : ''} />
+                  <Highlighted text={row.text} mark={buffer.filtering ? filter : ''} />
                 </div>
               );
             })}
@@ -193,6 +185,25 @@ function LiveLog({ serverId, site, log }: { serverId: string; site?: string; log
       </div>
       <ServerSearch refTo={ref} log={log} />
     </div>
+  );
+}
+
+/** The filter box: its own state, so typing re-renders only the box. */
+function FilterBox({ inputRef, onFilter }: { inputRef: RefObject<HTMLInputElement | null>; onFilter: (text: string) => void }) {
+  const [text, setText] = useState('');
+  return (
+    <input
+      ref={inputRef}
+      className="log-filter"
+      placeholder="Filter shown lines (/)"
+      aria-label="Filter shown lines"
+      value={text}
+      onChange={(e) => {
+        setText(e.target.value);
+        onFilter(e.target.value);
+      }}
+      spellCheck={false}
+    />
   );
 }
 
