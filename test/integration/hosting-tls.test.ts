@@ -4,7 +4,8 @@
 // requests run drops none; install lines whose key nginx refuses roll back to the old
 // certificate; binding again keeps HTTPS and suspension shows over HTTPS too; adoption finds it;
 // hostile values are refused before anything is queued, for every HTTPS method (a canary shows
-// nothing ran); HTTPS removed; the site's deletion removes its certificates.
+// nothing ran); HTTPS removed; an encrypted key with its passphrase; the site's deletion removes
+// its certificates.
 import { execFileSync } from 'node:child_process';
 import { randomUUID, X509Certificate } from 'node:crypto';
 import { existsSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -16,7 +17,7 @@ import type { AdoptionScan, HostingSettings, SiteRecord } from '../../shared/api
 import { coreSuite } from '../helpers/core';
 import { settleQueue, sh, testbedHostingSettings } from '../helpers/hosting';
 import { getUntil, httpGet } from '../helpers/php';
-import { httpsGet, makeCa, makeLeaf, type TestCa } from '../helpers/tls';
+import { encryptKey, httpsGet, makeCa, makeLeaf, type TestCa } from '../helpers/tls';
 
 const suite = coreSuite();
 const tag = randomUUID().replaceAll('-', '').slice(0, 6);
@@ -84,7 +85,7 @@ describe('HTTPS of a site', () => {
     const redirect = await until(() => redirectOf(host, '/a/b?c=1'), (r) => r.status === 301);
     expect(redirect).toEqual({ status: 301, location: `https://${host}:${suite.tb.nginx.tlsPort}/a/b?c=1` });
     expect((await redirectOf(host, '/.well-known/acme-challenge/abc')).status).not.toBe(301);
-    expect((await https()).headers['strict-transport-security']).toBe('max-age=31536000');
+    expect((await until(() => https(), (r) => r.headers['strict-transport-security'] !== undefined)).headers['strict-transport-security']).toBe('max-age=31536000');
 
     // A new certificate while requests keep coming: none fails, the new one serves afterwards.
     const second = makeLeaf(ca, [host, alias]);
@@ -210,10 +211,16 @@ describe('HTTPS of a site', () => {
     expect(readFileSync(vhost, 'utf8')).not.toContain('ssl');
     expect(await getUntil(host, '/', (r) => r.status === 200)).toEqual({ status: 200, body: `hello over https ${tag}\n` });
 
+    // An encrypted key with its passphrase: installed decrypted (nginx reads no passphrase) and served.
+    const third = makeLeaf(ca, [host, alias]);
+    const passphrase = `hd-tls-pass-${tag}`;
+    await t.call('tls.upload', { ...good, chainPem: third.certPem, keyPem: encryptKey(ca, third.keyPem, passphrase), passphrase, redirect: false });
+    tasks = await settleQueue(t, serverId, 90_000);
+    expect(tasks.every((x) => x.status === 'done'), statuses(tasks)).toBe(true);
+    expect(readFileSync(`${tlsDir}/${site}/${host}.key`, 'utf8')).toMatch(/^-----BEGIN PRIVATE KEY-----\n/);
+    expect((await until(() => https(), (r) => r.fingerprint === fingerprintOf(third.certPem))).status).toBe(200);
+
     // Deletion removes the site's certificates too.
-    await t.call('tls.upload', { ...good, redirect: false });
-    await settleQueue(t, serverId, 90_000);
-    expect(existsSync(`${tlsDir}/${site}/${host}.key`)).toBe(true);
     await t.call('hosting.deleteSite', { serverId, site, confirm: site });
     tasks = await settleQueue(t, serverId, 90_000);
     expect(tasks.every((x) => x.status === 'done'), statuses(tasks)).toBe(true);
