@@ -28,6 +28,7 @@ import http from 'node:http';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { HostingSettings, SiteRecord } from '../shared/api/hosting';
+import { DEFAULT_LOG_SETTINGS } from '../shared/api/logs';
 import type { Server } from '../shared/domain';
 import { DEFAULT_PHP_SETTINGS } from '../shared/php';
 import type { Task } from '../shared/queue';
@@ -247,9 +248,10 @@ export async function run(ctx: BenchContext): Promise<BenchEntry[]> {
     rmSync(path.join(fpm.poolsDir, 'www.conf'), { force: true });
     await fpm.stop();
     nginx.stop();
-    // Left only when Hostdeck's removal failed (its pool's processes ended with the master).
+    // Left only when Hostdeck's removal failed (its pool's processes ended with the master); the
+    // site's logs are where the default log settings put them.
     try {
-      execFileSync('sh', ['-c', `if id -u ${site} >/dev/null 2>&1; then pkill -KILL -u ${site}; userdel -r ${site} 2>/dev/null; fi; rm -rf /home/${site}`], { stdio: 'ignore' });
+      execFileSync('sh', ['-c', `if id -u ${site} >/dev/null 2>&1; then pkill -KILL -u ${site}; userdel -r ${site} 2>/dev/null; fi; rm -rf /home/${site} ${DEFAULT_LOG_SETTINGS.dir}/${site} ${DEFAULT_LOG_SETTINGS.rotateDir}/hostdeck-${site}`], { stdio: 'ignore' });
     } catch {
       /* best effort */
     }
