@@ -138,7 +138,7 @@ describe('backups of a site with restic', () => {
     expect(checked.at(-1)!.stdoutTail).toMatch(/no errors were found/);
 
     // The site deleted, then restored whole from its run (created again first).
-    await t.call('hosting.deleteSite', { serverId, name: site, confirm: site });
+    await t.call('hosting.deleteSite', { serverId, site, confirm: site });
     expect(statuses(await settled(t, serverId))).not.toMatch(/failed/);
     expect(existsSync(home)).toBe(false);
     const restored = await t.call<{ tasks: Task[]; passwords: { db: string; password: string }[] }>('backups.restoreSite', { serverId, site, run: files.run!, confirm: site });
