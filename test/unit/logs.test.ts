@@ -81,7 +81,8 @@ describe('the core\'s scripts', () => {
   it('writes a rotation rule that logrotate reads, and refuses hostile values before any line', () => {
     const p = { site: 'shop', dir: '/var/log/hostdeck', rotateDir: '/etc/logrotate.d', keep: 14, nginxConf: '/etc/nginx/nginx.conf' };
     const rule = renderRotateRule(p);
-    expect(rule).toContain('/var/log/hostdeck/shop/access.log /var/log/hostdeck/shop/error.log /var/log/hostdeck/shop/php-slow.log {');
+    expect(rule).toContain('/var/log/hostdeck/shop/access.log /var/log/hostdeck/shop/error.log {');
+    expect(rule).toContain('/var/log/hostdeck/shop/php-slow.log {\n    daily\n    rotate 14\n    compress\n    delaycompress\n    missingok\n    notifempty\n    su root shop\n    copytruncate\n}');
     expect(rule).toContain('    create 0640 root shop');
     expect(rule).toContain('    create 0640 shop shop');
     expect(rule).toContain("        nginx -s reopen -c '/etc/nginx/nginx.conf' >/dev/null 2>&1 || true");

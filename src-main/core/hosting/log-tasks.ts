@@ -51,8 +51,10 @@ export function ensureLogDirLines(logDir: string): string[] {
 /**
  * The logrotate rule: daily, `keep` old files, compressed from the second one on (the newest
  * stays plain while a writer may still hold it), rotated as root with the site's group, new files
- * made as before; then nginx reopens its logs. php-fpm needs no signal: PHP opens the error log
- * for each message and the master opens the slow log for each entry it writes.
+ * made as before; then nginx reopens its logs. PHP's error log needs no signal (PHP opens it for
+ * each message); the slow log is written by the php-fpm master, which has no per-pool reopen,
+ * so it is copied and emptied in place (copytruncate) and whatever way the master holds it, it
+ * goes on writing there.
  */
 export function renderRotateRule(raw: LogsParams): string {
   const p = assertSafe(LogsParams, raw, 'logs');
@@ -61,13 +63,17 @@ export function renderRotateRule(raw: LogsParams): string {
   const common = ['    daily', `    rotate ${p.keep}`, '    compress', '    delaycompress', '    missingok', '    notifempty', `    su root ${p.site}`];
   return [
     `# Hostdeck: logs of site ${p.site}. Written by Hostdeck; changes here are overwritten.`,
-    `${dir}/${f.access} ${dir}/${f.error} ${dir}/${f.phpSlow} {`,
+    `${dir}/${f.access} ${dir}/${f.error} {`,
     ...common,
     `    create 0640 root ${p.site}`,
     '    sharedscripts',
     '    postrotate',
     `        nginx -s reopen -c ${shQuote(p.nginxConf)} >/dev/null 2>&1 || true`,
     '    endscript',
+    '}',
+    `${dir}/${f.phpSlow} {`,
+    ...common,
+    '    copytruncate',
     '}',
     `${dir}/${f.phpError} {`,
     ...common,
