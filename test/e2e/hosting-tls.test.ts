@@ -12,6 +12,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { sh } from '../helpers/hosting';
 import { makeCa, makeLeaf } from '../helpers/tls';
 import { addTrustedWeb1, e2eSuite, shot } from './app';
+import { createSiteInUi } from './sites';
 import { fillTestbedServerSettings } from './server-settings';
 
 const suite = e2eSuite();
@@ -43,14 +44,7 @@ describe('HTTPS of a site in the UI', () => {
     const view = page.getByRole('region', { name: 'Sites of web1' });
     await fillTestbedServerSettings(page, tb);
 
-    const newSite = view.getByRole('form', { name: 'New site' });
-    await newSite.locator('[data-field=name] input').fill(site);
-    await newSite.locator('[data-field=quotaMb] input').fill('0');
-    await newSite.locator('[data-field=domains] input').fill(domain);
-    await newSite.getByRole('button', { name: 'Create site' }).click();
-    const row = view.locator(`tr.site-row[data-site=${site}]`);
-    await row.waitFor();
-    await expect.poll(() => row.getByTestId('site-task').textContent(), { timeout: 30_000 }).toBe('done');
+    const row = await createSiteInUi(view, site, domain);
     writeFileSync(`/home/${site}/public_html/index.html`, `<!doctype html><title>${site}</title><h1>Hello over HTTPS</h1>`);
     await row.getByRole('button', { name: site }).click();
     const part = view.getByRole('region', { name: `HTTPS of ${site}` });
