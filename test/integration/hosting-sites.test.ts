@@ -61,7 +61,7 @@ describe('sites', () => {
     expect(Object.keys(dup.fields ?? {})).toEqual(['name']);
 
     let tasks = await settleQueue(t, serverId);
-    expect(tasks.map((x) => x.status), tasks.map((x) => x.stderrTail).join('\n')).toEqual(['done']);
+    expect(tasks.map((x) => x.status), tasks.map((x) => x.stderrTail).join('\n')).toEqual(['done', 'done']);
     expect(tasks[0]!.stdoutTail).toMatch(/quota (set|not applied: .+)/);
     expect(sh(`id -u ${site}`)).not.toBeNull();
     expect(existsSync(`/home/${site}/public_html/index.html`)).toBe(true);
@@ -84,7 +84,7 @@ describe('sites', () => {
     expect(Object.keys(wrong.fields ?? {})).toEqual(['confirm']);
     await t.call('hosting.deleteSite', { serverId, site, confirm: site });
     tasks = await settleQueue(t, serverId);
-    expect(tasks.map((x) => x.status)).toEqual(['done', 'done', 'done', 'done']);
+    expect(tasks.map((x) => x.status)).toEqual(['done', 'done', 'done', 'done', 'done', 'done']);
     expect(sh(`id -u ${site}`)).toBeNull();
     expect(existsSync(`/home/${site}`)).toBe(false);
     expect((await t.call<{ sites: SiteRecord[] }>('hosting.sites', { serverId })).sites).toEqual([]);

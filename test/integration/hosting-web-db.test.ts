@@ -140,15 +140,15 @@ describe('databases and domains of a site', () => {
     await t.call('hosting.bindDomain', { serverId, site: failSite, domain: `taken-${tag}.test`, aliases: [] });
     await t.call('hosting.createDb', { serverId, site: failSite, name: `${failSite}_x`, user: `${failSite}_x` });
     let tasks = await settleQueue(t, serverId);
-    expect(tasks.map((x) => x.status)).toEqual(['done', 'failed', 'pending']);
-    expect(tasks[1]!.stderrTail).toContain(`refused: taken-${tag}.test is already served by ${blocker()}`);
+    expect(tasks.map((x) => x.status)).toEqual(['done', 'done', 'failed', 'pending']);
+    expect(tasks[2]!.stderrTail).toContain(`refused: taken-${tag}.test is already served by ${blocker()}`);
     expect(existsSync(`${suite.tb.nginx.sitesDir}/hostdeck-${failSite}-taken-${tag}.test.conf`)).toBe(false);
     expect((await getOnceReloaded(`taken-${tag}.test`, (r) => r.body === 'blocker\n')).body).toBe('blocker\n');
     // Fixed by hand; retry completes it and the pending task after it.
     rmSync(blocker());
     await t.call('queue.retry', { serverId });
     tasks = await settleQueue(t, serverId);
-    expect(tasks.map((x) => x.status), statuses(tasks)).toEqual(['done', 'done', 'done']);
+    expect(tasks.map((x) => x.status), statuses(tasks)).toEqual(['done', 'done', 'done', 'done']);
     expect((await getOnceReloaded(`taken-${tag}.test`, (r) => r.body.includes('It works'))).body).toContain('It works');
 
     // A broken file elsewhere in the folder: nginx -t fails, the new block is taken back out.
@@ -156,14 +156,14 @@ describe('databases and domains of a site', () => {
     await t.call('hosting.bindDomain', { serverId, site: failSite, domain: `second-${tag}.test`, aliases: [] });
     await t.call('hosting.unbindDomain', { serverId, site: failSite, domain: `taken-${tag}.test` });
     tasks = await settleQueue(t, serverId);
-    expect(tasks.slice(3).map((x) => x.status)).toEqual(['failed', 'pending']);
-    expect(tasks[3]!.stderrTail).toContain('nginx refused the new configuration; the previous one was restored');
+    expect(tasks.slice(4).map((x) => x.status)).toEqual(['failed', 'pending']);
+    expect(tasks[4]!.stderrTail).toContain('nginx refused the new configuration; the previous one was restored');
     expect(existsSync(`${suite.tb.nginx.sitesDir}/hostdeck-${failSite}-second-${tag}.test.conf`)).toBe(false);
     rmSync(broken());
     // Skipping moves on to the unbind (the skipped binding stays in the records: the admin decides).
     await t.call('queue.skip', { serverId });
     tasks = await settleQueue(t, serverId);
-    expect(tasks.slice(3).map((x) => x.status), statuses(tasks)).toEqual(['skipped', 'done']);
+    expect(tasks.slice(4).map((x) => x.status), statuses(tasks)).toEqual(['skipped', 'done']);
     expect((await getOnceReloaded(`taken-${tag}.test`, (r) => r.body.includes('hostdeck testbed'))).body).toContain('hostdeck testbed');
 
     // An address that is not this machine's: nginx -t cannot bind it, the file is taken back out.
@@ -221,7 +221,7 @@ describe('databases and domains of a site', () => {
       serverId, change: { op: 'createSite', input: { name: 'previewed', quotaMb: 0, domains: ['previewed.test', 'www.previewed.test'] } },
     });
     expect(preview.tasks.map((x) => x.kind)).toEqual(['site.create', 'logs.site', 'domain.bind']);
-    expect(preview.tasks[1]!.commands.join('\n')).toContain('server_name previewed.test www.previewed.test;');
+    expect(preview.tasks[2]!.commands.join('\n')).toContain('server_name previewed.test www.previewed.test;');
     expect((await t.call<{ tasks: Task[] }>('queue.list', { serverId })).tasks).toEqual([]);
     expect((await t.call<{ sites: SiteRecord[] }>('hosting.sites', { serverId })).sites).toEqual([]);
   });
