@@ -13,6 +13,7 @@ import { FtpLogins } from './FtpLogins';
 import { Https } from './Https';
 import { Php } from './Php';
 import { CronJobs } from './CronJobs';
+import { Backups } from './Backups';
 import { SiteLogs } from '../logs/SiteLogs';
 import { usePreview } from './PreviewDialog';
 
@@ -59,6 +60,7 @@ export function SiteDetail({ server, site, onChanged }: Props) {
         <Https server={server} site={site} onChanged={onChanged} />
         <CronJobs server={server} site={site} onChanged={onChanged} />
         <SiteLogs server={server} site={site} onChanged={onChanged} />
+        <Backups server={server} site={site} onChanged={onChanged} />
       </div>
     </div>
   );

@@ -12,6 +12,7 @@ import { client } from '../client/client';
 import { useQueue } from '../queue/hooks';
 import type { Tab } from '../tabs';
 import { AdoptDialog } from './AdoptDialog';
+import { RestoreDeletedSite } from './RestoreDeletedSite';
 import { asError } from './common';
 import { HostingSettings } from './HostingSettings';
 import { PhpSettings } from './PhpSettings';
@@ -30,6 +31,7 @@ export function SitesTab({ server, onOpenTab }: { server: Server; onOpenTab: (ta
   const [queued, setQueued] = useState<string | null>(null);
   const [openSite, setOpenSite] = useState<string | null>(null);
   const [adopting, setAdopting] = useState(false);
+  const [restoring, setRestoring] = useState(false);
   const refresh = () => queryClient.invalidateQueries({ queryKey: ['hosting.sites', server.id] });
   const openQueue = () => onOpenTab({ id: `queue:${server.id}`, kind: 'queue', serverId: server.id });
   const changed = async (message: string) => {
@@ -59,6 +61,7 @@ export function SitesTab({ server, onOpenTab }: { server: Server; onOpenTab: (ta
         <h2>Sites</h2>
         <span className="muted">{list.length} {list.length === 1 ? 'site' : 'sites'} · hosting accounts Hostdeck keeps on {server.name} (tasks run as {server.user})</span>
         <span className="spacer" />
+        <button onClick={() => setRestoring(true)}>Restore a deleted site…</button>
         <button onClick={() => setAdopting(true)}>Adopt from server…</button>
       </header>
       {queued && (
@@ -67,6 +70,7 @@ export function SitesTab({ server, onOpenTab }: { server: Server; onOpenTab: (ta
         </div>
       )}
       {sites.error && <ErrorNote error={asError(sites.error)} />}
+      {restoring && <RestoreDeletedSite server={server} onClose={() => setRestoring(false)} onChanged={changed} />}
 
       <div className="sites-top">
         <NewSiteForm server={server} onQueued={changed} />

@@ -1,0 +1,330 @@
+// A site's backups (restic on the server): the last backup and the policy in effect, Back up now,
+// Check repository, the settings (the server's repository folder and policy, this site's own
+// policy), the progress and output of the site's latest backup task, the snapshots grouped by
+// backup run, and the restores: files of a run browsed folder by folder and restored beside
+// (~/restored-<date>/) or in place (site name typed), a database into a scratch copy or in its
+// place (its name typed), the whole site (its name typed). A scratch copy can be dropped here.
+import { useQuery, useQueryClient } from '@tanstack/react-query';
+import { useEffect, useState, type FormEvent, type KeyboardEvent, type ReactNode } from 'react';
+import { DEFAULT_POLICY, DEFAULT_REPO_PATH, maxAgeHours, type BackupPolicy, type BackupState, type Snapshot, type SnapshotEntry } from '../../shared/api/backups';
+import type { SiteRecord } from '../../shared/api/hosting';
+import type { Server } from '../../shared/domain';
+import type { Task } from '../../shared/queue';
+import { client } from '../client/client';
+import { ErrorNote } from '../components/ErrorNote';
+import { useQueue } from '../queue/hooks';
+import { Field, FormError, asError, useAction } from './common';
+
+type Props = { server: Server; site: SiteRecord; onChanged: (message: string) => Promise<void> };
+type Run = { run: string; time: string; files: Snapshot | null; dbs: Snapshot[] };
+type Dialog = { kind: 'files'; run: Run } | { kind: 'db'; snap: Snapshot } | { kind: 'site'; run: Run } | { kind: 'settings' } | null;
+
+const KINDS = new Set(['backup.site', 'backup.restore-files', 'backup.restore-db', 'backup.check', 'backup.drop-scratch']);
+
+export function age(iso: string, now = Date.now()): string {
+  const minutes = Math.max(0, Math.round((now - Date.parse(iso)) / 60_000));
+  if (minutes < 60) return `${minutes} min ago`;
+  const hours = Math.floor(minutes / 60);
+  return hours < 48 ? `${hours} h ago` : `${Math.floor(hours / 24)} days ago`;
+}
+
+export function scheduleText(policy: BackupPolicy): string {
+  const s = policy.schedule;
+  const when = s.kind === 'off' ? 'not scheduled' : s.kind === 'daily' ? `daily at ${s.at}` : `every ${s.hours} h`;
+  const k = policy.keep;
+  return `${when}; keeps ${k.daily} daily, ${k.weekly} weekly, ${k.monthly} monthly`;
+}
+
+function runsOf(snapshots: Snapshot[]): Run[] {
+  const runs = new Map<string, Run>();
+  for (const s of snapshots) {
+    const key = s.run ?? s.id;
+    const run = runs.get(key) ?? { run: key, time: s.time, files: null, dbs: [] };
+    if (s.kind === 'files') run.files = s;
+    else run.dbs.push(s);
+    if (s.time < run.time) run.time = s.time;
+    runs.set(key, run);
+  }
+  return [...runs.values()].sort((a, b) => b.time.localeCompare(a.time));
+}
+
+const when = (iso: string) => new Date(iso).toLocaleString();
+
+export function Backups({ server, site, onChanged }: Props) {
+  const [dialog, setDialog] = useState<Dialog>(null);
+  const queryClient = useQueryClient();
+  const state = useQuery({ queryKey: ['backups.state', server.id], queryFn: () => client.call('backups.state', { serverId: server.id }) });
+  const snaps = useQuery({ queryKey: ['backups.snapshots', server.id, site.name], queryFn: () => client.call('backups.snapshots', { serverId: server.id, site: site.name }), enabled: state.data?.hasPassword === true, retry: false });
+  const tasks = useQueue(server.id).data?.tasks ?? [];
+  const mine = tasks.filter((t) => KINDS.has(t.kind) && (t.params.site === site.name || t.kind === 'backup.check'));
+  const latest = mine.at(-1);
+  const latestKey = latest ? `${latest.id}:${latest.status}` : '';
+  // A backup or restore that ended changes the snapshots and the last backup.
+  useEffect(() => {
+    if (!latest || (latest.status !== 'done' && latest.status !== 'failed')) return;
+    void queryClient.invalidateQueries({ queryKey: ['backups.snapshots', server.id, site.name] });
+    void queryClient.invalidateQueries({ queryKey: ['backups.state', server.id] });
+  }, [latestKey]); // eslint-disable-line react-hooks/exhaustive-deps
+  const action = useAction();
+  const backUp = () => action.run(async () => {
+    await client.call('backups.backUpNow', { serverId: server.id, site: site.name });
+    await onChanged(`Backup of ${site.name} queued on ${server.name}.`);
+  });
+  const check = () => action.run(async () => {
+    await client.call('backups.check', { serverId: server.id });
+    await onChanged(`Check of the backup repository queued on ${server.name}.`);
+  });
+  const done = async (message: string) => { setDialog(null); await onChanged(message); };
+
+  const s = state.data;
+  const policy = s ? s.sitePolicies[site.name] ?? s.policy : null;
+  const last = s?.last[site.name];
+  const allowed = policy ? maxAgeHours(policy.schedule) : null;
+  const stale = Boolean(allowed !== null && last && (!last.okAt || Date.now() - Date.parse(last.okAt) > allowed * 3_600_000));
+
+  return (
+    <section className="site-part backups" data-site={site.name} aria-label={`Backups of ${site.name}`}>
+      <h4>Backups</h4>
+      {state.isError && <ErrorNote error={asError(state.error)} />}
+      {s && !s.hasPassword ? (
+        <p className="muted">Backups are not set up on {server.name}: open <strong>Backup settings…</strong> to choose the repository folder and the policy (Hostdeck then makes the repository password and keeps it in the OS keychain).</p>
+      ) : s && policy ? (
+        <p data-testid="backup-last" className={stale ? 'backup-stale' : ''}>
+          {last ? <>Last backup {age(last.okAt ?? last.at)}{last.ok ? '' : <strong> · the latest one failed</strong>}{last.okAt ? '' : ' (none succeeded yet)'}</> : 'Not backed up yet'}
+          <span className="muted"> · {scheduleText(policy)}{s.sitePolicies[site.name] ? ' (own policy)' : ''}</span>
+        </p>
+      ) : null}
+      <div className="actions">
+        <button className="primary" disabled={action.busy || !s?.hasPassword} onClick={() => void backUp()}>Back up now</button>
+        <button disabled={action.busy || !s?.hasPassword} onClick={() => void check()}>Check repository</button>
+        <button onClick={() => setDialog({ kind: 'settings' })}>Backup settings…</button>
+      </div>
+      <FormError error={action.error} />
+      {latest && <TaskProgress task={latest} />}
+      {dialog?.kind === 'settings' && s && <SettingsForm server={server} site={site} state={s} onDone={done} onCancel={() => setDialog(null)} />}
+      {snaps.isError && <ErrorNote error={asError(snaps.error)} />}
+      {snaps.data && (snaps.data.snapshots.length === 0 ? <p className="muted">No snapshots of this site yet.</p> : (
+        <ul className="item-list backup-runs" aria-label={`Snapshots of ${site.name}`}>
+          {runsOf(snaps.data.snapshots).map((run) => (
+            <li key={run.run} data-run={run.run}>
+              <span className="item-main">
+                <span>{when(run.time)}</span>
+                <span className="item-sub">
+                  {run.files ? <>files <code>{run.files.shortId}</code></> : 'no files'}
+                  {run.dbs.map((d) => <span key={d.id}> · {d.db} <code>{d.shortId}</code></span>)}
+                </span>
+              </span>
+              <span className="item-actions">
+                {run.files && <button className="link" onClick={() => setDialog({ kind: 'files', run })} aria-label={`Restore files from ${when(run.time)}`}>Files…</button>}
+                {run.dbs.map((d) => <button key={d.id} className="link" onClick={() => setDialog({ kind: 'db', snap: d })} aria-label={`Restore database ${d.db} from ${when(run.time)}`}>{d.db}…</button>)}
+                {run.files && run.run !== run.files.id && <button className="link danger" onClick={() => setDialog({ kind: 'site', run })} aria-label={`Restore the whole site from ${when(run.time)}`}>Whole site…</button>}
+              </span>
+            </li>
+          ))}
+        </ul>
+      ))}
+      {dialog?.kind === 'files' && <RestoreFiles key={dialog.run.run} server={server} site={site} run={dialog.run} onDone={done} onCancel={() => setDialog(null)} />}
+      {dialog?.kind === 'db' && <RestoreDb key={dialog.snap.id} server={server} site={site} snap={dialog.snap} onDone={onChanged} onCancel={() => setDialog(null)} />}
+      {dialog?.kind === 'site' && <RestoreSite server={server} site={site} run={dialog.run} onDone={done} onCancel={() => setDialog(null)} />}
+      <p className="muted">restic on {server.name}: the home without <code>logs</code>, <code>tmp</code> and caches, and each database as a consistent dump; the repository password lives only in this computer's keychain.</p>
+    </section>
+  );
+}
+
+/** The latest backup task of the site: its status and, once it ends, its output. */
+function TaskProgress({ task }: { task: Task }) {
+  const running = task.status === 'pending' || task.status === 'running';
+  const out = `${task.stdoutTail ?? ''}${task.stderrTail ?? ''}`.trim();
+  return (
+    <div className={`note ${task.status === 'failed' ? 'note-error' : task.status === 'done' ? 'note-ok' : ''} backup-task`} role="status" aria-label="Backup task">
+      <p><strong>{task.title}</strong>: <span data-testid="backup-task-status">{running ? `${task.status}…` : task.status}</span>{task.ms !== null && !running ? <span className="muted"> · {(task.ms / 1000).toFixed(1)} s</span> : null}</p>
+      {out && <pre className="preview-commands backup-output" tabIndex={0}>{out}</pre>}
+    </div>
+  );
+}
+
+function Dialog({ label, children, onCancel, onSubmit }: { label: string; children: ReactNode; onCancel: () => void; onSubmit: () => void }) {
+  function keys(event: KeyboardEvent) {
+    if (event.key === 'Escape') { event.stopPropagation(); onCancel(); }
+  }
+  function submit(event: FormEvent) {
+    event.preventDefault();
+    onSubmit();
+  }
+  return <form className="form sub-form backup-dialog" role="dialog" aria-label={label} onKeyDown={keys} onSubmit={submit}>{children}</form>;
+}
+
+function PolicyFields({ policy, set, fields, prefix }: { policy: BackupPolicy; set: (p: BackupPolicy) => void; fields: Record<string, string>; prefix: string }) {
+  const sched = policy.schedule;
+  const keep = (k: 'daily' | 'weekly' | 'monthly', label: string) => (
+    <Field name={`${prefix}keep.${k}`} label={label} error={fields[`${prefix}keep.${k}`]}>
+      <input type="number" min={0} value={policy.keep[k]} onChange={(e) => set({ ...policy, keep: { ...policy.keep, [k]: Number(e.target.value) } })} />
+    </Field>
+  );
+  return (
+    <div className="backup-policy">
+      <Field name={`${prefix}schedule`} label="Schedule" error={fields[`${prefix}schedule`] ?? fields[`${prefix}schedule.at`] ?? fields[`${prefix}schedule.hours`]}>
+        <span className="inline-fields">
+          <select value={sched.kind} onChange={(e) => set({ ...policy, schedule: e.target.value === 'off' ? { kind: 'off' } : e.target.value === 'daily' ? { kind: 'daily', at: '03:00' } : { kind: 'every', hours: 6 } })} aria-label="Schedule kind">
+            <option value="daily">daily at</option>
+            <option value="every">every N hours</option>
+            <option value="off">off (on demand only)</option>
+          </select>
+          {sched.kind === 'daily' && <input value={sched.at} onChange={(e) => set({ ...policy, schedule: { kind: 'daily', at: e.target.value } })} aria-label="Time (HH:MM)" size={6} />}
+          {sched.kind === 'every' && <input type="number" min={1} max={168} value={sched.hours} onChange={(e) => set({ ...policy, schedule: { kind: 'every', hours: Number(e.target.value) } })} aria-label="Hours" />}
+        </span>
+      </Field>
+      {keep('daily', 'Keep daily')}
+      {keep('weekly', 'Keep weekly')}
+      {keep('monthly', 'Keep monthly')}
+    </div>
+  );
+}
+
+function SettingsForm({ server, site, state, onDone, onCancel }: { server: Server; site: SiteRecord; state: BackupState; onDone: (m: string) => Promise<void>; onCancel: () => void }) {
+  const [repoPath, setRepoPath] = useState(state.repoPath || DEFAULT_REPO_PATH);
+  const [policy, setPolicy] = useState<BackupPolicy>(state.policy ?? DEFAULT_POLICY);
+  const [own, setOwn] = useState<BackupPolicy | null>(state.sitePolicies[site.name] ?? null);
+  const action = useAction();
+  const save = () => action.run(async () => {
+    await client.call('backups.setSettings', { serverId: server.id, repoPath, policy });
+    await client.call('backups.setSitePolicy', { serverId: server.id, site: site.name, policy: own });
+    await onDone(`Backup settings of ${server.name} saved.`);
+  });
+  const f = action.fields;
+  return (
+    <Dialog label={`Backup settings of ${server.name}`} onCancel={onCancel} onSubmit={() => void save()}>
+      <FormError error={action.error} />
+      <Field name="repoPath" label={`Repository folder on ${server.name}`} error={f.repoPath} hint={state.hasPassword ? 'A new folder gets a new repository with a new password (the old one stays in the keychain for its backups).' : 'Created by the first backup; its password is made now and kept in the OS keychain only.'}>
+        <input value={repoPath} onChange={(e) => setRepoPath(e.target.value)} spellCheck={false} autoComplete="off" autoFocus />
+      </Field>
+      <p><strong>Policy of {server.name}</strong> (every site without its own)</p>
+      <PolicyFields policy={policy} set={setPolicy} fields={f} prefix="policy." />
+      <label className="check"><input type="checkbox" checked={own !== null} onChange={(e) => setOwn(e.target.checked ? policy : null)} /> {site.name} has its own policy</label>
+      {own && <PolicyFields policy={own} set={setOwn} fields={f} prefix="policy." />}
+      <div className="actions">
+        <button className="primary" type="submit" disabled={action.busy}>Save</button>
+        <button type="button" onClick={onCancel}>Cancel</button>
+      </div>
+    </Dialog>
+  );
+}
+
+function RestoreFiles({ server, site, run, onDone, onCancel }: { server: Server; site: SiteRecord; run: Run; onDone: (m: string) => Promise<void>; onCancel: () => void }) {
+  const snap = run.files!;
+  const [dir, setDir] = useState('');
+  const [picked, setPicked] = useState<string[]>([]);
+  const [inPlace, setInPlace] = useState(false);
+  const [typed, setTyped] = useState('');
+  const ls = useQuery({ queryKey: ['backups.ls', server.id, site.name, snap.id, dir], queryFn: () => client.call('backups.ls', { serverId: server.id, site: site.name, snapshot: snap.id, path: dir }), retry: false });
+  const action = useAction();
+  const toggle = (path: string) => setPicked((p) => (p.includes(path) ? p.filter((x) => x !== path) : [...p, path]));
+  const restore = (to: 'place' | 'beside') => action.run(async () => {
+    await client.call('backups.restoreFiles', { serverId: server.id, site: site.name, snapshot: snap.id, paths: picked, to, ...(to === 'place' ? { confirm: typed } : {}) });
+    await onDone(`Restore of ${picked.length} path${picked.length === 1 ? '' : 's'} of ${site.name} ${to === 'place' ? 'in place' : 'beside'} queued on ${server.name}.`);
+  });
+  const up = dir.includes('/') ? dir.slice(0, dir.lastIndexOf('/')) : '';
+  return (
+    <Dialog label={`Restore files of ${site.name}`} onCancel={onCancel} onSubmit={() => void restore(inPlace ? 'place' : 'beside')}>
+      <p>Files of <strong>{when(run.time)}</strong> (snapshot <code>{snap.shortId}</code>) in <code>~/{dir}</code></p>
+      {ls.isError && <ErrorNote error={asError(ls.error)} />}
+      <ul className="item-list backup-files" aria-label="Files of the snapshot">
+        {dir !== '' && <li><button type="button" className="link" onClick={() => setDir(up)}>.. (up)</button></li>}
+        {ls.data?.entries.map((e: SnapshotEntry) => (
+          <li key={e.path}>
+            <label className="check"><input type="checkbox" checked={picked.includes(e.path)} onChange={() => toggle(e.path)} aria-label={`Pick ${e.path}`} /> {e.type === 'dir' ? `${e.name}/` : e.name}</label>
+            <span className="item-sub">{e.type === 'file' && e.size !== null ? `${e.size} bytes` : e.type}</span>
+            {e.type === 'dir' && <span className="item-actions"><button type="button" className="link" onClick={() => setDir(e.path)} aria-label={`Open ${e.path}`}>Open</button></span>}
+          </li>
+        ))}
+        {ls.data?.truncated && <li className="muted">Only the first 500 entries are shown.</li>}
+      </ul>
+      <p className="muted">{picked.length === 0 ? 'Pick files or folders to restore.' : `Picked: ${picked.join(', ')}`}</p>
+      <label className="check"><input type="checkbox" checked={inPlace} onChange={(e) => setInPlace(e.target.checked)} /> In their place (overwrites the live files)</label>
+      {inPlace && (
+        <Field name="confirm" label={`Type ${site.name} to confirm`} error={action.fields.confirm}>
+          <input value={typed} onChange={(e) => setTyped(e.target.value)} spellCheck={false} autoComplete="off" />
+        </Field>
+      )}
+      <FormError error={action.error} />
+      <div className="actions">
+        <button className={inPlace ? 'danger solid' : 'primary'} type="submit" disabled={action.busy || picked.length === 0 || (inPlace && typed !== site.name)}>{inPlace ? 'Restore in place' : 'Restore beside (into ~/restored-…)'}</button>
+        <button type="button" onClick={onCancel}>Cancel</button>
+      </div>
+    </Dialog>
+  );
+}
+
+function RestoreDb({ server, site, snap, onDone, onCancel }: { server: Server; site: SiteRecord; snap: Snapshot; onDone: (m: string) => Promise<void>; onCancel: () => void }) {
+  const db = snap.db!;
+  const [inPlace, setInPlace] = useState(false);
+  const [typed, setTyped] = useState('');
+  const [scratch, setScratch] = useState<string | null>(null);
+  const [dropTyped, setDropTyped] = useState('');
+  const action = useAction();
+  const restore = () => action.run(async () => {
+    const { database } = await client.call('backups.restoreDb', { serverId: server.id, site: site.name, snapshot: snap.id, db, to: inPlace ? 'place' : 'scratch', ...(inPlace ? { confirm: typed } : {}) });
+    if (!inPlace) setScratch(database);
+    await onDone(`Restore of database ${db} into ${database} queued on ${server.name}.`);
+    if (inPlace) onCancel();
+  });
+  const drop = () => action.run(async () => {
+    await client.call('backups.dropScratch', { serverId: server.id, site: site.name, database: scratch!, confirm: dropTyped });
+    await onDone(`Drop of the scratch copy ${scratch} queued on ${server.name}.`);
+    onCancel();
+  });
+  if (scratch) {
+    return (
+      <Dialog label={`Scratch copy of ${db}`} onCancel={onCancel} onSubmit={() => void drop()}>
+        <div className="note note-ok" role="status">Restoring into <code data-testid="scratch-name">{scratch}</code>. Browse it under <strong>Databases</strong> of {server.name} (turn on support mode in Settings to keep it read-only); the site's own database user cannot see it.</div>
+        <Field name="confirm" label={`Drop it when done: type ${scratch}`} error={action.fields.confirm}>
+          <input value={dropTyped} onChange={(e) => setDropTyped(e.target.value)} spellCheck={false} autoComplete="off" />
+        </Field>
+        <FormError error={action.error} />
+        <div className="actions">
+          <button className="danger" type="submit" disabled={action.busy || dropTyped !== scratch}>Drop scratch copy</button>
+          <button type="button" onClick={onCancel}>Close</button>
+        </div>
+      </Dialog>
+    );
+  }
+  return (
+    <Dialog label={`Restore database ${db}`} onCancel={onCancel} onSubmit={() => void restore()}>
+      <p>Database <strong>{db}</strong> as of {when(snap.time)} (snapshot <code>{snap.shortId}</code>)</p>
+      <label className="check"><input type="radio" name="db-to" checked={!inPlace} onChange={() => setInPlace(false)} /> Into a scratch copy <code>{db}_restore_&lt;yyyymmdd_hhmm&gt;</code> (the live database is untouched)</label>
+      <label className="check"><input type="radio" name="db-to" checked={inPlace} onChange={() => setInPlace(true)} /> In its place (the live database is dropped and replaced)</label>
+      {inPlace && (
+        <Field name="confirm" label={`Type ${db} to confirm`} error={action.fields.confirm}>
+          <input value={typed} onChange={(e) => setTyped(e.target.value)} spellCheck={false} autoComplete="off" autoFocus />
+        </Field>
+      )}
+      <FormError error={action.error} />
+      <div className="actions">
+        <button className={inPlace ? 'danger solid' : 'primary'} type="submit" disabled={action.busy || (inPlace && typed !== db)}>{inPlace ? `Replace ${db}` : 'Restore into a scratch copy'}</button>
+        <button type="button" onClick={onCancel}>Cancel</button>
+      </div>
+    </Dialog>
+  );
+}
+
+function RestoreSite({ server, site, run, onDone, onCancel }: { server: Server; site: SiteRecord; run: Run; onDone: (m: string) => Promise<void>; onCancel: () => void }) {
+  const [typed, setTyped] = useState('');
+  const action = useAction();
+  const restore = () => action.run(async () => {
+    await client.call('backups.restoreSite', { serverId: server.id, site: site.name, run: run.run, confirm: typed });
+    await onDone(`Restore of the whole site ${site.name} queued on ${server.name}.`);
+  });
+  return (
+    <Dialog label={`Restore the whole site ${site.name}`} onCancel={onCancel} onSubmit={() => void restore()}>
+      <p>Put back the files of <code>/home/{site.name}</code> and {run.dbs.length === 0 ? 'no database' : run.dbs.map((d) => d.db).join(', ')} as of <strong>{when(run.time)}</strong>. Files and databases are overwritten; files made since stay.</p>
+      <Field name="confirm" label={`Type ${site.name} to confirm`} error={action.fields.confirm}>
+        <input value={typed} onChange={(e) => setTyped(e.target.value)} spellCheck={false} autoComplete="off" autoFocus />
+      </Field>
+      <FormError error={action.error} />
+      <div className="actions">
+        <button className="danger solid" type="submit" disabled={action.busy || typed !== site.name}>Restore {site.name}</button>
+        <button type="button" onClick={onCancel}>Cancel</button>
+      </div>
+    </Dialog>
+  );
+}
