@@ -120,7 +120,7 @@ describe('FTP logins', () => {
     const serverId = (await addWeb1(t, 'root')).id;
     await t.call('hosting.setSettings', { serverId, ftp: ftpSettings() });
     await t.call('hosting.createSite', { serverId, name: namesSite, quotaMb: 0 });
-    expect((await settleQueue(t, serverId, 120_000)).map((x) => x.status)).toEqual(['done']);
+    expect((await settleQueue(t, serverId, 120_000)).map((x) => x.status)).toEqual(['done', 'done']);
     const { passwdFile, dbFile } = suite.tb.ftp;
     const digest = () => [passwdFile, dbFile].map((f) => (existsSync(f) ? createHash('sha256').update(readFileSync(f)).digest('hex') : 'absent')).join(' ');
     const before = digest();
@@ -160,7 +160,7 @@ describe('FTP logins', () => {
     await t.call('hosting.setSettings', { serverId, ftp: ftpSettings() });
     await t.call('hosting.createSite', { serverId, name: site, quotaMb: 0 });
     let tasks = await settleQueue(t, serverId);
-    expect(tasks.map((x) => x.status), tasks.map((x) => x.stderrTail).join('\n')).toEqual(['done']);
+    expect(tasks.map((x) => x.status), tasks.map((x) => x.stderrTail).join('\n')).toEqual(['done', 'done']);
 
     const created = await t.call<{ user: string; password: string; tasks: Task[] }>('hosting.createFtp', { serverId, site, user: ftpUser, password: PASSWORD });
     expect(created.password).toBe(PASSWORD);
@@ -176,7 +176,7 @@ describe('FTP logins', () => {
     expect(Object.keys(dup.fields ?? {})).toEqual(['user']);
 
     tasks = await settleQueue(t, serverId);
-    expect(tasks.map((x) => x.status), tasks.map((x) => x.stderrTail).join('\n')).toEqual(['done', 'done', 'done']);
+    expect(tasks.map((x) => x.status), tasks.map((x) => x.stderrTail).join('\n')).toEqual(['done', 'done', 'done', 'done']);
     expect((await t.call<{ sites: SiteRecord[] }>('hosting.sites', { serverId })).sites[0]!.ftpUsers).toEqual([ftpUser, ftpUser2].sort());
 
     const uid = Number(sh(`id -u ${site}`));

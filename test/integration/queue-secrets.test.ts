@@ -99,7 +99,7 @@ describe('secrets of queued tasks', () => {
     const serverId = (await addWeb1(t, 'root')).id;
     await t.call('hosting.setSettings', { serverId, ...testbedHostingSettings(suite.tb) });
     await t.call('hosting.createSite', { serverId, name: sites.restart, quotaMb: 0 });
-    expect((await settleQueue(t, serverId)).map((x) => x.status)).toEqual(['done']);
+    expect((await settleQueue(t, serverId)).map((x) => x.status)).toEqual(['done', 'done']);
     await t.core.close();
 
     const ftpPasswords = ftpUsers.map((_user, i) => secret(`FTP ${i}`, `ftp'${i} "${tag}" $(id) \\ ü;|&`));
@@ -118,7 +118,7 @@ describe('secrets of queued tasks', () => {
 
     const b = await reopen(t.dataDir, t.home);
     let tasks = await settleQueue(b, serverId);
-    expect(tasks.map((x) => `${x.kind}:${x.status}`)).toEqual(['site.create:done', 'fail-unless-file:failed', 'ftp.create:pending', 'ftp.create:pending', 'db.create:pending', 'db.create:pending']);
+    expect(tasks.map((x) => `${x.kind}:${x.status}`)).toEqual(['site.create:done', 'logs.site:done', 'fail-unless-file:failed', 'ftp.create:pending', 'ftp.create:pending', 'db.create:pending', 'db.create:pending']);
     const accounts = tasks.filter((x) => typeof x.params.passwordRef === 'string').map((x) => `task:${String(x.params.passwordRef)}`);
     expect(accounts).toHaveLength(4);
     const keychain = await openKeychain();
@@ -126,7 +126,7 @@ describe('secrets of queued tasks', () => {
 
     await b.call('queue.skip', { serverId });
     tasks = await settleQueue(b, serverId, 60_000);
-    expect(tasks.map((x) => x.status), tasks.map((x) => x.stderrTail).join('\n')).toEqual(['done', 'skipped', 'done', 'done', 'done', 'done']);
+    expect(tasks.map((x) => x.status), tasks.map((x) => x.stderrTail).join('\n')).toEqual(['done', 'done', 'skipped', 'done', 'done', 'done', 'done']);
     for (const [i, user] of ftpUsers.entries()) expect(await ftpLogsIn(user, ftpPasswords[i]!)).toBe(true);
     for (const [i, d] of dbs.entries()) expect(databasesAs(d.user, dbPasswords[i]!)).toContain(d.name);
     // The entries go once their tasks are done (asynchronously, after the task's event).
@@ -150,7 +150,7 @@ describe('secrets of queued tasks', () => {
     await t.call('hosting.setSettings', { serverId, ...testbedHostingSettings(suite.tb) });
     await t.call('hosting.createSite', { serverId, name: site, quotaMb: 0 });
     await t.call('hosting.createDb', { serverId, site, ...db, password: secret('mask: first', `first'pw "${tag}"`) });
-    expect((await settleQueue(t, serverId)).map((x) => x.status)).toEqual(['done', 'done']);
+    expect((await settleQueue(t, serverId)).map((x) => x.status)).toEqual(['done', 'done', 'done']);
     mariadbRoot(`DROP USER '${db.user}'@'localhost'`); // the user goes missing behind the app's back
     const password = secret('mask: second', `mask'me "${tag}" \\ $(id) ü`);
     await t.call('hosting.setDbPassword', { serverId, site, name: db.name, password });
@@ -169,7 +169,7 @@ describe('secrets of queued tasks', () => {
     await t.call('queue.skip', { serverId });
     await t.call('hosting.deleteSite', { serverId, site, confirm: site });
     const after = await settleQueue(t, serverId);
-    expect(after.map((x) => `${x.kind}:${x.status}`), after.map((x) => x.stderrTail).join('\n')).toEqual(['site.create:done', 'db.create:done', 'db.password:skipped', 'db.drop:done', 'site.delete:done']);
+    expect(after.map((x) => `${x.kind}:${x.status}`), after.map((x) => x.stderrTail).join('\n')).toEqual(['site.create:done', 'logs.site:done', 'db.create:done', 'db.password:skipped', 'db.drop:done', 'logs.remove:done', 'site.delete:done']);
   }, 120_000);
 
   it('recovers a database whose password was lost (no OS keychain, a restart) with a new one, validated like the first', async () => {
