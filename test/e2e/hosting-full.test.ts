@@ -101,7 +101,7 @@ describe('a whole site in the UI', () => {
     await newSite.getByRole('button', { name: 'Preview' }).click();
     const preview = page.getByRole('dialog', { name: `Preview: create site ${site}` });
     await preview.waitFor();
-    expect(await preview.locator('.preview-tasks li').count()).toBe(1);
+    expect(await preview.locator('.preview-tasks li').evaluateAll((items) => items.map((i) => i.getAttribute('data-kind')))).toEqual(['site.create', 'logs.site']);
     expect(await preview.locator('.preview-commands').first().textContent()).toContain(site);
     await calmShot(page, 'hosting-02-preview');
     await preview.getByRole('button', { name: 'Back' }).click();
