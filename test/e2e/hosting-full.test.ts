@@ -187,7 +187,7 @@ describe('a whole site in the UI', () => {
     // ---- The queue ran it all, in order.
     await view.getByRole('button', { name: 'Open the queue of web1' }).click();
     const queue = page.getByRole('region', { name: 'Queue of web1' });
-    await expect.poll(() => queue.locator('tr.queue-row').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-status')))).toEqual(['done', 'done', 'done', 'done', 'done']);
+    await expect.poll(() => queue.locator('tr.queue-row').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-status')))).toEqual(['done', 'done', 'done', 'done', 'done', 'done']);
     await calmShot(page, 'hosting-04-queue');
     await openTab(page, 'web1 · sites');
 
