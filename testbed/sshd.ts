@@ -33,6 +33,8 @@ interface SshSpec {
   pubkey: boolean;
   /** Config lines appended at the end. */
   extra?: string;
+  /** Also reads each user's own ~/.ssh/authorized_keys (as stock sshd does): sites' file managers log in as the site with a short-lived key put there. */
+  userKeys?: boolean;
   /** Runs in this network namespace (ip netns exec). */
   netns?: string;
   /** Reachable from the root namespace (where the tests run): host-key reloads are checked with ssh-keyscan. */
@@ -48,8 +50,8 @@ interface SshSpec {
 export const PAM_SERVICE_OTP = 'hostdeck-testbed-otp';
 
 const SPECS: Record<SshName, SshSpec> = {
-  web1: { host: '127.0.0.2', port: 2222, usePam: false, password: true, kbdInteractive: true, pubkey: true, reachable: true },
-  web2: { host: '127.0.0.3', port: 2222, usePam: false, password: true, kbdInteractive: true, pubkey: true, reachable: true },
+  web1: { host: '127.0.0.2', port: 2222, usePam: false, password: true, kbdInteractive: true, pubkey: true, reachable: true, userKeys: true },
+  web2: { host: '127.0.0.3', port: 2222, usePam: false, password: true, kbdInteractive: true, pubkey: true, reachable: true, userKeys: true },
   pwonly: { host: '127.0.0.4', port: 2222, usePam: false, password: true, kbdInteractive: false, pubkey: false, reachable: true },
   kbdint: { host: '127.0.0.5', port: 2222, usePam: true, password: false, kbdInteractive: true, pubkey: false, reachable: true },
   kbdotp: {
@@ -135,7 +137,7 @@ ListenAddress ${s.host}
 Port ${s.port}
 HostKey ${ps.key}
 PidFile ${ps.pid}
-AuthorizedKeysFile ${AUTHORIZED_KEYS}
+AuthorizedKeysFile ${AUTHORIZED_KEYS}${s.userKeys ? ' .ssh/authorized_keys' : ''}
 StrictModes no
 UsePAM ${yn(s.usePam)}
 PasswordAuthentication ${yn(s.password)}

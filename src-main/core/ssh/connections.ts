@@ -11,7 +11,7 @@ import { AppError } from '../../../shared/errors';
 import type { EventHub } from '../events';
 import type { Inventory } from '../inventory/service';
 import type { InventoryStore, StoredServer } from '../inventory/store';
-import { authFor } from './auth';
+import { authFor, keyOnlyAuth, type AuthAttempt } from './auth';
 import { connect, forwardOut, type Connected, type Presented } from './connect';
 import { knownHostsName } from './host-key';
 import { readKnownHosts } from './known-hosts';
@@ -111,6 +111,22 @@ export class ConnectionManager {
     return {
       ...connected,
       via,
+      close: () => {
+        connected.client.end();
+        jump?.release();
+      },
+    };
+  }
+
+  /**
+   * A separate connection to a server as another Linux user with a key held in memory (a site's
+   * file manager logs in as the site), host key and jump hosts checked as for the server's own.
+   */
+  async connectAs(serverId: string, user: string, key: Buffer): Promise<Connected & { close(): void }> {
+    const server = { ...this.serverOf(serverId), user };
+    const { connected, jump } = await this.open(server, [], null, false, keyOnlyAuth(user, key));
+    return {
+      ...connected,
       close: () => {
         connected.client.end();
         jump?.release();
@@ -232,7 +248,7 @@ export class ConnectionManager {
   }
 
   /** Opens a verified, authenticated connection, through the jump host chain if any. */
-  private async open(server: StoredServer, chain: string[], existingJump: Lease | null = null, interactive = true): Promise<{ connected: Connected; jump: Lease | null; via: string[] }> {
+  private async open(server: StoredServer, chain: string[], existingJump: Lease | null = null, interactive = true, authOverride?: AuthAttempt): Promise<{ connected: Connected; jump: Lease | null; via: string[] }> {
     if (chain.includes(server.id)) throw new AppError('invalid-input', 'The jump hosts form a loop; check the servers\' "Jump host" settings.');
     let jump = existingJump;
     let via: string[] = [];
@@ -252,7 +268,7 @@ export class ConnectionManager {
     const pin = this.store.pins()[knownHostsName(server.host, server.port)] ?? null;
     const knownHosts = await readKnownHosts(path.join(this.home, '.ssh', 'known_hosts'));
     const accounts = `server:${server.id}`;
-    const auth = authFor({ ...server, displayName: server.name }, this.inventory.keyPath(server), {
+    const auth = authOverride ?? authFor({ ...server, displayName: server.name }, this.inventory.keyPath(server), {
       primary: () => this.inventory.secret(server.id),
       secondPassword: () => this.inventory.secondSecret(server.id),
       rememberPrimary: (value) => this.inventory.rememberSecret(accounts, value),

@@ -1,0 +1,129 @@
+// One site's file session: a connection as the site's user with one SFTP channel, its home, and
+// the paths the window names turned into absolute ones that stay inside that home. Links and
+// `..` are resolved by the server (SFTP realpath) before anything is touched.
+import path from 'node:path';
+import type { Client, SFTPWrapper, Stats } from 'ssh2';
+import { AppError } from '../../../shared/errors';
+import type { FileEntry, FileType } from '../../../shared/api/files';
+import { exec, openSftp, type ExecResult } from '../ssh/connect';
+
+const S_IFMT = 0o170000;
+const TYPES: Record<number, FileType> = { 0o100000: 'file', 0o040000: 'dir', 0o120000: 'link' };
+
+export function typeOf(mode: number): FileType {
+  return TYPES[mode & S_IFMT] ?? 'other';
+}
+
+/** An SFTP status error as one sentence naming the file (sshd reports quota and disk full as a plain failure). */
+export function sftpError(error: unknown, what: string): AppError {
+  if (error instanceof AppError) return error;
+  const code = (error as { code?: number | string }).code;
+  const message = error instanceof Error ? error.message : String(error);
+  if (code === 2) return new AppError('not-found', `${what}: no such file or folder.`);
+  if (code === 3) return new AppError('conflict', `${what}: permission denied.`);
+  if (code === 4) return new AppError('conflict', `${what}: the server refused (${message}; a full disk or the site’s quota can be the cause).`);
+  return new AppError('ssh', `${what}: ${message}.`);
+}
+
+/** Is `inner` the home or inside it? */
+export function insideHome(home: string, inner: string): boolean {
+  return inner === home || inner.startsWith(`${home}/`);
+}
+
+export class SiteSession {
+  lastUsed = Date.now();
+  closed = false;
+
+  private constructor(
+    readonly site: string,
+    readonly client: Client,
+    readonly sftp: SFTPWrapper,
+    readonly home: string,
+    private readonly closeConnection: () => void,
+  ) {
+    client.once('close', () => (this.closed = true));
+  }
+
+  static async start(site: string, connected: { client: Client; close(): void }): Promise<SiteSession> {
+    try {
+      const sftp = await openSftp(connected.client);
+      const home = await new Promise<string>((resolve, reject) => sftp.realpath('.', (e, p) => (e ? reject(sftpError(e, 'The home folder')) : resolve(p))));
+      return new SiteSession(site, connected.client, sftp, home, connected.close);
+    } catch (error) {
+      connected.close();
+      throw error;
+    }
+  }
+
+  close(): void {
+    this.closed = true;
+    this.closeConnection();
+  }
+
+  /** The absolute path of a (contract-checked) relative path, before any link is resolved. */
+  lexical(rel: string): string {
+    return rel === '' ? this.home : path.posix.join(this.home, rel);
+  }
+
+  /** Where `rel` leads once every link is followed; refused outside the home. */
+  async real(rel: string): Promise<string> {
+    const abs = this.lexical(rel);
+    const real = await new Promise<string>((resolve, reject) => this.sftp.realpath(abs, (e, p) => (e ? reject(sftpError(e, label(rel))) : resolve(p))));
+    if (!insideHome(this.home, real)) throw new AppError('invalid-input', `${label(rel)} leads outside the site’s home (${this.home}); refused.`);
+    return real;
+  }
+
+  /**
+   * An entry itself (not what a link points to): its folder resolved and confined, its own name
+   * kept, so deleting or renaming a link acts on the link.
+   */
+  async entry(rel: string): Promise<string> {
+    if (rel === '') throw new AppError('invalid-input', 'Not the home folder itself.');
+    const dir = await this.real(path.posix.dirname(rel) === '.' ? '' : path.posix.dirname(rel));
+    return path.posix.join(dir, path.posix.basename(rel));
+  }
+
+  /** A new name in a folder of the home. */
+  async child(dirRel: string, name: string): Promise<string> {
+    return path.posix.join(await this.real(dirRel), name);
+  }
+
+  call<T>(what: string, fn: (cb: (error: Error | null | undefined, value?: T) => void) => void): Promise<T> {
+    this.lastUsed = Date.now();
+    return new Promise<T>((resolve, reject) => fn((e, v) => (e ? reject(sftpError(e, what)) : resolve(v as T))));
+  }
+
+  lstat(abs: string, what: string): Promise<Stats> {
+    return this.call(what, (cb) => this.sftp.lstat(abs, cb));
+  }
+
+  async exists(abs: string): Promise<boolean> {
+    return this.lstat(abs, abs).then(
+      () => true,
+      (e: AppError) => (e.code === 'not-found' ? false : Promise.reject(e)),
+    );
+  }
+
+  /** A command as the site's user (its words quoted by the caller). */
+  async run(command: string, what: string, timeoutMs = 10 * 60_000): Promise<ExecResult> {
+    this.lastUsed = Date.now();
+    const r = await exec(this.client, command, timeoutMs);
+    if (r.code !== 0) throw new AppError('conflict', `${what} failed: ${firstError(r.stderr)}`, { details: r.stderr.slice(-2000) });
+    return r;
+  }
+}
+
+/** The first line of a tool's stderr, for the one-sentence error. */
+export function firstError(stderr: string): string {
+  return stderr.split('\n').find((l) => l.trim() !== '')?.trim().slice(0, 300) ?? 'the server gave no reason';
+}
+
+export function label(rel: string): string {
+  return rel === '' ? 'The home folder' : rel;
+}
+
+/** An SFTP directory entry for the window; the owner's name from the long listing (`ls -l` columns). */
+export function toEntry(item: { filename: string; longname: string; attrs: { mode: number; size: number; mtime: number; uid: number } }): FileEntry {
+  const owner = item.longname.split(/\s+/)[2] ?? String(item.attrs.uid);
+  return { name: item.filename, type: typeOf(item.attrs.mode), size: item.attrs.size, mode: item.attrs.mode & 0o7777, owner, mtime: item.attrs.mtime };
+}

@@ -1,0 +1,76 @@
+// For the file manager tests: upload and download through the core's files.* calls as the window
+// does (base64 chunks), and the hostile paths every method must refuse.
+import { CHUNK_BYTES, TREE_BATCH_MAX } from '../../shared/api/files';
+import type { TestCore } from './core';
+
+type Call = TestCore['call'];
+type Where = { serverId: string; site: string };
+
+export async function uploadFile(call: Call, where: Where, dir: string, name: string, data: Buffer, overwrite = false): Promise<void> {
+  const { uploadId } = await call<{ uploadId: string }>('files.uploadBegin', { ...where, dir, name, size: data.length, overwrite });
+  for (let at = 0; at < data.length; at += CHUNK_BYTES) await call('files.uploadChunk', { uploadId, data: data.subarray(at, at + CHUNK_BYTES).toString('base64') });
+  await call('files.uploadFinish', { uploadId });
+}
+
+/** Many files as one tar stream: files batched into calls of up to one chunk of data. */
+export async function uploadTree(call: Call, where: Where, dir: string, files: { path: string; data: Buffer }[]): Promise<number> {
+  const { uploadId } = await call<{ uploadId: string }>('files.treeBegin', { ...where, dir });
+  let batch: { path: string; size: number; offset: number; data: string }[] = [];
+  let bytes = 0;
+  const flush = async () => {
+    if (batch.length) await call('files.treeAdd', { uploadId, items: batch });
+    batch = [];
+    bytes = 0;
+  };
+  for (const f of files) {
+    for (let at = 0; at === 0 || at < f.data.length; at += CHUNK_BYTES / 2) {
+      const piece = f.data.subarray(at, at + CHUNK_BYTES / 2);
+      if (bytes + piece.length > CHUNK_BYTES / 2 || batch.length >= TREE_BATCH_MAX) await flush();
+      batch.push({ path: f.path, size: f.data.length, offset: at, data: piece.toString('base64') });
+      bytes += piece.length;
+    }
+  }
+  await flush();
+  return (await call<{ files: number }>('files.treeFinish', { uploadId })).files;
+}
+
+export async function download(call: Call, where: Where, path: string): Promise<{ name: string; data: Buffer }> {
+  const { downloadId, name } = await call<{ downloadId: string; name: string }>('files.downloadBegin', { ...where, path });
+  const parts: Buffer[] = [];
+  for (;;) {
+    const c = await call<{ data: string; done: boolean }>('files.downloadChunk', { downloadId });
+    parts.push(Buffer.from(c.data, 'base64'));
+    if (c.done) return { name, data: Buffer.concat(parts) };
+  }
+}
+
+/** Paths the contract refuses outright (absolute, `..`, control characters, empty parts). */
+export function hostileGrammarPaths(canary: string): string[] {
+  return [
+    canary,
+    '/etc/passwd',
+    '/',
+    '..',
+    '../..',
+    `../../..${canary}`,
+    'public_html/../../x',
+    'public_html/..',
+    './public_html',
+    '.',
+    'a//b',
+    'a/',
+    'a\u0000b',
+    'a\nb',
+    'a\rb',
+    'x\ttouch',
+    `a\n; touch ${canary}`,
+    `$(touch ${canary})`.replace('(', '/../('),
+    '\u007f',
+    'x'.repeat(5000),
+  ];
+}
+
+/** Names a folder may not hold (mkdir, upload). */
+export function hostileNames(canary: string): string[] {
+  return ['', '.', '..', 'a/b', `../${canary}`, '/etc', 'a\u0000', 'a\nb', 'x'.repeat(256), 'a\u001bb'];
+}
