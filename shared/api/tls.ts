@@ -31,6 +31,14 @@ export const TlsUpload = z
   .strict();
 export type TlsUpload = z.input<typeof TlsUpload>;
 
+/** An HTTPS change of a domain, for a preview of its tasks (an upload's key is not needed to show them). */
+export const TlsChange = z.discriminatedUnion('op', [
+  z.object({ op: z.literal('upload'), chainPem: ChainPem }).extend(TlsOptions.shape).strict(),
+  z.object({ op: z.literal('options') }).extend(TlsOptions.shape).strict(),
+  z.object({ op: z.literal('remove') }).strict(),
+]);
+export type TlsChange = z.infer<typeof TlsChange>;
+
 /** Whole days from `now` until `notAfter` (negative once expired). */
 export function daysLeft(notAfter: string, now = new Date()): number {
   return Math.floor((Date.parse(notAfter) - now.getTime()) / 86_400_000);
@@ -41,6 +49,11 @@ export const tlsApi = {
   'tls.status': {
     input: z.object({ serverId: ServerId }).strict(),
     output: z.object({ certs: z.array(InstalledCert), readAt: z.string(), problems: z.array(z.string()) }),
+  },
+  /** The tasks an HTTPS change would queue (titles and exact commands, the key masked); nothing is recorded or queued. */
+  'tls.preview': {
+    input: z.object(Target).extend({ change: TlsChange }).strict(),
+    output: z.object({ tasks: z.array(z.object({ kind: z.string(), title: z.string(), commands: z.array(z.string()) })) }),
   },
   /** Checks an own certificate and key for a bound domain (names, dates, key match) and queues its install; the key is held for that task only. */
   'tls.upload': {

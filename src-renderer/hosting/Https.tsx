@@ -3,20 +3,29 @@
 // whether it came from ACME, renewed by itself, or was uploaded, which Hostdeck cannot renew),
 // the redirect and HSTS options, "Upload certificate…" (paste or choose PEM files; each error
 // under its field; the key is masked and never shown back), "Issue with ACME…", "Renew now" and
-// "Remove HTTPS…" (the domain typed to confirm).
+// "Remove HTTPS…" (the domain typed to confirm). Each change has a Preview of its tasks.
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { useState, type ChangeEvent, type FormEvent } from 'react';
 import type { SiteRecord } from '../../shared/api/hosting';
-import { daysLeft, type InstalledCert } from '../../shared/api/tls';
+import { daysLeft, type InstalledCert, type TlsChange } from '../../shared/api/tls';
 import type { Server } from '../../shared/domain';
 import { DEFAULT_TLS_OPTIONS, EXPIRY_WARNING_DAYS, type SiteTls } from '../../shared/tls';
 import { client } from '../client/client';
 import { useQueue } from '../queue/hooks';
 import { Field, FormError, useAction } from './common';
 import { IssueCertificate } from './IssueCertificate';
+import { usePreview } from './PreviewDialog';
 
 type Props = { server: Server; site: SiteRecord; onChanged: (message: string) => Promise<void> };
 type Open = { domain: string; what: 'upload' | 'issue' | 'remove' } | null;
+
+/** The preview of a domain's HTTPS change (tls.preview), in the hosting forms' dialog. */
+function useTlsPreview(server: Server, site: SiteRecord, domain: string, action: ReturnType<typeof useAction>) {
+  const preview = usePreview(server.id, action);
+  const open = (title: string, change: TlsChange, queue: (() => Promise<unknown>) | null, blocked?: string) =>
+    preview.show(title, async () => (await client.call('tls.preview', { serverId: server.id, site: site.name, domain, change })).tasks, queue, blocked);
+  return { open, dialog: preview.dialog };
+}
 
 export function Https({ server, site, onChanged }: Props) {
   const tasks = useQueue(server.id).data?.tasks ?? [];
@@ -100,6 +109,7 @@ function Options({ server, site, record, onChanged }: { server: Server; site: Si
   const [redirect, setRedirect] = useState(record.redirect);
   const [hsts, setHsts] = useState(record.hsts);
   const action = useAction();
+  const preview = useTlsPreview(server, site, record.domain, action);
   const changed = redirect !== record.redirect || hsts !== record.hsts;
   const save = () =>
     action.run(async () => {
@@ -112,6 +122,8 @@ function Options({ server, site, record, onChanged }: { server: Server; site: Si
       <label><input type="checkbox" checked={redirect} onChange={(e) => setRedirect(e.target.checked)} /> Redirect HTTP to HTTPS</label>
       <label><input type="checkbox" checked={hsts} onChange={(e) => setHsts(e.target.checked)} /> HSTS (browsers then refuse plain HTTP for a year)</label>
       {changed && <button disabled={action.busy} onClick={() => void save()}>Save options</button>}
+      {changed && <button disabled={action.busy} onClick={() => void preview.open(`HTTPS options of ${record.domain}`, { op: 'options', redirect, hsts }, save)}>Preview</button>}
+      {preview.dialog}
     </div>
   );
 }
@@ -149,64 +161,81 @@ function UploadForm({ server, site, domain, aliases, record, onCancel, onDone }:
   const [redirect, setRedirect] = useState(record?.redirect ?? DEFAULT_TLS_OPTIONS.redirect);
   const [hsts, setHsts] = useState(record?.hsts ?? DEFAULT_TLS_OPTIONS.hsts);
   const action = useAction();
+  const preview = useTlsPreview(server, site, domain, action);
   const f = action.fields;
 
-  async function submit(event: FormEvent) {
-    event.preventDefault();
-    await action.run(async () => {
+  const upload = () =>
+    action.run(async () => {
       const r = await client.call('tls.upload', { serverId: server.id, site: site.name, domain, chainPem, keyPem, ...(passphrase ? { passphrase } : {}), redirect, hsts });
       setKey('');
       setPassphrase('');
       await onDone(`Certificate for ${r.cert.names.join(', ')} (until ${day(r.cert.notAfter)}) queued for ${domain} on ${server.name}.`);
     });
+
+  function submit(event: FormEvent) {
+    event.preventDefault();
+    void upload();
   }
 
   return (
-    <form className="form sub-form upload-certificate" onSubmit={submit} onKeyDown={(e) => e.key === 'Escape' && onCancel()} aria-label={`Upload a certificate for ${domain}`}>
-      <p className="muted">It must cover {[domain, ...aliases].join(', ')}. The key is held only until its task has run.</p>
-      <FormError error={action.error} />
-      <Field name="chainPem" label="Certificate (PEM; the certificate first, then its intermediates)" error={f.chainPem}>
-        <textarea value={chainPem} onChange={(e) => setChain(e.target.value)} rows={5} spellCheck={false} placeholder="-----BEGIN CERTIFICATE-----" autoFocus />
-      </Field>
-      <label className="file-pick">Or choose a file: <input type="file" accept=".pem,.crt,.cer,.txt" aria-label="Certificate file" onChange={readInto(setChain)} /></label>
-      <Field name="keyPem" label="Private key (PEM)" error={f.keyPem}>
-        <textarea className="secret-text" value={keyPem} onChange={(e) => setKey(e.target.value)} rows={3} spellCheck={false} autoComplete="off" placeholder="-----BEGIN PRIVATE KEY-----" />
-      </Field>
-      <label className="file-pick">Or choose a file: <input type="file" accept=".pem,.key,.txt" aria-label="Private key file" onChange={readInto(setKey)} /></label>
-      <Field name="passphrase" label="Passphrase (only for an encrypted key)" error={f.passphrase}>
-        <input type="password" value={passphrase} onChange={(e) => setPassphrase(e.target.value)} autoComplete="off" />
-      </Field>
-      <label><input type="checkbox" checked={redirect} onChange={(e) => setRedirect(e.target.checked)} /> Redirect HTTP to HTTPS</label>
-      <label><input type="checkbox" checked={hsts} onChange={(e) => setHsts(e.target.checked)} /> HSTS</label>
-      <div className="actions">
-        <button type="submit" disabled={action.busy}>Upload and install</button>
-        <button type="button" onClick={onCancel}>Cancel</button>
-      </div>
-    </form>
+    <>
+      {/* Hidden while its preview is open: nothing of the key field shows behind the dialog. */}
+      <form className="form sub-form upload-certificate" hidden={Boolean(preview.dialog)} onSubmit={submit} onKeyDown={(e) => e.key === 'Escape' && onCancel()} aria-label={`Upload a certificate for ${domain}`}>
+        <p className="muted">It must cover {[domain, ...aliases].join(', ')}. The key is held only until its task has run.</p>
+        <FormError error={action.error} />
+        <Field name="chainPem" label="Certificate (PEM; the certificate first, then its intermediates)" error={f.chainPem}>
+          <textarea value={chainPem} onChange={(e) => setChain(e.target.value)} rows={5} spellCheck={false} placeholder="-----BEGIN CERTIFICATE-----" autoFocus />
+        </Field>
+        <label className="file-pick">Or choose a file: <input type="file" accept=".pem,.crt,.cer,.txt" aria-label="Certificate file" onChange={readInto(setChain)} /></label>
+        <Field name="keyPem" label="Private key (PEM)" error={f.keyPem}>
+          <textarea className="secret-text" value={keyPem} onChange={(e) => setKey(e.target.value)} rows={3} spellCheck={false} autoComplete="off" placeholder="-----BEGIN PRIVATE KEY-----" />
+        </Field>
+        <label className="file-pick">Or choose a file: <input type="file" accept=".pem,.key,.txt" aria-label="Private key file" onChange={readInto(setKey)} /></label>
+        <Field name="passphrase" label="Passphrase (only for an encrypted key)" error={f.passphrase}>
+          <input type="password" value={passphrase} onChange={(e) => setPassphrase(e.target.value)} autoComplete="off" />
+        </Field>
+        <label><input type="checkbox" checked={redirect} onChange={(e) => setRedirect(e.target.checked)} /> Redirect HTTP to HTTPS</label>
+        <label><input type="checkbox" checked={hsts} onChange={(e) => setHsts(e.target.checked)} /> HSTS</label>
+        <div className="actions">
+          <button type="submit" disabled={action.busy}>Upload and install</button>
+          <button type="button" disabled={action.busy} onClick={() => void preview.open(`certificate for ${domain}`, { op: 'upload', chainPem, redirect, hsts }, upload)}>Preview</button>
+          <button type="button" onClick={onCancel}>Cancel</button>
+        </div>
+      </form>
+      {preview.dialog}
+    </>
   );
 }
 
 function RemoveHttps({ server, site, domain, onCancel, onDone }: { server: Server; site: SiteRecord; domain: string; onCancel: () => void; onDone: (m: string) => Promise<void> }) {
   const [typed, setTyped] = useState('');
   const action = useAction();
-  async function submit(event: FormEvent) {
-    event.preventDefault();
-    await action.run(async () => {
+  const preview = useTlsPreview(server, site, domain, action);
+  const matches = typed === domain;
+  const remove = () =>
+    action.run(async () => {
       await client.call('tls.remove', { serverId: server.id, site: site.name, domain, confirm: typed });
       await onDone(`Removal of HTTPS from ${domain} queued on ${server.name}.`);
     });
+  function submit(event: FormEvent) {
+    event.preventDefault();
+    if (matches) void remove();
   }
   return (
-    <form className="note note-warn remove-https" role="alertdialog" aria-label={`Remove HTTPS from ${domain}`} onSubmit={submit} onKeyDown={(e) => e.key === 'Escape' && onCancel()}>
-      <p>{domain} goes back to plain HTTP; its certificate and key are deleted from the server.</p>
-      <FormError error={action.error} />
-      <Field name="confirm" label={`Type ${domain} to confirm`} error={action.fields.confirm}>
-        <input value={typed} onChange={(e) => setTyped(e.target.value)} spellCheck={false} autoComplete="off" autoFocus />
-      </Field>
-      <div className="actions">
-        <button className="danger solid" type="submit" disabled={action.busy || typed !== domain}>Remove HTTPS</button>
-        <button type="button" onClick={onCancel}>Keep it</button>
-      </div>
-    </form>
+    <>
+      <form className="note note-warn remove-https" role="alertdialog" aria-label={`Remove HTTPS from ${domain}`} onSubmit={submit} onKeyDown={(e) => e.key === 'Escape' && onCancel()}>
+        <p>{domain} goes back to plain HTTP; its certificate and key are deleted from the server.</p>
+        <FormError error={action.error} />
+        <Field name="confirm" label={`Type ${domain} to confirm`} error={action.fields.confirm}>
+          <input value={typed} onChange={(e) => setTyped(e.target.value)} spellCheck={false} autoComplete="off" autoFocus />
+        </Field>
+        <div className="actions">
+          <button className="danger solid" type="submit" disabled={action.busy || !matches}>Remove HTTPS</button>
+          <button type="button" disabled={action.busy} onClick={() => void preview.open(`remove HTTPS from ${domain}`, { op: 'remove' }, matches ? remove : null, `Type ${domain} in the confirmation to queue these tasks.`)}>Preview</button>
+          <button type="button" onClick={onCancel}>Keep it</button>
+        </div>
+      </form>
+      {preview.dialog}
+    </>
   );
 }

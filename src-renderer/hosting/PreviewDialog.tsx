@@ -7,21 +7,23 @@ import type { Output } from '../../shared/api';
 import { client } from '../client/client';
 import type { useAction } from './common';
 
-type PreviewTask = Output<'hosting.preview'>['tasks'][number];
+export type PreviewTask = Output<'hosting.preview'>['tasks'][number];
 type Shown = { title: string; tasks: PreviewTask[]; queue: (() => Promise<unknown>) | null; blocked?: string };
 
 /**
  * A form's preview: `open` asks the core for the change's tasks (errors land in the form's
- * action, next to its fields) and shows them; `dialog` is to be rendered by the form. Without
- * `queue` (a confirmation not typed yet) the dialog says `blocked` instead of offering to queue.
+ * action, next to its fields) and shows them; `show` does the same with another method's tasks
+ * (e.g. tls.preview); `dialog` is to be rendered by the form. Without `queue` (a confirmation not
+ * typed yet) the dialog says `blocked` instead of offering to queue.
  */
 export function usePreview(serverId: string, action: ReturnType<typeof useAction>) {
   const [shown, setShown] = useState<Shown | null>(null);
-  const open = (title: string, change: HostingChange, queue: (() => Promise<unknown>) | null, blocked?: string) =>
+  const show = (title: string, load: () => Promise<PreviewTask[]>, queue: (() => Promise<unknown>) | null, blocked?: string) =>
     action.run(async () => {
-      const r = await client.call('hosting.preview', { serverId, change });
-      setShown({ title, tasks: r.tasks, queue, blocked });
+      setShown({ title, tasks: await load(), queue, blocked });
     });
+  const open = (title: string, change: HostingChange, queue: (() => Promise<unknown>) | null, blocked?: string) =>
+    show(title, async () => (await client.call('hosting.preview', { serverId, change })).tasks, queue, blocked);
   const queue = shown?.queue;
   const dialog = shown && (
     <PreviewDialog
@@ -36,7 +38,7 @@ export function usePreview(serverId: string, action: ReturnType<typeof useAction
       onBack={() => setShown(null)}
     />
   );
-  return { open, dialog };
+  return { open, show, dialog };
 }
 
 type DialogProps = { title: string; tasks: PreviewTask[]; busy: boolean; blocked?: string; onQueue: (() => void) | null; onBack: () => void };

@@ -71,7 +71,16 @@ describe('HTTPS of a site in the UI', () => {
     // The right key, chosen as a file (the field is filled from it, masked).
     await form.getByLabel('Private key file').setInputFiles({ name: 'site.key', mimeType: 'application/x-pem-file', buffer: Buffer.from(leaf.keyPem) });
     await expect.poll(() => form.locator('[data-field=keyPem] textarea').inputValue()).toBe(leaf.keyPem);
-    await form.getByRole('button', { name: 'Upload and install' }).click();
+    // Preview: the install's exact commands, the key only as its mask; queued from the dialog.
+    await form.getByRole('button', { name: 'Preview' }).click();
+    const preview = page.getByRole('dialog', { name: `Preview: certificate for ${domain}` });
+    await preview.waitFor();
+    const commands = (await preview.locator('.preview-commands').first().textContent()) ?? '';
+    expect(commands).toContain('# stdin: the private key (••••••; never on a command line)');
+    expect(commands).toContain(`ssl_certificate ${tb.root}/tls/${site}/${domain}.crt;`);
+    expect(commands).not.toContain(leaf.keyPem.split('\n')[1]);
+    await calmShot(page, 'hosting-tls-02a-preview');
+    await preview.getByRole('button', { name: 'Queue these tasks' }).click();
     await form.waitFor({ state: 'detached' });
     await expect.poll(() => row.getByTestId('site-task').textContent(), { timeout: 30_000 }).toBe('done');
     const status = part.getByTestId('https-status');

@@ -202,6 +202,15 @@ describe('HTTPS of a site', () => {
     expect(existsSync(canary)).toBe(false);
     expect((await t.call<{ tasks: Task[] }>('queue.list', { serverId })).tasks.length).toBe(queued);
 
+    // Previews queue nothing; an upload's shows the chain and only a mask for the key.
+    const shown = await t.call<{ tasks: { kind: string; commands: string[] }[] }>('tls.preview', { serverId, site, domain: host, change: { op: 'upload', chainPem: second.certPem, redirect: true, hsts: false } });
+    expect(shown.tasks.map((x) => x.kind)).toEqual(['tls.install']);
+    expect(shown.tasks[0]!.commands.join('\n')).toContain(second.certPem.split('\n')[1]);
+    const options = await t.call<{ tasks: { kind: string; commands: string[] }[] }>('tls.preview', { serverId, site, domain: host, change: { op: 'options', redirect: false, hsts: false } });
+    expect(options.tasks[0]!.commands.join('\n')).not.toContain('Strict-Transport-Security');
+    expect((await t.call<{ tasks: { kind: string }[] }>('tls.preview', { serverId, site, domain: host, change: { op: 'remove' } })).tasks.map((x) => x.kind)).toEqual(['tls.remove']);
+    expect((await t.call<{ tasks: Task[] }>('queue.list', { serverId })).tasks.length).toBe(queued);
+
     // HTTPS removed (confirmed): plain HTTP again, certificate and key gone.
     await expect(t.call('tls.remove', { serverId, site, domain: host, confirm: 'nope' })).rejects.toMatchObject({ shape: { code: 'invalid-input' } });
     await t.call('tls.remove', { serverId, site, domain: host, confirm: host });

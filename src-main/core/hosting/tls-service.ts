@@ -4,7 +4,7 @@
 // hour (and shortly after start) each ACME certificate that expires within RENEW_BEFORE_DAYS is
 // queued for a new issue, unless an issue of that domain is already waiting in the queue.
 import { randomUUID } from 'node:crypto';
-import { daysLeft, type InstalledCert, type TlsUpload } from '../../../shared/api/tls';
+import { daysLeft, type InstalledCert, type TlsChange, type TlsUpload } from '../../../shared/api/tls';
 import { AppError } from '../../../shared/errors';
 import type { Task } from '../../../shared/queue';
 import { EXPIRY_WARNING_DAYS, RENEW_BEFORE_DAYS, type TlsOptions } from '../../../shared/tls';
@@ -24,6 +24,8 @@ export type TlsStatus = { certs: InstalledCert[]; readAt: string; problems: stri
 const HOUR_MS = 3_600_000;
 const FIRST_CHECK_MS = 60_000;
 const WAITING = new Set(['pending', 'running', 'failed']);
+/** A preview plans an upload without its key: the reference only has to be well-formed. */
+const PREVIEW_KEY_REF = 'tls-00000000-0000-0000-0000-000000000000';
 
 /** Every <tlsDir>/<site>/<domain>.crt, each after a line naming it. */
 export function statusScript(tlsDir: string): string {
@@ -94,6 +96,19 @@ export class TlsService {
       uploadTls(sites, settings, { site: input.site, domain: input.domain, chainPem: checked.chainPem, keyPem: checked.keyPem, keyRef, redirect: input.redirect, hsts: input.hsts }),
     );
     return { tasks, cert: { site: input.site, domain: input.domain, ...checked.cert } };
+  }
+
+  /** The tasks a change would queue, planned as queueing plans them; nothing is held, queued or recorded. */
+  preview(serverId: string, site: string, domain: string, change: TlsChange): { kind: string; title: string; commands: string[] }[] {
+    const { sites, settings } = this.sites.state(serverId);
+    const target = { site, domain };
+    const plan =
+      change.op === 'upload'
+        ? uploadTls(sites, settings, { ...target, chainPem: change.chainPem, keyPem: '', keyRef: PREVIEW_KEY_REF, redirect: change.redirect, hsts: change.hsts })
+        : change.op === 'options'
+          ? setTlsOptions(sites, settings, { ...target, redirect: change.redirect, hsts: change.hsts })
+          : removeTls(sites, settings, target);
+    return plan.steps.map((s) => ({ kind: s.kind, ...this.queue.preview(s.kind, s.params) }));
   }
 
   async setOptions(serverId: string, input: { site: string; domain: string } & TlsOptions): Promise<Task[]> {
