@@ -54,7 +54,7 @@ export const HomePath = z
   .string({ error: 'Path must be text' })
   .max(1024, 'Path is too long (at most 1024 characters)')
   .regex(NO_CONTROL, 'Path may not hold control characters')
-  .refine((v) => v === '' || v.split('/').every((s) => /^[A-Za-z0-9_@+,=~][A-Za-z0-9 ._@+,=~-]{0,254}$/.test(s) && s !== '.' && s !== '..'), 'Path must be inside the home: names of letters, digits, spaces and . _ - @ + , = ~, separated by /, without . or ..');
+  .refine((v) => v === '' || v.split('/').every((s) => /^[A-Za-z0-9._@+,=~][A-Za-z0-9 ._@+,=~-]{0,254}$/.test(s) && s !== '.' && s !== '..'), 'Path must be inside the home: names of letters, digits, spaces and . _ - @ + , = ~, separated by /, without . or ..');
 
 /** The last backup task of a site that ended (at, whether it was done) and when one was last done. */
 export const LastBackup = z.object({ at: z.string(), ok: z.boolean(), taskId: z.string(), okAt: z.string().nullable() });

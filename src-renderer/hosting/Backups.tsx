@@ -23,6 +23,7 @@ const KINDS = new Set(['backup.site', 'backup.restore-files', 'backup.restore-db
 
 export function age(iso: string, now = Date.now()): string {
   const minutes = Math.max(0, Math.round((now - Date.parse(iso)) / 60_000));
+  if (minutes < 1) return 'just now';
   if (minutes < 60) return `${minutes} min ago`;
   const hours = Math.floor(minutes / 60);
   return hours < 48 ? `${hours} h ago` : `${Math.floor(hours / 24)} days ago`;
@@ -74,7 +75,11 @@ export function Backups({ server, site, onChanged }: Props) {
     await client.call('backups.check', { serverId: server.id });
     await onChanged(`Check of the backup repository queued on ${server.name}.`);
   });
-  const done = async (message: string) => { setDialog(null); await onChanged(message); };
+  const done = async (message: string) => {
+    setDialog(null);
+    await queryClient.invalidateQueries({ queryKey: ['backups.state', server.id] });
+    await onChanged(message);
+  };
 
   const s = state.data;
   const policy = s ? s.sitePolicies[site.name] ?? s.policy : null;

@@ -6,7 +6,7 @@
 // repository fail their tasks; 30+ hostile inputs refused with a canary; the repository password
 // (registered) is read from the keychain only.
 import { randomUUID } from 'node:crypto';
-import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { BackupState, Snapshot, SnapshotEntry } from '../../shared/api/backups';
@@ -45,6 +45,33 @@ async function repoPassword(t: TestCore): Promise<string> {
   return pw;
 }
 
+/**
+ * Samples every process's command line and environment while a task runs: the password must be
+ * in none of them (it travels on stdin and a here-document only); counts the restic processes seen.
+ */
+function watchProcesses(password: string): { stop(): { leaks: string[]; restics: number } } {
+  const leaks: string[] = [];
+  let restics = 0;
+  let on = true;
+  const sample = () => {
+    for (const pid of readdirSync('/proc').filter((d) => /^\d+$/.test(d))) {
+      for (const what of ['cmdline', 'environ']) {
+        let text: string;
+        try {
+          text = readFileSync(`/proc/${pid}/${what}`, 'latin1');
+        } catch {
+          continue;
+        }
+        if (what === 'cmdline' && text.startsWith('restic\0')) restics++;
+        if (text.includes(password)) leaks.push(`${pid} ${what}: ${text.replaceAll('\0', ' ').slice(0, 200)}`);
+      }
+    }
+    if (on) setTimeout(sample, 10);
+  };
+  sample();
+  return { stop: () => { on = false; return { leaks, restics }; } };
+}
+
 afterAll(() => {
   if (sh(`id -u ${site}`) !== null) sh(`pkill -KILL -u ${site}; userdel -r ${site} 2>/dev/null`);
   rmSync(home, { recursive: true, force: true });
@@ -78,7 +105,11 @@ describe('backups of a site with restic', () => {
     const started = Date.now();
     await t.call('backups.backUpNow', { serverId, site });
     expect((await t.fail('backups.backUpNow', { serverId, site })).message).toMatch(/already in the queue/);
+    const seen = watchProcesses(password);
     const afterBackup = await settled(t, serverId);
+    const watched = seen.stop();
+    expect(watched.leaks).toEqual([]);
+    expect(watched.restics).toBeGreaterThan(0);
     expect(statuses(afterBackup)).not.toMatch(/failed/);
     const backupMs = Date.now() - started;
     const backupTask = afterBackup.filter((x) => x.kind === 'backup.site').at(-1)!;

@@ -4,7 +4,7 @@
 // on the server, and the age of each site's last backup for fleet health.
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { Client } from 'ssh2';
-import { maxAgeHours, type BackupPolicy, type BackupState, type Snapshot, type SnapshotEntry } from '../../../shared/api/backups';
+import { maxAgeHours, type BackupPolicy, type BackupSchedule, type BackupState, type Snapshot, type SnapshotEntry } from '../../../shared/api/backups';
 import { AppError } from '../../../shared/errors';
 import type { Task } from '../../../shared/queue';
 import type { EventHub } from '../events';
@@ -52,6 +52,30 @@ function execIn(client: Client, command: string, stdin: string, timeoutMs: numbe
       stream.end(stdin);
     });
   });
+}
+
+/**
+ * Whether a backup is due at `now` after the last one (queued or ended) at `last` (ms; 0 for
+ * none): every N hours after the last, or daily once the day's time (this computer's local
+ * time) has passed with no backup since it.
+ */
+export function isDue(schedule: BackupSchedule, last: number, now: Date): boolean {
+  if (schedule.kind === 'off') return false;
+  if (schedule.kind === 'every') return now.getTime() >= last + schedule.hours * 3_600_000;
+  const [h, m] = schedule.at.split(':').map(Number) as [number, number];
+  const slot = new Date(now);
+  slot.setHours(h, m, 0, 0);
+  const latest = slot.getTime() > now.getTime() ? slot.getTime() - 86_400_000 : slot.getTime();
+  return last < latest;
+}
+
+/** The fleet health warning of a site whose last successful backup is older than its schedule allows (null: none). */
+export function staleBackup(site: string, schedule: BackupSchedule, okAt: string | null, queuedAt: string | null, now: Date): string | null {
+  const allowed = maxAgeHours(schedule);
+  if (allowed === null) return null;
+  if (!okAt) return queuedAt && now.getTime() - Date.parse(queuedAt) > allowed * 3_600_000 ? `site ${site} has no successful backup yet` : null;
+  const hours = (now.getTime() - Date.parse(okAt)) / 3_600_000;
+  return hours > allowed ? `the last backup of site ${site} is ${Math.floor(hours)} h old (its policy allows ${allowed} h)` : null;
 }
 
 type ResticSnapshot = { id: string; short_id: string; time: string; tags?: string[]; paths?: string[] };
@@ -270,22 +294,13 @@ export class BackupService {
   due(serverId: string, now: Date): string[] {
     const s = this.store.get(serverId);
     if (s.repoRef === null) return [];
-    return this.sites.sites(serverId).filter((site) => {
-      const { schedule } = s.sitePolicies[site.name] ?? s.policy;
-      if (schedule.kind === 'off') return false;
-      const lastTimes = [s.last[site.name]?.at, s.queuedAt[site.name]].filter((t): t is string => !!t).map((t) => Date.parse(t));
-      const last = lastTimes.length ? Math.max(...lastTimes) : 0;
-      let dueAt: number;
-      if (schedule.kind === 'every') dueAt = last + schedule.hours * 3_600_000;
-      else {
-        const [h, m] = schedule.at.split(':').map(Number) as [number, number];
-        const today = new Date(now);
-        today.setHours(h, m, 0, 0);
-        dueAt = today.getTime() > now.getTime() ? today.getTime() - 86_400_000 : today.getTime();
-        if (last >= dueAt) return false;
-      }
-      return now.getTime() >= dueAt && !this.waitingBackup(serverId, site.name);
-    }).map((site) => site.name);
+    return this.sites
+      .sites(serverId)
+      .map((site) => site.name)
+      .filter((site) => {
+        const last = Math.max(0, ...[s.last[site]?.at, s.queuedAt[site]].filter((t): t is string => !!t).map((t) => Date.parse(t)));
+        return isDue((s.sitePolicies[site] ?? s.policy).schedule, last, now) && !this.waitingBackup(serverId, site);
+      });
   }
 
   /** Queues every due backup of every server; returns "server/site" of each queued. */
@@ -321,12 +336,8 @@ export class BackupService {
       return [];
     }
     return names.flatMap((site) => {
-      const allowed = maxAgeHours((s.sitePolicies[site] ?? s.policy).schedule);
-      if (allowed === null) return [];
-      const okAt = s.last[site]?.okAt;
-      if (!okAt) return s.queuedAt[site] ? [`site ${site} has no successful backup yet`] : [];
-      const hours = (now.getTime() - Date.parse(okAt)) / 3_600_000;
-      return hours > allowed ? [`the last backup of site ${site} is ${Math.floor(hours)} h old (its policy allows ${allowed} h)`] : [];
+      const warning = staleBackup(site, (s.sitePolicies[site] ?? s.policy).schedule, s.last[site]?.okAt ?? null, s.queuedAt[site] ?? null, now);
+      return warning ? [warning] : [];
     });
   }
 
