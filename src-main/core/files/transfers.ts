@@ -123,8 +123,8 @@ export class TreeUpload implements Transfer {
     this.exit = new Promise((resolve) => channel.on('close', (code: number | null) => resolve(code)));
     channel.resume(); // its stdout is empty, but must be read for the channel to close
     // Pumped by hand: tar-stream's streamx pipe does not end an ssh2 channel.
-    this.pack.on('data', (d: Buffer) => {
-      if (!channel.write(d)) {
+    this.pack.on('data', (d: unknown) => {
+      if (!channel.write(d as Buffer)) {
         this.pack.pause();
         channel.once('drain', () => this.pack.resume());
       }
