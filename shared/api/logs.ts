@@ -26,6 +26,8 @@ export const LogInfo = z.object({
   path: z.string(),
   /** Readable now (a file that is not there yet is still listed: it is followed once it appears). */
   exists: z.boolean(),
+  /** There, but the SSH user may not read it (a server added with another user than root). */
+  denied: z.boolean(),
   size: z.number().nullable(),
 });
 export type LogInfo = z.infer<typeof LogInfo>;

@@ -31,7 +31,7 @@ export function LogView({ serverId, site, label }: Props) {
         {logs.map((l) => (
           <button key={l.id} role="tab" aria-selected={l.id === current?.id} className={l.id === current?.id ? 'selected' : ''} onClick={() => setChosen(l.id)} title={l.path}>
             {l.label}
-            {!l.exists && <span className="muted"> (none yet)</span>}
+            {!l.exists && <span className="muted">{l.denied ? ' (no permission)' : ' (none yet)'}</span>}
           </button>
         ))}
         <button className="log-refresh" onClick={() => void list.refetch()} title="List the logs again">↻</button>
@@ -167,7 +167,7 @@ function LiveLog({ serverId, site, log }: { serverId: string; site?: string; log
       <div className="log-lines" ref={scroller} tabIndex={0} onWheel={onWheel} role="log" aria-label={`${log.label} lines`} aria-live="off">
         {count === 0 ? (
           <p className="muted log-empty">
-            {buffer.filtering ? `No shown line contains “${filter}”.` : state.state === 'starting' ? 'Starting the tail…' : log.exists ? `Waiting for new lines in ${log.id === 'journal' ? 'the journal' : log.path}…` : `${log.path} does not exist yet; its lines appear here once it is written.`}
+            {buffer.filtering ? `No shown line contains “${filter}”.` : state.state === 'starting' ? 'Starting the tail…' : log.exists ? `Waiting for new lines in ${log.id === 'journal' ? 'the journal' : log.path}…` : log.denied ? `The server's SSH user may not read ${log.path} (the site's logs are root's, readable by the site's group).` : `${log.path} does not exist yet; its lines appear here once it is written.`}
           </p>
         ) : (
           <div style={{ height: virtual.getTotalSize(), position: 'relative' }}>

@@ -6,7 +6,7 @@ import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { logsApi } from '../../shared/api/logs';
 import { renderRotateRule, logsLines } from '../../src-main/core/hosting/log-tasks';
-import { resolveLog, siteLogs } from '../../src-main/core/logs/catalog';
+import { parseList, resolveLog, serverCandidates, siteLogs } from '../../src-main/core/logs/catalog';
 import { grepScript, parseHits, rangeScript } from '../../src-main/core/logs/search';
 import { tailCommand } from '../../src-main/core/logs/tail';
 import { LineBuffer } from '../../src-renderer/logs/buffer';
@@ -65,6 +65,11 @@ describe('the core\'s scripts', () => {
     expect(resolveLog(settings, undefined, 'php8.2-fpm').path).toBe('/var/log/php8.2-fpm.log');
     expect(() => resolveLog(settings, undefined, 'access')).toThrow(/no log/);
     expect(() => resolveLog(settings, '../x', 'access')).toThrow();
+    // What the list command prints: readable (1), there but not for this SSH user (2), absent (0).
+    const listed = parseList('access\t1\t120\nerror\t2\t\nphp-error\t0\t\n', siteLogs(settings, 'shop'), false);
+    expect(listed.slice(0, 3).map((l) => [l.id, l.exists, l.denied, l.size])).toEqual([['access', true, false, 120], ['error', false, true, null], ['php-error', false, false, null]]);
+    const server = parseList('syslog\t2\t\nphp8.2-fpm\t1\t5\njournal\t1\t\nmessages\t0\t\n', serverCandidates(), true);
+    expect(server.map((l) => l.id)).toEqual(['journal', 'syslog', 'php8.2-fpm']);
   });
   it('passes hostile search text to grep as one quoted word (sh -n parses each script)', () => {
     const source = siteLogs(settings, 'shop')[0]!;

@@ -51,7 +51,7 @@ export function resolveLog(settings: HostingSettings, site: string | undefined, 
 }
 
 /**
- * One command listing the candidates: id, readable (1/0) and size per line. The journal counts
+ * One command listing the candidates: id, readable (1; 2: there but not readable; 0: absent) and size per line. The journal counts
  * where journalctl answers; php-fpm logs are found by a glob.
  */
 export function listScript(sources: LogSource[], server: boolean): string {
@@ -59,17 +59,17 @@ export function listScript(sources: LogSource[], server: boolean): string {
   return [
     `set -- ${files}`,
     ...(server ? ['for f in /var/log/php*-fpm.log; do if [ -f "$f" ]; then v=${f#/var/log/php}; set -- "$@" "php${v%-fpm.log}-fpm" "$f"; fi; done'] : []),
-    'while [ "$#" -ge 2 ]; do if [ -r "$2" ] && [ -f "$2" ]; then printf \'%s\\t1\\t%s\\n\' "$1" "$(stat -c %s -- "$2")"; else printf \'%s\\t0\\t\\n\' "$1"; fi; shift 2; done',
+    'while [ "$#" -ge 2 ]; do if [ -r "$2" ] && [ -f "$2" ]; then printf \'%s\\t1\\t%s\\n\' "$1" "$(stat -c %s -- "$2")"; elif [ -e "$2" ] || { [ -d "${2%/*}" ] && [ ! -x "${2%/*}" ]; }; then printf \'%s\\t2\\t\\n\' "$1"; else printf \'%s\\t0\\t\\n\' "$1"; fi; shift 2; done',
     ...(server ? ['if command -v journalctl >/dev/null 2>&1 && journalctl -n 1 --no-pager >/dev/null 2>&1; then printf \'journal\\t1\\t\\n\'; fi'] : []),
   ].join('\n');
 }
 
 export function parseList(stdout: string, sources: LogSource[], server: boolean): LogInfo[] {
-  const seen = new Map<string, { exists: boolean; size: number | null }>();
+  const seen = new Map<string, { exists: boolean; denied: boolean; size: number | null }>();
   for (const line of stdout.split('\n')) {
     const [id = '', readable = '', size = ''] = line.split('\t');
     if (!id) continue;
-    seen.set(id, { exists: readable === '1', size: size === '' ? null : Number(size) });
+    seen.set(id, { exists: readable === '1', denied: readable === '2', size: size === '' ? null : Number(size) });
   }
   const all = [...sources];
   if (server) {
@@ -80,9 +80,9 @@ export function parseList(stdout: string, sources: LogSource[], server: boolean)
     if (seen.has('journal')) all.unshift(JOURNAL);
   }
   return all
-    .map((s) => ({ id: s.id, label: s.label, path: s.path, ...(seen.get(s.id) ?? { exists: false, size: null }) }))
+    .map((s) => ({ id: s.id, label: s.label, path: s.path, ...(seen.get(s.id) ?? { exists: false, denied: false, size: null }) }))
     // A server lists what it has; a site lists all of its logs (one not written yet appears when followed).
-    .filter((l) => !server || l.exists);
+    .filter((l) => !server || l.exists || l.denied);
 }
 
 export function serverCandidates(): LogSource[] {
