@@ -130,7 +130,7 @@ describe('logs in the UI', () => {
     await calmShot(page, 'logs-05-set-up-preview');
     await preview.getByRole('button', { name: 'Queue these tasks' }).click();
     await expect.poll(() => row.getByTestId('site-task').textContent(), { timeout: 30_000 }).toBe('done');
-    expect(sh(`grep -c 'rotate 7' '${rotateDir()}/hostdeck-${site}'`)).toBe('2\n');
+    expect(sh(`grep -c 'rotate 7' '${rotateDir()}/hostdeck-${site}'`)).toBe('3\n');
 
     // Closing the section stops the tail on the server.
     await part.getByRole('button', { name: 'Close logs' }).click();
