@@ -75,6 +75,8 @@ export interface Core {
   readonly db: DbSessions;
   /** The task queues (for services built on the core, and the queue's own tests: the contract has no generic enqueue). */
   readonly queue: QueueService;
+  /** Backups (the scheduler's tick and the age warnings, for integration tests). */
+  readonly backups: BackupService;
 }
 
 export type CoreOptions = {
@@ -178,5 +180,6 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     connections,
     db,
     queue,
+    backups,
   };
 }

@@ -117,10 +117,24 @@ describe('backups of a site with restic', () => {
     expect(JSON.stringify(backupTask)).not.toContain(password);
     expect((await t.call<BackupState>('backups.state', { serverId })).last[site]?.ok).toBe(true);
 
+    // The schedule (a site's own policy, every hour): not due right after a backup, due an hour
+    // later and queued once (not again while it waits); fleet health warns once it is too old.
+    await t.call('backups.setSitePolicy', { serverId, site, policy: { schedule: { kind: 'every', hours: 1 }, keep: { daily: 0, weekly: 0, monthly: 0 } } });
+    expect(t.core.backups.tick(new Date())).toEqual([]);
+    const hourLater = new Date(Date.now() + 61 * 60_000);
+    expect(t.core.backups.tick(hourLater)).toEqual([`${serverId}/${site}`]);
+    expect(t.core.backups.tick(hourLater)).toEqual([]);
+    const scheduled = (await settled(t, serverId)).at(-1)!;
+    expect(`${scheduled.kind}:${scheduled.status}`).toBe('backup.site:done');
+    expect(scheduled.stdoutTail).not.toMatch(/forgotten/);
+    expect(t.core.backups.ageWarnings(serverId)).toEqual([]);
+    expect(t.core.backups.ageWarnings(serverId, new Date(Date.now() + 3 * 3_600_000))).toEqual([`the last backup of site ${site} is 3 h old (its policy allows 2 h)`]);
+    await t.call('backups.setSitePolicy', { serverId, site, policy: null });
+
     const snapshots = (await t.call<{ snapshots: Snapshot[] }>('backups.snapshots', { serverId, site })).snapshots;
-    expect(snapshots.map((s) => `${s.kind}:${s.db ?? ''}`).sort()).toEqual(['db:' + db, 'files:']);
-    const files = snapshots.find((s) => s.kind === 'files')!;
-    const dbSnap = snapshots.find((s) => s.kind === 'db')!;
+    expect(snapshots.map((s) => `${s.kind}:${s.db ?? ''}`).sort()).toEqual(['db:' + db, 'db:' + db, 'files:', 'files:']);
+    const files = snapshots.at(-1)!.kind === 'files' ? snapshots.at(-1)! : snapshots.at(-2)!;
+    const dbSnap = snapshots.find((s) => s.kind === 'db' && s.run === files.run)!;
     expect(files.run).toBe(dbSnap.run);
     const top = (await t.call<{ entries: SnapshotEntry[] }>('backups.ls', { serverId, site, snapshot: files.id, path: '' })).entries;
     expect(top.map((e) => e.name)).toContain('public_html');
@@ -189,7 +203,7 @@ describe('backups of a site with restic', () => {
     expect((await t.call<BackupState>('backups.state', { serverId })).last[site]?.ok).toBe(false);
     await t.call('queue.skip', { serverId });
     const snapsAfter = (await t.call<{ snapshots: Snapshot[] }>('backups.snapshots', { serverId, site })).snapshots;
-    expect(snapsAfter.filter((s) => s.kind === 'db').length).toBe(1); // the failed dump's snapshot was forgotten
+    expect(snapsAfter.filter((s) => s.kind === 'db').length).toBe(2); // the failed dump's snapshot was forgotten
     mariadbRoot(`CREATE DATABASE \`${db}\``);
     sh(`mv ${repoPath} ${repoPath}.away && touch ${repoPath} && chmod 0 ${repoPath}`);
     await t.call('backups.backUpNow', { serverId, site });
