@@ -4,7 +4,7 @@
 // channel per command.
 import { performance } from 'node:perf_hooks';
 import { describe, expect, it } from 'vitest';
-import { LOCK_IDLE_RELEASE_MS, openWorkerShell, type WorkerShell } from '../../src-main/core/queue/worker-shell';
+import { LOCK_HOLD_MAX_MS, LOCK_IDLE_RELEASE_MS, openWorkerShell, type WorkerShell } from '../../src-main/core/queue/worker-shell';
 import { exec } from '../../src-main/core/ssh/connect';
 import { shQuote } from '../../src-main/core/ssh/sh-quote';
 import { coreSuite } from '../helpers/core';
@@ -84,6 +84,25 @@ describe('worker shell', () => {
     await exec(lease.client(), `pkill -xf ${shQuote(sleeper)} || true`);
     done();
   });
+
+  it('gives another queue its turn during a long burst of exclusive runs', async () => {
+    const { open, done } = await setup('ws-lock-turns');
+    const [a, b] = [await open(), await open()];
+    const burstEnds = { at: 0 };
+    const burst = (async () => {
+      for (let i = 0; i < 80; i++) await a.run('sleep 0.05', { exclusive: true });
+      burstEnds.at = performance.now();
+    })();
+    await new Promise((r) => setTimeout(r, 300));
+    const asked = performance.now();
+    expect((await b.run('echo b', { exclusive: true })).stdout).toBe('b\n');
+    const waited = performance.now() - asked;
+    await burst;
+    // The burst lasts about 4 s; b waits at most one hold period (plus scheduling on a busy machine).
+    expect(burstEnds.at).toBeGreaterThan(asked + waited);
+    expect(waited).toBeLessThan(LOCK_HOLD_MAX_MS + 1500);
+    done();
+  }, 60_000);
 
   it('reports exit codes and keeps stdout and stderr apart, byte for byte', async () => {
     const { open, done } = await setup('ws-framing');

@@ -36,7 +36,9 @@
 // where another user could plant a link), so two workstations' queues on one server take turns
 // too. Taking the lock costs a process start, so a shell keeps it across back-to-back exclusive
 // runs (a queue working through its tasks) and gives it back once it has been idle for
-// LOCK_IDLE_RELEASE_MS. Where flock(1) is missing or too old, or the home is not writable, the
+// LOCK_IDLE_RELEASE_MS; a burst that has held it for LOCK_HOLD_MAX_MS gives it back between two
+// runs and takes it again, so another queue waiting for it (blocked in flock, woken at once)
+// gets its turn instead of waiting for the whole burst. Where flock(1) is missing or too old, or the home is not writable, the
 // run goes without it.
 import { randomBytes } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
@@ -78,6 +80,8 @@ export const LOCK_WAIT_S = 300;
 export const LOCK_EXIT_CODE = 75;
 /** An idle shell gives the task lock back after this long (the next task of a running queue comes sooner). */
 export const LOCK_IDLE_RELEASE_MS = 100;
+/** A burst of runs gives the lock back (and takes it again) after holding it this long. */
+export const LOCK_HOLD_MAX_MS = 1000;
 /** The descriptor the shell holds the lock file open on. */
 const LOCK_FD = 9;
 const OPEN_TIMEOUT_MS = 15_000;
@@ -95,12 +99,12 @@ type Job = {
  * One run as the shell reads it. An exclusive run first takes the lock unless the shell already
  * holds it; the end marker carries the exit code and whether the shell holds the lock after it.
  */
-function frame(job: Job, marker: string, lock: 'none' | 'take' | 'held'): string {
+function frame(job: Job, marker: string, lock: 'none' | 'take' | 'retake' | 'held'): string {
   const body = job.inShell ? `eval ${shQuote(job.script)}` : `( eval ${shQuote(job.script)} ) ${LOCK_FD}>&-`;
   const run = job.opts.stdin === undefined ? `${body} </dev/null` : `printf %s ${shQuote(job.opts.stdin)} | ${body}`;
   const guarded =
-    lock === 'take'
-      ? `if flock -E ${LOCK_EXIT_CODE} -w ${LOCK_WAIT_S} ${LOCK_FD}; then __hd_lk=1; ${run}; __hd_rc=$?; else __hd_rc=$?; fi`
+    lock === 'take' || lock === 'retake'
+      ? `${lock === 'retake' ? `flock -u ${LOCK_FD}; __hd_lk=0; ` : ''}if flock -E ${LOCK_EXIT_CODE} -w ${LOCK_WAIT_S} ${LOCK_FD}; then __hd_lk=1; ${run}; __hd_rc=$?; else __hd_rc=$?; fi`
       : `${run}; __hd_rc=$?`;
   return `${guarded}; printf '${marker}_END_%s %s\\n' "$__hd_rc" "$__hd_lk"; printf '${marker}_END\\n' >&2\n`;
 }
@@ -196,6 +200,8 @@ class Shell implements WorkerShell {
   lockFile: string | null = null;
   /** Whether the shell holds the task lock now (between back-to-back exclusive runs). */
   private lockHeld = false;
+  /** When the shell last took the lock (performance.now()). */
+  private lockTakenAt = 0;
   private releaseTimer: NodeJS.Timeout | null = null;
 
   constructor(
@@ -256,7 +262,15 @@ class Shell implements WorkerShell {
     }, timeoutMs);
     const outMarker = Buffer.from(`${marker}_END_`);
     this.current = { job, timer, out: new Collector(outMarker), err: new Collector(Buffer.from(`${marker}_END\n`)), outMarker, started: performance.now() };
-    const lock = job.opts.exclusive && this.lockFile && !job.inShell ? (this.lockHeld ? 'held' : 'take') : 'none';
+    const lock =
+      job.opts.exclusive && this.lockFile && !job.inShell
+        ? !this.lockHeld
+          ? 'take'
+          : performance.now() - this.lockTakenAt > LOCK_HOLD_MAX_MS
+            ? 'retake'
+            : 'held'
+        : 'none';
+    if (lock === 'take' || lock === 'retake') this.lockTakenAt = performance.now();
     this.channel.write(frame(job, marker, lock));
   }
 
