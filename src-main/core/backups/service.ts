@@ -22,9 +22,19 @@ const WAITING = new Set(['pending', 'running', 'failed']);
 const LS_MAX = 500;
 const PREFIX = 'backup-repo:';
 
-/** The repository passwords' part of the queue's secret source: refs `backup-repo:<uuid>` are keychain accounts of their own, kept for good. */
-export function repoPasswordSource(keychain: Keychain): (ref: string) => Promise<string | null> {
-  return async (ref) => (ref.startsWith(PREFIX) ? keychain.get(ref) : null);
+/**
+ * The repository passwords' part of the queue's secret source: refs `backup-repo:<uuid>` are
+ * keychain accounts of their own, kept for good (undefined: not such a ref).
+ */
+export function repoPasswordSource(keychain: Keychain): (ref: string) => Promise<string | undefined> {
+  return async (ref) => {
+    if (!ref.startsWith(PREFIX)) return undefined;
+    const password = await keychain.get(ref);
+    if (password !== null) return password;
+    throw new AppError('not-found', keychain.kind === 'memory'
+      ? 'The backup repository password was kept in memory only (no OS keychain) and the app has restarted since: this repository cannot be opened any more. Choose a new repository folder in Backup settings.'
+      : 'The backup repository password is not in the OS keychain: this repository cannot be opened. Choose a new repository folder in Backup settings.');
+  };
 }
 
 /** yyyymmdd_hhmm in UTC. */
@@ -119,6 +129,8 @@ export class BackupService {
     const current = this.store.get(serverId);
     let repoRef = current.repoRef;
     if (repoRef === null || repoPath !== current.repoPath) {
+      // A repository whose password is lost is lost with it: never make one into memory only.
+      if (this.keychain.kind === 'memory') throw new AppError('conflict', 'No OS keychain is available: a repository password kept in memory would be lost when the app quits, and the backups with it. Set up the keychain first.');
       repoRef = `${PREFIX}${randomUUID()}`;
       await this.keychain.set(repoRef, randomBytes(32).toString('base64url'));
     }
