@@ -12,6 +12,7 @@ import { FOLLOW_BACKLOG_MAX, type LogHit, type LogInfo, type TailState } from '.
 import { AppError } from '../../shared/errors';
 import { client } from '../client/client';
 import { ErrorNote } from '../components/ErrorNote';
+import { saveFile } from '../components/save-file';
 import { CAP, LineBuffer } from './buffer';
 import { startTail, type Tail } from './tail';
 
@@ -143,7 +144,7 @@ function LiveLog({ serverId, site, log }: { serverId: string; site?: string; log
     }
   }
 
-  const save = () => download(`${site ?? 'server'}-${log.id}-view${filter ? '-filtered' : ''}.log`, buffer.text());
+  const save = () => saveFile(`${site ?? 'server'}-${log.id}-view${filter ? '-filtered' : ''}.log`, [buffer.text()], 'text/plain;charset=utf-8');
 
   return (
     <div className="live-log" onKeyDown={onKey}>
@@ -232,7 +233,7 @@ function ServerSearch({ refTo, log }: { refTo: { serverId: string; site?: string
   const search = useMutation({ mutationFn: (t: string) => client.call('logs.search', { ...refTo, text: t, limit: 1000 }) });
   const save = useMutation({
     mutationFn: (part: { text: string } | { from: number; to: number }) => client.call('logs.download', { ...refTo, ...part }),
-    onSuccess: (r) => download(r.name, r.text),
+    onSuccess: (r) => saveFile(r.name, [r.text], 'text/plain;charset=utf-8'),
   });
   const submit = (e: FormEvent) => {
     e.preventDefault();
@@ -271,16 +272,4 @@ function ServerSearch({ refTo, log }: { refTo: { serverId: string; site?: string
       )}
     </details>
   );
-}
-
-/** Saves text as a file on the workstation (a download, in Electron and in a browser). */
-function download(name: string, text: string): void {
-  const url = URL.createObjectURL(new Blob([text], { type: 'text/plain;charset=utf-8' }));
-  const a = document.createElement('a');
-  a.href = url;
-  a.download = name;
-  document.body.append(a);
-  a.click();
-  a.remove();
-  setTimeout(() => URL.revokeObjectURL(url), 10_000);
 }

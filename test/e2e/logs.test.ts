@@ -11,6 +11,7 @@ import { sh } from '../helpers/hosting';
 import { getUntil, httpGet } from '../helpers/php';
 import { addTrustedWeb1, e2eSuite, shot } from './app';
 import { fillTestbedServerSettings } from './server-settings';
+import { createSiteInUi } from './sites';
 
 const suite = e2eSuite();
 const tag = randomUUID().replaceAll('-', '').slice(0, 8);
@@ -59,14 +60,7 @@ describe('logs in the UI', () => {
     await view.locator('details.log-settings summary').click();
 
     // A site with a domain.
-    const newSite = view.getByRole('form', { name: 'New site' });
-    await newSite.locator('[data-field=name] input').fill(site);
-    await newSite.locator('[data-field=quotaMb] input').fill('0');
-    await newSite.locator('[data-field=domains] input').fill(domain);
-    await newSite.getByRole('button', { name: 'Create site' }).click();
-    const row = view.locator(`tr.site-row[data-site=${site}]`);
-    await row.waitFor();
-    await expect.poll(() => row.getByTestId('site-task').textContent(), { timeout: 30_000 }).toBe('done');
+    const row = await createSiteInUi(view, site, domain);
     expect((await getUntil(domain, '/', (r) => r.status === 200)).status).toBe(200);
     await row.getByRole('button', { name: site }).click();
     const detail = view.getByRole('region', { name: `Site ${site}` });
