@@ -155,6 +155,16 @@ describe('logs of a site', () => {
     expect((await t.fail('logs.follow', { serverId, log: 'access', backlog: 0 })).code).toBe('not-found');
     expect(existsSync(canary)).toBe(false);
 
+    // The server's own logs: what this machine has, each followable by its id.
+    const own = await t.call<{ logs: LogInfo[] }>('logs.list', { serverId });
+    for (const l of own.logs) expect(l.id).toMatch(/^(journal|syslog|messages|nginx-error|nginx-access|php\d+\.\d+-fpm)$/);
+    const file = own.logs.find((l) => l.id !== 'journal' && l.exists);
+    if (file) {
+      const tail = await t.call<{ tailId: string; path: string }>('logs.follow', { serverId, log: file.id, backlog: 5 });
+      expect(tail.path).toBe(file.path);
+      await t.call('logs.stop', { tailId: tail.tailId });
+    }
+
     // Changed settings reach an existing site through "set up logs again".
     await t.call('hosting.setSettings', { serverId, logs: { ...s.logs!, keep: 5 } });
     const again = await t.call<{ tasks: Task[] }>('logs.setUp', { serverId, site });
