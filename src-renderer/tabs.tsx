@@ -15,6 +15,7 @@ import { QueueTab } from './queue/QueueTab';
 import { SitesTab } from './hosting/SitesTab';
 import { DnsTab } from './dns/DnsTab';
 import { ServerLogsTab } from './logs/ServerLogsTab';
+import { FilesTab } from './files/FilesTab';
 
 export type Tab =
   | { id: string; kind: 'server'; serverId: string }
@@ -33,6 +34,8 @@ export type Tab =
   | { id: string; kind: 'queue'; serverId: string }
   /** A server's sites (hosting accounts). */
   | { id: string; kind: 'sites'; serverId: string }
+  /** A site's files (browsed as the site's own user). */
+  | { id: string; kind: 'files'; serverId: string; site: string }
   /** A server's own logs, live. */
   | { id: string; kind: 'logs'; serverId: string }
   /** DNS: every zone, its records, plans and pushes to the nameservers. */
@@ -62,6 +65,7 @@ export function tabTitle(tab: Tab, servers: Server[]): string {
   if (tab.kind === 'queue') return `${name} · queue`;
   if (tab.kind === 'sites') return `${name} · sites`;
   if (tab.kind === 'logs') return `${name} · logs`;
+  if (tab.kind === 'files') return `${tab.site} · files · ${name}`;
   return tab.kind === 'terminal' ? `${name} · terminal ${tab.n}` : name;
 }
 
@@ -96,6 +100,7 @@ export function TabBody({ tab, ctx }: { tab: Tab; ctx: TabContext }) {
   if (tab.kind === 'queue') return <QueueTab server={server} />;
   if (tab.kind === 'sites') return <SitesTab server={server} onOpenTab={ctx.onOpenTab} />;
   if (tab.kind === 'logs') return <ServerLogsTab server={server} />;
+  if (tab.kind === 'files') return <FilesTab server={server} site={tab.site} />;
   return (
     <ServerView
       server={server}

@@ -17,9 +17,9 @@ import { Backups } from './Backups';
 import { SiteLogs } from '../logs/SiteLogs';
 import { usePreview } from './PreviewDialog';
 
-type Props = { server: Server; site: SiteRecord; onChanged: (message: string) => Promise<void> };
+type Props = { server: Server; site: SiteRecord; onChanged: (message: string) => Promise<void>; onOpenFiles?: () => void };
 
-export function SiteDetail({ server, site, onChanged }: Props) {
+export function SiteDetail({ server, site, onChanged, onOpenFiles }: Props) {
   const [deleting, setDeleting] = useState(false);
   const status = useAction();
   const preview = usePreview(server.id, status);
@@ -38,6 +38,7 @@ export function SiteDetail({ server, site, onChanged }: Props) {
       <div className="site-detail-head">
         <p className="muted">Home <code>/home/{site.name}</code>, web root <code>/home/{site.name}/public_html</code></p>
         <div className="actions">
+          {onOpenFiles && <button disabled={!suspend} title={suspend ? 'Browse, upload, edit the site’s files as its own user' : 'A suspended site’s account is locked'} onClick={onOpenFiles}>Files</button>}
           <button disabled={status.busy} onClick={() => void setStatus()}>{suspend ? 'Suspend' : 'Unsuspend'}</button>
           <button disabled={status.busy} onClick={() => void preview.open(`${suspend ? 'suspend' : 'unsuspend'} ${site.name}`, change, setStatus)} aria-label={`Preview ${suspend ? 'suspending' : 'unsuspending'} ${site.name}`}>Preview {suspend ? 'suspend' : 'unsuspend'}</button>
           <span className="spacer" />

@@ -108,7 +108,7 @@ export function SitesTab({ server, onOpenTab }: { server: Server; onOpenTab: (ta
                 </tr>
                 {open && (
                   <tr className="site-detail-row">
-                    <td colSpan={8}><SiteDetail server={server} site={s} onChanged={changed} /></td>
+                    <td colSpan={8}><SiteDetail server={server} site={s} onChanged={changed} onOpenFiles={() => onOpenTab({ id: `files:${server.id}:${s.name}`, kind: 'files', serverId: server.id, site: s.name })} /></td>
                   </tr>
                 )}
               </tbody>
