@@ -3,7 +3,6 @@
 // waits in the queue), restores and checks as tasks, snapshots and their files read with restic
 // on the server, and the age of each site's last backup for fleet health.
 import { randomBytes, randomUUID } from 'node:crypto';
-import type { Client } from 'ssh2';
 import { maxAgeHours, type BackupPolicy, type BackupSchedule, type BackupState, type Snapshot, type SnapshotEntry } from '../../../shared/api/backups';
 import { AppError } from '../../../shared/errors';
 import type { Task } from '../../../shared/queue';
@@ -13,6 +12,7 @@ import type { Inventory } from '../inventory/service';
 import type { QueueService } from '../queue/service';
 import type { Keychain } from '../secrets/keychain';
 import type { ConnectionManager } from '../ssh/connections';
+import { exec } from '../ssh/connect';
 import { shQuote } from '../ssh/sh-quote';
 import type { BackupStore, ServerBackups } from './store';
 import { resticHead } from './tasks';
@@ -40,28 +40,6 @@ export function repoPasswordSource(keychain: Keychain): (ref: string) => Promise
 /** yyyymmdd_hhmm in UTC. */
 export function stampOf(date: Date): string {
   return date.toISOString().slice(0, 16).replace(/[-:]/g, '').replace('T', '_');
-}
-
-/** Runs a command with `stdin` on an exec channel of its own (for reads that need the repository password). */
-function execIn(client: Client, command: string, stdin: string, timeoutMs: number): Promise<{ stdout: string; stderr: string; code: number | null }> {
-  return new Promise((resolve, reject) => {
-    client.exec(command, (error, stream) => {
-      if (error) return reject(new AppError('ssh', 'The server refused to run a command.', { details: error.message }));
-      let stdout = '';
-      let stderr = '';
-      const timer = setTimeout(() => {
-        stream.close();
-        reject(new AppError('timeout', `restic did not answer within ${timeoutMs / 1000} s.`));
-      }, timeoutMs);
-      stream.on('data', (d: Buffer) => (stdout += d.toString('utf8')));
-      stream.stderr.on('data', (d: Buffer) => (stderr += d.toString('utf8')));
-      stream.on('close', (code: number | null) => {
-        clearTimeout(timer);
-        resolve({ stdout, stderr, code });
-      });
-      stream.end(stdin);
-    });
-  });
 }
 
 /**
@@ -205,7 +183,7 @@ export class BackupService {
     const script = [...resticHead(repo), 'if [ ! -f "$repo/config" ]; then echo NO-REPOSITORY; exit 0; fi', `r ${args}`].join('\n');
     const lease = await this.connections.acquire(serverId, { interactive: false });
     try {
-      const result = await execIn(await lease.ready(), `sh -c ${shQuote(script)}`, `${password}\n`, timeoutMs);
+      const result = await exec(await lease.ready(), `sh -c ${shQuote(script)}`, timeoutMs, `${password}\n`);
       if (result.code !== 0) throw new AppError('ssh', `restic failed on the server (exit ${result.code}).`, { details: result.stderr.slice(-2000) });
       return result.stdout;
     } finally {

@@ -183,8 +183,8 @@ export function openSftp(client: Client): Promise<SFTPWrapper> {
 
 export type ExecResult = { stdout: string; stderr: string; code: number | null };
 
-/** Runs a fixed command (never user text) on an open connection. */
-export function exec(client: Client, command: string, timeoutMs = 15_000): Promise<ExecResult> {
+/** Runs a fixed command (never user text) on an open connection; `stdin` (e.g. a password), when given, is written to it and closed. */
+export function exec(client: Client, command: string, timeoutMs = 15_000, stdin?: string): Promise<ExecResult> {
   return new Promise((resolve, reject) => {
     client.exec(command, (error, stream) => {
       if (error) return reject(new AppError('ssh', 'The server refused to run a command.', { details: error.message }));
@@ -200,6 +200,7 @@ export function exec(client: Client, command: string, timeoutMs = 15_000): Promi
         clearTimeout(timer);
         resolve({ stdout, stderr, code });
       });
+      if (stdin !== undefined) stream.end(stdin);
     });
   });
 }
