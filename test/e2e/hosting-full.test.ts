@@ -177,7 +177,7 @@ describe('a whole site in the UI', () => {
     await page.keyboard.press('Escape');
     await bindPreview.waitFor({ state: 'detached' });
     await bindForm.getByRole('button', { name: 'Bind domain' }).click();
-    await detail.locator(`[data-domain="${domain}"]`).waitFor();
+    await detail.locator(`section.domains [data-domain="${domain}"]`).waitFor();
     await lastTask(row, 'done');
     const index = readFileSync(`/home/${site}/public_html/index.html`, 'utf8');
     await expect.poll(() => get(domain)).toEqual({ status: 200, body: index });

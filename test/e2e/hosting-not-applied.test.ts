@@ -141,7 +141,7 @@ describe('not-applied items in the UI', () => {
     const bind = detail.getByRole('form', { name: `Bind a domain to ${site}` });
     await bind.locator('[data-field=domain] input').fill(domain);
     await bind.getByRole('button', { name: 'Bind domain' }).click();
-    const bound = detail.locator(`[data-domain="${domain}"]`);
+    const bound = detail.locator(`section.domains [data-domain="${domain}"]`);
     await expect.poll(() => bound.getAttribute('data-state')).toBe('queued');
     await view.getByRole('button', { name: 'Open the queue of web1' }).click();
     await queue.getByRole('button', { name: 'Cancel pending (1)' }).click();
