@@ -6,8 +6,9 @@
 // bench's own (the testbed's folder is shared with tests that put broken ones there on purpose).
 //   - Hostdeck: a real core (fresh data dir, web1 as root with the testbed key); per site
 //     hosting.createSite (account + web root), hosting.bindDomain, hosting.createFtp,
-//     hosting.createDb — 4 tasks per site, 400 tasks for the 500 steps — timed from the first
-//     call until every task is done (queue.changed events);
+//     hosting.createDb — 5 tasks per site (site.create, logs.site: the site's log folder and
+//     rotation rule, which the peers do not do, domain.bind, ftp.create, db.create) — timed from
+//     the first call until every task is done (queue.changed events);
 //   - local: the same tasks' exact scripts and stdin (taskKind(kind).script / .stdin, params from
 //     the same plans with the same settings) run one after the other with `sh -c` on this
 //     machine, one process per task: "the same commands locally on the server";
@@ -57,6 +58,8 @@ const ROUNDS = Number(process.env.QUEUE500_ROUNDS ?? 2);
 /** Ansible and the ssh loop run in the first rounds only (together about 15 min per round at 100 sites). */
 const PEER_ROUNDS = Math.min(ROUNDS, Number(process.env.QUEUE500_PEER_ROUNDS ?? 1));
 const PROBE_TASKS = 400;
+/** site.create, logs.site, domain.bind, ftp.create, db.create. */
+const TASKS_PER_SITE = 5;
 const FSYNC_RUNS = 200;
 /** site-tasks.ts's welcome page (not exported there), for the peers' web roots. */
 const INDEX_HTML = '<!doctype html><html><head><meta charset="utf-8"><title>Welcome</title></head><body><h1>It works</h1><p>This site is hosted by Hostdeck.</p></body></html>';
@@ -123,6 +126,8 @@ async function measure(ctx: BenchContext, nginx: PrivateNginx): Promise<BenchEnt
     ftp: { passwdFile: tb.ftp.passwdFile, dbFile: tb.ftp.dbFile },
     web: { vhostDir: nginx.sitesDir, nginxConf: nginx.conf, listen: `${nginx.host}:${nginx.port}`, suspendedDir: `${nginx.prefix}/suspended`, tlsDir: `${nginx.prefix}/tls`, tlsListen: `${nginx.host}:443` },
     mysql: { socket: tb.mariadb.socket, defaultsFile: null },
+    // The sites' logs and rotation rules under the bench's own nginx prefix, not the machine's /var/log and /etc.
+    logs: { dir: `${nginx.prefix}/site-logs`, rotateDir: `${nginx.prefix}/logrotate.d`, keep: 14 },
   };
   const sql = (statements: string) => sh(`mariadb --no-defaults --socket=${shQuote(tb.mariadb.socket)} -u root -N -B -e ${shQuote(statements)}`).trim();
   const others = () => sh('ps -eo args | grep -c "[v]itest" || true').trim();
@@ -134,6 +139,7 @@ async function measure(ctx: BenchContext, nginx: PrivateNginx): Promise<BenchEnt
     sh(`for u in $(getent passwd | cut -d: -f1 | grep "^"${q}); do pkill -KILL -u "$u" 2>/dev/null; userdel -r "$u" >/dev/null 2>&1; done; true`);
     sh(`for u in $(cut -d: -f1 ${shQuote(tb.ftp.passwdFile)} | grep "^"${q}); do pure-pw userdel "$u" -f ${shQuote(tb.ftp.passwdFile)} -F ${shQuote(tb.ftp.dbFile)} -m </dev/null; done; true`);
     sh(`rm -f ${shQuote(nginx.sitesDir)}/hostdeck-${q}* ${shQuote(settings.web.suspendedDir)}/${q}*; nginx -s reload -c ${shQuote(nginx.conf)} 2>/dev/null; true`);
+    sh(`rm -rf ${shQuote(settings.logs!.dir)}/${q}* ${shQuote(settings.logs!.rotateDir)}/hostdeck-${q}*; true`);
     const dbs = sql(`SELECT SCHEMA_NAME FROM information_schema.SCHEMATA WHERE SCHEMA_NAME LIKE '${prefix}%'`).split('\n').filter(Boolean);
     const users = sql(`SELECT User FROM mysql.user WHERE User LIKE '${prefix}%'`).split('\n').filter(Boolean);
     const drops = [...dbs.map((d) => `DROP DATABASE IF EXISTS \`${d}\`;`), ...users.map((u) => `DROP USER IF EXISTS '${u}'@'localhost';`)];
@@ -232,7 +238,7 @@ async function measure(ctx: BenchContext, nginx: PrivateNginx): Promise<BenchEnt
     const ms = performance.now() - started;
     const { tasks } = await h.call<{ tasks: Task[] }>('queue.list', { serverId: h.serverId });
     await h.core.close();
-    if (ids.length !== SITES * 4) throw new Error(`expected ${SITES * 4} tasks, queued ${ids.length}`);
+    if (ids.length !== SITES * TASKS_PER_SITE) throw new Error(`expected ${SITES * TASKS_PER_SITE} tasks, queued ${ids.length}`);
     return { ms, enqueueMs, tasks: tasks.filter((t) => ids.includes(t.id)), dataDir: h.dataDir };
   };
 
@@ -392,7 +398,7 @@ async function measure(ctx: BenchContext, nginx: PrivateNginx): Promise<BenchEnt
       if (side === 'hostdeck') {
         lastHostdeck = await runHostdeck(prefix);
         ms = lastHostdeck.ms;
-        note = ` (all ${SITES * 4} tasks queued after ${lastHostdeck.enqueueMs.toFixed(0)} ms)`;
+        note = ` (all ${SITES * TASKS_PER_SITE} tasks queued after ${lastHostdeck.enqueueMs.toFixed(0)} ms)`;
       } else if (side === 'local') {
         lastLocal = await runLocalAll(await prepare(prefix));
         ms = lastLocal.ms;
@@ -464,7 +470,7 @@ async function measure(ctx: BenchContext, nginx: PrivateNginx): Promise<BenchEnt
       `Ansible ${Number.isNaN(a) ? 'not installed' : `${a.toFixed(0)} ms [${results.ansible.map((x) => x.toFixed(0)).join(', ')}]`}, ssh loop ${s.toFixed(0)} ms [${results.ssh.map((x) => x.toFixed(0)).join(', ')}]`,
   );
   ctx.log(`ratios: Ansible / Hostdeck ${(a / h).toFixed(1)} (goal >= 15), Hostdeck / local ${(h / l).toFixed(2)} (goal <= 1.3), ssh loop / Hostdeck ${(s / h).toFixed(1)}`);
-  const what = `${SITES} sites x (account + web root + vhost + FTP login + database); Hostdeck: ${SITES * 4} tasks (site.create covers account + web root), median of ${ROUNDS} (peers: ${PEER_ROUNDS})`;
+  const what = `${SITES} sites x (account + web root + vhost + FTP login + database); Hostdeck: ${SITES * TASKS_PER_SITE} tasks (site.create covers account + web root; logs.site adds the site's log folder and rotation rule), median of ${ROUNDS} (peers: ${PEER_ROUNDS})`;
   const out = [
     entry({ name, metric: `${what}, vs the same task scripts run locally on the server (sh -c per task)`, unit: 'ms', hostdeck: h, peer: l, peerName: 'the same scripts and stdin, sequential sh -c on the server', goal: '<= 1.3' }),
     entry({ name, metric: `${what}, vs one ssh per step`, unit: 'ms', hostdeck: h, peer: s, peerName: 'bash: one OpenSSH `ssh` per step (5 per site), no ControlMaster', goal: 'info' }),
