@@ -99,6 +99,7 @@ export function deletionList(site: SiteRecord): string[] {
     ...site.domains.map((b) => `server block of ${[b.domain, ...b.aliases].join(', ')}`),
     ...(site.php ? [`PHP pool ${poolName(site.name)} (PHP ${site.php.version})`] : []),
     ...site.tls.map((t) => `certificate and private key of ${t.domain}`),
+    ...(site.cron.length > 0 ? [`${site.cron.length} cron job${site.cron.length === 1 ? '' : 's'} (the site's cron file)`] : []),
   ];
 }
 
