@@ -20,6 +20,8 @@ import { Cancelled, download, droppedFiles, uploadOne, uploadTree, type Picked, 
 
 type SortKey = 'name' | 'size' | 'mtime' | 'mode' | 'owner';
 const ROW_HEIGHT = 28;
+/** Code-point order (as `LC_ALL=C ls`): several times faster than a locale's collation on 100,000 names. */
+const byText = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 const ARCHIVE = /\.(tar|tar\.gz|tgz|tar\.bz2|tbz2|tar\.xz|txz|zip)$/i;
 
 export const joinPath = (dir: string, name: string) => (dir ? `${dir}/${name}` : name);
@@ -68,9 +70,14 @@ export function FilesTab({ server, site }: { server: Server; site: string }) {
       setListed(0);
       let page = await client.call('files.list', { ...where, path });
       let all = page.entries;
+      let shownAt = 0;
       for (;;) {
         if (token !== listToken.current) return { path: page.path, count: all.length };
-        setRows(all);
+        // The first rows at once, then at most a few re-sorts a second while the rest arrives.
+        if (page.done || shownAt === 0 || performance.now() - shownAt > 400) {
+          setRows(all);
+          shownAt = performance.now();
+        }
         setListed(all.length);
         if (page.done) return { path: page.path, count: all.length };
         const more = await client.call('files.listMore', { listingId: page.listingId });
@@ -80,19 +87,23 @@ export function FilesTab({ server, site }: { server: Server; site: string }) {
     },
   });
 
+  // Sorted once the folder is listed to its end (rows show in arrival order until then): a sort
+  // of 100,000 names on every arriving piece starves a busy machine's window.
+  const complete = !listing.isFetching;
   const view = useMemo(() => {
     const f = filter.trim().toLowerCase();
     const shown = f ? rows.filter((r) => r.name.toLowerCase().includes(f)) : rows.slice();
+    if (!complete) return shown;
     const dir = sort.desc ? -1 : 1;
     const cmp = (a: FileEntry, b: FileEntry) => {
       if ((a.type === 'dir') !== (b.type === 'dir')) return a.type === 'dir' ? -1 : 1;
       const x = a[sort.key];
       const y = b[sort.key];
-      const c = typeof x === 'number' && typeof y === 'number' ? x - y : String(x).localeCompare(String(y), undefined, { numeric: true });
-      return c * dir || a.name.localeCompare(b.name);
+      const c = typeof x === 'number' && typeof y === 'number' ? x - y : byText(String(x), String(y));
+      return c * dir || byText(a.name, b.name);
     };
     return shown.sort(cmp);
-  }, [rows, filter, sort]);
+  }, [rows, filter, sort, complete]);
 
   const index = selected === null ? -1 : view.findIndex((r) => r.name === selected);
   const current = index >= 0 ? view[index]! : null;
@@ -257,8 +268,9 @@ export function FilesTab({ server, site }: { server: Server; site: string }) {
                   onDoubleClick={() => open(r)}
                 >
                   <div role="gridcell" className="fcol fcol-name">
-                    <span className={`ftype ftype-${r.type}`} aria-hidden="true">{r.type === 'dir' ? '📁' : r.type === 'link' ? '🔗' : '📄'}</span>
+                    <span className={`ftype ftype-${r.type}`} aria-hidden="true">{r.type === 'dir' ? '▸' : r.type === 'link' ? '↪' : ''}</span>
                     {r.name}
+                    {r.type === 'dir' ? '/' : ''}
                   </div>
                   <div role="gridcell" className="fcol fcol-size">{r.type === 'dir' ? '' : formatSize(r.size)}</div>
                   <div role="gridcell" className="fcol fcol-mode"><code>{modeText(r.mode)}</code></div>

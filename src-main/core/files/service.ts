@@ -273,7 +273,7 @@ export class FilesService {
   private async sweep(): Promise<void> {
     const now = Date.now();
     for (const [id, t] of this.transfers) if (now - t.lastUsed > TRANSFER_IDLE_MS) await this.cancel(id);
-    for (const [id, l] of this.listings) if (now - l.lastUsed > TRANSFER_IDLE_MS) this.listings.delete(id);
+    for (const [id, l] of this.listings) if (now - l.lastUsed > TRANSFER_IDLE_MS) (l.stop(), this.listings.delete(id));
     for (const [key, opening] of this.sessions) {
       const s = await opening.catch(() => null);
       const busy = [...this.transfers.values()].length > 0;

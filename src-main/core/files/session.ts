@@ -4,7 +4,7 @@
 import path from 'node:path';
 import type { Client, SFTPWrapper, Stats } from 'ssh2';
 import { AppError } from '../../../shared/errors';
-import type { FileEntry, FileType } from '../../../shared/api/files';
+import type { FileType } from '../../../shared/api/files';
 import { exec, openSftp, type ExecResult } from '../ssh/connect';
 
 const S_IFMT = 0o170000;
@@ -120,10 +120,4 @@ export function firstError(stderr: string): string {
 
 export function label(rel: string): string {
   return rel === '' ? 'The home folder' : rel;
-}
-
-/** An SFTP directory entry for the window; the owner's name from the long listing (`ls -l` columns). */
-export function toEntry(item: { filename: string; longname: string; attrs: { mode: number; size: number; mtime: number; uid: number } }): FileEntry {
-  const owner = item.longname.split(/\s+/)[2] ?? String(item.attrs.uid);
-  return { name: item.filename, type: typeOf(item.attrs.mode), size: item.attrs.size, mode: item.attrs.mode & 0o7777, owner, mtime: item.attrs.mtime };
 }

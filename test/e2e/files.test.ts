@@ -1,0 +1,140 @@
+// A site's files in Chromium, as an admin does it: web1 added as root, a site created, Files in
+// its detail opens the files tab (as the site's user); a new folder, a file uploaded with the
+// picker and another dropped from "the desktop" (a DataTransfer), the file edited in the editor
+// and saved (with Ctrl+S), renamed with F2, deleted with the Delete key after its confirmation;
+// each step checked on the server (owner, content, gone).
+import { randomUUID } from 'node:crypto';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
+import type { Page } from 'playwright-core';
+import { afterAll, describe, expect, it } from 'vitest';
+import { sh } from '../helpers/hosting';
+import { addTrustedWeb1, e2eSuite, shot } from './app';
+
+const tag = randomUUID().replaceAll('-', '').slice(0, 8);
+const site = `hdfui${tag}`;
+const home = `/home/${site}`;
+
+afterAll(() => {
+  sh(`id -u '${site}' >/dev/null 2>&1 && (pkill -KILL -u '${site}'; userdel -r '${site}')`);
+  rmSync(home, { recursive: true, force: true });
+});
+
+const suite = e2eSuite();
+
+async function calmShot(page: Page, name: string) {
+  await page.mouse.move(5, 790);
+  await shot(page, name);
+}
+
+describe('files of a site in the UI', () => {
+  it('opens the files, makes a folder, uploads (picker and drop), edits and saves, renames (F2), deletes (Delete)', async () => {
+    const { page } = await suite.open('e2e-files');
+    await addTrustedWeb1(page, suite.tb, 'root');
+    await page.getByRole('region', { name: 'Server web1' }).getByRole('button', { name: 'Sites', exact: true }).click();
+    const view = page.getByRole('region', { name: 'Sites of web1' });
+    const newSite = view.getByRole('form', { name: 'New site' });
+    await newSite.locator('[data-field=name] input').fill(site);
+    await newSite.locator('[data-field=quotaMb] input').fill('0');
+    await newSite.getByRole('button', { name: 'Create site' }).click();
+    const row = view.locator(`tr.site-row[data-site=${site}]`);
+    await row.waitFor();
+    await expect.poll(() => row.getByTestId('site-task').textContent(), { timeout: 30_000 }).toBe('done');
+    await row.getByRole('button', { name: site }).click();
+    await view.getByRole('region', { name: `Site ${site}` }).getByRole('button', { name: 'Files', exact: true }).click();
+
+    const files = page.getByRole('region', { name: `Files of ${site}` });
+    const grid = files.getByRole('grid', { name: 'Files' });
+    const entry = (name: string) => grid.locator(`[role=row][data-name="${name}"]`);
+    await entry('public_html').waitFor({ timeout: 20_000 });
+    expect(await files.textContent()).toContain(`as ${site}`);
+
+    // New folder, then into public_html by keyboard (arrows + Enter).
+    await files.getByRole('button', { name: 'New folder' }).click();
+    const mkdir = page.getByRole('dialog', { name: 'New folder' });
+    await mkdir.locator('input').fill('assets');
+    await mkdir.getByRole('button', { name: 'Create' }).click();
+    await entry('assets').waitFor();
+    expect(sh(`stat -c %U ${home}/assets`)?.trim()).toBe(site);
+    await entry('public_html').click();
+    await grid.focus();
+    await page.keyboard.press('Enter');
+    await entry('index.html').waitFor();
+
+    // Upload with the picker, and by dropping a file on the view.
+    await files.getByTestId('upload-files').setInputFiles({ name: 'hello.php', mimeType: 'text/x-php', buffer: Buffer.from('<?php\necho "hello";\n') });
+    await entry('hello.php').waitFor();
+    const dataTransfer = await page.evaluateHandle(() => {
+      const dt = new DataTransfer();
+      dt.items.add(new File(['body { color: teal; }\n'], 'dropped.css', { type: 'text/css' }));
+      return dt;
+    });
+    await files.dispatchEvent('drop', { dataTransfer });
+    await entry('dropped.css').waitFor();
+    expect(sh(`stat -c %U:%s ${home}/public_html/hello.php`)?.trim()).toBe(`${site}:20`);
+    expect(readFileSync(`${home}/public_html/dropped.css`, 'utf8')).toBe('body { color: teal; }\n');
+    await expect.poll(() => files.locator('.transfer[data-state=done]').count()).toBe(2);
+    await calmShot(page, 'files-01-uploaded');
+
+    // Edit and save.
+    await entry('hello.php').click();
+    await files.getByRole('button', { name: 'Edit' }).click();
+    const editor = page.getByRole('dialog', { name: 'Edit public_html/hello.php' });
+    const text = editor.getByTestId('file-editor');
+    await text.waitFor();
+    expect(await editor.textContent()).toContain('PHP');
+    await text.click();
+    await page.keyboard.press('Control+End');
+    await page.keyboard.type('echo "edited in Hostdeck";\n');
+    await calmShot(page, 'files-02-editor');
+    await page.keyboard.press('Control+s');
+    await expect.poll(() => editor.textContent()).toContain('saved');
+    expect(readFileSync(`${home}/public_html/hello.php`, 'utf8')).toBe('<?php\necho "hello";\necho "edited in Hostdeck";\n');
+    await editor.getByRole('button', { name: 'Close', exact: true }).click();
+
+    // Rename with F2, delete with the Delete key (after the confirmation).
+    await entry('hello.php').click();
+    await grid.focus();
+    await page.keyboard.press('F2');
+    const rename = page.getByRole('dialog', { name: 'Rename or move' });
+    await rename.locator('input').fill('public_html/hi.php');
+    await page.keyboard.press('Enter');
+    await entry('hi.php').waitFor();
+    expect(existsSync(`${home}/public_html/hello.php`)).toBe(false);
+    await entry('hi.php').click();
+    await grid.focus();
+    await page.keyboard.press('Delete');
+    const confirm = page.getByRole('dialog', { name: 'Delete' });
+    expect(await confirm.textContent()).toContain('hi.php');
+    await calmShot(page, 'files-03-delete-confirm');
+    await confirm.getByRole('button', { name: 'Delete hi.php' }).click();
+    await expect.poll(() => entry('hi.php').count()).toBe(0);
+    expect(existsSync(`${home}/public_html/hi.php`)).toBe(false);
+
+    // Backspace goes up.
+    await grid.focus();
+    await page.keyboard.press('Backspace');
+    await entry('assets').waitFor();
+    await calmShot(page, 'files-04-home');
+
+    // A folder of 100,000 files (made by one shell command): rows show while it arrives, only
+    // the visible rows are in the page, and scrolling to its end shows its last entry.
+    sh(`runuser -u ${site} -- sh -c 'mkdir ${home}/big && cd ${home}/big && seq -f f%06g 100000 | xargs touch'`);
+    await files.getByRole('button', { name: 'Reload the folder' }).click();
+    await entry('big').waitFor();
+    await entry('big').dblclick();
+    const t0 = Date.now();
+    await grid.locator('[role=row][data-name^=f]').first().waitFor();
+    const firstMs = Date.now() - t0;
+    await expect.poll(() => files.locator('.files-status').textContent(), { timeout: 90_000, intervals: [250] }).toMatch(/^100,000 items/);
+    const allMs = Date.now() - t0;
+    console.log(`files e2e: 100,000-entry folder: first rows after ${firstMs} ms, all listed after ${allMs} ms`);
+    expect(firstMs).toBeLessThan(3000);
+    expect(await grid.locator('[role=row]').count()).toBeLessThan(60);
+    await grid.locator('.files-scroll').evaluate((el) => (el.scrollTop = el.scrollHeight));
+    await entry('f100000').waitFor();
+    expect(await grid.locator('[role=row]').count()).toBeLessThan(60);
+    await files.getByRole('searchbox', { name: 'Filter by name' }).fill('f09999');
+    await expect.poll(() => grid.locator('[role=row][data-name^=f]').count()).toBe(10);
+    await calmShot(page, 'files-05-100k-filtered');
+  }, 200_000);
+});
