@@ -125,7 +125,7 @@ describe('files of a site in the UI', () => {
     const t0 = Date.now();
     await grid.locator('[role=row][data-name^=f]').first().waitFor();
     const firstMs = Date.now() - t0;
-    await expect.poll(() => files.locator('.files-status').textContent(), { timeout: 90_000, intervals: [250] }).toMatch(/^100,000 items/);
+    await expect.poll(() => files.locator('.files-status').textContent(), { timeout: 90_000, interval: 250 }).toMatch(/^100,000 items/);
     const allMs = Date.now() - t0;
     console.log(`files e2e: 100,000-entry folder: first rows after ${firstMs} ms, all listed after ${allMs} ms`);
     expect(firstMs).toBeLessThan(3000);
