@@ -4,6 +4,7 @@
 // cost a few calls rather than several each. Every transfer reports progress and can be cancelled.
 import { CHUNK_BYTES, TREE_BATCH_MAX } from '../../shared/api/files';
 import { client } from '../client/client';
+import { saveFile } from '../components/save-file';
 
 export type Where = { serverId: string; site: string };
 /** A file to upload, with its path under the folder it goes into (`a.txt`, `site/css/a.css`). */
@@ -107,14 +108,7 @@ export async function download(where: Where, path: string, p: Progress & { size:
     await client.call('files.downloadCancel', { downloadId }).catch(() => undefined);
     throw error;
   }
-  const url = URL.createObjectURL(new Blob(parts));
-  const a = document.createElement('a');
-  a.href = url;
-  a.download = name;
-  document.body.appendChild(a);
-  a.click();
-  a.remove();
-  setTimeout(() => URL.revokeObjectURL(url), 60_000);
+  saveFile(name, parts);
 }
 
 /** What was dropped: files, and folders walked with webkitGetAsEntry (paths relative to the drop). */

@@ -9,6 +9,7 @@ import type { Page } from 'playwright-core';
 import { afterAll, describe, expect, it } from 'vitest';
 import { sh } from '../helpers/hosting';
 import { addTrustedWeb1, e2eSuite, shot } from './app';
+import { createSiteInUi } from './sites';
 
 const tag = randomUUID().replaceAll('-', '').slice(0, 8);
 const site = `hdfui${tag}`;
@@ -32,13 +33,7 @@ describe('files of a site in the UI', () => {
     await addTrustedWeb1(page, suite.tb, 'root');
     await page.getByRole('region', { name: 'Server web1' }).getByRole('button', { name: 'Sites', exact: true }).click();
     const view = page.getByRole('region', { name: 'Sites of web1' });
-    const newSite = view.getByRole('form', { name: 'New site' });
-    await newSite.locator('[data-field=name] input').fill(site);
-    await newSite.locator('[data-field=quotaMb] input').fill('0');
-    await newSite.getByRole('button', { name: 'Create site' }).click();
-    const row = view.locator(`tr.site-row[data-site=${site}]`);
-    await row.waitFor();
-    await expect.poll(() => row.getByTestId('site-task').textContent(), { timeout: 30_000 }).toBe('done');
+    const row = await createSiteInUi(view, site, '');
     await row.getByRole('button', { name: site }).click();
     await view.getByRole('region', { name: `Site ${site}` }).getByRole('button', { name: 'Files', exact: true }).click();
 
