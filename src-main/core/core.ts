@@ -173,7 +173,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
       await queue.stop();
       terminals.closeAll();
       logs.tails.closeAll();
-      files.closeAll();
+      await files.closeAll();
       await db.closeAll();
       connections.closeAll();
     },

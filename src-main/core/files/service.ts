@@ -226,9 +226,10 @@ export class FilesService {
     await s.run(`cd ${shJoin([dir])} && { ${pack} && mv -n -- ${shJoin([part, name])} || { rm -f -- ${shJoin([part])}; exit 1; }; }`, `Making ${name}`);
   }
 
-  closeAll(): void {
+  /** Uploads under way are cancelled (their part files removed) before the sessions log out. */
+  async closeAll(): Promise<void> {
     clearInterval(this.timer);
-    for (const t of this.transfers.values()) void t.cancel();
+    await Promise.all([...this.transfers.values()].map((t) => t.cancel().catch(() => undefined)));
     this.transfers.clear();
     for (const s of this.sessions.values()) void s.then((x) => x.close(), () => undefined);
     this.sessions.clear();
