@@ -1,6 +1,7 @@
 // A site's files in Chromium, as an admin does it: web1 added as root, a site created, Files in
 // its detail opens the files tab (as the site's user); a new folder, a file uploaded with the
-// picker and another dropped from "the desktop" (a DataTransfer), the file edited in the editor
+// picker and another dropped from "the desktop" (a DataTransfer), one downloaded, its
+// permissions changed in the checkbox grid, the PHP file edited in the editor
 // and saved (with Ctrl+S), renamed with F2, deleted with the Delete key after its confirmation;
 // each step checked on the server (owner, content, gone).
 import { randomUUID } from 'node:crypto';
@@ -70,6 +71,20 @@ describe('files of a site in the UI', () => {
     await expect.poll(() => files.locator('.transfer[data-state=done]').count()).toBe(2);
     await calmShot(page, 'files-01-uploaded');
 
+    // Download (saved by the browser), then permissions through the checkbox grid.
+    await entry('dropped.css').click();
+    const [saved] = await Promise.all([page.waitForEvent('download'), files.getByRole('button', { name: 'Download', exact: true }).click()]);
+    expect(saved.suggestedFilename()).toBe('dropped.css');
+    expect(readFileSync((await saved.path())!, 'utf8')).toBe('body { color: teal; }\n');
+    await files.getByRole('button', { name: 'Permissions' }).click();
+    const chmod = page.getByRole('dialog', { name: 'Permissions of dropped.css' });
+    await chmod.getByRole('checkbox', { name: 'Others read' }).uncheck();
+    expect(await chmod.getByRole('textbox', { name: 'Octal mode' }).inputValue()).toBe('640');
+    await calmShot(page, 'files-02-permissions');
+    await chmod.getByRole('button', { name: 'Apply' }).click();
+    await expect.poll(() => entry('dropped.css').locator('.fcol-mode').textContent()).toBe('640');
+    expect(sh(`stat -c %a ${home}/public_html/dropped.css`)?.trim()).toBe('640');
+
     // Edit and save.
     await entry('hello.php').click();
     await files.getByRole('button', { name: 'Edit' }).click();
@@ -80,7 +95,7 @@ describe('files of a site in the UI', () => {
     await text.click();
     await page.keyboard.press('Control+End');
     await page.keyboard.type('echo "edited in Hostdeck";\n');
-    await calmShot(page, 'files-02-editor');
+    await calmShot(page, 'files-03-editor');
     await page.keyboard.press('Control+s');
     await expect.poll(() => editor.textContent()).toContain('saved');
     expect(readFileSync(`${home}/public_html/hello.php`, 'utf8')).toBe('<?php\necho "hello";\necho "edited in Hostdeck";\n');
@@ -100,7 +115,7 @@ describe('files of a site in the UI', () => {
     await page.keyboard.press('Delete');
     const confirm = page.getByRole('dialog', { name: 'Delete' });
     expect(await confirm.textContent()).toContain('hi.php');
-    await calmShot(page, 'files-03-delete-confirm');
+    await calmShot(page, 'files-04-delete-confirm');
     await confirm.getByRole('button', { name: 'Delete hi.php' }).click();
     await expect.poll(() => entry('hi.php').count()).toBe(0);
     expect(existsSync(`${home}/public_html/hi.php`)).toBe(false);
@@ -109,7 +124,7 @@ describe('files of a site in the UI', () => {
     await grid.focus();
     await page.keyboard.press('Backspace');
     await entry('assets').waitFor();
-    await calmShot(page, 'files-04-home');
+    await calmShot(page, 'files-05-home');
 
     // A folder of 100,000 files (made by one shell command): rows show while it arrives, only
     // the visible rows are in the page, and scrolling to its end shows its last entry.
@@ -131,6 +146,6 @@ describe('files of a site in the UI', () => {
     expect(await grid.locator('[role=row]').count()).toBeLessThan(60);
     await files.getByRole('searchbox', { name: 'Filter by name' }).fill('f09999');
     await expect.poll(() => grid.locator('[role=row][data-name^=f]').count()).toBe(10);
-    await calmShot(page, 'files-05-100k-filtered');
+    await calmShot(page, 'files-06-100k-filtered');
   }, 150_000);
 });
