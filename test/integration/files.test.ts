@@ -127,6 +127,9 @@ describe('files of a site', () => {
     await t.call('files.chmod', { ...where, path: 'locked', mode: 0o555 });
     const denied = await t.fail('files.uploadBegin', { ...where, dir: 'locked', name: 'x.txt', size: 1, overwrite: false });
     expect(denied.message).toMatch(/x\.txt: permission denied/);
+    // A tree upload there fails at once with tar's words (not waiting for room that never comes).
+    const treeError = await uploadTree(t.call, where, 'locked', [{ path: 'a/b.txt', data: randomBytes(2 * 1024 * 1024) }]).then(() => null, (e: Error) => e.message);
+    expect(treeError).toMatch(/The upload failed on the server.*Permission denied/);
     await t.call('files.delete', { ...where, paths: ['unpack'], confirm: true });
     expect(existsSync(`${home}/unpack`)).toBe(false);
   }, 120_000);

@@ -180,6 +180,7 @@ export class FilesService {
     const channel = await new Promise<ClientChannel>((resolve, reject) =>
       s.client.exec(`tar -czf - -C ${shJoin([path.posix.dirname(abs), '--', path.posix.basename(abs)])}`, (e, ch) => (e ? reject(new AppError('ssh', 'The server refused to start tar.')) : resolve(ch))),
     );
+    channel.on('error', () => undefined);
     const out = new PassThrough();
     const download = new Download(out, rel, () => channel.close());
     let stderr = '';

@@ -121,6 +121,7 @@ export class TreeUpload implements Transfer {
   constructor(private readonly channel: ClientChannel) {
     channel.stderr.on('data', (d: Buffer) => (this.stderr += d.toString('utf8')).length > 20_000 && (this.stderr = this.stderr.slice(-10_000)));
     this.exit = new Promise((resolve) => channel.on('close', (code: number | null) => resolve(code)));
+    channel.on('error', () => undefined); // a write after tar has gone: its exit status tells why
     channel.resume(); // its stdout is empty, but must be read for the channel to close
     // Pumped by hand: tar-stream's streamx pipe does not end an ssh2 channel.
     this.pack.on('data', (d: unknown) => {
@@ -152,7 +153,8 @@ export class TreeUpload implements Transfer {
       }
       const cur = this.current;
       if (!cur || cur.path !== item.path || cur.written !== item.offset || cur.written + data.length > cur.size) throw new AppError('invalid-input', `${item.path}: a piece out of order.`);
-      if (data.length) await write(cur.stream, data);
+      // tar gone early (no permission in the folder, disk full): fail now rather than wait for room.
+      if (data.length) await Promise.race([write(cur.stream, data), this.exit.then((code) => Promise.reject(this.failure(code)))]);
       cur.written += data.length;
       this.received += data.length;
       if (cur.written === cur.size) {
@@ -167,8 +169,12 @@ export class TreeUpload implements Transfer {
     if (this.current) throw new AppError('invalid-input', `${this.current.path} is not complete.`);
     this.pack.finalize();
     const code = await this.exit;
-    if (code !== 0) throw new AppError('conflict', `The upload failed on the server: ${firstError(this.stderr)}`, { details: this.stderr.slice(-2000) });
+    if (code !== 0) throw this.failure(code);
     return this.files;
+  }
+
+  private failure(code: number | null): AppError {
+    return new AppError('conflict', `The upload failed on the server${code === 0 ? ' (tar ended early)' : ''}: ${firstError(this.stderr)}`, { details: this.stderr.slice(-2000) });
   }
 
   /** tar sees the stream end mid-archive, fails, and the script removes the hidden folder. */
