@@ -1,11 +1,13 @@
 // A site's files in Chromium, as an admin does it: web1 added as root, a site created, Files in
 // its detail opens the files tab (as the site's user); a new folder, a file uploaded with the
-// picker and another dropped from "the desktop" (a DataTransfer), one downloaded, its
+// picker and another dropped from "the desktop" (a DataTransfer), a folder with "Upload folder…", one downloaded, its
 // permissions changed in the checkbox grid, the PHP file edited in the editor
 // and saved (with Ctrl+S), renamed with F2, deleted with the Delete key after its confirmation;
 // each step checked on the server (owner, content, gone).
 import { randomUUID } from 'node:crypto';
-import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, describe, expect, it } from 'vitest';
 import { sh } from '../helpers/hosting';
@@ -29,7 +31,7 @@ async function calmShot(page: Page, name: string) {
 }
 
 describe('files of a site in the UI', () => {
-  it('opens the files, makes a folder, uploads (picker and drop), edits and saves, renames (F2), deletes (Delete)', async () => {
+  it('opens the files, makes a folder, uploads (picker, drop, a folder), downloads, sets permissions, edits and saves, renames (F2), deletes (Delete), lists 100,000 entries', async () => {
     const { page } = await suite.open('e2e-files');
     await addTrustedWeb1(page, suite.tb, 'root');
     await page.getByRole('region', { name: 'Server web1' }).getByRole('button', { name: 'Sites', exact: true }).click();
@@ -70,6 +72,17 @@ describe('files of a site in the UI', () => {
     expect(readFileSync(`${home}/public_html/dropped.css`, 'utf8')).toBe('body { color: teal; }\n');
     await expect.poll(() => files.locator('.transfer[data-state=done]').count()).toBe(2);
     await calmShot(page, 'files-01-uploaded');
+
+    // A whole folder through "Upload folder…": one tar stream, its tree kept.
+    const local = mkdtempSync(path.join(tmpdir(), 'hd-files-e2e-'));
+    mkdirSync(path.join(local, 'theme', 'css'), { recursive: true });
+    writeFileSync(path.join(local, 'theme', 'style.css'), 'a { color: red; }\n');
+    writeFileSync(path.join(local, 'theme', 'css', 'print.css'), '@media print {}\n');
+    await files.getByTestId('upload-folder').setInputFiles(path.join(local, 'theme'));
+    await entry('theme').waitFor();
+    expect(readFileSync(`${home}/public_html/theme/css/print.css`, 'utf8')).toBe('@media print {}\n');
+    expect(sh(`stat -c %U ${home}/public_html/theme/css/print.css`)?.trim()).toBe(site);
+    rmSync(local, { recursive: true, force: true });
 
     // Download (saved by the browser), then permissions through the checkbox grid.
     await entry('dropped.css').click();
