@@ -10,6 +10,7 @@ import type { ClientChannel } from 'ssh2';
 import tarStream from 'tar-stream';
 import { AppError } from '../../../shared/errors';
 import { CHUNK_BYTES } from '../../../shared/api/files';
+import { exec } from '../ssh/connect';
 import { shJoin } from '../ssh/sh-quote';
 import { firstError, sftpError, type SiteSession } from './session';
 
@@ -90,8 +91,13 @@ export class FileUpload implements Transfer {
 
   async cancel(): Promise<void> {
     const { sftp } = this.session;
-    await new Promise<void>((resolve) => sftp.close(this.handle, () => resolve()));
-    await new Promise<void>((resolve) => sftp.unlink(this.part, () => resolve()));
+    await settle((cb) => sftp.close(this.handle, cb));
+    const refused = await settle((cb) => sftp.unlink(this.part, cb));
+    // The SFTP channel may be unusable by now (the app closing, the channel failing): the part
+    // file must go all the same, so it is removed over an exec channel of the same login.
+    if (refused && (refused as { code?: unknown }).code !== 2) {
+      await exec(this.session.client, `rm -f -- ${shJoin([this.part])}`, 10_000).catch(() => undefined);
+    }
   }
 }
 
@@ -238,4 +244,15 @@ export class Download implements Transfer {
   async cancel(): Promise<void> {
     this.stop();
   }
+}
+
+/** Runs an SFTP call to its end: its error (a synchronous throw included), or null. */
+function settle(call: (cb: (error?: Error | null) => void) => void): Promise<Error | null> {
+  return new Promise((resolve) => {
+    try {
+      call((error) => resolve(error ?? null));
+    } catch (error) {
+      resolve(error instanceof Error ? error : new Error(String(error)));
+    }
+  });
 }
