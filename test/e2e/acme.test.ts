@@ -9,13 +9,12 @@
 import { randomUUID } from 'node:crypto';
 import { appendFileSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { findCredentials } from '@napi-rs/keyring/keytar.js';
-import type { Page } from 'playwright-core';
 import { afterAll, describe, expect, it } from 'vitest';
 import { SERVICE } from '../../src-main/core/secrets/keychain';
 import { httpsGet } from '../helpers/acme';
 import { sh } from '../helpers/hosting';
 import { registerSecret } from '../helpers/secrets';
-import { addTrustedWeb1, e2eSuite, shot } from './app';
+import { addTrustedWeb1, calmShot, e2eSuite } from './app';
 import { fillTestbedServerSettings } from './server-settings';
 
 const suite = e2eSuite();
@@ -38,11 +37,6 @@ function zoneOnNs1(): void {
   writeFileSync(`${ns1.dir}/db.${zone}`, `$TTL 60\n@ IN SOA ns1.example.test. hostmaster.example.test. 1 3600 600 86400 60\n@ IN NS ns1.example.test.\n@ IN A ${ip}\nwww IN A ${ip}\n`);
   appendFileSync(ns1.zonesConf, `zone "${zone}" { type primary; file "${ns1.dir}/db.${zone}"; };\n`);
   sh(`rndc -c '${ns1.rndcConfFile}' reconfig`);
-}
-
-async function calmShot(page: Page, name: string) {
-  await page.mouse.move(5, 790);
-  await shot(page, name);
 }
 
 describe('certificates from the ACME CA in the UI', () => {

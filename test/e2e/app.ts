@@ -169,6 +169,12 @@ export async function shot(page: Page, name: string): Promise<string> {
   return file;
 }
 
+/** A screenshot with the pointer parked in the corner, so no hover state shows. */
+export async function calmShot(page: Page, name: string): Promise<string> {
+  await page.mouse.move(5, 790);
+  return shot(page, name);
+}
+
 /** Adds web1 (key login as `user`) with "+ Add server", trusts its host key and waits until it is connected. */
 export async function addTrustedWeb1(page: Page, tb: TestbedInfo, user = 'hdtest'): Promise<void> {
   await page.getByRole('button', { name: '+ Add server' }).first().click();

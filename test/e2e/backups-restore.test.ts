@@ -6,12 +6,11 @@
 import { randomUUID } from 'node:crypto';
 import { readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
-import type { Page } from 'playwright-core';
 import { afterAll, describe, expect, it } from 'vitest';
 import { openKeychain } from '../../src-main/core/secrets/keychain';
 import { mariadbRoot, sh } from '../helpers/hosting';
 import { registerSecret } from '../helpers/secrets';
-import { addTrustedWeb1, e2eSuite, shot } from './app';
+import { addTrustedWeb1, calmShot, e2eSuite } from './app';
 import { fillTestbedServerSettings } from './server-settings';
 
 const tag = randomUUID().replaceAll('-', '').slice(0, 6);
@@ -27,11 +26,6 @@ afterAll(() => {
 });
 
 const suite = e2eSuite();
-
-async function calmShot(page: Page, name: string) {
-  await page.mouse.move(5, 790);
-  await shot(page, name);
-}
 
 const rows = (database: string) => sh(`mariadb --no-defaults --socket=${suite.tb.mariadb.socket} -u root -N -B -e 'SELECT id, what FROM \`${database}\`.orders ORDER BY id'`);
 

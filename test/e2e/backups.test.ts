@@ -6,12 +6,11 @@
 import { randomUUID } from 'node:crypto';
 import { readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
-import type { Page } from 'playwright-core';
 import { afterAll, describe, expect, it } from 'vitest';
 import { openKeychain } from '../../src-main/core/secrets/keychain';
 import { sh } from '../helpers/hosting';
 import { registerSecret } from '../helpers/secrets';
-import { addTrustedWeb1, e2eSuite, shot } from './app';
+import { addTrustedWeb1, calmShot, e2eSuite } from './app';
 
 const tag = randomUUID().replaceAll('-', '').slice(0, 8);
 const site = `hdbkui${tag}`;
@@ -23,11 +22,6 @@ afterAll(() => {
 });
 
 const suite = e2eSuite();
-
-async function calmShot(page: Page, name: string) {
-  await page.mouse.move(5, 790);
-  await shot(page, name);
-}
 
 describe('backups of a site in the UI', () => {
   it('sets up the repository, backs up now, lists the snapshot, restores a file beside, checks the repository', async () => {

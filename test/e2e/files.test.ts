@@ -8,10 +8,9 @@ import { randomUUID } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import type { Page } from 'playwright-core';
 import { afterAll, describe, expect, it } from 'vitest';
 import { sh } from '../helpers/hosting';
-import { addTrustedWeb1, e2eSuite, shot } from './app';
+import { addTrustedWeb1, calmShot, e2eSuite } from './app';
 import { createSiteInUi } from './sites';
 
 const tag = randomUUID().replaceAll('-', '').slice(0, 8);
@@ -24,11 +23,6 @@ afterAll(() => {
 });
 
 const suite = e2eSuite();
-
-async function calmShot(page: Page, name: string) {
-  await page.mouse.move(5, 790);
-  await shot(page, name);
-}
 
 describe('files of a site in the UI', () => {
   it('opens the files, makes a folder, uploads (picker, drop, a folder), downloads, sets permissions, edits and saves, renames (F2), deletes (Delete), lists 100,000 entries', async () => {

@@ -6,10 +6,9 @@
 // last run then comes from the site's log. Removing the job removes the file.
 import { randomUUID } from 'node:crypto';
 import { existsSync, readFileSync, rmSync } from 'node:fs';
-import type { Page } from 'playwright-core';
 import { afterAll, describe, expect, it } from 'vitest';
 import { sh } from '../helpers/hosting';
-import { addTrustedWeb1, e2eSuite, shot } from './app';
+import { addTrustedWeb1, calmShot, e2eSuite } from './app';
 
 const tag = randomUUID().replaceAll('-', '').slice(0, 8);
 const site = `hdcronui${tag}`;
@@ -24,11 +23,6 @@ afterAll(() => {
 });
 
 const suite = e2eSuite();
-
-async function calmShot(page: Page, name: string) {
-  await page.mouse.move(5, 790);
-  await shot(page, name);
-}
 
 describe('cron jobs of a site in the UI', () => {
   it('adds a job (a bad schedule refused at its field), previews, queues, runs it now with its output streamed, removes it', async () => {

@@ -15,7 +15,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { dbPrefix } from '../../shared/hosting';
 import { nginxGet, sh } from '../helpers/hosting';
 import { registerSecret } from '../helpers/secrets';
-import { addTrustedWeb1, e2eSuite, shot } from './app';
+import { addTrustedWeb1, calmShot, e2eSuite } from './app';
 
 const suite = e2eSuite();
 const tag = randomUUID().replaceAll('-', '').slice(0, 8);
@@ -54,11 +54,6 @@ async function openTab(page: Page, title: string) {
 }
 
 /** A screenshot without the hover look of the button clicked last (the pointer rests on the status bar). */
-async function calmShot(page: Page, name: string) {
-  await page.mouse.move(5, 790);
-  await shot(page, name);
-}
-
 describe('a whole site in the UI', () => {
   it('settings, site, FTP, database, domain served by nginx, a failed task retried, adoption, deletion', async () => {
     const tb = suite.tb;

@@ -7,11 +7,11 @@
 import { randomUUID } from 'node:crypto';
 import { existsSync, rmSync } from 'node:fs';
 import { Client } from 'basic-ftp';
-import type { Locator, Page } from 'playwright-core';
+import type { Locator } from 'playwright-core';
 import { afterAll, describe, expect, it } from 'vitest';
 import { sh } from '../helpers/hosting';
 import { registerSecret } from '../helpers/secrets';
-import { addTrustedWeb1, e2eSuite, shot } from './app';
+import { addTrustedWeb1, calmShot, e2eSuite } from './app';
 
 const suite = e2eSuite();
 const tag = randomUUID().replaceAll('-', '').slice(0, 6);
@@ -33,11 +33,6 @@ afterAll(() => {
 const lastTask = (row: Locator, status: string) => expect.poll(() => row.getByTestId('site-task').textContent(), { timeout: 60_000 }).toBe(status);
 
 /** A screenshot without the hover look of the button clicked last. */
-async function calmShot(page: Page, name: string) {
-  await page.mouse.move(5, 790);
-  await shot(page, name);
-}
-
 describe('not-applied items in the UI', () => {
   it('a skipped FTP login applied again logs in; a cancelled domain is forgotten', async () => {
     const tb = suite.tb;

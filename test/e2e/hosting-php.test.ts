@@ -10,7 +10,7 @@ import type { Page } from 'playwright-core';
 import { afterAll, describe, expect, it } from 'vitest';
 import { sh } from '../helpers/hosting';
 import { getUntil, removeTestPool } from '../helpers/php';
-import { addTrustedWeb1, e2eSuite, shot } from './app';
+import { addTrustedWeb1, calmShot, e2eSuite } from './app';
 import { createSiteInUi } from './sites';
 
 const suite = e2eSuite();
@@ -25,11 +25,6 @@ afterAll(async () => {
   rmSync(`/home/${site}`, { recursive: true, force: true });
   sh(`rm -f '${suite.tb.nginx.sitesDir}'/hostdeck-${site}-*.conf; nginx -p '${suite.tb.nginx.prefix}/' -c '${suite.tb.nginx.conf}' -s reload`);
 });
-
-async function calmShot(page: Page, name: string) {
-  await page.mouse.move(5, 790);
-  await shot(page, name);
-}
 
 /** Server settings (nginx, the suspension flags) and PHP settings: the testbed's (`withError`: a bad path first). */
 async function configure(page: Page, withError: boolean) {

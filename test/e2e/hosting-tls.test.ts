@@ -7,11 +7,11 @@
 // 10 days from expiry is shown amber and fleet health warns about it.
 import { createHash, randomUUID, X509Certificate } from 'node:crypto';
 import { rmSync, writeFileSync } from 'node:fs';
-import { chromium, type Page } from 'playwright-core';
+import { chromium } from 'playwright-core';
 import { afterAll, describe, expect, it } from 'vitest';
 import { sh } from '../helpers/hosting';
 import { makeCa, makeLeaf } from '../helpers/tls';
-import { addTrustedWeb1, e2eSuite, shot } from './app';
+import { addTrustedWeb1, calmShot, e2eSuite, shot } from './app';
 import { createSiteInUi } from './sites';
 import { fillTestbedServerSettings } from './server-settings';
 
@@ -26,11 +26,6 @@ afterAll(() => {
   rmSync(`${suite.tb.root}/tls/${site}`, { recursive: true, force: true });
   sh(`rm -f '${suite.tb.nginx.sitesDir}'/hostdeck-${site}-*.conf; nginx -p '${suite.tb.nginx.prefix}/' -c '${suite.tb.nginx.conf}' -s reload`);
 });
-
-async function calmShot(page: Page, name: string) {
-  await page.mouse.move(5, 790);
-  await shot(page, name);
-}
 
 describe('HTTPS of a site in the UI', () => {
   it('uploads a certificate (a wrong key refused at its field), shows its status, serves the site over HTTPS, redirects, removes HTTPS', async () => {

@@ -5,11 +5,10 @@
 // and the server's Logs tab opens. Closing the section stops the tail on the server.
 import { randomUUID } from 'node:crypto';
 import { readFileSync, rmSync } from 'node:fs';
-import type { Page } from 'playwright-core';
 import { afterAll, describe, expect, it } from 'vitest';
 import { sh } from '../helpers/hosting';
 import { getUntil, httpGet } from '../helpers/php';
-import { addTrustedWeb1, e2eSuite, shot } from './app';
+import { addTrustedWeb1, calmShot, e2eSuite } from './app';
 import { fillTestbedServerSettings } from './server-settings';
 import { createSiteInUi } from './sites';
 
@@ -27,11 +26,6 @@ afterAll(() => {
   rmSync(`${rotateDir()}/hostdeck-${site}`, { force: true });
   sh(`rm -f '${suite.tb.nginx.sitesDir}'/hostdeck-${site}-*.conf; nginx -p '${suite.tb.nginx.prefix}/' -c '${suite.tb.nginx.conf}' -s reload`);
 });
-
-async function calmShot(page: Page, name: string) {
-  await page.mouse.move(5, 790);
-  await shot(page, name);
-}
 
 const tailRunning = () => (sh(`pgrep -f -- "-F -s 0[.]2 -- ${logDir()}/${site}/access.log"`) ?? '').trim() !== '';
 

@@ -99,7 +99,7 @@ describe('the task queue in the UI', () => {
     const user = `hdqe-${tag}`;
     const { passwdFile, dbFile } = suite.tb.ftp;
     cleanups.push(() => {
-      execFileSync('sh', ['-c', `pure-pw userdel ${user} -f ${passwdFile} -F ${dbFile} -m; id -u ${site} && userdel -r ${site}; true`], { stdio: 'ignore' });
+      execFileSync('sh', ['-c', `pure-pw userdel ${user} -f ${passwdFile} -F ${dbFile} -m; id -u ${site} && userdel -r ${site}; rm -rf /var/log/hostdeck/${site} /etc/logrotate.d/hostdeck-${site}; true`], { stdio: 'ignore' });
     });
     const app = await suite.start('e2e-queue-recover', undefined, { testKinds: true });
     const page = await suite.browser.newContext({ viewport: { width: 1280, height: 800 }, colorScheme: 'light' }).then((c) => c.newPage());
@@ -108,12 +108,13 @@ describe('the task queue in the UI', () => {
     const serverId = (await contract<{ id: string; name: string }[]>(page, 'servers.list', {})).find((s) => s.name === 'web1')!.id;
     const tasks = () => contract<{ tasks: Task[] }>(page, 'queue.list', { serverId }).then((l) => l.tasks);
     await contract(page, 'hosting.setSettings', { serverId, ftp: { passwdFile, dbFile } });
+    // A new site is two tasks: its account (site.create) and its log folder (logs.site).
     await contract(page, 'hosting.createSite', { serverId, name: site, quotaMb: 0 });
-    await expect.poll(async () => (await tasks()).map((t) => t.status), { timeout: 30_000 }).toEqual(['done']);
+    await expect.poll(async () => (await tasks()).map((t) => t.status), { timeout: 30_000 }).toEqual(['done', 'done']);
     // A stopped queue keeps the login's task waiting; then its password is lost (as when the app
     // restarts without an OS keychain, or the keychain entry is removed).
     await contract(page, 'test.enqueue', { serverId, kind: 'fail-unless-file', params: { path: `/tmp/hdq-e2e-missing-${tag}` } });
-    await expect.poll(async () => (await tasks()).map((t) => t.status), { timeout: 20_000 }).toEqual(['done', 'failed']);
+    await expect.poll(async () => (await tasks()).map((t) => t.status), { timeout: 20_000 }).toEqual(['done', 'done', 'failed']);
     const first = `first'pw "${tag}"`;
     registerSecret('e2e queue: the lost FTP password', first);
     const created = await contract<{ tasks: Task[] }>(page, 'hosting.createFtp', { serverId, site, user, password: first });
@@ -140,7 +141,7 @@ describe('the task queue in the UI', () => {
     registerSecret('e2e queue: the new FTP password', fresh);
     await form.locator('[data-field=password] input').fill(fresh);
     await form.getByRole('button', { name: 'Set password and retry' }).click();
-    await expect.poll(() => view.locator('tr.queue-row').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-status'))), { timeout: 30_000 }).toEqual(['done', 'skipped', 'done']);
+    await expect.poll(() => view.locator('tr.queue-row').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-status'))), { timeout: 30_000 }).toEqual(['done', 'done', 'skipped', 'done']);
     await form.waitFor({ state: 'detached' });
     await shot(page, 'queue-05-password-recovered');
     const ftp = new Client(20_000);
