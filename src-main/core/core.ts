@@ -35,6 +35,7 @@ import { EventHub, type EventListener } from './events';
 import { healthHandlers } from './health/handlers';
 import { hostingHandlers } from './hosting/handlers';
 import { cronHandlers } from './hosting/cron-handlers';
+import { deployHandlers } from './hosting/deploy-handlers';
 import { filesHandlers } from './files/handlers';
 import { FilesService } from './files/service';
 import { logsHandlers } from './logs/handlers';
@@ -144,6 +145,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
       ...queueHandlers(queue),
       ...hostingHandlers(sites, connections),
       ...cronHandlers(sites, connections, events),
+      ...deployHandlers(sites, queue),
       ...acmeHandlers(acme),
       ...tlsHandlers(tls),
       ...backupsHandlers(backups),
