@@ -49,6 +49,12 @@ function tarWith(file: string, entries: Record<string, string>): void {
   if (sh(`python3 -c '${script}' ${file} '${JSON.stringify(entries)}'`) === null) throw new Error(`could not write ${file}`);
 }
 
+/** A zip with exactly these entry names. */
+function zipWith(file: string, entries: Record<string, string>): void {
+  const script = 'import json,sys,zipfile\nz=zipfile.ZipFile(sys.argv[1],"w",zipfile.ZIP_DEFLATED)\nfor n,c in json.loads(sys.argv[2]).items(): z.writestr(n,c)\nz.close()';
+  if (sh(`python3 -c '${script}' ${file} '${JSON.stringify(entries)}'`) === null) throw new Error(`could not write ${file}`);
+}
+
 /** Stages a file in the site's staging folder, owned by the site (as an upload through the files API would be). */
 function stageFile(name: string, from: string): void {
   sh(`mkdir -p -m 0700 ${stage} && cp ${from} ${stage}/${name} && chown -R ${site}: ${stage}`);
@@ -108,13 +114,24 @@ describe('deploy an app into a site', () => {
     expect(readFileSync(`/etc/cron.d/hostdeck-${site}`, 'utf8')).toContain('php public_html/app/index.php');
     expect(JSON.stringify(tasks)).not.toContain(run.password);
 
+    // A zip works the same way.
+    zipWith(`${work}/app.zip`, { 'index.html': 'zipped app' });
+    stageFile('app.zip', `${work}/app.zip`);
+    await t.call('deploy.run', { serverId, site, source: { kind: 'staged', archive: 'app.zip' }, target: 'zipped' });
+    tasks = await settleQueue(t, serverId, 30_000);
+    expect(tasks.every((x) => x.status === 'done'), statuses(tasks)).toBe(true);
+    expect(await getUntil(host, '/zipped/index.html', (r) => r.status === 200)).toEqual({ status: 200, body: 'zipped app' });
+
     // Hostile archives: refused from the listing, before anything is extracted.
     writeFileSync(canary, 'canary\n');
     sh(`chmod 0666 ${canary}`);
     tarWith(`${work}/evil.tar.gz`, { 'ok.txt': 'ok', [`../../../../../..${canary}`]: 'pwned' });
     tarWith(`${work}/abs.tar.gz`, { 'ok.txt': 'ok', [canary]: 'pwned' });
     sh(`head -c 3145728 /dev/zero > ${work}/zeros && tar -czf ${work}/bomb.tar.gz -C ${work} zeros`);
-    for (const [archive, why] of [['evil.tar.gz', 'outside its folder'], ['abs.tar.gz', 'outside its folder'], ['bomb.tar.gz', 'more than the limit']] as const) {
+    zipWith(`${work}/evil.zip`, { 'ok.txt': 'ok', [`../../../../../..${canary}`]: 'pwned' });
+    sh(`cd ${work} && zip -q bomb.zip zeros`);
+    const hostile = [['evil.tar.gz', 'outside its folder'], ['abs.tar.gz', 'outside its folder'], ['bomb.tar.gz', 'more than the limit'], ['evil.zip', 'outside its folder'], ['bomb.zip', 'more than the limit']] as const;
+    for (const [archive, why] of hostile) {
       stageFile(archive, `${work}/${archive}`);
       await t.call('deploy.run', { serverId, site, source: { kind: 'staged', archive }, target: 'hostile', maxUnpackedMb: 1 });
       tasks = await settleQueue(t, serverId, 30_000);
