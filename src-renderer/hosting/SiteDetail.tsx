@@ -14,6 +14,7 @@ import { Https } from './Https';
 import { Php } from './Php';
 import { CronJobs } from './CronJobs';
 import { Backups } from './Backups';
+import { Deploy } from './Deploy';
 import { SiteLogs } from '../logs/SiteLogs';
 import { usePreview } from './PreviewDialog';
 
@@ -62,6 +63,7 @@ export function SiteDetail({ server, site, onChanged, onOpenFiles }: Props) {
         <CronJobs server={server} site={site} onChanged={onChanged} />
         <SiteLogs server={server} site={site} onChanged={onChanged} />
         <Backups server={server} site={site} onChanged={onChanged} />
+        <Deploy server={server} site={site} onChanged={onChanged} />
       </div>
     </div>
   );
