@@ -50,27 +50,14 @@ import type { Task } from '../shared/queue';
 import type { DnsRecord } from '../shared/dns';
 import { pebbleSettings } from '../test/helpers/acme';
 import { addNameservers, SOA } from '../test/helpers/dns';
-import { settleQueue, testbedHostingSettings } from '../test/helpers/hosting';
-import { benchCore, type BenchCall } from './hostdeck';
+import { testbedHostingSettings } from '../test/helpers/hosting';
+import { benchCore, settledDone, type BenchCall } from './hostdeck';
 import { entry, type BenchContext, type BenchEntry } from './lib';
 import { startPrivateNginx } from './private-nginx';
 
 export const name = 'cert-issue-50';
 
 const SITES = Number(process.env.CERT50_SITES ?? 50);
-
-function statuses(tasks: Task[]): string {
-  return tasks
-    .filter((x) => x.status !== 'done')
-    .map((x) => `${x.kind}:${x.status}${x.status === 'failed' ? ` (${x.stderrTail.slice(-300)})` : ''}`)
-    .join('; ');
-}
-
-async function settledDone(call: BenchCall, serverId: string, what: string, timeoutMs = 600_000): Promise<Task[]> {
-  const tasks = await settleQueue({ call }, serverId, timeoutMs);
-  if (!tasks.every((x) => x.status === 'done' || x.status === 'skipped')) throw new Error(`${what}: ${statuses(tasks)}`);
-  return tasks;
-}
 
 /** One TLS handshake: whether pebble's root verifies the chain and the certificate names `servername`. */
 function handshake(host: string, port: number, servername: string, ca: string): Promise<{ ok: boolean; detail: string }> {
@@ -260,7 +247,7 @@ export async function run(ctx: BenchContext): Promise<BenchEntry[]> {
     if (sitesMade) {
       try {
         for (const s of hd) await call('hosting.deleteSite', { serverId, site: s.site, confirm: s.site });
-        await settledDone(call, serverId, 'removing the sites through Hostdeck');
+        await settledDone(call, serverId, 'removing the sites through Hostdeck', 600_000);
         ctx.log(`${SITES} sites removed through Hostdeck`);
       } catch (e) {
         ctx.log(`removing the sites through Hostdeck failed, removing them by hand: ${(e as Error).message}`);
@@ -293,7 +280,7 @@ export async function run(ctx: BenchContext): Promise<BenchEntry[]> {
     const t1 = performance.now();
     sitesMade = true;
     for (const s of hd) await call('hosting.createSite', { serverId, name: s.site, quotaMb: 0, domains: [s.domain] });
-    await settledDone(call, serverId, `creating ${SITES} sites`);
+    await settledDone(call, serverId, `creating ${SITES} sites`, 600_000);
     ctx.log(`${SITES} sites with a bound domain created through Hostdeck (${ms(performance.now() - t1)})`);
     // The account key is made at the first name check (the check reads its thumbprint).
     await call('acme.checkNames', { serverId, site: hd[0]!.site, domain: hd[0]!.domain, names: [hd[0]!.domain], challenge: 'http-01' });

@@ -1,8 +1,12 @@
 // A Hostdeck core for a bench, the way the app runs it (plain Node, secrets in memory), with a
 // `call` that throws on an error and the health timer kept out of the measured ticks.
+import { execFileSync } from 'node:child_process';
 import path from 'node:path';
 import { createCore, type Core } from '../src-main/core/core';
 import { memoryKeychain } from '../src-main/core/secrets/keychain';
+import { DEFAULT_LOG_SETTINGS } from '../shared/api/logs';
+import type { Task } from '../shared/queue';
+import { settleQueue } from '../test/helpers/hosting';
 import type { BenchContext } from './lib';
 
 export type BenchCall = <T>(method: string, input: unknown) => Promise<T>;
@@ -18,4 +22,39 @@ export async function benchCore(ctx: BenchContext, home: string, options: { data
   };
   await call('settings.update', { healthIntervalS: 3600, ...options.settings });
   return { core, call };
+}
+
+/** The tasks that are not done, with the tail of a failed one's stderr. */
+function statuses(tasks: Task[]): string {
+  return tasks
+    .filter((x) => x.status !== 'done')
+    .map((x) => `${x.kind}:${x.status}${x.status === 'failed' ? ` (${x.stderrTail.slice(-300)})` : ''}`)
+    .join('; ');
+}
+
+/** Waits for the server's queue to settle; throws unless every task is done (or skipped). */
+export async function settledDone(call: BenchCall, serverId: string, what: string, timeoutMs = 120_000): Promise<Task[]> {
+  const tasks = await settleQueue({ call }, serverId, timeoutMs);
+  if (!tasks.every((x) => x.status === 'done' || x.status === 'skipped')) throw new Error(`${what}: ${statuses(tasks)}`);
+  return tasks;
+}
+
+/** hosting.deleteSite through the queue; a failure is logged (removeSiteByHand then clears what is left). */
+export async function deleteSiteThroughHostdeck(ctx: BenchContext, call: BenchCall, serverId: string, site: string): Promise<void> {
+  try {
+    const gone = await call<{ tasks: Task[] }>('hosting.deleteSite', { serverId, site, confirm: site });
+    await settledDone(call, serverId, 'removing the site through Hostdeck');
+    ctx.log(`site removed through Hostdeck (${gone.tasks.map((x) => x.kind).join(', ')})`);
+  } catch (e) {
+    ctx.log(`removing the site through Hostdeck failed, removing it by hand: ${(e as Error).message}`);
+  }
+}
+
+/** What a failed removal left of a site: its user, processes, home and logs (where the default log settings put them). */
+export function removeSiteByHand(site: string): void {
+  try {
+    execFileSync('sh', ['-c', `if id -u ${site} >/dev/null 2>&1; then pkill -KILL -u ${site}; userdel -r ${site} 2>/dev/null; fi; rm -rf /home/${site} ${DEFAULT_LOG_SETTINGS.dir}/${site} ${DEFAULT_LOG_SETTINGS.rotateDir}/hostdeck-${site}`], { stdio: 'ignore' });
+  } catch {
+    /* best effort */
+  }
 }

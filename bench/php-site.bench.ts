@@ -28,13 +28,11 @@ import http from 'node:http';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { HostingSettings, SiteRecord } from '../shared/api/hosting';
-import { DEFAULT_LOG_SETTINGS } from '../shared/api/logs';
 import type { Server } from '../shared/domain';
 import { DEFAULT_PHP_SETTINGS } from '../shared/php';
 import type { Task } from '../shared/queue';
-import { settleQueue } from '../test/helpers/hosting';
 import { sleep, stopByPidFile, waitFor } from '../testbed/util';
-import { benchCore, type BenchCall } from './hostdeck';
+import { benchCore, deleteSiteThroughHostdeck, removeSiteByHand, settledDone } from './hostdeck';
 import { entry, median, type BenchContext, type BenchEntry } from './lib';
 import { startPrivateNginx, type PrivateNginx } from './private-nginx';
 
@@ -181,15 +179,6 @@ function nginxWorkers(nginx: PrivateNginx): string {
   }
 }
 
-function statuses(tasks: Task[]): string {
-  return tasks.map((x) => `${x.kind}:${x.status}${x.status === 'failed' ? ` (${x.stderrTail.slice(-300)})` : ''}`).join('; ');
-}
-
-async function settledDone(call: BenchCall, serverId: string, what: string): Promise<void> {
-  const tasks = await settleQueue({ call }, serverId, 120_000);
-  if (!tasks.every((x) => x.status === 'done' || x.status === 'skipped')) throw new Error(`${what}: ${statuses(tasks)}`);
-}
-
 export async function run(ctx: BenchContext): Promise<BenchEntry[]> {
   const tb = ctx.testbed;
   const web1 = tb.ssh.web1;
@@ -235,26 +224,13 @@ export async function run(ctx: BenchContext): Promise<BenchEntry[]> {
   const teardown = async () => {
     if (tornDown) return;
     tornDown = true;
-    if (siteCreated) {
-      try {
-        const gone = await call<{ tasks: Task[] }>('hosting.deleteSite', { serverId, site, confirm: site });
-        await settledDone(call, serverId, 'removing the site through Hostdeck');
-        ctx.log(`site removed through Hostdeck (${gone.tasks.map((x) => x.kind).join(', ')})`);
-      } catch (e) {
-        ctx.log(`removing the site through Hostdeck failed, removing it by hand: ${(e as Error).message}`);
-      }
-    }
+    if (siteCreated) await deleteSiteThroughHostdeck(ctx, call, serverId, site);
     rmSync(wwwBlock, { force: true });
     rmSync(path.join(fpm.poolsDir, 'www.conf'), { force: true });
     await fpm.stop();
     nginx.stop();
-    // Left only when Hostdeck's removal failed (its pool's processes ended with the master); the
-    // site's logs are where the default log settings put them.
-    try {
-      execFileSync('sh', ['-c', `if id -u ${site} >/dev/null 2>&1; then pkill -KILL -u ${site}; userdel -r ${site} 2>/dev/null; fi; rm -rf /home/${site} ${DEFAULT_LOG_SETTINGS.dir}/${site} ${DEFAULT_LOG_SETTINGS.rotateDir}/hostdeck-${site}`], { stdio: 'ignore' });
-    } catch {
-      /* best effort */
-    }
+    // Left only when Hostdeck's removal failed (its pool's processes ended with the master).
+    removeSiteByHand(site);
   };
   ctx.defer(teardown);
 
