@@ -3,7 +3,7 @@
 import { execFileSync } from 'node:child_process';
 import path from 'node:path';
 import { createCore, type Core } from '../src-main/core/core';
-import { memoryKeychain } from '../src-main/core/secrets/keychain';
+import { memoryKeychain, type Keychain } from '../src-main/core/secrets/keychain';
 import { DEFAULT_LOG_SETTINGS } from '../shared/api/logs';
 import type { Task } from '../shared/queue';
 import { settleQueue } from '../test/helpers/hosting';
@@ -12,8 +12,8 @@ import type { BenchContext } from './lib';
 export type BenchCall = <T>(method: string, input: unknown) => Promise<T>;
 
 /** A core on `dataDir` (default: the bench's tmpDir/data) reading ~/.ssh from `home`; closed when the bench ends. */
-export async function benchCore(ctx: BenchContext, home: string, options: { dataDir?: string; settings?: Record<string, unknown> } = {}): Promise<{ core: Core; call: BenchCall }> {
-  const core = await createCore({ dataDir: options.dataDir ?? path.join(ctx.tmpDir, 'data'), homeDir: home, keychain: memoryKeychain('bench'), log: () => undefined });
+export async function benchCore(ctx: BenchContext, home: string, options: { dataDir?: string; settings?: Record<string, unknown>; keychain?: Keychain } = {}): Promise<{ core: Core; call: BenchCall }> {
+  const core = await createCore({ dataDir: options.dataDir ?? path.join(ctx.tmpDir, 'data'), homeDir: home, keychain: options.keychain ?? memoryKeychain('bench'), log: () => undefined });
   ctx.defer(() => core.close());
   const call: BenchCall = async <T>(method: string, input: unknown): Promise<T> => {
     const r = await core.call(method, input);
