@@ -5,7 +5,7 @@
 import { z } from 'zod';
 import { CronCommand, CronSchedule } from '../cron';
 import { ServerId } from '../domain';
-import { DbName, SiteName } from '../hosting';
+import { DbName, Password, SiteName } from '../hosting';
 import { Task } from '../queue';
 
 /** The hidden folder of the site's home where archives and dumps are uploaded before a deploy. */
@@ -42,7 +42,10 @@ export const DeploySource = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('url'), url: ArchiveUrl }).strict(),
 ], { error: 'Source must be a staged archive or an https URL' });
 
-export const PLACEHOLDERS = ['DB_NAME', 'DB_USER', 'DB_PASSWORD', 'DB_HOST', 'DOMAIN'] as const;
+/** The placeholders a deploy fills in, written {{NAME}} in the files; any other {{…}} stays as it is. */
+export const PLACEHOLDERS = ['DB_NAME', 'DB_USER', 'DB_PASSWORD', 'DB_HOST', 'DOMAIN', 'SITE_URL'] as const;
+export const Placeholder = z.enum(PLACEHOLDERS, { error: `A placeholder is one of ${PLACEHOLDERS.join(', ')}` });
+export type Placeholder = z.infer<typeof Placeholder>;
 
 export const PostCommand = z
   .string()
@@ -62,12 +65,17 @@ export const DeployInput = z
     database: DbName.optional(),
     dump: StagedDump.optional(),
     placeholderFiles: z.array(TargetRelPath).max(20).default([]),
+    /** The placeholders filled in (default: all of them). */
+    placeholders: z.array(Placeholder).max(10).optional(),
+    /** The database user's new password; generated when not given. */
+    password: Password.optional(),
     commands: z.array(PostCommand).max(10).default([]),
     cron: z.object({ schedule: CronSchedule, command: CronCommand }).strict().optional(),
   })
   .strict()
   .refine((d) => d.dump === undefined || d.database !== undefined, { message: 'A dump needs a database to import into', path: ['database'] })
-  .refine((d) => d.placeholderFiles.length === 0 || d.database !== undefined, { message: 'Placeholders need a database', path: ['database'] });
+  .refine((d) => d.placeholderFiles.length === 0 || d.database !== undefined, { message: 'Placeholders need a database', path: ['database'] })
+  .refine((d) => d.password === undefined || d.database !== undefined, { message: 'A password needs a database', path: ['database'] });
 export type DeployInput = z.infer<typeof DeployInput>;
 
 const PreviewTask = z.object({ kind: z.string(), title: z.string(), commands: z.array(z.string()) });

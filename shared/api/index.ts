@@ -6,6 +6,7 @@ import { appApi } from './app';
 import { backupsApi } from './backups';
 import { cronApi } from './cron';
 import { deployApi } from './deploy';
+import { deployTemplatesApi } from './deploy-templates';
 import { dnsApi } from './dns';
 import { filesApi } from './files';
 import { dbAuditApi, dbBrowseApi, dbQueryApi, dbServerApi, dbTransferApi, dbTreeApi } from './db';
@@ -20,7 +21,7 @@ import { tlsApi } from './tls';
 
 export { ConnectionTestResult } from './servers';
 
-export const api = { ...appApi, ...serversApi, ...sshApi, ...terminalApi, ...healthApi, ...dbTreeApi, ...dbBrowseApi, ...dbQueryApi, ...dbTransferApi, ...dbServerApi, ...dbAuditApi, ...queueApi, ...hostingApi, ...cronApi, ...dnsApi, ...acmeApi, ...tlsApi, ...logsApi, ...backupsApi, ...filesApi, ...deployApi } as const;
+export const api = { ...appApi, ...serversApi, ...sshApi, ...terminalApi, ...healthApi, ...dbTreeApi, ...dbBrowseApi, ...dbQueryApi, ...dbTransferApi, ...dbServerApi, ...dbAuditApi, ...queueApi, ...hostingApi, ...cronApi, ...dnsApi, ...acmeApi, ...tlsApi, ...logsApi, ...backupsApi, ...filesApi, ...deployApi, ...deployTemplatesApi } as const;
 
 export type Api = typeof api;
 export type Method = keyof Api;

@@ -36,6 +36,7 @@ import { healthHandlers } from './health/handlers';
 import { hostingHandlers } from './hosting/handlers';
 import { cronHandlers } from './hosting/cron-handlers';
 import { deployHandlers } from './hosting/deploy-handlers';
+import { DeployTemplateStore, deployTemplateHandlers } from './hosting/deploy-templates';
 import { filesHandlers } from './files/handlers';
 import { FilesService } from './files/service';
 import { logsHandlers } from './logs/handlers';
@@ -146,6 +147,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
       ...hostingHandlers(sites, connections),
       ...cronHandlers(sites, connections, events),
       ...deployHandlers(sites, queue),
+      ...deployTemplateHandlers(new DeployTemplateStore(options.dataDir)),
       ...acmeHandlers(acme),
       ...tlsHandlers(tls),
       ...backupsHandlers(backups),

@@ -9,11 +9,11 @@
 // other. Each task that needs it holds its own copy under its own reference, released when that
 // task is done.
 import { randomUUID } from 'node:crypto';
-import type { DeployInput } from '../../../shared/api/deploy';
+import { PLACEHOLDERS, type DeployInput } from '../../../shared/api/deploy';
 import type { HostingSettings, SiteRecord } from '../../../shared/api/hosting';
 import { AppError } from '../../../shared/errors';
 import { setCronJob } from './cron-plans';
-import './deploy-tasks';
+import { deployValue, PLAIN_VALUE } from './deploy-tasks';
 import { find, generatePassword, type Plan, type Step } from './plans';
 
 export type DeployRequest = Omit<DeployInput, 'serverId'>;
@@ -22,7 +22,21 @@ export function deployPlan(sites: SiteRecord[], settings: HostingSettings, input
   const site = find(sites, input.site);
   const db = input.database === undefined ? null : site.databases.find((d) => d.name === input.database);
   if (db === undefined) throw new AppError('not-found', `No database "${input.database}" for site "${site.name}" in Hostdeck's records.`, { fields: { database: 'Not a database of this site' } });
-  const password = db === null ? null : generatePassword();
+  const password = db === null ? null : (input.password ?? generatePassword());
+  const placeholders = input.placeholders ?? [...PLACEHOLDERS];
+  const domain = site.domains[0]?.domain ?? '';
+  const siteUrl = domain === '' ? '' : `${site.tls.some((t) => t.domain === domain) ? 'https' : 'http'}://${domain}`;
+  if (password !== null && input.placeholderFiles.length > 0) {
+    // Refused here, before anything is queued, rather than by the configure task halfway through.
+    try {
+      for (const file of input.placeholderFiles) deployValue(file, password);
+    } catch (error) {
+      throw new AppError('invalid-input', (error as Error).message, { fields: { password: (error as Error).message } });
+    }
+  }
+  if (password !== null && input.dump !== undefined && !PLAIN_VALUE.test(password)) {
+    throw new AppError('invalid-input', 'A dump is imported with a password of letters, digits and . _ + = @ : - only; leave the password empty to have one generated', { fields: { password: 'Letters, digits and . _ + = @ : - only with a dump' } });
+  }
   const secrets: Plan['secrets'] = [];
   const ref = (): string => {
     const r = `db-${randomUUID()}`;
@@ -47,7 +61,7 @@ export function deployPlan(sites: SiteRecord[], settings: HostingSettings, input
   if (db !== null && input.placeholderFiles.length > 0) {
     steps.push({
       kind: 'deploy.configure',
-      params: { site: site.name, target: input.target, files: input.placeholderFiles, name: db.name, user: db.user, host: 'localhost', domain: site.domains[0]?.domain ?? '', passwordRef: ref() },
+      params: { site: site.name, target: input.target, files: input.placeholderFiles, placeholders, name: db.name, user: db.user, host: 'localhost', domain, siteUrl, passwordRef: ref() },
     });
   }
   if (input.commands.length > 0) steps.push({ kind: 'deploy.commands', params: { site: site.name, target: input.target, commands: input.commands } });

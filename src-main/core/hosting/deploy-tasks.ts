@@ -1,6 +1,7 @@
 // Task kinds of a deploy, each run as the site's own user (runuser), so nothing it unpacks,
 // imports or runs reaches further than the site could itself:
-// - deploy.unpack: the archive (staged, or fetched over https with a size limit) is listed first
+// - deploy.unpack: the archive (staged, or fetched over https with a size limit, trusting the
+//   server's own certificate store) is listed first
 //   and refused whole when an entry is absolute, climbs out with "..", is not a plain file or
 //   folder, or the sizes add up past the limit (a zip bomb); only then extracted into a fresh
 //   hidden folder, which is then moved into place (a previous target is moved aside, not deleted).
@@ -13,7 +14,7 @@
 // - deploy.commands: the admin's commands, one after the other, in the target folder.
 import { z } from 'zod';
 import { MysqlSettings } from '../../../shared/api/hosting';
-import { STAGING_DIR, StagedArchive, StagedDump, ArchiveUrl, TargetRelPath, PostCommand, PLACEHOLDERS } from '../../../shared/api/deploy';
+import { STAGING_DIR, StagedArchive, StagedDump, ArchiveUrl, TargetRelPath, PostCommand, Placeholder } from '../../../shared/api/deploy';
 import { AppError } from '../../../shared/errors';
 import { DbName, DbUser, Password, SiteName } from '../../../shared/hosting';
 import { registerTaskKind } from '../queue/kinds';
@@ -31,7 +32,10 @@ type UnpackParams = z.infer<typeof UnpackParams>;
 const ImportParams = z.object({ site: SiteName, name: DbName, user: DbUser, dump: StagedDump, passwordRef: SecretRef, socket: MysqlSettings.shape.socket }).strict();
 type ImportParams = z.infer<typeof ImportParams>;
 const ConfigureParams = z
-  .object({ site: SiteName, target: TargetRelPath, files: z.array(TargetRelPath).min(1), name: DbName, user: DbUser, host: z.literal('localhost'), domain: z.string().regex(/^[a-z0-9.-]{0,253}$/), passwordRef: SecretRef })
+  .object({
+    site: SiteName, target: TargetRelPath, files: z.array(TargetRelPath).min(1), placeholders: z.array(Placeholder).min(1), name: DbName, user: DbUser, host: z.literal('localhost'),
+    domain: z.string().regex(/^[a-z0-9.-]{0,253}$/), siteUrl: z.string().regex(/^(https?:\/\/[a-z0-9.-]{1,253})?$/), passwordRef: SecretRef,
+  })
   .strict();
 type ConfigureParams = z.infer<typeof ConfigureParams>;
 const CommandsParams = z.object({ site: SiteName, target: TargetRelPath, commands: z.array(PostCommand).min(1) }).strict();
@@ -54,7 +58,22 @@ const UNPACK = [
   'if [ -n "$url" ]; then',
   '  command -v curl >/dev/null 2>&1 || { echo "curl is not installed on this server" >&2; exit 6; }',
   '  archive="$stage/download-$$.$kind"',
-  '  curl -fsSL --proto =https --max-filesize "$max" --max-time 600 -o "$archive" "$url" || { rm -f "$archive"; echo "could not download $url (or it is larger than $max bytes)" >&2; exit 5; }',
+  // head stops the download one byte past the limit even when the server sends no length
+  // (--max-filesize alone only acts on a length announced beforehand); -q: no ~/.curlrc.
+  '  err="$stage/download-$$.err"',
+  '  { curl -q -fsSL --proto =https --proto-redir =https --max-filesize "$max" --max-time 600 "$url" 2>"$err"; echo $? >"$err.rc"; } | head -c "$((max + 1))" >"$archive"',
+  '  rc=$(cat "$err.rc"); msg=$(tail -n 1 "$err"); rm -f "$err" "$err.rc"; why=',
+  '  if [ "$(wc -c <"$archive")" -gt "$max" ] || [ "$rc" = 63 ]; then why="it is larger than the limit of $max bytes"',
+  '  elif [ "$rc" != 0 ]; then',
+  '    case "$rc" in',
+  '      22) why="the web server answered with an error" ;;',
+  '      6|7|28) why="the address could not be reached" ;;',
+  '      35|51|58|59|60|77|83|90|91) why="its certificate is not trusted by this server" ;;',
+  '      *) why="curl failed (exit $rc)" ;;',
+  '    esac',
+  '    why="$why: $msg"',
+  '  fi',
+  '  [ -z "$why" ] || { rm -f "$archive"; echo "could not download $url: $why; nothing was unpacked" >&2; exit 5; }',
   'fi',
   '{ [ -f "$archive" ] && [ ! -L "$archive" ]; } || { echo "no archive $archive (upload it first)" >&2; exit 4; }',
   'if [ "$kind" = zip ]; then',
@@ -113,7 +132,7 @@ export function importLines(raw: ImportParams): string[] {
 }
 
 /** The generated passwords and the validated names need no escaping; anything else is refused or escaped. */
-const PLAIN = /^[A-Za-z0-9._+=@:-]*$/;
+export const PLAIN_VALUE = /^[A-Za-z0-9._+=@:-]*$/;
 
 /**
  * A placeholder's value as it goes into `file`: in a .php file escaped for a single-quoted PHP
@@ -123,29 +142,40 @@ const PLAIN = /^[A-Za-z0-9._+=@:-]*$/;
 export function deployValue(file: string, value: string): string {
   if (/[\u0000-\u001f\u007f\u0085\u2028\u2029]/.test(value)) throw new AppError('invalid-input', 'A placeholder value must not contain control characters');
   if (file.endsWith('.php')) return value.replace(/[\\']/g, (c) => `\\${c}`);
-  if (!PLAIN.test(value)) throw new AppError('invalid-input', `A value with special characters can only go into a .php file, not ${file}`);
+  if (!PLAIN_VALUE.test(value)) throw new AppError('invalid-input', `A value with special characters can only go into a .php file, not ${file}`);
   return value;
 }
 
-const CONFIGURE = [
-  'target=$1; shift',
-  'for f; do',
-  '  p="$target/$f"',
-  '  { [ -f "$p" ] && [ ! -L "$p" ]; } || { echo "no file $f in $target" >&2; exit 4; }',
-  '  IFS= read -r a; IFS= read -r b; IFS= read -r c; IFS= read -r d; IFS= read -r e',
-  `  HD_1=$a HD_2=$b HD_3=$c HD_4=$d HD_5=$e perl -pi -e ${shQuote(PLACEHOLDERS.map((name, i) => `s/\\{\\{${name}\\}\\}/$ENV{HD_${i + 1}}/g;`).join(' '))} "$p" || exit 1`,
-  '  echo "placeholders filled in: $f"',
-  'done',
-].join('\n');
+/**
+ * The script for these placeholders (names from the fixed list, checked again here): the values
+ * come on stdin, one line per placeholder and file, into the environment of perl, whose
+ * replacement takes a variable's content as it is (no $, \\, & or / in it is read as syntax).
+ * Any other {{…}} in a file stays as it is and is named in the task's output.
+ */
+function configureScript(placeholders: readonly string[]): string {
+  const names = placeholders.map((n) => assertSafe(Placeholder, n, 'placeholder'));
+  return [
+    'target=$1; shift',
+    'for f; do',
+    '  p="$target/$f"',
+    '  { [ -f "$p" ] && [ ! -L "$p" ]; } || { echo "no file $f in $target" >&2; exit 4; }',
+    ...names.map((_, i) => `  IFS= read -r v${i} || exit 1`),
+    `  ${names.map((_, i) => `HD_${i}=$v${i}`).join(' ')} perl -pi -e ${shQuote(names.map((n, i) => `s/\\{\\{${n}\\}\\}/$ENV{HD_${i}}/g;`).join(' '))} "$p" || exit 1`,
+    '  echo "placeholders filled in: $f"',
+    '  left=$(grep -o \'{{[A-Za-z0-9_]*}}\' "$p" | sort -u | tr \'\\n\' \' \')',
+    '  [ -z "$left" ] || echo "left as they are in $f: $left"',
+    'done',
+  ].join('\n');
+}
 
 export function configureLines(raw: ConfigureParams): string[] {
   const p = assertSafe(ConfigureParams, raw, 'configure');
-  return [...head(p.site), `runuser -u "$site" -- sh -c ${shQuote(CONFIGURE)} sh ${shJoin([targetPath(p.site, p.target), ...p.files])}`];
+  return [...head(p.site), `runuser -u "$site" -- sh -c ${shQuote(configureScript(p.placeholders))} sh ${shJoin([targetPath(p.site, p.target), ...p.files])}`];
 }
 
 async function configureStdin(p: ConfigureParams, password: string): Promise<string> {
-  const values: Record<(typeof PLACEHOLDERS)[number], string> = { DB_NAME: p.name, DB_USER: p.user, DB_PASSWORD: password, DB_HOST: p.host, DOMAIN: p.domain };
-  return p.files.map((f) => PLACEHOLDERS.map((k) => `${deployValue(f, values[k])}\n`).join('')).join('');
+  const values: Record<Placeholder, string> = { DB_NAME: p.name, DB_USER: p.user, DB_PASSWORD: password, DB_HOST: p.host, DOMAIN: p.domain, SITE_URL: p.siteUrl };
+  return p.files.map((f) => p.placeholders.map((k) => `${deployValue(f, values[k])}\n`).join('')).join('');
 }
 
 const COMMANDS = 'cd "$1" || exit 4; shift; for c; do echo "$ $c"; sh -c "$c" || { rc=$?; echo "command failed (exit $rc): $c" >&2; exit 1; }; done';
@@ -159,7 +189,7 @@ export function commandsLines(raw: CommandsParams): string[] {
 }
 
 function generatedOnly(password: string): string {
-  if (!PLAIN.test(password) || password.length === 0) throw new AppError('invalid-input', 'The database password has characters a deploy cannot pass on');
+  if (!PLAIN_VALUE.test(password) || password.length === 0) throw new AppError('invalid-input', 'The database password has characters a deploy cannot pass on');
   return password;
 }
 
