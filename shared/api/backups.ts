@@ -18,6 +18,15 @@ export const RepoPath = z
   .refine((v) => !v.split('/').some((s) => s === '.' || s === '..'), 'Repository folder may not hold . or .. segments');
 export const DEFAULT_REPO_PATH = '/var/backups/hostdeck/main';
 
+/**
+ * Where the repository folder is: on the site's own server, or on another server of the
+ * inventory reached by restic's sftp backend as a dedicated account there (SFTP_USER).
+ */
+export const RepoTarget = z.discriminatedUnion('kind', [z.object({ kind: z.literal('local') }).strict(), z.object({ kind: z.literal('server'), serverId: ServerId }).strict()], { error: 'Repository place must be this server or another server of the inventory' });
+export type RepoTarget = z.infer<typeof RepoTarget>;
+/** The account on a backup server that source servers log in as (SFTP only). */
+export const SFTP_USER = 'hostdeck-backup';
+
 const HHMM = /^([01]\d|2[0-3]):[0-5]\d$/;
 export const BackupSchedule = z.discriminatedUnion(
   'kind',
@@ -62,6 +71,7 @@ export type LastBackup = z.infer<typeof LastBackup>;
 
 export const BackupState = z.object({
   repoPath: RepoPath,
+  target: RepoTarget,
   /** Whether Hostdeck holds the repository's password (in the keychain). */
   hasPassword: z.boolean(),
   policy: BackupPolicy,
@@ -86,13 +96,20 @@ export const SnapshotEntry = z.object({ path: z.string(), name: z.string(), type
 export type SnapshotEntry = z.infer<typeof SnapshotEntry>;
 
 const SiteRef = z.object({ serverId: ServerId, site: SiteName }).strict();
+const Settings = z.object({ serverId: ServerId, repoPath: RepoPath, policy: BackupPolicy, target: RepoTarget.optional() }).strict();
 const Tasks = z.object({ tasks: z.array(Task) });
 
 export const backupsApi = {
   /** The server's repository folder and policies, and each site's last backup. Reads only. */
   'backups.state': { input: z.object({ serverId: ServerId }).strict(), output: BackupState },
-  /** The repository folder and the server's policy; a new folder gets a new password (made here, kept in the keychain). */
-  'backups.setSettings': { input: z.object({ serverId: ServerId, repoPath: RepoPath, policy: BackupPolicy }).strict(), output: BackupState },
+  /**
+   * The repository folder (on this server or another one) and the server's policy; a new folder
+   * gets a new password (made here, kept in the keychain). Another server as the target queues
+   * its SSH setup: the backup account there and the key pair and pinned host key here.
+   */
+  'backups.setSettings': { input: Settings, output: BackupState.extend({ tasks: z.array(Task) }) },
+  /** The tasks saving these settings would queue (their commands), nothing queued or kept. */
+  'backups.previewSettings': { input: Settings, output: z.object({ tasks: z.array(z.object({ kind: z.string(), title: z.string(), commands: z.array(z.string()) })) }) },
   /** A site's own policy, or null to follow the server's. */
   'backups.setSitePolicy': { input: SiteRef.extend({ policy: BackupPolicy.nullable() }).strict(), output: BackupState },
   /** Queues backup.site now (refused while one of the site waits in the queue). */

@@ -54,6 +54,8 @@ import { openKeychain, type Keychain } from './secrets/keychain';
 import { ConnectionTester } from './servers/connection-test';
 import { serverHandlers } from './servers/handlers';
 import { ConnectionManager } from './ssh/connections';
+import { knownHostsName } from './ssh/host-key';
+import { lookup, readKnownHosts } from './ssh/known-hosts';
 import { PromptBroker } from './ssh/prompts';
 import { queueHandlers } from './queue/handlers';
 import { QueueService } from './queue/service';
@@ -126,7 +128,8 @@ export async function createCore(options: CoreOptions): Promise<Core> {
   registerIssueKind({ settings: () => acmeStore.settings(), accounts: acmeAccounts, dns01: new Dns01(dns) });
   const acme = new AcmeService(acmeStore, acmeAccounts, sites, inventory, queue, taskSecrets, dns, options.dataDir, events);
   const tls = new TlsService(sites, connections, queue, inventory, acme, log);
-  const backups = new BackupService(new BackupStore(options.dataDir), keychain, sites, queue, connections, inventory, events, log);
+  const trustedHostKey = async (host: string, port: number) => store.pins()[knownHostsName(host, port)] ?? lookup(await readKnownHosts(path.join(home, '.ssh', 'known_hosts')), host, port).keys[0] ?? null;
+  const backups = new BackupService(new BackupStore(options.dataDir), keychain, sites, queue, connections, inventory, events, log, taskSecrets, trustedHostKey);
   health.setWarningSource((serverId) => [...tls.expiryWarnings(serverId), ...backups.ageWarnings(serverId)]);
 
   const call = createDispatcher(

@@ -6,7 +6,8 @@ import type { BackupService } from './service';
 export function backupsHandlers(backups: BackupService): HandlersFor<typeof backupsApi> {
   return {
     'backups.state': async ({ serverId }) => backups.state(serverId),
-    'backups.setSettings': async ({ serverId, repoPath, policy }) => backups.setSettings(serverId, repoPath, policy),
+    'backups.setSettings': async ({ serverId, repoPath, policy, target }) => backups.setSettings(serverId, repoPath, policy, target),
+    'backups.previewSettings': async ({ serverId, repoPath, target }) => ({ tasks: await backups.previewSettings(serverId, repoPath, target ?? { kind: 'local' }) }),
     'backups.setSitePolicy': async ({ serverId, site, policy }) => backups.setSitePolicy(serverId, site, policy),
     'backups.backUpNow': async ({ serverId, site }) => ({ tasks: backups.backUpNow(serverId, site) }),
     'backups.snapshots': async ({ serverId, site }) => ({ snapshots: await backups.snapshots(serverId, site) }),

@@ -3,7 +3,7 @@
 // waits in the queue), restores and checks as tasks, snapshots and their files read with restic
 // on the server, and the age of each site's last backup for fleet health.
 import { randomBytes, randomUUID } from 'node:crypto';
-import { maxAgeHours, type BackupPolicy, type BackupSchedule, type BackupState, type Snapshot, type SnapshotEntry } from '../../../shared/api/backups';
+import { maxAgeHours, SFTP_USER, type BackupPolicy, type RepoTarget, type BackupSchedule, type BackupState, type Snapshot, type SnapshotEntry } from '../../../shared/api/backups';
 import { AppError } from '../../../shared/errors';
 import type { Task } from '../../../shared/queue';
 import type { EventHub } from '../events';
@@ -14,13 +14,21 @@ import type { Keychain } from '../secrets/keychain';
 import type { ConnectionManager } from '../ssh/connections';
 import { exec } from '../ssh/connect';
 import { shQuote } from '../ssh/sh-quote';
-import type { BackupStore, ServerBackups } from './store';
-import { resticHead } from './tasks';
+import type { BackupStore } from './store';
+import { resticHead, type SftpTarget } from './tasks';
+import { knownHostsName } from '../ssh/host-key';
+import type { TaskSecrets } from '../queue/task-secrets';
+import { utils } from 'ssh2';
 
 const MINUTE_MS = 60_000;
 const WAITING = new Set(['pending', 'running', 'failed']);
 const LS_MAX = 500;
 const PREFIX = 'backup-repo:';
+/** On a source server: one folder per backup server with Hostdeck's key pair and known_hosts for it (root-only). */
+const SFTP_KEY_DIR = '/etc/hostdeck/backup-ssh';
+/** A preview's stand-ins: the real key pair is made when the settings are saved. */
+const PREVIEW_PUBLIC_KEY = `ssh-ed25519 ${'A'.repeat(68)}`;
+const PREVIEW_KEY_REF = 'backup-key-00000000-0000-0000-0000-000000000000';
 
 /**
  * The repository passwords' part of the queue's secret source: refs `backup-repo:<uuid>` are
@@ -81,6 +89,9 @@ export class BackupService {
     private readonly inventory: Inventory,
     events: EventHub,
     private readonly log: (line: string) => void,
+    private readonly taskSecrets: Pick<TaskSecrets, 'hold'>,
+    /** The host key Hostdeck trusts for host:port (pinned or in the user's known_hosts), null: none yet. */
+    private readonly hostKeyOf: (host: string, port: number) => Promise<{ keyType: string; key: string } | null>,
   ) {
     this.unsubscribe = events.subscribe((event, payload) => {
       if (event !== 'queue.changed') return;
@@ -98,22 +109,35 @@ export class BackupService {
   state(serverId: string): BackupState {
     this.inventory.stored(serverId);
     const s = this.store.get(serverId);
-    return { repoPath: s.repoPath, hasPassword: s.repoRef !== null, policy: s.policy, sitePolicies: s.sitePolicies, last: s.last };
+    return { repoPath: s.repoPath, target: s.target, hasPassword: s.repoRef !== null, policy: s.policy, sitePolicies: s.sitePolicies, last: s.last };
   }
 
-  /** A new repository folder gets a new password (the previous one stays in the keychain: its repository still needs it). */
-  async setSettings(serverId: string, repoPath: string, policy: BackupPolicy): Promise<BackupState> {
+  /**
+   * A new repository folder (or server) gets a new password (the previous one stays in the
+   * keychain: its repository still needs it). Another server as the place queues its SSH setup
+   * each time (a new key pair: the private key is held only until its task has run).
+   */
+  async setSettings(serverId: string, repoPath: string, policy: BackupPolicy, target: RepoTarget = { kind: 'local' }): Promise<BackupState & { tasks: Task[] }> {
     this.inventory.stored(serverId);
     const current = this.store.get(serverId);
+    // A target that cannot be used is refused before any password is made.
+    if (target.kind === 'server') await this.sftpSteps(serverId, target.serverId, repoPath, { publicKey: PREVIEW_PUBLIC_KEY, keyRef: PREVIEW_KEY_REF });
     let repoRef = current.repoRef;
-    if (repoRef === null || repoPath !== current.repoPath) {
+    if (repoRef === null || repoPath !== current.repoPath || JSON.stringify(target) !== JSON.stringify(current.target)) {
       // A repository whose password is lost is lost with it: never make one into memory only.
       if (this.keychain.kind === 'memory') throw new AppError('conflict', 'No OS keychain is available: a repository password kept in memory would be lost when the app quits, and the backups with it. Set up the keychain first.');
       repoRef = `${PREFIX}${randomUUID()}`;
       await this.keychain.set(repoRef, randomBytes(32).toString('base64url'));
     }
-    this.store.update(serverId, (s) => ({ ...s, repoPath, repoRef, policy }));
-    return this.state(serverId);
+    const tasks: Task[] = [];
+    if (target.kind === 'server') {
+      const pair = utils.generateKeyPairSync('ed25519', { comment: `hostdeck-backup-from-${serverId}` });
+      const key = { publicKey: pair.public.split(' ').slice(0, 2).join(' '), keyRef: `backup-key-${randomUUID()}` };
+      await this.taskSecrets.hold(key.keyRef, pair.private);
+      for (const step of await this.sftpSteps(serverId, target.serverId, repoPath, key)) tasks.push(this.queue.enqueue(step.serverId, step.kind, step.params));
+    }
+    this.store.update(serverId, (s) => ({ ...s, repoPath, repoRef, policy, target }));
+    return { ...this.state(serverId), tasks };
   }
 
   setSitePolicy(serverId: string, site: string, policy: BackupPolicy | null): BackupState {
@@ -127,10 +151,47 @@ export class BackupService {
     return this.state(serverId);
   }
 
-  private repo(serverId: string): ServerBackups & { repoRef: string } {
+  /** The repository part of a task's parameters. */
+  private repo(serverId: string): { repoPath: string; repoRef: string; sftp: SftpTarget | null } {
     const s = this.store.get(serverId);
     if (s.repoRef === null) throw new AppError('invalid-input', 'Backups are not set up on this server yet: save its backup settings first (a repository password is made then).');
-    return s as ServerBackups & { repoRef: string };
+    return { repoPath: s.repoPath, repoRef: s.repoRef, sftp: s.target.kind === 'server' ? this.sftpTarget(s.target.serverId) : null };
+  }
+
+  /** How a source server reaches the backup server: its inventory address, Hostdeck's key and known_hosts for it. */
+  private sftpTarget(targetId: string): SftpTarget {
+    const target = this.inventory.stored(targetId);
+    return { name: target.name, user: SFTP_USER, host: target.host, port: target.port, dir: `${SFTP_KEY_DIR}/${targetId}` };
+  }
+
+  /**
+   * The tasks that let `serverId` reach the backup server `targetId`: the account there with the
+   * new public key, and on the source the key pair and the host key Hostdeck trusts for the
+   * target (pinned or from known_hosts); refused for the server itself, a server behind a jump
+   * host (the source could not reach it) and one whose host key is not confirmed yet.
+   */
+  private async sftpSteps(serverId: string, targetId: string, repoPath: string, key: { publicKey: string; keyRef: string }): Promise<{ serverId: string; kind: string; params: Record<string, unknown> }[]> {
+    const source = this.inventory.stored(serverId);
+    if (targetId === serverId) throw new AppError('invalid-input', 'The backup server must be another server: for this one choose "This server".', { fields: { target: 'Choose another server' } });
+    const target = this.inventory.stored(targetId);
+    if (target.jumpHostId) throw new AppError('invalid-input', `${target.name} is reached through a jump host: ${source.name} could not reach it directly. Choose a server it can reach.`, { fields: { target: 'Reached through a jump host' } });
+    const hostKey = await this.hostKeyOf(target.host, target.port);
+    if (!hostKey) throw new AppError('invalid-input', `The host key of ${target.name} is not confirmed yet: test its connection first, so that Hostdeck can pin it on ${source.name}.`, { fields: { target: 'Host key not confirmed' } });
+    const sftp = this.sftpTarget(targetId);
+    return [
+      { serverId: targetId, kind: 'backup.sftp-account', params: { user: SFTP_USER, repoPath, publicKey: key.publicKey, tag: `hostdeck-backup-from-${serverId}`, source: source.name } },
+      { serverId, kind: 'backup.sftp-client', params: { target: sftp, hostKeyLine: `${knownHostsName(target.host, target.port)} ${hostKey.keyType} ${hostKey.key}`, publicKey: key.publicKey, keyRef: key.keyRef } },
+    ];
+  }
+
+  async previewSettings(serverId: string, repoPath: string, target: RepoTarget): Promise<{ kind: string; title: string; commands: string[] }[]> {
+    this.inventory.stored(serverId);
+    if (target.kind === 'local') return [];
+    const steps = await this.sftpSteps(serverId, target.serverId, repoPath, { publicKey: PREVIEW_PUBLIC_KEY, keyRef: PREVIEW_KEY_REF });
+    return steps.map((x) => {
+      const shown = this.queue.preview(x.kind, x.params);
+      return { kind: x.kind, title: `On ${this.inventory.stored(x.serverId).name}: ${shown.title}`, commands: shown.commands };
+    });
   }
 
   policyOf(serverId: string, site: string): BackupPolicy {
@@ -157,8 +218,7 @@ export class BackupService {
       site,
       databases: record.databases.map((d) => d.name),
       keep: keep.daily + keep.weekly + keep.monthly > 0 ? keep : null,
-      repoPath: repo.repoPath,
-      repoRef: repo.repoRef,
+      ...repo,
       socket: settings.mysql.socket,
       defaultsFile: settings.mysql.defaultsFile,
     });
@@ -172,7 +232,7 @@ export class BackupService {
 
   check(serverId: string): Task[] {
     const repo = this.repo(serverId);
-    return [this.queue.enqueue(serverId, 'backup.check', { repoPath: repo.repoPath, repoRef: repo.repoRef })];
+    return [this.queue.enqueue(serverId, 'backup.check', { ...repo })];
   }
 
   /** Runs `r <args>` (restic on the repository) on the server with the password on stdin; reads only. */
@@ -180,7 +240,7 @@ export class BackupService {
     const repo = this.repo(serverId);
     const password = await this.keychain.get(repo.repoRef);
     if (password === null) throw new AppError('not-found', 'The repository password is not in the OS keychain any more: the backups of this repository cannot be read.');
-    const script = [...resticHead(repo), 'if [ ! -f "$repo/config" ]; then echo NO-REPOSITORY; exit 0; fi', `r ${args}`].join('\n');
+    const script = [...resticHead(repo), 'if ! has_repo; then echo NO-REPOSITORY; exit 0; fi', `r ${args}`].join('\n');
     const lease = await this.connections.acquire(serverId, { interactive: false });
     try {
       const result = await exec(await lease.ready(), `sh -c ${shQuote(script)}`, timeoutMs, `${password}\n`);
@@ -220,7 +280,7 @@ export class BackupService {
     this.sites.site(serverId, input.site);
     if (input.to === 'place' && input.confirm !== input.site) throw new AppError('invalid-input', `Restoring in place overwrites the site's files: type the site's name "${input.site}" to confirm.`, { fields: { confirm: `Must be "${input.site}" to confirm` } });
     const repo = this.repo(serverId);
-    return [this.queue.enqueue(serverId, 'backup.restore-files', { site: input.site, snapshot: input.snapshot, paths: input.paths, to: input.to, stamp: stampOf(new Date()), repoPath: repo.repoPath, repoRef: repo.repoRef })];
+    return [this.queue.enqueue(serverId, 'backup.restore-files', { site: input.site, snapshot: input.snapshot, paths: input.paths, to: input.to, stamp: stampOf(new Date()), ...repo })];
   }
 
   restoreDb(serverId: string, input: { site: string; snapshot: string; db: string; to: 'place' | 'scratch'; confirm?: string | undefined }): { tasks: Task[]; database: string } {
@@ -235,7 +295,7 @@ export class BackupService {
   private dbParams(serverId: string, site: string, snapshot: string, db: string, target: string, fresh: boolean) {
     const repo = this.repo(serverId);
     const { mysql } = this.sites.state(serverId).settings;
-    return { site, snapshot, db, target, fresh, repoPath: repo.repoPath, repoRef: repo.repoRef, socket: mysql.socket, defaultsFile: mysql.defaultsFile };
+    return { site, snapshot, db, target, fresh, ...repo, socket: mysql.socket, defaultsFile: mysql.defaultsFile };
   }
 
   dropScratch(serverId: string, site: string, database: string, confirm: string): Task[] {
@@ -273,7 +333,7 @@ export class BackupService {
     const databases = this.sites.site(serverId, site).databases.map((d) => d.name);
     tasks.push(
       ...this.queue.enqueueAll(serverId, [
-        { kind: 'backup.restore-files', params: { site, snapshot: files.id, paths: [''], to: 'place', stamp: stampOf(new Date()), repoPath: repo.repoPath, repoRef: repo.repoRef } },
+        { kind: 'backup.restore-files', params: { site, snapshot: files.id, paths: [''], to: 'place', stamp: stampOf(new Date()), ...repo } },
         ...snaps.filter((s) => s.kind === 'db' && s.db !== null && databases.includes(s.db)).map((s) => ({ kind: 'backup.restore-db', params: this.dbParams(serverId, site, s.id, s.db!, s.db!, false) })),
       ]),
     );

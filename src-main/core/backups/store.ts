@@ -4,13 +4,15 @@
 // The repository password is never here: only in the OS keychain, under repoRef.
 import Conf from 'conf';
 import { z } from 'zod';
-import { BackupPolicy, DEFAULT_POLICY, DEFAULT_REPO_PATH, LastBackup, RepoPath } from '../../../shared/api/backups';
+import { BackupPolicy, DEFAULT_POLICY, DEFAULT_REPO_PATH, LastBackup, RepoPath, RepoTarget } from '../../../shared/api/backups';
 
 const Known = z.object({ quotaMb: z.number().int(), databases: z.array(z.object({ name: z.string(), user: z.string() })) });
 export type KnownSite = z.infer<typeof Known>;
 
 const ServerBackups = z.object({
   repoPath: RepoPath,
+  /** The server the repository folder is on (its own unless another server of the inventory). */
+  target: RepoTarget.default({ kind: 'local' }),
   repoRef: z.string().nullable(),
   policy: BackupPolicy,
   sitePolicies: z.record(z.string(), BackupPolicy).default({}),

@@ -4,7 +4,7 @@
 // --password-file /dev/fd/3 (dash makes a here-document a pipe): never on a command line, in the
 // environment, a file, the parameters or the commands shown.
 import { z } from 'zod';
-import { HomePath, RepoPath, Retention, SnapshotId } from '../../../shared/api/backups';
+import { HomePath, RepoPath, Retention, SFTP_USER, SnapshotId } from '../../../shared/api/backups';
 import { FtpPath } from '../../../shared/api/hosting';
 import { DbName, SiteName } from '../../../shared/hosting';
 import { registerTaskKind } from '../queue/kinds';
@@ -12,7 +12,16 @@ import { shQuote } from '../ssh/sh-quote';
 import { assertSafe, sqlIdent } from '../hosting/quote';
 
 export const RepoRef = z.string().regex(/^backup-repo:[0-9a-f-]{36}$/, 'Bad repository reference');
-const Repo = { repoPath: RepoPath, repoRef: RepoRef };
+/** A host name or address of the inventory (no user part, no spaces, no leading -). */
+const Host = z.string().regex(/^[A-Za-z0-9_.:[\]][A-Za-z0-9_.:%[\]-]{0,252}$/, 'Bad host');
+/**
+ * A repository on another server: restic's sftp backend through OpenSSH as `user` there, with a
+ * key and a known_hosts file of their own in `dir` on this server (root-only), so the target's
+ * host key is the one Hostdeck pinned (StrictHostKeyChecking=yes) and no other key is tried.
+ */
+export const SftpTarget = z.object({ name: z.string().max(100), user: z.literal(SFTP_USER), host: Host, port: z.number().int().min(1).max(65535), dir: FtpPath }).strict();
+export type SftpTarget = z.infer<typeof SftpTarget>;
+const Repo = { repoPath: RepoPath, repoRef: RepoRef, sftp: SftpTarget.nullable().optional() };
 const Conn = { socket: FtpPath.nullable(), defaultsFile: FtpPath.nullable() };
 /** yyyymmdd_hhmm (UTC) of when the restore was asked: names a scratch database or a restored-<stamp> folder. */
 const Stamp = z.string().regex(/^\d{8}_\d{4}$/);
@@ -29,14 +38,51 @@ export const RestoreDbParams = z.object({ site: SiteName, snapshot: SnapshotId, 
 export type RestoreDbParams = z.infer<typeof RestoreDbParams>;
 export const DropScratchParams = z.object({ site: SiteName, database: DbName, ...Conn }).strict();
 
-/** The password from stdin, restic found, and `r` running restic on the repository. */
-export function resticHead(p: { repoPath: string }): string[] {
+/** OpenSSH options of the sftp backend: only Hostdeck's key, only the pinned host key, never a prompt. */
+function sshOptions(t: SftpTarget): string {
+  return `-i ${t.dir}/id_ed25519 -o IdentitiesOnly=yes -o IdentityAgent=none -o UserKnownHostsFile=${t.dir}/known_hosts -o GlobalKnownHostsFile=/dev/null -o StrictHostKeyChecking=yes -o CheckHostIP=no -o BatchMode=yes -o ConnectTimeout=15`;
+}
+
+/**
+ * The password from stdin, restic found, `r` running restic on the repository and `has_repo`
+ * telling whether it exists. On another server, the SSH login is tried first so that a host key
+ * that is not the pinned one, or a refused key, fails with words saying so.
+ */
+export function resticHead(p: { repoPath: string; sftp?: SftpTarget | null | undefined }): string[] {
   const repo = assertSafe(RepoPath, p.repoPath, 'repoPath');
-  return [
-    `repo=${shQuote(repo)}`,
+  const t = p.sftp ? assertSafe(SftpTarget, p.sftp, 'sftp') : null;
+  const common = [
     'command -v restic >/dev/null 2>&1 || { echo "restic is not installed on this server (apt-get install restic)" >&2; exit 6; }',
     'IFS= read -r pw || { echo "the repository password did not reach the task" >&2; exit 5; }',
-    'r() { restic -r "$repo" --password-file /dev/fd/3 "$@" 3<<HDPW',
+  ];
+  if (!t) {
+    return [
+      `repo=${shQuote(repo)}`,
+      ...common,
+      'has_repo() { [ -f "$repo/config" ]; }',
+      'r() { restic -r "$repo" --password-file /dev/fd/3 "$@" 3<<HDPW',
+      '$pw',
+      'HDPW',
+      '}',
+    ];
+  }
+  const where = `${t.name} (${t.host}:${t.port})`;
+  return [
+    `repo=${shQuote(`sftp:${t.user}@${t.host}:${repo}`)}`,
+    `path=${shQuote(repo)}`,
+    `ssh_opts=${shQuote(sshOptions(t))}`,
+    `dest=${shQuote(`${t.user}@${t.host}`)}`,
+    `port=${t.port}`,
+    ...common,
+    'command -v sftp >/dev/null 2>&1 || { echo "the OpenSSH client (sftp) is not installed on this server (apt-get install openssh-client)" >&2; exit 6; }',
+    `[ -f ${shQuote(`${t.dir}/id_ed25519`)} ] && [ -f ${shQuote(`${t.dir}/known_hosts`)} ] || { echo ${shQuote(`this server has no SSH key for the backup server ${where} yet: save the backup settings again (they queue its setup)`)} >&2; exit 7; }`,
+    // $ssh_opts unquoted on purpose: it is split into its options (none holds a space).
+    'if ! out=$(sftp -b /dev/null $ssh_opts -P "$port" "$dest" 2>&1); then',
+    `  case "$out" in *"Host key verification failed"*|*"IDENTIFICATION HAS CHANGED"*) echo ${shQuote(`the backup server ${where} did not present the host key Hostdeck pinned for it: refusing to send backups there (a changed key or someone in between; check the server, then confirm its new key in Hostdeck and save the backup settings again)`)} >&2; exit 14;; esac`,
+    `  echo ${shQuote(`could not log in to the backup server ${where} as ${t.user} over SFTP: `)}"$out" >&2; exit 15`,
+    'fi',
+    'has_repo() { echo "ls $path/config" | sftp -b - $ssh_opts -P "$port" "$dest" >/dev/null 2>&1; }',
+    'r() { restic -r "$repo" -o sftp.command="ssh $ssh_opts -p $port $dest -s sftp" --password-file /dev/fd/3 "$@" 3<<HDPW',
     '$pw',
     'HDPW',
     '}',
@@ -65,7 +111,9 @@ export function backupLines(raw: BackupParams): string[] {
   return [
     ...resticHead(p),
     ...siteHead(p.site),
-    'if [ ! -f "$repo/config" ]; then mkdir -p "$repo" && chmod 0700 "$repo" && r init >/dev/null || { echo "could not create the repository $repo" >&2; exit 9; }; echo "repository created at $repo"; fi',
+    p.sftp
+      ? 'if ! has_repo; then r init >/dev/null || { echo "could not create the repository $repo" >&2; exit 9; }; echo "repository created at $repo"; fi'
+      : 'if ! has_repo; then mkdir -p "$repo" && chmod 0700 "$repo" && r init >/dev/null || { echo "could not create the repository $repo" >&2; exit 9; }; echo "repository created at $repo"; fi',
     'r unlock >/dev/null 2>&1', // locks a crash left behind; live locks are kept
     'run=$(date -u +%Y%m%dT%H%M%SZ)',
     `r backup --quiet --tag "site=$site" --tag kind=files --tag "run=$run" ${EXCLUDED.map((e) => `--exclude "$home/${e}"`).join(' ')} "$home" || { echo "restic could not back up the files of $home (exit $?)" >&2; exit 10; }`,
@@ -87,7 +135,7 @@ export function backupLines(raw: BackupParams): string[] {
 
 export function checkLines(raw: z.infer<typeof CheckParams>): string[] {
   const p = assertSafe(CheckParams, raw, 'check');
-  return [...resticHead(p), 'if [ ! -f "$repo/config" ]; then echo "there is no repository at $repo yet (it is made by the first backup)" >&2; exit 4; fi', 'r unlock >/dev/null 2>&1', 'r check'];
+  return [...resticHead(p), 'if ! has_repo; then echo "there is no repository at $repo yet (it is made by the first backup)" >&2; exit 4; fi', 'r unlock >/dev/null 2>&1', 'r check'];
 }
 
 /**
@@ -184,4 +232,67 @@ registerTaskKind('backup.drop-scratch', {
   title: (p) => `Drop the scratch copy ${p.database} (site ${p.site})`,
   commands: dropScratchLines,
   script: (p) => `${dropScratchLines(p).join('\n')}\n`,
+});
+
+/** An OpenSSH ed25519 public key, as Hostdeck makes them for a source server. */
+const PublicKey = z.string().regex(/^ssh-ed25519 [A-Za-z0-9+/]{68}$/, 'Bad public key');
+/** Names the source server's line in the backup account's authorized_keys (one line per source). */
+const KeyTag = z.string().regex(/^hostdeck-backup-from-[0-9a-f-]{36}$/, 'Bad key tag');
+export const SftpAccountParams = z.object({ user: z.literal(SFTP_USER), repoPath: RepoPath, publicKey: PublicKey, tag: KeyTag, source: z.string().max(100) }).strict();
+export const SftpClientParams = z.object({ target: SftpTarget, hostKeyLine: z.string().regex(/^[A-Za-z0-9_.:[\]-]+ (ssh-ed25519|ssh-rsa|ecdsa-sha2-nistp(256|384|521)|rsa-sha2-(256|512)) [A-Za-z0-9+/]+=*$/, 'Bad host key line'), publicKey: PublicKey, keyRef: z.string().regex(/^backup-key-[0-9a-f-]{36}$/) }).strict();
+
+/**
+ * On the backup server: a system account with no password and no shell, the repository folder
+ * its own (0700), and the source server's key in its authorized_keys restricted to SFTP
+ * (`restrict`: no forwarding, no pty; the forced command `internal-sftp`: no shell command).
+ * A folder that exists and holds files of another owner is refused (it is not made the account's).
+ */
+export function sftpAccountLines(raw: z.infer<typeof SftpAccountParams>): string[] {
+  const p = assertSafe(SftpAccountParams, raw, 'account');
+  return [
+    `u=${shQuote(p.user)}`,
+    `repo=${shQuote(p.repoPath)}`,
+    `tag=${shQuote(p.tag)}`,
+    `line=${shQuote(`restrict,command="internal-sftp" ${p.publicKey} ${p.tag}`)}`,
+    'if ! id -u "$u" >/dev/null 2>&1; then useradd --system --create-home --home-dir "/var/lib/$u" --shell /usr/sbin/nologin "$u" || exit $?; echo "account $u created"; fi',
+    // No password at all ("*"): useradd's "!" would read as a locked account to an sshd without PAM.
+    'usermod -p "*" "$u" || exit $?',
+    'home=$(getent passwd "$u" | cut -d: -f6)',
+    'if [ -e "$repo" ] && [ "$(stat -c %U "$repo")" != "$u" ] && [ -n "$(ls -A "$repo")" ]; then echo "$repo exists and is not empty: choose a new folder for the repository" >&2; exit 4; fi',
+    'mkdir -p "$repo" && chown "$u:" "$repo" && chmod 0700 "$repo" || exit $?',
+    'install -d -m 0700 -o "$u" -g "$(id -gn "$u")" "$home/.ssh" || exit $?',
+    'ak="$home/.ssh/authorized_keys"',
+    '{ [ -f "$ak" ] && grep -v " $tag\\$" "$ak"; printf \'%s\\n\' "$line"; } > "$ak.new" && chown "$u:" "$ak.new" && chmod 0600 "$ak.new" && mv "$ak.new" "$ak" || exit $?',
+    `echo ${shQuote(`${p.source} may now reach ${p.repoPath} over SFTP as ${p.user} (key ${p.tag}, SFTP only)`)}`,
+  ];
+}
+
+/** On the source server: Hostdeck's key pair for the backup server (private key from stdin) and that server's pinned host key. */
+export function sftpClientLines(raw: z.infer<typeof SftpClientParams>): string[] {
+  const p = assertSafe(SftpClientParams, raw, 'client');
+  return [
+    `dir=${shQuote(p.target.dir)}`,
+    'umask 077',
+    'mkdir -p "$dir" && chmod 0700 "$dir" || exit $?',
+    'cat > "$dir/id_ed25519.new" && [ -s "$dir/id_ed25519.new" ] || { echo "the private key did not reach the task" >&2; exit 5; }',
+    'mv "$dir/id_ed25519.new" "$dir/id_ed25519" || exit $?',
+    `printf '%s\\n' ${shQuote(p.publicKey)} > "$dir/id_ed25519.pub" || exit $?`,
+    `printf '%s\\n' ${shQuote(p.hostKeyLine)} > "$dir/known_hosts" || exit $?`,
+    `echo ${shQuote(`key pair and the pinned host key of ${p.target.name} (${p.target.host}:${p.target.port}) written to ${p.target.dir}`)}`,
+  ];
+}
+
+registerTaskKind('backup.sftp-account', {
+  params: SftpAccountParams,
+  title: (p) => `Let ${p.source} store backups in ${p.repoPath} over SFTP (account ${p.user})`,
+  commands: sftpAccountLines,
+  script: (p) => `${sftpAccountLines(p).join('\n')}\n`,
+});
+
+registerTaskKind('backup.sftp-client', {
+  params: SftpClientParams,
+  title: (p) => `SSH key and pinned host key for the backup server ${p.target.name}`,
+  commands: sftpClientLines,
+  script: (p) => `${sftpClientLines(p).join('\n')}\n`,
+  stdin: async (p, secrets) => secrets(p.keyRef),
 });
