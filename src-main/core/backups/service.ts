@@ -18,7 +18,7 @@ import type { BackupStore } from './store';
 import { resticHead, type SftpTarget } from './tasks';
 import { knownHostsName } from '../ssh/host-key';
 import type { TaskSecrets } from '../queue/task-secrets';
-import { utils } from 'ssh2';
+import ssh2 from 'ssh2';
 
 const MINUTE_MS = 60_000;
 const WAITING = new Set(['pending', 'running', 'failed']);
@@ -131,7 +131,7 @@ export class BackupService {
     }
     const tasks: Task[] = [];
     if (target.kind === 'server') {
-      const pair = utils.generateKeyPairSync('ed25519', { comment: `hostdeck-backup-from-${serverId}` });
+      const pair = ssh2.utils.generateKeyPairSync('ed25519', { comment: `hostdeck-backup-from-${serverId}` });
       const key = { publicKey: pair.public.split(' ').slice(0, 2).join(' '), keyRef: `backup-key-${randomUUID()}` };
       await this.taskSecrets.hold(key.keyRef, pair.private);
       for (const step of await this.sftpSteps(serverId, target.serverId, repoPath, key)) tasks.push(this.queue.enqueue(step.serverId, step.kind, step.params));
