@@ -149,7 +149,7 @@ export function deployValue(file: string, value: string): string {
 /**
  * The script for these placeholders (names from the fixed list, checked again here): the values
  * come on stdin, one line per placeholder and file, into the environment of perl, whose
- * replacement takes a variable's content as it is (no $, \\, & or / in it is read as syntax).
+ * replacement takes a hash value's content as it is (no $, \\, & or / in it is read as syntax).
  * Any other {{…}} in a file stays as it is and is named in the task's output.
  */
 function configureScript(placeholders: readonly string[]): string {
@@ -160,7 +160,8 @@ function configureScript(placeholders: readonly string[]): string {
     '  p="$target/$f"',
     '  { [ -f "$p" ] && [ ! -L "$p" ]; } || { echo "no file $f in $target" >&2; exit 4; }',
     ...names.map((_, i) => `  IFS= read -r v${i} || exit 1`),
-    `  ${names.map((_, i) => `HD_${i}=$v${i}`).join(' ')} perl -pi -e ${shQuote(names.map((n, i) => `s/\\{\\{${n}\\}\\}/$ENV{HD_${i}}/g;`).join(' '))} "$p" || exit 1`,
+    // One pass for all of them: a value holding another placeholder's {{NAME}} stays as it is.
+    `  ${names.map((_, i) => `HD_${i}=$v${i}`).join(' ')} perl -pi -e ${shQuote(`BEGIN { %v = (${names.map((n, i) => `${n} => $ENV{HD_${i}}`).join(', ')}) } s/\\{\\{(${names.join('|')})\\}\\}/$v{$1}/g;`)} "$p" || exit 1`,
     '  echo "placeholders filled in: $f"',
     '  left=$(grep -o \'{{[A-Za-z0-9_]*}}\' "$p" | sort -u | tr \'\\n\' \' \')',
     '  [ -z "$left" ] || echo "left as they are in $f: $left"',
