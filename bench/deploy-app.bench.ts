@@ -1,0 +1,243 @@
+// Deploying an application into a working site: a ~50 MB tar.gz (a small PHP app: config.php with
+// the database placeholders, index.php showing one row; plus random, incompressible assets) and
+// a ~100 MB SQL dump (mariadb-dump of a generated table of 540,000 rows), both made by the bench
+// on the workstation, timed from the first byte sent until the site answers through nginx with
+// the row from its database.
+//   - Hostdeck: a real core (fresh data dir, web1 as root with the testbed key) makes the site
+//     (domain, PHP, two databases) through the queue and opens its files (files.open: the login
+//     as the site's user, as the file manager does when its tab opens), all before the clock;
+//     timed: the calls the window makes — both files uploaded into the staging folder with the
+//     file manager (files.treeBegin/treeAdd/treeFinish: several files picked go as one tar
+//     stream), deploy.run (staged archive, target folder, database, dump, config.php as the
+//     placeholder file), the queue settled, then GETs of the page until it shows the row.
+//   - peer: what an expert does by hand, through one persistent OpenSSH connection
+//     (ControlMaster, opened before the clock) logged in as the site's user (a key of the
+//     bench's in the site's authorized_keys, `restrict` and a short `expiry-time`, as Hostdeck's
+//     own site login does): `scp` of the archive and the dump (one command), then one `ssh`
+//     running `tar -xzf` into the web root, `mariadb` importing the dump as the database's user
+//     (its password known to the peer), `sed -i` of the credentials into config.php; then GETs of
+//     the same page until it shows the row.
+// Each side has a database of its own (the same empty state before each run: the table dropped)
+// and a fresh target folder per run. Rounds alternate the order, each run after a `sync`; medians
+// taken. Verified after every run (outside the clock): the page's body, the assets' checksum on
+// the server against the local one, every file of the target owned by the site's user; then the
+// target, the staged files and the table go.
+//
+//   DEPLOYAPP_ROUNDS=1 npx tsx scripts/bench.ts deploy-app    (a quick try)
+import { execFileSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import http from 'node:http';
+import path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { STAGING_DIR } from '../shared/api/deploy';
+import type { Server } from '../shared/domain';
+import type { Task } from '../shared/queue';
+import { DEFAULT_PHP_VALUES } from '../shared/php';
+import { expiryStamp, keyLine } from '../src-main/core/files/site-login';
+import { uploadTree } from '../test/helpers/files';
+import { testbedHostingSettings } from '../test/helpers/hosting';
+import { benchCore, deleteSiteThroughHostdeck, removeSiteByHand, settledDone } from './hostdeck';
+import { entry, median, type BenchContext, type BenchEntry } from './lib';
+
+export const name = 'deploy-app';
+
+const ROUNDS = Number(process.env.DEPLOYAPP_ROUNDS ?? 3);
+const ASSETS = 24;
+const ASSET_BYTES = 2_100_000;
+const ROWS = 540_000;
+/** The row the page shows (its value is a function of its id, so the bench knows it). */
+const PROBE = 424_242;
+
+type Side = 'hostdeck' | 'peer';
+const SIDES: Side[] = ['hostdeck', 'peer'];
+
+const sh = (script: string): string => execFileSync('sh', ['-c', script], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+const load = (): string => readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ');
+const filesSum = (dir: string): string => sh(`cd '${dir}' && find . -type f -print0 | LC_ALL=C sort -z | xargs -0 sha256sum | sha256sum`).split(' ')[0]!;
+
+function get(host: string, port: number, vhost: string, urlPath: string): Promise<{ status: number; body: string }> {
+  return new Promise((resolve) => {
+    const req = http.get({ host, port, path: urlPath, headers: { Host: vhost }, agent: false }, (res) => {
+      let body = '';
+      res.setEncoding('utf8');
+      res.on('data', (d: string) => (body += d));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+    });
+    req.on('error', () => resolve({ status: 0, body: '' }));
+  });
+}
+
+export async function run(ctx: BenchContext): Promise<BenchEntry[]> {
+  const tb = ctx.testbed;
+  const web1 = tb.ssh.web1;
+  const tag = randomBytes(3).toString('hex');
+  const site = `dpab${tag}`;
+  const siteHome = `/home/${site}`;
+  const vhost = `deploy-app-${tag}.test`;
+  const socket = tb.mariadb.socket;
+  const root = (sql: string): string => execFileSync('mariadb', ['--no-defaults', `--socket=${socket}`, '-u', 'root', '-N', '-B', '-e', sql], { encoding: 'utf8' });
+
+  // ---- the workstation's files: the app archive and the dump
+  const t0 = performance.now();
+  const app = path.join(ctx.tmpDir, 'app');
+  mkdirSync(path.join(app, 'assets'), { recursive: true });
+  writeFileSync(path.join(app, 'config.php'), "<?php return ['name' => '{{DB_NAME}}', 'user' => '{{DB_USER}}', 'pass' => '{{DB_PASSWORD}}', 'host' => '{{DB_HOST}}'];\n");
+  writeFileSync(
+    path.join(app, 'index.php'),
+    `<?php $c = require __DIR__ . '/config.php'; $db = new mysqli($c['host'], $c['user'], $c['pass'], $c['name'], 0, '${socket}'); $r = $db->query('SELECT id, body FROM items WHERE id = ${PROBE}')->fetch_row(); echo $r[0], ' ', $r[1], "\\n";\n`,
+  );
+  for (let i = 0; i < ASSETS; i++) writeFileSync(path.join(app, 'assets', `a${String(i).padStart(2, '0')}.bin`), randomBytes(ASSET_BYTES));
+  const archive = path.join(ctx.tmpDir, 'app.tar.gz');
+  sh(`tar -czf '${archive}' -C '${app}' .`);
+  const assetsSum = filesSum(path.join(app, 'assets'));
+  const gen = `hdbench_gen_${tag}`;
+  const dump = path.join(ctx.tmpDir, 'dump.sql');
+  try {
+    root(`CREATE DATABASE ${gen}; USE ${gen}; CREATE TABLE items (id INT PRIMARY KEY, name VARCHAR(40) NOT NULL, body VARCHAR(200) NOT NULL) ENGINE=InnoDB; INSERT INTO items SELECT seq, CONCAT('item-', seq), REPEAT(MD5(seq), 5) FROM seq_1_to_${ROWS}`);
+    execFileSync('sh', ['-c', `mariadb-dump --no-defaults --socket='${socket}' -u root ${gen} items > '${dump}'`]);
+  } finally {
+    root(`DROP DATABASE IF EXISTS ${gen}`);
+  }
+  const expected = `${PROBE} ${execFileSync('sh', ['-c', `printf %s ${PROBE} | md5sum`], { encoding: 'utf8' }).split(' ')[0]!.repeat(5)}\n`;
+  const archiveData = readFileSync(archive);
+  const dumpData = readFileSync(dump);
+  const bytes = archiveData.length + dumpData.length;
+  ctx.log(`archive ${(archiveData.length / 1e6).toFixed(1)} MB, dump ${(dumpData.length / 1e6).toFixed(1)} MB (${ROWS} rows), made in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+
+  // ---- Hostdeck: the site through the core and the queue
+  const home = path.join(ctx.tmpDir, 'home');
+  mkdirSync(path.join(home, '.ssh'), { recursive: true, mode: 0o700 });
+  const knownHosts = path.join(home, '.ssh', 'known_hosts');
+  writeFileSync(knownHosts, `[${web1.host}]:${web1.port} ${web1.hostKeyLine}\n`);
+  const { call } = await benchCore(ctx, home);
+  const server = await call<Server>('servers.add', { name: 'web1', host: web1.host, port: web1.port, user: 'root', auth: { method: 'key', keyPath: tb.keys.ed25519.path }, roles: ['web'], tags: [] });
+  const serverId = server.id;
+  const php = { poolDir: tb.php.poolsDir, fpmConf: tb.php.conf, binary: '/usr/sbin/php-fpm{version}', reload: 'pidfile', pidFile: tb.php.pidFile, socketDir: tb.php.socketDir, webGroup: 'www-data', defaults: DEFAULT_PHP_VALUES };
+  await call('hosting.setSettings', { serverId, ...testbedHostingSettings(tb), php });
+  const where = { serverId, site };
+  const dbs: Record<Side, { name: string; user: string }> = { hostdeck: { name: `${site}_hd`, user: `${site}_hd` }, peer: { name: `${site}_pe`, user: `${site}_pe` } };
+
+  // ---- the peer's key, in the site's authorized_keys the way Hostdeck's site login puts its own
+  const peerKey = path.join(ctx.tmpDir, 'peer_ed25519');
+  const controlPath = `/tmp/hd-deploy-app-${tag}.sock`; // short: a unix socket's path is limited to about 100 bytes
+  const keyTag = `hostdeck-bench-deploy-${tag}`;
+  execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-C', keyTag, '-f', peerKey]);
+  const sshOpts = ['-F', '/dev/null', '-i', peerKey, '-o', 'StrictHostKeyChecking=yes', '-o', `UserKnownHostsFile=${knownHosts}`, '-o', 'BatchMode=yes', '-o', 'IdentitiesOnly=yes', '-o', 'ControlMaster=auto', '-o', `ControlPath=${controlPath}`, '-o', 'ControlPersist=600'];
+  const login = `${site}@${web1.host}`;
+
+  let siteCreated = false;
+  let tornDown = false;
+  const teardown = async () => {
+    if (tornDown) return;
+    tornDown = true;
+    try {
+      execFileSync('ssh', ['-o', `ControlPath=${controlPath}`, '-O', 'exit', 'x'], { stdio: 'ignore' });
+    } catch {
+      // no master was running
+    }
+    if (siteCreated) await deleteSiteThroughHostdeck(ctx, call, serverId, site);
+    removeSiteByHand(site);
+    try {
+      for (const db of Object.values(dbs)) root(`DROP DATABASE IF EXISTS \`${db.name}\`; DROP USER IF EXISTS '${db.user}'@'localhost'`);
+    } catch {
+      // MariaDB may be gone already
+    }
+  };
+  ctx.defer(teardown);
+
+  try {
+    const created = await call<{ tasks: Task[] }>('hosting.createSite', { serverId, name: site, quotaMb: 0, domains: [vhost] });
+    siteCreated = true;
+    await call('hosting.setPhp', { serverId, site, version: tb.php.version, values: DEFAULT_PHP_VALUES, extras: [] });
+    const peerDb = await call<{ password: string }>('hosting.createDb', { serverId, site, ...dbs.peer });
+    await call('hosting.createDb', { serverId, site, ...dbs.hostdeck });
+    await settledDone(call, serverId, 'creating the site, its PHP and databases');
+    ctx.log(`Hostdeck: ${created.tasks.map((x) => x.kind).join(', ')}, PHP and two databases done`);
+    await call('files.open', where);
+    await call('files.mkdir', { ...where, dir: '', name: STAGING_DIR });
+    const line = keyLine(readFileSync(`${peerKey}.pub`, 'utf8'), keyTag, new Date(Date.now() + 60 * 60_000));
+    execFileSync('runuser', ['-u', site, '--', 'sh', '-c', 'umask 077; mkdir -p "$1/.ssh" "$1/upload" && printf "%s\\n" "$2" >> "$1/.ssh/authorized_keys"', 'sh', siteHome, line]);
+    // The peer's persistent connection, opened before the clock like Hostdeck's site login.
+    execFileSync('ssh', [...sshOpts, '-p', String(web1.port), '-f', '-N', login], { stdio: ['ignore', 'ignore', 'pipe'] });
+    ctx.log(`peer key valid until ${expiryStamp(new Date(Date.now() + 60 * 60_000))} for ${site}`);
+
+    const untilRow = async (target: string): Promise<void> => {
+      const deadline = Date.now() + 30_000;
+      for (;;) {
+        const r = await get(tb.nginx.host, tb.nginx.port, vhost, `/${target}/index.php`);
+        if (r.status === 200 && r.body === expected) return;
+        if (Date.now() > deadline) throw new Error(`/${target}/index.php answered ${r.status}: ${r.body.slice(0, 300)}`);
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+    };
+
+    const peerScript = (target: string): string => {
+      const t = `public_html/${target}`;
+      const db = dbs.peer;
+      const sed = [['DB_NAME', db.name], ['DB_USER', db.user], ['DB_PASSWORD', peerDb.password], ['DB_HOST', 'localhost']].map(([k, v]) => `-e 's/{{${k}}}/${v}/'`).join(' ');
+      return [
+        'set -e',
+        `mkdir -p ${t}`,
+        `tar -xzf upload/app.tar.gz -C ${t}`,
+        `MYSQL_PWD='${peerDb.password}' mariadb --socket='${socket}' -u ${db.user} ${db.name} < upload/dump.sql`,
+        `sed -i ${sed} ${t}/config.php`,
+      ].join('; ');
+    };
+
+    const deploy: Record<Side, (target: string) => Promise<void>> = {
+      hostdeck: async (target) => {
+        const n = await uploadTree(call, { serverId, site }, STAGING_DIR, [{ path: 'app.tar.gz', data: archiveData }, { path: 'dump.sql', data: dumpData }]);
+        if (n !== 2) throw new Error(`files.treeFinish counted ${n} files, not 2`);
+        await call('deploy.run', { serverId, site, source: { kind: 'staged', archive: 'app.tar.gz' }, target, database: dbs.hostdeck.name, dump: 'dump.sql', placeholderFiles: ['config.php'] });
+        await settledDone(call, serverId, 'the deploy', 600_000);
+        await untilRow(target);
+      },
+      peer: async (target) => {
+        execFileSync('scp', ['-q', ...sshOpts, '-P', String(web1.port), archive, dump, `${login}:upload/`], { stdio: ['ignore', 'ignore', 'pipe'] });
+        execFileSync('ssh', [...sshOpts, '-p', String(web1.port), login, peerScript(target)], { stdio: ['ignore', 'ignore', 'pipe'] });
+        await untilRow(target);
+      },
+    };
+
+    const times: Record<Side, number[]> = { hostdeck: [], peer: [] };
+    for (let round = 0; round < ROUNDS; round++) {
+      const order = round % 2 ? [...SIDES].reverse() : SIDES;
+      for (const side of order) {
+        const target = `app-${side}-${round}`;
+        root(`DROP TABLE IF EXISTS \`${dbs[side].name}\`.items`);
+        sh('sync');
+        const started = performance.now();
+        await deploy[side](target);
+        const ms = performance.now() - started;
+        // ---- verified outside the clock: the page, the assets' checksum, ownership; then cleaned
+        const page = await get(tb.nginx.host, tb.nginx.port, vhost, `/${target}/index.php`);
+        if (page.body !== expected) throw new Error(`${side}: the page shows ${JSON.stringify(page.body.slice(0, 200))}, not ${JSON.stringify(expected)}`);
+        const landed = `${siteHome}/public_html/${target}`;
+        const sum = filesSum(`${landed}/assets`);
+        if (sum !== assetsSum) throw new Error(`${side}: the assets' checksum on the server differs (${sum} vs ${assetsSum})`);
+        const foreign = sh(`find '${landed}' ! -user ${site} | head -3`).trim();
+        if (foreign) throw new Error(`${side}: not owned by ${site}: ${foreign}`);
+        const rows = root(`SELECT COUNT(*) FROM \`${dbs[side].name}\`.items`).trim();
+        if (rows !== String(ROWS)) throw new Error(`${side}: ${rows} rows imported, not ${ROWS}`);
+        sh(`rm -rf '${landed}' '${siteHome}/${STAGING_DIR}'/* '${siteHome}/upload'/*`);
+        times[side].push(ms);
+        ctx.log(`round ${round + 1} ${side}: ${ms.toFixed(0)} ms (${(bytes / 1e6 / (ms / 1000)).toFixed(1)} MB/s overall), page, assets, owner and ${ROWS} rows verified; load ${load()}`);
+      }
+    }
+
+    const med = { hostdeck: median(times.hostdeck), peer: median(times.peer) };
+    const mb = (n: number) => Math.round(n / 1e6);
+    const metric = `deploy a ${mb(archiveData.length)} MB tar.gz PHP app (${ASSETS} random assets) and a ${mb(dumpData.length)} MB SQL dump (${ROWS.toLocaleString('en-US')} rows) from the workstation into a site, until its page answers through nginx with a row from the dump (median of ${ROUNDS}, alternating order); Hostdeck: both files uploaded with Files (one tar stream), deploy.run (unpack, import, placeholders), queue settled`;
+    return [
+      entry({ name, metric, unit: 'ms', hostdeck: med.hostdeck, peer: med.peer, peerName: "by hand through one persistent OpenSSH connection (ControlMaster) as the site's user: scp of archive and dump, then one ssh running tar -xzf into public_html, mariadb < dump as the database's user, sed -i of the credentials into config.php", goal: '<= 1.2' }),
+    ];
+  } finally {
+    try {
+      sh(`[ -f ${siteHome}/.ssh/authorized_keys ] && runuser -u ${site} -- sed -i '/${keyTag}/d' ${siteHome}/.ssh/authorized_keys`);
+    } catch {
+      /* the site may be gone already */
+    }
+    await teardown();
+  }
+}
