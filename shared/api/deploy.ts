@@ -75,7 +75,8 @@ export const DeployInput = z
   .strict()
   .refine((d) => d.dump === undefined || d.database !== undefined, { message: 'A dump needs a database to import into', path: ['database'] })
   .refine((d) => d.placeholderFiles.length === 0 || d.database !== undefined, { message: 'Placeholders need a database', path: ['database'] })
-  .refine((d) => d.password === undefined || d.database !== undefined, { message: 'A password needs a database', path: ['database'] });
+  .refine((d) => d.password === undefined || d.database !== undefined, { message: 'A password needs a database', path: ['database'] })
+  .refine((d) => d.placeholderFiles.length === 0 || d.placeholders === undefined || d.placeholders.length > 0, { message: 'Choose at least one placeholder to fill in', path: ['placeholders'] });
 export type DeployInput = z.infer<typeof DeployInput>;
 
 const PreviewTask = z.object({ kind: z.string(), title: z.string(), commands: z.array(z.string()) });

@@ -2,13 +2,15 @@
 // folder, or an https URL the server fetches) unpacked into a subfolder of public_html, with an
 // optional SQL dump imported into one of the site's databases, placeholder files filled in,
 // commands run as the site's user and a cron job. Preview shows the tasks; Deploy queues them.
-// With a database, its user gets a new password, shown once here.
+// With a database, its user gets a new password (typed, or generated and shown once here).
+// Templates (DeployTemplates.tsx) fill the form in and keep its answers.
 import { useState, type FormEvent } from 'react';
-import { STAGING_DIR } from '../../shared/api/deploy';
+import { PLACEHOLDERS, STAGING_DIR, type Placeholder } from '../../shared/api/deploy';
 import type { SiteRecord } from '../../shared/api/hosting';
 import type { Server } from '../../shared/domain';
 import { client } from '../client/client';
-import { Field, FormError, SecretOnce, splitList, useAction } from './common';
+import { Field, FormError, PASSWORD_HINT, SecretOnce, firstError, splitList, useAction } from './common';
+import { EMPTY_VALUES, lines, ManageTemplates, SaveTemplate, sourceOf, TemplatePicker, useTemplateAction, valuesOf, type DeployValues } from './DeployTemplates';
 import { usePreview } from './PreviewDialog';
 
 export function Deploy({ server, site, onChanged }: { server: Server; site: SiteRecord; onChanged: (message: string) => Promise<void> }) {
@@ -39,37 +41,38 @@ export function Deploy({ server, site, onChanged }: { server: Server; site: Site
 type FormProps = { server: Server; site: SiteRecord; onCancel: () => void; onDone: (message: string, secret?: { user: string; password: string }) => Promise<void> };
 
 function DeployForm({ server, site, onCancel, onDone }: FormProps) {
-  const [source, setSource] = useState('');
-  const [target, setTarget] = useState('app');
-  const [maxMb, setMaxMb] = useState('512');
+  const [v, setValues] = useState<DeployValues>(EMPTY_VALUES);
+  const set = (change: Partial<DeployValues>) => setValues((old) => ({ ...old, ...change }));
   const [database, setDatabase] = useState('');
-  const [dump, setDump] = useState('');
-  const [files, setFiles] = useState('');
-  const [commands, setCommands] = useState('');
-  const [schedule, setSchedule] = useState('');
-  const [cronCommand, setCronCommand] = useState('');
+  const [password, setPassword] = useState('');
+  const [panel, setPanel] = useState<'save' | 'manage' | null>(null);
+  const [note, setNote] = useState<string | null>(null);
   const action = useAction();
+  const templateAction = useTemplateAction();
   const preview = usePreview(server.id, action);
-  const f = action.fields;
+  const f = { ...action.fields, ...templateAction.fields };
 
+  const files = splitList(v.files);
   const input = {
     serverId: server.id,
     site: site.name,
-    source: source.startsWith('https://') ? { kind: 'url' as const, url: source } : { kind: 'staged' as const, archive: source },
-    target,
-    maxUnpackedMb: Number(maxMb),
+    source: sourceOf(v.source),
+    target: v.target,
+    maxUnpackedMb: Number(v.maxMb),
     ...(database === '' ? {} : { database }),
-    ...(dump === '' ? {} : { dump }),
-    placeholderFiles: splitList(files),
-    commands: commands.split('\n').map((c) => c.trim()).filter(Boolean),
-    ...(schedule === '' && cronCommand === '' ? {} : { cron: { schedule, command: cronCommand } }),
+    ...(v.dump === '' ? {} : { dump: v.dump }),
+    placeholderFiles: files,
+    ...(files.length > 0 ? { placeholders: v.placeholders } : {}),
+    ...(password === '' ? {} : { password }),
+    commands: lines(v.commands),
+    ...(v.schedule === '' && v.cronCommand === '' ? {} : { cron: { schedule: v.schedule, command: v.cronCommand } }),
   };
   const user = site.databases.find((d) => d.name === database)?.user ?? '';
 
   const run = () =>
     action.run(async () => {
       const r = await client.call('deploy.run', input);
-      await onDone(`Deploy of ${source} into public_html/${target} queued: ${r.tasks.length} tasks on ${server.name}.`, r.password === null ? undefined : { user, password: r.password });
+      await onDone(`Deploy of ${v.source} into public_html/${v.target} queued: ${r.tasks.length} tasks on ${server.name}.`, r.password === null ? undefined : { user, password: r.password });
     });
 
   function submit(event: FormEvent) {
@@ -77,17 +80,21 @@ function DeployForm({ server, site, onCancel, onDone }: FormProps) {
     void run();
   }
 
+  const togglePlaceholder = (p: Placeholder) => set({ placeholders: v.placeholders.includes(p) ? v.placeholders.filter((x) => x !== p) : PLACEHOLDERS.filter((x) => x === p || v.placeholders.includes(x)) });
+
   return (
     <form className="form sub-form" onSubmit={submit} aria-label={`Deploy into ${site.name}`}>
-      <FormError error={action.error} />
-      <Field name="source" label="Archive" error={f['source.archive'] ?? f['source.url'] ?? f.source} hint={<>A .tar.gz or .zip uploaded with Files into <code>~/{STAGING_DIR}</code> (its file name), or an https URL</>}>
-        <input value={source} onChange={(e) => setSource(e.target.value)} spellCheck={false} autoComplete="off" autoFocus />
+      <FormError error={action.error ?? templateAction.error} />
+      {note && <div className="note note-ok" role="status">{note}</div>}
+      <TemplatePicker onPick={(t) => { setValues(valuesOf(t)); setNote(`The form is filled in from the template "${t.name}".`); }} />
+      <Field name="source" label="Archive" error={f['source.archive'] ?? f['source.url'] ?? f.source} hint={<>A .tar.gz or .zip uploaded with Files into <code>~/{STAGING_DIR}</code> (its file name), or an https URL the server fetches (its certificate must be trusted by the server)</>}>
+        <input value={v.source} onChange={(e) => set({ source: e.target.value })} spellCheck={false} autoComplete="off" autoFocus />
       </Field>
       <Field name="target" label="Folder in public_html" error={f.target} hint="A folder of its own; an existing one is moved aside into the staging folder">
-        <input value={target} onChange={(e) => setTarget(e.target.value)} spellCheck={false} autoComplete="off" />
+        <input value={v.target} onChange={(e) => set({ target: e.target.value })} spellCheck={false} autoComplete="off" />
       </Field>
-      <Field name="maxUnpackedMb" label="Size limit (MB, unpacked)" error={f.maxUnpackedMb}>
-        <input value={maxMb} onChange={(e) => setMaxMb(e.target.value)} inputMode="numeric" />
+      <Field name="maxUnpackedMb" label="Size limit (MB, download and unpacked)" error={f.maxUnpackedMb}>
+        <input value={v.maxMb} onChange={(e) => set({ maxMb: e.target.value })} inputMode="numeric" />
       </Field>
       <Field name="database" label="Database" error={f.database} hint="Its user gets a new password, filled into the placeholders">
         <select value={database} onChange={(e) => setDatabase(e.target.value)}>
@@ -95,26 +102,46 @@ function DeployForm({ server, site, onCancel, onDone }: FormProps) {
           {site.databases.map((d) => <option key={d.name} value={d.name}>{d.name}</option>)}
         </select>
       </Field>
+      {database !== '' && (
+        <Field name="password" label="Its new password (optional)" error={f.password} hint={PASSWORD_HINT}>
+          <input type="password" value={password} onChange={(e) => setPassword(e.target.value)} autoComplete="new-password" />
+        </Field>
+      )}
       <Field name="dump" label="SQL dump (optional)" error={f.dump} hint={<>A .sql or .sql.gz in <code>~/{STAGING_DIR}</code>, imported as the database's user</>}>
-        <input value={dump} onChange={(e) => setDump(e.target.value)} spellCheck={false} autoComplete="off" />
+        <input value={v.dump} onChange={(e) => set({ dump: e.target.value })} spellCheck={false} autoComplete="off" />
       </Field>
-      <Field name="placeholderFiles" label="Files with placeholders (optional)" error={f.placeholderFiles} hint={<>Paths in the folder, e.g. config.php: {'{{DB_NAME}} {{DB_USER}} {{DB_PASSWORD}} {{DB_HOST}} {{DOMAIN}}'} (in .php between single quotes)</>}>
-        <input value={files} onChange={(e) => setFiles(e.target.value)} spellCheck={false} autoComplete="off" />
+      <Field name="placeholderFiles" label="Files with placeholders (optional)" error={firstError(f, 'placeholderFiles')} hint="Paths in the folder, e.g. config.php (in a .php file, placeholders go between single quotes)">
+        <input value={v.files} onChange={(e) => set({ files: e.target.value })} spellCheck={false} autoComplete="off" />
       </Field>
-      <Field name="commands" label="Commands after deploy (optional)" error={f.commands} hint="One per line, run in the folder as the site's user">
-        <textarea value={commands} onChange={(e) => setCommands(e.target.value)} rows={3} spellCheck={false} />
+      {files.length > 0 && (
+        <div className={`field ${f.placeholders ? 'has-error' : ''}`} data-field="placeholders" role="group" aria-label="Placeholders to fill in">
+          <span className="label">Placeholders to fill in</span>
+          <span className="check-row">
+            {PLACEHOLDERS.map((p) => (
+              <label key={p} className="check"><input type="checkbox" checked={v.placeholders.includes(p)} onChange={() => togglePlaceholder(p)} /> <code>{`{{${p}}}`}</code></label>
+            ))}
+          </span>
+          {f.placeholders ? <span className="field-error" role="alert">{f.placeholders}</span> : <span className="hint">Any other {'{{…}}'} in the files stays as it is</span>}
+        </div>
+      )}
+      <Field name="commands" label="Commands after deploy (optional)" error={firstError(f, 'commands')} hint="One per line, run in the folder as the site's user">
+        <textarea value={v.commands} onChange={(e) => set({ commands: e.target.value })} rows={3} spellCheck={false} />
       </Field>
       <Field name="cron" label="Cron job (optional): schedule" error={f['cron.schedule']}>
-        <input value={schedule} onChange={(e) => setSchedule(e.target.value)} placeholder="*/15 * * * *" spellCheck={false} autoComplete="off" />
+        <input value={v.schedule} onChange={(e) => set({ schedule: e.target.value })} placeholder="*/15 * * * *" spellCheck={false} autoComplete="off" />
       </Field>
       <Field name="cronCommand" label="Cron job: command" error={f['cron.command']}>
-        <input value={cronCommand} onChange={(e) => setCronCommand(e.target.value)} spellCheck={false} autoComplete="off" />
+        <input value={v.cronCommand} onChange={(e) => set({ cronCommand: e.target.value })} spellCheck={false} autoComplete="off" />
       </Field>
       <div className="actions">
         <button className="primary" type="submit" disabled={action.busy}>Deploy</button>
         <button type="button" disabled={action.busy} onClick={() => void preview.show(`deploy into ${site.name}`, async () => (await client.call('deploy.preview', input)).tasks, run)}>Preview</button>
+        <button type="button" onClick={() => setPanel(panel === 'save' ? null : 'save')}>Save as template…</button>
+        <button type="button" onClick={() => setPanel(panel === 'manage' ? null : 'manage')}>Templates…</button>
         <button type="button" onClick={onCancel}>Cancel</button>
       </div>
+      {panel === 'save' && <SaveTemplate values={v} action={templateAction} onDone={(message) => { setPanel(null); setNote(message); }} />}
+      {panel === 'manage' && <ManageTemplates onClose={() => setPanel(null)} />}
       {preview.dialog}
     </form>
   );
