@@ -4,7 +4,9 @@
 // Paths are relative to the site's home ('' is the home itself): an absolute path, `..`, `.`,
 // empty segments, NUL, line breaks and other control characters are refused here; the core
 // resolves links on the server and refuses anything that leads outside the home.
-// File content travels as base64 chunks over the ordinary call channel (both transports).
+// File content travels as base64 chunks over the ordinary call channel, except a tree upload's,
+// which goes as bytes (Uint8Array: as it is over Electron's MessagePort, as a binary frame over
+// the browser-mode WebSocket, see shared/wire-bytes.ts).
 import { z } from 'zod';
 import { ServerId } from '../domain';
 import { SiteName } from '../hosting';
@@ -17,8 +19,12 @@ export const CHUNK_BYTES = 512 * 1024;
 const CHUNK_B64_MAX = Math.ceil(CHUNK_BYTES / 3) * 4;
 /** The editor opens text files up to this size. */
 export const EDIT_MAX_BYTES = 1024 * 1024;
-/** Files of a tree upload sent in one call (their data together within one chunk). */
+/** Files of a tree upload sent in one call. */
 export const TREE_BATCH_MAX = 500;
+/** Raw bytes of file content in one files.treeAdd call. */
+export const TREE_BATCH_BYTES = 1024 * 1024;
+/** files.treeAdd calls a window may have under way at once (the core takes them in `seq` order). */
+export const TREE_IN_FLIGHT = 4;
 
 const CONTROL = /[\u0000-\u001f\u007f]/;
 
@@ -42,6 +48,8 @@ export type FilePath = z.infer<typeof FilePath>;
 
 const Site = { serverId: ServerId, site: SiteName };
 const Id = z.string().uuid();
+/** File content as bytes (see shared/wire-bytes.ts for how they cross the WebSocket). */
+const Bytes = z.custom<Uint8Array>((v) => v instanceof Uint8Array, 'Bytes (a Uint8Array)');
 const Base64 = z.string().max(CHUNK_B64_MAX).regex(/^[A-Za-z0-9+/]*={0,2}$/, 'base64');
 
 export const FileType = z.enum(['file', 'dir', 'link', 'other']);
@@ -104,15 +112,18 @@ export const filesApi = {
   /**
    * Files of a tree upload, in order: each item is a piece of one file (`offset` into it); a
    * file's first piece starts it, and it ends when `offset` + the piece's length reaches `size`.
+   * Calls are numbered from 0 (`seq`); up to TREE_IN_FLIGHT may be under way, taken in order. A
+   * call returns once its data is on its way (the server keeps up: backpressure).
    */
   'files.treeAdd': {
     input: z
       .object({
         uploadId: Id,
-        items: z.array(z.object({ path: FilePath.refine((v) => v !== '', 'A file path'), size: z.number().int().min(0), offset: z.number().int().min(0), data: Base64 }).strict()).min(1).max(TREE_BATCH_MAX),
+        seq: z.number().int().min(0),
+        items: z.array(z.object({ path: FilePath.refine((v) => v !== '', 'A file path'), size: z.number().int().min(0), offset: z.number().int().min(0), data: Bytes }).strict()).min(1).max(TREE_BATCH_MAX),
       })
       .strict()
-      .refine((v) => v.items.reduce((n, i) => n + i.data.length, 0) <= CHUNK_B64_MAX, 'At most one chunk of data in a call'),
+      .refine((v) => v.items.reduce((n, i) => n + i.data.byteLength, 0) <= TREE_BATCH_BYTES, 'At most 1 MB of file data in a call'),
     output: z.object({ received: z.number() }),
   },
   'files.treeFinish': { input: z.object({ uploadId: Id }).strict(), output: z.object({ files: z.number() }) },

@@ -4,9 +4,10 @@ import http from 'node:http';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
-import { WebSocketServer, type WebSocket } from 'ws';
+import { WebSocketServer, type RawData, type WebSocket } from 'ws';
 import type { Core } from '../core/core';
 import { attachWindow } from '../core/attach-window';
+import { decodeBytesFrame } from '../../shared/wire-bytes';
 import { hasSession, hostAllowed, sameSecret, sessionCookie } from './http-auth';
 
 const TYPES: Record<string, string> = {
@@ -97,13 +98,19 @@ export async function startHost(options: { core: Core; staticDir: string; port?:
   };
 }
 
+function asBytes(data: RawData): Uint8Array {
+  if (Array.isArray(data)) return Buffer.concat(data);
+  return data instanceof ArrayBuffer ? new Uint8Array(data) : data;
+}
+
 function connectWindow(ws: WebSocket, core: Core): void {
   const handle = attachWindow(core, (message) => {
     if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(message));
   });
-  ws.on('message', (data) => {
+  ws.on('message', (data, isBinary) => {
     try {
-      handle.receive(JSON.parse(data.toString()));
+      // A binary frame is a call carrying bytes (an upload's file content); text is JSON.
+      handle.receive(isBinary ? decodeBytesFrame(asBytes(data)) : JSON.parse(data.toString()));
     } catch {
       ws.close(1003, 'Malformed message');
     }

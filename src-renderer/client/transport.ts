@@ -1,5 +1,6 @@
 // Picks the transport: the preload bridge in Electron, a WebSocket in browser mode.
 import type { CallMessage, CoreToWindow, Transport } from '../../shared/protocol';
+import { encodeFrame } from '../../shared/wire-bytes';
 
 export type ConnectionState = 'connecting' | 'open' | 'closed';
 
@@ -13,7 +14,7 @@ export function openTransport(onState: (state: ConnectionState) => void): Transp
 
 function webSocketTransport(onState: (state: ConnectionState) => void): Transport {
   const listeners: ((message: CoreToWindow) => void)[] = [];
-  const queue: string[] = [];
+  const queue: (string | Uint8Array)[] = [];
   let socket: WebSocket;
   let delay = 500;
 
@@ -39,9 +40,10 @@ function webSocketTransport(onState: (state: ConnectionState) => void): Transpor
 
   return {
     send(message: CallMessage) {
-      const text = JSON.stringify(message);
-      if (socket.readyState === WebSocket.OPEN) socket.send(text);
-      else queue.push(text);
+      // File content (Uint8Array) goes as a binary frame rather than as base64 in JSON.
+      const frame = encodeFrame(message);
+      if (socket.readyState === WebSocket.OPEN) socket.send(frame);
+      else queue.push(frame);
     },
     onMessage(listener) {
       listeners.push(listener);

@@ -1,8 +1,8 @@
-// Moving file content between this window and the core: base64 chunks over the ordinary call
-// channel. One file goes by itself (a hidden part file on the server, renamed at the end); a
-// folder or several files go as one tar stream (files.tree*), batched so many small files
-// cost a few calls rather than several each. Every transfer reports progress and can be cancelled.
-import { CHUNK_BYTES, TREE_BATCH_MAX } from '../../shared/api/files';
+// Moving file content between this window and the core over the ordinary call channel. One file
+// goes by itself in base64 chunks (a hidden part file on the server, renamed at the end); a folder
+// or several files go as one tar stream (files.tree*) of bytes, batched so many small files cost a
+// few calls rather than several each, several calls under way. Every transfer reports progress and can be cancelled.
+import { CHUNK_BYTES, TREE_BATCH_BYTES, TREE_BATCH_MAX, TREE_IN_FLIGHT } from '../../shared/api/files';
 import { client } from '../client/client';
 import { saveFile } from '../components/save-file';
 
@@ -55,32 +55,45 @@ export async function uploadOne(where: Where, dir: string, file: File, overwrite
   }
 }
 
-/** Many files as one tar stream into `dir`. */
+/**
+ * Many files as one tar stream into `dir`: their bytes batched into calls of up to
+ * TREE_BATCH_BYTES, up to TREE_IN_FLIGHT calls under way (the core answers as the server keeps up).
+ */
 export async function uploadTree(where: Where, dir: string, files: Picked[], p: Progress): Promise<void> {
   const { uploadId } = await client.call('files.treeBegin', { ...where, dir });
-  const half = CHUNK_BYTES / 2;
-  let batch: { path: string; size: number; offset: number; data: string }[] = [];
+  const inFlight = new Set<Promise<unknown>>();
+  let batch: { path: string; size: number; offset: number; data: Uint8Array }[] = [];
   let bytes = 0;
+  let seq = 0;
   let sent = 0;
   const flush = async () => {
     if (p.cancelled()) throw new Cancelled();
-    if (batch.length) sent = (await client.call('files.treeAdd', { uploadId, items: batch })).received;
-    p.done(sent);
+    if (batch.length) {
+      const call = client.call('files.treeAdd', { uploadId, seq: seq++, items: batch }).then(({ received }) => {
+        inFlight.delete(call);
+        sent = Math.max(sent, received);
+        p.done(sent);
+      });
+      inFlight.add(call);
+      if (inFlight.size >= TREE_IN_FLIGHT) await Promise.race(inFlight);
+    }
     batch = [];
     bytes = 0;
   };
   try {
     for (const { path, file } of files) {
-      for (let at = 0; at === 0 || at < file.size; at += half) {
-        const piece = file.slice(at, at + half);
-        if (bytes + piece.size > half || batch.length >= TREE_BATCH_MAX) await flush();
-        batch.push({ path, size: file.size, offset: at, data: await base64(piece) });
+      for (let at = 0; at === 0 || at < file.size; at += TREE_BATCH_BYTES) {
+        const piece = file.slice(at, at + TREE_BATCH_BYTES);
+        if (bytes + piece.size > TREE_BATCH_BYTES || batch.length >= TREE_BATCH_MAX) await flush();
+        batch.push({ path, size: file.size, offset: at, data: new Uint8Array(await piece.arrayBuffer()) });
         bytes += piece.size;
       }
     }
     await flush();
+    await Promise.all(inFlight);
     await client.call('files.treeFinish', { uploadId });
   } catch (error) {
+    await Promise.allSettled(inFlight);
     await client.call('files.uploadCancel', { uploadId }).catch(() => undefined);
     throw error;
   }

@@ -1,6 +1,6 @@
 // For the file manager tests: upload and download through the core's files.* calls as the window
-// does (base64 chunks), and the hostile paths every method must refuse.
-import { CHUNK_BYTES, TREE_BATCH_MAX } from '../../shared/api/files';
+// does (base64 chunks for one file, bytes for a tree), and the hostile paths every method must refuse.
+import { CHUNK_BYTES, TREE_BATCH_BYTES, TREE_BATCH_MAX, TREE_IN_FLIGHT } from '../../shared/api/files';
 import type { TestCore } from './core';
 
 type Call = TestCore['call'];
@@ -12,25 +12,36 @@ export async function uploadFile(call: Call, where: Where, dir: string, name: st
   await call('files.uploadFinish', { uploadId });
 }
 
-/** Many files as one tar stream: files batched into calls of up to one chunk of data. */
+/**
+ * Many files as one tar stream, as the window sends them: bytes batched into calls of up to
+ * TREE_BATCH_BYTES, up to TREE_IN_FLIGHT calls under way.
+ */
 export async function uploadTree(call: Call, where: Where, dir: string, files: { path: string; data: Buffer }[]): Promise<number> {
   const { uploadId } = await call<{ uploadId: string }>('files.treeBegin', { ...where, dir });
-  let batch: { path: string; size: number; offset: number; data: string }[] = [];
+  const inFlight = new Set<Promise<unknown>>();
+  let batch: { path: string; size: number; offset: number; data: Uint8Array }[] = [];
   let bytes = 0;
+  let seq = 0;
   const flush = async () => {
-    if (batch.length) await call('files.treeAdd', { uploadId, items: batch });
+    if (batch.length) {
+      const sent = call('files.treeAdd', { uploadId, seq: seq++, items: batch });
+      inFlight.add(sent);
+      void sent.then(() => inFlight.delete(sent), () => undefined);
+      if (inFlight.size >= TREE_IN_FLIGHT) await Promise.race(inFlight);
+    }
     batch = [];
     bytes = 0;
   };
   for (const f of files) {
-    for (let at = 0; at === 0 || at < f.data.length; at += CHUNK_BYTES / 2) {
-      const piece = f.data.subarray(at, at + CHUNK_BYTES / 2);
-      if (bytes + piece.length > CHUNK_BYTES / 2 || batch.length >= TREE_BATCH_MAX) await flush();
-      batch.push({ path: f.path, size: f.data.length, offset: at, data: piece.toString('base64') });
+    for (let at = 0; at === 0 || at < f.data.length; at += TREE_BATCH_BYTES) {
+      const piece = f.data.subarray(at, at + TREE_BATCH_BYTES);
+      if (bytes + piece.length > TREE_BATCH_BYTES || batch.length >= TREE_BATCH_MAX) await flush();
+      batch.push({ path: f.path, size: f.data.length, offset: at, data: piece });
       bytes += piece.length;
     }
   }
   await flush();
+  await Promise.all(inFlight);
   return (await call<{ files: number }>('files.treeFinish', { uploadId })).files;
 }
 

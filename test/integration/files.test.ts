@@ -8,6 +8,7 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { afterAll, describe, expect, it } from 'vitest';
+import { TREE_BATCH_BYTES, TREE_IN_FLIGHT } from '../../shared/api/files';
 import { addWeb1, coreSuite, makeCore, type TestCore } from '../helpers/core';
 import { download, hostileGrammarPaths, hostileNames, uploadFile, uploadTree } from '../helpers/files';
 import { settleQueue, sh, testbedHostingSettings } from '../helpers/hosting';
@@ -22,6 +23,14 @@ const canaryDir = `/tmp/hd-files-canary-dir-${tag}`;
 
 const asSite = (cmd: string) => sh(`runuser -u ${site} -- sh -c '${cmd}'`);
 const sha = (b: Buffer) => createHash('sha256').update(b).digest('hex');
+/** sha256 of every file under dir by path (sorted), as one line per file: a tree's checksum. */
+const treeSum = (dir: string) => sh(`cd '${dir}' && find . -type f -printf '%P\\0' | LC_ALL=C sort -z | xargs -0 sha256sum`);
+const localTreeSum = (files: { path: string; data: Buffer }[], strip = 'tree/') =>
+  files
+    .map((f) => [Buffer.from(f.path.slice(strip.length)), `${sha(f.data)}  ${f.path.slice(strip.length)}\n`] as const)
+    .sort(([a], [b]) => Buffer.compare(a, b))
+    .map(([, line]) => line)
+    .join('');
 
 afterAll(() => {
   for (const s of SITES) {
@@ -174,16 +183,66 @@ describe('files of a site', () => {
     console.log(`files: 2,000-file tree upload: one tar stream ${treeRuns.map((x) => x.toFixed(0)).join(' / ')} ms, one upload per file ${oneMs.toFixed(0)} ms (${(oneMs / treeMs).toFixed(1)}x)`);
     expect(sh(`find ${home}/tree -type f | wc -l`)?.trim()).toBe('2000');
     expect(sh(`find ${home}/tree ! -user ${site} | wc -l`)?.trim()).toBe('0');
-    expect(sh(`sha256sum ${home}/tree/d7/f1907.txt`)?.split(' ')[0]).toBe(sha(files[1907]!.data));
+    expect(treeSum(`${home}/tree`)).toBe(localTreeSum(files));
     expect(readdirSync(home).filter((n) => n.includes('hostdeck-part'))).toEqual([]);
     expect(treeMs).toBeLessThan(oneMs);
+
+    // Large files in many pieces among small ones, several calls under way: byte for byte, the site's.
+    const mixed = [
+      { path: 'mixed/empty.txt', data: Buffer.alloc(0) },
+      { path: 'mixed/big/a.bin', data: randomBytes(3 * 1024 * 1024 + 5) },
+      ...Array.from({ length: 300 }, (_, i) => ({ path: `mixed/s/${i}.txt`, data: randomBytes(1 + i * 37) })),
+      { path: 'mixed/big/b.bin', data: randomBytes(2 * 1024 * 1024) },
+      { path: "mixed/ünï cødé & $(x) 'q' ;.txt", data: randomBytes(100) },
+    ];
+    expect(await uploadTree(t.call, where, '', mixed)).toBe(mixed.length);
+    expect(treeSum(`${home}/mixed`)).toBe(localTreeSum(mixed, 'mixed/'));
+    expect(sh(`find ${home}/mixed ! -user ${site} | wc -l`)?.trim()).toBe('0');
+
+    // Calls arriving out of order are put back in order by their seq; a seq used twice is refused.
+    {
+      const { uploadId } = await t.call<{ uploadId: string }>('files.treeBegin', { ...where, dir: '' });
+      const late = t.call('files.treeAdd', { uploadId, seq: 1, items: [{ path: 'order/b.txt', size: 2, offset: 0, data: Buffer.from('b\n') }] });
+      await t.call('files.treeAdd', { uploadId, seq: 0, items: [{ path: 'order/a.txt', size: 4, offset: 0, data: Buffer.from('a') }] });
+      // seq 1, sent first, waits for seq 0, which leaves a.txt unfinished: seq 1 is refused for that.
+      await late.then(
+        () => expect.unreachable('b.txt began before a.txt was complete'),
+        (e: Error) => expect(e.message).toMatch(/a\.txt was not complete before order\/b\.txt began/),
+      );
+      await t.call('files.uploadCancel', { uploadId });
+    }
+    {
+      const { uploadId } = await t.call<{ uploadId: string }>('files.treeBegin', { ...where, dir: '' });
+      const second = t.call('files.treeAdd', { uploadId, seq: 1, items: [{ path: 'order/b.txt', size: 2, offset: 0, data: Buffer.from('b\n') }] });
+      await t.call('files.treeAdd', { uploadId, seq: 0, items: [{ path: 'order/a.txt', size: 2, offset: 0, data: Buffer.from('a\n') }] });
+      await second;
+      expect((await t.fail('files.treeAdd', { uploadId, seq: 1, items: [{ path: 'order/c.txt', size: 1, offset: 0, data: Buffer.from('c') }] })).message).toMatch(/out of order/);
+      await t.call('files.uploadCancel', { uploadId });
+      expect(existsSync(`${home}/order`)).toBe(false);
+    }
+
     // A tree upload cancelled half way leaves neither its files nor its hidden folder.
     const { uploadId } = await t.call<{ uploadId: string }>('files.treeBegin', { ...where, dir: '' });
-    await t.call('files.treeAdd', { uploadId, items: [{ path: 'gone/a.txt', size: 10, offset: 0, data: Buffer.from('12345').toString('base64') }] });
+    await t.call('files.treeAdd', { uploadId, seq: 0, items: [{ path: 'gone/a.txt', size: 10, offset: 0, data: Buffer.from('12345') }] });
     await t.call('files.uploadCancel', { uploadId });
     expect(existsSync(`${home}/gone`)).toBe(false);
     expect(readdirSync(home).filter((n) => n.includes('hostdeck-part'))).toEqual([]);
-    sh(`rm -rf ${home}/big ${home}/tree ${home}/again ${home}/one*`);
+    // …and one cancelled with several calls still waiting for room (a large tree under way).
+    {
+      const { uploadId: id } = await t.call<{ uploadId: string }>('files.treeBegin', { ...where, dir: '' });
+      const big = randomBytes(TREE_BATCH_BYTES);
+      const calls = Array.from({ length: TREE_IN_FLIGHT }, (_, i) =>
+        t.call('files.treeAdd', { uploadId: id, seq: i, items: [{ path: 'gone2/big.bin', size: 64 * TREE_BATCH_BYTES, offset: i * TREE_BATCH_BYTES, data: big }] }).then(
+          () => 'ok',
+          () => 'failed',
+        ),
+      );
+      await t.call('files.uploadCancel', { uploadId: id });
+      expect((await Promise.all(calls)).length).toBe(TREE_IN_FLIGHT);
+      expect(existsSync(`${home}/gone2`)).toBe(false);
+      expect(readdirSync(home).filter((n) => n.includes('hostdeck-part'))).toEqual([]);
+    }
+    sh(`rm -rf ${home}/big ${home}/tree ${home}/again ${home}/one* ${home}/mixed`);
   }, 180_000);
 
   it('refuses hostile paths and links out of the home (canary untouched)', async () => {
@@ -235,6 +294,25 @@ describe('files of a site', () => {
       expect(e.code, `${method} ${JSON.stringify(input)}`).toBe('invalid-input');
       expect(e.message).toMatch(/outside the site’s home/);
     }
+    // A tree's file paths are refused by the contract like any path (nothing is sent to tar)…
+    {
+      const { uploadId } = await t.call<{ uploadId: string }>('files.treeBegin', { ...where, dir: '' });
+      for (const p of [...paths, '']) {
+        const e = await t.fail('files.treeAdd', { uploadId, seq: 0, items: [{ path: p, size: 1, offset: 0, data: Buffer.from('x') }] });
+        expect(e.code, `files.treeAdd ${JSON.stringify(p)}`).toBe('invalid-input');
+      }
+      await t.call('files.uploadCancel', { uploadId });
+    }
+    // …and links already in the folder are not followed: a link on the way is replaced by the
+    // uploaded folder (never written through), a link inside an existing folder stops the upload.
+    expect(await uploadTree(t.call, where, '', [{ path: 'cl/through.txt', data: Buffer.from('x') }])).toBe(1);
+    expect(sh(`stat -c %F ${home}/cl`)?.trim()).toBe('directory');
+    asSite(`mkdir ${home}/nest && ln -s ${canaryDir} ${home}/nest/out`);
+    const nested = await uploadTree(t.call, where, '', [{ path: 'nest/out/inner.txt', data: Buffer.from('x') }]).then(() => null, (e: Error) => e.message);
+    expect(nested).toMatch(/The upload failed on the server/);
+    expect(readdirSync(canaryDir)).toEqual([]);
+    expect(readdirSync(home).filter((n) => n.includes('hostdeck-part'))).toEqual([]);
+
     // Deleting a link removes the link, not what it points to.
     await t.call('files.delete', { ...where, paths: ['cl', 'etcl', 'up'], confirm: true });
     expect(existsSync(canaryDir)).toBe(true);

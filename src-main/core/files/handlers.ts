@@ -21,7 +21,7 @@ export function filesHandlers(files: FilesService): HandlersFor<typeof filesApi>
     'files.uploadFinish': async ({ uploadId }) => (await files.uploadFinish(uploadId), OK),
     'files.uploadCancel': async ({ uploadId }) => (await files.cancel(uploadId), OK),
     'files.treeBegin': ({ serverId, site, dir }) => files.treeBegin(serverId, site, dir),
-    'files.treeAdd': async ({ uploadId, items }) => ({ received: await files.treeAdd(uploadId, items) }),
+    'files.treeAdd': async ({ uploadId, seq, items }) => ({ received: await files.treeAdd(uploadId, seq, items) }),
     'files.treeFinish': async ({ uploadId }) => ({ files: await files.treeFinish(uploadId) }),
     'files.downloadBegin': ({ serverId, site, path }) => files.downloadBegin(serverId, site, path),
     'files.downloadChunk': ({ downloadId }) => files.downloadChunk(downloadId),

@@ -155,8 +155,8 @@ export class FilesService {
     return { uploadId: this.keep(await TreeUpload.begin(s, await s.real(dir))) };
   }
 
-  treeAdd(uploadId: string, items: { path: string; size: number; offset: number; data: string }[]) {
-    return this.transfer(uploadId, TreeUpload).add(items);
+  treeAdd(uploadId: string, seq: number, items: { path: string; size: number; offset: number; data: Uint8Array }[]) {
+    return this.transfer(uploadId, TreeUpload).add(seq, items);
   }
 
   async treeFinish(uploadId: string): Promise<number> {

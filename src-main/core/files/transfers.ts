@@ -9,7 +9,7 @@ import path from 'node:path';
 import type { ClientChannel } from 'ssh2';
 import tarStream from 'tar-stream';
 import { AppError } from '../../../shared/errors';
-import { CHUNK_BYTES } from '../../../shared/api/files';
+import { CHUNK_BYTES, FilePath, TREE_IN_FLIGHT } from '../../../shared/api/files';
 import { exec } from '../ssh/connect';
 import { shJoin } from '../ssh/sh-quote';
 import { firstError, sftpError, type SiteSession } from './session';
@@ -20,15 +20,8 @@ function decode(data: string): Buffer {
   return Buffer.from(data, 'base64');
 }
 
-/** Waits until a stream took the data (backpressure: the window's next chunk waits for the server). */
-type Sink = { write(data: Buffer): boolean; once(event: 'drain', listener: () => void): unknown; end(data?: undefined): unknown };
-
-function write(stream: Sink, data: Buffer): Promise<void> {
-  return new Promise((resolve) => {
-    if (stream.write(data)) resolve();
-    else stream.once('drain', resolve);
-  });
-}
+/** A tar-stream entry being written. */
+type Sink = { write(data: Buffer): boolean; end(data?: undefined): unknown };
 
 export interface Transfer {
   lastUsed: number;
@@ -101,11 +94,16 @@ export class FileUpload implements Transfer {
   }
 }
 
-// Run by the site's user: $1 the folder, $2 the hidden folder tar unpacks into. Each top-level
-// entry is then moved into place (a folder that exists gets the new files merged into it).
+// Run by the site's user: $1 the folder, $2 the hidden folder tar unpacks into, $3 the name of
+// the empty file that ends a finished upload's stream. tar also ends well when the stream stops
+// between two files (a cancel, the app gone), so only that last file says the tree is whole.
+// Each top-level entry is then moved into place (a folder that exists gets the new files merged
+// into it; a link in the way is replaced, never followed).
 const UNPACK = `d="$1"; s="$1/$2"
 mkdir -- "$s" || exit 1
 if ! tar -x -C "$s" -f - --no-same-owner; then rm -rf -- "$s"; exit 1; fi
+if [ ! -f "$s/$3" ]; then rm -rf -- "$s"; echo "the upload stopped before its end" >&2; exit 1; fi
+rm -f -- "$s/$3"
 for e in "$s"/* "$s"/.[!.]* "$s"/..?*; do
   [ -e "$e" ] || [ -L "$e" ] || continue
   t="$d/\${e##*/}"
@@ -115,22 +113,42 @@ for e in "$s"/* "$s"/.[!.]* "$s"/..?*; do
 done
 rm -rf -- "$s"`;
 
+/** Bytes handed to tar-stream and not yet taken by the channel, past which a treeAdd call waits. */
+const TREE_BUFFER_BYTES = 8 * 1024 * 1024;
+
+type Piece = { path: string; size: number; offset: number; data: Uint8Array };
+
 export class TreeUpload implements Transfer {
   lastUsed = Date.now();
   private readonly pack = tarStream.pack();
   private current: { path: string; size: number; written: number; stream: Sink } | null = null;
   private files = 0;
   private received = 0;
+  /** Bytes given to the pack that it has not passed to the channel yet (headers counted roughly). */
+  private queued = 0;
+  private nextSeq = 0;
+  private readonly turns = new Map<number, () => void>();
+  private roomWaiters: (() => void)[] = [];
+  private failed: AppError | null = null;
   private stderr = '';
   private readonly exit: Promise<number | null>;
+  /** Rejects once tar has exited: a call waiting for room fails then instead of waiting forever. */
+  private readonly gone: Promise<never>;
 
-  constructor(private readonly channel: ClientChannel) {
+  constructor(
+    private readonly channel: ClientChannel,
+    private readonly endMark: string,
+  ) {
     channel.stderr.on('data', (d: Buffer) => (this.stderr += d.toString('utf8')).length > 20_000 && (this.stderr = this.stderr.slice(-10_000)));
     this.exit = new Promise((resolve) => channel.on('close', (code: number | null) => resolve(code)));
+    this.gone = this.exit.then((code) => Promise.reject(this.failure(code)));
+    this.gone.catch(() => undefined);
     channel.on('error', () => undefined); // a write after tar has gone: its exit status tells why
     channel.resume(); // its stdout is empty, but must be read for the channel to close
     // Pumped by hand: tar-stream's streamx pipe does not end an ssh2 channel.
     this.pack.on('data', (d: unknown) => {
+      this.queued = Math.max(0, this.queued - (d as Buffer).length);
+      if (this.queued <= TREE_BUFFER_BYTES) for (const wake of this.roomWaiters.splice(0)) wake();
       if (!channel.write(d as Buffer)) {
         this.pack.pause();
         channel.once('drain', () => this.pack.resume());
@@ -140,39 +158,79 @@ export class TreeUpload implements Transfer {
   }
 
   static async begin(session: SiteSession, dir: string): Promise<TreeUpload> {
-    const command = `sh -c ${shJoin([UNPACK])} sh ${shJoin([dir, partName('upload')])}`;
+    // Random, so that no file of the tree can take its place.
+    const endMark = `.hostdeck-end-${randomBytes(8).toString('hex')}`;
+    const command = `sh -c ${shJoin([UNPACK])} sh ${shJoin([dir, partName('upload'), endMark])}`;
     const channel = await new Promise<ClientChannel>((resolve, reject) =>
       session.client.exec(command, (e, ch) => (e ? reject(new AppError('ssh', 'The server refused to start tar.', { details: e.message })) : resolve(ch))),
     );
-    return new TreeUpload(channel);
+    return new TreeUpload(channel, endMark);
   }
 
-  async add(items: { path: string; size: number; offset: number; data: string }[]): Promise<number> {
+  /**
+   * Call `seq` of the window's (several may be under way): its pieces go into the tar stream in
+   * `seq` order; it returns once the stream's backlog is below TREE_BUFFER_BYTES.
+   */
+  async add(seq: number, items: Piece[]): Promise<number> {
     this.lastUsed = Date.now();
+    if (seq < this.nextSeq || seq >= this.nextSeq + 2 * TREE_IN_FLIGHT || this.turns.has(seq)) throw new AppError('invalid-input', `Tree upload call ${seq} is out of order.`);
+    if (seq !== this.nextSeq) await new Promise<void>((resolve) => this.turns.set(seq, resolve));
+    try {
+      if (this.failed) throw this.failed;
+      this.take(items);
+    } catch (error) {
+      this.failed ??= error instanceof AppError ? error : new AppError('internal', String(error));
+      throw this.failed;
+    } finally {
+      this.nextSeq = seq + 1;
+      const next = this.turns.get(this.nextSeq);
+      this.turns.delete(this.nextSeq);
+      next?.();
+    }
+    // tar gone early (no permission in the folder, disk full): fail now rather than wait for room.
+    while (this.queued > TREE_BUFFER_BYTES) await Promise.race([new Promise<void>((resolve) => this.roomWaiters.push(resolve)), this.gone]);
+    return this.received;
+  }
+
+  private take(items: Piece[]): void {
     for (const item of items) {
-      const data = decode(item.data);
+      const data = Buffer.from(item.data.buffer, item.data.byteOffset, item.data.byteLength);
+      // Checked again where the name reaches tar (GNU tar also refuses `..` and strips a leading /).
+      if (!FilePath.safeParse(item.path).success || item.path === '') throw new AppError('invalid-input', 'A file path of the tree is not allowed.');
       if (item.offset === 0 && this.current?.path !== item.path) {
         if (this.current) throw new AppError('invalid-input', `${this.current.path} was not complete before ${item.path} began.`);
+        this.files++;
+        if (data.length === item.size) {
+          // A whole file in one piece (most files of a site): no entry stream to go through.
+          this.pack.entry({ name: item.path, size: item.size, mode: 0o644, mtime: new Date() }, data);
+          this.count(data.length);
+          continue;
+        }
         const stream = this.pack.entry({ name: item.path, size: item.size, mode: 0o644, mtime: new Date() });
         this.current = { path: item.path, size: item.size, written: 0, stream };
-        this.files++;
       }
       const cur = this.current;
       if (!cur || cur.path !== item.path || cur.written !== item.offset || cur.written + data.length > cur.size) throw new AppError('invalid-input', `${item.path}: a piece out of order.`);
-      // tar gone early (no permission in the folder, disk full): fail now rather than wait for room.
-      if (data.length) await Promise.race([write(cur.stream, data), this.exit.then((code) => Promise.reject(this.failure(code)))]);
+      // Buffered by the entry when the pack is behind: `queued` bounds the backlog.
+      if (data.length) cur.stream.write(data);
       cur.written += data.length;
-      this.received += data.length;
+      this.count(data.length);
       if (cur.written === cur.size) {
         cur.stream.end();
         this.current = null;
       }
     }
-    return this.received;
+  }
+
+  private count(bytes: number): void {
+    this.received += bytes;
+    this.queued += bytes + 512;
   }
 
   async finish(): Promise<number> {
+    if (this.failed) throw this.failed;
     if (this.current) throw new AppError('invalid-input', `${this.current.path} is not complete.`);
+    this.pack.entry({ name: this.endMark, size: 0, mode: 0o600 }, Buffer.alloc(0));
     this.pack.finalize();
     const code = await this.exit;
     if (code !== 0) throw this.failure(code);
@@ -185,6 +243,9 @@ export class TreeUpload implements Transfer {
 
   /** tar sees the stream end mid-archive, fails, and the script removes the hidden folder. */
   async cancel(): Promise<void> {
+    this.failed ??= new AppError('conflict', 'The upload was cancelled.');
+    for (const wake of this.turns.values()) wake();
+    this.turns.clear();
     this.pack.removeAllListeners('data');
     this.pack.destroy();
     this.channel.end();
