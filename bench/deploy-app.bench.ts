@@ -185,18 +185,34 @@ export async function run(ctx: BenchContext): Promise<BenchEntry[]> {
       ].join('; ');
     };
 
-    const deploy: Record<Side, (target: string) => Promise<void>> = {
+    const since = (at: number): string => `${(performance.now() - at).toFixed(0)} ms`;
+    const span = (x: Task): string => (x.startedAt && x.finishedAt ? `${Date.parse(x.finishedAt) - Date.parse(x.startedAt)} ms` : '?');
+    /** Each side's deploy; resolves to where its time went (for the log). */
+    const deploy: Record<Side, (target: string) => Promise<string>> = {
       hostdeck: async (target) => {
+        let at = performance.now();
         const n = await uploadTree(call, { serverId, site }, STAGING_DIR, [{ path: 'app.tar.gz', data: archiveData }, { path: 'dump.sql', data: dumpData }]);
         if (n !== 2) throw new Error(`files.treeFinish counted ${n} files, not 2`);
-        await call('deploy.run', { serverId, site, source: { kind: 'staged', archive: 'app.tar.gz' }, target, database: dbs.hostdeck.name, dump: 'dump.sql', placeholderFiles: ['config.php'] });
-        await settledDone(call, serverId, 'the deploy', 600_000);
+        const phases = [`upload ${since(at)}`];
+        at = performance.now();
+        const queued = await call<{ tasks: Task[] }>('deploy.run', { serverId, site, source: { kind: 'staged', archive: 'app.tar.gz' }, target, database: dbs.hostdeck.name, dump: 'dump.sql', placeholderFiles: ['config.php'] });
+        const ids = new Set(queued.tasks.map((x) => x.id));
+        const tasks = (await settledDone(call, serverId, 'the deploy', 600_000)).filter((x) => ids.has(x.id));
+        phases.push(`deploy.run to settled ${since(at)} (${tasks.map((x) => `${x.kind} ${span(x)}`).join(', ')})`);
+        at = performance.now();
         await untilRow(target);
+        return [...phases, `page ${since(at)}`].join('; ');
       },
       peer: async (target) => {
+        let at = performance.now();
         execFileSync('scp', ['-q', ...sshOpts, '-P', String(web1.port), archive, dump, `${login}:upload/`], { stdio: ['ignore', 'ignore', 'pipe'] });
+        const phases = [`scp ${since(at)}`];
+        at = performance.now();
         execFileSync('ssh', [...sshOpts, '-p', String(web1.port), login, peerScript(target)], { stdio: ['ignore', 'ignore', 'pipe'] });
+        phases.push(`ssh tar, mariadb, sed ${since(at)}`);
+        at = performance.now();
         await untilRow(target);
+        return [...phases, `page ${since(at)}`].join('; ');
       },
     };
 
@@ -208,7 +224,7 @@ export async function run(ctx: BenchContext): Promise<BenchEntry[]> {
         root(`DROP TABLE IF EXISTS \`${dbs[side].name}\`.items`);
         sh('sync');
         const started = performance.now();
-        await deploy[side](target);
+        const phases = await deploy[side](target);
         const ms = performance.now() - started;
         // ---- verified outside the clock: the page, the assets' checksum, ownership; then cleaned
         const page = await get(tb.nginx.host, tb.nginx.port, vhost, `/${target}/index.php`);
@@ -223,6 +239,7 @@ export async function run(ctx: BenchContext): Promise<BenchEntry[]> {
         sh(`rm -rf '${landed}' '${siteHome}/${STAGING_DIR}'/* '${siteHome}/upload'/*`);
         times[side].push(ms);
         ctx.log(`round ${round + 1} ${side}: ${ms.toFixed(0)} ms (${(bytes / 1e6 / (ms / 1000)).toFixed(1)} MB/s overall), page, assets, owner and ${ROWS} rows verified; load ${load()}`);
+        ctx.log(`  ${phases}`);
       }
     }
 
