@@ -4,7 +4,7 @@
 // permissions changed in the checkbox grid, the PHP file edited in the editor
 // and saved (with Ctrl+S), renamed with F2, deleted with the Delete key after its confirmation;
 // each step checked on the server (owner, content, gone).
-import { randomUUID } from 'node:crypto';
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -72,10 +72,14 @@ describe('files of a site in the UI', () => {
     mkdirSync(path.join(local, 'theme', 'css'), { recursive: true });
     writeFileSync(path.join(local, 'theme', 'style.css'), 'a { color: red; }\n');
     writeFileSync(path.join(local, 'theme', 'css', 'print.css'), '@media print {}\n');
+    // Binary, and larger than one call: its pieces cross the WebSocket as binary frames.
+    const blob = randomBytes(2 * 1024 * 1024 + 333);
+    writeFileSync(path.join(local, 'theme', 'hero.bin'), blob);
     await files.getByTestId('upload-folder').setInputFiles(path.join(local, 'theme'));
     await entry('theme').waitFor();
     expect(readFileSync(`${home}/public_html/theme/css/print.css`, 'utf8')).toBe('@media print {}\n');
-    expect(sh(`stat -c %U ${home}/public_html/theme/css/print.css`)?.trim()).toBe(site);
+    expect(sh(`sha256sum ${home}/public_html/theme/hero.bin`)?.split(' ')[0]).toBe(createHash('sha256').update(blob).digest('hex'));
+    expect(sh(`find ${home}/public_html/theme ! -user ${site} | wc -l`)?.trim()).toBe('0');
     rmSync(local, { recursive: true, force: true });
 
     // Download (saved by the browser), then permissions through the checkbox grid.

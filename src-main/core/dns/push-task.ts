@@ -1,11 +1,16 @@
-// The task that pushes zones to one nameserver (README "DNS"): the rendered
-// zone files are uploaded over SFTP beside the live ones (content by hash: the journal holds no
-// zone), each is checked with named-checkzone, and only when all pass are they renamed over the
-// live files (atomic in one directory). Missing zone stanzas are added to the included config,
-// checked with named-checkconf and put back as they were when it fails. Then `rndc reconfig`
-// (new zones) and `rndc reload ZONE` — one `rndc reload` for a batch of many zones — and finally
-// the nameserver is asked over DNS until it answers each zone's new serial: done means verified.
-// Every value is validated again here and reaches the shell only through shQuote.
+// The task that pushes zones to one nameserver (README "DNS"): the rendered zone files are
+// uploaded over SFTP beside the live ones (content by hash: the journal holds no zone). A zone the
+// nameserver holds exactly as pushed last goes as a dynamic update (update.ts; one nsupdate for the
+// batch, zone by zone if that fails), which named checks as it checks a zone file (syntax, and
+// integrity: it refuses an in-zone NS or MX target without an address) and applies atomically or
+// not at all. Any other zone goes whole: each file is checked with named-checkzone, nothing
+// changes unless all pass, then its stanza (dynamic, `update-policy
+// local`) is added to the included config or replaces the static one of earlier versions,
+// checked with named-checkconf and put back when that fails, `rndc reconfig` loads new zones,
+// and a live zone is frozen, its file renamed over and its journal dropped, then thawed (named
+// reloads it). Finally the nameserver is asked over DNS until it answers each zone's new serial:
+// done means verified. Every value is validated again here and reaches the shell only through
+// shQuote.
 import pLimit from 'p-limit';
 import { z } from 'zod';
 import { NsSettings, ZoneName } from '../../../shared/dns';
@@ -13,62 +18,109 @@ import { registerTaskKind } from '../queue/kinds';
 import { shQuote } from '../ssh/sh-quote';
 import { waitForSerial } from './query';
 
-/** Above this many zones one `rndc reload` (every changed zone) beats a reload per zone. */
-const RELOAD_ALL_ABOVE = 4;
 const VERIFY_DEADLINE_MS = 15_000;
 
 /** A nameserver's settings as its tasks carry them: the host to ask over DNS resolved. */
 export const TaskNsSettings = NsSettings.extend({ queryHost: z.string().min(1).max(253).regex(/^[A-Za-z0-9.:-]+$/) }).strict();
 
 /** The zone stanza Hostdeck keeps for $z in $dir, as a shell assignment (one line per zone in the zones config). */
-export const STANZA_LINE = 'line="zone \\"$z\\" { type primary; file \\"$dir/db.$z\\"; };"';
+export const STANZA_LINE = 'line="zone \\"$z\\" { type primary; file \\"$dir/db.$z\\"; update-policy local; };"';
+/** The static stanza earlier versions wrote; a push turns it into STANZA_LINE. */
+export const STATIC_STANZA_LINE = 'static_line="zone \\"$z\\" { type primary; file \\"$dir/db.$z\\"; };"';
 
 const PushParams = z
   .object({
     zones: z
-      .array(z.object({ zone: ZoneName, serial: z.number().int().min(0).max(0xffffffff), blob: z.string().regex(/^[0-9a-f]{64}$/) }).strict())
+      .array(z.object({ zone: ZoneName, serial: z.number().int().min(0).max(0xffffffff), blob: z.string().regex(/^[0-9a-f]{64}$/), inPlace: z.boolean().optional() }).strict())
       .min(1)
       .max(10_000),
+    /** nsupdate's input for the zones marked inPlace (update.ts). */
+    update: z.string().regex(/^[0-9a-f]{64}$/).optional(),
     settings: TaskNsSettings,
   })
   .strict();
 type PushParams = z.infer<typeof PushParams>;
 
 const TEMP_SUFFIX = '.hostdeck-new';
+const UPDATE_FILE = '.hostdeck-update';
 
 export function zoneFile(dir: string, zone: string): string {
   return `${dir}/db.${zone}`;
 }
 
+/** The lines that send the in-place zones as a dynamic update; those named refuses join $full. */
+function updateLines(p: PushParams): string[] {
+  const inPlace = p.zones.filter((z) => z.inPlace);
+  if (!p.update || inPlace.length === 0) return [];
+  const nsupdate = `nsupdate -k "$key"`;
+  const server = `echo "server 127.0.0.1 ${p.settings.queryPort}"`;
+  return [
+    `upd="$dir/${UPDATE_FILE}"`,
+    // The session key named writes for `update-policy local`: set in named.conf, Debian's default,
+    // or wherever named's whole configuration says (named-checkconf -p parses all of it: slower).
+    `key=$(sed -n 's/^[[:space:]]*session-keyfile[[:space:]]*"\\(.*\\)";.*/\\1/p' "$named_conf" | head -n 1)`,
+    `if [ -z "$key" ] && [ -e /run/named/session.key ]; then key=/run/named/session.key; fi`,
+    `if [ -z "$key" ]; then key=$(named-checkconf -p "$named_conf" 2>/dev/null | sed -n 's/^[[:space:]]*session-keyfile "\\(.*\\)";$/\\1/p' | head -n 1); key=\${key:-/run/named/session.key}; fi`,
+    `set -- ${inPlace.map((z) => shQuote(z.zone)).join(' ')}`,
+    'dynamic=1; for z in "$@"; do ' + STANZA_LINE + '; grep -qxF "$line" "$zones_conf" 2>/dev/null || dynamic=0; done',
+    `if [ "$dynamic" = 1 ] && out=$({ ${server}; cat "$upd"; } | ${nsupdate} 2>&1); then inc="$*"; else`,
+    `  for z in "$@"; do out=''; ${STANZA_LINE}`,
+    `    if grep -qxF "$line" "$zones_conf" 2>/dev/null && out=$({ ${server}; awk -v z="zone $z." '$0 == z { p = 1 } p { print } p && $0 == "send" { exit }' "$upd"; } | ${nsupdate} 2>&1); then inc="$inc $z"`,
+    `    else printf '%s: not updated in place (%s); the whole zone goes\\n' "$z" "\${out:-not a dynamic zone yet}"; full="$full $z"; fi`,
+    '  done',
+    'fi',
+    'rm -f "$upd"',
+    'for z in $inc; do rm -f "$dir/db.$z' + TEMP_SUFFIX + '"; done',
+    'if [ -n "$inc" ]; then echo "updated in place (dynamic update): ${inc# }"; fi',
+  ];
+}
+
 function pushLines(raw: PushParams): string[] {
   const p = PushParams.parse(raw);
   const s = p.settings;
-  const zones = p.zones.map((z) => shQuote(z.zone)).join(' ');
   const rndc = s.rndcConf ? `rndc -c ${shQuote(s.rndcConf)}` : 'rndc';
+  const whole = p.update ? p.zones.filter((z) => !z.inPlace) : p.zones;
   return [
     `dir=${shQuote(s.zoneDir)}; zones_conf=${shQuote(s.zonesConf)}; named_conf=${shQuote(s.namedConf)}`,
-    `set -- ${zones}`,
-    'bad=0',
-    `for z in "$@"; do if ! out=$(named-checkzone "$z" "$dir/db.$z${TEMP_SUFFIX}" 2>&1); then printf 'named-checkzone rejected %s (the live zone file is unchanged):\\n%s\\n' "$z" "$out" >&2; bad=1; fi; done`,
-    `if [ "$bad" = 1 ]; then for z in "$@"; do rm -f "$dir/db.$z${TEMP_SUFFIX}"; done; exit 2; fi`,
-    `for z in "$@"; do mv -f "$dir/db.$z${TEMP_SUFFIX}" "$dir/db.$z" || exit $?; done`,
-    'echo "checked and installed: $*"',
-    'new=0; bak="$zones_conf.hostdeck-bak"',
-    'if [ -e "$zones_conf" ]; then cp -p "$zones_conf" "$bak" || exit $?; else : > "$bak" || exit $?; fi',
-    `for z in "$@"; do ${STANZA_LINE}; if ! grep -qxF "$line" "$zones_conf" 2>/dev/null; then printf '%s\\n' "$line" >> "$zones_conf" || exit $?; new=1; fi; done`,
-    `if [ "$new" = 1 ] && ! out=$(named-checkconf "$named_conf" 2>&1); then cp -p "$bak" "$zones_conf"; rm -f "$bak"; printf 'named-checkconf failed; %s is back as it was:\\n%s\\n' "$zones_conf" "$out" >&2; exit 3; fi`,
-    'rm -f "$bak"',
-    `if [ "$new" = 1 ]; then if ! out=$(${rndc} reconfig 2>&1); then printf 'rndc reconfig failed: %s\\n' "$out" >&2; exit 4; fi; echo "rndc reconfig: new zones loaded"; fi`,
-    `if [ "$#" -gt ${RELOAD_ALL_ABOVE} ]; then if ! out=$(${rndc} reload 2>&1); then printf 'rndc reload failed: %s\\n' "$out" >&2; exit 4; fi; echo "rndc reload: $out";`,
-    `else for z in "$@"; do if ! out=$(${rndc} reload "$z" 2>&1); then printf 'rndc reload %s failed: %s\\n' "$z" "$out" >&2; exit 4; fi; echo "rndc reload $z: $out"; done; fi`,
+    `inc=''; full=${shQuote(whole.map((z) => z.zone).join(' '))}`,
+    ...updateLines(p),
+    'set -- $full',
+    'if [ "$#" -gt 0 ]; then',
+    '  bad=0',
+    `  for z in "$@"; do if ! out=$(named-checkzone "$z" "$dir/db.$z${TEMP_SUFFIX}" 2>&1); then printf 'named-checkzone rejected %s (the live zone is unchanged):\\n%s\\n' "$z" "$out" >&2; bad=1; fi; done`,
+    `  if [ "$bad" = 1 ]; then for z in "$@"; do rm -f "$dir/db.$z${TEMP_SUFFIX}"; done; exit 2; fi`,
+    '  echo "checked: $*"',
+    '  live=\'\'; changed=0; bak="$zones_conf.hostdeck-bak"',
+    '  if [ -e "$zones_conf" ]; then cp -p "$zones_conf" "$bak" || exit $?; else : > "$bak" || exit $?; fi',
+    `  for z in "$@"; do ${STANZA_LINE}; ${STATIC_STANZA_LINE}`,
+    '    if grep -qxF "$line" "$zones_conf" 2>/dev/null; then live="$live $z"',
+    `    elif grep -qxF "$static_line" "$zones_conf" 2>/dev/null; then A="$static_line" B="$line" awk '$0 == ENVIRON["A"] { print ENVIRON["B"]; next } { print }' "$zones_conf" > "$zones_conf${TEMP_SUFFIX}" && mv -f "$zones_conf${TEMP_SUFFIX}" "$zones_conf" || exit $?; live="$live $z"; changed=1`,
+    `    else mv -f "$dir/db.$z${TEMP_SUFFIX}" "$dir/db.$z" || exit $?; printf '%s\\n' "$line" >> "$zones_conf" || exit $?; changed=1; fi`,
+    '  done',
+    `  if [ "$changed" = 1 ] && ! out=$(named-checkconf "$named_conf" 2>&1); then cp -p "$bak" "$zones_conf"; rm -f "$bak"; printf 'named-checkconf failed; %s is back as it was:\\n%s\\n' "$zones_conf" "$out" >&2; exit 3; fi`,
+    '  rm -f "$bak"',
+    `  if [ "$changed" = 1 ]; then if ! out=$(${rndc} reconfig 2>&1); then printf 'rndc reconfig failed: %s\\n' "$out" >&2; exit 4; fi; echo "rndc reconfig: zone stanzas added or made dynamic"; fi`,
+    '  for z in $live; do',
+    `    if ${rndc} freeze "$z" >/dev/null 2>&1; then mv -f "$dir/db.$z${TEMP_SUFFIX}" "$dir/db.$z" && rm -f "$dir/db.$z.jnl" || exit $?; verb=thaw; else mv -f "$dir/db.$z${TEMP_SUFFIX}" "$dir/db.$z" || exit $?; verb=reload; fi`,
+    `    if ! out=$(${rndc} "$verb" "$z" 2>&1); then printf 'rndc %s %s failed: %s\\n' "$verb" "$z" "$out" >&2; exit 4; fi`,
+    '  done',
+    '  echo "installed whole: $*"',
+    'fi',
   ];
 }
 
 registerTaskKind('dns.push', {
   params: PushParams,
   title: (p) => (p.zones.length === 1 ? `Push zone ${p.zones[0]!.zone} (serial ${p.zones[0]!.serial})` : `Push ${p.zones.length} zones`),
-  commands: (p) => [...p.zones.map((z) => `sftp put → ${zoneFile(p.settings.zoneDir, z.zone)}${TEMP_SUFFIX}`), ...pushLines(p), `query SOA at ${p.settings.queryHost}:${p.settings.queryPort} until each zone answers its new serial`],
-  uploads: (p) => p.zones.map((z) => ({ path: `${zoneFile(p.settings.zoneDir, z.zone)}${TEMP_SUFFIX}`, blob: z.blob, mode: 0o644 })),
+  commands: (p) => [
+    ...p.zones.map((z) => `sftp put → ${zoneFile(p.settings.zoneDir, z.zone)}${TEMP_SUFFIX}`),
+    ...(p.update ? [`sftp put → ${p.settings.zoneDir}/${UPDATE_FILE} (the dynamic update of ${p.zones.filter((z) => z.inPlace).length} zones)`] : []),
+    ...pushLines(p),
+    `query SOA at ${p.settings.queryHost}:${p.settings.queryPort} until each zone answers its new serial`],
+  uploads: (p) => [
+    ...p.zones.map((z) => ({ path: `${zoneFile(p.settings.zoneDir, z.zone)}${TEMP_SUFFIX}`, blob: z.blob, mode: 0o644 })),
+    ...(p.update ? [{ path: `${p.settings.zoneDir}/${UPDATE_FILE}`, blob: p.update, mode: 0o600 }] : []),
+  ],
   script: (p) => `${pushLines(p).join('\n')}\n`,
   verify: async (p) => {
     const started = Date.now();

@@ -17,6 +17,7 @@ import { parseZoneFile } from './parse';
 import { planZone } from './plan';
 import { zoneFile } from './push-task';
 import { renderZone } from './render';
+import { renderUpdate } from './update';
 import { nextSerial } from './serial';
 import type { DnsStatus, NsTarget } from './status';
 import type { DnsStore, StoredZone } from './store';
@@ -211,9 +212,16 @@ export class DnsService {
       const serial = nextSerial([...targets.map((t) => this.status.served(t.serverId, name)), s.pushed?.serial]);
       const blob = this.queue.blobs.put(renderZone(s.zone, serial));
       pushed.push({ ...s, pushed: { zone: s.zone, serial, at } });
-      return { zone: name, serial, blob };
+      // A nameserver that serves exactly what was pushed last can take the change as an update.
+      const update = s.pushed ? renderUpdate(s.pushed, { zone: s.zone, serial }) : null;
+      return { zone: name, serial, blob, update, from: s.pushed?.serial };
     });
-    const tasks = nameservers.map((ns) => this.queue.enqueue(ns.serverId, 'dns.push', { zones: items, settings: { ...ns.settings, queryHost: ns.host } }));
+    const tasks = nameservers.map((ns) => {
+      const inPlace = items.filter((i) => i.update !== null && i.from !== undefined && this.status.served(ns.serverId, i.zone) === i.from);
+      const zones = items.map((i) => ({ zone: i.zone, serial: i.serial, blob: i.blob, ...(inPlace.includes(i) ? { inPlace: true } : {}) }));
+      const update = inPlace.length > 0 ? { update: this.queue.blobs.put(inPlace.map((i) => i.update).join('')) } : {};
+      return this.queue.enqueue(ns.serverId, 'dns.push', { zones, ...update, settings: { ...ns.settings, queryHost: ns.host } });
+    });
     for (const s of pushed) this.store.put(s);
     return { serials: Object.fromEntries(items.map((i) => [i.zone, i.serial])), tasks };
   }
