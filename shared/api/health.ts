@@ -5,8 +5,12 @@
 import { z } from 'zod';
 import { ServerId } from '../domain';
 
-/** ok: all good; warn: needs a look (disk, memory, load); down: unreachable or a daemon is missing; unknown: not checked (yet). */
-export const HealthStatus = z.enum(['ok', 'warn', 'down', 'unknown']);
+/**
+ * ok: all good; warn: needs a look (disk, memory, load, a certificate near expiry); alert: needs
+ * action though the server runs (a site's backups older than its policy allows); down: unreachable
+ * or a daemon is missing; unknown: not checked (yet).
+ */
+export const HealthStatus = z.enum(['ok', 'warn', 'alert', 'down', 'unknown']);
 export type HealthStatus = z.infer<typeof HealthStatus>;
 
 export const ServiceCheck = z.object({

@@ -130,7 +130,8 @@ export async function createCore(options: CoreOptions): Promise<Core> {
   const tls = new TlsService(sites, connections, queue, inventory, acme, log);
   const trustedHostKey = async (host: string, port: number) => store.pins()[knownHostsName(host, port)] ?? lookup(await readKnownHosts(path.join(home, '.ssh', 'known_hosts')), host, port).keys[0] ?? null;
   const backups = new BackupService(new BackupStore(options.dataDir), keychain, sites, queue, connections, inventory, events, log, taskSecrets, trustedHostKey);
-  health.setWarningSource((serverId) => [...tls.expiryWarnings(serverId), ...backups.ageWarnings(serverId)]);
+  health.setWarningSource((serverId) => tls.expiryWarnings(serverId));
+  health.setAlertSource((serverId) => backups.ageWarnings(serverId));
 
   const call = createDispatcher(
     {

@@ -12,7 +12,7 @@ import { useHealth } from './feed';
 import { NotificationsButton } from './NotificationsButton';
 import { statusLabel } from './notify';
 
-const ORDER: Record<HealthStatus, number> = { down: 0, warn: 1, unknown: 2, ok: 3 };
+const ORDER: Record<HealthStatus, number> = { down: 0, alert: 1, warn: 2, unknown: 3, ok: 4 };
 
 export function HealthView({ servers, onOpenServer }: { servers: Server[]; onOpenServer: (id: string) => void }) {
   const health = useHealth();

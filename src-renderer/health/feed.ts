@@ -19,7 +19,7 @@ export function useHealthByServer(): Record<string, ServerHealth> {
   return Object.fromEntries((data?.servers ?? []).map((h) => [h.serverId, h]));
 }
 
-export const needsAttention = (status: HealthStatus): boolean => status === 'warn' || status === 'down';
+export const needsAttention = (status: HealthStatus): boolean => status === 'warn' || status === 'alert' || status === 'down';
 
 /** Worth interrupting someone for: getting worse or recovering. Not a first confirmation (unknown -> ok). */
 export const isAlert = (change: HealthChange): boolean => needsAttention(change.from) || needsAttention(change.to);

@@ -16,9 +16,9 @@ export function useNotificationPermission(): [Permission, () => Promise<void>] {
   return [permission, request];
 }
 
-export const statusLabel: Record<HealthStatus, string> = { ok: 'OK', warn: 'needs a look', down: 'down', unknown: 'unknown' };
+export const statusLabel: Record<HealthStatus, string> = { ok: 'OK', warn: 'needs a look', alert: 'needs action', down: 'down', unknown: 'unknown' };
 
-const changed: Record<HealthStatus, string> = { ok: 'is OK again', warn: 'needs a look', down: 'is down', unknown: 'cannot be checked' };
+const changed: Record<HealthStatus, string> = { ok: 'is OK again', warn: 'needs a look', alert: 'needs action', down: 'is down', unknown: 'cannot be checked' };
 
 export function changeTitle(change: HealthChange): string {
   return `${change.serverName} ${changed[change.to]}`;

@@ -6,14 +6,17 @@
 // place (its name typed), the whole site (its name typed). A scratch copy can be dropped here.
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useEffect, useState, type FormEvent, type KeyboardEvent, type ReactNode } from 'react';
-import { DEFAULT_POLICY, DEFAULT_REPO_PATH, maxAgeHours, type BackupPolicy, type BackupState, type Snapshot, type SnapshotEntry } from '../../shared/api/backups';
+import { DEFAULT_POLICY, DEFAULT_REPO_PATH, maxAgeHours, type BackupPolicy, type BackupState, type RepoTarget, type Snapshot, type SnapshotEntry } from '../../shared/api/backups';
 import type { SiteRecord } from '../../shared/api/hosting';
 import type { Server } from '../../shared/domain';
 import type { Task } from '../../shared/queue';
 import { client } from '../client/client';
 import { ErrorNote } from '../components/ErrorNote';
 import { useQueue } from '../queue/hooks';
+import { useServers } from '../client/hooks';
+import { BackupPlace, folderFor, placeName } from './BackupPlace';
 import { Field, FormError, asError, useAction } from './common';
+import { usePreview } from './PreviewDialog';
 
 type Props = { server: Server; site: SiteRecord; onChanged: (message: string) => Promise<void> };
 type Run = { run: string; time: string; files: Snapshot | null; dbs: Snapshot[] };
@@ -55,8 +58,15 @@ export function Backups({ server, site, onChanged }: Props) {
   const [dialog, setDialog] = useState<Dialog>(null);
   const queryClient = useQueryClient();
   const state = useQuery({ queryKey: ['backups.state', server.id], queryFn: () => client.call('backups.state', { serverId: server.id }) });
+  // The last backup's age and its colour follow the clock while the section stays open.
+  const [now, setNow] = useState(Date.now());
+  useEffect(() => {
+    const timer = setInterval(() => setNow(Date.now()), 60_000);
+    return () => clearInterval(timer);
+  }, []);
   const snaps = useQuery({ queryKey: ['backups.snapshots', server.id, site.name], queryFn: () => client.call('backups.snapshots', { serverId: server.id, site: site.name }), enabled: state.data?.hasPassword === true, retry: false });
   const tasks = useQueue(server.id).data?.tasks ?? [];
+  const servers = useServers().data ?? [];
   const mine = tasks.filter((t) => KINDS.has(t.kind) && (t.params.site === site.name || t.kind === 'backup.check'));
   const latest = mine.at(-1);
   const latestKey = latest ? `${latest.id}:${latest.status}` : '';
@@ -85,7 +95,7 @@ export function Backups({ server, site, onChanged }: Props) {
   const policy = s ? s.sitePolicies[site.name] ?? s.policy : null;
   const last = s?.last[site.name];
   const allowed = policy ? maxAgeHours(policy.schedule) : null;
-  const stale = Boolean(allowed !== null && last && (!last.okAt || Date.now() - Date.parse(last.okAt) > allowed * 3_600_000));
+  const stale = Boolean(allowed !== null && last && (!last.okAt || now - Date.parse(last.okAt) > allowed * 3_600_000));
 
   return (
     <section className="site-part backups" data-site={site.name} aria-label={`Backups of ${site.name}`}>
@@ -95,7 +105,7 @@ export function Backups({ server, site, onChanged }: Props) {
         <p className="muted">Backups are not set up on {server.name}: open <strong>Backup settings…</strong> to choose the repository folder and the policy (Hostdeck then makes the repository password and keeps it in the OS keychain).</p>
       ) : s && policy ? (
         <p data-testid="backup-last" className={stale ? 'backup-stale' : ''}>
-          {last ? <>Last backup {age(last.okAt ?? last.at)}{last.ok ? '' : <strong> · the latest one failed</strong>}{last.okAt ? '' : ' (none succeeded yet)'}</> : 'Not backed up yet'}
+          {last ? <>Last backup {age(last.okAt ?? last.at, now)}{last.ok ? '' : <strong> · the latest one failed</strong>}{last.okAt ? '' : ' (none succeeded yet)'}</> : 'Not backed up yet'}
           <span className="muted"> · {scheduleText(policy)}{s.sitePolicies[site.name] ? ' (own policy)' : ''}</span>
         </p>
       ) : null}
@@ -131,7 +141,7 @@ export function Backups({ server, site, onChanged }: Props) {
       {dialog?.kind === 'files' && <RestoreFiles key={dialog.run.run} server={server} site={site} run={dialog.run} onDone={done} onCancel={() => setDialog(null)} />}
       {dialog?.kind === 'db' && <RestoreDb key={dialog.snap.id} server={server} site={site} snap={dialog.snap} onDone={onChanged} onCancel={() => setDialog(null)} />}
       {dialog?.kind === 'site' && <RestoreSite server={server} site={site} run={dialog.run} onDone={done} onCancel={() => setDialog(null)} />}
-      <p className="muted">restic on {server.name}: the home without <code>logs</code>, <code>tmp</code> and caches, and each database as a consistent dump; the repository password lives only in this computer's keychain.</p>
+      <p className="muted">restic on {server.name}: the home without <code>logs</code>, <code>tmp</code> and caches, and each database as a consistent dump{s?.hasPassword ? <>, into <code>{s.repoPath}</code> on {s.target.kind === 'server' ? <strong data-testid="backup-place">{placeName(server, s.target, servers)} (over SFTP)</strong> : 'this server'}</> : ''}; the repository password lives only in this computer's keychain.</p>
     </section>
   );
 }
@@ -188,19 +198,31 @@ function PolicyFields({ policy, set, fields, prefix }: { policy: BackupPolicy; s
 
 function SettingsForm({ server, site, state, onDone, onCancel }: { server: Server; site: SiteRecord; state: BackupState; onDone: (m: string) => Promise<void>; onCancel: () => void }) {
   const [repoPath, setRepoPath] = useState(state.repoPath || DEFAULT_REPO_PATH);
+  const [target, setTarget] = useState<RepoTarget>(state.target);
   const [policy, setPolicy] = useState<BackupPolicy>(state.policy ?? DEFAULT_POLICY);
   const [own, setOwn] = useState<BackupPolicy | null>(state.sitePolicies[site.name] ?? null);
+  const servers = useServers().data ?? [];
   const action = useAction();
+  const preview = usePreview(server.id, action);
   const save = () => action.run(async () => {
-    await client.call('backups.setSettings', { serverId: server.id, repoPath, policy });
+    const { tasks } = await client.call('backups.setSettings', { serverId: server.id, repoPath, policy, target });
     await client.call('backups.setSitePolicy', { serverId: server.id, site: site.name, policy: own });
-    await onDone(`Backup settings of ${server.name} saved.`);
+    await onDone(`Backup settings of ${server.name} saved${tasks.length ? `; ${tasks.length} setup tasks queued` : ''}.`);
   });
+  // Another server: the SSH setup it queues is shown first; queueing it saves.
+  const submit = () => (target.kind === 'server'
+    ? preview.show(`backups of ${server.name} on ${placeName(server, target, servers)}`, async () => (await client.call('backups.previewSettings', { serverId: server.id, repoPath, policy, target })).tasks, save)
+    : save());
+  const place = (next: RepoTarget) => {
+    setTarget(next);
+    if (next.kind === 'server' && repoPath === DEFAULT_REPO_PATH) setRepoPath(folderFor(server));
+  };
   const f = action.fields;
   return (
-    <Dialog label={`Backup settings of ${server.name}`} onCancel={onCancel} onSubmit={() => void save()}>
+    <Dialog label={`Backup settings of ${server.name}`} onCancel={onCancel} onSubmit={() => void submit()}>
       <FormError error={action.error} />
-      <Field name="repoPath" label={`Repository folder on ${server.name}`} error={f.repoPath} hint={state.hasPassword ? 'A new folder gets a new repository with a new password (the old one stays in the keychain for its backups).' : 'Created by the first backup; its password is made now and kept in the OS keychain only.'}>
+      <BackupPlace server={server} target={target} onChange={place} error={f.target} />
+      <Field name="repoPath" label={`Repository folder on ${placeName(server, target, servers)}`} error={f.repoPath} hint={state.hasPassword ? 'A new folder gets a new repository with a new password (the old one stays in the keychain for its backups).' : 'Created by the first backup; its password is made now and kept in the OS keychain only.'}>
         <input value={repoPath} onChange={(e) => setRepoPath(e.target.value)} spellCheck={false} autoComplete="off" autoFocus />
       </Field>
       <p><strong>Policy of {server.name}</strong> (every site without its own)</p>
@@ -208,9 +230,10 @@ function SettingsForm({ server, site, state, onDone, onCancel }: { server: Serve
       <label className="check"><input type="checkbox" checked={own !== null} onChange={(e) => setOwn(e.target.checked ? policy : null)} /> {site.name} has its own policy</label>
       {own && <PolicyFields policy={own} set={setOwn} fields={f} prefix="policy." />}
       <div className="actions">
-        <button className="primary" type="submit" disabled={action.busy}>Save</button>
+        <button className="primary" type="submit" disabled={action.busy}>{target.kind === 'server' ? 'Preview and save…' : 'Save'}</button>
         <button type="button" onClick={onCancel}>Cancel</button>
       </div>
+      {preview.dialog}
     </Dialog>
   );
 }

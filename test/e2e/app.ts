@@ -177,12 +177,17 @@ export async function calmShot(page: Page, name: string): Promise<string> {
 
 /** Adds web1 (key login as `user`) with "+ Add server", trusts its host key and waits until it is connected. */
 export async function addTrustedWeb1(page: Page, tb: TestbedInfo, user = 'hdtest'): Promise<void> {
+  await addTrustedServer(page, tb, 'web1', user);
+}
+
+/** Adds the testbed's web1 or web2 as addTrustedWeb1 does. */
+export async function addTrustedServer(page: Page, tb: TestbedInfo, name: 'web1' | 'web2', user = 'hdtest'): Promise<void> {
   await page.getByRole('button', { name: '+ Add server' }).first().click();
-  await fillServerForm(page, { name: 'web1', host: tb.ssh.web1.host, port: String(tb.ssh.web1.port), user, method: 'Private key', keyPath: tb.keys.ed25519.path });
+  await fillServerForm(page, { name, host: tb.ssh[name].host, port: String(tb.ssh[name].port), user, method: 'Private key', keyPath: tb.keys.ed25519.path });
   await page.getByRole('button', { name: 'Add server', exact: true }).click();
   await page.getByRole('button', { name: 'Test connection' }).click();
   await page.getByRole('button', { name: 'Trust this key and connect' }).click();
-  await page.getByTestId('uname').waitFor();
+  await page.getByRole('region', { name: `Server ${name}` }).getByTestId('uname').waitFor();
 }
 
 /** Fills the "Add a server" form the way a user does. */

@@ -95,6 +95,18 @@ describe('backups into a repository on another server over SFTP', () => {
     expect(md5(`${home}/public_html/img/a.bin`)).toBe(sums.bin);
     expect(sh(`stat -c %U ${home}/public_html/img/a.bin`)).toBe(`${site}\n`);
 
+    // The last good backup 50 h ago by the records (the policy allows 25 h): fleet health turns red.
+    await t.call('backups.setSettings', { serverId: source.id, repoPath, policy: { ...policy, schedule: { kind: 'daily', at: '03:00' } }, target: { kind: 'server', serverId: target.id } });
+    expect(statuses(await settleQueue(t, target.id))).not.toMatch(/failed/);
+    expect(statuses(await settleQueue(t, source.id))).not.toMatch(/failed/);
+    const file = `${t.dataDir}/backups.json`;
+    const records = JSON.parse(readFileSync(file, 'utf8')) as { servers: Record<string, { last: Record<string, { okAt: string }> }> };
+    records.servers[source.id]!.last[site]!.okAt = new Date(Date.now() - 50 * 3_600_000).toISOString();
+    writeFileSync(file, JSON.stringify(records));
+    const [health] = (await t.call<{ servers: { status: string; reason: string }[] }>('health.checkNow', { serverId: source.id })).servers;
+    expect(health).toMatchObject({ status: 'alert' });
+    expect(health!.reason).toContain(`The last backup of site ${site} is 50 h old (its policy allows 25 h)`);
+
     // web1's known_hosts now holds another key for web2 (as if web2's key had changed): refused.
     const other = utils.generateKeyPairSync('ed25519').public.split(' ').slice(0, 2).join(' ');
     writeFileSync(`${keyDir}/known_hosts`, `[${suite.tb.ssh.web2.host}]:${suite.tb.ssh.web2.port} ${other}\n`);

@@ -124,6 +124,15 @@ describe('judge', () => {
     expect(many).toMatchObject({ status: 'warn', reason: '/ is 97% full; load 9.00 is over 2× its 2 CPUs.' });
   });
 
+  it('raises an alert (red) for what needs action on a running server, such as a stale backup: down > alert > warn', () => {
+    const stale = 'the last backup of site shop is 48 h old (its policy allows 25 h)';
+    expect(judge(facts(), ['web'], [], [stale])).toMatchObject({ status: 'alert', reason: 'The last backup of site shop is 48 h old (its policy allows 25 h).' });
+    const both = judge(facts({ disks: [{ mount: '/', usedPct: 95 }] }), ['web'], ['the certificate of a.test (site shop) expires in 3 days'], [stale]);
+    expect(both).toMatchObject({ status: 'alert', reason: `The last backup of site shop is 48 h old (its policy allows 25 h); / is 95% full; the certificate of a.test (site shop) expires in 3 days.` });
+    expect(judge(facts(), ['web'], ['the certificate of a.test (site shop) expires in 3 days']).status).toBe('warn');
+    expect(judge(facts({ processes: new Set() }), ['web'], [], [stale])).toMatchObject({ status: 'down', reason: 'nginx is not running.' });
+  });
+
   it('puts down before warn', () => {
     const f = facts({ disks: [{ mount: '/', usedPct: 99 }], processes: new Set(['nginx']) });
     expect(judge(f, ['ns'])).toMatchObject({ status: 'down', reason: 'named is not running.' });

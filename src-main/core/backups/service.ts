@@ -190,7 +190,7 @@ export class BackupService {
     const steps = await this.sftpSteps(serverId, target.serverId, repoPath, { publicKey: PREVIEW_PUBLIC_KEY, keyRef: PREVIEW_KEY_REF });
     return steps.map((x) => {
       const shown = this.queue.preview(x.kind, x.params);
-      return { kind: x.kind, title: `On ${this.inventory.stored(x.serverId).name}: ${shown.title}`, commands: shown.commands };
+      return { kind: x.kind, title: `On ${this.inventory.stored(x.serverId).name}: ${shown.title}`, commands: shown.commands.map((c) => c.replaceAll(PREVIEW_PUBLIC_KEY, 'ssh-ed25519 <new public key, made when queued>')) };
     });
   }
 

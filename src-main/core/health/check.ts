@@ -110,8 +110,11 @@ function list(items: string[]): string {
   return items.length <= 1 ? (items[0] ?? '') : `${items.slice(0, -1).join(', ')} and ${items.at(-1)}`;
 }
 
-/** Judges a server from what its check printed, plus warnings from elsewhere (e.g. certificates near expiry): down > warn > ok. */
-export function judge(facts: Facts, roles: readonly Role[], extraWarnings: readonly string[] = []): Verdict {
+/**
+ * Judges a server from what its check printed, plus warnings (e.g. certificates near expiry) and
+ * alerts (e.g. stale backups) from elsewhere: down > alert > warn > ok.
+ */
+export function judge(facts: Facts, roles: readonly Role[], extraWarnings: readonly string[] = [], alerts: readonly string[] = []): Verdict {
   const services: ServiceCheck[] = (Object.keys(ROLE_DAEMONS) as Role[]).map((role) => {
     const daemon = ROLE_DAEMONS[role];
     const running = facts.ps ? daemon.processes.some((p) => facts.processes.has(p)) : null;
@@ -137,9 +140,9 @@ export function judge(facts: Facts, roles: readonly Role[], extraWarnings: reado
     warnings.push(`load ${facts.load.one.toFixed(2)} is over ${LIMITS.loadPerCpu}× its ${facts.cpus} CPU${facts.cpus === 1 ? '' : 's'}`);
   }
   warnings.push(...extraWarnings);
-  if (warnings.length) {
-    const sentence = warnings.join('; ');
-    return { status: 'warn', reason: `${sentence[0]!.toUpperCase()}${sentence.slice(1)}.`, services };
+  if (alerts.length || warnings.length) {
+    const sentence = [...alerts, ...warnings].join('; ');
+    return { status: alerts.length ? 'alert' : 'warn', reason: `${sentence[0]!.toUpperCase()}${sentence.slice(1)}.`, services };
   }
   return { status: 'ok', reason: 'All checks passed.', services };
 }

@@ -54,6 +54,8 @@ export class HealthService {
   private readonly unsubscribe: () => void;
   /** Warnings other parts know without asking the server (certificates near expiry, from their last read). */
   private warningSource: (serverId: string) => string[] = () => [];
+  /** Alerts other parts know without asking the server (backups older than their policy allows): red. */
+  private alertSource: (serverId: string) => string[] = () => [];
 
   constructor(
     private readonly inventory: Inventory,
@@ -73,6 +75,10 @@ export class HealthService {
 
   setWarningSource(source: (serverId: string) => string[]): void {
     this.warningSource = source;
+  }
+
+  setAlertSource(source: (serverId: string) => string[]): void {
+    this.alertSource = source;
   }
 
   /** Checks at once (the lights should not stay grey for a whole interval), then on the timer. */
@@ -164,7 +170,7 @@ export class HealthService {
         throw error;
       }
       const facts = parseCheckOutput(out.stdout);
-      const verdict = judge(facts, server.roles, this.warningSource(serverId));
+      const verdict = judge(facts, server.roles, this.warningSource(serverId), this.alertSource(serverId));
       return done({ ...verdict, cpus: facts.cpus, load: facts.load, memory: facts.memory, disks: facts.disks });
     } catch (error) {
       if (needsLogin(error)) {
