@@ -5,7 +5,7 @@ import { execFileSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { backupsApi, HomePath, maxAgeHours, RepoPath, SnapshotId } from '../../shared/api/backups';
 import { isDue, stampOf, staleBackup } from '../../src-main/core/backups/service';
-import { backupLines, checkLines, resticHead, restoreDbLines, restoreFilesLines } from '../../src-main/core/backups/tasks';
+import { backupLines, checkLines, resticHead, restoreDbLines, restoreFilesLines, sftpAccountLines, sftpClientLines } from '../../src-main/core/backups/tasks';
 
 const repo = { repoPath: '/var/backups/hostdeck/main', repoRef: 'backup-repo:0b7e1c1e-5d0a-4c52-9d49-0a0c5e0e0e0e' };
 
@@ -86,5 +86,45 @@ describe('backup scripts', () => {
     ].join('\n');
     const out = execFileSync('dash', ['-c', script], { input: 'p$w`d\\x\n', encoding: 'utf8' });
     expect(out).toBe('args:-r /var/backups/hostdeck/main --password-file /dev/fd/3 snapshots\npw:p$w`d\\x\n');
+  });
+});
+
+describe('backups on another server over SFTP', () => {
+  const target = { name: 'web2', user: 'hostdeck-backup' as const, host: '10.0.0.7', port: 2222, dir: '/etc/hostdeck/backup-ssh/0b7e1c1e-5d0a-4c52-9d49-0a0c5e0e0e0e' };
+  const publicKey = `ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAI${'b'.repeat(43)}`;
+
+  it('runs restic through the pinned known_hosts and its own key only, never accepting a new host key', () => {
+    const s = resticHead({ ...repo, sftp: target }).join('\n');
+    expect(s).toContain(`repo='sftp:hostdeck-backup@10.0.0.7:/var/backups/hostdeck/main'`);
+    expect(s).toContain('-o sftp.command="ssh $ssh_opts -p $port $dest -s sftp"');
+    expect(s).toContain(`-i ${target.dir}/id_ed25519 -o IdentitiesOnly=yes -o IdentityAgent=none -o UserKnownHostsFile=${target.dir}/known_hosts -o GlobalKnownHostsFile=/dev/null -o StrictHostKeyChecking=yes`);
+    expect(s).not.toMatch(/StrictHostKeyChecking=(no|accept-new)/);
+    expect(s).toContain('did not present the host key Hostdeck pinned');
+    expect(backupLines({ site: 'shop', databases: [], keep: null, socket: null, defaultsFile: null, ...repo, sftp: target }).join('\n')).not.toContain('mkdir -p "$repo"');
+  });
+
+  it('refuses hostile hosts, keys, host key lines and targets before any shell', () => {
+    for (const host of ['-oProxyCommand=id', 'a b', 'a;b', '$(id)', 'u@h', 'h\nx', '`id`', "h'x"]) {
+      expect(() => resticHead({ ...repo, sftp: { ...target, host } }), host).toThrow();
+    }
+    expect(() => resticHead({ ...repo, sftp: { ...target, user: 'root' as 'hostdeck-backup' } })).toThrow();
+    expect(() => resticHead({ ...repo, sftp: { ...target, dir: '/etc/x y' } })).toThrow();
+    const account = { user: 'hostdeck-backup' as const, repoPath: '/var/backups/hostdeck/web1', tag: 'hostdeck-backup-from-0b7e1c1e-5d0a-4c52-9d49-0a0c5e0e0e0e', source: 'web1' };
+    expect(sftpAccountLines({ ...account, publicKey }).join('\n')).toContain(`line='restrict,command="internal-sftp" ${publicKey} ${account.tag}'`);
+    for (const bad of [`${publicKey}\nssh-ed25519 AAAA`, `command="sh" ${publicKey}`, 'ssh-rsa AAAAB3NzaC1yc2E', `${publicKey} x`, `${publicKey}'`]) {
+      expect(() => sftpAccountLines({ ...account, publicKey: bad }), bad).toThrow();
+    }
+    for (const tag of ['x', 'hostdeck-backup-from-$(id)', `${account.tag}\nx`]) expect(() => sftpAccountLines({ ...account, publicKey, tag }), tag).toThrow();
+    const client = { target, publicKey, keyRef: 'backup-key-0b7e1c1e-5d0a-4c52-9d49-0a0c5e0e0e0e' };
+    expect(sftpClientLines({ ...client, hostKeyLine: `[10.0.0.7]:2222 ssh-ed25519 AAAAC3Nz` }).join('\n')).toContain(`'[10.0.0.7]:2222 ssh-ed25519 AAAAC3Nz' > "$dir/known_hosts"`);
+    for (const line of ['[h]:22 ssh-ed25519 AAAA\n* ssh-ed25519 BBBB', '@cert-authority * ssh-ed25519 AAAA', '* ssh-ed25519 AAAA', "h ssh-ed25519 AA'AA"]) {
+      expect(() => sftpClientLines({ ...client, hostKeyLine: line }), line).toThrow();
+    }
+    const settings = backupsApi['backups.setSettings'].input;
+    const ok = { serverId: '0b7e1c1e-5d0a-4c52-9d49-0a0c5e0e0e0e', repoPath: '/var/backups/hostdeck/web1', policy: { schedule: { kind: 'off' }, keep: { daily: 0, weekly: 0, monthly: 0 } } };
+    expect(settings.safeParse({ ...ok, target: { kind: 'server', serverId: '0b7e1c1e-5d0a-4c52-9d49-0a0c5e0e0e0f' } }).success).toBe(true);
+    for (const t of [{ kind: 'server', serverId: 'web2' }, { kind: 'server', serverId: '0b7e1c1e-5d0a-4c52-9d49-0a0c5e0e0e0f', host: 'evil' }, { kind: 'sftp', url: 'sftp:x' }, { kind: 'local', path: '/' }]) {
+      expect(settings.safeParse({ ...ok, target: t }).success, JSON.stringify(t)).toBe(false);
+    }
   });
 });
