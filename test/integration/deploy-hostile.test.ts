@@ -24,16 +24,20 @@ const canary = `/tmp/hd-deploy-hostile-canary-${tag}`;
 const ran = `/tmp/hd-deploy-hostile-ran-${tag}`;
 const work = `/tmp/hd-deploy-hostile-${tag}`;
 
-/** Every value is also a password (8 to 128 characters), so each is padded to 8 where shorter. */
+/**
+ * Every value is also a password (8 to 128 characters): a shorter one gets this run's tag in
+ * front (its last character, which could escape a closing quote, stays last). Each is unique to
+ * this run, so the final secret scan finds only real leaks of it.
+ */
 const HOSTILE = [
   "'", '\\', '&', '/', '|', "\\'", "'\\", '\\\\', "''", '"', '`', '$', '%', '#', ';',
   `'; touch ${ran}; '`, `$(touch ${ran})`, `\`touch ${ran}\``, `"; touch ${ran}; "`, `| touch ${ran}`, `&& touch ${ran}`,
   's/x/y/g', 's|a|b|e', '\\1\\2&\\0', '$1 $& $ENV{HOME}', '@{[ `id` ]}', '${HOME}', '%v{DB_NAME}',
-  '{{DB_NAME}}', '{{DOMAIN}}{{SITE_URL}}', '{{DB_PASSWORD}}', '?>', "'); system('touch " + ran + "'); ('",
-  '<?php echo 1; ?>', 'é🙂Ｏｆｆ', "all: ' \\ & / | ; $ ` \" # % ( ) { } [ ] < > * ? ~ ! = + @ ^",
-].map((v) => (v.length < 8 ? `${v}.pad-to-8` : v));
+  `{{DB_NAME}}${tag}`, `{{DOMAIN}}${tag}{{SITE_URL}}`, `${tag}{{DB_PASSWORD}}`, '?>', "'); system('touch " + ran + "'); ('",
+  `<?php echo ${tag}; ?>`, 'é🙂Ｏｆｆ', "all: ' \\ & / | ; $ ` \" # % ( ) { } [ ] < > * ? ~ ! = + @ ^",
+].map((v) => (v.length < 8 ? `${tag}pw${v}` : v));
 
-const CONTROL = ['a\nbcdefgh', 'abcdefg\r', 'abc\u0000defgh', 'abc\tdefgh', 'abcdefgh\u001b[31m', "x';\nsystem('id');//"];
+const CONTROL = ['a\nbcdefgh', 'abcdefg\r', 'abc\u0000defgh', 'abc\tdefgh', 'abcdefgh\u001b[31m', "x';\nsystem('id');//"].map((v) => `${tag}${v}`);
 
 const statuses = (tasks: Task[]) => tasks.map((x) => `${x.kind}:${x.status}${x.status === 'failed' ? ` (${x.stderrTail})` : ''}`).join('\n');
 
@@ -52,7 +56,8 @@ afterAll(() => {
 });
 
 describe('hostile placeholder values', () => {
-  it('fills each hostile password into config.php exactly, runs none of it, and refuses control characters and unknown placeholders', async () => {
+  // 36 deploys of three tasks each: about 10 s alone, longer beside other tests.
+  it('fills each hostile password into config.php exactly, runs none of it, and refuses control characters and unknown placeholders', { timeout: 150_000 }, async () => {
     expect(HOSTILE.length).toBeGreaterThanOrEqual(30);
     const t = await suite.web1('deploy-hostile', 'root');
     const serverId = t.server.id;
@@ -84,8 +89,8 @@ describe('hostile placeholder values', () => {
     for (const placeholders of [['EVIL'], ['DB_PASSWORD', 'DB_NAME}}$(id){{'], ['db_name']]) {
       expect(JSON.stringify(await t.fail('deploy.run', { ...base, target: 'refused', placeholders }))).toMatch(/placeholder is one of/);
     }
-    registerSecret('deploy hostile test: refused password', "pass'word&|/");
-    expect(JSON.stringify(await t.fail('deploy.run', { ...base, target: 'refused', password: "pass'word&|/", placeholderFiles: ['config.php', 'settings.ini'] }))).toMatch(/only go into a \.php file/);
+    registerSecret('deploy hostile test: refused password', `${tag}pass'word&|/`);
+    expect(JSON.stringify(await t.fail('deploy.run', { ...base, target: 'refused', password: `${tag}pass'word&|/`, placeholderFiles: ['config.php', 'settings.ini'] }))).toMatch(/only go into a \.php file/);
     expect((await t.call<{ tasks: Task[] }>('queue.list', { serverId })).tasks.length).toBe(before);
 
     // Each hostile value: its own deploy into its own folder, all queued, then run in order.
