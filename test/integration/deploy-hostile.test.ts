@@ -1,5 +1,6 @@
 // Hostile placeholder values in a deploy, against web1 as root and the testbed's MariaDB: the
-// database password an admin gives is filled into config.php through the real configure task,
+// database password an admin gives logs the dump's import in (through the client's option file)
+// and is filled into config.php through the real configure task,
 // for 36 values full of shell, sed, perl and PHP syntax (quotes, backslashes, &, /, |, $(…),
 // backticks, another placeholder's {{NAME}}); a real php reads every value back exactly, the
 // file's unknown {{…}} stays as it is, and a canary outside the site's home is untouched (no
@@ -56,7 +57,7 @@ afterAll(() => {
 });
 
 describe('hostile placeholder values', () => {
-  // 36 deploys of three tasks each: about 10 s alone, longer beside other tests.
+  // 36 deploys of four tasks each: about 10 s alone, longer beside other tests.
   it('fills each hostile password into config.php exactly, runs none of it, and refuses control characters and unknown placeholders', { timeout: 150_000 }, async () => {
     expect(HOSTILE.length).toBeGreaterThanOrEqual(30);
     const t = await suite.web1('deploy-hostile', 'root');
@@ -74,7 +75,8 @@ describe('hostile placeholder values', () => {
       "<?php return ['pass' => '{{DB_PASSWORD}}', 'user' => '{{DB_USER}}', 'name' => '{{DB_NAME}}', 'url' => '{{SITE_URL}}', 'other' => '{{NOT_OURS}}', 'twice' => '{{DB_PASSWORD}}{{DB_PASSWORD}}'];\n",
     );
     sh(`tar -czf ${work}/app.tar.gz -C ${work}/app .`);
-    sh(`mkdir -p -m 0700 /home/${site}/.hostdeck-deploy && cp ${work}/app.tar.gz /home/${site}/.hostdeck-deploy/ && chown -R ${site}: /home/${site}/.hostdeck-deploy`);
+    writeFileSync(`${work}/dump.sql`, 'CREATE TABLE IF NOT EXISTS logins (x INT);\nINSERT INTO logins VALUES (1);\n');
+    sh(`mkdir -p -m 0700 /home/${site}/.hostdeck-deploy && cp ${work}/app.tar.gz ${work}/dump.sql /home/${site}/.hostdeck-deploy/ && chown -R ${site}: /home/${site}/.hostdeck-deploy`);
     writeFileSync(canary, 'canary\n');
     sh(`chmod 0666 ${canary}`);
 
@@ -93,10 +95,11 @@ describe('hostile placeholder values', () => {
     expect(JSON.stringify(await t.fail('deploy.run', { ...base, target: 'refused', password: `${tag}pass'word&|/`, placeholderFiles: ['config.php', 'settings.ini'] }))).toMatch(/only go into a \.php file/);
     expect((await t.call<{ tasks: Task[] }>('queue.list', { serverId })).tasks.length).toBe(before);
 
-    // Each hostile value: its own deploy into its own folder, all queued, then run in order.
+    // Each hostile value: its own deploy into its own folder, all queued, then run in order; its
+    // dump imported as the database's user logged in with that password (the option file).
     for (const [i, password] of HOSTILE.entries()) {
       registerSecret(`deploy hostile test: password ${i}`, password);
-      const r = await t.call<{ password: string }>('deploy.run', { ...base, target: `h${i}`, password });
+      const r = await t.call<{ password: string }>('deploy.run', { ...base, target: `h${i}`, password, dump: 'dump.sql' });
       expect(r.password).toBe(password);
     }
     tasks = await settleQueue(t, serverId, 120_000);
@@ -112,5 +115,6 @@ describe('hostile placeholder values', () => {
     expect(existsSync(ran)).toBe(false);
     // The last deploy's password is the one the database user has now.
     expect(databasesAs(dbUser, HOSTILE.at(-1)!)).toContain(dbName);
+    expect(mariadbRoot(`SELECT COUNT(*) FROM \`${dbName}\`.logins`).trim()).toBe(String(HOSTILE.length));
   });
 });

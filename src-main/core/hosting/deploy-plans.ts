@@ -13,7 +13,7 @@ import { PLACEHOLDERS, type DeployInput } from '../../../shared/api/deploy';
 import type { HostingSettings, SiteRecord } from '../../../shared/api/hosting';
 import { AppError } from '../../../shared/errors';
 import { setCronJob } from './cron-plans';
-import { deployValue, PLAIN_VALUE } from './deploy-tasks';
+import { deployValue } from './deploy-tasks';
 import { find, generatePassword, type Plan, type Step } from './plans';
 
 export type DeployRequest = Omit<DeployInput, 'serverId'>;
@@ -33,9 +33,6 @@ export function deployPlan(sites: SiteRecord[], settings: HostingSettings, input
     } catch (error) {
       throw new AppError('invalid-input', (error as Error).message, { fields: { password: (error as Error).message } });
     }
-  }
-  if (password !== null && input.dump !== undefined && !PLAIN_VALUE.test(password)) {
-    throw new AppError('invalid-input', 'A dump is imported with a password of letters, digits and . _ + = @ : - only; leave the password empty to have one generated', { fields: { password: 'Letters, digits and . _ + = @ : - only with a dump' } });
   }
   const secrets: Plan['secrets'] = [];
   const ref = (): string => {

@@ -7,8 +7,8 @@
 //   hidden folder, which is then moved into place (a previous target is moved aside, not deleted).
 // - deploy.import: the dump piped into the mysql client logged in as the database's own user
 //   into its own database: a dump that says `USE other_db` or `GRANT` fails for lack of rights.
-//   The password comes on stdin and reaches the client as an option file on a pipe (/dev/fd/3),
-//   never on a command line.
+//   The password comes on stdin (escaped for the option file) and reaches the client as an option
+//   file on a pipe (/dev/fd/3), never on a command line.
 // - deploy.configure: the placeholders of the named files replaced with values escaped for the
 //   file (deployValue); the values come on stdin.
 // - deploy.commands: the admin's commands, one after the other, in the target folder.
@@ -81,12 +81,15 @@ const UNPACK = [
   '  total=$(unzip -Zt "$archive" | awk \'{ print $3 }\')',
   '  odd=$(unzip -Z "$archive" | grep -E \'^[lbcps]\' | head -n 3)',
   'else',
-  '  listing=$(tar -tvzf "$archive") || { echo "$archive is not a tar.gz archive" >&2; exit 5; }',
-  '  names=$(tar -tzf "$archive") || exit 5',
+  // Numeric owners: a name with spaces in the archive's owner field would shift the size column.
+  '  listing=$(tar --numeric-owner -tvzf "$archive") || { echo "$archive is not a tar.gz archive" >&2; exit 5; }',
+  // One pass over the archive: the names are checked on the verbose lines, where a name starts
+  // after a space and nothing before it (mode, uid/gid, size, date) holds " /" or a ".." part.
+  '  names=$listing',
   '  total=$(printf \'%s\\n\' "$listing" | awk \'{ s += $3 } END { printf "%d", s }\')',
   '  odd=$(printf \'%s\\n\' "$listing" | grep -v \'^[-d]\' | head -n 3)',
   'fi',
-  'bad=$(printf \'%s\\n\' "$names" | grep -E \'^/|(^|/)\\.\\.(/|$)\' | head -n 3)',
+  'bad=$(printf \'%s\\n\' "$names" | grep -E \'(^| )/|(^| |/)\\.\\.(/|$)\' | head -n 3)',
   '[ -z "$bad" ] || { echo "refused: the archive has entries outside its folder: $bad; nothing was unpacked" >&2; exit 3; }',
   '[ -z "$odd" ] || { echo "refused: the archive has links or special files: $odd; nothing was unpacked" >&2; exit 3; }',
   'case "$total" in ""|*[!0-9]*) echo "could not read the archive\'s sizes; nothing was unpacked" >&2; exit 5 ;; esac',
@@ -131,8 +134,8 @@ export function importLines(raw: ImportParams): string[] {
   ];
 }
 
-/** The generated passwords and the validated names need no escaping; anything else is refused or escaped. */
-export const PLAIN_VALUE = /^[A-Za-z0-9._+=@:-]*$/;
+/** Values that need no escaping in any file (the generated passwords, the validated names). */
+const PLAIN_VALUE = /^[A-Za-z0-9._+=@:-]*$/;
 
 /**
  * A placeholder's value as it goes into `file`: in a .php file escaped for a single-quoted PHP
@@ -189,9 +192,14 @@ export function commandsLines(raw: CommandsParams): string[] {
   ];
 }
 
-function generatedOnly(password: string): string {
-  if (!PLAIN_VALUE.test(password) || password.length === 0) throw new AppError('invalid-input', 'The database password has characters a deploy cannot pass on');
-  return password;
+/**
+ * The password as the double-quoted value of the client's option file: `\` and `"` escaped, any
+ * other printable character as it is (MariaDB's option-file reader strips the outer quotes and
+ * reads backslash escapes); control characters cannot be passed on a line and are refused.
+ */
+export function optionFileValue(password: string): string {
+  if (password.length === 0 || /[\u0000-\u001f\u007f]/.test(password)) throw new AppError('invalid-input', 'The database password has characters a deploy cannot pass on');
+  return password.replace(/[\\"]/g, (c) => `\\${c}`);
 }
 
 registerTaskKind('deploy.unpack', {
@@ -206,7 +214,7 @@ registerTaskKind('deploy.import', {
   title: (p) => `Import ${p.dump} into database ${p.name} as ${p.user} (site ${p.site})`,
   commands: (p) => ['# stdin: the password of the database user', ...importLines(p)],
   script: (p) => `${importLines(p).join('\n')}\n`,
-  stdin: async (p, secrets) => `${generatedOnly(await secrets(p.passwordRef))}\n`,
+  stdin: async (p, secrets) => `${optionFileValue(await secrets(p.passwordRef))}\n`,
   secret: { ref: (p) => p.passwordRef, value: Password },
 });
 
