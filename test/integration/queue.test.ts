@@ -12,7 +12,7 @@ import { build } from 'esbuild';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createCore, type Core } from '../../src-main/core/core';
 import { COMPACT_LINES, Journal, KEEP_FINISHED, type JournalEvent } from '../../src-main/core/queue/journal';
-import { registerTaskKind } from '../../src-main/core/queue/kinds';
+import { FOLLOW_UP_EXIT, registerTaskKind } from '../../src-main/core/queue/kinds';
 import { QueueLock } from '../../src-main/core/queue/lock';
 import { shQuote } from '../../src-main/core/ssh/sh-quote';
 import { AppError, type AppErrorShape } from '../../shared/errors';
@@ -299,6 +299,29 @@ describe('the queue', () => {
     expect(statuses(l)).toEqual(['done', 'done']);
     expect(l.tasks[0]!.attempts).toBe(2);
     expect(await remote(t, `cat ${file}; rm -f ${file} ${file}.pid`)).toBe('slow\nafter\n');
+  });
+
+  it('runs a follow-up step with its own uploads only when the script asks for it', async () => {
+    registerTaskKind('test-follow-up', {
+      params: z.object({ path: z.string().regex(/^\/tmp\/hdq-[a-z0-9-]+\.txt$/), blob: z.string().regex(/^[0-9a-f]{64}$/), ask: z.boolean() }).strict(),
+      title: () => 'follow-up',
+      commands: () => ['first step; maybe the second'],
+      script: (p) => `echo first${p.ask ? `; echo "want: ${p.path}"; exit ${FOLLOW_UP_EXIT}` : ''}\n`,
+      followUp: (p, stdout) => {
+        const want = /^want: (\S+)$/m.exec(stdout)?.[1] ?? '';
+        return { uploads: [{ path: want, blob: p.blob, mode: 0o600 }], script: `echo second; cat ${shQuote(want)}; rm -f ${shQuote(want)}\n` };
+      },
+    });
+    const t = await suite.web1('queue-follow-up');
+    const blob = t.core.queue.blobs.put('uploaded late\n');
+    const [asked, plain] = [scratch(), scratch()];
+    await enqueue(t.core, { serverId: t.server.id, kind: 'test-follow-up', params: { path: asked, blob, ask: true } });
+    await enqueue(t.core, { serverId: t.server.id, kind: 'test-follow-up', params: { path: plain, blob, ask: false } });
+    const l = await until(t.call, t.server.id, settled);
+    expect(statuses(l)).toEqual(['done', 'done']);
+    expect(l.tasks[0]!.stdoutTail).toBe(`first\nwant: ${asked}\nsecond\nuploaded late\n`);
+    expect(l.tasks[1]!.stdoutTail).toBe('first\n');
+    expect(await remote(t, `if [ -e ${plain} ] || [ -e ${asked} ]; then echo left; else echo none; fi`)).toBe('none\n');
   });
 
   it('a run left going on the server by a lost connection is over before its rerun starts', async () => {

@@ -1,20 +1,20 @@
-// The task that pushes zones to one nameserver (README "DNS"): the rendered zone files are
-// uploaded over SFTP beside the live ones (content by hash: the journal holds no zone). A zone the
-// nameserver holds exactly as pushed last goes as a dynamic update (update.ts; one nsupdate for the
-// batch, zone by zone if that fails), which named checks as it checks a zone file (syntax, and
-// integrity: it refuses an in-zone NS or MX target without an address) and applies atomically or
-// not at all. Any other zone goes whole: each file is checked with named-checkzone, nothing
-// changes unless all pass, then its stanza (dynamic, `update-policy
-// local`) is added to the included config or replaces the static one of earlier versions,
-// checked with named-checkconf and put back when that fails, `rndc reconfig` loads new zones,
-// and a live zone is frozen, its file renamed over and its journal dropped, then thawed (named
-// reloads it). Finally the nameserver is asked over DNS until it answers each zone's new serial:
-// done means verified. Every value is validated again here and reaches the shell only through
-// shQuote.
+// The task that pushes zones to one nameserver (README "DNS"). A zone the nameserver holds exactly
+// as pushed last goes as a dynamic update (update.ts; one nsupdate for the batch, zone by zone if
+// that fails), which named checks as it checks a zone file (syntax, and integrity: it refuses an
+// in-zone NS or MX target without an address) and applies atomically or not at all. Any other
+// zone goes whole: its rendered file is uploaded over SFTP beside the live one (content by hash:
+// the journal holds no zone) — for a zone named would not take in place, only then, in the
+// task's follow-up step — and checked with named-checkzone; nothing changes unless all pass. Its
+// stanza (dynamic, `update-policy local`) is added to the included config or replaces the static
+// one of earlier versions, checked with named-checkconf and put back when that fails, `rndc
+// reconfig` loads new zones, and a live zone is frozen, its file renamed over and its journal
+// dropped, then thawed (named reloads it). Finally the nameserver is asked over DNS until it
+// answers each zone's new serial: done means verified. Every value is validated again here and
+// reaches the shell only through shQuote.
 import pLimit from 'p-limit';
 import { z } from 'zod';
 import { NsSettings, ZoneName } from '../../../shared/dns';
-import { registerTaskKind } from '../queue/kinds';
+import { FOLLOW_UP_EXIT, registerTaskKind, type TaskUpload } from '../queue/kinds';
 import { shQuote } from '../ssh/sh-quote';
 import { waitForSerial } from './query';
 
@@ -48,7 +48,7 @@ export function zoneFile(dir: string, zone: string): string {
   return `${dir}/db.${zone}`;
 }
 
-/** The lines that send the in-place zones as a dynamic update; those named refuses join $full. */
+/** The lines that send the in-place zones as a dynamic update; those named refuses join $late. */
 function updateLines(p: PushParams): string[] {
   const inPlace = p.zones.filter((z) => z.inPlace);
   if (!p.update || inPlace.length === 0) return [];
@@ -66,24 +66,22 @@ function updateLines(p: PushParams): string[] {
     `if [ "$dynamic" = 1 ] && out=$({ ${server}; cat "$upd"; } | ${nsupdate} 2>&1); then inc="$*"; else`,
     `  for z in "$@"; do out=''; ${STANZA_LINE}`,
     `    if grep -qxF "$line" "$zones_conf" 2>/dev/null && out=$({ ${server}; awk -v z="zone $z." '$0 == z { p = 1 } p { print } p && $0 == "send" { exit }' "$upd"; } | ${nsupdate} 2>&1); then inc="$inc $z"`,
-    `    else printf '%s: not updated in place (%s); the whole zone goes\\n' "$z" "\${out:-not a dynamic zone yet}"; full="$full $z"; fi`,
+    `    else printf '%s: not updated in place (%s); the whole zone goes\\n' "$z" "\${out:-not a dynamic zone yet}"; late="$late $z"; fi`,
     '  done',
     'fi',
     'rm -f "$upd"',
-    'for z in $inc; do rm -f "$dir/db.$z' + TEMP_SUFFIX + '"; done',
     'if [ -n "$inc" ]; then echo "updated in place (dynamic update): ${inc# }"; fi',
   ];
 }
 
-function pushLines(raw: PushParams): string[] {
-  const p = PushParams.parse(raw);
-  const s = p.settings;
+function header(s: PushParams['settings']): string {
+  return `dir=${shQuote(s.zoneDir)}; zones_conf=${shQuote(s.zonesConf)}; named_conf=${shQuote(s.namedConf)}`;
+}
+
+/** The whole-zone steps for the zones in $full (their files uploaded beside the live ones). */
+function wholeLines(s: PushParams['settings']): string[] {
   const rndc = s.rndcConf ? `rndc -c ${shQuote(s.rndcConf)}` : 'rndc';
-  const whole = p.update ? p.zones.filter((z) => !z.inPlace) : p.zones;
   return [
-    `dir=${shQuote(s.zoneDir)}; zones_conf=${shQuote(s.zonesConf)}; named_conf=${shQuote(s.namedConf)}`,
-    `inc=''; full=${shQuote(whole.map((z) => z.zone).join(' '))}`,
-    ...updateLines(p),
     'set -- $full',
     'if [ "$#" -gt 0 ]; then',
     '  bad=0',
@@ -109,19 +107,50 @@ function pushLines(raw: PushParams): string[] {
   ];
 }
 
+const WHOLE_MARK = 'whole zones to send:';
+
+function pushLines(raw: PushParams): string[] {
+  const p = PushParams.parse(raw);
+  const whole = p.update ? p.zones.filter((z) => !z.inPlace) : p.zones;
+  return [
+    header(p.settings),
+    `inc=''; late=''; full=${shQuote(whole.map((z) => z.zone).join(' '))}`,
+    ...updateLines(p),
+    ...wholeLines(p.settings),
+    // Zones named would not take in place: their files go now, then the whole-zone steps (followUp).
+    `if [ -n "$late" ]; then echo "${WHOLE_MARK}$late"; exit ${FOLLOW_UP_EXIT}; fi`,
+  ];
+}
+
+/** The in-place zones the script asked to send whole, checked against the task's own. */
+function lateZones(p: PushParams, stdout: string): PushParams['zones'] {
+  const line = stdout.split('\n').find((l) => l.startsWith(WHOLE_MARK)) ?? '';
+  const named = new Set(line.slice(WHOLE_MARK.length).trim().split(/\s+/));
+  return p.zones.filter((z) => z.inPlace && named.has(z.zone));
+}
+
+const upload = (p: PushParams, z: PushParams['zones'][number]): TaskUpload => ({ path: `${zoneFile(p.settings.zoneDir, z.zone)}${TEMP_SUFFIX}`, blob: z.blob, mode: 0o644 });
+
 registerTaskKind('dns.push', {
   params: PushParams,
   title: (p) => (p.zones.length === 1 ? `Push zone ${p.zones[0]!.zone} (serial ${p.zones[0]!.serial})` : `Push ${p.zones.length} zones`),
   commands: (p) => [
-    ...p.zones.map((z) => `sftp put → ${zoneFile(p.settings.zoneDir, z.zone)}${TEMP_SUFFIX}`),
+    ...p.zones.filter((z) => !p.update || !z.inPlace).map((z) => `sftp put → ${zoneFile(p.settings.zoneDir, z.zone)}${TEMP_SUFFIX}`),
     ...(p.update ? [`sftp put → ${p.settings.zoneDir}/${UPDATE_FILE} (the dynamic update of ${p.zones.filter((z) => z.inPlace).length} zones)`] : []),
     ...pushLines(p),
-    `query SOA at ${p.settings.queryHost}:${p.settings.queryPort} until each zone answers its new serial`],
+    ...(p.update ? ['for the zones named would not take in place: sftp put each zone file, then the whole-zone steps above for them'] : []),
+    `query SOA at ${p.settings.queryHost}:${p.settings.queryPort} until each zone answers its new serial`,
+  ],
   uploads: (p) => [
-    ...p.zones.map((z) => ({ path: `${zoneFile(p.settings.zoneDir, z.zone)}${TEMP_SUFFIX}`, blob: z.blob, mode: 0o644 })),
+    ...p.zones.filter((z) => !p.update || !z.inPlace).map((z) => upload(p, z)),
     ...(p.update ? [{ path: `${p.settings.zoneDir}/${UPDATE_FILE}`, blob: p.update, mode: 0o600 }] : []),
   ],
   script: (p) => `${pushLines(p).join('\n')}\n`,
+  followUp: (raw, stdout) => {
+    const p = PushParams.parse(raw);
+    const late = lateZones(p, stdout);
+    return { uploads: late.map((z) => upload(p, z)), script: `${[header(p.settings), `full=${shQuote(late.map((z) => z.zone).join(' '))}`, ...wholeLines(p.settings)].join('\n')}\n` };
+  },
   verify: async (p) => {
     const started = Date.now();
     const limit = pLimit(32);

@@ -207,22 +207,22 @@ export class DnsService {
     const targets = nameservers.map(target);
     await this.status.refresh(targets, plans.map((p) => p.zone));
     const at = new Date().toISOString();
-    const pushed: StoredZone[] = [];
-    const items = plans.map(({ zone: name, stored: s }) => {
+    const rendered = plans.map(({ zone: name, stored: s }) => {
       const serial = nextSerial([...targets.map((t) => this.status.served(t.serverId, name)), s.pushed?.serial]);
-      const blob = this.queue.blobs.put(renderZone(s.zone, serial));
-      pushed.push({ ...s, pushed: { zone: s.zone, serial, at } });
       // A nameserver that serves exactly what was pushed last can take the change as an update.
       const update = s.pushed ? renderUpdate(s.pushed, { zone: s.zone, serial }) : null;
-      return { zone: name, serial, blob, update, from: s.pushed?.serial };
+      return { zone: name, serial, file: renderZone(s.zone, serial), update, from: s.pushed?.serial, stored: { ...s, pushed: { zone: s.zone, serial, at } } };
     });
+    const blobs = await this.queue.blobs.putMany(rendered.map((r) => r.file));
+    const items = rendered.map((r, i) => ({ ...r, blob: blobs[i]! }));
+    const pushed: StoredZone[] = rendered.map((r) => r.stored);
     const tasks = nameservers.map((ns) => {
       const inPlace = items.filter((i) => i.update !== null && i.from !== undefined && this.status.served(ns.serverId, i.zone) === i.from);
       const zones = items.map((i) => ({ zone: i.zone, serial: i.serial, blob: i.blob, ...(inPlace.includes(i) ? { inPlace: true } : {}) }));
       const update = inPlace.length > 0 ? { update: this.queue.blobs.put(inPlace.map((i) => i.update).join('')) } : {};
       return this.queue.enqueue(ns.serverId, 'dns.push', { zones, ...update, settings: { ...ns.settings, queryHost: ns.host } });
     });
-    for (const s of pushed) this.store.put(s);
+    await this.store.putMany(pushed);
     return { serials: Object.fromEntries(items.map((i) => [i.zone, i.serial])), tasks };
   }
 

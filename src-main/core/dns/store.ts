@@ -7,6 +7,7 @@ import path from 'node:path';
 import { z } from 'zod';
 import { DEFAULT_NS_SETTINGS, NsSettings, Zone, ZoneName } from '../../../shared/dns';
 import { AppError } from '../../../shared/errors';
+import { writeDurably } from '../durable-files';
 
 export const StoredZone = z.object({
   version: z.literal(1),
@@ -75,6 +76,12 @@ export class DnsStore {
     renameSync(tmp, file);
     // What was just written is what a read would parse: a 10,000-record zone is not parsed again.
     this.cache.set(stored.zone.name, { mtimeMs: statSync(file).mtimeMs, stored });
+  }
+
+  /** put() for many zones, their files flushed to disk in parallel. */
+  async putMany(list: StoredZone[]): Promise<void> {
+    await writeDurably(list.map((stored) => ({ file: this.file(stored.zone.name), content: JSON.stringify(stored) })));
+    for (const stored of list) this.cache.set(stored.zone.name, { mtimeMs: statSync(this.file(stored.zone.name)).mtimeMs, stored });
   }
 
   remove(zone: string): void {

@@ -6,6 +6,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { AppError } from '../../../shared/errors';
+import { writeDurably } from '../durable-files';
 
 const SHA256 = /^[0-9a-f]{64}$/;
 const KEEP_MS = 7 * 24 * 3600_000;
@@ -24,6 +25,21 @@ export class BlobStore {
       renameSync(tmp, file);
     }
     return sha;
+  }
+
+  /**
+   * Stores many contents at once: written side by side, flushed to disk in parallel (the file
+   * system commits concurrent flushes together; 200 zone files one after the other cost ~0.4 s),
+   * then renamed into place. Returns their SHA-256s in order.
+   */
+  async putMany(contents: (string | Buffer)[]): Promise<string[]> {
+    const shas = contents.map((c) => createHash('sha256').update(c).digest('hex'));
+    const fresh = [...new Map(shas.map((sha, i) => [sha, contents[i]!])).entries()].filter(([sha]) => !existsSync(this.path(sha)));
+    if (fresh.length > 0) {
+      mkdirSync(this.dir, { recursive: true });
+      await writeDurably(fresh.map(([sha, content]) => ({ file: this.path(sha), content })));
+    }
+    return shas;
   }
 
   /** The local file holding a blob; refuses a hash that is not one, or a blob that is gone. */

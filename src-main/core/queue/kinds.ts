@@ -33,6 +33,12 @@ export type TaskKind<P extends Record<string, unknown> = Record<string, unknown>
    */
   verify?(params: P): Promise<string>;
   /**
+   * A second step the script may ask for by exiting FOLLOW_UP_EXIT: given what the script printed,
+   * the files to upload only then and the script to run after them (e.g. whole zone files for the
+   * zones a dynamic update could not change). Its exit code is the task's.
+   */
+  followUp?(params: P, stdout: string): { uploads: TaskUpload[]; script: string };
+  /**
    * The task's secret: the reference in its parameters the secret source resolves, and how a
    * replacement is validated (a task that failed for a lost secret can be given a new one).
    */
@@ -40,6 +46,9 @@ export type TaskKind<P extends Record<string, unknown> = Record<string, unknown>
 };
 
 export type TaskUpload = { path: string; blob: string; mode: number };
+
+/** The exit code with which a script asks for its kind's followUp step. */
+export const FOLLOW_UP_EXIT = 100;
 
 const kinds = new Map<string, TaskKind>();
 

@@ -19,7 +19,7 @@ import { openSftp } from '../ssh/connect';
 import type { ConnectionManager, Lease } from '../ssh/connections';
 import { BlobStore } from './blobs';
 import { Journal, tail, type JournalEvent } from './journal';
-import { describeTask, parseParams, taskKind, type SecretSource, type TaskKind, type TaskUpload } from './kinds';
+import { describeTask, FOLLOW_UP_EXIT, parseParams, taskKind, type SecretSource, type TaskKind, type TaskUpload } from './kinds';
 import { QueueLock } from './lock';
 import { maskSecrets } from './mask';
 import { LOCK_EXIT_CODE, LOCK_WAIT_S, openWorkerShell, type WorkerShell } from './worker-shell';
@@ -314,7 +314,13 @@ export class QueueService {
       }
       try {
         if (uploads.length > 0) await this.upload(runner, uploads);
-        const result = await shell.run(script, { timeoutMs: TASK_TIMEOUT_MS, stdin, exclusive: true });
+        let result = await shell.run(script, { timeoutMs: TASK_TIMEOUT_MS, stdin, exclusive: true });
+        if (result.code === FOLLOW_UP_EXIT && kind.followUp) {
+          const next = kind.followUp(task.params, result.stdout);
+          if (next.uploads.length > 0) await this.upload(runner, next.uploads);
+          const second = await shell.run(next.script, { timeoutMs: TASK_TIMEOUT_MS, exclusive: true });
+          result = { ...second, stdout: `${result.stdout}${second.stdout}`, stderr: `${result.stderr}${second.stderr}` };
+        }
         if (result.code === LOCK_EXIT_CODE && shell.lockFile && result.stdout === '' && result.stderr === '') {
           return finish('failed', result.code, '', `Another Hostdeck task held this server's task lock (${shell.lockFile}) for ${LOCK_WAIT_S / 60} minutes: a run left behind by a crash, or another workstation's queue. Nothing of this task ran; retry once it is over.\n`);
         }
