@@ -1,13 +1,15 @@
-// Deploy: the contract refuses placeholders in names, paths that climb out, plain-http URLs; a
+// Deploy: the contract refuses placeholders in names, paths that climb out, plain-http URLs,
+// unknown placeholder names, a typed password with a line break or without a database; a
 // placeholder's value in a .php file is escaped for a single-quoted PHP string, and a real php
-// reads every hostile value back unchanged (nothing breaks out); elsewhere only plain values go.
+// reads every hostile value back unchanged (nothing breaks out); elsewhere only plain values go;
+// the option file of the dump's import escapes `\` and `"`.
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { DeployInput } from '../../shared/api/deploy';
-import { deployValue } from '../../src-main/core/hosting/deploy-tasks';
+import { deployValue, optionFileValue } from '../../src-main/core/hosting/deploy-tasks';
 import { HOSTILE_VALUES } from '../helpers/php';
 
 const base = { serverId: '00000000-0000-4000-8000-000000000000', site: 'shop', source: { kind: 'staged', archive: 'app.tar.gz' }, target: 'app' };
@@ -21,6 +23,8 @@ describe('deploy contract', () => {
       { source: { kind: 'staged', archive: '../app.tar.gz' } }, { source: { kind: 'staged', archive: 'app.tar' } },
       { source: { kind: 'url', url: 'http://example.com/a.tar.gz' } }, { source: { kind: 'url', url: 'https://example.com/a.tar.gz;id' } },
       { dump: 'dump.sql' }, { commands: ['echo a\nid'] }, { extra: 1 },
+      { placeholders: ['EVIL'] }, { database: 'shop_db', placeholderFiles: ['config.php'], placeholders: [] }, { password: 'long enough pw' },
+      { database: 'shop_db', password: 'line\nbreak pw' }, { database: 'shop_db', password: 'short' },
     ]) {
       expect(DeployInput.safeParse({ ...base, ...bad }).success, JSON.stringify(bad)).toBe(false);
     }
@@ -45,5 +49,12 @@ describe('placeholder values', () => {
     for (const v of ['a\nb', 'a\rb', '\u0000', 'a\u2028b']) expect(() => deployValue('config.php', v)).toThrow(/control/);
     for (const v of ["a'b", 'a"b', '$(id)', 'a b', '#x']) expect(() => deployValue('.env', v)).toThrow(/special/);
     expect(deployValue('.env', 'Ab3-_.+=')).toBe('Ab3-_.+=');
+  });
+});
+
+describe('option file value', () => {
+  it('escapes backslashes and double quotes only, and refuses control characters', () => {
+    expect(optionFileValue('a"b\\c\'d $e#f')).toBe('a\\"b\\\\c\'d $e#f');
+    for (const v of ['', 'a\nb', 'a\u0000b']) expect(() => optionFileValue(v)).toThrow(/cannot pass on/);
   });
 });
