@@ -1,7 +1,9 @@
 // For the file manager tests: upload and download through the core's files.* calls as the window
 // does (base64 chunks for one file, bytes for a tree), and the hostile paths every method must refuse.
 import { CHUNK_BYTES, TREE_BATCH_BYTES, TREE_BATCH_MAX, TREE_IN_FLIGHT } from '../../shared/api/files';
+import ssh2 from 'ssh2';
 import type { TestCore } from './core';
+import { registerSecret } from './secrets';
 
 type Call = TestCore['call'];
 type Where = { serverId: string; site: string };
@@ -43,6 +45,28 @@ export async function uploadTree(call: Call, where: Where, dir: string, files: {
   await flush();
   await Promise.all(inFlight);
   return (await call<{ files: number }>('files.treeFinish', { uploadId })).files;
+}
+
+type KeyPairMaker = (type: string, options?: unknown) => { private: string; public: string };
+let registering = false;
+
+/**
+ * From now on in this test process, every key pair made (the file manager's short-lived login
+ * key as the site's user, files/site-login.ts, among them) is registered for the final scan:
+ * such a key lives only in memory, never in a file the app writes.
+ */
+export function registerSiteLoginKeys(): void {
+  if (registering) return;
+  registering = true;
+  const utils = ssh2.utils as unknown as { generateKeyPairSync: KeyPairMaker };
+  const make = utils.generateKeyPairSync.bind(utils);
+  utils.generateKeyPairSync = (type, options) => {
+    const pair = make(type, options);
+    registerSecret('files: site login private key', pair.private);
+    // Its base64 body as one line too, in case it were written without the armour.
+    registerSecret('files: site login private key (body)', pair.private.replace(/-----[^-]+-----|\s/g, ''));
+    return pair;
+  };
 }
 
 export async function download(call: Call, where: Where, path: string): Promise<{ name: string; data: Buffer }> {

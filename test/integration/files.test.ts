@@ -10,9 +10,10 @@ import { existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:
 import { afterAll, describe, expect, it } from 'vitest';
 import { TREE_BATCH_BYTES, TREE_IN_FLIGHT } from '../../shared/api/files';
 import { addWeb1, coreSuite, makeCore, type TestCore } from '../helpers/core';
-import { download, hostileGrammarPaths, hostileNames, uploadFile, uploadTree } from '../helpers/files';
+import { download, hostileGrammarPaths, hostileNames, registerSiteLoginKeys, uploadFile, uploadTree } from '../helpers/files';
 import { settleQueue, sh, testbedHostingSettings } from '../helpers/hosting';
 
+registerSiteLoginKeys();
 const suite = coreSuite();
 const tag = randomUUID().replaceAll('-', '').slice(0, 6);
 const SITES = ['a', 'b', 'c'].map((x) => `hdfi${tag}${x}`);

@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { FileName, FilePath } from '../../shared/api/files';
 import { parseRecord } from '../../src-main/core/files/listing';
-import { insideHome } from '../../src-main/core/files/session';
+import { insideHome, spaceError } from '../../src-main/core/files/session';
 import { expiryStamp, keyLine } from '../../src-main/core/files/site-login';
 import { hostileGrammarPaths, hostileNames } from '../helpers/files';
 
@@ -20,6 +20,14 @@ describe('files grammar', () => {
     expect(insideHome('/home/a', '/home/a/x')).toBe(true);
     expect(insideHome('/home/a', '/home/ab')).toBe(false);
     expect(insideHome('/home/a', '/etc')).toBe(false);
+  });
+});
+
+describe('disk full and quota', () => {
+  it('are told in words a user understands, naming the file; other errors are not taken for them', () => {
+    expect(spaceError("head: error writing 'standard output': No space left on device", 'a.bin')?.message).toMatch(/^a\.bin could not be written: the disk on the server is full \(No space left on device\)/);
+    expect(spaceError('mktemp: failed to create file via template: Disk quota exceeded', 'site/b.css')?.message).toMatch(/^site\/b\.css could not be written: the site’s disk quota is used up \(Disk quota exceeded\)/);
+    expect(spaceError('tar: x: Cannot open: Permission denied', 'x')).toBe(null);
   });
 });
 

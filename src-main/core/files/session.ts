@@ -6,6 +6,7 @@ import type { Client, SFTPWrapper, Stats } from 'ssh2';
 import { AppError } from '../../../shared/errors';
 import type { FileType } from '../../../shared/api/files';
 import { exec, openSftp, type ExecResult } from '../ssh/connect';
+import { shJoin } from '../ssh/sh-quote';
 
 const S_IFMT = 0o170000;
 const TYPES: Record<number, FileType> = { 0o100000: 'file', 0o040000: 'dir', 0o120000: 'link' };
@@ -23,6 +24,32 @@ export function sftpError(error: unknown, what: string): AppError {
   if (code === 3) return new AppError('conflict', `${what}: permission denied.`);
   if (code === 4) return new AppError('conflict', `${what}: the server refused (${message}; a full disk or the site’s quota can be the cause).`);
   return new AppError('ssh', `${what}: ${message}.`);
+}
+
+/**
+ * A full disk or a used-up quota, told by a tool's words (strerror: tar's, head's), as a sentence
+ * naming the file; null for any other error.
+ */
+export function spaceError(text: string, file: string): AppError | null {
+  if (/No space left on device/i.test(text)) {
+    return new AppError('conflict', `${file} could not be written: the disk on the server is full (No space left on device). Free some space there and upload it again.`, { data: { disk: 'full' } });
+  }
+  if (/Disk quota exceeded/i.test(text)) {
+    return new AppError('conflict', `${file} could not be written: the site’s disk quota is used up (Disk quota exceeded). Delete some of its files or raise its quota, and upload it again.`, { data: { disk: 'quota' } });
+  }
+  return null;
+}
+
+// Run by the site's user in $1: sshd's SFTP says only "Failure" for a full disk or quota, so a
+// write of 1 MB in a hidden file there has the kernel say which (its words on stderr).
+const PROBE_SPACE = `f=$(mktemp -p "$1" .hostdeck-space-XXXXXX) || exit 0
+head -c 1048576 /dev/zero > "$f"
+rm -f -- "$f"`;
+
+/** Why writing in `dir` failed, when it is a full disk or quota (checked before the part file is removed). */
+export async function probeSpace(session: SiteSession, dir: string, file: string): Promise<AppError | null> {
+  const r = await exec(session.client, `sh -c ${shJoin([PROBE_SPACE])} sh ${shJoin([dir])}`, 15_000).catch(() => null);
+  return r ? spaceError(r.stderr, file) : null;
 }
 
 /** Is `inner` the home or inside it? */

@@ -12,7 +12,7 @@ import { AppError } from '../../../shared/errors';
 import { CHUNK_BYTES, FilePath, TREE_IN_FLIGHT } from '../../../shared/api/files';
 import { exec } from '../ssh/connect';
 import { shJoin } from '../ssh/sh-quote';
-import { firstError, sftpError, type SiteSession } from './session';
+import { firstError, probeSpace, sftpError, spaceError, type SiteSession } from './session';
 
 export const partName = (name: string): string => `.${name}.hostdeck-part-${randomBytes(6).toString('hex')}`.slice(0, 255);
 
@@ -56,9 +56,9 @@ export class FileUpload implements Transfer {
     const buf = decode(data);
     if (this.received + buf.length > this.size) throw await this.fail(new AppError('invalid-input', `${this.name}: more data than its size.`));
     try {
-      await this.session.call(this.name, (cb) => this.session.sftp.write(this.handle, buf, 0, buf.length, this.received, cb));
+      await new Promise<void>((resolve, reject) => this.session.sftp.write(this.handle, buf, 0, buf.length, this.received, (e) => (e ? reject(e) : resolve())));
     } catch (error) {
-      throw await this.fail(sftpError(error, `Writing ${this.name}`));
+      throw await this.fail(await this.explain(error, `Writing ${this.name}`));
     }
     this.received += buf.length;
     return this.received;
@@ -68,12 +68,18 @@ export class FileUpload implements Transfer {
     if (this.received !== this.size) throw await this.fail(new AppError('invalid-input', `${this.name}: ${this.received} of ${this.size} bytes arrived.`));
     const { sftp } = this.session;
     try {
-      await this.session.call(this.name, (cb) => sftp.close(this.handle, cb));
+      await new Promise<void>((resolve, reject) => sftp.close(this.handle, (e) => (e ? reject(e) : resolve())));
       // posix-rename replaces an existing file in one step (plain SFTP rename refuses to).
       await this.session.call(this.name, (cb) => sftp.ext_openssh_rename(this.part, this.target, cb));
     } catch (error) {
-      throw await this.fail(sftpError(error, `Saving ${this.name}`));
+      throw await this.fail(await this.explain(error, `Saving ${this.name}`));
     }
+  }
+
+  /** SFTP's plain "Failure" (its code 4) is what a full disk or quota looks like: the server is asked which. */
+  private async explain(error: unknown, what: string): Promise<AppError> {
+    const full = (error as { code?: unknown }).code === 4 ? await probeSpace(this.session, path.posix.dirname(this.part), this.name) : null;
+    return full ?? sftpError(error, what);
   }
 
   private async fail(error: AppError): Promise<AppError> {
@@ -238,6 +244,11 @@ export class TreeUpload implements Transfer {
   }
 
   private failure(code: number | null): AppError {
+    // GNU tar names the files ("tar: site/a.bin: Wrote only 512 of 10240 bytes", then "tar:
+    // site/b.css: Cannot open: No space left on device"): the first one it could not write is named.
+    const first = /^tar: (.+?): (?:Cannot [a-z]+|Wrote only \d+ of \d+ bytes)/m.exec(this.stderr);
+    const space = spaceError(this.stderr, first?.[1] ?? 'A file of the folder');
+    if (space) return space;
     return new AppError('conflict', `The upload failed on the server${code === 0 ? ' (tar ended early)' : ''}: ${firstError(this.stderr)}`, { details: this.stderr.slice(-2000) });
   }
 
