@@ -11,6 +11,7 @@ import { openKeychain } from '../../src-main/core/secrets/keychain';
 import { mariadbRoot, sh } from '../helpers/hosting';
 import { registerSecret } from '../helpers/secrets';
 import { addTrustedWeb1, calmShot, e2eSuite } from './app';
+import { createSiteInUi } from './sites';
 import { fillTestbedServerSettings } from './server-settings';
 
 const tag = randomUUID().replaceAll('-', '').slice(0, 6);
@@ -36,13 +37,7 @@ describe('restores of databases and of a deleted site in the UI', () => {
     await page.getByRole('region', { name: 'Server web1' }).getByRole('button', { name: 'Sites', exact: true }).click();
     await fillTestbedServerSettings(page, suite.tb);
     const view = page.getByRole('region', { name: 'Sites of web1' });
-    const newSite = view.getByRole('form', { name: 'New site' });
-    await newSite.locator('[data-field=name] input').fill(site);
-    await newSite.locator('[data-field=quotaMb] input').fill('0');
-    await newSite.getByRole('button', { name: 'Create site' }).click();
-    const row = view.locator(`tr.site-row[data-site=${site}]`);
-    await row.waitFor();
-    await expect.poll(() => row.getByTestId('site-task').textContent(), { timeout: 30_000 }).toBe('done');
+    const row = await createSiteInUi(view, site);
     await row.getByRole('button', { name: site }).click();
     const dbs = view.getByRole('region', { name: `Databases of ${site}` });
     await dbs.getByRole('button', { name: 'New database' }).click();

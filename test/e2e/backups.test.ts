@@ -11,6 +11,7 @@ import { openKeychain } from '../../src-main/core/secrets/keychain';
 import { sh } from '../helpers/hosting';
 import { registerSecret } from '../helpers/secrets';
 import { addTrustedWeb1, calmShot, e2eSuite } from './app';
+import { createSiteInUi } from './sites';
 
 const tag = randomUUID().replaceAll('-', '').slice(0, 8);
 const site = `hdbkui${tag}`;
@@ -29,13 +30,7 @@ describe('backups of a site in the UI', () => {
     await addTrustedWeb1(page, suite.tb, 'root');
     await page.getByRole('region', { name: 'Server web1' }).getByRole('button', { name: 'Sites', exact: true }).click();
     const view = page.getByRole('region', { name: 'Sites of web1' });
-    const newSite = view.getByRole('form', { name: 'New site' });
-    await newSite.locator('[data-field=name] input').fill(site);
-    await newSite.locator('[data-field=quotaMb] input').fill('0');
-    await newSite.getByRole('button', { name: 'Create site' }).click();
-    const row = view.locator(`tr.site-row[data-site=${site}]`);
-    await row.waitFor();
-    await expect.poll(() => row.getByTestId('site-task').textContent(), { timeout: 30_000 }).toBe('done');
+    const row = await createSiteInUi(view, site);
     sh(`runuser -u ${site} -- sh -c 'mkdir -p ${home}/public_html && echo "<h1>original</h1>" > ${home}/public_html/index.html'`);
     await row.getByRole('button', { name: site }).click();
     const part = view.getByRole('region', { name: `Backups of ${site}` });
