@@ -129,6 +129,7 @@ async function main(): Promise<number> {
     log(`testbed ready (${Date.now() - t0} ms)`);
 
     const fresh: BenchEntry[] = [];
+    const failed: string[] = [];
     for (const bench of chosen) {
       const tmpDir = fs.mkdtempSync(path.join(os.tmpdir(), `hostdeck-bench-${bench.name}-`));
       const ctx: BenchContext = {
@@ -140,18 +141,28 @@ async function main(): Promise<number> {
       deferred.push(() => fs.rmSync(tmpDir, { recursive: true, force: true }));
       const t = Date.now();
       log(`${bench.name}: running`);
-      const entries = await bench.run(ctx);
-      for (const e of entries) if (e.name !== bench.name) throw new Error(`bench/${bench.file}: entry named ${e.name}, expected ${bench.name}`);
-      log(`${bench.name}: done (${((Date.now() - t) / 1000).toFixed(1)} s)`);
-      fresh.push(...entries);
+      try {
+        const entries = await bench.run(ctx);
+        for (const e of entries) if (e.name !== bench.name) throw new Error(`bench/${bench.file}: entry named ${e.name}, expected ${bench.name}`);
+        log(`${bench.name}: done (${((Date.now() - t) / 1000).toFixed(1)} s)`);
+        fresh.push(...entries);
+      } catch (e) {
+        // One broken bench does not cost the others' figures of a long run; the run still fails.
+        console.error(`[bench] ${bench.name} FAILED: ${(e as Error).stack ?? String(e)}`);
+        failed.push(bench.name);
+      }
       fs.rmSync(tmpDir, { recursive: true, force: true });
     }
 
     printTable(fresh);
-    const names = new Set(chosen.map((b) => b.name));
-    const results = only ? merge(readResults(), fresh, names) : fresh;
+    const names = new Set(chosen.filter((b) => !failed.includes(b.name)).map((b) => b.name));
+    const results = only || failed.length > 0 ? merge(readResults(), fresh, names) : fresh;
     writeResults(results);
     log(`wrote ${path.relative(REPO, RESULTS)} (${results.length} entries) and README.md's table`);
+    if (failed.length > 0) {
+      log(`FAILED: ${failed.join(', ')} (their rows are the ones stored before this run)`);
+      return 1;
+    }
     return 0;
   } catch (e) {
     console.error(`[bench] ${(e as Error).stack ?? String(e)}`);
