@@ -13,8 +13,8 @@
 //     does the whole work again.
 // Between the first and the second backup (outside the clock) 1% of the files are rewritten (every
 // 100th small file with new text of its size, and one of the 50 MB files with new bytes) and 1% of
-// the rows updated plus 1,000 inserted. Every backup runs after a `sync`. After each (outside the
-// clock): Hostdeck's run is listed by `backups.snapshots` (files and db), its file count equals
+// the rows updated plus 1,000 inserted. Every backup runs after a `sync`; odd rounds run the peer
+// first. After each (outside the clock): Hostdeck's run is listed by `backups.snapshots` (files and db), its file count equals
 // the home's, a sample (the changed big file and a folder of small ones) restored by restic equals
 // the live files, and its dump is complete and holds every row; the peer's tar and gzip pass
 // `gzip -t`, the tar lists every file and the same sample extracted equals the live files, the
@@ -23,7 +23,7 @@
 // complete) and copied into the site each run; the site, its database, the repository and the
 // peer's archives are removed at the end.
 //
-//   BACKUPSITE_ROUNDS=2 npx tsx scripts/bench.ts backup-site    (rounds; each a new site, repository and archives)
+//   BACKUPSITE_ROUNDS=1 npx tsx scripts/bench.ts backup-site    (a quick try; each round a new site, repository and archives)
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -40,7 +40,7 @@ import { entry, median, type BenchContext, type BenchEntry } from './lib';
 
 export const name = 'backup-site';
 
-const ROUNDS = Number(process.env.BACKUPSITE_ROUNDS ?? 1);
+const ROUNDS = Number(process.env.BACKUPSITE_ROUNDS ?? 3);
 const SMALL_DIRS = 250;
 const BIG = 36;
 const BIG_BYTES = 50_000_000;
@@ -86,9 +86,9 @@ function liveList(home: string): string[] {
 /** sha256 of every file under the given paths of root, by path, hashed again. */
 const sampleSum = (root: string, paths: string[]): string => sh(`cd '${root}' && find ${paths.map((p) => `'${p}'`).join(' ')} -type f -print0 | LC_ALL=C sort -z | xargs -0 sha256sum | sha256sum`).split(' ')[0]!;
 
-/** Rows in a mysqldump's text on stdin: tuples of the extended INSERTs of the table. */
-const countRows = (cmd: string): number => Number(sh(`${cmd} | grep '^INSERT INTO \`orders\`' | awk '{ n += gsub(/\\),\\(/, "") + 1 } END { print n + 0 }'`).trim());
-const dumpComplete = (cmd: string): boolean => /-- Dump completed/.test(sh(`${cmd} | tail -c 300`));
+/** Rows in a dump on stdin (the only table's; MariaDB's dump writes one row a line, each starting `(<id>,`). */
+const countRows = (cmd: string, env?: NodeJS.ProcessEnv): number => Number(sh(`${cmd} | grep -c '^([0-9]'`, env).trim());
+const dumpComplete = (cmd: string, env?: NodeJS.ProcessEnv): boolean => /-- Dump completed/.test(sh(`${cmd} | tail -c 300`, env));
 
 /** An in-memory keychain that the backups accept (they refuse to make a repository password into memory only, which a user would lose at quit); the bench's repository lives only for the run. */
 function benchKeychain(): Keychain {
@@ -140,12 +140,12 @@ export async function run(ctx: BenchContext): Promise<BenchEntry[]> {
       // no master was running
     }
   });
-  const onServer = (script: string): void => void execFileSync('ssh', [...ssh, `root@${web1.host}`, 'bash -s'], { input: script, stdio: ['pipe', 'ignore', 'pipe'] });
+  const onServer = (script: string): string => execFileSync('ssh', [...ssh, `root@${web1.host}`, 'bash -s'], { input: script, encoding: 'utf8', stdio: ['pipe', 'pipe', 'pipe'] });
 
   const times: Record<'hostdeck' | 'peer', Times> = { hostdeck: { first: [], second: [] }, peer: { first: [], second: [] } };
   for (let round = 0; round < ROUNDS; round++) {
     const tag = round === 0 ? tag0 : randomBytes(3).toString('hex');
-    await oneRound(ctx, { call, serverId, keychain, cache, work, tag, changed, onServer, times });
+    await oneRound(ctx, { call, serverId, keychain, cache, work, tag, round, changed, onServer, times });
   }
 
   const what = (which: string) =>
@@ -164,8 +164,9 @@ type RoundArgs = {
   cache: string;
   work: string;
   tag: string;
+  round: number;
   changed: string[];
-  onServer: (script: string) => void;
+  onServer: (script: string) => string;
   times: Record<'hostdeck' | 'peer', Times>;
 };
 
@@ -218,6 +219,7 @@ async function oneRound(ctx: BenchContext, a: RoundArgs): Promise<void> {
       const tasks = await settledDone(call, serverId, `the ${which} backup`, 30 * 60_000);
       const ms = performance.now() - started;
       const task = tasks.filter((x) => x.kind === 'backup.site').at(-1)!;
+      ctx.log(`Hostdeck ${which}: ${secs(ms)}, verifying`);
       // ---- verified outside the clock
       const snaps = (await call<{ snapshots: Snapshot[] }>('backups.snapshots', { serverId, site })).snapshots;
       const run = snaps[0]?.run;
@@ -233,10 +235,13 @@ async function oneRound(ctx: BenchContext, a: RoundArgs): Promise<void> {
       sh(`rm -rf '${out}'`);
       if (!same) throw new Error(`Hostdeck ${which}: the sample restored from ${files.shortId} differs from the live files`);
       const dump = restic(`dump ${dbSnap.id} '/${db}.sql'`);
-      const rows = countRows(dump);
-      if (!dumpComplete(dump) || rows !== rowsNow()) throw new Error(`Hostdeck ${which}: the dump in ${dbSnap.shortId} is incomplete or holds ${rows} rows, not ${rowsNow()}`);
+      const rows = countRows(dump, resticEnv);
+      if (!dumpComplete(dump, resticEnv) || rows !== rowsNow()) throw new Error(`Hostdeck ${which}: the dump in ${dbSnap.shortId} is incomplete or holds ${rows} rows, not ${rowsNow()}`);
       a.times.hostdeck[which].push(ms);
-      ctx.log(`Hostdeck ${which}: ${secs(ms)} (${task.stdoutTail.trim().split('\n').join(' | ')}); snapshots ${files.shortId}+${dbSnap.shortId}: ${listed} files, sample restored equal, ${rows} rows; load ${load()}; repository ${sh(`du -sh '${repoPath}' | cut -f1`).trim()}`);
+      // Where the time went, from the task's start and end and each snapshot's start time.
+      const at = (iso: string | null) => Date.parse(iso ?? '');
+      const phases = `start to files ${secs(at(files.time) - at(task.startedAt))}, files ${secs(at(dbSnap.time) - at(files.time))}, dump + forget/prune ${secs(at(task.finishedAt) - at(dbSnap.time))}`;
+      ctx.log(`Hostdeck ${which}: ${secs(ms)} (${phases}; ${task.stdoutTail.trim().split('\n').join(' | ')}); snapshots ${files.shortId}+${dbSnap.shortId}: ${listed} files, sample restored equal, ${rows} rows; load ${load()}; repository ${sh(`du -sh '${repoPath}' | cut -f1`).trim()}`);
     };
 
     const peer = (which: keyof Times) => {
@@ -245,13 +250,15 @@ async function oneRound(ctx: BenchContext, a: RoundArgs): Promise<void> {
       const script = [
         'set -eo pipefail',
         `mkdir -p '${dir}'`,
-        `tar czf '${dir}/files.tar.gz' -C '${siteHome}' ${excludes} . & files=$!`,
+        't0=$(date +%s%N); ms() { echo $(( ($(date +%s%N) - t0) / 1000000 )); }',
+        `{ tar czf '${dir}/files.tar.gz' -C '${siteHome}' ${excludes} .; echo "tar $(ms) ms"; } & files=$!`,
         `mariadb-dump --no-defaults --socket='${ctx.testbed.mariadb.socket}' -u root --single-transaction --routines --events '${db}' | gzip > '${dir}/db.sql.gz'`,
+        'echo "dump $(ms) ms"',
         'wait $files',
       ].join('\n');
       sh('sync');
       const started = performance.now();
-      a.onServer(script);
+      const said = a.onServer(script).trim().split('\n').join(', ');
       const ms = performance.now() - started;
       // ---- verified outside the clock
       sh(`gzip -t '${dir}/files.tar.gz' '${dir}/db.sql.gz'`);
@@ -268,12 +275,17 @@ async function oneRound(ctx: BenchContext, a: RoundArgs): Promise<void> {
       const size = sh(`du -sh '${dir}/files.tar.gz' '${dir}/db.sql.gz' | cut -f1 | paste -sd+`).trim();
       sh(`rm -rf '${dir}'`);
       a.times.peer[which].push(ms);
-      ctx.log(`peer ${which}: ${secs(ms)}; ${listed.length} files in the tar, sample equal, ${rows} rows, gzip -t passed; ${size}; load ${load()}`);
+      ctx.log(`peer ${which}: ${secs(ms)} (${said}); ${listed.length} files in the tar, sample equal, ${rows} rows, gzip -t passed; ${size}; load ${load()}`);
     };
 
-    await hostdeck('first');
+    // Odd rounds let the peer go first: neither side always finds the other's work just done.
+    const both = async (which: keyof Times) => {
+      if (a.round % 2) peer(which);
+      await hostdeck(which);
+      if (!(a.round % 2)) peer(which);
+    };
+    await both('first');
     repoId = (JSON.parse(sh(restic('cat config'), resticEnv)) as { id: string }).id;
-    peer('first');
 
     const t1 = performance.now();
     const rewrite = a.changed.map((f) => `s=$(stat -c %s '${f}'); head -c $(( s * 3 / 4 + 64 )) /dev/urandom | base64 -w 76 | head -c $s > '${f}'`).join('\n');
@@ -282,8 +294,7 @@ async function oneRound(ctx: BenchContext, a: RoundArgs): Promise<void> {
       INSERT INTO \\\`${db}\\\`.orders (customer, email, total, created, note) SELECT CONCAT('new ', seq), CONCAT('new', seq, '@example.com'), seq, NOW(), SHA2(seq * 7, 256) FROM mysql.seq_1_to_1000;"`);
     ctx.log(`changed ${a.changed.length + 1} files and ${ROWS / 100 + 1000} rows in ${secs(performance.now() - t1)}`);
 
-    await hostdeck('second');
-    peer('second');
+    await both('second');
   } finally {
     await teardown();
   }
