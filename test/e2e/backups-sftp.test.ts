@@ -75,12 +75,12 @@ describe('backups into another server of the inventory, in the UI', () => {
 
     const data = JSON.parse(readFileSync(path.join(app.dataDir, 'backups.json'), 'utf8')) as { servers: Record<string, { repoRef: string; target: { serverId: string } }> };
     const [sourceId, mine] = Object.entries(data.servers)[0]!;
+    const keyDir = `/etc/hostdeck/backup-ssh/${mine.target.serverId}`;
+    cleanup = { keyDir, sourceId };
     // Under load the keychain's first answer can be slow: ask again rather than read a fallback's nothing.
     let password: string | null = null;
     await expect.poll(async () => (password = await (await openKeychain()).get(mine.repoRef)), { timeout: 15_000 }).toBeTruthy();
     registerSecret('backup repository password (e2e sftp)', password!);
-    const keyDir = `/etc/hostdeck/backup-ssh/${mine.target.serverId}`;
-    cleanup = { keyDir, sourceId };
     // The setup runs on two queues: the folder on web2 and the key on web1 are there before the backup.
     await expect.poll(() => sh(`stat -c %U '${repoPath}' 2>/dev/null`), { timeout: 30_000 }).toBe('hostdeck-backup\n');
     await expect.poll(() => sh(`cat '${keyDir}/id_ed25519' 2>/dev/null`), { timeout: 30_000 }).toMatch(/PRIVATE KEY/);

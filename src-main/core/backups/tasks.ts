@@ -260,6 +260,8 @@ export function sftpAccountLines(raw: z.infer<typeof SftpAccountParams>): string
     'home=$(getent passwd "$u" | cut -d: -f6)',
     'if [ -e "$repo" ] && [ "$(stat -c %U "$repo")" != "$u" ] && [ -n "$(ls -A "$repo")" ]; then echo "$repo exists and is not empty: choose a new folder for the repository" >&2; exit 4; fi',
     'mkdir -p "$repo" && chown "$u:" "$repo" && chmod 0700 "$repo" || exit $?',
+    // A parent folder made under a strict umask, or closed before, would lock the account out.
+    'runuser -u "$u" -- test -w "$repo" -a -x "$repo" || { echo "$u cannot reach $repo: a parent folder is closed to it (each needs o+x)" >&2; exit 8; }',
     'install -d -m 0700 -o "$u" -g "$(id -gn "$u")" "$home/.ssh" || exit $?',
     'ak="$home/.ssh/authorized_keys"',
     '{ [ -f "$ak" ] && grep -v " $tag\\$" "$ak"; printf \'%s\\n\' "$line"; } > "$ak.new" && chown "$u:" "$ak.new" && chmod 0600 "$ak.new" && mv "$ak.new" "$ak" || exit $?',
