@@ -3,7 +3,7 @@
 // here goes into the test server's system store (/usr/local/share/ca-certificates and
 // update-ca-certificates, as an admin makes a server trust a private CA) for this test only;
 // Hostdeck's curl trusts that store and nothing else. The trusted server serves the app, a 404,
-// and archives past the size limit with and without a Content-Length; a second server's
+// a redirect to plain http, and archives past the size limit with and without a Content-Length; a second server's
 // certificate comes from a CA the server does not trust; a closed port is unreachable. Each
 // failure names its cause and leaves nothing behind.
 import { randomUUID } from 'node:crypto';
@@ -47,7 +47,7 @@ async function serve(leaf: { certPem: string; keyPem: string }, routes: Record<s
 const failure = (tasks: Task[]) => tasks.find((x) => x.status === 'failed');
 
 describe('deploy from an https URL', () => {
-  it('fetches and unpacks over https from a certificate the server trusts; 404, unreachable, untrusted and too large fail clearly', async () => {
+  it('fetches and unpacks over https from a certificate the server trusts; 404, unreachable, a redirect to http, untrusted and too large fail clearly', { timeout: 90_000 }, async () => {
     mkdirSync(`${work}/app`, { recursive: true });
     sh(`echo 'fetched over https' > ${work}/app/index.html && tar -czf ${work}/app.tar.gz -C ${work}/app . && head -c 2500000 /dev/urandom > ${work}/big.tar.gz`);
     const app = readFileSync(`${work}/app.tar.gz`);
@@ -57,6 +57,7 @@ describe('deploy from an https URL', () => {
     sh(`cp ${ca.crt} ${anchor} && update-ca-certificates >/dev/null 2>&1`);
     const port = await serve(makeLeaf(ca, ['localhost']), {
       '/app.tar.gz': (res) => res.writeHead(200, { 'Content-Length': app.length }).end(app),
+      '/to-http.tar.gz': (res) => res.writeHead(302, { Location: 'http://localhost:1/app.tar.gz' }).end(),
       '/big-known.tar.gz': (res) => res.writeHead(200, { 'Content-Length': big.length }).end(big),
       // No Content-Length: curl cannot refuse it beforehand, the limit must cut the download.
       '/big-chunked.tar.gz': (res) => {
@@ -83,6 +84,7 @@ describe('deploy from an https URL', () => {
     const bad = [
       [`https://localhost:${port}/missing.tar.gz`, /the web server answered with an error: .*404/],
       ['https://127.0.0.1:1/app.tar.gz', /the address could not be reached/],
+      [`https://localhost:${port}/to-http.tar.gz`, /it leads to an address that is not https/],
       [`https://localhost:${stranger}/app.tar.gz`, /its certificate is not trusted by this server/],
       [`https://localhost:${port}/big-known.tar.gz`, /larger than the limit of 1048576 bytes/],
       [`https://localhost:${port}/big-chunked.tar.gz`, /larger than the limit of 1048576 bytes/],

@@ -67,6 +67,7 @@ const UNPACK = [
   '  elif [ "$rc" != 0 ]; then',
   '    case "$rc" in',
   '      22) why="the web server answered with an error" ;;',
+  '      1) why="it leads to an address that is not https" ;;',
   '      6|7|28) why="the address could not be reached" ;;',
   '      35|51|58|59|60|77|83|90|91) why="its certificate is not trusted by this server" ;;',
   '      *) why="curl failed (exit $rc)" ;;',
