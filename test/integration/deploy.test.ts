@@ -49,6 +49,12 @@ function tarWith(file: string, entries: Record<string, string>): void {
   if (sh(`python3 -c '${script}' ${file} '${JSON.stringify(entries)}'`) === null) throw new Error(`could not write ${file}`);
 }
 
+/** A tar.gz of 3 MB of zeros whose owner and group names have spaces (they must not shift the sizes the limit is checked on). */
+function ownerSpacesBomb(file: string): void {
+  const script = 'import io,sys,tarfile\nt=tarfile.open(sys.argv[1],"w:gz")\ni=tarfile.TarInfo("zeros"); i.size=3145728; i.mode=0o644; i.uname="a b c"; i.gname="d e"\nt.addfile(i,io.BytesIO(bytes(i.size)))\nt.close()';
+  if (sh(`python3 -c '${script}' ${file}`) === null) throw new Error(`could not write ${file}`);
+}
+
 /** A zip with exactly these entry names. */
 function zipWith(file: string, entries: Record<string, string>): void {
   const script = 'import json,sys,zipfile\nz=zipfile.ZipFile(sys.argv[1],"w",zipfile.ZIP_DEFLATED)\nfor n,c in json.loads(sys.argv[2]).items(): z.writestr(n,c)\nz.close()';
@@ -130,7 +136,8 @@ describe('deploy an app into a site', () => {
     sh(`head -c 3145728 /dev/zero > ${work}/zeros && tar -czf ${work}/bomb.tar.gz -C ${work} zeros`);
     zipWith(`${work}/evil.zip`, { 'ok.txt': 'ok', [`../../../../../..${canary}`]: 'pwned' });
     sh(`cd ${work} && zip -q bomb.zip zeros`);
-    const hostile = [['evil.tar.gz', 'outside its folder'], ['abs.tar.gz', 'outside its folder'], ['bomb.tar.gz', 'more than the limit'], ['evil.zip', 'outside its folder'], ['bomb.zip', 'more than the limit']] as const;
+    ownerSpacesBomb(`${work}/owner.tar.gz`);
+    const hostile = [['evil.tar.gz', 'outside its folder'], ['abs.tar.gz', 'outside its folder'], ['bomb.tar.gz', 'more than the limit'], ['owner.tar.gz', 'more than the limit'], ['evil.zip', 'outside its folder'], ['bomb.zip', 'more than the limit']] as const;
     for (const [archive, why] of hostile) {
       stageFile(archive, `${work}/${archive}`);
       await t.call('deploy.run', { serverId, site, source: { kind: 'staged', archive }, target: 'hostile', maxUnpackedMb: 1 });
