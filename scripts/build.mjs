@@ -14,6 +14,8 @@ await vite({ configFile: `${root}/vite.config.ts`, logLevel: 'warn' });
 const node = { bundle: true, platform: 'node', target: 'node22', packages: 'external', sourcemap: true, logLevel: 'warning', absWorkingDir: root, define: { __HOSTDECK_VERSION__: JSON.stringify(version) } };
 await Promise.all([
   esbuild({ ...node, format: 'esm', entryPoints: ['src-main/host/serve.ts'], outfile: 'dist/host/serve.mjs' }),
+  // The `hostdeck` command line (package.json "bin").
+  esbuild({ ...node, format: 'esm', entryPoints: ['src-main/cli/hostdeck.ts'], outfile: 'dist/cli/hostdeck.mjs', banner: { js: '#!/usr/bin/env node' } }),
   esbuild({ ...node, format: 'esm', entryPoints: ['src-main/electron/core-process.ts'], outfile: 'dist/electron/core-process.mjs' }),
   esbuild({ ...node, format: 'cjs', entryPoints: ['src-main/electron/main.ts'], outfile: 'dist/electron/main.cjs', external: ['electron'] }),
   // A sandboxed preload may only require('electron'): bundle everything else into it.

@@ -89,6 +89,8 @@ export type CoreOptions = {
   homeDir?: string;
   keychain?: Keychain;
   log?: (line: string) => void;
+  /** false: no health polling, scheduled backups or certificate renewals (a one-shot command-line run). Default true. */
+  background?: boolean;
 };
 
 export async function createCore(options: CoreOptions): Promise<Core> {
@@ -160,10 +162,12 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     },
     log,
   );
-  health.start();
   queue.start();
-  tls.start();
-  backups.start();
+  if (options.background !== false) {
+    health.start();
+    tls.start();
+    backups.start();
+  }
 
   return {
     call,
