@@ -3,9 +3,10 @@
 // picker and another dropped from "the desktop" (a DataTransfer), a folder with "Upload folder…", one downloaded, its
 // permissions changed in the checkbox grid, the PHP file edited in the editor
 // and saved (with Ctrl+S), renamed with F2, deleted with the Delete key after its confirmation;
-// each step checked on the server (owner, content, gone).
+// each step checked on the server (owner, content, gone); an upload onto a full disk fails
+// with a sentence that says so.
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -18,6 +19,7 @@ const site = `hdfui${tag}`;
 const home = `/home/${site}`;
 
 afterAll(() => {
+  sh(`umount ${home}/full || umount -l ${home}/full`);
   sh(`id -u '${site}' >/dev/null 2>&1 && (pkill -KILL -u '${site}'; userdel -r '${site}')`);
   rmSync(home, { recursive: true, force: true });
 });
@@ -158,5 +160,22 @@ describe('files of a site in the UI', () => {
     await files.getByRole('searchbox', { name: 'Filter by name' }).fill('f09999');
     await expect.poll(() => grid.locator('[role=row][data-name^=f]').count()).toBe(10);
     await calmShot(page, 'files-06-100k-filtered');
+
+    // A full disk (a 2 MB tmpfs on a folder of the home): the upload fails with a sentence that
+    // says so and names the file, and nothing is left in the folder.
+    await files.getByRole('searchbox', { name: 'Filter by name' }).fill('');
+    await grid.focus();
+    await page.keyboard.press('Backspace');
+    sh(`runuser -u ${site} -- mkdir ${home}/full && mount -t tmpfs -o size=2m,mode=0755,uid=$(id -u ${site}),gid=$(id -g ${site}) tmpfs ${home}/full`);
+    await files.getByRole('button', { name: 'Reload the folder' }).click();
+    await entry('full').dblclick();
+    await expect.poll(() => files.textContent()).toContain('full');
+    await files.getByTestId('upload-files').setInputFiles({ name: 'backup.zip', mimeType: 'application/zip', buffer: randomBytes(3 * 1024 * 1024) });
+    const failed = files.locator('.transfer[data-state=failed]');
+    await failed.waitFor({ timeout: 30_000 });
+    expect(await failed.textContent()).toMatch(/backup\.zip could not be written: the disk on the server is full \(No space left on device\)/);
+    expect(readdirSync(`${home}/full`)).toEqual([]);
+    await failed.scrollIntoViewIfNeeded();
+    await calmShot(page, 'files-07-disk-full');
   }, 150_000);
 });
