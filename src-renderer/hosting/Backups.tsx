@@ -209,8 +209,9 @@ function SettingsForm({ server, site, state, onDone, onCancel }: { server: Serve
     await client.call('backups.setSitePolicy', { serverId: server.id, site: site.name, policy: own });
     await onDone(`Backup settings of ${server.name} saved${tasks.length ? `; ${tasks.length} setup tasks queued` : ''}.`);
   });
-  // Another server: the SSH setup it queues is shown first; queueing it saves.
-  const submit = () => (target.kind === 'server'
+  // Another server (now or before): the SSH setup or removal it queues is shown first; queueing it saves.
+  const ssh = target.kind === 'server' || state.target.kind === 'server';
+  const submit = () => (ssh
     ? preview.show(`backups of ${server.name} on ${placeName(server, target, servers)}`, async () => (await client.call('backups.previewSettings', { serverId: server.id, repoPath, policy, target })).tasks, save)
     : save());
   const place = (next: RepoTarget) => {
@@ -230,7 +231,7 @@ function SettingsForm({ server, site, state, onDone, onCancel }: { server: Serve
       <label className="check"><input type="checkbox" checked={own !== null} onChange={(e) => setOwn(e.target.checked ? policy : null)} /> {site.name} has its own policy</label>
       {own && <PolicyFields policy={own} set={setOwn} fields={f} prefix="policy." />}
       <div className="actions">
-        <button className="primary" type="submit" disabled={action.busy}>{target.kind === 'server' ? 'Preview and save…' : 'Save'}</button>
+        <button className="primary" type="submit" disabled={action.busy}>{ssh ? 'Preview and save…' : 'Save'}</button>
         <button type="button" onClick={onCancel}>Cancel</button>
       </div>
       {preview.dialog}

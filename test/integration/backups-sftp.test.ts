@@ -3,7 +3,8 @@
 // tasks; saving queues them (the account on web2 with the key restricted to SFTP, the key pair
 // and web2's pinned host key on web1); a backup lands on web2, a changed file and a deleted
 // folder come back from it, restic check passes, the account runs no shell command; a known_hosts
-// on web1 that does not match web2's key fails the backup saying so.
+// on web1 that does not match web2's key fails the backup saying so. Leaving web2 for a folder on
+// web1 removes web1's key from web2's account and the key pair from web1.
 import { randomUUID } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { utils } from 'ssh2';
@@ -106,6 +107,26 @@ describe('backups into a repository on another server over SFTP', () => {
     const [health] = (await t.call<{ servers: { status: string; reason: string }[] }>('health.checkNow', { serverId: source.id })).servers;
     expect(health).toMatchObject({ status: 'alert' });
     expect(health!.reason).toContain(`The last backup of site ${site} is 50 h old (its policy allows 25 h)`);
+
+    // Back to a folder on web1: web2's account forgets web1's key, web1 its key pair (previewed, then queued).
+    const local = { serverId: source.id, repoPath: `${suite.tb.root}/backups/sftp-${tag}`, policy, target: { kind: 'local' } };
+    const leaving = await t.call<{ tasks: { kind: string; title: string }[] }>('backups.previewSettings', local);
+    expect(leaving.tasks.map((x) => x.title)).toEqual([`On web2: Remove the backup key of web1 (account hostdeck-backup)`, 'On web1: Remove the SSH key for the former backup server web2']);
+    expect((await t.call<BackupState & { tasks: Task[] }>('backups.setSettings', local)).tasks.map((x) => x.kind)).toEqual(['backup.sftp-revoke', 'backup.sftp-forget']);
+    expect(statuses(await settleQueue(t, target.id))).not.toMatch(/failed/);
+    expect(statuses(await settleQueue(t, source.id))).not.toMatch(/failed/);
+    expect(sh(`grep -c 'hostdeck-backup-from-${source.id}$' /var/lib/hostdeck-backup/.ssh/authorized_keys`)).toBe(null); // grep -c exits 1 on 0 lines
+    expect(sh(`ls -d '${keyDir}'`)).toBe(null);
+    sh(`rm -rf '${local.repoPath}'`);
+    await t.call('backups.setSettings', { serverId: source.id, repoPath, policy, target: { kind: 'server', serverId: target.id } });
+    expect(statuses(await settleQueue(t, target.id))).not.toMatch(/failed/);
+    expect(statuses(await settleQueue(t, source.id))).not.toMatch(/failed/);
+    registerSecret('backup SSH private key (again)', readFileSync(`${keyDir}/id_ed25519`, 'utf8'));
+    // Its repository there is opened with the password it was made with.
+    const refs = JSON.parse(readFileSync(`${t.dataDir}/backups.json`, 'utf8')) as { servers: Record<string, { repoRef: string }> };
+    expect(refs.servers[source.id]!.repoRef).toBe(data.servers[source.id]!.repoRef);
+    await t.call('backups.backUpNow', { serverId: source.id, site });
+    expect(statuses((await settleQueue(t, source.id, 60_000)).filter((x) => x.kind === 'backup.site').slice(-1))).toBe('backup.site:done');
 
     // web1's known_hosts now holds another key for web2 (as if web2's key had changed): refused.
     const other = utils.generateKeyPairSync('ed25519').public.split(' ').slice(0, 2).join(' ');

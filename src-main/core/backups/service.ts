@@ -30,6 +30,9 @@ const SFTP_KEY_DIR = '/etc/hostdeck/backup-ssh';
 const PREVIEW_PUBLIC_KEY = `ssh-ed25519 ${'A'.repeat(68)}`;
 const PREVIEW_KEY_REF = 'backup-key-00000000-0000-0000-0000-000000000000';
 
+/** A task to queue on one of the servers a settings change touches. */
+type Step = { serverId: string; kind: string; params: Record<string, unknown> };
+
 /**
  * The repository passwords' part of the queue's secret source: refs `backup-repo:<uuid>` are
  * keychain accounts of their own, kept for good (undefined: not such a ref).
@@ -114,29 +117,33 @@ export class BackupService {
 
   /**
    * A new repository folder (or server) gets a new password (the previous one stays in the
-   * keychain: its repository still needs it). Another server as the place queues its SSH setup
-   * each time (a new key pair: the private key is held only until its task has run).
+   * keychain: its repository still needs it); going back to a folder used before takes its
+   * password again. Another server as the place queues its SSH setup each time (a new key pair:
+   * the private key is held only until its task has run); leaving a backup server queues the
+   * removal of this server's key there and of its key pair here.
    */
   async setSettings(serverId: string, repoPath: string, policy: BackupPolicy, target: RepoTarget = { kind: 'local' }): Promise<BackupState & { tasks: Task[] }> {
     this.inventory.stored(serverId);
     const current = this.store.get(serverId);
     // A target that cannot be used is refused before any password is made.
     if (target.kind === 'server') await this.sftpSteps(serverId, target.serverId, repoPath, { publicKey: PREVIEW_PUBLIC_KEY, keyRef: PREVIEW_KEY_REF });
-    let repoRef = current.repoRef;
-    if (repoRef === null || repoPath !== current.repoPath || JSON.stringify(target) !== JSON.stringify(current.target)) {
+    const placeOf = (t: RepoTarget, folder: string) => `${t.kind === 'server' ? t.serverId : 'local'}:${folder}`;
+    const known = { ...current.repoRefs, ...(current.repoRef ? { [placeOf(current.target, current.repoPath)]: current.repoRef } : {}) };
+    let repoRef = known[placeOf(target, repoPath)] ?? null;
+    if (repoRef === null) {
       // A repository whose password is lost is lost with it: never make one into memory only.
       if (this.keychain.kind === 'memory') throw new AppError('conflict', 'No OS keychain is available: a repository password kept in memory would be lost when the app quits, and the backups with it. Set up the keychain first.');
       repoRef = `${PREFIX}${randomUUID()}`;
       await this.keychain.set(repoRef, randomBytes(32).toString('base64url'));
     }
-    const tasks: Task[] = [];
+    const tasks = this.revokeSteps(serverId, current.target, target).map((step) => this.queue.enqueue(step.serverId, step.kind, step.params));
     if (target.kind === 'server') {
       const pair = ssh2.utils.generateKeyPairSync('ed25519', { comment: `hostdeck-backup-from-${serverId}` });
       const key = { publicKey: pair.public.split(' ').slice(0, 2).join(' '), keyRef: `backup-key-${randomUUID()}` };
       await this.taskSecrets.hold(key.keyRef, pair.private);
       for (const step of await this.sftpSteps(serverId, target.serverId, repoPath, key)) tasks.push(this.queue.enqueue(step.serverId, step.kind, step.params));
     }
-    this.store.update(serverId, (s) => ({ ...s, repoPath, repoRef, policy, target }));
+    this.store.update(serverId, (s) => ({ ...s, repoPath, repoRef, policy, target, repoRefs: { ...known, [placeOf(target, repoPath)]: repoRef } }));
     return { ...this.state(serverId), tasks };
   }
 
@@ -170,7 +177,7 @@ export class BackupService {
    * target (pinned or from known_hosts); refused for the server itself, a server behind a jump
    * host (the source could not reach it) and one whose host key is not confirmed yet.
    */
-  private async sftpSteps(serverId: string, targetId: string, repoPath: string, key: { publicKey: string; keyRef: string }): Promise<{ serverId: string; kind: string; params: Record<string, unknown> }[]> {
+  private async sftpSteps(serverId: string, targetId: string, repoPath: string, key: { publicKey: string; keyRef: string }): Promise<Step[]> {
     const source = this.inventory.stored(serverId);
     if (targetId === serverId) throw new AppError('invalid-input', 'The backup server must be another server: for this one choose "This server".', { fields: { target: 'Choose another server' } });
     const target = this.inventory.stored(targetId);
@@ -184,11 +191,26 @@ export class BackupService {
     ];
   }
 
+  /** When the place leaves a backup server (still in the inventory): its account forgets this server's key, and this server the key pair. */
+  private revokeSteps(serverId: string, from: RepoTarget, to: RepoTarget): Step[] {
+    if (from.kind !== 'server' || (to.kind === 'server' && to.serverId === from.serverId)) return [];
+    let old: SftpTarget;
+    try {
+      old = this.sftpTarget(from.serverId);
+    } catch {
+      return []; // removed from the inventory: nothing Hostdeck can reach there
+    }
+    return [
+      { serverId: from.serverId, kind: 'backup.sftp-revoke', params: { user: SFTP_USER, tag: `hostdeck-backup-from-${serverId}`, source: this.inventory.stored(serverId).name } },
+      { serverId, kind: 'backup.sftp-forget', params: { dir: old.dir, name: old.name } },
+    ];
+  }
+
   async previewSettings(serverId: string, repoPath: string, target: RepoTarget): Promise<{ kind: string; title: string; commands: string[] }[]> {
     this.inventory.stored(serverId);
-    if (target.kind === 'local') return [];
-    const steps = await this.sftpSteps(serverId, target.serverId, repoPath, { publicKey: PREVIEW_PUBLIC_KEY, keyRef: PREVIEW_KEY_REF });
-    return steps.map((x) => {
+    const revoke = this.revokeSteps(serverId, this.store.get(serverId).target, target);
+    const steps = target.kind === 'server' ? await this.sftpSteps(serverId, target.serverId, repoPath, { publicKey: PREVIEW_PUBLIC_KEY, keyRef: PREVIEW_KEY_REF }) : [];
+    return [...revoke, ...steps].map((x) => {
       const shown = this.queue.preview(x.kind, x.params);
       return { kind: x.kind, title: `On ${this.inventory.stored(x.serverId).name}: ${shown.title}`, commands: shown.commands.map((c) => c.replaceAll(PREVIEW_PUBLIC_KEY, 'ssh-ed25519 <new public key, made when queued>')) };
     });

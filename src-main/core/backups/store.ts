@@ -14,6 +14,8 @@ const ServerBackups = z.object({
   /** The server the repository folder is on (its own unless another server of the inventory). */
   target: RepoTarget.default({ kind: 'local' }),
   repoRef: z.string().nullable(),
+  /** Every repository this server has used ("<local|server id>:<folder>") and its password's keychain reference, so going back to one finds its password. */
+  repoRefs: z.record(z.string(), z.string()).default({}),
   policy: BackupPolicy,
   sitePolicies: z.record(z.string(), BackupPolicy).default({}),
   last: z.record(z.string(), LastBackup).default({}),

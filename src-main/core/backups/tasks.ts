@@ -298,3 +298,38 @@ registerTaskKind('backup.sftp-client', {
   script: (p) => `${sftpClientLines(p).join('\n')}\n`,
   stdin: async (p, secrets) => secrets(p.keyRef),
 });
+
+export const SftpRevokeParams = z.object({ user: z.literal(SFTP_USER), tag: KeyTag, source: z.string().max(100) }).strict();
+export const SftpForgetParams = z.object({ dir: z.string().regex(/^\/etc\/hostdeck\/backup-ssh\/[0-9a-f-]{36}$/, 'Bad key folder'), name: z.string().max(100) }).strict();
+
+/** On a backup server no longer used by the source: its key line goes from the account's authorized_keys. */
+export function sftpRevokeLines(raw: z.infer<typeof SftpRevokeParams>): string[] {
+  const p = assertSafe(SftpRevokeParams, raw, 'revoke');
+  return [
+    `u=${shQuote(p.user)}`,
+    `tag=${shQuote(p.tag)}`,
+    'home=$(getent passwd "$u" | cut -d: -f6)',
+    'ak="$home/.ssh/authorized_keys"',
+    'if [ -n "$home" ] && [ -f "$ak" ]; then { grep -v " $tag\$" "$ak"; true; } > "$ak.new" && chown "$u:" "$ak.new" && chmod 0600 "$ak.new" && mv "$ak.new" "$ak" || exit $?; fi',
+    `echo ${shQuote(`${p.source} can no longer log in as ${p.user} here (key ${p.tag} removed)`)}`,
+  ];
+}
+
+export function sftpForgetLines(raw: z.infer<typeof SftpForgetParams>): string[] {
+  const p = assertSafe(SftpForgetParams, raw, 'forget');
+  return [`rm -rf -- ${shQuote(p.dir)} || exit $?`, `echo ${shQuote(`the key pair and pinned host key for ${p.name} removed (${p.dir})`)}`];
+}
+
+registerTaskKind('backup.sftp-revoke', {
+  params: SftpRevokeParams,
+  title: (p) => `Remove the backup key of ${p.source} (account ${p.user})`,
+  commands: sftpRevokeLines,
+  script: (p) => `${sftpRevokeLines(p).join('\n')}\n`,
+});
+
+registerTaskKind('backup.sftp-forget', {
+  params: SftpForgetParams,
+  title: (p) => `Remove the SSH key for the former backup server ${p.name}`,
+  commands: sftpForgetLines,
+  script: (p) => `${sftpForgetLines(p).join('\n')}\n`,
+});
