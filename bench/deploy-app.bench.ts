@@ -37,11 +37,11 @@ import { STAGING_DIR } from '../shared/api/deploy';
 import type { Server } from '../shared/domain';
 import type { Task } from '../shared/queue';
 import { DEFAULT_PHP_VALUES } from '../shared/php';
-import { expiryStamp, keyLine } from '../src-main/core/files/site-login';
 import { uploadTree } from '../test/helpers/files';
 import { testbedHostingSettings } from '../test/helpers/hosting';
 import { benchCore, deleteSiteThroughHostdeck, removeSiteByHand, settledDone } from './hostdeck';
 import { entry, median, type BenchContext, type BenchEntry } from './lib';
+import { sitePeer } from './site-peer';
 
 export const name = 'deploy-app';
 
@@ -123,24 +123,14 @@ export async function run(ctx: BenchContext): Promise<BenchEntry[]> {
   const where = { serverId, site };
   const dbs: Record<Side, { name: string; user: string }> = { hostdeck: { name: `${site}_hd`, user: `${site}_hd` }, peer: { name: `${site}_pe`, user: `${site}_pe` } };
 
-  // ---- the peer's key, in the site's authorized_keys the way Hostdeck's site login puts its own
-  const peerKey = path.join(ctx.tmpDir, 'peer_ed25519');
-  const controlPath = `/tmp/hd-deploy-app-${tag}.sock`; // short: a unix socket's path is limited to about 100 bytes
-  const keyTag = `hostdeck-bench-deploy-${tag}`;
-  execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-C', keyTag, '-f', peerKey]);
-  const sshOpts = ['-F', '/dev/null', '-i', peerKey, '-o', 'StrictHostKeyChecking=yes', '-o', `UserKnownHostsFile=${knownHosts}`, '-o', 'BatchMode=yes', '-o', 'IdentitiesOnly=yes', '-o', 'ControlMaster=auto', '-o', `ControlPath=${controlPath}`, '-o', 'ControlPersist=600'];
-  const login = `${site}@${web1.host}`;
+  const peer = sitePeer(ctx, site, knownHosts, tag);
 
   let siteCreated = false;
   let tornDown = false;
   const teardown = async () => {
     if (tornDown) return;
     tornDown = true;
-    try {
-      execFileSync('ssh', ['-o', `ControlPath=${controlPath}`, '-O', 'exit', 'x'], { stdio: 'ignore' });
-    } catch {
-      // no master was running
-    }
+    peer.close();
     if (siteCreated) await deleteSiteThroughHostdeck(ctx, call, serverId, site);
     removeSiteByHand(site);
     try {
@@ -161,11 +151,8 @@ export async function run(ctx: BenchContext): Promise<BenchEntry[]> {
     ctx.log(`Hostdeck: ${created.tasks.map((x) => x.kind).join(', ')}, PHP and two databases done`);
     await call('files.open', where);
     await call('files.mkdir', { ...where, dir: '', name: STAGING_DIR });
-    const line = keyLine(readFileSync(`${peerKey}.pub`, 'utf8'), keyTag, new Date(Date.now() + 60 * 60_000));
-    execFileSync('runuser', ['-u', site, '--', 'sh', '-c', 'umask 077; mkdir -p "$1/.ssh" "$1/upload" && printf "%s\\n" "$2" >> "$1/.ssh/authorized_keys"', 'sh', siteHome, line]);
-    // The peer's persistent connection, opened before the clock like Hostdeck's site login.
-    execFileSync('ssh', [...sshOpts, '-p', String(web1.port), '-f', '-N', login], { stdio: ['ignore', 'ignore', 'pipe'] });
-    ctx.log(`peer key valid until ${expiryStamp(new Date(Date.now() + 60 * 60_000))} for ${site}`);
+    execFileSync('runuser', ['-u', site, '--', 'mkdir', `${siteHome}/upload`]);
+    peer.open();
 
     const untilRow = async (target: string): Promise<void> => {
       const deadline = Date.now() + 30_000;
@@ -215,10 +202,10 @@ export async function run(ctx: BenchContext): Promise<BenchEntry[]> {
       },
       peer: async (target) => {
         let at = performance.now();
-        execFileSync('scp', ['-q', ...sshOpts, '-P', String(web1.port), archive, dump, `${login}:upload/`], { stdio: ['ignore', 'ignore', 'pipe'] });
+        execFileSync('scp', ['-q', ...peer.scpOpts, archive, dump, `${peer.login}:upload/`], { stdio: ['ignore', 'ignore', 'pipe'] });
         const phases = [`scp ${since(at)}`];
         at = performance.now();
-        const steps = execFileSync('ssh', [...sshOpts, '-p', String(web1.port), login, peerScript(target)], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).trim();
+        const steps = execFileSync('ssh', [...peer.sshOpts, peer.login, peerScript(target)], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).trim();
         phases.push(`ssh ${since(at)} (${steps})`);
         at = performance.now();
         await untilRow(target);
@@ -282,11 +269,6 @@ export async function run(ctx: BenchContext): Promise<BenchEntry[]> {
       entry({ name, metric, unit: 'ms', hostdeck: med.hostdeck, peer: med.peer, peerName: "by hand through one persistent OpenSSH connection (ControlMaster) as the site's user: scp of archive and dump, then one ssh running tar -xzf into public_html, mariadb < dump as the database's user, sed -i of the credentials into config.php", goal: '<= 1.2' }),
     ];
   } finally {
-    try {
-      sh(`[ -f ${siteHome}/.ssh/authorized_keys ] && runuser -u ${site} -- sed -i '/${keyTag}/d' ${siteHome}/.ssh/authorized_keys`);
-    } catch {
-      /* the site may be gone already */
-    }
     await teardown();
   }
 }
