@@ -140,6 +140,9 @@ export async function run(ctx: BenchContext): Promise<BenchEntry[]> {
     }
   };
   ctx.defer(teardown);
+  // quiet() sets it to 0 for a moment; put back even when the run is stopped in between.
+  const dirtyPct = Number(root('SELECT @@GLOBAL.innodb_max_dirty_pages_pct').trim());
+  ctx.defer(() => root(`SET GLOBAL innodb_max_dirty_pages_pct = ${dirtyPct}`));
 
   try {
     const created = await call<{ tasks: Task[] }>('hosting.createSite', { serverId, name: site, quotaMb: 0, domains: [vhost] });
@@ -221,7 +224,6 @@ export async function run(ctx: BenchContext): Promise<BenchEntry[]> {
     const quiet = async (): Promise<string> => {
       const at = performance.now();
       sh('sync');
-      const pct = root('SELECT @@GLOBAL.innodb_max_dirty_pages_pct').trim();
       try {
         root('SET GLOBAL innodb_max_dirty_pages_pct = 0');
         const deadline = Date.now() + 60_000;
@@ -229,7 +231,7 @@ export async function run(ctx: BenchContext): Promise<BenchEntry[]> {
           await new Promise((resolve) => setTimeout(resolve, 200));
         }
       } finally {
-        root(`SET GLOBAL innodb_max_dirty_pages_pct = ${Number(pct)}`);
+        root(`SET GLOBAL innodb_max_dirty_pages_pct = ${dirtyPct}`);
       }
       const free = sh(`flock -w 120 ${TASK_LOCK} true && echo free || echo busy`).trim();
       return `quiet after ${(performance.now() - at).toFixed(0)} ms (task lock ${free})`;
