@@ -22,7 +22,9 @@ type Props = { server: Server; site: SiteRecord; onChanged: (message: string) =>
 type Run = { run: string; time: string; files: Snapshot | null; dbs: Snapshot[] };
 type Dialog = { kind: 'files'; run: Run } | { kind: 'db'; snap: Snapshot } | { kind: 'site'; run: Run } | { kind: 'settings' } | null;
 
-const KINDS = new Set(['backup.site', 'backup.restore-files', 'backup.restore-db', 'backup.check', 'backup.drop-scratch']);
+const KINDS = new Set(['backup.site', 'backup.restore-files', 'backup.restore-db', 'backup.check', 'backup.drop-scratch', 'backup.sftp-client', 'backup.sftp-forget']);
+/** Tasks of the server's repository, not of one site: shown in every site's section. */
+const REPO_KINDS = new Set(['backup.check', 'backup.sftp-client', 'backup.sftp-forget']);
 
 export function age(iso: string, now = Date.now()): string {
   const minutes = Math.max(0, Math.round((now - Date.parse(iso)) / 60_000));
@@ -67,7 +69,7 @@ export function Backups({ server, site, onChanged }: Props) {
   const snaps = useQuery({ queryKey: ['backups.snapshots', server.id, site.name], queryFn: () => client.call('backups.snapshots', { serverId: server.id, site: site.name }), enabled: state.data?.hasPassword === true, retry: false });
   const tasks = useQueue(server.id).data?.tasks ?? [];
   const servers = useServers().data ?? [];
-  const mine = tasks.filter((t) => KINDS.has(t.kind) && (t.params.site === site.name || t.kind === 'backup.check'));
+  const mine = tasks.filter((t) => KINDS.has(t.kind) && (t.params.site === site.name || REPO_KINDS.has(t.kind)));
   const latest = mine.at(-1);
   const latestKey = latest ? `${latest.id}:${latest.status}` : '';
   // A backup or restore that ended changes the snapshots and the last backup.
