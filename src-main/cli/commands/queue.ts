@@ -1,5 +1,6 @@
 // queue list|retry|skip|cancel SERVER: a server's task queue and the admin's answers to a stopped one.
 import type { Command } from 'commander';
+import type { Server } from '../../../shared/domain';
 import type { Task } from '../../../shared/queue';
 import { action, requireYes, type Ctx } from '../action';
 import type { Out } from '../output';
@@ -40,7 +41,7 @@ export function queueCommands(program: Command): void {
         const tasks = envName
           ? (await s.call<{ tasks: Task[] }>('queue.retryWithPassword', { serverId: server.id, taskId, password: fromEnv(envName) })).tasks
           : (await s.call<{ tasks: Task[] }>('queue.retry', { serverId: server.id, taskId })).tasks;
-        return settle(ctx, server.name, tasks);
+        return settle(ctx, server, tasks);
       }),
     );
   queue
@@ -56,7 +57,7 @@ export function queueCommands(program: Command): void {
         const failed = opts.task ? { id: opts.task as string, title: opts.task as string } : failedTask(await s.call<Listing>('queue.list', { serverId: server.id }), server.name);
         requireYes(ctx, `This marks "${failed.title}" on ${server.name} skipped: what it does is not done.`);
         const { tasks } = await s.call<{ tasks: Task[] }>('queue.skip', { serverId: server.id, taskId: failed.id });
-        return settle(ctx, server.name, tasks);
+        return settle(ctx, server, tasks);
       }),
     );
   queue
@@ -67,13 +68,13 @@ export function queueCommands(program: Command): void {
     .description('cancel pending tasks (they never run)')
     .action(
       action(async (ctx) => {
-        const { s, out, args, opts } = ctx;
+        const { s, args, opts } = ctx;
         const server = await s.server(args[0]!);
         const pending = (await s.call<Listing>('queue.list', { serverId: server.id })).tasks.filter((t) => t.status === 'pending' && (!opts.task || t.id === opts.task));
         if (pending.length === 0) throw new CliError(`No pending task${opts.task ? ` ${String(opts.task)}` : ''} on ${server.name}.`, EXIT_BAD_INPUT);
         requireYes(ctx, `This cancels ${pending.length} pending task(s) on ${server.name}: ${pending.map((t) => `"${t.title}"`).join(', ')}.`);
         const { tasks } = await s.call<{ tasks: Task[] }>('queue.cancel', { serverId: server.id, ...(opts.task ? { taskId: opts.task } : {}) });
-        out.result({ server: server.name, tasks }, () => printTasks(out, tasks));
+        await report(ctx, server, tasks);
       }),
     );
 }
@@ -91,13 +92,19 @@ function fromEnv(name: string): string {
   return value;
 }
 
-/** Waits for the queue's open tasks after an answer; exit 1 if one of them fails. */
-async function settle({ s, out }: Ctx, server: string, tasks: Task[]): Promise<number> {
-  const open = tasks.filter((t) => t.status === 'pending' || t.status === 'running');
-  const waited = await waitForTasks(s, open, out);
-  const final = tasks.map((t) => waited.tasks.find((w) => w.id === t.id) ?? t);
-  out.result({ server, tasks: final }, () => printTasks(out, final));
+/** After an answer: waits for the queue's open tasks (the retried one, those after a skip); exit 1 if one of them fails. */
+async function settle(ctx: Ctx, server: Server, answered: Task[]): Promise<number> {
+  const { tasks } = await ctx.s.call<Listing>('queue.list', { serverId: server.id });
+  const waited = await waitForTasks(ctx.s, tasks.filter((t) => t.status === 'pending' || t.status === 'running'), ctx.out);
+  await report(ctx, server, answered);
   return waited.failed ? EXIT_FAILED : 0;
+}
+
+/** The tasks an answer took, and the whole queue after it. */
+async function report({ s, out }: Ctx, server: Server, answered: Task[]): Promise<void> {
+  const { tasks, stopped } = await s.call<Listing>('queue.list', { serverId: server.id });
+  const now = answered.map((a) => tasks.find((t) => t.id === a.id) ?? a);
+  out.result({ server: server.name, answered: now, tasks, stopped }, () => printTasks(out, tasks));
 }
 
 export function printTasks(out: Out, tasks: Task[]): void {
