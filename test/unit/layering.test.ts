@@ -52,8 +52,12 @@ describe('layering', () => {
     expect(violations('src-renderer', (t, spec) => builtins.has(spec) || spec === 'electron' || t.startsWith('src-main'))).toEqual([]);
   });
 
+  it('src-main/cli (the command line) imports only the core, shared/, node and its parser', () => {
+    expect(violations('src-main/cli', (t, spec) => !builtins.has(spec) && spec !== 'commander' && !['src-main/cli', 'src-main/core', 'shared'].some((d) => t.startsWith(d)))).toEqual([]);
+  });
+
   it('only src-main/electron imports electron', () => {
-    const dirs = ['src-main/core', 'src-main/host', 'shared', 'src-renderer'];
+    const dirs = ['src-main/core', 'src-main/host', 'src-main/cli', 'shared', 'src-renderer'];
     expect(dirs.flatMap((d) => violations(d, (t) => t === 'electron'))).toEqual([]);
   });
 
