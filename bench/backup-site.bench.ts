@@ -220,6 +220,7 @@ async function oneRound(ctx: BenchContext, a: RoundArgs): Promise<void> {
       const ms = performance.now() - started;
       const task = tasks.filter((x) => x.kind === 'backup.site').at(-1)!;
       ctx.log(`Hostdeck ${which}: ${secs(ms)}, verifying`);
+      repoId ||= (JSON.parse(sh(restic('cat config'), resticEnv)) as { id: string }).id;
       // ---- verified outside the clock
       const snaps = (await call<{ snapshots: Snapshot[] }>('backups.snapshots', { serverId, site })).snapshots;
       const run = snaps[0]?.run;
@@ -285,7 +286,6 @@ async function oneRound(ctx: BenchContext, a: RoundArgs): Promise<void> {
       if (!(a.round % 2)) peer(which);
     };
     await both('first');
-    repoId = (JSON.parse(sh(restic('cat config'), resticEnv)) as { id: string }).id;
 
     const t1 = performance.now();
     const rewrite = a.changed.map((f) => `s=$(stat -c %s '${f}'); head -c $(( s * 3 / 4 + 64 )) /dev/urandom | base64 -w 76 | head -c $s > '${f}'`).join('\n');
