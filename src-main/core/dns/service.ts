@@ -207,10 +207,11 @@ export class DnsService {
     const targets = nameservers.map(target);
     await this.status.refresh(targets, plans.map((p) => p.zone));
     const at = new Date().toISOString();
-    const rendered = plans.map(({ zone: name, stored: s }) => {
+    const rendered = plans.map(({ stored: s, ...plan }) => {
+      const name = plan.zone;
       const serial = nextSerial([...targets.map((t) => this.status.served(t.serverId, name)), s.pushed?.serial]);
       // A nameserver that serves exactly what was pushed last can take the change as an update.
-      const update = s.pushed ? renderUpdate(s.pushed, { zone: s.zone, serial }) : null;
+      const update = s.pushed ? renderUpdate(s.pushed, { zone: s.zone, serial }, plan) : null;
       return { zone: name, serial, file: renderZone(s.zone, serial), update, from: s.pushed?.serial, stored: { ...s, pushed: { zone: s.zone, serial, at } } };
     });
     const blobs = await this.queue.blobs.putMany(rendered.map((r) => r.file));

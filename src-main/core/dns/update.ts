@@ -6,6 +6,8 @@
 // Every record is validated again here, where it reaches named.
 import { AppError } from '../../../shared/errors';
 import { canonicalRecord, fqdn, Soa, ZoneName, type DnsRecord as Rec, type Zone } from '../../../shared/dns';
+import type { ZonePlan } from '../../../shared/api/dns';
+import { planZone } from './plan';
 import { rdata, validRecord } from './render';
 
 /** Above this many changed records a zone goes whole: one update message must stay well under 64 KiB. */
@@ -16,10 +18,13 @@ function soaRdata(zone: Zone, serial: number): string {
   return `${s.primary} ${s.email} ${serial} ${s.refresh} ${s.retry} ${s.expire} ${s.minimum}`;
 }
 
-/** The zone's record sets by owner and type, as stored (checked only where they go out). */
-function rrsets(zone: Zone): Map<string, Rec[]> {
+const setKey = (r: Rec) => `${r.name.toLowerCase()}\u0000${r.type}`;
+
+/** The zone's record sets by owner and type, only those the plan touches (a 10,000-record zone is one pass). */
+function rrsets(zone: Zone, touched: Set<string>): Map<string, Rec[]> {
   const sets = new Map<string, Rec[]>();
   for (const r of zone.records) {
+    if (!touched.has(setKey(r))) continue;
     const key = `${fqdn(r.name, zone.name).toLowerCase()}. ${r.type}`;
     const set = sets.get(key);
     if (set) set.push(r);
@@ -45,16 +50,20 @@ function sameSet(a: Rec[], b: Rec[]): boolean {
 
 /**
  * nsupdate's lines for one zone (from `zone` to `send`) turning what was pushed at `from` into
- * `to`, or null when the change is too large for one message.
+ * `to` (`plan`: their differences, as planZone finds them), or null when the change is too large
+ * for one message.
  */
-export function renderUpdate(from: { zone: Zone; serial: number }, to: { zone: Zone; serial: number }): string | null {
+export function renderUpdate(from: { zone: Zone; serial: number }, to: { zone: Zone; serial: number }, plan: ZonePlan = planZone(to.zone, from.zone)): string | null {
   const name = to.zone.name;
   if (!ZoneName.safeParse(name).success || from.zone.name !== name || !Soa.safeParse(to.zone.soa).success || !Soa.safeParse(from.zone.soa).success) {
     throw new AppError('invalid-input', `Zone ${name.slice(0, 64)} is not valid; nothing was rendered.`);
   }
   for (const serial of [from.serial, to.serial]) if (!Number.isInteger(serial) || serial < 0 || serial > 0xffffffff) throw new AppError('invalid-input', `Serial ${serial} is out of range.`);
-  const before = rrsets(from.zone);
-  const after = rrsets(to.zone);
+  const changes = [...plan.added, ...plan.removed, ...plan.changed.flatMap((c) => [c.from, c.to])];
+  if (changes.length > UPDATE_MAX_RECORDS) return null;
+  const touched = new Set(changes.map(setKey));
+  const before = rrsets(from.zone, touched);
+  const after = rrsets(to.zone, touched);
   const lines = [`zone ${name}.`, `prereq yxrrset ${name}. IN SOA ${soaRdata(from.zone, from.serial)}`];
   let records = 0;
   for (const [key, gone] of before) {
