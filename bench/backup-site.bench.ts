@@ -32,7 +32,7 @@ import { performance } from 'node:perf_hooks';
 import { DEFAULT_POLICY, type Snapshot } from '../shared/api/backups';
 import type { Server } from '../shared/domain';
 import type { Task } from '../shared/queue';
-import type { Keychain } from '../src-main/core/secrets/keychain';
+import { memoryKeychain, type Keychain } from '../src-main/core/secrets/keychain';
 import { EXCLUDED } from '../src-main/core/backups/tasks';
 import { testbedHostingSettings } from '../test/helpers/hosting';
 import { benchCore, deleteSiteThroughHostdeck, removeSiteByHand, settledDone, type BenchCall } from './hostdeck';
@@ -91,17 +91,7 @@ const countRows = (cmd: string, env?: NodeJS.ProcessEnv): number => Number(sh(`$
 const dumpComplete = (cmd: string, env?: NodeJS.ProcessEnv): boolean => /-- Dump completed/.test(sh(`${cmd} | tail -c 300`, env));
 
 /** An in-memory keychain that the backups accept (they refuse to make a repository password into memory only, which a user would lose at quit); the bench's repository lives only for the run. */
-function benchKeychain(): Keychain {
-  const secrets = new Map<string, string>();
-  return {
-    kind: 'os',
-    note: null,
-    get: async (account) => secrets.get(account) ?? null,
-    set: async (account, secret) => void secrets.set(account, secret),
-    delete: async (account) => void secrets.delete(account),
-    accounts: async (prefix) => [...secrets.keys()].filter((a) => a.startsWith(prefix)),
-  };
-}
+const benchKeychain = (): Keychain => ({ ...memoryKeychain(''), kind: 'os', note: null });
 
 type Times = { first: number[]; second: number[] };
 
