@@ -14,14 +14,23 @@ export function action(fn: (ctx: Ctx) => Promise<number | void>) {
     const opts = cmd.optsWithGlobals<{ dataDir?: string; json?: boolean; verbose?: boolean }>();
     const out = makeOut(Boolean(opts.json));
     const dataDir = opts.dataDir ? path.resolve(opts.dataDir) : defaultDataDir();
-    const s = await openSession(dataDir, opts.verbose ? (line) => out.progress(line) : () => undefined);
+    const fail = (error: unknown) => {
+      process.exitCode = error instanceof CliError ? error.exitCode : EXIT_FAILED;
+      out.progress(`hostdeck: ${error instanceof Error ? error.message : String(error)}`);
+    };
+    let s: Session;
+    try {
+      s = await openSession(dataDir, opts.verbose ? (line) => out.progress(line) : () => undefined);
+    } catch (error) {
+      // E.g. a data folder that cannot be created or read.
+      return fail(error);
+    }
     try {
       const info = await s.call<{ keychainNote: string | null }>('app.info', {});
       if (info.keychainNote) out.progress(`hostdeck: ${info.keychainNote}`);
       process.exitCode = (await fn({ s, out, args: cmd.processedArgs as string[], opts })) ?? 0;
     } catch (error) {
-      process.exitCode = error instanceof CliError ? error.exitCode : EXIT_FAILED;
-      out.progress(`hostdeck: ${error instanceof Error ? error.message : String(error)}`);
+      fail(error);
     } finally {
       await s.close();
     }
