@@ -37,6 +37,7 @@ import { EXCLUDED } from '../src-main/core/backups/tasks';
 import { testbedHostingSettings } from '../test/helpers/hosting';
 import { benchCore, deleteSiteThroughHostdeck, removeSiteByHand, settledDone, type BenchCall } from './hostdeck';
 import { entry, median, type BenchContext, type BenchEntry } from './lib';
+import { ROOT_HOME } from '../testbed/sshd';
 
 export const name = 'backup-site';
 
@@ -172,7 +173,7 @@ async function oneRound(ctx: BenchContext, a: RoundArgs): Promise<void> {
   const sample = ['public_html/media/v07.bin', 'public_html/src/d000'];
 
   let siteCreated = false;
-  /** The repository's id: names restic's cache folder of it (root's, where the task ran). */
+  /** The repository's id: names restic's cache folder of it (in the home root's sessions get on the test servers). */
   let repoId = '';
   const teardown = async () => {
     if (siteCreated) await deleteSiteThroughHostdeck(ctx, call, serverId, site);
@@ -180,7 +181,7 @@ async function oneRound(ctx: BenchContext, a: RoundArgs): Promise<void> {
     removeSiteByHand(site);
     try {
       sh(`${mysql} -e "DROP DATABASE IF EXISTS \\\`${db}\\\`; DROP USER IF EXISTS '${site}_u'@'localhost'"`);
-      sh(`rm -rf '${repoPath}' '${peerDir}' ${repoId ? `'/root/.cache/restic/${repoId}'` : ''}`);
+      sh(`rm -rf '${repoPath}' '${peerDir}' ${repoId ? `'${ROOT_HOME}/.cache/restic/${repoId}'` : ''}`);
     } catch {
       /* best effort */
     }
