@@ -131,10 +131,12 @@ describe('terminal in the UI', () => {
     await page.setViewportSize({ width: 900, height: 560 });
     await expect.poll(() => rows.count()).toBeLessThan(before[0]!);
     // The window-change follows the fit within a moment: ask until the shell has it.
+    // One read both matches and is parsed: the screen may still be cleared between two reads.
     const size = async () => {
       await run(page, 'clear; stty size');
-      await waitForScreen(page, /^\d+ \d+\s*$/m);
-      return /^(\d+) (\d+)\s*$/m.exec(await screen(page))!.slice(1).map(Number);
+      let found: RegExpExecArray | null = null;
+      await expect.poll(async () => (found = /^(\d+) (\d+)\s*$/m.exec(await screen(page))) !== null, { timeout: 10_000, interval: 20 }).toBe(true);
+      return found!.slice(1).map(Number);
     };
     await expect.poll(async () => (await size())[0], { timeout: 5000, interval: 200 }).toBe(await rows.count());
     expect((await size())[1]).toBeLessThan(before[1]!);
