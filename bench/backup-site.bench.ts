@@ -37,7 +37,7 @@ import { EXCLUDED } from '../src-main/core/backups/tasks';
 import { testbedHostingSettings } from '../test/helpers/hosting';
 import { benchCore, deleteSiteThroughHostdeck, removeSiteByHand, settledDone, type BenchCall } from './hostdeck';
 import { entry, median, type BenchContext, type BenchEntry } from './lib';
-import { ROOT_HOME } from '../testbed/sshd';
+import { rootHome } from '../testbed/sshd';
 
 export const name = 'backup-site';
 
@@ -181,7 +181,7 @@ async function oneRound(ctx: BenchContext, a: RoundArgs): Promise<void> {
     removeSiteByHand(site);
     try {
       sh(`${mysql} -e "DROP DATABASE IF EXISTS \\\`${db}\\\`; DROP USER IF EXISTS '${site}_u'@'localhost'"`);
-      sh(`rm -rf '${repoPath}' '${peerDir}' ${repoId ? `'${ROOT_HOME}/.cache/restic/${repoId}'` : ''}`);
+      sh(`rm -rf '${repoPath}' '${peerDir}' ${repoId ? `'${rootHome('web1')}/.cache/restic/${repoId}'` : ''}`);
     } catch {
       /* best effort */
     }

@@ -42,6 +42,7 @@ import { testbedHostingSettings } from '../test/helpers/hosting';
 import { benchCore, deleteSiteThroughHostdeck, removeSiteByHand, settledDone } from './hostdeck';
 import { entry, median, type BenchContext, type BenchEntry } from './lib';
 import { sitePeer } from './site-peer';
+import { rootHome } from '../testbed/sshd';
 
 export const name = 'deploy-app';
 
@@ -58,7 +59,7 @@ const SIDES: Side[] = ['hostdeck', 'peer'];
 const sh = (script: string): string => execFileSync('sh', ['-c', script], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
 const load = (): string => readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ');
 /** Hostdeck's server-side task lock of the testbed's root (shared with every other Hostdeck core testing against web1). */
-const TASK_LOCK = '/root/.cache/hostdeck/tasks.lock';
+const TASK_LOCK = `${rootHome('web1')}/.cache/hostdeck/tasks.lock`;
 const filesSum = (dir: string): string => sh(`cd '${dir}' && find . -type f -print0 | LC_ALL=C sort -z | xargs -0 sha256sum | sha256sum`).split(' ')[0]!;
 
 function get(host: string, port: number, vhost: string, urlPath: string): Promise<{ status: number; body: string }> {

@@ -1,5 +1,6 @@
-// DNS push to the two test nameservers (ns1, ns2; BIND on 127.0.0.1:5301/5302, reached over
-// web1's sshd as root), including verification, against the same steps as shell scripts:
+// DNS push to the two test nameservers (ns1, ns2; BIND on 127.0.0.1:5301/5302, reached as root
+// over web1's and web2's sshd: two servers, each with its own task lock), including verification,
+// against the same steps as shell scripts:
 //   - the expert's script (the goal's peer): one persistent OpenSSH connection per nameserver
 //     (ControlMaster, opened before the clock starts, as in an admin's running session), one
 //     `ssh 'cat > new && named-checkzone && mv && rndc reload' < zone` through it and `dig` until
@@ -39,16 +40,19 @@ function bigRecords(n: number, variant: number): DnsRecord[] {
 export async function run(ctx: BenchContext): Promise<BenchEntry[]> {
   const { testbed } = ctx;
   const web1 = testbed.ssh.web1;
+  // Each nameserver is reached as a server of its own (ns1 over web1's sshd, ns2 over web2's), so
+  // each has its own task lock, as two nameservers do.
+  const sshOf = { ns1: web1, ns2: testbed.ssh.web2 } as const;
   const home = path.join(ctx.tmpDir, 'home');
   mkdirSync(path.join(home, '.ssh'), { recursive: true, mode: 0o700 });
   const knownHosts = path.join(home, '.ssh', 'known_hosts');
-  writeFileSync(knownHosts, `[${web1.host}]:${web1.port} ${web1.hostKeyLine}\n`);
+  writeFileSync(knownHosts, Object.values(sshOf).map((x) => `[${x.host}]:${x.port} ${x.hostKeyLine}\n`).join(''));
 
   const { call } = await benchCore(ctx, home);
   const servers: Server[] = [];
   for (const ns of NS_NAMES) {
     const info = testbed.ns[ns];
-    const s = await call<Server>('servers.add', { name: ns, host: web1.host, port: web1.port, user: 'root', auth: { method: 'key', keyPath: testbed.keys.ed25519.path }, roles: ['ns'], tags: [] });
+    const s = await call<Server>('servers.add', { name: ns, host: sshOf[ns].host, port: sshOf[ns].port, user: 'root', auth: { method: 'key', keyPath: testbed.keys.ed25519.path }, roles: ['ns'], tags: [] });
     await call('dns.setSettings', { serverId: s.id, settings: { zoneDir: info.dir, zonesConf: info.zonesConf, namedConf: `${info.dir}/named.conf`, rndcConf: info.rndcConfFile, queryHost: info.host, queryPort: info.port } });
     servers.push(s);
   }
@@ -90,8 +94,9 @@ until [ "$(dig +short -p "$port" @127.0.0.1 "$zone" SOA | awk '{print $3}')" = "
   // The expert's: one master connection per nameserver, opened now (not timed) and kept.
   const controlPath = (ns: string) => path.join(ctx.tmpDir, `cm-${ns}`);
   for (const ns of NS_NAMES) {
-    execFileSync('ssh', ['-p', String(web1.port), ...baseSsh, '-o', 'ControlMaster=yes', '-o', `ControlPath=${controlPath(ns)}`, '-o', 'ControlPersist=yes', '-f', '-N', `root@${web1.host}`], { stdio: ['ignore', 'ignore', 'inherit'] });
-    ctx.defer(() => spawnSync('ssh', ['-o', `ControlPath=${controlPath(ns)}`, '-O', 'exit', `root@${web1.host}`], { stdio: 'ignore' }));
+    // The script names web1 for both; through a master's ControlPath it reaches that master's server.
+    execFileSync('ssh', ['-p', String(sshOf[ns].port), ...baseSsh, '-o', 'ControlMaster=yes', '-o', `ControlPath=${controlPath(ns)}`, '-o', 'ControlPersist=yes', '-f', '-N', `root@${sshOf[ns].host}`], { stdio: ['ignore', 'ignore', 'inherit'] });
+    ctx.defer(() => spawnSync('ssh', ['-o', `ControlPath=${controlPath(ns)}`, '-O', 'exit', `root@${sshOf[ns].host}`], { stdio: 'ignore' }));
   }
   const expertScript = path.join(ctx.tmpDir, 'push-persistent.sh');
   writeFileSync(

@@ -154,20 +154,22 @@ PrintMotd no
 ${s.extra ?? ''}
 # This machine's own root dotfiles are not a server's (a language version manager in ~/.bashrc,
 # which bash reads for every command sshd runs, adds about 0.2 s to each): root's sessions get a
-# home with Debian's skeleton files, as a fresh server has.
+# home with Debian's skeleton files, as a fresh server has, and one of each test server's own
+# (its task lock and caches are its own, as on separate machines).
 Match User root
-  SetEnv HOME=${ROOT_HOME}
+  SetEnv HOME=${rootHome(name)}
 `;
 }
 
-/** The home root's sessions on the test servers get (see config()). */
-export const ROOT_HOME = p('root-home');
+/** The home root's sessions on one test server get (see config()). */
+export const rootHome = (name: SshName): string => p('root-home', name);
 
-function prepareRootHome(): void {
-  ensureDir(ROOT_HOME, 0o700);
+function prepareRootHome(name: SshName): void {
+  ensureDir(p('root-home'), 0o700);
+  ensureDir(rootHome(name), 0o700);
   for (const f of ['.bashrc', '.profile']) {
     const skel = `/etc/skel/${f}`;
-    writeIfChanged(`${ROOT_HOME}/${f}`, fs.existsSync(skel) ? fs.readFileSync(skel, 'utf8') : '', 0o644);
+    writeIfChanged(`${rootHome(name)}/${f}`, fs.existsSync(skel) ? fs.readFileSync(skel, 'utf8') : '', 0o644);
   }
 }
 
@@ -306,7 +308,7 @@ export async function startSshd(name: SshName, opts: { after?: Promise<unknown> 
     keyChanged = true;
   }
   preparePam(name);
-  prepareRootHome();
+  prepareRootHome(name);
   const launchArgs = ['-f', ps.config, '-E', ps.log];
   const result = await ensureDaemon({
     name: `sshd ${name}`,
