@@ -41,7 +41,7 @@ import { uploadTree } from '../test/helpers/files';
 import { testbedHostingSettings } from '../test/helpers/hosting';
 import { benchCore, deleteSiteThroughHostdeck, removeSiteByHand, settledDone } from './hostdeck';
 import { entry, median, type BenchContext, type BenchEntry } from './lib';
-import { sitePeer } from './site-peer';
+import { sitePeer, treeSum } from './site-peer';
 import { rootHome } from '../testbed/sshd';
 
 export const name = 'deploy-app';
@@ -60,7 +60,6 @@ const sh = (script: string): string => execFileSync('sh', ['-c', script], { enco
 const load = (): string => readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ');
 /** Hostdeck's server-side task lock of the testbed's root (shared with every other Hostdeck core testing against web1). */
 const TASK_LOCK = `${rootHome('web1')}/.cache/hostdeck/tasks.lock`;
-const filesSum = (dir: string): string => sh(`cd '${dir}' && find . -type f -print0 | LC_ALL=C sort -z | xargs -0 sha256sum | sha256sum`).split(' ')[0]!;
 
 function get(host: string, port: number, vhost: string, urlPath: string): Promise<{ status: number; body: string }> {
   return new Promise((resolve) => {
@@ -96,7 +95,7 @@ export async function run(ctx: BenchContext): Promise<BenchEntry[]> {
   for (let i = 0; i < ASSETS; i++) writeFileSync(path.join(app, 'assets', `a${String(i).padStart(2, '0')}.bin`), randomBytes(ASSET_BYTES));
   const archive = path.join(ctx.tmpDir, 'app.tar.gz');
   sh(`tar -czf '${archive}' -C '${app}' .`);
-  const assetsSum = filesSum(path.join(app, 'assets'));
+  const assetsSum = treeSum(path.join(app, 'assets'));
   const gen = `hdbench_gen_${tag}`;
   const dump = path.join(ctx.tmpDir, 'dump.sql');
   try {
@@ -252,7 +251,7 @@ export async function run(ctx: BenchContext): Promise<BenchEntry[]> {
         const page = await get(tb.nginx.host, tb.nginx.port, vhost, `/${target}/index.php`);
         if (page.body !== expected) throw new Error(`${side}: the page shows ${JSON.stringify(page.body.slice(0, 200))}, not ${JSON.stringify(expected)}`);
         const landed = `${siteHome}/public_html/${target}`;
-        const sum = filesSum(`${landed}/assets`);
+        const sum = treeSum(`${landed}/assets`);
         if (sum !== assetsSum) throw new Error(`${side}: the assets' checksum on the server differs (${sum} vs ${assetsSum})`);
         const foreign = sh(`find '${landed}' ! -user ${site} | head -3`).trim();
         if (foreign) throw new Error(`${side}: not owned by ${site}: ${foreign}`);

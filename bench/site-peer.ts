@@ -60,3 +60,8 @@ export function sitePeer(ctx: BenchContext, site: string, knownHosts: string, ta
     },
   };
 }
+
+/** sha256 of every regular file under dir, by path (sorted), hashed again: one line for a tree. */
+export function treeSum(dir: string): string {
+  return execFileSync('sh', ['-c', 'cd "$1" && find . -type f -print0 | LC_ALL=C sort -z | xargs -0 sha256sum | sha256sum', 'sh', dir], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 }).split(' ')[0]!;
+}

@@ -30,9 +30,9 @@ import type { Server } from '../shared/domain';
 import type { Task } from '../shared/queue';
 import { uploadTree } from '../test/helpers/files';
 import { testbedHostingSettings } from '../test/helpers/hosting';
-import { expiryStamp, keyLine } from '../src-main/core/files/site-login';
 import { benchCore, deleteSiteThroughHostdeck, removeSiteByHand, settledDone } from './hostdeck';
 import { entry, median, type BenchContext, type BenchEntry } from './lib';
+import { sitePeer, treeSum } from './site-peer';
 
 export const name = 'upload-tree';
 
@@ -46,9 +46,6 @@ type Side = 'hostdeck' | 'scp' | 'rsync';
 const SIDES: Side[] = ['hostdeck', 'scp', 'rsync'];
 
 const sh = (script: string): string => execFileSync('sh', ['-c', script], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
-
-/** sha256 of every regular file under dir, by path (sorted), hashed again: one line for a tree. */
-const treeSum = (dir: string): string => sh(`cd '${dir}' && find . -type f -print0 | LC_ALL=C sort -z | xargs -0 sha256sum | sha256sum`).split(' ')[0]!;
 
 /** The tree under root/tree: files in folders of PER_DIR; the large ones spread among them. */
 function makeTree(root: string): { files: { path: string; data: Buffer }[]; bytes: number } {
@@ -92,24 +89,15 @@ export async function run(ctx: BenchContext): Promise<BenchEntry[]> {
   await call('hosting.setSettings', { serverId, ...testbedHostingSettings(tb) });
   const where = { serverId, site };
 
-  // ---- the peers' key, in the site's authorized_keys the way Hostdeck's site login puts its own
-  const peerKey = path.join(ctx.tmpDir, 'peer_ed25519');
-  // A short path: a unix socket's path is limited to about 100 bytes.
-  const controlPath = `/tmp/hd-upload-tree-${tag}.sock`;
-  const keyTag = `hostdeck-bench-upload-${tag}`;
-  execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-C', keyTag, '-f', peerKey]);
-  const ssh = ['ssh', '-F', '/dev/null', '-i', peerKey, '-p', String(web1.port), '-o', 'StrictHostKeyChecking=yes', '-o', `UserKnownHostsFile=${knownHosts}`, '-o', 'BatchMode=yes', '-o', 'IdentitiesOnly=yes', '-o', 'ControlMaster=auto', '-o', `ControlPath=${controlPath}`, '-o', 'ControlPersist=600'];
+  // ---- the peers' login as the site's user, the way Hostdeck's site login is made (site-peer.ts)
+  const peer = sitePeer(ctx, site, knownHosts, `upload-${tag}`);
 
   let siteCreated = false;
   let tornDown = false;
   const teardown = async () => {
     if (tornDown) return;
     tornDown = true;
-    try {
-      execFileSync('ssh', ['-o', `ControlPath=${controlPath}`, '-O', 'exit', 'x'], { stdio: 'ignore' });
-    } catch {
-      // no master was running
-    }
+    peer.close();
     if (siteCreated) await deleteSiteThroughHostdeck(ctx, call, serverId, site);
     removeSiteByHand(site);
   };
@@ -121,11 +109,7 @@ export async function run(ctx: BenchContext): Promise<BenchEntry[]> {
     await settledDone(call, serverId, 'creating the site');
     ctx.log(`Hostdeck: ${created.tasks.map((x) => x.kind).join(', ')} done`);
     await call('files.open', where);
-    const line = keyLine(readFileSync(`${peerKey}.pub`, 'utf8'), keyTag, new Date(Date.now() + 60 * 60_000));
-    execFileSync('runuser', ['-u', site, '--', 'sh', '-c', 'umask 077; mkdir -p "$1/.ssh" && printf "%s\\n" "$2" >> "$1/.ssh/authorized_keys"', 'sh', siteHome, line]);
-    // The peers' persistent connection, opened before the clock like Hostdeck's site login.
-    execFileSync(ssh[0]!, [...ssh.slice(1), '-f', '-N', `${site}@${web1.host}`], { stdio: ['ignore', 'ignore', 'pipe'] });
-    ctx.log(`peer key valid until ${expiryStamp(new Date(Date.now() + 60 * 60_000))} for ${site}`);
+    peer.open();
 
     const upload: Record<Side, (dir: string) => Promise<void>> = {
       hostdeck: async (dir) => {
@@ -133,10 +117,10 @@ export async function run(ctx: BenchContext): Promise<BenchEntry[]> {
         if (n !== tree.files.length) throw new Error(`files.treeFinish counted ${n} files, not ${tree.files.length}`);
       },
       scp: async (dir) => {
-        execFileSync('scp', ['-r', '-q', ...ssh.slice(1).map((a) => (a === '-p' ? '-P' : a)), path.join(source, 'tree'), `${site}@${web1.host}:${dir}/`], { stdio: ['ignore', 'ignore', 'pipe'] });
+        execFileSync('scp', ['-r', '-q', ...peer.scpOpts, path.join(source, 'tree'), `${peer.login}:${dir}/`], { stdio: ['ignore', 'ignore', 'pipe'] });
       },
       rsync: async (dir) => {
-        execFileSync('rsync', ['-a', '-e', ssh.join(' '), path.join(source, 'tree'), `${site}@${web1.host}:${dir}/`], { stdio: ['ignore', 'ignore', 'pipe'] });
+        execFileSync('rsync', ['-a', '-e', ['ssh', ...peer.sshOpts].join(' '), path.join(source, 'tree'), `${peer.login}:${dir}/`], { stdio: ['ignore', 'ignore', 'pipe'] });
       },
     };
 
@@ -173,11 +157,6 @@ export async function run(ctx: BenchContext): Promise<BenchEntry[]> {
       entry({ name, metric: `${what}; ${hd}`, unit: 'ms', hostdeck: med.hostdeck, peer: med.rsync, peerName: "rsync -a over OpenSSH ssh through a persistent connection (ControlMaster), key login as the site's user", goal: '<= 1.0' }),
     ];
   } finally {
-    try {
-      sh(`[ -f ${siteHome}/.ssh/authorized_keys ] && runuser -u ${site} -- sed -i '/${keyTag}/d' ${siteHome}/.ssh/authorized_keys`);
-    } catch {
-      /* the site may be gone already */
-    }
     await teardown();
   }
 }
