@@ -133,7 +133,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
   const trustedHostKey = async (host: string, port: number) => store.pins()[knownHostsName(host, port)] ?? lookup(await readKnownHosts(path.join(home, '.ssh', 'known_hosts')), host, port).keys[0] ?? null;
   const backups = new BackupService(new BackupStore(options.dataDir), keychain, sites, queue, connections, inventory, events, log, taskSecrets, trustedHostKey);
   health.setWarningSource((serverId) => tls.expiryWarnings(serverId));
-  health.setAlertSource((serverId) => backups.ageWarnings(serverId));
+  health.setAlertSource((serverId) => [...tls.expiredAlerts(serverId), ...backups.ageWarnings(serverId)]);
 
   const call = createDispatcher(
     {

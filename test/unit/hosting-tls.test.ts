@@ -219,5 +219,17 @@ describe('renewal and expiry warnings', () => {
     const verdict = judge({ ...facts, complete: true }, [], warnings);
     expect(verdict.status).toBe('warn');
     expect(verdict.reason).toBe('The certificate of shop.test (site shop) expires in 10 days; the certificate of blog.test (site blog) expires in 5 days.');
+    expect(tls.expiredAlerts('s1')).toEqual([]);
+  });
+
+  it('tells fleet health an expired certificate as an alert (red), not a warning', () => {
+    const { tls } = service();
+    const later = new Date(Date.now() + 7 * 86_400_000);
+    expect(tls.expiredAlerts('s1', later)).toEqual(['the certificate of blog.test (site blog) has expired']);
+    expect(tls.expiryWarnings('s1', later)).toEqual(['the certificate of shop.test (site shop) expires in 3 days']);
+    const facts = parseCheckOutput('__HD_CHECK_BEGIN\n__HD_CHECK_END\n');
+    const verdict = judge({ ...facts, complete: true }, [], tls.expiryWarnings('s1', later), tls.expiredAlerts('s1', later));
+    expect(verdict.status).toBe('alert');
+    expect(verdict.reason).toBe('The certificate of blog.test (site blog) has expired; the certificate of shop.test (site shop) expires in 3 days.');
   });
 });

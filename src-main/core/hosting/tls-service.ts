@@ -77,14 +77,23 @@ export class TlsService {
 
   /**
    * For fleet health, from the last read of the server (no SSH on a health tick; the status
-   * call and the hourly check read it): certificates that expire within EXPIRY_WARNING_DAYS.
+   * call and the hourly check read it): certificates that expire within EXPIRY_WARNING_DAYS (a
+   * warning) or have expired (an alert: browsers refuse the site now).
    */
   expiryWarnings(serverId: string, now = new Date()): string[] {
+    return this.expiry(serverId, now).filter((e) => !e.expired).map((e) => e.text);
+  }
+
+  expiredAlerts(serverId: string, now = new Date()): string[] {
+    return this.expiry(serverId, now).filter((e) => e.expired).map((e) => e.text);
+  }
+
+  private expiry(serverId: string, now: Date): { expired: boolean; text: string }[] {
     return (this.last.get(serverId)?.certs ?? []).flatMap((c) => {
       const left = daysLeft(c.notAfter, now);
       if (left >= EXPIRY_WARNING_DAYS) return [];
       const what = `the certificate of ${c.domain} (site ${c.site})`;
-      return [left < 0 ? `${what} has expired` : `${what} expires in ${left} day${left === 1 ? '' : 's'}`];
+      return [left < 0 ? { expired: true, text: `${what} has expired` } : { expired: false, text: `${what} expires in ${left} day${left === 1 ? '' : 's'}` }];
     });
   }
 
