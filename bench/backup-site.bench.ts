@@ -26,16 +26,13 @@
 //   BACKUPSITE_ROUNDS=1 npx tsx scripts/bench.ts backup-site    (a quick try; each round a new site, repository and archives)
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import path from 'node:path';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { DEFAULT_POLICY, type Snapshot } from '../shared/api/backups';
-import type { Server } from '../shared/domain';
 import type { Task } from '../shared/queue';
 import { memoryKeychain, type Keychain } from '../src-main/core/secrets/keychain';
 import { EXCLUDED } from '../src-main/core/backups/tasks';
-import { testbedHostingSettings } from '../test/helpers/hosting';
-import { benchCore, deleteSiteThroughHostdeck, removeSiteByHand, settledDone, type BenchCall } from './hostdeck';
+import { benchWeb1, deleteSiteThroughHostdeck, removeSiteByHand, settledDone, type BenchCall } from './hostdeck';
 import { entry, median, type BenchContext, type BenchEntry } from './lib';
 import { rootHome } from '../testbed/sshd';
 
@@ -109,15 +106,8 @@ export async function run(ctx: BenchContext): Promise<BenchEntry[]> {
   const bytes = Number(sh(`du -sb --exclude=./logs --exclude=./tmp '${cache}/home' | cut -f1`).trim());
   ctx.log(`tree: ${small.length} small files + ${BIG} of ${BIG_BYTES / 1e6} MB, ${(bytes / 1e9).toFixed(2)} GB backed up; second backup: ${changed.length} small files and 1 big one rewritten`);
 
-  const home = path.join(ctx.tmpDir, 'home');
-  mkdirSync(path.join(home, '.ssh'), { recursive: true, mode: 0o700 });
-  const knownHosts = path.join(home, '.ssh', 'known_hosts');
-  writeFileSync(knownHosts, `[${web1.host}]:${web1.port} ${web1.hostKeyLine}\n`);
   const keychain = benchKeychain();
-  const { call } = await benchCore(ctx, home, { keychain });
-  const server = await call<Server>('servers.add', { name: 'web1', host: web1.host, port: web1.port, user: 'root', auth: { method: 'key', keyPath: tb.keys.ed25519.path }, roles: ['web'], tags: [] });
-  const serverId = server.id;
-  await call('hosting.setSettings', { serverId, ...testbedHostingSettings(tb) });
+  const { call, serverId, knownHosts } = await benchWeb1(ctx, { keychain });
 
   // The peer's persistent connection as root (a short path: a unix socket's is limited to ~100 bytes).
   const tag0 = randomBytes(3).toString('hex');

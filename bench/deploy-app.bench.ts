@@ -34,12 +34,10 @@ import http from 'node:http';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { STAGING_DIR } from '../shared/api/deploy';
-import type { Server } from '../shared/domain';
 import type { Task } from '../shared/queue';
 import { DEFAULT_PHP_VALUES } from '../shared/php';
 import { uploadTree } from '../test/helpers/files';
-import { testbedHostingSettings } from '../test/helpers/hosting';
-import { benchCore, deleteSiteThroughHostdeck, removeSiteByHand, settledDone } from './hostdeck';
+import { benchWeb1, deleteSiteThroughHostdeck, removeSiteByHand, settledDone } from './hostdeck';
 import { entry, median, type BenchContext, type BenchEntry } from './lib';
 import { sitePeer, treeSum } from './site-peer';
 import { rootHome } from '../testbed/sshd';
@@ -75,7 +73,6 @@ function get(host: string, port: number, vhost: string, urlPath: string): Promis
 
 export async function run(ctx: BenchContext): Promise<BenchEntry[]> {
   const tb = ctx.testbed;
-  const web1 = tb.ssh.web1;
   const tag = randomBytes(3).toString('hex');
   const site = `dpab${tag}`;
   const siteHome = `/home/${site}`;
@@ -111,15 +108,8 @@ export async function run(ctx: BenchContext): Promise<BenchEntry[]> {
   ctx.log(`archive ${(archiveData.length / 1e6).toFixed(1)} MB, dump ${(dumpData.length / 1e6).toFixed(1)} MB (${ROWS} rows), made in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
 
   // ---- Hostdeck: the site through the core and the queue
-  const home = path.join(ctx.tmpDir, 'home');
-  mkdirSync(path.join(home, '.ssh'), { recursive: true, mode: 0o700 });
-  const knownHosts = path.join(home, '.ssh', 'known_hosts');
-  writeFileSync(knownHosts, `[${web1.host}]:${web1.port} ${web1.hostKeyLine}\n`);
-  const { call } = await benchCore(ctx, home);
-  const server = await call<Server>('servers.add', { name: 'web1', host: web1.host, port: web1.port, user: 'root', auth: { method: 'key', keyPath: tb.keys.ed25519.path }, roles: ['web'], tags: [] });
-  const serverId = server.id;
   const php = { poolDir: tb.php.poolsDir, fpmConf: tb.php.conf, binary: '/usr/sbin/php-fpm{version}', reload: 'pidfile', pidFile: tb.php.pidFile, socketDir: tb.php.socketDir, webGroup: 'www-data', defaults: DEFAULT_PHP_VALUES };
-  await call('hosting.setSettings', { serverId, ...testbedHostingSettings(tb), php });
+  const { call, serverId, knownHosts } = await benchWeb1(ctx, { hosting: { php } });
   const where = { serverId, site };
   const dbs: Record<Side, { name: string; user: string }> = { hostdeck: { name: `${site}_hd`, user: `${site}_hd` }, peer: { name: `${site}_pe`, user: `${site}_pe` } };
 

@@ -1,12 +1,14 @@
 // A Hostdeck core for a bench, the way the app runs it (plain Node, secrets in memory), with a
 // `call` that throws on an error and the health timer kept out of the measured ticks.
 import { execFileSync } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { createCore, type Core } from '../src-main/core/core';
 import { memoryKeychain, type Keychain } from '../src-main/core/secrets/keychain';
 import { DEFAULT_LOG_SETTINGS } from '../shared/api/logs';
 import type { Task } from '../shared/queue';
-import { settleQueue } from '../test/helpers/hosting';
+import type { Server } from '../shared/domain';
+import { settleQueue, testbedHostingSettings } from '../test/helpers/hosting';
 import type { BenchContext } from './lib';
 
 export type BenchCall = <T>(method: string, input: unknown) => Promise<T>;
@@ -22,6 +24,23 @@ export async function benchCore(ctx: BenchContext, home: string, options: { data
   };
   await call('settings.update', { healthIntervalS: 3600, ...options.settings });
   return { core, call };
+}
+
+/**
+ * A core with web1 (as root, role web, the testbed's hosting settings plus `hosting`) in its
+ * inventory, reading ~/.ssh from the bench's own home whose known_hosts trusts web1.
+ */
+export async function benchWeb1(ctx: BenchContext, options: { keychain?: Keychain; hosting?: Record<string, unknown> } = {}): Promise<{ core: Core; call: BenchCall; serverId: string; knownHosts: string }> {
+  const tb = ctx.testbed;
+  const web1 = tb.ssh.web1;
+  const home = path.join(ctx.tmpDir, 'home');
+  mkdirSync(path.join(home, '.ssh'), { recursive: true, mode: 0o700 });
+  const knownHosts = path.join(home, '.ssh', 'known_hosts');
+  writeFileSync(knownHosts, `[${web1.host}]:${web1.port} ${web1.hostKeyLine}\n`);
+  const { core, call } = await benchCore(ctx, home, options.keychain ? { keychain: options.keychain } : {});
+  const server = await call<Server>('servers.add', { name: 'web1', host: web1.host, port: web1.port, user: 'root', auth: { method: 'key', keyPath: tb.keys.ed25519.path }, roles: ['web'], tags: [] });
+  await call('hosting.setSettings', { serverId: server.id, ...testbedHostingSettings(tb), ...options.hosting });
+  return { core, call, serverId: server.id, knownHosts };
 }
 
 /** The tasks that are not done, with the tail of a failed one's stderr. */

@@ -26,11 +26,9 @@ import { randomBytes, randomInt } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import type { Server } from '../shared/domain';
 import type { Task } from '../shared/queue';
 import { uploadTree } from '../test/helpers/files';
-import { testbedHostingSettings } from '../test/helpers/hosting';
-import { benchCore, deleteSiteThroughHostdeck, removeSiteByHand, settledDone } from './hostdeck';
+import { benchWeb1, deleteSiteThroughHostdeck, removeSiteByHand, settledDone } from './hostdeck';
 import { entry, median, type BenchContext, type BenchEntry } from './lib';
 import { sitePeer, treeSum } from './site-peer';
 
@@ -66,8 +64,6 @@ function makeTree(root: string): { files: { path: string; data: Buffer }[]; byte
 }
 
 export async function run(ctx: BenchContext): Promise<BenchEntry[]> {
-  const tb = ctx.testbed;
-  const web1 = tb.ssh.web1;
   const tag = randomBytes(3).toString('hex');
   const site = `uptb${tag}`;
   const siteHome = `/home/${site}`;
@@ -79,14 +75,7 @@ export async function run(ctx: BenchContext): Promise<BenchEntry[]> {
   ctx.log(`tree: ${tree.files.length} files, ${(tree.bytes / 1e6).toFixed(1)} MB, made in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
 
   // ---- Hostdeck: the site through the core and the queue
-  const home = path.join(ctx.tmpDir, 'home');
-  mkdirSync(path.join(home, '.ssh'), { recursive: true, mode: 0o700 });
-  const knownHosts = path.join(home, '.ssh', 'known_hosts');
-  writeFileSync(knownHosts, `[${web1.host}]:${web1.port} ${web1.hostKeyLine}\n`);
-  const { call } = await benchCore(ctx, home);
-  const server = await call<Server>('servers.add', { name: 'web1', host: web1.host, port: web1.port, user: 'root', auth: { method: 'key', keyPath: tb.keys.ed25519.path }, roles: ['web'], tags: [] });
-  const serverId = server.id;
-  await call('hosting.setSettings', { serverId, ...testbedHostingSettings(tb) });
+  const { call, serverId, knownHosts } = await benchWeb1(ctx);
   const where = { serverId, site };
 
   // ---- the peers' login as the site's user, the way Hostdeck's site login is made (site-peer.ts)
