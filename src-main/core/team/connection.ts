@@ -1,0 +1,132 @@
+// The connection to a team's database: where it is (team.json in the data folder: host, port,
+// user, database, no password), the password (the keychain only), a small mysql2 pool for
+// reads and writes, and dedicated connections for what lives as long as a connection does
+// (the queue runners' GET_LOCKs: the engine releases them when the connection or process dies).
+import { readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { Duplex } from 'node:stream';
+import mysql, { type Connection, type ConnectionOptions, type Pool } from 'mysql2/promise';
+import { z } from 'zod';
+import { AppError } from '../../../shared/errors';
+import type { Keychain } from '../secrets/keychain';
+import { DATABASE_NAME } from './schema';
+
+export const TeamConfig = z
+  .object({
+    version: z.literal(1),
+    host: z.string().min(1).max(255).regex(/^[A-Za-z0-9.:_-]+$/),
+    port: z.number().int().min(1).max(65535),
+    user: z.string().min(1).max(80).regex(/^[^\u0000-\u001f'"`\\]+$/),
+    database: z.string().regex(DATABASE_NAME),
+    /** An inventory server whose SSH connection carries the database connection, or null (direct). */
+    tunnelServerId: z.string().uuid().nullable(),
+    /** How this workstation is named to the others (who runs a queue, who wrote a record). */
+    workstation: z.string().min(1).max(120),
+  })
+  .strict();
+export type TeamConfig = z.infer<typeof TeamConfig>;
+
+const CONFIG_FILE = 'team.json';
+
+/** The keychain account of a team database password. */
+export const teamPasswordAccount = (c: Pick<TeamConfig, 'host' | 'port' | 'user' | 'database'>) => `team:${c.user}@${c.host}:${c.port}/${c.database}`;
+
+export function defaultWorkstation(): string {
+  return `${os.userInfo().username}@${os.hostname()}`;
+}
+
+/** The data folder's team configuration, or null in solo mode. */
+export function readTeamConfig(dataDir: string): TeamConfig | null {
+  let text: string;
+  try {
+    text = readFileSync(path.join(dataDir, CONFIG_FILE), 'utf8');
+  } catch {
+    return null;
+  }
+  const parsed = TeamConfig.safeParse(JSON.parse(text));
+  if (!parsed.success) throw new Error(`The team file ${path.join(dataDir, CONFIG_FILE)} is not valid: ${parsed.error.issues[0]?.message ?? 'unknown problem'}`);
+  return parsed.data;
+}
+
+export function writeTeamConfig(dataDir: string, config: TeamConfig | null): void {
+  const file = path.join(dataDir, CONFIG_FILE);
+  if (!config) return rmSync(file, { force: true });
+  writeFileSync(`${file}.tmp`, `${JSON.stringify(TeamConfig.parse(config), null, 2)}\n`, { mode: 0o600, flush: true });
+  renameSync(`${file}.tmp`, file);
+}
+
+/** A stream to the database's host:port through something else (an SSH tunnel), or undefined: direct TCP. */
+export type StreamFactory = () => Duplex;
+
+export class TeamDb {
+  readonly pool: Pool;
+  private readonly options: ConnectionOptions;
+
+  constructor(
+    readonly config: TeamConfig,
+    password: string,
+    stream?: StreamFactory,
+  ) {
+    this.options = {
+      ...(stream ? { stream } : { host: config.host, port: config.port }),
+      user: config.user,
+      password,
+      database: config.database,
+      charset: 'utf8mb4',
+      dateStrings: true,
+      supportBigNumbers: true,
+      bigNumberStrings: true,
+      multipleStatements: false,
+      connectTimeout: 10_000,
+    };
+    this.pool = mysql.createPool({ ...this.options, connectionLimit: 4, maxIdle: 2, idleTimeout: 60_000 });
+  }
+
+  get workstation(): string {
+    return this.config.workstation;
+  }
+
+  /** A connection of its own (not from the pool): its session state (locks) is its own. */
+  async connection(): Promise<Connection> {
+    try {
+      return await mysql.createConnection(this.options);
+    } catch (error) {
+      throw teamError(error);
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.pool.end().catch(() => undefined);
+  }
+}
+
+/** Opens the team database and checks it answers. */
+export async function openTeamDb(config: TeamConfig, password: string, stream?: StreamFactory): Promise<TeamDb> {
+  const db = new TeamDb(config, password, stream);
+  try {
+    await db.pool.query('SELECT 1');
+  } catch (error) {
+    await db.close();
+    throw teamError(error);
+  }
+  return db;
+}
+
+export async function teamPassword(keychain: Keychain, config: TeamConfig): Promise<string> {
+  const password = await keychain.get(teamPasswordAccount(config));
+  if (password === null) throw new AppError('keychain', `No password for the team database ${config.user}@${config.host} is in this computer's keychain: join the team again.`);
+  return password;
+}
+
+/** A MariaDB error as the UI's kind of error (the sentence, never the password). */
+export function teamError(error: unknown): AppError {
+  if (error instanceof AppError) return error;
+  const e = error as { code?: string; message?: string; errno?: number };
+  const message = e.message ?? String(error);
+  if (e.code === 'ER_ACCESS_DENIED_ERROR' || e.code === 'ER_DBACCESS_DENIED_ERROR') return new AppError('auth-failed', `The team database refused the login: ${message}`);
+  if (e.code === 'ECONNREFUSED' || e.code === 'ENOTFOUND' || e.code === 'EHOSTUNREACH') return new AppError('unreachable', `The team database cannot be reached: ${message}`);
+  if (e.code === 'ETIMEDOUT') return new AppError('timeout', `The team database did not answer: ${message}`);
+  if (e.code === 'ER_BAD_DB_ERROR') return new AppError('not-found', `The team database does not exist: ${message}`);
+  return new AppError('internal', `The team database: ${message}`);
+}
