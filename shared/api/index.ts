@@ -8,6 +8,7 @@ import { cronApi } from './cron';
 import { deployApi } from './deploy';
 import { deployTemplatesApi } from './deploy-templates';
 import { dnsApi } from './dns';
+import { driftApi } from './drift';
 import { filesApi } from './files';
 import { dbAuditApi, dbBrowseApi, dbQueryApi, dbServerApi, dbTransferApi, dbTreeApi } from './db';
 import { healthApi } from './health';
@@ -21,7 +22,7 @@ import { tlsApi } from './tls';
 
 export { ConnectionTestResult } from './servers';
 
-export const api = { ...appApi, ...serversApi, ...sshApi, ...terminalApi, ...healthApi, ...dbTreeApi, ...dbBrowseApi, ...dbQueryApi, ...dbTransferApi, ...dbServerApi, ...dbAuditApi, ...queueApi, ...hostingApi, ...cronApi, ...dnsApi, ...acmeApi, ...tlsApi, ...logsApi, ...backupsApi, ...filesApi, ...deployApi, ...deployTemplatesApi } as const;
+export const api = { ...appApi, ...serversApi, ...sshApi, ...terminalApi, ...healthApi, ...dbTreeApi, ...dbBrowseApi, ...dbQueryApi, ...dbTransferApi, ...dbServerApi, ...dbAuditApi, ...queueApi, ...hostingApi, ...cronApi, ...dnsApi, ...acmeApi, ...tlsApi, ...logsApi, ...backupsApi, ...filesApi, ...deployApi, ...deployTemplatesApi, ...driftApi } as const;
 
 export type Api = typeof api;
 export type Method = keyof Api;

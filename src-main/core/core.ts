@@ -18,6 +18,8 @@ import { dnsHandlers } from './dns/handlers';
 import { DnsService } from './dns/service';
 import { DnsStatus } from './dns/status';
 import { DnsStore } from './dns/store';
+import { driftHandlers } from './drift/handlers';
+import { DriftService } from './drift/service';
 import { AuditLog } from './db/audit';
 import { DbBrowser } from './db/browse';
 import { dbBrowseHandlers } from './db/browse-handlers';
@@ -124,7 +126,8 @@ export async function createCore(options: CoreOptions): Promise<Core> {
   const siteDomains = (serverId: string, site: string) => sites.site(serverId, site).domains;
   const logs = new LogService(connections, (serverId) => sites.state(serverId), new TailService(connections, events));
   const files = new FilesService(connections, (serverId, site) => sites.site(serverId, site));
-  const dns = new DnsService(new DnsStore(options.dataDir), queue, inventory, connections, new DnsStatus(), siteDomains, events);
+  const dnsStore = new DnsStore(options.dataDir);
+  const dns = new DnsService(dnsStore, queue, inventory, connections, new DnsStatus(), siteDomains, events);
   const acmeStore = new AcmeStore(options.dataDir);
   const acmeAccounts = new AcmeAccounts(keychain);
   registerIssueKind({ settings: () => acmeStore.settings(), accounts: acmeAccounts, dns01: new Dns01(dns) });
@@ -134,6 +137,8 @@ export async function createCore(options: CoreOptions): Promise<Core> {
   const backups = new BackupService(new BackupStore(options.dataDir), keychain, sites, queue, connections, inventory, events, log, taskSecrets, trustedHostKey);
   health.setWarningSource((serverId) => tls.expiryWarnings(serverId));
   health.setAlertSource((serverId) => [...tls.expiredAlerts(serverId), ...backups.ageWarnings(serverId)]);
+
+  const drift = new DriftService({ store, connections, sites, queue, dns: dnsStore, importZone: (serverId, zone) => dns.importZone(serverId, zone, undefined, true), dataDir: options.dataDir, events });
 
   const call = createDispatcher(
     {
@@ -159,6 +164,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
       ...backupsHandlers(backups),
       ...logsHandlers(logs, (serverId, site) => sites.setUpLogs(serverId, site)),
       ...filesHandlers(files),
+      ...driftHandlers(drift),
     },
     log,
   );
@@ -182,6 +188,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
       backups.stop();
       acme.stop();
       dns.stop();
+      drift.stop();
       await queue.stop();
       terminals.closeAll();
       logs.tails.closeAll();

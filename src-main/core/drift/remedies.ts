@@ -1,0 +1,108 @@
+// The two answers to a difference of a site: fix the server (the plan's steps that restore what
+// the records say: existing task kinds, made by the same plan code as every other change) or
+// accept the server's state (the records changed, no step). Each is a plan over the records as
+// they are when it runs, with a sentence per record change for the preview.
+import type { DriftAction } from '../../../shared/api/drift';
+import type { HostingSettings, SiteRecord } from '../../../shared/api/hosting';
+import { AppError } from '../../../shared/errors';
+import { cronOnStatus, cronSettings } from '../hosting/cron-plans';
+import { logsStep } from '../hosting/log-plans';
+import { disablePhp, phpOnStatus, phpSettings } from '../hosting/php-plans';
+import * as plans from '../hosting/plans';
+import type { Finding } from './compare';
+
+export type Remedy = plans.Plan & { password?: string; records: string[] };
+
+const none = (sites: SiteRecord[], records: string[]): Remedy => ({ steps: [], sites, secrets: [], records });
+
+function unavailable(f: Finding, action: DriftAction): never {
+  throw new AppError('conflict', `"${action === 'fix' ? 'Fix the server' : 'Accept the server\'s state'}" is not offered for ${f.item.title}.`);
+}
+
+/** The site's configuration written again from its records (server blocks, PHP pool, cron file). */
+function rebuildSteps(sites: SiteRecord[], site: SiteRecord, settings: HostingSettings): plans.Step[] {
+  return [
+    ...phpOnStatus(site, settings, site.status),
+    ...site.domains.map((b) => plans.bindDomain(sites, settings, { site: site.name, domain: b.domain, aliases: b.aliases }).steps[0]!),
+    ...cronOnStatus(site, settings, site.status),
+  ];
+}
+
+export function remedy(f: Finding, action: DriftAction, sites: SiteRecord[], settings: HostingSettings): Remedy {
+  const { item, evidence } = f;
+  if ((action === 'fix' ? item.fix : item.accept) === null || item.site === null) unavailable(f, action);
+  const site = plans.find(sites, item.site);
+  const name = item.id.slice(item.id.indexOf(':', item.id.indexOf(':') + 1) + 1);
+  const change = (fn: (s: SiteRecord) => SiteRecord, what: string) => none(plans.replace(sites, site.name, fn), [`Site ${site.name}: ${what}`]);
+  const withoutCreation = (s: SiteRecord, kind: string, n: string) => s.creations.filter((c) => !(c.kind === kind && c.name === n));
+  if (action === 'fix') {
+    switch (item.kind) {
+      case 'site': {
+        const steps = [{ kind: 'site.create', params: { site: site.name, quotaMb: site.quotaMb } }, logsStep(site.name, settings), ...rebuildSteps(sites, site, settings)];
+        if (site.status === 'suspended') steps.push(...plans.setStatus(sites, settings, site.name, 'suspended').steps.slice(0, 1));
+        return { steps, sites, secrets: [], records: [] };
+      }
+      case 'status': return { ...plans.setStatus(sites, settings, site.name, site.status), records: [] };
+      case 'ftp':
+        if (item.way === 'extra') return { steps: [{ kind: 'ftp.delete', params: { site: site.name, user: name, ...settings.ftp } }], sites, secrets: [], records: [] };
+        return { ...plans.createFtp(plans.replace(sites, site.name, (s) => ({ ...s, ftpUsers: s.ftpUsers.filter((u) => u !== name) })), settings, { site: site.name, user: name }), records: [] };
+      case 'db':
+      case 'dbuser': {
+        const db = site.databases.find((d) => d.name === name);
+        if (!db) throw new AppError('not-found', `No database ${name} in the records of site ${site.name}.`);
+        return { ...plans.createDb(plans.replace(sites, site.name, (s) => ({ ...s, databases: s.databases.filter((d) => d.name !== name) })), settings, { site: site.name, name, user: db.user }), records: [] };
+      }
+      case 'vhost': {
+        if (item.way === 'extra' && evidence.kind === 'vhostExtra') return { steps: [{ kind: 'domain.unbind', params: { site: site.name, domain: evidence.domain, vhostDir: settings.web.vhostDir, nginxConf: settings.web.nginxConf } }], sites, secrets: [], records: [] };
+        const b = site.domains.find((d) => d.domain === name);
+        if (!b) throw new AppError('not-found', `The domain ${name} is no longer bound to site ${site.name} in the records.`);
+        return { ...plans.bindDomain(sites, settings, { site: site.name, domain: b.domain, aliases: b.aliases }), creates: [], records: [] };
+      }
+      case 'php':
+        if (item.way === 'extra' && evidence.kind === 'php' && evidence.version) {
+          const version = evidence.version;
+          const steps = disablePhp(sites, { ...site, php: { version, values: phpSettings(settings).defaults, extras: [] } }, settings).steps;
+          return { steps: steps.filter((s) => s.kind === 'php.remove'), sites, secrets: [], records: [] };
+        }
+        if (!site.php) throw new AppError('conflict', `Site ${site.name} has no PHP in the records.`);
+        return { steps: phpOnStatus(site, settings, site.status), sites, secrets: [], records: [] };
+      case 'cron':
+        if (item.way === 'extra') return { steps: [{ kind: 'cron.remove', params: { site: site.name, dir: cronSettings(settings).dir } }], sites, secrets: [], records: [] };
+        return { steps: cronOnStatus(site, settings, site.status), sites, secrets: [], records: [] };
+      default: return unavailable(f, action);
+    }
+  }
+  switch (item.kind) {
+    case 'site': return none(sites.filter((s) => s.name !== site.name), [`Site ${site.name} forgotten (its records only; nothing runs on the server)`]);
+    case 'status': {
+      const status = site.status === 'suspended' ? 'active' : 'suspended';
+      return change((s) => ({ ...s, status }), `recorded as ${status}`);
+    }
+    case 'ftp':
+      return item.way === 'extra'
+        ? change((s) => ({ ...s, ftpUsers: [...s.ftpUsers, name].sort() }), `FTP login ${name} recorded`)
+        : change((s) => ({ ...s, ftpUsers: s.ftpUsers.filter((u) => u !== name), creations: withoutCreation(s, 'ftp', name) }), `FTP login ${name} forgotten`);
+    case 'db': return change((s) => ({ ...s, databases: s.databases.filter((d) => d.name !== name), creations: withoutCreation(s, 'db', name) }), `database ${name} marked gone (forgotten)`);
+    case 'vhost': {
+      if (item.way === 'extra' && evidence.kind === 'vhostExtra') {
+        const bound = plans.bindDomain(sites, settings, { site: site.name, domain: evidence.domain, aliases: evidence.aliases });
+        return none(bound.sites, [`Site ${site.name}: domain ${[evidence.domain, ...evidence.aliases].join(', ')} recorded`]);
+      }
+      return change((s) => ({ ...s, domains: s.domains.filter((d) => d.domain !== name), tls: s.tls.filter((t) => t.domain !== name), creations: withoutCreation(s, 'domain', name) }), `domain ${name} forgotten`);
+    }
+    case 'php': {
+      if (item.way === 'missing') return change(({ php: _php, ...s }) => s, 'recorded without PHP');
+      if (evidence.kind !== 'php' || !evidence.php) return unavailable(f, action);
+      const php = evidence.php;
+      return change((s) => ({ ...s, php }), `PHP ${php.version} recorded as the server has it`);
+    }
+    case 'cron': {
+      if (item.way === 'missing') return change((s) => ({ ...s, cron: [] }), 'recorded with no cron jobs');
+      if (evidence.kind !== 'cron' || !evidence.jobs) return unavailable(f, action);
+      const jobs = evidence.jobs;
+      return change((s) => ({ ...s, cron: jobs }), `${jobs.length} cron job${jobs.length === 1 ? '' : 's'} recorded as the server has them`);
+    }
+    case 'cert': return change((s) => ({ ...s, tls: s.tls.filter((t) => t.domain !== name) }), `certificate of ${name} forgotten`);
+    default: return unavailable(f, action);
+  }
+}
