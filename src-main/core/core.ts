@@ -50,6 +50,10 @@ import { tlsHandlers } from './hosting/tls-handlers';
 import { TlsService } from './hosting/tls-service';
 import { HealthHistory } from './health/history';
 import { HealthService } from './health/service';
+import { SampleStore } from './health/samples';
+import { SampleRecorder, sampleExtras } from './health/samples-recorder';
+import { ThresholdStore } from './health/samples-thresholds';
+import { fleetHandlers } from './fleet/handlers';
 import { Inventory } from './inventory/service';
 import { openLocalStore } from './inventory/store';
 import { openKeychain, type Keychain } from './secrets/keychain';
@@ -136,7 +140,9 @@ export async function createCore(options: CoreOptions): Promise<Core> {
   const trustedHostKey = async (host: string, port: number) => store.pins()[knownHostsName(host, port)] ?? lookup(await readKnownHosts(path.join(home, '.ssh', 'known_hosts')), host, port).keys[0] ?? null;
   const backups = new BackupService(new BackupStore(options.dataDir), keychain, sites, queue, connections, inventory, events, log, taskSecrets, trustedHostKey);
   health.setWarningSource((serverId) => tls.expiryWarnings(serverId));
-  health.setAlertSource((serverId) => [...tls.expiredAlerts(serverId), ...backups.ageWarnings(serverId)]);
+  const samples = new SampleRecorder(new SampleStore(options.dataDir, log), new ThresholdStore(options.dataDir), store, sampleExtras(tls, backups));
+  health.afterTick = (results) => samples.tick(results);
+  health.setAlertSource((serverId) => [...tls.expiredAlerts(serverId), ...backups.ageWarnings(serverId), ...samples.alerts(serverId)]);
 
   const drift = new DriftService({ store, connections, sites, queue, dns: dnsStore, importZone: (serverId, zone) => dns.importZone(serverId, zone, undefined, true), dataDir: options.dataDir, events });
 
@@ -164,6 +170,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
       ...backupsHandlers(backups),
       ...logsHandlers(logs, (serverId, site) => sites.setUpLogs(serverId, site)),
       ...filesHandlers(files),
+      ...fleetHandlers({ servers: () => store.servers(), health: () => health.get().servers, sites: (id) => sites.sites(id), zones: async () => (await dns.zones(false)).zones, queues: () => queue.overview() }, samples, inventory, store),
       ...driftHandlers(drift),
     },
     log,

@@ -56,6 +56,8 @@ export class HealthService {
   private warningSource: (serverId: string) => string[] = () => [];
   /** Alerts other parts know without asking the server (backups older than their policy allows): red. */
   private alertSource: (serverId: string) => string[] = () => [];
+  /** Told each timer tick's results (the health samples are recorded from them). */
+  afterTick: (results: ServerHealth[]) => void = () => undefined;
 
   constructor(
     private readonly inventory: Inventory,
@@ -123,7 +125,7 @@ export class HealthService {
     if (this.ticking || this.stopped) return;
     this.ticking = true;
     try {
-      await Promise.all(this.store.servers().map((s) => this.check(s.id, false)));
+      this.afterTick(await Promise.all(this.store.servers().map((s) => this.check(s.id, false))));
     } finally {
       this.ticking = false;
     }

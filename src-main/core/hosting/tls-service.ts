@@ -84,6 +84,11 @@ export class TlsService {
     return this.expiry(serverId, now).filter((e) => !e.expired).map((e) => e.text);
   }
 
+  /** The certificates of the last read (for health samples: days to the nearest expiry). */
+  certificates(serverId: string): InstalledCert[] {
+    return this.last.get(serverId)?.certs ?? [];
+  }
+
   expiredAlerts(serverId: string, now = new Date()): string[] {
     return this.expiry(serverId, now).filter((e) => e.expired).map((e) => e.text);
   }
