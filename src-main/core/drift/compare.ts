@@ -164,8 +164,9 @@ export function compareHosting(e: Expected, found: Found): { findings: Finding[]
     }
     const recorded = new Set(e.sites.flatMap((s) => s.ftpUsers));
     for (const f of found.ftp) {
+      // The site's uid and a home inside the site's (a login left by a deleted site whose uid was reused is not this site's).
       const site = uids.get(f.uid);
-      if (!site || recorded.has(f.user)) continue;
+      if (!site || recorded.has(f.user) || !`${f.home}/`.startsWith(`/home/${site}/`)) continue;
       const valid = ok(ExistingFtpUser, f.user);
       out.push(finding({ id: `ftp:${site}:${f.user}`, kind: 'ftp', way: 'extra', site, title: `FTP login ${f.user} (site ${site})`, records: 'no such login', server: `login ${f.user} as the site's user, home ${f.home}`, fix: valid ? 'Delete the login from the server' : null, accept: valid ? `Record the login ${f.user}` : null }));
     }

@@ -26,9 +26,11 @@ function ops(a: string[], b: string[]): Op[] {
   return out;
 }
 
+const lines = (text: string): string[] => (text === '' ? [] : text.replace(/\n$/, '').split('\n'));
+
 export function lineDiff(records: string, server: string): string[] {
-  const a = records.replace(/\n$/, '').split('\n');
-  const b = server.replace(/\n$/, '').split('\n');
+  const a = lines(records);
+  const b = lines(server);
   if (a.length > MAX_LINES || b.length > MAX_LINES) return [...a.map((l) => `-${l}`), ...b.map((l) => `+${l}`)];
   const all = ops(a, b);
   const keep = all.map((o, k) => o.op !== ' ' || all.slice(Math.max(0, k - CONTEXT), k + CONTEXT + 1).some((x) => x.op !== ' '));
