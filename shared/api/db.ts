@@ -111,8 +111,33 @@ export const AuditEntry = z.object({
   durationMs: z.number(),
   outcome: z.enum(['ok', 'error', 'refused', 'cancelled']),
   error: z.string().nullable(),
+  /** Set on a queue task's outcome (its title is the statement): the task, its kind and how it ended. */
+  task: z.object({ id: z.string(), kind: z.string(), status: z.enum(['done', 'failed', 'skipped', 'cancelled']) }).optional(),
+  /** The hash chain's links (absent on entries written before the chain started). */
+  seq: z.number().optional(),
+  prev: z.string().optional(),
+  hash: z.string().optional(),
 });
 export type AuditEntry = z.infer<typeof AuditEntry>;
+
+/** What walking the audit's hash chain found: how many entries hold, and the first that does not. */
+export const AuditVerdict = z.object({
+  verified: z.number(),
+  /** Entries written by an earlier version, before the chain started. */
+  beforeChain: z.number(),
+  /** Lines cut short by a crash mid-write, which the chain runs on across. */
+  torn: z.number(),
+  broken: z
+    .object({
+      /** 0-based line (or row) of the log, oldest first. */
+      index: z.number(),
+      at: z.string().nullable(),
+      problem: z.enum(['changed', 'removed', 'inserted', 'reordered']),
+      detail: z.string(),
+    })
+    .nullable(),
+});
+export type AuditVerdict = z.infer<typeof AuditVerdict>;
 
 export const Job = z.object({ jobId: Id });
 
@@ -281,5 +306,9 @@ export const dbAuditApi = {
   'db.exportAudit': {
     input: z.object({ path: z.string().min(1).max(4096).refine(isFilePath, 'Choose an absolute file path (or ~/…)') }).strict(),
     output: z.object({ entries: z.number() }),
+  },
+  'db.verifyAudit': {
+    input: z.object({}).strict(),
+    output: AuditVerdict,
   },
 } as const;

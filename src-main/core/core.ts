@@ -20,7 +20,7 @@ import { DnsStatus } from './dns/status';
 import { DnsStore } from './dns/store';
 import { driftHandlers } from './drift/handlers';
 import { DriftService } from './drift/service';
-import { AuditLog } from './db/audit';
+import { AuditLog, taskOutcome } from './db/audit';
 import { DbBrowser } from './db/browse';
 import { dbBrowseHandlers } from './db/browse-handlers';
 import { DbQuery } from './db/query';
@@ -125,7 +125,13 @@ export async function createCore(options: CoreOptions): Promise<Core> {
   // Repository passwords (kept for good) are asked for by reference like a task's own secret.
   const repoPasswords = repoPasswordSource(keychain);
   const secretSource = { source: async (ref: string) => (await repoPasswords(ref)) ?? taskSecrets.source(ref), hold: (ref: string, secret: string) => taskSecrets.hold(ref, secret) };
-  const queue = new QueueService(path.join(options.dataDir, 'queue'), connections, events, log, secretSource);
+  const queue = new QueueService(path.join(options.dataDir, 'queue'), connections, events, log, secretSource, (serverId, task) => {
+    try {
+      audit.recordTask(taskOutcome(serverId, inventory.stored(serverId).name, task));
+    } catch (error) {
+      log(`[hostdeck] the audit did not take task ${task.id}: ${error instanceof Error ? error.message : String(error)}`);
+    }
+  });
   const sites = new SiteService(new SiteStore(options.dataDir), queue, inventory, taskSecrets);
   const siteDomains = (serverId: string, site: string) => sites.site(serverId, site).domains;
   const logs = new LogService(connections, (serverId) => sites.state(serverId), new TailService(connections, events));

@@ -1,6 +1,7 @@
-// The audit log (the 'audit' tab): every statement sent to a customer database, newest first,
-// filtered by server and outcome; a statement is cut to one line until clicked; export to a
-// file (CSV when the name ends in .csv, else JSON lines).
+// The audit log (the 'audit' tab): every statement sent to a customer database and every queue
+// task's outcome, newest first, filtered by server and outcome; a statement is cut to one line
+// until clicked; export to a file (CSV when the name ends in .csv, else JSON lines); verify the
+// log's hash chain.
 import { useState } from 'react';
 import { useQuery } from '@tanstack/react-query';
 import type { AuditEntry } from '../../shared/api/db';
@@ -8,6 +9,7 @@ import type { Server } from '../../shared/domain';
 import { AppError } from '../../shared/errors';
 import { client } from '../client/client';
 import { ErrorNote } from '../components/ErrorNote';
+import { AuditVerify } from './AuditVerify';
 
 const OUTCOMES = ['ok', 'error', 'refused', 'cancelled'] as const;
 
@@ -66,6 +68,7 @@ export function AuditTab({ servers }: { servers: Server[] }) {
         <input className="audit-export-path" aria-label="Export path" value={exportPath} onChange={(e) => setExportPath(e.target.value)} />
         <button onClick={() => void exportLog()}>Export</button>
       </div>
+      <AuditVerify />
       {error && <ErrorNote error={error} />}
       {exported && <p className="muted" role="status">{exported}</p>}
       {log.error ? (
@@ -83,13 +86,14 @@ export function AuditTab({ servers }: { servers: Server[] }) {
                   <td>{e.serverName}</td>
                   <td>{e.database ?? <span className="muted">—</span>}</td>
                   <td className={`sql-cell ${open.has(i) ? 'open' : ''}`} onClick={() => toggle(i)} title={open.has(i) ? 'Click to fold' : 'Click to show all'}>
+                    {e.task && <span className="audit-task-tag" title={`Queue task ${e.task.id} (${e.task.kind})`}>task</span>}
                     <code>{e.statement}</code>
                     {open.has(i) && e.error && <div className="audit-error">{e.error}</div>}
                   </td>
                   <td className="num">{e.rows ?? ''}</td>
                   <td className="num">{e.durationMs} ms</td>
                   <td>
-                    <span className={`outcome outcome-${e.outcome}`} title={e.error ?? undefined}>{e.outcome}</span>
+                    <span className={`outcome outcome-${e.outcome}`} title={e.error ?? undefined}>{e.task ? e.task.status : e.outcome}</span>
                   </td>
                 </tr>
               ))}

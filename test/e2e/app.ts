@@ -175,6 +175,26 @@ export async function calmShot(page: Page, name: string): Promise<string> {
   return shot(page, name);
 }
 
+/** One contract call over a WebSocket of the page's own (the same origin and session as the UI). */
+export function contract<T>(page: Page, method: string, input: unknown): Promise<T> {
+  return page.evaluate(
+    ([method, input]) =>
+      new Promise<T>((resolve, reject) => {
+        const ws = new WebSocket(`${location.origin.replace(/^http/, 'ws')}/ws`);
+        ws.onopen = () => ws.send(JSON.stringify({ kind: 'call', id: 1, method, input }));
+        ws.onmessage = (e) => {
+          const m = JSON.parse(String(e.data)) as { kind: string; id?: number; ok?: boolean; output?: T; error?: unknown };
+          if (m.kind !== 'result' || m.id !== 1) return;
+          ws.close();
+          if (m.ok) resolve(m.output as T);
+          else reject(new Error(JSON.stringify(m.error)));
+        };
+        ws.onerror = () => reject(new Error('WebSocket failed'));
+      }),
+    [method, input] as const,
+  );
+}
+
 /** Adds web1 (key login as `user`) with "+ Add server", trusts its host key and waits until it is connected. */
 export async function addTrustedWeb1(page: Page, tb: TestbedInfo, user = 'hdtest'): Promise<void> {
   await addTrustedServer(page, tb, 'web1', user);

@@ -8,34 +8,13 @@ import { execFileSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { rmSync, writeFileSync } from 'node:fs';
 import { Client } from 'basic-ftp';
-import type { Page } from 'playwright-core';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { Task } from '../../shared/queue';
 import { openKeychain } from '../../src-main/core/secrets/keychain';
 import { registerSecret } from '../helpers/secrets';
-import { addTrustedWeb1, e2eSuite, fillServerForm, recordNotifications, shot, shown } from './app';
+import { addTrustedWeb1, contract, e2eSuite, fillServerForm, recordNotifications, shot, shown } from './app';
 
 const suite = e2eSuite();
-
-/** One contract call over a WebSocket of the page's own (the same origin and session as the UI). */
-function contract<T>(page: Page, method: string, input: unknown): Promise<T> {
-  return page.evaluate(
-    ([method, input]) =>
-      new Promise<T>((resolve, reject) => {
-        const ws = new WebSocket(`${location.origin.replace(/^http/, 'ws')}/ws`);
-        ws.onopen = () => ws.send(JSON.stringify({ kind: 'call', id: 1, method, input }));
-        ws.onmessage = (e) => {
-          const m = JSON.parse(String(e.data)) as { kind: string; id?: number; ok?: boolean; output?: T; error?: unknown };
-          if (m.kind !== 'result' || m.id !== 1) return;
-          ws.close();
-          if (m.ok) resolve(m.output as T);
-          else reject(new Error(JSON.stringify(m.error)));
-        };
-        ws.onerror = () => reject(new Error('WebSocket failed'));
-      }),
-    [method, input] as const,
-  );
-}
 
 describe('the task queue in the UI', () => {
   it('shows a stopped queue and its failed task, and goes on after Retry', async () => {

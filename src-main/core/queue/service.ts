@@ -55,6 +55,8 @@ export class QueueService {
     private readonly events: EventHub,
     private readonly log: (line: string) => void,
     private readonly secrets: TaskSecretStore = NO_SECRETS,
+    /** Told once per outcome this process wrote (done, failed, skipped, cancelled): the audit's record of tasks. */
+    private readonly outcome: (serverId: string, task: Task) => void = () => {},
   ) {
     this.blobs = new BlobStore(path.join(dir, 'blobs'));
   }
@@ -192,6 +194,7 @@ export class QueueService {
     const j = this.journal(serverId);
     const tasks = events.map((e) => j.tasks.get((e as { id: string }).id)!).filter(Boolean);
     const took = tasks.filter((t) => t.status === expect);
+    if (expect !== 'pending') for (const t of took) this.outcome(serverId, t);
     if (!partial && took.length !== tasks.length) throw new AppError('conflict', 'The task changed meanwhile (it was started or answered elsewhere); nothing was done.');
     this.kick(serverId);
     return took;
@@ -277,7 +280,7 @@ export class QueueService {
         throw error;
       }
     };
-    const finish = (status: 'done' | 'failed', exitCode: number | null, stdout: string, stderr: string) =>
+    const finish = (status: 'done' | 'failed', exitCode: number | null, stdout: string, stderr: string) => {
       this.write(serverId, [
         {
           t: 'finished',
@@ -291,6 +294,9 @@ export class QueueService {
           ...(secretLost ? { secretLost } : {}),
         },
       ]);
+      const finished = this.journal(serverId).tasks.get(task.id);
+      if (finished && finished.status === status) this.outcome(serverId, finished);
+    };
     let script: string;
     let stdin: string | undefined;
     let kind: TaskKind;
