@@ -1,0 +1,84 @@
+// The preflight of "Prepare server": one read-only command over the server's connection that
+// tells the OS, systemd or not, memory, free disk, the packages that matter to the recipe, the
+// php-fpm versions, listening ports, Apache's sites and how sshd takes logins. Changes nothing.
+import { PreflightReport, type InstalledSoftware, type ListeningPort } from '../../../shared/api/prepare';
+import { AppError } from '../../../shared/errors';
+import type { ConnectionManager } from '../ssh/connections';
+import { exec } from '../ssh/connect';
+
+/** The packages the preflight reports (those of the recipe, and those it must not break). */
+export const REPORTED_PACKAGES = [
+  'nginx', 'nginx-light', 'nginx-full', 'apache2', 'php-fpm', 'mariadb-server', 'mysql-server', 'pure-ftpd', 'bind9',
+  'restic', 'nftables', 'unattended-upgrades', 'chrony', 'systemd-timesyncd', 'quota', 'cron', 'logrotate',
+] as const;
+
+export const PREFLIGHT_SCRIPT = [
+  '. /etc/os-release 2>/dev/null; printf \'os_id=%s\\nos_version=%s\\nos_pretty=%s\\n\' "$ID" "$VERSION_ID" "$PRETTY_NAME"',
+  'if [ -d /run/systemd/system ]; then echo systemd=1; else echo systemd=0; fi',
+  "awk '/^MemTotal:/ {print \"mem_kb=\" $2}' /proc/meminfo",
+  "df -Pk / | awk 'NR == 2 {print \"disk_free_kb=\" $4}'",
+  `for p in ${REPORTED_PACKAGES.join(' ')}; do printf 'pkg=%s\\t%s\\n' "$p" "$(dpkg-query -W -f='\${Status}\\t\${Version}' "$p" 2>/dev/null | awk -F'\\t' '$1 == "install ok installed" {print $2}')"; done`,
+  'for f in /usr/sbin/php-fpm*; do [ -x "$f" ] && echo "phpfpm=${f#/usr/sbin/php-fpm}"; done',
+  "ss -Hltunp 2>/dev/null | awk '{print \"port=\" $1 \"\\t\" $5 \"\\t\" $7}'",
+  'if [ -d /etc/apache2/sites-enabled ]; then for f in /etc/apache2/sites-enabled/*; do [ -e "$f" ] && echo "apache_site=${f##*/}"; done; fi',
+  "sshd -T 2>/dev/null | awk '$1 == \"port\" {print \"ssh_port=\" $2} $1 == \"passwordauthentication\" {print \"ssh_password=\" $2}'",
+  'true',
+].join('\n');
+
+export function parsePreflight(stdout: string): PreflightReport {
+  const one = new Map<string, string>();
+  const many = (key: string) => lines.filter(([k]) => k === key).map(([, v]) => v);
+  const lines = stdout
+    .split('\n')
+    .map((l) => {
+      const i = l.indexOf('=');
+      return i > 0 ? ([l.slice(0, i), l.slice(i + 1)] as const) : null;
+    })
+    .filter((x): x is readonly [string, string] => x !== null);
+  for (const [k, v] of lines) if (!one.has(k)) one.set(k, v);
+  const notes: string[] = [];
+  const software: InstalledSoftware[] = many('pkg').map((v) => {
+    const [name = '', version = ''] = v.split('\t');
+    return { name, version: version || null };
+  });
+  const ports: ListeningPort[] = [];
+  for (const v of many('port')) {
+    const [proto = '', local = '', proc = ''] = v.split('\t');
+    const port = Number(local.slice(local.lastIndexOf(':') + 1));
+    if ((proto !== 'tcp' && proto !== 'udp') || !Number.isInteger(port)) continue;
+    const process = /\(\("([^"]+)"/.exec(proc)?.[1] ?? '';
+    const address = local.slice(0, local.lastIndexOf(':'));
+    if (!ports.some((p) => p.proto === proto && p.port === port && p.address === address)) ports.push({ proto, address, port, process });
+  }
+  ports.sort((a, b) => a.port - b.port || a.proto.localeCompare(b.proto));
+  const id = one.get('os_id') ?? '';
+  const version = one.get('os_version') ?? '';
+  const sshPorts = many('ssh_port').map(Number).filter((n) => Number.isInteger(n) && n > 0);
+  if (sshPorts.length === 0) notes.push('sshd -T gave no answer (not root?): the SSH settings could not be read');
+  if (!one.has('mem_kb')) notes.push('the memory could not be read');
+  return PreflightReport.parse({
+    os: { id, version, pretty: one.get('os_pretty') || `${id} ${version}`.trim() || 'unknown' },
+    supported: (id === 'debian' && version === '12') || (id === 'ubuntu' && ['22.04', '24.04'].includes(version)),
+    systemd: one.get('systemd') === '1',
+    memoryMb: Math.floor(Number(one.get('mem_kb') ?? 0) / 1024),
+    diskFreeMb: Math.floor(Number(one.get('disk_free_kb') ?? 0) / 1024),
+    software,
+    phpFpm: many('phpfpm').filter((v) => /^\d+\.\d+$/.test(v)),
+    ports,
+    apacheSites: many('apache_site'),
+    sshPorts,
+    sshPasswordAuth: one.get('ssh_password') !== 'no',
+    notes,
+  });
+}
+
+export async function preflight(connections: ConnectionManager, serverId: string): Promise<PreflightReport> {
+  const lease = await connections.acquire(serverId, { interactive: false });
+  try {
+    const result = await exec(await lease.ready(), PREFLIGHT_SCRIPT, 30_000);
+    if (result.code !== 0) throw new AppError('ssh', 'The preflight could not read the server.', { details: result.stderr.slice(-2000) });
+    return parsePreflight(result.stdout);
+  } finally {
+    lease.release();
+  }
+}

@@ -1,0 +1,124 @@
+// The recipe: which tasks the chosen roles become, in order, with their parameters, and what they
+// would change on the machine the preflight saw. Pure: the same report and roles give the same plan.
+import type { HostingSettings } from '../../../shared/api/hosting';
+import type { PreflightReport, PrepareRole } from '../../../shared/api/prepare';
+import type { NsSettings } from '../../../shared/dns';
+import { DEFAULT_LOG_SETTINGS } from '../../../shared/api/hosting';
+import type { FirewallParams } from './steps';
+
+export const PASSIVE_PORTS: readonly [number, number] = [30000, 30099];
+
+export type RecipeStep = { kind: string; params: Record<string, unknown> };
+
+export type RecipeInput = {
+  roles: PrepareRole[];
+  report: PreflightReport;
+  hosting: HostingSettings;
+  ns: NsSettings;
+  nsPeers: string[];
+  /** The port Hostdeck reaches sshd on (always let through the firewall). */
+  sshPort: number;
+  serverId: string;
+};
+
+const has = (r: PreflightReport, name: string): boolean => r.software.some((s) => s.name === name && s.version !== null);
+
+/**
+ * InnoDB's buffer pool: half the memory on a database-only machine, a quarter beside the web
+ * server and PHP, in whole 128 MB chunks (InnoDB's unit), at least 128 MB.
+ */
+export function bufferPoolMb(memoryMb: number, roles: PrepareRole[]): number {
+  const share = roles.includes('web') ? 0.25 : 0.5;
+  return Math.max(128, Math.floor((memoryMb * share) / 128) * 128);
+}
+
+/** The roles whose ports the firewall lets in: those picked now and those the machine already has. */
+function servedRoles(input: RecipeInput): Set<PrepareRole> {
+  const r = input.report;
+  const served = new Set(input.roles);
+  if (has(r, 'nginx') || has(r, 'nginx-light') || has(r, 'nginx-full') || has(r, 'apache2')) served.add('web');
+  if (has(r, 'pure-ftpd')) served.add('ftp');
+  if (has(r, 'bind9')) served.add('ns');
+  return served;
+}
+
+export function firewallPorts(input: RecipeInput): FirewallParams {
+  const served = servedRoles(input);
+  const tcp = new Set<number>([input.sshPort, ...input.report.sshPorts]);
+  const udp = new Set<number>();
+  if (served.has('web')) [80, 443].forEach((p) => tcp.add(p));
+  if (served.has('ftp')) tcp.add(21);
+  if (served.has('ns')) {
+    tcp.add(53);
+    udp.add(53);
+  }
+  const sort = (s: Set<number>) => [...s].sort((a, b) => a - b);
+  return { tcp: sort(tcp), udp: sort(udp), tcpRanges: served.has('ftp') ? [[PASSIVE_PORTS[0], PASSIVE_PORTS[1]]] : [] };
+}
+
+export function recipe(input: RecipeInput): RecipeStep[] {
+  const roles = new Set(input.roles);
+  const { hosting } = input;
+  const steps: RecipeStep[] = [];
+  if (roles.has('base')) steps.push({ kind: 'prepare.base', params: {} });
+  if (roles.has('web')) {
+    const w = hosting.web;
+    steps.push({ kind: 'prepare.web', params: { suspendedDir: w.suspendedDir, tlsDir: w.tlsDir, logDir: (hosting.logs ?? DEFAULT_LOG_SETTINGS).dir, vhostDir: w.vhostDir, nginxConf: w.nginxConf } });
+  }
+  if (roles.has('db')) steps.push({ kind: 'prepare.db', params: { bufferPoolMb: bufferPoolMb(input.report.memoryMb, input.roles) } });
+  if (roles.has('ftp')) steps.push({ kind: 'prepare.ftp', params: { passwdFile: hosting.ftp.passwdFile, dbFile: hosting.ftp.dbFile, passiveFrom: PASSIVE_PORTS[0], passiveTo: PASSIVE_PORTS[1] } });
+  if (roles.has('ns')) steps.push({ kind: 'prepare.ns', params: { zonesConf: input.ns.zonesConf, namedConf: input.ns.namedConf, peers: input.nsPeers } });
+  if (roles.has('base')) {
+    steps.push({ kind: 'prepare.firewall', params: firewallPorts(input) });
+    // Last: a failed key check stops the queue before password logins are turned off.
+    steps.push({ kind: 'prepare.ssh-check', params: { serverId: input.serverId } });
+    steps.push({ kind: 'prepare.ssh-harden', params: { serverId: input.serverId } });
+  }
+  return steps;
+}
+
+/** What the recipe would change, as the preflight saw the machine, and what it leaves alone. */
+export function changes(input: RecipeInput): { changes: string[]; warnings: string[] } {
+  const r = input.report;
+  const roles = new Set(input.roles);
+  const out: string[] = [];
+  const warnings: string[] = [];
+  const install = (names: string[]) => {
+    const missing = names.filter((n) => !has(r, n));
+    if (missing.length) out.push(`install ${missing.join(', ')}`);
+  };
+  if (!r.supported) warnings.push(`${r.os.pretty} is not Debian 12 or Ubuntu 22.04/24.04: the recipe is written for those; packages may differ`);
+  if (!r.systemd) out.push('no systemd here: daemons are started through their init scripts (service); PHP reloads by signal (pid file)');
+  if (roles.has('base')) {
+    install(['unattended-upgrades']);
+    out.push('security upgrades every day (/etc/apt/apt.conf.d/20auto-upgrades)');
+    if (r.systemd && !['chrony', 'systemd-timesyncd'].some((n) => has(r, n))) install(['chrony']);
+    install(['nftables']);
+    const fw = firewallPorts(input);
+    out.push(`firewall (nftables table inet hostdeck): in only TCP ${[...fw.tcp, ...fw.tcpRanges.map(([a, b]) => `${a}-${b}`)].join(', ')}${fw.udp.length ? `, UDP ${fw.udp.join(', ')}` : ''}`);
+    out.push(r.sshPasswordAuth ? 'SSH: password logins turned off once a second key login has worked' : 'SSH: password logins are off already');
+  }
+  if (roles.has('web')) {
+    if (has(r, 'apache2') && r.ports.some((p) => p.port === 80 && p.process.startsWith('apache'))) {
+      warnings.push(`Apache serves port 80 (sites: ${r.apacheSites.join(', ') || 'none listed'}): the web task will refuse to install nginx over it; nothing of Apache is changed`);
+    }
+    if (!['nginx', 'nginx-light', 'nginx-full'].some((n) => has(r, n))) install(['nginx']);
+    if (r.phpFpm.length === 0) install(['php-fpm', 'php-mysql']);
+    install(['quota', 'cron', 'logrotate']);
+    out.push(`folders ${input.hosting.web.suspendedDir}, ${input.hosting.web.tlsDir}, ${(input.hosting.logs ?? DEFAULT_LOG_SETTINGS).dir}; nginx and php-fpm running`);
+  }
+  if (roles.has('db')) {
+    if (has(r, 'mysql-server')) warnings.push('MySQL (mysql-server) is installed: it is adopted as it is, MariaDB is not installed');
+    else install(['mariadb-server']);
+    out.push(`innodb_buffer_pool_size ${bufferPoolMb(r.memoryMb, input.roles)}M (of ${r.memoryMb} MB memory), set live`);
+  }
+  if (roles.has('ftp')) {
+    install(['pure-ftpd']);
+    out.push(`pure-ftpd: puredb logins (${input.hosting.ftp.dbFile}), TLS, passive ports ${PASSIVE_PORTS[0]}-${PASSIVE_PORTS[1]}, no anonymous, everyone chrooted`);
+  }
+  if (roles.has('ns')) {
+    install(['bind9']);
+    out.push(`BIND: rndc key, ${input.ns.zonesConf} included, transfers and notifies to ${input.nsPeers.join(', ') || 'no other nameserver'}`);
+  }
+  return { changes: out, warnings };
+}
