@@ -10,6 +10,7 @@ import { deployTemplatesApi } from './deploy-templates';
 import { dnsApi } from './dns';
 import { driftApi } from './drift';
 import { filesApi } from './files';
+import { fleetApi } from './fleet';
 import { dbAuditApi, dbBrowseApi, dbQueryApi, dbServerApi, dbTransferApi, dbTreeApi } from './db';
 import { healthApi } from './health';
 import { hostingApi } from './hosting';
@@ -23,7 +24,7 @@ import { tlsApi } from './tls';
 
 export { ConnectionTestResult } from './servers';
 
-export const api = { ...appApi, ...serversApi, ...sshApi, ...terminalApi, ...healthApi, ...dbTreeApi, ...dbBrowseApi, ...dbQueryApi, ...dbTransferApi, ...dbServerApi, ...dbAuditApi, ...queueApi, ...hostingApi, ...cronApi, ...dnsApi, ...acmeApi, ...tlsApi, ...logsApi, ...backupsApi, ...filesApi, ...prepareApi, ...deployApi, ...deployTemplatesApi, ...driftApi } as const;
+export const api = { ...appApi, ...serversApi, ...sshApi, ...terminalApi, ...healthApi, ...dbTreeApi, ...dbBrowseApi, ...dbQueryApi, ...dbTransferApi, ...dbServerApi, ...dbAuditApi, ...queueApi, ...hostingApi, ...cronApi, ...dnsApi, ...acmeApi, ...tlsApi, ...logsApi, ...backupsApi, ...filesApi, ...prepareApi, ...deployApi, ...deployTemplatesApi, ...driftApi, ...fleetApi } as const;
 
 export type Api = typeof api;
 export type Method = keyof Api;

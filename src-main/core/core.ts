@@ -20,7 +20,7 @@ import { DnsStatus } from './dns/status';
 import { DnsStore } from './dns/store';
 import { driftHandlers } from './drift/handlers';
 import { DriftService } from './drift/service';
-import { AuditLog } from './db/audit';
+import { AuditLog, taskOutcome } from './db/audit';
 import { DbBrowser } from './db/browse';
 import { dbBrowseHandlers } from './db/browse-handlers';
 import { DbQuery } from './db/query';
@@ -50,6 +50,10 @@ import { tlsHandlers } from './hosting/tls-handlers';
 import { TlsService } from './hosting/tls-service';
 import { HealthHistory } from './health/history';
 import { HealthService } from './health/service';
+import { SampleStore } from './health/samples';
+import { SampleRecorder, sampleExtras } from './health/samples-recorder';
+import { ThresholdStore } from './health/samples-thresholds';
+import { fleetHandlers } from './fleet/handlers';
 import { Inventory } from './inventory/service';
 import { openLocalStore } from './inventory/store';
 import { openKeychain, type Keychain } from './secrets/keychain';
@@ -124,7 +128,13 @@ export async function createCore(options: CoreOptions): Promise<Core> {
   // Repository passwords (kept for good) are asked for by reference like a task's own secret.
   const repoPasswords = repoPasswordSource(keychain);
   const secretSource = { source: async (ref: string) => (await repoPasswords(ref)) ?? taskSecrets.source(ref), hold: (ref: string, secret: string) => taskSecrets.hold(ref, secret) };
-  const queue = new QueueService(path.join(options.dataDir, 'queue'), connections, events, log, secretSource);
+  const queue = new QueueService(path.join(options.dataDir, 'queue'), connections, events, log, secretSource, (serverId, task) => {
+    try {
+      audit.recordTask(taskOutcome(serverId, inventory.stored(serverId).name, task));
+    } catch (error) {
+      log(`[hostdeck] the audit did not take task ${task.id}: ${error instanceof Error ? error.message : String(error)}`);
+    }
+  });
   const sites = new SiteService(new SiteStore(options.dataDir), queue, inventory, taskSecrets);
   const siteDomains = (serverId: string, site: string) => sites.site(serverId, site).domains;
   const logs = new LogService(connections, (serverId) => sites.state(serverId), new TailService(connections, events));
@@ -141,7 +151,9 @@ export async function createCore(options: CoreOptions): Promise<Core> {
   const trustedHostKey = async (host: string, port: number) => store.pins()[knownHostsName(host, port)] ?? lookup(await readKnownHosts(path.join(home, '.ssh', 'known_hosts')), host, port).keys[0] ?? null;
   const backups = new BackupService(new BackupStore(options.dataDir), keychain, sites, queue, connections, inventory, events, log, taskSecrets, trustedHostKey);
   health.setWarningSource((serverId) => tls.expiryWarnings(serverId));
-  health.setAlertSource((serverId) => [...tls.expiredAlerts(serverId), ...backups.ageWarnings(serverId)]);
+  const samples = new SampleRecorder(new SampleStore(options.dataDir, log), new ThresholdStore(options.dataDir), store, sampleExtras(tls, backups));
+  health.afterTick = (results) => samples.tick(results);
+  health.setAlertSource((serverId) => [...tls.expiredAlerts(serverId), ...backups.ageWarnings(serverId), ...samples.alerts(serverId)]);
 
   const drift = new DriftService({ store, connections, sites, queue, dns: dnsStore, importZone: (serverId, zone) => dns.importZone(serverId, zone, undefined, true), dataDir: options.dataDir, events });
 
@@ -170,6 +182,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
       ...logsHandlers(logs, (serverId, site) => sites.setUpLogs(serverId, site)),
       ...filesHandlers(files),
       ...prepareHandlers(prepare),
+      ...fleetHandlers({ servers: () => store.servers(), health: () => health.get().servers, sites: (id) => sites.sites(id), zones: async () => (await dns.zones(false)).zones, queues: () => queue.overview() }, samples, inventory, store),
       ...driftHandlers(drift),
     },
     log,
