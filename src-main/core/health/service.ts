@@ -1,6 +1,9 @@
 // The health tick: every healthIntervalS each server of the
 // inventory is checked, at most healthConcurrency at once (p-limit, shared by the timer and
 // "check now"), and a tick still running when the next one is due makes that one skip.
+// Servers that did not answer their last check (no connection, or a timeout) wait in a lane of
+// their own with the same limit: they cost their timeout side by side, once a tick, and never
+// hold up the servers that answer.
 //
 // A check holds a lease on the server's shared connection between ticks, so a tick costs one
 // exec channel, not a handshake; the price is that monitored servers never reach the idle
@@ -23,6 +26,7 @@ import { exec } from '../ssh/connect';
 import { needsLogin, type ConnectionManager, type Lease } from '../ssh/connections';
 import { knownHostsName } from '../ssh/host-key';
 import { lookup, readKnownHosts, type KnownHostsEntry } from '../ssh/known-hosts';
+import { readCached } from '../read-cache';
 import { CHECK_SCRIPT, judge, parseCheckOutput } from './check';
 import type { HealthHistory } from './history';
 
@@ -47,6 +51,11 @@ export class HealthService {
   /** Servers whose login needed a prompt: not tried again until the inventory changes. */
   private readonly loginNeeded = new Set<string>();
   private readonly limit: LimitFunction;
+  /** The lane of servers whose last check got no answer. */
+  private readonly unansweredLimit: LimitFunction;
+  private readonly unanswered = new Set<string>();
+  /** known_hosts, read again only when it changes (every check asks it). */
+  private readonly knownHosts: () => Promise<KnownHostsEntry[]>;
   private timer: NodeJS.Timeout | null = null;
   private intervalS = 0;
   private ticking = false;
@@ -65,10 +74,13 @@ export class HealthService {
     private readonly connections: ConnectionManager,
     private readonly events: EventHub,
     private readonly history: HealthHistory,
-    private readonly home: string,
+    home: string,
   ) {
     this.previous = history.lastStatuses();
     this.limit = pLimit(store.settings().healthConcurrency);
+    this.unansweredLimit = pLimit(store.settings().healthConcurrency);
+    const knownHostsFile = path.join(home, '.ssh', 'known_hosts');
+    this.knownHosts = readCached(knownHostsFile, () => readKnownHosts(knownHostsFile));
     this.unsubscribe = events.subscribe((event, payload) => {
       if (event === 'settings.changed') this.applySettings(this.store.settings());
       if (event === 'inventory.changed') this.inventoryChanged((payload as { ids: string[] }).ids);
@@ -114,6 +126,7 @@ export class HealthService {
   private applySettings(settings: Settings): void {
     if (this.stopped) return;
     this.limit.concurrency = settings.healthConcurrency;
+    this.unansweredLimit.concurrency = settings.healthConcurrency;
     if (this.timer && settings.healthIntervalS === this.intervalS) return;
     if (this.timer) clearInterval(this.timer);
     this.intervalS = settings.healthIntervalS;
@@ -137,7 +150,7 @@ export class HealthService {
     if (running && !fresh) return running;
     const next = (running ?? Promise.resolve())
       .catch(() => undefined)
-      .then(() => this.limit(() => this.run(serverId)));
+      .then(() => (this.unanswered.has(serverId) ? this.unansweredLimit : this.limit)(() => this.run(serverId)));
     this.inflight.set(serverId, next);
     void next.finally(() => {
       if (this.inflight.get(serverId) === next) this.inflight.delete(serverId);
@@ -171,6 +184,7 @@ export class HealthService {
         this.dropLease(serverId);
         throw error;
       }
+      this.unanswered.delete(serverId);
       const facts = parseCheckOutput(out.stdout);
       const verdict = judge(facts, server.roles, this.warningSource(serverId), this.alertSource(serverId));
       return done({ ...verdict, cpus: facts.cpus, load: facts.load, memory: facts.memory, disks: facts.disks });
@@ -179,6 +193,7 @@ export class HealthService {
         this.loginNeeded.add(serverId);
         return done({ status: 'unknown', reason: REASONS.login });
       }
+      this.unanswered.add(serverId);
       return done({ status: 'down', reason: error instanceof AppError ? error.message : 'The check failed unexpectedly.' });
     }
   }
@@ -236,14 +251,13 @@ export class HealthService {
   }
 
   private async trust(): Promise<Trust> {
-    return { pins: this.store.pins(), knownHosts: await readKnownHosts(path.join(this.home, '.ssh', 'known_hosts')) };
+    return { pins: this.store.pins(), knownHosts: await this.knownHosts() };
   }
 
   /** The server's key and every jump host's are pinned or in known_hosts (changed keys are caught by the connect). */
   private trusted(server: StoredServer, trust: Trust): boolean {
-    const servers = new Map(this.store.servers().map((s) => [s.id, s]));
     const seen = new Set<string>();
-    for (let s: StoredServer | undefined = server; s && !seen.has(s.id); s = s.jumpHostId ? servers.get(s.jumpHostId) : undefined) {
+    for (let s: StoredServer | undefined = server; s && !seen.has(s.id); s = s.jumpHostId ? this.present(s.jumpHostId) : undefined) {
       seen.add(s.id);
       if (!trust.pins[knownHostsName(s.host, s.port)] && lookup(trust.knownHosts, s.host, s.port).keys.length === 0) return false;
     }
@@ -251,14 +265,15 @@ export class HealthService {
   }
 
   private record(health: ServerHealth): ServerHealth {
-    if (this.stopped || !this.store.servers().some((s) => s.id === health.serverId)) return health;
+    const server = this.present(health.serverId);
+    if (this.stopped || !server) return health;
     const from = this.previous.get(health.serverId);
     this.previous.set(health.serverId, health.status);
     this.results.set(health.serverId, health);
     let change: HealthChange | undefined;
     // The first check of a server sets where it stands; only later differences are changes.
     if (from !== undefined && from !== health.status) {
-      change = { serverId: health.serverId, serverName: this.inventory.stored(health.serverId).name, at: health.checkedAt!, from, to: health.status, reason: health.reason };
+      change = { serverId: health.serverId, serverName: server.name, at: health.checkedAt!, from, to: health.status, reason: health.reason };
       this.history.add(change);
     }
     this.events.emit('health.changed', change ? { health, change } : { health });
@@ -275,6 +290,15 @@ export class HealthService {
       this.dropLease(id);
       this.results.delete(id);
       this.previous.delete(id);
+      this.unanswered.delete(id);
+    }
+  }
+
+  private present(serverId: string): StoredServer | undefined {
+    try {
+      return this.inventory.stored(serverId);
+    } catch {
+      return undefined;
     }
   }
 }

@@ -10,6 +10,7 @@ import {
 import { PhpSettings } from '../../../shared/php';
 import { CronSettings } from '../../../shared/cron';
 import { LogSettings } from '../../../shared/api/logs';
+import { readCached } from '../read-cache';
 
 const Schema = z.object({
   version: z.literal(1),
@@ -26,6 +27,8 @@ type Data = z.infer<typeof Schema>;
 
 export class SiteStore {
   private readonly conf: Conf<Data>;
+  /** The whole file, checked once per change (20,000 sites take tens of ms to parse; conf reads the file on every access). */
+  private readonly data: () => Data;
 
   constructor(dataDir: string) {
     this.conf = new Conf<Data>({
@@ -38,6 +41,7 @@ export class SiteStore {
     });
     const parsed = Schema.safeParse(this.conf.store);
     if (!parsed.success) throw new Error(`The sites file ${this.conf.path} is not valid: ${parsed.error.issues[0]?.message ?? 'unknown problem'}`);
+    this.data = readCached(this.conf.path, () => Schema.parse(this.conf.store));
   }
 
   /** One server's sites (by name) and settings, from one read of the file. */
@@ -52,15 +56,17 @@ export class SiteStore {
     };
   }
 
+  // The writes build new records: what data() returns is shared by every reader until the file changes.
   save(serverId: string, sites: SiteRecord[]): void {
-    const all = this.data().servers;
+    const all = { ...this.data().servers };
     if (sites.length === 0) delete all[serverId];
     else all[serverId] = sites;
     this.conf.set('servers', all);
   }
 
   saveSettings(serverId: string, change: Partial<HostingSettings>): void {
-    const data = this.data();
+    const { ftp, web, mysql, php, cron, logs } = this.data();
+    const data = structuredClone({ ftp, web, mysql, php, cron, logs });
     if (change.ftp) data.ftp[serverId] = change.ftp;
     if (change.web) data.web[serverId] = change.web;
     if (change.mysql) data.mysql[serverId] = change.mysql;
@@ -68,10 +74,5 @@ export class SiteStore {
     if (change.cron) data.cron[serverId] = change.cron;
     if (change.logs) data.logs[serverId] = change.logs;
     this.conf.set({ ftp: data.ftp, web: data.web, mysql: data.mysql, php: data.php, cron: data.cron, logs: data.logs });
-  }
-
-  /** The whole file, read and checked once (conf reads the file on every access). */
-  private data(): Data {
-    return Schema.parse(this.conf.store);
   }
 }

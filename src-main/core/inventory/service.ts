@@ -14,6 +14,9 @@ const secretAccount = (id: string) => `server:${id}`;
 const needsSecret = (s: Pick<ServerInput, 'auth'>) => s.auth.method === 'password' || s.auth.method === 'key-passphrase';
 
 export class Inventory {
+  /** id -> server for each version of the store's (cached) list: lookups are per check and per call. */
+  private readonly byId = new WeakMap<readonly StoredServer[], Map<string, StoredServer>>();
+
   constructor(
     private readonly store: InventoryStore,
     private readonly keychain: Keychain,
@@ -26,7 +29,10 @@ export class Inventory {
   }
 
   stored(id: string): StoredServer {
-    const server = this.store.servers().find((s) => s.id === id);
+    const all = this.store.servers();
+    let index = this.byId.get(all);
+    if (!index) this.byId.set(all, (index = new Map(all.map((s) => [s.id, s]))));
+    const server = index.get(id);
     if (!server) throw new AppError('not-found', 'This server is no longer in the inventory.');
     return server;
   }

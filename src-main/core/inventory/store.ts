@@ -4,6 +4,7 @@
 import Conf from 'conf';
 import { z } from 'zod';
 import { Auth, DEFAULT_SETTINGS, Role, Server, Settings } from '../../../shared/domain';
+import { readCached } from '../read-cache';
 
 /** A pinned host key: the exact key accepted by the user for host:port. */
 export const HostKeyPin = z.object({ keyType: z.string(), key: z.string(), fingerprint: z.string(), pinnedAt: z.string() });
@@ -24,7 +25,8 @@ const Schema = z.object({
 type Data = z.infer<typeof Schema>;
 
 export interface InventoryStore {
-  servers(): StoredServer[];
+  /** The same (frozen) array until the inventory changes: callers may key caches on it. */
+  servers(): readonly StoredServer[];
   saveServers(servers: StoredServer[]): void;
   pins(): Record<string, HostKeyPin>;
   savePins(pins: Record<string, HostKeyPin>): void;
@@ -48,15 +50,22 @@ export function openLocalStore(dataDir: string): InventoryStore {
   // A file edited by hand or by an older version must not crash the app or be half-read.
   const parsed = Schema.safeParse(conf.store);
   if (!parsed.success) throw new Error(`The inventory file ${conf.path} is not valid: ${parsed.error.issues[0]?.message ?? 'unknown problem'}`);
+  // Read on every lookup (each health check, each call naming a server): parsed once per change.
+  const data = readCached(conf.path, () => {
+    const read = Schema.parse(conf.store);
+    Object.freeze(read.servers);
+    return read;
+  });
   return {
     path: conf.path,
-    servers: () => Schema.shape.servers.parse(conf.get('servers')),
+    servers: () => data().servers,
     saveServers: (servers) => conf.set('servers', servers),
-    pins: () => Schema.shape.hostKeys.parse(conf.get('hostKeys')),
+    // Copies: callers change the record they get and save it.
+    pins: () => ({ ...data().hostKeys }),
     savePins: (pins) => conf.set('hostKeys', pins),
-    settings: () => Settings.parse({ ...DEFAULT_SETTINGS, ...(conf.get('settings') as object) }),
+    settings: () => Settings.parse({ ...DEFAULT_SETTINGS, ...data().settings }),
     saveSettings: (settings) => conf.set('settings', settings),
-    dbAccess: () => ({ ...(conf.get('dbAccess') as Record<string, unknown>) }),
+    dbAccess: () => ({ ...data().dbAccess }),
     saveDbAccess: (access) => conf.set('dbAccess', access),
   };
 }
