@@ -8,7 +8,7 @@ import { Sidebar } from './components/Sidebar';
 import { useAttentionCount, useHealthByServer, useHealthFeed } from './health/feed';
 import { notifyDesktop } from './health/notify';
 import { Toasts, useToasts } from './health/Toasts';
-import { TabBody, TabLabel, tabTitle, type Tab, type TabContext } from './tabs';
+import { DRIFT_FLEET_TAB, TabBody, TabLabel, tabTitle, type Tab, type TabContext } from './tabs';
 import { useSupportMode } from './audit/support';
 
 const connectionLabel = { open: 'connected', connecting: 'connecting…', closed: 'disconnected, retrying' } as const;
@@ -159,6 +159,7 @@ export function App() {
             {attention > 0 && <span className="badge" title={`${attention} server${attention === 1 ? '' : 's'} warn or down`}>{attention}</span>}
           </button>
           <button className="dns-button" onClick={openDns}>DNS zones</button>
+          <button className="drift-button" onClick={() => openTab(DRIFT_FLEET_TAB)} title="Where servers no longer match Hostdeck's records">Drift</button>
         </div>
         <Sidebar
           servers={list}

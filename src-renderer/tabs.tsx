@@ -16,6 +16,8 @@ import { SitesTab } from './hosting/SitesTab';
 import { DnsTab } from './dns/DnsTab';
 import { ServerLogsTab } from './logs/ServerLogsTab';
 import { FilesTab } from './files/FilesTab';
+import { DriftTab } from './drift/DriftTab';
+import { DriftFleet } from './drift/DriftFleet';
 
 export type Tab =
   | { id: string; kind: 'server'; serverId: string }
@@ -39,7 +41,10 @@ export type Tab =
   /** A server's own logs, live. */
   | { id: string; kind: 'logs'; serverId: string }
   /** DNS: every zone, its records, plans and pushes to the nameservers. */
-  | { id: 'dns'; kind: 'dns'; serverId: null };
+  | { id: 'dns'; kind: 'dns'; serverId: null }
+  /** A server's drift from Hostdeck's records, and the fleet's. */
+  | { id: string; kind: 'drift'; serverId: string }
+  | { id: 'drift-fleet'; kind: 'drift-fleet'; serverId: null };
 
 export type TabContext = {
   servers: Server[];
@@ -51,11 +56,15 @@ export type TabContext = {
   onOpenTab: (tab: Tab) => void;
 };
 
+export const driftTab = (serverId: string): Tab => ({ id: `drift:${serverId}`, kind: 'drift', serverId });
+export const DRIFT_FLEET_TAB: Tab = { id: 'drift-fleet', kind: 'drift-fleet', serverId: null };
+
 export function tabTitle(tab: Tab, servers: Server[]): string {
   if (tab.kind === 'health') return 'Fleet health';
   if (tab.kind === 'settings') return 'Settings';
   if (tab.kind === 'audit') return 'Audit log';
   if (tab.kind === 'dns') return 'DNS';
+  if (tab.kind === 'drift-fleet') return 'Drift';
   const server = servers.find((s) => s.id === tab.serverId);
   const name = server?.name ?? 'removed server';
   if (tab.kind === 'db') return `${name} · databases`;
@@ -65,6 +74,7 @@ export function tabTitle(tab: Tab, servers: Server[]): string {
   if (tab.kind === 'queue') return `${name} · queue`;
   if (tab.kind === 'sites') return `${name} · sites`;
   if (tab.kind === 'logs') return `${name} · logs`;
+  if (tab.kind === 'drift') return `${name} · drift`;
   if (tab.kind === 'files') return `${tab.site} · files · ${name}`;
   return tab.kind === 'terminal' ? `${name} · terminal ${tab.n}` : name;
 }
@@ -90,6 +100,7 @@ export function TabBody({ tab, ctx }: { tab: Tab; ctx: TabContext }) {
   if (tab.kind === 'settings') return <SettingsView />;
   if (tab.kind === 'audit') return <AuditTab servers={ctx.servers} />;
   if (tab.kind === 'dns') return <DnsTab servers={ctx.servers} />;
+  if (tab.kind === 'drift-fleet') return <DriftFleet servers={ctx.servers} onOpenServer={(serverId) => ctx.onOpenTab(driftTab(serverId))} />;
   const server = ctx.servers.find((s) => s.id === tab.serverId);
   if (!server) return <p className="muted">This server is no longer in the inventory.</p>;
   if (tab.kind === 'terminal') return <TerminalTab tabId={tab.id} server={server} />;
@@ -101,6 +112,7 @@ export function TabBody({ tab, ctx }: { tab: Tab; ctx: TabContext }) {
   if (tab.kind === 'sites') return <SitesTab server={server} onOpenTab={ctx.onOpenTab} />;
   if (tab.kind === 'logs') return <ServerLogsTab server={server} />;
   if (tab.kind === 'files') return <FilesTab server={server} site={tab.site} />;
+  if (tab.kind === 'drift') return <DriftTab server={server} servers={ctx.servers} onFleet={() => ctx.onOpenTab(DRIFT_FLEET_TAB)} />;
   return (
     <ServerView
       server={server}
@@ -111,6 +123,7 @@ export function TabBody({ tab, ctx }: { tab: Tab; ctx: TabContext }) {
       onQueue={() => ctx.onOpenTab({ id: `queue:${server.id}`, kind: 'queue', serverId: server.id })}
       onSites={() => ctx.onOpenTab({ id: `sites:${server.id}`, kind: 'sites', serverId: server.id })}
       onLogs={() => ctx.onOpenTab({ id: `logs:${server.id}`, kind: 'logs', serverId: server.id })}
+      onDrift={() => ctx.onOpenTab(driftTab(server.id))}
     />
   );
 }

@@ -44,6 +44,8 @@ export const DriftReport = z.object({
   /** How many things were compared. */
   compared: z.number(),
   items: z.array(DriftItem),
+  /** Differences answered (fixed or accepted) since this check: a new check confirms them. */
+  answered: z.number(),
   /** The check could not run (unreachable, refused): why. */
   error: z.string().nullable(),
 });

@@ -4,10 +4,12 @@ import { useState } from 'react';
 import type { ConnectionTestResult } from '../../shared/api';
 import type { ConnectionState, HostKeyInfo, Server } from '../../shared/domain';
 import { AppError } from '../../shared/errors';
+import { PrepareDialog } from '../prepare/PrepareDialog';
 import { client } from '../client/client';
 import { useSshStates } from '../client/hooks';
 import { ServerHealthSection } from '../health/ServerHealth';
 import { ErrorNote } from './ErrorNote';
+import { DriftBadge } from '../drift/DriftBadge';
 
 type Props = {
   server: Server;
@@ -18,6 +20,7 @@ type Props = {
   onQueue?: () => void;
   onSites?: () => void;
   onLogs?: () => void;
+  onDrift?: () => void;
 };
 
 const authLabel: Record<Server['auth']['method'], string> = {
@@ -28,11 +31,12 @@ const authLabel: Record<Server['auth']['method'], string> = {
   'keyboard-interactive': 'keyboard-interactive (prompts)',
 };
 
-export function ServerView({ server, onEdit, onRemoved, onTerminal, onDatabases, onQueue, onSites, onLogs }: Props) {
+export function ServerView({ server, onEdit, onRemoved, onTerminal, onDatabases, onQueue, onSites, onLogs, onDrift }: Props) {
   const [result, setResult] = useState<ConnectionTestResult | null>(null);
   const [error, setError] = useState<AppError | null>(null);
   const [busy, setBusy] = useState(false);
   const [confirmRemove, setConfirmRemove] = useState(false);
+  const [preparing, setPreparing] = useState(false);
   const ssh = useSshStates()[server.id];
 
   async function test() {
@@ -109,6 +113,8 @@ export function ServerView({ server, onEdit, onRemoved, onTerminal, onDatabases,
           {onSites && <button onClick={onSites} title="This server's sites (hosting accounts)">Sites</button>}
           {onQueue && <button onClick={onQueue} title="This server's task queue">Queue</button>}
           {onLogs && <button onClick={onLogs} title="This server's logs, live (journal, syslog, nginx, php-fpm)">Logs</button>}
+          {onDrift && <button onClick={onDrift} title="Where this server no longer matches Hostdeck's records">Drift <DriftBadge serverId={server.id} /></button>}
+          <button onClick={() => setPreparing(true)} title="Install and set up what a Hostdeck hosting server needs (a read-only preflight first)">Prepare server…</button>
           <button onClick={onEdit}>Edit</button>
           <button className="danger" onClick={() => setConfirmRemove(true)}>Remove…</button>
         </div>
@@ -168,6 +174,7 @@ export function ServerView({ server, onEdit, onRemoved, onTerminal, onDatabases,
       )}
 
       {!result && !error && !busy && !confirmRemove && <p className="muted">Test the connection to verify the host key and see the server answer.</p>}
+      {preparing && <PrepareDialog server={server} onClose={() => setPreparing(false)} onQueue={onQueue ? () => { setPreparing(false); onQueue(); } : undefined} />}
       <ServerHealthSection server={server} />
     </section>
   );

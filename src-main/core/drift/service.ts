@@ -131,7 +131,7 @@ export class DriftService {
     const expected = sites.length > 0 ? expectedOf(sites, settings, this.d.queue.list(serverId).tasks) : null;
     const zones = this.zoneCheck(serverId, server.roles);
     const done = (findings: Finding[], compared: number, error: string | null): Last => {
-      const report: DriftReport = { serverId, checkedAt: new Date().toISOString(), ms: Math.round(performance.now() - started), compared, items: findings.map((f) => f.item), error };
+      const report: DriftReport = { serverId, checkedAt: new Date().toISOString(), ms: Math.round(performance.now() - started), compared, items: findings.map((f) => f.item), answered: 0, error };
       const last = { report, findings };
       if (this.d.store.servers().some((s) => s.id === serverId)) this.last.set(serverId, last);
       return last;
@@ -193,7 +193,7 @@ export class DriftService {
     const last = this.last.get(serverId);
     if (last) {
       const findings = last.findings.filter((x) => x.item.id !== id);
-      this.last.set(serverId, { findings, report: { ...last.report, items: findings.map((x) => x.item) } });
+      this.last.set(serverId, { findings, report: { ...last.report, items: findings.map((x) => x.item), answered: last.report.answered + 1 } });
     }
     return { ...out, report: this.last.get(serverId)?.report ?? unchecked(serverId) };
   }
@@ -241,5 +241,5 @@ export class DriftService {
 }
 
 function unchecked(serverId: string): DriftReport {
-  return { serverId, checkedAt: null, ms: null, compared: 0, items: [], error: null };
+  return { serverId, checkedAt: null, ms: null, compared: 0, items: [], answered: 0, error: null };
 }

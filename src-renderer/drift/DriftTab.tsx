@@ -1,0 +1,46 @@
+// A server's drift: the last check (when, how much was compared), "Check now", and each
+// difference with its two sides and its answers (previewed in DriftActionDialog).
+import { useState } from 'react';
+import type { DriftAction, DriftItem } from '../../shared/api/drift';
+import type { Server } from '../../shared/domain';
+import { AppError } from '../../shared/errors';
+import { ErrorNote } from '../components/ErrorNote';
+import { DriftActionDialog } from './DriftActionDialog';
+import { DriftItemCard } from './DriftItemCard';
+import { useDriftCheck, useDriftReports } from './hooks';
+import './drift.css';
+
+export function DriftTab({ server, servers, onFleet }: { server: Server; servers: Server[]; onFleet: () => void }) {
+  const report = useDriftReports()[server.id];
+  const check = useDriftCheck();
+  const [open, setOpen] = useState<{ item: DriftItem; action: DriftAction } | null>(null);
+  const items = report?.items ?? [];
+  return (
+    <section className="panel drift-view" aria-label={`Drift of ${server.name}`}>
+      <div className="drift-head">
+        <h2>Drift: {server.name}</h2>
+        <div className="actions">
+          <button className="primary" onClick={() => check.mutate(server.id)} disabled={check.isPending}>{check.isPending ? 'Checking…' : 'Check drift'}</button>
+          <button onClick={onFleet}>Whole fleet</button>
+        </div>
+      </div>
+      <p className="muted">
+        Hostdeck's records of this server (sites, FTP logins, databases, server blocks, PHP pools, certificates, cron files, zones) against what the server has, read in one command that changes nothing.
+      </p>
+      {check.error && <ErrorNote error={check.error instanceof AppError ? check.error : new AppError('internal', 'The check failed.')} />}
+      {report?.error && <div className="note note-error" role="alert">{report.error}</div>}
+      {!report?.checkedAt ? (
+        <p className="muted">Not checked yet.</p>
+      ) : (
+        <p className={items.length ? 'drift-summary drift-summary-bad' : report.answered ? 'drift-summary' : 'drift-summary drift-summary-ok'} role="status">
+          {items.length === 0 ? (report.answered ? 'Every difference answered' : 'No drift: the server matches the records') : `${items.length} difference${items.length === 1 ? '' : 's'}`} — {report.compared} things compared, checked {new Date(report.checkedAt).toLocaleTimeString()} in {report.ms} ms.
+          {report.answered > 0 && <span className="muted"> {report.answered} answered since (fixes run in the queue): check again to confirm.</span>}
+        </p>
+      )}
+      <ul className="drift-items">
+        {items.map((item) => <DriftItemCard key={item.id} item={item} onAction={(action) => setOpen({ item, action })} />)}
+      </ul>
+      {open && <DriftActionDialog server={server} servers={servers} item={open.item} action={open.action} onClose={() => setOpen(null)} />}
+    </section>
+  );
+}
