@@ -5,6 +5,7 @@ import type { ConnectionTestResult } from '../../shared/api';
 import type { ConnectionState, HostKeyInfo, Server } from '../../shared/domain';
 import { AppError } from '../../shared/errors';
 import { PrepareDialog } from '../prepare/PrepareDialog';
+import { PrepareDialog } from '../prepare/PrepareDialog';
 import { client } from '../client/client';
 import { useSshStates } from '../client/hooks';
 import { ServerHealthSection } from '../health/ServerHealth';
@@ -36,6 +37,7 @@ export function ServerView({ server, onEdit, onRemoved, onTerminal, onDatabases,
   const [error, setError] = useState<AppError | null>(null);
   const [busy, setBusy] = useState(false);
   const [confirmRemove, setConfirmRemove] = useState(false);
+  const [preparing, setPreparing] = useState(false);
   const [preparing, setPreparing] = useState(false);
   const ssh = useSshStates()[server.id];
 
@@ -115,6 +117,7 @@ export function ServerView({ server, onEdit, onRemoved, onTerminal, onDatabases,
           {onLogs && <button onClick={onLogs} title="This server's logs, live (journal, syslog, nginx, php-fpm)">Logs</button>}
           {onDrift && <button onClick={onDrift} title="Where this server no longer matches Hostdeck's records">Drift <DriftBadge serverId={server.id} /></button>}
           <button onClick={() => setPreparing(true)} title="Install and set up what a Hostdeck hosting server needs (a read-only preflight first)">Prepare server…</button>
+          <button onClick={() => setPreparing(true)} title="Install and set up what a Hostdeck hosting server needs (a read-only preflight first)">Prepare server…</button>
           <button onClick={onEdit}>Edit</button>
           <button className="danger" onClick={() => setConfirmRemove(true)}>Remove…</button>
         </div>
@@ -174,6 +177,7 @@ export function ServerView({ server, onEdit, onRemoved, onTerminal, onDatabases,
       )}
 
       {!result && !error && !busy && !confirmRemove && <p className="muted">Test the connection to verify the host key and see the server answer.</p>}
+      {preparing && <PrepareDialog server={server} onClose={() => setPreparing(false)} onQueue={onQueue ? () => { setPreparing(false); onQueue(); } : undefined} />}
       {preparing && <PrepareDialog server={server} onClose={() => setPreparing(false)} onQueue={onQueue ? () => { setPreparing(false); onQueue(); } : undefined} />}
       <ServerHealthSection server={server} />
     </section>

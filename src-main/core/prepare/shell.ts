@@ -7,6 +7,7 @@
 import { shQuote } from '../ssh/sh-quote';
 
 export const PRELUDE: readonly string[] = [
+  'if [ "$(id -u)" != 0 ]; then echo "preparing a server needs root; this login is $(id -un): nothing was changed" >&2; exit 2; fi',
   'export DEBIAN_FRONTEND=noninteractive',
   'changed=0',
   'mark() { changed=1; echo "changed: $*"; }',

@@ -141,7 +141,7 @@ export function nsLines(raw: NsParams): string[] {
     'stock=$(dpkg-query -W -f=\'${Conffiles}\\n\' bind9 | awk -v f="$opts" \'$1 == f {print $2}\')',
     'if head -n 1 "$opts" 2>/dev/null | grep -q \'^// Hostdeck:\' || [ "$(md5sum < "$opts" | cut -d" " -f1)" = "$stock" ]; then',
     '  cp -p "$opts" "$opts.hd-bak" || exit $?',
-    ...putFile(opts, '0644', namedOptions(p.peers)).map((l) => `  ${l}`),
+    ...putFile(opts, '0644', namedOptions(p.peers)),
     '  if [ "$wrote" = 1 ]; then reconfig=1; fi',
     'else echo "note: $opts has local changes: left alone (allow-transfer and also-notify for the other nameservers are up to you)" >&2; fi',
     'if ! out=$(named-checkconf "$named_conf" 2>&1); then [ -f "$opts.hd-bak" ] && mv -f "$opts.hd-bak" "$opts"; echo "named-checkconf failed; the options are back as they were: $out" >&2; exit 4; fi',

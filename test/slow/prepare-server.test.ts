@@ -1,0 +1,131 @@
+// "Prepare server" on a real fresh Debian 12 machine (testbed/fresh-root.ts: mmdebstrap's minimal
+// root with its own sshd, network, PIDs and mounts; no systemd). Hostdeck prepares it for every
+// role through the queue, then a site with a domain, an FTP login and a database, and a pushed
+// zone, are each served from it: nginx answers HTTP, pure-ftpd takes the login, MariaDB the
+// database user, BIND the DNS query. A second preparation changes nothing.
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { Resolver } from 'node:dns/promises';
+import http from 'node:http';
+import { Client } from 'basic-ftp';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { PreflightReport, PreparePlan } from '../../shared/api/prepare';
+import type { Server } from '../../shared/domain';
+import type { Task } from '../../shared/queue';
+import { startAptProxy, type AptProxy } from '../../testbed/apt-proxy';
+import { APT_PROXY_PORT, FRESH_ROOT_ADDR, aptCacheDir, startFreshServer, stopFreshServer, type FreshServer } from '../../testbed/fresh-root';
+import { ensureClientKeys } from '../../testbed/keys';
+import { makeCore, type TestCore } from '../helpers/core';
+import { SOA } from '../helpers/dns';
+import { settleQueue } from '../helpers/hosting';
+
+let machine: FreshServer;
+let proxy: AptProxy;
+let t: TestCore;
+let keyPath: string;
+
+beforeAll(async () => {
+  const keys = await ensureClientKeys();
+  keyPath = keys.ed25519.path;
+  proxy = await startAptProxy(FRESH_ROOT_ADDR, APT_PROXY_PORT, aptCacheDir());
+  machine = await startFreshServer(readFileSync(keys.ed25519.publicPath, 'utf8'));
+  t = await makeCore('prepare-server', { trust: [{ host: machine.host, port: machine.port, hostKeyLine: machine.hostKeyLine }] });
+}, 300_000);
+
+afterAll(async () => {
+  await t?.core.close();
+  await proxy?.close();
+  if (machine && !process.env.HOSTDECK_KEEP_FRESH) await stopFreshServer(machine.dir);
+});
+
+/** A command on the fresh machine as root over OpenSSH (stdin given, never on a command line). */
+function onMachine(cmd: string, input = ''): string {
+  return execFileSync('ssh', ['-i', keyPath, '-o', 'BatchMode=yes', '-o', 'StrictHostKeyChecking=no', '-o', 'UserKnownHostsFile=/dev/null', '-o', 'LogLevel=ERROR', `root@${machine.host}`, cmd], { input, encoding: 'utf8' });
+}
+
+function httpGet(host: string): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    http.get({ host: machine.host, port: 80, path: '/', headers: { Host: host }, agent: false }, (res) => {
+      let body = '';
+      res.setEncoding('utf8').on('data', (d: string) => (body += d)).on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+    }).on('error', reject);
+  });
+}
+
+async function prepareAll(serverId: string): Promise<{ tasks: Task[]; ms: number }> {
+  const started = Date.now();
+  await t.call('prepare.preflight', { serverId });
+  const { tasks: queued } = await t.call<{ tasks: Task[] }>('prepare.enqueue', { serverId, roles: ['base', 'web', 'db', 'ftp', 'ns'] });
+  const all = await settleQueue(t, serverId, 900_000);
+  const ids = new Set(queued.map((q) => q.id));
+  const tasks = all.filter((x) => ids.has(x.id));
+  return { tasks, ms: Date.now() - started };
+}
+
+const outcome = (x: Task) => `${x.kind}: ${x.status}\n${x.stdoutTail}\n${x.stderrTail}`;
+
+describe('Prepare server on a fresh Debian 12 machine', () => {
+  it('prepares every role through the queue, serves a site, FTP, a database and a zone, and changes nothing the second time', { timeout: 1_200_000 }, async () => {
+    const server = await t.call<Server>('servers.add', { name: 'fresh', host: machine.host, port: machine.port, user: 'root', auth: { method: 'key', keyPath }, roles: ['web', 'db', 'ftp', 'ns'], tags: [] });
+    const serverId = server.id;
+
+    const report = await t.call<PreflightReport>('prepare.preflight', { serverId });
+    expect(report.os).toMatchObject({ id: 'debian', version: '12' });
+    expect(report.supported).toBe(true);
+    expect(report.systemd).toBe(false);
+    expect(report.software.find((s) => s.name === 'nginx')?.version).toBeNull();
+    expect(report.ports.map((p) => p.port)).toContain(22);
+    const plan = await t.call<PreparePlan>('prepare.preview', { serverId, roles: ['base', 'web', 'db', 'ftp', 'ns'] });
+    expect(plan.tasks.map((x) => x.kind)).toEqual(['prepare.base', 'prepare.web', 'prepare.db', 'prepare.ftp', 'prepare.ns', 'prepare.firewall', 'prepare.ssh-check', 'prepare.ssh-harden']);
+    expect(plan.changes.join('\n')).toMatch(/install .*nginx/);
+
+    const first = await prepareAll(serverId);
+    for (const x of first.tasks) expect(x.status, outcome(x)).toBe('done');
+    expect(first.tasks.find((x) => x.kind === 'prepare.web')!.stdoutTail).toMatch(/changed: installed/);
+    console.log(`first preparation: ${first.ms} ms (${first.tasks.map((x) => `${x.kind} ${x.ms} ms`).join(', ')}); apt proxy: ${proxy.hits()} cached, ${proxy.misses()} fetched`);
+
+    const second = await prepareAll(serverId);
+    for (const x of second.tasks) {
+      expect(x.status, outcome(x)).toBe('done');
+      expect(x.stdoutTail, outcome(x)).not.toMatch(/^changed:/m);
+    }
+    for (const x of second.tasks.filter((x) => x.kind !== 'prepare.ssh-check')) expect(x.stdoutTail, outcome(x)).toMatch(/already in place: nothing changed/);
+    console.log(`second preparation: ${second.ms} ms`);
+    expect(onMachine('sshd -T | grep -i "^passwordauthentication"').trim()).toBe('passwordauthentication no');
+    expect(onMachine('nft list table inet hostdeck')).toMatch(/policy drop/);
+
+    // A site with a domain, an FTP login and a database, served from the prepared machine.
+    const site = 'freshsite';
+    const domain = 'fresh-site.test';
+    await t.call('hosting.createSite', { serverId, name: site, quotaMb: 0 });
+    await t.call('hosting.bindDomain', { serverId, site, domain, aliases: [] });
+    const ftp = await t.call<{ user: string; password: string }>('hosting.createFtp', { serverId, site, user: `${site}_ftp` });
+    const db = await t.call<{ name: string; user: string; password: string }>('hosting.createDb', { serverId, site, name: `${site}_db`, user: `${site}_u` });
+    for (const x of await settleQueue(t, serverId, 60_000)) expect(x.status, outcome(x)).toBe('done');
+
+    const page = await httpGet(domain);
+    expect(page.status).toBe(200);
+    expect(page.body).toContain('It works');
+
+    const client = new Client(20_000);
+    try {
+      await client.access({ host: machine.host, port: 21, user: ftp.user, password: ftp.password, secure: true, secureOptions: { rejectUnauthorized: false } });
+      expect((await client.list()).map((f) => f.name)).toContain('public_html');
+    } finally {
+      client.close();
+    }
+
+    const dbs = onMachine(`mysql --defaults-extra-file=/dev/stdin -u ${db.user} -N -B -e 'SHOW DATABASES'`, `[client]\npassword=${db.password}\n`);
+    expect(dbs.split('\n')).toContain(db.name);
+
+    // A zone pushed to the machine's BIND, answered over DNS.
+    const zone = 'fresh-zone.test';
+    await t.call('dns.createZone', { zone, ttl: 300, soa: SOA, nameservers: ['ns1.example.test.'] });
+    await t.call('dns.putRecord', { zone, record: { name: 'www', type: 'A', ttl: 300, value: '192.0.2.44' } });
+    await t.call('dns.push', { zones: [zone] });
+    for (const x of await settleQueue(t, serverId, 60_000)) expect(x.status, outcome(x)).toBe('done');
+    const resolver = new Resolver({ timeout: 2000, tries: 2 });
+    resolver.setServers([`${machine.host}:53`]);
+    expect(await resolver.resolve4(`www.${zone}`)).toEqual(['192.0.2.44']);
+  });
+});
