@@ -13,7 +13,8 @@ export const queueApi = {
   /** A server's tasks in queue order (finished ones bounded), whether it is stopped on a failure, and whether this app instance runs it. */
   'queue.list': {
     input: z.object({ serverId: ServerId }).strict(),
-    output: z.object({ tasks: z.array(Task), stopped: z.boolean(), runnerHere: z.boolean() }),
+    /** runnerElsewhere: the workstation running this queue, when it is another (team mode). */
+    output: z.object({ tasks: z.array(Task), stopped: z.boolean(), runnerHere: z.boolean(), runnerElsewhere: z.string().nullable() }),
   },
   /** The commands a task of this kind with these parameters would run (secrets masked). */
   'queue.preview': {

@@ -72,6 +72,7 @@ import { TaskSecrets } from './queue/task-secrets';
 import { sshHandlers } from './ssh/handlers';
 import { terminalHandlers } from './terminal/handlers';
 import { TerminalService } from './terminal/service';
+import { openDataFolderTeam } from './team/session';
 import { version } from './version';
 
 export type { CallResult, Caller };
@@ -109,6 +110,8 @@ export async function createCore(options: CoreOptions): Promise<Core> {
   const keychain = options.keychain ?? (await openKeychain());
   if (keychain.note) log(`[hostdeck] ${keychain.note}`);
   const events = new EventHub();
+  // Team mode (team.json in the data folder): the queues are the team database's.
+  const team = await openDataFolderTeam(options.dataDir, keychain, log);
   const store = openLocalStore(options.dataDir);
   const inventory = new Inventory(store, keychain, events, home);
   const prompts = new PromptBroker(events);
@@ -187,6 +190,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     },
     log,
   );
+  if (team) queue.useBackend(team.queue);
   queue.start();
   if (options.background !== false) {
     health.start();
@@ -214,6 +218,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
       await files.closeAll();
       await db.closeAll();
       connections.closeAll();
+      await team?.close();
     },
     connections,
     db,

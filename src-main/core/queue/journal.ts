@@ -51,8 +51,7 @@ export function fsyncDir(dir: string): void {
 }
 
 export class Journal {
-  readonly tasks = new Map<string, Task>();
-  private maxSeq = 0;
+  private replay: TaskReplay;
   private lineCount = 0;
   private offset = 0;
   private ino = -1;
@@ -60,7 +59,13 @@ export class Journal {
   constructor(
     readonly file: string,
     readonly serverId: string,
-  ) {}
+  ) {
+    this.replay = new TaskReplay(serverId);
+  }
+
+  get tasks(): Map<string, Task> {
+    return this.replay.tasks;
+  }
 
   /** Tasks in queue order. */
   ordered(): Task[] {
@@ -79,8 +84,7 @@ export class Journal {
     try {
       const st = fstatSync(fd);
       if (st.ino !== this.ino || st.size < this.offset) {
-        this.tasks.clear();
-        this.maxSeq = 0;
+        this.replay = new TaskReplay(this.serverId);
         this.lineCount = 0;
         this.offset = 0;
         this.ino = st.ino;
@@ -170,7 +174,32 @@ export class Journal {
     this.catchUp();
   }
 
+  /** Resolves once what was appended is durable and read back: at once for a file (append is synchronous). */
+  flushed(): Promise<void> {
+    return Promise.resolve();
+  }
+
   private apply(event: JournalEvent): Task | null {
+    return this.replay.apply(event);
+  }
+}
+
+/** The queue's state as a replay of its events, in order (the file's, or the team database's seq). */
+export class TaskReplay {
+  readonly tasks = new Map<string, Task>();
+  maxSeq = 0;
+
+  constructor(readonly serverId: string) {}
+
+  /** A copy to apply events on top of without touching this one. */
+  clone(): TaskReplay {
+    const copy = new TaskReplay(this.serverId);
+    for (const [id, task] of this.tasks) copy.tasks.set(id, task);
+    copy.maxSeq = this.maxSeq;
+    return copy;
+  }
+
+  apply(event: JournalEvent): Task | null {
     if (event.t === 'snapshot') {
       this.tasks.set(event.task.id, event.task);
       this.maxSeq = Math.max(this.maxSeq, event.task.seq);

@@ -144,3 +144,8 @@ export async function readSchema(db: Queryable): Promise<{ version: number; team
   if (version > SCHEMA_VERSION) throw new Error(`This team's database is schema version ${version}; this Hostdeck knows up to ${SCHEMA_VERSION}: update Hostdeck.`);
   return { version, teamName: String(row.team_name) };
 }
+
+/** A JSON column's value: mysql2 parses it when MariaDB says it is JSON, else it is the text. */
+export function jsonColumn(value: unknown): unknown {
+  return typeof value === 'string' || Buffer.isBuffer(value) ? JSON.parse(String(value)) : value;
+}

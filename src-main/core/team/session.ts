@@ -1,0 +1,43 @@
+// A data folder in team mode: its team.json names the database, the keychain holds the password.
+// The session is the open database, its schema checked, and the shared queue's journals.
+import type { Keychain } from '../secrets/keychain';
+import { openTeamDb, readTeamConfig, teamPassword, type StreamFactory, type TeamConfig, type TeamDb } from './connection';
+import { TeamQueueBackend } from './queue-backend';
+import { readSchema } from './schema';
+
+export type TeamSession = {
+  config: TeamConfig;
+  teamName: string;
+  db: TeamDb;
+  queue: TeamQueueBackend;
+  close(): Promise<void>;
+};
+
+export async function openTeamSession(config: TeamConfig, password: string, log: (line: string) => void, stream?: StreamFactory): Promise<TeamSession> {
+  const db = await openTeamDb(config, password, stream);
+  try {
+    const { teamName } = await readSchema(db.pool);
+    const queue = new TeamQueueBackend(db, log);
+    await queue.start();
+    return {
+      config,
+      teamName,
+      db,
+      queue,
+      close: async () => {
+        await queue.close();
+        await db.close();
+      },
+    };
+  } catch (error) {
+    await db.close();
+    throw error;
+  }
+}
+
+/** The data folder's team session, or null in solo mode. */
+export async function openDataFolderTeam(dataDir: string, keychain: Keychain, log: (line: string) => void): Promise<TeamSession | null> {
+  const config = readTeamConfig(dataDir);
+  if (!config) return null;
+  return openTeamSession(config, await teamPassword(keychain, config), log);
+}
