@@ -1,4 +1,5 @@
-// A clock inside the page for the browser benchmarks (browse-1m: Hostdeck and phpMyAdmin alike):
+// A clock inside the page for the browser benchmarks (browse-1m: Hostdeck and phpMyAdmin alike;
+// fleet-1000 and its e2e test: the fleet list):
 // performance.now() at the input event that starts the action (a capture-phase listener on the
 // window for click, keydown and change, so before any handler of the page), and at the first
 // animation frame after the expected rows are in the DOM (a MutationObserver checks for them after
@@ -8,14 +9,18 @@
 //
 //   await armTimer(page, { kind: 'pma' });   then the action, then
 //   const ms = await timerResult(page);      input event to rows painted
-import { performance } from 'node:perf_hooks';
+// Node's clock under another name: the page's functions below use the page's own `performance`,
+// which a test runner rewriting imported names (vitest) would otherwise turn into Node's.
+import { performance as nodeClock } from 'node:perf_hooks';
 import type { Page } from 'playwright-core';
 
 export type RowsWanted =
   /** Hostdeck's grid in the visible tab: settled, data-first = first, its page key contains needle. */
   | { kind: 'hostdeck'; first: number; needle: string }
   /** phpMyAdmin: a results table with rows that was not on the page when the timer was armed. */
-  | { kind: 'pma' };
+  | { kind: 'pma' }
+  /** Hostdeck's fleet list: narrowed by this search text and these filters (role|tag|health), showing `shown` servers. */
+  | { kind: 'fleet'; search: string; filters: string; shown: number };
 
 type TimerState = { t0: number | null; t1: number | null; stop: () => void };
 
@@ -36,6 +41,10 @@ export async function armTimer(page: Page, wanted: RowsWanted): Promise<void> {
     for (const t of document.querySelectorAll('table.table_results')) t.setAttribute('data-bench-old', '');
     const there = (): boolean => {
       if (wanted.kind === 'pma') return Array.from(document.querySelectorAll('table.table_results:not([data-bench-old])')).some((t) => t.querySelector('tbody tr td') !== null);
+      if (wanted.kind === 'fleet') {
+        const list = document.querySelector<HTMLElement>('[data-testid=fleet-list]');
+        return !!list && list.dataset.search === wanted.search && list.dataset.filters === wanted.filters && list.dataset.shown === String(wanted.shown) && list.querySelector('.server-item') !== null;
+      }
       const grid = document.querySelector<HTMLElement>('.tab-body:not([hidden]) [data-testid=grid]');
       if (!grid || grid.getAttribute('aria-busy') !== 'false') return false;
       const shown = grid.dataset.shown ?? '';
@@ -80,8 +89,8 @@ export type Timing = { inPage: number; outside: number };
 /** The action, timed both ways; outside: from its start until Node sees the page's timer stopped. */
 export async function timeAction(page: Page, wanted: RowsWanted, action: () => Promise<unknown>): Promise<Timing> {
   await armTimer(page, wanted);
-  const t0 = performance.now();
+  const t0 = nodeClock.now();
   await action();
   const inPage = await timerResult(page);
-  return { outside: performance.now() - t0, inPage };
+  return { outside: nodeClock.now() - t0, inPage };
 }

@@ -1,7 +1,13 @@
-// The fleet: servers grouped by tag, each with its health light.
+// The fleet: servers grouped by tag, each with its health light, narrowed by the search box and
+// the role/tag/health filters. Only the rows in view are in the DOM (@tanstack/react-virtual, as
+// the grids and logs use), so a search over 1,000 servers repaints a screenful, not the fleet.
+import { useVirtualizer } from '@tanstack/react-virtual';
+import { useMemo, useRef, useState } from 'react';
 import type { Server } from '../../shared/domain';
 import type { ServerHealth } from '../../shared/api/health';
 import { useStoppedQueues } from '../queue/hooks';
+import { filterFleet, fleetRows, NO_FILTERS, prepare, type FleetFilters as Filters, type FleetRow } from './fleet-filter';
+import { FleetFilters } from './FleetFilters';
 
 type Props = {
   servers: Server[];
@@ -11,40 +17,70 @@ type Props = {
   onSelect: (id: string) => void;
 };
 
-export function groupByTag(servers: Server[]): [string, Server[]][] {
-  const groups = new Map<string, Server[]>();
-  for (const server of servers) {
-    const tag = server.tags[0] ?? 'untagged';
-    groups.set(tag, [...(groups.get(tag) ?? []), server]);
-  }
-  return [...groups.entries()].sort(([a], [b]) => (a === 'untagged' ? 1 : b === 'untagged' ? -1 : a.localeCompare(b)));
-}
+const GROUP_ROW = 30;
+const SERVER_ROW = 44;
 
 export function Sidebar({ servers, filter, selectedId, health, onSelect }: Props) {
   const stopped = useStoppedQueues();
-  const needle = filter.trim().toLowerCase();
-  const shown = needle ? servers.filter((s) => [s.name, s.host, ...s.tags, ...s.roles].some((v) => v.toLowerCase().includes(needle))) : servers;
+  const [filters, setFilters] = useState<Filters>(NO_FILTERS);
+  const prepared = useMemo(() => prepare(servers), [servers]);
+  const shown = useMemo(() => filterFleet(prepared, filter, filters, health), [prepared, filter, filters, health]);
+  const rows = useMemo(() => fleetRows(shown), [shown]);
+  const scroller = useRef<HTMLDivElement>(null);
+  const virtual = useVirtualizer({
+    count: rows.length,
+    getScrollElement: () => scroller.current,
+    estimateSize: (i) => (rows[i]!.kind === 'group' ? GROUP_ROW : SERVER_ROW),
+    getItemKey: (i) => rowKey(rows[i]!),
+    overscan: 8,
+  });
+
   if (servers.length === 0) return <p className="muted sidebar-empty">No servers yet.</p>;
-  if (shown.length === 0) return <p className="muted sidebar-empty">Nothing matches “{filter}”.</p>;
+  const narrowed = filter.trim() !== '' || filters.role !== '' || filters.tag !== '' || filters.health !== '';
   return (
-    <nav aria-label="Fleet">
-      {groupByTag([...shown].sort((a, b) => a.name.localeCompare(b.name))).map(([tag, group]) => (
-        <div key={tag} className="group">
-          <div className="group-title">{tag}</div>
-          <ul>
-            {group.map((server) => (
-              <li key={server.id}>
-                <button className={`server-item ${server.id === selectedId ? 'selected' : ''}`} onClick={() => onSelect(server.id)} aria-current={server.id === selectedId}>
-                  <span className={`light light-${health[server.id]?.status ?? 'unknown'}`} aria-label={`health ${health[server.id]?.status ?? 'unknown'}`} title={health[server.id]?.reason} />
-                  <span className="server-name">{server.name}</span>
-                  <span className="server-host muted">{server.host}</span>
-                  {stopped.has(server.id) && <span className="badge queue-badge" title="Its task queue is stopped on a failed task" aria-label="queue stopped">!</span>}
-                </button>
-              </li>
-            ))}
-          </ul>
+    <>
+      <FleetFilters servers={servers} filters={filters} onChange={setFilters} />
+      <p className="fleet-count muted" aria-live="polite" data-testid="fleet-count">
+        {narrowed ? `${shown.length.toLocaleString('en')} of ${servers.length.toLocaleString('en')} servers` : `${servers.length.toLocaleString('en')} server${servers.length === 1 ? '' : 's'}`}
+      </p>
+      {shown.length === 0 ? (
+        <p className="muted sidebar-empty">{filter.trim() ? `Nothing matches “${filter}”.` : 'No server matches these filters.'}</p>
+      ) : (
+        <div className="fleet-scroll" ref={scroller} data-testid="fleet-list" data-shown={shown.length} data-search={filter} data-filters={`${filters.role}|${filters.tag}|${filters.health}`}>
+          <nav aria-label="Fleet">
+            <ul className="fleet-rows" style={{ height: virtual.getTotalSize() }}>
+              {virtual.getVirtualItems().map((item) => {
+                const row = rows[item.index]!;
+                return (
+                  <li key={item.key} data-index={item.index} ref={virtual.measureElement} style={{ transform: `translateY(${item.start}px)` }}>
+                    {row.kind === 'group' ? (
+                      <div className="group-title" role="heading" aria-level={3}>
+                        {row.tag} <span className="group-count">{row.count}</span>
+                      </div>
+                    ) : (
+                      <ServerItem server={row.server} selected={row.server.id === selectedId} health={health[row.server.id]} stopped={stopped.has(row.server.id)} onSelect={onSelect} />
+                    )}
+                  </li>
+                );
+              })}
+            </ul>
+          </nav>
         </div>
-      ))}
-    </nav>
+      )}
+    </>
+  );
+}
+
+const rowKey = (row: FleetRow): string => (row.kind === 'group' ? `group:${row.tag}` : row.server.id);
+
+function ServerItem({ server, selected, health, stopped, onSelect }: { server: Server; selected: boolean; health: ServerHealth | undefined; stopped: boolean; onSelect: (id: string) => void }) {
+  const status = health?.status ?? 'unknown';
+  return (
+    <button className={`server-item ${selected ? 'selected' : ''}`} onClick={() => onSelect(server.id)} aria-current={selected}>
+      <span className={`light light-${status}`} aria-label={`health ${status}`} title={health?.reason} />
+      <span className="server-name">{server.name}</span>
+      <span className="server-host muted">{server.host}</span>
+      {stopped && <span className="badge queue-badge" title="Its task queue is stopped on a failed task" aria-label="queue stopped">!</span>}
+    </button>
   );
 }

@@ -15,9 +15,10 @@ export type RunningApp = { url: string; origin: string; home: string; dataDir: s
 /**
  * `testKinds`: the queue's own e2e tests run test/helpers/serve-with-test-kinds.ts instead (the
  * same core and host, plus the test task kinds and `test.enqueue`, which the app does not have).
+ * `dataDir`: a data folder prepared beforehand (e.g. a big fleet from test/helpers/fleet-data.ts).
  */
-export async function startApp(label: string, home = freshHome(label), options: { testKinds?: boolean } = {}): Promise<RunningApp> {
-  const dataDir = freshDataDir(label);
+export async function startApp(label: string, home = freshHome(label), options: { testKinds?: boolean; dataDir?: string } = {}): Promise<RunningApp> {
+  const dataDir = options.dataDir ?? freshDataDir(label);
   const args = options.testKinds
     ? ['--import', 'tsx', path.join(REPO, 'test/helpers/serve-with-test-kinds.ts'), '--data-dir', dataDir, '--static-dir', path.join(REPO, 'dist/renderer')]
     : [path.join(REPO, 'dist/host/serve.mjs'), '--data-dir', dataDir];
@@ -87,7 +88,7 @@ export type E2eSuite = {
   /** The shared Chromium (set once beforeAll has run). */
   readonly browser: Browser;
   /** Starts browser mode (startApp) and stops it after the file's tests. */
-  start(label: string, home?: string, options?: { testKinds?: boolean }): Promise<RunningApp>;
+  start(label: string, home?: string, options?: { testKinds?: boolean; dataDir?: string }): Promise<RunningApp>;
   /** `start`, then a new page showing it. */
   open(label: string, home?: string): Promise<{ app: RunningApp; page: Page }>;
 };
