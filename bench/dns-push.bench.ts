@@ -153,7 +153,7 @@ wait $a && wait $b
   ctx.defer(() => {
     for (const ns of NS_NAMES) {
       const info = testbed.ns[ns];
-      execFileSync('sh', ['-c', `sed -i '/-${tag}\\.bench"/d' "$1" && rm -f "$2"/db.*-${tag}.bench && rndc -c "$3" reconfig`, 'sh', info.zonesConf, info.dir, info.rndcConfFile]);
+      execFileSync('sh', ['-c', `sed -i '/-${tag}\\.bench"/d' "$1" && rm -f "$2"/db.*-${tag}.bench "$2"/db.*-${tag}.bench.jnl && rndc -c "$3" reconfig`, 'sh', info.zonesConf, info.dir, info.rndcConfFile]);
     }
   });
   // ---- 1. a 10,000-record zone

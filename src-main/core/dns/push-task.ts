@@ -99,7 +99,9 @@ function wholeLines(s: PushParams['settings']): string[] {
     '  rm -f "$bak"',
     `  if [ "$changed" = 1 ]; then if ! out=$(${rndc} reconfig 2>&1); then printf 'rndc reconfig failed: %s\\n' "$out" >&2; exit 4; fi; echo "rndc reconfig: zone stanzas added or made dynamic"; fi`,
     '  for z in $live; do',
-    `    if ${rndc} freeze "$z" >/dev/null 2>&1; then mv -f "$dir/db.$z${TEMP_SUFFIX}" "$dir/db.$z" && rm -f "$dir/db.$z.jnl" || exit $?; verb=thaw; else mv -f "$dir/db.$z${TEMP_SUFFIX}" "$dir/db.$z" || exit $?; verb=reload; fi`,
+    // freeze writes the updates in the journal to the zone file in the background: wait until it has
+    // (the file newer than the journal), or named's copy lands over ours and thaw loads that.
+    `    if ${rndc} freeze "$z" >/dev/null 2>&1; then n=0; while [ -e "$dir/db.$z.jnl" ] && [ -n "$(find "$dir/db.$z.jnl" -newer "$dir/db.$z" 2>/dev/null)" ] && [ "$n" -lt 500 ]; do sleep 0.01; n=$((n+1)); done; mv -f "$dir/db.$z${TEMP_SUFFIX}" "$dir/db.$z" && rm -f "$dir/db.$z.jnl" || exit $?; verb=thaw; else mv -f "$dir/db.$z${TEMP_SUFFIX}" "$dir/db.$z" || exit $?; verb=reload; fi`,
     `    if ! out=$(${rndc} "$verb" "$z" 2>&1); then printf 'rndc %s %s failed: %s\\n' "$verb" "$z" "$out" >&2; exit 4; fi`,
     '  done',
     '  echo "installed whole: $*"',
