@@ -7,6 +7,8 @@
 import { createHash } from 'node:crypto';
 import type { RowDataPacket } from 'mysql2';
 import type { Connection, Pool, PoolConnection } from 'mysql2/promise';
+import { AUDIT_TABLE } from './audit-chain';
+import { ROLES_TABLE } from './roles';
 
 /** Bumped whenever a table or column is added; a workstation refuses a newer team database. */
 export const SCHEMA_VERSION = 1;
@@ -106,6 +108,9 @@ export const TEAM_TABLES: TeamTable[] = [
   since DATETIME(3) NOT NULL DEFAULT CURRENT_TIMESTAMP(3)
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin`,
   },
+  // Append-only, hash-chained (audit-chain.ts); who has which role (roles.ts).
+  AUDIT_TABLE,
+  ROLES_TABLE,
 ];
 
 /**

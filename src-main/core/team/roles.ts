@@ -1,0 +1,181 @@
+// Team roles as the database server enforces them: one MariaDB role per team role holding
+// per-table GRANTs on the team database, granted to each person's account. The `roles` table
+// records who has which role (and who granted it, when) for the UI to show and adapt; what a
+// login may do is decided by the server, and what role a login has is read from the server
+// (CURRENT_ROLE(), the roles granted to CURRENT_USER()), never from a client setting.
+//
+// An account's default role can only be set by the account itself without privileges on the
+// `mysql` database, so an admin grants the role and the person's own workstation makes it its
+// default at its next login (activateRole).
+import { createHash } from 'node:crypto';
+import type { RowDataPacket } from 'mysql2';
+import type { Connection, Pool, PoolConnection } from 'mysql2/promise';
+import { AppError } from '../../../shared/errors';
+import { PeopleChange, TEAM_ROLES, TEAM_USER, type Person, type TeamMe, type TeamRole } from '../../../shared/api/team-admin';
+import { hostProblem } from '../../../shared/mysql-accounts';
+import { MASK, quoteIdent, quoteString } from '../db/account-sql';
+import type { TableKind, TeamTable } from './schema';
+
+type Queryable = Pool | PoolConnection | Connection;
+
+const W = ['SELECT', 'INSERT', 'UPDATE', 'DELETE'];
+const R = ['SELECT'];
+/** Append-only: rows are added and read, never changed or removed by anyone (the audit, the change feed). */
+const A = ['SELECT', 'INSERT'];
+
+/** Each role's privileges per kind of table. */
+export const ROLE_PRIVILEGES: Record<TeamRole, Record<TableKind, string[]>> = {
+  admin: { meta: R, inventory: W, sites: W, dns: W, queue: W, templates: W, backups: W, changes: A, audit: A, roles: W },
+  operator: { meta: R, inventory: R, sites: W, dns: R, queue: W, templates: W, backups: W, changes: A, audit: A, roles: R },
+  dns: { meta: R, inventory: R, sites: R, dns: W, queue: W, templates: R, backups: R, changes: A, audit: A, roles: R },
+  support: { meta: R, inventory: R, sites: R, dns: R, queue: R, templates: R, backups: R, changes: R, audit: A, roles: R },
+};
+
+export const ROLES_TABLE: TeamTable = {
+  name: 'roles',
+  kind: 'roles',
+  ddl: `CREATE TABLE IF NOT EXISTS roles (
+  user VARCHAR(80) NOT NULL,
+  host VARCHAR(255) NOT NULL,
+  role VARCHAR(16) NOT NULL,
+  granted_by VARCHAR(255) NOT NULL,
+  granted_at DATETIME(3) NOT NULL DEFAULT CURRENT_TIMESTAMP(3),
+  PRIMARY KEY (user, host)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin`,
+};
+
+/** The MariaDB role of a team role: per team database (role names are server-wide), at most 80 characters. */
+export function roleName(database: string, role: TeamRole): string {
+  const name = `hostdeck_${database}_${role}`;
+  return name.length <= 80 ? name : `hostdeck_${createHash('sha256').update(database).digest('hex').slice(0, 16)}_${role}`;
+}
+
+const DATABASE = /^[A-Za-z0-9_]{1,64}$/;
+
+function checkedDatabase(database: string): string {
+  if (!DATABASE.test(database)) throw new AppError('invalid-input', 'The team database name is letters, digits and "_" only.');
+  return database;
+}
+
+/** Checked again right before SQL: the contract's rules, whoever called. */
+function checkedAccount(user: string, host: string): { user: string; host: string } {
+  if (!TEAM_USER.test(user)) throw new AppError('invalid-input', 'User name: letters, digits, "_", "." and "-", starting with a letter or digit.', { fields: { user: 'Letters, digits, "_", "." and "-" only' } });
+  const problem = hostProblem(host);
+  if (problem) throw new AppError('invalid-input', problem, { fields: { host: problem } });
+  return { user, host };
+}
+
+/** 'user'@'host' — both checked to hold no quote, backslash or control character, then quoted. */
+export function account(user: string, host: string): string {
+  const a = checkedAccount(user, host);
+  return `${quoteString(a.user, false)}@${quoteString(a.host, false)}`;
+}
+
+/** Creates the four roles and their grants on every table (idempotent; run by the login that creates the team). */
+export function roleSetupStatements(database: string, tables: TeamTable[]): string[] {
+  const db = quoteIdent(checkedDatabase(database));
+  const out: string[] = [];
+  for (const role of TEAM_ROLES) {
+    const r = quoteIdent(roleName(database, role));
+    out.push(`CREATE ROLE IF NOT EXISTS ${r}`);
+    for (const t of tables) out.push(`GRANT ${ROLE_PRIVILEGES[role][t.kind].join(', ')} ON ${db}.${quoteIdent(t.name)} TO ${r}`);
+  }
+  return out;
+}
+
+/** What an admin account holds besides its role: making and dropping accounts, and handing out the team's roles. */
+function adminExtras(database: string, who: string): string[] {
+  return [`GRANT CREATE USER ON *.* TO ${who} WITH GRANT OPTION`, ...TEAM_ROLES.filter((r) => r !== 'admin').map((r) => `GRANT ${quoteIdent(roleName(database, r))} TO ${who} WITH ADMIN OPTION`)];
+}
+
+function revokeStatements(database: string, who: string, role: TeamRole): string[] {
+  if (role !== 'admin') return [`REVOKE ${quoteIdent(roleName(database, role))} FROM ${who}`];
+  return [
+    `REVOKE CREATE USER, GRANT OPTION ON *.* FROM ${who}`,
+    ...TEAM_ROLES.map((r) => `REVOKE ${quoteIdent(roleName(database, r))} FROM ${who}`),
+  ];
+}
+
+function grantStatements(database: string, who: string, role: TeamRole): string[] {
+  if (role !== 'admin') return [`GRANT ${quoteIdent(roleName(database, role))} TO ${who}`];
+  return [`GRANT ${quoteIdent(roleName(database, 'admin'))} TO ${who} WITH ADMIN OPTION`, ...adminExtras(database, who)];
+}
+
+/**
+ * The exact statements of a change to the team's people. `password`: the literal to send, or
+ * null to show '***'. `current`: the role the account has now (what a role change revokes).
+ */
+export function peopleStatements(database: string, input: PeopleChange, password: string | null, current: TeamRole | null): string[] {
+  const parsed = PeopleChange.safeParse(input);
+  if (!parsed.success) throw new AppError('invalid-input', parsed.error.issues[0]?.message ?? 'Not a valid change.');
+  const change = parsed.data;
+  const db = quoteIdent(checkedDatabase(database));
+  const who = account(change.user, change.host);
+  const user = quoteString(change.user, false);
+  const host = quoteString(change.host, false);
+  const where = `WHERE user = ${user} AND host = ${host}`;
+  switch (change.action) {
+    case 'create':
+      return [
+        `CREATE USER ${who} IDENTIFIED BY ${password ?? `'${MASK}'`}`,
+        ...grantStatements(database, who, change.role),
+        `INSERT INTO ${db}.roles (user, host, role, granted_by) VALUES (${user}, ${host}, ${quoteString(change.role, false)}, CURRENT_USER())`,
+      ];
+    case 'role':
+      return [
+        ...(current ? revokeStatements(database, who, current) : []),
+        ...grantStatements(database, who, change.role),
+        `UPDATE ${db}.roles SET role = ${quoteString(change.role, false)}, granted_by = CURRENT_USER(), granted_at = CURRENT_TIMESTAMP(3) ${where}`,
+      ];
+    case 'remove':
+      return [`DROP USER ${who}`, `DELETE FROM ${db}.roles ${where}`];
+  }
+}
+
+/** The team's people as the roles table records them. */
+export async function listPeople(db: Queryable): Promise<Person[]> {
+  const [rows] = await db.query<RowDataPacket[]>('SELECT user, host, role, granted_by, granted_at FROM roles ORDER BY user, host');
+  return rows.map((r) => ({
+    user: String(r.user),
+    host: String(r.host),
+    role: (TEAM_ROLES as readonly string[]).includes(String(r.role)) ? (String(r.role) as TeamRole) : null,
+    grantedBy: r.granted_by === null ? null : String(r.granted_by),
+    grantedAt: r.granted_at === null ? null : String(r.granted_at),
+  }));
+}
+
+/** The team role among MariaDB role names (the strongest when several are granted, as an admin's are). */
+function teamRoleOf(database: string, names: string[]): TeamRole | null {
+  return TEAM_ROLES.find((r) => names.includes(roleName(database, r))) ?? null;
+}
+
+function splitAccount(current: string): { user: string; host: string } {
+  const at = current.lastIndexOf('@');
+  return { user: current.slice(0, at), host: current.slice(at + 1) };
+}
+
+/**
+ * Who this login is, from the server: its account, the team role the server gives it, whether it
+ * holds every privilege. When the login's granted team role is not its default (a new account, or
+ * a role changed by an admin), makes it the default and the session's role: the server's grant
+ * decides, this only switches it on.
+ */
+export async function activateRole(conn: Connection | PoolConnection, database: string): Promise<TeamMe> {
+  const [[who]] = await conn.query<RowDataPacket[]>('SELECT CURRENT_USER() AS me, CURRENT_ROLE() AS role');
+  const me = String(who!.me);
+  const [granted] = await conn.query<RowDataPacket[]>('SELECT ROLE_NAME FROM information_schema.APPLICABLE_ROLES WHERE GRANTEE = ?', [me]);
+  const role = teamRoleOf(database, granted.map((g) => String(g.ROLE_NAME)));
+  if (role && who!.role !== roleName(database, role)) {
+    await conn.query(`SET DEFAULT ROLE ${quoteIdent(roleName(database, role))}`);
+    await conn.query(`SET ROLE ${quoteIdent(roleName(database, role))}`);
+  }
+  const [grants] = await conn.query<RowDataPacket[]>('SHOW GRANTS');
+  const superuser = grants.some((g) => /^GRANT ALL PRIVILEGES ON \*\.\* TO /.test(String(Object.values(g)[0])));
+  return { ...splitAccount(me), role, superuser };
+}
+
+/** The role of this login as the server has it now (no switching): for deciding support mode. */
+export async function currentRole(db: Queryable, database: string): Promise<TeamRole | null> {
+  const [[row]] = await db.query<RowDataPacket[]>('SELECT CURRENT_ROLE() AS role');
+  return teamRoleOf(database, row?.role ? [String(row.role)] : []);
+}

@@ -1,0 +1,25 @@
+// Support mode (read-only customer databases, db/sessions.ts) forced on for a person whose team
+// role is support. The role is the one the team database's server gives the login
+// (roles.ts currentRole), so no client setting can switch it off: the stored setting is only
+// ever OR-ed with it.
+import type { TeamRole } from '../../../shared/api/team-admin';
+import type { Settings } from '../../../shared/domain';
+import type { InventoryStore } from '../inventory/store';
+
+export function roleSupportMode(settings: () => Settings, role: TeamRole | null): () => Settings {
+  return () => {
+    const s = settings();
+    return role === 'support' ? { ...s, supportMode: true } : s;
+  };
+}
+
+/** The store as the core sees it in team mode: settings read with the role's support mode; `role` is asked each time (it changes when an admin re-roles the person). */
+export function withRoleSupportMode(store: InventoryStore, role: () => TeamRole | null): InventoryStore {
+  return new Proxy(store, {
+    get(target, key, receiver) {
+      if (key === 'settings') return () => roleSupportMode(() => target.settings(), role())();
+      const value = Reflect.get(target, key, receiver) as unknown;
+      return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(target) : value;
+    },
+  });
+}
