@@ -83,7 +83,8 @@ export function App() {
 
   /** Opens a tab, or shows it if one with the same id is open. */
   function openTab(tab: Tab) {
-    setTabs((all) => (all.some((t) => t.id === tab.id) ? all : [...all, tab]));
+    // An open tab takes the new one's target (e.g. the site a link points at).
+    setTabs((all) => (all.some((t) => t.id === tab.id) ? all.map((t) => (t.id === tab.id ? tab : t)) : [...all, tab]));
     setActiveId(tab.id);
     setMode({ kind: 'view' });
   }
@@ -159,6 +160,7 @@ export function App() {
             {attention > 0 && <span className="badge" title={`${attention} server${attention === 1 ? '' : 's'} warn or down`}>{attention}</span>}
           </button>
           <button className="dns-button" onClick={openDns}>DNS zones</button>
+          <button className="fleet-map-button" onClick={() => openTab({ id: 'fleet-map', kind: 'fleet-map', serverId: null })}>Fleet map</button>
           <button className="drift-button" onClick={() => openTab(DRIFT_FLEET_TAB)} title="Where servers no longer match Hostdeck's records">Drift</button>
         </div>
         <Sidebar

@@ -1,5 +1,6 @@
 // The centre's tabs. Every open tab stays mounted (hidden when not active), so a terminal or a
 // long result survives switching. Each feature adds its kind here and renders it in TabBody.
+import { lazy, Suspense } from 'react';
 import type { Server } from '../shared/domain';
 import { ServerView } from './components/ServerView';
 import { HealthView } from './health/HealthView';
@@ -16,6 +17,9 @@ import { SitesTab } from './hosting/SitesTab';
 import { DnsTab } from './dns/DnsTab';
 import { ServerLogsTab } from './logs/ServerLogsTab';
 import { FilesTab } from './files/FilesTab';
+
+// The map brings its graph libraries: loaded when its tab first opens.
+const FleetMapTab = lazy(() => import('./fleet-map/FleetMapTab').then((m) => ({ default: m.FleetMapTab })));
 import { DriftTab } from './drift/DriftTab';
 import { DriftFleet } from './drift/DriftFleet';
 
@@ -24,6 +28,8 @@ export type Tab =
   /** n: the terminal's number among this server's terminals (for its title). */
   | { id: string; kind: 'terminal'; serverId: string; n: number }
   | { id: 'health'; kind: 'health'; serverId: null }
+  /** Every server, site, zone and route drawn as one map. */
+  | { id: 'fleet-map'; kind: 'fleet-map'; serverId: null }
   | { id: 'settings'; kind: 'settings'; serverId: null }
   /** A server's databases: access settings, the tree, search. */
   | { id: string; kind: 'db'; serverId: string }
@@ -35,13 +41,13 @@ export type Tab =
   /** A server's task queue. */
   | { id: string; kind: 'queue'; serverId: string }
   /** A server's sites (hosting accounts). */
-  | { id: string; kind: 'sites'; serverId: string }
+  | { id: string; kind: 'sites'; serverId: string; site?: string }
   /** A site's files (browsed as the site's own user). */
   | { id: string; kind: 'files'; serverId: string; site: string }
   /** A server's own logs, live. */
   | { id: string; kind: 'logs'; serverId: string }
   /** DNS: every zone, its records, plans and pushes to the nameservers. */
-  | { id: 'dns'; kind: 'dns'; serverId: null }
+  | { id: 'dns'; kind: 'dns'; serverId: null; zone?: string }
   /** A server's drift from Hostdeck's records, and the fleet's. */
   | { id: string; kind: 'drift'; serverId: string }
   | { id: 'drift-fleet'; kind: 'drift-fleet'; serverId: null };
@@ -61,6 +67,7 @@ export const DRIFT_FLEET_TAB: Tab = { id: 'drift-fleet', kind: 'drift-fleet', se
 
 export function tabTitle(tab: Tab, servers: Server[]): string {
   if (tab.kind === 'health') return 'Fleet health';
+  if (tab.kind === 'fleet-map') return 'Fleet map';
   if (tab.kind === 'settings') return 'Settings';
   if (tab.kind === 'audit') return 'Audit log';
   if (tab.kind === 'dns') return 'DNS';
@@ -98,8 +105,9 @@ function TerminalLabel({ tab, title }: { tab: Tab; title: string }) {
 export function TabBody({ tab, ctx }: { tab: Tab; ctx: TabContext }) {
   if (tab.kind === 'health') return <HealthView servers={ctx.servers} onOpenServer={ctx.onOpenServer} />;
   if (tab.kind === 'settings') return <SettingsView />;
+  if (tab.kind === 'fleet-map') return <Suspense fallback={<p className="muted">Loading the map…</p>}><FleetMapTab onOpenServer={ctx.onOpenServer} onOpenTab={ctx.onOpenTab} /></Suspense>;
   if (tab.kind === 'audit') return <AuditTab servers={ctx.servers} />;
-  if (tab.kind === 'dns') return <DnsTab servers={ctx.servers} />;
+  if (tab.kind === 'dns') return <DnsTab servers={ctx.servers} zone={tab.zone} />;
   if (tab.kind === 'drift-fleet') return <DriftFleet servers={ctx.servers} onOpenServer={(serverId) => ctx.onOpenTab(driftTab(serverId))} />;
   const server = ctx.servers.find((s) => s.id === tab.serverId);
   if (!server) return <p className="muted">This server is no longer in the inventory.</p>;
@@ -109,7 +117,7 @@ export function TabBody({ tab, ctx }: { tab: Tab; ctx: TabContext }) {
   if (tab.kind === 'table') return <TableTab server={server} database={tab.database} table={tab.table} />;
   if (tab.kind === 'sql') return <SqlTab server={server} database={tab.database} />;
   if (tab.kind === 'queue') return <QueueTab server={server} />;
-  if (tab.kind === 'sites') return <SitesTab server={server} onOpenTab={ctx.onOpenTab} />;
+  if (tab.kind === 'sites') return <SitesTab server={server} site={tab.site} onOpenTab={ctx.onOpenTab} />;
   if (tab.kind === 'logs') return <ServerLogsTab server={server} />;
   if (tab.kind === 'files') return <FilesTab server={server} site={tab.site} />;
   if (tab.kind === 'drift') return <DriftTab server={server} servers={ctx.servers} onFleet={() => ctx.onOpenTab(DRIFT_FLEET_TAB)} />;

@@ -18,7 +18,7 @@ const WATCH_MS = 60_000;
 
 type Panel = 'none' | 'new' | 'import' | 'site' | 'settings' | 'push-all';
 
-export function DnsTab({ servers }: { servers: Server[] }) {
+export function DnsTab({ servers, zone }: { servers: Server[]; zone?: string | undefined }) {
   const queryClient = useQueryClient();
   /** The serials a push waits for: while set, every nameserver is asked every second. */
   const [watching, setWatching] = useState<Record<string, number> | null>(null);
@@ -28,6 +28,10 @@ export function DnsTab({ servers }: { servers: Server[] }) {
     refetchInterval: watching ? 1000 : 15_000,
   });
   const [selected, setSelected] = useState<string | null>(null);
+  // Opened for one zone (from the fleet map): its editor shows.
+  useEffect(() => {
+    if (zone) setSelected(zone);
+  }, [zone]);
   const [panel, setPanel] = useState<Panel>('none');
   const [note, setNote] = useState<string | null>(null);
   const refreshNow = useAction();

@@ -7,7 +7,9 @@ import { AppError } from '../../shared/errors';
 import { client } from '../client/client';
 import { ErrorNote } from '../components/ErrorNote';
 import { diskText, loadText, memoryText, checkedText } from './format';
+import { FleetHealthCharts } from './FleetHealthCharts';
 import { HealthDetails } from './HealthDetails';
+import { HealthThresholds } from './HealthThresholds';
 import { useHealth } from './feed';
 import { NotificationsButton } from './NotificationsButton';
 import { statusLabel } from './notify';
@@ -110,6 +112,9 @@ export function HealthView({ servers, onOpenServer }: { servers: Server[]; onOpe
           </tbody>
         </table>
       )}
+
+      <FleetHealthCharts />
+      <HealthThresholds />
 
       <h3 className="history-title">History of changes</h3>
       {history.length === 0 ? (

@@ -4,6 +4,7 @@ import type { Server } from '../../shared/domain';
 import { AppError } from '../../shared/errors';
 import { client } from '../client/client';
 import { ErrorNote } from '../components/ErrorNote';
+import { HealthCharts } from './HealthCharts';
 import { HealthDetails } from './HealthDetails';
 import { useHealthByServer } from './feed';
 import { statusLabel } from './notify';
@@ -36,6 +37,7 @@ export function ServerHealthSection({ server }: { server: Server }) {
       {health && <p className="reason">{health.reason}</p>}
       {error && <ErrorNote error={error} />}
       {health?.checkedAt && <HealthDetails health={health} />}
+      <HealthCharts server={server} />
     </section>
   );
 }

@@ -24,7 +24,7 @@ import { SiteDetail } from './SiteDetail';
 /** Task kinds that belong to a site (their params carry `site`). */
 const SITE_KINDS = ['site.', 'ftp.', 'db.', 'domain.', 'php.'];
 
-export function SitesTab({ server, onOpenTab }: { server: Server; onOpenTab: (tab: Tab) => void }) {
+export function SitesTab({ server, site, onOpenTab }: { server: Server; site?: string | undefined; onOpenTab: (tab: Tab) => void }) {
   const queryClient = useQueryClient();
   const sites = useQuery({ queryKey: ['hosting.sites', server.id], queryFn: () => client.call('hosting.sites', { serverId: server.id }) });
   const queue = useQueue(server.id);
@@ -39,6 +39,10 @@ export function SitesTab({ server, onOpenTab }: { server: Server; onOpenTab: (ta
     await refresh();
   };
   useEffect(() => setOpenSite(null), [server.id]);
+  // Opened for one site (from the fleet map): its detail shows.
+  useEffect(() => {
+    if (site) setOpenSite(site);
+  }, [site]);
   // A certificate ordered through ACME enters the site's records when its task is done.
   useEffect(
     () =>

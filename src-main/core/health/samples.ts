@@ -94,7 +94,8 @@ export class SampleStore {
 
   private read(serverId: string, kind: 'tick' | '5m'): Sample[] {
     try {
-      return decodeSamples(readFileSync(this.file(serverId, kind)));
+      // Oldest first whatever the order of writing (samples imported from elsewhere may come late).
+      return decodeSamples(readFileSync(this.file(serverId, kind))).sort((a, b) => a.t - b.t);
     } catch {
       return [];
     }

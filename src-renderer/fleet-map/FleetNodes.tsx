@@ -1,0 +1,115 @@
+// The fleet map's node kinds: a group (its title, counts per health status, collapse), a
+// server (health light, name, address, queue state, its sites) and a DNS zone. Each part that
+// leads somewhere is a button; handles are invisible (edges only show routes, nothing is drawn
+// by hand).
+import { Handle, Position, type Node, type NodeProps } from '@xyflow/react';
+import type { HealthStatus } from '../../shared/api/health';
+import { statusLabel } from '../health/notify';
+import { nsHealth, SITES_SHOWN, type GroupNode, type ServerNode, type ZoneNode } from './graph';
+
+export type Actions = {
+  openServer(serverId: string): void;
+  openSite(serverId: string, site: string): void;
+  openSites(serverId: string): void;
+  openQueue(serverId: string): void;
+  openZone(zone: string): void;
+  toggle(groupId: string): void;
+};
+
+type Common = { actions: Actions; dimmed: boolean };
+export type GroupData = GroupNode & Common;
+export type ServerData = ServerNode & Common;
+export type ZoneData = ZoneNode & Common;
+export type FleetFlowNode = Node<GroupData, 'fleetGroup'> | Node<ServerData, 'fleetServer'> | Node<ZoneData, 'fleetZone'>;
+
+const ORDER: HealthStatus[] = ['down', 'alert', 'warn', 'unknown', 'ok'];
+
+function Handles() {
+  return (
+    <>
+      <Handle type="target" position={Position.Left} className="fm-handle" isConnectable={false} />
+      <Handle type="source" position={Position.Right} className="fm-handle" isConnectable={false} />
+    </>
+  );
+}
+
+export function GroupView({ data }: NodeProps<Node<GroupData, 'fleetGroup'>>) {
+  const worst = ORDER.find((s) => data.counts[s] > 0) ?? 'unknown';
+  const what = data.id === 'group:zones' ? 'zone' : 'server';
+  return (
+    <div className={`fm-group fm-worst-${worst} ${data.collapsed ? 'collapsed' : ''} ${data.match ? 'fm-match' : ''} ${data.dimmed ? 'fm-dim' : ''}`} data-group={data.title}>
+      <Handles />
+      <button className="fm-group-head nodrag" onClick={() => data.actions.toggle(data.id)} aria-expanded={!data.collapsed} aria-label={`${data.collapsed ? 'Expand' : 'Collapse'} ${data.title}`}>
+        <span className="fm-caret" aria-hidden="true">{data.collapsed ? '▸' : '▾'}</span>
+        <span className="fm-group-title">{data.title}</span>
+        <span className="fm-group-size">{data.size} {what}{data.size === 1 ? '' : 's'}</span>
+      </button>
+      <div className="fm-counts" aria-label={`Health of ${data.title}`}>
+        {ORDER.filter((s) => data.counts[s] > 0).map((s) => (
+          <span key={s} className={`fm-count status-${s}`} title={`${data.counts[s]} ${statusLabel[s]}`}>
+            <span className={`light light-${s}`} aria-hidden="true" /> {data.counts[s]}
+          </span>
+        ))}
+      </div>
+    </div>
+  );
+}
+
+function queueText(q: NonNullable<ServerNode['queue']>): string {
+  if (q.failed) return `queue stopped: ${q.failed} failed${q.pending ? `, ${q.pending} waiting` : ''}`;
+  if (q.running) return `queue running${q.pending ? `, ${q.pending} waiting` : ''}`;
+  return `queue: ${q.pending} waiting`;
+}
+
+export function ServerView({ data }: NodeProps<Node<ServerData, 'fleetServer'>>) {
+  const s = data.server;
+  const shown = data.sites.slice(0, SITES_SHOWN);
+  return (
+    <div className={`fm-server fm-status-${s.status} ${data.match ? 'fm-match' : ''} ${data.dimmed ? 'fm-dim' : ''}`} data-server={s.name} title={s.reason}>
+      <Handles />
+      <button className="fm-server-head nodrag" onClick={() => data.actions.openServer(s.id)} aria-label={`Open ${s.name}`}>
+        <span className={`light light-${s.status}`} aria-hidden="true" />
+        <span className="fm-server-name">{s.name}</span>
+        <span className={`fm-status status-${s.status}`}>{statusLabel[s.status]}</span>
+      </button>
+      <div className="fm-host mono">{s.host}</div>
+      {data.queue && (
+        <button className={`fm-queue nodrag ${data.queue.failed ? 'fm-queue-stopped' : data.queue.running ? 'fm-queue-running' : ''}`} onClick={() => data.actions.openQueue(s.id)}>
+          {queueText(data.queue)}
+        </button>
+      )}
+      {shown.length > 0 && (
+        <ul className="fm-sites" aria-label={`Sites of ${s.name}`}>
+          {shown.map((site) => (
+            <li key={site.name}>
+              <button className="fm-site nodrag" onClick={() => data.actions.openSite(s.id, site.name)} title={site.domains.join(', ') || 'no domain yet'}>
+                <span className="fm-site-name">{site.name}</span>
+                {site.suspended ? <span className="fm-site-domain">suspended</span> : site.domains[0] && <span className="fm-site-domain">{site.domains[0]}</span>}
+              </button>
+            </li>
+          ))}
+          {data.sites.length > SITES_SHOWN && (
+            <li>
+              <button className="fm-site fm-more nodrag" onClick={() => data.actions.openSites(s.id)}>
+                + {data.sites.length - SITES_SHOWN} more site{data.sites.length - SITES_SHOWN === 1 ? '' : 's'}
+              </button>
+            </li>
+          )}
+        </ul>
+      )}
+    </div>
+  );
+}
+
+export function ZoneView({ data }: NodeProps<Node<ZoneData, 'fleetZone'>>) {
+  const status = nsHealth(data.worst);
+  return (
+    <div className={`fm-zone fm-status-${status} ${data.match ? 'fm-match' : ''} ${data.dimmed ? 'fm-dim' : ''}`} data-zone={data.name}>
+      <Handles />
+      <button className="fm-zone-head nodrag" onClick={() => data.actions.openZone(data.name)} title={data.worst ? `Worst nameserver state: ${data.worst}` : 'No nameserver'}>
+        <span className={`light light-${status}`} aria-hidden="true" />
+        <span className="fm-zone-name">{data.name}</span>
+      </button>
+    </div>
+  );
+}

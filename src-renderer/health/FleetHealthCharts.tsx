@@ -1,0 +1,48 @@
+// The fleet's health over time (in the Fleet health tab): per metric the median server and the
+// worst one, over 24 h (1-minute buckets) or 7 d (5-minute buckets), with the fleet-wide limit.
+import { useState } from 'react';
+import { useQuery } from '@tanstack/react-query';
+import type { SampleRange } from '../../shared/api/fleet';
+import { client } from '../client/client';
+import { hasValues, METRICS } from './chart-metrics';
+import { RangeSwitch } from './RangeSwitch';
+import { thresholdsKey } from './HealthThresholds';
+import { UPlotChart } from './UPlotChart';
+import './charts.css';
+
+export function FleetHealthCharts() {
+  const [range, setRange] = useState<SampleRange>('24h');
+  const series = useQuery({ queryKey: ['health.fleetSeries', range], queryFn: () => client.call('health.fleetSeries', { range }), refetchInterval: 60_000 });
+  const thresholds = useQuery({ queryKey: thresholdsKey, queryFn: () => client.call('health.thresholds', {}) });
+  const data = series.data;
+  return (
+    <section className="health-charts" aria-label="Fleet health history">
+      <header className="charts-head">
+        <h3>Fleet over time</h3>
+        {data && data.servers > 0 && <span className="muted">median and worst of {data.servers} server{data.servers === 1 ? '' : 's'}</span>}
+        <RangeSwitch range={range} onChange={setRange} />
+      </header>
+      {!data ? (
+        <p className="muted">Loading the recorded samples…</p>
+      ) : data.t.length === 0 ? (
+        <p className="muted">Nothing recorded yet: a sample of each server is taken at every health check.</p>
+      ) : (
+        <div className="charts-grid">
+          {METRICS.filter((m) => hasValues(data.worst[m.key])).map((m) => (
+            <UPlotChart
+              key={m.key}
+              title={m.title}
+              unit={m.unit}
+              t={data.t}
+              limit={thresholds.data?.all[m.key] ?? null}
+              series={[
+                { label: 'median', values: data.median[m.key], colour: 'var(--accent)' },
+                { label: 'worst', values: data.worst[m.key], colour: 'var(--danger)' },
+              ]}
+            />
+          ))}
+        </div>
+      )}
+    </section>
+  );
+}
