@@ -1,9 +1,13 @@
 // A fleet of lightweight sshds for the health benchmark (not part of startTestbed):
-//   startFleet(n) — instances 1..n on 127.0.2.<i>:2222 (reused when running), in parallel
+//   startFleet(n) — instances 1..n on 127.0.2.<i>:2222 (reused when running), STARTING at a time
 //   stopFleet()   — stops every instance (stopTestbed calls it too)
 // One config and one host key for all of them (-o ListenAddress/PidFile per instance), the same
 // users and AuthorizedKeysFile as web1; pid files and logs in the state folder's fleet/.
+// Sized for 200 (fleet-1000's tick): a listener is ~3 MB and a handful of descriptors, each
+// instance sees one connection per client at a time (MaxStartups is per instance), and starting
+// them a few at a time keeps 200 forks and pid-file polls from swamping a 2-core machine.
 import * as fs from 'node:fs';
+import pLimit from 'p-limit';
 import { AUTHORIZED_KEYS } from './keys';
 import { fingerprintOf, genKey, keyLineOf, SSHD, type SshInfo } from './sshd';
 import { ensureDir, findProcs, killAndWait, livePid, p, run, tailFile, waitFor, writeIfChanged } from './util';
@@ -12,6 +16,8 @@ export const FLEET_DIR = p('fleet');
 export const FLEET_PORT = 2222;
 export const FLEET_MAX = 254;
 export const fleetHost = (i: number): string => `127.0.2.${i}`;
+/** Instances started at once. */
+const STARTING = 16;
 
 const CONFIG = `${FLEET_DIR}/sshd_config`;
 const KEY = `${FLEET_DIR}/host_ed25519_key`;
@@ -71,7 +77,8 @@ export function startFleet(n: number): Promise<SshInfo[]> {
     if (writeIfChanged(CONFIG, config())) await stopAll();
     await run(SSHD, ['-t', '-f', CONFIG, '-o', `ListenAddress=${fleetHost(1)}:${FLEET_PORT}`]);
     const ids = Array.from({ length: n }, (_, k) => k + 1);
-    await Promise.all(ids.map(startOne));
+    const starting = pLimit(STARTING);
+    await Promise.all(ids.map((i) => starting(() => startOne(i))));
     const line = keyLineOf(`${KEY}.pub`);
     const fp = fingerprintOf(line);
     return ids.map((i) => ({ host: fleetHost(i), port: FLEET_PORT, hostKeyFingerprint: fp, hostKeyLine: line }));
