@@ -17,24 +17,21 @@ export type ZoneCheck = { settings: NsSettings; zones: ExpectedZone[] };
 /** A file's text is sent only up to this size (a diff of more would not be read). */
 const BODY_MAX = 256 * 1024;
 
-function caseOf(pairs: [string, string][]): string {
-  if (pairs.length === 0) return 'expected() { :; }';
-  return `expected() { case "$1" in ${pairs.map(([path, hash]) => `${shQuote(path)}) echo ${hash};;`).join(' ')} esac; }`;
+/** Prints `file\t<path>\t<hash>` for each existing file among "$@", and its body when its hash is not the expected one (a case, no process per file). */
+function hashFiles(expected: [string, string][]): string[] {
+  const known = expected.map(([path, hash]) => shQuote(`${path} ${hash}`)).join('|');
+  return [
+    'if [ "$#" -gt 0 ]; then sha256sum -- "$@" 2>/dev/null | while read -r h f; do',
+    '  printf \'file\\t%s\\t%s\\n\' "$f" "$h"',
+    `  case "$f $h" in ${known ? `${known}) ;; ` : ''}*) printf 'body\\t%s\\t' "$f"; head -c ${BODY_MAX} "$f" | base64 -w0; echo;; esac`,
+    'done; fi',
+  ];
 }
-
-/** Prints `file\t<path>\t<hash>` for each existing file among "$@", and its body when the hash is unexpected. */
-const HASH_FILES = [
-  'if [ "$#" -gt 0 ]; then sha256sum -- "$@" 2>/dev/null | while read -r h f; do',
-  '  printf \'file\\t%s\\t%s\\n\' "$f" "$h"',
-  `  if [ "$(expected "$f")" != "$h" ]; then printf 'body\\t%s\\t' "$f"; head -c ${BODY_MAX} "$f" | base64 -w0; echo; fi`,
-  'done; fi',
-];
 
 export function hostingScript(e: Expected): string[] {
   if (e.sites.length === 0) return [];
   const names = e.sites.map((s) => shQuote(assertSafe(SiteName, s.name, 'site')));
   const lines = [
-    caseOf(e.files.map((f) => [f.path, f.hash])),
     `getent passwd ${names.join(' ')} | awk -F: '{ print "acct\\t" $1 "\\t" $3 "\\t" $6 }'`,
     `for s in ${names.join(' ')}; do [ -e ${shQuote(e.settings.web.suspendedDir)}/"$s" ] && printf 'susp\\t%s\\n' "$s"; done`,
     `if [ -r ${shQuote(e.settings.ftp.passwdFile)} ]; then awk -F: 'NF >= 6 { print "ftp\\t" $1 "\\t" $3 "\\t" $6 }' ${shQuote(e.settings.ftp.passwdFile)}; else echo 'noftp'; fi`,
@@ -50,7 +47,7 @@ export function hostingScript(e: Expected): string[] {
   }
   // Globs of Hostdeck's files of the recorded sites (an unquoted * inside the quoted parts).
   const glob = (pattern: string) => pattern.split('*').map((part) => (part === '' ? '' : shQuote(part))).join('*');
-  lines.push(`set --; for f in ${e.globs.map((g) => glob(g.pattern)).join(' ')}; do [ -f "$f" ] && set -- "$@" "$f"; done`, ...HASH_FILES);
+  lines.push(`set --; for f in ${e.globs.map((g) => glob(g.pattern)).join(' ')}; do [ -f "$f" ] && set -- "$@" "$f"; done`, ...hashFiles(e.files.map((f) => [f.path, f.hash])));
   for (const c of e.certs) lines.push(`[ -s ${shQuote(c.crt)} ] && [ -s ${shQuote(c.key)} ] && printf 'cert\\t%s\\n' ${shQuote(c.crt)}`);
   return lines;
 }
@@ -78,8 +75,9 @@ export function zoneScript(check: ZoneCheck): string[] {
   return lines;
 }
 
-export function driftScript(e: Expected | null, zones: ZoneCheck | null): string {
-  return [...(e ? hostingScript(e) : []), ...(zones ? zoneScript(zones) : []), 'true'].join('\n');
+/** hosting: hostingScript's lines (kept with the expectations they come from). */
+export function driftScript(hosting: readonly string[], zones: ZoneCheck | null): string {
+  return [...hosting, ...(zones ? zoneScript(zones) : []), 'true'].join('\n');
 }
 
 export type Found = {

@@ -19,9 +19,9 @@ import type { QueueService } from '../queue/service';
 import { exec } from '../ssh/connect';
 import type { ConnectionManager } from '../ssh/connections';
 import { compareHosting, compareZones, type Finding } from './compare';
-import { expectedOf, sha256 } from './expected';
+import { expectedOf, sha256, type Expected } from './expected';
 import { remedy } from './remedies';
-import { driftScript, parseReport, type ExpectedZone, type ZoneCheck } from './script';
+import { driftScript, hostingScript, parseReport, type ExpectedZone, type ZoneCheck } from './script';
 
 const EXEC_TIMEOUT_MS = 60_000;
 const FLEET_CONCURRENCY = 16;
@@ -48,6 +48,7 @@ export class DriftService {
   /** Rendered zones by name and serial: a pushed zone does not change under its serial. */
   private readonly rendered = new Map<string, { text: string; hash: string }>();
   private readonly healthChecks = new Map<string, number>();
+  private readonly expected = new Map<string, { key: string; expected: Expected; lines: string[] }>();
   private readonly unsubscribe: () => void;
 
   constructor(private readonly d: DriftDeps) {
@@ -123,12 +124,30 @@ export class DriftService {
     return { settings: this.d.dns.nsSettings(serverId), zones };
   }
 
+  /**
+   * What the server's records expect, and the script's lines that read it: rendered again only
+   * when the records, the settings or the state of their items' creating tasks changed.
+   */
+  private expectations(serverId: string): { expected: Expected; lines: string[] } | null {
+    const { sites, settings } = this.d.sites.state(serverId);
+    if (sites.length === 0) return null;
+    const tasks = this.d.queue.list(serverId).tasks;
+    const status = new Map(tasks.map((t) => [t.id, t.status]));
+    const key = JSON.stringify([sites, settings, sites.flatMap((s) => s.creations.map((c) => status.get(c.taskId) ?? null))]);
+    const cached = this.expected.get(serverId);
+    if (cached?.key === key) return cached;
+    const expected = expectedOf(sites, settings, tasks);
+    const fresh = { key, expected, lines: hostingScript(expected) };
+    this.expected.set(serverId, fresh);
+    return fresh;
+  }
+
   private async run(serverId: string): Promise<Last> {
     const started = performance.now();
     const server = this.d.store.servers().find((s) => s.id === serverId);
     if (!server) throw new AppError('not-found', 'No such server in the inventory.');
-    const { sites, settings } = this.d.sites.state(serverId);
-    const expected = sites.length > 0 ? expectedOf(sites, settings, this.d.queue.list(serverId).tasks) : null;
+    const hosting = this.expectations(serverId);
+    const expected = hosting?.expected ?? null;
     const zones = this.zoneCheck(serverId, server.roles);
     const done = (findings: Finding[], compared: number, error: string | null): Last => {
       const report: DriftReport = { serverId, checkedAt: new Date().toISOString(), ms: Math.round(performance.now() - started), compared, items: findings.map((f) => f.item), answered: 0, error };
@@ -141,7 +160,7 @@ export class DriftService {
     try {
       const lease = await this.d.connections.acquire(serverId, { interactive: false });
       try {
-        const result = await exec(await lease.ready(), driftScript(expected, zones), EXEC_TIMEOUT_MS);
+        const result = await exec(await lease.ready(), driftScript(hosting?.lines ?? [], zones), EXEC_TIMEOUT_MS);
         if (result.code !== 0) return done([], 0, `The check did not run on the server (exit ${result.code}): ${result.stderr.trim().split('\n').pop() ?? ''}`);
         stdout = result.stdout;
       } finally {
@@ -151,9 +170,9 @@ export class DriftService {
       return done([], 0, error instanceof AppError ? error.message : 'The check failed unexpectedly.');
     }
     const found = parseReport(stdout);
-    const hosting = expected ? compareHosting(expected, found) : { findings: [], compared: 0 };
+    const web = expected ? compareHosting(expected, found) : { findings: [], compared: 0 };
     const dns = zones ? compareZones(zones, found, this.d.dns.names()) : { findings: [], compared: 0 };
-    return done([...hosting.findings, ...dns.findings], hosting.compared + dns.compared, null);
+    return done([...web.findings, ...dns.findings], web.compared + dns.compared, null);
   }
 
   private finding(serverId: string, id: string): Finding {
