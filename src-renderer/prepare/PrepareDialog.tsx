@@ -9,6 +9,7 @@ import { AppError } from '../../shared/errors';
 import { client } from '../client/client';
 import { ErrorNote } from '../components/ErrorNote';
 import { trapKeys } from '../hosting/PreviewDialog';
+import './prepare.css';
 
 type Props = { server: Server; onClose: () => void; onQueue?: () => void };
 
@@ -77,6 +78,11 @@ export function PrepareDialog({ server, onClose, onQueue }: Props) {
   );
 }
 
+/** Each port once (a port many addresses listen on, as on a machine with several loopback daemons, is one entry). */
+function listening(report: PreflightReport): string {
+  return [...new Set(report.ports.map((p) => `${p.proto}/${p.port}${p.process ? ` ${p.process}` : ''}`))].join(', ');
+}
+
 function Preflight({ report }: { report: PreflightReport }) {
   const installed = report.software.filter((s) => s.version !== null);
   return (
@@ -89,9 +95,9 @@ function Preflight({ report }: { report: PreflightReport }) {
         <dt>Installed</dt>
         <dd>{installed.length ? installed.map((s) => `${s.name} ${s.version}`).join(', ') : 'none of the hosting software'}{report.phpFpm.length ? ` · php-fpm ${report.phpFpm.join(', ')}` : ''}</dd>
         <dt>Listening</dt>
-        <dd className="mono">{report.ports.map((p) => `${p.proto}/${p.port}${p.process ? ` ${p.process}` : ''}`).join(', ') || 'nothing'}</dd>
+        <dd className="mono">{listening(report) || 'nothing'}</dd>
         <dt>SSH</dt>
-        <dd>port {report.sshPorts.join(', ') || '?'} · password logins {report.sshPasswordAuth ? 'allowed' : 'off'}</dd>
+        <dd>{report.sshPorts.length ? `port ${report.sshPorts.join(', ')} · password logins ${report.sshPasswordAuth ? 'allowed' : 'off'}` : 'not readable with this login (sshd -T needs root)'}</dd>
         {report.apacheSites.length > 0 && (
           <>
             <dt>Apache sites</dt>

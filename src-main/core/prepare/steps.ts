@@ -32,9 +32,10 @@ export function baseLines(): string[] {
     'apt-config dump | grep -q \'^APT::Periodic::Unattended-Upgrade "1";\' || { echo "apt does not see the unattended-upgrade setting" >&2; exit 1; }',
     // Without systemd apt's timers never fire: cron's daily apt-compat job runs the upgrades.
     'if ! has_systemd; then need cron || exit $?; ensure_running cron || exit $?; fi',
-    'if installed chrony || installed systemd-timesyncd || installed ntpsec || installed ntp; then echo "in place: time sync ($(for p in chrony systemd-timesyncd ntpsec ntp; do installed $p && printf %s $p; done))";',
-    'elif has_systemd; then need chrony || exit $?;',
-    'else echo "in place: time: no systemd here (a container or chroot): the clock is the host\'s to keep"; fi',
+    // Without systemd (a container or chroot) the clock is the host's: a time daemon here could not set it.
+    'if ! has_systemd; then echo "in place: time: no systemd here (a container or chroot): the clock is the host\'s to keep";',
+    'elif installed chrony || installed systemd-timesyncd || installed ntpsec || installed ntp; then echo "in place: time sync ($(for p in chrony systemd-timesyncd ntpsec ntp; do installed $p && printf %s $p; done))";',
+    'else need chrony || exit $?; fi',
     'if installed chrony && has_systemd; then ensure_running chrony || exit $?; fi',
   ];
 }
