@@ -2,7 +2,8 @@
 // with the old SOA as prerequisite), against the two real BIND instances: every kind of change
 // answers on both; a nameserver changed by hand gets the whole zone instead (and loses the hand
 // change) while the other takes the update; a zone with the static stanza of earlier versions
-// is made dynamic by its next push; a deleted zone leaves no journal behind.
+// is made dynamic by its next push; an import reads the journal's updates too; a deleted zone
+// leaves no journal behind.
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
@@ -107,6 +108,24 @@ describe('dns push as a dynamic update', () => {
       expect(await resolver(name).resolve4(`www.${zone}`)).toEqual(['192.0.2.12']);
       await expect(resolver(name).resolve4(`byhand.${zone}`)).rejects.toThrow(/ENOTFOUND|ENODATA/);
     }
+  });
+
+  it('imports what named serves after updates in place (the file and its journal), not the older file', async () => {
+    const { t, ns, zone } = await setup('dns-upd-import');
+    const www: DnsRecord = { name: 'www', type: 'A', ttl: 300, value: '192.0.2.20' };
+    await put(t, zone, www);
+    await push(t, ns);
+    await put(t, zone, { ...www, value: '192.0.2.21' }, www);
+    await put(t, zone, { name: 'mail', type: 'A', ttl: 300, value: '192.0.2.25' });
+    const second = await push(t, ns);
+    expect(second.tasks.ns1.stdoutTail).toContain('updated in place');
+    // named writes the journal to the file later: the file alone still has the first push.
+    expect(readFileSync(`${suite.tb.ns.ns1.dir}/db.${zone}`, 'utf8')).toContain('192.0.2.20');
+    const out = await t.call<{ zone: Zone; serial: number; warnings: string[] }>('dns.importZone', { serverId: ns.ns1.id, zone, save: false });
+    expect(out.serial).toBe(second.serial);
+    expect(out.warnings).toEqual([]);
+    const values = out.zone.records.filter((r) => r.type === 'A').map((r) => `${r.name} ${r.value}`).sort();
+    expect(values).toEqual(['mail 192.0.2.25', 'www 192.0.2.21']);
   });
 
   it('makes a zone of an earlier version (static stanza) dynamic at its next push, then updates it in place', async () => {

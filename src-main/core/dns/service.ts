@@ -11,7 +11,7 @@ import type { Task } from '../../../shared/queue';
 import type { EventHub } from '../events';
 import type { Inventory } from '../inventory/service';
 import type { QueueService } from '../queue/service';
-import { openSftp } from '../ssh/connect';
+import { exec, openSftp } from '../ssh/connect';
 import type { ConnectionManager } from '../ssh/connections';
 import { parseZoneFile } from './parse';
 import { planZone } from './plan';
@@ -232,8 +232,9 @@ export class DnsService {
   async importZone(serverId: string, name: string, path: string | undefined, save: boolean): Promise<{ zone: Zone; serial: number; warnings: string[] }> {
     this.inventory.stored(serverId);
     const file = path ?? zoneFile(this.store.nsSettings(serverId).zoneDir, name);
-    const text = await this.readRemote(serverId, file);
+    const { text, note } = await this.readRemote(serverId, name, file);
     const { zone, serial, warnings } = parseZoneFile(text, name);
+    if (note) warnings.unshift(note);
     if (save) {
       if (this.store.get(name)) throw new AppError('conflict', `The zone ${name} is already in Hostdeck; forget it first to import it again.`);
       this.store.put({ version: 1, zone, pushed: { zone, serial, at: new Date().toISOString() } });
@@ -242,7 +243,13 @@ export class DnsService {
     return { zone, serial, warnings };
   }
 
-  private async readRemote(serverId: string, file: string): Promise<string> {
+  /**
+   * The zone as named serves it: a dynamic zone's recent updates are in its journal (<file>.jnl)
+   * until named writes them to the file (up to 15 minutes later), so with a journal the file and
+   * journal are read together by named-compilezone; without one, the file itself (kept as
+   * written: its $INCLUDE and comments reach the parser's warnings).
+   */
+  private async readRemote(serverId: string, zone: string, file: string): Promise<{ text: string; note: string | null }> {
     const lease = await this.connections.acquire(serverId);
     try {
       const client = await lease.ready();
@@ -250,7 +257,16 @@ export class DnsService {
       try {
         const size = await new Promise<number>((resolve, reject) => sftp.stat(file, (e, st) => (e ? reject(new AppError('not-found', `${file} could not be read on the server: ${e.message}`)) : resolve(st.size))));
         if (size > IMPORT_MAX_BYTES) throw new AppError('invalid-input', `${file} is larger than ${IMPORT_MAX_BYTES / 1024 / 1024} MB.`);
-        return await new Promise<string>((resolve, reject) => sftp.readFile(file, (e, data) => (e ? reject(new AppError('not-found', `${file} could not be read on the server: ${e.message}`)) : resolve(data.toString('utf8')))));
+        const journal = await new Promise<boolean>((resolve) => sftp.stat(`${file}.jnl`, (e) => resolve(!e)));
+        let note: string | null = null;
+        if (journal) {
+          // The names travel on stdin, not in the command line.
+          const out = await exec(client, 'IFS= read -r z && IFS= read -r f && named-compilezone -q -j -o - "$z" "$f"', 60_000, `${zone}\n${file}\n`);
+          if (out.code === 0 && out.stdout.length <= IMPORT_MAX_BYTES) return { text: out.stdout, note: null };
+          note = `The journal of dynamic updates beside ${file} could not be applied (${(out.stderr.trim() || `named-compilezone exited with ${out.code}`).slice(0, 200)}): what was read is the file alone, which may be older than what named serves.`;
+        }
+        const text = await new Promise<string>((resolve, reject) => sftp.readFile(file, (e, data) => (e ? reject(new AppError('not-found', `${file} could not be read on the server: ${e.message}`)) : resolve(data.toString('utf8')))));
+        return { text, note };
       } finally {
         sftp.end();
       }
