@@ -129,7 +129,7 @@ export function backupLines(raw: BackupParams): string[] {
       'echo "database $db backed up (snapshot $snap)"',
     ]),
     ...(p.databases.length > 0 ? ['rm -f "$st" "$err"'] : []),
-    ...(keep.length > 0 ? [`r forget --quiet --tag "site=$site" ${keep.join(' ')} --prune >/dev/null || { echo "restic forget --prune failed (exit $?)" >&2; exit 13; }`, `echo "old snapshots of site $site forgotten and pruned (${keep.join(' ')})"`] : []),
+    ...(keep.length > 0 ? [`r forget --quiet --tag "site=$site" ${keep.join(' ')} --prune >/dev/null || { echo "restic forget --prune failed (exit $?)" >&2; exit 13; }`, `echo "retention applied to site $site (${keep.join(' ')}): snapshots beyond it forgotten, data no snapshot uses pruned"`] : []),
   ];
 }
 
