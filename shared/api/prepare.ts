@@ -5,6 +5,7 @@
 import { z } from 'zod';
 import { ServerId } from '../domain';
 import { Task } from '../queue';
+import { IPV4 } from '../validation';
 
 export const PREPARE_ROLES = ['base', 'web', 'db', 'ftp', 'ns'] as const;
 export const PrepareRole = z.enum(PREPARE_ROLES);
@@ -53,14 +54,14 @@ export const PreflightReport = z.object({
 export type PreflightReport = z.infer<typeof PreflightReport>;
 
 /** Where the other nameservers of the team are, for zone transfers and notifies (IPv4 addresses). */
-const Peer = z.string().regex(/^(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}$/, 'An IPv4 address like 203.0.113.5');
+export const NsPeer = z.string().regex(IPV4, 'An IPv4 address like 203.0.113.5');
 
 export const PrepareInput = z
   .object({
     serverId: ServerId,
     roles: z.array(PrepareRole).min(1, 'Pick at least one role').max(PREPARE_ROLES.length).refine((r) => new Set(r).size === r.length, 'Roles must not repeat'),
     /** The team's other nameservers (ns role); default: the other servers with the ns role whose host is an address. */
-    nsPeers: z.array(Peer).max(20).optional(),
+    nsPeers: z.array(NsPeer).max(20).optional(),
   })
   .strict();
 export type PrepareInput = z.infer<typeof PrepareInput>;

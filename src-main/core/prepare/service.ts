@@ -3,6 +3,7 @@
 // settings switch to reloading by signal, as the queued PHP tasks will need.
 import type { PreflightReport, PrepareInput, PreparePlan } from '../../../shared/api/prepare';
 import type { Task } from '../../../shared/queue';
+import { IPV4 } from '../../../shared/validation';
 import type { DnsService } from '../dns/service';
 import { phpSettings } from '../hosting/php-plans';
 import type { SiteService } from '../hosting/sites';
@@ -11,8 +12,6 @@ import type { QueueService } from '../queue/service';
 import type { ConnectionManager } from '../ssh/connections';
 import { preflight } from './preflight';
 import { changes, recipe, type RecipeInput } from './recipe';
-
-const IPV4 = /^(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}$/;
 
 export class PrepareService {
   private readonly reports = new Map<string, PreflightReport>();

@@ -3,17 +3,17 @@
 // a script, and reaches the shell only through shQuote or as digits.
 import { z } from 'zod';
 import { FtpPath } from '../../../shared/api/hosting';
+import { NsPeer } from '../../../shared/api/prepare';
 import { assertSafe } from '../hosting/quote';
 import { shQuote } from '../ssh/sh-quote';
 import { putFile } from './shell';
 
 const Port = z.number().int().min(1).max(65535);
-const Ipv4 = z.string().regex(/^(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}$/);
 
 export const WebParams = z.object({ suspendedDir: FtpPath, tlsDir: FtpPath, logDir: FtpPath, vhostDir: FtpPath, nginxConf: FtpPath }).strict();
 export const DbParams = z.object({ bufferPoolMb: z.number().int().min(128).max(1_048_576).multipleOf(128) }).strict();
 export const FtpParams = z.object({ passwdFile: FtpPath, dbFile: FtpPath, passiveFrom: Port, passiveTo: Port }).strict().refine((p) => p.passiveFrom <= p.passiveTo, 'The passive range must go up');
-export const NsParams = z.object({ zonesConf: FtpPath, namedConf: FtpPath, peers: z.array(Ipv4).max(20) }).strict();
+export const NsParams = z.object({ zonesConf: FtpPath, namedConf: FtpPath, peers: z.array(NsPeer).max(20) }).strict();
 export const FirewallParams = z.object({ tcp: z.array(Port).min(1).max(64), udp: z.array(Port).max(64), tcpRanges: z.array(z.tuple([Port, Port])).max(8) }).strict();
 export const NoParams = z.object({}).strict();
 export type WebParams = z.infer<typeof WebParams>;
