@@ -5,7 +5,7 @@ import { execFileSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_FTP_SETTINGS, DEFAULT_WEB_SETTINGS } from '../../shared/api/hosting';
 import { DEFAULT_NS_SETTINGS } from '../../shared/dns';
-import type { PrepareRole } from '../../shared/api/prepare';
+import { PrepareInput, type PrepareRole } from '../../shared/api/prepare';
 import { describeTask, parseParams } from '../../src-main/core/queue/kinds';
 import { parsePreflight } from '../../src-main/core/prepare/preflight';
 import { bufferPoolMb, changes, recipe, type RecipeInput } from '../../src-main/core/prepare/recipe';
@@ -106,6 +106,11 @@ describe('prepare: recipe', () => {
     }
     for (const peer of ['1.2.3.4; };', '1.2.3', 'ns1.example.com', '256.1.1.1']) expect(() => parseParams('prepare.ns', { zonesConf: '/etc/bind/named.conf.hostdeck', namedConf: '/etc/bind/named.conf', peers: [peer] }), peer).toThrow();
     expect(() => parseParams('prepare.db', { bufferPoolMb: 100 })).toThrow();
+    // The contract refuses them first.
+    const serverId = '6f1c3c1e-8f7a-4c65-9a55-0d2a3f1b2c3d';
+    for (const nsPeers of [['1.2.3.4; touch /tmp/pwned'], ['$(id)'], Array.from({ length: 21 }, (_, i) => `192.0.2.${i}`)]) expect(PrepareInput.safeParse({ serverId, roles: ['ns'], nsPeers }).success, JSON.stringify(nsPeers)).toBe(false);
+    for (const roles of [['web; rm -rf /'], [], ['web', 'web'], ['mail']]) expect(PrepareInput.safeParse({ serverId, roles }).success, JSON.stringify(roles)).toBe(false);
+    expect(PrepareInput.safeParse({ serverId, roles: ['base'], extra: 1 }).success).toBe(false);
     expect(() => parseParams('prepare.firewall', { tcp: [22, 0], udp: [], tcpRanges: [] })).toThrow();
   });
 });
