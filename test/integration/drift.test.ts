@@ -43,6 +43,7 @@ const zoneFile = () => `${nsSettings('ns2').zoneDir}/db.${zone}`;
 
 afterAll(() => {
   void removeTestPool(site);
+  for (const s of [`hddh${tag}`]) if (sh(`id -u ${s}`) !== null) sh(`userdel -r ${s} 2>/dev/null`);
   if (sh(`id -u ${site}`) !== null) sh(`pkill -KILL -u ${site}; userdel -r ${site} 2>/dev/null`);
   rmSync(`/home/${site}`, { recursive: true, force: true });
   sh(`rm -f ${suite.tb.nginx.sitesDir}/hostdeck-${site}-*.conf /etc/cron.d/hostdeck-${site}`);
@@ -210,4 +211,51 @@ describe('drift', () => {
     await t.call('dns.deleteZone', { zone, confirm: zone });
     await done(t, servers);
   }, 120_000);
+});
+
+describe('drift with hostile things on the server', () => {
+  it('shows names Hostdeck does not accept without offering actions, refuses made-up items, and runs nothing', async () => {
+    const canary = `/tmp/hd-drift-canary-${tag}`;
+    const hostile = `hddh${tag}`;
+    const t = await suite.web1('drift-hostile', 'root');
+    const web1 = t.server.id;
+    await t.call('hosting.setSettings', { serverId: web1, ...settings() });
+    await t.call('hosting.createSite', { serverId: web1, name: hostile, quotaMb: 0 });
+    await done(t, [web1]);
+    const uid = sh(`id -u ${hostile}`)!.trim();
+    const evilBlock = `${suite.tb.nginx.sitesDir}/hostdeck-${hostile}-evil.conf`;
+    const passwd = suite.tb.ftp.passwdFile;
+    const badLine = `bad;touch\${IFS}${canary}:x:${uid}:${uid}::/home/${hostile}/./::::::::::::`;
+    try {
+      // Not loaded by nginx (never reloaded while it is there): only read by the check.
+      writeFileSync(evilBlock, `server {\n    server_name evil$(touch${'${IFS}'}${canary}).test \`touch ${canary}\`;\n}\n`);
+      appendFileSync(passwd, `${badLine}\n`);
+      const r = await t.call<DriftReport>('drift.check', { serverId: web1 });
+      const items = r.items.filter((i) => i.site === hostile);
+      expect(items.map((i) => `${i.kind}:${i.way}`).sort()).toEqual(['ftp:extra', 'vhost:extra']);
+      for (const item of items) {
+        expect(item.fix).toBeNull();
+        expect(item.accept).toBeNull();
+        for (const action of ['fix', 'accept'] as const) {
+          expect((await t.fail('drift.preview', { serverId: web1, id: item.id, action })).code).toBe('conflict');
+          expect((await t.fail('drift.resolve', { serverId: web1, id: item.id, action })).code).toBe('conflict');
+        }
+      }
+      for (const id of ['', `vhost:${hostile}:$(touch ${canary})`, `'; touch ${canary}; '`, '../../etc/passwd', 'x'.repeat(601), `zone:$(touch ${canary}):extra`, 'ftp:a\nb:c']) {
+        const error = await t.fail('drift.resolve', { serverId: web1, id, action: 'fix' });
+        expect(['not-found', 'invalid-input']).toContain(error.code);
+      }
+      for (const everyTicks of [-1, 1.5, 10_001, Number.NaN]) expect((await t.fail('drift.setSettings', { everyTicks })).code).toBe('invalid-input');
+      expect((await t.fail('drift.resolve', { serverId: web1, id: items[0]!.id, action: 'drop' })).code).toBe('invalid-input');
+      expect((await t.call<{ tasks: Task[] }>('queue.list', { serverId: web1 })).tasks.filter((x) => x.status === 'pending')).toEqual([]);
+      expect(existsSync(canary)).toBe(false);
+    } finally {
+      rmSync(evilBlock, { force: true });
+      // Only the line added here goes (other tests may have changed the file meanwhile).
+      writeFileSync(passwd, readFileSync(passwd, 'utf8').split('\n').filter((l) => l !== badLine).join('\n'));
+      rmSync(canary, { force: true });
+    }
+    await t.call('hosting.deleteSite', { serverId: web1, site: hostile, confirm: hostile });
+    await done(t, [web1]);
+  }, 60_000);
 });

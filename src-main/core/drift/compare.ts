@@ -2,7 +2,7 @@
 // (a diff for files) and the actions that mean something for it. What an action needs later
 // (the server's text of a file, a zone as the server has it) is kept with the finding, in memory.
 import type { DriftItem } from '../../../shared/api/drift';
-import { recordKey, type Zone } from '../../../shared/dns';
+import { recordKey, ZoneName, type Zone } from '../../../shared/dns';
 import { Domain, DomainList, ExistingFtpUser } from '../../../shared/hosting';
 import { PhpVersion } from '../../../shared/php';
 import { AppError } from '../../../shared/errors';
@@ -237,7 +237,9 @@ export function compareZones(check: ZoneCheck, found: Found, recordedZones: read
   const known = new Set(recordedZones);
   for (const zone of found.stanzas ?? []) {
     if (known.has(zone)) continue;
-    out.push(finding({ id: `zone:${zone}:extra`, kind: 'zone', way: 'extra', site: null, title: `Zone ${zone}`, records: 'not in Hostdeck', server: `in ${conf}`, fix: 'Remove the zone from this nameserver', accept: 'Import the zone into Hostdeck', confirm: zone }));
+    // A name from the server's file: acted on only when it is one Hostdeck accepts.
+    const valid = ok(ZoneName, zone);
+    out.push(finding({ id: `zone:${zone}:extra`, kind: 'zone', way: 'extra', site: null, title: `Zone ${zone}`, records: 'not in Hostdeck', server: `in ${conf}${valid ? '' : ' (a name Hostdeck does not accept)'}`, fix: valid ? 'Remove the zone from this nameserver' : null, accept: valid ? 'Import the zone into Hostdeck' : null, confirm: valid ? zone : null }));
   }
   return { findings: out, compared: check.zones.length };
 }

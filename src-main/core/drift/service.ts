@@ -221,7 +221,7 @@ export class DriftService {
   private zoneAction(serverId: string, f: Finding, action: DriftAction): { preview: Preview; apply: () => Promise<Task[]> } {
     const item: DriftItem = f.item;
     if ((action === 'fix' ? item.fix : item.accept) === null) throw new AppError('conflict', `That action is not offered for ${item.title}.`);
-    const zone = item.title.slice('Zone '.length);
+    const zone = item.id.slice('zone:'.length, item.id.lastIndexOf(':'));
     const nsTask = (id: string, kind: string, params: unknown) => ({ serverId: id, kind, ...this.d.queue.preview(kind, params) });
     const settingsOf = (id: string): NsSettings & { queryHost: string } => {
       const s = this.d.dns.nsSettings(id);
