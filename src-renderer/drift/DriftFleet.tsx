@@ -3,6 +3,7 @@
 import type { Server } from '../../shared/domain';
 import { AppError } from '../../shared/errors';
 import { ErrorNote } from '../components/ErrorNote';
+import { DriftSettingsForm } from './DriftSettings';
 import { useDriftCheck, useDriftReports } from './hooks';
 import './drift.css';
 
@@ -15,6 +16,7 @@ export function DriftFleet({ servers, onOpenServer }: { servers: Server[]; onOpe
         <h2>Drift: the fleet</h2>
         <button className="primary" onClick={() => check.mutate(null)} disabled={check.isPending}>{check.isPending ? 'Checking…' : 'Check the fleet'}</button>
       </div>
+      <DriftSettingsForm />
       {check.error && <ErrorNote error={check.error instanceof AppError ? check.error : new AppError('internal', 'The check failed.')} />}
       <table className="drift-fleet">
         <thead><tr><th>Server</th><th>Differences</th><th>Compared</th><th>Checked</th><th /></tr></thead>

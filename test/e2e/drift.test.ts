@@ -100,6 +100,12 @@ describe('drift in the UI', () => {
     await view.getByRole('button', { name: 'Whole fleet' }).click();
     const fleet = page.getByRole('region', { name: 'Drift of the fleet' });
     expect(await fleet.getByRole('row', { name: /web1/ }).textContent()).toContain('none');
+    const every = fleet.getByRole('form', { name: 'Drift settings' });
+    await expect.poll(() => every.getByLabel('Health checks between drift checks').inputValue()).toBe('10');
+    await every.getByLabel('Health checks between drift checks').fill('5');
+    await every.getByRole('button', { name: 'Save' }).click();
+    await every.getByRole('status').waitFor();
+    expect(await contract(page, 'drift.settings', {})).toEqual({ everyTicks: 5 });
     await calmShot(page, 'drift-05-fleet');
 
     await contract(page, 'hosting.deleteSite', { serverId: web1.id, site, confirm: site });
