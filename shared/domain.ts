@@ -74,7 +74,8 @@ export type ServerInput = z.infer<typeof ServerInput>;
 
 export const ServerId = z.string().uuid('Unknown server id');
 
-export const Server = z.object({ id: ServerId, ...serverFields, hasSecret: z.boolean() });
+/** version: team mode's record version (an edit carries the one it was based on). */
+export const Server = z.object({ id: ServerId, ...serverFields, hasSecret: z.boolean(), version: z.number().int().positive().optional() });
 export type Server = z.infer<typeof Server>;
 
 export const HostKeyInfo = z.object({ keyType: z.string(), fingerprint: z.string() });

@@ -16,6 +16,8 @@ export const events = {
   /** A prompt was answered, cancelled or timed out (close it in every window). */
   'ssh.promptClosed': z.object({ id: z.string() }),
   'settings.changed': z.object({}),
+  /** Team mode: shared records changed (another workstation's write, or this one's): refetch what shows them. */
+  'team.changed': z.object({ table: z.string(), ids: z.array(z.string()) }),
   /** Progress of a database export or import job. */
   'db.progress': z.object({ jobId: z.string(), rows: z.number(), bytes: z.number(), statements: z.number(), done: z.boolean() }),
   /** Output of a terminal (UTF-8 decoded across chunk boundaries); the owner acks it once rendered. */

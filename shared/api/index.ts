@@ -12,6 +12,7 @@ import { driftApi } from './drift';
 import { filesApi } from './files';
 import { fleetApi } from './fleet';
 import { dbAuditApi, dbBrowseApi, dbQueryApi, dbServerApi, dbTransferApi, dbTreeApi } from './db';
+import { teamAdminApi } from './team-admin';
 import { healthApi } from './health';
 import { hostingApi } from './hosting';
 import { logsApi } from './logs';
@@ -24,7 +25,7 @@ import { tlsApi } from './tls';
 
 export { ConnectionTestResult } from './servers';
 
-export const api = { ...appApi, ...serversApi, ...sshApi, ...terminalApi, ...healthApi, ...dbTreeApi, ...dbBrowseApi, ...dbQueryApi, ...dbTransferApi, ...dbServerApi, ...dbAuditApi, ...queueApi, ...hostingApi, ...cronApi, ...dnsApi, ...acmeApi, ...tlsApi, ...logsApi, ...backupsApi, ...filesApi, ...prepareApi, ...deployApi, ...deployTemplatesApi, ...driftApi, ...fleetApi } as const;
+export const api = { ...appApi, ...serversApi, ...sshApi, ...terminalApi, ...healthApi, ...dbTreeApi, ...dbBrowseApi, ...dbQueryApi, ...dbTransferApi, ...dbServerApi, ...dbAuditApi, ...queueApi, ...hostingApi, ...cronApi, ...dnsApi, ...acmeApi, ...tlsApi, ...logsApi, ...backupsApi, ...filesApi, ...prepareApi, ...deployApi, ...deployTemplatesApi, ...driftApi, ...fleetApi, ...teamAdminApi } as const;
 
 export type Api = typeof api;
 export type Method = keyof Api;

@@ -22,7 +22,8 @@ export const serversApi = {
   'servers.list': { input: z.object({}).strict(), output: z.array(Server) },
   'servers.add': { input: ServerInput, output: Server },
   'servers.update': {
-    input: z.object({ id: ServerId, server: ServerInput, clearSecret: z.boolean().optional() }).strict(),
+    /** baseVersion (team mode): the version the edit was based on; someone else's change since is a conflict carrying both. */
+    input: z.object({ id: ServerId, server: ServerInput, clearSecret: z.boolean().optional(), baseVersion: z.number().int().positive().optional() }).strict(),
     output: Server,
   },
   'servers.remove': { input: z.object({ id: ServerId }).strict(), output: ok },

@@ -1,11 +1,10 @@
-// Team mode's people and roles (Settings → Team → People) and the team audit's chain check.
+// Team mode's people and roles (Settings → Team → People).
 // A role is a MariaDB role holding per-table GRANTs on the team database: the server enforces
 // it; the UI only hides what a role cannot do. Names are checked here and again in the core
 // right before they reach SQL (src-main/core/team/roles.ts).
 import { z } from 'zod';
 import { Password } from '../hosting';
 import { MysqlHost } from '../mysql-accounts';
-import { AuditVerdict } from './db';
 
 export const TEAM_ROLES = ['admin', 'operator', 'dns', 'support'] as const;
 export const TeamRole = z.enum(TEAM_ROLES);
@@ -74,9 +73,5 @@ export const teamAdminApi = {
   'team.changePeople': {
     input: z.object({ change: PeopleChange, confirm: z.string().max(400).nullable() }).strict(),
     output: z.object({ statements: z.array(z.string()), password: z.string().nullable(), keychain: z.boolean() }),
-  },
-  'team.verifyAudit': {
-    input: z.object({}).strict(),
-    output: AuditVerdict,
   },
 } as const;

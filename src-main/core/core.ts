@@ -73,6 +73,10 @@ import { sshHandlers } from './ssh/handlers';
 import { terminalHandlers } from './terminal/handlers';
 import { TerminalService } from './terminal/service';
 import { openDataFolderTeam } from './team/session';
+import { TeamAudit } from './team/audit-chain';
+import { TeamPeople, teamLogin } from './team/people';
+import { teamPeopleHandlers } from './team/people-handlers';
+import { withRoleSupportMode } from './team/support-mode';
 import { version } from './version';
 
 export type { CallResult, Caller };
@@ -111,14 +115,25 @@ export async function createCore(options: CoreOptions): Promise<Core> {
   if (keychain.note) log(`[hostdeck] ${keychain.note}`);
   const events = new EventHub();
   // Team mode (team.json in the data folder): the queues are the team database's.
+  const me = await teamLogin(options.dataDir, keychain, log);
   const team = await openDataFolderTeam(options.dataDir, keychain, log);
-  const store = openLocalStore(options.dataDir);
+  // A support login's customer databases are read-only whatever the settings say: its role is the team database's word.
+  const store = withRoleSupportMode(openLocalStore(options.dataDir), () => me?.role ?? null);
   const inventory = new Inventory(store, keychain, events, home);
   const prompts = new PromptBroker(events);
   const connections = new ConnectionManager(inventory, store, home, events, prompts);
   const tester = new ConnectionTester(inventory, store, connections);
   const terminals = new TerminalService(connections, events);
   const audit = new AuditLog(options.dataDir);
+  // Team mode: the audit is the team database's (hash-chained, append-only); an entry it cannot take stays in the file.
+  if (team) {
+    audit.useTeam(
+      new TeamAudit(team.db.pool, (entry, error) => {
+        log(`[hostdeck] team audit: an entry is kept in this computer's audit file instead (${error instanceof Error ? error.message : String(error)})`);
+        audit.keepLocally(entry);
+      }),
+    );
+  }
   const db = new DbSessions(inventory, store, keychain, connections, audit, events);
   const dbTree = new DbTree(db);
   const dbBrowser = new DbBrowser(db, dbTree);
@@ -175,6 +190,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
       ...dbAdminHandlers(dbAdmin),
       ...dbAuditHandlers(audit),
       ...queueHandlers(queue),
+      ...teamPeopleHandlers(new TeamPeople(() => team, keychain, audit)),
       ...hostingHandlers(sites, connections),
       ...cronHandlers(sites, connections, events),
       ...deployHandlers(sites, queue),

@@ -42,13 +42,13 @@ describe('audit chain', () => {
     expect(parsed[0]!.prev).toBe(GENESIS);
     expect(parsed[1]!.prev).toBe(parsed[0]!.hash);
     expect(parsed[2]!.prev).toBe(parsed[1]!.hash);
-    expect(log.verify()).toEqual({ verified: 3, beforeChain: 0, torn: 0, broken: null });
+    expect(log.verifyFile()).toEqual({ verified: 3, beforeChain: 0, torn: 0, broken: null });
   });
 
   it('masks passwords before hashing, so the stored line verifies', () => {
     log.record({ ...entry(0), statement: "CREATE USER 'u'@'%' IDENTIFIED BY 'hunter2'" });
     expect(readFileSync(log.file, 'utf8')).not.toContain('hunter2');
-    expect(log.verify().broken).toBeNull();
+    expect(log.verifyFile().broken).toBeNull();
   });
 
   it('finds a changed field', () => {
@@ -56,7 +56,7 @@ describe('audit chain', () => {
     const ls = lines();
     ls[2] = ls[2]!.replace('SELECT 2', 'SELECT 9');
     rewrite(ls);
-    const v = log.verify();
+    const v = log.verifyFile();
     expect(v.broken).toMatchObject({ index: 2, problem: 'changed', at: entry(2).at });
     expect(v.verified).toBe(2);
   });
@@ -67,23 +67,23 @@ describe('audit chain', () => {
     const e = JSON.parse(ls[1]!) as Record<string, unknown>;
     const forged = { ...e, outcome: 'error' };
     rewrite([ls[0]!, JSON.stringify({ ...forged, hash: entryHash(forged) }), ls[2]!, ls[3]!]);
-    expect(log.verify().broken).toMatchObject({ index: 1, problem: 'changed' });
+    expect(log.verifyFile().broken).toMatchObject({ index: 1, problem: 'changed' });
   });
 
   it('finds a deleted line, the first line deleted too', () => {
     write(5);
     const ls = lines();
     rewrite([ls[0]!, ls[1]!, ls[3]!, ls[4]!]);
-    expect(log.verify().broken).toMatchObject({ index: 2, problem: 'removed', at: entry(3).at });
+    expect(log.verifyFile().broken).toMatchObject({ index: 2, problem: 'removed', at: entry(3).at });
     rewrite(ls.slice(1));
-    expect(log.verify().broken).toMatchObject({ index: 0, problem: 'removed' });
+    expect(log.verifyFile().broken).toMatchObject({ index: 0, problem: 'removed' });
   });
 
   it('finds reordered lines', () => {
     write(5);
     const ls = lines();
     rewrite([ls[0]!, ls[2]!, ls[1]!, ls[3]!, ls[4]!]);
-    expect(log.verify().broken).toMatchObject({ index: 1, problem: 'reordered' });
+    expect(log.verifyFile().broken).toMatchObject({ index: 1, problem: 'reordered' });
   });
 
   it('finds an inserted line, even one chained after its predecessor', () => {
@@ -92,20 +92,20 @@ describe('audit chain', () => {
     const first = JSON.parse(ls[0]!) as { seq: number; prev: string; hash: string };
     const forged = chain({ ...entry(7) } as Record<string, unknown>, first);
     rewrite([ls[0]!, JSON.stringify(forged), ls[1]!, ls[2]!]);
-    expect(log.verify().broken).toMatchObject({ index: 1, problem: 'inserted' });
+    expect(log.verifyFile().broken).toMatchObject({ index: 1, problem: 'inserted' });
   });
 
   it('reports lines of an earlier version as before the chain started, not as failures', () => {
     writeFileSync(log.file, `${JSON.stringify(entry(0))}\n${JSON.stringify(entry(1))}\n`);
     write(2);
-    expect(log.verify()).toEqual({ verified: 2, beforeChain: 2, torn: 0, broken: null });
+    expect(log.verifyFile()).toEqual({ verified: 2, beforeChain: 2, torn: 0, broken: null });
   });
 
   it('starts a fresh line after a torn one and skips it', () => {
     write(2);
     appendFileSync(log.file, '{"at":"2026-12-07T03:');
     write(2);
-    const v = log.verify();
+    const v = log.verifyFile();
     expect(v).toEqual({ verified: 4, beforeChain: 0, torn: 1, broken: null });
   });
 
@@ -114,7 +114,7 @@ describe('audit chain', () => {
     log.record(entry(0));
     other.record(entry(1));
     log.record(entry(2));
-    expect(log.verify()).toEqual({ verified: 3, beforeChain: 0, torn: 0, broken: null });
+    expect(log.verifyFile()).toEqual({ verified: 3, beforeChain: 0, torn: 0, broken: null });
   });
 
   it('finds the head past a line longer than one read chunk', () => {
@@ -122,7 +122,7 @@ describe('audit chain', () => {
     write(1);
     log.record({ ...entry(2), statement: `SELECT '${'x'.repeat(200_000)}'` });
     new AuditLog(dir).record(entry(3));
-    expect(log.verify()).toMatchObject({ verified: 4, broken: null });
+    expect(log.verifyFile()).toMatchObject({ verified: 4, broken: null });
   });
 
   it('does not fork when several processes append at once', () => {
@@ -133,7 +133,7 @@ describe('audit chain', () => {
     writeFileSync(file, script);
     const tsx = path.resolve('node_modules/.bin/tsx');
     execFileSync('sh', ['-c', `for i in 1 2 3 4; do "${tsx}" "${file}" "${dir}" & done; wait`]);
-    expect(log.verify()).toEqual({ verified: 800, beforeChain: 0, torn: 0, broken: null });
+    expect(log.verifyFile()).toEqual({ verified: 800, beforeChain: 0, torn: 0, broken: null });
   }, 60_000);
 
   it('verifyChain names truncation against a recorded head', () => {

@@ -7,7 +7,7 @@ import { resolvePath } from './transfer';
 
 export function dbAuditHandlers(audit: AuditLog): HandlersFor<typeof dbAuditApi> {
   return {
-    'db.audit': async ({ serverId, limit }) => audit.list(serverId, limit),
+    'db.audit': async ({ serverId, limit }) => audit.entries(serverId, limit),
     'db.exportAudit': async ({ path }) => ({ entries: await audit.export(resolvePath(path)) }),
     'db.verifyAudit': async () => audit.verify(),
   };

@@ -48,9 +48,19 @@ export function taskOutcome(serverId: string, serverName: string, task: Task): T
 const TASK_OUTCOME: Record<TaskOutcome['status'], AuditEntry['outcome']> = { done: 'ok', failed: 'error', skipped: 'cancelled', cancelled: 'cancelled' };
 const TAIL_CHUNK = 64 * 1024;
 
+/** Team mode's audit (team/audit-chain.ts): the team database's audit table instead of the file. */
+export interface TeamAuditSink {
+  record(entry: AuditEntry): void;
+  /** Resolves once every entry recorded so far is written. */
+  flushed(): Promise<void>;
+  list(serverId: string | null, limit: number): Promise<AuditEntry[]>;
+  verify(): Promise<AuditVerdict>;
+}
+
 export class AuditLog {
   readonly file: string;
   private readonly lock: FileLock;
+  private team: TeamAuditSink | null = null;
   /** The head as this process last wrote it, valid while the file is the same inode and size. */
   private cached: { ino: number; size: number; head: ChainLinks | null } | null = null;
 
@@ -78,7 +88,18 @@ export class AuditLog {
     });
   }
 
+  /** Team mode: entries go to the team's audit table from now on. */
+  useTeam(team: TeamAuditSink): void {
+    this.team = team;
+  }
+
   private append(entry: AuditEntry): void {
+    if (this.team) return this.team.record(entry);
+    this.keepLocally(entry);
+  }
+
+  /** Appends to the file whatever the mode: where an entry the team's audit could not take is kept. */
+  keepLocally(entry: AuditEntry): void {
     this.lock.hold(() => {
       const fd = openSync(this.file, 'a+', 0o600);
       try {
@@ -113,8 +134,21 @@ export class AuditLog {
     return out;
   }
 
-  /** Walks the whole chain as written (oldest first). */
-  verify(): AuditVerdict {
+  /** Newest first: the team's audit in team mode, else the file. */
+  async entries(serverId: string | null, limit: number): Promise<AuditEntry[]> {
+    if (!this.team) return this.list(serverId, limit);
+    await this.team.flushed();
+    return this.team.list(serverId, limit);
+  }
+
+  /** Walks the whole chain as written (oldest first): the team's audit in team mode, else the file. */
+  async verify(): Promise<AuditVerdict> {
+    if (!this.team) return this.verifyFile();
+    await this.team.flushed();
+    return this.team.verify();
+  }
+
+  verifyFile(): AuditVerdict {
     if (!existsSync(this.file)) return { verified: 0, beforeChain: 0, torn: 0, broken: null };
     const lines = readFileSync(this.file, 'utf8').split('\n').filter(Boolean);
     return verifyChain(lines.map((line) => ({ value: parseLine(line) })));

@@ -71,7 +71,7 @@ export class DbSessions {
     this.inventory.stored(serverId);
     if (password) await this.keychain.set(passwordAccount(serverId), password);
     if (access.source === 'mycnf') await this.keychain.delete(passwordAccount(serverId));
-    this.store.saveDbAccess({ ...this.store.dbAccess(), [serverId]: { access, readOnly } });
+    await this.store.saveDbAccess({ ...this.store.dbAccess(), [serverId]: { access, readOnly } });
     await this.close(serverId);
   }
 

@@ -69,33 +69,34 @@ export class Inventory {
     return this.get(id);
   }
 
-  async update(id: string, input: ServerInput, clearSecret = false): Promise<Server> {
+  /** baseVersion (team mode): the version the edit was based on; a change since is a conflict. */
+  async update(id: string, input: ServerInput, clearSecret = false, baseVersion?: number): Promise<Server> {
     const existing = this.stored(id);
     await this.check(input, id);
     const { secret, ...fields } = input;
     const stored: StoredServer = { id, ...fields };
     const next = this.store.servers().map((s) => (s.id === id ? stored : s));
     const newSecret = secret ?? (clearSecret || !needsSecret(input) ? '' : null);
-    await this.commit(stored, newSecret, next, existing);
+    await this.commit(stored, newSecret, next, existing, baseVersion === undefined ? undefined : { [id]: baseVersion });
     return this.get(id);
   }
 
   async remove(id: string): Promise<void> {
     this.stored(id);
-    this.store.saveServers(this.store.servers().filter((s) => s.id !== id));
+    await this.store.saveServers(this.store.servers().filter((s) => s.id !== id));
     await this.keychain.delete(secretAccount(id));
     await this.keychain.delete(`${secretAccount(id)}:password`);
     this.events.emit('inventory.changed', { ids: [id] });
   }
 
   /** secret: string = store it, '' = delete it, null = leave it. */
-  private async commit(stored: StoredServer, secret: string | null, next: StoredServer[], previous?: StoredServer): Promise<void> {
+  private async commit(stored: StoredServer, secret: string | null, next: StoredServer[], previous?: StoredServer, expect?: Record<string, number>): Promise<void> {
     const account = secretAccount(stored.id);
     const before = previous ? await this.keychain.get(account) : null;
     if (secret) await this.keychain.set(account, secret);
     else if (secret === '') await this.keychain.delete(account);
     try {
-      this.store.saveServers(next);
+      await this.store.saveServers(next, expect);
     } catch (error) {
       if (before) await this.keychain.set(account, before);
       else await this.keychain.delete(account);
@@ -126,6 +127,7 @@ export class Inventory {
 
   private async withSecretFlag(s: StoredServer): Promise<Server> {
     const hasSecret = needsSecret(s) ? (await this.keychain.get(secretAccount(s.id))) !== null : false;
-    return { ...s, hasSecret };
+    const version = this.store.versionOf?.(s.id) ?? null;
+    return { ...s, hasSecret, ...(version ? { version } : {}) };
   }
 }

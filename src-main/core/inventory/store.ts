@@ -11,7 +11,7 @@ export const HostKeyPin = z.object({ keyType: z.string(), key: z.string(), finge
 export type HostKeyPin = z.infer<typeof HostKeyPin>;
 
 /** What is stored for a server: never a secret (hasSecret is derived from the keychain). */
-export const StoredServer = Server.omit({ hasSecret: true }).extend({ auth: Auth, roles: z.array(Role) });
+export const StoredServer = Server.omit({ hasSecret: true, version: true }).extend({ auth: Auth, roles: z.array(Role) });
 export type StoredServer = z.infer<typeof StoredServer>;
 
 const Schema = z.object({
@@ -27,14 +27,17 @@ type Data = z.infer<typeof Schema>;
 export interface InventoryStore {
   /** The same (frozen) array until the inventory changes: callers may key caches on it. */
   servers(): readonly StoredServer[];
-  saveServers(servers: StoredServer[]): void;
+  /** expect: server id -> the version an edit was based on (team mode: refused when it changed since). Saves may be asynchronous (team mode): callers await them. */
+  saveServers(servers: StoredServer[], expect?: Record<string, number>): void | Promise<void>;
+  /** A server's record version (team mode), or null. */
+  versionOf?(id: string): number | null;
   pins(): Record<string, HostKeyPin>;
-  savePins(pins: Record<string, HostKeyPin>): void;
+  savePins(pins: Record<string, HostKeyPin>): void | Promise<void>;
   settings(): Settings;
-  saveSettings(settings: Settings): void;
+  saveSettings(settings: Settings): void | Promise<void>;
   /** Per-server database access (no secrets), validated by its owner (core/db). */
   dbAccess(): Record<string, unknown>;
-  saveDbAccess(access: Record<string, unknown>): void;
+  saveDbAccess(access: Record<string, unknown>): void | Promise<void>;
   readonly path: string;
 }
 

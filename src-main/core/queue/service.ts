@@ -9,7 +9,6 @@
 // Other instances' changes are seen by re-reading the journals every POLL_MS (and each change is
 // a queue.changed event here too). Nothing touches a server unless it has runnable tasks.
 import { randomUUID } from 'node:crypto';
-import { mkdirSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { AppError } from '../../../shared/errors';
@@ -18,9 +17,9 @@ import type { EventHub } from '../events';
 import { openSftp } from '../ssh/connect';
 import type { ConnectionManager, Lease } from '../ssh/connections';
 import { BlobStore } from './blobs';
-import { Journal, tail, type JournalEvent } from './journal';
+import { fileQueueBackend, type QueueBackend, type QueueJournal, type RunnerLock } from './backend';
+import { tail, type JournalEvent } from './journal';
 import { describeTask, FOLLOW_UP_EXIT, parseParams, taskKind, type SecretSource, type TaskKind, type TaskUpload } from './kinds';
-import { QueueLock } from './lock';
 import { maskSecrets } from './mask';
 import { LOCK_EXIT_CODE, LOCK_WAIT_S, openWorkerShell, type WorkerShell } from './worker-shell';
 
@@ -28,7 +27,6 @@ const POLL_MS = 500;
 const TASK_TIMEOUT_MS = 10 * 60_000;
 /** Reruns of one task because its connection or shell went away, before it counts as failed. */
 const MAX_CONNECTION_RERUNS = 20;
-const FILE = /^([0-9a-f-]{36})\.jsonl$/;
 /**
  * A drained runner's worker shell (and its lease) stays open this long for the server's next
  * task, as a persistent SSH connection does: opening a shell costs a channel and a few process
@@ -36,7 +34,7 @@ const FILE = /^([0-9a-f-]{36})\.jsonl$/;
  */
 const SHELL_KEEP_MS = 30_000;
 
-type Runner = { lock: QueueLock; lease: Lease | null; shell: WorkerShell | null; done: Promise<void> };
+type Runner = { lock: RunnerLock; acquired: boolean; lease: Lease | null; shell: WorkerShell | null; done: Promise<void> };
 type Parked = { lease: Lease; shell: WorkerShell | null; timer: NodeJS.Timeout };
 
 /** Where tasks' secrets are held until their task has run (task-secrets.ts). */
@@ -48,7 +46,7 @@ const NO_SECRETS: TaskSecretStore = {
 };
 
 export class QueueService {
-  private readonly journals = new Map<string, Journal>();
+  private readonly journals = new Map<string, QueueJournal>();
   private readonly runners = new Map<string, Runner>();
   private readonly parked = new Map<string, Parked>();
   private readonly owner = randomUUID();
@@ -58,7 +56,7 @@ export class QueueService {
   readonly blobs: BlobStore;
 
   constructor(
-    private readonly dir: string,
+    dir: string,
     private readonly connections: ConnectionManager,
     private readonly events: EventHub,
     private readonly log: (line: string) => void,
@@ -67,6 +65,19 @@ export class QueueService {
     private readonly outcome: (serverId: string, task: Task) => void = () => {},
   ) {
     this.blobs = new BlobStore(path.join(dir, 'blobs'));
+    this.backend = fileQueueBackend(dir);
+  }
+
+  private backend: QueueBackend;
+
+  /** Team mode: the journals and runner locks are the team database's (call before start()). */
+  useBackend(backend: QueueBackend): void {
+    this.backend = backend;
+    backend.onChange((serverId) => {
+      if (this.closed) return;
+      this.sync(serverId);
+      this.kick(serverId);
+    });
   }
 
   start(): void {
@@ -86,9 +97,10 @@ export class QueueService {
     await Promise.race([Promise.all(runners.map((r) => r.done)), new Promise((resolve) => setTimeout(resolve, 5000).unref())]);
   }
 
-  list(serverId: string): { tasks: Task[]; stopped: boolean; runnerHere: boolean } {
+  list(serverId: string): { tasks: Task[]; stopped: boolean; runnerHere: boolean; runnerElsewhere: string | null } {
     const tasks = this.sync(serverId).ordered();
-    return { tasks, stopped: tasks.some((t) => t.status === 'failed'), runnerHere: this.runners.has(serverId) };
+    const runnerHere = this.runners.has(serverId);
+    return { tasks, stopped: tasks.some((t) => t.status === 'failed'), runnerHere, runnerElsewhere: runnerHere ? null : this.backend.runner(serverId) };
   }
 
   overview(): QueueOverview[] {
@@ -167,24 +179,23 @@ export class QueueService {
 
   // ---- state -------------------------------------------------------------------------------
 
-  private journal(serverId: string): Journal {
+  private journal(serverId: string): QueueJournal {
     let j = this.journals.get(serverId);
     if (!j) {
-      j = new Journal(path.join(this.dir, `${serverId}.jsonl`), serverId);
+      j = this.backend.journal(serverId);
       this.journals.set(serverId, j);
     }
     return j;
   }
 
   /** Reads what the journal gained (from any process) and tells the windows. */
-  private sync(serverId: string): Journal {
+  private sync(serverId: string): QueueJournal {
     const j = this.journal(serverId);
     for (const task of j.catchUp()) this.events.emit('queue.changed', { serverId, task });
     return j;
   }
 
   private write(serverId: string, events: JournalEvent[]): void {
-    mkdirSync(this.dir, { recursive: true });
     this.journal(serverId).append(events);
     this.sync(serverId);
   }
@@ -211,16 +222,7 @@ export class QueueService {
 
   private poll(): void {
     if (this.closed) return;
-    let names: string[] = [];
-    try {
-      names = readdirSync(this.dir);
-    } catch {
-      return; // no queue yet
-    }
-    for (const name of names) {
-      const m = FILE.exec(name);
-      if (!m) continue;
-      const serverId = m[1]!;
+    for (const serverId of this.backend.serverIds()) {
       try {
         this.sync(serverId);
         this.kick(serverId);
@@ -232,7 +234,7 @@ export class QueueService {
 
   // ---- the runner ----------------------------------------------------------------------------
 
-  private runnable(j: Journal): Task | null {
+  private runnable(j: QueueJournal): Task | null {
     const tasks = j.ordered();
     if (tasks.some((t) => t.status === 'failed')) return null;
     return tasks.find((t) => t.status === 'pending' || t.status === 'running') ?? null;
@@ -241,10 +243,9 @@ export class QueueService {
   private kick(serverId: string): void {
     if (this.closed || this.runners.has(serverId)) return;
     if (!this.runnable(this.journal(serverId))) return;
-    const lock = new QueueLock(path.join(this.dir, `${serverId}.lock`), this.owner);
-    if (!lock.tryAcquire()) return;
+    const lock = this.backend.lock(serverId, this.owner);
     const warm = this.unpark(serverId);
-    const runner: Runner = { lock, lease: warm?.lease ?? null, shell: warm?.shell ?? null, done: Promise.resolve() };
+    const runner: Runner = { lock, acquired: false, lease: warm?.lease ?? null, shell: warm?.shell ?? null, done: Promise.resolve() };
     this.runners.set(serverId, runner);
     runner.done = this.run(serverId, runner)
       .catch((error: unknown) => this.log(`[hostdeck] queue runner ${serverId} failed: ${error instanceof Error ? error.stack : String(error)}`))
@@ -253,14 +254,17 @@ export class QueueService {
         lock.release();
         this.runners.delete(serverId);
         // Something may have become runnable while this runner was winding down.
-        if (!this.closed) queueMicrotask(() => this.kick(serverId));
+        if (!this.closed && runner.acquired) queueMicrotask(() => this.kick(serverId));
       });
   }
 
   private async run(serverId: string, runner: Runner): Promise<void> {
+    runner.acquired = await runner.lock.tryAcquire();
+    if (!runner.acquired) return;
     while (!this.closed) {
+      await this.journal(serverId).flushed();
       const j = this.sync(serverId);
-      if (!runner.lock.stillMine()) return;
+      if (!(await runner.lock.stillMine())) return;
       const next = this.runnable(j);
       if (!next) return;
       await this.runTask(serverId, runner, next);
@@ -274,7 +278,9 @@ export class QueueService {
   private async runTask(serverId: string, runner: Runner, picked: Task): Promise<void> {
     const startedAt = performance.now();
     this.write(serverId, [{ t: 'started', id: picked.id, at: new Date().toISOString() }]);
-    const task = this.journal(serverId).tasks.get(picked.id);
+    // Shared journal: the start counts once it is in the shared order (a cancel may be ahead of it).
+    await this.journal(serverId).flushed();
+    const task = this.sync(serverId).tasks.get(picked.id);
     if (task?.status !== 'running') return; // cancelled elsewhere just now
     // Every secret this run was given, to mask in what it printed; and whether one was missing.
     const used: string[] = [];

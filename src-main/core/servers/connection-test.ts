@@ -45,7 +45,7 @@ export class ConnectionTester {
     }
   }
 
-  trust(id: string, fingerprint: string): void {
+  async trust(id: string, fingerprint: string): Promise<void> {
     const server = this.inventory.stored(id);
     const seen = this.connections.lastPresented(id);
     if (!seen || seen.fingerprint !== fingerprint) {
@@ -53,13 +53,13 @@ export class ConnectionTester {
     }
     const pins = this.store.pins();
     pins[knownHostsName(server.host, server.port)] = { keyType: seen.keyType, key: seen.key, fingerprint: seen.fingerprint, pinnedAt: new Date().toISOString() };
-    this.store.savePins(pins);
+    await this.store.savePins(pins);
   }
 
-  forget(id: string): void {
+  async forget(id: string): Promise<void> {
     const server = this.inventory.stored(id);
     const pins = this.store.pins();
     delete pins[knownHostsName(server.host, server.port)];
-    this.store.savePins(pins);
+    await this.store.savePins(pins);
   }
 }

@@ -15,18 +15,18 @@ export function serverHandlers(inventory: Inventory, tester: ConnectionTester, h
   return {
     'servers.list': () => inventory.list(),
     'servers.add': (input) => inventory.add(input),
-    'servers.update': ({ id, server, clearSecret }) => inventory.update(id, server, clearSecret),
+    'servers.update': ({ id, server, clearSecret, baseVersion }) => inventory.update(id, server, clearSecret, baseVersion),
     'servers.remove': async ({ id }) => {
       await inventory.remove(id);
       return { ok: true as const };
     },
     'servers.test': ({ id }) => tester.test(id),
     'servers.trustHostKey': async ({ id, fingerprint }) => {
-      tester.trust(id, fingerprint);
+      await tester.trust(id, fingerprint);
       return { ok: true as const };
     },
     'servers.forgetHostKey': async ({ id }) => {
-      tester.forget(id);
+      await tester.forget(id);
       return { ok: true as const };
     },
     'sshConfig.preview': async ({ path }) => {

@@ -27,7 +27,7 @@ export function sshHandlers(connections: ConnectionManager, prompts: PromptBroke
     'settings.get': async () => store.settings(),
     'settings.update': async (patch) => {
       const next = Settings.parse({ ...store.settings(), ...patch });
-      store.saveSettings(next);
+      await store.saveSettings(next);
       events.emit('settings.changed', {});
       return next;
     },

@@ -9,11 +9,12 @@
 // default at its next login (activateRole).
 import { createHash } from 'node:crypto';
 import type { RowDataPacket } from 'mysql2';
-import type { Connection, Pool, PoolConnection } from 'mysql2/promise';
+import mysql, { type Connection, type Pool, type PoolConnection } from 'mysql2/promise';
 import { AppError } from '../../../shared/errors';
 import { PeopleChange, TEAM_ROLES, TEAM_USER, type Person, type TeamMe, type TeamRole } from '../../../shared/api/team-admin';
 import { hostProblem } from '../../../shared/mysql-accounts';
 import { MASK, quoteIdent, quoteString } from '../db/account-sql';
+import type { StreamFactory, TeamConfig } from './connection';
 import type { TableKind, TeamTable } from './schema';
 
 type Queryable = Pool | PoolConnection | Connection;
@@ -178,4 +179,18 @@ export async function activateRole(conn: Connection | PoolConnection, database: 
 export async function currentRole(db: Queryable, database: string): Promise<TeamRole | null> {
   const [[row]] = await db.query<RowDataPacket[]>('SELECT CURRENT_ROLE() AS role');
   return teamRoleOf(database, row?.role ? [String(row.role)] : []);
+}
+
+/**
+ * A login's first step, before the team database's pool opens: on a connection that names no
+ * database (a login whose role is not its default yet may not enter it), makes the granted team
+ * role the default. Returns who the server says this login is.
+ */
+export async function prepareLogin(config: TeamConfig, password: string, stream?: StreamFactory): Promise<TeamMe> {
+  const conn = await mysql.createConnection({ ...(stream ? { stream } : { host: config.host, port: config.port }), user: config.user, password, charset: 'utf8mb4', connectTimeout: 10_000 });
+  try {
+    return await activateRole(conn, config.database);
+  } finally {
+    await conn.end().catch(() => undefined);
+  }
 }

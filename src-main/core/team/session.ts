@@ -3,6 +3,7 @@
 import type { Keychain } from '../secrets/keychain';
 import { openTeamDb, readTeamConfig, teamPassword, type StreamFactory, type TeamConfig, type TeamDb } from './connection';
 import { TeamQueueBackend } from './queue-backend';
+import { TeamRecords } from './records';
 import { readSchema } from './schema';
 
 export type TeamSession = {
@@ -10,6 +11,7 @@ export type TeamSession = {
   teamName: string;
   db: TeamDb;
   queue: TeamQueueBackend;
+  records: TeamRecords;
   close(): Promise<void>;
 };
 
@@ -17,6 +19,8 @@ export async function openTeamSession(config: TeamConfig, password: string, log:
   const db = await openTeamDb(config, password, stream);
   try {
     const { teamName } = await readSchema(db.pool);
+    const records = new TeamRecords(db, log);
+    await records.start();
     const queue = new TeamQueueBackend(db, log);
     await queue.start();
     return {
@@ -24,7 +28,9 @@ export async function openTeamSession(config: TeamConfig, password: string, log:
       teamName,
       db,
       queue,
+      records,
       close: async () => {
+        records.stop();
         await queue.close();
         await db.close();
       },

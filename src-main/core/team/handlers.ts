@@ -1,0 +1,99 @@
+// Team mode's part of the contract: status, create (this folder's data into a new team), join,
+// leave (the team's data back into this folder). Each change goes through switchMode: the core
+// closes, the folder changes, the core opens again in the new mode.
+import type { TeamConnectInput, TeamStatus, teamApi } from '../../../shared/api/team';
+import { AppError } from '../../../shared/errors';
+import type { HandlersFor } from '../dispatch';
+import type { Keychain } from '../secrets/keychain';
+import { defaultWorkstation, openTeamDb, readTeamConfig, teamError, teamPasswordAccount, writeTeamConfig, type TeamConfig } from './connection';
+import { TeamRecords } from './records';
+import { createSchema, readSchema } from './schema';
+import type { TeamSession } from './session';
+import type { SwitchMode } from './switch';
+import { exportToFolder, importFolder, type Copied } from './transfer';
+
+type Deps = { dataDir: string; keychain: Keychain; team: TeamSession | null; switchMode: SwitchMode; log: (line: string) => void };
+
+function configOf(input: TeamConnectInput): TeamConfig {
+  return { version: 1, host: input.host, port: input.port, user: input.user, database: input.database, tunnelServerId: null, workstation: input.workstation ?? defaultWorkstation() };
+}
+
+function statusOf(config: TeamConfig | null, name: string, connected: boolean, error: string | null): TeamStatus {
+  if (!config) return { mode: 'solo', team: null, connected: false, error: null };
+  return { mode: 'team', team: { name, host: config.host, port: config.port, user: config.user, database: config.database, workstation: config.workstation }, connected, error };
+}
+
+export function teamHandlers({ dataDir, keychain, team, switchMode, log }: Deps): HandlersFor<typeof teamApi> {
+  const solo = () => {
+    if (readTeamConfig(dataDir)) throw new AppError('conflict', 'This workstation is in a team already: leave it first.');
+  };
+  /** Connects with the form's values (refused with the database's reason) and hands the open database to `use`. */
+  const withDb = async <T,>(config: TeamConfig, password: string, use: (db: Awaited<ReturnType<typeof openTeamDb>>) => Promise<T>): Promise<T> => {
+    const db = await openTeamDb(config, password);
+    try {
+      return await use(db);
+    } catch (error) {
+      throw error instanceof AppError ? error : new AppError('conflict', error instanceof Error ? error.message : String(error));
+    } finally {
+      await db.close();
+    }
+  };
+  const current = async (): Promise<TeamStatus> => {
+    const config = readTeamConfig(dataDir);
+    if (!config || !team) return statusOf(config, '', false, null);
+    try {
+      await team.db.pool.query('SELECT 1');
+      return statusOf(config, team.teamName, true, null);
+    } catch (error) {
+      return statusOf(config, team.teamName, false, teamError(error).message);
+    }
+  };
+  const join = async (config: TeamConfig, password: string) => {
+    await keychain.set(teamPasswordAccount(config), password);
+    writeTeamConfig(dataDir, config);
+  };
+  return {
+    'team.status': current,
+    'team.create': async ({ teamName, ...input }) => {
+      solo();
+      const config = configOf(input);
+      await withDb(config, input.password, (db) => createSchema(db.pool, teamName, config.workstation));
+      let copied: Copied = { servers: 0, hostKeys: 0, tasks: 0 };
+      await switchMode(async () => {
+        await withDb(config, input.password, async (db) => {
+          const records = new TeamRecords(db, log);
+          await records.start();
+          try {
+            copied = await importFolder(dataDir, db, records);
+          } finally {
+            records.stop();
+          }
+        });
+        await join(config, input.password);
+      });
+      return { status: statusOf(config, teamName, true, null), copied };
+    },
+    'team.join': async (input) => {
+      solo();
+      const config = configOf(input);
+      const { teamName } = await withDb(config, input.password, (db) => readSchema(db.pool));
+      await switchMode(() => join(config, input.password));
+      return { status: statusOf(config, teamName, true, null) };
+    },
+    'team.leave': async ({ confirm }) => {
+      const config = readTeamConfig(dataDir);
+      if (!config || !team) throw new AppError('conflict', 'This workstation is not in a team.');
+      if (confirm !== team.teamName) throw new AppError('invalid-input', `Type the team's name, ${team.teamName}, to leave it.`, { fields: { confirm: 'Does not match the team name' } });
+      // The team's data as this workstation last read it: fresh from the database first.
+      await team.records.refresh();
+      let copied: Copied = { servers: 0, hostKeys: 0, tasks: 0 };
+      const { records, queue } = team;
+      await switchMode(async () => {
+        copied = exportToFolder(records, queue, dataDir);
+        writeTeamConfig(dataDir, null);
+        await keychain.delete(teamPasswordAccount(config));
+      });
+      return { status: statusOf(null, '', false, null), copied };
+    },
+  };
+}
