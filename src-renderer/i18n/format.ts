@@ -1,0 +1,27 @@
+// Numbers, dates and sizes in the UI's language: the one place that formats for the screen.
+// Components that call useTranslation() re-render on a language switch, and these follow.
+import { currentLanguage } from './index';
+
+type When = string | number | Date;
+
+const locale = () => (currentLanguage() === 'ru' ? 'ru-RU' : 'en-US');
+const date = (w: When) => (w instanceof Date ? w : new Date(w));
+
+export const formatNumber = (n: number, options?: Intl.NumberFormatOptions) => n.toLocaleString(locale(), options);
+export const formatDateTime = (w: When) => date(w).toLocaleString(locale());
+export const formatDate = (w: When) => date(w).toLocaleDateString(locale());
+export const formatTime = (w: When) => date(w).toLocaleTimeString(locale());
+
+const UNITS = { en: ['B', 'KB', 'MB', 'GB', 'TB'], ru: ['Б', 'КБ', 'МБ', 'ГБ', 'ТБ'] } as const;
+
+/** Binary multiples with the language's unit names: 1536 → "1.5 KB" / "1,5 КБ". */
+export function formatBytes(n: number): string {
+  const units = UNITS[currentLanguage()];
+  let value = n;
+  let i = 0;
+  while (Math.abs(value) >= 1024 && i < units.length - 1) {
+    value /= 1024;
+    i++;
+  }
+  return `${formatNumber(value, { maximumFractionDigits: i === 0 ? 0 : 1 })} ${units[i]}`;
+}
