@@ -36,6 +36,9 @@ export function FleetMapTab(props: Props) {
   );
 }
 
+/** Room for the zoom buttons (left) and the minimap (right), so that no node starts under them. */
+const FIT_PADDING = { top: '16px', bottom: '16px', left: '56px', right: '196px' } as const;
+const MINIMAP = { width: 170, height: 120 };
 const BIG_FLEET = 40;
 const BIG_GROUP = 12;
 
@@ -154,8 +157,8 @@ function FleetMapView({ onOpenServer, onOpenTab }: Props) {
   useEffect(() => {
     if (!ready || nodes.length === 0) return;
     const frame = requestAnimationFrame(() => {
-      if (searching && ready.graph.matches.length) void flow.fitView({ nodes: ready.graph.matches.map((id) => ({ id })), duration: 300, maxZoom: 1.1, padding: 0.3 });
-      else if (!fitted.current || !searching) void flow.fitView({ duration: fitted.current ? 300 : 0, padding: 0.05 });
+      if (searching && ready.graph.matches.length) void flow.fitView({ nodes: ready.graph.matches.map((id) => ({ id })), duration: 300, maxZoom: 1.1, padding: FIT_PADDING });
+      else if (!fitted.current || !searching) void flow.fitView({ duration: fitted.current ? 300 : 0, padding: FIT_PADDING });
       fitted.current = true;
     });
     return () => cancelAnimationFrame(frame);
@@ -219,6 +222,7 @@ function FleetMapView({ onOpenServer, onOpenTab }: Props) {
             <Background gap={24} size={1} />
             <Controls showInteractive={false} />
             <MiniMap
+              style={MINIMAP}
               pannable
               zoomable
               ariaLabel="Overview of the fleet map"

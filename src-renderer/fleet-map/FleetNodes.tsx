@@ -39,25 +39,27 @@ export function GroupView({ data }: NodeProps<Node<GroupData, 'fleetGroup'>>) {
   return (
     <div className={`fm-group fm-worst-${worst} ${data.collapsed ? 'collapsed' : ''} ${data.match ? 'fm-match' : ''} ${data.dimmed ? 'fm-dim' : ''}`} data-group={data.title}>
       <Handles />
-      <button className="fm-group-head nodrag" onClick={() => data.actions.toggle(data.id)} aria-expanded={!data.collapsed} aria-label={`${data.collapsed ? 'Expand' : 'Collapse'} ${data.title}`}>
-        <span className="fm-caret" aria-hidden="true">{data.collapsed ? '▸' : '▾'}</span>
-        <span className="fm-group-title">{data.title}</span>
-        <span className="fm-group-size">{data.size} {what}{data.size === 1 ? '' : 's'}</span>
-      </button>
-      <div className="fm-counts" aria-label={`Health of ${data.title}`}>
-        {ORDER.filter((s) => data.counts[s] > 0).map((s) => (
-          <span key={s} className={`fm-count status-${s}`} title={`${data.counts[s]} ${statusLabel[s]}`}>
-            <span className={`light light-${s}`} aria-hidden="true" /> {data.counts[s]}
-          </span>
-        ))}
+      <div className="fm-group-top">
+        <button className="fm-group-head nodrag" onClick={() => data.actions.toggle(data.id)} aria-expanded={!data.collapsed} aria-label={`${data.collapsed ? 'Expand' : 'Collapse'} ${data.title}`}>
+          <span className="fm-caret" aria-hidden="true">{data.collapsed ? '▸' : '▾'}</span>
+          <span className="fm-group-title">{data.title}</span>
+          <span className="fm-group-size">{data.size} {what}{data.size === 1 ? '' : 's'}</span>
+        </button>
+        <div className="fm-counts" aria-label={`Health of ${data.title}`}>
+          {ORDER.filter((s) => data.counts[s] > 0).map((s) => (
+            <span key={s} className={`fm-count status-${s}`} title={`${data.counts[s]} ${statusLabel[s]}`}>
+              <span className={`light light-${s}`} aria-hidden="true" /> {data.counts[s]}
+            </span>
+          ))}
+        </div>
       </div>
     </div>
   );
 }
 
 function queueText(q: NonNullable<ServerNode['queue']>): string {
-  if (q.failed) return `queue stopped: ${q.failed} failed${q.pending ? `, ${q.pending} waiting` : ''}`;
-  if (q.running) return `queue running${q.pending ? `, ${q.pending} waiting` : ''}`;
+  if (q.failed) return `queue stopped: ${q.failed} failed${q.pending ? ` · ${q.pending} waiting` : ''}`;
+  if (q.running) return `queue running${q.pending ? ` · ${q.pending} waiting` : ''}`;
   return `queue: ${q.pending} waiting`;
 }
 

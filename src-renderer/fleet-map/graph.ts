@@ -124,7 +124,7 @@ export function nsHealth(state: NsState | null): HealthStatus {
 
 /** The size a node is drawn at (the layout needs it before React renders anything). */
 export const SERVER_W = 220;
-export const ZONE_W = 200;
+export const ZONE_W = 220;
 export const ZONE_H = 40;
 export const GROUP_HEADER = 40;
 export const COLLAPSED_W = 260;

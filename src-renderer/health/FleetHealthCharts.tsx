@@ -12,14 +12,15 @@ import './charts.css';
 
 export function FleetHealthCharts() {
   const [range, setRange] = useState<SampleRange>('24h');
-  const series = useQuery({ queryKey: ['health.fleetSeries', range], queryFn: () => client.call('health.fleetSeries', { range }), refetchInterval: 60_000 });
+  const series = useQuery({ queryKey: ['health.fleetSeries', range], queryFn: () => client.call('health.fleetSeries', { range }), refetchInterval: 60_000, placeholderData: (previous) => previous });
   const thresholds = useQuery({ queryKey: thresholdsKey, queryFn: () => client.call('health.thresholds', {}) });
   const data = series.data;
   return (
-    <section className="health-charts" aria-label="Fleet health history">
+    <section className="health-charts" data-range={series.isPlaceholderData ? undefined : range} aria-label="Fleet health history">
       <header className="charts-head">
         <h3>Fleet over time</h3>
         {data && data.servers > 0 && <span className="muted">median and worst of {data.servers} server{data.servers === 1 ? '' : 's'}</span>}
+        {series.isPlaceholderData && <span className="muted" role="status">Loading…</span>}
         <RangeSwitch range={range} onChange={setRange} />
       </header>
       {!data ? (

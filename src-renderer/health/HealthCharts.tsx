@@ -14,12 +14,13 @@ import './charts.css';
 
 export function HealthCharts({ server }: { server: Server }) {
   const [range, setRange] = useState<SampleRange>('24h');
-  const series = useQuery({ queryKey: ['health.serverSeries', server.id, range], queryFn: () => client.call('health.serverSeries', { serverId: server.id, range }), refetchInterval: 60_000 });
+  const series = useQuery({ queryKey: ['health.serverSeries', server.id, range], queryFn: () => client.call('health.serverSeries', { serverId: server.id, range }), refetchInterval: 60_000, placeholderData: (previous) => previous });
   const data = series.data;
   return (
-    <section className="health-charts" aria-label={`Health history of ${server.name}`}>
+    <section className="health-charts" data-range={series.isPlaceholderData ? undefined : range} aria-label={`Health history of ${server.name}`}>
       <header className="charts-head">
         <h3>Health history</h3>
+        {series.isPlaceholderData && <span className="muted" role="status">Loading…</span>}
         <RangeSwitch range={range} onChange={setRange} />
       </header>
       {!data ? (

@@ -55,6 +55,8 @@ export function HealthView({ servers, onOpenServer }: { servers: Server[]; onOpe
         </div>
       </header>
       {error && <ErrorNote error={error} />}
+      <FleetHealthCharts />
+      <HealthThresholds />
       {rows.length === 0 ? (
         <p className="muted">No servers yet.</p>
       ) : (
@@ -112,9 +114,6 @@ export function HealthView({ servers, onOpenServer }: { servers: Server[]; onOpe
           </tbody>
         </table>
       )}
-
-      <FleetHealthCharts />
-      <HealthThresholds />
 
       <h3 className="history-title">History of changes</h3>
       {history.length === 0 ? (

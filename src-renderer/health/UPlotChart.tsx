@@ -27,7 +27,7 @@ export function UPlotChart({ title, unit, t, series, limit, height = 150 }: { ti
         scales: { x: { time: true } },
         axes: [
           { stroke: text, grid: { stroke: grid, width: 1 }, ticks: { stroke: grid } },
-          { stroke: text, grid: { stroke: grid, width: 1 }, ticks: { stroke: grid }, size: 50, values: (_u, splits) => splits.map((v) => `${+v.toFixed(2)}${unit}`) },
+          { stroke: text, grid: { stroke: grid, width: 1 }, ticks: { stroke: grid }, size: 64, values: (_u, splits) => splits.map((v) => `${+v.toFixed(2)}${unit}`) },
         ],
         series: [
           { label: 'time' },
