@@ -12,7 +12,7 @@ import type { Server } from '../../shared/domain';
 import type { Task } from '../../shared/queue';
 import { DEFAULT_PHP_VALUES } from '../../shared/php';
 import { sh, testbedHostingSettings } from '../helpers/hosting';
-import { removeTestPool } from '../helpers/php';
+import { removeTestPool, testbedPhpSettings } from '../helpers/php';
 import { addTrustedWeb1, calmShot, contract, e2eSuite } from './app';
 
 const suite = e2eSuite();
@@ -43,8 +43,7 @@ describe('drift in the UI', () => {
     await page.setViewportSize({ width: 1280, height: 860 });
     await addTrustedWeb1(page, tb, 'root');
     const web1 = (await contract<Server[]>(page, 'servers.list', {})).find((s) => s.name === 'web1')!;
-    const php = { poolDir: tb.php.poolsDir, fpmConf: tb.php.conf, binary: '/usr/sbin/php-fpm{version}', reload: 'pidfile', pidFile: tb.php.pidFile, socketDir: tb.php.socketDir, webGroup: 'www-data', defaults: DEFAULT_PHP_VALUES };
-    await contract(page, 'hosting.setSettings', { serverId: web1.id, ...testbedHostingSettings(tb), php });
+    await contract(page, 'hosting.setSettings', { serverId: web1.id, ...testbedHostingSettings(tb), php: testbedPhpSettings(tb) });
     await contract(page, 'hosting.createSite', { serverId: web1.id, name: site, quotaMb: 0, domains: [domain] });
     await contract(page, 'hosting.setPhp', { serverId: web1.id, site, version: tb.php.version, values: DEFAULT_PHP_VALUES, extras: [] });
     await settled(page, web1.id);

@@ -2,7 +2,8 @@
 // for a host name and path.
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import http from 'node:http';
-import { loadTestbed } from '../../testbed/testbed';
+import { DEFAULT_PHP_VALUES, type PhpSettings } from '../../shared/php';
+import { loadTestbed, type TestbedInfo } from '../../testbed/testbed';
 
 /** Values that would end the line, start a comment, section, quoted string or expansion, or carry a control character. */
 export const HOSTILE_VALUES = [
@@ -61,4 +62,9 @@ export async function removeTestPool(site: string): Promise<void> {
   }
   const deadline = Date.now() + 10_000;
   while (existsSync(`${php.socketDir}/hd-${site}.sock`) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+}
+
+/** PHP settings for the testbed's php-fpm master (its pool folder, config, pid file and sockets; reload by signal). */
+export function testbedPhpSettings(tb: TestbedInfo): PhpSettings {
+  return { poolDir: tb.php.poolsDir, fpmConf: tb.php.conf, binary: '/usr/sbin/php-fpm{version}', reload: 'pidfile', pidFile: tb.php.pidFile, socketDir: tb.php.socketDir, webGroup: 'www-data', defaults: DEFAULT_PHP_VALUES };
 }

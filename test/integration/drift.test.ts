@@ -14,8 +14,8 @@ import { DEFAULT_PHP_VALUES, type PhpSettings } from '../../shared/php';
 import type { Task } from '../../shared/queue';
 import { coreSuite, type TestCore } from '../helpers/core';
 import { addNameservers, nsSettings, SOA, uniqueZone } from '../helpers/dns';
-import { mariadbRoot, settleQueue, sh, testbedWebSettings } from '../helpers/hosting';
-import { removeTestPool } from '../helpers/php';
+import { mariadbRoot, settleQueue, sh, testbedHostingSettings } from '../helpers/hosting';
+import { removeTestPool, testbedPhpSettings } from '../helpers/php';
 import { registerSecret } from '../helpers/secrets';
 
 const suite = coreSuite();
@@ -28,13 +28,7 @@ const dbUser = `${site}_u`;
 const zone = uniqueZone('drift');
 
 function settings(): HostingSettings & { php: PhpSettings } {
-  const tb = suite.tb;
-  return {
-    ftp: { passwdFile: tb.ftp.passwdFile, dbFile: tb.ftp.dbFile },
-    web: testbedWebSettings(tb),
-    mysql: { socket: tb.mariadb.socket, defaultsFile: null },
-    php: { poolDir: tb.php.poolsDir, fpmConf: tb.php.conf, binary: '/usr/sbin/php-fpm{version}', reload: 'pidfile', pidFile: tb.php.pidFile, socketDir: tb.php.socketDir, webGroup: 'www-data', defaults: DEFAULT_PHP_VALUES },
-  };
+  return { ...testbedHostingSettings(suite.tb), php: testbedPhpSettings(suite.tb) };
 }
 
 const vhost = () => `${suite.tb.nginx.sitesDir}/hostdeck-${site}-${host}.conf`;
@@ -258,4 +252,18 @@ describe('drift with hostile things on the server', () => {
     await t.call('hosting.deleteSite', { serverId: web1, site: hostile, confirm: hostile });
     await done(t, [web1]);
   }, 60_000);
+});
+
+describe('drift after health checks', () => {
+  it('is checked by itself after every Nth health check a server answers', async () => {
+    const t = await suite.web1('drift-auto', 'root');
+    const web1 = t.server.id;
+    const reportOf = async () => (await t.call<{ reports: DriftReport[] }>('drift.reports', {})).reports.find((r) => r.serverId === web1)!;
+    await t.call('drift.setSettings', { everyTicks: 2 });
+    await t.call('health.checkNow', { serverId: web1 });
+    expect((await reportOf()).checkedAt).toBeNull();
+    await t.call('health.checkNow', { serverId: web1 });
+    await expect.poll(async () => (await reportOf()).checkedAt, { timeout: 10_000 }).not.toBeNull();
+    expect((await reportOf()).error).toBeNull();
+  }, 30_000);
 });
