@@ -4,6 +4,7 @@
 // the selected zone's editor. New zone, import and the nameservers' settings sit in the toolbar.
 import { useEffect, useState } from 'react';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
+import { useTranslation } from 'react-i18next';
 import type { Server } from '../../shared/domain';
 import { client } from '../client/client';
 import { ErrorNote } from '../components/ErrorNote';
@@ -19,6 +20,7 @@ const WATCH_MS = 60_000;
 type Panel = 'none' | 'new' | 'import' | 'site' | 'settings' | 'push-all';
 
 export function DnsTab({ servers, zone }: { servers: Server[]; zone?: string | undefined }) {
+  const { t } = useTranslation();
   const queryClient = useQueryClient();
   /** The serials a push waits for: while set, every nameserver is asked every second. */
   const [watching, setWatching] = useState<Record<string, number> | null>(null);
@@ -76,23 +78,26 @@ export function DnsTab({ servers, zone }: { servers: Server[]; zone?: string | u
   const toggle = (p: Panel) => setPanel(panel === p ? 'none' : p);
 
   return (
-    <section className="dns-view" aria-label="DNS zones">
+    <section className="dns-view" aria-label={t('DNS zones')}>
       <header className="queue-head dns-head">
         <h2>DNS</h2>
         <span className="spacer" />
         <button onClick={() => void refreshNow.run(async () => void (await queryClient.fetchQuery({ queryKey: ['dns.zones'], queryFn: () => client.call('dns.zones', { refresh: true }) })))} disabled={refreshNow.busy}>
-          {refreshNow.busy ? 'Asking…' : 'Refresh status'}
+          {refreshNow.busy ? t('Asking…') : t('Refresh status')}
         </button>
-        <button onClick={() => toggle('new')} aria-expanded={panel === 'new'}>New zone</button>
-        <button onClick={() => toggle('import')} aria-expanded={panel === 'import'} disabled={nameservers.length === 0}>Import…</button>
-        <button onClick={() => toggle('site')} aria-expanded={panel === 'site'} disabled={list.length === 0}>Site records…</button>
-        <button onClick={() => toggle('settings')} aria-expanded={panel === 'settings'} disabled={nameservers.length === 0}>Nameservers…</button>
+        <button onClick={() => toggle('new')} aria-expanded={panel === 'new'}>{t('New zone')}</button>
+        <button onClick={() => toggle('import')} aria-expanded={panel === 'import'} disabled={nameservers.length === 0}>{t('Import…')}</button>
+        <button onClick={() => toggle('site')} aria-expanded={panel === 'site'} disabled={list.length === 0}>{t('Site records…')}</button>
+        <button onClick={() => toggle('settings')} aria-expanded={panel === 'settings'} disabled={nameservers.length === 0}>{t('Nameservers…')}</button>
         <button className="primary" onClick={() => toggle('push-all')} aria-expanded={panel === 'push-all'} disabled={changed.length === 0 || nameservers.length === 0}>
-          Push all changed ({changed.length})
+          {t('Push all changed ({{n}})', { n: changed.length })}
         </button>
       </header>
       <p className="muted dns-summary">
-        {list.length} {list.length === 1 ? 'zone' : 'zones'} · {nameservers.length ? `nameservers ${nameservers.map((n) => `${n.name} (${n.queryAt})`).join(', ')}` : 'no server has the ns role yet: give your nameservers the ns role in the inventory'}
+        {t('{{count, number}} zones', { count: list.length })} ·{' '}
+        {nameservers.length
+          ? t('nameservers {{list}}', { list: nameservers.map((n) => `${n.name} (${n.queryAt})`).join(', ') })
+          : t('no server has the ns role yet: give your nameservers the ns role in the inventory')}
       </p>
       {note && <div className="note" role="status">{note}</div>}
       {zones.error && <ErrorNote error={asError(zones.error)} />}
@@ -102,19 +107,19 @@ export function DnsTab({ servers, zone }: { servers: Server[]; zone?: string | u
       {panel === 'site' && <SiteRecordsForm servers={servers} onDone={done} />}
       {panel === 'settings' && (
         <div className="panel dns-settings-panel">
-          <h3>Nameservers</h3>
-          <p className="muted">Servers with the ns role. Each push uploads the zone file over SFTP, checks it, reloads named with rndc and asks the nameserver over DNS until it answers the new serial.</p>
-          {nameservers.map((ns) => <NsSettingsForm key={ns.serverId} ns={ns} onSaved={() => done(null, `Settings of ${ns.name} saved.`)} />)}
+          <h3>{t('Nameservers')}</h3>
+          <p className="muted">{t('Servers with the ns role. Each push uploads the zone file over SFTP, checks it, reloads named with rndc and asks the nameserver over DNS until it answers the new serial.')}</p>
+          {nameservers.map((ns) => <NsSettingsForm key={ns.serverId} ns={ns} onSaved={() => done(null, t('Settings of {{name}} saved.', { name: ns.name }))} />)}
         </div>
       )}
       {panel === 'push-all' && <PushAll zones={changed.map((z) => z.name)} onPushed={(m, serials) => { setPanel('none'); pushed(m, serials); }} />}
 
-      {list.length === 0 && zones.data && <p className="muted">No zones yet: create one, or import one a nameserver serves.</p>}
+      {list.length === 0 && zones.data && <p className="muted">{t('No zones yet: create one, or import one a nameserver serves.')}</p>}
       {list.length > 0 && (
         <table className="table dns-zones">
           <thead>
             <tr>
-              <th>Zone</th><th className="num">Records</th><th className="num">Pushed serial</th><th>Changes</th>
+              <th>{t('Zone')}</th><th className="num">{t('Records')}</th><th className="num">{t('Pushed serial')}</th><th>{t('Changes')}</th>
               {nameservers.map((n) => <th key={n.serverId}>{n.name}</th>)}
             </tr>
           </thead>
@@ -127,8 +132,8 @@ export function DnsTab({ servers, zone }: { servers: Server[]; zone?: string | u
                   </button>
                 </td>
                 <td className="num">{z.records}</td>
-                <td className="num">{z.serial ?? <span className="muted">never</span>}</td>
-                <td>{z.changed ? <span className="dns-changed">not pushed</span> : <span className="muted">—</span>}</td>
+                <td className="num">{z.serial ?? <span className="muted">{t('never')}</span>}</td>
+                <td>{z.changed ? <span className="dns-changed">{t('not pushed')}</span> : <span className="muted">—</span>}</td>
                 {z.nameservers.map((s) => <td key={s.serverId}><NsStatusPill status={s} /></td>)}
               </tr>
             ))}
@@ -141,6 +146,7 @@ export function DnsTab({ servers, zone }: { servers: Server[]; zone?: string | u
 }
 
 function PushAll({ zones, onPushed }: { zones: string[]; onPushed: (message: string, serials: Record<string, number>) => void }) {
+  const { t } = useTranslation();
   const plans = useQuery({ queryKey: ['dns.plan', zones], queryFn: () => client.call('dns.plan', { zones }) });
   const [confirmed, setConfirmed] = useState<Set<string>>(new Set());
   const action = useAction();
@@ -149,11 +155,12 @@ function PushAll({ zones, onPushed }: { zones: string[]; onPushed: (message: str
   const push = () =>
     action.run(async () => {
       const r = await client.call('dns.push', { zones, confirm: [...confirmed] });
-      onPushed(`${Object.keys(r.serials).length} zones queued on ${r.tasks.length} nameserver${r.tasks.length === 1 ? '' : 's'}; each is done when it answers the new serials.`, r.serials);
+      const queued = t('{{count, number}} zones queued', { count: Object.keys(r.serials).length });
+      onPushed(t('{{queued}} on {{count, number}} nameservers; each is done when it answers the new serials.', { queued, count: r.tasks.length }), r.serials);
     });
   return (
-    <div className="panel dns-push-all" aria-label="Push all changed zones">
-      <h3>Push {zones.length} changed {zones.length === 1 ? 'zone' : 'zones'}</h3>
+    <div className="panel dns-push-all" aria-label={t('Push all changed zones')}>
+      <h3>{t('Push {{count, number}} changed zones', { count: zones.length })}</h3>
       {plans.error && <ErrorNote error={asError(plans.error)} />}
       {list.map((p) => (
         <div key={p.zone} className="dns-push-zone">
@@ -161,15 +168,15 @@ function PushAll({ zones, onPushed }: { zones: string[]; onPushed: (message: str
           <PlanView plan={p} />
           {p.confirmReasons.length > 0 && (
             <label className="check dns-confirm">
-              <input type="checkbox" checked={confirmed.has(p.zone)} onChange={(e) => setConfirmed((s) => { const n = new Set(s); if (e.target.checked) n.add(p.zone); else n.delete(p.zone); return n; })} /> I confirm this push of {p.zone}
+              <input type="checkbox" checked={confirmed.has(p.zone)} onChange={(e) => setConfirmed((s) => { const n = new Set(s); if (e.target.checked) n.add(p.zone); else n.delete(p.zone); return n; })} /> {t('I confirm this push of {{zone}}', { zone: p.zone })}
             </label>
           )}
         </div>
       ))}
       {action.error && <ErrorNote error={action.error} />}
       <div className="actions">
-        <button className="primary" onClick={() => void push()} disabled={action.busy || !plans.data || missing.length > 0}>Push {zones.length} {zones.length === 1 ? 'zone' : 'zones'}</button>
-        {missing.length > 0 && <span className="muted">Confirm {missing.map((p) => p.zone).join(', ')} first.</span>}
+        <button className="primary" onClick={() => void push()} disabled={action.busy || !plans.data || missing.length > 0}>{t('Push {{count, number}} zones', { count: zones.length })}</button>
+        {missing.length > 0 && <span className="muted">{t('Confirm {{zones}} first.', { zones: missing.map((p) => p.zone).join(', ') })}</span>}
       </div>
     </div>
   );

@@ -1,5 +1,6 @@
 // A zone's plan: the records a push adds, changes and removes against the last push, and why it
 // needs a confirmation (if it does).
+import { useTranslation } from 'react-i18next';
 import type { ZonePlan } from '../../shared/api/dns';
 import type { DnsRecord } from '../../shared/dns';
 
@@ -8,18 +9,19 @@ function line(r: DnsRecord): string {
 }
 
 export function PlanView({ plan }: { plan: ZonePlan }) {
+  const { t } = useTranslation();
   const none = !plan.hasChanges;
   return (
-    <div className="dns-plan" aria-label={`Plan for ${plan.zone}`}>
+    <div className="dns-plan" aria-label={t('Plan for {{zone}}', { zone: plan.zone })}>
       <div className="dns-plan-counts">
-        {plan.isNew && <span className="plan-new">New zone: never pushed; every record goes to the nameservers</span>}
-        {none && <span className="muted">No changes since the last push.</span>}
+        {plan.isNew && <span className="plan-new">{t('New zone: never pushed; every record goes to the nameservers')}</span>}
+        {none && <span className="muted">{t('No changes since the last push.')}</span>}
         {!none && !plan.isNew && (
           <>
-            <span className="plan-added">+{plan.added.length} added</span>
-            <span className="plan-changed">~{plan.changed.length} changed</span>
-            <span className="plan-removed">−{plan.removed.length} removed</span>
-            {plan.soaChanged && <span className="plan-changed">SOA settings changed</span>}
+            <span className="plan-added">+{t('{{n}} added', { n: plan.added.length })}</span>
+            <span className="plan-changed">~{t('{{n}} changed', { n: plan.changed.length })}</span>
+            <span className="plan-removed">−{t('{{n}} removed', { n: plan.removed.length })}</span>
+            {plan.soaChanged && <span className="plan-changed">{t('SOA settings changed')}</span>}
           </>
         )}
       </div>
@@ -30,7 +32,7 @@ export function PlanView({ plan }: { plan: ZonePlan }) {
           {plan.removed.map((r) => <li key={`r ${line(r)}`} className="plan-removed">− {line(r)}</li>)}
         </ul>
       )}
-      {plan.confirmReasons.length > 0 && <p className="note note-warn dns-confirm-reason">This push {plan.confirmReasons.join(' and ')}: it needs your confirmation.</p>}
+      {plan.confirmReasons.length > 0 && <p className="note note-warn dns-confirm-reason">{t('This push {{reasons}}: it needs your confirmation.', { reasons: plan.confirmReasons.join(t(' and ')) })}</p>}
     </div>
   );
 }
