@@ -235,7 +235,7 @@ describe('fleet map and health history', () => {
     await form.getByRole('status').filter({ hasText: 'Saved.' }).waitFor();
     const dbRow = fleetView.locator('tr.health-row[data-server=db1]');
     await dbRow.locator('.status-alert').waitFor({ timeout: 30_000 });
-    expect(await dbRow.locator('.reason').textContent()).toMatch(/fullest disk \d+% used, over the db servers' limit of 1%/);
+    expect(await dbRow.locator('.reason').textContent()).toMatch(/^Fullest disk \d+% used, over the db servers' limit of 1%/);
     await expect.poll(async () => (await shown(page)).map((n) => n.title), { timeout: 15_000 }).toContain('db1 needs action');
     // web1 (web) has no limit: not red for that.
     expect(await fleetView.locator('tr.health-row[data-server=web1] .reason').textContent()).not.toMatch(/limit/);
