@@ -6,6 +6,7 @@ import { useMemo, useRef, useState } from 'react';
 import type { Server } from '../../shared/domain';
 import type { ServerHealth } from '../../shared/api/health';
 import { useStoppedQueues } from '../queue/hooks';
+import { DriftBadge } from '../drift/DriftBadge';
 import { filterFleet, fleetRows, NO_FILTERS, prepare, type FleetFilters as Filters, type FleetRow } from './fleet-filter';
 import { FleetFilters } from './FleetFilters';
 
@@ -81,6 +82,7 @@ function ServerItem({ server, selected, health, stopped, onSelect }: { server: S
       <span className="server-name">{server.name}</span>
       <span className="server-host muted">{server.host}</span>
       {stopped && <span className="badge queue-badge" title="Its task queue is stopped on a failed task" aria-label="queue stopped">!</span>}
+      <DriftBadge serverId={server.id} />
     </button>
   );
 }
