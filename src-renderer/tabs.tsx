@@ -1,7 +1,9 @@
 // The centre's tabs. Every open tab stays mounted (hidden when not active), so a terminal or a
 // long result survives switching. Each feature adds its kind here and renders it in TabBody.
 import { lazy, Suspense } from 'react';
+import { useTranslation } from 'react-i18next';
 import type { Server } from '../shared/domain';
+import { i18n } from './i18n';
 import { ServerView } from './components/ServerView';
 import { HealthView } from './health/HealthView';
 import { SettingsView } from './components/SettingsView';
@@ -65,38 +67,42 @@ export type TabContext = {
 export const driftTab = (serverId: string): Tab => ({ id: `drift:${serverId}`, kind: 'drift', serverId });
 export const DRIFT_FLEET_TAB: Tab = { id: 'drift-fleet', kind: 'drift-fleet', serverId: null };
 
+/** In the current language (callers re-render on a switch: they use useTranslation). */
 export function tabTitle(tab: Tab, servers: Server[]): string {
-  if (tab.kind === 'health') return 'Fleet health';
-  if (tab.kind === 'fleet-map') return 'Fleet map';
-  if (tab.kind === 'settings') return 'Settings';
-  if (tab.kind === 'audit') return 'Audit log';
+  const { t } = i18n;
+  if (tab.kind === 'health') return t('Fleet health');
+  if (tab.kind === 'fleet-map') return t('Fleet map');
+  if (tab.kind === 'settings') return t('Settings');
+  if (tab.kind === 'audit') return t('Audit log');
   if (tab.kind === 'dns') return 'DNS';
-  if (tab.kind === 'drift-fleet') return 'Drift';
+  if (tab.kind === 'drift-fleet') return t('Drift');
   const server = servers.find((s) => s.id === tab.serverId);
-  const name = server?.name ?? 'removed server';
-  if (tab.kind === 'db') return `${name} · databases`;
+  const name = server?.name ?? t('removed server');
+  if (tab.kind === 'db') return `${name} · ${t('databases')}`;
   if (tab.kind === 'table') return `${tab.database}.${tab.table} · ${name}`;
   if (tab.kind === 'sql') return `${name} · SQL${tab.database ? ` · ${tab.database}` : ''}`;
-  if (tab.kind === 'db-admin') return `${name} · MySQL server`;
-  if (tab.kind === 'queue') return `${name} · queue`;
-  if (tab.kind === 'sites') return `${name} · sites`;
-  if (tab.kind === 'logs') return `${name} · logs`;
-  if (tab.kind === 'drift') return `${name} · drift`;
-  if (tab.kind === 'files') return `${tab.site} · files · ${name}`;
-  return tab.kind === 'terminal' ? `${name} · terminal ${tab.n}` : name;
+  if (tab.kind === 'db-admin') return `${name} · ${t('MySQL server')}`;
+  if (tab.kind === 'queue') return `${name} · ${t('queue')}`;
+  if (tab.kind === 'sites') return `${name} · ${t('sites')}`;
+  if (tab.kind === 'logs') return `${name} · ${t('logs')}`;
+  if (tab.kind === 'drift') return `${name} · ${t('drift')}`;
+  if (tab.kind === 'files') return `${tab.site} · ${t('files')} · ${name}`;
+  return tab.kind === 'terminal' ? `${name} · ${t('terminal {{n}}', { n: tab.n })}` : name;
 }
 
 /** The tab strip's label: the title, and for a terminal a light for its connection state. */
 export function TabLabel({ tab, servers }: { tab: Tab; servers: Server[] }) {
+  useTranslation();
   if (tab.kind !== 'terminal') return <>{tabTitle(tab, servers)}</>;
   return <TerminalLabel tab={tab} title={tabTitle(tab, servers)} />;
 }
 
 function TerminalLabel({ tab, title }: { tab: Tab; title: string }) {
+  const { t } = useTranslation();
   const state = useTerminalState(tab.id);
   return (
     <>
-      <span className={`term-light term-${state}`} title={`Terminal ${state}`} aria-hidden="true" />
+      <span className={`term-light term-${state}`} title={t('Terminal {{state}}', { state })} aria-hidden="true" />
       {title}
     </>
   );
@@ -105,12 +111,12 @@ function TerminalLabel({ tab, title }: { tab: Tab; title: string }) {
 export function TabBody({ tab, ctx }: { tab: Tab; ctx: TabContext }) {
   if (tab.kind === 'health') return <HealthView servers={ctx.servers} onOpenServer={ctx.onOpenServer} />;
   if (tab.kind === 'settings') return <SettingsView />;
-  if (tab.kind === 'fleet-map') return <Suspense fallback={<p className="muted">Loading the map…</p>}><FleetMapTab onOpenServer={ctx.onOpenServer} onOpenTab={ctx.onOpenTab} /></Suspense>;
+  if (tab.kind === 'fleet-map') return <Suspense fallback={<p className="muted">{i18n.t('Loading the map…')}</p>}><FleetMapTab onOpenServer={ctx.onOpenServer} onOpenTab={ctx.onOpenTab} /></Suspense>;
   if (tab.kind === 'audit') return <AuditTab servers={ctx.servers} />;
   if (tab.kind === 'dns') return <DnsTab servers={ctx.servers} zone={tab.zone} />;
   if (tab.kind === 'drift-fleet') return <DriftFleet servers={ctx.servers} onOpenServer={(serverId) => ctx.onOpenTab(driftTab(serverId))} />;
   const server = ctx.servers.find((s) => s.id === tab.serverId);
-  if (!server) return <p className="muted">This server is no longer in the inventory.</p>;
+  if (!server) return <p className="muted">{i18n.t('This server is no longer in the inventory.')}</p>;
   if (tab.kind === 'terminal') return <TerminalTab tabId={tab.id} server={server} />;
   if (tab.kind === 'db-admin') return <DbAdminTab server={server} />;
   if (tab.kind === 'db') return <DbTab server={server} servers={ctx.servers} onOpenTab={ctx.onOpenTab} />;

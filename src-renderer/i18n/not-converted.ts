@@ -5,7 +5,6 @@ export const NOT_CONVERTED: string[] = [
   'App.tsx',
   'audit/AuditTab.tsx',
   'audit/AuditVerify.tsx',
-  'components/FleetFilters.tsx',
   'components/ImportDialog.tsx',
   'components/PromptDialog.tsx',
   'components/ServerForm.tsx',
@@ -74,6 +73,5 @@ export const NOT_CONVERTED: string[] = [
   'logs/SiteLogs.tsx',
   'prepare/PrepareDialog.tsx',
   'sql/SqlTab.tsx',
-  'tabs.tsx',
   'terminal/TerminalTab.tsx',
 ];
