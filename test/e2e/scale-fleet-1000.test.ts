@@ -5,16 +5,14 @@
 // closed port of this machine: down), so the health filter has colours to find.
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
-import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
-import type { Server } from '../../shared/domain';
-import { filterFleet, NO_FILTERS, prepare, type FleetFilters } from '../../src-renderer/components/fleet-filter';
+import { NO_FILTERS } from '../../src-renderer/components/fleet-filter';
 import { knownHostsName } from '../../src-main/core/ssh/host-key';
 import type { StoredServer } from '../../src-main/core/inventory/store';
-import { armTimer, timerResult } from '../../bench/in-page-timer';
 import { freshDataDir, freshHome } from '../helpers/env';
 import { writeFleetData } from '../helpers/fleet-data';
 import { calmShot, e2eSuite, newPage } from './app';
+import { fleetSearch } from './fleet-search';
 
 const suite = e2eSuite();
 
@@ -30,14 +28,6 @@ const realServer = (id: string, name: string, host: string, port: number, keyPat
 function median(values: number[]): number {
   const s = [...values].sort((a, b) => a - b);
   return s[Math.floor(s.length / 2)]!;
-}
-
-/** Times one input (a keystroke or a filter chosen) until the list shows what it should. */
-async function timed(page: Page, wanted: { search: string; filters: FleetFilters; shown: number }, action: () => Promise<unknown>): Promise<number> {
-  const f = wanted.filters;
-  await armTimer(page, { kind: 'fleet', search: wanted.search, filters: `${f.role}|${f.tag}|${f.health}`, shown: wanted.shown });
-  await action();
-  return timerResult(page);
 }
 
 describe('a fleet of 1,000 servers', () => {
@@ -67,22 +57,10 @@ describe('a fleet of 1,000 servers', () => {
     await page.locator('.statusbar .health-status.warn').waitFor({ timeout: 30_000 });
     await calmShot(page, 'scale-01-fleet-1000');
 
-    // What each search should show, computed as the list computes it (no health filter in these).
-    const prepared = prepare(servers.map((s): Server => ({ ...s, hasSecret: false })));
-    const expected = (search: string, filters: FleetFilters = NO_FILTERS) => filterFleet(prepared, search, filters, {}).length;
-
+    const { expected, timed, typeTerms } = fleetSearch(page, servers);
     const search = page.getByRole('searchbox', { name: 'Search' });
     await search.click();
-    const keystrokes: number[] = [];
-    for (const term of ['fra1', 'db-', 'customer-1', '0042', 'managed']) {
-      await search.press('Escape'); // clears the search (not timed)
-      await list.and(page.locator('[data-search=""]')).waitFor();
-      let typed = '';
-      for (const ch of term) {
-        typed += ch;
-        keystrokes.push(await timed(page, { search: typed, filters: NO_FILTERS, shown: expected(typed) }, () => search.press(ch)));
-      }
-    }
+    const keystrokes = await typeTerms(['fra1', 'db-', 'customer-1', '0042', 'managed']);
     expect(await page.getByTestId('fleet-count').textContent()).toBe(`${expected('managed')} of 1,000 servers`);
     await search.press('Escape');
     await search.fill('fra1');
@@ -95,12 +73,12 @@ describe('a fleet of 1,000 servers', () => {
     const filters = page.getByRole('group', { name: 'Filter the fleet' });
     const choices: number[] = [];
     const byRole = { ...NO_FILTERS, role: 'db' as const };
-    choices.push(await timed(page, { search: '', filters: byRole, shown: expected('', byRole) }, () => filters.getByRole('combobox', { name: 'Filter by role' }).selectOption('db')));
+    choices.push(await timed({ search: '', filters: byRole }, () => filters.getByRole('combobox', { name: 'Filter by role' }).selectOption('db')));
     const byTag = { ...byRole, tag: 'sgp1' };
-    choices.push(await timed(page, { search: '', filters: byTag, shown: expected('', byTag) }, () => filters.getByRole('combobox', { name: 'Filter by tag' }).selectOption('sgp1')));
+    choices.push(await timed({ search: '', filters: byTag }, () => filters.getByRole('combobox', { name: 'Filter by tag' }).selectOption('sgp1')));
     await filters.getByRole('button', { name: 'Clear the filters' }).click();
     const down = { ...NO_FILTERS, health: 'down' as const };
-    choices.push(await timed(page, { search: '', filters: down, shown: 1 }, () => filters.getByRole('combobox', { name: 'Filter by health' }).selectOption('down')));
+    choices.push(await timed({ search: '', filters: down, shown: 1 }, () => filters.getByRole('combobox', { name: 'Filter by health' }).selectOption('down')));
     expect(await list.locator('.server-name').allTextContents()).toEqual(['closed-port']);
     await calmShot(page, 'scale-03-fleet-1000-health-down');
     await filters.getByRole('button', { name: 'Clear the filters' }).click();

@@ -101,6 +101,9 @@ export async function connect(options: ConnectOptions): Promise<Connected> {
   let presented: Presented | null = null;
   return new Promise<Connected>((resolve, reject) => {
     const fail = (error: unknown) => {
+      // ssh2 reports the socket's close after a timeout as another error ("Connection lost
+      // before handshake"): with no listener left that one would crash the process.
+      client.on('error', () => undefined);
       client.end();
       sock.destroy();
       if (verdict && !verdict.ok) return reject(verdict.error);

@@ -1,0 +1,84 @@
+// A health tick over the testbed's fleet of sshds (testbed/fleet.ts), timed on both sides, for
+// health-tick-50 and fleet-1000: Hostdeck's core checking every server (health.checkNow, the
+// work of a timer tick) and Ansible running the same check script ad hoc over the same hosts.
+import { execFileSync, spawn } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import type { ServerHealth } from '../shared/api/health';
+import { CHECK_SCRIPT } from '../src-main/core/health/check';
+import type { SshInfo } from '../testbed/sshd';
+import { ansibleEnv } from './ansible';
+import type { BenchCall } from './hostdeck';
+import type { BenchContext } from './lib';
+
+/** A home of the bench's own whose known_hosts trusts every instance of the fleet. */
+export function fleetHome(ctx: BenchContext, fleet: SshInfo[]): { home: string; knownHosts: string } {
+  const home = path.join(ctx.tmpDir, 'home');
+  mkdirSync(path.join(home, '.ssh'), { recursive: true, mode: 0o700 });
+  const knownHosts = path.join(home, '.ssh', 'known_hosts');
+  writeFileSync(knownHosts, fleet.map((s) => `[${s.host}]:${s.port} ${s.hostKeyLine}\n`).join(''));
+  return { home, knownHosts };
+}
+
+/** One tick through the core; its wall time. Throws unless every one of `expected` servers was checked. */
+export async function hostdeckTick(call: BenchCall, expected: number): Promise<number> {
+  const started = performance.now();
+  const { servers: results } = await call<{ servers: ServerHealth[] }>('health.checkNow', {});
+  const ms = performance.now() - started;
+  const bad = results.filter((r) => r.status !== 'ok');
+  // A warn from this busy machine's load is still a complete check; anything else is not.
+  if (results.length !== expected || bad.some((r) => r.status !== 'warn')) throw new Error(`tick incomplete: ${bad.map((r) => `${r.status}: ${r.reason}`).slice(0, 3).join('; ')}`);
+  return ms;
+}
+
+/** "Ansible 2.14.18", or null when it is not installed. */
+export function ansibleVersion(): string | null {
+  try {
+    return execFileSync('ansible', ['--version'], { encoding: 'utf8' }).split('\n')[0]!.trim().replace(/^ansible \[core (.*)\]$/, 'Ansible $1');
+  } catch {
+    return null;
+  }
+}
+
+export type AnsibleFleet = {
+  /** Runs the check script on every host with `forks` at once; resolves with its wall time once every host answered. */
+  run(controlDir: string): Promise<number>;
+};
+
+/** Ansible over the fleet as `user` with `keyPath`, known_hosts checked strictly, pipelining on. */
+export function ansibleFleet(ctx: BenchContext, fleet: SshInfo[], options: { home: string; knownHosts: string; user: string; keyPath: string; forks: number }): AnsibleFleet {
+  const inventory = path.join(ctx.tmpDir, 'inventory.ini');
+  writeFileSync(
+    inventory,
+    [
+      '[fleet]',
+      ...fleet.map((s) => `${s.host} ansible_port=${s.port}`),
+      '[fleet:vars]',
+      `ansible_user=${options.user}`,
+      `ansible_ssh_private_key_file=${options.keyPath}`,
+      'ansible_python_interpreter=/usr/bin/python3',
+      `ansible_ssh_common_args='-o UserKnownHostsFile=${options.knownHosts} -o StrictHostKeyChecking=yes'`,
+      '',
+    ].join('\n'),
+  );
+  return {
+    run: (controlDir) =>
+      new Promise((resolve, reject) => {
+        mkdirSync(controlDir, { recursive: true });
+        const started = performance.now();
+        const child = spawn('ansible', ['all', '-i', inventory, '-m', 'shell', '-a', CHECK_SCRIPT, '-f', String(options.forks), '-o'], { env: ansibleEnv(ctx, options.home, controlDir), stdio: ['ignore', 'pipe', 'pipe'] });
+        let out = '';
+        child.stdout.on('data', (d) => (out += d));
+        child.stderr.on('data', (d) => (out += d));
+        child.on('error', reject);
+        child.on('close', (code) => {
+          const ms = performance.now() - started;
+          // -o prints one line per host; the script's last line is "end".
+          const answered = out.split('\n').filter((l) => / \| CHANGED \| rc=0 \|.*\\nend$/.test(l)).length;
+          if (code !== 0 || answered !== fleet.length) reject(new Error(`ansible exited ${code}, ${answered}/${fleet.length} hosts answered:\n${out.slice(0, 2000)}`));
+          else resolve(ms);
+        });
+      }),
+  };
+}
