@@ -2,10 +2,13 @@
 // a zone stanza with a name Hostdeck does not accept offered no action, and records that were
 // tampered with refused before they reach the script.
 import { describe, expect, it } from 'vitest';
+import type { DriftItem } from '../../shared/api/drift';
 import type { HostingSettings, SiteRecord } from '../../shared/api/hosting';
+import { DEFAULT_PHP_VALUES } from '../../shared/php';
 import { DEFAULT_FTP_SETTINGS, DEFAULT_MYSQL_SETTINGS, DEFAULT_WEB_SETTINGS } from '../../shared/api/hosting';
 import { DEFAULT_NS_SETTINGS } from '../../shared/dns';
-import { compareHosting, compareZones } from '../../src-main/core/drift/compare';
+import { compareHosting, compareZones, type Finding } from '../../src-main/core/drift/compare';
+import { remedy } from '../../src-main/core/drift/remedies';
 import { expectedOf } from '../../src-main/core/drift/expected';
 import { lineDiff } from '../../src-main/core/drift/line-diff';
 import { hostingScript, parseReport } from '../../src-main/core/drift/script';
@@ -49,5 +52,28 @@ describe('drift', () => {
 
   it('refuses records with a name that would reach the shell', () => {
     expect(() => hostingScript(expectedOf([site("shop'; touch /tmp/x; '")], settings, []))).toThrow();
+  });
+});
+
+describe('drift answers', () => {
+  const full = site('shop', { domains: [{ domain: 'shop.test', aliases: [] }], php: { version: '8.2', values: DEFAULT_PHP_VALUES, extras: [] }, cron: [{ id: '0000000a', schedule: '@daily', command: 'true' }], databases: [{ name: 'shop_db', user: 'shop_u' }], tls: [{ domain: 'shop.test', source: 'uploaded', redirect: false, hsts: false }] });
+  const item = (id: string, kind: DriftItem['kind'], way: DriftItem['way'], fix: boolean, accept: boolean): Finding => ({ item: { id, kind, way, site: 'shop', title: id, records: '', server: '', diff: null, fix: fix ? 'fix' : null, accept: accept ? 'accept' : null, confirm: null }, evidence: { kind: 'none' } });
+
+  it('makes a missing account again with the site\'s configuration, or forgets the site', () => {
+    const fix = remedy(item('site:shop:account', 'site', 'missing', true, true), 'fix', [full], settings);
+    expect(fix.steps.map((s) => s.kind)).toEqual(['site.create', 'logs.site', 'php.pool', 'domain.bind', 'cron.file']);
+    expect(remedy(item('site:shop:account', 'site', 'missing', true, true), 'accept', [full], settings).sites).toEqual([]);
+  });
+
+  it('suspends again or records the server\'s status; a user made again with a new password; a certificate forgotten', () => {
+    const suspended = { ...full, status: 'suspended' as const };
+    expect(remedy(item('status:shop:status', 'status', 'changed', true, true), 'fix', [suspended], settings).steps[0]!.kind).toBe('site.suspend');
+    expect(remedy(item('status:shop:status', 'status', 'changed', true, true), 'accept', [suspended], settings).sites[0]!.status).toBe('active');
+    const user = remedy(item('dbuser:shop:shop_db', 'dbuser', 'missing', true, false), 'fix', [full], settings);
+    expect(user.steps.map((s) => s.kind)).toEqual(['db.create']);
+    expect(user.password).toMatch(/^.{20}$/);
+    expect(user.sites[0]!.databases).toEqual(full.databases);
+    expect(remedy(item('cert:shop:shop.test', 'cert', 'missing', false, true), 'accept', [full], settings).sites[0]!.tls).toEqual([]);
+    expect(() => remedy(item('cert:shop:shop.test', 'cert', 'missing', false, true), 'fix', [full], settings)).toThrow(/not offered/);
   });
 });

@@ -54,6 +54,7 @@ export class DriftService {
   constructor(private readonly d: DriftDeps) {
     this.unsubscribe = d.events.subscribe((event, payload) => {
       if (event === 'health.changed') this.healthChecked((payload as { health: { serverId: string; status: string } }).health);
+      if (event === 'inventory.changed') this.forgetRemoved();
     });
     this.conf = new Conf({ cwd: d.dataDir, configName: 'drift', projectName: 'hostdeck', defaults: { settings: DEFAULT_DRIFT_SETTINGS }, accessPropertiesByDotNotation: false, clearInvalidConfig: false });
   }
@@ -82,6 +83,12 @@ export class DriftService {
 
   stop(): void {
     this.unsubscribe();
+  }
+
+  /** A server that left the inventory leaves its report and expectations behind. */
+  private forgetRemoved(): void {
+    const present = new Set(this.d.store.servers().map((s) => s.id));
+    for (const map of [this.last, this.expected, this.healthChecks]) for (const id of map.keys()) if (!present.has(id)) map.delete(id);
   }
 
   reports(): DriftReport[] {
