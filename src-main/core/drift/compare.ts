@@ -14,14 +14,12 @@ import { vhostFileName } from '../hosting/vhost-tasks';
 import { parseZoneFile } from '../dns/parse';
 import { renderZone } from '../dns/render';
 import { lineDiff } from './line-diff';
-import type { Expected, ExpectedFile } from './expected';
+import type { Expected } from './expected';
 import type { Found, ZoneCheck } from './script';
 import type { SitePhp } from '../../../shared/php';
 import type { CronJob } from '../../../shared/cron';
 
 export type Evidence =
-  | { kind: 'file'; file: ExpectedFile }
-  | { kind: 'extraFile'; path: string; text: string | null }
   | { kind: 'php'; php: SitePhp | null; version: string | null }
   | { kind: 'cron'; jobs: CronJob[] | null }
   | { kind: 'vhostExtra'; domain: string; aliases: string[] }
@@ -30,9 +28,11 @@ export type Evidence =
 
 export type Finding = { item: DriftItem; evidence: Evidence };
 
+const NONE: Evidence = { kind: 'none' };
+
 const ok = (schema: { safeParse(v: unknown): { success: boolean } }, v: unknown) => schema.safeParse(v).success;
 
-function finding(item: Omit<DriftItem, 'diff' | 'confirm'> & Partial<Pick<DriftItem, 'diff' | 'confirm'>>, evidence: Evidence = { kind: 'none' }): Finding {
+function finding(item: Omit<DriftItem, 'diff' | 'confirm'> & Partial<Pick<DriftItem, 'diff' | 'confirm'>>, evidence: Evidence = NONE): Finding {
   return { item: { diff: null, confirm: null, ...item }, evidence };
 }
 
@@ -84,11 +84,11 @@ function fileFindings(e: Expected, found: Found): Finding[] {
       if (other !== undefined) {
         seen.add(other);
         const text = found.bodies.get(other) ?? '';
-        out.push(finding({ id, kind: f.kind, way: 'changed', site: f.site, title, records: `${f.path}`, server: `${other} instead`, diff: lineDiff(f.text, text), fix: 'Write the pool as recorded', accept: null }, { kind: 'file', file: f }));
+        out.push(finding({ id, kind: f.kind, way: 'changed', site: f.site, title, records: `${f.path}`, server: `${other} instead`, diff: lineDiff(f.text, text), fix: 'Write the pool as recorded', accept: null }, NONE));
         continue;
       }
       const accept = f.kind === 'vhost' ? `Forget the domain ${f.name} (records only)` : f.kind === 'php' ? 'Record the site without PHP' : 'Record no cron jobs for the site';
-      out.push(finding({ id, kind: f.kind, way: 'missing', site: f.site, title, records: `${f.path} (${f.text.split('\n').length - 1} lines)`, server: 'no such file', diff: lineDiff(f.text, ''), fix: `Write the ${FILE_WORDS[f.kind].toLowerCase()} again`, accept }, { kind: 'file', file: f }));
+      out.push(finding({ id, kind: f.kind, way: 'missing', site: f.site, title, records: `${f.path} (${f.text.split('\n').length - 1} lines)`, server: 'no such file', diff: lineDiff(f.text, ''), fix: `Write the ${FILE_WORDS[f.kind].toLowerCase()} again`, accept }, NONE));
       continue;
     }
     const text = found.bodies.get(f.path) ?? '';
@@ -97,7 +97,7 @@ function fileFindings(e: Expected, found: Found): Finding[] {
     const accept = php ? 'Take the server\'s pool values into the records' : jobs ? 'Take the server\'s jobs into the records' : null;
     out.push(finding(
       { id, kind: f.kind, way: 'changed', site: f.site, title, records: `${f.path} as Hostdeck writes it`, server: 'the file was edited on the server', diff: lineDiff(f.text, text), fix: `Write the ${FILE_WORDS[f.kind].toLowerCase()} as recorded`, accept },
-      php ? { kind: 'php', php, version: php.version } : jobs ? { kind: 'cron', jobs } : { kind: 'file', file: f },
+      php ? { kind: 'php', php, version: php.version } : jobs ? { kind: 'cron', jobs } : NONE,
     ));
   }
   for (const [path] of found.files) {
@@ -112,7 +112,7 @@ function fileFindings(e: Expected, found: Found): Finding[] {
       const valid = domain !== undefined && ok(Domain, domain) && ok(DomainList, aliases) && path.endsWith(`/${vhostFileName(site, domain)}`);
       out.push(finding(
         { id: `vhost:${site}:${valid ? domain : path}`, kind: 'vhost', way: 'extra', site, title: `Server block ${valid ? `of ${domain} ` : ''}(site ${site})`, records: 'no such domain binding', server: `${path}${names.length ? ` serving ${names.join(', ')}` : ''}`, diff: text === null ? null : lineDiff('', text), fix: valid ? 'Remove the server block from the server' : null, accept: valid ? 'Record the domain binding' : null },
-        valid ? { kind: 'vhostExtra', domain: domain!, aliases } : { kind: 'extraFile', path, text },
+        valid ? { kind: 'vhostExtra', domain: domain!, aliases } : NONE,
       ));
     } else if (glob.kind === 'php') {
       const php = text === null ? null : phpOf(text, path, site, e);

@@ -11,14 +11,14 @@ import { renderCronFile } from '../hosting/cron-file';
 import { cronOnStatus, cronSettings } from '../hosting/cron-plans';
 import { renderPool } from '../hosting/php-pool';
 import { phpOnStatus, phpSettings } from '../hosting/php-plans';
-import { bindDomain, type Step } from '../hosting/plans';
+import { bindDomain } from '../hosting/plans';
 import { serverBlock, tlsPaths, vhostFileName, type BindParams } from '../hosting/vhost-tasks';
 import type { CronFileParams } from '../hosting/cron-file';
 import type { PoolParams } from '../hosting/php-pool';
 
 export type FileKind = 'vhost' | 'php' | 'cron';
-/** A file Hostdeck writes: where, its text, and the step that writes it (the fix). */
-export type ExpectedFile = { kind: FileKind; site: string; name: string; path: string; text: string; hash: string; step: Step };
+/** A file Hostdeck writes: where, and its text. */
+export type ExpectedFile = { kind: FileKind; site: string; name: string; path: string; text: string; hash: string };
 
 export type Expected = {
   sites: SiteRecord[];
@@ -33,8 +33,8 @@ export type Expected = {
 
 export const sha256 = (text: string): string => createHash('sha256').update(text).digest('hex');
 
-function file(kind: FileKind, site: string, name: string, path: string, text: string, step: Step): ExpectedFile {
-  return { kind, site, name, path, text, hash: sha256(text), step };
+function file(kind: FileKind, site: string, name: string, path: string, text: string): ExpectedFile {
+  return { kind, site, name, path, text, hash: sha256(text) };
 }
 
 /** The pool folders of every version (the `{version}` of the setting as a glob). */
@@ -54,18 +54,18 @@ export function expectedOf(sites: SiteRecord[], settings: HostingSettings, tasks
     for (const b of site.domains) {
       if (!applied(site, 'domain', b.domain)) continue;
       const step = bindDomain(sites, settings, { site: site.name, domain: b.domain, aliases: b.aliases }).steps[0]!;
-      out.files.push(file('vhost', site.name, b.domain, `${settings.web.vhostDir}/${vhostFileName(site.name, b.domain)}`, `${serverBlock(step.params as BindParams)}\n`, step));
+      out.files.push(file('vhost', site.name, b.domain, `${settings.web.vhostDir}/${vhostFileName(site.name, b.domain)}`, `${serverBlock(step.params as BindParams)}\n`));
     }
     const pool = phpOnStatus(site, settings, site.status)[0];
     if (pool && site.php) {
       const p = pool.params as PoolParams & { active: boolean };
       const dir = phpPath(phpSettings(settings).poolDir, site.php.version);
-      out.files.push(file('php', site.name, `PHP ${site.php.version}`, `${dir}/${poolName(site.name)}.conf${p.active ? '' : '.suspended'}`, `${renderPool({ site: p.site, version: p.version, values: p.values, extras: p.extras, socketDir: p.socketDir, webGroup: p.webGroup, ...(p.logDir ? { logDir: p.logDir } : {}) })}\n`, pool));
+      out.files.push(file('php', site.name, `PHP ${site.php.version}`, `${dir}/${poolName(site.name)}.conf${p.active ? '' : '.suspended'}`, `${renderPool({ site: p.site, version: p.version, values: p.values, extras: p.extras, socketDir: p.socketDir, webGroup: p.webGroup, ...(p.logDir ? { logDir: p.logDir } : {}) })}\n`));
     }
     const cron = cronOnStatus(site, settings, site.status)[0];
     if (cron) {
       const p = cron.params as CronFileParams & { dir: string };
-      out.files.push(file('cron', site.name, 'cron jobs', `${p.dir}/${cronFileName(site.name)}`, renderCronFile({ site: p.site, jobs: p.jobs, active: p.active, runner: p.runner }), cron));
+      out.files.push(file('cron', site.name, 'cron jobs', `${p.dir}/${cronFileName(site.name)}`, renderCronFile({ site: p.site, jobs: p.jobs, active: p.active, runner: p.runner })));
     }
     for (const user of site.ftpUsers) if (applied(site, 'ftp', user)) out.ftp.push({ site: site.name, user });
     for (const db of site.databases) if (applied(site, 'db', db.name)) out.dbs.push({ site: site.name, name: db.name, user: db.user });
