@@ -1,5 +1,6 @@
 // The window: fleet on the left, tabs (or a form) in the centre, status below.
 import { useEffect, useRef, useState } from 'react';
+import { useTranslation } from 'react-i18next';
 import { useAppInfo, useConnectionState, useServers } from './client/hooks';
 import { ImportDialog } from './components/ImportDialog';
 import { PromptDialog } from './components/PromptDialog';
@@ -10,8 +11,9 @@ import { notifyDesktop } from './health/notify';
 import { Toasts, useToasts } from './health/Toasts';
 import { DRIFT_FLEET_TAB, TabBody, TabLabel, tabTitle, type Tab, type TabContext } from './tabs';
 import { useSupportMode } from './audit/support';
+import { msg } from './i18n';
 
-const connectionLabel = { open: 'connected', connecting: 'connecting…', closed: 'disconnected, retrying' } as const;
+const connectionLabel = { open: msg('connected'), connecting: msg('connecting…'), closed: msg('disconnected, retrying') } as const;
 
 type Mode = { kind: 'view' } | { kind: 'add' } | { kind: 'edit'; id: string } | { kind: 'import' };
 type Theme = 'light' | 'dark';
@@ -23,6 +25,7 @@ function initialTheme(): Theme {
 }
 
 export function App() {
+  const { t } = useTranslation();
   const servers = useServers();
   const info = useAppInfo();
   const connection = useConnectionState();
@@ -130,8 +133,8 @@ export function App() {
           ref={search}
           className="search"
           type="search"
-          placeholder="Search servers, tags, roles…  (Ctrl+K)"
-          aria-label="Search"
+          placeholder={t('Search servers, tags, roles…  (Ctrl+K)')}
+          aria-label={t('Search')}
           value={filter}
           onChange={(e) => setFilter(e.target.value)}
           onKeyDown={(e) => {
@@ -143,25 +146,25 @@ export function App() {
             }
           }}
         />
-        <button className="ghost" onClick={() => openTab({ id: 'settings', kind: 'settings', serverId: null })} aria-label="Settings" title="Settings">
+        <button className="ghost" onClick={() => openTab({ id: 'settings', kind: 'settings', serverId: null })} aria-label={t('Settings')} title={t('Settings')}>
           ⚙
         </button>
-        <button className="ghost" onClick={() => setTheme(theme === 'dark' ? 'light' : 'dark')} aria-label="Toggle theme" title="Toggle light/dark theme">
+        <button className="ghost" onClick={() => setTheme(theme === 'dark' ? 'light' : 'dark')} aria-label={t('Toggle theme')} title={t('Toggle light/dark theme')}>
           {theme === 'dark' ? '☀' : '☾'}
         </button>
       </header>
 
       <aside className="sidebar">
         <div className="sidebar-actions">
-          <button className="primary" onClick={() => setMode({ kind: 'add' })} title="Add server (Ctrl+N)">+ Add server</button>
-          <button onClick={() => setMode({ kind: 'import' })}>Import ~/.ssh/config</button>
-          <button className="health-button" onClick={openHealth} aria-label={`Fleet health${attention ? `, ${attention} need attention` : ''}`}>
-            Fleet health
-            {attention > 0 && <span className="badge" title={`${attention} server${attention === 1 ? '' : 's'} warn or down`}>{attention}</span>}
+          <button className="primary" onClick={() => setMode({ kind: 'add' })} title={t('Add server (Ctrl+N)')}>{t('+ Add server')}</button>
+          <button onClick={() => setMode({ kind: 'import' })}>{t('Import ~/.ssh/config')}</button>
+          <button className="health-button" onClick={openHealth} aria-label={attention ? t('Fleet health, {{count}} need attention', { count: attention }) : t('Fleet health')}>
+            {t('Fleet health')}
+            {attention > 0 && <span className="badge" title={t('{{count}} servers warn or down', { count: attention })}>{attention}</span>}
           </button>
-          <button className="dns-button" onClick={openDns}>DNS zones</button>
-          <button className="fleet-map-button" onClick={() => openTab({ id: 'fleet-map', kind: 'fleet-map', serverId: null })}>Fleet map</button>
-          <button className="drift-button" onClick={() => openTab(DRIFT_FLEET_TAB)} title="Where servers no longer match Hostdeck's records">Drift</button>
+          <button className="dns-button" onClick={openDns}>{t('DNS zones')}</button>
+          <button className="fleet-map-button" onClick={() => openTab({ id: 'fleet-map', kind: 'fleet-map', serverId: null })}>{t('Fleet map')}</button>
+          <button className="drift-button" onClick={() => openTab(DRIFT_FLEET_TAB)} title={t("Where servers no longer match Hostdeck's records")}>{t('Drift')}</button>
         </div>
         <Sidebar
           servers={list}
@@ -174,7 +177,7 @@ export function App() {
 
       <main className="main">
         {tabs.length > 0 && (
-          <div className="tabstrip" role="tablist" aria-label="Open tabs">
+          <div className="tabstrip" role="tablist" aria-label={t('Open tabs')}>
             {tabs.map((tab) => (
               <div key={tab.id} className={`tab ${tab.id === activeId && mode.kind === 'view' ? 'active' : ''}`}>
                 <button
@@ -189,7 +192,7 @@ export function App() {
                 >
                   <TabLabel tab={tab} servers={list} />
                 </button>
-                <button className="close" aria-label={`Close ${tabTitle(tab, list)}`} onClick={() => closeTab(tab.id)}>
+                <button className="close" aria-label={t('Close {{title}}', { title: tabTitle(tab, list) })} onClick={() => closeTab(tab.id)}>
                   ×
                 </button>
               </div>
@@ -209,18 +212,18 @@ export function App() {
         {mode.kind === 'view' && !activeTab && (
           <div className="empty">
             {servers.isLoading ? (
-              <p className="muted">Loading the inventory…</p>
+              <p className="muted">{t('Loading the inventory…')}</p>
             ) : list.length === 0 ? (
               <>
-                <h2>Your fleet is empty</h2>
-                <p className="muted">Add a hosting server (address, SSH user and key), or import the hosts you already have in ~/.ssh/config.</p>
+                <h2>{t('Your fleet is empty')}</h2>
+                <p className="muted">{t('Add a hosting server (address, SSH user and key), or import the hosts you already have in ~/.ssh/config.')}</p>
                 <div className="actions">
-                  <button className="primary" onClick={() => setMode({ kind: 'add' })}>+ Add server</button>
-                  <button onClick={() => setMode({ kind: 'import' })}>Import ~/.ssh/config</button>
+                  <button className="primary" onClick={() => setMode({ kind: 'add' })}>{t('+ Add server')}</button>
+                  <button onClick={() => setMode({ kind: 'import' })}>{t('Import ~/.ssh/config')}</button>
                 </div>
               </>
             ) : (
-              <p className="muted">Select a server on the left, or press Ctrl+K to find one.</p>
+              <p className="muted">{t('Select a server on the left, or press Ctrl+K to find one.')}</p>
             )}
           </div>
         )}
@@ -229,26 +232,26 @@ export function App() {
       <PromptDialog />
       <Toasts toasts={toasts.toasts} onDismiss={toasts.dismiss} onOpen={openHealth} />
       <footer className="statusbar">
-        <span className={`conn conn-${connection}`}>core: {connectionLabel[connection]}</span>
-        <span>{list.length} server{list.length === 1 ? '' : 's'}</span>
+        <span className={`conn conn-${connection}`}>{t('core: {{state}}', { state: t(connectionLabel[connection]) })}</span>
+        <span>{t('{{count, number}} servers', { count: list.length })}</span>
         {list.length > 0 && (
           <button className={`link-plain health-status ${attention ? 'warn' : ''}`} onClick={openHealth}>
-            {attention ? `${attention} need${attention === 1 ? 's' : ''} attention` : 'no health alerts'}
+            {attention ? t('{{count}} need attention', { count: attention }) : t('no health alerts')}
           </button>
         )}
         {info.data && (
           <span title={info.data.keychainNote ?? undefined} className={info.data.keychain === 'memory' ? 'warn' : ''}>
-            secrets: {info.data.keychain === 'os' ? 'OS keychain' : 'memory only (no keychain)'}
+            {t('secrets: {{where}}', { where: info.data.keychain === 'os' ? t('OS keychain') : t('memory only (no keychain)') })}
           </span>
         )}
         {supportMode && (
-          <button className="link-plain support-mode-indicator" onClick={() => openTab({ id: 'settings', kind: 'settings', serverId: null })} title="Support mode: every database session is read-only. Turn it off in Settings.">
-            SUPPORT MODE · read-only
+          <button className="link-plain support-mode-indicator" onClick={() => openTab({ id: 'settings', kind: 'settings', serverId: null })} title={t('Support mode: every database session is read-only. Turn it off in Settings.')}>
+            {t('SUPPORT MODE · read-only')}
           </button>
         )}
-        <button className="link-plain" onClick={() => openTab({ id: 'audit', kind: 'audit', serverId: null })}>audit log</button>
+        <button className="link-plain" onClick={() => openTab({ id: 'audit', kind: 'audit', serverId: null })}>{t('audit log')}</button>
         <span className="spacer" />
-        {info.data && <span className="muted">v{info.data.version}</span>}
+        {info.data && <span className="muted">{t('v{{version}}', { version: info.data.version })}</span>}
       </footer>
     </div>
   );

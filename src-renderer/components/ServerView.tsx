@@ -1,16 +1,17 @@
 // One server: its settings at a glance, "Test connection" with the host-key conversation,
 // what the server answered, and its health.
 import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
 import type { ConnectionTestResult } from '../../shared/api';
 import type { ConnectionState, HostKeyInfo, Server } from '../../shared/domain';
 import { AppError } from '../../shared/errors';
-import { PrepareDialog } from '../prepare/PrepareDialog';
 import { PrepareDialog } from '../prepare/PrepareDialog';
 import { client } from '../client/client';
 import { useSshStates } from '../client/hooks';
 import { ServerHealthSection } from '../health/ServerHealth';
 import { ErrorNote } from './ErrorNote';
 import { DriftBadge } from '../drift/DriftBadge';
+import { i18n, msg } from '../i18n';
 
 type Props = {
   server: Server;
@@ -25,19 +26,19 @@ type Props = {
 };
 
 const authLabel: Record<Server['auth']['method'], string> = {
-  key: 'private key',
-  'key-passphrase': 'private key + passphrase',
+  key: msg('private key'),
+  'key-passphrase': msg('private key + passphrase'),
   agent: 'ssh-agent',
-  password: 'password',
-  'keyboard-interactive': 'keyboard-interactive (prompts)',
+  password: msg('password'),
+  'keyboard-interactive': msg('keyboard-interactive (prompts)'),
 };
 
 export function ServerView({ server, onEdit, onRemoved, onTerminal, onDatabases, onQueue, onSites, onLogs, onDrift }: Props) {
+  const { t } = useTranslation();
   const [result, setResult] = useState<ConnectionTestResult | null>(null);
   const [error, setError] = useState<AppError | null>(null);
   const [busy, setBusy] = useState(false);
   const [confirmRemove, setConfirmRemove] = useState(false);
-  const [preparing, setPreparing] = useState(false);
   const [preparing, setPreparing] = useState(false);
   const ssh = useSshStates()[server.id];
 
@@ -53,7 +54,7 @@ export function ServerView({ server, onEdit, onRemoved, onTerminal, onDatabases,
       if (r.status === 'connected') await client.call('health.checkNow', { serverId: server.id }).catch(() => undefined);
       setResult(r);
     } catch (e) {
-      setError(e instanceof AppError ? e : new AppError('internal', 'The test failed.'));
+      setError(e instanceof AppError ? e : new AppError('internal', t('The test failed.')));
     } finally {
       setBusy(false);
     }
@@ -64,7 +65,7 @@ export function ServerView({ server, onEdit, onRemoved, onTerminal, onDatabases,
       await client.call('servers.trustHostKey', { id: server.id, fingerprint: hostKey.fingerprint });
       await test();
     } catch (e) {
-      setError(e instanceof AppError ? e : new AppError('internal', 'Pinning the key failed.'));
+      setError(e instanceof AppError ? e : new AppError('internal', t('Pinning the key failed.')));
     }
   }
 
@@ -74,7 +75,7 @@ export function ServerView({ server, onEdit, onRemoved, onTerminal, onDatabases,
       setError(null);
       await test();
     } catch (e) {
-      setError(e instanceof AppError ? e : new AppError('internal', 'Forgetting the key failed.'));
+      setError(e instanceof AppError ? e : new AppError('internal', t('Forgetting the key failed.')));
     }
   }
 
@@ -83,80 +84,77 @@ export function ServerView({ server, onEdit, onRemoved, onTerminal, onDatabases,
       await client.call('servers.remove', { id: server.id });
       onRemoved();
     } catch (e) {
-      setError(e instanceof AppError ? e : new AppError('internal', 'Removing failed.'));
+      setError(e instanceof AppError ? e : new AppError('internal', t('Removing failed.')));
     }
   }
 
   return (
-    <section className="panel server-view" aria-label={`Server ${server.name}`}>
+    <section className="panel server-view" aria-label={t('Server {{name}}', { name: server.name })}>
       <header className="server-head">
         <div>
           <h2>{server.name}</h2>
           <div className="muted mono">
-            {server.user}@{server.host}:{server.port} · {authLabel[server.auth.method]}
+            {server.user}@{server.host}:{server.port} · {t(authLabel[server.auth.method])}
             {'keyPath' in server.auth ? ` (${server.auth.keyPath})` : ''}
           </div>
-          {ssh && ssh.state !== 'idle' && <div className={`conn-badge ssh-${ssh.state}`} role="status" aria-label="SSH connection">SSH: {describeSsh(ssh)}</div>}
+          {ssh && ssh.state !== 'idle' && <div className={`conn-badge ssh-${ssh.state}`} role="status" aria-label={t('SSH connection')}>SSH: {describeSsh(ssh)}</div>}
           <div className="chips">
             {server.roles.map((r) => (
               <span key={r} className="chip role">{r}</span>
             ))}
-            {server.tags.map((t) => (
-              <span key={t} className="chip">#{t}</span>
+            {server.tags.map((tag) => (
+              <span key={tag} className="chip">#{tag}</span>
             ))}
           </div>
         </div>
         <div className="actions">
-          <button className="primary" onClick={test} disabled={busy} title="Test connection (Ctrl+T)" data-shortcut="test">
-            {busy ? 'Connecting…' : 'Test connection'}
+          <button className="primary" onClick={test} disabled={busy} title={t('Test connection (Ctrl+T)')} data-shortcut="test">
+            {busy ? t('Connecting…') : t('Test connection')}
           </button>
-          <button onClick={onTerminal} title="Open a terminal on this server (Ctrl+Shift+T)">Terminal</button>
-          <button onClick={onDatabases} title="Browse this server's MySQL databases">Databases</button>
-          {onSites && <button onClick={onSites} title="This server's sites (hosting accounts)">Sites</button>}
-          {onQueue && <button onClick={onQueue} title="This server's task queue">Queue</button>}
-          {onLogs && <button onClick={onLogs} title="This server's logs, live (journal, syslog, nginx, php-fpm)">Logs</button>}
-          {onDrift && <button onClick={onDrift} title="Where this server no longer matches Hostdeck's records">Drift <DriftBadge serverId={server.id} /></button>}
-          <button onClick={() => setPreparing(true)} title="Install and set up what a Hostdeck hosting server needs (a read-only preflight first)">Prepare server…</button>
-          <button onClick={() => setPreparing(true)} title="Install and set up what a Hostdeck hosting server needs (a read-only preflight first)">Prepare server…</button>
-          <button onClick={onEdit}>Edit</button>
-          <button className="danger" onClick={() => setConfirmRemove(true)}>Remove…</button>
+          <button onClick={onTerminal} title={t('Open a terminal on this server (Ctrl+Shift+T)')}>{t('Terminal')}</button>
+          <button onClick={onDatabases} title={t("Browse this server's MySQL databases")}>{t('Databases')}</button>
+          {onSites && <button onClick={onSites} title={t("This server's sites (hosting accounts)")}>{t('Sites')}</button>}
+          {onQueue && <button onClick={onQueue} title={t("This server's task queue")}>{t('Queue')}</button>}
+          {onLogs && <button onClick={onLogs} title={t("This server's logs, live (journal, syslog, nginx, php-fpm)")}>{t('Logs')}</button>}
+          {onDrift && <button onClick={onDrift} title={t("Where this server no longer matches Hostdeck's records")}>{t('Drift')} <DriftBadge serverId={server.id} /></button>}
+          <button onClick={() => setPreparing(true)} title={t('Install and set up what a Hostdeck hosting server needs (a read-only preflight first)')}>{t('Prepare server…')}</button>
+          <button onClick={onEdit}>{t('Edit')}</button>
+          <button className="danger" onClick={() => setConfirmRemove(true)}>{t('Remove…')}</button>
         </div>
       </header>
 
       {confirmRemove && (
-        <div className="note note-warn" role="alertdialog" aria-label="Confirm removal">
-          <p>
-            Remove <strong>{server.name}</strong> ({server.host}) from the inventory? Its stored password or passphrase is deleted from the keychain. Nothing on the server changes.
-          </p>
+        <div className="note note-warn" role="alertdialog" aria-label={t('Confirm removal')}>
+          <p>{t('Remove {{name}} ({{host}}) from the inventory? Its stored password or passphrase is deleted from the keychain. Nothing on the server changes.', { name: server.name, host: server.host })}</p>
           <div className="actions">
-            <button className="danger solid" onClick={remove} autoFocus>Remove {server.name}</button>
-            <button onClick={() => setConfirmRemove(false)}>Keep it</button>
+            <button className="danger solid" onClick={remove} autoFocus>{t('Remove {{name}}', { name: server.name })}</button>
+            <button onClick={() => setConfirmRemove(false)}>{t('Keep it')}</button>
           </div>
         </div>
       )}
 
-      {error?.code === 'host-key-changed' ? <HostKeyChanged error={error} onForget={forget} /> : error && <ErrorNote error={error} title="Connection failed." />}
+      {error?.code === 'host-key-changed' ? <HostKeyChanged error={error} onForget={forget} /> : error && <ErrorNote error={error} title={t('Connection failed.')} />}
 
       {result?.status === 'host-key-unknown' && (
-        <div className="note note-warn hostkey" role="alertdialog" aria-label="Unknown host key">
-          <h3>First connection to {server.host}</h3>
-          <p>The server presented a host key Hostdeck has not seen. Compare its fingerprint with the one the server's administrator gives you (<code>ssh-keygen -lf /etc/ssh/ssh_host_{result.hostKey.keyType.replace('ssh-', '')}_key.pub</code>).</p>
+        <div className="note note-warn hostkey" role="alertdialog" aria-label={t('Unknown host key')}>
+          <h3>{t('First connection to {{host}}', { host: server.host })}</h3>
+          <p>{t("The server presented a host key Hostdeck has not seen. Compare its fingerprint with the one the server's administrator gives you")} (<code>ssh-keygen -lf /etc/ssh/ssh_host_{result.hostKey.keyType.replace('ssh-', '')}_key.pub</code>).</p>
           <dl>
-            <dt>Key type</dt>
+            <dt>{t('Key type')}</dt>
             <dd className="mono">{result.hostKey.keyType}</dd>
-            <dt>Fingerprint</dt>
+            <dt>{t('Fingerprint')}</dt>
             <dd className="mono fingerprint">{result.hostKey.fingerprint}</dd>
           </dl>
           <div className="actions">
-            <button className="primary" onClick={() => trust(result.hostKey)} autoFocus>Trust this key and connect</button>
-            <button onClick={() => setResult(null)}>Cancel</button>
+            <button className="primary" onClick={() => trust(result.hostKey)} autoFocus>{t('Trust this key and connect')}</button>
+            <button onClick={() => setResult(null)}>{t('Cancel')}</button>
           </div>
         </div>
       )}
 
       {result?.status === 'connected' && (
-        <div className="note note-ok" aria-label="Connection result">
-          <h3>Connected in {result.elapsedMs} ms</h3>
+        <div className="note note-ok" aria-label={t('Connection result')}>
+          <h3>{t('Connected in {{ms}} ms', { ms: result.elapsedMs })}</h3>
           <dl>
             <dt>uname -a</dt>
             <dd className="mono" data-testid="uname">{result.uname}</dd>
@@ -164,20 +162,19 @@ export function ServerView({ server, onEdit, onRemoved, onTerminal, onDatabases,
             <dd className="mono" data-testid="uptime">{result.uptime}</dd>
             {result.via.length > 0 && (
               <>
-                <dt>Route</dt>
-                <dd>through {result.via.join(' → ')}</dd>
+                <dt>{t('Route')}</dt>
+                <dd>{t('through {{hops}}', { hops: result.via.join(' → ') })}</dd>
               </>
             )}
-            <dt>Host key</dt>
+            <dt>{t('Host key')}</dt>
             <dd className="mono">
-              {result.hostKey.keyType} {result.hostKey.fingerprint} <span className="muted">(trusted by {result.trustedBy === 'pin' ? 'your pin' : '~/.ssh/known_hosts'})</span>
+              {result.hostKey.keyType} {result.hostKey.fingerprint} <span className="muted">({result.trustedBy === 'pin' ? t('trusted by your pin') : t('trusted by {{file}}', { file: '~/.ssh/known_hosts' })})</span>
             </dd>
           </dl>
         </div>
       )}
 
-      {!result && !error && !busy && !confirmRemove && <p className="muted">Test the connection to verify the host key and see the server answer.</p>}
-      {preparing && <PrepareDialog server={server} onClose={() => setPreparing(false)} onQueue={onQueue ? () => { setPreparing(false); onQueue(); } : undefined} />}
+      {!result && !error && !busy && !confirmRemove && <p className="muted">{t('Test the connection to verify the host key and see the server answer.')}</p>}
       {preparing && <PrepareDialog server={server} onClose={() => setPreparing(false)} onQueue={onQueue ? () => { setPreparing(false); onQueue(); } : undefined} />}
       <ServerHealthSection server={server} />
     </section>
@@ -185,15 +182,16 @@ export function ServerView({ server, onEdit, onRemoved, onTerminal, onDatabases,
 }
 
 export function describeSsh(ssh: ConnectionState): string {
+  const { t } = i18n;
   switch (ssh.state) {
     case 'idle':
-      return 'not connected';
+      return t('not connected');
     case 'connecting':
-      return ssh.attempt > 1 ? `connecting (attempt ${ssh.attempt})…` : 'connecting…';
+      return ssh.attempt > 1 ? t('connecting (attempt {{n}})…', { n: ssh.attempt }) : t('connecting…');
     case 'connected':
-      return ssh.via.length ? `connected via ${ssh.via.join(' → ')}` : 'connected';
+      return ssh.via.length ? t('connected via {{hops}}', { hops: ssh.via.join(' → ') }) : t('connected');
     case 'reconnecting':
-      return `${ssh.reason} Reconnecting in ${Math.round(ssh.retryInMs / 1000)} s (attempt ${ssh.attempt}).`;
+      return `${ssh.reason} ${t('Reconnecting in {{s}} s (attempt {{n}}).', { s: Math.round(ssh.retryInMs / 1000), n: ssh.attempt })}`;
     case 'failed':
       return ssh.reason;
   }
@@ -201,29 +199,30 @@ export function describeSsh(ssh: ConnectionState): string {
 
 function HostKeyChanged({ error, onForget }: { error: AppError; onForget: () => void }) {
   const data = error.data as { expected?: HostKeyInfo; actual?: HostKeyInfo; source?: 'pin' | 'known_hosts' } | undefined;
+  const { t } = useTranslation();
   const [confirm, setConfirm] = useState(false);
   return (
-    <div className="note note-danger" role="alert" aria-label="Host key changed">
-      <h3>⚠ Host key changed — connection refused</h3>
+    <div className="note note-danger" role="alert" aria-label={t('Host key changed')}>
+      <h3>⚠ {t('Host key changed — connection refused')}</h3>
       <p>{error.message}</p>
       <dl>
-        <dt>Expected</dt>
+        <dt>{t('Expected')}</dt>
         <dd className="mono fingerprint" data-testid="expected-fp">{data?.expected?.keyType} {data?.expected?.fingerprint}</dd>
-        <dt>Presented</dt>
+        <dt>{t('Presented')}</dt>
         <dd className="mono fingerprint" data-testid="actual-fp">{data?.actual?.keyType} {data?.actual?.fingerprint}</dd>
       </dl>
       {data?.source === 'known_hosts' ? (
-        <p className="muted">The expected key comes from ~/.ssh/known_hosts. If the server was reinstalled on purpose, remove the old line there (ssh-keygen -R) and test again.</p>
+        <p className="muted">{t('The expected key comes from ~/.ssh/known_hosts. If the server was reinstalled on purpose, remove the old line there (ssh-keygen -R) and test again.')}</p>
       ) : confirm ? (
         <div className="actions">
-          <span>Forget the pinned key and confirm the new fingerprint on the next connection?</span>
-          <button className="danger" onClick={onForget}>Forget the old key</button>
-          <button onClick={() => setConfirm(false)}>Keep refusing</button>
+          <span>{t('Forget the pinned key and confirm the new fingerprint on the next connection?')}</span>
+          <button className="danger" onClick={onForget}>{t('Forget the old key')}</button>
+          <button onClick={() => setConfirm(false)}>{t('Keep refusing')}</button>
         </div>
       ) : (
         <p className="muted">
-          If the server was reinstalled on purpose, confirm the new fingerprint with its administrator, then{' '}
-          <button className="link" onClick={() => setConfirm(true)}>forget the pinned key…</button>
+          {t('If the server was reinstalled on purpose, confirm the new fingerprint with its administrator, then')}{' '}
+          <button className="link" onClick={() => setConfirm(true)}>{t('forget the pinned key…')}</button>
         </p>
       )}
     </div>

@@ -3,6 +3,7 @@
 // the grids and logs use), so a search over 1,000 servers repaints a screenful, not the fleet.
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { useMemo, useRef, useState } from 'react';
+import { useTranslation } from 'react-i18next';
 import type { Server } from '../../shared/domain';
 import type { ServerHealth } from '../../shared/api/health';
 import { useStoppedQueues } from '../queue/hooks';
@@ -22,6 +23,7 @@ const GROUP_ROW = 30;
 const SERVER_ROW = 44;
 
 export function Sidebar({ servers, filter, selectedId, health, onSelect }: Props) {
+  const { t } = useTranslation();
   const stopped = useStoppedQueues();
   const [filters, setFilters] = useState<Filters>(NO_FILTERS);
   const prepared = useMemo(() => prepare(servers), [servers]);
@@ -36,19 +38,19 @@ export function Sidebar({ servers, filter, selectedId, health, onSelect }: Props
     overscan: 8,
   });
 
-  if (servers.length === 0) return <p className="muted sidebar-empty">No servers yet.</p>;
+  if (servers.length === 0) return <p className="muted sidebar-empty">{t('No servers yet.')}</p>;
   const narrowed = filter.trim() !== '' || filters.role !== '' || filters.tag !== '' || filters.health !== '';
   return (
     <>
       <FleetFilters servers={servers} filters={filters} onChange={setFilters} />
       <p className="fleet-count muted" aria-live="polite" data-testid="fleet-count">
-        {narrowed ? `${shown.length.toLocaleString('en')} of ${servers.length.toLocaleString('en')} servers` : `${servers.length.toLocaleString('en')} server${servers.length === 1 ? '' : 's'}`}
+        {narrowed ? t('{{shown, number}} of {{count, number}} servers', { shown: shown.length, count: servers.length }) : t('{{count, number}} servers', { count: servers.length })}
       </p>
       {shown.length === 0 ? (
-        <p className="muted sidebar-empty">{filter.trim() ? `Nothing matches “${filter}”.` : 'No server matches these filters.'}</p>
+        <p className="muted sidebar-empty">{filter.trim() ? t('Nothing matches “{{filter}}”.', { filter }) : t('No server matches these filters.')}</p>
       ) : (
         <div className="fleet-scroll" ref={scroller} data-testid="fleet-list" data-shown={shown.length} data-search={filter} data-filters={`${filters.role}|${filters.tag}|${filters.health}`}>
-          <nav aria-label="Fleet">
+          <nav aria-label={t('Fleet')}>
             <ul className="fleet-rows" style={{ height: virtual.getTotalSize() }}>
               {virtual.getVirtualItems().map((item) => {
                 const row = rows[item.index]!;
@@ -75,13 +77,14 @@ export function Sidebar({ servers, filter, selectedId, health, onSelect }: Props
 const rowKey = (row: FleetRow): string => (row.kind === 'group' ? `group:${row.tag}` : row.server.id);
 
 function ServerItem({ server, selected, health, stopped, onSelect }: { server: Server; selected: boolean; health: ServerHealth | undefined; stopped: boolean; onSelect: (id: string) => void }) {
+  const { t } = useTranslation();
   const status = health?.status ?? 'unknown';
   return (
     <button className={`server-item ${selected ? 'selected' : ''}`} onClick={() => onSelect(server.id)} aria-current={selected}>
-      <span className={`light light-${status}`} aria-label={`health ${status}`} title={health?.reason} />
+      <span className={`light light-${status}`} aria-label={t('health {{status}}', { status })} title={health?.reason} />
       <span className="server-name">{server.name}</span>
       <span className="server-host muted">{server.host}</span>
-      {stopped && <span className="badge queue-badge" title="Its task queue is stopped on a failed task" aria-label="queue stopped">!</span>}
+      {stopped && <span className="badge queue-badge" title={t('Its task queue is stopped on a failed task')} aria-label={t('queue stopped')}>!</span>}
       <DriftBadge serverId={server.id} />
     </button>
   );

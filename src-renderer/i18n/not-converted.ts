@@ -2,14 +2,11 @@
 // fails for any other file that shows untranslated text). The list only shrinks: a file that
 // passes must leave it.
 export const NOT_CONVERTED: string[] = [
-  'App.tsx',
   'audit/AuditTab.tsx',
   'audit/AuditVerify.tsx',
   'components/ImportDialog.tsx',
   'components/PromptDialog.tsx',
   'components/ServerForm.tsx',
-  'components/ServerView.tsx',
-  'components/Sidebar.tsx',
   'db-admin/AccountForms.tsx',
   'db-admin/AccountStatements.tsx',
   'db-admin/Accounts.tsx',

@@ -54,8 +54,14 @@ export function keysUsed(file: string): KeyUse[] {
 
 const LETTERS = /\p{L}/u;
 // Words that read the same in every language (names of streams, protocols, programs).
-const VERBATIM = new Set(['stdout', 'stderr', 'SSH', 'SQL', 'DNS', 'TTL', 'NULL', 'JSON', 'CSV', 'FTP', 'TLS', 'HTTP', 'HTTPS', 'PHP', 'FPM', 'nginx', 'cron', 'MySQL', 'MariaDB', 'Hostdeck', 'ID', 'IP', 'A', 'AAAA', 'MX', 'TXT', 'CNAME', 'NS', 'SOA', 'SRV', 'CAA', 'PTR']);
-const shows = (text: string) => LETTERS.test(text) && !(text.match(/\p{L}+/gu) ?? []).every((w) => VERBATIM.has(w));
+const VERBATIM = new Set(['stdout', 'stderr', 'SSH', 'SQL', 'DNS', 'TTL', 'NULL', 'JSON', 'CSV', 'FTP', 'TLS', 'HTTP', 'HTTPS', 'PHP', 'FPM', 'nginx', 'cron', 'MySQL', 'MariaDB', 'Hostdeck', 'ID', 'IP', 'A', 'AAAA', 'MX', 'TXT', 'CNAME', 'NS', 'SOA', 'SRV', 'CAA', 'PTR', 'uname', 'uptime']);
+// A command line shown as such (<code>, <kbd>, <pre>) is not translated either.
+const CODE = new Set(['code', 'kbd', 'pre', 'samp']);
+const shows = (text: string) => LETTERS.test(text) && !(text.match(/\p{L}+/gu) ?? []).every((w) => w.length === 1 || VERBATIM.has(w));
+const inCode = (n: ts.Node): boolean => {
+  const element = n.parent;
+  return ts.isJsxElement(element) && CODE.has(element.openingElement.tagName.getText());
+};
 const VISIBLE_ATTRIBUTES = new Set(['title', 'placeholder', 'aria-label', 'alt', 'label']);
 
 /** English shown to the user without t(): JSX text, literals that JSX expressions render, visible attributes. */
@@ -76,8 +82,8 @@ export function untranslated(file: string, text?: string): string[] {
     }
   };
   const visit = (n: ts.Node) => {
-    if (ts.isJsxText(n) && shows(n.text)) report(n, n.text);
-    else if (ts.isJsxExpression(n) && n.expression && (ts.isJsxElement(n.parent) || ts.isJsxFragment(n.parent))) rendered(n.expression);
+    if (ts.isJsxText(n) && shows(n.text) && !inCode(n)) report(n, n.text);
+    else if (ts.isJsxExpression(n) && n.expression && (ts.isJsxElement(n.parent) || ts.isJsxFragment(n.parent)) && !inCode(n)) rendered(n.expression);
     else if (ts.isJsxAttribute(n) && VISIBLE_ATTRIBUTES.has(n.name.getText(src)) && n.initializer) {
       if (ts.isStringLiteral(n.initializer)) rendered(n.initializer);
       else if (ts.isJsxExpression(n.initializer) && n.initializer.expression) rendered(n.initializer.expression);
