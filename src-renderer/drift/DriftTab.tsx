@@ -7,6 +7,7 @@ import { AppError } from '../../shared/errors';
 import { ErrorNote } from '../components/ErrorNote';
 import { DriftActionDialog } from './DriftActionDialog';
 import { DriftItemCard } from './DriftItemCard';
+import { useQueue } from '../queue/hooks';
 import { useDriftCheck, useDriftReports } from './hooks';
 import './drift.css';
 
@@ -15,6 +16,8 @@ export function DriftTab({ server, servers, onFleet }: { server: Server; servers
   const check = useDriftCheck();
   const [open, setOpen] = useState<{ item: DriftItem; action: DriftAction } | null>(null);
   const items = report?.items ?? [];
+  const queue = useQueue(server.id).data;
+  const waiting = queue?.tasks.filter((t) => t.status === 'pending' || t.status === 'running' || t.status === 'failed').length ?? 0;
   return (
     <section className="panel drift-view" aria-label={`Drift of ${server.name}`}>
       <div className="drift-head">
@@ -29,6 +32,7 @@ export function DriftTab({ server, servers, onFleet }: { server: Server; servers
       </p>
       {check.error && <ErrorNote error={check.error instanceof AppError ? check.error : new AppError('internal', 'The check failed.')} />}
       {report?.error && <div className="note note-error" role="alert">{report.error}</div>}
+      {waiting > 0 && <div className="note note-warn">{waiting} task{waiting === 1 ? ' is' : 's are'} waiting in this server's queue{queue?.stopped ? ' (stopped on a failure)' : ''}: some differences may be what they are about to change.</div>}
       {!report?.checkedAt ? (
         <p className="muted">Not checked yet.</p>
       ) : (
