@@ -11,12 +11,11 @@
 //     expert would do to run it often over 200 hosts). Goal: the warm tick under 3 s, and no
 //     slower than Ansible either way.
 import path from 'node:path';
-import type { Server } from '../shared/domain';
 import { startFleet, stopFleet } from '../testbed/testbed';
 import { launchBrowser, newPage, startApp } from '../test/e2e/app';
 import { fleetSearch } from '../test/e2e/fleet-search';
 import { writeFleetData } from '../test/helpers/fleet-data';
-import { ansibleFleet, ansibleVersion, fleetHome, hostdeckTick } from './fleet-tick';
+import { addFleet, ansibleFleet, ansibleVersion, fleetHome, tickRounds } from './fleet-tick';
 import { benchCore } from './hostdeck';
 import { entry, median, type BenchContext, type BenchEntry } from './lib';
 
@@ -82,30 +81,7 @@ export async function run(ctx: BenchContext): Promise<BenchEntry[]> {
   ctx.log(`tick: ${FLEET} sshds up in ${Date.now() - t0} ms`);
   const { home, knownHosts } = fleetHome(ctx, fleet);
   const { call } = await benchCore(ctx, home, { settings: { healthConcurrency: CONCURRENCY } });
-  const servers: Server[] = [];
-  for (const [i, s] of fleet.entries()) {
-    servers.push(
-      await call<Server>('servers.add', {
-        name: `fleet-${String(i + 1).padStart(3, '0')}`,
-        host: s.host,
-        port: s.port,
-        user: testbed.users.hdtest.name,
-        auth: { method: 'key', keyPath: testbed.keys.ed25519.path },
-        roles: ['web', 'db', 'ftp', 'ns'],
-        tags: ['fleet'],
-      }),
-    );
-  }
-  const disconnectAll = () => Promise.all(servers.map((s) => call('ssh.disconnect', { serverId: s.id })));
-  const cold: number[] = [];
-  const warm: number[] = [];
-  for (let round = 0; round < HOSTDECK_ROUNDS; round++) {
-    await disconnectAll();
-    cold.push(await hostdeckTick(call, FLEET));
-    warm.push(await hostdeckTick(call, FLEET));
-    ctx.log(`tick: hostdeck round ${round + 1}/${HOSTDECK_ROUNDS}: cold ${cold.at(-1)!.toFixed(0)} ms, warm ${warm.at(-1)!.toFixed(0)} ms`);
-  }
-  await disconnectAll();
+  const { cold, warm } = await tickRounds(ctx, call, await addFleet(ctx, call, fleet), HOSTDECK_ROUNDS);
   const [hc, hw] = [median(cold), median(warm)];
   const tickWhat = `tick: one health tick over ${FLEET} sshd, ${CONCURRENCY} at once`;
   rows.push(entry({ name, unit: 'ms', peer: TICK_BUDGET_MS, peerName: `budget ${TICK_BUDGET_MS / 1000} s`, goal: '<= 1.0', metric: `${tickWhat}, connections kept from the last tick, vs the budget (median of ${HOSTDECK_ROUNDS})`, hostdeck: hw }));

@@ -6,6 +6,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { ServerHealth } from '../shared/api/health';
+import type { Server } from '../shared/domain';
 import { CHECK_SCRIPT } from '../src-main/core/health/check';
 import type { SshInfo } from '../testbed/sshd';
 import { ansibleEnv } from './ansible';
@@ -19,6 +20,41 @@ export function fleetHome(ctx: BenchContext, fleet: SshInfo[]): { home: string; 
   const knownHosts = path.join(home, '.ssh', 'known_hosts');
   writeFileSync(knownHosts, fleet.map((s) => `[${s.host}]:${s.port} ${s.hostKeyLine}\n`).join(''));
   return { home, knownHosts };
+}
+
+/** Adds every instance as a server with all four roles (key login as the testbed's hdtest). */
+export async function addFleet(ctx: BenchContext, call: BenchCall, fleet: SshInfo[]): Promise<Server[]> {
+  const servers: Server[] = [];
+  const digits = String(fleet.length).length;
+  for (const [i, s] of fleet.entries()) {
+    servers.push(
+      await call<Server>('servers.add', {
+        name: `fleet-${String(i + 1).padStart(digits, '0')}`,
+        host: s.host,
+        port: s.port,
+        user: ctx.testbed.users.hdtest.name,
+        auth: { method: 'key', keyPath: ctx.testbed.keys.ed25519.path },
+        roles: ['web', 'db', 'ftp', 'ns'],
+        tags: ['fleet'],
+      }),
+    );
+  }
+  return servers;
+}
+
+/** `rounds` times: every connection dropped, a cold tick, then a warm one (connections kept); their wall times. */
+export async function tickRounds(ctx: BenchContext, call: BenchCall, servers: Server[], rounds: number): Promise<{ cold: number[]; warm: number[] }> {
+  const disconnectAll = () => Promise.all(servers.map((s) => call('ssh.disconnect', { serverId: s.id })));
+  const cold: number[] = [];
+  const warm: number[] = [];
+  for (let round = 0; round < rounds; round++) {
+    await disconnectAll();
+    cold.push(await hostdeckTick(call, servers.length));
+    warm.push(await hostdeckTick(call, servers.length));
+    ctx.log(`hostdeck round ${round + 1}/${rounds}: cold ${cold.at(-1)!.toFixed(0)} ms, warm ${warm.at(-1)!.toFixed(0)} ms`);
+  }
+  await disconnectAll();
+  return { cold, warm };
 }
 
 /** One tick through the core; its wall time. Throws unless every one of `expected` servers was checked. */

@@ -9,9 +9,8 @@
 // Goals: the whole fleet in under 1 s (rows against that budget, recorded with or without
 // Ansible), and no slower than Ansible (rows only where Ansible is installed).
 import path from 'node:path';
-import type { Server } from '../shared/domain';
 import { startFleet, stopFleet } from '../testbed/testbed';
-import { ansibleFleet, ansibleVersion, fleetHome, hostdeckTick } from './fleet-tick';
+import { addFleet, ansibleFleet, ansibleVersion, fleetHome, tickRounds } from './fleet-tick';
 import { benchCore } from './hostdeck';
 import { entry, median, type BenchContext, type BenchEntry } from './lib';
 
@@ -31,32 +30,7 @@ export async function run(ctx: BenchContext): Promise<BenchEntry[]> {
 
   // ---- Hostdeck
   const { call } = await benchCore(ctx, home, { settings: { healthConcurrency: CONCURRENCY } });
-  const servers: Server[] = [];
-  for (const [i, s] of fleet.entries()) {
-    servers.push(
-      await call<Server>('servers.add', {
-        name: `fleet-${String(i + 1).padStart(2, '0')}`,
-        host: s.host,
-        port: s.port,
-        user: testbed.users.hdtest.name,
-        auth: { method: 'key', keyPath: testbed.keys.ed25519.path },
-        roles: ['web', 'db', 'ftp', 'ns'],
-        tags: ['fleet'],
-      }),
-    );
-  }
-  const tick = () => hostdeckTick(call, FLEET);
-  const disconnectAll = () => Promise.all(servers.map((s) => call('ssh.disconnect', { serverId: s.id })));
-
-  const cold: number[] = [];
-  const warm: number[] = [];
-  for (let round = 0; round < HOSTDECK_ROUNDS; round++) {
-    await disconnectAll();
-    cold.push(await tick());
-    warm.push(await tick());
-    ctx.log(`hostdeck round ${round + 1}/${HOSTDECK_ROUNDS}: cold ${cold.at(-1)!.toFixed(0)} ms, warm ${warm.at(-1)!.toFixed(0)} ms`);
-  }
-  await disconnectAll();
+  const { cold, warm } = await tickRounds(ctx, call, await addFleet(ctx, call, fleet), HOSTDECK_ROUNDS);
   const [hc, hw] = [median(cold), median(warm)];
   const budget = { name, unit: 'ms', peer: GOAL_MS, peerName: `budget ${GOAL_MS / 1000} s`, goal: '<= 1.0' };
   const budgetRows = [
