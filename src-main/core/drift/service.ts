@@ -24,7 +24,7 @@ import { remedy } from './remedies';
 import { driftScript, hostingScript, parseReport, type ExpectedZone, type ZoneCheck } from './script';
 
 const EXEC_TIMEOUT_MS = 60_000;
-const FLEET_CONCURRENCY = 16;
+const CONCURRENCY = 16;
 
 type Last = { report: DriftReport; findings: Finding[] };
 type Preview = { tasks: { serverId: string; kind: string; title: string; commands: string[] }[]; records: string[] };
@@ -48,6 +48,8 @@ export class DriftService {
   /** Rendered zones by name and serial: a pushed zone does not change under its serial. */
   private readonly rendered = new Map<string, { text: string; hash: string }>();
   private readonly healthChecks = new Map<string, number>();
+  /** Every check (asked for, the fleet's, after health) shares one bound: a thousand servers never run a thousand at once. */
+  private readonly limit = pLimit(CONCURRENCY);
   private readonly expected = new Map<string, { key: string; expected: Expected; lines: string[] }>();
   private readonly unsubscribe: () => void;
 
@@ -96,8 +98,7 @@ export class DriftService {
   }
 
   checkFleet(): Promise<DriftReport[]> {
-    const limit = pLimit(FLEET_CONCURRENCY);
-    return Promise.all(this.d.store.servers().map((s) => limit(() => this.check(s.id))));
+    return Promise.all(this.d.store.servers().map((s) => this.check(s.id)));
   }
 
   /** A check of one server; a check already running for it is joined. */
@@ -108,7 +109,7 @@ export class DriftService {
   private checked(serverId: string): Promise<Last> {
     const running = this.inflight.get(serverId);
     if (running) return running;
-    const next = this.run(serverId).finally(() => this.inflight.delete(serverId));
+    const next = this.limit(() => this.run(serverId)).finally(() => this.inflight.delete(serverId));
     this.inflight.set(serverId, next);
     return next;
   }
