@@ -1,15 +1,17 @@
 // "Prepare server" on a real fresh Debian 12 machine (testbed/fresh-root.ts: mmdebstrap's minimal
 // root with its own sshd, network, PIDs and mounts; no systemd). Hostdeck prepares it for every
 // role through the queue, then a site with a domain, an FTP login and a database, and a pushed
-// zone, are each served from it: nginx answers HTTP, pure-ftpd takes the login, MariaDB the
-// database user, BIND the DNS query. A second preparation changes nothing.
+// zone, are each served from it: nginx answers HTTP (and the site's PHP pool a .php page),
+// pure-ftpd takes the login, MariaDB the database user, BIND the DNS query. A second preparation changes nothing.
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { Resolver } from 'node:dns/promises';
 import http from 'node:http';
 import { Client } from 'basic-ftp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { HostingSettings } from '../../shared/api/hosting';
 import type { PreflightReport, PreparePlan } from '../../shared/api/prepare';
+import { DEFAULT_PHP_VALUES } from '../../shared/php';
 import type { Server } from '../../shared/domain';
 import type { Task } from '../../shared/queue';
 import { startAptProxy, type AptProxy } from '../../testbed/apt-proxy';
@@ -43,9 +45,9 @@ function onMachine(cmd: string, input = ''): string {
   return execFileSync('ssh', ['-i', keyPath, '-o', 'BatchMode=yes', '-o', 'StrictHostKeyChecking=no', '-o', 'UserKnownHostsFile=/dev/null', '-o', 'LogLevel=ERROR', `root@${machine.host}`, cmd], { input, encoding: 'utf8' });
 }
 
-function httpGet(host: string): Promise<{ status: number; body: string }> {
+function httpGet(host: string, path = '/'): Promise<{ status: number; body: string }> {
   return new Promise((resolve, reject) => {
-    http.get({ host: machine.host, port: 80, path: '/', headers: { Host: host }, agent: false }, (res) => {
+    http.get({ host: machine.host, port: 80, path, headers: { Host: host }, agent: false }, (res) => {
       let body = '';
       res.setEncoding('utf8').on('data', (d: string) => (body += d)).on('end', () => resolve({ status: res.statusCode ?? 0, body }));
     }).on('error', reject);
@@ -117,6 +119,15 @@ describe('Prepare server on a fresh Debian 12 machine', () => {
 
     const dbs = onMachine(`mysql --defaults-extra-file=/dev/stdin -u ${db.user} -N -B -e 'SHOW DATABASES'`, `[client]\npassword=${db.password}\n`);
     expect(dbs.split('\n')).toContain(db.name);
+
+    // PHP for the site: no systemd here, so preparing switched the PHP settings to reloading by signal.
+    const { settings } = await t.call<{ settings: HostingSettings }>('hosting.sites', { serverId });
+    expect(settings.php?.reload).toBe('pidfile');
+    await t.call('hosting.setPhp', { serverId, site, version: '8.2', values: DEFAULT_PHP_VALUES, extras: [] });
+    for (const x of await settleQueue(t, serverId, 60_000)) expect(x.status, outcome(x)).toBe('done');
+    onMachine(`printf '%s' '<?php echo "php-ok as ", get_current_user();' > /home/${site}/public_html/p.php && chown ${site}: /home/${site}/public_html/p.php`);
+    const php = await httpGet(domain, '/p.php');
+    expect(php).toEqual({ status: 200, body: `php-ok as ${site}` });
 
     // A zone pushed to the machine's BIND, answered over DNS.
     const zone = 'fresh-zone.test';
