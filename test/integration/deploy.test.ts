@@ -13,7 +13,7 @@ import { DEFAULT_PHP_VALUES, type PhpSettings } from '../../shared/php';
 import type { Task } from '../../shared/queue';
 import { coreSuite } from '../helpers/core';
 import { mariadbRoot, settleQueue, sh, testbedWebSettings } from '../helpers/hosting';
-import { getUntil, removeTestPool } from '../helpers/php';
+import { getUntil, removeTestPool, testbedPhpSettings } from '../helpers/php';
 import { registerSecret } from '../helpers/secrets';
 
 const suite = coreSuite();
@@ -32,10 +32,7 @@ function settings(): HostingSettings & { php: PhpSettings } {
     ftp: { passwdFile: tb.ftp.passwdFile, dbFile: tb.ftp.dbFile },
     web: testbedWebSettings(tb),
     mysql: { socket: tb.mariadb.socket, defaultsFile: null },
-    php: {
-      poolDir: tb.php.poolsDir, fpmConf: tb.php.conf, binary: '/usr/sbin/php-fpm{version}', reload: 'pidfile', pidFile: tb.php.pidFile,
-      socketDir: tb.php.socketDir, webGroup: 'www-data', defaults: DEFAULT_PHP_VALUES,
-    },
+    php: testbedPhpSettings(tb),
   };
 }
 

@@ -14,7 +14,7 @@ import { DEFAULT_PHP_VALUES, type PhpSettings } from '../../shared/php';
 import type { Task } from '../../shared/queue';
 import { coreSuite } from '../helpers/core';
 import { settleQueue, sh, testbedWebSettings } from '../helpers/hosting';
-import { getUntil, HOSTILE_VALUES, removeTestPool } from '../helpers/php';
+import { getUntil, HOSTILE_VALUES, removeTestPool, testbedPhpSettings } from '../helpers/php';
 
 const suite = coreSuite();
 const tag = randomUUID().replaceAll('-', '').slice(0, 6);
@@ -31,10 +31,7 @@ function settings(): HostingSettings & { php: PhpSettings } {
     ftp: { passwdFile: tb.ftp.passwdFile, dbFile: tb.ftp.dbFile },
     web: testbedWebSettings(tb, suspendedDir()),
     mysql: { socket: tb.mariadb.socket, defaultsFile: null },
-    php: {
-      poolDir: tb.php.poolsDir, fpmConf: tb.php.conf, binary: '/usr/sbin/php-fpm{version}', reload: 'pidfile', pidFile: tb.php.pidFile,
-      socketDir: tb.php.socketDir, webGroup: 'www-data', defaults: DEFAULT_PHP_VALUES,
-    },
+    php: testbedPhpSettings(tb),
   };
 }
 
