@@ -25,3 +25,11 @@ export function formatBytes(n: number): string {
   }
   return `${formatNumber(value, { maximumFractionDigits: i === 0 ? 0 : 1 })} ${units[i]}`;
 }
+
+const TIME_UNITS = { en: { ms: 'ms', s: 's' }, ru: { ms: 'мс', s: 'с' } } as const;
+
+/** A task's or a request's duration: "96 ms" / "96 мс", "1.5 s" / "1,5 с". */
+export function formatDuration(ms: number): string {
+  const units = TIME_UNITS[currentLanguage()];
+  return ms < 1000 ? `${formatNumber(ms)} ${units.ms}` : `${formatNumber(ms / 1000, { minimumFractionDigits: 1, maximumFractionDigits: 1 })} ${units.s}`;
+}

@@ -35,6 +35,7 @@ export const NOT_CONVERTED: string[] = [
   'files/TransferList.tsx',
   'fleet-map/FleetMapTab.tsx',
   'fleet-map/FleetNodes.tsx',
+  'health/ChartsSection.tsx',
   'health/FleetHealthCharts.tsx',
   'health/HealthCharts.tsx',
   'health/HealthDetails.tsx',
@@ -70,5 +71,9 @@ export const NOT_CONVERTED: string[] = [
   'logs/SiteLogs.tsx',
   'prepare/PrepareDialog.tsx',
   'sql/SqlTab.tsx',
+  'team/ConflictNote.tsx',
+  'team/TeamAdmin.tsx',
+  'team/TeamAdminNew.tsx',
+  'team/TeamSettings.tsx',
   'terminal/TerminalTab.tsx',
 ];

@@ -13,10 +13,10 @@ import { client } from '../client/client';
 import { ErrorNote } from '../components/ErrorNote';
 import { Field } from '../components/Field';
 import { msg } from '../i18n';
-import { formatNumber, formatTime } from '../i18n/format';
+import { formatDuration, formatTime } from '../i18n/format';
 import { useQueue } from './hooks';
 
-const duration = (ms: number | null) => (ms === null ? '' : ms < 1000 ? `${formatNumber(ms)} ms` : `${formatNumber(ms / 1000, { minimumFractionDigits: 1, maximumFractionDigits: 1 })} s`);
+const duration = (ms: number | null) => (ms === null ? '' : formatDuration(ms));
 const time = (iso: string | null) => (iso ? formatTime(iso) : '—');
 
 const STATUS: Record<TaskStatus, string> = {
