@@ -6,13 +6,19 @@ import { describe, expect, it } from 'vitest';
 import { DEFAULT_FTP_SETTINGS, DEFAULT_WEB_SETTINGS } from '../../shared/api/hosting';
 import { DEFAULT_NS_SETTINGS } from '../../shared/dns';
 import { PrepareInput, type PrepareRole } from '../../shared/api/prepare';
-import { describeTask, parseParams } from '../../src-main/core/queue/kinds';
+import { describeTask, parseParams, taskKind } from '../../src-main/core/queue/kinds';
 import { parsePreflight } from '../../src-main/core/prepare/preflight';
 import { bufferPoolMb, changes, recipe, type RecipeInput } from '../../src-main/core/prepare/recipe';
 import { namedOptions, webLines } from '../../src-main/core/prepare/steps';
 import { registerSshKinds } from '../../src-main/core/prepare/tasks';
 
-registerSshKinds({ inventory: { stored: () => { throw new Error('not in unit tests'); } }, connections: { connectFresh: () => Promise.reject(new Error('not in unit tests')) } });
+const BY_PASSWORD = '0b6d1c1e-8f7a-4c65-9a55-0d2a3f1b2c3d';
+const fresh: string[] = [];
+// Pure logic here: which server logs in how, and whether a fresh login was opened (the slow test does it for real).
+registerSshKinds({
+  inventory: { stored: (id: string) => ({ auth: { method: id === BY_PASSWORD ? 'password' : 'key' } }) as never },
+  connections: { connectFresh: async (id: string) => { fresh.push(id); return { close: () => undefined } as never; } },
+});
 
 const FRESH = [
   'os_id=debian', 'os_version=12', 'os_pretty=Debian GNU/Linux 12 (bookworm)', 'systemd=0', 'mem_kb=4046000', 'disk_free_kb=20971520',
@@ -112,5 +118,16 @@ describe('prepare: recipe', () => {
     for (const roles of [['web; rm -rf /'], [], ['web', 'web'], ['mail']]) expect(PrepareInput.safeParse({ serverId, roles }).success, JSON.stringify(roles)).toBe(false);
     expect(PrepareInput.safeParse({ serverId, roles: ['base'], extra: 1 }).success).toBe(false);
     expect(() => parseParams('prepare.firewall', { tcp: [22, 0], udp: [], tcpRanges: [] })).toThrow();
+  });
+
+  it('turns password logins off only after a second login by key worked', async () => {
+    const keyServer = '6f1c3c1e-8f7a-4c65-9a55-0d2a3f1b2c3d';
+    await expect(taskKind('prepare.ssh-check').verify!({ serverId: BY_PASSWORD })).rejects.toThrow(/by password, not by key: password logins stay on/);
+    expect(fresh).toEqual([]);
+    expect(await taskKind('prepare.ssh-check').verify!({ serverId: keyServer })).toMatch(/a second login by key .* works/);
+    expect(fresh).toEqual([keyServer]);
+    // The recipe puts the check right before the change: the queue stops there when it fails.
+    const kinds = recipe(input(FRESH, ['base'])).map((x) => x.kind);
+    expect(kinds.indexOf('prepare.ssh-check')).toBe(kinds.indexOf('prepare.ssh-harden') - 1);
   });
 });
