@@ -2,6 +2,7 @@
 import { useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useAppInfo, useConnectionState, useServers } from './client/hooks';
+import { useTeamSync } from './team/sync';
 import { ImportDialog } from './components/ImportDialog';
 import { PromptDialog } from './components/PromptDialog';
 import { ServerForm } from './components/ServerForm';
@@ -27,6 +28,7 @@ function initialTheme(): Theme {
 export function App() {
   const { t } = useTranslation();
   const servers = useServers();
+  useTeamSync();
   const info = useAppInfo();
   const connection = useConnectionState();
   const [tabs, setTabs] = useState<Tab[]>([]);

@@ -7,6 +7,7 @@ import { i18n } from './i18n';
 import { ServerView } from './components/ServerView';
 import { HealthView } from './health/HealthView';
 import { SettingsView } from './components/SettingsView';
+import { TeamSettings } from './team/TeamSettings';
 import { useTerminalState } from './terminal/status';
 import { TerminalTab } from './terminal/TerminalTab';
 import { AuditTab } from './audit/AuditTab';
@@ -110,7 +111,14 @@ function TerminalLabel({ tab, title }: { tab: Tab; title: string }) {
 
 export function TabBody({ tab, ctx }: { tab: Tab; ctx: TabContext }) {
   if (tab.kind === 'health') return <HealthView servers={ctx.servers} onOpenServer={ctx.onOpenServer} />;
-  if (tab.kind === 'settings') return <SettingsView />;
+  if (tab.kind === 'settings') {
+    return (
+      <div className="settings-stack">
+        <SettingsView />
+        <TeamSettings />
+      </div>
+    );
+  }
   if (tab.kind === 'fleet-map') return <Suspense fallback={<p className="muted">{i18n.t('Loading the map…')}</p>}><FleetMapTab onOpenServer={ctx.onOpenServer} onOpenTab={ctx.onOpenTab} /></Suspense>;
   if (tab.kind === 'audit') return <AuditTab servers={ctx.servers} />;
   if (tab.kind === 'dns') return <DnsTab servers={ctx.servers} zone={tab.zone} />;

@@ -6,6 +6,7 @@ import { AppError } from '../../shared/errors';
 import { client } from '../client/client';
 import { useServers } from '../client/hooks';
 import { ErrorNote } from './ErrorNote';
+import { ConflictNote, conflictOf } from '../team/ConflictNote';
 
 const METHODS: { value: AuthMethod; label: string }[] = [
   { value: 'key', label: 'Private key' },
@@ -31,14 +32,37 @@ export function ServerForm({ server, onSaved, onCancel }: Props) {
   const others = (useServers().data ?? []).filter((s) => s.id !== server?.id);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<AppError | null>(null);
+  // Team mode: the version this edit is based on (a save after someone else's is a conflict).
+  const [baseVersion, setBaseVersion] = useState(server?.version);
+  const [sent, setSent] = useState<ServerInput | null>(null);
+  const conflict = conflictOf(error);
 
   const fields = error?.fields ?? {};
   const fieldError = (key: string) => fields[key] ?? Object.entries(fields).find(([k]) => k.startsWith(`${key}.`))?.[1];
   const usesKey = method === 'key' || method === 'key-passphrase';
   const usesSecret = method === 'password' || method === 'key-passphrase';
 
+  function takeTheirs(theirs: Record<string, unknown>, version: number) {
+    const s = theirs as unknown as Server;
+    setName(s.name);
+    setHost(s.host);
+    setPort(String(s.port));
+    setUser(s.user);
+    setMethod(s.auth.method);
+    if ('keyPath' in s.auth) setKeyPath(s.auth.keyPath);
+    setRoles(s.roles);
+    setTags(s.tags.join(', '));
+    setJumpHostId(s.jumpHostId ?? '');
+    setBaseVersion(version);
+    setError(null);
+  }
+
   async function submit(event: FormEvent) {
     event.preventDefault();
+    await save(baseVersion);
+  }
+
+  async function save(version: number | undefined) {
     const auth = usesKey ? { method, keyPath } : { method };
     const input = {
       name,
@@ -54,7 +78,8 @@ export function ServerForm({ server, onSaved, onCancel }: Props) {
     setBusy(true);
     setError(null);
     try {
-      const saved = server ? await client.call('servers.update', { id: server.id, server: input }) : await client.call('servers.add', input);
+      setSent(input);
+      const saved = server ? await client.call('servers.update', { id: server.id, server: input, ...(version ? { baseVersion: version } : {}) }) : await client.call('servers.add', input);
       onSaved(saved);
     } catch (e) {
       setError(e instanceof AppError ? e : new AppError('internal', 'Saving failed.'));
@@ -74,7 +99,20 @@ export function ServerForm({ server, onSaved, onCancel }: Props) {
   return (
     <form className="panel form" onSubmit={submit} onKeyDown={(e) => e.key === 'Escape' && onCancel()} aria-label={server ? 'Edit server' : 'Add server'}>
       <h2>{server ? `Edit ${server.name}` : 'Add a server'}</h2>
-      {error && !error.fields && <ErrorNote error={error} />}
+      {conflict && sent && (
+        <ConflictNote
+          conflict={conflict}
+          yours={sent as unknown as Record<string, unknown>}
+          labels={{ name: 'Name', host: 'Host', port: 'Port', user: 'User', auth: 'Authentication', roles: 'Roles', tags: 'Tags', jumpHostId: 'Reached through' }}
+          busy={busy}
+          onOverwrite={(version) => {
+            setBaseVersion(version);
+            void save(version);
+          }}
+          onTakeTheirs={takeTheirs}
+        />
+      )}
+      {error && !error.fields && !conflict && <ErrorNote error={error} />}
       {error?.fields && <div className="note note-error" role="alert">{error.message}</div>}
       <div className="grid">
         {field('name', 'Name', <input name="name" value={name} onChange={(e) => setName(e.target.value)} autoFocus placeholder="web-01" />)}

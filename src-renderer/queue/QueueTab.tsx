@@ -57,7 +57,7 @@ export function QueueTab({ server }: { server: Server }) {
         <h2>{t('Task queue')}</h2>
         <span className="muted">
           {t('{{count, number}} tasks', { count: tasks.length })} · {t('{{count, number}} pending', { count: pending })}
-          {queue.data && !queue.data.runnerHere && pending > 0 && !failed ? ` · ${t('run by another Hostdeck window or instance')}` : ''}
+          {queue.data && !queue.data.runnerHere && pending > 0 && !failed ? ` · ${queue.data.runnerElsewhere ? t('run by {{name}}', { name: queue.data.runnerElsewhere }) : t('run by another Hostdeck window or instance')}` : ''}
         </span>
       </header>
       {failed && (

@@ -73,9 +73,15 @@ export class QueueService {
   /** Team mode: the journals and runner locks are the team database's (call before start()). */
   useBackend(backend: QueueBackend): void {
     this.backend = backend;
+    this.journals.clear(); // any read before this was of the files
     backend.onChange((serverId) => {
       if (this.closed) return;
-      this.sync(serverId);
+      const j = this.journal(serverId);
+      const changed = j.catchUp();
+      for (const task of changed) this.events.emit('queue.changed', { serverId, task });
+      // Nothing of the tasks changed: its runner did (shown with the queue).
+      const open = changed.length === 0 ? j.ordered().find((t) => t.status === 'running' || t.status === 'pending') : undefined;
+      if (open) this.events.emit('queue.changed', { serverId, task: open });
       this.kick(serverId);
     });
   }

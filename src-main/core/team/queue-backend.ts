@@ -301,8 +301,13 @@ export class TeamQueueBackend implements QueueBackend {
       "SELECT server_id, holder FROM queue_runners WHERE IS_USED_LOCK(CONCAT('hostdeck.queue.', server_id, ?)) = connection_id",
       [suffix],
     );
+    const before = new Map(this.runners);
     this.runners.clear();
     for (const row of rows) this.runners.set(String(row.server_id), String(row.holder));
+    // Who runs a queue is part of what its view shows: a change of runner is a change of the queue.
+    for (const serverId of new Set([...before.keys(), ...this.runners.keys()])) {
+      if (before.get(serverId) !== this.runners.get(serverId) && this.journals.has(serverId)) for (const listener of this.listeners) listener(serverId);
+    }
   }
 }
 

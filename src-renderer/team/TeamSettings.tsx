@@ -1,0 +1,188 @@
+// Settings → Team: which mode this workstation is in (solo: its own data folder; team: a shared
+// MariaDB), whether the team database answers, and the ways between them: create a team from
+// this folder's data, join one, leave one (its data copied back here). The password goes to
+// this computer's keychain only.
+import { useState, type FormEvent } from 'react';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import type { TeamStatus } from '../../shared/api/team';
+import { client } from '../client/client';
+import { ErrorNote } from '../components/ErrorNote';
+import { Field } from '../components/Field';
+import { asError } from '../components/use-action';
+import './team.css';
+
+export const teamStatusKey = ['team', 'status'] as const;
+
+type Draft = { teamName: string; host: string; port: string; user: string; password: string; database: string; workstation: string };
+const count = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`;
+const copiedText = (c: { servers: number; hostKeys: number; tasks: number }) =>
+  `${count(c.servers, 'server', 'servers')}, ${count(c.hostKeys, 'pinned host key', 'pinned host keys')} and ${count(c.tasks, 'task', 'tasks')} (queued or past)`;
+
+const EMPTY: Draft = { teamName: '', host: '', port: '3306', user: '', password: '', database: 'hostdeck', workstation: '' };
+
+export function TeamSettings() {
+  const status = useQuery({ queryKey: teamStatusKey, queryFn: () => client.call('team.status', {}), refetchInterval: 5000 });
+  // What the last create, join or leave did (its form is gone once the mode changed).
+  const [done, setDone] = useState<string | null>(null);
+  return (
+    <section className="panel form team-settings" aria-label="Team">
+      <h2>Team</h2>
+      {status.error && <ErrorNote error={asError(status.error)} />}
+      {done && (
+        <div className="note note-ok" role="status">
+          {done}
+        </div>
+      )}
+      {status.data && <ModeLine status={status.data} />}
+      {status.data?.mode === 'solo' && <JoinOrCreate onDone={setDone} />}
+      {status.data?.mode === 'team' && <Leave status={status.data} onDone={setDone} />}
+    </section>
+  );
+}
+
+function ModeLine({ status }: { status: TeamStatus }) {
+  if (status.mode === 'solo' || !status.team) {
+    return (
+      <p className="team-mode" data-mode="solo">
+        <strong>Solo</strong> — servers, sites and queues are kept in this computer's data folder.
+      </p>
+    );
+  }
+  const t = status.team;
+  return (
+    <div className={`note ${status.connected ? 'note-ok' : 'note-error'} team-mode`} data-mode="team" role="status">
+      <strong>Team “{t.name}”</strong> — shared with everyone using this database.
+      <dl>
+        <dt>Database</dt>
+        <dd>
+          {t.user}@{t.host}:{t.port} / {t.database}
+        </dd>
+        <dt>Connection</dt>
+        <dd data-connected={status.connected}>{status.connected ? 'connected' : `not answering: ${status.error ?? 'unknown reason'}`}</dd>
+        <dt>This workstation</dt>
+        <dd>{t.workstation}</dd>
+      </dl>
+    </div>
+  );
+}
+
+/** Refetch everything: the data behind every screen changed with the mode. */
+function useModeChanged() {
+  const queryClient = useQueryClient();
+  return () => queryClient.invalidateQueries();
+}
+
+function JoinOrCreate({ onDone }: { onDone: (message: string | null) => void }) {
+  const [how, setHow] = useState<'create' | 'join'>('create');
+  const [draft, setDraft] = useState<Draft>(EMPTY);
+  const modeChanged = useModeChanged();
+  const connect = () => ({ host: draft.host.trim(), port: Number(draft.port), user: draft.user.trim(), password: draft.password, database: draft.database.trim(), ...(draft.workstation.trim() ? { workstation: draft.workstation.trim() } : {}) });
+  const save = useMutation({
+    mutationFn: async () => {
+      if (how === 'create') {
+        const { copied } = await client.call('team.create', { ...connect(), teamName: draft.teamName.trim() });
+        return `Team created: ${copiedText(copied)} copied into it.`;
+      }
+      const { status } = await client.call('team.join', connect());
+      return `Joined the team “${status.team?.name ?? ''}”.`;
+    },
+    onSuccess: async (message) => {
+      setDraft(EMPTY);
+      onDone(message);
+      await modeChanged();
+    },
+  });
+  const error = save.error ? asError(save.error) : null;
+  const fields = error?.fields ?? {};
+  const set = (key: keyof Draft) => (e: { target: { value: string } }) => setDraft({ ...draft, [key]: e.target.value });
+  const submit = (e: FormEvent) => {
+    e.preventDefault();
+    onDone(null);
+    save.mutate();
+  };
+  return (
+    <form onSubmit={submit} aria-label="Create or join a team">
+      <div className="team-how" role="radiogroup" aria-label="Create or join">
+        <label>
+          <input type="radio" name="how" value="create" checked={how === 'create'} onChange={() => setHow('create')} /> Create a team from this computer's data
+        </label>
+        <label>
+          <input type="radio" name="how" value="join" checked={how === 'join'} onChange={() => setHow('join')} /> Join an existing team
+        </label>
+      </div>
+      <p className="hint">
+        {how === 'create'
+          ? 'The database must exist and be empty; its tables are made and this folder’s servers, pinned keys, settings and queues are copied in.'
+          : 'This folder’s own data stays here, unused while in the team.'}{' '}
+        Passwords and passphrases stay in each person’s keychain.
+      </p>
+      {error && !error.fields && <ErrorNote error={error} />}
+      <div className="grid">
+        {how === 'create' && (
+          <Field name="teamName" label="Team name" error={fields.teamName}>
+            <input name="teamName" value={draft.teamName} onChange={set('teamName')} />
+          </Field>
+        )}
+        <Field name="workstation" label="This workstation's name" error={fields.workstation} hint="Shown to the others (who runs a queue, who changed what)">
+          <input name="workstation" value={draft.workstation} onChange={set('workstation')} placeholder="user@computer" />
+        </Field>
+        <Field name="host" label="MariaDB host" error={fields.host}>
+          <input name="host" value={draft.host} onChange={set('host')} placeholder="db.example.net" />
+        </Field>
+        <Field name="port" label="Port" error={fields.port}>
+          <input name="port" inputMode="numeric" value={draft.port} onChange={set('port')} />
+        </Field>
+        <Field name="user" label="User" error={fields.user}>
+          <input name="user" value={draft.user} onChange={set('user')} autoComplete="off" />
+        </Field>
+        <Field name="password" label="Password" error={fields.password} hint="Kept in this computer's keychain">
+          <input name="password" type="password" value={draft.password} onChange={set('password')} autoComplete="new-password" />
+        </Field>
+        <Field name="database" label="Database" error={fields.database}>
+          <input name="database" value={draft.database} onChange={set('database')} />
+        </Field>
+      </div>
+      <div className="actions">
+        <button type="submit" className="primary" disabled={save.isPending}>
+          {save.isPending ? 'Connecting…' : how === 'create' ? 'Create team' : 'Join team'}
+        </button>
+      </div>
+    </form>
+  );
+}
+
+function Leave({ status, onDone }: { status: TeamStatus; onDone: (message: string | null) => void }) {
+  const [confirm, setConfirm] = useState('');
+  const modeChanged = useModeChanged();
+  const leave = useMutation({
+    mutationFn: () => client.call('team.leave', { confirm }),
+    onSuccess: async ({ copied }) => {
+      setConfirm('');
+      onDone(`Left the team: ${copiedText(copied)} copied into this computer's data folder.`);
+      await modeChanged();
+    },
+  });
+  const error = leave.error ? asError(leave.error) : null;
+  const name = status.team?.name ?? '';
+  return (
+    <form
+      onSubmit={(e) => {
+        e.preventDefault();
+        leave.mutate();
+      }}
+      aria-label="Leave the team"
+    >
+      <h3>Leave the team</h3>
+      <p className="hint">The team’s servers, pinned keys, settings and queues are copied into this computer’s data folder (replacing what it held), and this workstation works solo again. The team keeps everything.</p>
+      {error && !error.fields && <ErrorNote error={error} />}
+      <Field name="confirm" label={`Type the team's name, ${name}, to leave`} error={error?.fields?.confirm}>
+        <input name="confirm" value={confirm} onChange={(e) => setConfirm(e.target.value)} autoComplete="off" />
+      </Field>
+      <div className="actions">
+        <button type="submit" className="danger" disabled={leave.isPending || confirm !== name}>
+          {leave.isPending ? 'Copying…' : 'Leave and copy the data here'}
+        </button>
+      </div>
+    </form>
+  );
+}
