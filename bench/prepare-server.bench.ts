@@ -50,7 +50,7 @@ async function hostdeckRun(ctx: BenchContext, machine: FreshServer, keyPath: str
 
 /** The recipe's scripts for a fresh machine, each in its own subshell, stopping at the first failure. */
 function plainScript(report: PreflightReport): string {
-  const steps = recipe({ roles: [...ROLES], report, hosting: { ftp: DEFAULT_FTP_SETTINGS, web: DEFAULT_WEB_SETTINGS, mysql: { socket: null, defaultsFile: null } }, ns: DEFAULT_NS_SETTINGS, nsPeers: [], sshPort: 22, serverId: '00000000-0000-4000-8000-000000000000' });
+  const steps = recipe({ roles: [...ROLES], report, hosting: { ftp: DEFAULT_FTP_SETTINGS, web: DEFAULT_WEB_SETTINGS, mysql: { socket: null, defaultsFile: null } }, ns: DEFAULT_NS_SETTINGS, nsPeers: [], keyLogin: true, sshPort: 22, serverId: '00000000-0000-4000-8000-000000000000' });
   // The SSH kinds check a second key login from the workstation: the peer runs their server side only.
   const text = (kind: string, params: Record<string, unknown>): string =>
     kind === 'prepare.ssh-check' ? `${sshCheckLines().join('\n')}\n` : kind === 'prepare.ssh-harden' ? withHelpers(sshHardenLines()) : (taskKind(kind).script(params, () => Promise.reject(new Error('no secrets'))) as string);

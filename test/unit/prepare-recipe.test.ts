@@ -41,6 +41,7 @@ function input(report: string, roles: PrepareRole[], extra: Partial<RecipeInput>
     hosting: { ftp: DEFAULT_FTP_SETTINGS, web: DEFAULT_WEB_SETTINGS, mysql: { socket: null, defaultsFile: null } },
     ns: DEFAULT_NS_SETTINGS,
     nsPeers: [],
+    keyLogin: true,
     sshPort: 22,
     serverId: '6f1c3c1e-8f7a-4c65-9a55-0d2a3f1b2c3d',
     ...extra,
@@ -96,6 +97,8 @@ describe('prepare: recipe', () => {
     expect(fresh.changes.join('\n')).toMatch(/password logins turned off once a second key login has worked/);
     const apache = changes(input(APACHE, ['web']));
     expect(apache.warnings.join('\n')).toMatch(/Apache serves port 80 \(sites: 000-default.conf, shop.conf\)/);
+    expect(fresh.warnings.join('\n')).not.toMatch(/by password/);
+    expect(changes(input(FRESH, ['base'], { keyLogin: false })).warnings.join('\n')).toMatch(/logs in to this server by password: the SSH check will fail/);
   });
 
   it('writes named options with transfers only to the team', () => {

@@ -16,6 +16,8 @@ export type RecipeInput = {
   hosting: HostingSettings;
   ns: NsSettings;
   nsPeers: string[];
+  /** Hostdeck logs in to the server by key (key, key with passphrase, agent): the SSH check can pass. */
+  keyLogin: boolean;
   /** The port Hostdeck reaches sshd on (always let through the firewall). */
   sshPort: number;
   serverId: string;
@@ -97,6 +99,7 @@ export function changes(input: RecipeInput): { changes: string[]; warnings: stri
     const fw = firewallPorts(input);
     out.push(`firewall (nftables table inet hostdeck): in only TCP ${[...fw.tcp, ...fw.tcpRanges.map(([a, b]) => `${a}-${b}`)].join(', ')}${fw.udp.length ? `, UDP ${fw.udp.join(', ')}` : ''}`);
     out.push(r.sshPasswordAuth ? 'SSH: password logins turned off once a second key login has worked' : 'SSH: password logins are off already');
+    if (!input.keyLogin) warnings.push('Hostdeck logs in to this server by password: the SSH check will fail and stop the queue there, before password logins are turned off. Give the server a key login first.');
   }
   if (roles.has('web')) {
     if (has(r, 'apache2') && r.ports.some((p) => p.port === 80 && p.process.startsWith('apache'))) {

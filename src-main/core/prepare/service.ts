@@ -41,6 +41,7 @@ export class PrepareService {
       hosting: this.sites.state(i.serverId).settings,
       ns: this.dns.settings(i.serverId),
       nsPeers: i.nsPeers ?? [...new Set(others)],
+      keyLogin: server.auth.method === 'key' || server.auth.method === 'key-passphrase' || server.auth.method === 'agent',
       sshPort: server.port,
       serverId: i.serverId,
     };
