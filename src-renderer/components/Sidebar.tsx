@@ -1,8 +1,9 @@
 // The fleet: servers grouped by tag, each with its health light, narrowed by the search box and
 // the role/tag/health filters. Only the rows in view are in the DOM (@tanstack/react-virtual, as
 // the grids and logs use), so a search over 1,000 servers repaints a screenful, not the fleet.
+// Up and down arrows move between the servers.
 import { useVirtualizer } from '@tanstack/react-virtual';
-import { useMemo, useRef, useState } from 'react';
+import { useEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { Server } from '../../shared/domain';
 import type { ServerHealth } from '../../shared/api/health';
@@ -37,6 +38,29 @@ export function Sidebar({ servers, filter, selectedId, health, onSelect }: Props
     getItemKey: (i) => rowKey(rows[i]!),
     overscan: 8,
   });
+  // Arrow keys move between servers; the row to focus may not be rendered yet, so it is focused
+  // once the list has scrolled it into view and rendered it.
+  const [focusRow, setFocusRow] = useState<number | null>(null);
+  useEffect(() => {
+    if (focusRow === null) return;
+    const button = scroller.current?.querySelector<HTMLButtonElement>(`li[data-index="${focusRow}"] .server-item`);
+    if (button) {
+      button.focus();
+      setFocusRow(null);
+    }
+  });
+  const onKeyDown = (e: KeyboardEvent) => {
+    if (e.key !== 'ArrowDown' && e.key !== 'ArrowUp') return;
+    const at = Number((e.target as HTMLElement).closest('li')?.dataset.index ?? Number.NaN);
+    if (Number.isNaN(at)) return;
+    e.preventDefault();
+    const step = e.key === 'ArrowDown' ? 1 : -1;
+    let next = at + step;
+    while (rows[next]?.kind === 'group') next += step;
+    if (!rows[next]) return;
+    virtual.scrollToIndex(next, { align: 'auto' });
+    setFocusRow(next);
+  };
 
   if (servers.length === 0) return <p className="muted sidebar-empty">{t('No servers yet.')}</p>;
   const narrowed = filter.trim() !== '' || filters.role !== '' || filters.tag !== '' || filters.health !== '';
@@ -50,7 +74,7 @@ export function Sidebar({ servers, filter, selectedId, health, onSelect }: Props
         <p className="muted sidebar-empty">{filter.trim() ? t('Nothing matches “{{filter}}”.', { filter }) : t('No server matches these filters.')}</p>
       ) : (
         <div className="fleet-scroll" ref={scroller} data-testid="fleet-list" data-shown={shown.length} data-search={filter} data-filters={`${filters.role}|${filters.tag}|${filters.health}`}>
-          <nav aria-label={t('Fleet')}>
+          <nav aria-label={t('Fleet')} onKeyDown={onKeyDown}>
             <ul className="fleet-rows" style={{ height: virtual.getTotalSize() }}>
               {virtual.getVirtualItems().map((item) => {
                 const row = rows[item.index]!;

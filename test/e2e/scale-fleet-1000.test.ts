@@ -6,7 +6,8 @@
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { NO_FILTERS } from '../../src-renderer/components/fleet-filter';
+import type { Server } from '../../shared/domain';
+import { NO_FILTERS, prepare } from '../../src-renderer/components/fleet-filter';
 import { knownHostsName } from '../../src-main/core/ssh/host-key';
 import type { StoredServer } from '../../src-main/core/inventory/store';
 import { freshDataDir, freshHome } from '../helpers/env';
@@ -82,6 +83,12 @@ describe('a fleet of 1,000 servers', () => {
     expect(await list.locator('.server-name').allTextContents()).toEqual(['closed-port']);
     await calmShot(page, 'scale-03-fleet-1000-health-down');
     await filters.getByRole('button', { name: 'Clear the filters' }).click();
+
+    // The arrow keys walk the list past what was rendered at first (group titles skipped).
+    await list.locator('.server-item').first().focus();
+    for (let i = 0; i < 40; i++) await page.keyboard.press('ArrowDown');
+    const focused = await page.evaluate(() => document.activeElement?.querySelector('.server-name')?.textContent ?? null);
+    expect(focused).toBe(prepare(servers.map((s): Server => ({ ...s, hasSecret: false }))).filter(({ server }) => server.tags[0] === 'ams3')[40]!.server.name);
 
     // Scrolled to the end: the last group's last servers are there, drawn as the first ones.
     await list.evaluate((el) => el.scrollTo(0, el.scrollHeight));
