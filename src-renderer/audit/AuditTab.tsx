@@ -10,6 +10,7 @@ import { AppError } from '../../shared/errors';
 import { client } from '../client/client';
 import { ErrorNote } from '../components/ErrorNote';
 import { AuditVerify } from './AuditVerify';
+import { formatDateTime } from '../i18n/format';
 
 const OUTCOMES = ['ok', 'error', 'refused', 'cancelled'] as const;
 
@@ -82,7 +83,7 @@ export function AuditTab({ servers }: { servers: Server[] }) {
             <tbody>
               {rows.map((e: AuditEntry, i) => (
                 <tr key={`${e.at}-${i}`} className={`audit-${e.outcome}`}>
-                  <td className="nowrap">{new Date(e.at).toLocaleString()}</td>
+                  <td className="nowrap">{formatDateTime(e.at)}</td>
                   <td>{e.serverName}</td>
                   <td>{e.database ?? <span className="muted">—</span>}</td>
                   <td className={`sql-cell ${open.has(i) ? 'open' : ''}`} onClick={() => toggle(i)} title={open.has(i) ? 'Click to fold' : 'Click to show all'}>

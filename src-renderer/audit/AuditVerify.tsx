@@ -5,6 +5,7 @@ import type { AuditVerdict } from '../../shared/api/db';
 import { AppError } from '../../shared/errors';
 import { client } from '../client/client';
 import { ErrorNote } from '../components/ErrorNote';
+import { formatDateTime } from '../i18n/format';
 
 const PROBLEM: Record<NonNullable<AuditVerdict['broken']>['problem'], string> = {
   changed: 'changed',
@@ -31,7 +32,7 @@ export function AuditVerify() {
           {v.broken ? (
             <>
               <strong>Chain broken at line {v.broken.index + 1}</strong>
-              {v.broken.at && <> ({new Date(v.broken.at).toLocaleString()})</>}: {PROBLEM[v.broken.problem]}. {v.broken.detail}
+              {v.broken.at && <> ({formatDateTime(v.broken.at)})</>}: {PROBLEM[v.broken.problem]}. {v.broken.detail}
               <div className="muted">{plural(v.verified, 'entry', 'entries')} verified before it.</div>
             </>
           ) : (

@@ -5,11 +5,10 @@ import { useEffect, useState } from 'react';
 import { client } from '../client/client';
 import { ErrorNote } from '../components/ErrorNote';
 import { useJob } from './use-job';
+import { formatBytes, formatNumber } from '../i18n/format';
 
 type Format = 'csv' | 'json' | 'sql';
 type Props = { serverId: string; database?: string; table?: string; sql?: string; onClose?: () => void };
-
-const fmtBytes = (n: number) => (n < 1024 ? `${n} B` : n < 1 << 20 ? `${(n / 1024).toFixed(1)} KB` : `${(n / (1 << 20)).toFixed(1)} MB`);
 
 export function ExportDialog({ serverId, database: db0 = '', table: t0 = '', sql: sql0, onClose }: Props) {
   const [database, setDatabase] = useState(db0);
@@ -74,8 +73,8 @@ export function ExportDialog({ serverId, database: db0 = '', table: t0 = '', sql
         )}
         {onClose && !jobId && <button onClick={onClose}>Close</button>}
         <span className="export-progress" role="status" aria-live="polite">
-          {jobId && `Exporting… ${(progress?.rows ?? 0).toLocaleString()} rows, ${fmtBytes(progress?.bytes ?? 0)}`}
-          {result && !jobId && (result.cancelled ? 'Cancelled; the partial file was removed.' : `Done: ${result.rows.toLocaleString()} rows, ${fmtBytes(result.bytes)} in ${(result.durationMs / 1000).toFixed(1)} s.`)}
+          {jobId && `Exporting… ${formatNumber(progress?.rows ?? 0)} rows, ${formatBytes(progress?.bytes ?? 0)}`}
+          {result && !jobId && (result.cancelled ? 'Cancelled; the partial file was removed.' : `Done: ${formatNumber(result.rows)} rows, ${formatBytes(result.bytes)} in ${(result.durationMs / 1000).toFixed(1)} s.`)}
         </span>
       </div>
     </section>

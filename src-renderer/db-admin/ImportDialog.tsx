@@ -5,6 +5,7 @@ import type { Output } from '../../shared/api';
 import { client } from '../client/client';
 import { ErrorNote } from '../components/ErrorNote';
 import { useJob } from './use-job';
+import { formatNumber } from '../i18n/format';
 
 type Result = Output<'db.import'>;
 
@@ -37,8 +38,8 @@ export function ImportDialog({ serverId }: { serverId: string }) {
           </button>
         )}
         <span className="export-progress" role="status" aria-live="polite">
-          {jobId && `Importing… ${(progress?.statements ?? 0).toLocaleString()} statements`}
-          {result && !result.failed && (result.cancelled ? `Cancelled after ${result.statements} statements.` : `Done: ${result.statements.toLocaleString()} statements.`)}
+          {jobId && `Importing… ${formatNumber(progress?.statements ?? 0)} statements`}
+          {result && !result.failed && (result.cancelled ? `Cancelled after ${result.statements} statements.` : `Done: ${formatNumber(result.statements)} statements.`)}
         </span>
       </div>
       {result?.failed && (

@@ -4,6 +4,7 @@
 import { useEffect, useRef } from 'react';
 import type { Column } from '../../shared/api/db';
 import type { Editing } from './useCellEditor';
+import { formatNumber } from '../i18n/format';
 
 type Props = { editing: Editing; nullable: boolean; onChange: (e: Editing) => void; onCommit: () => void; onCancel: () => void };
 
@@ -82,7 +83,7 @@ export function MultilineEditor(p: Props & { column: Column; anchor: Anchor }) {
       <header>
         <strong>{p.column.name}</strong> <span className="muted mono">{p.column.type}</span>
         <span className="spacer" />
-        <span className="muted">{p.editing.isNull ? 'NULL' : `${[...text].length.toLocaleString('en-US')} characters · ${lines} line${lines === 1 ? '' : 's'}`}</span>
+        <span className="muted">{p.editing.isNull ? 'NULL' : `${formatNumber([...text].length)} characters · ${lines} line${lines === 1 ? '' : 's'}`}</span>
       </header>
       <textarea {...inputProps(p)} ref={ref} spellCheck={false} />
       {p.editing.eol === 'crlf' && <p className="muted popover-hint">Windows line endings (CRLF): kept when saved.</p>}

@@ -6,6 +6,7 @@ import type { AppError } from '../../shared/errors';
 import { ErrorNote } from '../components/ErrorNote';
 import { asAppError } from './api';
 import { cellText, isPartial, prettyIfJson } from './cells';
+import { formatNumber } from '../i18n/format';
 
 function Body({ value, error }: { value: Cell | undefined; error: AppError | null }) {
   if (error) return <ErrorNote error={error} />;
@@ -15,7 +16,7 @@ function Body({ value, error }: { value: Cell | undefined; error: AppError | nul
     return (
       <>
         {value.wkt !== undefined && <pre className="full-text full-wkt">{value.wkt}</pre>}
-        <p className="muted">{value.size.toLocaleString('en-US')} bytes{value.truncated ? ' (the first part shown)' : ''}</p>
+        <p className="muted">{formatNumber(value.size)} bytes{value.truncated ? ' (the first part shown)' : ''}</p>
         <pre className="full-text mono">{value.hex.replace(/(.{2})/g, '$1 ').replace(/((?:.. ){16})/g, '$1\n')}</pre>
       </>
     );
@@ -23,7 +24,7 @@ function Body({ value, error }: { value: Cell | undefined; error: AppError | nul
   const p = prettyIfJson(text);
   return (
     <>
-      <p className="muted">{text.length.toLocaleString('en-US')} characters{p.json ? ' · JSON, pretty-printed' : ''}{typeof value === 'object' && value.kind === 'text' ? ' · the first part (no key to fetch the rest)' : ''}</p>
+      <p className="muted">{formatNumber(text.length)} characters{p.json ? ' · JSON, pretty-printed' : ''}{typeof value === 'object' && value.kind === 'text' ? ' · the first part (no key to fetch the rest)' : ''}</p>
       {text === '' ? <p className="muted">(empty string)</p> : <pre className="full-text">{p.text}</pre>}
     </>
   );

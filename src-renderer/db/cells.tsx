@@ -2,6 +2,7 @@
 // glyphs, binary is 0x… with its size (a geometry its WKT first), long text is cut with its length
 // (the full value through db.cell), numbers stay as the server sent them.
 import type { Cell } from '../../shared/api/db';
+import { formatNumber } from '../i18n/format';
 
 export function formatBytes(n: number | null | undefined): string {
   if (n === null || n === undefined) return '';
@@ -17,7 +18,7 @@ export function formatBytes(n: number | null | undefined): string {
 }
 
 export function formatCount(n: number | null | undefined): string {
-  return n === null || n === undefined ? '–' : n.toLocaleString('en-US');
+  return n === null || n === undefined ? '–' : formatNumber(n);
 }
 
 /** Whether the cell shown is only a part of the value (full view needs db.cell). */
@@ -104,13 +105,13 @@ function PartialText({ text, length, onOpenFull }: { text: string; length: numbe
       <button
         type="button"
         className="cell-more"
-        title={`Show the full value (${length.toLocaleString('en-US')} characters)`}
+        title={`Show the full value (${formatNumber(length)} characters)`}
         onClick={(e) => {
           e.stopPropagation();
           onOpenFull?.();
         }}
       >
-        … {length.toLocaleString('en-US')} ch
+        … {formatNumber(length)} ch
       </button>
     </span>
   );

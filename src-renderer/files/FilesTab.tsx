@@ -17,6 +17,7 @@ import { EditorPanel } from './EditorPanel';
 import { FileDialogs, type Dialog } from './FileDialogs';
 import { TransferList } from './TransferList';
 import { Cancelled, download, droppedFiles, uploadOne, uploadTree, type Picked, type Transfer } from './transfers';
+import { formatDateTime, formatNumber } from '../i18n/format';
 
 type SortKey = 'name' | 'size' | 'mtime' | 'mode' | 'owner';
 const ROW_HEIGHT = 28;
@@ -275,7 +276,7 @@ export function FilesTab({ server, site }: { server: Server; site: string }) {
                   <div role="gridcell" className="fcol fcol-size">{r.type === 'dir' ? '' : formatSize(r.size)}</div>
                   <div role="gridcell" className="fcol fcol-mode"><code>{modeText(r.mode)}</code></div>
                   <div role="gridcell" className="fcol fcol-owner">{r.owner}</div>
-                  <div role="gridcell" className="fcol fcol-mtime">{new Date(r.mtime * 1000).toLocaleString()}</div>
+                  <div role="gridcell" className="fcol fcol-mtime">{formatDateTime(r.mtime * 1000)}</div>
                 </div>
               );
             })}
@@ -283,7 +284,7 @@ export function FilesTab({ server, site }: { server: Server; site: string }) {
         </div>
       </div>
       <p className="muted files-status" aria-live="polite">
-        {listing.isFetching ? `Listing… ${listed.toLocaleString()} so far` : `${view.length.toLocaleString()} ${filter ? `of ${rows.length.toLocaleString()} ` : ''}items`}
+        {listing.isFetching ? `Listing… ${formatNumber(listed)} so far` : `${formatNumber(view.length)} ${filter ? `of ${formatNumber(rows.length)} ` : ''}items`}
         {op.isPending ? ' · working…' : ''} · drop files or folders here to upload them into this folder
       </p>
       <TransferList transfers={transfers} onClear={() => setTransfers((all) => all.filter((t) => t.state === 'running'))} />

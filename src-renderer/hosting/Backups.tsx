@@ -17,6 +17,7 @@ import { useServers } from '../client/hooks';
 import { BackupPlace, folderFor, placeName } from './BackupPlace';
 import { Field, FormError, asError, useAction } from './common';
 import { usePreview } from './PreviewDialog';
+import { formatDateTime } from '../i18n/format';
 
 type Props = { server: Server; site: SiteRecord; onChanged: (message: string) => Promise<void> };
 type Run = { run: string; time: string; files: Snapshot | null; dbs: Snapshot[] };
@@ -54,7 +55,7 @@ function runsOf(snapshots: Snapshot[]): Run[] {
   return [...runs.values()].sort((a, b) => b.time.localeCompare(a.time));
 }
 
-const when = (iso: string) => new Date(iso).toLocaleString();
+const when = (iso: string) => formatDateTime(iso);
 
 export function Backups({ server, site, onChanged }: Props) {
   const [dialog, setDialog] = useState<Dialog>(null);

@@ -7,6 +7,7 @@ import type { Snapshot } from '../../shared/api/backups';
 import type { Server } from '../../shared/domain';
 import { client } from '../client/client';
 import { Field, FormError, SecretOnce, useAction } from './common';
+import { formatDateTime } from '../i18n/format';
 
 type Props = { server: Server; onClose: () => void; onChanged: (message: string) => Promise<void> };
 
@@ -59,7 +60,7 @@ export function RestoreDeletedSite({ server, onClose, onChanged }: Props) {
         <fieldset className="backup-run-pick">
           <legend>Backup to restore</legend>
           {runs.map((r) => (
-            <label key={r.run} className="check"><input type="radio" name="run" checked={run === r.run} onChange={() => setRun(r.run)} /> {new Date(r.time).toLocaleString()} {r.dbs.length ? <span className="muted">(files, {r.dbs.join(', ')})</span> : <span className="muted">(files)</span>}</label>
+            <label key={r.run} className="check"><input type="radio" name="run" checked={run === r.run} onChange={() => setRun(r.run)} /> {formatDateTime(r.time)} {r.dbs.length ? <span className="muted">(files, {r.dbs.join(', ')})</span> : <span className="muted">(files)</span>}</label>
           ))}
         </fieldset>
       ))}

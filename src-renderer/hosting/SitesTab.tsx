@@ -20,6 +20,7 @@ import { AcmeSettings } from './AcmeSettings';
 import { LogSettings } from '../logs/LogSettings';
 import { NewSiteForm } from './NewSiteForm';
 import { SiteDetail } from './SiteDetail';
+import { formatDate } from '../i18n/format';
 
 /** Task kinds that belong to a site (their params carry `site`). */
 const SITE_KINDS = ['site.', 'ftp.', 'db.', 'domain.', 'php.'];
@@ -108,7 +109,7 @@ export function SitesTab({ server, site, onOpenTab }: { server: Server; site?: s
                   <td className="num">{s.ftpUsers.filter((user) => live(s, 'ftp', user)).length}</td>
                   <td className="num">{s.databases.filter((d) => live(s, 'db', d.name)).length}</td>
                   <td className="site-domains">{domains.length ? domains.join(', ') : <span className="muted">—</span>}</td>
-                  <td>{new Date(s.createdAt).toLocaleDateString()}</td>
+                  <td>{formatDate(s.createdAt)}</td>
                 </tr>
                 {open && (
                   <tr className="site-detail-row">

@@ -16,12 +16,13 @@ export type Language = (typeof LANGUAGES)[number]['code'];
 const STORAGE_KEY = 'hostdeck.language';
 
 function savedLanguage(): Language {
-  const saved = localStorage.getItem(STORAGE_KEY);
+  // Unit tests load formatting code outside a browser: English there.
+  const saved = typeof localStorage === 'undefined' ? null : localStorage.getItem(STORAGE_KEY);
   return LANGUAGES.some((l) => l.code === saved) ? (saved as Language) : 'en';
 }
 
 i18n.on('languageChanged', (lng) => {
-  document.documentElement.lang = lng;
+  if (typeof document !== 'undefined') document.documentElement.lang = lng;
 });
 
 void i18n.use(initReactI18next).init({

@@ -15,6 +15,7 @@ import { ErrorNote } from '../components/ErrorNote';
 import { saveFile } from '../components/save-file';
 import { CAP, LineBuffer } from './buffer';
 import { startTail, type Tail } from './tail';
+import { formatNumber } from '../i18n/format';
 
 const ROW = 18;
 const BACKLOG = Math.min(1000, FOLLOW_BACKLOG_MAX);
@@ -157,9 +158,9 @@ function LiveLog({ serverId, site, log }: { serverId: string; site?: string; log
         <span className="spacer" />
         <span className="log-status muted" data-testid="log-status" data-received={buffer.received} data-state={state.state}>
           <TailLight state={state.state} />
-          <code title="On the server">{log.path}</code> · {count.toLocaleString('en')} {buffer.filtering ? 'matching' : ''} line{count === 1 ? '' : 's'}
-          {rate > 0 ? ` · ${rate.toLocaleString('en')} lines/s` : ''}
-          {buffer.received > CAP ? ` · last ${CAP.toLocaleString('en')} kept` : ''}
+          <code title="On the server">{log.path}</code> · {formatNumber(count)} {buffer.filtering ? 'matching' : ''} line{count === 1 ? '' : 's'}
+          {rate > 0 ? ` · ${formatNumber(rate)} lines/s` : ''}
+          {buffer.received > CAP ? ` · last ${formatNumber(CAP)} kept` : ''}
         </span>
       </div>
       {state.error && <ErrorNote error={state.error} />}
@@ -256,11 +257,11 @@ function ServerSearch({ refTo, log }: { refTo: { serverId: string; site?: string
       </form>
       {search.error && <ErrorNote error={search.error as AppError} />}
       {save.error && <ErrorNote error={save.error as AppError} />}
-      {save.data && <p className="muted" role="status">Saved {save.data.name}: {save.data.lines.toLocaleString('en')} lines{save.data.truncated ? ' (cut at the limit)' : ''}.</p>}
+      {save.data && <p className="muted" role="status">Saved {save.data.name}: {formatNumber(save.data.lines)} lines{save.data.truncated ? ' (cut at the limit)' : ''}.</p>}
       {search.data && (
         <div className="log-hits" role="region" aria-label="Search results">
           <p className="muted">
-            {hits.length === 0 ? 'Nothing found in this log or its rotated files.' : `${hits.length.toLocaleString('en')} line${hits.length === 1 ? '' : 's'} found${search.data.truncated ? ' (the first 1,000)' : ''}, oldest file first.`}
+            {hits.length === 0 ? 'Nothing found in this log or its rotated files.' : `${formatNumber(hits.length)} line${hits.length === 1 ? '' : 's'} found${search.data.truncated ? ' (the first 1,000)' : ''}, oldest file first.`}
           </p>
           {hits.map((h, i) => (
             <div key={i} className="log-line static">

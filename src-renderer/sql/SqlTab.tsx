@@ -11,6 +11,7 @@ import { client } from '../client/client';
 import { ErrorNote } from '../components/ErrorNote';
 import { CellView, formatCount } from '../db/cells';
 import { SqlEditor, type SqlEditorHandle } from './SqlEditor';
+import { formatDateTime } from '../i18n/format';
 
 const MAX_ROWS = 1000;
 
@@ -202,7 +203,7 @@ export function SqlTab({ server, database: initialDatabase }: { server: Server; 
                   <button className="sql-history-item" onClick={() => editor.current?.setText(h.sql)} title="Put this back in the editor">
                     <span className="mono">{h.sql.length > 300 ? `${h.sql.slice(0, 300)}…` : h.sql}</span>
                     <span className="muted">
-                      {new Date(h.at).toLocaleString()}
+                      {formatDateTime(h.at)}
                       {h.database ? ` · ${h.database}` : ''}
                     </span>
                   </button>
