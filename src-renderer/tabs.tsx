@@ -8,6 +8,7 @@ import { ServerView } from './components/ServerView';
 import { HealthView } from './health/HealthView';
 import { SettingsView } from './components/SettingsView';
 import { TeamSettings } from './team/TeamSettings';
+import { TeamAdmin } from './team/TeamAdmin';
 import { useTerminalState } from './terminal/status';
 import { TerminalTab } from './terminal/TerminalTab';
 import { AuditTab } from './audit/AuditTab';
@@ -116,6 +117,7 @@ export function TabBody({ tab, ctx }: { tab: Tab; ctx: TabContext }) {
       <div className="settings-stack">
         <SettingsView />
         <TeamSettings />
+        <TeamAdmin />
       </div>
     );
   }

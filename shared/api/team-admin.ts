@@ -57,9 +57,15 @@ export const PeopleChange = z.discriminatedUnion('action', [
 export type PeopleChange = z.infer<typeof PeopleChange>;
 
 export const teamAdminApi = {
+  /** Null in solo mode. `setup`: the statements that create the team's roles when the server has none yet (else null). */
   'team.people': {
     input: z.object({}).strict(),
-    output: z.object({ me: TeamMe, people: z.array(Person) }),
+    output: z.object({ me: TeamMe, people: z.array(Person), setup: z.array(z.string()).nullable() }).nullable(),
+  },
+  /** Creates the team's roles and their grants (as team.people's `setup` shows them) and records this login as admin. */
+  'team.setUpRoles': {
+    input: z.object({}).strict(),
+    output: z.object({ statements: z.array(z.string()) }),
   },
   /** The exact statements a change runs (passwords as '***'). */
   'team.previewPeople': {

@@ -6,6 +6,7 @@ import type { TeamPeople } from './people';
 export function teamPeopleHandlers(people: TeamPeople): HandlersFor<typeof teamAdminApi> {
   return {
     'team.people': async () => people.people(),
+    'team.setUpRoles': async () => ({ statements: await people.setUp() }),
     'team.previewPeople': async ({ change }) => ({ statements: await people.preview(change) }),
     'team.changePeople': async ({ change, confirm }) => people.change(change, confirm),
   };

@@ -10,7 +10,8 @@ import type { AuditLog } from '../db/audit';
 import { generatePassword } from '../hosting/plans';
 import type { Keychain } from '../secrets/keychain';
 import { readTeamConfig, teamError, teamPassword, teamPasswordAccount } from './connection';
-import { activateRole, listPeople, peopleStatements, prepareLogin } from './roles';
+import { activateRole, listPeople, peopleStatements, prepareLogin, rolesExist, setUpStatements } from './roles';
+import { TEAM_TABLES } from './schema';
 import type { TeamSession } from './session';
 
 /**
@@ -42,18 +43,29 @@ export class TeamPeople {
     return team;
   }
 
-  async people(): Promise<{ me: TeamMe; people: Person[] }> {
-    const team = this.team();
+  async people(): Promise<{ me: TeamMe; people: Person[]; setup: string[] | null } | null> {
+    const team = this.session();
+    if (!team) return null;
+    const { database } = team.config;
     try {
       const conn = await team.db.pool.getConnection();
       try {
-        return { me: await activateRole(conn, team.config.database), people: await listPeople(conn) };
+        const me = await activateRole(conn, database);
+        const setup = (await rolesExist(conn, database)) ? null : setUpStatements(database, TEAM_TABLES);
+        return { me, people: await listPeople(conn), setup };
       } finally {
         conn.release();
       }
     } catch (error) {
       throw teamError(error);
     }
+  }
+
+  async setUp(): Promise<string[]> {
+    const team = this.team();
+    const statements = setUpStatements(team.config.database, TEAM_TABLES);
+    await this.run(team, statements, statements);
+    return statements;
   }
 
   private async current(change: PeopleChange): Promise<TeamRole | null> {
@@ -77,6 +89,15 @@ export class TeamPeople {
     const password = change.action === 'create' ? (change.password ?? generatePassword()) : null;
     const shown = peopleStatements(database, change, null, current);
     const sent = peopleStatements(database, change, password === null ? null : quoteString(password, false), current);
+    await this.run(team, sent, shown);
+    // Only this workstation's own login keeps its password, in this computer's keychain.
+    const mine = change.action === 'create' && change.user === myUser;
+    if (mine && password) await this.keychain.set(teamPasswordAccount(team.config), password);
+    return { statements: shown, password: change.action === 'create' && change.password === null ? password : null, keychain: mine };
+  }
+
+  /** Runs statements in order on one connection, each audited as shown; the first refusal stops them and says how far they got. */
+  private async run(team: TeamSession, sent: string[], shown: string[]): Promise<void> {
     const conn = await team.db.pool.getConnection().catch((error: unknown) => {
       throw teamError(error);
     });
@@ -96,10 +117,6 @@ export class TeamPeople {
     } finally {
       conn.release();
     }
-    // Only this workstation's own login keeps its password, in this computer's keychain.
-    const mine = change.action === 'create' && change.user === myUser;
-    if (mine && password) await this.keychain.set(teamPasswordAccount(team.config), password);
-    return { statements: shown, password: change.action === 'create' && change.password === null ? password : null, keychain: mine };
   }
 
   private record(team: TeamSession, statement: string, durationMs: number, outcome: AuditEntry['outcome'], error: string | null): void {

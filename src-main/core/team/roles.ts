@@ -84,6 +84,30 @@ export function roleSetupStatements(database: string, tables: TeamTable[]): stri
   return out;
 }
 
+/** Whether the team's roles exist on the server (a login sees a role it holds; a superuser sees every one). */
+export async function rolesExist(db: Queryable, database: string): Promise<boolean> {
+  const [rows] = await db.query<RowDataPacket[]>(
+    "SELECT COUNT(*) AS n FROM information_schema.APPLICABLE_ROLES WHERE ROLE_NAME LIKE CONCAT('hostdeck\\_', ?, '\\_%')",
+    [database.replace(/_/g, '\\_')],
+  );
+  if (Number(rows[0]?.n) > 0) return true;
+  try {
+    await db.query(`SHOW GRANTS FOR ${quoteIdent(roleName(database, 'admin'))}`);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** The roles' set-up, then the login running it recorded as the team's first admin. */
+export function setUpStatements(database: string, tables: TeamTable[]): string[] {
+  const db = quoteIdent(checkedDatabase(database));
+  return [
+    ...roleSetupStatements(database, tables),
+    `INSERT IGNORE INTO ${db}.roles (user, host, role, granted_by) VALUES (SUBSTRING_INDEX(CURRENT_USER(), '@', 1), SUBSTRING_INDEX(CURRENT_USER(), '@', -1), 'admin', CURRENT_USER())`,
+  ];
+}
+
 /** What an admin account holds besides its role: making and dropping accounts, and handing out the team's roles. */
 function adminExtras(database: string, who: string): string[] {
   return [`GRANT CREATE USER ON *.* TO ${who} WITH GRANT OPTION`, ...TEAM_ROLES.filter((r) => r !== 'admin').map((r) => `GRANT ${quoteIdent(roleName(database, r))} TO ${who} WITH ADMIN OPTION`)];
