@@ -1,6 +1,7 @@
 // Login questions from a server (keyboard-interactive: passwords, OTP codes) or for a key
 // passphrase. Answers go straight to the core and are never kept in the UI's state afterwards.
 import { useEffect, useState, type FormEvent } from 'react';
+import { useTranslation } from 'react-i18next';
 import type { AuthPrompt } from '../../shared/domain';
 import { AppError } from '../../shared/errors';
 import { client } from '../client/client';
@@ -23,6 +24,7 @@ export function PromptDialog() {
 }
 
 function PromptForm({ prompt }: { prompt: AuthPrompt }) {
+  const { t } = useTranslation();
   const [answers, setAnswers] = useState(prompt.prompts.map(() => ''));
   const [remember, setRemember] = useState(false);
   const [error, setError] = useState<string | null>(null);
@@ -32,15 +34,15 @@ function PromptForm({ prompt }: { prompt: AuthPrompt }) {
     try {
       await client.call('ssh.answerPrompt', { id: prompt.id, answers, remember });
     } catch (e) {
-      setError(e instanceof AppError ? e.message : 'The answer could not be sent.');
+      setError(e instanceof AppError ? e.message : t('The answer could not be sent.'));
     }
   }
 
   return (
     <div className="modal-backdrop">
-      <form className="panel modal" role="dialog" aria-label="Login prompt" onSubmit={submit} onKeyDown={(e) => e.key === 'Escape' && void client.call('ssh.cancelPrompt', { id: prompt.id })}>
+      <form className="panel modal" role="dialog" aria-label={t('Login prompt')} onSubmit={submit} onKeyDown={(e) => e.key === 'Escape' && void client.call('ssh.cancelPrompt', { id: prompt.id })}>
         <h2>{prompt.title}</h2>
-        <p className="muted">{prompt.serverName} asks:</p>
+        <p className="muted">{t('{{server}} asks:', { server: prompt.serverName })}</p>
         {prompt.instructions && <p className="instructions">{prompt.instructions}</p>}
         {error && <div className="note note-error" role="alert">{error}</div>}
         {prompt.prompts.map((p, i) => (
@@ -59,12 +61,12 @@ function PromptForm({ prompt }: { prompt: AuthPrompt }) {
         {prompt.canRemember && (
           <label className="check">
             <input type="checkbox" checked={remember} onChange={(e) => setRemember(e.target.checked)} />
-            Remember in the OS keychain
+            {t('Remember in the OS keychain')}
           </label>
         )}
         <div className="actions">
-          <button type="submit" className="primary">Log in</button>
-          <button type="button" onClick={() => void client.call('ssh.cancelPrompt', { id: prompt.id })}>Cancel</button>
+          <button type="submit" className="primary">{t('Log in')}</button>
+          <button type="button" onClick={() => void client.call('ssh.cancelPrompt', { id: prompt.id })}>{t('Cancel')}</button>
         </div>
       </form>
     </div>
