@@ -5,45 +5,32 @@ import { useQuery } from '@tanstack/react-query';
 import type { SampleRange } from '../../shared/api/fleet';
 import { client } from '../client/client';
 import { hasValues, METRICS } from './chart-metrics';
-import { RangeSwitch } from './RangeSwitch';
+import { ChartsSection } from './ChartsSection';
 import { thresholdsKey } from './HealthThresholds';
 import { UPlotChart } from './UPlotChart';
-import './charts.css';
 
 export function FleetHealthCharts() {
   const [range, setRange] = useState<SampleRange>('24h');
   const series = useQuery({ queryKey: ['health.fleetSeries', range], queryFn: () => client.call('health.fleetSeries', { range }), refetchInterval: 60_000, placeholderData: (previous) => previous });
   const thresholds = useQuery({ queryKey: thresholdsKey, queryFn: () => client.call('health.thresholds', {}) });
   const data = series.data;
+  const note = data && data.servers > 0 ? <span className="muted">median and worst of {data.servers} server{data.servers === 1 ? '' : 's'}</span> : null;
   return (
-    <section className="health-charts" data-range={series.isPlaceholderData ? undefined : range} aria-label="Fleet health history">
-      <header className="charts-head">
-        <h3>Fleet over time</h3>
-        {data && data.servers > 0 && <span className="muted">median and worst of {data.servers} server{data.servers === 1 ? '' : 's'}</span>}
-        {series.isPlaceholderData && <span className="muted" role="status">Loading…</span>}
-        <RangeSwitch range={range} onChange={setRange} />
-      </header>
-      {!data ? (
-        <p className="muted">Loading the recorded samples…</p>
-      ) : data.t.length === 0 ? (
-        <p className="muted">Nothing recorded yet: a sample of each server is taken at every health check.</p>
-      ) : (
-        <div className="charts-grid">
-          {METRICS.filter((m) => hasValues(data.worst[m.key])).map((m) => (
-            <UPlotChart
-              key={m.key}
-              title={m.title}
-              unit={m.unit}
-              t={data.t}
-              limit={thresholds.data?.all[m.key] ?? null}
-              series={[
-                { label: 'median', values: data.median[m.key], colour: 'var(--accent)' },
-                { label: 'worst', values: data.worst[m.key], colour: 'var(--danger)' },
-              ]}
-            />
-          ))}
-        </div>
-      )}
-    </section>
+    <ChartsSection label="Fleet health history" title="Fleet over time" note={note} range={range} onRange={setRange} series={series} empty="Nothing recorded yet: a sample of each server is taken at every health check.">
+      {data &&
+        METRICS.filter((m) => hasValues(data.worst[m.key])).map((m) => (
+          <UPlotChart
+            key={m.key}
+            title={m.title}
+            unit={m.unit}
+            t={data.t}
+            limit={thresholds.data?.all[m.key] ?? null}
+            series={[
+              { label: 'median', values: data.median[m.key], colour: 'var(--accent)' },
+              { label: 'worst', values: data.worst[m.key], colour: 'var(--danger)' },
+            ]}
+          />
+        ))}
+    </ChartsSection>
   );
 }

@@ -8,39 +8,28 @@ import type { SampleRange } from '../../shared/api/fleet';
 import type { Server } from '../../shared/domain';
 import { client } from '../client/client';
 import { hasValues, METRICS } from './chart-metrics';
-import { RangeSwitch } from './RangeSwitch';
+import { ChartsSection } from './ChartsSection';
 import { UPlotChart } from './UPlotChart';
-import './charts.css';
+
+const NEVER: Record<string, string> = { certDays: 'No certificate read on this server.', backupAgeH: 'No backups on this server.' };
 
 export function HealthCharts({ server }: { server: Server }) {
   const [range, setRange] = useState<SampleRange>('24h');
   const series = useQuery({ queryKey: ['health.serverSeries', server.id, range], queryFn: () => client.call('health.serverSeries', { serverId: server.id, range }), refetchInterval: 60_000, placeholderData: (previous) => previous });
   const data = series.data;
   return (
-    <section className="health-charts" data-range={series.isPlaceholderData ? undefined : range} aria-label={`Health history of ${server.name}`}>
-      <header className="charts-head">
-        <h3>Health history</h3>
-        {series.isPlaceholderData && <span className="muted" role="status">Loading…</span>}
-        <RangeSwitch range={range} onChange={setRange} />
-      </header>
-      {!data ? (
-        <p className="muted">Loading the recorded samples…</p>
-      ) : data.t.length === 0 ? (
-        <p className="muted">Nothing recorded yet: a sample is taken at every health check.</p>
-      ) : (
-        <div className="charts-grid">
-          {METRICS.map((m) =>
-            hasValues(data[m.key]) ? (
-              <UPlotChart key={m.key} title={m.title} unit={m.unit} t={data.t} series={[{ label: server.name, values: data[m.key], colour: 'var(--accent)' }]} />
-            ) : (
-              <figure key={m.key} className="chart chart-empty" aria-label={m.title}>
-                <figcaption>{m.title}</figcaption>
-                <p className="muted">{m.key === 'certDays' ? 'No certificate read on this server.' : m.key === 'backupAgeH' ? 'No backups on this server.' : 'Not measured.'}</p>
-              </figure>
-            ),
-          )}
-        </div>
-      )}
-    </section>
+    <ChartsSection label={`Health history of ${server.name}`} title="Health history" range={range} onRange={setRange} series={series} empty="Nothing recorded yet: a sample is taken at every health check.">
+      {data &&
+        METRICS.map((m) =>
+          hasValues(data[m.key]) ? (
+            <UPlotChart key={m.key} title={m.title} unit={m.unit} t={data.t} series={[{ label: server.name, values: data[m.key], colour: 'var(--accent)' }]} />
+          ) : (
+            <figure key={m.key} className="chart chart-empty" aria-label={m.title}>
+              <figcaption>{m.title}</figcaption>
+              <p className="muted">{NEVER[m.key] ?? 'Not measured.'}</p>
+            </figure>
+          ),
+        )}
+    </ChartsSection>
   );
 }
