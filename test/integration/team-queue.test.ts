@@ -14,7 +14,9 @@ import type { Server } from '../../shared/domain';
 import type { Task } from '../../shared/queue';
 import { exec } from '../../src-main/core/ssh/connect';
 import { TaskReplay, type JournalEvent } from '../../src-main/core/queue/journal';
-import { teamPasswordAccount, writeTeamConfig } from '../../src-main/core/team/connection';
+import { openTeamDb, teamPasswordAccount, writeTeamConfig } from '../../src-main/core/team/connection';
+import { TeamRecords } from '../../src-main/core/team/records';
+import { importFolder } from '../../src-main/core/team/transfer';
 import { createSchema, jsonColumn } from '../../src-main/core/team/schema';
 import { REPO } from '../../testbed/util';
 import { coreSuite } from '../helpers/core';
@@ -98,10 +100,16 @@ describe('team queue', () => {
     for (const [name, s] of [['a1', tb.ssh.web1], ['a2', tb.ssh.web1], ['b1', tb.ssh.web2], ['b2', tb.ssh.web2]] as const) {
       servers.push(await setup.call<Server>('servers.add', { name, host: s.host, port: s.port, user: 'hdtest', auth: { method: 'key', keyPath: tb.keys.ed25519.path }, roles: ['web'], tags: [] }));
     }
+    // The team's inventory: the setup core's, copied in as "create team" does.
+    const teamDb = await openTeamDb({ ...db.config, workstation: 'setup' }, db.password);
+    const records = new TeamRecords(teamDb, () => undefined);
+    await records.start();
+    await importFolder(setup.dataDir, teamDb, records);
+    records.stop();
+    await teamDb.close();
     const folders: Folder[] = Array.from({ length: CORES }, (_, i) => {
       const name = `ws${i}`;
       const folder = { dataDir: freshDataDir(`team-queue-${name}`), home: freshHome(`team-queue-${name}`), name };
-      copyFileSync(path.join(setup.dataDir, 'inventory.json'), path.join(folder.dataDir, 'inventory.json'));
       copyFileSync(path.join(setup.home, '.ssh', 'known_hosts'), path.join(folder.home, '.ssh', 'known_hosts'));
       writeTeamConfig(folder.dataDir, { ...db.config, workstation: name });
       return folder;
