@@ -17,6 +17,7 @@ import { healthApi } from './health';
 import { hostingApi } from './hosting';
 import { logsApi } from './logs';
 import { queueApi } from './queue';
+import { teamApi } from './team';
 import { prepareApi } from './prepare';
 import { serversApi } from './servers';
 import { sshApi } from './ssh';
@@ -25,7 +26,7 @@ import { tlsApi } from './tls';
 
 export { ConnectionTestResult } from './servers';
 
-export const api = { ...appApi, ...serversApi, ...sshApi, ...terminalApi, ...healthApi, ...dbTreeApi, ...dbBrowseApi, ...dbQueryApi, ...dbTransferApi, ...dbServerApi, ...dbAuditApi, ...queueApi, ...hostingApi, ...cronApi, ...dnsApi, ...acmeApi, ...tlsApi, ...logsApi, ...backupsApi, ...filesApi, ...prepareApi, ...deployApi, ...deployTemplatesApi, ...driftApi, ...fleetApi, ...teamAdminApi } as const;
+export const api = { ...appApi, ...serversApi, ...sshApi, ...terminalApi, ...healthApi, ...dbTreeApi, ...dbBrowseApi, ...dbQueryApi, ...dbTransferApi, ...dbServerApi, ...dbAuditApi, ...queueApi, ...hostingApi, ...cronApi, ...dnsApi, ...acmeApi, ...tlsApi, ...logsApi, ...backupsApi, ...filesApi, ...prepareApi, ...deployApi, ...deployTemplatesApi, ...driftApi, ...fleetApi, ...teamAdminApi, ...teamApi } as const;
 
 export type Api = typeof api;
 export type Method = keyof Api;

@@ -73,10 +73,13 @@ import { sshHandlers } from './ssh/handlers';
 import { terminalHandlers } from './terminal/handlers';
 import { TerminalService } from './terminal/service';
 import { openDataFolderTeam } from './team/session';
+import { teamHandlers } from './team/handlers';
+import { switchingCore, type SwitchMode } from './team/switch';
 import { TeamAudit } from './team/audit-chain';
 import { TeamPeople, teamLogin } from './team/people';
 import { teamPeopleHandlers } from './team/people-handlers';
 import { withRoleSupportMode } from './team/support-mode';
+import { teamInventoryStore } from './team/inventory-store';
 import { version } from './version';
 
 export type { CallResult, Caller };
@@ -108,6 +111,11 @@ export type CoreOptions = {
 };
 
 export async function createCore(options: CoreOptions): Promise<Core> {
+  return switchingCore((switchMode) => openCore(options, switchMode));
+}
+
+/** The core in the data folder's mode (solo or team); switchMode changes it (team/switch.ts). */
+async function openCore(options: CoreOptions, switchMode: SwitchMode): Promise<Core> {
   const home = options.homeDir ?? os.homedir();
   const log = options.log ?? ((line: string) => console.error(line));
   mkdirSync(options.dataDir, { recursive: true });
@@ -118,7 +126,13 @@ export async function createCore(options: CoreOptions): Promise<Core> {
   const me = await teamLogin(options.dataDir, keychain, log);
   const team = await openDataFolderTeam(options.dataDir, keychain, log);
   // A support login's customer databases are read-only whatever the settings say: its role is the team database's word.
-  const store = withRoleSupportMode(openLocalStore(options.dataDir), () => me?.role ?? null);
+  const store = withRoleSupportMode(team ? teamInventoryStore(team.records, `team ${team.teamName}`) : openLocalStore(options.dataDir), () => me?.role ?? null);
+  // Another workstation's change shows as the same events a change made here emits.
+  team?.records.onChange(({ table, ids }) => {
+    if (table === 'servers') events.emit('inventory.changed', { ids });
+    if (table === 'settings') events.emit('settings.changed', {});
+    events.emit('team.changed', { table, ids });
+  });
   const inventory = new Inventory(store, keychain, events, home);
   const prompts = new PromptBroker(events);
   const connections = new ConnectionManager(inventory, store, home, events, prompts);
@@ -190,6 +204,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
       ...dbAdminHandlers(dbAdmin),
       ...dbAuditHandlers(audit),
       ...queueHandlers(queue),
+      ...teamHandlers({ dataDir: options.dataDir, keychain, team, switchMode, log }),
       ...teamPeopleHandlers(new TeamPeople(() => team, keychain, audit)),
       ...hostingHandlers(sites, connections),
       ...cronHandlers(sites, connections, events),

@@ -18,7 +18,6 @@ export const NOT_CONVERTED: string[] = [
   'db/FullView.tsx',
   'db/TableTab.tsx',
   'db/cells.tsx',
-  'dns/ZoneForms.tsx',
   'drift/DriftActionDialog.tsx',
   'drift/DriftBadge.tsx',
   'drift/DriftFleet.tsx',
