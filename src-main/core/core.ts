@@ -216,8 +216,8 @@ async function openCore(options: CoreOptions, switchMode: SwitchMode): Promise<C
       ...logsHandlers(logs, (serverId, site) => sites.setUpLogs(serverId, site)),
       ...filesHandlers(files),
       ...prepareHandlers(prepare),
-      ...fleetHandlers({ servers: () => store.servers(), health: () => health.get().servers, sites: (id) => sites.sites(id), zones: async () => (await dns.zones(false)).zones, queues: () => queue.overview() }, samples, inventory, store),
       ...driftHandlers(drift),
+      ...fleetHandlers({ servers: () => store.servers(), health: () => health.get().servers, sites: (id) => sites.sites(id), zones: async () => (await dns.zones(false)).zones, queues: () => queue.overview() }, samples, inventory, store),
     },
     log,
   );
