@@ -37,7 +37,7 @@ export function decodeSamples(buf: Buffer): Sample[] {
     const s = { t: buf.readUInt32LE(at) } as Sample;
     SAMPLE_METRICS.forEach((m, k) => {
       const v = buf.readFloatLE(at + 4 + 4 * k);
-      s[m] = Number.isFinite(v) ? Math.round(v * 100) / 100 : null;
+      s[m] = Number.isFinite(v) ? v : null;
     });
     out.push(s);
   }
@@ -95,7 +95,8 @@ export class SampleStore {
   private read(serverId: string, kind: 'tick' | '5m'): Sample[] {
     try {
       // Oldest first whatever the order of writing (samples imported from elsewhere may come late).
-      return decodeSamples(readFileSync(this.file(serverId, kind))).sort((a, b) => a.t - b.t);
+      const samples = decodeSamples(readFileSync(this.file(serverId, kind)));
+      return samples.every((x, i) => i === 0 || x.t >= samples[i - 1]!.t) ? samples : samples.sort((a, b) => a.t - b.t);
     } catch {
       return [];
     }
