@@ -91,15 +91,7 @@ export async function run(ctx: BenchContext): Promise<BenchEntry[]> {
     ctx.log('ansible is not installed (Debian: apt-get install -y ansible): no Ansible rows');
     return rows;
   }
-  const ansible = ansibleFleet(ctx, fleet, { home, knownHosts, user: testbed.users.hdtest.name, keyPath: testbed.keys.ed25519.path, forks: FORKS });
-  const aCold: number[] = [];
-  const aWarm: number[] = [];
-  for (let round = 0; round < ANSIBLE_ROUNDS; round++) {
-    const controlDir = path.join(ctx.tmpDir, `cp-${round}`);
-    aCold.push(await ansible.run(controlDir));
-    aWarm.push(await ansible.run(controlDir));
-    ctx.log(`tick: ansible round ${round + 1}/${ANSIBLE_ROUNDS}: cold ${aCold.at(-1)!.toFixed(0)} ms, warm ${aWarm.at(-1)!.toFixed(0)} ms`);
-  }
+  const { cold: aCold, warm: aWarm } = await ansibleFleet(ctx, fleet, { home, knownHosts, user: testbed.users.hdtest.name, keyPath: testbed.keys.ed25519.path, forks: FORKS }).rounds(ANSIBLE_ROUNDS);
   const peerName = `${version} ad-hoc -m shell -f ${FORKS}, pipelining`;
   const common = { name, unit: 'ms', goal: '<= 1.0' };
   return [

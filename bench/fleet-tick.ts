@@ -80,6 +80,8 @@ export function ansibleVersion(): string | null {
 export type AnsibleFleet = {
   /** Runs the check script on every host with `forks` at once; resolves with its wall time once every host answered. */
   run(controlDir: string): Promise<number>;
+  /** `rounds` times: a run with a fresh ControlPath folder (cold), then one reusing its masters (warm); their wall times. */
+  rounds(rounds: number): Promise<{ cold: number[]; warm: number[] }>;
 };
 
 /** Ansible over the fleet as `user` with `keyPath`, known_hosts checked strictly, pipelining on. */
@@ -98,7 +100,18 @@ export function ansibleFleet(ctx: BenchContext, fleet: SshInfo[], options: { hom
       '',
     ].join('\n'),
   );
-  return {
+  const self: AnsibleFleet = {
+    async rounds(rounds) {
+      const cold: number[] = [];
+      const warm: number[] = [];
+      for (let round = 0; round < rounds; round++) {
+        const controlDir = path.join(ctx.tmpDir, `cp-${round}`);
+        cold.push(await self.run(controlDir));
+        warm.push(await self.run(controlDir));
+        ctx.log(`ansible round ${round + 1}/${rounds}: cold ${cold.at(-1)!.toFixed(0)} ms, warm ${warm.at(-1)!.toFixed(0)} ms`);
+      }
+      return { cold, warm };
+    },
     run: (controlDir) =>
       new Promise((resolve, reject) => {
         mkdirSync(controlDir, { recursive: true });
@@ -117,4 +130,5 @@ export function ansibleFleet(ctx: BenchContext, fleet: SshInfo[], options: { hom
         });
       }),
   };
+  return self;
 }

@@ -8,7 +8,6 @@
 //     a fresh ControlPath directory, warm reusing the ControlPersist masters of the run before.
 // Goals: the whole fleet in under 1 s (rows against that budget, recorded with or without
 // Ansible), and no slower than Ansible (rows only where Ansible is installed).
-import path from 'node:path';
 import { startFleet, stopFleet } from '../testbed/testbed';
 import { addFleet, ansibleFleet, ansibleVersion, fleetHome, tickRounds } from './fleet-tick';
 import { benchCore } from './hostdeck';
@@ -44,16 +43,7 @@ export async function run(ctx: BenchContext): Promise<BenchEntry[]> {
     ctx.log('ansible is not installed (Debian: apt-get install -y ansible): no Ansible rows, only the budget ones');
     return budgetRows;
   }
-  const ansible = ansibleFleet(ctx, fleet, { home, knownHosts, user: testbed.users.hdtest.name, keyPath: testbed.keys.ed25519.path, forks: CONCURRENCY });
-  const aCold: number[] = [];
-  const aWarm: number[] = [];
-  for (let round = 0; round < ANSIBLE_ROUNDS; round++) {
-    const controlDir = path.join(ctx.tmpDir, `cp-${round}`);
-    aCold.push(await ansible.run(controlDir));
-    aWarm.push(await ansible.run(controlDir));
-    ctx.log(`ansible round ${round + 1}/${ANSIBLE_ROUNDS}: cold ${aCold.at(-1)!.toFixed(0)} ms, warm ${aWarm.at(-1)!.toFixed(0)} ms`);
-  }
-
+  const { cold: aCold, warm: aWarm } = await ansibleFleet(ctx, fleet, { home, knownHosts, user: testbed.users.hdtest.name, keyPath: testbed.keys.ed25519.path, forks: CONCURRENCY }).rounds(ANSIBLE_ROUNDS);
   const [ac, aw] = [median(aCold), median(aWarm)];
   const peerName = `${version} ad-hoc -m shell -f ${CONCURRENCY}, pipelining`;
   const common = { name, unit: 'ms', goal: '<= 1.0' };
