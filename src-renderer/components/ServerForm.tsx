@@ -1,24 +1,30 @@
 // Add or edit a server. Validation happens in the core against the contract; the form shows
 // each field's message under the field, and nothing is saved while any field is wrong.
 import { useState, type FormEvent } from 'react';
+import { useTranslation } from 'react-i18next';
 import { ROLES, type AuthMethod, type Role, type Server, type ServerInput } from '../../shared/domain';
 import { AppError } from '../../shared/errors';
 import { client } from '../client/client';
 import { useServers } from '../client/hooks';
 import { ErrorNote } from './ErrorNote';
 import { ConflictNote, conflictOf } from '../team/ConflictNote';
+import { msg } from '../i18n';
 
 const METHODS: { value: AuthMethod; label: string }[] = [
-  { value: 'key', label: 'Private key' },
-  { value: 'key-passphrase', label: 'Private key + passphrase' },
+  { value: 'key', label: msg('Private key') },
+  { value: 'key-passphrase', label: msg('Private key + passphrase') },
   { value: 'agent', label: 'ssh-agent' },
-  { value: 'password', label: 'Password' },
-  { value: 'keyboard-interactive', label: 'Keyboard-interactive (2FA / OTP prompts)' },
+  { value: 'password', label: msg('Password') },
+  { value: 'keyboard-interactive', label: msg('Keyboard-interactive (2FA / OTP prompts)') },
 ];
+
+const NAME_EXAMPLE = 'web-01';
+const TAGS_EXAMPLE = 'prod, eu';
 
 type Props = { server: Server | null; onSaved: (server: Server) => void; onCancel: () => void };
 
 export function ServerForm({ server, onSaved, onCancel }: Props) {
+  const { t } = useTranslation();
   const [name, setName] = useState(server?.name ?? '');
   const [host, setHost] = useState(server?.host ?? '');
   const [port, setPort] = useState(String(server?.port ?? 22));
@@ -82,7 +88,7 @@ export function ServerForm({ server, onSaved, onCancel }: Props) {
       const saved = server ? await client.call('servers.update', { id: server.id, server: input, ...(version ? { baseVersion: version } : {}) }) : await client.call('servers.add', input);
       onSaved(saved);
     } catch (e) {
-      setError(e instanceof AppError ? e : new AppError('internal', 'Saving failed.'));
+      setError(e instanceof AppError ? e : new AppError('internal', t('Saving failed.')));
     } finally {
       setBusy(false);
     }
@@ -97,13 +103,13 @@ export function ServerForm({ server, onSaved, onCancel }: Props) {
   );
 
   return (
-    <form className="panel form" onSubmit={submit} onKeyDown={(e) => e.key === 'Escape' && onCancel()} aria-label={server ? 'Edit server' : 'Add server'}>
-      <h2>{server ? `Edit ${server.name}` : 'Add a server'}</h2>
+    <form className="panel form" onSubmit={submit} onKeyDown={(e) => e.key === 'Escape' && onCancel()} aria-label={server ? t('Edit server') : t('Add server')}>
+      <h2>{server ? t('Edit {{name}}', { name: server.name }) : t('Add a server')}</h2>
       {conflict && sent && (
         <ConflictNote
           conflict={conflict}
           yours={sent as unknown as Record<string, unknown>}
-          labels={{ name: 'Name', host: 'Host', port: 'Port', user: 'User', auth: 'Authentication', roles: 'Roles', tags: 'Tags', jumpHostId: 'Reached through' }}
+          labels={{ name: t('Name'), host: t('Host'), port: t('Port'), user: t('User'), auth: t('Authentication'), roles: t('Roles'), tags: t('Tags'), jumpHostId: t('Reached through') }}
           busy={busy}
           onOverwrite={(version) => {
             setBaseVersion(version);
@@ -115,36 +121,36 @@ export function ServerForm({ server, onSaved, onCancel }: Props) {
       {error && !error.fields && !conflict && <ErrorNote error={error} />}
       {error?.fields && <div className="note note-error" role="alert">{error.message}</div>}
       <div className="grid">
-        {field('name', 'Name', <input name="name" value={name} onChange={(e) => setName(e.target.value)} autoFocus placeholder="web-01" />)}
-        {field('host', 'Host', <input name="host" value={host} onChange={(e) => setHost(e.target.value)} placeholder="203.0.113.10 or web01.example.com" />)}
-        {field('port', 'Port', <input name="port" value={port} onChange={(e) => setPort(e.target.value)} inputMode="numeric" />)}
-        {field('user', 'User', <input name="user" value={user} onChange={(e) => setUser(e.target.value)} />)}
+        {field('name', t('Name'), <input name="name" value={name} onChange={(e) => setName(e.target.value)} autoFocus placeholder={NAME_EXAMPLE} />)}
+        {field('host', t('Host'), <input name="host" value={host} onChange={(e) => setHost(e.target.value)} placeholder={t('{{ip}} or {{name}}', { ip: '203.0.113.10', name: 'web01.example.com' })} />)}
+        {field('port', t('Port'), <input name="port" value={port} onChange={(e) => setPort(e.target.value)} inputMode="numeric" />)}
+        {field('user', t('User'), <input name="user" value={user} onChange={(e) => setUser(e.target.value)} />)}
         {field(
           'auth.method',
-          'Authentication',
+          t('Authentication'),
           <select name="method" value={method} onChange={(e) => setMethod(e.target.value as AuthMethod)}>
             {METHODS.map((m) => (
-              <option key={m.value} value={m.value}>{m.label}</option>
+              <option key={m.value} value={m.value}>{t(m.label)}</option>
             ))}
           </select>,
         )}
-        {usesKey && field('auth.keyPath', 'Key file', <input name="keyPath" value={keyPath} onChange={(e) => setKeyPath(e.target.value)} />, 'Absolute path or ~/…')}
+        {usesKey && field('auth.keyPath', t('Key file'), <input name="keyPath" value={keyPath} onChange={(e) => setKeyPath(e.target.value)} />, t('Absolute path or ~/…'))}
         {usesSecret &&
           field(
             'secret',
-            method === 'password' ? 'Password' : 'Passphrase',
+            method === 'password' ? t('Password') : t('Passphrase'),
             <input
               name="secret"
               type="password"
               autoComplete="off"
               value={secret}
               onChange={(e) => setSecret(e.target.value)}
-              placeholder={server?.hasSecret ? 'Stored in the keychain — leave empty to keep' : 'Leave empty to be asked at login'}
+              placeholder={server?.hasSecret ? t('Stored in the keychain — leave empty to keep') : t('Leave empty to be asked at login')}
             />,
-            'Kept only in the OS keychain; or leave empty and Hostdeck asks when it connects',
+            t('Kept only in the OS keychain; or leave empty and Hostdeck asks when it connects'),
           )}
         <fieldset className={`field roles ${fieldError('roles') ? 'has-error' : ''}`}>
-          <legend className="label">Roles</legend>
+          <legend className="label">{t('Roles')}</legend>
           {ROLES.map((role) => (
             <label key={role} className="check">
               <input
@@ -160,20 +166,20 @@ export function ServerForm({ server, onSaved, onCancel }: Props) {
         </fieldset>
         {field(
           'jumpHostId',
-          'Jump host',
+          t('Jump host'),
           <select name="jumpHostId" value={jumpHostId} onChange={(e) => setJumpHostId(e.target.value)}>
-            <option value="">None (connect directly)</option>
+            <option value="">{t('None (connect directly)')}</option>
             {others.map((o) => (
               <option key={o.id} value={o.id}>{o.name} ({o.host})</option>
             ))}
           </select>,
-          'Reach this server through another one (ProxyJump)',
+          t('Reach this server through another one (ProxyJump)'),
         )}
-        {field('tags', 'Tags', <input name="tags" value={tags} onChange={(e) => setTags(e.target.value)} placeholder="prod, eu" />, 'Comma-separated; the fleet is grouped by tag')}
+        {field('tags', t('Tags'), <input name="tags" value={tags} onChange={(e) => setTags(e.target.value)} placeholder={TAGS_EXAMPLE} />, t('Comma-separated; the fleet is grouped by tag'))}
       </div>
       <div className="actions">
-        <button type="submit" className="primary" disabled={busy}>{busy ? 'Saving…' : server ? 'Save changes' : 'Add server'}</button>
-        <button type="button" onClick={onCancel}>Cancel</button>
+        <button type="submit" className="primary" disabled={busy}>{busy ? t('Saving…') : server ? t('Save changes') : t('Add server')}</button>
+        <button type="button" onClick={onCancel}>{t('Cancel')}</button>
       </div>
     </form>
   );

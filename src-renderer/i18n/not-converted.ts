@@ -5,7 +5,6 @@ export const NOT_CONVERTED: string[] = [
   'audit/AuditTab.tsx',
   'audit/AuditVerify.tsx',
   'components/ImportDialog.tsx',
-  'components/ServerForm.tsx',
   'db-admin/AccountForms.tsx',
   'db-admin/AccountStatements.tsx',
   'db-admin/Accounts.tsx',
