@@ -12,6 +12,7 @@ import type { HealthStatus } from '../../shared/api/health';
 import { AppError } from '../../shared/errors';
 import { client } from '../client/client';
 import { ErrorNote } from '../components/ErrorNote';
+import { statusLabel } from '../health/notify';
 import type { Tab } from '../tabs';
 import { buildGraph, groupOf, nsHealth, type MapGraph } from './graph';
 import { GroupView, ServerView, ZoneView, type Actions, type FleetFlowNode } from './FleetNodes';
@@ -185,7 +186,7 @@ function FleetMapView({ onOpenServer, onOpenTab }: Props) {
         {searching && graph && <span className="muted" role="status">{graph.matches.length ? `${graph.matches.length} found` : 'nothing found'}</span>}
         <span className="fm-summary" aria-label="Fleet summary">
           {counts.map(([s, n]) => (
-            <span key={s} className={`fm-count status-${s}`}>
+            <span key={s} className={`fm-count status-${s}`} title={`${n} ${statusLabel[s]}`}>
               <span className={`light light-${s}`} aria-hidden="true" /> {n}
             </span>
           ))}
