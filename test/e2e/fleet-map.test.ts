@@ -204,11 +204,12 @@ describe('fleet map and health history', () => {
     const charts = page.getByRole('region', { name: 'Health history of web1' });
     await charts.getByRole('button', { name: 'Last 24 hours' }).click();
     await charts.getByRole('figure', { name: 'Load (1 min)' }).locator('canvas').waitFor();
-    await charts.scrollIntoViewIfNeeded();
+    await charts.evaluate((e) => e.scrollIntoView());
     await calmShot(page, 'health-history-01-web1-24h');
     await charts.getByRole('button', { name: 'Last 7 days' }).click();
     await page.locator('[aria-label="Health history of web1"][data-range="7d"]').waitFor({ timeout: 30_000 });
     await charts.getByRole('figure', { name: 'Fullest disk used' }).locator('canvas').waitFor();
+    await charts.evaluate((e) => e.scrollIntoView());
     await page.waitForTimeout(400);
     await calmShot(page, 'health-history-02-web1-7d');
 
