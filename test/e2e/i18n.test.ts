@@ -63,6 +63,15 @@ describe('languages in the UI', () => {
         expect(await cutOff(page)).toEqual([]);
         await calmShot(page, `i18n-${lang}-01-settings`);
 
+        await page.getByRole('button', { name: ru ? '+ Добавить сервер' : '+ Add server' }).first().click();
+        const form = page.getByRole('form', { name: ru ? 'Добавить сервер' : 'Add server', exact: true });
+        await form.getByRole('heading', { name: ru ? 'Новый сервер' : 'Add a server' }).waitFor();
+        await form.locator('select[name=method]').selectOption('password'); // the secret field and its long hint
+        await form.getByText(ru ? 'Хранится только в связке ключей ОС' : 'Kept only in the OS keychain', { exact: false }).waitFor();
+        expect(await cutOff(page)).toEqual([]);
+        await calmShot(page, `i18n-${lang}-01b-add-server`);
+        await form.getByRole('button', { name: ru ? 'Отмена' : 'Cancel' }).click();
+
         await page.getByRole('navigation', { name: ru ? 'Серверы' : 'Fleet' }).getByRole('button', { name: /web1/ }).click();
         const server = page.getByRole('region', { name: ru ? 'Сервер web1' : 'Server web1' });
         await server.getByRole('button', { name: ru ? 'Проверить соединение' : 'Test connection' }).waitFor();
