@@ -7,7 +7,7 @@ import { appendFileSync, mkdtempSync, readdirSync, statSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { NO_LIMITS, type Thresholds } from '../../shared/api/fleet';
+import { fleetApi, NO_LIMITS, type Thresholds } from '../../shared/api/fleet';
 import type { ServerHealth } from '../../shared/api/health';
 import { BUCKET_S, DAY_S, RECORD_BYTES, SampleStore, WEEK_S, compact, decodeSamples, downsample, encodeSamples, type Sample } from '../../src-main/core/health/samples';
 import { fleetColumns, sampleOf } from '../../src-main/core/health/samples-series';
@@ -106,6 +106,24 @@ describe('alert thresholds per role', () => {
     expect(breaches(t, ['web'], sample)).toEqual(['nearest certificate expiry in 3 days, under the fleet limit of 7 days']);
     expect(breaches(t, ['web'], s(NOW, { diskPct: 96 }))).toEqual(["fullest disk 96% used, over the fleet limit of 95%"]);
     expect(breaches(t, ['db'], null)).toEqual([]);
+  });
+
+  it('the contract refuses anything but numbers in range, and unknown roles or metrics', () => {
+    const input = fleetApi['health.setThresholds'].input;
+    expect(input.safeParse(t).success).toBe(true);
+    const bad: unknown[] = [
+      { ...t, db: { ...NO_LIMITS, diskPct: 'lots' } },
+      { ...t, db: { ...NO_LIMITS, diskPct: 101 } },
+      { ...t, db: { ...NO_LIMITS, load: -1 } },
+      { ...t, db: { ...NO_LIMITS, load: Number.NaN } },
+      { ...t, db: { ...NO_LIMITS, certDays: '5; rm -rf /' } },
+      { ...t, db: { ...NO_LIMITS, extra: 1 } },
+      { ...t, mail: { ...NO_LIMITS } },
+      { ...t, all: undefined },
+    ];
+    for (const value of bad) expect(input.safeParse(value).success).toBe(false);
+    expect(fleetApi['health.serverSeries'].input.safeParse({ serverId: '../../etc/passwd', range: '24h' }).success).toBe(false);
+    expect(fleetApi['health.fleetSeries'].input.safeParse({ range: '1y' }).success).toBe(false);
   });
 
   it('are kept across restarts; a damaged file falls back to none', () => {
