@@ -2,23 +2,18 @@
 // team as an admin login, create a support account (its statements shown first, the generated
 // password shown once and working), change its role, refuse a hostile name with nothing created,
 // remove the account after typing its name.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { activateRole } from '../../src-main/core/team/roles';
 import { registerSecret } from '../helpers/secrets';
-import { teamFixture, type TeamFixture } from '../helpers/team-mariadb';
+import { teamSuite } from '../helpers/team-mariadb';
 import { active, calmShot, e2eSuite, newPage } from './app';
 
 const suite = e2eSuite();
-let team: TeamFixture;
-beforeAll(async () => {
-  team = await teamFixture('e2e');
-}, 60_000);
-afterAll(async () => {
-  await team?.drop();
-});
+const fx = teamSuite('e2e');
 
 describe('team people in the UI', () => {
   it('creates, re-roles and removes an account, each after its statements', async () => {
+    const team = fx.team;
     const admin = await team.person('admin');
     await activateRole(admin.conn, team.database);
     const app = await suite.start('e2e-team-people');

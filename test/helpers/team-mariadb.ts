@@ -4,6 +4,7 @@
 // privilege, as the login that creates a team) plays "root".
 import { randomBytes, randomUUID } from 'node:crypto';
 import mysql, { type Connection, type Pool } from 'mysql2/promise';
+import { afterAll, beforeAll } from 'vitest';
 import type { RowDataPacket } from 'mysql2';
 import type { TeamRole } from '../../shared/api/team-admin';
 import { createSchema, TEAM_TABLES } from '../../src-main/core/team/schema';
@@ -77,4 +78,21 @@ export async function teamFixture(label: string): Promise<TeamFixture> {
     },
   };
   return fixture;
+}
+
+/** A test file's team database: made before its tests, dropped after them. */
+export function teamSuite(label: string): { readonly team: TeamFixture } {
+  let team: TeamFixture | undefined;
+  beforeAll(async () => {
+    team = await teamFixture(label);
+  }, 60_000);
+  afterAll(async () => {
+    await team?.drop();
+  });
+  return {
+    get team() {
+      if (!team) throw new Error('teamSuite: the team database is made in beforeAll');
+      return team;
+    },
+  };
 }

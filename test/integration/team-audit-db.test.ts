@@ -1,20 +1,14 @@
 // The team audit on the testbed's MariaDB: two workstations (an operator and a support login)
 // append at once and the chain never forks; the chain verifies; a row changed or removed by the
 // database's root is found by verify; no role may UPDATE or DELETE an audit row.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { AuditEntry } from '../../shared/api/db';
 import { entryHash } from '../../src-main/core/db/audit-chain';
 import { activateRole } from '../../src-main/core/team/roles';
 import { TeamAudit } from '../../src-main/core/team/audit-chain';
-import { teamFixture, type TeamFixture } from '../helpers/team-mariadb';
+import { teamSuite } from '../helpers/team-mariadb';
 
-let team: TeamFixture;
-beforeAll(async () => {
-  team = await teamFixture('audit');
-}, 60_000);
-afterAll(async () => {
-  await team?.drop();
-});
+const fx = teamSuite('audit');
 
 const entry = (who: string, i: number): AuditEntry => ({
   at: new Date().toISOString(),
@@ -30,6 +24,7 @@ const entry = (who: string, i: number): AuditEntry => ({
 
 describe('team audit on MariaDB', () => {
   it('keeps one chain under concurrent writers and finds rows root changed or removed', async () => {
+    const team = fx.team;
     const operator = await team.person('operator');
     const support = await team.person('support');
     await activateRole(operator.conn, team.database);

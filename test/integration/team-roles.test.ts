@@ -3,7 +3,7 @@
 // (ER_TABLEACCESS_DENIED_ERROR), the audit table refuses UPDATE and DELETE to every role, an
 // account an admin made works the same, support mode follows the server's role, and hostile
 // account names and hosts are refused before anything reaches the server.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { RowDataPacket } from 'mysql2';
 import { PeopleChange, type TeamRole } from '../../shared/api/team-admin';
 import { DEFAULT_SETTINGS } from '../../shared/domain';
@@ -11,15 +11,9 @@ import { quoteString } from '../../src-main/core/db/account-sql';
 import { activateRole, currentRole, listPeople, peopleStatements } from '../../src-main/core/team/roles';
 import { roleSupportMode } from '../../src-main/core/team/support-mode';
 import { registerSecret } from '../helpers/secrets';
-import { teamFixture, type TeamFixture } from '../helpers/team-mariadb';
+import { teamSuite } from '../helpers/team-mariadb';
 
-let team: TeamFixture;
-beforeAll(async () => {
-  team = await teamFixture('roles');
-}, 60_000);
-afterAll(async () => {
-  await team?.drop();
-});
+const fx = teamSuite('roles');
 
 /** The server's verdict on one statement: 'ok' or the error code. */
 async function attempt(db: { query(sql: string, values?: unknown[]): Promise<unknown> }, sql: string, values: unknown[] = []): Promise<string> {
@@ -45,6 +39,7 @@ const writes = {
 
 describe('team roles on MariaDB', () => {
   it('gives each login its role from the server and refuses what the role may not write', async () => {
+    const team = fx.team;
     const expected: Record<TeamRole, Record<keyof typeof writes, string>> = {
       admin: { servers: 'ok', sites: 'ok', zones: 'ok', queue: 'ok', roles: 'ok', auditUpdate: DENIED, auditDelete: DENIED, siteUpdate: 'ok' },
       operator: { servers: DENIED, sites: 'ok', zones: DENIED, queue: 'ok', roles: DENIED, auditUpdate: DENIED, auditDelete: DENIED, siteUpdate: 'ok' },
@@ -67,6 +62,7 @@ describe('team roles on MariaDB', () => {
   });
 
   it('lets an admin it made create, re-role and remove accounts; the admin still cannot change the audit', async () => {
+    const team = fx.team;
     const admin = await team.person('admin');
     await activateRole(admin.conn, team.database);
     const user = `${team.prefix}_made`;
@@ -98,6 +94,7 @@ describe('team roles on MariaDB', () => {
   });
 
   it('turns support mode on for a support login, whatever the setting says', async () => {
+    const team = fx.team;
     const support = await team.person('support');
     const operator = await team.person('operator');
     await activateRole(support.conn, team.database);
@@ -110,6 +107,7 @@ describe('team roles on MariaDB', () => {
   });
 
   it('refuses hostile account names and hosts before anything reaches the server', async () => {
+    const team = fx.team;
     const before = await team.accounts();
     const people = async () => Number((await team.root.query<RowDataPacket[]>('SELECT COUNT(*) AS n FROM roles'))[0][0]!.n);
     const peopleBefore = await people();
