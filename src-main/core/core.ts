@@ -72,14 +72,14 @@ import { TaskSecrets } from './queue/task-secrets';
 import { sshHandlers } from './ssh/handlers';
 import { terminalHandlers } from './terminal/handlers';
 import { TerminalService } from './terminal/service';
-import { openDataFolderTeam } from './team/session';
+import { openDataFolderTeamOrOffline } from './team/session';
 import { teamHandlers } from './team/handlers';
 import { switchingCore, type SwitchMode } from './team/switch';
 import { TeamAudit } from './team/audit-chain';
 import { TeamPeople, teamLogin } from './team/people';
 import { teamPeopleHandlers } from './team/people-handlers';
 import { withRoleSupportMode } from './team/support-mode';
-import { teamInventoryStore } from './team/inventory-store';
+import { offlineInventoryStore, teamInventoryStore } from './team/inventory-store';
 import { version } from './version';
 
 export type { CallResult, Caller };
@@ -124,9 +124,10 @@ async function openCore(options: CoreOptions, switchMode: SwitchMode): Promise<C
   const events = new EventHub();
   // Team mode (team.json in the data folder): the queues are the team database's.
   const me = await teamLogin(options.dataDir, keychain, log);
-  const team = await openDataFolderTeam(options.dataDir, keychain, log);
+  // A team database that does not answer: the app opens without data or queues, and says why (Settings → Team).
+  const { team, offline } = await openDataFolderTeamOrOffline(options.dataDir, keychain, log);
   // A support login's customer databases are read-only whatever the settings say: its role is the team database's word.
-  const store = withRoleSupportMode(team ? teamInventoryStore(team.records, `team ${team.teamName}`) : openLocalStore(options.dataDir), () => me?.role ?? null);
+  const store = withRoleSupportMode(team ? teamInventoryStore(team.records, `team ${team.teamName}`) : offline ? offlineInventoryStore(offline.message) : openLocalStore(options.dataDir), () => me?.role ?? null);
   // Another workstation's change shows as the same events a change made here emits.
   team?.records.onChange(({ table, ids }) => {
     if (table === 'servers') events.emit('inventory.changed', { ids });
@@ -204,7 +205,7 @@ async function openCore(options: CoreOptions, switchMode: SwitchMode): Promise<C
       ...dbAdminHandlers(dbAdmin),
       ...dbAuditHandlers(audit),
       ...queueHandlers(queue),
-      ...teamHandlers({ dataDir: options.dataDir, keychain, team, switchMode, log }),
+      ...teamHandlers({ dataDir: options.dataDir, keychain, team, offline, switchMode, log }),
       ...teamPeopleHandlers(new TeamPeople(() => team, keychain, audit)),
       ...hostingHandlers(sites, connections),
       ...cronHandlers(sites, connections, events),
@@ -222,7 +223,7 @@ async function openCore(options: CoreOptions, switchMode: SwitchMode): Promise<C
     log,
   );
   if (team) queue.useBackend(team.queue);
-  queue.start();
+  if (!offline) queue.start();
   if (options.background !== false) {
     health.start();
     tls.start();

@@ -173,14 +173,18 @@ function Leave({ status, onDone }: { status: TeamStatus; onDone: (message: strin
       aria-label="Leave the team"
     >
       <h3>Leave the team</h3>
-      <p className="hint">The team’s servers, pinned keys, settings and queues are copied into this computer’s data folder (replacing what it held), and this workstation works solo again. The team keeps everything.</p>
+      {status.connected ? (
+        <p className="hint">The team’s servers, pinned keys, settings and queues are copied into this computer’s data folder (replacing what it held), and this workstation works solo again. The team keeps everything.</p>
+      ) : (
+        <p className="hint">The team database does not answer, so nothing can be copied: this workstation goes back to this folder’s own data, as it was before joining. The team keeps everything; join again once the database answers.</p>
+      )}
       {error && !error.fields && <ErrorNote error={error} />}
-      <Field name="confirm" label={`Type the team's name, ${name}, to leave`} error={error?.fields?.confirm}>
+      <Field name="confirm" label={status.connected ? `Type the team's name, ${name}, to leave` : `Type the database's name, ${name}, to leave`} error={error?.fields?.confirm}>
         <input name="confirm" value={confirm} onChange={(e) => setConfirm(e.target.value)} autoComplete="off" />
       </Field>
       <div className="actions">
         <button type="submit" className="danger" disabled={leave.isPending || confirm !== name}>
-          {leave.isPending ? 'Copying…' : 'Leave and copy the data here'}
+          {leave.isPending ? 'Leaving…' : status.connected ? 'Leave and copy the data here' : 'Leave without copying'}
         </button>
       </div>
     </form>

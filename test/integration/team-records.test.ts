@@ -9,6 +9,9 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { TeamStatus } from '../../shared/api/team';
 import { createCore } from '../../src-main/core/core';
+import { memoryKeychain } from '../../src-main/core/secrets/keychain';
+import { teamPasswordAccount, writeTeamConfig } from '../../src-main/core/team/connection';
+import { registerSecret } from '../helpers/secrets';
 import type { Server } from '../../shared/domain';
 import type { Task } from '../../shared/queue';
 import { coreSuite } from '../helpers/core';
@@ -105,5 +108,29 @@ describe('team records', () => {
       await again.close();
     }
     console.log(`team records: an edit on one workstation seen on the other after ${lagMs} ms`);
+  });
+  it('opens without its team database when it does not answer, and goes back to solo', async () => {
+    const a = await suite.web1('team-offline');
+    await a.core.close();
+    writeTeamConfig(a.dataDir, { version: 1, host: '127.0.0.1', port: 1, user: 'nobody', database: 'hostdeck_gone', tunnelServerId: null, workstation: 'ws-a' });
+    const keychain = memoryKeychain('test');
+    await keychain.set(teamPasswordAccount({ host: '127.0.0.1', port: 1, user: 'nobody', database: 'hostdeck_gone' }), 'team-offline-password');
+    registerSecret('offline team password', 'team-offline-password');
+    const core = await createCore({ dataDir: a.dataDir, homeDir: a.home, keychain, log: () => undefined });
+    try {
+      const call = async <T,>(method: string, input: unknown) => core.call(method, input) as Promise<{ ok: boolean; output?: T; error?: { code: string; message: string } }>;
+      const status = (await call<TeamStatus>('team.status', {})).output!;
+      expect(status).toMatchObject({ mode: 'team', connected: false, team: { name: 'hostdeck_gone' } });
+      expect(status.error).toMatch(/cannot be reached/);
+      expect((await call<Server[]>('servers.list', {})).output).toEqual([]);
+      expect((await call('servers.add', { name: 'x', host: '127.0.0.1', port: 22, user: 'root', auth: { method: 'agent' }, roles: [], tags: [] })).error?.code).toBe('unreachable');
+      expect((await call('team.leave', { confirm: 'Ops' })).error?.code).toBe('invalid-input');
+      const left = await call<{ status: TeamStatus }>('team.leave', { confirm: 'hostdeck_gone' });
+      expect(left.output?.status.mode).toBe('solo');
+      expect((await call<Server[]>('servers.list', {})).output?.map((s) => s.name)).toEqual(['web1']);
+      expect(await keychain.get(teamPasswordAccount({ host: '127.0.0.1', port: 1, user: 'nobody', database: 'hostdeck_gone' }))).toBeNull();
+    } finally {
+      await core.close();
+    }
   });
 });

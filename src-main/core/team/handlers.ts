@@ -8,11 +8,12 @@ import type { Keychain } from '../secrets/keychain';
 import { defaultWorkstation, openTeamDb, readTeamConfig, teamError, teamPasswordAccount, writeTeamConfig, type TeamConfig } from './connection';
 import { TeamRecords } from './records';
 import { createSchema, readSchema } from './schema';
-import type { TeamSession } from './session';
+import type { TeamOffline, TeamSession } from './session';
 import type { SwitchMode } from './switch';
 import { exportToFolder, importFolder, type Copied } from './transfer';
 
-type Deps = { dataDir: string; keychain: Keychain; team: TeamSession | null; switchMode: SwitchMode; log: (line: string) => void };
+/** offline: team mode whose database did not answer at start-up (the app opened without it). */
+type Deps = { dataDir: string; keychain: Keychain; team: TeamSession | null; offline?: TeamOffline | null; switchMode: SwitchMode; log: (line: string) => void };
 
 function configOf(input: TeamConnectInput): TeamConfig {
   return { version: 1, host: input.host, port: input.port, user: input.user, database: input.database, tunnelServerId: null, workstation: input.workstation ?? defaultWorkstation() };
@@ -23,7 +24,7 @@ function statusOf(config: TeamConfig | null, name: string, connected: boolean, e
   return { mode: 'team', team: { name, host: config.host, port: config.port, user: config.user, database: config.database, workstation: config.workstation }, connected, error };
 }
 
-export function teamHandlers({ dataDir, keychain, team, switchMode, log }: Deps): HandlersFor<typeof teamApi> {
+export function teamHandlers({ dataDir, keychain, team, offline = null, switchMode, log }: Deps): HandlersFor<typeof teamApi> {
   const solo = () => {
     if (readTeamConfig(dataDir)) throw new AppError('conflict', 'This workstation is in a team already: leave it first.');
   };
@@ -40,6 +41,8 @@ export function teamHandlers({ dataDir, keychain, team, switchMode, log }: Deps)
   };
   const current = async (): Promise<TeamStatus> => {
     const config = readTeamConfig(dataDir);
+    // Offline, the team's name is unknown (it is in the database): its database's name stands in.
+    if (config && offline) return statusOf(config, config.database, false, offline.message);
     if (!config || !team) return statusOf(config, '', false, null);
     try {
       await team.db.pool.query('SELECT 1');
@@ -82,6 +85,15 @@ export function teamHandlers({ dataDir, keychain, team, switchMode, log }: Deps)
     },
     'team.leave': async ({ confirm }) => {
       const config = readTeamConfig(dataDir);
+      if (config && offline) {
+        // Nothing can be copied: the folder goes back to its own data (from before joining).
+        if (confirm !== config.database) throw new AppError('invalid-input', `Type the team's database name, ${config.database}, to leave it.`, { fields: { confirm: 'Does not match the database name' } });
+        await switchMode(async () => {
+          writeTeamConfig(dataDir, null);
+          await keychain.delete(teamPasswordAccount(config));
+        });
+        return { status: statusOf(null, '', false, null), copied: { servers: 0, hostKeys: 0, tasks: 0 } };
+      }
       if (!config || !team) throw new AppError('conflict', 'This workstation is not in a team.');
       if (confirm !== team.teamName) throw new AppError('invalid-input', `Type the team's name, ${team.teamName}, to leave it.`, { fields: { confirm: 'Does not match the team name' } });
       // The team's data as this workstation last read it: fresh from the database first.

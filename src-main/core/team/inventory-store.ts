@@ -4,6 +4,7 @@
 // the UI based on an older version (expect) is refused with both versions.
 import { isDeepStrictEqual } from 'node:util';
 import { DEFAULT_SETTINGS, Settings } from '../../../shared/domain';
+import { AppError } from '../../../shared/errors';
 import { HostKeyPin, StoredServer, type InventoryStore } from '../inventory/store';
 import type { TeamRecords } from './records';
 import type { RecordTable } from './schema';
@@ -44,5 +45,24 @@ export function teamInventoryStore(records: TeamRecords, label: string): Invento
     saveSettings: (settings) => saveAll(records, 'settings', new Map([...[...records.all('settings')].map(([id, r]) => [id, r.data] as [string, unknown]), ['inventory', settings]])),
     dbAccess: () => Object.fromEntries([...records.all('db_access')].map(([id, r]) => [id, r.data])),
     saveDbAccess: (access) => saveAll(records, 'db_access', new Map(Object.entries(access))),
+  };
+}
+
+/** Team mode without its database (it did not answer at start-up): nothing to show, nothing saved. */
+export function offlineInventoryStore(message: string): InventoryStore {
+  const refuse = () => {
+    throw new AppError('unreachable', `The team database does not answer (${message}); nothing was saved.`);
+  };
+  const none: readonly StoredServer[] = Object.freeze([]);
+  return {
+    path: 'team (offline)',
+    servers: () => none,
+    saveServers: refuse,
+    pins: () => ({}),
+    savePins: refuse,
+    settings: () => DEFAULT_SETTINGS,
+    saveSettings: refuse,
+    dbAccess: () => ({}),
+    saveDbAccess: refuse,
   };
 }

@@ -1,7 +1,7 @@
 // A data folder in team mode: its team.json names the database, the keychain holds the password.
 // The session is the open database, its schema checked, and the shared queue's journals.
 import type { Keychain } from '../secrets/keychain';
-import { openTeamDb, readTeamConfig, teamPassword, type StreamFactory, type TeamConfig, type TeamDb } from './connection';
+import { openTeamDb, readTeamConfig, teamError, teamPassword, type StreamFactory, type TeamConfig, type TeamDb } from './connection';
 import { TeamQueueBackend } from './queue-backend';
 import { TeamRecords } from './records';
 import { readSchema } from './schema';
@@ -46,4 +46,23 @@ export async function openDataFolderTeam(dataDir: string, keychain: Keychain, lo
   const config = readTeamConfig(dataDir);
   if (!config) return null;
   return openTeamSession(config, await teamPassword(keychain, config), log);
+}
+
+/** Team mode whose database could not be opened at start-up: why, and the folder's team settings. */
+export type TeamOffline = { config: TeamConfig; message: string };
+
+/**
+ * The data folder's team session; or, when its database does not answer (or the password is not
+ * in the keychain), why — so that the app still opens, shows it, and can go back to solo.
+ */
+export async function openDataFolderTeamOrOffline(dataDir: string, keychain: Keychain, log: (line: string) => void): Promise<{ team: TeamSession | null; offline: TeamOffline | null }> {
+  const config = readTeamConfig(dataDir);
+  if (!config) return { team: null, offline: null };
+  try {
+    return { team: await openTeamSession(config, await teamPassword(keychain, config), log), offline: null };
+  } catch (error) {
+    const message = teamError(error).message;
+    log(`[hostdeck] team mode: ${message}`);
+    return { team: null, offline: { config, message } };
+  }
 }
