@@ -1,5 +1,6 @@
 // Import hosts from ~/.ssh/config: preview what would be added, pick, import.
 import { useEffect, useState } from 'react';
+import { useTranslation } from 'react-i18next';
 import type { Output } from '../../shared/api';
 import { AppError } from '../../shared/errors';
 import { client } from '../client/client';
@@ -8,7 +9,10 @@ import { ErrorNote } from './ErrorNote';
 type Preview = Output<'sshConfig.preview'>;
 type Imported = Output<'sshConfig.import'>;
 
+const AGENT = 'ssh-agent';
+
 export function ImportDialog({ onClose }: { onClose: () => void }) {
+  const { t } = useTranslation();
   const [preview, setPreview] = useState<Preview | null>(null);
   const [picked, setPicked] = useState<Set<string>>(new Set());
   const [error, setError] = useState<AppError | null>(null);
@@ -33,19 +37,19 @@ export function ImportDialog({ onClose }: { onClose: () => void }) {
   }
 
   return (
-    <section className="panel" aria-label="Import from SSH config" onKeyDown={(e) => e.key === 'Escape' && onClose()}>
-      <h2>Import from ~/.ssh/config</h2>
+    <section className="panel" aria-label={t('Import from SSH config')} onKeyDown={(e) => e.key === 'Escape' && onClose()}>
+      <h2>{t('Import from ~/.ssh/config')}</h2>
       {error && <ErrorNote error={error} />}
-      {!preview && !error && <p className="muted">Reading…</p>}
+      {!preview && !error && <p className="muted">{t('Reading…')}</p>}
       {preview && !done && (
         <>
           <p className="muted mono">{preview.path}</p>
           {preview.candidates.length === 0 ? (
-            <p>No concrete Host entries found (wildcard blocks are not servers).</p>
+            <p>{t('No concrete Host entries found (wildcard blocks are not servers).')}</p>
           ) : (
             <table className="table">
               <thead>
-                <tr><th /><th>Alias</th><th>Address</th><th>User</th><th>Key</th><th>Note</th></tr>
+                <tr><th /><th>{t('Alias')}</th><th>{t('Address')}</th><th>{t('User')}</th><th>{t('Key')}</th><th>{t('Note')}</th></tr>
               </thead>
               <tbody>
                 {preview.candidates.map((c) => (
@@ -53,7 +57,7 @@ export function ImportDialog({ onClose }: { onClose: () => void }) {
                     <td>
                       <input
                         type="checkbox"
-                        aria-label={`import ${c.alias}`}
+                        aria-label={t('import {{alias}}', { alias: c.alias })}
                         disabled={!!c.problem || c.exists}
                         checked={picked.has(c.alias)}
                         onChange={(e) => {
@@ -67,25 +71,25 @@ export function ImportDialog({ onClose }: { onClose: () => void }) {
                     <td>{c.alias}</td>
                     <td className="mono">
                       {c.host}:{c.port}
-                      {c.proxyJump && <span className="muted"> via {c.proxyJump}</span>}
+                      {c.proxyJump && <span className="muted"> {t('via {{host}}', { host: c.proxyJump })}</span>}
                     </td>
                     <td>{c.user}</td>
-                    <td className="mono">{c.keyPath ?? 'ssh-agent'}</td>
-                    <td className="muted">{c.exists ? 'already in the inventory' : c.problem ?? ''}</td>
+                    <td className="mono">{c.keyPath ?? AGENT}</td>
+                    <td className="muted">{c.exists ? t('already in the inventory') : c.problem ?? ''}</td>
                   </tr>
                 ))}
               </tbody>
             </table>
           )}
           <div className="actions">
-            <button className="primary" disabled={picked.size === 0} onClick={importPicked}>Import {picked.size} server{picked.size === 1 ? '' : 's'}</button>
-            <button onClick={onClose}>Cancel</button>
+            <button className="primary" disabled={picked.size === 0} onClick={importPicked}>{t('Import {{count, number}} servers', { count: picked.size })}</button>
+            <button onClick={onClose}>{t('Cancel')}</button>
           </div>
         </>
       )}
       {done && (
         <>
-          <p role="status">Imported {done.added.length} server{done.added.length === 1 ? '' : 's'}.</p>
+          <p role="status">{t('Imported {{count, number}} servers.', { count: done.added.length })}</p>
           {done.skipped.length > 0 && (
             <ul className="skipped">
               {done.skipped.map((s) => (
@@ -93,7 +97,7 @@ export function ImportDialog({ onClose }: { onClose: () => void }) {
               ))}
             </ul>
           )}
-          <div className="actions"><button className="primary" onClick={onClose}>Done</button></div>
+          <div className="actions"><button className="primary" onClick={onClose}>{t('Done')}</button></div>
         </>
       )}
     </section>

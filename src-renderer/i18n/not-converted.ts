@@ -4,7 +4,6 @@
 export const NOT_CONVERTED: string[] = [
   'audit/AuditTab.tsx',
   'audit/AuditVerify.tsx',
-  'components/ImportDialog.tsx',
   'db-admin/AccountForms.tsx',
   'db-admin/AccountStatements.tsx',
   'db-admin/Accounts.tsx',
