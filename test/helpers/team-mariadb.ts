@@ -70,8 +70,9 @@ export async function teamFixture(label: string): Promise<TeamFixture> {
     },
     async drop() {
       await Promise.all(opened.map((o) => o.end().catch(() => undefined)));
-      const [users] = await root.query<RowDataPacket[]>('SELECT user, host FROM mysql.user WHERE user LIKE ? AND is_role = ?', [`${prefix}%`, 'N']);
-      for (const u of users) await root.query(`DROP USER IF EXISTS ${account(String(u.user), String(u.host))}`);
+      const [users] = await root.query<RowDataPacket[]>("SELECT user AS u, host AS h FROM mysql.user WHERE user LIKE ? AND is_role = 'N'", [`${prefix}%`]);
+      for (const { u, h } of users) await root.query(`DROP USER IF EXISTS ${account(String(u), String(h))}`);
+      if ((await fixture.accounts()).length > 0) throw new Error(`teamFixture: accounts of ${prefix} left behind`);
       for (const r of TEAM_ROLES) await root.query(`DROP ROLE IF EXISTS \`${roleName(database, r)}\``);
       await root.query(`DROP DATABASE IF EXISTS \`${database}\``);
       await root.end();
