@@ -5,6 +5,7 @@
 // the link after an action opens.
 import { useEffect, useState } from 'react';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
+import { useTranslation } from 'react-i18next';
 import { itemState, type ItemKind, type SiteRecord } from '../../shared/api/hosting';
 import type { Server } from '../../shared/domain';
 import { ErrorNote } from '../components/ErrorNote';
@@ -20,12 +21,17 @@ import { AcmeSettings } from './AcmeSettings';
 import { LogSettings } from '../logs/LogSettings';
 import { NewSiteForm } from './NewSiteForm';
 import { SiteDetail } from './SiteDetail';
-import { formatDate } from '../i18n/format';
+import { formatDate, formatNumber } from '../i18n/format';
+import { msg } from '../i18n';
+import { TASK_STATUS } from '../queue/QueueTab';
 
 /** Task kinds that belong to a site (their params carry `site`). */
 const SITE_KINDS = ['site.', 'ftp.', 'db.', 'domain.', 'php.'];
 
+const SITE_STATUS: Record<SiteRecord['status'], string> = { active: msg('active'), suspended: msg('suspended') };
+
 export function SitesTab({ server, site, onOpenTab }: { server: Server; site?: string | undefined; onOpenTab: (tab: Tab) => void }) {
+  const { t } = useTranslation();
   const queryClient = useQueryClient();
   const sites = useQuery({ queryKey: ['hosting.sites', server.id], queryFn: () => client.call('hosting.sites', { serverId: server.id }) });
   const queue = useQueue(server.id);
@@ -55,23 +61,25 @@ export function SitesTab({ server, site, onOpenTab }: { server: Server; site?: s
 
   // A site whose latest task is still on the queue (or failed) shows that next to its status.
   const tasks = queue.data?.tasks ?? [];
-  const lastTask = (site: string) => [...tasks].reverse().find((t) => SITE_KINDS.some((k) => t.kind.startsWith(k)) && t.params.site === site);
+  const lastTask = (site: string) => [...tasks].reverse().find((k) => SITE_KINDS.some((prefix) => k.kind.startsWith(prefix)) && k.params.site === site);
   const list: SiteRecord[] = sites.data?.sites ?? [];
   // The summary counts what is (or will be) on the server: a not-applied item is only in its detail.
   const live = (site: SiteRecord, kind: ItemKind, name: string) => itemState(site, kind, name, tasks) !== 'not-applied';
 
   return (
-    <section className="sites-view" aria-label={`Sites of ${server.name}`}>
+    <section className="sites-view" aria-label={t('Sites of {{name}}', { name: server.name })}>
       <header className="queue-head">
-        <h2>Sites</h2>
-        <span className="muted">{list.length} {list.length === 1 ? 'site' : 'sites'} · hosting accounts Hostdeck keeps on {server.name} (tasks run as {server.user})</span>
+        <h2>{t('Sites')}</h2>
+        <span className="muted">
+          {t('{{count, number}} sites', { count: list.length })} · {t('hosting accounts Hostdeck keeps on {{name}} (tasks run as {{user}})', { name: server.name, user: server.user })}
+        </span>
         <span className="spacer" />
-        <button onClick={() => setRestoring(true)}>Restore a deleted site…</button>
-        <button onClick={() => setAdopting(true)}>Adopt from server…</button>
+        <button onClick={() => setRestoring(true)}>{t('Restore a deleted site…')}</button>
+        <button onClick={() => setAdopting(true)}>{t('Adopt from server…')}</button>
       </header>
       {queued && (
         <div className="note" role="status">
-          {queued} <button className="link" onClick={openQueue}>Open the queue of {server.name}</button>
+          {queued} <button className="link" onClick={openQueue}>{t('Open the queue of {{name}}', { name: server.name })}</button>
         </div>
       )}
       {sites.error && <ErrorNote error={asError(sites.error)} />}
@@ -85,14 +93,14 @@ export function SitesTab({ server, site, onOpenTab }: { server: Server; site?: s
         {sites.data && <LogSettings key={`logs:${server.id}`} server={server} current={sites.data.settings} onSaved={refresh} />}
       </div>
 
-      {list.length === 0 && sites.data && <p className="muted">No sites yet. Create one above, or adopt the ones already on {server.name}.</p>}
+      {list.length === 0 && sites.data && <p className="muted">{t('No sites yet. Create one above, or adopt the ones already on {{name}}.', { name: server.name })}</p>}
       {list.length > 0 && (
         <table className="table sites-table">
           <thead>
-            <tr><th>Site</th><th>Status</th><th>Last task</th><th>Quota</th><th>FTP</th><th>Databases</th><th>Domains</th><th>Created</th></tr>
+            <tr><th>{t('Site')}</th><th>{t('Status')}</th><th>{t('Last task')}</th><th>{t('Quota')}</th><th>FTP</th><th>{t('Databases')}</th><th>{t('Domains')}</th><th>{t('Created')}</th></tr>
           </thead>
           {list.map((s) => {
-            const t = lastTask(s.name);
+            const last = lastTask(s.name);
             const open = openSite === s.name;
             const domains = s.domains.filter((b) => live(s, 'domain', b.domain)).map((b) => b.domain);
             return (
@@ -103,9 +111,9 @@ export function SitesTab({ server, site, onOpenTab }: { server: Server; site?: s
                       <span className="chevron" aria-hidden="true">{open ? '▾' : '▸'}</span> <strong>{s.name}</strong>
                     </button>
                   </td>
-                  <td><span className={`site-status site-${s.status}`}>{s.status}</span></td>
-                  <td>{t ? <button className="link" onClick={openQueue} title={t.title}><span className={`task-status task-${t.status}`} data-testid="site-task">{t.status}</span></button> : <span className="muted">—</span>}</td>
-                  <td className="num">{s.quotaMb ? `${s.quotaMb} MB` : 'no limit'}</td>
+                  <td><span className={`site-status site-${s.status}`}>{t(SITE_STATUS[s.status])}</span></td>
+                  <td>{last ? <button className="link" onClick={openQueue} title={last.title}><span className={`task-status task-${last.status}`} data-testid="site-task">{t(TASK_STATUS[last.status])}</span></button> : <span className="muted">—</span>}</td>
+                  <td className="num">{s.quotaMb ? t('{{mb}} MB', { mb: formatNumber(s.quotaMb) }) : t('no limit')}</td>
                   <td className="num">{s.ftpUsers.filter((user) => live(s, 'ftp', user)).length}</td>
                   <td className="num">{s.databases.filter((d) => live(s, 'db', d.name)).length}</td>
                   <td className="site-domains">{domains.length ? domains.join(', ') : <span className="muted">—</span>}</td>

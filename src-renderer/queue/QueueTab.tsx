@@ -19,7 +19,8 @@ import { useQueue } from './hooks';
 const duration = (ms: number | null) => (ms === null ? '' : formatDuration(ms));
 const time = (iso: string | null) => (iso ? formatTime(iso) : '—');
 
-const STATUS: Record<TaskStatus, string> = {
+/** A task status as shown (translated with t()). */
+export const TASK_STATUS: Record<TaskStatus, string> = {
   pending: msg('pending'),
   running: msg('running'),
   done: msg('done'),
@@ -88,7 +89,7 @@ export function QueueTab({ server }: { server: Server }) {
                 <tr key={task.id} className={`queue-row ${task.id === selected ? 'selected' : ''}`} data-status={task.status} onClick={() => setSelected(task.id === selected ? null : task.id)}>
                   <td className="num">{task.seq}</td>
                   <td><button className="link" aria-expanded={task.id === selected}>{task.title}</button></td>
-                  <td><span className={`task-status task-${task.status}`}>{t(STATUS[task.status])}</span></td>
+                  <td><span className={`task-status task-${task.status}`}>{t(TASK_STATUS[task.status])}</span></td>
                   <td className="num">{task.attempts}</td>
                   <td className="num">{duration(task.ms)}</td>
                 </tr>
@@ -108,7 +109,7 @@ function TaskDetail({ task, busy, onAct }: { task: Task; busy: boolean; onAct: (
     <aside className="task-detail" aria-label={t('Task detail')}>
       <h3>{task.title}</h3>
       <dl>
-        <dt>{t('Status')}</dt><dd><span className={`task-status task-${task.status}`}>{t(STATUS[task.status])}</span></dd>
+        <dt>{t('Status')}</dt><dd><span className={`task-status task-${task.status}`}>{t(TASK_STATUS[task.status])}</span></dd>
         <dt>{t('Kind')}</dt><dd>{task.kind}</dd>
         <dt>{t('Exit code')}</dt><dd data-testid="exit-code">{task.exitCode ?? '—'}</dd>
         <dt>{t('Attempts')}</dt><dd>{task.attempts}</dd>
