@@ -44,7 +44,7 @@ export const TeamStatus = z.object({
 export type TeamStatus = z.infer<typeof TeamStatus>;
 
 /** What create copied into the team, or leave copied back. */
-const Copied = z.object({ servers: z.number(), hostKeys: z.number(), tasks: z.number() });
+const Copied = z.object({ servers: z.number(), hostKeys: z.number(), templates: z.number(), tasks: z.number() });
 
 export const teamApi = {
   'team.status': { input: z.object({}).strict(), output: TeamStatus },

@@ -80,6 +80,7 @@ import { TeamPeople, teamLogin } from './team/people';
 import { teamPeopleHandlers } from './team/people-handlers';
 import { withRoleSupportMode } from './team/support-mode';
 import { offlineInventoryStore, teamInventoryStore } from './team/inventory-store';
+import { teamTemplateStore } from './team/template-store';
 import { version } from './version';
 
 export type { CallResult, Caller };
@@ -210,7 +211,7 @@ async function openCore(options: CoreOptions, switchMode: SwitchMode): Promise<C
       ...hostingHandlers(sites, connections),
       ...cronHandlers(sites, connections, events),
       ...deployHandlers(sites, queue),
-      ...deployTemplateHandlers(new DeployTemplateStore(options.dataDir)),
+      ...deployTemplateHandlers(team ? teamTemplateStore(team.records) : new DeployTemplateStore(options.dataDir)),
       ...acmeHandlers(acme),
       ...tlsHandlers(tls),
       ...backupsHandlers(backups),

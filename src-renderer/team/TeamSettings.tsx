@@ -15,8 +15,8 @@ export const teamStatusKey = ['team', 'status'] as const;
 
 type Draft = { teamName: string; host: string; port: string; user: string; password: string; database: string; workstation: string };
 const count = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`;
-const copiedText = (c: { servers: number; hostKeys: number; tasks: number }) =>
-  `${count(c.servers, 'server', 'servers')}, ${count(c.hostKeys, 'pinned host key', 'pinned host keys')} and ${count(c.tasks, 'task', 'tasks')} (queued or past)`;
+const copiedText = (c: { servers: number; hostKeys: number; templates: number; tasks: number }) =>
+  `${count(c.servers, 'server', 'servers')}, ${count(c.hostKeys, 'pinned host key', 'pinned host keys')}, ${count(c.templates, 'deploy template', 'deploy templates')} and ${count(c.tasks, 'task', 'tasks')} (queued or past)`;
 
 const EMPTY: Draft = { teamName: '', host: '', port: '3306', user: '', password: '', database: 'hostdeck', workstation: '' };
 

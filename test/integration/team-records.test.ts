@@ -19,6 +19,15 @@ import { teamDatabase, type TestTeamDb } from '../helpers/team';
 import '../helpers/test-kinds';
 
 const suite = coreSuite();
+const TEMPLATE = {
+  source: { kind: 'url', url: 'https://example.com/app.zip' },
+  target: 'app',
+  dump: null,
+  placeholderFiles: [],
+  placeholders: [],
+  commands: [],
+  cron: null,
+};
 const dbs: TestTeamDb[] = [];
 afterEach(async () => {
   await Promise.all(dbs.splice(0).map((d) => d.drop()));
@@ -46,9 +55,11 @@ describe('team records', () => {
     a.core.queue.enqueue(a.server.id, 'ensure-line', { path: file, line: 'solo' });
     await until('the solo task', () => a.call<Listing>('queue.list', { serverId: a.server.id }), (l) => l.tasks[0]?.status === 'done');
 
-    // Create: the folder's inventory and queue go into the team.
+    await a.call('deploy.saveTemplate', { template: { ...TEMPLATE, name: 'Shop' }, replace: false });
+
+    // Create: the folder's inventory, templates and queue go into the team.
     const created = await a.call<{ status: TeamStatus; copied: { servers: number; tasks: number } }>('team.create', { ...connect, teamName: 'Ops', workstation: 'ws-a' });
-    expect(created.copied).toMatchObject({ servers: 1, tasks: 1 });
+    expect(created.copied).toMatchObject({ servers: 1, templates: 1, tasks: 1 });
     expect(created.status).toMatchObject({ mode: 'team', connected: true, team: { name: 'Ops', workstation: 'ws-a' } });
     expect(existsSync(path.join(a.dataDir, 'team.json'))).toBe(true);
     const [mine] = await a.call<Server[]>('servers.list', {});
@@ -75,6 +86,12 @@ describe('team records', () => {
     const lagMs = Date.now() - edited;
     expect(lagMs).toBeLessThan(2000);
 
+    // Deploy templates are shared too: B sees A's, A sees B's new one.
+    expect((await b.call<{ templates: { name: string }[] }>('deploy.templates', {})).templates.map((t) => t.name)).toEqual(['Shop']);
+    await b.call('deploy.saveTemplate', { template: { ...TEMPLATE, name: 'Blog' }, replace: false });
+    await until('A sees B\'s template', () => a.call<{ templates: { name: string }[] }>('deploy.templates', {}), (r) => r.templates.length === 2, 2000);
+    expect((await a.fail('deploy.saveTemplate', { template: { ...TEMPLATE, name: 'blog' }, replace: false })).code).toBe('conflict');
+
     // B's edit based on version 1 is refused with both versions; nothing is overwritten.
     const conflict = await b.fail('servers.update', { id: mine!.id, server: { ...fields, tags: ['edited-on-b'] }, baseVersion: 1 });
     expect(conflict.code).toBe('conflict');
@@ -88,7 +105,7 @@ describe('team records', () => {
     expect(await a.fail('team.leave', { confirm: 'ops' })).toMatchObject({ code: 'invalid-input' });
     const left = await a.call<{ status: TeamStatus; copied: { servers: number; tasks: number } }>('team.leave', { confirm: 'Ops' });
     expect(left.status.mode).toBe('solo');
-    expect(left.copied).toMatchObject({ servers: 1, tasks: 1 });
+    expect(left.copied).toMatchObject({ servers: 1, templates: 2, tasks: 1 });
     expect(existsSync(path.join(a.dataDir, 'team.json'))).toBe(false);
     const solo = await a.call<Server[]>('servers.list', {});
     expect(solo[0]).toMatchObject({ id: mine!.id, tags: ['edited-on-b'] });
@@ -104,6 +121,8 @@ describe('team records', () => {
       };
       const after = await until('the solo task after leaving', listed, (l) => l?.tasks.at(-1)?.status === 'done');
       expect(after!.tasks.map((t) => t.params.line)).toEqual(['solo', 'solo again']);
+      const templates = await again.call('deploy.templates', {});
+      expect(templates.ok && (templates.output as { templates: { name: string }[] }).templates.map((t) => t.name)).toEqual(['Blog', 'Shop']);
     } finally {
       await again.close();
     }

@@ -27,24 +27,38 @@ export class DeployTemplateStore {
 
   /** Saves `template` (in place of `previous` when renaming); a name in use by another is refused unless `replace`. */
   save(template: DeployTemplate, previous: string | undefined, replace: boolean): DeployTemplate[] {
-    const all = this.list();
-    const key = (n: string) => n.toLocaleLowerCase();
-    if (previous !== undefined && !all.some((t) => t.name === previous)) throw new AppError('not-found', `No deploy template "${previous}".`);
-    const clash = all.find((t) => key(t.name) === key(template.name) && t.name !== previous);
-    if (clash && !replace) throw new AppError('conflict', `A deploy template "${clash.name}" exists already.`, { fields: { name: 'A template of this name exists' } });
-    const kept = all.filter((t) => t.name !== previous && key(t.name) !== key(template.name));
-    const next = [...kept, DeployTemplate.parse(template)].sort((a, b) => a.name.localeCompare(b.name));
+    const next = templatesAfterSave(this.list(), template, previous, replace);
     this.conf.set('templates', next);
     return next;
   }
 
   delete(name: string): DeployTemplate[] {
-    const all = this.list();
-    if (!all.some((t) => t.name === name)) throw new AppError('not-found', `No deploy template "${name}".`);
-    const next = all.filter((t) => t.name !== name);
+    const next = templatesAfterDelete(this.list(), name);
     this.conf.set('templates', next);
     return next;
   }
+}
+
+/** Where templates are kept: this data folder's file, or a team's database (team/template-store.ts), whose saves are asynchronous. */
+export type TemplateStore = {
+  list(): DeployTemplate[];
+  save(template: DeployTemplate, previous: string | undefined, replace: boolean): DeployTemplate[] | Promise<DeployTemplate[]>;
+  delete(name: string): DeployTemplate[] | Promise<DeployTemplate[]>;
+};
+
+/** The templates once `template` is saved (see DeployTemplateStore.save), or the refusal. */
+export function templatesAfterSave(all: DeployTemplate[], template: DeployTemplate, previous: string | undefined, replace: boolean): DeployTemplate[] {
+  const key = (n: string) => n.toLocaleLowerCase();
+  if (previous !== undefined && !all.some((t) => t.name === previous)) throw new AppError('not-found', `No deploy template "${previous}".`);
+  const clash = all.find((t) => key(t.name) === key(template.name) && t.name !== previous);
+  if (clash && !replace) throw new AppError('conflict', `A deploy template "${clash.name}" exists already.`, { fields: { name: 'A template of this name exists' } });
+  const kept = all.filter((t) => t.name !== previous && key(t.name) !== key(template.name));
+  return [...kept, DeployTemplate.parse(template)].sort((a, b) => a.name.localeCompare(b.name));
+}
+
+export function templatesAfterDelete(all: DeployTemplate[], name: string): DeployTemplate[] {
+  if (!all.some((t) => t.name === name)) throw new AppError('not-found', `No deploy template "${name}".`);
+  return all.filter((t) => t.name !== name);
 }
 
 /** The template as an exported document's text. */
@@ -71,7 +85,7 @@ export function templateFromText(text: string, format: 'json' | 'yaml'): DeployT
   return parsed.data.template;
 }
 
-export function deployTemplateHandlers(store: DeployTemplateStore): HandlersFor<typeof deployTemplatesApi> {
+export function deployTemplateHandlers(store: TemplateStore): HandlersFor<typeof deployTemplatesApi> {
   const named = (name: string) => {
     const t = store.list().find((x) => x.name === name);
     if (!t) throw new AppError('not-found', `No deploy template "${name}".`);
@@ -79,10 +93,10 @@ export function deployTemplateHandlers(store: DeployTemplateStore): HandlersFor<
   };
   return {
     'deploy.templates': async () => ({ templates: store.list() }),
-    'deploy.saveTemplate': async ({ template, previous, replace }) => ({ templates: store.save(template, previous, replace) }),
+    'deploy.saveTemplate': async ({ template, previous, replace }) => ({ templates: await store.save(template, previous, replace) }),
     'deploy.deleteTemplate': async ({ name, confirm }) => {
       if (confirm !== name) throw new AppError('invalid-input', `Type the template's name, ${name}, to delete it.`, { fields: { confirm: 'Does not match the name' } });
-      return { templates: store.delete(name) };
+      return { templates: await store.delete(name) };
     },
     'deploy.exportTemplate': async ({ name, format }) => ({
       text: templateText(named(name), format),
@@ -90,7 +104,7 @@ export function deployTemplateHandlers(store: DeployTemplateStore): HandlersFor<
     }),
     'deploy.importTemplate': async ({ text, format, replace }) => {
       const template = templateFromText(text, format);
-      return { template, templates: store.save(template, undefined, replace) };
+      return { template, templates: await store.save(template, undefined, replace) };
     },
   };
 }

@@ -61,7 +61,7 @@ export function teamHandlers({ dataDir, keychain, team, offline = null, switchMo
       solo();
       const config = configOf(input);
       await withDb(config, input.password, (db) => createSchema(db.pool, teamName, config.workstation));
-      let copied: Copied = { servers: 0, hostKeys: 0, tasks: 0 };
+      let copied: Copied = { servers: 0, hostKeys: 0, templates: 0, tasks: 0 };
       await switchMode(async () => {
         await withDb(config, input.password, async (db) => {
           const records = new TeamRecords(db, log);
@@ -92,13 +92,13 @@ export function teamHandlers({ dataDir, keychain, team, offline = null, switchMo
           writeTeamConfig(dataDir, null);
           await keychain.delete(teamPasswordAccount(config));
         });
-        return { status: statusOf(null, '', false, null), copied: { servers: 0, hostKeys: 0, tasks: 0 } };
+        return { status: statusOf(null, '', false, null), copied: { servers: 0, hostKeys: 0, templates: 0, tasks: 0 } };
       }
       if (!config || !team) throw new AppError('conflict', 'This workstation is not in a team.');
       if (confirm !== team.teamName) throw new AppError('invalid-input', `Type the team's name, ${team.teamName}, to leave it.`, { fields: { confirm: 'Does not match the team name' } });
       // The team's data as this workstation last read it: fresh from the database first.
       await team.records.refresh();
-      let copied: Copied = { servers: 0, hostKeys: 0, tasks: 0 };
+      let copied: Copied = { servers: 0, hostKeys: 0, templates: 0, tasks: 0 };
       const { records, queue } = team;
       await switchMode(async () => {
         copied = exportToFolder(records, queue, dataDir);

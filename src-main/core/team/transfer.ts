@@ -6,11 +6,13 @@ import { mkdirSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:
 import path from 'node:path';
 import { Journal, type JournalEvent } from '../queue/journal';
 import { openLocalStore } from '../inventory/store';
+import { DeployTemplateStore } from '../hosting/deploy-templates';
+import { DeployTemplate } from '../../../shared/api/deploy-templates';
 import type { TeamDb } from './connection';
 import type { TeamRecords } from './records';
 import type { TeamQueueBackend } from './queue-backend';
 
-export type Copied = { servers: number; hostKeys: number; tasks: number };
+export type Copied = { servers: number; hostKeys: number; templates: number; tasks: number };
 
 const JOURNAL = /^([0-9a-f-]{36})\.jsonl$/;
 
@@ -23,6 +25,8 @@ export async function importFolder(dataDir: string, db: TeamDb, records: TeamRec
   for (const [name, pin] of pins) await records.put('host_keys', name, pin, null);
   await records.put('settings', 'inventory', local.settings(), null);
   for (const [id, access] of Object.entries(local.dbAccess())) await records.put('db_access', id, access, null);
+  const templates = new DeployTemplateStore(dataDir).list();
+  for (const t of templates) await records.put('templates', t.name, t, null);
   let tasks = 0;
   const queueDir = path.join(dataDir, 'queue');
   let names: string[] = [];
@@ -41,7 +45,7 @@ export async function importFolder(dataDir: string, db: TeamDb, records: TeamRec
     await db.pool.query('INSERT INTO queue_events (server_id, event, author) VALUES ?', [rows]);
     tasks += rows.length;
   }
-  return { servers: servers.length, hostKeys: pins.length, tasks };
+  return { servers: servers.length, hostKeys: pins.length, templates: templates.length, tasks };
 }
 
 /** Replaces the folder's inventory and queue journals with the team's. */
@@ -54,6 +58,13 @@ export function exportToFolder(records: TeamRecords, queue: TeamQueueBackend, da
   const settings = records.get('settings', 'inventory');
   if (settings) local.saveSettings({ ...local.settings(), ...(settings.data as object) });
   local.saveDbAccess(Object.fromEntries([...records.all('db_access')].map(([id, r]) => [id, r.data])));
+  const templates = [...records.all('templates').values()].flatMap((r) => {
+    const parsed = DeployTemplate.safeParse(r.data);
+    return parsed.success ? [parsed.data] : [];
+  });
+  const templateFile = new DeployTemplateStore(dataDir);
+  for (const t of templateFile.list()) templateFile.delete(t.name);
+  for (const t of templates) templateFile.save(t, undefined, true);
   const queueDir = path.join(dataDir, 'queue');
   mkdirSync(queueDir, { recursive: true });
   for (const name of readdirSync(queueDir)) if (JOURNAL.test(name)) rmSync(path.join(queueDir, name), { force: true });
@@ -66,5 +77,5 @@ export function exportToFolder(records: TeamRecords, queue: TeamQueueBackend, da
     renameSync(`${file}.tmp`, file);
     tasks += ordered.length;
   }
-  return { servers: servers.length, hostKeys: Object.keys(pins).length, tasks };
+  return { servers: servers.length, hostKeys: Object.keys(pins).length, templates: templates.length, tasks };
 }
