@@ -51,7 +51,6 @@ export const NOT_CONVERTED: string[] = [
   'hosting/HostingSettings.tsx',
   'hosting/Https.tsx',
   'hosting/IssueCertificate.tsx',
-  'hosting/NewSiteForm.tsx',
   'hosting/Php.tsx',
   'hosting/PhpSettings.tsx',
   'hosting/PreviewDialog.tsx',
