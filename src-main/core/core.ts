@@ -78,7 +78,8 @@ import { switchingCore, type SwitchMode } from './team/switch';
 import { TeamAudit } from './team/audit-chain';
 import { TeamPeople, teamLogin } from './team/people';
 import { teamPeopleHandlers } from './team/people-handlers';
-import { withRoleSupportMode } from './team/support-mode';
+import { grantedRole } from './team/roles';
+import { TeamRoleWatch, withRoleSupportMode } from './team/support-mode';
 import { offlineInventoryStore, teamInventoryStore } from './team/inventory-store';
 import { teamTemplateStore } from './team/template-store';
 import { version } from './version';
@@ -127,8 +128,10 @@ async function openCore(options: CoreOptions, switchMode: SwitchMode): Promise<C
   const me = await teamLogin(options.dataDir, keychain, log);
   // A team database that does not answer: the app opens without data or queues, and says why (Settings → Team).
   const { team, offline } = await openDataFolderTeamOrOffline(options.dataDir, keychain, log);
-  // A support login's customer databases are read-only whatever the settings say: its role is the team database's word.
-  const store = withRoleSupportMode(team ? teamInventoryStore(team.records, `team ${team.teamName}`) : offline ? offlineInventoryStore(offline.message) : openLocalStore(options.dataDir), () => me?.role ?? null);
+  // A support login's customer databases are read-only whatever the settings say: its role is the
+  // team database's word, asked again every 15 s (an admin's change re-reads the settings).
+  const role = new TeamRoleWatch(me?.role ?? null, team ? () => grantedRole(team.db.pool, team.config.database) : null, () => events.emit('settings.changed', {}));
+  const store = withRoleSupportMode(team ? teamInventoryStore(team.records, `team ${team.teamName}`) : offline ? offlineInventoryStore(offline.message) : openLocalStore(options.dataDir), () => role.current());
   // Another workstation's change shows as the same events a change made here emits.
   team?.records.onChange(({ table, ids }) => {
     if (table === 'servers') events.emit('inventory.changed', { ids });
@@ -251,6 +254,7 @@ async function openCore(options: CoreOptions, switchMode: SwitchMode): Promise<C
       await files.closeAll();
       await db.closeAll();
       connections.closeAll();
+      role.stop();
       await team?.close();
     },
     connections,

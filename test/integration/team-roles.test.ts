@@ -8,8 +8,8 @@ import type { RowDataPacket } from 'mysql2';
 import { PeopleChange, type TeamRole } from '../../shared/api/team-admin';
 import { DEFAULT_SETTINGS } from '../../shared/domain';
 import { quoteString } from '../../src-main/core/db/account-sql';
-import { activateRole, currentRole, listPeople, peopleStatements } from '../../src-main/core/team/roles';
-import { roleSupportMode } from '../../src-main/core/team/support-mode';
+import { activateRole, currentRole, grantedRole, listPeople, peopleStatements } from '../../src-main/core/team/roles';
+import { roleSupportMode, TeamRoleWatch } from '../../src-main/core/team/support-mode';
 import { registerSecret } from '../helpers/secrets';
 import { teamSuite } from '../helpers/team-mariadb';
 
@@ -104,6 +104,18 @@ describe('team roles on MariaDB', () => {
     const asOperator = roleSupportMode(() => stored, await currentRole(operator.pool, team.database));
     expect(asSupport().supportMode).toBe(true);
     expect(asOperator().supportMode).toBe(false);
+
+    // An admin makes the operator support: the watch sees the server's grants change, and support mode follows.
+    let changes = 0;
+    const watch = new TeamRoleWatch('operator', () => grantedRole(operator.pool, team.database), () => changes++, 50);
+    try {
+      for (const s of peopleStatements(team.database, { action: 'role', user: operator.user, host: operator.host, role: 'support' }, null, 'operator')) await team.root.query(s);
+      await expect.poll(() => watch.current(), { timeout: 5000 }).toBe('support');
+      expect(changes).toBe(1);
+      expect(roleSupportMode(() => stored, watch.current())().supportMode).toBe(true);
+    } finally {
+      watch.stop();
+    }
   });
 
   it('refuses hostile account names and hosts before anything reaches the server', async () => {

@@ -199,6 +199,12 @@ export async function activateRole(conn: Connection | PoolConnection, database: 
   return { ...splitAccount(me), role, superuser };
 }
 
+/** The team role the server grants this login now (its grants, live: a role an admin just changed shows at once). */
+export async function grantedRole(db: Queryable, database: string): Promise<TeamRole | null> {
+  const [rows] = await db.query<RowDataPacket[]>('SELECT ROLE_NAME FROM information_schema.APPLICABLE_ROLES WHERE GRANTEE = CURRENT_USER()');
+  return teamRoleOf(database, rows.map((r) => String(r.ROLE_NAME)));
+}
+
 /** The role of this login as the server has it now (no switching): for deciding support mode. */
 export async function currentRole(db: Queryable, database: string): Promise<TeamRole | null> {
   const [[row]] = await db.query<RowDataPacket[]>('SELECT CURRENT_ROLE() AS role');

@@ -23,3 +23,40 @@ export function withRoleSupportMode(store: InventoryStore, role: () => TeamRole 
     },
   });
 }
+
+/**
+ * This login's team role, asked of the server again every `everyMs`: when an admin changes it,
+ * `onChange` runs (the core re-reads settings, so support mode follows within that time).
+ */
+export class TeamRoleWatch {
+  private readonly timer: NodeJS.Timeout | null;
+
+  constructor(
+    private role: TeamRole | null,
+    read: (() => Promise<TeamRole | null>) | null,
+    onChange: () => void,
+    everyMs = 15_000,
+  ) {
+    this.timer = read
+      ? setInterval(() => {
+          read().then(
+            (now) => {
+              if (now === this.role) return;
+              this.role = now;
+              onChange();
+            },
+            () => undefined, // the database not answering: the role stays as last read
+          );
+        }, everyMs)
+      : null;
+    this.timer?.unref();
+  }
+
+  current(): TeamRole | null {
+    return this.role;
+  }
+
+  stop(): void {
+    if (this.timer) clearInterval(this.timer);
+  }
+}
