@@ -2,6 +2,7 @@
 // commands (secrets masked by the core), before anything is recorded or queued. "Queue these
 // tasks" does what the form's own button does; "Back" (or Escape) returns to the form.
 import { useEffect, useRef, useState, type KeyboardEvent } from 'react';
+import { useTranslation } from 'react-i18next';
 import type { HostingChange } from '../../shared/api/hosting';
 import type { Output } from '../../shared/api';
 import { client } from '../client/client';
@@ -44,6 +45,7 @@ export function usePreview(serverId: string, action: ReturnType<typeof useAction
 type DialogProps = { title: string; tasks: PreviewTask[]; busy: boolean; blocked?: string; onQueue: (() => void) | null; onBack: () => void };
 
 export function PreviewDialog({ title, tasks, busy, blocked, onQueue, onBack }: DialogProps) {
+  const { t } = useTranslation();
   const ref = useRef<HTMLDivElement>(null);
   // Focus goes back where it was (the Preview button) when the dialog closes.
   useEffect(() => {
@@ -53,25 +55,23 @@ export function PreviewDialog({ title, tasks, busy, blocked, onQueue, onBack }: 
 
   return (
     <div className="modal-backdrop">
-      <div ref={ref} className="panel modal preview-dialog" role="dialog" aria-modal="true" aria-label={`Preview: ${title}`} onKeyDown={(e) => trapKeys(e, ref.current, onBack)}>
-        <h2>Preview: {title}</h2>
-        <p className="muted">
-          {tasks.length === 1 ? 'One task would be queued and run' : `${tasks.length} tasks would be queued and run in this order,`} on the server exactly as shown. Nothing is recorded or queued yet.
-        </p>
+      <div ref={ref} className="panel modal preview-dialog" role="dialog" aria-modal="true" aria-label={t('Preview: {{title}}', { title })} onKeyDown={(e) => trapKeys(e, ref.current, onBack)}>
+        <h2>{t('Preview: {{title}}', { title })}</h2>
+        <p className="muted">{t('{{count, number}} tasks would be queued and run in this order, on the server exactly as shown. Nothing is recorded or queued yet.', { count: tasks.length })}</p>
         <ol className="preview-tasks">
-          {tasks.map((t, i) => (
-            <li key={i} data-kind={t.kind}>
+          {tasks.map((task, i) => (
+            <li key={i} data-kind={task.kind}>
               <div className="preview-task-head">
-                <strong>{t.title}</strong> <span className="muted mono">{t.kind}</span>
+                <strong>{task.title}</strong> <span className="muted mono">{task.kind}</span>
               </div>
-              <pre className="preview-commands" tabIndex={0} aria-label={`Commands of ${t.title}`}>{t.commands.join('\n')}</pre>
+              <pre className="preview-commands" tabIndex={0} aria-label={t('Commands of {{title}}', { title: task.title })}>{task.commands.join('\n')}</pre>
             </li>
           ))}
         </ol>
         {!onQueue && blocked && <p className="note note-warn">{blocked}</p>}
         <div className="actions">
-          {onQueue && <button type="button" className="primary" disabled={busy} onClick={onQueue} autoFocus>Queue these tasks</button>}
-          <button type="button" onClick={onBack} autoFocus={!onQueue}>Back</button>
+          {onQueue && <button type="button" className="primary" disabled={busy} onClick={onQueue} autoFocus>{t('Queue these tasks')}</button>}
+          <button type="button" onClick={onBack} autoFocus={!onQueue}>{t('Back')}</button>
         </div>
       </div>
     </div>

@@ -53,7 +53,6 @@ export const NOT_CONVERTED: string[] = [
   'hosting/IssueCertificate.tsx',
   'hosting/Php.tsx',
   'hosting/PhpSettings.tsx',
-  'hosting/PreviewDialog.tsx',
   'hosting/RestoreDeletedSite.tsx',
   'hosting/SiteDetail.tsx',
   'hosting/common.tsx',
