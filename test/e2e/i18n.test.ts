@@ -8,7 +8,7 @@ import { rmSync } from 'node:fs';
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { SOA } from '../helpers/dns';
-import { calmShot, contract, e2eSuite, fillServerForm } from './app';
+import { addTrustedWeb1, calmShot, contract, e2eSuite } from './app';
 
 const suite = e2eSuite();
 
@@ -30,12 +30,7 @@ describe('languages in the UI', () => {
     const app = await suite.start('e2e-i18n', undefined, { testKinds: true });
     const page = await (await suite.browser.newContext({ viewport: { width: 1400, height: 860 }, colorScheme: 'light' })).newPage();
     await page.goto(app.url);
-    await page.getByRole('button', { name: '+ Add server' }).first().click();
-    await fillServerForm(page, { name: 'web1', host: suite.tb.ssh.web1.host, port: String(suite.tb.ssh.web1.port), user: 'hdtest', method: 'Private key', keyPath: suite.tb.keys.ed25519.path, tags: 'testbed' });
-    await page.getByRole('button', { name: 'Add server', exact: true }).click();
-    await page.getByRole('button', { name: 'Test connection' }).click();
-    await page.getByRole('button', { name: 'Trust this key and connect' }).click();
-    await page.getByTestId('uname').waitFor();
+    await addTrustedWeb1(page, suite.tb);
 
     const serverId = (await contract<{ id: string; name: string }[]>(page, 'servers.list', {})).find((s) => s.name === 'web1')!.id;
     const marker = `/tmp/hd-i18n-${randomUUID().slice(0, 8)}.ready`;
