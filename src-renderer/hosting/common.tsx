@@ -3,6 +3,7 @@
 // and what an FTP login, database or domain that is not applied offers: its state, "Apply
 // again…" (a form with a new password where it has one, and a Preview) and "Forget".
 import { useState, type FormEvent, type ReactNode } from 'react';
+import { useTranslation } from 'react-i18next';
 import { itemLabel, type ItemState, type SiteItem, type SiteRecord } from '../../shared/api/hosting';
 import type { Server } from '../../shared/domain';
 import type { AppError } from '../../shared/errors';
@@ -12,6 +13,7 @@ import { ErrorNote } from '../components/ErrorNote';
 import { Field } from '../components/Field';
 import { useAction as useSharedAction } from '../components/use-action';
 import { usePreview } from './PreviewDialog';
+import { msg } from '../i18n';
 
 export { Field };
 
@@ -42,15 +44,16 @@ export function FormError({ error }: { error: AppError | null }) {
 
 /** A password Hostdeck does not keep: shown here once (masked in screenshots), then gone. */
 export function SecretOnce({ label, what, secret, testId, onDone }: { label: string; what: ReactNode; secret: string; testId: string; onDone: () => void }) {
+  const { t } = useTranslation();
   return (
     <div className="note note-ok secret-box" role="status" aria-label={label}>
       <p>
         {what}: <code className="secret-once" data-testid={testId}>{secret}</code>
       </p>
-      <p className="muted">Shown once; Hostdeck does not keep it. Copy it now.</p>
+      <p className="muted">{t('Shown once; Hostdeck does not keep it. Copy it now.')}</p>
       <div className="actions">
-        <button onClick={() => void navigator.clipboard?.writeText(secret)}>Copy</button>
-        <button onClick={onDone}>Done, hide it</button>
+        <button onClick={() => void navigator.clipboard?.writeText(secret)}>{t('Copy')}</button>
+        <button onClick={onDone}>{t('Done, hide it')}</button>
       </div>
     </div>
   );
@@ -66,16 +69,17 @@ export const firstError = (fields: Record<string, string>, ...prefixes: string[]
 type Item = SiteItem;
 
 const STATE_TEXT: Record<Exclude<ItemState, 'applied'>, { text: string; title: string; className: string }> = {
-  queued: { text: 'queued', title: 'Its task is on the queue and has not run yet', className: 'task-pending' },
-  failed: { text: 'task failed', title: 'Its task failed; the queue waits for a retry, skip or cancel', className: 'task-failed' },
-  'not-applied': { text: 'not applied', title: 'Its task was skipped or cancelled: the server does not have it', className: 'task-skipped' },
+  queued: { text: msg('queued'), title: msg('Its task is on the queue and has not run yet'), className: 'task-pending' },
+  failed: { text: msg('task failed'), title: msg('Its task failed; the queue waits for a retry, skip or cancel'), className: 'task-failed' },
+  'not-applied': { text: msg('not applied'), title: msg('Its task was skipped or cancelled: the server does not have it'), className: 'task-skipped' },
 };
 
 /** An item's state next to its name; nothing once it is applied. */
 export function ItemStateTag({ state }: { state: ItemState }) {
+  const { t } = useTranslation();
   if (state === 'applied') return null;
   const s = STATE_TEXT[state];
-  return <span className={`item-state task-status ${s.className}`} title={s.title} data-testid="item-state">{s.text}</span>;
+  return <span className={`item-state task-status ${s.className}`} title={t(s.title)} data-testid="item-state">{t(s.text)}</span>;
 }
 
 /**
@@ -84,18 +88,19 @@ export function ItemStateTag({ state }: { state: ItemState }) {
  * password of a login or database, to show once.
  */
 export function useNotApplied(server: Server, site: SiteRecord, onChanged: (message: string) => Promise<void>, onApplied?: (item: Item, password: string) => void) {
+  const { t } = useTranslation();
   const [applying, setApplying] = useState<Item | null>(null);
   const forgetting = useAction();
   const forget = (item: Item) =>
     forgetting.run(async () => {
       await client.call('hosting.forget', { serverId: server.id, site: site.name, item });
       setApplying(null);
-      await onChanged(`The ${itemLabel(item)} is no longer recorded for ${site.name}; nothing ran on ${server.name}.`);
+      await onChanged(t('The {{item}} is no longer recorded for {{site}}; nothing ran on {{server}}.', { item: itemLabel(item), site: site.name, server: server.name }));
     });
   const actions = (item: Item) => (
     <>
-      <button className="link" disabled={forgetting.busy} onClick={() => { forgetting.clear(); setApplying(item); }} aria-label={`Apply ${itemLabel(item)} again`}>Apply again…</button>
-      <button className="link" disabled={forgetting.busy} onClick={() => void forget(item)} aria-label={`Forget ${itemLabel(item)}`}>Forget</button>
+      <button className="link" disabled={forgetting.busy} onClick={() => { forgetting.clear(); setApplying(item); }} aria-label={t('Apply {{item}} again', { item: itemLabel(item) })}>{t('Apply again…')}</button>
+      <button className="link" disabled={forgetting.busy} onClick={() => void forget(item)} aria-label={t('Forget {{item}}', { item: itemLabel(item) })}>{t('Forget')}</button>
     </>
   );
   const panel = (
@@ -123,6 +128,7 @@ export function useNotApplied(server: Server, site: SiteRecord, onChanged: (mess
 type ApplyProps = { server: Server; site: SiteRecord; item: Item; onCancel: () => void; onDone: (message: string, password: string | null) => Promise<void> };
 
 function ApplyAgain({ server, site, item, onCancel, onDone }: ApplyProps) {
+  const { t } = useTranslation();
   const [password, setPassword] = useState('');
   const action = useAction();
   const preview = usePreview(server.id, action);
@@ -132,7 +138,7 @@ function ApplyAgain({ server, site, item, onCancel, onDone }: ApplyProps) {
   const apply = () =>
     action.run(async () => {
       const r = await client.call('hosting.applyAgain', { serverId: server.id, site: site.name, item, ...(secret && password !== '' ? { password } : {}) });
-      await onDone(`The ${label} was queued again on ${server.name} (${r.tasks.length === 1 ? '1 task' : `${r.tasks.length} tasks`}).`, r.password);
+      await onDone(t('The {{item}} was queued again on {{server}} ({{count, number}} tasks).', { item: label, server: server.name, count: r.tasks.length }), r.password);
     });
 
   function submit(event: FormEvent) {
@@ -141,21 +147,22 @@ function ApplyAgain({ server, site, item, onCancel, onDone }: ApplyProps) {
   }
 
   return (
-    <form className="form sub-form apply-again" onSubmit={submit} aria-label={`Apply ${label} again`}>
+    <form className="form sub-form apply-again" onSubmit={submit} aria-label={t('Apply {{item}} again', { item: label })}>
       <p>
-        The task that creates the {label} was skipped or cancelled, so {server.name} does not have it. Queue that task again
-        {secret ? ' with a new password (the earlier one was not kept)' : ''}?
+        {secret
+          ? t('The task that creates the {{item}} was skipped or cancelled, so {{server}} does not have it. Queue that task again with a new password (the earlier one was not kept)?', { item: label, server: server.name })
+          : t('The task that creates the {{item}} was skipped or cancelled, so {{server}} does not have it. Queue that task again?', { item: label, server: server.name })}
       </p>
       <FormError error={action.error} />
       {secret && (
-        <Field name="password" label="New password (optional)" error={action.fields.password} hint={PASSWORD_HINT}>
+        <Field name="password" label={t('New password (optional)')} error={action.fields.password} hint={PASSWORD_HINT}>
           <input type="password" value={password} onChange={(e) => setPassword(e.target.value)} autoComplete="new-password" autoFocus />
         </Field>
       )}
       <div className="actions">
-        <button className="primary" type="submit" disabled={action.busy} autoFocus={!secret}>Apply again</button>
-        <button type="button" disabled={action.busy} onClick={() => void preview.open(`apply ${label} again`, { op: 'applyAgain', site: site.name, item }, apply)}>Preview</button>
-        <button type="button" onClick={onCancel}>Cancel</button>
+        <button className="primary" type="submit" disabled={action.busy} autoFocus={!secret}>{t('Apply again')}</button>
+        <button type="button" disabled={action.busy} onClick={() => void preview.open(t('apply {{item}} again', { item: label }), { op: 'applyAgain', site: site.name, item }, apply)}>{t('Preview')}</button>
+        <button type="button" onClick={onCancel}>{t('Cancel')}</button>
       </div>
       {preview.dialog}
     </form>

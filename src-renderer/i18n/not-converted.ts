@@ -55,7 +55,6 @@ export const NOT_CONVERTED: string[] = [
   'hosting/PhpSettings.tsx',
   'hosting/RestoreDeletedSite.tsx',
   'hosting/SiteDetail.tsx',
-  'hosting/common.tsx',
   'logs/LogSettings.tsx',
   'logs/LogView.tsx',
   'logs/SiteLogs.tsx',
