@@ -9,7 +9,7 @@ import type { Server } from '../../shared/domain';
 import type { ServerHealth } from '../../shared/api/health';
 import { useStoppedQueues } from '../queue/hooks';
 import { DriftBadge } from '../drift/DriftBadge';
-import { filterFleet, fleetRows, NO_FILTERS, prepare, type FleetFilters as Filters, type FleetRow } from './fleet-filter';
+import { filterFleet, fleetRows, NO_FILTERS, prepare, UNTAGGED, type FleetFilters as Filters, type FleetRow } from './fleet-filter';
 import { FleetFilters } from './FleetFilters';
 
 type Props = {
@@ -82,7 +82,7 @@ export function Sidebar({ servers, filter, selectedId, health, onSelect }: Props
                   <li key={item.key} data-index={item.index} ref={virtual.measureElement} style={{ transform: `translateY(${item.start}px)` }}>
                     {row.kind === 'group' ? (
                       <div className="group-title" role="heading" aria-level={3}>
-                        {row.tag} <span className="group-count">{row.count}</span>
+                        {row.tag === UNTAGGED ? t('untagged') : row.tag} <span className="group-count">{row.count}</span>
                       </div>
                     ) : (
                       <ServerItem server={row.server} selected={row.server.id === selectedId} health={health[row.server.id]} stopped={stopped.has(row.server.id)} onSelect={onSelect} />

@@ -11,7 +11,7 @@ export type Prepared = { server: Server; haystack: string }[];
 
 export type FleetRow = { kind: 'group'; tag: string; count: number } | { kind: 'server'; server: Server };
 
-const UNTAGGED = 'untagged';
+export const UNTAGGED = 'untagged';
 
 /** Sorted by name, each with the text the search looks in (name, host, tags, roles). */
 export function prepare(servers: Server[]): Prepared {

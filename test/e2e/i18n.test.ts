@@ -54,6 +54,7 @@ describe('languages in the UI', () => {
           await page.getByRole('button', { name: 'Настройки', exact: true }).click();
         }
         expect(await page.getByTestId('fleet-count').textContent()).toBe(ru ? '1 сервер' : '1 server');
+        await page.getByRole('heading', { name: ru ? 'без метки' : 'untagged' }).waitFor();
         await page.getByRole('button', { name: ru ? 'Зоны DNS' : 'DNS zones' }).waitFor();
         expect(await cutOff(page)).toEqual([]);
         await calmShot(page, `i18n-${lang}-01-settings`);
