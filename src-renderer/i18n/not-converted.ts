@@ -38,7 +38,6 @@ export const NOT_CONVERTED: string[] = [
   'health/RangeSwitch.tsx',
   'health/ServerHealth.tsx',
   'health/Toasts.tsx',
-  'hosting/AcmeSettings.tsx',
   'hosting/AdoptDialog.tsx',
   'hosting/BackupPlace.tsx',
   'hosting/Backups.tsx',
