@@ -51,7 +51,6 @@ export const NOT_CONVERTED: string[] = [
   'hosting/Https.tsx',
   'hosting/IssueCertificate.tsx',
   'hosting/Php.tsx',
-  'hosting/PhpSettings.tsx',
   'hosting/RestoreDeletedSite.tsx',
   'hosting/SiteDetail.tsx',
   'logs/LogSettings.tsx',
