@@ -93,20 +93,39 @@ describe('team settings', () => {
     // A runs web1's queue (its first task waits for the server's task lock, held here): B's queue view says so.
     const lock = path.join(tb.users.hdtest.home, '.cache', 'hostdeck', 'tasks.lock');
     mkdirSync(path.dirname(lock), { recursive: true });
-    const holder = spawn('flock', [lock, 'sleep', '8'], { stdio: 'ignore' });
+    // Its own process group: flock's sleep holds the lock too, and both go at the end.
+    const holder = spawn('flock', [lock, 'sleep', '60'], { stdio: 'ignore', detached: true });
+    const release = () => {
+      try {
+        process.kill(-holder.pid!, 'SIGKILL');
+      } catch {
+        // gone already
+      }
+    };
     try {
       const target = `/tmp/hd-e2e-team-${randomUUID().slice(0, 8)}.txt`;
       for (const line of ['one', 'two', 'three']) await contract(pa, 'test.enqueue', { serverId: id, kind: 'ensure-line', params: { path: target, line } });
-      await pb.getByRole('region', { name: 'Server web1' }).getByRole('button', { name: 'Queue', exact: true }).click();
-      const queueB = pb.getByRole('region', { name: 'Queue of web1' });
-      await queueB.getByText('run by ws-a').waitFor({ timeout: 10_000 });
-      await calmShot(pb, 'team-settings-06-queue-run-by-a');
-      holder.kill();
+      // Whichever workstation took the queue's lock runs it; the other one's queue view names it.
+      type Listing = { runnerHere: boolean };
+      let runner: 'ws-a' | 'ws-b' | null = null;
+      await expect
+        .poll(async () => {
+          if ((await contract<Listing>(pa, 'queue.list', { serverId: id })).runnerHere) runner = 'ws-a';
+          else if ((await contract<Listing>(pb, 'queue.list', { serverId: id })).runnerHere) runner = 'ws-b';
+          return runner;
+        }, { timeout: 10_000 })
+        .not.toBeNull();
+      const viewer = runner === 'ws-a' ? pb : pa;
+      await viewer.getByRole('navigation', { name: 'Fleet' }).getByRole('button', { name: /web1/ }).click();
+      await viewer.getByRole('region', { name: 'Server web1' }).getByRole('button', { name: 'Queue', exact: true }).click();
+      await viewer.getByRole('region', { name: 'Queue of web1' }).getByText(`run by ${runner!}`).waitFor({ timeout: 20_000 });
+      await calmShot(viewer, 'team-settings-06-queue-run-elsewhere');
+      release();
       await expect
         .poll(async () => (await contract<{ tasks: Task[] }>(pb, 'queue.list', { serverId: id })).tasks.filter((t) => t.status === 'done').length, { timeout: 20_000 })
         .toBe(3);
     } finally {
-      holder.kill();
+      release();
     }
 
     // A leaves: the team's data is copied back; A is solo with the team's version of web1.

@@ -105,7 +105,8 @@ export class QueueService {
 
   list(serverId: string): { tasks: Task[]; stopped: boolean; runnerHere: boolean; runnerElsewhere: string | null } {
     const tasks = this.sync(serverId).ordered();
-    const runnerHere = this.runners.has(serverId);
+    // A runner still asking for the lock is not one (another workstation may hold it).
+    const runnerHere = this.runners.get(serverId)?.acquired === true;
     return { tasks, stopped: tasks.some((t) => t.status === 'failed'), runnerHere, runnerElsewhere: runnerHere ? null : this.backend.runner(serverId) };
   }
 
