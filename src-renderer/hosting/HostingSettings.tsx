@@ -2,6 +2,7 @@
 // one form in three groups, each path checked by the contract with its error under its field.
 // Tasks queued from then on use the new values; tasks already queued keep theirs.
 import { useState, type FormEvent } from 'react';
+import { useTranslation } from 'react-i18next';
 import type { HostingSettings as Settings } from '../../shared/api/hosting';
 import type { Server } from '../../shared/domain';
 import { client } from '../client/client';
@@ -13,6 +14,7 @@ type Values = Record<'passwdFile' | 'dbFile' | 'vhostDir' | 'nginxConf' | 'liste
 const valuesOf = (s: Settings): Values => ({ ...s.ftp, ...s.web, socket: s.mysql.socket ?? '', defaultsFile: s.mysql.defaultsFile ?? '', cronDir: (s.cron ?? DEFAULT_CRON_SETTINGS).dir, cronRunner: (s.cron ?? DEFAULT_CRON_SETTINGS).runner });
 
 export function HostingSettings({ server, current, onSaved }: { server: Server; current: Settings; onSaved: () => Promise<void> }) {
+  const { t } = useTranslation();
   const [v, setV] = useState<Values>(() => valuesOf(current));
   const [saved, setSaved] = useState(false);
   const action = useAction();
@@ -55,41 +57,44 @@ export function HostingSettings({ server, current, onSaved }: { server: Server; 
   return (
     <details className="panel hosting-settings">
       <summary>
-        <strong>Server settings</strong>
-        <span className="muted"> · FTP users in <code>{current.ftp.passwdFile}</code> · server blocks in <code>{current.web.vhostDir}</code> on <code>{current.web.listen}</code> · MySQL {current.mysql.socket ? <code>{current.mysql.socket}</code> : 'client default'}</span>
+        <strong>{t('Server settings')}</strong>
+        <span className="muted">
+          {' · '}{t('FTP users in')} <code>{current.ftp.passwdFile}</code> · {t('server blocks in')} <code>{current.web.vhostDir}</code> {t('on')} <code>{current.web.listen}</code> · MySQL{' '}
+          {current.mysql.socket ? <code>{current.mysql.socket}</code> : t('client default')}
+        </span>
       </summary>
-      <form className="form" onSubmit={save} aria-label="Server settings">
+      <form className="form" onSubmit={save} aria-label={t('Server settings')}>
         <FormError error={action.error} />
-        {saved && !changed && <div className="note note-ok" role="status">Saved. Tasks queued from now on use these settings.</div>}
+        {saved && !changed && <div className="note note-ok" role="status">{t('Saved. Tasks queued from now on use these settings.')}</div>}
         <div className="settings-groups">
           <fieldset>
-            <legend>FTP (pure-ftpd)</legend>
-            <Field name="ftp.passwdFile" label="Passwd file" error={f['ftp.passwdFile']} hint="pure-pw's text file (Debian: /etc/pure-ftpd/pureftpd.passwd)">{input('passwdFile')}</Field>
-            <Field name="ftp.dbFile" label="PureDB file" error={f['ftp.dbFile']} hint="What pure-ftpd reads (Debian: /etc/pure-ftpd/pureftpd.pdb)">{input('dbFile')}</Field>
+            <legend>{t('FTP (pure-ftpd)')}</legend>
+            <Field name="ftp.passwdFile" label={t('Passwd file')} error={f['ftp.passwdFile']} hint={t("pure-pw's text file (Debian: /etc/pure-ftpd/pureftpd.passwd)")}>{input('passwdFile')}</Field>
+            <Field name="ftp.dbFile" label={t('PureDB file')} error={f['ftp.dbFile']} hint={t('What pure-ftpd reads (Debian: /etc/pure-ftpd/pureftpd.pdb)')}>{input('dbFile')}</Field>
           </fieldset>
           <fieldset>
-            <legend>Web (nginx)</legend>
-            <Field name="web.vhostDir" label="Server block folder" error={f['web.vhostDir']} hint="A folder nginx includes *.conf from">{input('vhostDir')}</Field>
-            <Field name="web.nginxConf" label="nginx main config" error={f['web.nginxConf']} hint="Checked with nginx -t, reloaded with nginx -s reload">{input('nginxConf')}</Field>
-            <Field name="web.listen" label="Listen address" error={f['web.listen']} hint="A port (80) or address:port (203.0.113.5:80)">{input('listen')}</Field>
-            <Field name="web.suspendedDir" label="Suspension flag folder" error={f['web.suspendedDir']} hint="A file named after a suspended site goes here">{input('suspendedDir')}</Field>
-            <Field name="web.tlsListen" label="HTTPS listen" error={f['web.tlsListen']} hint="Port, or address:port, of HTTPS server blocks (443)">{input('tlsListen')}</Field>
-            <Field name="web.tlsDir" label="Certificate folder" error={f['web.tlsDir']} hint="Certificates and keys as <site>/<domain>.crt and .key (keys 0600)">{input('tlsDir')}</Field>
+            <legend>{t('Web (nginx)')}</legend>
+            <Field name="web.vhostDir" label={t('Server block folder')} error={f['web.vhostDir']} hint={t('A folder nginx includes *.conf from')}>{input('vhostDir')}</Field>
+            <Field name="web.nginxConf" label={t('nginx main config')} error={f['web.nginxConf']} hint={t('Checked with nginx -t, reloaded with nginx -s reload')}>{input('nginxConf')}</Field>
+            <Field name="web.listen" label={t('Listen address')} error={f['web.listen']} hint={t('A port (80) or address:port (203.0.113.5:80)')}>{input('listen')}</Field>
+            <Field name="web.suspendedDir" label={t('Suspension flag folder')} error={f['web.suspendedDir']} hint={t('A file named after a suspended site goes here')}>{input('suspendedDir')}</Field>
+            <Field name="web.tlsListen" label={t('HTTPS listen')} error={f['web.tlsListen']} hint={t('Port, or address:port, of HTTPS server blocks (443)')}>{input('tlsListen')}</Field>
+            <Field name="web.tlsDir" label={t('Certificate folder')} error={f['web.tlsDir']} hint={t('Certificates and keys as <site>/<domain>.crt and .key (keys 0600)')}>{input('tlsDir')}</Field>
           </fieldset>
           <fieldset>
             <legend>MySQL</legend>
-            <Field name="mysql.socket" label="Socket (optional)" error={f['mysql.socket']} hint="Empty = the mysql client's default socket">{input('socket', 'client default')}</Field>
-            <Field name="mysql.defaultsFile" label="Option file (optional)" error={f['mysql.defaultsFile']} hint="With the admin login, e.g. /root/.my.cnf; empty = the client's defaults">{input('defaultsFile', 'client defaults')}</Field>
+            <Field name="mysql.socket" label={t('Socket (optional)')} error={f['mysql.socket']} hint={t("Empty = the mysql client's default socket")}>{input('socket', t('client default'))}</Field>
+            <Field name="mysql.defaultsFile" label={t('Option file (optional)')} error={f['mysql.defaultsFile']} hint={t("With the admin login, e.g. /root/.my.cnf; empty = the client's defaults")}>{input('defaultsFile', t('client defaults'))}</Field>
           </fieldset>
           <fieldset>
             <legend>Cron</legend>
-            <Field name="cron.dir" label="Cron folder" error={f['cron.dir']} hint="cron reads every file here; a site's jobs go to hostdeck-<site> (Debian: /etc/cron.d)">{input('cronDir')}</Field>
-            <Field name="cron.runner" label="Job runner" error={f['cron.runner']} hint="The script every job runs through (no overlap, the log), written by the tasks">{input('cronRunner')}</Field>
+            <Field name="cron.dir" label={t('Cron folder')} error={f['cron.dir']} hint={t("cron reads every file here; a site's jobs go to hostdeck-<site> (Debian: /etc/cron.d)")}>{input('cronDir')}</Field>
+            <Field name="cron.runner" label={t('Job runner')} error={f['cron.runner']} hint={t('The script every job runs through (no overlap, the log), written by the tasks')}>{input('cronRunner')}</Field>
           </fieldset>
         </div>
         <div className="actions">
-          <button className="primary" type="submit" disabled={action.busy || !changed}>Save settings</button>
-          <button type="button" disabled={action.busy || !changed} onClick={() => { setV(initial); action.clear(); }}>Revert</button>
+          <button className="primary" type="submit" disabled={action.busy || !changed}>{t('Save settings')}</button>
+          <button type="button" disabled={action.busy || !changed} onClick={() => { setV(initial); action.clear(); }}>{t('Revert')}</button>
         </div>
       </form>
     </details>

@@ -47,7 +47,6 @@ export const NOT_CONVERTED: string[] = [
   'hosting/DeployTemplates.tsx',
   'hosting/Domains.tsx',
   'hosting/FtpLogins.tsx',
-  'hosting/HostingSettings.tsx',
   'hosting/Https.tsx',
   'hosting/IssueCertificate.tsx',
   'hosting/Php.tsx',
