@@ -1,8 +1,11 @@
 // Roles enforced by the server, through Hostdeck's own core in team mode: a workstation whose
 // team login has the support role. Its direct SQL writes to the team schema (the queue's journal
-// included) and a crafted contract call (creating an account) are refused by the database server;
+// included), a crafted contract call (creating an account) and a task its core queues are
+// refused by the database server;
 // support mode is on whatever the stored setting says; its audit goes to the team's chain,
 // which verifies, and a row root changes afterwards is found by the same contract call.
+import { randomUUID } from 'node:crypto';
+import type { RowDataPacket } from 'mysql2';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AuditEntry, AuditVerdict } from '../../shared/api/db';
 import type { Settings } from '../../shared/domain';
@@ -13,6 +16,7 @@ import type { AppErrorShape } from '../../shared/errors';
 import { registeringSecrets } from '../helpers/core';
 import { freshDataDir, freshHome } from '../helpers/env';
 import { teamFixture, type TeamFixture } from '../helpers/team-mariadb';
+import '../helpers/test-kinds';
 
 type Call = <T = unknown>(method: string, input: unknown) => Promise<T>;
 type TeamCore = { core: Core; call: Call; fail(method: string, input: unknown): Promise<AppErrorShape> };
@@ -73,6 +77,14 @@ describe('a support login through the core', () => {
     expect(refused.message).toMatch(/^CREATE USER .* was refused \(nothing was changed\): .*(denied|privilege)/i);
     expect(refused.message).not.toContain('Sneaky-password-42');
     expect(await team.accounts()).toEqual(accountsBefore);
+
+    // A task its core queues (what every enqueuing call does): the engine refuses the journal row,
+    // it is queued for nobody, and this workstation's view lets it go (no endless retry).
+    const serverId = randomUUID();
+    t.core.queue.enqueue(serverId, 'ensure-line', { path: '/tmp/hd-team-refused', line: 'x' });
+    await expect.poll(() => t.core.queue.list(serverId).tasks.length, { timeout: 10_000 }).toBe(0);
+    const [rows] = await team.root.query<RowDataPacket[]>('SELECT COUNT(*) AS n FROM queue_events WHERE server_id = ?', [serverId]);
+    expect(Number(rows[0]!.n)).toBe(0);
 
     // Support mode: on, though the setting stored says off.
     expect((await t.call<Settings>('settings.get', {})).supportMode).toBe(true);

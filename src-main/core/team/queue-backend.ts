@@ -8,7 +8,9 @@
 //   order (a reader polling seq > last never skips a row committed late).
 // - This process's own events show at once (the service reads its state synchronously) and are
 //   replaced by the shared order's replay once read back; each carries an id (eid) so that the
-//   read-back removes exactly it from the outbox. A failed write is tried again until it takes.
+//   read-back removes exactly it from the outbox. A failed write is tried again until it takes,
+//   unless the engine refuses it for good (this login's role has no right to queue tasks): then
+//   the events are dropped from this process's view and the refusal is logged.
 import { randomUUID } from 'node:crypto';
 import type { RowDataPacket } from 'mysql2';
 import type { Connection } from 'mysql2/promise';
@@ -58,7 +60,19 @@ class TeamJournal implements QueueJournal {
     const stamped = events.map((e) => ({ ...e, eid: randomUUID() }));
     this.outbox.push(...stamped);
     this.recompute();
-    this.pending = this.pending.then(() => this.backend.write(this.serverId, stamped));
+    this.pending = this.pending
+      .then(() => this.backend.write(this.serverId, stamped))
+      .catch((error: unknown) => {
+        const shown = new Map(this.view.tasks);
+        for (const e of stamped) {
+          const at = this.outbox.indexOf(e);
+          if (at >= 0) this.outbox.splice(at, 1);
+        }
+        this.recompute();
+        // Tasks that were only in the refused events leave the view: tell the windows (they refetch).
+        for (const [id, task] of shown) if (!this.view.tasks.has(id)) this.changed.set(id, task);
+        this.backend.refused(this.serverId, error);
+      });
   }
 
   flushed(): Promise<void> {
@@ -200,6 +214,12 @@ export class TeamQueueBackend implements QueueBackend {
     this.listeners.push(listener);
   }
 
+  /** A write of this server's journal that will never take: logged, and the view refreshed. */
+  refused(serverId: string, error: unknown): void {
+    if (!this.closed) this.log(`[hostdeck] team queue: the team database refused ${serverId}'s journal write, nothing of it was queued: ${messageOf(error)}`);
+    for (const listener of this.listeners) listener(serverId);
+  }
+
   /** Appends events (in order after every earlier append of this process), then reads them back. */
   write(serverId: string, events: Stamped[]): Promise<void> {
     const attempt = async (): Promise<void> => {
@@ -208,7 +228,7 @@ export class TeamQueueBackend implements QueueBackend {
           await this.insert(serverId, events);
           break;
         } catch (error) {
-          if (this.closed) throw error;
+          if (this.closed || refusedForGood(error)) throw error;
           this.log(`[hostdeck] team queue: writing ${serverId}'s journal failed (${messageOf(error)}); trying again`);
           await new Promise((resolve) => setTimeout(resolve, RETRY_MS));
         }
@@ -309,6 +329,12 @@ export class TeamQueueBackend implements QueueBackend {
       if (before.get(serverId) !== this.runners.get(serverId) && this.journals.has(serverId)) for (const listener of this.listeners) listener(serverId);
     }
   }
+}
+
+/** The engine's "no right to do this" (a role without INSERT on the journal): trying again changes nothing. */
+function refusedForGood(error: unknown): boolean {
+  const code = (error as { code?: string }).code;
+  return code === 'ER_TABLEACCESS_DENIED_ERROR' || code === 'ER_COLUMNACCESS_DENIED_ERROR' || code === 'ER_DBACCESS_DENIED_ERROR' || code === 'ER_SPECIFIC_ACCESS_DENIED_ERROR';
 }
 
 function messageOf(error: unknown): string {
