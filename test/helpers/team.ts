@@ -14,12 +14,20 @@ async function admin() {
 }
 
 export async function teamDatabase(workstation = defaultWorkstation()): Promise<TestTeamDb> {
+  const password = teamPassword();
+  registerSecret('team database password', password);
+  return teamDatabaseWith(password, workstation);
+}
+
+/** A random team login password (kept in memory only). */
+export const teamPassword = (): string => `team-${randomBytes(12).toString('base64url')}`;
+
+/** teamDatabase with a given password, not registered (a bench keeps it in memory and writes no file of secrets). */
+export async function teamDatabaseWith(password: string, workstation = defaultWorkstation()): Promise<TestTeamDb> {
   const { mariadb } = loadTestbed();
   const suffix = randomBytes(5).toString('hex');
   const database = `hostdeck_team_${suffix}`;
   const user = `hdteam_${suffix}`;
-  const password = `team-${randomBytes(12).toString('base64url')}`;
-  registerSecret('team database password', password);
   const conn = await admin();
   try {
     await conn.query(`CREATE DATABASE \`${database}\``);
