@@ -4,6 +4,7 @@
 // does not keep it); Delete… asks for confirmation first. A login whose task was skipped or
 // cancelled shows "not applied" with Apply again… (a new password) and Forget.
 import { useState, type FormEvent } from 'react';
+import { useTranslation } from 'react-i18next';
 import { itemState, type SiteRecord } from '../../shared/api/hosting';
 import type { Server } from '../../shared/domain';
 import { FTP_USER_MAX } from '../../shared/hosting';
@@ -13,9 +14,13 @@ import { ErrorNote } from '../components/ErrorNote';
 import { Field, FormError, ItemStateTag, PASSWORD_HINT, SecretOnce, useAction, useNotApplied } from './common';
 import { usePreview } from './PreviewDialog';
 
+// A folder name, the same in every language.
+const WEB_ROOT_DIR = 'public_html';
+
 type Props = { server: Server; site: SiteRecord; tasks: Task[]; onChanged: (message: string) => Promise<void> };
 
 export function FtpLogins({ server, site, tasks, onChanged }: Props) {
+  const { t } = useTranslation();
   const [open, setOpen] = useState(false);
   const [user, setUser] = useState('');
   const [subdir, setSubdir] = useState('');
@@ -37,7 +42,7 @@ export function FtpLogins({ server, site, tasks, onChanged }: Props) {
       setSubdir('');
       setPassword('');
       setOpen(false);
-      await onChanged(`FTP login ${r.user} recorded; ${r.tasks.length === 1 ? '1 task' : `${r.tasks.length} tasks`} queued to create it on ${server.name}.`);
+      await onChanged(t('FTP login {{user}} recorded; {{count, number}} tasks queued to create it on {{server}}.', { user: r.user, count: r.tasks.length, server: server.name }));
     });
 
   function submit(event: FormEvent) {
@@ -49,13 +54,13 @@ export function FtpLogins({ server, site, tasks, onChanged }: Props) {
     removal.run(async () => {
       await client.call('hosting.deleteFtp', { serverId: server.id, site: site.name, user: name });
       setConfirm(null);
-      await onChanged(`Deletion of the FTP login ${name} queued on ${server.name}.`);
+      await onChanged(t('Deletion of the FTP login {{user}} queued on {{server}}.', { user: name, server: server.name }));
     });
 
   return (
-    <section className="site-part ftp-logins" data-site={site.name} aria-label={`FTP logins of ${site.name}`}>
-      <h4>FTP logins</h4>
-      {site.ftpUsers.length === 0 ? <p className="muted">No FTP logins.</p> : (
+    <section className="site-part ftp-logins" data-site={site.name} aria-label={t('FTP logins of {{site}}', { site: site.name })}>
+      <h4>{t('FTP logins')}</h4>
+      {site.ftpUsers.length === 0 ? <p className="muted">{t('No FTP logins.')}</p> : (
         <ul className="item-list">
           {site.ftpUsers.map((u) => {
             const state = itemState(site, 'ftp', u, tasks);
@@ -65,7 +70,7 @@ export function FtpLogins({ server, site, tasks, onChanged }: Props) {
                 <span className="item-actions">
                   {state === 'not-applied'
                     ? notApplied.actions({ kind: 'ftp', name: u })
-                    : <button className="link danger" disabled={removal.busy} onClick={() => setConfirm(u)} aria-label={`Delete FTP login ${u}`}>Delete…</button>}
+                    : <button className="link danger" disabled={removal.busy} onClick={() => setConfirm(u)} aria-label={t('Delete FTP login {{user}}', { user: u })}>{t('Delete…')}</button>}
                 </span>
               </li>
             );
@@ -75,33 +80,33 @@ export function FtpLogins({ server, site, tasks, onChanged }: Props) {
       {notApplied.panel}
       {removal.error && <ErrorNote error={removal.error} />}
       {confirm && (
-        <div className="note note-warn" role="alertdialog" aria-label={`Delete FTP login ${confirm}`}>
-          <p>Delete the FTP login <strong>{confirm}</strong> of {site.name}? It can no longer log in; the site's files stay.</p>
+        <div className="note note-warn" role="alertdialog" aria-label={t('Delete FTP login {{user}}', { user: confirm })}>
+          <p>{t('Delete the FTP login')} <strong>{confirm}</strong> {t('of {{site}}? It can no longer log in; the site\'s files stay.', { site: site.name })}</p>
           <div className="actions">
-            <button className="danger solid" disabled={removal.busy} onClick={() => void remove(confirm)}>Delete {confirm}</button>
-            <button onClick={() => setConfirm(null)} autoFocus>Keep it</button>
+            <button className="danger solid" disabled={removal.busy} onClick={() => void remove(confirm)}>{t('Delete {{user}}', { user: confirm })}</button>
+            <button onClick={() => setConfirm(null)} autoFocus>{t('Keep it')}</button>
           </div>
         </div>
       )}
-      {shown && <SecretOnce label={`Password of ${shown.user}`} what={<>Password of the FTP login <code>{shown.user}</code></>} secret={shown.password} testId="ftp-password" onDone={() => setShown(null)} />}
+      {shown && <SecretOnce label={t('Password of {{user}}', { user: shown.user })} what={<>{t('Password of the FTP login')} <code>{shown.user}</code></>} secret={shown.password} testId="ftp-password" onDone={() => setShown(null)} />}
       {!open ? (
-        <button disabled={form.busy} onClick={() => { setOpen(true); form.clear(); }}>Add FTP login</button>
+        <button disabled={form.busy} onClick={() => { setOpen(true); form.clear(); }}>{t('Add FTP login')}</button>
       ) : (
-        <form className="form sub-form" onSubmit={submit} aria-label={`Add FTP login to ${site.name}`}>
+        <form className="form sub-form" onSubmit={submit} aria-label={t('Add FTP login to {{site}}', { site: site.name })}>
           <FormError error={form.error} />
-          <Field name="user" label="FTP user" error={f.user} hint={`2 to ${FTP_USER_MAX} characters: a-z, digits, _ and -, starting with a letter; not a system account's name (root, ftp, www-data, …)`}>
+          <Field name="user" label={t('FTP user')} error={f.user} hint={t('2 to {{max}} characters: a-z, digits, _ and -, starting with a letter; not a system account\'s name (root, ftp, www-data, …)', { max: FTP_USER_MAX })}>
             <input value={user} onChange={(e) => setUser(e.target.value)} spellCheck={false} autoComplete="off" autoFocus />
           </Field>
-          <Field name="subdir" label="Subfolder (optional)" error={f.subdir} hint={`Inside /home/${site.name}; empty = the whole home`}>
-            <input value={subdir} onChange={(e) => setSubdir(e.target.value)} spellCheck={false} autoComplete="off" placeholder="public_html" />
+          <Field name="subdir" label={t('Subfolder (optional)')} error={f.subdir} hint={t('Inside /home/{{site}}; empty = the whole home', { site: site.name })}>
+            <input value={subdir} onChange={(e) => setSubdir(e.target.value)} spellCheck={false} autoComplete="off" placeholder={WEB_ROOT_DIR} />
           </Field>
-          <Field name="password" label="Password (optional)" error={f.password} hint={PASSWORD_HINT}>
+          <Field name="password" label={t('Password (optional)')} error={f.password} hint={PASSWORD_HINT}>
             <input type="password" value={password} onChange={(e) => setPassword(e.target.value)} autoComplete="new-password" />
           </Field>
           <div className="actions">
-            <button className="primary" type="submit" disabled={form.busy}>Add login</button>
-            <button type="button" disabled={form.busy} onClick={() => void preview.open(`add FTP login ${user}`, { op: 'createFtp', input: login }, add)}>Preview</button>
-            <button type="button" onClick={() => setOpen(false)}>Cancel</button>
+            <button className="primary" type="submit" disabled={form.busy}>{t('Add login')}</button>
+            <button type="button" disabled={form.busy} onClick={() => void preview.open(t('add FTP login {{user}}', { user }), { op: 'createFtp', input: login }, add)}>{t('Preview')}</button>
+            <button type="button" onClick={() => setOpen(false)}>{t('Cancel')}</button>
           </div>
           {preview.dialog}
         </form>

@@ -2,6 +2,7 @@
 // tasks), then its FTP logins, databases and domains side by side. Delete… lists everything that
 // goes and takes the site's name typed to confirm. The server's queue tells each item's state.
 import { useState, type FormEvent } from 'react';
+import { useTranslation } from 'react-i18next';
 import { deletionList, type SiteRecord } from '../../shared/api/hosting';
 import type { Server } from '../../shared/domain';
 import { client } from '../client/client';
@@ -21,6 +22,7 @@ import { usePreview } from './PreviewDialog';
 type Props = { server: Server; site: SiteRecord; onChanged: (message: string) => Promise<void>; onOpenFiles?: () => void };
 
 export function SiteDetail({ server, site, onChanged, onOpenFiles }: Props) {
+  const { t } = useTranslation();
   const [deleting, setDeleting] = useState(false);
   const status = useAction();
   const preview = usePreview(server.id, status);
@@ -31,24 +33,24 @@ export function SiteDetail({ server, site, onChanged, onOpenFiles }: Props) {
   const setStatus = () =>
     status.run(async () => {
       await client.call(suspend ? 'hosting.suspendSite' : 'hosting.unsuspendSite', { serverId: server.id, site: site.name });
-      await onChanged(`${suspend ? 'Suspension' : 'Unsuspension'} of ${site.name} queued on ${server.name}.`);
+      await onChanged(suspend ? t('Suspension of {{site}} queued on {{server}}.', { site: site.name, server: server.name }) : t('Unsuspension of {{site}} queued on {{server}}.', { site: site.name, server: server.name }));
     });
 
   return (
-    <div className="site-detail" id={`site-detail-${site.name}`} data-site={site.name} role="region" aria-label={`Site ${site.name}`}>
+    <div className="site-detail" id={`site-detail-${site.name}`} data-site={site.name} role="region" aria-label={t('Site {{site}}', { site: site.name })}>
       <div className="site-detail-head">
-        <p className="muted">Home <code>/home/{site.name}</code>, web root <code>/home/{site.name}/public_html</code></p>
+        <p className="muted">{t('Home')} <code>/home/{site.name}</code>, {t('web root')} <code>/home/{site.name}/public_html</code></p>
         <div className="actions">
-          {onOpenFiles && <button disabled={!suspend} title={suspend ? 'Browse, upload, edit the site’s files as its own user' : 'A suspended site’s account is locked'} onClick={onOpenFiles}>Files</button>}
-          <button disabled={status.busy} onClick={() => void setStatus()}>{suspend ? 'Suspend' : 'Unsuspend'}</button>
-          <button disabled={status.busy} onClick={() => void preview.open(`${suspend ? 'suspend' : 'unsuspend'} ${site.name}`, change, setStatus)} aria-label={`Preview ${suspend ? 'suspending' : 'unsuspending'} ${site.name}`}>Preview {suspend ? 'suspend' : 'unsuspend'}</button>
+          {onOpenFiles && <button disabled={!suspend} title={suspend ? t('Browse, upload, edit the site’s files as its own user') : t('A suspended site’s account is locked')} onClick={onOpenFiles}>{t('Files')}</button>}
+          <button disabled={status.busy} onClick={() => void setStatus()}>{suspend ? t('Suspend') : t('Unsuspend')}</button>
+          <button disabled={status.busy} onClick={() => void preview.open(suspend ? t('suspend {{site}}', { site: site.name }) : t('unsuspend {{site}}', { site: site.name }), change, setStatus)} aria-label={suspend ? t('Preview suspending {{site}}', { site: site.name }) : t('Preview unsuspending {{site}}', { site: site.name })}>{suspend ? t('Preview suspend') : t('Preview unsuspend')}</button>
           <span className="spacer" />
-          <button className="danger" disabled={status.busy} onClick={() => setDeleting(true)}>Delete site…</button>
+          <button className="danger" disabled={status.busy} onClick={() => setDeleting(true)}>{t('Delete site…')}</button>
         </div>
       </div>
       {site.status === 'suspended' && (
         <div className="note note-warn suspended-note">
-          <strong>Suspended.</strong> Its logins are refused and its domains answer “This site is suspended” (HTTP 503) until it is unsuspended.
+          <strong>{t('Suspended.')}</strong> {t('Its logins are refused and its domains answer “This site is suspended” (HTTP 503) until it is unsuspended.')}
         </div>
       )}
       <FormError error={status.error} />
@@ -70,6 +72,7 @@ export function SiteDetail({ server, site, onChanged, onOpenFiles }: Props) {
 }
 
 function DeleteSite({ server, site, onCancel, onChanged }: Props & { onCancel: () => void }) {
+  const { t } = useTranslation();
   const [typed, setTyped] = useState('');
   const action = useAction();
   const preview = usePreview(server.id, action);
@@ -78,7 +81,7 @@ function DeleteSite({ server, site, onCancel, onChanged }: Props & { onCancel: (
   const remove = () =>
     action.run(async () => {
       await client.call('hosting.deleteSite', { serverId: server.id, site: site.name, confirm: typed });
-      await onChanged(`Deletion of ${site.name} queued on ${server.name}.`);
+      await onChanged(t('Deletion of {{site}} queued on {{server}}.', { site: site.name, server: server.name }));
     });
 
   function submit(event: FormEvent) {
@@ -87,19 +90,19 @@ function DeleteSite({ server, site, onCancel, onChanged }: Props & { onCancel: (
   }
 
   return (
-    <form className="note note-warn delete-site" role="alertdialog" aria-label={`Delete site ${site.name}`} onSubmit={submit}>
-      <p>Delete the site <strong>{site.name}</strong> from {server.name}? What goes, for good:</p>
+    <form className="note note-warn delete-site" role="alertdialog" aria-label={t('Delete site {{site}}', { site: site.name })} onSubmit={submit}>
+      <p>{t('Delete the site')} <strong>{site.name}</strong> {t('from {{server}}? What goes, for good:', { server: server.name })}</p>
       <ul className="deletion-list">
         {deletionList(site).map((line) => <li key={line}>{line}</li>)}
       </ul>
       <FormError error={action.error} />
-      <Field name="confirm" label={`Type ${site.name} to confirm`} error={action.fields.confirm}>
+      <Field name="confirm" label={t('Type {{site}} to confirm', { site: site.name })} error={action.fields.confirm}>
         <input value={typed} onChange={(e) => setTyped(e.target.value)} spellCheck={false} autoComplete="off" autoFocus />
       </Field>
       <div className="actions">
-        <button className="danger solid" type="submit" disabled={action.busy || !matches}>Delete {site.name}</button>
-        <button type="button" disabled={action.busy} onClick={() => void preview.open(`delete ${site.name}`, { op: 'deleteSite', site: site.name }, matches ? remove : null, `Type ${site.name} in the confirmation to queue these tasks.`)}>Preview</button>
-        <button type="button" onClick={onCancel}>Keep it</button>
+        <button className="danger solid" type="submit" disabled={action.busy || !matches}>{t('Delete {{site}}', { site: site.name })}</button>
+        <button type="button" disabled={action.busy} onClick={() => void preview.open(t('delete {{site}}', { site: site.name }), { op: 'deleteSite', site: site.name }, matches ? remove : null, t('Type {{site}} in the confirmation to queue these tasks.', { site: site.name }))}>{t('Preview')}</button>
+        <button type="button" onClick={onCancel}>{t('Keep it')}</button>
       </div>
       {preview.dialog}
     </form>
