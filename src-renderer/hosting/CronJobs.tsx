@@ -4,13 +4,18 @@
 // (cron.output events for the run id this window made up) until the run ends with its exit code.
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useEffect, useRef, useState, type FormEvent, type KeyboardEvent } from 'react';
+import { useTranslation } from 'react-i18next';
 import type { SiteRecord } from '../../shared/api/hosting';
 import { cronLogPath, describeSchedule, type CronJob, type CronLastRun } from '../../shared/cron';
 import type { Server } from '../../shared/domain';
 import { client } from '../client/client';
 import { ErrorNote } from '../components/ErrorNote';
+import { i18n } from '../i18n';
 import { Field, FormError, asError, useAction } from './common';
 import { usePreview } from './PreviewDialog';
+
+// A command line, the same in every language.
+const COMMAND_EXAMPLE = 'php public_html/cron.php';
 
 type Props = { server: Server; site: SiteRecord; onChanged: (message: string) => Promise<void> };
 type Run = { jobId: string; runId: string; output: string; done: { exitCode: number | null; stillRunning: boolean } | null; error?: string };
@@ -46,13 +51,14 @@ function useRun(onEnd: () => void) {
 }
 
 function lastRunText(run: CronLastRun | undefined): string {
-  if (!run) return 'not run yet';
-  if (run.note === 'running') return `running since ${run.at}`;
+  if (!run) return i18n.t('not run yet');
+  if (run.note === 'running') return i18n.t('running since {{at}}', { at: run.at });
   if (run.note) return `${run.at}: ${run.note}`;
-  return `last run ${run.at}, exit ${run.exitCode}`;
+  return i18n.t('last run {{at}}, exit {{code}}', { at: run.at, code: run.exitCode });
 }
 
 export function CronJobs({ server, site, onChanged }: Props) {
+  const { t } = useTranslation();
   const [editing, setEditing] = useState<CronJob | 'new' | null>(null);
   const queryClient = useQueryClient();
   const runsKey = ['hosting.cronLastRuns', server.id, site.name];
@@ -62,27 +68,27 @@ export function CronJobs({ server, site, onChanged }: Props) {
   const removeJob = (job: CronJob) =>
     remove.run(async () => {
       await client.call('hosting.removeCronJob', { serverId: server.id, site: site.name, id: job.id });
-      await onChanged(`Removal of the cron job "${job.command}" of ${site.name} queued on ${server.name}.`);
+      await onChanged(t('Removal of the cron job "{{command}}" of {{site}} queued on {{server}}.', { command: job.command, site: site.name, server: server.name }));
     });
   const suspended = site.status === 'suspended';
   const lastOf = (id: string) => runs.data?.runs.find((r) => r.id === id);
 
   return (
-    <section className="site-part cron-jobs" data-site={site.name} aria-label={`Cron jobs of ${site.name}`}>
-      <h4>Cron jobs</h4>
-      {site.cron.length === 0 ? <p className="muted">No cron jobs.</p> : (
+    <section className="site-part cron-jobs" data-site={site.name} aria-label={t('Cron jobs of {{site}}', { site: site.name })}>
+      <h4>{t('Cron jobs')}</h4>
+      {site.cron.length === 0 ? <p className="muted">{t('No cron jobs.')}</p> : (
         <ul className="item-list">
           {site.cron.map((job) => (
             <li key={job.id} data-job={job.id}>
               <span className="item-main">
                 <span><code>{job.schedule}</code>{describeSchedule(job.schedule) ? <span className="muted"> · {describeSchedule(job.schedule)}</span> : null}</span>
                 <code className="cron-command">{job.command}</code>
-                <span className="item-sub" data-testid="cron-last-run">{runs.isError ? 'last run unknown (the log could not be read)' : lastRunText(lastOf(job.id))}</span>
+                <span className="item-sub" data-testid="cron-last-run">{runs.isError ? t('last run unknown (the log could not be read)') : lastRunText(lastOf(job.id))}</span>
               </span>
               <span className="item-actions">
-                <button className="link" disabled={suspended || (run !== null && run.done === null && !run.error)} title={suspended ? 'The site is suspended: its jobs do not run' : `Run it now as ${site.name}`} onClick={() => void start(server.id, site.name, job.id)} aria-label={`Run now: ${job.command}`}>Run now</button>
-                <button className="link" onClick={() => setEditing(job)} aria-label={`Edit: ${job.command}`}>Edit</button>
-                <button className="link danger" disabled={remove.busy} onClick={() => void removeJob(job)} aria-label={`Remove: ${job.command}`}>Remove</button>
+                <button className="link" disabled={suspended || (run !== null && run.done === null && !run.error)} title={suspended ? t('The site is suspended: its jobs do not run') : t('Run it now as {{site}}', { site: site.name })} onClick={() => void start(server.id, site.name, job.id)} aria-label={t('Run now: {{command}}', { command: job.command })}>{t('Run now')}</button>
+                <button className="link" onClick={() => setEditing(job)} aria-label={t('Edit: {{command}}', { command: job.command })}>{t('Edit')}</button>
+                <button className="link danger" disabled={remove.busy} onClick={() => void removeJob(job)} aria-label={t('Remove: {{command}}', { command: job.command })}>{t('Remove')}</button>
               </span>
             </li>
           ))}
@@ -92,24 +98,25 @@ export function CronJobs({ server, site, onChanged }: Props) {
       {run && <RunOutput run={run} job={site.cron.find((j) => j.id === run.jobId)} onClose={close} />}
       {editing
         ? <CronForm key={editing === 'new' ? 'new' : editing.id} server={server} site={site} job={editing === 'new' ? null : editing} onCancel={() => setEditing(null)} onDone={async (m) => { setEditing(null); await onChanged(m); }} />
-        : <div className="actions"><button onClick={() => setEditing('new')}>Add cron job</button></div>}
-      <p className="muted">Each job runs as <code>{site.name}</code>, never twice at once; output and exit codes go to <code>{cronLogPath(site.name)}</code>.</p>
+        : <div className="actions"><button onClick={() => setEditing('new')}>{t('Add cron job')}</button></div>}
+      <p className="muted">{t('Each job runs as')} <code>{site.name}</code>, {t('never twice at once; output and exit codes go to')} <code>{cronLogPath(site.name)}</code>.</p>
     </section>
   );
 }
 
 function RunOutput({ run, job, onClose }: { run: Run; job: CronJob | undefined; onClose: () => void }) {
+  const { t } = useTranslation();
   const status = run.error ? run.error
-    : !run.done ? 'Running…'
-    : run.done.stillRunning ? 'Not started: its previous run is still running.'
-    : `Ended with exit ${run.done.exitCode ?? '?'}.`;
+    : !run.done ? t('Running…')
+    : run.done.stillRunning ? t('Not started: its previous run is still running.')
+    : t('Ended with exit {{code}}.', { code: run.done.exitCode ?? '?' });
   const failed = Boolean(run.error) || (run.done !== null && (run.done.stillRunning || run.done.exitCode !== 0));
   return (
-    <div className={`note ${failed ? 'note-warn' : run.done ? 'note-ok' : ''} cron-run`} role="status" aria-label={`Run of ${job?.command ?? run.jobId}`}>
-      <p><strong>Run now</strong>{job ? <> · <code>{job.command}</code></> : null}</p>
-      <pre className="preview-commands cron-output" data-testid="cron-output" tabIndex={0}>{run.output === '' && !run.done ? '(no output yet)' : run.output}</pre>
+    <div className={`note ${failed ? 'note-warn' : run.done ? 'note-ok' : ''} cron-run`} role="status" aria-label={t('Run of {{command}}', { command: job?.command ?? run.jobId })}>
+      <p><strong>{t('Run now')}</strong>{job ? <> · <code>{job.command}</code></> : null}</p>
+      <pre className="preview-commands cron-output" data-testid="cron-output" tabIndex={0}>{run.output === '' && !run.done ? t('(no output yet)') : run.output}</pre>
       <p data-testid="cron-run-status">{status}</p>
-      <div className="actions"><button onClick={onClose} disabled={!run.done && !run.error}>Close</button></div>
+      <div className="actions"><button onClick={onClose} disabled={!run.done && !run.error}>{t('Close')}</button></div>
     </div>
   );
 }
@@ -117,6 +124,7 @@ function RunOutput({ run, job, onClose }: { run: Run; job: CronJob | undefined; 
 type FormProps = { server: Server; site: SiteRecord; job: CronJob | null; onCancel: () => void; onDone: (message: string) => Promise<void> };
 
 function CronForm({ server, site, job, onCancel, onDone }: FormProps) {
+  const { t } = useTranslation();
   const [schedule, setSchedule] = useState(job?.schedule ?? '');
   const [command, setCommand] = useState(job?.command ?? '');
   const action = useAction();
@@ -128,7 +136,7 @@ function CronForm({ server, site, job, onCancel, onDone }: FormProps) {
   const save = () =>
     action.run(async () => {
       await client.call('hosting.setCronJob', { serverId: server.id, ...input });
-      await onDone(`${job ? 'Change of the' : 'New'} cron job of ${site.name} queued on ${server.name}.`);
+      await onDone(job ? t('Change of the cron job of {{site}} queued on {{server}}.', { site: site.name, server: server.name }) : t('New cron job of {{site}} queued on {{server}}.', { site: site.name, server: server.name }));
     });
   function submit(event: FormEvent) {
     event.preventDefault();
@@ -139,18 +147,18 @@ function CronForm({ server, site, job, onCancel, onDone }: FormProps) {
   }
 
   return (
-    <form className="form sub-form cron-form" onSubmit={submit} onKeyDown={keys} aria-label={`${job ? 'Edit' : 'Add'} a cron job of ${site.name}`}>
+    <form className="form sub-form cron-form" onSubmit={submit} onKeyDown={keys} aria-label={job ? t('Edit a cron job of {{site}}', { site: site.name }) : t('Add a cron job of {{site}}', { site: site.name })}>
       <FormError error={action.error} />
-      <Field name="schedule" label="Schedule" error={f.schedule} hint={reading ? `Runs ${reading}` : 'minute hour day month weekday, like 0 3 * * * or */5 * * * *; or @hourly, @daily, @weekly, @monthly'}>
+      <Field name="schedule" label={t('Schedule')} error={f.schedule} hint={reading ? t('Runs {{reading}}', { reading }) : t('minute hour day month weekday, like 0 3 * * * or */5 * * * *; or @hourly, @daily, @weekly, @monthly')}>
         <input value={schedule} onChange={(e) => setSchedule(e.target.value)} spellCheck={false} autoComplete="off" autoFocus placeholder="0 3 * * *" />
       </Field>
-      <Field name="command" label="Command" error={f.command} hint={`Run by sh as ${site.name} in /home/${site.name}, exactly as typed (one line)`}>
-        <input value={command} onChange={(e) => setCommand(e.target.value)} spellCheck={false} autoComplete="off" placeholder="php public_html/cron.php" />
+      <Field name="command" label={t('Command')} error={f.command} hint={t('Run by sh as {{site}} in /home/{{site}}, exactly as typed (one line)', { site: site.name })}>
+        <input value={command} onChange={(e) => setCommand(e.target.value)} spellCheck={false} autoComplete="off" placeholder={COMMAND_EXAMPLE} />
       </Field>
       <div className="actions">
-        <button className="primary" type="submit" disabled={action.busy}>{job ? 'Save job' : 'Add job'}</button>
-        <button type="button" disabled={action.busy} onClick={() => void preview.open(`${job ? 'Change' : 'Add'} a cron job of ${site.name}`, { op: 'setCronJob', input }, save)}>Preview</button>
-        <button type="button" onClick={onCancel}>Cancel</button>
+        <button className="primary" type="submit" disabled={action.busy}>{job ? t('Save job') : t('Add job')}</button>
+        <button type="button" disabled={action.busy} onClick={() => void preview.open(job ? t('Change a cron job of {{site}}', { site: site.name }) : t('Add a cron job of {{site}}', { site: site.name }), { op: 'setCronJob', input }, save)}>{t('Preview')}</button>
+        <button type="button" onClick={onCancel}>{t('Cancel')}</button>
       </div>
       {preview.dialog}
     </form>

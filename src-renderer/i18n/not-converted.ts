@@ -40,8 +40,6 @@ export const NOT_CONVERTED: string[] = [
   'health/Toasts.tsx',
   'hosting/AdoptDialog.tsx',
   'hosting/Backups.tsx',
-  'hosting/CronJobs.tsx',
-  'hosting/Databases.tsx',
   'hosting/Deploy.tsx',
   'hosting/DeployTemplates.tsx',
   'hosting/Https.tsx',
