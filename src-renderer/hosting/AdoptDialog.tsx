@@ -3,6 +3,7 @@
 // and notes on what cannot be matched. The sites ticked are taken into Hostdeck's records as
 // they are (hosting.adoptImport; no task runs).
 import { useEffect, useRef, useState } from 'react';
+import { useTranslation } from 'react-i18next';
 import type { AdoptionScan } from '../../shared/api/hosting';
 import type { Server } from '../../shared/domain';
 import type { AppError } from '../../shared/errors';
@@ -11,6 +12,7 @@ import { asError, FormError, useAction } from './common';
 import { trapKeys } from './PreviewDialog';
 
 export function AdoptDialog({ server, onClose, onImported }: { server: Server; onClose: () => void; onImported: (message: string) => Promise<void> }) {
+  const { t } = useTranslation();
   const [scan, setScan] = useState<AdoptionScan | null>(null);
   const [scanError, setScanError] = useState<AppError | null>(null);
   const [picked, setPicked] = useState<Set<string>>(new Set());
@@ -44,19 +46,21 @@ export function AdoptDialog({ server, onClose, onImported }: { server: Server; o
     importing.run(async () => {
       const names = [...picked].sort();
       await client.call('hosting.adoptImport', { serverId: server.id, sites: names });
-      await onImported(`Adopted ${names.length === 1 ? `the site ${names[0]}` : `${names.length} sites`} from ${server.name} into Hostdeck's records (nothing ran on the server).`);
+      await onImported(names.length === 1
+        ? t('Adopted the site {{site}} from {{server}} into Hostdeck\'s records (nothing ran on the server).', { site: names[0], server: server.name })
+        : t('Adopted {{count, number}} sites from {{server}} into Hostdeck\'s records (nothing ran on the server).', { count: names.length, server: server.name }));
       onClose();
     });
 
   const sites = scan?.sites ?? [];
   return (
     <div className="modal-backdrop">
-      <div ref={ref} className="panel modal adopt-dialog" role="dialog" aria-modal="true" aria-label={`Adopt from ${server.name}`} onKeyDown={(e) => trapKeys(e, ref.current, onClose)}>
-        <h2>Adopt from {server.name}</h2>
-        <p className="muted">Sites, FTP logins, databases, server blocks and PHP pools found on the server that Hostdeck does not hold yet. Ticked sites are taken into Hostdeck's records as they are; nothing runs on the server.</p>
-        {!scan && !scanError && <p role="status">Scanning {server.name}…</p>}
+      <div ref={ref} className="panel modal adopt-dialog" role="dialog" aria-modal="true" aria-label={t('Adopt from {{server}}', { server: server.name })} onKeyDown={(e) => trapKeys(e, ref.current, onClose)}>
+        <h2>{t('Adopt from {{server}}', { server: server.name })}</h2>
+        <p className="muted">{t('Sites, FTP logins, databases, server blocks and PHP pools found on the server that Hostdeck does not hold yet. Ticked sites are taken into Hostdeck\'s records as they are; nothing runs on the server.')}</p>
+        {!scan && !scanError && <p role="status">{t('Scanning {{server}}…', { server: server.name })}</p>}
         <FormError error={scanError ?? importing.error} />
-        {scan && sites.length === 0 && <p className="note">Nothing to adopt: every site-shaped account on {server.name} is already in Hostdeck.</p>}
+        {scan && sites.length === 0 && <p className="note">{t('Nothing to adopt: every site-shaped account on {{server}} is already in Hostdeck.', { server: server.name })}</p>}
         {sites.length > 0 && (
           <ul className="adopt-sites">
             {sites.map((s) => {
@@ -68,17 +72,17 @@ export function AdoptDialog({ server, onClose, onImported }: { server: Server; o
                 <li key={s.name} data-adopt-site={s.name}>
                   <label className="check">
                     <input type="checkbox" checked={picked.has(s.name)} onChange={() => toggle(s.name)} autoFocus={s === sites[0]} />
-                    <strong>{s.name}</strong> <span className="muted mono">{s.home}</span>{s.status === 'suspended' && <> <span className="site-status site-suspended">suspended</span></>}
+                    <strong>{s.name}</strong> <span className="muted mono">{s.home}</span>{s.status === 'suspended' && <> <span className="site-status site-suspended">{t('suspended')}</span></>}
                   </label>
                   <dl className="adopt-found">
-                    <dt>FTP logins</dt>
-                    <dd>{ftp.length ? ftp.map((f) => f.user).join(', ') : <span className="muted">none</span>}</dd>
-                    <dt>Databases</dt>
-                    <dd>{dbs.length ? dbs.map((d) => `${d.name} (user ${d.users.join(', ')})`).join('; ') : <span className="muted">none</span>}</dd>
-                    <dt>Domains</dt>
-                    <dd>{domains.length ? domains.map((d) => `${[d.domain, ...d.aliases].join(' ')}${d.tls ? ' (HTTPS)' : ''}`).join('; ') : <span className="muted">none</span>}</dd>
+                    <dt>{t('FTP logins')}</dt>
+                    <dd>{ftp.length ? ftp.map((f) => f.user).join(', ') : <span className="muted">{t('none')}</span>}</dd>
+                    <dt>{t('Databases')}</dt>
+                    <dd>{dbs.length ? dbs.map((d) => t('{{db}} (user {{users}})', { db: d.name, users: d.users.join(', ') })).join('; ') : <span className="muted">{t('none')}</span>}</dd>
+                    <dt>{t('Domains')}</dt>
+                    <dd>{domains.length ? domains.map((d) => `${[d.domain, ...d.aliases].join(' ')}${d.tls ? ' (HTTPS)' : ''}`).join('; ') : <span className="muted">{t('none')}</span>}</dd>
                     <dt>PHP</dt>
-                    <dd>{php ? `PHP ${php.version} pool (memory ${php.values.memoryLimit})` : <span className="muted">none</span>}</dd>
+                    <dd>{php ? t('PHP {{version}} pool (memory {{memory}})', { version: php.version, memory: php.values.memoryLimit }) : <span className="muted">{t('none')}</span>}</dd>
                   </dl>
                 </li>
               );
@@ -87,14 +91,14 @@ export function AdoptDialog({ server, onClose, onImported }: { server: Server; o
         )}
         {scan && scan.notes.length > 0 && (
           <details className="adopt-notes">
-            <summary>{scan.notes.length === 1 ? 'One thing' : `${scan.notes.length} things`} found that cannot be adopted</summary>
+            <summary>{t('{{count, number}} things found that cannot be adopted', { count: scan.notes.length })}</summary>
             <ul>{scan.notes.map((n) => <li key={n}>{n}</li>)}</ul>
           </details>
         )}
         <div className="actions">
-          <button className="primary" disabled={importing.busy || picked.size === 0} onClick={() => void importPicked()}>Import selected ({picked.size})</button>
-          {sites.length > 1 && <button onClick={() => setPicked(new Set(picked.size === sites.length ? [] : sites.map((s) => s.name)))}>{picked.size === sites.length ? 'Select none' : 'Select all'}</button>}
-          <button onClick={onClose} autoFocus={sites.length === 0}>Close</button>
+          <button className="primary" disabled={importing.busy || picked.size === 0} onClick={() => void importPicked()}>{t('Import selected ({{n}})', { n: picked.size })}</button>
+          {sites.length > 1 && <button onClick={() => setPicked(new Set(picked.size === sites.length ? [] : sites.map((s) => s.name)))}>{picked.size === sites.length ? t('Select none') : t('Select all')}</button>}
+          <button onClick={onClose} autoFocus={sites.length === 0}>{t('Close')}</button>
         </div>
       </div>
     </div>

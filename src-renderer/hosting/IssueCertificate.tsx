@@ -6,6 +6,7 @@
 // runs when the queue reaches it), Preview shows those tasks first. Names that fail can be left
 // out by choice.
 import { useState, type FormEvent } from 'react';
+import { useTranslation } from 'react-i18next';
 import type { Challenge } from '../../shared/acme';
 import type { Output } from '../../shared/api';
 import type { NameCheck } from '../../shared/api/acme';
@@ -18,6 +19,7 @@ import { PreviewDialog } from './PreviewDialog';
 type Props = { server: Server; site: SiteRecord; onChanged: (message: string) => Promise<void>; domain?: string };
 
 export function IssueCertificate({ server, site, onChanged, domain: given }: Props) {
+  const { t } = useTranslation();
   const [domain, setDomain] = useState(given ?? site.domains[0]?.domain ?? '');
   const binding = site.domains.find((d) => d.domain === domain);
   const candidates = binding ? [binding.domain, ...binding.aliases, `*.${binding.domain}`] : [];
@@ -32,7 +34,7 @@ export function IssueCertificate({ server, site, onChanged, domain: given }: Pro
   const action = useAction();
   const wildcard = chosen.some((n) => n.startsWith('*.'));
 
-  if (site.domains.length === 0) return <p className="muted">Bind a domain first: a certificate is for a bound domain and its aliases.</p>;
+  if (site.domains.length === 0) return <p className="muted">{t('Bind a domain first: a certificate is for a bound domain and its aliases.')}</p>;
 
   const check = () =>
     action.run(async () => {
@@ -51,24 +53,24 @@ export function IssueCertificate({ server, site, onChanged, domain: given }: Pro
     await action.run(async () => {
       const r = await client.call('acme.issue', input());
       setChecks(null);
-      const left = r.dropped.length ? ` (left out: ${r.dropped.map((d) => d.name).join(', ')})` : '';
-      await onChanged(`Certificate for ${r.names.join(', ')} queued on ${server.name}${left}: ordered from the CA when the queue reaches it.`);
+      const left = r.dropped.length ? t(' (left out: {{names}})', { names: r.dropped.map((d) => d.name).join(', ') }) : '';
+      await onChanged(t('Certificate for {{names}} queued on {{server}}{{left}}: ordered from the CA when the queue reaches it.', { names: r.names.join(', '), server: server.name, left }));
     });
   }
 
   const result = (name: string) => checks?.find((c) => c.name === name);
   return (
-    <form className="form sub-form issue-certificate" onSubmit={issue} aria-label={`Issue a certificate for ${site.name}`}>
+    <form className="form sub-form issue-certificate" onSubmit={issue} aria-label={t('Issue a certificate for {{site}}', { site: site.name })}>
       <FormError error={action.error} />
       {!given && site.domains.length > 1 && (
-        <Field name="domain" label="Domain" error={action.fields.domain}>
+        <Field name="domain" label={t('Domain')} error={action.fields.domain}>
           <select value={domain} onChange={(e) => { setDomain(e.target.value); setPicked({}); setChecks(null); }}>
             {site.domains.map((d) => <option key={d.domain} value={d.domain}>{d.domain}</option>)}
           </select>
         </Field>
       )}
       <fieldset className="cert-names">
-        <legend>Names on the certificate</legend>
+        <legend>{t('Names on the certificate')}</legend>
         <ul>
           {candidates.map((name) => {
             const r = result(name);
@@ -85,25 +87,25 @@ export function IssueCertificate({ server, site, onChanged, domain: given }: Pro
         </ul>
         {action.fields.names && <div className="field-error">{action.fields.names}</div>}
       </fieldset>
-      <Field name="challenge" label="Challenge" error={action.fields.challenge} hint={wildcard ? 'A wildcard needs DNS-01.' : 'HTTP-01: the server answers for each name. DNS-01: a TXT record in a zone Hostdeck holds.'}>
+      <Field name="challenge" label={t('Challenge')} error={action.fields.challenge} hint={wildcard ? t('A wildcard needs DNS-01.') : t('HTTP-01: the server answers for each name. DNS-01: a TXT record in a zone Hostdeck holds.')}>
         <select value={challenge} onChange={(e) => { setChallenge(e.target.value as Challenge); setChecks(null); }}>
-          <option value="http-01">HTTP-01 (the server answers)</option>
-          <option value="dns-01">DNS-01 (TXT record in Hostdeck's zone)</option>
+          <option value="http-01">{t('HTTP-01 (the server answers)')}</option>
+          <option value="dns-01">{t('DNS-01 (TXT record in Hostdeck\'s zone)')}</option>
         </select>
       </Field>
       <div className="issue-options">
-        <label className="check"><input type="checkbox" checked={redirect} onChange={(e) => setRedirect(e.target.checked)} /> Redirect HTTP to HTTPS</label>
-        <label className="check"><input type="checkbox" checked={hsts} onChange={(e) => setHsts(e.target.checked)} /> HSTS (browsers then refuse plain HTTP)</label>
-        <label className="check"><input type="checkbox" checked={dropFailing} onChange={(e) => setDropFailing(e.target.checked)} /> Leave out names that fail the check</label>
+        <label className="check"><input type="checkbox" checked={redirect} onChange={(e) => setRedirect(e.target.checked)} /> {t('Redirect HTTP to HTTPS')}</label>
+        <label className="check"><input type="checkbox" checked={hsts} onChange={(e) => setHsts(e.target.checked)} /> {t('HSTS (browsers then refuse plain HTTP)')}</label>
+        <label className="check"><input type="checkbox" checked={dropFailing} onChange={(e) => setDropFailing(e.target.checked)} /> {t('Leave out names that fail the check')}</label>
       </div>
       <div className="actions">
-        <button type="button" disabled={action.busy || chosen.length === 0} onClick={() => void check()}>Check names</button>
-        <button type="button" disabled={action.busy || chosen.length === 0} onClick={() => void showPreview()}>Preview</button>
-        <button className="primary" type="submit" disabled={action.busy || chosen.length === 0}>Issue certificate</button>
+        <button type="button" disabled={action.busy || chosen.length === 0} onClick={() => void check()}>{t('Check names')}</button>
+        <button type="button" disabled={action.busy || chosen.length === 0} onClick={() => void showPreview()}>{t('Preview')}</button>
+        <button className="primary" type="submit" disabled={action.busy || chosen.length === 0}>{t('Issue certificate')}</button>
       </div>
       {preview && (
         <PreviewDialog
-          title={`certificate for ${preview.names.join(', ')}`}
+          title={t('certificate for {{names}}', { names: preview.names.join(', ') })}
           tasks={preview.tasks}
           busy={action.busy}
           onQueue={() => void issue()}
