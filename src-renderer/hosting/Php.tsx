@@ -5,6 +5,7 @@
 // number). "Turn PHP off…" asks first: the server blocks stop passing .php, the pool goes.
 import { useQuery } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
+import { useTranslation } from 'react-i18next';
 import type { SiteRecord } from '../../shared/api/hosting';
 import type { Server } from '../../shared/domain';
 import { DEFAULT_PHP_VALUES, poolName, type PhpExtra, type PhpValues } from '../../shared/php';
@@ -15,6 +16,7 @@ import { usePreview } from './PreviewDialog';
 type Props = { server: Server; site: SiteRecord; onChanged: (message: string) => Promise<void> };
 
 export function Php({ server, site, onChanged }: Props) {
+  const { t } = useTranslation();
   // The server's default values (its PHP settings), from the Sites tab's own query.
   const sites = useQuery({ queryKey: ['hosting.sites', server.id], queryFn: () => client.call('hosting.sites', { serverId: server.id }) });
   const defaults = sites.data?.settings.php?.defaults ?? DEFAULT_PHP_VALUES;
@@ -22,27 +24,27 @@ export function Php({ server, site, onChanged }: Props) {
   const [disabling, setDisabling] = useState(false);
   const php = site.php;
   return (
-    <section className="site-part php" data-site={site.name} aria-label={`PHP of ${site.name}`}>
+    <section className="site-part php" data-site={site.name} aria-label={t('PHP of {{site}}', { site: site.name })}>
       <h4>PHP</h4>
       {php ? (
         <>
           <p data-testid="php-summary">
-            PHP <strong>{php.version}</strong>, pool <code>{poolName(site.name)}</code> as user <code>{site.name}</code>
-            {site.status === 'suspended' ? ' (stopped while suspended)' : ''}
+            PHP <strong>{php.version}</strong>, {t('pool')} <code>{poolName(site.name)}</code> {t('as user')} <code>{site.name}</code>
+            {site.status === 'suspended' ? t(' (stopped while suspended)') : ''}
           </p>
           <p className="muted">
-            memory {php.values.memoryLimit} · uploads {php.values.uploadMaxFilesize} · POST {php.values.postMaxSize} · {php.values.maxExecutionTime} s · up to {php.values.maxChildren} processes
-            {php.extras.length > 0 ? ` · ${php.extras.length} extra setting${php.extras.length === 1 ? '' : 's'}` : ''}
+            {t('memory')} {php.values.memoryLimit} · {t('uploads')} {php.values.uploadMaxFilesize} · {t('POST')} {php.values.postMaxSize} · {php.values.maxExecutionTime} s · {t('up to {{count, number}} processes', { count: php.values.maxChildren })}
+            {php.extras.length > 0 ? ` · ${t('{{count, number}} extra settings', { count: php.extras.length })}` : ''}
           </p>
         </>
-      ) : <p className="muted">PHP is off: .php files are not run.</p>}
+      ) : <p className="muted">{t('PHP is off: .php files are not run.')}</p>}
       {disabling && php && <DisablePhp server={server} site={site} onCancel={() => setDisabling(false)} onDone={async (m) => { setDisabling(false); await onChanged(m); }} />}
       {editing
         ? <PhpForm server={server} site={site} defaults={defaults} onCancel={() => setEditing(false)} onDone={async (m) => { setEditing(false); await onChanged(m); }} />
         : !disabling && (
           <div className="actions">
-            <button onClick={() => { setDisabling(false); setEditing(true); }}>{php ? 'Change PHP…' : 'Turn PHP on'}</button>
-            {php && <button className="link danger" onClick={() => { setEditing(false); setDisabling(true); }}>Turn PHP off…</button>}
+            <button onClick={() => { setDisabling(false); setEditing(true); }}>{php ? t('Change PHP…') : t('Turn PHP on')}</button>
+            {php && <button className="link danger" onClick={() => { setEditing(false); setDisabling(true); }}>{t('Turn PHP off…')}</button>}
           </div>
         )}
     </section>
@@ -65,6 +67,7 @@ function parseExtras(text: string): PhpExtra[] {
 }
 
 function PhpForm({ server, site, defaults, onCancel, onDone }: FormProps & { defaults: PhpValues }) {
+  const { t } = useTranslation();
   const versions = useQuery({ queryKey: ['hosting.phpVersions', server.id], queryFn: () => client.call('hosting.phpVersions', { serverId: server.id }) });
   const installed = versions.data?.installed ?? [];
   const [version, setVersion] = useState(site.php?.version ?? '');
@@ -82,13 +85,13 @@ function PhpForm({ server, site, defaults, onCancel, onDone }: FormProps & { def
   };
   const extraErrors = Object.entries(f).filter(([k]) => k.startsWith('extras')).map(([k, m]) => {
     const line = /^extras\.(\d+)/.exec(k)?.[1];
-    return line === undefined ? m : `Line ${Number(line) + 1}: ${m}`;
+    return line === undefined ? m : t('Line {{line}}: {{message}}', { line: Number(line) + 1, message: m });
   });
 
   const save = () =>
     action.run(async () => {
       const r = await client.call('hosting.setPhp', { serverId: server.id, ...input });
-      await onDone(`PHP ${input.version} for ${site.name} queued on ${server.name} (${r.tasks.length === 1 ? '1 task' : `${r.tasks.length} tasks`}).`);
+      await onDone(t('PHP {{version}} for {{site}} queued on {{server}} ({{count, number}} tasks).', { version: input.version, site: site.name, server: server.name, count: r.tasks.length }));
     });
 
   function submit(event: FormEvent) {
@@ -103,31 +106,31 @@ function PhpForm({ server, site, defaults, onCancel, onDone }: FormProps & { def
   );
 
   return (
-    <form className="form sub-form php-form" onSubmit={submit} aria-label={`PHP of ${site.name}`}>
+    <form className="form sub-form php-form" onSubmit={submit} aria-label={t('PHP of {{site}}', { site: site.name })}>
       <FormError error={action.error} />
-      {versions.error && <div className="note note-error" role="alert">Could not look for php-fpm on {server.name}: {versions.error.message}</div>}
-      {versions.data && installed.length === 0 && <div className="note note-warn" role="alert">No php-fpm found on {server.name} where the PHP settings look (install php-fpm, or check the settings).</div>}
-      <Field name="version" label="PHP version" error={f.version} hint={versions.isLoading ? 'Looking for php-fpm on the server…' : 'The php-fpm versions installed on the server'}>
+      {versions.error && <div className="note note-error" role="alert">{t('Could not look for php-fpm on {{server}}:', { server: server.name })} {versions.error.message}</div>}
+      {versions.data && installed.length === 0 && <div className="note note-warn" role="alert">{t('No php-fpm found on {{server}} where the PHP settings look (install php-fpm, or check the settings).', { server: server.name })}</div>}
+      <Field name="version" label={t('PHP version')} error={f.version} hint={versions.isLoading ? t('Looking for php-fpm on the server…') : t('The php-fpm versions installed on the server')}>
         <select value={chosen} onChange={(e) => setVersion(e.target.value)}>
           {installed.map((i) => <option key={i.version} value={i.version}>PHP {i.version} ({i.binary})</option>)}
-          {chosen !== '' && !installed.some((i) => i.version === chosen) && <option value={chosen}>PHP {chosen} (not found on the server)</option>}
+          {chosen !== '' && !installed.some((i) => i.version === chosen) && <option value={chosen}>PHP {chosen} {t('(not found on the server)')}</option>}
         </select>
       </Field>
       <div className="php-values">
-        {value('memoryLimit', 'Memory limit', 'Like 128M; -1 = no limit')}
-        {value('uploadMaxFilesize', 'Upload size limit', 'Like 32M')}
-        {value('postMaxSize', 'POST size limit', 'Like 32M')}
-        {value('maxExecutionTime', 'Max execution time (s)', '0 = no limit')}
-        {value('maxChildren', 'Max processes', 'PHP processes of the site at once')}
-        {value('idleTimeout', 'Idle timeout (s)', 'An idle process ends after this')}
+        {value('memoryLimit', t('Memory limit'), t('Like 128M; -1 = no limit'))}
+        {value('uploadMaxFilesize', t('Upload size limit'), t('Like 32M'))}
+        {value('postMaxSize', t('POST size limit'), t('Like 32M'))}
+        {value('maxExecutionTime', t('Max execution time (s)'), t('0 = no limit'))}
+        {value('maxChildren', t('Max processes'), t('PHP processes of the site at once'))}
+        {value('idleTimeout', t('Idle timeout (s)'), t('An idle process ends after this'))}
       </div>
-      <Field name="extras" label="Extra settings (optional)" error={extraErrors.join(' · ') || undefined} hint="One per line: name = value, like display_errors = Off or date.timezone = Europe/Berlin">
+      <Field name="extras" label={t('Extra settings (optional)')} error={extraErrors.join(' · ') || undefined} hint={t('One per line: name = value, like display_errors = Off or date.timezone = Europe/Berlin')}>
         <textarea value={extras} onChange={(e) => setExtras(e.target.value)} rows={3} spellCheck={false} />
       </Field>
       <div className="actions">
-        <button className="primary" type="submit" disabled={action.busy || chosen === ''}>{site.php ? 'Apply PHP settings' : 'Turn PHP on'}</button>
-        <button type="button" disabled={action.busy || chosen === ''} onClick={() => void preview.open(`PHP ${chosen} for ${site.name}`, { op: 'setPhp', input }, save)}>Preview</button>
-        <button type="button" onClick={onCancel}>Cancel</button>
+        <button className="primary" type="submit" disabled={action.busy || chosen === ''}>{site.php ? t('Apply PHP settings') : t('Turn PHP on')}</button>
+        <button type="button" disabled={action.busy || chosen === ''} onClick={() => void preview.open(t('PHP {{version}} for {{site}}', { version: chosen, site: site.name }), { op: 'setPhp', input }, save)}>{t('Preview')}</button>
+        <button type="button" onClick={onCancel}>{t('Cancel')}</button>
       </div>
       {preview.dialog}
     </form>
@@ -135,21 +138,22 @@ function PhpForm({ server, site, defaults, onCancel, onDone }: FormProps & { def
 }
 
 function DisablePhp({ server, site, onCancel, onDone }: FormProps) {
+  const { t } = useTranslation();
   const action = useAction();
   const preview = usePreview(server.id, action);
   const disable = () =>
     action.run(async () => {
       await client.call('hosting.disablePhp', { serverId: server.id, site: site.name });
-      await onDone(`PHP off for ${site.name} queued on ${server.name}.`);
+      await onDone(t('PHP off for {{site}} queued on {{server}}.', { site: site.name, server: server.name }));
     });
   return (
-    <div className="note note-warn" role="alertdialog" aria-label={`Turn PHP off for ${site.name}`}>
-      <p>Turn PHP off for <strong>{site.name}</strong>? Its domains stop running .php files and its pool is removed; the site's files stay.</p>
+    <div className="note note-warn" role="alertdialog" aria-label={t('Turn PHP off for {{site}}', { site: site.name })}>
+      <p>{t('Turn PHP off for')} <strong>{site.name}</strong>? {t('Its domains stop running .php files and its pool is removed; the site\'s files stay.')}</p>
       <FormError error={action.error} />
       <div className="actions">
-        <button className="danger solid" disabled={action.busy} onClick={() => void disable()}>Turn PHP off</button>
-        <button disabled={action.busy} onClick={() => void preview.open(`PHP off for ${site.name}`, { op: 'disablePhp', site: site.name }, disable)}>Preview</button>
-        <button onClick={onCancel} autoFocus>Keep it</button>
+        <button className="danger solid" disabled={action.busy} onClick={() => void disable()}>{t('Turn PHP off')}</button>
+        <button disabled={action.busy} onClick={() => void preview.open(t('PHP off for {{site}}', { site: site.name }), { op: 'disablePhp', site: site.name }, disable)}>{t('Preview')}</button>
+        <button onClick={onCancel} autoFocus>{t('Keep it')}</button>
       </div>
       {preview.dialog}
     </div>

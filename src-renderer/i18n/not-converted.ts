@@ -41,7 +41,6 @@ export const NOT_CONVERTED: string[] = [
   'hosting/Backups.tsx',
   'hosting/Deploy.tsx',
   'hosting/DeployTemplates.tsx',
-  'hosting/Php.tsx',
   'logs/LogSettings.tsx',
   'logs/LogView.tsx',
   'logs/SiteLogs.tsx',
