@@ -5,6 +5,7 @@
 // With a database, its user gets a new password (typed, or generated and shown once here).
 // Templates (DeployTemplates.tsx) fill the form in and keep its answers.
 import { useState, type FormEvent } from 'react';
+import { useTranslation } from 'react-i18next';
 import { PLACEHOLDERS, STAGING_DIR, type Placeholder } from '../../shared/api/deploy';
 import type { SiteRecord } from '../../shared/api/hosting';
 import type { Server } from '../../shared/domain';
@@ -14,13 +15,14 @@ import { EMPTY_VALUES, lines, ManageTemplates, SaveTemplate, sourceOf, TemplateP
 import { usePreview } from './PreviewDialog';
 
 export function Deploy({ server, site, onChanged }: { server: Server; site: SiteRecord; onChanged: (message: string) => Promise<void> }) {
+  const { t } = useTranslation();
   const [open, setOpen] = useState(false);
   const [shown, setShown] = useState<{ user: string; password: string } | null>(null);
   return (
-    <section className="site-part deploy" data-site={site.name} aria-label={`Deploy an app into ${site.name}`}>
-      <h4>Deploy an app</h4>
+    <section className="site-part deploy" data-site={site.name} aria-label={t('Deploy an app into {{site}}', { site: site.name })}>
+      <h4>{t('Deploy an app')}</h4>
       {shown && (
-        <SecretOnce label={`Password of ${shown.user}`} what={<>New password of <code>{shown.user}</code>, filled into the app</>} secret={shown.password} testId="deploy-password" onDone={() => setShown(null)} />
+        <SecretOnce label={t('Password of {{user}}', { user: shown.user })} what={<>{t('New password of')} <code>{shown.user}</code>, {t('filled into the app')}</>} secret={shown.password} testId="deploy-password" onDone={() => setShown(null)} />
       )}
       {open ? (
         <DeployForm
@@ -33,7 +35,7 @@ export function Deploy({ server, site, onChanged }: { server: Server; site: Site
             await onChanged(message);
           }}
         />
-      ) : <button onClick={() => setOpen(true)}>Deploy…</button>}
+      ) : <button onClick={() => setOpen(true)}>{t('Deploy…')}</button>}
     </section>
   );
 }
@@ -41,6 +43,7 @@ export function Deploy({ server, site, onChanged }: { server: Server; site: Site
 type FormProps = { server: Server; site: SiteRecord; onCancel: () => void; onDone: (message: string, secret?: { user: string; password: string }) => Promise<void> };
 
 function DeployForm({ server, site, onCancel, onDone }: FormProps) {
+  const { t } = useTranslation();
   const [v, setValues] = useState<DeployValues>(EMPTY_VALUES);
   const set = (change: Partial<DeployValues>) => setValues((old) => ({ ...old, ...change }));
   const [database, setDatabase] = useState('');
@@ -72,7 +75,7 @@ function DeployForm({ server, site, onCancel, onDone }: FormProps) {
   const run = () =>
     action.run(async () => {
       const r = await client.call('deploy.run', input);
-      await onDone(`Deploy of ${v.source} into public_html/${v.target} queued: ${r.tasks.length} tasks on ${server.name}.`, r.password === null ? undefined : { user, password: r.password });
+      await onDone(t('Deploy of {{source}} into public_html/{{target}} queued: {{count, number}} tasks on {{server}}.', { source: v.source, target: v.target, count: r.tasks.length, server: server.name }), r.password === null ? undefined : { user, password: r.password });
     });
 
   function submit(event: FormEvent) {
@@ -83,62 +86,62 @@ function DeployForm({ server, site, onCancel, onDone }: FormProps) {
   const togglePlaceholder = (p: Placeholder) => set({ placeholders: v.placeholders.includes(p) ? v.placeholders.filter((x) => x !== p) : PLACEHOLDERS.filter((x) => x === p || v.placeholders.includes(x)) });
 
   return (
-    <form className="form sub-form" onSubmit={submit} aria-label={`Deploy into ${site.name}`}>
+    <form className="form sub-form" onSubmit={submit} aria-label={t('Deploy into {{site}}', { site: site.name })}>
       <FormError error={action.error ?? templateAction.error} />
       {note && <div className="note note-ok" role="status">{note}</div>}
-      <TemplatePicker onPick={(t) => { setValues(valuesOf(t)); setNote(`The form is filled in from the template "${t.name}".`); }} />
-      <Field name="source" label="Archive" error={f['source.archive'] ?? f['source.url'] ?? f.source} hint={<>A .tar.gz or .zip uploaded with Files into <code>~/{STAGING_DIR}</code> (its file name), or an https URL the server fetches (its certificate must be trusted by the server)</>}>
+      <TemplatePicker onPick={(tpl) => { setValues(valuesOf(tpl)); setNote(t('The form is filled in from the template "{{name}}".', { name: tpl.name })); }} />
+      <Field name="source" label={t('Archive')} error={f['source.archive'] ?? f['source.url'] ?? f.source} hint={<>{t('A .tar.gz or .zip uploaded with Files into')} <code>~/{STAGING_DIR}</code> {t('(its file name), or an https URL the server fetches (its certificate must be trusted by the server)')}</>}>
         <input value={v.source} onChange={(e) => set({ source: e.target.value })} spellCheck={false} autoComplete="off" autoFocus />
       </Field>
-      <Field name="target" label="Folder in public_html" error={f.target} hint="A folder of its own; an existing one is moved aside into the staging folder">
+      <Field name="target" label={t('Folder in public_html')} error={f.target} hint={t('A folder of its own; an existing one is moved aside into the staging folder')}>
         <input value={v.target} onChange={(e) => set({ target: e.target.value })} spellCheck={false} autoComplete="off" />
       </Field>
-      <Field name="maxUnpackedMb" label="Size limit (MB, download and unpacked)" error={f.maxUnpackedMb}>
+      <Field name="maxUnpackedMb" label={t('Size limit (MB, download and unpacked)')} error={f.maxUnpackedMb}>
         <input value={v.maxMb} onChange={(e) => set({ maxMb: e.target.value })} inputMode="numeric" />
       </Field>
-      <Field name="database" label="Database" error={f.database} hint="Its user gets a new password, filled into the placeholders">
+      <Field name="database" label={t('Database')} error={f.database} hint={t('Its user gets a new password, filled into the placeholders')}>
         <select value={database} onChange={(e) => setDatabase(e.target.value)}>
-          <option value="">None</option>
+          <option value="">{t('None')}</option>
           {site.databases.map((d) => <option key={d.name} value={d.name}>{d.name}</option>)}
         </select>
       </Field>
       {database !== '' && (
-        <Field name="password" label="Its new password (optional)" error={f.password} hint={PASSWORD_HINT}>
+        <Field name="password" label={t('Its new password (optional)')} error={f.password} hint={PASSWORD_HINT}>
           <input type="password" value={password} onChange={(e) => setPassword(e.target.value)} autoComplete="new-password" />
         </Field>
       )}
-      <Field name="dump" label="SQL dump (optional)" error={f.dump} hint={<>A .sql or .sql.gz in <code>~/{STAGING_DIR}</code>, imported as the database's user</>}>
+      <Field name="dump" label={t('SQL dump (optional)')} error={f.dump} hint={<>{t('A .sql or .sql.gz in')} <code>~/{STAGING_DIR}</code>, {t('imported as the database\'s user')}</>}>
         <input value={v.dump} onChange={(e) => set({ dump: e.target.value })} spellCheck={false} autoComplete="off" />
       </Field>
-      <Field name="placeholderFiles" label="Files with placeholders (optional)" error={firstError(f, 'placeholderFiles')} hint="Paths in the folder, e.g. config.php (in a .php file, placeholders go between single quotes)">
+      <Field name="placeholderFiles" label={t('Files with placeholders (optional)')} error={firstError(f, 'placeholderFiles')} hint={t('Paths in the folder, e.g. config.php (in a .php file, placeholders go between single quotes)')}>
         <input value={v.files} onChange={(e) => set({ files: e.target.value })} spellCheck={false} autoComplete="off" />
       </Field>
       {files.length > 0 && (
-        <div className={`field ${f.placeholders ? 'has-error' : ''}`} data-field="placeholders" role="group" aria-label="Placeholders to fill in">
-          <span className="label">Placeholders to fill in</span>
+        <div className={`field ${f.placeholders ? 'has-error' : ''}`} data-field="placeholders" role="group" aria-label={t('Placeholders to fill in')}>
+          <span className="label">{t('Placeholders to fill in')}</span>
           <span className="check-row">
             {PLACEHOLDERS.map((p) => (
               <label key={p} className="check"><input type="checkbox" checked={v.placeholders.includes(p)} onChange={() => togglePlaceholder(p)} /> <code>{`{{${p}}}`}</code></label>
             ))}
           </span>
-          {f.placeholders ? <span className="field-error" role="alert">{f.placeholders}</span> : <span className="hint">Any other {'{{…}}'} in the files stays as it is</span>}
+          {f.placeholders ? <span className="field-error" role="alert">{f.placeholders}</span> : <span className="hint">{t('Any other {{…}} in the files stays as it is')}</span>}
         </div>
       )}
-      <Field name="commands" label="Commands after deploy (optional)" error={firstError(f, 'commands')} hint="One per line, run in the folder as the site's user">
+      <Field name="commands" label={t('Commands after deploy (optional)')} error={firstError(f, 'commands')} hint={t('One per line, run in the folder as the site\'s user')}>
         <textarea value={v.commands} onChange={(e) => set({ commands: e.target.value })} rows={3} spellCheck={false} />
       </Field>
-      <Field name="cron" label="Cron job (optional): schedule" error={f['cron.schedule']}>
+      <Field name="cron" label={t('Cron job (optional): schedule')} error={f['cron.schedule']}>
         <input value={v.schedule} onChange={(e) => set({ schedule: e.target.value })} placeholder="*/15 * * * *" spellCheck={false} autoComplete="off" />
       </Field>
-      <Field name="cronCommand" label="Cron job: command" error={f['cron.command']}>
+      <Field name="cronCommand" label={t('Cron job: command')} error={f['cron.command']}>
         <input value={v.cronCommand} onChange={(e) => set({ cronCommand: e.target.value })} spellCheck={false} autoComplete="off" />
       </Field>
       <div className="actions">
-        <button className="primary" type="submit" disabled={action.busy}>Deploy</button>
-        <button type="button" disabled={action.busy} onClick={() => void preview.show(`deploy into ${site.name}`, async () => (await client.call('deploy.preview', input)).tasks, run)}>Preview</button>
-        <button type="button" onClick={() => setPanel(panel === 'save' ? null : 'save')}>Save as template…</button>
-        <button type="button" onClick={() => setPanel(panel === 'manage' ? null : 'manage')}>Templates…</button>
-        <button type="button" onClick={onCancel}>Cancel</button>
+        <button className="primary" type="submit" disabled={action.busy}>{t('Deploy')}</button>
+        <button type="button" disabled={action.busy} onClick={() => void preview.show(t('deploy into {{site}}', { site: site.name }), async () => (await client.call('deploy.preview', input)).tasks, run)}>{t('Preview')}</button>
+        <button type="button" onClick={() => setPanel(panel === 'save' ? null : 'save')}>{t('Save as template…')}</button>
+        <button type="button" onClick={() => setPanel(panel === 'manage' ? null : 'manage')}>{t('Templates…')}</button>
+        <button type="button" onClick={onCancel}>{t('Cancel')}</button>
       </div>
       {panel === 'save' && <SaveTemplate values={v} action={templateAction} onDone={(message) => { setPanel(null); setNote(message); }} />}
       {panel === 'manage' && <ManageTemplates onClose={() => setPanel(null)} />}

@@ -4,6 +4,7 @@
 // import from pasted text. The core checks every template as strictly as a deploy.
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
 import { PLACEHOLDERS, type Placeholder } from '../../shared/api/deploy';
 import type { DeployTemplate } from '../../shared/api/deploy-templates';
 import { client } from '../client/client';
@@ -50,6 +51,8 @@ function templateOf(name: string, v: DeployValues) {
 }
 
 const KEY = ['deploy.templates'];
+// A folder name, the same in every language.
+const WEB_ROOT_DIR = 'public_html';
 
 export function useTemplates() {
   return useQuery({ queryKey: KEY, queryFn: () => client.call('deploy.templates', {}) });
@@ -60,22 +63,23 @@ export function useTemplateAction() {
   return useSharedAction((e) => Object.fromEntries(Object.entries(fieldsOf(e)).map(([k, m]) => [k.replace(/^template\./, ''), m])));
 }
 
-export function TemplatePicker({ onPick }: { onPick: (t: DeployTemplate) => void }) {
+export function TemplatePicker({ onPick }: { onPick: (tpl: DeployTemplate) => void }) {
+  const { t } = useTranslation();
   const templates = useTemplates();
   const [chosen, setChosen] = useState('');
   const list = templates.data?.templates ?? [];
   return (
-    <Field name="template" label="Template" hint={list.length === 0 ? 'None saved yet: fill the form in, then "Save as template…"' : 'Fills the form in; the database and its password stay yours to choose'}>
+    <Field name="template" label={t('Template')} hint={list.length === 0 ? t('None saved yet: fill the form in, then "Save as template…"') : t('Fills the form in; the database and its password stay yours to choose')}>
       <select
         value={chosen}
         onChange={(e) => {
           setChosen(e.target.value);
-          const t = list.find((x) => x.name === e.target.value);
-          if (t) onPick(t);
+          const tpl = list.find((x) => x.name === e.target.value);
+          if (tpl) onPick(tpl);
         }}
       >
-        <option value="">None</option>
-        {list.map((t) => <option key={t.name} value={t.name}>{t.name}</option>)}
+        <option value="">{t('None')}</option>
+        {list.map((tpl) => <option key={tpl.name} value={tpl.name}>{tpl.name}</option>)}
       </select>
     </Field>
   );
@@ -83,6 +87,7 @@ export function TemplatePicker({ onPick }: { onPick: (t: DeployTemplate) => void
 
 /** "Save as template…": the form's answers under a name; a name in use is replaced only when asked. */
 export function SaveTemplate({ values, action, onDone }: { values: DeployValues; action: ReturnType<typeof useTemplateAction>; onDone: (message: string) => void }) {
+  const { t } = useTranslation();
   const [name, setName] = useState('');
   const [replace, setReplace] = useState(false);
   const queryClient = useQueryClient();
@@ -90,16 +95,16 @@ export function SaveTemplate({ values, action, onDone }: { values: DeployValues;
     action.run(async () => {
       const r = await client.call('deploy.saveTemplate', { template: templateOf(name, values), replace });
       queryClient.setQueryData(KEY, r);
-      onDone(`Template "${name.trim()}" saved.`);
+      onDone(t('Template "{{name}}" saved.', { name: name.trim() }));
     });
   return (
-    <div className="sub-form deploy-save-template" role="group" aria-label="Save as template">
-      <Field name="name" label="Template name" error={action.fields.name} hint="e.g. PrestaShop 8: the archive, folder, dump, files, placeholders, commands and cron job above">
+    <div className="sub-form deploy-save-template" role="group" aria-label={t('Save as template')}>
+      <Field name="name" label={t('Template name')} error={action.fields.name} hint={t('e.g. PrestaShop 8: the archive, folder, dump, files, placeholders, commands and cron job above')}>
         <input value={name} onChange={(e) => setName(e.target.value)} spellCheck={false} autoComplete="off" autoFocus />
       </Field>
-      <label className="check"><input type="checkbox" checked={replace} onChange={(e) => setReplace(e.target.checked)} /> Replace a template of this name</label>
+      <label className="check"><input type="checkbox" checked={replace} onChange={(e) => setReplace(e.target.checked)} /> {t('Replace a template of this name')}</label>
       <div className="actions">
-        <button type="button" className="primary" disabled={action.busy} onClick={() => void save()}>Save template</button>
+        <button type="button" className="primary" disabled={action.busy} onClick={() => void save()}>{t('Save template')}</button>
       </div>
     </div>
   );
@@ -107,6 +112,7 @@ export function SaveTemplate({ values, action, onDone }: { values: DeployValues;
 
 /** The saved templates: rename, delete, export, and import from text. */
 export function ManageTemplates({ onClose }: { onClose: () => void }) {
+  const { t } = useTranslation();
   const templates = useTemplates();
   const [exported, setExported] = useState<{ fileName: string; text: string } | null>(null);
   const [editing, setEditing] = useState<{ name: string; mode: 'rename' | 'delete'; text: string } | null>(null);
@@ -126,52 +132,52 @@ export function ManageTemplates({ onClose }: { onClose: () => void }) {
     return action.run(fn);
   };
 
-  const apply = (t: DeployTemplate) =>
+  const apply = (tpl: DeployTemplate) =>
     act(async () => {
       if (!editing) return;
-      if (editing.mode === 'rename') saved(await client.call('deploy.saveTemplate', { template: { ...t, name: editing.text }, previous: t.name }), `Renamed "${t.name}" to "${editing.text.trim()}".`);
-      else saved(await client.call('deploy.deleteTemplate', { name: t.name, confirm: editing.text }), `Template "${t.name}" deleted.`);
+      if (editing.mode === 'rename') saved(await client.call('deploy.saveTemplate', { template: { ...tpl, name: editing.text }, previous: tpl.name }), t('Renamed "{{from}}" to "{{to}}".', { from: tpl.name, to: editing.text.trim() }));
+      else saved(await client.call('deploy.deleteTemplate', { name: tpl.name, confirm: editing.text }), t('Template "{{name}}" deleted.', { name: tpl.name }));
     });
-  const exportAs = (t: DeployTemplate, format: 'json' | 'yaml') =>
-    act(async () => setExported(await client.call('deploy.exportTemplate', { name: t.name, format })));
+  const exportAs = (tpl: DeployTemplate, format: 'json' | 'yaml') =>
+    act(async () => setExported(await client.call('deploy.exportTemplate', { name: tpl.name, format })));
   const importIt = () =>
     act(async () => {
       const r = await client.call('deploy.importTemplate', { text: importText, format: importFormat });
-      saved(r, `Template "${r.template.name}" imported.`);
+      saved(r, t('Template "{{name}}" imported.', { name: r.template.name }));
       setImportText('');
     });
 
   return (
-    <section className="sub-form deploy-templates" aria-label="Deploy templates">
-      <h5>Deploy templates</h5>
+    <section className="sub-form deploy-templates" aria-label={t('Deploy templates')}>
+      <h5>{t('Deploy templates')}</h5>
       {note && <div className="note note-ok" role="status">{note}</div>}
       <FormError error={action.error} />
-      {list.length === 0 ? <p className="muted">No templates saved.</p> : (
+      {list.length === 0 ? <p className="muted">{t('No templates saved.')}</p> : (
         <ul className="item-list">
-          {list.map((t) => (
-            <li key={t.name} data-template={t.name}>
+          {list.map((tpl) => (
+            <li key={tpl.name} data-template={tpl.name}>
               <span className="item-main">
-                <strong>{t.name}</strong>
-                <span className="item-sub">{t.source.kind === 'url' ? t.source.url : t.source.archive} → public_html/{t.target}{t.dump ? ` · dump ${t.dump}` : ''}{t.placeholderFiles.length > 0 ? ` · ${t.placeholderFiles.join(', ')}` : ''}</span>
+                <strong>{tpl.name}</strong>
+                <span className="item-sub">{tpl.source.kind === 'url' ? tpl.source.url : tpl.source.archive} → {WEB_ROOT_DIR}/{tpl.target}{tpl.dump ? ` · ${t('dump {{file}}', { file: tpl.dump })}` : ''}{tpl.placeholderFiles.length > 0 ? ` · ${tpl.placeholderFiles.join(', ')}` : ''}</span>
               </span>
-              {editing?.name === t.name ? (
+              {editing?.name === tpl.name ? (
                 <span className="actions">
                   <input
-                    aria-label={editing.mode === 'rename' ? `New name of ${t.name}` : `Type ${t.name} to delete it`}
-                    placeholder={editing.mode === 'rename' ? 'New name' : `Type ${t.name}`}
+                    aria-label={editing.mode === 'rename' ? t('New name of {{name}}', { name: tpl.name }) : t('Type {{name}} to delete it', { name: tpl.name })}
+                    placeholder={editing.mode === 'rename' ? t('New name') : t('Type {{name}}', { name: tpl.name })}
                     value={editing.text}
                     onChange={(e) => setEditing({ ...editing, text: e.target.value })}
                     autoFocus
                   />
-                  <button className={editing.mode === 'delete' ? 'danger' : 'primary'} disabled={action.busy} onClick={() => void apply(t)}>{editing.mode === 'rename' ? 'Rename' : 'Delete'}</button>
-                  <button onClick={() => setEditing(null)}>Cancel</button>
+                  <button className={editing.mode === 'delete' ? 'danger' : 'primary'} disabled={action.busy} onClick={() => void apply(tpl)}>{editing.mode === 'rename' ? t('Rename') : t('Delete')}</button>
+                  <button onClick={() => setEditing(null)}>{t('Cancel')}</button>
                 </span>
               ) : (
                 <span className="actions">
-                  <button onClick={() => setEditing({ name: t.name, mode: 'rename', text: t.name })}>Rename…</button>
-                  <button onClick={() => void exportAs(t, 'yaml')}>Export YAML</button>
-                  <button onClick={() => void exportAs(t, 'json')}>Export JSON</button>
-                  <button className="danger" onClick={() => setEditing({ name: t.name, mode: 'delete', text: '' })}>Delete…</button>
+                  <button onClick={() => setEditing({ name: tpl.name, mode: 'rename', text: tpl.name })}>{t('Rename…')}</button>
+                  <button onClick={() => void exportAs(tpl, 'yaml')}>{t('Export YAML')}</button>
+                  <button onClick={() => void exportAs(tpl, 'json')}>{t('Export JSON')}</button>
+                  <button className="danger" onClick={() => setEditing({ name: tpl.name, mode: 'delete', text: '' })}>{t('Delete…')}</button>
                 </span>
               )}
             </li>
@@ -179,26 +185,26 @@ export function ManageTemplates({ onClose }: { onClose: () => void }) {
         </ul>
       )}
       {exported && (
-        <div className="deploy-export" role="group" aria-label={`Exported ${exported.fileName}`}>
-          <Field label={exported.fileName} hint="Copy this text; Import below (here or in another Hostdeck) reads it back">
+        <div className="deploy-export" role="group" aria-label={t('Exported {{file}}', { file: exported.fileName })}>
+          <Field label={exported.fileName} hint={t('Copy this text; Import below (here or in another Hostdeck) reads it back')}>
             <textarea readOnly value={exported.text} rows={Math.min(16, exported.text.split('\n').length)} spellCheck={false} />
           </Field>
           <div className="actions">
-            <button onClick={() => void navigator.clipboard?.writeText(exported.text)}>Copy</button>
-            <button onClick={() => setExported(null)}>Close</button>
+            <button onClick={() => void navigator.clipboard?.writeText(exported.text)}>{t('Copy')}</button>
+            <button onClick={() => setExported(null)}>{t('Close')}</button>
           </div>
         </div>
       )}
-      <Field name="text" label="Import a template" error={action.fields.text} hint="Paste an exported template">
+      <Field name="text" label={t('Import a template')} error={action.fields.text} hint={t('Paste an exported template')}>
         <textarea value={importText} onChange={(e) => setImportText(e.target.value)} rows={4} spellCheck={false} />
       </Field>
       <div className="actions">
-        <select aria-label="Import format" value={importFormat} onChange={(e) => setImportFormat(e.target.value as 'json' | 'yaml')}>
-          <option value="yaml">YAML</option>
+        <select aria-label={t('Import format')} value={importFormat} onChange={(e) => setImportFormat(e.target.value as 'json' | 'yaml')}>
+          <option value="yaml">{t('YAML')}</option>
           <option value="json">JSON</option>
         </select>
-        <button disabled={action.busy || importText.trim() === ''} onClick={() => void importIt()}>Import</button>
-        <button onClick={onClose}>Close templates</button>
+        <button disabled={action.busy || importText.trim() === ''} onClick={() => void importIt()}>{t('Import')}</button>
+        <button onClick={onClose}>{t('Close templates')}</button>
       </div>
     </section>
   );

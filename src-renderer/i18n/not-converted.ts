@@ -39,8 +39,6 @@ export const NOT_CONVERTED: string[] = [
   'health/ServerHealth.tsx',
   'health/Toasts.tsx',
   'hosting/Backups.tsx',
-  'hosting/Deploy.tsx',
-  'hosting/DeployTemplates.tsx',
   'logs/LogSettings.tsx',
   'logs/LogView.tsx',
   'logs/SiteLogs.tsx',
