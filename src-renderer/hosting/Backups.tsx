@@ -6,6 +6,7 @@
 // place (its name typed), the whole site (its name typed). A scratch copy can be dropped here.
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useEffect, useState, type FormEvent, type KeyboardEvent, type ReactNode } from 'react';
+import { useTranslation } from 'react-i18next';
 import { DEFAULT_POLICY, DEFAULT_REPO_PATH, maxAgeHours, type BackupPolicy, type BackupState, type RepoTarget, type Snapshot, type SnapshotEntry } from '../../shared/api/backups';
 import type { SiteRecord } from '../../shared/api/hosting';
 import type { Server } from '../../shared/domain';
@@ -18,6 +19,7 @@ import { BackupPlace, folderFor, placeName } from './BackupPlace';
 import { Field, FormError, asError, useAction } from './common';
 import { usePreview } from './PreviewDialog';
 import { formatDateTime } from '../i18n/format';
+import { i18n } from '../i18n';
 
 type Props = { server: Server; site: SiteRecord; onChanged: (message: string) => Promise<void> };
 type Run = { run: string; time: string; files: Snapshot | null; dbs: Snapshot[] };
@@ -29,17 +31,17 @@ const REPO_KINDS = new Set(['backup.check', 'backup.sftp-client', 'backup.sftp-f
 
 export function age(iso: string, now = Date.now()): string {
   const minutes = Math.max(0, Math.round((now - Date.parse(iso)) / 60_000));
-  if (minutes < 1) return 'just now';
-  if (minutes < 60) return `${minutes} min ago`;
+  if (minutes < 1) return i18n.t('just now');
+  if (minutes < 60) return i18n.t('{{minutes}} min ago', { minutes });
   const hours = Math.floor(minutes / 60);
-  return hours < 48 ? `${hours} h ago` : `${Math.floor(hours / 24)} days ago`;
+  return hours < 48 ? i18n.t('{{hours}} h ago', { hours }) : i18n.t('{{count, number}} days ago', { count: Math.floor(hours / 24) });
 }
 
 export function scheduleText(policy: BackupPolicy): string {
   const s = policy.schedule;
-  const when = s.kind === 'off' ? 'not scheduled' : s.kind === 'daily' ? `daily at ${s.at}` : `every ${s.hours} h`;
+  const when = s.kind === 'off' ? i18n.t('not scheduled') : s.kind === 'daily' ? i18n.t('daily at {{at}}', { at: s.at }) : i18n.t('every {{hours}} h', { hours: s.hours });
   const k = policy.keep;
-  return `${when}; keeps ${k.daily} daily, ${k.weekly} weekly, ${k.monthly} monthly`;
+  return i18n.t('{{when}}; keeps {{daily}} daily, {{weekly}} weekly, {{monthly}} monthly', { when, daily: k.daily, weekly: k.weekly, monthly: k.monthly });
 }
 
 function runsOf(snapshots: Snapshot[]): Run[] {
@@ -58,6 +60,7 @@ function runsOf(snapshots: Snapshot[]): Run[] {
 const when = (iso: string) => formatDateTime(iso);
 
 export function Backups({ server, site, onChanged }: Props) {
+  const { t } = useTranslation();
   const [dialog, setDialog] = useState<Dialog>(null);
   const queryClient = useQueryClient();
   const state = useQuery({ queryKey: ['backups.state', server.id], queryFn: () => client.call('backups.state', { serverId: server.id }) });
@@ -70,7 +73,7 @@ export function Backups({ server, site, onChanged }: Props) {
   const snaps = useQuery({ queryKey: ['backups.snapshots', server.id, site.name], queryFn: () => client.call('backups.snapshots', { serverId: server.id, site: site.name }), enabled: state.data?.hasPassword === true, retry: false });
   const tasks = useQueue(server.id).data?.tasks ?? [];
   const servers = useServers().data ?? [];
-  const mine = tasks.filter((t) => KINDS.has(t.kind) && (t.params.site === site.name || REPO_KINDS.has(t.kind)));
+  const mine = tasks.filter((task) => KINDS.has(task.kind) && (task.params.site === site.name || REPO_KINDS.has(task.kind)));
   const latest = mine.at(-1);
   const latestKey = latest ? `${latest.id}:${latest.status}` : '';
   // A backup or restore that ended changes the snapshots and the last backup.
@@ -82,11 +85,11 @@ export function Backups({ server, site, onChanged }: Props) {
   const action = useAction();
   const backUp = () => action.run(async () => {
     await client.call('backups.backUpNow', { serverId: server.id, site: site.name });
-    await onChanged(`Backup of ${site.name} queued on ${server.name}.`);
+    await onChanged(t('Backup of {{site}} queued on {{server}}.', { site: site.name, server: server.name }));
   });
   const check = () => action.run(async () => {
     await client.call('backups.check', { serverId: server.id });
-    await onChanged(`Check of the backup repository queued on ${server.name}.`);
+    await onChanged(t('Check of the backup repository queued on {{server}}.', { server: server.name }));
   });
   const done = async (message: string) => {
     setDialog(null);
@@ -101,41 +104,41 @@ export function Backups({ server, site, onChanged }: Props) {
   const stale = Boolean(allowed !== null && last && (!last.okAt || now - Date.parse(last.okAt) > allowed * 3_600_000));
 
   return (
-    <section className="site-part backups" data-site={site.name} aria-label={`Backups of ${site.name}`}>
-      <h4>Backups</h4>
+    <section className="site-part backups" data-site={site.name} aria-label={t('Backups of {{site}}', { site: site.name })}>
+      <h4>{t('Backups')}</h4>
       {state.isError && <ErrorNote error={asError(state.error)} />}
       {s && !s.hasPassword ? (
-        <p className="muted">Backups are not set up on {server.name}: open <strong>Backup settings…</strong> to choose the repository folder and the policy (Hostdeck then makes the repository password and keeps it in the OS keychain).</p>
+        <p className="muted">{t('Backups are not set up on {{server}}: open', { server: server.name })} <strong>{t('Backup settings…')}</strong> {t('to choose the repository folder and the policy (Hostdeck then makes the repository password and keeps it in the OS keychain).')}</p>
       ) : s && policy ? (
         <p data-testid="backup-last" className={stale ? 'backup-stale' : ''}>
-          {last ? <>Last backup {age(last.okAt ?? last.at, now)}{last.ok ? '' : <strong> · the latest one failed</strong>}{last.okAt ? '' : ' (none succeeded yet)'}</> : 'Not backed up yet'}
-          <span className="muted"> · {scheduleText(policy)}{s.sitePolicies[site.name] ? ' (own policy)' : ''}</span>
+          {last ? <>{t('Last backup {{age}}', { age: age(last.okAt ?? last.at, now) })}{last.ok ? '' : <strong> · {t('the latest one failed')}</strong>}{last.okAt ? '' : t(' (none succeeded yet)')}</> : t('Not backed up yet')}
+          <span className="muted"> · {scheduleText(policy)}{s.sitePolicies[site.name] ? t(' (own policy)') : ''}</span>
         </p>
       ) : null}
       <div className="actions">
-        <button className="primary" disabled={action.busy || !s?.hasPassword} onClick={() => void backUp()}>Back up now</button>
-        <button disabled={action.busy || !s?.hasPassword} onClick={() => void check()}>Check repository</button>
-        <button onClick={() => setDialog({ kind: 'settings' })}>Backup settings…</button>
+        <button className="primary" disabled={action.busy || !s?.hasPassword} onClick={() => void backUp()}>{t('Back up now')}</button>
+        <button disabled={action.busy || !s?.hasPassword} onClick={() => void check()}>{t('Check repository')}</button>
+        <button onClick={() => setDialog({ kind: 'settings' })}>{t('Backup settings…')}</button>
       </div>
       <FormError error={action.error} />
       {latest && <TaskProgress task={latest} />}
       {dialog?.kind === 'settings' && s && <SettingsForm server={server} site={site} state={s} onDone={done} onCancel={() => setDialog(null)} />}
       {snaps.isError && <ErrorNote error={asError(snaps.error)} />}
-      {snaps.data && (snaps.data.snapshots.length === 0 ? <p className="muted">No snapshots of this site yet.</p> : (
-        <ul className="item-list backup-runs" aria-label={`Snapshots of ${site.name}`}>
+      {snaps.data && (snaps.data.snapshots.length === 0 ? <p className="muted">{t('No snapshots of this site yet.')}</p> : (
+        <ul className="item-list backup-runs" aria-label={t('Snapshots of {{site}}', { site: site.name })}>
           {runsOf(snaps.data.snapshots).map((run) => (
             <li key={run.run} data-run={run.run}>
               <span className="item-main">
                 <span>{when(run.time)}</span>
                 <span className="item-sub">
-                  {run.files ? <>files <code>{run.files.shortId}</code></> : 'no files'}
+                  {run.files ? <>{t('files')} <code>{run.files.shortId}</code></> : t('no files')}
                   {run.dbs.map((d) => <span key={d.id}> · {d.db} <code>{d.shortId}</code></span>)}
                 </span>
               </span>
               <span className="item-actions">
-                {run.files && <button className="link" onClick={() => setDialog({ kind: 'files', run })} aria-label={`Restore files from ${when(run.time)}`}>Files…</button>}
-                {run.dbs.map((d) => <button key={d.id} className="link" onClick={() => setDialog({ kind: 'db', snap: d })} aria-label={`Restore database ${d.db} from ${when(run.time)}`}>{d.db}…</button>)}
-                {run.files && run.run !== run.files.id && <button className="link danger" onClick={() => setDialog({ kind: 'site', run })} aria-label={`Restore the whole site from ${when(run.time)}`}>Whole site…</button>}
+                {run.files && <button className="link" onClick={() => setDialog({ kind: 'files', run })} aria-label={t('Restore files from {{time}}', { time: when(run.time) })}>{t('Files…')}</button>}
+                {run.dbs.map((d) => <button key={d.id} className="link" onClick={() => setDialog({ kind: 'db', snap: d })} aria-label={t('Restore database {{db}} from {{time}}', { db: d.db, time: when(run.time) })}>{d.db}…</button>)}
+                {run.files && run.run !== run.files.id && <button className="link danger" onClick={() => setDialog({ kind: 'site', run })} aria-label={t('Restore the whole site from {{time}}', { time: when(run.time) })}>{t('Whole site…')}</button>}
               </span>
             </li>
           ))}
@@ -144,17 +147,18 @@ export function Backups({ server, site, onChanged }: Props) {
       {dialog?.kind === 'files' && <RestoreFiles key={dialog.run.run} server={server} site={site} run={dialog.run} onDone={done} onCancel={() => setDialog(null)} />}
       {dialog?.kind === 'db' && <RestoreDb key={dialog.snap.id} server={server} site={site} snap={dialog.snap} onDone={onChanged} onCancel={() => setDialog(null)} />}
       {dialog?.kind === 'site' && <RestoreSite server={server} site={site} run={dialog.run} onDone={done} onCancel={() => setDialog(null)} />}
-      <p className="muted">restic on {server.name}: the home without <code>logs</code>, <code>tmp</code> and caches, and each database as a consistent dump{s?.hasPassword ? <>, into <code>{s.repoPath}</code> on {s.target.kind === 'server' ? <strong data-testid="backup-place">{placeName(server, s.target, servers)} (over SFTP)</strong> : 'this server'}</> : ''}; the repository password lives only in this computer's keychain.</p>
+      <p className="muted">{t('restic on {{server}}: the home without', { server: server.name })} <code>logs</code>, <code>tmp</code> {t('and caches, and each database as a consistent dump')}{s?.hasPassword ? <>, {t('into')} <code>{s.repoPath}</code> {t('on')} {s.target.kind === 'server' ? <strong data-testid="backup-place">{placeName(server, s.target, servers)} {t('(over SFTP)')}</strong> : t('this server')}</> : ''}; {t('the repository password lives only in this computer\'s keychain.')}</p>
     </section>
   );
 }
 
 /** The latest backup task of the site: its status and, once it ends, its output. */
 function TaskProgress({ task }: { task: Task }) {
+  const { t } = useTranslation();
   const running = task.status === 'pending' || task.status === 'running';
   const out = `${task.stdoutTail ?? ''}${task.stderrTail ?? ''}`.trim();
   return (
-    <div className={`note ${task.status === 'failed' ? 'note-error' : task.status === 'done' ? 'note-ok' : ''} backup-task`} role="status" aria-label="Backup task">
+    <div className={`note ${task.status === 'failed' ? 'note-error' : task.status === 'done' ? 'note-ok' : ''} backup-task`} role="status" aria-label={t('Backup task')}>
       <p><strong>{task.title}</strong>: <span data-testid="backup-task-status">{running ? `${task.status}…` : task.status}</span>{task.ms !== null && !running ? <span className="muted"> · {(task.ms / 1000).toFixed(1)} s</span> : null}</p>
       {out && <pre className="preview-commands backup-output" tabIndex={0}>{out}</pre>}
     </div>
@@ -173,6 +177,7 @@ function Dialog({ label, children, onCancel, onSubmit }: { label: string; childr
 }
 
 function PolicyFields({ policy, set, fields, prefix }: { policy: BackupPolicy; set: (p: BackupPolicy) => void; fields: Record<string, string>; prefix: string }) {
+  const { t } = useTranslation();
   const sched = policy.schedule;
   const keep = (k: 'daily' | 'weekly' | 'monthly', label: string) => (
     <Field name={`${prefix}keep.${k}`} label={label} error={fields[`${prefix}keep.${k}`]}>
@@ -181,25 +186,26 @@ function PolicyFields({ policy, set, fields, prefix }: { policy: BackupPolicy; s
   );
   return (
     <div className="backup-policy">
-      <Field name={`${prefix}schedule`} label="Schedule" error={fields[`${prefix}schedule`] ?? fields[`${prefix}schedule.at`] ?? fields[`${prefix}schedule.hours`]}>
+      <Field name={`${prefix}schedule`} label={t('Schedule')} error={fields[`${prefix}schedule`] ?? fields[`${prefix}schedule.at`] ?? fields[`${prefix}schedule.hours`]}>
         <span className="inline-fields">
-          <select value={sched.kind} onChange={(e) => set({ ...policy, schedule: e.target.value === 'off' ? { kind: 'off' } : e.target.value === 'daily' ? { kind: 'daily', at: '03:00' } : { kind: 'every', hours: 6 } })} aria-label="Schedule kind">
-            <option value="daily">daily at</option>
-            <option value="every">every N hours</option>
-            <option value="off">off (on demand only)</option>
+          <select value={sched.kind} onChange={(e) => set({ ...policy, schedule: e.target.value === 'off' ? { kind: 'off' } : e.target.value === 'daily' ? { kind: 'daily', at: '03:00' } : { kind: 'every', hours: 6 } })} aria-label={t('Schedule kind')}>
+            <option value="daily">{t('daily at')}</option>
+            <option value="every">{t('every N hours')}</option>
+            <option value="off">{t('off (on demand only)')}</option>
           </select>
-          {sched.kind === 'daily' && <input value={sched.at} onChange={(e) => set({ ...policy, schedule: { kind: 'daily', at: e.target.value } })} aria-label="Time (HH:MM)" size={6} />}
-          {sched.kind === 'every' && <input type="number" min={1} max={168} value={sched.hours} onChange={(e) => set({ ...policy, schedule: { kind: 'every', hours: Number(e.target.value) } })} aria-label="Hours" />}
+          {sched.kind === 'daily' && <input value={sched.at} onChange={(e) => set({ ...policy, schedule: { kind: 'daily', at: e.target.value } })} aria-label={t('Time (HH:MM)')} size={6} />}
+          {sched.kind === 'every' && <input type="number" min={1} max={168} value={sched.hours} onChange={(e) => set({ ...policy, schedule: { kind: 'every', hours: Number(e.target.value) } })} aria-label={t('Hours')} />}
         </span>
       </Field>
-      {keep('daily', 'Keep daily')}
-      {keep('weekly', 'Keep weekly')}
-      {keep('monthly', 'Keep monthly')}
+      {keep('daily', t('Keep daily'))}
+      {keep('weekly', t('Keep weekly'))}
+      {keep('monthly', t('Keep monthly'))}
     </div>
   );
 }
 
 function SettingsForm({ server, site, state, onDone, onCancel }: { server: Server; site: SiteRecord; state: BackupState; onDone: (m: string) => Promise<void>; onCancel: () => void }) {
+  const { t } = useTranslation();
   const [repoPath, setRepoPath] = useState(state.repoPath || DEFAULT_REPO_PATH);
   const [target, setTarget] = useState<RepoTarget>(state.target);
   const [policy, setPolicy] = useState<BackupPolicy>(state.policy ?? DEFAULT_POLICY);
@@ -210,12 +216,12 @@ function SettingsForm({ server, site, state, onDone, onCancel }: { server: Serve
   const save = () => action.run(async () => {
     const { tasks } = await client.call('backups.setSettings', { serverId: server.id, repoPath, policy, target });
     await client.call('backups.setSitePolicy', { serverId: server.id, site: site.name, policy: own });
-    await onDone(`Backup settings of ${server.name} saved${tasks.length ? `; ${tasks.length} setup tasks queued` : ''}.`);
+    await onDone(tasks.length ? t('Backup settings of {{server}} saved; {{count, number}} setup tasks queued.', { server: server.name, count: tasks.length }) : t('Backup settings of {{server}} saved.', { server: server.name }));
   });
   // Another server (now or before): the SSH setup or removal it queues is shown first; queueing it saves.
   const ssh = target.kind === 'server' || state.target.kind === 'server';
   const submit = () => (ssh
-    ? preview.show(`backups of ${server.name} on ${placeName(server, target, servers)}`, async () => (await client.call('backups.previewSettings', { serverId: server.id, repoPath, policy, target })).tasks, save)
+    ? preview.show(t('backups of {{server}} on {{place}}', { server: server.name, place: placeName(server, target, servers) }), async () => (await client.call('backups.previewSettings', { serverId: server.id, repoPath, policy, target })).tasks, save)
     : save());
   const place = (next: RepoTarget) => {
     setTarget(next);
@@ -223,19 +229,19 @@ function SettingsForm({ server, site, state, onDone, onCancel }: { server: Serve
   };
   const f = action.fields;
   return (
-    <Dialog label={`Backup settings of ${server.name}`} onCancel={onCancel} onSubmit={() => void submit()}>
+    <Dialog label={t('Backup settings of {{server}}', { server: server.name })} onCancel={onCancel} onSubmit={() => void submit()}>
       <FormError error={action.error} />
       <BackupPlace server={server} target={target} onChange={place} error={f.target} />
-      <Field name="repoPath" label={`Repository folder on ${placeName(server, target, servers)}`} error={f.repoPath} hint={state.hasPassword ? 'A new folder gets a new repository with a new password (the old one stays in the keychain for its backups).' : 'Created by the first backup; its password is made now and kept in the OS keychain only.'}>
+      <Field name="repoPath" label={t('Repository folder on {{place}}', { place: placeName(server, target, servers) })} error={f.repoPath} hint={state.hasPassword ? t('A new folder gets a new repository with a new password (the old one stays in the keychain for its backups).') : t('Created by the first backup; its password is made now and kept in the OS keychain only.')}>
         <input value={repoPath} onChange={(e) => setRepoPath(e.target.value)} spellCheck={false} autoComplete="off" autoFocus />
       </Field>
-      <p><strong>Policy of {server.name}</strong> (every site without its own)</p>
+      <p><strong>{t('Policy of {{server}}', { server: server.name })}</strong> {t('(every site without its own)')}</p>
       <PolicyFields policy={policy} set={setPolicy} fields={f} prefix="policy." />
-      <label className="check"><input type="checkbox" checked={own !== null} onChange={(e) => setOwn(e.target.checked ? policy : null)} /> {site.name} has its own policy</label>
+      <label className="check"><input type="checkbox" checked={own !== null} onChange={(e) => setOwn(e.target.checked ? policy : null)} /> {t('{{site}} has its own policy', { site: site.name })}</label>
       {own && <PolicyFields policy={own} set={setOwn} fields={f} prefix="policy." />}
       <div className="actions">
-        <button className="primary" type="submit" disabled={action.busy}>{ssh ? 'Preview and save…' : 'Save'}</button>
-        <button type="button" onClick={onCancel}>Cancel</button>
+        <button className="primary" type="submit" disabled={action.busy}>{ssh ? t('Preview and save…') : t('Save')}</button>
+        <button type="button" onClick={onCancel}>{t('Cancel')}</button>
       </div>
       {preview.dialog}
     </Dialog>
@@ -243,6 +249,7 @@ function SettingsForm({ server, site, state, onDone, onCancel }: { server: Serve
 }
 
 function RestoreFiles({ server, site, run, onDone, onCancel }: { server: Server; site: SiteRecord; run: Run; onDone: (m: string) => Promise<void>; onCancel: () => void }) {
+  const { t } = useTranslation();
   const snap = run.files!;
   const [dir, setDir] = useState('');
   const [picked, setPicked] = useState<string[]>([]);
@@ -253,41 +260,44 @@ function RestoreFiles({ server, site, run, onDone, onCancel }: { server: Server;
   const toggle = (path: string) => setPicked((p) => (p.includes(path) ? p.filter((x) => x !== path) : [...p, path]));
   const restore = (to: 'place' | 'beside') => action.run(async () => {
     await client.call('backups.restoreFiles', { serverId: server.id, site: site.name, snapshot: snap.id, paths: picked, to, ...(to === 'place' ? { confirm: typed } : {}) });
-    await onDone(`Restore of ${picked.length} path${picked.length === 1 ? '' : 's'} of ${site.name} ${to === 'place' ? 'in place' : 'beside'} queued on ${server.name}.`);
+    await onDone(to === 'place'
+      ? t('Restore of {{count, number}} paths of {{site}} in place queued on {{server}}.', { count: picked.length, site: site.name, server: server.name })
+      : t('Restore of {{count, number}} paths of {{site}} beside queued on {{server}}.', { count: picked.length, site: site.name, server: server.name }));
   });
   const up = dir.includes('/') ? dir.slice(0, dir.lastIndexOf('/')) : '';
   return (
-    <Dialog label={`Restore files of ${site.name}`} onCancel={onCancel} onSubmit={() => void restore(inPlace ? 'place' : 'beside')}>
-      <p>Files of <strong>{when(run.time)}</strong> (snapshot <code>{snap.shortId}</code>) in <code>~/{dir}</code></p>
+    <Dialog label={t('Restore files of {{site}}', { site: site.name })} onCancel={onCancel} onSubmit={() => void restore(inPlace ? 'place' : 'beside')}>
+      <p>{t('Files of')} <strong>{when(run.time)}</strong> ({t('snapshot')} <code>{snap.shortId}</code>) {t('in')} <code>~/{dir}</code></p>
       {ls.isError && <ErrorNote error={asError(ls.error)} />}
-      <ul className="item-list backup-files" aria-label="Files of the snapshot">
-        {dir !== '' && <li><button type="button" className="link" onClick={() => setDir(up)}>.. (up)</button></li>}
+      <ul className="item-list backup-files" aria-label={t('Files of the snapshot')}>
+        {dir !== '' && <li><button type="button" className="link" onClick={() => setDir(up)}>{t('.. (up)')}</button></li>}
         {ls.data?.entries.map((e: SnapshotEntry) => (
           <li key={e.path}>
-            <label className="check"><input type="checkbox" checked={picked.includes(e.path)} onChange={() => toggle(e.path)} aria-label={`Pick ${e.path}`} /> {e.type === 'dir' ? `${e.name}/` : e.name}</label>
-            <span className="item-sub">{e.type === 'file' && e.size !== null ? `${e.size} bytes` : e.type}</span>
-            {e.type === 'dir' && <span className="item-actions"><button type="button" className="link" onClick={() => setDir(e.path)} aria-label={`Open ${e.path}`}>Open</button></span>}
+            <label className="check"><input type="checkbox" checked={picked.includes(e.path)} onChange={() => toggle(e.path)} aria-label={t('Pick {{path}}', { path: e.path })} /> {e.type === 'dir' ? `${e.name}/` : e.name}</label>
+            <span className="item-sub">{e.type === 'file' && e.size !== null ? t('{{size}} bytes', { size: e.size }) : e.type}</span>
+            {e.type === 'dir' && <span className="item-actions"><button type="button" className="link" onClick={() => setDir(e.path)} aria-label={t('Open {{path}}', { path: e.path })}>{t('Open')}</button></span>}
           </li>
         ))}
-        {ls.data?.truncated && <li className="muted">Only the first 500 entries are shown.</li>}
+        {ls.data?.truncated && <li className="muted">{t('Only the first 500 entries are shown.')}</li>}
       </ul>
-      <p className="muted">{picked.length === 0 ? 'Pick files or folders to restore.' : `Picked: ${picked.join(', ')}`}</p>
-      <label className="check"><input type="checkbox" checked={inPlace} onChange={(e) => setInPlace(e.target.checked)} /> In their place (overwrites the live files)</label>
+      <p className="muted">{picked.length === 0 ? t('Pick files or folders to restore.') : t('Picked: {{paths}}', { paths: picked.join(', ') })}</p>
+      <label className="check"><input type="checkbox" checked={inPlace} onChange={(e) => setInPlace(e.target.checked)} /> {t('In their place (overwrites the live files)')}</label>
       {inPlace && (
-        <Field name="confirm" label={`Type ${site.name} to confirm`} error={action.fields.confirm}>
+        <Field name="confirm" label={t('Type {{site}} to confirm', { site: site.name })} error={action.fields.confirm}>
           <input value={typed} onChange={(e) => setTyped(e.target.value)} spellCheck={false} autoComplete="off" />
         </Field>
       )}
       <FormError error={action.error} />
       <div className="actions">
-        <button className={inPlace ? 'danger solid' : 'primary'} type="submit" disabled={action.busy || picked.length === 0 || (inPlace && typed !== site.name)}>{inPlace ? 'Restore in place' : 'Restore beside (into ~/restored-…)'}</button>
-        <button type="button" onClick={onCancel}>Cancel</button>
+        <button className={inPlace ? 'danger solid' : 'primary'} type="submit" disabled={action.busy || picked.length === 0 || (inPlace && typed !== site.name)}>{inPlace ? t('Restore in place') : t('Restore beside (into ~/restored-…)')}</button>
+        <button type="button" onClick={onCancel}>{t('Cancel')}</button>
       </div>
     </Dialog>
   );
 }
 
 function RestoreDb({ server, site, snap, onDone, onCancel }: { server: Server; site: SiteRecord; snap: Snapshot; onDone: (m: string) => Promise<void>; onCancel: () => void }) {
+  const { t } = useTranslation();
   const db = snap.db!;
   const [inPlace, setInPlace] = useState(false);
   const [typed, setTyped] = useState('');
@@ -297,65 +307,66 @@ function RestoreDb({ server, site, snap, onDone, onCancel }: { server: Server; s
   const restore = () => action.run(async () => {
     const { database } = await client.call('backups.restoreDb', { serverId: server.id, site: site.name, snapshot: snap.id, db, to: inPlace ? 'place' : 'scratch', ...(inPlace ? { confirm: typed } : {}) });
     if (!inPlace) setScratch(database);
-    await onDone(`Restore of database ${db} into ${database} queued on ${server.name}.`);
+    await onDone(t('Restore of database {{db}} into {{database}} queued on {{server}}.', { db, database, server: server.name }));
     if (inPlace) onCancel();
   });
   const drop = () => action.run(async () => {
     await client.call('backups.dropScratch', { serverId: server.id, site: site.name, database: scratch!, confirm: dropTyped });
-    await onDone(`Drop of the scratch copy ${scratch} queued on ${server.name}.`);
+    await onDone(t('Drop of the scratch copy {{database}} queued on {{server}}.', { database: scratch, server: server.name }));
     onCancel();
   });
   if (scratch) {
     return (
-      <Dialog label={`Scratch copy of ${db}`} onCancel={onCancel} onSubmit={() => void drop()}>
-        <div className="note note-ok" role="status">Restoring into <code data-testid="scratch-name">{scratch}</code>. Browse it under <strong>Databases</strong> of {server.name} (turn on support mode in Settings to keep it read-only); the site's own database user cannot see it.</div>
-        <Field name="confirm" label={`Drop it when done: type ${scratch}`} error={action.fields.confirm}>
+      <Dialog label={t('Scratch copy of {{db}}', { db })} onCancel={onCancel} onSubmit={() => void drop()}>
+        <div className="note note-ok" role="status">{t('Restoring into')} <code data-testid="scratch-name">{scratch}</code>. {t('Browse it under')} <strong>{t('Databases')}</strong> {t('of {{server}} (turn on support mode in Settings to keep it read-only); the site\'s own database user cannot see it.', { server: server.name })}</div>
+        <Field name="confirm" label={t('Drop it when done: type {{database}}', { database: scratch })} error={action.fields.confirm}>
           <input value={dropTyped} onChange={(e) => setDropTyped(e.target.value)} spellCheck={false} autoComplete="off" />
         </Field>
         <FormError error={action.error} />
         <div className="actions">
-          <button className="danger" type="submit" disabled={action.busy || dropTyped !== scratch}>Drop scratch copy</button>
-          <button type="button" onClick={onCancel}>Close</button>
+          <button className="danger" type="submit" disabled={action.busy || dropTyped !== scratch}>{t('Drop scratch copy')}</button>
+          <button type="button" onClick={onCancel}>{t('Close')}</button>
         </div>
       </Dialog>
     );
   }
   return (
-    <Dialog label={`Restore database ${db}`} onCancel={onCancel} onSubmit={() => void restore()}>
-      <p>Database <strong>{db}</strong> as of {when(snap.time)} (snapshot <code>{snap.shortId}</code>)</p>
-      <label className="check"><input type="radio" name="db-to" checked={!inPlace} onChange={() => setInPlace(false)} /> Into a scratch copy <code>{db}_restore_&lt;yyyymmdd_hhmm&gt;</code> (the live database is untouched)</label>
-      <label className="check"><input type="radio" name="db-to" checked={inPlace} onChange={() => setInPlace(true)} /> In its place (the live database is dropped and replaced)</label>
+    <Dialog label={t('Restore database {{db}}', { db })} onCancel={onCancel} onSubmit={() => void restore()}>
+      <p>{t('Database')} <strong>{db}</strong> {t('as of {{time}}', { time: when(snap.time) })} ({t('snapshot')} <code>{snap.shortId}</code>)</p>
+      <label className="check"><input type="radio" name="db-to" checked={!inPlace} onChange={() => setInPlace(false)} /> {t('Into a scratch copy')} <code>{db}_restore_&lt;yyyymmdd_hhmm&gt;</code> {t('(the live database is untouched)')}</label>
+      <label className="check"><input type="radio" name="db-to" checked={inPlace} onChange={() => setInPlace(true)} /> {t('In its place (the live database is dropped and replaced)')}</label>
       {inPlace && (
-        <Field name="confirm" label={`Type ${db} to confirm`} error={action.fields.confirm}>
+        <Field name="confirm" label={t('Type {{db}} to confirm', { db })} error={action.fields.confirm}>
           <input value={typed} onChange={(e) => setTyped(e.target.value)} spellCheck={false} autoComplete="off" autoFocus />
         </Field>
       )}
       <FormError error={action.error} />
       <div className="actions">
-        <button className={inPlace ? 'danger solid' : 'primary'} type="submit" disabled={action.busy || (inPlace && typed !== db)}>{inPlace ? `Replace ${db}` : 'Restore into a scratch copy'}</button>
-        <button type="button" onClick={onCancel}>Cancel</button>
+        <button className={inPlace ? 'danger solid' : 'primary'} type="submit" disabled={action.busy || (inPlace && typed !== db)}>{inPlace ? t('Replace {{db}}', { db }) : t('Restore into a scratch copy')}</button>
+        <button type="button" onClick={onCancel}>{t('Cancel')}</button>
       </div>
     </Dialog>
   );
 }
 
 function RestoreSite({ server, site, run, onDone, onCancel }: { server: Server; site: SiteRecord; run: Run; onDone: (m: string) => Promise<void>; onCancel: () => void }) {
+  const { t } = useTranslation();
   const [typed, setTyped] = useState('');
   const action = useAction();
   const restore = () => action.run(async () => {
     await client.call('backups.restoreSite', { serverId: server.id, site: site.name, run: run.run, confirm: typed });
-    await onDone(`Restore of the whole site ${site.name} queued on ${server.name}.`);
+    await onDone(t('Restore of the whole site {{site}} queued on {{server}}.', { site: site.name, server: server.name }));
   });
   return (
-    <Dialog label={`Restore the whole site ${site.name}`} onCancel={onCancel} onSubmit={() => void restore()}>
-      <p>Put back the files of <code>/home/{site.name}</code> and {run.dbs.length === 0 ? 'no database' : run.dbs.map((d) => d.db).join(', ')} as of <strong>{when(run.time)}</strong>. Files and databases are overwritten; files made since stay.</p>
-      <Field name="confirm" label={`Type ${site.name} to confirm`} error={action.fields.confirm}>
+    <Dialog label={t('Restore the whole site {{site}}', { site: site.name })} onCancel={onCancel} onSubmit={() => void restore()}>
+      <p>{t('Put back the files of')} <code>/home/{site.name}</code> {t('and')} {run.dbs.length === 0 ? t('no database') : run.dbs.map((d) => d.db).join(', ')} {t('as of')} <strong>{when(run.time)}</strong>. {t('Files and databases are overwritten; files made since stay.')}</p>
+      <Field name="confirm" label={t('Type {{site}} to confirm', { site: site.name })} error={action.fields.confirm}>
         <input value={typed} onChange={(e) => setTyped(e.target.value)} spellCheck={false} autoComplete="off" autoFocus />
       </Field>
       <FormError error={action.error} />
       <div className="actions">
-        <button className="danger solid" type="submit" disabled={action.busy || typed !== site.name}>Restore {site.name}</button>
-        <button type="button" onClick={onCancel}>Cancel</button>
+        <button className="danger solid" type="submit" disabled={action.busy || typed !== site.name}>{t('Restore {{site}}', { site: site.name })}</button>
+        <button type="button" onClick={onCancel}>{t('Cancel')}</button>
       </div>
     </Dialog>
   );

@@ -38,7 +38,6 @@ export const NOT_CONVERTED: string[] = [
   'health/RangeSwitch.tsx',
   'health/ServerHealth.tsx',
   'health/Toasts.tsx',
-  'hosting/Backups.tsx',
   'logs/LogSettings.tsx',
   'logs/LogView.tsx',
   'logs/SiteLogs.tsx',
