@@ -6,6 +6,7 @@
 import { useMutation, useQuery } from '@tanstack/react-query';
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { useMemo, useRef, useState, type DragEvent, type KeyboardEvent } from 'react';
+import { useTranslation } from 'react-i18next';
 import { EDIT_MAX_BYTES, type FileEntry } from '../../shared/api/files';
 import type { Server } from '../../shared/domain';
 import { AppError } from '../../shared/errors';
@@ -40,6 +41,7 @@ export function formatSize(n: number): string {
 export const modeText = (m: number) => (m & 0o7777).toString(8).padStart(3, '0');
 
 export function FilesTab({ server, site }: { server: Server; site: string }) {
+  const { t } = useTranslation();
   const where = { serverId: server.id, site };
   const [path, setPath] = useState('');
   const [rows, setRows] = useState<FileEntry[]>([]);
@@ -129,10 +131,10 @@ export function FilesTab({ server, site }: { server: Server; site: string }) {
     else void startDownload(entry);
   }
 
-  function track(label: string, kind: Transfer['kind'], total: number | null, work: (t: { done: (n: number) => void; size: (n: number | null) => void; cancelled: () => boolean }) => Promise<void>) {
+  function track(label: string, kind: Transfer['kind'], total: number | null, work: (progress: { done: (n: number) => void; size: (n: number | null) => void; cancelled: () => boolean }) => Promise<void>) {
     const id = nextId.current++;
     let cancelled = false;
-    const patch = (p: Partial<Transfer>) => setTransfers((all) => all.map((t) => (t.id === id ? { ...t, ...p } : t)));
+    const patch = (p: Partial<Transfer>) => setTransfers((all) => all.map((x) => (x.id === id ? { ...x, ...p } : x)));
     const fresh: Transfer = { id, label, kind, done: 0, total, state: 'running', cancel: () => void (cancelled = true) };
     setTransfers((all) => [fresh, ...all].slice(0, 50));
     return work({ done: (n) => patch({ done: n }), size: (n) => patch({ total: n }), cancelled: () => cancelled })
@@ -148,7 +150,7 @@ export function FilesTab({ server, site }: { server: Server; site: string }) {
     if (picked.length === 1 && !folders) {
       const file = picked[0]!.file;
       const one = (overwrite: boolean) =>
-        track(`Upload ${file.name}`, 'upload', total, (p) =>
+        track(t('Upload {{name}}', { name: file.name }), 'upload', total, (p) =>
           uploadOne(where, dir, file, overwrite, p).catch((e: unknown) => {
             if (e instanceof AppError && e.data?.exists) setDialog({ kind: 'replace', name: file.name, onYes: () => void one(true) });
             throw e;
@@ -156,11 +158,11 @@ export function FilesTab({ server, site }: { server: Server; site: string }) {
         );
       return void one(false);
     }
-    void track(`Upload ${picked.length} files${folders ? ' (with folders)' : ''}`, 'upload', total, (p) => uploadTree(where, dir, picked, p));
+    void track(folders ? t('Upload {{count, number}} files (with folders)', { count: picked.length }) : t('Upload {{count, number}} files', { count: picked.length }), 'upload', total, (p) => uploadTree(where, dir, picked, p));
   }
 
   function startDownload(entry: FileEntry) {
-    return track(`Download ${entry.name}${entry.type === 'dir' ? '.tar.gz' : ''}`, 'download', entry.type === 'dir' ? null : entry.size, (p) => download(where, joinPath(path, entry.name), p));
+    return track(t('Download {{name}}', { name: `${entry.name}${entry.type === 'dir' ? '.tar.gz' : ''}` }), 'download', entry.type === 'dir' ? null : entry.size, (p) => download(where, joinPath(path, entry.name), p));
   }
 
   async function onDrop(e: DragEvent) {
@@ -206,9 +208,9 @@ export function FilesTab({ server, site }: { server: Server; site: string }) {
   const error = (opened.error ?? listing.error ?? op.error) as unknown;
 
   return (
-    <div className={`files-tab${dragging ? ' dropping' : ''}`} aria-label={`Files of ${site}`} role="region" onDragOver={(e) => (e.preventDefault(), setDragging(true))} onDragLeave={() => setDragging(false)} onDrop={(e) => void onDrop(e)}>
+    <div className={`files-tab${dragging ? ' dropping' : ''}`} aria-label={t('Files of {{site}}', { site })} role="region" onDragOver={(e) => (e.preventDefault(), setDragging(true))} onDragLeave={() => setDragging(false)} onDrop={(e) => void onDrop(e)}>
       <div className="files-head">
-        <nav className="crumbs" aria-label="Folder">
+        <nav className="crumbs" aria-label={t('Folder')}>
           <button className="link" onClick={() => go('')} title={home}>{home}</button>
           {crumbs.map((c, i) => (
             <span key={i}>
@@ -216,23 +218,23 @@ export function FilesTab({ server, site }: { server: Server; site: string }) {
             </span>
           ))}
         </nav>
-        <span className="muted files-as">as {opened.data?.user ?? site}</span>
+        <span className="muted files-as">{t('as {{user}}', { user: opened.data?.user ?? site })}</span>
       </div>
       <div className="files-toolbar actions">
-        <button disabled={!path} onClick={() => go(parentOf(path))} aria-label="Up one folder">↑ Up</button>
-        <button onClick={() => setDialog({ kind: 'mkdir' })}>New folder</button>
-        <button onClick={() => fileInput.current?.click()}>Upload files…</button>
-        <button onClick={() => folderInput.current?.click()}>Upload folder…</button>
-        <button disabled={!current} onClick={() => current && void startDownload(current)}>Download</button>
-        <button disabled={!current || current.type !== 'file' || current.size > EDIT_MAX_BYTES} onClick={() => current && setEditing(joinPath(path, current.name))}>Edit</button>
-        <button disabled={!current} onClick={() => current && setDialog({ kind: 'rename', name: current.name })}>Rename/move</button>
-        <button disabled={!current} onClick={() => current && setChmodOf(current)}>Permissions</button>
-        <button disabled={!current || !ARCHIVE.test(current.name)} onClick={() => current && run(() => client.call('files.extract', { ...where, path: joinPath(path, current.name) }))}>Extract</button>
-        <button disabled={!current} onClick={() => current && setDialog({ kind: 'archive', names: [current.name], zip: opened.data?.tools.zip ?? false })}>Archive…</button>
-        <button className="danger" disabled={!current} onClick={() => current && setDialog({ kind: 'delete', name: current.name, isDir: current.type === 'dir' })}>Delete…</button>
+        <button disabled={!path} onClick={() => go(parentOf(path))} aria-label={t('Up one folder')}>↑ {t('Up')}</button>
+        <button onClick={() => setDialog({ kind: 'mkdir' })}>{t('New folder')}</button>
+        <button onClick={() => fileInput.current?.click()}>{t('Upload files…')}</button>
+        <button onClick={() => folderInput.current?.click()}>{t('Upload folder…')}</button>
+        <button disabled={!current} onClick={() => current && void startDownload(current)}>{t('Download')}</button>
+        <button disabled={!current || current.type !== 'file' || current.size > EDIT_MAX_BYTES} onClick={() => current && setEditing(joinPath(path, current.name))}>{t('Edit')}</button>
+        <button disabled={!current} onClick={() => current && setDialog({ kind: 'rename', name: current.name })}>{t('Rename/move')}</button>
+        <button disabled={!current} onClick={() => current && setChmodOf(current)}>{t('Permissions')}</button>
+        <button disabled={!current || !ARCHIVE.test(current.name)} onClick={() => current && run(() => client.call('files.extract', { ...where, path: joinPath(path, current.name) }))}>{t('Extract')}</button>
+        <button disabled={!current} onClick={() => current && setDialog({ kind: 'archive', names: [current.name], zip: opened.data?.tools.zip ?? false })}>{t('Archive…')}</button>
+        <button className="danger" disabled={!current} onClick={() => current && setDialog({ kind: 'delete', name: current.name, isDir: current.type === 'dir' })}>{t('Delete…')}</button>
         <span className="spacer" />
-        <input className="files-filter" type="search" placeholder="Filter by name" aria-label="Filter by name" value={filter} onChange={(e) => setFilter(e.target.value)} />
-        <button onClick={refresh} aria-label="Reload the folder">⟳</button>
+        <input className="files-filter" type="search" placeholder={t('Filter by name')} aria-label={t('Filter by name')} value={filter} onChange={(e) => setFilter(e.target.value)} />
+        <button onClick={refresh} aria-label={t('Reload the folder')}>⟳</button>
       </div>
       <input ref={fileInput} type="file" multiple hidden data-testid="upload-files" onChange={(e) => (upload([...(e.target.files ?? [])].map((file) => ({ path: file.name, file })), false), (e.target.value = ''))} />
       <input
@@ -244,13 +246,13 @@ export function FilesTab({ server, site }: { server: Server; site: string }) {
         onChange={(e) => (upload([...(e.target.files ?? [])].map((file) => ({ path: file.webkitRelativePath || file.name, file })), true), (e.target.value = ''))}
       />
       <FormError error={error ? asError(error) : null} />
-      <div className="files-grid" role="grid" aria-label="Files" aria-rowcount={view.length} tabIndex={0} onKeyDown={onKey}>
+      <div className="files-grid" role="grid" aria-label={t('Files')} aria-rowcount={view.length} tabIndex={0} onKeyDown={onKey}>
         <div role="row" className="files-row files-header">
-          {header('name', 'Name')}
-          {header('size', 'Size')}
-          {header('mode', 'Mode')}
-          {header('owner', 'Owner')}
-          {header('mtime', 'Modified')}
+          {header('name', t('Name'))}
+          {header('size', t('Size'))}
+          {header('mode', t('Mode'))}
+          {header('owner', t('Owner'))}
+          {header('mtime', t('Modified'))}
         </div>
         <div className="files-scroll" ref={scroller}>
           <div style={{ height: virtual.getTotalSize(), position: 'relative' }}>
@@ -284,10 +286,10 @@ export function FilesTab({ server, site }: { server: Server; site: string }) {
         </div>
       </div>
       <p className="muted files-status" aria-live="polite">
-        {listing.isFetching ? `Listing… ${formatNumber(listed)} so far` : `${formatNumber(view.length)} ${filter ? `of ${formatNumber(rows.length)} ` : ''}items`}
-        {op.isPending ? ' · working…' : ''} · drop files or folders here to upload them into this folder
+        {listing.isFetching ? t('Listing… {{n}} so far', { n: formatNumber(listed) }) : filter ? t('{{count, number}} of {{total}} items', { count: view.length, total: formatNumber(rows.length) }) : t('{{count, number}} items', { count: view.length })}
+        {op.isPending ? ` · ${t('working…')}` : ''} · {t('drop files or folders here to upload them into this folder')}
       </p>
-      <TransferList transfers={transfers} onClear={() => setTransfers((all) => all.filter((t) => t.state === 'running'))} />
+      <TransferList transfers={transfers} onClear={() => setTransfers((all) => all.filter((x) => x.state === 'running'))} />
       {dialog && <FileDialogs dialog={dialog} busy={op.isPending} onClose={() => setDialog(null)} where={where} dir={path} run={(fn) => op.mutate(fn, { onSuccess: () => setDialog(null) })} />}
       {chmodOf && (
         <ChmodDialog

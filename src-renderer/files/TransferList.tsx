@@ -1,25 +1,27 @@
 // Uploads and downloads of this tab: progress, cancel while running, the error of a failed one.
+import { useTranslation } from 'react-i18next';
 import { formatSize } from './FilesTab';
 import type { Transfer } from './transfers';
 
 export function TransferList({ transfers, onClear }: { transfers: Transfer[]; onClear: () => void }) {
+  const { t } = useTranslation();
   if (transfers.length === 0) return null;
   return (
-    <section className="transfers" aria-label="Transfers">
+    <section className="transfers" aria-label={t('Transfers')}>
       <div className="transfers-head">
-        <strong>Transfers</strong>
-        <button className="link" onClick={onClear}>Clear finished</button>
+        <strong>{t('Transfers')}</strong>
+        <button className="link" onClick={onClear}>{t('Clear finished')}</button>
       </div>
       <ul>
-        {transfers.map((t) => (
-          <li key={t.id} className={`transfer transfer-${t.state}`} data-state={t.state}>
-            <span className="transfer-label">{t.label}</span>
-            {t.total ? <progress max={t.total} value={t.done} aria-label={`${t.label} progress`} /> : <span className="muted">{formatSize(t.done)}</span>}
+        {transfers.map((x) => (
+          <li key={x.id} className={`transfer transfer-${x.state}`} data-state={x.state}>
+            <span className="transfer-label">{x.label}</span>
+            {x.total ? <progress max={x.total} value={x.done} aria-label={t('{{label}} progress', { label: x.label })} /> : <span className="muted">{formatSize(x.done)}</span>}
             <span className="transfer-state">
-              {t.state === 'running' ? `${t.total ? Math.floor((100 * t.done) / t.total) : '…'}%` : t.state === 'done' ? 'done' : t.state === 'cancelled' ? 'cancelled' : 'failed'}
+              {x.state === 'running' ? `${x.total ? Math.floor((100 * x.done) / x.total) : '…'}%` : x.state === 'done' ? t('done') : x.state === 'cancelled' ? t('cancelled') : t('failed')}
             </span>
-            {t.state === 'running' && <button onClick={t.cancel}>Cancel</button>}
-            {t.error && <span className="field-error" role="alert">{t.error}</span>}
+            {x.state === 'running' && <button onClick={x.cancel}>{t('Cancel')}</button>}
+            {x.error && <span className="field-error" role="alert">{x.error}</span>}
           </li>
         ))}
       </ul>
