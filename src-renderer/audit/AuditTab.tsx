@@ -3,6 +3,7 @@
 // until clicked; export to a file (CSV when the name ends in .csv, else JSON lines); verify the
 // log's hash chain.
 import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
 import { useQuery } from '@tanstack/react-query';
 import type { AuditEntry } from '../../shared/api/db';
 import type { Server } from '../../shared/domain';
@@ -15,6 +16,7 @@ import { formatDateTime } from '../i18n/format';
 const OUTCOMES = ['ok', 'error', 'refused', 'cancelled'] as const;
 
 export function AuditTab({ servers }: { servers: Server[] }) {
+  const { t } = useTranslation();
   const [serverId, setServerId] = useState<string>('');
   const [outcome, setOutcome] = useState<string>('');
   const [open, setOpen] = useState<Set<number>>(new Set());
@@ -29,9 +31,9 @@ export function AuditTab({ servers }: { servers: Server[] }) {
     setExported(null);
     try {
       const { entries } = await client.call('db.exportAudit', { path: exportPath.trim() });
-      setExported(`${entries} entries written to ${exportPath.trim()}.`);
+      setExported(t('{{count, number}} entries written to {{path}}.', { count: entries, path: exportPath.trim() }));
     } catch (e) {
-      setError(e instanceof AppError ? e : new AppError('internal', 'The export failed.'));
+      setError(e instanceof AppError ? e : new AppError('internal', t('The export failed.')));
     }
   }
 
@@ -44,41 +46,41 @@ export function AuditTab({ servers }: { servers: Server[] }) {
     });
 
   return (
-    <div className="audit-view" aria-label="Audit log">
+    <div className="audit-view" aria-label={t('Audit log')}>
       <div className="toolbar">
-        <h2>Audit log</h2>
+        <h2>{t('Audit log')}</h2>
         <label className="inline">
-          Server{' '}
-          <select aria-label="Server filter" value={serverId} onChange={(e) => setServerId(e.target.value)}>
-            <option value="">All servers</option>
+          {t('Server')}{' '}
+          <select aria-label={t('Server filter')} value={serverId} onChange={(e) => setServerId(e.target.value)}>
+            <option value="">{t('All servers')}</option>
             {servers.map((s) => (
               <option key={s.id} value={s.id}>{s.name}</option>
             ))}
           </select>
         </label>
         <label className="inline">
-          Outcome{' '}
-          <select aria-label="Outcome filter" value={outcome} onChange={(e) => setOutcome(e.target.value)}>
-            <option value="">All</option>
+          {t('Outcome')}{' '}
+          <select aria-label={t('Outcome filter')} value={outcome} onChange={(e) => setOutcome(e.target.value)}>
+            <option value="">{t('All')}</option>
             {OUTCOMES.map((o) => (
               <option key={o} value={o}>{o}</option>
             ))}
           </select>
         </label>
         <span className="spacer" />
-        <input className="audit-export-path" aria-label="Export path" value={exportPath} onChange={(e) => setExportPath(e.target.value)} />
-        <button onClick={() => void exportLog()}>Export</button>
+        <input className="audit-export-path" aria-label={t('Export path')} value={exportPath} onChange={(e) => setExportPath(e.target.value)} />
+        <button onClick={() => void exportLog()}>{t('Export')}</button>
       </div>
       <AuditVerify />
       {error && <ErrorNote error={error} />}
       {exported && <p className="muted" role="status">{exported}</p>}
       {log.error ? (
-        <ErrorNote error={log.error instanceof AppError ? log.error : new AppError('internal', 'Reading the audit log failed.')} />
+        <ErrorNote error={log.error instanceof AppError ? log.error : new AppError('internal', t('Reading the audit log failed.'))} />
       ) : (
         <div className="grid-scroll">
           <table className="data-table audit-table">
             <thead>
-              <tr><th>Time</th><th>Server</th><th>Database</th><th>Statement</th><th>Rows</th><th>Duration</th><th>Outcome</th></tr>
+              <tr><th>{t('Time')}</th><th>{t('Server')}</th><th>{t('Database')}</th><th>{t('Statement')}</th><th>{t('Rows')}</th><th>{t('Duration')}</th><th>{t('Outcome')}</th></tr>
             </thead>
             <tbody>
               {rows.map((e: AuditEntry, i) => (
@@ -86,13 +88,13 @@ export function AuditTab({ servers }: { servers: Server[] }) {
                   <td className="nowrap">{formatDateTime(e.at)}</td>
                   <td>{e.serverName}</td>
                   <td>{e.database ?? <span className="muted">—</span>}</td>
-                  <td className={`sql-cell ${open.has(i) ? 'open' : ''}`} onClick={() => toggle(i)} title={open.has(i) ? 'Click to fold' : 'Click to show all'}>
-                    {e.task && <span className="audit-task-tag" title={`Queue task ${e.task.id} (${e.task.kind})`}>task</span>}
+                  <td className={`sql-cell ${open.has(i) ? 'open' : ''}`} onClick={() => toggle(i)} title={open.has(i) ? t('Click to fold') : t('Click to show all')}>
+                    {e.task && <span className="audit-task-tag" title={t('Queue task {{id}} ({{kind}})', { id: e.task.id, kind: e.task.kind })}>{t('task')}</span>}
                     <code>{e.statement}</code>
                     {open.has(i) && e.error && <div className="audit-error">{e.error}</div>}
                   </td>
                   <td className="num">{e.rows ?? ''}</td>
-                  <td className="num">{e.durationMs} ms</td>
+                  <td className="num">{t('{{ms}} ms', { ms: e.durationMs })}</td>
                   <td>
                     <span className={`outcome outcome-${e.outcome}`} title={e.error ?? undefined}>{e.task ? e.task.status : e.outcome}</span>
                   </td>
@@ -100,7 +102,7 @@ export function AuditTab({ servers }: { servers: Server[] }) {
               ))}
             </tbody>
           </table>
-          {log.data && rows.length === 0 && <p className="muted">No statements recorded{outcome ? ` with outcome ${outcome}` : ''}.</p>}
+          {log.data && rows.length === 0 && <p className="muted">{outcome ? t('No statements recorded with outcome {{outcome}}.', { outcome }) : t('No statements recorded.')}</p>}
         </div>
       )}
     </div>
