@@ -8,6 +8,7 @@
 import { useMutation, useQuery } from '@tanstack/react-query';
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { startTransition, useCallback, useEffect, useRef, useState, type FormEvent, type KeyboardEvent, type RefObject } from 'react';
+import { useTranslation } from 'react-i18next';
 import { FOLLOW_BACKLOG_MAX, type LogHit, type LogInfo, type TailState } from '../../shared/api/logs';
 import { AppError } from '../../shared/errors';
 import { client } from '../client/client';
@@ -23,30 +24,32 @@ const BACKLOG = Math.min(1000, FOLLOW_BACKLOG_MAX);
 type Props = { serverId: string; site?: string; label: string };
 
 export function LogView({ serverId, site, label }: Props) {
+  const { t } = useTranslation();
   const list = useQuery({ queryKey: ['logs.list', serverId, site ?? null], queryFn: () => client.call('logs.list', { serverId, ...(site ? { site } : {}) }) });
   const logs = list.data?.logs ?? [];
   const [chosen, setChosen] = useState<string | null>(null);
   const current = logs.find((l) => l.id === chosen) ?? logs.find((l) => l.exists) ?? logs[0] ?? null;
   return (
     <section className="log-view" aria-label={label} data-testid="log-view">
-      <div className="log-pick" role="tablist" aria-label="Logs">
+      <div className="log-pick" role="tablist" aria-label={t('Logs')}>
         {logs.map((l) => (
           <button key={l.id} role="tab" aria-selected={l.id === current?.id} className={l.id === current?.id ? 'selected' : ''} onClick={() => setChosen(l.id)} title={l.path}>
             {l.label}
-            {!l.exists && <span className="muted">{l.denied ? ' (no permission)' : ' (none yet)'}</span>}
+            {!l.exists && <span className="muted">{l.denied ? t(' (no permission)') : t(' (none yet)')}</span>}
           </button>
         ))}
-        <button className="log-refresh" onClick={() => void list.refetch()} title="List the logs again">↻</button>
+        <button className="log-refresh" onClick={() => void list.refetch()} title={t('List the logs again')}>↻</button>
       </div>
-      {list.isPending && <p className="muted">Looking for logs on the server…</p>}
+      {list.isPending && <p className="muted">{t('Looking for logs on the server…')}</p>}
       {list.error && <ErrorNote error={list.error as AppError} />}
-      {list.data && logs.length === 0 && <p className="muted">No readable log found on this server.</p>}
+      {list.data && logs.length === 0 && <p className="muted">{t('No readable log found on this server.')}</p>}
       {current && <LiveLog key={`${serverId}:${site ?? ''}:${current.id}`} serverId={serverId} site={site} log={current} />}
     </section>
   );
 }
 
 function LiveLog({ serverId, site, log }: { serverId: string; site?: string; log: LogInfo }) {
+  const { t } = useTranslation();
   const ref = { serverId, ...(site ? { site } : {}), log: log.id };
   const buffer = useRef(new LineBuffer()).current;
   const [, setVersion] = useState(0);
@@ -93,9 +96,9 @@ function LiveLog({ serverId, site, log }: { serverId: string; site?: string; log
       },
       state: (s, reason) => setState({ state: s, ...(reason === undefined ? {} : { reason }) }),
     }).then(
-      (t) => {
-        if (stopped) return t.stop();
-        tail = t;
+      (started) => {
+        if (stopped) return started.stop();
+        tail = started;
         setState({ state: 'open' });
       },
       (error: unknown) => setState({ state: 'closed', error: error instanceof AppError ? error : new AppError('internal', String(error)) }),
@@ -151,25 +154,25 @@ function LiveLog({ serverId, site, log }: { serverId: string; site?: string; log
     <div className="live-log" onKeyDown={onKey}>
       <div className="log-toolbar">
         <FilterBox inputRef={filterBox} onFilter={(text) => startTransition(() => setFilter(text))} />
-        <button aria-pressed={follow} className={follow ? 'on' : ''} onClick={() => setFollow((v) => !v)} title="Keep the newest line in view (f)">Follow</button>
-        <button aria-pressed={paused} className={paused ? 'on' : ''} onClick={() => setPaused((v) => !v)} title="Freeze the view; lines keep arriving (p)">{paused ? 'Resume' : 'Pause'}</button>
-        <button onClick={() => { buffer.clear(); setVersion((v) => v + 1); }} title="Empty the view">Clear</button>
-        <button onClick={save} title="Save the lines shown (filtered, if a filter is set)">Save view</button>
+        <button aria-pressed={follow} className={follow ? 'on' : ''} onClick={() => setFollow((v) => !v)} title={t('Keep the newest line in view (f)')}>{t('Follow')}</button>
+        <button aria-pressed={paused} className={paused ? 'on' : ''} onClick={() => setPaused((v) => !v)} title={t('Freeze the view; lines keep arriving (p)')}>{paused ? t('Resume') : t('Pause')}</button>
+        <button onClick={() => { buffer.clear(); setVersion((v) => v + 1); }} title={t('Empty the view')}>{t('Clear')}</button>
+        <button onClick={save} title={t('Save the lines shown (filtered, if a filter is set)')}>{t('Save view')}</button>
         <span className="spacer" />
         <span className="log-status muted" data-testid="log-status" data-received={buffer.received} data-state={state.state}>
           <TailLight state={state.state} />
-          <code title="On the server">{log.path}</code> · {formatNumber(count)} {buffer.filtering ? 'matching' : ''} line{count === 1 ? '' : 's'}
-          {rate > 0 ? ` · ${formatNumber(rate)} lines/s` : ''}
-          {buffer.received > CAP ? ` · last ${formatNumber(CAP)} kept` : ''}
+          <code title={t('On the server')}>{log.path}</code> · {buffer.filtering ? t('{{count, number}} matching lines', { count }) : t('{{count, number}} lines', { count })}
+          {rate > 0 ? ` · ${t('{{n}} lines/s', { n: formatNumber(rate) })}` : ''}
+          {buffer.received > CAP ? ` · ${t('last {{n}} kept', { n: formatNumber(CAP) })}` : ''}
         </span>
       </div>
       {state.error && <ErrorNote error={state.error} />}
-      {state.state === 'closed' && !state.error && state.reason && <div className="note note-warn">The tail ended: {state.reason}</div>}
-      {state.state === 'reconnecting' && <div className="note note-warn">Connection lost; the tail resumes when the server is back{state.reason ? ` (${state.reason})` : ''}.</div>}
-      <div className="log-lines" ref={scroller} tabIndex={0} onWheel={onWheel} role="log" aria-label={`${log.label} lines`} aria-live="off">
+      {state.state === 'closed' && !state.error && state.reason && <div className="note note-warn">{t('The tail ended: {{reason}}', { reason: state.reason })}</div>}
+      {state.state === 'reconnecting' && <div className="note note-warn">{state.reason ? t('Connection lost; the tail resumes when the server is back ({{reason}}).', { reason: state.reason }) : t('Connection lost; the tail resumes when the server is back.')}</div>}
+      <div className="log-lines" ref={scroller} tabIndex={0} onWheel={onWheel} role="log" aria-label={t('{{log}} lines', { log: log.label })} aria-live="off">
         {count === 0 ? (
           <p className="muted log-empty">
-            {buffer.filtering ? `No shown line contains “${filter}”.` : state.state === 'starting' ? 'Starting the tail…' : log.exists ? `Waiting for new lines in ${log.id === 'journal' ? 'the journal' : log.path}…` : log.denied ? `The server's SSH user may not read ${log.path} (the site's logs are root's, readable by the site's group).` : `${log.path} does not exist yet; its lines appear here once it is written.`}
+            {buffer.filtering ? t('No shown line contains “{{filter}}”.', { filter }) : state.state === 'starting' ? t('Starting the tail…') : log.exists ? t('Waiting for new lines in {{where}}…', { where: log.id === 'journal' ? t('the journal') : log.path }) : log.denied ? t('The server\'s SSH user may not read {{path}} (the site\'s logs are root\'s, readable by the site\'s group).', { path: log.path }) : t('{{path}} does not exist yet; its lines appear here once it is written.', { path: log.path })}
           </p>
         ) : (
           <div style={{ height: virtual.getTotalSize(), position: 'relative' }}>
@@ -192,13 +195,14 @@ function LiveLog({ serverId, site, log }: { serverId: string; site?: string; log
 
 /** The filter box: its own state, so typing re-renders only the box. */
 function FilterBox({ inputRef, onFilter }: { inputRef: RefObject<HTMLInputElement | null>; onFilter: (text: string) => void }) {
+  const { t } = useTranslation();
   const [text, setText] = useState('');
   return (
     <input
       ref={inputRef}
       className="log-filter"
-      placeholder="Filter shown lines (/)"
-      aria-label="Filter shown lines"
+      placeholder={t('Filter shown lines (/)')}
+      aria-label={t('Filter shown lines')}
       value={text}
       onChange={(e) => {
         setText(e.target.value);
@@ -210,7 +214,8 @@ function FilterBox({ inputRef, onFilter }: { inputRef: RefObject<HTMLInputElemen
 }
 
 function TailLight({ state }: { state: TailState | 'starting' }) {
-  return <span className={`term-light term-${state === 'starting' ? 'connecting' : state}`} aria-label={`Tail ${state}`} role="img" />;
+  const { t } = useTranslation();
+  return <span className={`term-light term-${state === 'starting' ? 'connecting' : state}`} aria-label={t('Tail {{state}}', { state })} role="img" />;
 }
 
 function Highlighted({ text, mark }: { text: string; mark: string }) {
@@ -228,10 +233,11 @@ function Highlighted({ text, mark }: { text: string; mark: string }) {
 
 /** Search of the log's files (rotated and .gz ones too) on the server, and downloads of a part. */
 function ServerSearch({ refTo, log }: { refTo: { serverId: string; site?: string; log: string }; log: LogInfo }) {
+  const { t } = useTranslation();
   const [text, setText] = useState('');
   const [from, setFrom] = useState('1');
   const [to, setTo] = useState('1000');
-  const search = useMutation({ mutationFn: (t: string) => client.call('logs.search', { ...refTo, text: t, limit: 1000 }) });
+  const search = useMutation({ mutationFn: (query: string) => client.call('logs.search', { ...refTo, text: query, limit: 1000 }) });
   const save = useMutation({
     mutationFn: (part: { text: string } | { from: number; to: number }) => client.call('logs.download', { ...refTo, ...part }),
     onSuccess: (r) => saveFile(r.name, [r.text], 'text/plain;charset=utf-8'),
@@ -243,25 +249,25 @@ function ServerSearch({ refTo, log }: { refTo: { serverId: string; site?: string
   const hits: LogHit[] = search.data?.hits ?? [];
   return (
     <details className="log-search">
-      <summary>Search older and rotated files on the server, download a part</summary>
+      <summary>{t('Search older and rotated files on the server, download a part')}</summary>
       <form className="log-search-form" onSubmit={submit}>
-        <input aria-label="Search text" placeholder="Text to find (as typed, case-sensitive)" value={text} onChange={(e) => setText(e.target.value)} maxLength={200} spellCheck={false} />
-        <button type="submit" disabled={!text || search.isPending}>{search.isPending ? 'Searching…' : 'Search on server'}</button>
-        <button type="button" disabled={!text || save.isPending} onClick={() => save.mutate({ text })}>Download matching lines</button>
+        <input aria-label={t('Search text')} placeholder={t('Text to find (as typed, case-sensitive)')} value={text} onChange={(e) => setText(e.target.value)} maxLength={200} spellCheck={false} />
+        <button type="submit" disabled={!text || search.isPending}>{search.isPending ? t('Searching…') : t('Search on server')}</button>
+        <button type="button" disabled={!text || save.isPending} onClick={() => save.mutate({ text })}>{t('Download matching lines')}</button>
       </form>
       <form className="log-search-form" onSubmit={(e) => { e.preventDefault(); save.mutate({ from: Number(from), to: Number(to) }); }}>
-        <label>Lines <input aria-label="From line" type="number" min={1} value={from} onChange={(e) => setFrom(e.target.value)} /></label>
-        <label>to <input aria-label="To line" type="number" min={1} value={to} onChange={(e) => setTo(e.target.value)} /></label>
-        <span className="muted">of {log.path}</span>
-        <button type="submit" disabled={save.isPending}>Download lines</button>
+        <label>{t('Lines')} <input aria-label={t('From line')} type="number" min={1} value={from} onChange={(e) => setFrom(e.target.value)} /></label>
+        <label>{t('to')} <input aria-label={t('To line')} type="number" min={1} value={to} onChange={(e) => setTo(e.target.value)} /></label>
+        <span className="muted">{t('of {{path}}', { path: log.path })}</span>
+        <button type="submit" disabled={save.isPending}>{t('Download lines')}</button>
       </form>
       {search.error && <ErrorNote error={search.error as AppError} />}
       {save.error && <ErrorNote error={save.error as AppError} />}
-      {save.data && <p className="muted" role="status">Saved {save.data.name}: {formatNumber(save.data.lines)} lines{save.data.truncated ? ' (cut at the limit)' : ''}.</p>}
+      {save.data && <p className="muted" role="status">{save.data.truncated ? t('Saved {{name}}: {{n}} lines (cut at the limit).', { name: save.data.name, n: formatNumber(save.data.lines) }) : t('Saved {{name}}: {{n}} lines.', { name: save.data.name, n: formatNumber(save.data.lines) })}</p>}
       {search.data && (
-        <div className="log-hits" role="region" aria-label="Search results">
+        <div className="log-hits" role="region" aria-label={t('Search results')}>
           <p className="muted">
-            {hits.length === 0 ? 'Nothing found in this log or its rotated files.' : `${formatNumber(hits.length)} line${hits.length === 1 ? '' : 's'} found${search.data.truncated ? ' (the first 1,000)' : ''}, oldest file first.`}
+            {hits.length === 0 ? t('Nothing found in this log or its rotated files.') : search.data.truncated ? t('{{count, number}} lines found (the first 1,000), oldest file first.', { count: hits.length }) : t('{{count, number}} lines found, oldest file first.', { count: hits.length })}
           </p>
           {hits.map((h, i) => (
             <div key={i} className="log-line static">
