@@ -37,5 +37,4 @@ export const NOT_CONVERTED: string[] = [
   'team/TeamAdmin.tsx',
   'team/TeamAdminNew.tsx',
   'team/TeamSettings.tsx',
-  'terminal/TerminalTab.tsx',
 ];

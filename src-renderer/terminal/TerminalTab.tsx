@@ -5,6 +5,7 @@
 // coming back, or gone.
 import '@xterm/xterm/css/xterm.css';
 import { useEffect, useRef, useState } from 'react';
+import { useTranslation } from 'react-i18next';
 import { Terminal, type ITheme } from '@xterm/xterm';
 import { FitAddon } from '@xterm/addon-fit';
 import { SearchAddon, type ISearchOptions } from '@xterm/addon-search';
@@ -16,6 +17,7 @@ import { useSshStates } from '../client/hooks';
 import { describeSsh } from '../components/ServerView';
 import { forget, messageOf, openRemote, type Remote } from './remote';
 import { publishTerminalState } from './status';
+import { i18n } from '../i18n';
 
 type Props = { tabId: string; server: Server };
 type Status = { state: TerminalState; reason?: string };
@@ -59,6 +61,7 @@ function hardwareWebgl(): boolean {
 const appShortcut = (e: KeyboardEvent) => e.ctrlKey && ((e.shiftKey && e.key.toLowerCase() === 't') || e.key === 'Tab');
 
 export function TerminalTab({ tabId, server }: Props) {
+  const { t } = useTranslation();
   const host = useRef<HTMLDivElement>(null);
   const [search, setSearch] = useState<SearchAddon | null>(null);
   const [searching, setSearching] = useState(false);
@@ -130,7 +133,7 @@ export function TerminalTab({ tabId, server }: Props) {
             if (next !== 'closed') return;
             if (remote) forget(remote);
             remote = null;
-            term.write(`\r\n${DIM(`[${reason ?? 'closed'} Press Enter for a new shell.]`)}\r\n`);
+            term.write(`\r\n${DIM(`[${reason ?? i18n.t('closed')} ${i18n.t('Press Enter for a new shell.')}]`)}\r\n`);
           },
         });
         if (disposed) return opened.close();
@@ -140,7 +143,7 @@ export function TerminalTab({ tabId, server }: Props) {
       } catch (error) {
         if (disposed) return;
         set('closed', messageOf(error));
-        term.write(`\x1b[31m${messageOf(error)}\x1b[0m\r\n${DIM('[Press Enter to try again.]')}\r\n`);
+        term.write(`\x1b[31m${messageOf(error)}\x1b[0m\r\n${DIM(`[${i18n.t('Press Enter to try again.')}]`)}\r\n`);
       }
     };
 
@@ -160,8 +163,8 @@ export function TerminalTab({ tabId, server }: Props) {
       const text = term.getSelection();
       if (!text) return;
       navigator.clipboard.writeText(text).then(
-        () => flash(`Copied ${text.length} character${text.length === 1 ? '' : 's'}.`),
-        () => flash('The clipboard refused the copy.'),
+        () => flash(i18n.t('Copied {{count, number}} characters.', { count: text.length })),
+        () => flash(i18n.t('The clipboard refused the copy.')),
       );
     };
     let copyTimer: ReturnType<typeof setTimeout> | undefined;
@@ -217,10 +220,10 @@ export function TerminalTab({ tabId, server }: Props) {
         forget(remote);
         remote = null;
         lostCore = true;
-        set('reconnecting', 'Lost the connection to the Hostdeck core.');
+        set('reconnecting', i18n.t('Lost the connection to the Hostdeck core.'));
       } else if (transport === 'open' && lostCore) {
         lostCore = false;
-        term.write(`\r\n${DIM('[reconnected to the core: this is a new shell]')}\r\n`);
+        term.write(`\r\n${DIM(`[${i18n.t('reconnected to the core: this is a new shell')}]`)}\r\n`);
         void start();
       }
     });
@@ -253,12 +256,12 @@ export function TerminalTab({ tabId, server }: Props) {
   };
 
   return (
-    <section className={`terminal-view term-${status.state}`} aria-label={`Terminal on ${server.name}`} data-state={status.state} data-renderer={renderer}>
+    <section className={`terminal-view term-${status.state}`} aria-label={t('Terminal on {{server}}', { server: server.name })} data-state={status.state} data-renderer={renderer}>
       {searching && search && <SearchBar search={search} onClose={closeSearch} />}
       <div className="terminal-host" ref={host} />
       <div className="terminal-status">
         <span className="term-light" aria-hidden="true" />
-        <span role="status" aria-label="Terminal state">
+        <span role="status" aria-label={t('Terminal state')}>
           {describe(status, server, ssh ? describeSsh(ssh) : null)}
         </span>
         {title && status.state === 'open' && (
@@ -268,12 +271,12 @@ export function TerminalTab({ tabId, server }: Props) {
         )}
         {status.state === 'closed' && (
           <button className="link" onClick={() => reopen.current()}>
-            New shell
+            {t('New shell')}
           </button>
         )}
         <span className="spacer" />
-        {note ? <span className="term-note">{note}</span> : <span className="muted">Ctrl+Shift+F search · Ctrl+Shift+C copy · Ctrl+Shift+V paste</span>}
-        <span className="muted" title={renderer === 'WebGL' ? 'Drawn with WebGL on the GPU' : 'Drawn with the DOM renderer (no GPU-backed WebGL here)'}>
+        {note ? <span className="term-note">{note}</span> : <span className="muted">{t('Ctrl+Shift+F search · Ctrl+Shift+C copy · Ctrl+Shift+V paste')}</span>}
+        <span className="muted" title={renderer === 'WebGL' ? t('Drawn with WebGL on the GPU') : t('Drawn with the DOM renderer (no GPU-backed WebGL here)')}>
           {renderer}
         </span>
       </div>
@@ -285,13 +288,13 @@ function describe(status: Status, server: Server, ssh: string | null): string {
   const where = `${server.user}@${server.host}:${server.port}`;
   switch (status.state) {
     case 'connecting':
-      return `Connecting to ${where}…`;
+      return i18n.t('Connecting to {{where}}…', { where });
     case 'open':
-      return `Connected: ${where}`;
+      return i18n.t('Connected: {{where}}', { where });
     case 'reconnecting':
-      return `Reconnecting: ${ssh && !ssh.startsWith('connected') ? ssh : (status.reason ?? '')}`;
+      return i18n.t('Reconnecting: {{reason}}', { reason: ssh && !ssh.startsWith('connected') ? ssh : (status.reason ?? '') });
     case 'closed':
-      return `Closed: ${status.reason ?? 'the shell ended.'}`;
+      return i18n.t('Closed: {{reason}}', { reason: status.reason ?? i18n.t('the shell ended.') });
   }
 }
 
@@ -300,6 +303,7 @@ const SEARCH_OPTIONS: ISearchOptions = {
 };
 
 function SearchBar({ search, onClose }: { search: SearchAddon; onClose: () => void }) {
+  const { t } = useTranslation();
   const [query, setQuery] = useState('');
   const [results, setResults] = useState<{ index: number; count: number } | null>(null);
 
@@ -318,11 +322,11 @@ function SearchBar({ search, onClose }: { search: SearchAddon; onClose: () => vo
   };
 
   return (
-    <div className="terminal-search" role="search" aria-label="Search the scrollback">
+    <div className="terminal-search" role="search" aria-label={t('Search the scrollback')}>
       <input
         autoFocus
-        aria-label="Search text"
-        placeholder="Search the scrollback"
+        aria-label={t('Search text')}
+        placeholder={t('Search the scrollback')}
         value={query}
         onChange={(e) => {
           const text = e.target.value;
@@ -344,11 +348,11 @@ function SearchBar({ search, onClose }: { search: SearchAddon; onClose: () => vo
         }}
       />
       <span className="search-count" data-testid="search-count">
-        {results && query ? (results.count === 0 ? 'No matches' : results.index < 0 ? `${results.count}+ matches` : `${results.index + 1} of ${results.count}`) : ''}
+        {results && query ? (results.count === 0 ? t('No matches') : results.index < 0 ? t('{{n}}+ matches', { n: results.count }) : t('{{index}} of {{total}}', { index: results.index + 1, total: results.count })) : ''}
       </span>
-      <button aria-label="Previous match" title="Previous match (Shift+Enter)" onClick={() => find(false)}>↑</button>
-      <button aria-label="Next match" title="Next match (Enter)" onClick={() => find(true)}>↓</button>
-      <button aria-label="Close search" title="Close (Escape)" onClick={onClose}>×</button>
+      <button aria-label={t('Previous match')} title={t('Previous match (Shift+Enter)')} onClick={() => find(false)}>↑</button>
+      <button aria-label={t('Next match')} title={t('Next match (Enter)')} onClick={() => find(true)}>↓</button>
+      <button aria-label={t('Close search')} title={t('Close (Escape)')} onClick={onClose}>×</button>
     </div>
   );
 }
