@@ -32,7 +32,6 @@ export const NOT_CONVERTED: string[] = [
   'health/ServerHealth.tsx',
   'health/Toasts.tsx',
   'prepare/PrepareDialog.tsx',
-  'sql/SqlTab.tsx',
   'team/ConflictNote.tsx',
   'team/TeamAdmin.tsx',
   'team/TeamAdminNew.tsx',

@@ -3,6 +3,7 @@
 // affected rows, the error of the failed one, "not run" for the rest, a note when capped), and
 // the server's history (click to put a statement back).
 import { useCallback, useEffect, useRef, useState } from 'react';
+import { useTranslation } from 'react-i18next';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import type { ResultSet } from '../../shared/api/db';
 import type { Server } from '../../shared/domain';
@@ -12,6 +13,7 @@ import { ErrorNote } from '../components/ErrorNote';
 import { CellView, formatCount } from '../db/cells';
 import { SqlEditor, type SqlEditorHandle } from './SqlEditor';
 import { formatDateTime } from '../i18n/format';
+import { i18n } from '../i18n';
 
 const MAX_ROWS = 1000;
 
@@ -27,10 +29,11 @@ function label(r: ResultSet, i: number): string {
 }
 
 function seconds(ms: number): string {
-  return ms < 1000 ? `${Math.round(ms)} ms` : `${(ms / 1000).toFixed(1)} s`;
+  return ms < 1000 ? i18n.t('{{ms}} ms', { ms: Math.round(ms) }) : i18n.t('{{s}} s', { s: (ms / 1000).toFixed(1) });
 }
 
 export function SqlTab({ server, database: initialDatabase }: { server: Server; database: string | null }) {
+  const { t } = useTranslation();
   const serverId = server.id;
   const queryClient = useQueryClient();
   const editor = useRef<SqlEditorHandle>(null);
@@ -53,7 +56,7 @@ export function SqlTab({ server, database: initialDatabase }: { server: Server; 
     if (!database) return;
     let live = true;
     client.call('db.tables', { serverId, database }).then(
-      (tables) => live && setSchema(Object.fromEntries(tables.map((t) => [t.name, [] as string[]]))),
+      (tables) => live && setSchema(Object.fromEntries(tables.map((table) => [table.name, [] as string[]]))),
       () => undefined,
     );
     return () => {
@@ -106,7 +109,7 @@ export function SqlTab({ server, database: initialDatabase }: { server: Server; 
       setActive(failed >= 0 ? failed : out.results.length - 1);
     } catch (e) {
       setOutcome(null);
-      setError(asError(e, 'The query could not be run.'));
+      setError(asError(e, t('The query could not be run.')));
     } finally {
       runRef.current = null;
       setRun(null);
@@ -121,7 +124,7 @@ export function SqlTab({ server, database: initialDatabase }: { server: Server; 
     try {
       await client.call('db.cancel', { queryId: run.queryId });
     } catch (e) {
-      setError(asError(e, 'The query could not be cancelled.'));
+      setError(asError(e, t('The query could not be cancelled.')));
     }
   }
 
@@ -129,12 +132,12 @@ export function SqlTab({ server, database: initialDatabase }: { server: Server; 
   const shown = results[Math.min(active, results.length - 1)];
 
   return (
-    <section className="sql-view" aria-label={`SQL editor ${server.name}`}>
+    <section className="sql-view" aria-label={t('SQL editor {{server}}', { server: server.name })}>
       <div className="sql-toolbar">
         <label className="sql-db">
-          <span className="muted">Database</span>
-          <select aria-label="Database" value={database ?? ''} onChange={(e) => setDatabase(e.target.value || null)}>
-            <option value="">(none)</option>
+          <span className="muted">{t('Database')}</span>
+          <select aria-label={t('Database')} value={database ?? ''} onChange={(e) => setDatabase(e.target.value || null)}>
+            <option value="">{t('(none)')}</option>
             {database && !databases.data?.some((d) => d.name === database) && <option value={database}>{database}</option>}
             {databases.data?.map((d) => (
               <option key={d.name} value={d.name}>
@@ -146,20 +149,20 @@ export function SqlTab({ server, database: initialDatabase }: { server: Server; 
         {run ? (
           <>
             <button className="danger" onClick={() => void cancel()} disabled={run.cancelling}>
-              {run.cancelling ? 'Cancelling…' : 'Cancel'}
+              {run.cancelling ? t('Cancelling…') : t('Cancel')}
             </button>
             <span className="sql-elapsed" data-testid="sql-elapsed" role="status">
-              Running… {seconds(Math.max(0, now - run.started))}
+              {t('Running…')} {seconds(Math.max(0, now - run.started))}
             </span>
           </>
         ) : (
-          <button className="primary" onClick={() => void execute()} title="Run the selection, or everything (Ctrl+Enter)">
-            Run
+          <button className="primary" onClick={() => void execute()} title={t('Run the selection, or everything (Ctrl+Enter)')}>
+            {t('Run')}
           </button>
         )}
         <span className="sql-spacer" />
         <button aria-pressed={showHistory} onClick={() => setShowHistory((v) => !v)}>
-          History
+          {t('History')}
         </button>
       </div>
       <div className="sql-main">
@@ -169,7 +172,7 @@ export function SqlTab({ server, database: initialDatabase }: { server: Server; 
           {outcome && (
             <div className="sql-results">
               <div className="sql-result-head">
-                <div className="sql-result-tabs" role="tablist" aria-label="Results">
+                <div className="sql-result-tabs" role="tablist" aria-label={t('Results')}>
                   {results.map((r, i) => (
                     <button
                       key={i}
@@ -184,7 +187,7 @@ export function SqlTab({ server, database: initialDatabase }: { server: Server; 
                   ))}
                 </div>
                 <span className="muted sql-summary" data-testid="sql-summary">
-                  {outcome.cancelled ? 'Cancelled after ' : 'Done in '}
+                  {outcome.cancelled ? t('Cancelled after') : t('Done in')}{' '}
                   {seconds(outcome.durationMs)}
                 </span>
               </div>
@@ -193,14 +196,14 @@ export function SqlTab({ server, database: initialDatabase }: { server: Server; 
           )}
         </div>
         {showHistory && (
-          <aside className="sql-history" aria-label="History">
-            <h3>History</h3>
-            {history.isLoading && <p className="muted">Loading…</p>}
-            {history.data?.length === 0 && <p className="muted">Nothing run on this server yet.</p>}
+          <aside className="sql-history" aria-label={t('History')}>
+            <h3>{t('History')}</h3>
+            {history.isLoading && <p className="muted">{t('Loading…')}</p>}
+            {history.data?.length === 0 && <p className="muted">{t('Nothing run on this server yet.')}</p>}
             <ul>
               {history.data?.map((h, i) => (
                 <li key={i}>
-                  <button className="sql-history-item" onClick={() => editor.current?.setText(h.sql)} title="Put this back in the editor">
+                  <button className="sql-history-item" onClick={() => editor.current?.setText(h.sql)} title={t('Put this back in the editor')}>
                     <span className="mono">{h.sql.length > 300 ? `${h.sql.slice(0, 300)}…` : h.sql}</span>
                     <span className="muted">
                       {formatDateTime(h.at)}
@@ -218,6 +221,7 @@ export function SqlTab({ server, database: initialDatabase }: { server: Server; 
 }
 
 function ResultView({ result }: { result: ResultSet }) {
+  const { t } = useTranslation();
   if (result.error !== null) {
     return (
       <div className="sql-result" role="tabpanel">
@@ -233,7 +237,7 @@ function ResultView({ result }: { result: ResultSet }) {
       <div className="sql-result" role="tabpanel">
         <pre className="sql-statement">{result.statement}</pre>
         <p data-testid="sql-affected">
-          {formatCount(result.affectedRows ?? 0)} {result.affectedRows === 1 ? 'row' : 'rows'} affected · {seconds(result.durationMs)}
+          {t('{{n}} rows affected', { count: result.affectedRows ?? 0, n: formatCount(result.affectedRows ?? 0) })} · {seconds(result.durationMs)}
         </p>
       </div>
     );
@@ -241,11 +245,11 @@ function ResultView({ result }: { result: ResultSet }) {
   return (
     <div className="sql-result" role="tabpanel">
       <p className="sql-meta muted">
-        {formatCount(result.rows.length)} {result.rows.length === 1 ? 'row' : 'rows'} · {seconds(result.durationMs)}
+        {t('{{n}} rows', { count: result.rows.length, n: formatCount(result.rows.length) })} · {seconds(result.durationMs)}
         {result.capped && (
           <span className="sql-capped" data-testid="sql-capped">
             {' '}
-            · Showing the first {formatCount(result.rows.length)} rows; the server had more.
+            · {t('Showing the first {{n}} rows; the server had more.', { n: formatCount(result.rows.length) })}
           </span>
         )}
       </p>
