@@ -25,6 +25,8 @@ register('prepare.firewall', FirewallParams, (p) => `Prepare firewall: only TCP 
 const SshParams = z.object({ serverId: ServerId }).strict();
 type SshParams = z.infer<typeof SshParams>;
 const KEY_METHODS = new Set(['key', 'key-passphrase', 'agent']);
+/** How long a refused connection is tried again (sshd just reloaded). */
+const REFUSED_GRACE_MS = 10_000;
 
 export type SshCheckDeps = { inventory: Pick<Inventory, 'stored'>; connections: Pick<ConnectionManager, 'connectFresh'> };
 
@@ -35,8 +37,17 @@ async function secondKeyLogin(deps: SshCheckDeps, p: SshParams): Promise<string>
     throw new Error(`Hostdeck logs in to this server by ${method}, not by key: password logins stay on. Give the server a key login (server settings), then retry.`);
   }
   const started = performance.now();
-  const fresh = await deps.connections.connectFresh(p.serverId);
-  fresh.close();
+  for (;;) {
+    try {
+      const fresh = await deps.connections.connectFresh(p.serverId);
+      fresh.close();
+      break;
+    } catch (error) {
+      // sshd re-executes itself when reloaded: for a moment nothing listens on its port.
+      if ((error as { code?: unknown }).code !== 'refused' || performance.now() - started > REFUSED_GRACE_MS) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 250));
+    }
+  }
   return `verified: a second login by key (${method}, a fresh connection) works (${Math.round(performance.now() - started)} ms)`;
 }
 
