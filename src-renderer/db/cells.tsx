@@ -3,6 +3,7 @@
 // (the full value through db.cell), numbers stay as the server sent them.
 import type { Cell } from '../../shared/api/db';
 import { formatNumber } from '../i18n/format';
+import { i18n } from '../i18n';
 
 export function formatBytes(n: number | null | undefined): string {
   if (n === null || n === undefined) return '';
@@ -69,7 +70,7 @@ export function VisibleText({ text }: { text: string }) {
 
 export function CellView({ value, onOpenFull }: { value: Cell; onOpenFull?: () => void }) {
   if (value === null) return <span className="cell-null">NULL</span>;
-  if (value === '') return <span className="cell-empty" title="Empty string" />;
+  if (value === '') return <span className="cell-empty" title={i18n.t('Empty string')} />;
   if (typeof value === 'number') return <span className="cell-num">{value}</span>;
   if (typeof value === 'string') {
     if (value.length > PREVIEW_CHARS) return <PartialText text={value.slice(0, PREVIEW_CHARS)} length={value.length} onOpenFull={onOpenFull} />;
@@ -84,12 +85,12 @@ export function CellView({ value, onOpenFull }: { value: Cell; onOpenFull?: () =
   const cut = value.truncated || value.hex.length > 32;
   if (value.wkt !== undefined)
     return (
-      <span className="cell-geo" title={`${value.wkt}\n${value.size} bytes: 0x${shown}${cut ? '…' : ''}`}>
+      <span className="cell-geo" title={`${value.wkt}\n${i18n.t('{{n}} bytes', { n: value.size })}: 0x${shown}${cut ? '…' : ''}`}>
         <span className="cell-wkt">{value.wkt}</span> <span className="cell-size">0x{value.hex.slice(0, 16)}… {formatBytes(value.size)}</span>
       </span>
     );
   return (
-    <span className="cell-bin" title={`${value.size} bytes of binary`}>
+    <span className="cell-bin" title={i18n.t('{{n}} bytes of binary', { n: value.size })}>
       0x{shown}
       {cut ? '…' : ''} <span className="cell-size">{formatBytes(value.size)}</span>
     </span>
@@ -105,13 +106,13 @@ function PartialText({ text, length, onOpenFull }: { text: string; length: numbe
       <button
         type="button"
         className="cell-more"
-        title={`Show the full value (${formatNumber(length)} characters)`}
+        title={i18n.t('Show the full value ({{n}} characters)', { n: formatNumber(length) })}
         onClick={(e) => {
           e.stopPropagation();
           onOpenFull?.();
         }}
       >
-        … {formatNumber(length)} ch
+        … {i18n.t('{{n}} ch', { n: formatNumber(length) })}
       </button>
     </span>
   );
