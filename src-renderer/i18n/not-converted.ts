@@ -8,7 +8,6 @@ export const NOT_CONVERTED: string[] = [
   'db-admin/DbAdminTab.tsx',
   'db-admin/ExportDialog.tsx',
   'db-admin/ImportDialog.tsx',
-  'db/CellEditor.tsx',
   'db/DbTab.tsx',
   'db/TableTab.tsx',
   'drift/DriftActionDialog.tsx',
