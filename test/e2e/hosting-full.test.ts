@@ -47,6 +47,14 @@ afterAll(() => {
 });
 
 /** Waits until the site's latest task (the row's "Last task") reaches `status`. */
+/** A login's answer, or null while the task that makes it work has not run yet. */
+function tryMariadb(...args: string[]): string | null {
+  try {
+    return mariadb(...args).trim();
+  } catch {
+    return null;
+  }
+}
 const lastTask = (row: Locator, status: string, timeout = 30_000) => expect.poll(() => row.getByTestId('site-task').textContent(), { timeout }).toBe(status);
 
 async function openTab(page: Page, title: string) {
@@ -120,8 +128,9 @@ describe('a whole site in the UI', () => {
     await ftpForm.getByRole('button', { name: 'Add login' }).click();
     await detail.getByRole('status', { name: `Password of ${ftpUser}` }).waitFor();
     registerSecret('UI-shown generated FTP password (hosting-full)', (await detail.getByRole('status', { name: `Password of ${ftpUser}` }).getByTestId('ftp-password').textContent()) ?? '');
+    // The row may still show the site's own finished task until the login's task reaches it: wait for the login itself.
+    await expect.poll(() => sh(`pure-pw show '${ftpUser}' -f '${tb.ftp.passwdFile}'`) ?? '', { timeout: 30_000 }).toContain(`/home/${site}`);
     await lastTask(row, 'done');
-    expect(sh(`pure-pw show '${ftpUser}' -f '${tb.ftp.passwdFile}'`)).toContain(`/home/${site}`);
     await detail.getByRole('status', { name: `Password of ${ftpUser}` }).getByRole('button', { name: 'Done, hide it' }).click();
 
     // ---- Database: a name without the site's prefix is refused at its field; then one that works.
@@ -139,8 +148,8 @@ describe('a whole site in the UI', () => {
     const dbPassword = (await dbOnce.getByTestId('db-password').textContent()) ?? '';
     expect(dbPassword).toMatch(/^[A-Za-z0-9._+=-]{20}$/);
     registerSecret('UI-shown generated database password (hosting-full)', dbPassword);
+    await expect.poll(() => tryMariadb(`--user=${db}`, `--password=${dbPassword}`, db, '-N', '-e', 'SELECT DATABASE()'), { timeout: 30_000 }).toBe(db);
     await lastTask(row, 'done');
-    expect(mariadb(`--user=${db}`, `--password=${dbPassword}`, db, '-N', '-e', 'SELECT DATABASE()').trim()).toBe(db);
     await dbOnce.getByRole('button', { name: 'Done, hide it' }).click();
     await dbOnce.waitFor({ state: 'detached' });
     expect(await page.content()).not.toContain(dbPassword);
@@ -152,8 +161,8 @@ describe('a whole site in the UI', () => {
     const newPassword = (await dbOnce.getByTestId('db-password').textContent()) ?? '';
     expect(newPassword).not.toBe(dbPassword);
     registerSecret('UI-shown changed database password (hosting-full)', newPassword);
+    await expect.poll(() => tryMariadb(`--user=${db}`, `--password=${newPassword}`, db, '-N', '-e', 'SELECT 1'), { timeout: 30_000 }).toBe('1');
     await lastTask(row, 'done');
-    expect(mariadb(`--user=${db}`, `--password=${newPassword}`, db, '-N', '-e', 'SELECT 1').trim()).toBe('1');
     expect(() => mariadb(`--user=${db}`, `--password=${dbPassword}`, db, '-e', 'SELECT 1')).toThrow();
     await dbOnce.getByRole('button', { name: 'Done, hide it' }).click();
 
