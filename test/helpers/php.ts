@@ -26,13 +26,18 @@ export async function httpGet(host: string, path: string): Promise<{ status: num
 }
 
 /** Asks until the answer passes `ok`, for up to 5 s (nginx applies a reload about 100 ms after its signal). */
-export async function getUntil(host: string, path: string, ok: (r: { status: number; body: string }) => boolean): Promise<{ status: number; body: string }> {
+export async function askUntil<T>(ask: () => Promise<T>, ok: (r: T) => boolean): Promise<T> {
   const deadline = Date.now() + 5000;
   for (;;) {
-    const r = await httpGet(host, path);
+    const r = await ask();
     if (ok(r) || Date.now() > deadline) return r;
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
+}
+
+/** GET from the testbed's nginx until the answer passes `ok` (see askUntil). */
+export function getUntil(host: string, path: string, ok: (r: { status: number; body: string }) => boolean): Promise<{ status: number; body: string }> {
+  return askUntil(() => httpGet(host, path), ok);
 }
 
 function getOnce(host: string, path: string): Promise<{ status: number; body: string }> {

@@ -20,6 +20,7 @@ import { ensureClientKeys } from '../../testbed/keys';
 import { makeCore, type TestCore } from '../helpers/core';
 import { SOA } from '../helpers/dns';
 import { settleQueue } from '../helpers/hosting';
+import { askUntil } from '../helpers/php';
 
 let machine: FreshServer;
 let proxy: AptProxy;
@@ -53,6 +54,9 @@ function httpGet(host: string, path = '/'): Promise<{ status: number; body: stri
     }).on('error', reject);
   });
 }
+
+/** A connection a reload dropped, as an answer to ask again. */
+const dropped = (error: unknown) => ({ status: 0, body: String(error) });
 
 async function prepareAll(serverId: string): Promise<{ tasks: Task[]; ms: number }> {
   const started = Date.now();
@@ -105,7 +109,7 @@ describe('Prepare server on a fresh Debian 12 machine', () => {
     const db = await t.call<{ name: string; user: string; password: string }>('hosting.createDb', { serverId, site, name: `${site}_db`, user: `${site}_u` });
     for (const x of await settleQueue(t, serverId, 60_000)) expect(x.status, outcome(x)).toBe('done');
 
-    const page = await httpGet(domain);
+    const page = await askUntil(() => httpGet(domain).catch(dropped), (r) => r.body.includes('It works'));
     expect(page.status).toBe(200);
     expect(page.body).toContain('It works');
 
@@ -126,7 +130,7 @@ describe('Prepare server on a fresh Debian 12 machine', () => {
     await t.call('hosting.setPhp', { serverId, site, version: '8.2', values: DEFAULT_PHP_VALUES, extras: [] });
     for (const x of await settleQueue(t, serverId, 60_000)) expect(x.status, outcome(x)).toBe('done');
     onMachine(`printf '%s' '<?php echo "php-ok as ", get_current_user();' > /home/${site}/public_html/p.php && chown ${site}: /home/${site}/public_html/p.php`);
-    const php = await httpGet(domain, '/p.php');
+    const php = await askUntil(() => httpGet(domain, '/p.php').catch(dropped), (r) => r.status === 200 && r.body.startsWith('php-ok'));
     expect(php).toEqual({ status: 200, body: `php-ok as ${site}` });
 
     // A zone pushed to the machine's BIND, answered over DNS.
