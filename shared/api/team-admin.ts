@@ -10,13 +10,6 @@ export const TEAM_ROLES = ['admin', 'operator', 'dns', 'support'] as const;
 export const TeamRole = z.enum(TEAM_ROLES);
 export type TeamRole = z.infer<typeof TeamRole>;
 
-export const ROLE_SUMMARY: Record<TeamRole, string> = {
-  admin: 'everything: inventory, sites, DNS, queue, people and roles',
-  operator: 'the queue and sites (no inventory, no people)',
-  dns: 'DNS zones and their pushes',
-  support: 'read-only: browse; customer databases in support mode only',
-};
-
 /** A team account's user name: letters, digits, `_`, `.`, `-`, starting with a letter or digit (no quoting surprises anywhere). */
 export const TEAM_USER = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,79}$/;
 export const TeamUserName = z

@@ -28,8 +28,4 @@ export const NOT_CONVERTED: string[] = [
   'health/ServerHealth.tsx',
   'health/Toasts.tsx',
   'prepare/PrepareDialog.tsx',
-  'team/ConflictNote.tsx',
-  'team/TeamAdmin.tsx',
-  'team/TeamAdminNew.tsx',
-  'team/TeamSettings.tsx',
 ];

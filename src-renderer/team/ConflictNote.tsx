@@ -1,6 +1,7 @@
 // Team mode: a save refused because someone else changed the record since it was opened. Shows
 // both versions side by side (only what differs) and asks: overwrite theirs with yours, or take
 // theirs (and drop this edit). Nothing was saved until the user chooses.
+import { useTranslation } from 'react-i18next';
 import type { AppError } from '../../shared/errors';
 import './team.css';
 
@@ -23,27 +24,28 @@ export function ConflictNote({ conflict, yours, labels, onOverwrite, onTakeTheir
   onTakeTheirs: (theirs: Record<string, unknown>, theirVersion: number) => void;
   busy?: boolean;
 }) {
+  const { t } = useTranslation();
   const { theirs } = conflict;
   if (!theirs) {
     return (
-      <div className="note note-error conflict-note" role="alertdialog" aria-label="Edit conflict">
-        <strong>Someone removed this while you were editing it.</strong> Nothing was saved.
+      <div className="note note-error conflict-note" role="alertdialog" aria-label={t('Edit conflict')}>
+        <strong>{t('Someone removed this while you were editing it.')}</strong> {t('Nothing was saved.')}
       </div>
     );
   }
   const differing = Object.keys(labels).filter((k) => show(yours[k]) !== show(theirs.data[k]));
   return (
-    <div className="note note-warn conflict-note" role="alertdialog" aria-label="Edit conflict">
+    <div className="note note-warn conflict-note" role="alertdialog" aria-label={t('Edit conflict')}>
       <strong>
-        {theirs.updatedBy} changed this at {theirs.updatedAt} (version {theirs.version}) while you were editing version {conflict.baseVersion ?? '—'}.
+        {t('{{who}} changed this at {{when}} (version {{version}}) while you were editing version {{base}}.', { who: theirs.updatedBy, when: theirs.updatedAt, version: theirs.version, base: conflict.baseVersion ?? '—' })}
       </strong>{' '}
-      Nothing was saved. Which one should stay?
+      {t('Nothing was saved. Which one should stay?')}
       <table className="conflict-table">
         <thead>
           <tr>
             <th />
-            <th>Yours</th>
-            <th>Theirs</th>
+            <th>{t('Yours')}</th>
+            <th>{t('Theirs')}</th>
           </tr>
         </thead>
         <tbody>
@@ -57,7 +59,7 @@ export function ConflictNote({ conflict, yours, labels, onOverwrite, onTakeTheir
           {differing.length === 0 && (
             <tr>
               <td colSpan={3} className="muted">
-                The same values as yours.
+                {t('The same values as yours.')}
               </td>
             </tr>
           )}
@@ -65,10 +67,10 @@ export function ConflictNote({ conflict, yours, labels, onOverwrite, onTakeTheir
       </table>
       <div className="actions">
         <button type="button" className="danger" disabled={busy} onClick={() => onOverwrite(theirs.version)}>
-          Overwrite with mine
+          {t('Overwrite with mine')}
         </button>
         <button type="button" disabled={busy} onClick={() => onTakeTheirs(theirs.data, theirs.version)}>
-          Take theirs
+          {t('Take theirs')}
         </button>
       </div>
     </div>

@@ -4,6 +4,8 @@
 // this computer's keychain only.
 import { useState, type FormEvent } from 'react';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useTranslation } from 'react-i18next';
+import type { TFunction } from 'i18next';
 import type { TeamStatus } from '../../shared/api/team';
 import { client } from '../client/client';
 import { ErrorNote } from '../components/ErrorNote';
@@ -14,19 +16,25 @@ import './team.css';
 export const teamStatusKey = ['team', 'status'] as const;
 
 type Draft = { teamName: string; host: string; port: string; user: string; password: string; database: string; workstation: string };
-const count = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`;
-const copiedText = (c: { servers: number; hostKeys: number; templates: number; tasks: number }) =>
-  `${count(c.servers, 'server', 'servers')}, ${count(c.hostKeys, 'pinned host key', 'pinned host keys')}, ${count(c.templates, 'deploy template', 'deploy templates')} and ${count(c.tasks, 'task', 'tasks')} (queued or past)`;
+const copiedText = (t: TFunction, c: { servers: number; hostKeys: number; templates: number; tasks: number }) =>
+  t('{{servers}}, {{hostKeys}}, {{templates}} and {{tasks}} (queued or past)', {
+    servers: t('{{count, number}} servers', { count: c.servers }),
+    hostKeys: t('{{count, number}} pinned host keys', { count: c.hostKeys }),
+    templates: t('{{count, number}} deploy templates', { count: c.templates }),
+    tasks: t('{{count, number}} tasks', { count: c.tasks }),
+  });
 
+const HOST_EXAMPLE = 'db.example.net';
 const EMPTY: Draft = { teamName: '', host: '', port: '3306', user: '', password: '', database: 'hostdeck', workstation: '' };
 
 export function TeamSettings() {
+  const { t } = useTranslation();
   const status = useQuery({ queryKey: teamStatusKey, queryFn: () => client.call('team.status', {}), refetchInterval: 5000 });
   // What the last create, join or leave did (its form is gone once the mode changed).
   const [done, setDone] = useState<string | null>(null);
   return (
-    <section className="panel form team-settings" aria-label="Team">
-      <h2>Team</h2>
+    <section className="panel form team-settings" aria-label={t('Team')}>
+      <h2>{t('Team')}</h2>
       {status.error && <ErrorNote error={asError(status.error)} />}
       {done && (
         <div className="note note-ok" role="status">
@@ -41,26 +49,27 @@ export function TeamSettings() {
 }
 
 function ModeLine({ status }: { status: TeamStatus }) {
+  const { t } = useTranslation();
   if (status.mode === 'solo' || !status.team) {
     return (
       <p className="team-mode" data-mode="solo">
-        <strong>Solo</strong> — servers, sites and queues are kept in this computer's data folder.
+        <strong>{t('Solo')}</strong> — {t("servers, sites and queues are kept in this computer's data folder.")}
       </p>
     );
   }
-  const t = status.team;
+  const team = status.team;
   return (
     <div className={`note ${status.connected ? 'note-ok' : 'note-error'} team-mode`} data-mode="team" role="status">
-      <strong>Team “{t.name}”</strong> — shared with everyone using this database.
+      <strong>{t('Team “{{name}}”', { name: team.name })}</strong> — {t('shared with everyone using this database.')}
       <dl>
-        <dt>Database</dt>
+        <dt>{t('Database')}</dt>
         <dd>
-          {t.user}@{t.host}:{t.port} / {t.database}
+          {team.user}@{team.host}:{team.port} / {team.database}
         </dd>
-        <dt>Connection</dt>
-        <dd data-connected={status.connected}>{status.connected ? 'connected' : `not answering: ${status.error ?? 'unknown reason'}`}</dd>
-        <dt>This workstation</dt>
-        <dd>{t.workstation}</dd>
+        <dt>{t('Connection')}</dt>
+        <dd data-connected={status.connected}>{status.connected ? t('connected') : t('not answering: {{reason}}', { reason: status.error ?? t('unknown reason') })}</dd>
+        <dt>{t('This workstation')}</dt>
+        <dd>{team.workstation}</dd>
       </dl>
     </div>
   );
@@ -73,6 +82,7 @@ function useModeChanged() {
 }
 
 function JoinOrCreate({ onDone }: { onDone: (message: string | null) => void }) {
+  const { t } = useTranslation();
   const [how, setHow] = useState<'create' | 'join'>('create');
   const [draft, setDraft] = useState<Draft>(EMPTY);
   const modeChanged = useModeChanged();
@@ -81,10 +91,10 @@ function JoinOrCreate({ onDone }: { onDone: (message: string | null) => void }) 
     mutationFn: async () => {
       if (how === 'create') {
         const { copied } = await client.call('team.create', { ...connect(), teamName: draft.teamName.trim() });
-        return `Team created: ${copiedText(copied)} copied into it.`;
+        return t('Team created: {{copied}} copied into it.', { copied: copiedText(t, copied) });
       }
       const { status } = await client.call('team.join', connect());
-      return `Joined the team “${status.team?.name ?? ''}”.`;
+      return t('Joined the team “{{name}}”.', { name: status.team?.name ?? '' });
     },
     onSuccess: async (message) => {
       setDraft(EMPTY);
@@ -101,50 +111,50 @@ function JoinOrCreate({ onDone }: { onDone: (message: string | null) => void }) 
     save.mutate();
   };
   return (
-    <form onSubmit={submit} aria-label="Create or join a team">
-      <div className="team-how" role="radiogroup" aria-label="Create or join">
+    <form onSubmit={submit} aria-label={t('Create or join a team')}>
+      <div className="team-how" role="radiogroup" aria-label={t('Create or join')}>
         <label>
-          <input type="radio" name="how" value="create" checked={how === 'create'} onChange={() => setHow('create')} /> Create a team from this computer's data
+          <input type="radio" name="how" value="create" checked={how === 'create'} onChange={() => setHow('create')} /> {t("Create a team from this computer's data")}
         </label>
         <label>
-          <input type="radio" name="how" value="join" checked={how === 'join'} onChange={() => setHow('join')} /> Join an existing team
+          <input type="radio" name="how" value="join" checked={how === 'join'} onChange={() => setHow('join')} /> {t('Join an existing team')}
         </label>
       </div>
       <p className="hint">
         {how === 'create'
-          ? 'The database must exist and be empty; its tables are made and this folder’s servers, pinned keys, settings and queues are copied in.'
-          : 'This folder’s own data stays here, unused while in the team.'}{' '}
-        Passwords and passphrases stay in each person’s keychain.
+          ? t('The database must exist and be empty; its tables are made and this folder’s servers, pinned keys, settings and queues are copied in.')
+          : t('This folder’s own data stays here, unused while in the team.')}{' '}
+        {t('Passwords and passphrases stay in each person’s keychain.')}
       </p>
       {error && !error.fields && <ErrorNote error={error} />}
       <div className="grid">
         {how === 'create' && (
-          <Field name="teamName" label="Team name" error={fields.teamName}>
+          <Field name="teamName" label={t('Team name')} error={fields.teamName}>
             <input name="teamName" value={draft.teamName} onChange={set('teamName')} />
           </Field>
         )}
-        <Field name="workstation" label="This workstation's name" error={fields.workstation} hint="Shown to the others (who runs a queue, who changed what)">
-          <input name="workstation" value={draft.workstation} onChange={set('workstation')} placeholder="user@computer" />
+        <Field name="workstation" label={t("This workstation's name")} error={fields.workstation} hint={t('Shown to the others (who runs a queue, who changed what)')}>
+          <input name="workstation" value={draft.workstation} onChange={set('workstation')} placeholder={t('user@computer')} />
         </Field>
-        <Field name="host" label="MariaDB host" error={fields.host}>
-          <input name="host" value={draft.host} onChange={set('host')} placeholder="db.example.net" />
+        <Field name="host" label={t('MariaDB host')} error={fields.host}>
+          <input name="host" value={draft.host} onChange={set('host')} placeholder={HOST_EXAMPLE} />
         </Field>
-        <Field name="port" label="Port" error={fields.port}>
+        <Field name="port" label={t('Port')} error={fields.port}>
           <input name="port" inputMode="numeric" value={draft.port} onChange={set('port')} />
         </Field>
-        <Field name="user" label="User" error={fields.user}>
+        <Field name="user" label={t('User')} error={fields.user}>
           <input name="user" value={draft.user} onChange={set('user')} autoComplete="off" />
         </Field>
-        <Field name="password" label="Password" error={fields.password} hint="Kept in this computer's keychain">
+        <Field name="password" label={t('Password')} error={fields.password} hint={t("Kept in this computer's keychain")}>
           <input name="password" type="password" value={draft.password} onChange={set('password')} autoComplete="new-password" />
         </Field>
-        <Field name="database" label="Database" error={fields.database}>
+        <Field name="database" label={t('Database')} error={fields.database}>
           <input name="database" value={draft.database} onChange={set('database')} />
         </Field>
       </div>
       <div className="actions">
         <button type="submit" className="primary" disabled={save.isPending}>
-          {save.isPending ? 'Connecting…' : how === 'create' ? 'Create team' : 'Join team'}
+          {save.isPending ? t('Connecting…') : how === 'create' ? t('Create team') : t('Join team')}
         </button>
       </div>
     </form>
@@ -152,13 +162,14 @@ function JoinOrCreate({ onDone }: { onDone: (message: string | null) => void }) 
 }
 
 function Leave({ status, onDone }: { status: TeamStatus; onDone: (message: string | null) => void }) {
+  const { t } = useTranslation();
   const [confirm, setConfirm] = useState('');
   const modeChanged = useModeChanged();
   const leave = useMutation({
     mutationFn: () => client.call('team.leave', { confirm }),
     onSuccess: async ({ copied }) => {
       setConfirm('');
-      onDone(`Left the team: ${copiedText(copied)} copied into this computer's data folder.`);
+      onDone(t("Left the team: {{copied}} copied into this computer's data folder.", { copied: copiedText(t, copied) }));
       await modeChanged();
     },
   });
@@ -170,21 +181,21 @@ function Leave({ status, onDone }: { status: TeamStatus; onDone: (message: strin
         e.preventDefault();
         leave.mutate();
       }}
-      aria-label="Leave the team"
+      aria-label={t('Leave the team')}
     >
-      <h3>Leave the team</h3>
+      <h3>{t('Leave the team')}</h3>
       {status.connected ? (
-        <p className="hint">The team’s servers, pinned keys, settings and queues are copied into this computer’s data folder (replacing what it held), and this workstation works solo again. The team keeps everything.</p>
+        <p className="hint">{t('The team’s servers, pinned keys, settings and queues are copied into this computer’s data folder (replacing what it held), and this workstation works solo again. The team keeps everything.')}</p>
       ) : (
-        <p className="hint">The team database does not answer, so nothing can be copied: this workstation goes back to this folder’s own data, as it was before joining. The team keeps everything; join again once the database answers.</p>
+        <p className="hint">{t('The team database does not answer, so nothing can be copied: this workstation goes back to this folder’s own data, as it was before joining. The team keeps everything; join again once the database answers.')}</p>
       )}
       {error && !error.fields && <ErrorNote error={error} />}
-      <Field name="confirm" label={status.connected ? `Type the team's name, ${name}, to leave` : `Type the database's name, ${name}, to leave`} error={error?.fields?.confirm}>
+      <Field name="confirm" label={status.connected ? t("Type the team's name, {{name}}, to leave", { name }) : t("Type the database's name, {{name}}, to leave", { name })} error={error?.fields?.confirm}>
         <input name="confirm" value={confirm} onChange={(e) => setConfirm(e.target.value)} autoComplete="off" />
       </Field>
       <div className="actions">
         <button type="submit" className="danger" disabled={leave.isPending || confirm !== name}>
-          {leave.isPending ? 'Leaving…' : status.connected ? 'Leave and copy the data here' : 'Leave without copying'}
+          {leave.isPending ? t('Leaving…') : status.connected ? t('Leave and copy the data here') : t('Leave without copying')}
         </button>
       </div>
     </form>
