@@ -3,7 +3,7 @@
 // the journal by a new core, a dropped connection mid-task, kill -9 of the app process at
 // random points of a 100-task run, and two cores on one data directory.
 import { execFileSync, spawn } from 'node:child_process';
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -12,6 +12,7 @@ import { build } from 'esbuild';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createCore, type Core } from '../../src-main/core/core';
 import { COMPACT_LINES, Journal, KEEP_FINISHED, type JournalEvent } from '../../src-main/core/queue/journal';
+import { INLINE_MAX_BYTES } from '../../src-main/core/queue/inline-uploads';
 import { FOLLOW_UP_EXIT, registerTaskKind } from '../../src-main/core/queue/kinds';
 import { QueueLock } from '../../src-main/core/queue/lock';
 import { shQuote } from '../../src-main/core/ssh/sh-quote';
@@ -322,6 +323,32 @@ describe('the queue', () => {
     expect(l.tasks[0]!.stdoutTail).toBe(`first\nwant: ${asked}\nsecond\nuploaded late\n`);
     expect(l.tasks[1]!.stdoutTail).toBe('first\n');
     expect(await remote(t, `if [ -e ${plain} ] || [ -e ${asked} ]; then echo left; else echo none; fi`)).toBe('none\n');
+  });
+
+  it("puts a task's files in place byte for byte: small text inside the run, the rest over SFTP", async () => {
+    registerTaskKind('test-uploads', {
+      params: z.object({ files: z.array(z.object({ path: z.string().regex(/^\/tmp\/hdq-[a-z0-9-]+\.txt$/), blob: z.string().regex(/^[0-9a-f]{64}$/) }).strict()) }).strict(),
+      title: () => 'uploads',
+      commands: () => ['sha256sum the uploaded files; read stdin'],
+      uploads: (p) => p.files.map((f) => ({ path: f.path, blob: f.blob, mode: 0o640 })),
+      // The script's stdin is closed after the uploads: `cat` prints nothing.
+      script: (p) => `for f in ${p.files.map((f) => shQuote(f.path)).join(' ')}; do sha256sum < "$f" | cut -c1-64; stat -c %a "$f"; rm -f "$f"; done; cat\n`,
+    });
+    const t = await suite.web1('queue-uploads');
+    const sha = (b: Buffer) => createHash('sha256').update(b).digest('hex');
+    const sets = {
+      inline: [Buffer.from("it's \"quoted\" \\ $(id) `id`\n'\n"), Buffer.alloc(0), Buffer.from('юникод 🙂 no newline at the end'), Buffer.from('x'.repeat(70_000))],
+      binary: [Buffer.from('text first\n'), Buffer.from([0, 1, 2, 255, 254, 0x27, 10])],
+      large: [Buffer.from('y'.repeat(INLINE_MAX_BYTES + 1))],
+    };
+    for (const [name, contents] of Object.entries(sets)) {
+      const files = contents.map((c) => ({ path: scratch(), blob: t.core.queue.blobs.put(c) }));
+      await enqueue(t.core, { serverId: t.server.id, kind: 'test-uploads', params: { files } });
+      const l = await until(t.call, t.server.id, settled);
+      const last = l.tasks.at(-1)!;
+      expect(last.status, `${name}: ${last.stderrTail}`).toBe('done');
+      expect(last.stdoutTail, name).toBe(contents.map((c) => `${sha(c)}\n640\n`).join(''));
+    }
   });
 
   it('a run left going on the server by a lost connection is over before its rerun starts', async () => {

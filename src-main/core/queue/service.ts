@@ -9,6 +9,7 @@
 // Other instances' changes are seen by re-reading the journals every POLL_MS (and each change is
 // a queue.changed event here too). Nothing touches a server unless it has runnable tasks.
 import { randomUUID } from 'node:crypto';
+import { readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { AppError } from '../../../shared/errors';
@@ -20,6 +21,7 @@ import { BlobStore } from './blobs';
 import { fileQueueBackend, type QueueBackend, type QueueJournal, type RunnerLock } from './backend';
 import { tail, type JournalEvent } from './journal';
 import { describeTask, FOLLOW_UP_EXIT, parseParams, taskKind, type SecretSource, type TaskKind, type TaskUpload } from './kinds';
+import { INLINE_MAX_BYTES, inlineUploads } from './inline-uploads';
 import { maskSecrets } from './mask';
 import { LOCK_EXIT_CODE, LOCK_WAIT_S, openWorkerShell, type WorkerShell } from './worker-shell';
 
@@ -64,7 +66,7 @@ export class QueueService {
     /** Told once per outcome this process wrote (done, failed, skipped, cancelled): the audit's record of tasks. */
     private readonly outcome: (serverId: string, task: Task) => void = () => {},
   ) {
-    this.blobs = new BlobStore(path.join(dir, 'blobs'));
+    this.blobs = new BlobStore(path.join(dir, 'blobs'), log);
     this.backend = fileQueueBackend(dir);
   }
 
@@ -205,6 +207,28 @@ export class QueueService {
   private write(serverId: string, events: JournalEvent[]): void {
     this.journal(serverId).append(events);
     this.sync(serverId);
+    if (this.blobs.shared) this.releaseBlobs(serverId, events);
+  }
+
+  /**
+   * Team mode: a task over (done, skipped, cancelled) no longer needs its uploads from the team;
+   * those no unfinished task of any server uploads go (the same content may be another task's).
+   */
+  private releaseBlobs(serverId: string, events: JournalEvent[]): void {
+    const over = events.flatMap((e) => ((e.t === 'finished' && e.status === 'done') || e.t === 'skipped' || e.t === 'cancelled' ? [e.id] : []));
+    if (over.length === 0) return;
+    // Every blob a task may upload (its follow-up's too) is named by its hash in its parameters.
+    const uploads = (t: Task) => JSON.stringify(t.params).match(/(?<=")[0-9a-f]{64}(?=")/g) ?? [];
+    const tasks = this.journal(serverId).tasks;
+    const candidates = new Set(over.flatMap((id) => { const t = tasks.get(id); return t ? uploads(t) : []; }));
+    if (candidates.size === 0) return;
+    for (const id of new Set([...this.backend.serverIds(), serverId])) {
+      for (const t of this.journal(id).tasks.values()) {
+        if (t.status === 'done' || t.status === 'skipped' || t.status === 'cancelled') continue;
+        for (const sha of uploads(t)) candidates.delete(sha);
+      }
+    }
+    if (candidates.size > 0) void this.blobs.release([...candidates]).catch((error: unknown) => this.log(`[hostdeck] shared uploads not removed: ${messageOf(error)}`));
   }
 
   private failed(serverId: string, taskId?: string): Task {
@@ -341,12 +365,12 @@ export class QueueService {
         return finish('failed', null, '', `Could not reach the server: ${messageOf(error)}`);
       }
       try {
-        if (uploads.length > 0) await this.upload(runner, uploads);
-        let result = await shell.run(script, { timeoutMs: TASK_TIMEOUT_MS, stdin, exclusive: true });
+        const first = await this.withUploads(runner, uploads, script, stdin);
+        let result = await shell.run(first.script, { timeoutMs: TASK_TIMEOUT_MS, stdin: first.stdin, exclusive: true });
         if (result.code === FOLLOW_UP_EXIT && kind.followUp) {
           const next = kind.followUp(task.params, result.stdout);
-          if (next.uploads.length > 0) await this.upload(runner, next.uploads);
-          const second = await shell.run(next.script, { timeoutMs: TASK_TIMEOUT_MS, exclusive: true });
+          const then = await this.withUploads(runner, next.uploads, next.script, undefined);
+          const second = await shell.run(then.script, { timeoutMs: TASK_TIMEOUT_MS, stdin: then.stdin, exclusive: true });
           result = { ...second, stdout: `${result.stdout}${second.stdout}`, stderr: `${result.stderr}${second.stderr}` };
         }
         if (result.code === LOCK_EXIT_CODE && shell.lockFile && result.stdout === '' && result.stderr === '') {
@@ -408,16 +432,32 @@ export class QueueService {
     };
   }
 
+  /** The run that puts a task's files in place first: inside it when they are small text (inline-uploads.ts), else over SFTP now. */
+  private async withUploads(runner: Runner, uploads: TaskUpload[], script: string, stdin: string | undefined): Promise<{ script: string; stdin: string | undefined }> {
+    if (uploads.length === 0) return { script, stdin };
+    if (stdin === undefined) {
+      const files = await Promise.all(uploads.map((u) => this.blobs.ensure(u.blob)));
+      const sizes = files.map((f) => statSync(f).size);
+      if (sizes.reduce((a, b) => a + b, 0) <= INLINE_MAX_BYTES) {
+        const inline = inlineUploads(uploads, files.map((f) => readFileSync(f)), script);
+        if (inline) return inline;
+      }
+    }
+    await this.upload(runner, uploads);
+    return { script, stdin };
+  }
+
   /** Uploads a task's files over one SFTP session on the server's connection, in parallel. */
   private async upload(runner: Runner, uploads: TaskUpload[]): Promise<void> {
+    const files = await Promise.all(uploads.map((u) => this.blobs.ensure(u.blob)));
     const client = await runner.lease!.ready();
     const sftp = await openSftp(client);
     try {
       await Promise.all(
         uploads.map(
-          (u) =>
+          (u, i) =>
             new Promise<void>((resolve, reject) => {
-              sftp.fastPut(this.blobs.existing(u.blob), u.path, { mode: u.mode }, (e) => (e ? reject(new AppError('refused', `Upload to ${u.path} failed: ${e.message}`)) : resolve()));
+              sftp.fastPut(files[i]!, u.path, { mode: u.mode }, (e) => (e ? reject(new AppError('refused', `Upload to ${u.path} failed: ${e.message}`)) : resolve()));
             }),
         ),
       );
