@@ -27,15 +27,27 @@ const Workstation = z
   .max(120, 'Name is too long')
   .regex(/^[^\u0000-\u001f\u007f]+$/, 'Name: printable characters on one line');
 
+/** The database reached directly (null), or through an SSH tunnel of this inventory server. */
+const TunnelServerId = z.string().uuid('Choose a server from the inventory').nullable();
+
 export const TeamConnectInput = z
-  .object({ host: Host, port: Port, user: User, password: TeamPassword, database: TeamDatabaseName, workstation: Workstation.optional() })
+  .object({ host: Host, port: Port, user: User, password: TeamPassword, database: TeamDatabaseName, workstation: Workstation.optional(), tunnelServerId: TunnelServerId.optional() })
   .strict();
 export type TeamConnectInput = z.infer<typeof TeamConnectInput>;
 
 export const TeamStatus = z.object({
   mode: z.enum(['solo', 'team']),
   team: z
-    .object({ name: z.string(), host: z.string(), port: z.number(), user: z.string(), database: z.string(), workstation: z.string() })
+    .object({
+      name: z.string(),
+      host: z.string(),
+      port: z.number(),
+      user: z.string(),
+      database: z.string(),
+      workstation: z.string(),
+      /** The server whose SSH tunnel carries the connection (its name and id), or null: direct. */
+      via: z.object({ serverId: z.string(), name: z.string() }).nullable(),
+    })
     .nullable(),
   /** Team mode: whether the database answers now. */
   connected: z.boolean(),
@@ -56,5 +68,7 @@ export const teamApi = {
   /** Uses an existing team (this folder's own data stays in it, unused until leave). */
   'team.join': { input: TeamConnectInput, output: z.object({ status: TeamStatus }) },
   /** Copies the team's data into this folder (replacing its inventory and queues) and goes back to solo mode; confirm: the team's name. */
+  /** Reaches the team database another way from now on (directly, or through a server's SSH tunnel); checked before it is kept. */
+  'team.setRoute': { input: z.object({ tunnelServerId: TunnelServerId }).strict(), output: z.object({ status: TeamStatus }) },
   'team.leave': { input: z.object({ confirm: z.string().max(120) }).strict(), output: z.object({ status: TeamStatus, copied: Copied }) },
 } as const;

@@ -72,8 +72,9 @@ import { TaskSecrets } from './queue/task-secrets';
 import { sshHandlers } from './ssh/handlers';
 import { terminalHandlers } from './terminal/handlers';
 import { TerminalService } from './terminal/service';
-import { openDataFolderTeamOrOffline } from './team/session';
+import { openDataFolderRoute, openDataFolderTeamOrOffline } from './team/session';
 import { teamHandlers } from './team/handlers';
+import { tunnelOf } from './team/tunnel';
 import { switchingCore, type SwitchMode } from './team/switch';
 import { TeamAudit } from './team/audit-chain';
 import { TeamPeople, teamLogin } from './team/people';
@@ -125,9 +126,11 @@ async function openCore(options: CoreOptions, switchMode: SwitchMode): Promise<C
   if (keychain.note) log(`[hostdeck] ${keychain.note}`);
   const events = new EventHub();
   // Team mode (team.json in the data folder): the queues are the team database's.
-  const me = await teamLogin(options.dataDir, keychain, log);
+  // Its way there first (direct, or an SSH tunnel whose server is in team.json: the inventory is read through it).
+  const way = await openDataFolderRoute(options.dataDir, keychain, home, log);
+  const me = way.route ? await teamLogin(options.dataDir, keychain, log, way.route) : null;
   // A team database that does not answer: the app opens without data or queues, and says why (Settings → Team).
-  const { team, offline } = await openDataFolderTeamOrOffline(options.dataDir, keychain, log);
+  const { team, offline } = way.route ? await openDataFolderTeamOrOffline(options.dataDir, keychain, log, way.route) : { team: null, offline: way.offline };
   // A support login's customer databases are read-only whatever the settings say: its role is the
   // team database's word, asked again every 15 s (an admin's change re-reads the settings).
   const role = new TeamRoleWatch(me?.role ?? null, team ? () => grantedRole(team.db.pool, team.config.database) : null, () => events.emit('settings.changed', {}));
@@ -209,7 +212,7 @@ async function openCore(options: CoreOptions, switchMode: SwitchMode): Promise<C
       ...dbAdminHandlers(dbAdmin),
       ...dbAuditHandlers(audit),
       ...queueHandlers(queue),
-      ...teamHandlers({ dataDir: options.dataDir, keychain, team, offline, switchMode, log }),
+      ...teamHandlers({ dataDir: options.dataDir, home, keychain, team, offline, switchMode, tunnelFor: (id) => tunnelOf(inventory.stored(id), (serverId) => connections.connectFresh(serverId)), log }),
       ...teamPeopleHandlers(new TeamPeople(() => team, keychain, audit)),
       ...hostingHandlers(sites, connections),
       ...cronHandlers(sites, connections, events),
@@ -256,6 +259,7 @@ async function openCore(options: CoreOptions, switchMode: SwitchMode): Promise<C
       connections.closeAll();
       role.stop();
       await team?.close();
+      await way.route?.close();
     },
     connections,
     db,

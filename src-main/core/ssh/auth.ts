@@ -36,7 +36,7 @@ const PRIMARY: Record<StoredServer['auth']['method'], AuthenticationType[]> = {
   'keyboard-interactive': ['keyboard-interactive'],
 };
 
-export function authFor(server: StoredServer & { displayName: string }, keyPath: string | null, secrets: AuthSecrets, prompts: Pick<PromptBroker, 'ask'>): AuthAttempt {
+export function authFor(server: Pick<StoredServer, 'id' | 'host' | 'user' | 'auth'> & { displayName: string }, keyPath: string | null, secrets: AuthSecrets, prompts: Pick<PromptBroker, 'ask'>): AuthAttempt {
   const tried: AuthenticationType[] = [];
   const attempted = new Set<AuthenticationType>();
   let failure: AppError | null = null;

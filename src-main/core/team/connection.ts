@@ -5,12 +5,12 @@
 import { readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type { Duplex } from 'node:stream';
 import mysql, { type Connection, type ConnectionOptions, type Pool } from 'mysql2/promise';
 import { z } from 'zod';
 import { AppError } from '../../../shared/errors';
 import type { Keychain } from '../secrets/keychain';
 import { DATABASE_NAME } from './schema';
+import { TeamTunnel, type TeamEndpoint } from './tunnel';
 
 export const TeamConfig = z
   .object({
@@ -21,6 +21,8 @@ export const TeamConfig = z
     database: z.string().regex(DATABASE_NAME),
     /** An inventory server whose SSH connection carries the database connection, or null (direct). */
     tunnelServerId: z.string().uuid().nullable(),
+    /** That server as connecting to it takes (the inventory is read through it): tunnel.ts. */
+    tunnel: TeamTunnel.nullable().optional(),
     /** How this workstation is named to the others (who runs a queue, who wrote a record). */
     workstation: z.string().min(1).max(120),
   })
@@ -56,9 +58,6 @@ export function writeTeamConfig(dataDir: string, config: TeamConfig | null): voi
   renameSync(`${file}.tmp`, file);
 }
 
-/** A stream to the database's host:port through something else (an SSH tunnel), or undefined: direct TCP. */
-export type StreamFactory = () => Duplex;
-
 export class TeamDb {
   readonly pool: Pool;
   private readonly options: ConnectionOptions;
@@ -66,10 +65,11 @@ export class TeamDb {
   constructor(
     readonly config: TeamConfig,
     password: string,
-    stream?: StreamFactory,
+    endpoint: TeamEndpoint = config,
   ) {
     this.options = {
-      ...(stream ? { stream } : { host: config.host, port: config.port }),
+      host: endpoint.host,
+      port: endpoint.port,
       user: config.user,
       password,
       database: config.database,
@@ -102,8 +102,8 @@ export class TeamDb {
 }
 
 /** Opens the team database and checks it answers. */
-export async function openTeamDb(config: TeamConfig, password: string, stream?: StreamFactory): Promise<TeamDb> {
-  const db = new TeamDb(config, password, stream);
+export async function openTeamDb(config: TeamConfig, password: string, endpoint: TeamEndpoint = config): Promise<TeamDb> {
+  const db = new TeamDb(config, password, endpoint);
   try {
     await db.pool.query('SELECT 1');
   } catch (error) {

@@ -5,38 +5,57 @@ import type { TeamConnectInput, TeamStatus, teamApi } from '../../../shared/api/
 import { AppError } from '../../../shared/errors';
 import type { HandlersFor } from '../dispatch';
 import type { Keychain } from '../secrets/keychain';
-import { defaultWorkstation, openTeamDb, readTeamConfig, teamError, teamPasswordAccount, writeTeamConfig, type TeamConfig } from './connection';
+import { defaultWorkstation, openTeamDb, readTeamConfig, teamError, teamPassword, teamPasswordAccount, writeTeamConfig, type TeamConfig } from './connection';
 import { TeamRecords } from './records';
 import { createSchema, readSchema } from './schema';
 import type { TeamOffline, TeamSession } from './session';
 import type { SwitchMode } from './switch';
 import { exportToFolder, importFolder, type Copied } from './transfer';
+import { openTeamRoute, type TeamTunnel } from './tunnel';
 
-/** offline: team mode whose database did not answer at start-up (the app opened without it). */
-type Deps = { dataDir: string; keychain: Keychain; team: TeamSession | null; offline?: TeamOffline | null; switchMode: SwitchMode; log: (line: string) => void };
-
-function configOf(input: TeamConnectInput): TeamConfig {
-  return { version: 1, host: input.host, port: input.port, user: input.user, database: input.database, tunnelServerId: null, workstation: input.workstation ?? defaultWorkstation() };
-}
+/**
+ * offline: team mode whose database did not answer at start-up (the app opened without it);
+ * tunnelFor: an inventory server as the database's SSH tunnel (tunnel.ts's tunnelOf).
+ */
+type Deps = {
+  dataDir: string;
+  home: string;
+  keychain: Keychain;
+  team: TeamSession | null;
+  offline?: TeamOffline | null;
+  switchMode: SwitchMode;
+  tunnelFor: (serverId: string) => Promise<TeamTunnel>;
+  log: (line: string) => void;
+};
 
 function statusOf(config: TeamConfig | null, name: string, connected: boolean, error: string | null): TeamStatus {
   if (!config) return { mode: 'solo', team: null, connected: false, error: null };
-  return { mode: 'team', team: { name, host: config.host, port: config.port, user: config.user, database: config.database, workstation: config.workstation }, connected, error };
+  const via = config.tunnel ? { serverId: config.tunnel.serverId, name: config.tunnel.name } : null;
+  return { mode: 'team', team: { name, host: config.host, port: config.port, user: config.user, database: config.database, workstation: config.workstation, via }, connected, error };
 }
 
-export function teamHandlers({ dataDir, keychain, team, offline = null, switchMode, log }: Deps): HandlersFor<typeof teamApi> {
+export function teamHandlers({ dataDir, home, keychain, team, offline = null, switchMode, tunnelFor, log }: Deps): HandlersFor<typeof teamApi> {
+  const configOf = async (input: TeamConnectInput): Promise<TeamConfig> => {
+    const tunnel = input.tunnelServerId ? await tunnelFor(input.tunnelServerId) : null;
+    return { version: 1, host: input.host, port: input.port, user: input.user, database: input.database, tunnelServerId: tunnel?.serverId ?? null, tunnel, workstation: input.workstation ?? defaultWorkstation() };
+  };
   const solo = () => {
     if (readTeamConfig(dataDir)) throw new AppError('conflict', 'This workstation is in a team already: leave it first.');
   };
   /** Connects with the form's values (refused with the database's reason) and hands the open database to `use`. */
   const withDb = async <T,>(config: TeamConfig, password: string, use: (db: Awaited<ReturnType<typeof openTeamDb>>) => Promise<T>): Promise<T> => {
-    const db = await openTeamDb(config, password);
+    const route = await openTeamRoute(config, config.tunnel, keychain, home, log);
     try {
-      return await use(db);
-    } catch (error) {
-      throw error instanceof AppError ? error : new AppError('conflict', error instanceof Error ? error.message : String(error));
+      const db = await openTeamDb(config, password, route);
+      try {
+        return await use(db);
+      } catch (error) {
+        throw error instanceof AppError ? error : new AppError('conflict', error instanceof Error ? error.message : String(error));
+      } finally {
+        await db.close();
+      }
     } finally {
-      await db.close();
+      await route.close();
     }
   };
   const current = async (): Promise<TeamStatus> => {
@@ -59,7 +78,7 @@ export function teamHandlers({ dataDir, keychain, team, offline = null, switchMo
     'team.status': current,
     'team.create': async ({ teamName, ...input }) => {
       solo();
-      const config = configOf(input);
+      const config = await configOf(input);
       await withDb(config, input.password, (db) => createSchema(db.pool, teamName, config.workstation));
       let copied: Copied = { servers: 0, hostKeys: 0, templates: 0, tasks: 0 };
       await switchMode(async () => {
@@ -78,10 +97,20 @@ export function teamHandlers({ dataDir, keychain, team, offline = null, switchMo
     },
     'team.join': async (input) => {
       solo();
-      const config = configOf(input);
+      const config = await configOf(input);
       const { teamName } = await withDb(config, input.password, (db) => readSchema(db.pool));
       await switchMode(() => join(config, input.password));
       return { status: statusOf(config, teamName, true, null) };
+    },
+    'team.setRoute': async ({ tunnelServerId }) => {
+      const config = readTeamConfig(dataDir);
+      if (!config) throw new AppError('conflict', 'This workstation is not in a team.');
+      const tunnel = tunnelServerId ? await tunnelFor(tunnelServerId) : null;
+      const next: TeamConfig = { ...config, tunnelServerId: tunnel?.serverId ?? null, tunnel };
+      // The new way must reach the same team before it is kept: else the app would open offline.
+      const { teamName } = await withDb(next, await teamPassword(keychain, config), (db) => readSchema(db.pool));
+      await switchMode(async () => writeTeamConfig(dataDir, next));
+      return { status: statusOf(next, teamName, true, null) };
     },
     'team.leave': async ({ confirm }) => {
       const config = readTeamConfig(dataDir);

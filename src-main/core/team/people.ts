@@ -13,17 +13,18 @@ import { readTeamConfig, teamError, teamPassword, teamPasswordAccount } from './
 import { activateRole, listPeople, peopleStatements, prepareLogin, rolesExist, setUpStatements } from './roles';
 import { TEAM_TABLES } from './schema';
 import type { TeamSession } from './session';
+import type { TeamEndpoint } from './tunnel';
 
 /**
  * Team mode's first step at start (before the team session opens): this login's role made its
  * default and read from the server. Null in solo mode, or when the login cannot be checked here
  * (opening the team session then says why).
  */
-export async function teamLogin(dataDir: string, keychain: Keychain, log: (line: string) => void): Promise<TeamMe | null> {
+export async function teamLogin(dataDir: string, keychain: Keychain, log: (line: string) => void, endpoint: TeamEndpoint): Promise<TeamMe | null> {
   const config = readTeamConfig(dataDir);
   if (!config) return null;
   try {
-    return await prepareLogin(config, await teamPassword(keychain, config));
+    return await prepareLogin(config, await teamPassword(keychain, config), endpoint);
   } catch (error) {
     log(`[hostdeck] team: the login's role could not be read: ${error instanceof Error ? error.message : String(error)}`);
     return null;

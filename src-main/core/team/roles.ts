@@ -14,7 +14,8 @@ import { AppError } from '../../../shared/errors';
 import { PeopleChange, TEAM_ROLES, TEAM_USER, type Person, type TeamMe, type TeamRole } from '../../../shared/api/team-admin';
 import { hostProblem } from '../../../shared/mysql-accounts';
 import { MASK, quoteIdent, quoteString } from '../db/account-sql';
-import type { StreamFactory, TeamConfig } from './connection';
+import type { TeamConfig } from './connection';
+import type { TeamEndpoint } from './tunnel';
 import type { TableKind, TeamTable } from './schema';
 
 type Queryable = Pool | PoolConnection | Connection;
@@ -216,8 +217,8 @@ export async function currentRole(db: Queryable, database: string): Promise<Team
  * database (a login whose role is not its default yet may not enter it), makes the granted team
  * role the default. Returns who the server says this login is.
  */
-export async function prepareLogin(config: TeamConfig, password: string, stream?: StreamFactory): Promise<TeamMe> {
-  const conn = await mysql.createConnection({ ...(stream ? { stream } : { host: config.host, port: config.port }), user: config.user, password, charset: 'utf8mb4', connectTimeout: 10_000 });
+export async function prepareLogin(config: TeamConfig, password: string, endpoint: TeamEndpoint = config): Promise<TeamMe> {
+  const conn = await mysql.createConnection({ host: endpoint.host, port: endpoint.port, user: config.user, password, charset: 'utf8mb4', connectTimeout: 10_000 });
   try {
     return await activateRole(conn, config.database);
   } finally {
