@@ -3,6 +3,7 @@
 // from the server asks for its name typed. A password a fix makes is shown once.
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
 import type { DriftAction, DriftItem } from '../../shared/api/drift';
 import type { Server } from '../../shared/domain';
 import { AppError } from '../../shared/errors';
@@ -13,9 +14,10 @@ import { DRIFT_KEY } from './hooks';
 
 type Props = { server: Server; servers: Server[]; item: DriftItem; action: DriftAction; onClose: () => void };
 
-const asError = (e: unknown) => (e instanceof AppError ? e : new AppError('internal', 'The action failed.'));
 
 export function DriftActionDialog({ server, servers, item, action, onClose }: Props) {
+  const { t } = useTranslation();
+  const asError = (e: unknown) => (e instanceof AppError ? e : new AppError('internal', t('The action failed.')));
   const queryClient = useQueryClient();
   const [confirm, setConfirm] = useState('');
   const needs = action === 'fix' ? item.confirm : null;
@@ -30,25 +32,26 @@ export function DriftActionDialog({ server, servers, item, action, onClose }: Pr
   });
   const name = (id: string) => servers.find((s) => s.id === id)?.name ?? id;
   const label = action === 'fix' ? item.fix : item.accept;
+  const heading = action === 'fix' ? t('Fix the server') : t("Accept the server's state");
   const tasks = preview.data?.tasks ?? [];
   const records = preview.data?.records ?? [];
   return (
     <div className="modal-backdrop">
-      <div className="panel modal preview-dialog drift-dialog" role="dialog" aria-modal="true" aria-label={`${action === 'fix' ? 'Fix the server' : 'Accept the server\'s state'}: ${item.title}`}>
-        <h2>{action === 'fix' ? 'Fix the server' : 'Accept the server\'s state'}: {item.title}</h2>
+      <div className="panel modal preview-dialog drift-dialog" role="dialog" aria-modal="true" aria-label={`${heading}: ${item.title}`}>
+        <h2>{heading}: {item.title}</h2>
         <p className="drift-dialog-what"><strong>{label}</strong></p>
-        {preview.isPending && <p className="muted">Preparing the preview…</p>}
+        {preview.isPending && <p className="muted">{t('Preparing the preview…')}</p>}
         {preview.error && <ErrorNote error={asError(preview.error)} />}
         {preview.data && (
           <>
             {tasks.length > 0 && (
               <>
-                <p className="muted">{tasks.length === 1 ? 'One task would be queued and run' : `${tasks.length} tasks would be queued and run in this order`}, exactly as shown:</p>
+                <p className="muted">{t('{{count, number}} tasks would be queued and run in this order, exactly as shown:', { count: tasks.length })}</p>
                 <ol className="preview-tasks">
-                  {tasks.map((t, i) => (
+                  {tasks.map((task, i) => (
                     <li key={i}>
-                      <div className="preview-task-title">{t.title}{t.serverId !== server.id ? <span className="muted"> — on {name(t.serverId)}</span> : null}</div>
-                      <pre className="preview-commands">{t.commands.join('\n')}</pre>
+                      <div className="preview-task-title">{task.title}{task.serverId !== server.id ? <span className="muted"> — {t('on {{server}}', { server: name(task.serverId) })}</span> : null}</div>
+                      <pre className="preview-commands">{task.commands.join('\n')}</pre>
                     </li>
                   ))}
                 </ol>
@@ -56,7 +59,7 @@ export function DriftActionDialog({ server, servers, item, action, onClose }: Pr
             )}
             {records.length > 0 && (
               <>
-                <p className="muted">Hostdeck's records change{tasks.length === 0 ? '; nothing runs on the server' : ''}:</p>
+                <p className="muted">{tasks.length === 0 ? t("Hostdeck's records change; nothing runs on the server:") : t("Hostdeck's records change:")}</p>
                 <ul className="drift-record-changes">{records.map((r) => <li key={r}>{r}</li>)}</ul>
               </>
             )}
@@ -64,21 +67,21 @@ export function DriftActionDialog({ server, servers, item, action, onClose }: Pr
         )}
         {needs && (
           <label className="field">
-            <span>Type <code>{needs}</code> to confirm</span>
-            <input value={confirm} onChange={(e) => setConfirm(e.target.value)} aria-label="Confirm by typing the name" />
+            <span>{t('Type {{name}} to confirm', { name: needs })}</span>
+            <input value={confirm} onChange={(e) => setConfirm(e.target.value)} aria-label={t('Confirm by typing the name')} />
           </label>
         )}
         {resolve.error && <ErrorNote error={asError(resolve.error)} />}
         {resolve.data?.password && (
-          <SecretOnce label="New password" what="The new password" secret={resolve.data.password} testId="drift-password" onDone={onClose} />
+          <SecretOnce label={t('New password')} what={t('The new password')} secret={resolve.data.password} testId="drift-password" onDone={onClose} />
         )}
         <div className="actions">
           {!resolve.data && (
             <button className="primary" disabled={!preview.data || resolve.isPending || (needs !== null && confirm !== needs)} onClick={() => resolve.mutate()}>
-              {resolve.isPending ? 'Working…' : action === 'fix' ? 'Queue these tasks' : 'Change the records'}
+              {resolve.isPending ? t('Working…') : action === 'fix' ? t('Queue these tasks') : t('Change the records')}
             </button>
           )}
-          <button onClick={onClose}>{resolve.data ? 'Close' : 'Back'}</button>
+          <button onClick={onClose}>{resolve.data ? t('Close') : t('Back')}</button>
         </div>
       </div>
     </div>

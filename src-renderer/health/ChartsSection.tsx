@@ -2,6 +2,7 @@
 // anything to draw (loading, nothing recorded yet). The previous range stays shown while the
 // next one loads; data-range says which range is on screen.
 import type { ReactNode } from 'react';
+import { useTranslation } from 'react-i18next';
 import type { SampleRange } from '../../shared/api/fleet';
 import { RangeSwitch } from './RangeSwitch';
 import './charts.css';
@@ -18,15 +19,16 @@ type Props = {
 };
 
 export function ChartsSection({ label, title, note, range, onRange, series, empty, children }: Props) {
+  const { t } = useTranslation();
   return (
     <section className="health-charts" data-range={series.isPlaceholderData ? undefined : range} aria-label={label}>
       <header className="charts-head">
         <h3>{title}</h3>
         {note}
-        {series.isPlaceholderData && <span className="muted" role="status">Loading…</span>}
+        {series.isPlaceholderData && <span className="muted" role="status">{t('Loading…')}</span>}
         <RangeSwitch range={range} onChange={onRange} />
       </header>
-      {!series.data ? <p className="muted">Loading the recorded samples…</p> : series.data.t.length === 0 ? <p className="muted">{empty}</p> : <div className="charts-grid">{children}</div>}
+      {!series.data ? <p className="muted">{t('Loading the recorded samples…')}</p> : series.data.t.length === 0 ? <p className="muted">{empty}</p> : <div className="charts-grid">{children}</div>}
     </section>
   );
 }

@@ -3,32 +3,34 @@
 // at its next check, with the usual toast and desktop notification. Empty: no limit.
 import { useEffect, useState, type FormEvent } from 'react';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
+import { useTranslation } from 'react-i18next';
 import { NO_LIMITS, type Limits, type SampleMetric, type Thresholds } from '../../shared/api/fleet';
 import { AppError } from '../../shared/errors';
 import { client } from '../client/client';
 import { ErrorNote } from '../components/ErrorNote';
+import { msg } from '../i18n';
 
 export const thresholdsKey = ['health.thresholds'] as const;
 
 const ROWS: { key: keyof Thresholds; label: string }[] = [
-  { key: 'all', label: 'All servers' },
-  { key: 'web', label: 'web servers' },
-  { key: 'db', label: 'db servers' },
-  { key: 'ftp', label: 'ftp servers' },
-  { key: 'ns', label: 'ns servers' },
+  { key: 'all', label: msg('All servers') },
+  { key: 'web', label: msg('web servers') },
+  { key: 'db', label: msg('db servers') },
+  { key: 'ftp', label: msg('ftp servers') },
+  { key: 'ns', label: msg('ns servers') },
 ];
 
 const COLUMNS: { key: SampleMetric; label: string }[] = [
-  { key: 'load', label: 'Load above' },
-  { key: 'memoryPct', label: 'Memory % above' },
-  { key: 'diskPct', label: 'Disk % above' },
-  { key: 'certDays', label: 'Certificate days below' },
-  { key: 'backupAgeH', label: 'Backup age (h) above' },
+  { key: 'load', label: msg('Load above') },
+  { key: 'memoryPct', label: msg('Memory % above') },
+  { key: 'diskPct', label: msg('Disk % above') },
+  { key: 'certDays', label: msg('Certificate days below') },
+  { key: 'backupAgeH', label: msg('Backup age (h) above') },
 ];
 
 type Draft = Record<keyof Thresholds, Record<SampleMetric, string>>;
 
-const toDraft = (t: Thresholds): Draft => Object.fromEntries(ROWS.map((r) => [r.key, Object.fromEntries(COLUMNS.map((c) => [c.key, t[r.key][c.key] === null ? '' : String(t[r.key][c.key])]))])) as Draft;
+const toDraft = (th: Thresholds): Draft => Object.fromEntries(ROWS.map((r) => [r.key, Object.fromEntries(COLUMNS.map((c) => [c.key, th[r.key][c.key] === null ? '' : String(th[r.key][c.key])]))])) as Draft;
 
 function fromDraft(d: Draft): Thresholds {
   const limits = (row: Record<SampleMetric, string>): Limits => {
@@ -44,6 +46,7 @@ function fromDraft(d: Draft): Thresholds {
 }
 
 export function HealthThresholds() {
+  const { t } = useTranslation();
   const queryClient = useQueryClient();
   const thresholds = useQuery({ queryKey: thresholdsKey, queryFn: () => client.call('health.thresholds', {}) });
   const [draft, setDraft] = useState<Draft | null>(null);
@@ -62,7 +65,7 @@ export function HealthThresholds() {
       queryClient.setQueryData(thresholdsKey, await client.call('health.setThresholds', fromDraft(draft)));
       setSaved(true);
     } catch (e) {
-      setError(e instanceof AppError ? e : new AppError('internal', 'Saving failed.'));
+      setError(e instanceof AppError ? e : new AppError('internal', t('Saving failed.')));
     }
   }
 
@@ -70,28 +73,28 @@ export function HealthThresholds() {
   const fields = error?.fields ?? {};
   return (
     <details className="thresholds">
-      <summary>Alert thresholds per role</summary>
-      <form onSubmit={save} aria-label="Alert thresholds">
-        <p className="muted">A server past a limit at its latest sample needs action (red) from its next check on, with a notification. A role's limit replaces the one for all servers; empty: no limit.</p>
+      <summary>{t('Alert thresholds per role')}</summary>
+      <form onSubmit={save} aria-label={t('Alert thresholds')}>
+        <p className="muted">{t("A server past a limit at its latest sample needs action (red) from its next check on, with a notification. A role's limit replaces the one for all servers; empty: no limit.")}</p>
         {error && (error.fields ? <div className="note note-error" role="alert">{error.message}</div> : <ErrorNote error={error} />)}
         <table className="table">
           <thead>
             <tr>
               <th />
-              {COLUMNS.map((c) => <th key={c.key}>{c.label}</th>)}
+              {COLUMNS.map((c) => <th key={c.key}>{t(c.label)}</th>)}
             </tr>
           </thead>
           <tbody>
             {ROWS.map((r) => (
               <tr key={r.key} data-role={r.key}>
-                <th scope="row">{r.label}</th>
+                <th scope="row">{t(r.label)}</th>
                 {COLUMNS.map((c) => {
                   const problem = fields[`${r.key}.${c.key}`];
                   return (
                     <td key={c.key} className={problem ? 'has-error' : ''}>
                       <input
                         inputMode="decimal"
-                        aria-label={`${c.label} for ${r.label}`}
+                        aria-label={t('{{limit}} for {{servers}}', { limit: t(c.label), servers: t(r.label) })}
                         value={draft[r.key][c.key]}
                         onChange={(e) => setDraft({ ...draft, [r.key]: { ...draft[r.key], [c.key]: e.target.value } })}
                       />
@@ -104,8 +107,8 @@ export function HealthThresholds() {
           </tbody>
         </table>
         <div className="actions">
-          <button type="submit" className="primary">Save thresholds</button>
-          {saved && <span className="muted" role="status">Saved.</span>}
+          <button type="submit" className="primary">{t('Save thresholds')}</button>
+          {saved && <span className="muted" role="status">{t('Saved.')}</span>}
         </div>
       </form>
     </details>

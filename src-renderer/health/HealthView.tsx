@@ -1,11 +1,13 @@
 // The fleet's health (a tab): every server's light, figures and reason, a row opening on its
 // details; "Check now"; the history of changes, newest first.
 import { Fragment, useState } from 'react';
+import { useTranslation } from 'react-i18next';
 import type { HealthStatus } from '../../shared/api/health';
 import type { Server } from '../../shared/domain';
 import { AppError } from '../../shared/errors';
 import { client } from '../client/client';
 import { ErrorNote } from '../components/ErrorNote';
+import { formatDateTime } from '../i18n/format';
 import { diskText, loadText, memoryText, checkedText } from './format';
 import { FleetHealthCharts } from './FleetHealthCharts';
 import { HealthDetails } from './HealthDetails';
@@ -17,6 +19,7 @@ import { statusLabel } from './notify';
 const ORDER: Record<HealthStatus, number> = { down: 0, alert: 1, warn: 2, unknown: 3, ok: 4 };
 
 export function HealthView({ servers, onOpenServer }: { servers: Server[]; onOpenServer: (id: string) => void }) {
+  const { t } = useTranslation();
   const health = useHealth();
   const [open, setOpen] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
@@ -34,23 +37,23 @@ export function HealthView({ servers, onOpenServer }: { servers: Server[]; onOpe
     try {
       await client.call('health.checkNow', {});
     } catch (e) {
-      setError(e instanceof AppError ? e : new AppError('internal', 'The check failed.'));
+      setError(e instanceof AppError ? e : new AppError('internal', t('The check failed.')));
     } finally {
       setBusy(false);
     }
   }
 
   return (
-    <section className="panel health-view" aria-label="Fleet health">
+    <section className="panel health-view" aria-label={t('Fleet health')}>
       <header className="server-head">
         <div>
-          <h2>Fleet health</h2>
+          <h2>{t('Fleet health')}</h2>
           <div className="muted">
-            Every server is checked on a timer (Settings): SSH, load, memory, disks, and the daemons its roles call for.
+            {t('Every server is checked on a timer (Settings): SSH, load, memory, disks, and the daemons its roles call for.')}
           </div>
         </div>
         <div className="actions">
-          <button className="primary" onClick={checkAll} disabled={busy || rows.length === 0}>{busy ? 'Checking…' : 'Check now'}</button>
+          <button className="primary" onClick={checkAll} disabled={busy || rows.length === 0}>{busy ? t('Checking…') : t('Check now')}</button>
           <NotificationsButton />
         </div>
       </header>
@@ -58,18 +61,18 @@ export function HealthView({ servers, onOpenServer }: { servers: Server[]; onOpe
       <FleetHealthCharts />
       <HealthThresholds />
       {rows.length === 0 ? (
-        <p className="muted">No servers yet.</p>
+        <p className="muted">{t('No servers yet.')}</p>
       ) : (
         <table className="table health-table">
           <thead>
             <tr>
-              <th>Server</th>
-              <th>Status</th>
-              <th>Load</th>
-              <th>Memory</th>
-              <th>Fullest disk</th>
-              <th>Daemons</th>
-              <th>Last check</th>
+              <th>{t('Server')}</th>
+              <th>{t('Status')}</th>
+              <th>{t('Load')}</th>
+              <th>{t('Memory')}</th>
+              <th>{t('Fullest disk')}</th>
+              <th>{t('Daemons')}</th>
+              <th>{t('Last check')}</th>
             </tr>
           </thead>
           <tbody>
@@ -85,7 +88,7 @@ export function HealthView({ servers, onOpenServer }: { servers: Server[]; onOpe
                       </button>
                     </td>
                     <td>
-                      <span className={`status-text status-${h.status}`}>{statusLabel[h.status]}</span>
+                      <span className={`status-text status-${h.status}`}>{t(statusLabel[h.status])}</span>
                       <div className="muted reason">{h.reason}</div>
                     </td>
                     <td className="mono">{loadText(h)}</td>
@@ -103,7 +106,7 @@ export function HealthView({ servers, onOpenServer }: { servers: Server[]; onOpe
                       <td colSpan={7}>
                         <HealthDetails health={h} />
                         <div className="actions">
-                          <button onClick={() => onOpenServer(server.id)}>Open {server.name}</button>
+                          <button onClick={() => onOpenServer(server.id)}>{t('Open {{server}}', { server: server.name })}</button>
                         </div>
                       </td>
                     </tr>
@@ -115,15 +118,15 @@ export function HealthView({ servers, onOpenServer }: { servers: Server[]; onOpe
         </table>
       )}
 
-      <h3 className="history-title">History of changes</h3>
+      <h3 className="history-title">{t('History of changes')}</h3>
       {history.length === 0 ? (
-        <p className="muted">No changes yet: each time a server's status changes, it is listed here.</p>
+        <p className="muted">{t("No changes yet: each time a server's status changes, it is listed here.")}</p>
       ) : (
-        <ol className="health-history" aria-label="History of changes">
+        <ol className="health-history" aria-label={t('History of changes')}>
           {history.map((c, i) => (
             <li key={`${c.at}-${c.serverId}-${i}`}>
-              <span className="muted">{new Date(c.at).toLocaleString()}</span> <strong>{c.serverName}</strong>{' '}
-              <span className={`status-text status-${c.from}`}>{statusLabel[c.from]}</span> → <span className={`status-text status-${c.to}`}>{statusLabel[c.to]}</span>
+              <span className="muted">{formatDateTime(c.at)}</span> <strong>{c.serverName}</strong>{' '}
+              <span className={`status-text status-${c.from}`}>{t(statusLabel[c.from])}</span> → <span className={`status-text status-${c.to}`}>{t(statusLabel[c.to])}</span>
               <span className="muted"> — {c.reason}</span>
             </li>
           ))}

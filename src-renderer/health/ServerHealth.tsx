@@ -1,5 +1,6 @@
 // A server's own health, in its view: status and reason, details, "Check now".
 import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
 import type { Server } from '../../shared/domain';
 import { AppError } from '../../shared/errors';
 import { client } from '../client/client';
@@ -10,6 +11,7 @@ import { useHealthByServer } from './feed';
 import { statusLabel } from './notify';
 
 export function ServerHealthSection({ server }: { server: Server }) {
+  const { t } = useTranslation();
   const health = useHealthByServer()[server.id];
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<AppError | null>(null);
@@ -20,19 +22,19 @@ export function ServerHealthSection({ server }: { server: Server }) {
     try {
       await client.call('health.checkNow', { serverId: server.id });
     } catch (e) {
-      setError(e instanceof AppError ? e : new AppError('internal', 'The check failed.'));
+      setError(e instanceof AppError ? e : new AppError('internal', t('The check failed.')));
     } finally {
       setBusy(false);
     }
   }
 
   return (
-    <section className="server-health" aria-label="Health">
+    <section className="server-health" aria-label={t('Health')}>
       <div className="server-health-head">
         <h3>
-          <span className={`light light-${health?.status ?? 'unknown'}`} aria-hidden="true" /> Health: <span className={`status-text status-${health?.status ?? 'unknown'}`}>{statusLabel[health?.status ?? 'unknown']}</span>
+          <span className={`light light-${health?.status ?? 'unknown'}`} aria-hidden="true" /> {t('Health:')} <span className={`status-text status-${health?.status ?? 'unknown'}`}>{t(statusLabel[health?.status ?? 'unknown'])}</span>
         </h3>
-        <button onClick={check} disabled={busy}>{busy ? 'Checking…' : 'Check now'}</button>
+        <button onClick={check} disabled={busy}>{busy ? t('Checking…') : t('Check now')}</button>
       </div>
       {health && <p className="reason">{health.reason}</p>}
       {error && <ErrorNote error={error} />}

@@ -1,5 +1,6 @@
 // In-app toasts for health alerts, shown whatever the desktop notification permission is.
 import { useCallback, useEffect, useRef, useState } from 'react';
+import { useTranslation } from 'react-i18next';
 import type { HealthChange } from '../../shared/api/health';
 import { changeTitle } from './notify';
 
@@ -20,16 +21,18 @@ export function useToasts() {
 }
 
 export function Toasts({ toasts, onDismiss, onOpen }: { toasts: Toast[]; onDismiss: (id: number) => void; onOpen: () => void }) {
+  const { t } = useTranslation();
   return (
-    <div className="toasts" role="status" aria-live="polite" aria-label="Notifications">
-      {toasts.map((t) => (
-        <ToastItem key={t.id} toast={t} onDismiss={onDismiss} onOpen={onOpen} />
+    <div className="toasts" role="status" aria-live="polite" aria-label={t('Notifications')}>
+      {toasts.map((toast) => (
+        <ToastItem key={toast.id} toast={toast} onDismiss={onDismiss} onOpen={onOpen} />
       ))}
     </div>
   );
 }
 
 function ToastItem({ toast, onDismiss, onOpen }: { toast: Toast; onDismiss: (id: number) => void; onOpen: () => void }) {
+  const { t } = useTranslation();
   useEffect(() => {
     const timer = setTimeout(() => onDismiss(toast.id), SHOWN_MS);
     return () => clearTimeout(timer);
@@ -38,11 +41,11 @@ function ToastItem({ toast, onDismiss, onOpen }: { toast: Toast; onDismiss: (id:
   return (
     <div className={`toast toast-${change.to}`}>
       <span className={`light light-${change.to}`} aria-hidden="true" />
-      <button className="link-plain toast-body" onClick={onOpen} title="Open fleet health">
+      <button className="link-plain toast-body" onClick={onOpen} title={t('Open fleet health')}>
         <strong>{changeTitle(change)}</strong>
         <span>{change.reason}</span>
       </button>
-      <button className="close" aria-label="Dismiss" onClick={() => onDismiss(toast.id)}>×</button>
+      <button className="close" aria-label={t('Dismiss')} onClick={() => onDismiss(toast.id)}>×</button>
     </div>
   );
 }

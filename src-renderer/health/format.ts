@@ -1,16 +1,21 @@
-// How health figures read in the UI.
+// How health figures read in the UI, in the UI's language (called while rendering, so a
+// language switch re-renders them).
 import type { ServerHealth } from '../../shared/api/health';
+import { i18n } from '../i18n';
+import { formatDuration, formatNumber, formatTime } from '../i18n/format';
+
+const two = (n: number) => formatNumber(n, { minimumFractionDigits: 2, maximumFractionDigits: 2 });
 
 export function loadText(h: ServerHealth): string {
   if (!h.load) return '–';
   const { one, five, fifteen } = h.load;
-  return `${one.toFixed(2)} ${five.toFixed(2)} ${fifteen.toFixed(2)}${h.cpus ? ` / ${h.cpus} CPU${h.cpus === 1 ? '' : 's'}` : ''}`;
+  return `${two(one)} ${two(five)} ${two(fifteen)}${h.cpus ? ` / ${i18n.t('{{count, number}} CPUs', { count: h.cpus })}` : ''}`;
 }
 
 export function memoryText(h: ServerHealth): string {
   if (!h.memory || h.memory.totalKb === 0) return '–';
   const pct = Math.round((h.memory.availableKb / h.memory.totalKb) * 100);
-  return `${pct}% free of ${gib(h.memory.totalKb)}`;
+  return i18n.t('{{pct}}% free of {{total}}', { pct, total: gib(h.memory.totalKb) });
 }
 
 /** The fullest filesystem (what a warning is about). */
@@ -20,11 +25,11 @@ export function diskText(h: ServerHealth): string {
 }
 
 export function checkedText(h: ServerHealth): string {
-  if (!h.checkedAt) return 'never';
-  return `${new Date(h.checkedAt).toLocaleTimeString()}${h.ms !== null ? ` (${h.ms} ms)` : ''}`;
+  if (!h.checkedAt) return i18n.t('never');
+  return `${formatTime(h.checkedAt)}${h.ms !== null ? ` (${formatDuration(h.ms)})` : ''}`;
 }
 
 function gib(kb: number): string {
   const g = kb / 1024 / 1024;
-  return g >= 10 ? `${Math.round(g)} GiB` : `${g.toFixed(1)} GiB`;
+  return i18n.t('{{size}} GiB', { size: formatNumber(g, { maximumFractionDigits: g >= 10 ? 0 : 1, minimumFractionDigits: g >= 10 ? 0 : 1 }) });
 }

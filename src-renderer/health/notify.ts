@@ -3,6 +3,7 @@
 // browser asks its user. Permission is requested only from a click, as browsers require.
 import { useState } from 'react';
 import type { HealthChange, HealthStatus } from '../../shared/api/health';
+import { i18n, msg } from '../i18n';
 
 export type Permission = NotificationPermission | 'unsupported';
 
@@ -16,12 +17,19 @@ export function useNotificationPermission(): [Permission, () => Promise<void>] {
   return [permission, request];
 }
 
-export const statusLabel: Record<HealthStatus, string> = { ok: 'OK', warn: 'needs a look', alert: 'needs action', down: 'down', unknown: 'unknown' };
+/** A status's name, as a translation key (t(statusLabel[s])). */
+export const statusLabel: Record<HealthStatus, string> = { ok: msg('OK'), warn: msg('needs a look'), alert: msg('needs action'), down: msg('down'), unknown: msg('unknown') };
 
-const changed: Record<HealthStatus, string> = { ok: 'is OK again', warn: 'needs a look', alert: 'needs action', down: 'is down', unknown: 'cannot be checked' };
-
+/** Also a desktop notification's title, so it goes through i18n.t outside React. */
 export function changeTitle(change: HealthChange): string {
-  return `${change.serverName} ${changed[change.to]}`;
+  const server = change.serverName;
+  switch (change.to) {
+    case 'ok': return i18n.t('{{server}} is OK again', { server });
+    case 'warn': return i18n.t('{{server}} needs a look', { server });
+    case 'alert': return i18n.t('{{server}} needs action', { server });
+    case 'down': return i18n.t('{{server}} is down', { server });
+    case 'unknown': return i18n.t('{{server}} cannot be checked', { server });
+  }
 }
 
 export function notifyDesktop(change: HealthChange): void {
