@@ -11,11 +11,12 @@ import { client } from '../client/client';
 import { ErrorNote } from '../components/ErrorNote';
 import { Field } from '../components/Field';
 import { asError } from '../components/use-action';
+import { RouteSelect, TeamRoute } from './TeamRoute';
 import './team.css';
 
 export const teamStatusKey = ['team', 'status'] as const;
 
-type Draft = { teamName: string; host: string; port: string; user: string; password: string; database: string; workstation: string };
+type Draft = { teamName: string; host: string; port: string; user: string; password: string; database: string; workstation: string; tunnelServerId: string };
 const copiedText = (t: TFunction, c: { servers: number; hostKeys: number; templates: number; tasks: number }) =>
   t('{{servers}}, {{hostKeys}}, {{templates}} and {{tasks}} (queued or past)', {
     servers: t('{{count, number}} servers', { count: c.servers }),
@@ -25,7 +26,7 @@ const copiedText = (t: TFunction, c: { servers: number; hostKeys: number; templa
   });
 
 const HOST_EXAMPLE = 'db.example.net';
-const EMPTY: Draft = { teamName: '', host: '', port: '3306', user: '', password: '', database: 'hostdeck', workstation: '' };
+const EMPTY: Draft = { teamName: '', host: '', port: '3306', user: '', password: '', database: 'hostdeck', workstation: '', tunnelServerId: '' };
 
 export function TeamSettings() {
   const { t } = useTranslation();
@@ -43,6 +44,7 @@ export function TeamSettings() {
       )}
       {status.data && <ModeLine status={status.data} />}
       {status.data?.mode === 'solo' && <JoinOrCreate onDone={setDone} />}
+      {status.data?.mode === 'team' && <TeamRoute key={status.data.team?.via?.serverId ?? ''} status={status.data} onDone={setDone} />}
       {status.data?.mode === 'team' && <Leave status={status.data} onDone={setDone} />}
     </section>
   );
@@ -68,6 +70,8 @@ function ModeLine({ status }: { status: TeamStatus }) {
         </dd>
         <dt>{t('Connection')}</dt>
         <dd data-connected={status.connected}>{status.connected ? t('connected') : t('not answering: {{reason}}', { reason: status.error ?? t('unknown reason') })}</dd>
+        <dt>{t('Route')}</dt>
+        <dd data-route={team.via ? 'tunnel' : 'direct'}>{team.via ? t('through {{name}} (SSH tunnel)', { name: team.via.name }) : t('direct')}</dd>
         <dt>{t('This workstation')}</dt>
         <dd>{team.workstation}</dd>
       </dl>
@@ -86,7 +90,7 @@ function JoinOrCreate({ onDone }: { onDone: (message: string | null) => void }) 
   const [how, setHow] = useState<'create' | 'join'>('create');
   const [draft, setDraft] = useState<Draft>(EMPTY);
   const modeChanged = useModeChanged();
-  const connect = () => ({ host: draft.host.trim(), port: Number(draft.port), user: draft.user.trim(), password: draft.password, database: draft.database.trim(), ...(draft.workstation.trim() ? { workstation: draft.workstation.trim() } : {}) });
+  const connect = () => ({ host: draft.host.trim(), port: Number(draft.port), user: draft.user.trim(), password: draft.password, database: draft.database.trim(), ...(draft.workstation.trim() ? { workstation: draft.workstation.trim() } : {}), tunnelServerId: draft.tunnelServerId || null });
   const save = useMutation({
     mutationFn: async () => {
       if (how === 'create') {
@@ -136,6 +140,7 @@ function JoinOrCreate({ onDone }: { onDone: (message: string | null) => void }) 
         <Field name="workstation" label={t("This workstation's name")} error={fields.workstation} hint={t('Shown to the others (who runs a queue, who changed what)')}>
           <input name="workstation" value={draft.workstation} onChange={set('workstation')} placeholder={t('user@computer')} />
         </Field>
+        <RouteSelect value={draft.tunnelServerId} onChange={(tunnelServerId) => setDraft({ ...draft, tunnelServerId })} error={fields.tunnelServerId} />
         <Field name="host" label={t('MariaDB host')} error={fields.host}>
           <input name="host" value={draft.host} onChange={set('host')} placeholder={HOST_EXAMPLE} />
         </Field>
