@@ -6,6 +6,7 @@ import '@xyflow/react/dist/style.css';
 import './fleet-map.css';
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
+import { useTranslation } from 'react-i18next';
 import { Background, Controls, MarkerType, MiniMap, ReactFlow, ReactFlowProvider, useReactFlow, type Edge } from '@xyflow/react';
 import type { FleetMap } from '../../shared/api/fleet';
 import type { HealthStatus } from '../../shared/api/health';
@@ -51,6 +52,7 @@ function bigGroups(map: FleetMap): Set<string> {
 }
 
 function FleetMapView({ onOpenServer, onOpenTab }: Props) {
+  const { t } = useTranslation();
   const queryClient = useQueryClient();
   const map = useQuery({ queryKey: fleetMapKey, queryFn: () => client.call('fleet.map', {}), refetchInterval: 30_000 });
   const [chosen, setCollapsed] = useState<Set<string> | null>(null);
@@ -86,7 +88,7 @@ function FleetMapView({ onOpenServer, onOpenTab }: Props) {
     let current = true;
     layoutGraph(graph).then(
       (boxes) => current && setLayout({ key: structure, boxes }),
-      (e: unknown) => current && setLayoutError(new AppError('internal', 'The map could not be laid out.', { details: e instanceof Error ? e.message : String(e) })),
+      (e: unknown) => current && setLayoutError(new AppError('internal', t('The map could not be laid out.'), { details: e instanceof Error ? e.message : String(e) })),
     );
     return () => {
       current = false;
@@ -171,41 +173,41 @@ function FleetMapView({ onOpenServer, onOpenTab }: Props) {
   const groupIds = graph?.nodes.filter((n) => n.kind === 'group').map((n) => n.id) ?? [];
 
   return (
-    <section className="panel fleet-map" aria-label="Fleet map">
+    <section className="panel fleet-map" aria-label={t('Fleet map')}>
       <header className="fm-toolbar">
-        <h2>Fleet map</h2>
+        <h2>{t('Fleet map')}</h2>
         <input
           type="search"
           className="fm-search"
-          placeholder="Find a server, site, domain or zone…"
-          aria-label="Find on the map"
+          placeholder={t('Find a server, site, domain or zone…')}
+          aria-label={t('Find on the map')}
           value={search}
           onChange={(e) => setSearch(e.target.value)}
           onKeyDown={(e) => e.key === 'Escape' && setSearch('')}
         />
-        {searching && graph && <span className="muted" role="status">{graph.matches.length ? `${graph.matches.length} found` : 'nothing found'}</span>}
-        <span className="fm-summary" aria-label="Fleet summary">
+        {searching && graph && <span className="muted" role="status">{graph.matches.length ? t('{{count, number}} found', { count: graph.matches.length }) : t('nothing found')}</span>}
+        <span className="fm-summary" aria-label={t('Fleet summary')}>
           {counts.map(([s, n]) => (
-            <span key={s} className={`fm-count status-${s}`} title={`${n} ${statusLabel[s]}`}>
+            <span key={s} className={`fm-count status-${s}`} title={`${n} ${t(statusLabel[s])}`}>
               <span className={`light light-${s}`} aria-hidden="true" /> {n}
             </span>
           ))}
         </span>
         <span className="spacer" />
-        <button onClick={() => setCollapsed(new Set())} disabled={collapsed.size === 0}>Expand all</button>
-        <button onClick={() => setCollapsed(new Set(groupIds))}>Collapse all</button>
+        <button onClick={() => setCollapsed(new Set())} disabled={collapsed.size === 0}>{t('Expand all')}</button>
+        <button onClick={() => setCollapsed(new Set(groupIds))}>{t('Collapse all')}</button>
       </header>
       <div className="fm-legend muted">
-        <span><span className="fm-legend-line fm-legend-jump" /> reached through (jump host)</span>
-        <span><span className="fm-legend-line fm-legend-dns" /> nameserver serves zone (colour: its state)</span>
+        <span><span className="fm-legend-line fm-legend-jump" /> {t('reached through (jump host)')}</span>
+        <span><span className="fm-legend-line fm-legend-dns" /> {t('nameserver serves zone (colour: its state)')}</span>
       </div>
-      {map.error && <ErrorNote error={map.error instanceof AppError ? map.error : new AppError('internal', 'The fleet could not be read.')} />}
+      {map.error && <ErrorNote error={map.error instanceof AppError ? map.error : new AppError('internal', t('The fleet could not be read.'))} />}
       {layoutError && <ErrorNote error={layoutError} />}
       <div className="fm-canvas">
         {data && data.servers.length === 0 ? (
-          <p className="muted fm-empty">No servers yet: add one, and it shows here with its sites and routes.</p>
+          <p className="muted fm-empty">{t('No servers yet: add one, and it shows here with its sites and routes.')}</p>
         ) : !ready ? (
-          <p className="muted fm-empty">Laying out the fleet…</p>
+          <p className="muted fm-empty">{t('Laying out the fleet…')}</p>
         ) : (
           <ReactFlow
             nodes={nodes}
@@ -219,6 +221,7 @@ function FleetMapView({ onOpenServer, onOpenTab }: Props) {
             minZoom={0.05}
             maxZoom={2}
             proOptions={{ hideAttribution: true }}
+            ariaLabelConfig={{ 'controls.ariaLabel': t('Map controls'), 'controls.zoomIn.ariaLabel': t('Zoom in'), 'controls.zoomOut.ariaLabel': t('Zoom out'), 'controls.fitView.ariaLabel': t('Fit the whole map'), 'minimap.ariaLabel': t('Overview of the fleet map') }}
           >
             <Background gap={24} size={1} />
             <Controls showInteractive={false} />
@@ -226,7 +229,7 @@ function FleetMapView({ onOpenServer, onOpenTab }: Props) {
               style={MINIMAP}
               pannable
               zoomable
-              ariaLabel="Overview of the fleet map"
+              ariaLabel={t('Overview of the fleet map')}
               nodeColor={(n) => {
                 const d = n.data as { kind?: string; server?: { status: HealthStatus }; worst?: Parameters<typeof nsHealth>[0] };
                 if (d.kind === 'server' && d.server) return cssColour(d.server.status);

@@ -3,9 +3,12 @@
 // leads somewhere is a button; handles are invisible (edges only show routes, nothing is drawn
 // by hand).
 import { Handle, Position, type Node, type NodeProps } from '@xyflow/react';
+import type { TFunction } from 'i18next';
+import { useTranslation } from 'react-i18next';
 import type { HealthStatus } from '../../shared/api/health';
 import { statusLabel } from '../health/notify';
-import { nsHealth, SITES_SHOWN, type GroupNode, type ServerNode, type ZoneNode } from './graph';
+import { msg } from '../i18n';
+import { nsHealth, SITES_SHOWN, ZONES_GROUP, type GroupNode, type ServerNode, type ZoneNode } from './graph';
 
 export type Actions = {
   openServer(serverId: string): void;
@@ -24,6 +27,8 @@ export type FleetFlowNode = Node<GroupData, 'fleetGroup'> | Node<ServerData, 'fl
 
 const ORDER: HealthStatus[] = ['down', 'alert', 'warn', 'unknown', 'ok'];
 
+const NS_STATE: Record<NonNullable<ZoneNode['worst']>, string> = { 'in-sync': msg('in sync'), stale: msg('stale'), missing: msg('missing'), unreachable: msg('unreachable'), unknown: msg('unknown') };
+
 function Handles() {
   return (
     <>
@@ -33,21 +38,31 @@ function Handles() {
   );
 }
 
+/** A group's title in the UI's language, from its id (`group:web+db|tag`; `-` no role, empty: no tag). */
+function groupTitle(t: TFunction, id: string): string {
+  if (id === ZONES_GROUP) return t('DNS zones');
+  const bar = id.indexOf('|');
+  const roles = id.slice('group:'.length, bar);
+  const tag = id.slice(bar + 1);
+  return `${roles === '-' ? t('no role') : roles.split('+').join(' + ')} · ${tag || t('untagged')}`;
+}
+
 export function GroupView({ data }: NodeProps<Node<GroupData, 'fleetGroup'>>) {
+  const { t } = useTranslation();
   const worst = ORDER.find((s) => data.counts[s] > 0) ?? 'unknown';
-  const what = data.id === 'group:zones' ? 'zone' : 'server';
+  const title = groupTitle(t, data.id);
   return (
     <div className={`fm-group fm-worst-${worst} ${data.collapsed ? 'collapsed' : ''} ${data.match ? 'fm-match' : ''} ${data.dimmed ? 'fm-dim' : ''}`} data-group={data.title}>
       <Handles />
       <div className="fm-group-top">
-        <button className="fm-group-head nodrag" onClick={() => data.actions.toggle(data.id)} aria-expanded={!data.collapsed} aria-label={`${data.collapsed ? 'Expand' : 'Collapse'} ${data.title}`}>
+        <button className="fm-group-head nodrag" onClick={() => data.actions.toggle(data.id)} aria-expanded={!data.collapsed} aria-label={data.collapsed ? t('Expand {{group}}', { group: title }) : t('Collapse {{group}}', { group: title })}>
           <span className="fm-caret" aria-hidden="true">{data.collapsed ? '▸' : '▾'}</span>
-          <span className="fm-group-title">{data.title}</span>
-          <span className="fm-group-size">{data.size} {what}{data.size === 1 ? '' : 's'}</span>
+          <span className="fm-group-title">{title}</span>
+          <span className="fm-group-size">{data.id === ZONES_GROUP ? t('{{count, number}} zones', { count: data.size }) : t('{{count, number}} servers', { count: data.size })}</span>
         </button>
-        <div className="fm-counts" aria-label={`Health of ${data.title}`}>
+        <div className="fm-counts" aria-label={t('Health of {{group}}', { group: title })}>
           {ORDER.filter((s) => data.counts[s] > 0).map((s) => (
-            <span key={s} className={`fm-count status-${s}`} title={`${data.counts[s]} ${statusLabel[s]}`}>
+            <span key={s} className={`fm-count status-${s}`} title={`${data.counts[s]} ${t(statusLabel[s])}`}>
               <span className={`light light-${s}`} aria-hidden="true" /> {data.counts[s]}
             </span>
           ))}
@@ -57,43 +72,45 @@ export function GroupView({ data }: NodeProps<Node<GroupData, 'fleetGroup'>>) {
   );
 }
 
-function queueText(q: NonNullable<ServerNode['queue']>): string {
-  if (q.failed) return `queue stopped: ${q.failed} failed${q.pending ? ` · ${q.pending} waiting` : ''}`;
-  if (q.running) return `queue running${q.pending ? ` · ${q.pending} waiting` : ''}`;
-  return `queue: ${q.pending} waiting`;
+function queueText(t: TFunction, q: NonNullable<ServerNode['queue']>): string {
+  const waiting = q.pending ? ` · ${t('{{count, number}} waiting', { count: q.pending })}` : '';
+  if (q.failed) return `${t('queue stopped: {{count, number}} failed', { count: q.failed })}${waiting}`;
+  if (q.running) return `${t('queue running')}${waiting}`;
+  return t('queue: {{count, number}} waiting', { count: q.pending });
 }
 
 export function ServerView({ data }: NodeProps<Node<ServerData, 'fleetServer'>>) {
+  const { t } = useTranslation();
   const s = data.server;
   const shown = data.sites.slice(0, SITES_SHOWN);
   return (
     <div className={`fm-server fm-status-${s.status} ${data.match ? 'fm-match' : ''} ${data.dimmed ? 'fm-dim' : ''}`} data-server={s.name} title={s.reason}>
       <Handles />
-      <button className="fm-server-head nodrag" onClick={() => data.actions.openServer(s.id)} aria-label={`Open ${s.name}`}>
+      <button className="fm-server-head nodrag" onClick={() => data.actions.openServer(s.id)} aria-label={t('Open {{server}}', { server: s.name })}>
         <span className={`light light-${s.status}`} aria-hidden="true" />
         <span className="fm-server-name">{s.name}</span>
-        <span className={`fm-status status-${s.status}`}>{statusLabel[s.status]}</span>
+        <span className={`fm-status status-${s.status}`}>{t(statusLabel[s.status])}</span>
       </button>
       <div className="fm-host mono">{s.host}</div>
       {data.queue && (
         <button className={`fm-queue nodrag ${data.queue.failed ? 'fm-queue-stopped' : data.queue.running ? 'fm-queue-running' : ''}`} onClick={() => data.actions.openQueue(s.id)}>
-          {queueText(data.queue)}
+          {queueText(t, data.queue)}
         </button>
       )}
       {shown.length > 0 && (
-        <ul className="fm-sites" aria-label={`Sites of ${s.name}`}>
+        <ul className="fm-sites" aria-label={t('Sites of {{server}}', { server: s.name })}>
           {shown.map((site) => (
             <li key={site.name}>
-              <button className="fm-site nodrag" onClick={() => data.actions.openSite(s.id, site.name)} title={site.domains.join(', ') || 'no domain yet'}>
+              <button className="fm-site nodrag" onClick={() => data.actions.openSite(s.id, site.name)} title={site.domains.join(', ') || t('no domain yet')}>
                 <span className="fm-site-name">{site.name}</span>
-                {site.suspended ? <span className="fm-site-domain">suspended</span> : site.domains[0] && <span className="fm-site-domain">{site.domains[0]}</span>}
+                {site.suspended ? <span className="fm-site-domain">{t('suspended')}</span> : site.domains[0] && <span className="fm-site-domain">{site.domains[0]}</span>}
               </button>
             </li>
           ))}
           {data.sites.length > SITES_SHOWN && (
             <li>
               <button className="fm-site fm-more nodrag" onClick={() => data.actions.openSites(s.id)}>
-                + {data.sites.length - SITES_SHOWN} more site{data.sites.length - SITES_SHOWN === 1 ? '' : 's'}
+                + {t('{{count, number}} more sites', { count: data.sites.length - SITES_SHOWN })}
               </button>
             </li>
           )}
@@ -104,11 +121,12 @@ export function ServerView({ data }: NodeProps<Node<ServerData, 'fleetServer'>>)
 }
 
 export function ZoneView({ data }: NodeProps<Node<ZoneData, 'fleetZone'>>) {
+  const { t } = useTranslation();
   const status = nsHealth(data.worst);
   return (
     <div className={`fm-zone fm-status-${status} ${data.match ? 'fm-match' : ''} ${data.dimmed ? 'fm-dim' : ''}`} data-zone={data.name}>
       <Handles />
-      <button className="fm-zone-head nodrag" onClick={() => data.actions.openZone(data.name)} title={data.worst ? `Worst nameserver state: ${data.worst}` : 'No nameserver'}>
+      <button className="fm-zone-head nodrag" onClick={() => data.actions.openZone(data.name)} title={data.worst ? t('Worst nameserver state: {{state}}', { state: t(NS_STATE[data.worst]) }) : t('No nameserver')}>
         <span className={`light light-${status}`} aria-hidden="true" />
         <span className="fm-zone-name">{data.name}</span>
       </button>

@@ -10,7 +10,5 @@ export const NOT_CONVERTED: string[] = [
   'db-admin/ImportDialog.tsx',
   'db/DbTab.tsx',
   'db/TableTab.tsx',
-  'fleet-map/FleetMapTab.tsx',
-  'fleet-map/FleetNodes.tsx',
   'prepare/PrepareDialog.tsx',
 ];
