@@ -10,7 +10,7 @@ import { describe, expect, it } from 'vitest';
 import { fleetApi, NO_LIMITS, type Thresholds } from '../../shared/api/fleet';
 import type { ServerHealth } from '../../shared/api/health';
 import { BUCKET_S, DAY_S, RECORD_BYTES, SampleStore, WEEK_S, compact, decodeSamples, downsample, encodeSamples, type Sample } from '../../src-main/core/health/samples';
-import { fleetColumns, sampleOf } from '../../src-main/core/health/samples-series';
+import { fleetColumns, fleetSeries, sampleOf } from '../../src-main/core/health/samples-series';
 import { breaches, DEFAULT_THRESHOLDS, ThresholdStore } from '../../src-main/core/health/samples-thresholds';
 
 const ID1 = '11111111-1111-4111-8111-111111111111';
@@ -45,7 +45,7 @@ describe('health sample records', () => {
     expect(compact(out.tick, out.fiveMin, NOW).fiveMin).toEqual(out.fiveMin);
   });
 
-  it('the store appends per tick, survives a restart, stays bounded, and forgets removed servers', () => {
+  it('the store appends per tick, survives a restart, stays bounded, and forgets removed servers', async () => {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'hd-samples-'));
     const logged: string[] = [];
     let store = new SampleStore(dir, (l) => logged.push(l));
@@ -69,6 +69,11 @@ describe('health sample records', () => {
     expect(week[0]!.t).toBeLessThan(NOW - DAY_S - 3600);
     expect(week.length).toBeGreaterThan(2 * 280);
     expect(week.every((x, i) => i === 0 || x.t > week[i - 1]!.t)).toBe(true);
+    // Read asynchronously (the fleet's series), the same samples.
+    expect(await store.seriesAsync(ID1, NOW - DAY_S, 'tick')).toEqual(day);
+    expect(await store.seriesAsync(ID1, NOW - WEEK_S, '5m')).toEqual(week);
+    const ids = [ID1, ID2, ...Array.from({ length: 20 }, (_, i) => `33333333-3333-4333-8333-${String(i).padStart(12, '0')}`)];
+    expect(await fleetSeries(store, ids, '7d', NOW + 30)).toEqual(fleetColumns(ids.map((id) => store.series(id, NOW + 30 - WEEK_S, '5m')), BUCKET_S));
     store.record(new Map([[ID1, s(NOW + 60)]]), new Set([ID1]));
     expect(readdirSync(store.dir).sort()).toEqual([`${ID1}.5m`, `${ID1}.tick`]);
   });

@@ -7,6 +7,7 @@
 // averages and those older than 7 d dropped, so each file stays bounded. Numbers only: never a
 // secret, never a name.
 import { appendFileSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, truncateSync, writeFileSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { SAMPLE_METRICS, type SampleMetric } from '../../../shared/api/fleet';
 
@@ -94,9 +95,15 @@ export class SampleStore {
 
   private read(serverId: string, kind: 'tick' | '5m'): Sample[] {
     try {
-      // Oldest first whatever the order of writing (samples imported from elsewhere may come late).
-      const samples = decodeSamples(readFileSync(this.file(serverId, kind)));
-      return samples.every((x, i) => i === 0 || x.t >= samples[i - 1]!.t) ? samples : samples.sort((a, b) => a.t - b.t);
+      return oldestFirst(decodeSamples(readFileSync(this.file(serverId, kind))));
+    } catch {
+      return [];
+    }
+  }
+
+  private async readAsync(serverId: string, kind: 'tick' | '5m'): Promise<Sample[]> {
+    try {
+      return oldestFirst(decodeSamples(await readFile(this.file(serverId, kind))));
     } catch {
       return [];
     }
@@ -144,13 +151,13 @@ export class SampleStore {
 
   /** The samples of one server from `fromS` on, oldest first: 5-minute averages, then ticks. */
   series(serverId: string, fromS: number, resolution: 'tick' | '5m'): Sample[] {
-    const tick = this.read(serverId, 'tick');
-    const firstTick = tick[0]?.t ?? Number.POSITIVE_INFINITY;
-    const older = this.read(serverId, '5m').filter((s) => s.t >= fromS && s.t < firstTick);
-    const recent = tick.filter((s) => s.t >= fromS);
-    // The bucket a compaction cut in two is shown once (from the averages already folded).
-    const lastOlder = older.at(-1)?.t ?? -1;
-    return [...older, ...(resolution === 'tick' ? recent : downsample(recent, BUCKET_S).filter((x) => x.t > lastOlder))];
+    return merged(this.read(serverId, 'tick'), this.read(serverId, '5m'), fromS, resolution);
+  }
+
+  /** series, its files read without holding the core's thread (the fleet's series reads two per server). */
+  async seriesAsync(serverId: string, fromS: number, resolution: 'tick' | '5m'): Promise<Sample[]> {
+    const [tick, fiveMin] = await Promise.all([this.readAsync(serverId, 'tick'), this.readAsync(serverId, '5m')]);
+    return merged(tick, fiveMin, fromS, resolution);
   }
 
   /** The last sample recorded (this run, or the last one on disk). */
@@ -162,6 +169,21 @@ export class SampleStore {
     if (size < RECORD_BYTES) return null;
     return this.read(serverId, 'tick').at(-1) ?? null;
   }
+}
+
+/** Oldest first whatever the order of writing (samples imported from elsewhere may come late). */
+function oldestFirst(samples: Sample[]): Sample[] {
+  return samples.every((x, i) => i === 0 || x.t >= samples[i - 1]!.t) ? samples : samples.sort((a, b) => a.t - b.t);
+}
+
+/** 5-minute averages from `fromS` up to the first tick, then the ticks (as they are, or averaged). */
+function merged(tick: readonly Sample[], fiveMin: readonly Sample[], fromS: number, resolution: 'tick' | '5m'): Sample[] {
+  const firstTick = tick[0]?.t ?? Number.POSITIVE_INFINITY;
+  const older = fiveMin.filter((s) => s.t >= fromS && s.t < firstTick);
+  const recent = tick.filter((s) => s.t >= fromS);
+  // The bucket a compaction cut in two is shown once (from the averages already folded).
+  const lastOlder = older.at(-1)?.t ?? -1;
+  return [...older, ...(resolution === 'tick' ? recent : downsample(recent, BUCKET_S).filter((x) => x.t > lastOlder))];
 }
 
 function sizeOf(file: string): number {
