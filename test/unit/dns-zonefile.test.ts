@@ -113,6 +113,52 @@ describe('plan', () => {
     expect(planZone(base, null)).toMatchObject({ isNew: true, hasChanges: true, confirmReasons: [] });
     expect(planZone({ ...base, soa: { ...SOA, refresh: 7200 } }, base)).toMatchObject({ soaChanged: true, hasChanges: true });
   });
+  it('finds the same differences as a whole comparison by key for random edits, duplicates and reorderings included', () => {
+    let seed = 7;
+    const rand = (n: number) => ((seed = (seed * 1103515245 + 12345) % 2147483648), seed % n);
+    // Half the rounds draw from few names and values: duplicates, which only an import can bring.
+    let few = false;
+    const random = () => rec(`h${rand(few ? 4 : 30)}`, rand(3) === 0 ? 'TXT' : 'A', rand(3) === 0 ? 'x' : `192.0.2.${rand(few ? 3 : 20)}`, rand(4) === 0 ? 60 : 300);
+    const byKey = (before: DnsRecord[], after: DnsRecord[]) => {
+      const key = (r: DnsRecord) => `${r.name} ${r.type} ${r.value}`;
+      const b = new Map(before.map((r) => [key(r), r]));
+      const a = new Map(after.map((r) => [key(r), r]));
+      return {
+        added: [...a].filter(([k]) => !b.has(k)).map(([, r]) => r),
+        removed: [...b].filter(([k]) => !a.has(k)).map(([, r]) => r),
+        ttl: [...a].filter(([k, r]) => b.has(k) && b.get(k)!.ttl !== r.ttl).map(([, r]) => r),
+      };
+    };
+    const flat = (p: ReturnType<typeof planZone>) => ({
+      added: [...p.added, ...p.changed.filter((c) => c.from.value !== c.to.value).map((c) => c.to)],
+      removed: [...p.removed, ...p.changed.filter((c) => c.from.value !== c.to.value).map((c) => c.from)],
+      ttl: p.changed.filter((c) => c.from.value === c.to.value).map((c) => c.to),
+    });
+    const sorted = (x: { added: DnsRecord[]; removed: DnsRecord[]; ttl: DnsRecord[] }) => JSON.stringify([x.added, x.removed, x.ttl].map((l) => l.map((r) => JSON.stringify(r)).sort()));
+    for (let round = 0; round < 2000; round++) {
+      few = round % 2 === 1;
+      const before = Array.from({ length: 1 + rand(40) }, random);
+      const after = [...before];
+      for (let e = rand(4); e > 0; e--) {
+        const at = rand(after.length + 1);
+        const op = rand(4);
+        if (op === 0) after.splice(at, 0, random());
+        else if (op === 1) after.splice(at, 1);
+        else if (op === 2 && after[at]) after[at] = { ...after[at]!, ttl: after[at]!.ttl === 60 ? 300 : 60 };
+        else after.splice(at, 0, after[rand(after.length)] ?? random());
+      }
+      const p = planZone(zone(after), zone(before));
+      expect(sorted(flat(p)), `round ${round}`).toBe(sorted(byKey(before, after)));
+    }
+  });
+
+  it('compares the whole zone when a difference shares its key with a record of the unchanged start or end (duplicates)', () => {
+    const k = (value: string, ttl = 300) => rec('k', 'A', value, ttl);
+    const p = planZone(zone([k('192.0.2.1'), k('192.0.2.2')]), zone([k('192.0.2.1'), k('192.0.2.1'), k('192.0.2.3')]));
+    expect([p.added, p.removed, p.changed]).toEqual([[], [], [{ from: k('192.0.2.3'), to: k('192.0.2.2') }]]);
+    expect(planZone(zone([k('192.0.2.1', 60), k('192.0.2.1', 60)]), zone([k('192.0.2.1'), k('192.0.2.1', 60)])).hasChanges).toBe(false);
+  });
+
   it('needs a confirmation above 30% deletions or for apex NS changes', () => {
     expect(planZone(zone([rec('a', 'A', '192.0.2.1'), rec('b', 'A', '192.0.2.2'), rec('c', 'A', '192.0.2.3')]), base).confirmReasons).toEqual([]);
     expect(planZone(zone([rec('a', 'A', '192.0.2.1'), rec('b', 'A', '192.0.2.2')]), base).confirmReasons).toEqual(['removes 2 of 5 records (more than 30%)']);

@@ -214,17 +214,22 @@ export class DnsService {
       const update = s.pushed ? renderUpdate(s.pushed, { zone: s.zone, serial }, plan) : null;
       return { zone: name, serial, file: renderZone(s.zone, serial), update, from: s.pushed?.serial, stored: { ...s, pushed: { zone: s.zone, serial, at } } };
     });
-    const blobs = await this.queue.blobs.putMany(rendered.map((r) => r.file));
-    const items = rendered.map((r, i) => ({ ...r, blob: blobs[i]! }));
-    const pushed: StoredZone[] = rendered.map((r) => r.stored);
-    const tasks = nameservers.map((ns) => {
-      const inPlace = items.filter((i) => i.update !== null && i.from !== undefined && this.status.served(ns.serverId, i.zone) === i.from);
-      const zones = items.map((i) => ({ zone: i.zone, serial: i.serial, blob: i.blob, ...(inPlace.includes(i) ? { inPlace: true } : {}) }));
-      const update = inPlace.length > 0 ? { update: this.queue.blobs.put(inPlace.map((i) => i.update).join('')) } : {};
+    // Per nameserver, the zones it takes in place (it serves exactly what was pushed last) and their update.
+    const inPlace = nameservers.map((ns) => rendered.filter((r) => r.update !== null && r.from !== undefined && this.status.served(ns.serverId, r.zone) === r.from));
+    const updates = inPlace.map((list) => list.map((r) => r.update).join(''));
+    // Zone files and updates flushed to disk together (one round of parallel flushes).
+    const blobs = await this.queue.blobs.putMany([...rendered.map((r) => r.file), ...updates]);
+    const tasks = nameservers.map((ns, n) => {
+      const zones = rendered.map((r, i) => ({ zone: r.zone, serial: r.serial, blob: blobs[i]!, ...(inPlace[n]!.includes(r) ? { inPlace: true } : {}) }));
+      const update = inPlace[n]!.length > 0 ? { update: blobs[rendered.length + n]! } : {};
       return this.queue.enqueue(ns.serverId, 'dns.push', { zones, ...update, settings: { ...ns.settings, queryHost: ns.host } });
     });
+    // The runners send their scripts first (microtasks: before this callback); the zones'
+    // records, written meanwhile, are what plans compare with from now on.
+    await new Promise((resolve) => setImmediate(resolve));
+    const pushed: StoredZone[] = rendered.map((r) => r.stored);
     await this.store.putMany(pushed);
-    return { serials: Object.fromEntries(items.map((i) => [i.zone, i.serial])), tasks };
+    return { serials: Object.fromEntries(rendered.map((r) => [r.zone, r.serial])), tasks };
   }
 
   // ---- import --------------------------------------------------------------------------------

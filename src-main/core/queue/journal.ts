@@ -1,5 +1,5 @@
 // A server's queue journal: <dataDir>/queue/<serverId>.jsonl, append-only JSON lines. An event
-// counts once it is written and fsynced; the state is the replay of the file, in file order, in
+// counts once it is written and fsynced (a task's start: once written, see append()); the state is the replay of the file, in file order, in
 // every process that reads it (an enqueue from another app instance is just a line it appended).
 //
 // - Torn last line (a crash mid-write): never parsed until it ends with "\n"; a writer finding
@@ -118,8 +118,14 @@ export class Journal {
     return [...changed.values()];
   }
 
-  /** Appends events (one write, fsynced); call catchUp() to see them applied. */
+  /**
+   * Appends events (one write, fsynced); call catchUp() to see them applied. Events that only say
+   * a task started are not flushed on their own (a flush costs milliseconds on the event loop,
+   * before every task): lost to a power cut, the task replays as pending instead of running, and
+   * either way runs again at the next start; the next flushed write makes them durable too.
+   */
   append(events: JournalEvent[]): void {
+    const flush = events.some((e) => e.t !== 'started');
     const data = events.map((e) => JSON.stringify(e) + '\n').join('');
     for (let attempt = 0; attempt < 5; attempt++) {
       const fd = openSync(this.file, 'a+', 0o600);
@@ -134,7 +140,7 @@ export class Journal {
           if (last[0] !== 0x0a) prefix = '\n';
         }
         writeSync(fd, prefix + data);
-        fsyncSync(fd);
+        if (flush || st.size === 0) fsyncSync(fd);
         if (st.size === 0) fsyncDir(path.dirname(this.file));
       } finally {
         closeSync(fd);
