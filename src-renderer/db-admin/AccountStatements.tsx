@@ -1,6 +1,7 @@
 // The step every account change goes through: its exact statements from the core (passwords as
 // '***'), shown in a dialog; "Run" runs them, "Back" (or Escape) returns to the form.
 import { useEffect, useRef, useState } from 'react';
+import { useTranslation } from 'react-i18next';
 import type { Input } from '../../shared/api';
 import type { AppError } from '../../shared/errors';
 import { client } from '../client/client';
@@ -42,6 +43,7 @@ export function useReview(serverId: string) {
 }
 
 function StatementsDialog({ title, statements, danger, busy, onRun, onBack }: { title: string; statements: string[]; danger: boolean; busy: boolean; onRun: () => void; onBack: () => void }) {
+  const { t } = useTranslation();
   const ref = useRef<HTMLDivElement>(null);
   useEffect(() => {
     const before = document.activeElement instanceof HTMLElement ? document.activeElement : null;
@@ -49,16 +51,17 @@ function StatementsDialog({ title, statements, danger, busy, onRun, onBack }: { 
   }, []);
   return (
     <div className="modal-backdrop">
-      <div ref={ref} className="panel modal account-statements" role="dialog" aria-modal="true" aria-label={`Preview: ${title}`} onKeyDown={(e) => trapKeys(e, ref.current, onBack)}>
-        <h2>Preview: {title}</h2>
+      <div ref={ref} className="panel modal account-statements" role="dialog" aria-modal="true" aria-label={t('Preview: {{title}}', { title })} onKeyDown={(e) => trapKeys(e, ref.current, onBack)}>
+        <h2>{t('Preview: {{title}}', { title })}</h2>
         <p className="muted">
-          {statements.length === 1 ? 'This statement runs' : 'These statements run in this order'} on the server exactly as shown
-          {statements.some((s) => s.includes("'***'")) ? <> (the password as <code>'***'</code>: it is sent, never shown or kept)</> : null}. Nothing has run yet.
+          {statements.some((s) => s.includes("'***'"))
+            ? t("{{count, number}} statements run in this order on the server exactly as shown (the password as '***': it is sent, never shown or kept). Nothing has run yet.", { count: statements.length })
+            : t('{{count, number}} statements run in this order on the server exactly as shown. Nothing has run yet.', { count: statements.length })}
         </p>
-        <pre className="preview-commands" tabIndex={0} aria-label="Statements">{statements.join(';\n')}</pre>
+        <pre className="preview-commands" tabIndex={0} aria-label={t('Statements')}>{statements.join(';\n')}</pre>
         <div className="actions">
-          <button type="button" className={danger ? 'danger solid' : 'primary'} disabled={busy} onClick={onRun} autoFocus>Run {statements.length === 1 ? 'this statement' : 'these statements'}</button>
-          <button type="button" onClick={onBack}>Back</button>
+          <button type="button" className={danger ? 'danger solid' : 'primary'} disabled={busy} onClick={onRun} autoFocus>{t('Run {{count, number}} statements', { count: statements.length })}</button>
+          <button type="button" onClick={onBack}>{t('Back')}</button>
         </div>
       </div>
     </div>

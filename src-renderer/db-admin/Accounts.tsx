@@ -5,6 +5,7 @@
 // why (the core refuses regardless).
 import { useEffect, useState } from 'react';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
+import { useTranslation } from 'react-i18next';
 import type { Server } from '../../shared/domain';
 import { AppError } from '../../shared/errors';
 import { useSupportMode } from '../audit/support';
@@ -16,16 +17,17 @@ import './accounts.css';
 
 type Open = { form: 'create' } | { form: 'password'; account: Account } | { form: 'grant'; account: Account } | { form: 'drop'; account: Account } | { form: 'revoke'; account: Account; grant: Listed } | null;
 
-const asError = (e: unknown) => (e instanceof AppError ? e : new AppError('internal', 'Reading the users failed.'));
 const same = (a: Account, b: Account) => a.user === b.user && a.host === b.host;
 
 export function Accounts({ server }: { server: Server }) {
+  const { t } = useTranslation();
+  const asError = (e: unknown) => (e instanceof AppError ? e : new AppError('internal', t('Reading the users failed.')));
   const queryClient = useQueryClient();
   const key = ['db.users', server.id];
   const data = useQuery({ queryKey: key, queryFn: () => client.call('db.users', { serverId: server.id }) });
   const access = useQuery({ queryKey: ['db.getAccess', server.id], queryFn: () => client.call('db.getAccess', { serverId: server.id }) });
   const supportMode = useSupportMode();
-  const readOnly = supportMode ? 'support mode' : access.data?.readOnly ? "this server's setting" : null;
+  const readOnly = supportMode ? t('support mode') : access.data?.readOnly ? t("this server's setting") : null;
   const [open, setOpen] = useState<Open>(null);
   const [message, setMessage] = useState<string | null>(null);
   const [shown, setShown] = useState<{ account: Account; password: string } | null>(null);
@@ -61,22 +63,22 @@ export function Accounts({ server }: { server: Server }) {
   })();
 
   if (data.error) return <ErrorNote error={asError(data.error)} />;
-  if (!data.data) return <p className="muted">Loading the users…</p>;
+  if (!data.data) return <p className="muted">{t('Loading the users…')}</p>;
   return (
-    <section aria-label="Users and grants" className="accounts">
+    <section aria-label={t('Users and grants')} className="accounts">
       <div className="toolbar">
         {readOnly ? (
-          <span className="chip chip-warn ro-pill" data-testid="read-only-pill" title="The core refuses every change to accounts">Read-only: {readOnly}</span>
+          <span className="chip chip-warn ro-pill" data-testid="read-only-pill" title={t('The core refuses every change to accounts')}>{t('Read-only: {{why}}', { why: readOnly })}</span>
         ) : (
-          <button onClick={() => start({ form: 'create' })} disabled={open?.form === 'create'}>New user…</button>
+          <button onClick={() => start({ form: 'create' })} disabled={open?.form === 'create'}>{t('New user…')}</button>
         )}
-        <span className="muted">{data.data.length} users</span>
+        <span className="muted">{t('{{count, number}} users', { count: data.data.length })}</span>
       </div>
-      {message && <div className="note note-ok" role="status" aria-label="Account change">{message}</div>}
+      {message && <div className="note note-ok" role="status" aria-label={t('Account change')}>{message}</div>}
       {shown && (
         <SecretOnce
-          label={`Password of ${shown.account.user}@${shown.account.host}`}
-          what={<>Password of <code>{shown.account.user}@{shown.account.host}</code></>}
+          label={t('Password of {{account}}', { account: `${shown.account.user}@${shown.account.host}` })}
+          what={t('Password of {{account}}', { account: `${shown.account.user}@${shown.account.host}` })}
           secret={shown.password}
           testId="account-password"
           onDone={() => setShown(null)}
@@ -94,19 +96,19 @@ export function Accounts({ server }: { server: Server }) {
                 </h3>
                 {!readOnly && (
                   <span className="item-actions">
-                    <button className="link" onClick={() => start({ form: 'grant', account })} aria-label={`Grant to ${u.user}@${u.host}`}>Grant…</button>
-                    <button className="link" onClick={() => start({ form: 'password', account })} aria-label={`New password for ${u.user}@${u.host}`}>Password…</button>
-                    <button className="link danger" onClick={() => start({ form: 'drop', account })} aria-label={`Drop ${u.user}@${u.host}`}>Drop…</button>
+                    <button className="link" onClick={() => start({ form: 'grant', account })} aria-label={t('Grant to {{account}}', { account: `${u.user}@${u.host}` })}>{t('Grant…')}</button>
+                    <button className="link" onClick={() => start({ form: 'password', account })} aria-label={t('New password for {{account}}', { account: `${u.user}@${u.host}` })}>{t('Password…')}</button>
+                    <button className="link danger" onClick={() => start({ form: 'drop', account })} aria-label={t('Drop {{account}}', { account: `${u.user}@${u.host}` })}>{t('Drop…')}</button>
                   </span>
                 )}
               </div>
               {u.privileges.length > 0 && (
-                <ul className="account-privileges" aria-label={`Privileges of ${u.user}@${u.host}`}>
+                <ul className="account-privileges" aria-label={t('Privileges of {{account}}', { account: `${u.user}@${u.host}` })}>
                   {u.privileges.map((p) => (
                     <li key={`${p.database}.${p.table ?? '*'}`} data-on={`${p.database}.${p.table ?? '*'}`}>
                       <code>{p.database}.{p.table ?? '*'}</code> <span className="privileges">{p.privileges.join(', ')}</span>
                       {!readOnly && (
-                        <button className="link" onClick={() => start({ form: 'revoke', account, grant: p })} aria-label={`Revoke on ${p.database}.${p.table ?? '*'} from ${u.user}@${u.host}`}>Revoke…</button>
+                        <button className="link" onClick={() => start({ form: 'revoke', account, grant: p })} aria-label={t('Revoke on {{on}} from {{account}}', { on: `${p.database}.${p.table ?? '*'}`, account: `${u.user}@${u.host}` })}>{t('Revoke…')}</button>
                       )}
                     </li>
                   ))}

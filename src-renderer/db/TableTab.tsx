@@ -5,6 +5,7 @@
 import { useEffect, useRef, useState } from 'react';
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { useVirtualizer } from '@tanstack/react-virtual';
+import { useTranslation } from 'react-i18next';
 import type { Cell, Column, Filter, PageRequest } from '../../shared/api/db';
 import type { Server } from '../../shared/domain';
 import type { AppError } from '../../shared/errors';
@@ -17,6 +18,7 @@ import { FullView, useFullValue } from './FullView';
 import { useCellEditor } from './useCellEditor';
 import { useTableEdits } from './useTableEdits';
 import { useWriteAccess } from './useWriteAccess';
+import { formatDuration } from '../i18n/format';
 
 export const PAGE_SIZE = 100;
 const ROW_HEIGHT = 26;
@@ -29,22 +31,24 @@ type Sort = { column: string; dir: 'asc' | 'desc' } | null;
 type DraftFilter = { column: string; op: Filter['op']; value: string };
 
 const OPS: Filter['op'][] = ['=', '!=', '<', '<=', '>', '>=', 'LIKE', 'NOT LIKE', 'IS NULL', 'IS NOT NULL', 'IN'];
+const IN_EXAMPLE = 'a, b, c';
 const START: Pos = { after: null, offset: 0, start: 0 };
 
 function widthFor(c: Column): number {
-  const t = c.type.toLowerCase();
-  if (/^(tiny|small|medium)?int|^bigint|^year|^bit/.test(t)) return Math.max(80, Math.min(c.name.length * 8 + 30, 160));
-  if (/^(decimal|float|double)/.test(t)) return 120;
-  if (/^(datetime|timestamp)/.test(t)) return 180;
-  if (/^(date|time)/.test(t)) return 110;
-  if (/^(enum|set)/.test(t)) return 120;
-  const m = /^var(?:char|binary)\((\d+)\)/.exec(t);
+  const type = c.type.toLowerCase();
+  if (/^(tiny|small|medium)?int|^bigint|^year|^bit/.test(type)) return Math.max(80, Math.min(c.name.length * 8 + 30, 160));
+  if (/^(decimal|float|double)/.test(type)) return 120;
+  if (/^(datetime|timestamp)/.test(type)) return 180;
+  if (/^(date|time)/.test(type)) return 110;
+  if (/^(enum|set)/.test(type)) return 120;
+  const m = /^var(?:char|binary)\((\d+)\)/.exec(type);
   if (m) return Math.max(110, Math.min(Number(m[1]) * 7, 260));
-  if (/text|blob|json|geometry|point|polygon|linestring/.test(t)) return 260;
+  if (/text|blob|json|geometry|point|polygon|linestring/.test(type)) return 260;
   return 160;
 }
 
 export function TableTab({ server, database, table }: Props) {
+  const { t } = useTranslation();
   const serverId = server.id;
   // gcTime 0: a table opened again (or a page visited again) is read again, never shown stale.
   const meta = useQuery({ queryKey: ['db.columns', serverId, database, table], queryFn: () => dbCall('db.columns', { serverId, database, table }), gcTime: 0 });
@@ -138,7 +142,7 @@ export function TableTab({ server, database, table }: Props) {
       setCount({ value: r.count, busy: false, error: null, forKey: filterKey });
       return r.count;
     } catch (e) {
-      setCount({ value: null, busy: false, error: asAppError(e, 'Counting failed.'), forKey: filterKey });
+      setCount({ value: null, busy: false, error: asAppError(e, t('Counting failed.')), forKey: filterKey });
       return null;
     }
   }
@@ -237,8 +241,8 @@ export function TableTab({ server, database, table }: Props) {
   }
 
   // ---- render -------------------------------------------------------------------------------
-  if (meta.isLoading) return <p className="muted">Reading the columns of {database}.{table}…</p>;
-  if (meta.error) return <ErrorNote error={asAppError(meta.error, 'Reading the table failed.')} />;
+  if (meta.isLoading) return <p className="muted">{t('Reading the columns of {{table}}…', { table: `${database}.${table}` })}</p>;
+  if (meta.error) return <ErrorNote error={asAppError(meta.error, t('Reading the table failed.'))} />;
 
   const estimate = page.data?.estimate ?? null;
   const first = rows.length ? pos.start + 1 : 0;
@@ -246,7 +250,7 @@ export function TableTab({ server, database, table }: Props) {
   const countShown = count.forKey === filterKey ? count.value : null;
 
   return (
-    <section className="table-view" aria-label={`Table ${database}.${table}`}>
+    <section className="table-view" aria-label={t('Table {{table}}', { table: `${database}.${table}` })}>
       <header className="table-head">
         <div className="table-title">
           <span className="muted">{server.name} ·</span> <span className="muted">{database} ·</span> <strong>{table}</strong>
@@ -256,33 +260,33 @@ export function TableTab({ server, database, table }: Props) {
             </span>
           )}
           <span className="muted table-count" data-testid="row-count">
-            {countShown !== null ? `${formatCount(countShown)} rows (exact)` : estimate !== null ? `≈ ${formatCount(estimate)} rows` : ''}
+            {countShown !== null ? t('{{count, number}} rows (exact)', { count: countShown }) : estimate !== null ? t('≈ {{count, number}} rows', { count: estimate }) : ''}
           </span>
-          <button className="small" onClick={() => void exactCount()} disabled={count.busy} title="Count the rows exactly (SELECT COUNT(*)) with the filters">
-            {count.busy ? 'Counting…' : 'Count'}
+          <button className="small" onClick={() => void exactCount()} disabled={count.busy} title={t('Count the rows exactly (SELECT COUNT(*)) with the filters')}>
+            {count.busy ? t('Counting…') : t('Count')}
           </button>
         </div>
         <div className="table-tools">
           {editable && (
             <>
-              <button className="small" onClick={addRow}>+ Row</button>
-              <button className="small" onClick={deletePicked} disabled={!picked.size && !sel}>Delete selected</button>
+              <button className="small" onClick={addRow}>{t('+ Row')}</button>
+              <button className="small" onClick={deletePicked} disabled={!picked.size && !sel}>{t('Delete selected')}</button>
             </>
           )}
-          <button className="small" onClick={() => setDrafts((d) => [...d, { column: columns[0]?.name ?? '', op: '=', value: '' }])}>+ Filter</button>
-          <button className="ghost" title="Reload the page" aria-label="Reload" onClick={() => void page.refetch()}>⟳</button>
+          <button className="small" onClick={() => setDrafts((d) => [...d, { column: columns[0]?.name ?? '', op: '=', value: '' }])}>{t('+ Filter')}</button>
+          <button className="ghost" title={t('Reload the page')} aria-label={t('Reload')} onClick={() => void page.refetch()}>⟳</button>
         </div>
       </header>
 
       {meta.data?.readOnlyReason && (
-        <div className="note note-warn readonly-banner" role="note" aria-label="Read-only">
-          <strong>Read-only.</strong> {meta.data.readOnlyReason}
+        <div className="note note-warn readonly-banner" role="note" aria-label={t('Read-only')}>
+          <strong>{t('Read-only.')}</strong> {meta.data.readOnlyReason}
         </div>
       )}
 
       <form
         className="filter-bar"
-        aria-label="Filters"
+        aria-label={t('Filters')}
         onSubmit={(e) => {
           e.preventDefault();
           applyFilters();
@@ -290,33 +294,33 @@ export function TableTab({ server, database, table }: Props) {
       >
         {drafts.map((d, i) => (
           <div className="filter-row" key={i} data-filter={i}>
-            <select aria-label="Filter column" value={d.column} onChange={(e) => setDrafts((all) => all.map((x, j) => (j === i ? { ...x, column: e.target.value } : x)))}>
+            <select aria-label={t('Filter column')} value={d.column} onChange={(e) => setDrafts((all) => all.map((x, j) => (j === i ? { ...x, column: e.target.value } : x)))}>
               {columns.map((c) => (
                 <option key={c.name} value={c.name}>{c.name}</option>
               ))}
             </select>
-            <select aria-label="Filter operator" value={d.op} onChange={(e) => setDrafts((all) => all.map((x, j) => (j === i ? { ...x, op: e.target.value as Filter['op'] } : x)))}>
+            <select aria-label={t('Filter operator')} value={d.op} onChange={(e) => setDrafts((all) => all.map((x, j) => (j === i ? { ...x, op: e.target.value as Filter['op'] } : x)))}>
               {OPS.map((o) => (
                 <option key={o} value={o}>{o}</option>
               ))}
             </select>
             {d.op !== 'IS NULL' && d.op !== 'IS NOT NULL' && (
-              <input aria-label="Filter value" value={d.value} placeholder={d.op === 'IN' ? 'a, b, c' : d.op.includes('LIKE') ? '%text%' : 'value'} onChange={(e) => setDrafts((all) => all.map((x, j) => (j === i ? { ...x, value: e.target.value } : x)))} />
+              <input aria-label={t('Filter value')} value={d.value} placeholder={d.op === 'IN' ? IN_EXAMPLE : d.op.includes('LIKE') ? t('%text%') : t('value')} onChange={(e) => setDrafts((all) => all.map((x, j) => (j === i ? { ...x, value: e.target.value } : x)))} />
             )}
-            <button type="button" className="ghost" aria-label="Remove filter" onClick={() => setDrafts((all) => all.filter((_, j) => j !== i))}>×</button>
+            <button type="button" className="ghost" aria-label={t('Remove filter')} onClick={() => setDrafts((all) => all.filter((_, j) => j !== i))}>×</button>
           </div>
         ))}
         <div className="filter-row">
           <span className="muted where-label">WHERE</span>
-          <input className="mono" aria-label="WHERE condition" placeholder="raw condition, e.g. amount > 100 AND status = 'paid'" value={draftWhere} onChange={(e) => setDraftWhere(e.target.value)} />
-          <button type="submit" className="small">Apply</button>
+          <input className="mono" aria-label={t('WHERE condition')} placeholder={t("raw condition, e.g. amount > 100 AND status = 'paid'")} value={draftWhere} onChange={(e) => setDraftWhere(e.target.value)} />
+          <button type="submit" className="small">{t('Apply')}</button>
           {(filters.length > 0 || where) && (
-            <button type="button" className="small" onClick={clearFilters}>Clear</button>
+            <button type="button" className="small" onClick={clearFilters}>{t('Clear')}</button>
           )}
         </div>
       </form>
 
-      {page.error && <ErrorNote error={asAppError(page.error, 'Loading the rows failed.')} />}
+      {page.error && <ErrorNote error={asAppError(page.error, t('Loading the rows failed.'))} />}
       {count.error && count.forKey === filterKey && <ErrorNote error={count.error} />}
       {actionError && (
         <div onClick={() => setActionError(null)}>
@@ -330,7 +334,7 @@ export function TableTab({ server, database, table }: Props) {
           className="grid-scroll"
           tabIndex={0}
           role="grid"
-          aria-label={`Rows of ${table}`}
+          aria-label={t('Rows of {{table}}', { table })}
           aria-rowcount={total}
           aria-busy={page.isFetching}
           data-testid="grid"
@@ -348,11 +352,11 @@ export function TableTab({ server, database, table }: Props) {
                   className={`grid-th ${sort?.column === c.name ? 'sorted' : ''}`}
                   aria-sort={sort?.column === c.name ? (sort.dir === 'asc' ? 'ascending' : 'descending') : 'none'}
                   data-col={c.name}
-                  title={`${c.name} ${c.type}${c.nullable ? '' : ' NOT NULL'}${c.key ? ` (${c.key})` : ''}${c.extra ? ` ${c.extra}` : ''} — click to sort`}
+                  title={`${c.name} ${c.type}${c.nullable ? '' : ' NOT NULL'}${c.key ? ` (${c.key})` : ''}${c.extra ? ` ${c.extra}` : ''} — ${t('click to sort')}`}
                   onClick={() => cycleSort(c.name)}
                 >
                   <span className="th-name">
-                    {key?.includes(c.name) && <span className="th-key" title="key">⚷</span>}
+                    {key?.includes(c.name) && <span className="th-key" title={t('key')}>⚷</span>}
                     {c.name}
                     {sort?.column === c.name && <span className="th-sort">{sort.dir === 'asc' ? ' ▲' : ' ▼'}</span>}
                   </span>
@@ -375,7 +379,7 @@ export function TableTab({ server, database, table }: Props) {
                   >
                     <div
                       className="grid-gutter"
-                      title={editable ? 'Click to select the row (Ctrl+click: several)' : undefined}
+                      title={editable ? t('Click to select the row (Ctrl+click: several)') : undefined}
                       onClick={(e) =>
                         setPicked((p) => {
                           const n = new Set(e.ctrlKey || e.metaKey ? p : []);
@@ -385,7 +389,7 @@ export function TableTab({ server, database, table }: Props) {
                         })
                       }
                     >
-                      {isNew ? 'new' : formatCount(pos.start + row + 1)}
+                      {isNew ? t('new') : formatCount(pos.start + row + 1)}
                     </div>
                     {columns.map((c, col) => {
                       const shown = edits.shown(row, col);
@@ -414,7 +418,7 @@ export function TableTab({ server, database, table }: Props) {
                 );
               })}
             </div>
-            {page.data && rows.length === 0 && !edits.insertCount && <p className="muted grid-empty">No rows{filters.length || where ? ' match the filters' : ''}.</p>}
+            {page.data && rows.length === 0 && !edits.insertCount && <p className="muted grid-empty">{filters.length || where ? t('No rows match the filters.') : t('No rows.')}</p>}
           </div>
         </div>
         {fullValue.full && (
@@ -432,9 +436,9 @@ export function TableTab({ server, database, table }: Props) {
 
       <footer className="table-foot">
         <div className="pager">
-          <button className="small" onClick={previous} disabled={!stack.length}>← Previous</button>
-          <button className="small" onClick={next} disabled={!hasNext || page.isFetching}>Next →</button>
-          {key !== null && <button className="small" onClick={() => void lastPage()} disabled={count.busy}>Last page</button>}
+          <button className="small" onClick={previous} disabled={!stack.length}>{t('← Previous')}</button>
+          <button className="small" onClick={next} disabled={!hasNext || page.isFetching}>{t('Next →')}</button>
+          {key !== null && <button className="small" onClick={() => void lastPage()} disabled={count.busy}>{t('Last page')}</button>}
           <form
             className="goto"
             onSubmit={(e) => {
@@ -442,11 +446,11 @@ export function TableTab({ server, database, table }: Props) {
               gotoRow(Number(goto.replace(/[\s,_]/g, '')));
             }}
           >
-            <input aria-label="Go to row" placeholder="Go to row…" value={goto} onChange={(e) => setGoto(e.target.value)} />
+            <input aria-label={t('Go to row')} placeholder={t('Go to row…')} value={goto} onChange={(e) => setGoto(e.target.value)} />
           </form>
           <span className="muted pager-info" data-testid="page-info">
-            {rows.length ? `rows ${formatCount(first)}–${formatCount(lastShown)}` : ''}
-            {page.isFetching ? ' · loading…' : page.data ? ` · ${page.data.durationMs.toFixed(0)} ms` : ''}
+            {rows.length ? t('rows {{first}}–{{last}}', { first: formatCount(first), last: formatCount(lastShown) }) : ''}
+            {page.isFetching ? ` · ${t('loading…')}` : page.data ? ` · ${formatDuration(Math.round(page.data.durationMs))}` : ''}
           </span>
         </div>
         {key !== null && <EditBar edits={edits} writable={editable} />}

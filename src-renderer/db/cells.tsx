@@ -2,20 +2,12 @@
 // glyphs, binary is 0x… with its size (a geometry its WKT first), long text is cut with its length
 // (the full value through db.cell), numbers stay as the server sent them.
 import type { Cell } from '../../shared/api/db';
-import { formatNumber } from '../i18n/format';
+import { formatBytes as formatSize, formatNumber } from '../i18n/format';
 import { i18n } from '../i18n';
 
+/** A size in the UI's language; nothing for an unknown one. */
 export function formatBytes(n: number | null | undefined): string {
-  if (n === null || n === undefined) return '';
-  if (n < 1024) return `${n} B`;
-  const units = ['KB', 'MB', 'GB', 'TB'];
-  let v = n / 1024;
-  let i = 0;
-  while (v >= 1024 && i < units.length - 1) {
-    v /= 1024;
-    i++;
-  }
-  return `${v < 10 ? v.toFixed(1) : Math.round(v)} ${units[i]}`;
+  return n === null || n === undefined ? '' : formatSize(n);
 }
 
 export function formatCount(n: number | null | undefined): string {

@@ -18,7 +18,7 @@ import { EditorPanel } from './EditorPanel';
 import { FileDialogs, type Dialog } from './FileDialogs';
 import { TransferList } from './TransferList';
 import { Cancelled, download, droppedFiles, uploadOne, uploadTree, type Picked, type Transfer } from './transfers';
-import { formatDateTime, formatNumber } from '../i18n/format';
+import { formatBytes, formatDateTime, formatNumber } from '../i18n/format';
 
 type SortKey = 'name' | 'size' | 'mtime' | 'mode' | 'owner';
 const ROW_HEIGHT = 28;
@@ -28,15 +28,6 @@ const ARCHIVE = /\.(tar|tar\.gz|tgz|tar\.bz2|tbz2|tar\.xz|txz|zip)$/i;
 
 export const joinPath = (dir: string, name: string) => (dir ? `${dir}/${name}` : name);
 const parentOf = (p: string) => (p.includes('/') ? p.slice(0, p.lastIndexOf('/')) : '');
-
-export function formatSize(n: number): string {
-  if (n < 1024) return `${n} B`;
-  const units = ['KB', 'MB', 'GB', 'TB'];
-  let v = n / 1024;
-  let i = 0;
-  for (; v >= 1024 && i < units.length - 1; i++) v /= 1024;
-  return `${v.toFixed(v < 10 ? 1 : 0)} ${units[i]}`;
-}
 
 export const modeText = (m: number) => (m & 0o7777).toString(8).padStart(3, '0');
 
@@ -275,7 +266,7 @@ export function FilesTab({ server, site }: { server: Server; site: string }) {
                     {r.name}
                     {r.type === 'dir' ? '/' : ''}
                   </div>
-                  <div role="gridcell" className="fcol fcol-size">{r.type === 'dir' ? '' : formatSize(r.size)}</div>
+                  <div role="gridcell" className="fcol fcol-size">{r.type === 'dir' ? '' : formatBytes(r.size)}</div>
                   <div role="gridcell" className="fcol fcol-mode"><code>{modeText(r.mode)}</code></div>
                   <div role="gridcell" className="fcol fcol-owner">{r.owner}</div>
                   <div role="gridcell" className="fcol fcol-mtime">{formatDateTime(r.mtime * 1000)}</div>

@@ -1,6 +1,6 @@
 // Uploads and downloads of this tab: progress, cancel while running, the error of a failed one.
 import { useTranslation } from 'react-i18next';
-import { formatSize } from './FilesTab';
+import { formatBytes } from '../i18n/format';
 import type { Transfer } from './transfers';
 
 export function TransferList({ transfers, onClear }: { transfers: Transfer[]; onClear: () => void }) {
@@ -16,7 +16,7 @@ export function TransferList({ transfers, onClear }: { transfers: Transfer[]; on
         {transfers.map((x) => (
           <li key={x.id} className={`transfer transfer-${x.state}`} data-state={x.state}>
             <span className="transfer-label">{x.label}</span>
-            {x.total ? <progress max={x.total} value={x.done} aria-label={t('{{label}} progress', { label: x.label })} /> : <span className="muted">{formatSize(x.done)}</span>}
+            {x.total ? <progress max={x.total} value={x.done} aria-label={t('{{label}} progress', { label: x.label })} /> : <span className="muted">{formatBytes(x.done)}</span>}
             <span className="transfer-state">
               {x.state === 'running' ? `${x.total ? Math.floor((100 * x.done) / x.total) : '…'}%` : x.state === 'done' ? t('done') : x.state === 'cancelled' ? t('cancelled') : t('failed')}
             </span>

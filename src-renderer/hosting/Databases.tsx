@@ -10,7 +10,7 @@ import type { Server } from '../../shared/domain';
 import { dbPrefix } from '../../shared/hosting';
 import type { Task } from '../../shared/queue';
 import { client } from '../client/client';
-import { Field, FormError, ItemStateTag, PASSWORD_HINT, SecretOnce, useAction, useNotApplied } from './common';
+import { Field, FormError, ItemStateTag, passwordHint, SecretOnce, useAction, useNotApplied } from './common';
 import { usePreview } from './PreviewDialog';
 
 type Shown = { what: 'new' | 'changed'; name: string; user: string; password: string };
@@ -116,7 +116,7 @@ function NewDatabase({ server, site, onCancel, onDone }: Props) {
       <Field name="user" label={t('Database user')} error={f.user} hint={<>{t('Starts with')} <code>{prefix}</code>; {t('at most 32 characters')}</>}>
         <input value={user} onChange={(e) => setUser(e.target.value)} spellCheck={false} autoComplete="off" />
       </Field>
-      <Field name="password" label={t('Password (optional)')} error={f.password} hint={PASSWORD_HINT}>
+      <Field name="password" label={t('Password (optional)')} error={f.password} hint={passwordHint(t)}>
         <input type="password" value={password} onChange={(e) => setPassword(e.target.value)} autoComplete="new-password" />
       </Field>
       <div className="actions">
@@ -146,7 +146,7 @@ function ChangePassword({ server, site, db, onCancel, onDone }: Props & { db: Db
     <form className="form sub-form" onSubmit={submit} aria-label={t('Change password of {{user}}', { user: db.user })}>
       <p>{t('New password for the database user')} <code>{db.user}</code>; {t('the old one stops working once the task has run.')}</p>
       <FormError error={action.error} />
-      <Field name="password" label={t('New password (optional)')} error={action.fields.password} hint={PASSWORD_HINT}>
+      <Field name="password" label={t('New password (optional)')} error={action.fields.password} hint={passwordHint(t)}>
         <input type="password" value={password} onChange={(e) => setPassword(e.target.value)} autoComplete="new-password" autoFocus />
       </Field>
       <div className="actions">

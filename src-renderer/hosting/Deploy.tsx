@@ -10,7 +10,7 @@ import { PLACEHOLDERS, STAGING_DIR, type Placeholder } from '../../shared/api/de
 import type { SiteRecord } from '../../shared/api/hosting';
 import type { Server } from '../../shared/domain';
 import { client } from '../client/client';
-import { Field, FormError, PASSWORD_HINT, SecretOnce, firstError, splitList, useAction } from './common';
+import { Field, FormError, passwordHint, SecretOnce, firstError, splitList, useAction } from './common';
 import { EMPTY_VALUES, lines, ManageTemplates, SaveTemplate, sourceOf, TemplatePicker, useTemplateAction, valuesOf, type DeployValues } from './DeployTemplates';
 import { usePreview } from './PreviewDialog';
 
@@ -106,7 +106,7 @@ function DeployForm({ server, site, onCancel, onDone }: FormProps) {
         </select>
       </Field>
       {database !== '' && (
-        <Field name="password" label={t('Its new password (optional)')} error={f.password} hint={PASSWORD_HINT}>
+        <Field name="password" label={t('Its new password (optional)')} error={f.password} hint={passwordHint(t)}>
           <input type="password" value={password} onChange={(e) => setPassword(e.target.value)} autoComplete="new-password" />
         </Field>
       )}

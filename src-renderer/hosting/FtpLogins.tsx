@@ -11,7 +11,7 @@ import { FTP_USER_MAX } from '../../shared/hosting';
 import type { Task } from '../../shared/queue';
 import { client } from '../client/client';
 import { ErrorNote } from '../components/ErrorNote';
-import { Field, FormError, ItemStateTag, PASSWORD_HINT, SecretOnce, useAction, useNotApplied } from './common';
+import { Field, FormError, ItemStateTag, passwordHint, SecretOnce, useAction, useNotApplied } from './common';
 import { usePreview } from './PreviewDialog';
 
 // A folder name, the same in every language.
@@ -100,7 +100,7 @@ export function FtpLogins({ server, site, tasks, onChanged }: Props) {
           <Field name="subdir" label={t('Subfolder (optional)')} error={f.subdir} hint={t('Inside /home/{{site}}; empty = the whole home', { site: site.name })}>
             <input value={subdir} onChange={(e) => setSubdir(e.target.value)} spellCheck={false} autoComplete="off" placeholder={WEB_ROOT_DIR} />
           </Field>
-          <Field name="password" label={t('Password (optional)')} error={f.password} hint={PASSWORD_HINT}>
+          <Field name="password" label={t('Password (optional)')} error={f.password} hint={passwordHint(t)}>
             <input type="password" value={password} onChange={(e) => setPassword(e.target.value)} autoComplete="new-password" />
           </Field>
           <div className="actions">

@@ -4,6 +4,7 @@
 // again…" (a form with a new password where it has one, and a Preview) and "Forget".
 import { useState, type FormEvent, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
+import type { TFunction } from 'i18next';
 import { itemLabel, type ItemState, type SiteItem, type SiteRecord } from '../../shared/api/hosting';
 import type { Server } from '../../shared/domain';
 import type { AppError } from '../../shared/errors';
@@ -18,7 +19,8 @@ import { msg } from '../i18n';
 export { Field };
 
 /** The hint of every password field (FTP logins, databases). */
-export const PASSWORD_HINT = `${PASSWORD_MIN} to ${PASSWORD_MAX} characters, any printable ones (spaces, quotes, emoji); empty = a generated 20-character password`;
+export const passwordHint = (t: TFunction) =>
+  t('{{min}} to {{max}} characters, any printable ones (spaces, quotes, emoji); empty = a generated 20-character password', { min: PASSWORD_MIN, max: PASSWORD_MAX });
 export { asError } from '../components/use-action';
 
 /**
@@ -155,7 +157,7 @@ function ApplyAgain({ server, site, item, onCancel, onDone }: ApplyProps) {
       </p>
       <FormError error={action.error} />
       {secret && (
-        <Field name="password" label={t('New password (optional)')} error={action.fields.password} hint={PASSWORD_HINT}>
+        <Field name="password" label={t('New password (optional)')} error={action.fields.password} hint={passwordHint(t)}>
           <input type="password" value={password} onChange={(e) => setPassword(e.target.value)} autoComplete="new-password" autoFocus />
         </Field>
       )}

@@ -54,7 +54,7 @@ export function keysUsed(file: string): KeyUse[] {
 
 const LETTERS = /\p{L}/u;
 // Words that read the same in every language (names of streams, protocols, programs).
-const VERBATIM = new Set(['stdout', 'stderr', 'SSH', 'SQL', 'DNS', 'TTL', 'NULL', 'JSON', 'CSV', 'FTP', 'TLS', 'HTTP', 'HTTPS', 'PHP', 'FPM', 'nginx', 'cron', 'MySQL', 'MariaDB', 'Hostdeck', 'ID', 'IP', 'A', 'AAAA', 'MX', 'TXT', 'CNAME', 'NS', 'SOA', 'SRV', 'CAA', 'PTR', 'uname', 'uptime', 'www', 'php', 'fpm', 'Cron']);
+const VERBATIM = new Set(['stdout', 'stderr', 'SSH', 'SQL', 'DNS', 'TTL', 'NULL', 'JSON', 'CSV', 'FTP', 'TLS', 'HTTP', 'HTTPS', 'PHP', 'FPM', 'nginx', 'cron', 'MySQL', 'MariaDB', 'Hostdeck', 'ID', 'IP', 'WHERE', 'DEFAULT', 'WITH', 'GRANT', 'OPTION', 'SHOW', 'GRANTS', 'RFC', 'A', 'AAAA', 'MX', 'TXT', 'CNAME', 'NS', 'SOA', 'SRV', 'CAA', 'PTR', 'uname', 'uptime', 'www', 'php', 'fpm', 'Cron']);
 // A command line shown as such (<code>, <kbd>, <pre>) is not translated either.
 const CODE = new Set(['code', 'kbd', 'pre', 'samp']);
 const shows = (text: string) => LETTERS.test(text) && !(text.match(/\p{L}+/gu) ?? []).every((w) => w.length === 1 || VERBATIM.has(w));
