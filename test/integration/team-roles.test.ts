@@ -43,7 +43,7 @@ describe('team roles on MariaDB', () => {
     const expected: Record<TeamRole, Record<keyof typeof writes, string>> = {
       admin: { servers: 'ok', sites: 'ok', zones: 'ok', queue: 'ok', roles: 'ok', auditUpdate: DENIED, auditDelete: DENIED, siteUpdate: 'ok' },
       operator: { servers: DENIED, sites: 'ok', zones: DENIED, queue: 'ok', roles: DENIED, auditUpdate: DENIED, auditDelete: DENIED, siteUpdate: 'ok' },
-      dns: { servers: DENIED, sites: DENIED, zones: 'ok', queue: 'ok', roles: DENIED, auditUpdate: DENIED, auditDelete: DENIED, siteUpdate: DENIED },
+      dns: { servers: DENIED, sites: DENIED, zones: 'ok', queue: DENIED, roles: DENIED, auditUpdate: DENIED, auditDelete: DENIED, siteUpdate: DENIED },
       support: { servers: DENIED, sites: DENIED, zones: DENIED, queue: DENIED, roles: DENIED, auditUpdate: DENIED, auditDelete: DENIED, siteUpdate: DENIED },
     };
     for (const role of ['admin', 'operator', 'dns', 'support'] as const) {

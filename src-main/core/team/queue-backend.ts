@@ -11,13 +11,29 @@
 //   read-back removes exactly it from the outbox. A failed write is tried again until it takes,
 //   unless the engine refuses it for good (this login's role has no right to queue tasks): then
 //   the events are dropped from this process's view and the refusal is logged.
+// - Compaction (the journal would grow forever): the runner holding a server's lock replaces
+//   the rows of its finished tasks (done, skipped, cancelled) up to what it has read (seq <= B)
+//   with one snapshot row per task, put at the seq of the task's first row so that every replay
+//   numbers and orders tasks as before, and drops finished tasks beyond the newest KEEP_FINISHED
+//   (as the solo journal does). Failed, pending and running tasks keep their rows. It runs under
+//   the journal write lock in one transaction that also appends a `compacted` marker row. A
+//   replayer may have read part of what was rewritten (a task's start but not its end, deleted
+//   since): so every replayer, on reading the marker, replays that server again from its rows up
+//   to the marker — never from what it had. New processes replay from the start anyway. So no
+//   replayer depends on a deleted row, however far behind it was, and no acknowledgement from
+//   other workstations is needed. Needs DELETE on the journal (admin, operator); other roles'
+//   runners leave it to them.
+// - A dns login may not INSERT into `queue_events`: it appends through the view roles.ts grants
+//   it, which takes only DNS tasks. Rows are replayed only in the canonical form JSON.stringify
+//   writes, so that what the view's check read is what every workstation replays.
 import { randomUUID } from 'node:crypto';
 import type { RowDataPacket } from 'mysql2';
 import type { Connection } from 'mysql2/promise';
-import type { Task } from '../../../shared/queue';
+import { FINISHED, type Task } from '../../../shared/queue';
 import type { QueueBackend, QueueJournal, RunnerLock } from '../queue/backend';
-import { TaskReplay, type JournalEvent } from '../queue/journal';
+import { COMPACT_LINES, KEEP_FINISHED, TaskReplay, type JournalEvent } from '../queue/journal';
 import type { TeamDb } from './connection';
+import { DNS_JOURNAL_VIEW } from './roles';
 import { jsonColumn, queueLockName } from './schema';
 
 const POLL_MS = 200;
@@ -26,9 +42,14 @@ const RETRY_MS = 1000;
 const BATCH = 5000;
 
 type Stamped = JournalEvent & { eid: string };
+/** Rows of the server up to `upto` were rewritten by a compaction: replay them again. */
+type Compacted = { t: 'compacted'; upto: number; eid: string };
+type Row = Stamped | Compacted;
 
 class TeamJournal implements QueueJournal {
-  private readonly confirmed: TaskReplay;
+  private confirmed: TaskReplay;
+  /** Rows read for this server since its last full replay (what compaction would shrink). */
+  private rows = 0;
   private view: TaskReplay;
   private readonly outbox: Stamped[] = [];
   private readonly changed = new Map<string, Task>();
@@ -80,16 +101,31 @@ class TeamJournal implements QueueJournal {
   }
 
   needsCompaction(): boolean {
-    return false; // the shared journal is the team's task history: kept whole
+    return this.rows > COMPACT_LINES + 2 * this.confirmed.tasks.size && this.backend.mayCompact(this.serverId);
   }
 
-  compact(): void {}
+  compact(): void {
+    void this.backend.compact(this.serverId);
+  }
+
+  /** The tasks as read from the table so far (not this process's unconfirmed events). */
+  get shared(): ReadonlyMap<string, Task> {
+    return this.confirmed.tasks;
+  }
 
   /** An event read from the table, in seq order. */
   receive(event: Stamped): void {
+    this.rows++;
     this.confirmed.apply(event);
     const mine = this.outbox.findIndex((e) => e.eid === event.eid);
     if (mine >= 0) this.outbox.splice(mine, 1);
+  }
+
+  /** Forgets what was read and replays these rows (the server's whole journal up to a compaction marker). */
+  replayAgain(events: Stamped[]): void {
+    this.confirmed = new TaskReplay(this.serverId);
+    this.rows = 0;
+    for (const event of events) this.receive(event);
   }
 
   /** The view: the shared replay plus what this process appended and has not read back yet. */
@@ -154,7 +190,12 @@ export class TeamQueueBackend implements QueueBackend {
   private last = 0;
   private fetching: Promise<void> | null = null;
   private lockConn: Promise<Connection> | null = null;
+  /** Servers whose compaction is under way, or was refused to this login (no DELETE on the journal). */
+  private readonly compacting = new Set<string>();
+  private compactRefused = false;
   private writes: Promise<void> = Promise.resolve();
+  /** Where this login's appends go: the journal, or (a dns login, refused the table) the DNS view. */
+  private journalTable: 'queue_events' | typeof DNS_JOURNAL_VIEW = 'queue_events';
   private timers: NodeJS.Timeout[] = [];
   private closed = false;
 
@@ -240,6 +281,77 @@ export class TeamQueueBackend implements QueueBackend {
     return done;
   }
 
+  mayCompact(serverId: string): boolean {
+    return !this.compactRefused && !this.compacting.has(serverId);
+  }
+
+  /**
+   * Compacts a server's journal (see the top of this file): returns how many rows went and how
+   * many snapshot rows replaced them, or null when there was nothing to do.
+   */
+  async compact(serverId: string): Promise<{ deleted: number; snapshots: number } | null> {
+    if (!this.mayCompact(serverId)) return null;
+    this.compacting.add(serverId);
+    const conn = await this.db.pool.getConnection();
+    const writeLock = queueLockName(this.database, 'journal-writes');
+    try {
+      const [got] = await conn.query<RowDataPacket[]>('SELECT GET_LOCK(?, 30) AS got', [writeLock]);
+      if (Number(got[0]?.got) !== 1) return null;
+      try {
+        // Under the write lock nothing is appended: reading to the end makes `upto` the table's end for this server.
+        await this.fetch();
+        const upto = this.last;
+        const tasks = this.teamJournal(serverId).shared;
+        const finished = [...tasks.values()].filter((t) => FINISHED.includes(t.status)).sort((a, b) => a.seq - b.seq);
+        const keep = new Set(finished.slice(-KEEP_FINISHED).map((t) => t.id));
+        const [rows] = await conn.query<RowDataPacket[]>(
+          "SELECT seq, JSON_VALUE(event, '$.t') AS t, COALESCE(JSON_VALUE(event, '$.id'), JSON_VALUE(event, '$.task.id')) AS id FROM queue_events WHERE server_id = ? AND seq <= ? ORDER BY seq",
+          [serverId, upto],
+        );
+        const byTask = new Map<string, { seq: number; t: string }[]>();
+        for (const row of rows) {
+          const list = byTask.get(String(row.id)) ?? [];
+          list.push({ seq: Number(row.seq), t: String(row.t) });
+          byTask.set(String(row.id), list);
+        }
+        const deletes: number[] = [];
+        const snapshots: [number, string, string, string][] = [];
+        for (const task of finished) {
+          const list = byTask.get(task.id) ?? [];
+          if (list.length === 0 || (keep.has(task.id) && list.length === 1 && list[0]!.t === 'snapshot')) continue;
+          deletes.push(...list.map((r) => r.seq));
+          if (keep.has(task.id)) snapshots.push([list[0]!.seq, serverId, JSON.stringify({ t: 'snapshot', task, eid: randomUUID() }), this.workstation]);
+        }
+        if (deletes.length === 0) return null;
+        // Earlier markers: the new one stands for them.
+        deletes.push(...(byTask.get('null') ?? []).filter((r) => r.t === 'compacted').map((r) => r.seq));
+        await conn.beginTransaction();
+        try {
+          for (let i = 0; i < deletes.length; i += 1000) await conn.query('DELETE FROM queue_events WHERE server_id = ? AND seq IN (?)', [serverId, deletes.slice(i, i + 1000)]);
+          for (let i = 0; i < snapshots.length; i += 500) await conn.query('INSERT INTO queue_events (seq, server_id, event, author) VALUES ?', [snapshots.slice(i, i + 500)]);
+          const marker: Compacted = { t: 'compacted', upto, eid: randomUUID() };
+          await conn.query('INSERT INTO queue_events (server_id, event, author) VALUES (?, ?, ?)', [serverId, JSON.stringify(marker), this.workstation]);
+          await conn.commit();
+        } catch (error) {
+          await conn.rollback().catch(() => undefined);
+          throw error;
+        }
+        this.log(`[hostdeck] team queue: ${serverId}'s journal compacted: ${deletes.length} rows replaced by ${snapshots.length} task snapshots`);
+        return { deleted: deletes.length, snapshots: snapshots.length };
+      } finally {
+        await conn.query('SELECT RELEASE_LOCK(?)', [writeLock]);
+      }
+    } catch (error) {
+      if (refusedForGood(error)) this.compactRefused = true;
+      this.log(`[hostdeck] team queue: ${serverId}'s journal was not compacted: ${messageOf(error)}`);
+      return null;
+    } finally {
+      conn.release();
+      this.compacting.delete(serverId);
+      await this.fetch().catch(() => undefined);
+    }
+  }
+
   /** The connection whose session holds this workstation's runner locks (made again if it died). */
   lockConnection(): Promise<Connection> {
     if (!this.lockConn) {
@@ -273,7 +385,21 @@ export class TeamQueueBackend implements QueueBackend {
       const [rows] = await conn.query<RowDataPacket[]>('SELECT GET_LOCK(?, 30) AS got', [writeLock]);
       if (Number(rows[0]?.got) !== 1) throw new Error('another workstation held the journal write lock for 30 s');
       try {
-        await conn.query('INSERT INTO queue_events (server_id, event, author) VALUES ?', [events.map((e) => [serverId, JSON.stringify(e), this.workstation])]);
+        const rows = [events.map((e) => [serverId, JSON.stringify(e), this.workstation])];
+        const append = () => conn.query(`INSERT INTO ${this.journalTable} (server_id, event, author) VALUES ?`, rows);
+        try {
+          await append();
+        } catch (error) {
+          const via = this.journalTable;
+          // A view's refusal (a role changed since, or a task the view does not take): the table is asked first next time.
+          this.journalTable = 'queue_events';
+          if (via !== 'queue_events' || (error as { code?: string }).code !== 'ER_TABLEACCESS_DENIED_ERROR') throw error;
+          this.journalTable = DNS_JOURNAL_VIEW;
+          await append().catch((viewError: unknown) => {
+            this.journalTable = 'queue_events';
+            throw viewError;
+          });
+        }
       } finally {
         await conn.query('SELECT RELEASE_LOCK(?)', [writeLock]);
       }
@@ -293,11 +419,13 @@ export class TeamQueueBackend implements QueueBackend {
     const run = async () => {
       const touched = new Set<TeamJournal>();
       for (;;) {
-        const [rows] = await this.db.pool.query<RowDataPacket[]>('SELECT seq, server_id, event FROM queue_events WHERE seq > ? ORDER BY seq LIMIT ?', [this.last, BATCH]);
+        const [rows] = await this.db.pool.query<RowDataPacket[]>('SELECT seq, server_id, CAST(event AS CHAR) AS event FROM queue_events WHERE seq > ? ORDER BY seq LIMIT ?', [this.last, BATCH]);
         for (const row of rows) {
           const j = this.teamJournal(String(row.server_id));
           try {
-            j.receive(jsonColumn(row.event) as Stamped);
+            const event = canonicalEvent(row.event);
+            if (event.t === 'compacted') j.replayAgain(await this.rowsUpTo(j.serverId, Number(row.seq)));
+            else j.receive(event);
           } catch (error) {
             this.log(`[hostdeck] team queue: event ${String(row.seq)} is not readable (${messageOf(error)}); skipped`);
           }
@@ -313,6 +441,21 @@ export class TeamQueueBackend implements QueueBackend {
       this.fetching = null;
     });
     return this.fetching;
+  }
+
+  /** A server's rows up to a seq, readable ones only (what a replay after a compaction starts from). */
+  private async rowsUpTo(serverId: string, seq: number): Promise<Stamped[]> {
+    const [rows] = await this.db.pool.query<RowDataPacket[]>('SELECT seq, CAST(event AS CHAR) AS event FROM queue_events WHERE server_id = ? AND seq <= ? ORDER BY seq', [serverId, seq]);
+    const events: Stamped[] = [];
+    for (const row of rows) {
+      try {
+        const event = canonicalEvent(row.event);
+        if (event.t !== 'compacted') events.push(event);
+      } catch {
+        // skipped, as the first read of it said
+      }
+    }
+    return events;
   }
 
   private async fetchRunners(): Promise<void> {
@@ -331,10 +474,22 @@ export class TeamQueueBackend implements QueueBackend {
   }
 }
 
-/** The engine's "no right to do this" (a role without INSERT on the journal): trying again changes nothing. */
+/**
+ * A journal row's event, only in the form JSON.stringify writes (no duplicate or escaped keys a
+ * check in SQL would read otherwise). Read as text (CAST AS CHAR): mysql2 parses a JSON column
+ * itself, and a duplicate key's first value would be lost before it could be seen.
+ */
+function canonicalEvent(value: unknown): Row {
+  const event = jsonColumn(value) as Row;
+  const text = Buffer.isBuffer(value) ? value.toString('utf8') : value;
+  if (typeof text === 'string' && JSON.stringify(event) !== text) throw new Error('not in the form Hostdeck writes');
+  return event;
+}
+
+/** The engine's "no right to do this" (a role without INSERT on the journal, a task the DNS view does not take): trying again changes nothing. */
 function refusedForGood(error: unknown): boolean {
   const code = (error as { code?: string }).code;
-  return code === 'ER_TABLEACCESS_DENIED_ERROR' || code === 'ER_COLUMNACCESS_DENIED_ERROR' || code === 'ER_DBACCESS_DENIED_ERROR' || code === 'ER_SPECIFIC_ACCESS_DENIED_ERROR';
+  return code === 'ER_VIEW_CHECK_FAILED' || code === 'ER_TABLEACCESS_DENIED_ERROR' || code === 'ER_COLUMNACCESS_DENIED_ERROR' || code === 'ER_DBACCESS_DENIED_ERROR' || code === 'ER_SPECIFIC_ACCESS_DENIED_ERROR';
 }
 
 function messageOf(error: unknown): string {

@@ -33,6 +33,39 @@ export const ROLE_PRIVILEGES: Record<TeamRole, Record<TableKind, string[]>> = {
   support: { meta: R, inventory: R, sites: R, dns: R, queue: R, templates: R, backups: R, changes: R, audit: A, roles: R },
 };
 
+/** The task kinds a dns login may queue (dns/push-task.ts, dns/remove-task.ts). */
+export const DNS_TASK_KINDS = ['dns.push', 'dns.remove'] as const;
+
+/**
+ * The queue's journal as a dns login may append to it: the dns role has no INSERT on
+ * `queue_events` itself, only on this view, whose CHECK OPTION lets through a runner's events
+ * (started, finished, skipped, cancelled, retried: a dns workstation may run any server's queue)
+ * and an `enqueued` event only for a DNS task kind — so the engine, not the client, refuses a dns
+ * login's other tasks (ER_VIEW_CHECK_FAILED). No `snapshot` rows (they carry a whole task). The
+ * view runs as its definer (the login that set the roles up), the only way a role can write a
+ * table through it without writing the table itself. The condition reads the JSON as MariaDB
+ * does; a row JavaScript would read otherwise (a duplicate or escaped key) is not in canonical
+ * form, and every workstation's replay skips it (queue-backend.ts).
+ */
+export const DNS_JOURNAL_VIEW = 'queue_events_dns';
+
+function dnsJournalView(db: string): string {
+  const kinds = DNS_TASK_KINDS.map((k) => quoteString(k, false)).join(', ');
+  return (
+    `CREATE OR REPLACE SQL SECURITY DEFINER VIEW ${db}.${quoteIdent(DNS_JOURNAL_VIEW)} AS SELECT seq, server_id, event, author, at FROM ${db}.queue_events ` +
+    // Compared as bytes: a case-insensitive or space-padding collation would take 'DNS.PUSH' or 'dns.push '.
+    `WHERE CAST(JSON_VALUE(event, '$.t') AS BINARY) IN ('started', 'finished', 'skipped', 'cancelled', 'retried') ` +
+    `OR (CAST(JSON_VALUE(event, '$.t') AS BINARY) = 'enqueued' AND CAST(JSON_VALUE(event, '$.task.kind') AS BINARY) IN (${kinds})) ` +
+    'WITH CASCADED CHECK OPTION'
+  );
+}
+
+/** A role's privileges on one table: its kind's, but a dns login appends to the journal only through its view. */
+export function privilegesOn(role: TeamRole, table: Pick<TeamTable, 'name' | 'kind'>): string[] {
+  if (role === 'dns' && table.name === 'queue_events') return R;
+  return ROLE_PRIVILEGES[role][table.kind];
+}
+
 export const ROLES_TABLE: TeamTable = {
   name: 'roles',
   kind: 'roles',
@@ -76,11 +109,13 @@ export function account(user: string, host: string): string {
 /** Creates the four roles and their grants on every table (idempotent; run by the login that creates the team). */
 export function roleSetupStatements(database: string, tables: TeamTable[]): string[] {
   const db = quoteIdent(checkedDatabase(database));
-  const out: string[] = [];
+  const journal = tables.some((t) => t.name === 'queue_events');
+  const out: string[] = journal ? [dnsJournalView(db)] : [];
   for (const role of TEAM_ROLES) {
     const r = quoteIdent(roleName(database, role));
     out.push(`CREATE ROLE IF NOT EXISTS ${r}`);
-    for (const t of tables) out.push(`GRANT ${ROLE_PRIVILEGES[role][t.kind].join(', ')} ON ${db}.${quoteIdent(t.name)} TO ${r}`);
+    for (const t of tables) out.push(`GRANT ${privilegesOn(role, t).join(', ')} ON ${db}.${quoteIdent(t.name)} TO ${r}`);
+    if (journal && role === 'dns') out.push(`GRANT INSERT ON ${db}.${quoteIdent(DNS_JOURNAL_VIEW)} TO ${r}`);
   }
   return out;
 }
