@@ -3,11 +3,13 @@
 // work of a timer tick) and Ansible running the same check script ad hoc over the same hosts.
 import { execFileSync, spawn } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { ServerHealth } from '../shared/api/health';
 import type { Server } from '../shared/domain';
 import { CHECK_SCRIPT } from '../src-main/core/health/check';
+import { fleetCpuSeconds } from '../testbed/fleet';
 import type { SshInfo } from '../testbed/sshd';
 import { ansibleEnv } from './ansible';
 import type { BenchCall } from './hostdeck';
@@ -42,16 +44,29 @@ export async function addFleet(ctx: BenchContext, call: BenchCall, fleet: SshInf
   return servers;
 }
 
-/** `rounds` times: every connection dropped, a cold tick, then a warm one (connections kept); their wall times. */
+/**
+ * `rounds` times: every connection dropped, a cold tick, then a warm one (connections kept); their
+ * wall times. Each tick's log line adds the CPU the fleet's side used (sshd and all it started)
+ * and Hostdeck's core (this process), which other load on the machine distorts less than the
+ * wall time, and the load average.
+ */
 export async function tickRounds(ctx: BenchContext, call: BenchCall, servers: Server[], rounds: number): Promise<{ cold: number[]; warm: number[] }> {
   const disconnectAll = () => Promise.all(servers.map((s) => call('ssh.disconnect', { serverId: s.id })));
   const cold: number[] = [];
   const warm: number[] = [];
+  const measured = async (): Promise<[number, string]> => {
+    const [fleet, own] = [fleetCpuSeconds(servers.length), process.cpuUsage()];
+    const ms = await hostdeckTick(call, servers.length);
+    const spent = process.cpuUsage(own);
+    return [ms, `${ms.toFixed(0)} ms (CPU: fleet ${(fleetCpuSeconds(servers.length) - fleet).toFixed(2)} s, Hostdeck ${((spent.user + spent.system) / 1e6).toFixed(2)} s)`];
+  };
   for (let round = 0; round < rounds; round++) {
     await disconnectAll();
-    cold.push(await hostdeckTick(call, servers.length));
-    warm.push(await hostdeckTick(call, servers.length));
-    ctx.log(`hostdeck round ${round + 1}/${rounds}: cold ${cold.at(-1)!.toFixed(0)} ms, warm ${warm.at(-1)!.toFixed(0)} ms`);
+    const [c, coldText] = await measured();
+    const [w, warmText] = await measured();
+    cold.push(c);
+    warm.push(w);
+    ctx.log(`hostdeck round ${round + 1}/${rounds}: cold ${coldText}, warm ${warmText}, load ${loadavg().map((l) => l.toFixed(1)).join(' ')}`);
   }
   await disconnectAll();
   return { cold, warm };
@@ -64,7 +79,8 @@ export async function hostdeckTick(call: BenchCall, expected: number): Promise<n
   const ms = performance.now() - started;
   const bad = results.filter((r) => r.status !== 'ok');
   // A warn from this busy machine's load is still a complete check; anything else is not.
-  if (results.length !== expected || bad.some((r) => r.status !== 'warn')) throw new Error(`tick incomplete: ${bad.map((r) => `${r.status}: ${r.reason}`).slice(0, 3).join('; ')}`);
+  const failed = bad.filter((r) => r.status !== 'warn');
+  if (results.length !== expected || failed.length) throw new Error(`tick incomplete (${results.length}/${expected}, ${failed.length} failed): ${failed.map((r) => `${r.status}: ${r.reason}`).slice(0, 3).join('; ')}`);
   return ms;
 }
 

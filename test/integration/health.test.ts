@@ -1,7 +1,9 @@
 // Health checks against the real testbed: web1 is "a web server" whose nginx is the testbed's
 // (same machine); stopping that nginx makes it down, naming nginx; starting it makes it ok
 // again. Health never contacts a server whose key is not confirmed, never prompts, reuses its
-// connection between ticks, and keeps the history of changes across a restart.
+// connection and its probe shell between ticks (a new shell when that one was killed), checks a
+// server that refuses sessions or forces nologin as a plain exec would, and keeps the history of
+// changes across a restart.
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -9,7 +11,9 @@ import type { HealthChange, HealthStatus, ServerHealth } from '../../shared/api/
 import type { Server } from '../../shared/domain';
 import { createCore } from '../../src-main/core/core';
 import { makeCore } from '../helpers/core';
-import { loadTestbed, withNginxStopped, type TestbedInfo } from '../../testbed/testbed';
+import { loadTestbed, startFleet, withNginxStopped, type TestbedInfo } from '../../testbed/testbed';
+import { fleetListenerPid, startOddSshd } from '../../testbed/fleet';
+import { cmdline, descendants } from '../../testbed/util';
 
 let tb: TestbedInfo;
 const cores: { close(): Promise<void> }[] = [];
@@ -143,6 +147,47 @@ describe('health', () => {
     await check();
     expect(statesOf(keypw.id)).toEqual(['connecting', 'failed']); // not tried again
     expect(events.some((e) => e.event === 'ssh.prompt')).toBe(false);
+  });
+
+  it('keeps one probe shell on the connection across checks, and opens a new one when it was killed', async () => {
+    // Fleet instance 1: every process under its listener is this test's connection.
+    const [instance] = await startFleet(1);
+    const listener = fleetListenerPid(1)!;
+    const shells = () => descendants(listener).filter((pid) => cmdline(pid) === '/bin/sh');
+    const { call, check, statesOf } = await setup('health-probe', { trust: [instance!] });
+    const server = await call<Server>('servers.add', keyServer('fleet-1', instance!, []));
+
+    for (let i = 0; i < 3; i++) {
+      const [r] = await check(server.id);
+      expect(up(r!), r!.reason).toBe(true);
+    }
+    const [shell] = shells();
+    expect(shells()).toEqual([shell]);
+    const [again] = await check(server.id);
+    expect(up(again!), again!.reason).toBe(true);
+    expect(shells()).toEqual([shell]);
+
+    process.kill(shell!, 'SIGKILL');
+    const [after] = await check(server.id);
+    expect(up(after!), after!.reason).toBe(true);
+    expect(after!.memory!.availableKb).toBeGreaterThan(0);
+    expect(shells()).toHaveLength(1);
+    expect(shells()).not.toEqual([shell]);
+    expect(statesOf(server.id)).toEqual(['connecting', 'connected']); // the same connection throughout
+  });
+
+  it('checks a server that refuses sessions or forces nologin as a plain command would: down (refused) and unknown (no answer to the script)', async () => {
+    const noSessions = await startOddSshd('no-sessions');
+    const nologin = await startOddSshd('nologin');
+    const { call, check } = await setup('health-odd', { trust: [noSessions, nologin] });
+    const refused = await call<Server>('servers.add', keyServer('no-sessions', noSessions, []));
+    const locked = await call<Server>('servers.add', keyServer('nologin', nologin, []));
+    for (let i = 0; i < 2; i++) {
+      const [r] = await check(refused.id);
+      expect(r).toMatchObject({ status: 'down', reason: 'The server refused to run a command.' });
+      const [l] = await check(locked.id);
+      expect(l).toMatchObject({ status: 'unknown', reason: 'The check script did not run to its end; is this a Linux server with a POSIX sh?' });
+    }
   });
 
   it('says why a server is down when it cannot be reached', async () => {

@@ -5,11 +5,19 @@
 // their own with the same limit: they cost their timeout side by side, once a tick, and never
 // hold up the servers that answer.
 //
-// A check holds a lease on the server's shared connection between ticks, so a tick costs one
-// exec channel, not a handshake; the price is that monitored servers never reach the idle
-// close (as the seed's coordinator keeps its links). The lease is let go when the connection
-// drops (then nothing reconnects on health's behalf: the next tick connects afresh), when its
-// host key is no longer trusted, when the server leaves the inventory, and on stop.
+// A check holds a lease on the server's shared connection between ticks, so a tick costs no
+// handshake; the price is that monitored servers never reach the idle close (as the seed's
+// coordinator keeps its links). The lease is let go when the connection drops (then nothing
+// reconnects on health's behalf: the next tick connects afresh), when its host key is no longer
+// trusted, when the server leaves the inventory, and on stop.
+//
+// On that connection a probe shell stays open (a worker shell without the task lock, one of
+// sshd's MaxSessions): each tick writes the check to it, so the server starts no session, no
+// login shell and no sh for it, and the check itself (check.ts) reads /proc with shell builtins,
+// looking first at the daemon pids the last check saw. A probe shell that closed (killed on the
+// server, or its channel failed) is opened again by the next check; where the server will not
+// keep one (sessions refused, a forced command, a login shell that exits) the check goes over an
+// exec channel of its own, as before, until the connection is let go.
 //
 // Health never asks the user anything: a server whose key is not confirmed yet is not even
 // contacted, and a login that would need a prompt is not attempted again until the user
@@ -22,12 +30,13 @@ import { AppError } from '../../../shared/errors';
 import type { EventHub } from '../events';
 import type { Inventory } from '../inventory/service';
 import type { HostKeyPin, InventoryStore, StoredServer } from '../inventory/store';
+import { openWorkerShell, type WorkerShell } from '../queue/worker-shell';
 import { exec } from '../ssh/connect';
 import { needsLogin, type ConnectionManager, type Lease } from '../ssh/connections';
 import { knownHostsName } from '../ssh/host-key';
 import { lookup, readKnownHosts, type KnownHostsEntry } from '../ssh/known-hosts';
 import { readCached } from '../read-cache';
-import { CHECK_SCRIPT, judge, parseCheckOutput } from './check';
+import { checkCommand, checkScript, judge, knownPids, parseCheckOutput, type KnownPids } from './check';
 import type { HealthHistory } from './history';
 
 /** A connect may wait for a prompt someone else is answering: bound it. */
@@ -47,6 +56,10 @@ export class HealthService {
   /** Each server's status at its last check: a different one next time is a change. */
   private readonly previous: Map<string, HealthStatus>;
   private readonly leases = new Map<string, Lease>();
+  /** Each leased server's probe shell, or 'exec' where the server would not keep one open. */
+  private readonly probes = new Map<string, WorkerShell | 'exec'>();
+  /** The daemon pids each server's last check saw (looked at first by the next). */
+  private readonly known = new Map<string, KnownPids>();
   private readonly inflight = new Map<string, Promise<ServerHealth>>();
   /** Servers whose login needed a prompt: not tried again until the inventory changes. */
   private readonly loginNeeded = new Set<string>();
@@ -176,16 +189,17 @@ export class HealthService {
       }
       const lease = this.leases.get(serverId) ?? (await this.newLease(server));
       if (!lease) return done({ status: 'unknown', reason: REASONS.login });
-      let out;
+      let stdout;
       try {
-        out = await exec(lease.client(), CHECK_SCRIPT, EXEC_TIMEOUT_MS);
+        stdout = await this.probe(serverId, lease);
       } catch (error) {
         // Whatever broke, the next check starts from a fresh lease.
         this.dropLease(serverId);
         throw error;
       }
       this.unanswered.delete(serverId);
-      const facts = parseCheckOutput(out.stdout);
+      const facts = parseCheckOutput(stdout);
+      this.known.set(serverId, knownPids(facts));
       const verdict = judge(facts, server.roles, this.warningSource(serverId), this.alertSource(serverId));
       return done({ ...verdict, cpus: facts.cpus, load: facts.load, memory: facts.memory, disks: facts.disks });
     } catch (error) {
@@ -196,6 +210,54 @@ export class HealthService {
       this.unanswered.add(serverId);
       return done({ status: 'down', reason: error instanceof AppError ? error.message : 'The check failed unexpectedly.' });
     }
+  }
+
+  /** The check's output, from the server's probe shell (opened when there is none). */
+  private async probe(serverId: string, lease: Lease): Promise<string> {
+    const known = this.known.get(serverId) ?? {};
+    const kept = this.probes.get(serverId);
+    const shell = kept ?? (await this.openProbe(serverId, lease));
+    if (shell === 'exec') return (await exec(lease.client(), checkCommand(known), EXEC_TIMEOUT_MS)).stdout;
+    try {
+      return (await shell.run(checkScript(known), { timeoutMs: EXEC_TIMEOUT_MS })).stdout;
+    } catch (error) {
+      if (error instanceof AppError && error.code === 'timeout') throw new AppError('timeout', `The command did not finish within ${EXEC_TIMEOUT_MS / 1000} s.`);
+      // A kept shell that died before this run could tell (its exit not seen yet): once more on a
+      // fresh one. A connection that is gone fails that too.
+      if (!kept) throw error;
+      this.closeProbe(serverId);
+      return this.probe(serverId, lease);
+    }
+  }
+
+  private async openProbe(serverId: string, lease: Lease): Promise<WorkerShell | 'exec'> {
+    let probe: WorkerShell | 'exec';
+    try {
+      probe = await openWorkerShell(lease.client(), { taskLock: false });
+    } catch (error) {
+      if (error instanceof AppError && error.code === 'timeout') throw error;
+      // Refused, or the shell exited unasked (a forced command): a plain exec meets the same, and
+      // says it as before.
+      probe = 'exec';
+    }
+    if (this.leases.get(serverId) !== lease) {
+      // The lease was let go while the shell opened.
+      if (probe !== 'exec') probe.close();
+      throw new AppError('ssh', 'The connection was let go during the check.');
+    }
+    this.probes.set(serverId, probe);
+    if (probe !== 'exec') {
+      probe.onClose(() => {
+        if (this.probes.get(serverId) === probe) this.probes.delete(serverId);
+      });
+    }
+    return probe;
+  }
+
+  private closeProbe(serverId: string): void {
+    const probe = this.probes.get(serverId);
+    this.probes.delete(serverId);
+    if (probe && probe !== 'exec') probe.close();
   }
 
   /** A lease without ever prompting; null when the login would need the user. */
@@ -245,6 +307,7 @@ export class HealthService {
   }
 
   private dropLease(serverId: string): void {
+    this.closeProbe(serverId);
     const lease = this.leases.get(serverId);
     this.leases.delete(serverId);
     lease?.release();
@@ -291,6 +354,7 @@ export class HealthService {
       this.results.delete(id);
       this.previous.delete(id);
       this.unanswered.delete(id);
+      this.known.delete(id);
     }
   }
 

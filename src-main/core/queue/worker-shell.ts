@@ -66,7 +66,7 @@ export interface WorkerShell {
   onClose(fn: (reason: Error | null) => void): void;
   readonly closed: boolean;
   /**
-   * The remote shell's process group (null if `ps` could not tell). When the connection dropped
+   * The remote shell's process group (null if neither /proc nor `ps` told it). When the connection dropped
    * mid-run the run's processes may live on; after a reconnect, `kill -KILL -- -<pgid>` ends them.
    */
   readonly pgid: number | null;
@@ -154,8 +154,10 @@ class Collector {
   }
 }
 
-const PROBE = [
-  'ps -o pgid= -p $$ 2>/dev/null || echo',
+// The shell's own /proc/<pid>/stat ("<pid> (<comm>) <state> <ppid> <pgrp> …") is read with the
+// shell's `read`: ps would read every process's entry to list one.
+const PGID_PROBE = '__hd_s=; { read -r __hd_s < /proc/$$/stat; } 2>/dev/null && echo "$__hd_s" || ps -o pgid= -p $$ 2>/dev/null || echo; unset __hd_s';
+const LOCK_PROBE = [
   'd="${HOME:-/nonexistent}/.cache/hostdeck"; mkdir -p "$d" 2>/dev/null && [ -w "$d" ] && echo "$d/tasks.lock" || echo',
   'flock --help 2>&1 | grep -q -- --conflict-exit-code && echo yes || echo no',
   // The shell itself (not the run's subshell) opens the lock file; `command` keeps a failed
@@ -163,7 +165,19 @@ const PROBE = [
   `__hd_lk=0; if { command exec ${LOCK_FD}>>"$d/tasks.lock"; } 2>/dev/null; then echo open; else echo; fi; unset d`,
 ].join('; ');
 
-export function openWorkerShell(client: Client): Promise<WorkerShell> {
+/** The process group from the probe's first line: a /proc stat line, or ps's bare number. */
+function pgidOf(line: string | undefined): number | null {
+  const n = Number(/^\d+ \(.*\) \S+ \d+ (\d+) /.exec(line ?? '')?.[1] ?? line);
+  return Number.isInteger(n) && n > 1 ? n : null;
+}
+
+export type OpenOptions = {
+  /** Prepare the server-side task lock (default true); without it, exclusive runs go without the lock and nothing is created on the server. */
+  taskLock?: boolean;
+};
+
+export function openWorkerShell(client: Client, options: OpenOptions = {}): Promise<WorkerShell> {
+  const taskLock = options.taskLock ?? true;
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => reject(new AppError('timeout', 'The worker shell did not open in time.')), OPEN_TIMEOUT_MS);
     client.exec('/bin/sh', (error, channel) => {
@@ -173,11 +187,11 @@ export function openWorkerShell(client: Client): Promise<WorkerShell> {
       // A first run proves the shell reads and answers (and warms it up), and learns the process
       // group of the shell (sshd makes the session's child a session and group leader), where the
       // task lock goes, and whether flock(1) takes the options it needs.
-      shell.runInShell(PROBE, OPEN_TIMEOUT_MS).then(
+      shell.runInShell(taskLock ? `${PGID_PROBE}; ${LOCK_PROBE}` : PGID_PROBE, OPEN_TIMEOUT_MS).then(
         (r) => {
           const [pgid, lockFile, flock, open] = r.stdout.split('\n');
-          if (Number.isInteger(Number(pgid)) && Number(pgid) > 1) shell.pgid = Number(pgid);
-          if (lockFile?.startsWith('/') && flock === 'yes' && open === 'open') shell.lockFile = lockFile;
+          shell.pgid = pgidOf(pgid);
+          if (taskLock && lockFile?.startsWith('/') && flock === 'yes' && open === 'open') shell.lockFile = lockFile;
           resolve(shell);
         },
         (e: Error) => {
