@@ -14,9 +14,7 @@ import { DEFAULT_FTP_SETTINGS, DEFAULT_WEB_SETTINGS } from '../shared/api/hostin
 import { DEFAULT_NS_SETTINGS } from '../shared/dns';
 import { PREFLIGHT_SCRIPT, parsePreflight } from '../src-main/core/prepare/preflight';
 import { recipe } from '../src-main/core/prepare/recipe';
-import { script as withHelpers } from '../src-main/core/prepare/shell';
-import { sshCheckLines, sshHardenLines } from '../src-main/core/prepare/steps';
-import '../src-main/core/prepare/tasks';
+import { registerPrepareKinds } from '../src-main/core/prepare/tasks';
 import { taskKind } from '../src-main/core/queue/kinds';
 import { startAptProxy } from '../testbed/apt-proxy';
 import { APT_PROXY_PORT, FRESH_ROOT_ADDR, aptCacheDir, startFreshServer, stopFreshServer, type FreshServer } from '../testbed/fresh-root';
@@ -48,13 +46,18 @@ async function hostdeckRun(ctx: BenchContext, machine: FreshServer, keyPath: str
   return { first, second };
 }
 
+// The peer's scripts are the kinds' own, as run for a root login (the peer logs in as root).
+registerPrepareKinds({
+  inventory: { stored: () => ({ user: 'root', auth: { method: 'key' } }) as never, secret: async () => null },
+  connections: { connectFresh: () => Promise.reject(new Error('the peer opens no second login')) },
+});
+
 /** The recipe's scripts for a fresh machine, each in its own subshell, stopping at the first failure. */
-function plainScript(report: PreflightReport): string {
-  const steps = recipe({ roles: [...ROLES], report, hosting: { ftp: DEFAULT_FTP_SETTINGS, web: DEFAULT_WEB_SETTINGS, mysql: { socket: null, defaultsFile: null } }, ns: DEFAULT_NS_SETTINGS, nsPeers: [], keyLogin: true, sshPort: 22, serverId: '00000000-0000-4000-8000-000000000000' });
+async function plainScript(report: PreflightReport): Promise<string> {
+  const steps = recipe({ roles: [...ROLES], report, hosting: { ftp: DEFAULT_FTP_SETTINGS, web: DEFAULT_WEB_SETTINGS, mysql: { socket: null, defaultsFile: null } }, ns: DEFAULT_NS_SETTINGS, nsPeers: [], keyLogin: true, sudoPassword: false, sshPort: 22, serverId: '00000000-0000-4000-8000-000000000000' });
   // The SSH kinds check a second key login from the workstation: the peer runs their server side only.
-  const text = (kind: string, params: Record<string, unknown>): string =>
-    kind === 'prepare.ssh-check' ? `${sshCheckLines().join('\n')}\n` : kind === 'prepare.ssh-harden' ? withHelpers(sshHardenLines()) : (taskKind(kind).script(params, () => Promise.reject(new Error('no secrets'))) as string);
-  return steps.map((s) => `(\n${text(s.kind, s.params)}) || exit $?\n`).join('');
+  const texts = await Promise.all(steps.map((s) => taskKind(s.kind).script(s.params, () => Promise.reject(new Error('no secrets')))));
+  return texts.map((text) => `(\n${text}) || exit $?\n`).join('');
 }
 
 /**
@@ -85,7 +88,7 @@ export async function run(ctx: BenchContext): Promise<BenchEntry[]> {
   let machine = await startFreshServer(publicKey);
   ctx.defer(() => stopFreshServer(machine.dir));
   const report = parsePreflight(await sshScript(keys.ed25519.path, machine, PREFLIGHT_SCRIPT));
-  const script = plainScript(report);
+  const script = await plainScript(report);
   let started = performance.now();
   await sshScript(keys.ed25519.path, machine, script);
   const peer = performance.now() - started;

@@ -1,5 +1,5 @@
 // A fresh Debian 12 machine for the "Prepare server" proof: a minimal root (mmdebstrap, minbase
-// plus openssh-server) built once from Debian's mirror and cached as a tarball keyed by its
+// plus openssh-server and sudo) built once from Debian's mirror and cached as a tarball keyed by its
 // package list, unpacked anew for each run and served by its own sshd inside a network namespace:
 //
 //   root namespace (tests)               namespace hd-fresh
@@ -24,7 +24,8 @@ export const FRESH_ADDR = '10.231.1.2';
 export const APT_PROXY_PORT = 3142;
 
 const SUITE = 'bookworm';
-const PACKAGES = ['openssh-server', 'iproute2', 'procps', 'ca-certificates'];
+// sudo: as on Debian's cloud images, where the admin logs in as a user who becomes root through it.
+const PACKAGES = ['openssh-server', 'iproute2', 'procps', 'ca-certificates', 'sudo'];
 const SOURCES = [
   'deb http://deb.debian.org/debian bookworm main',
   'deb http://deb.debian.org/debian bookworm-updates main',
@@ -46,7 +47,7 @@ export async function ensureTarball(): Promise<string> {
   const tar = tarballPath();
   if (fs.existsSync(tar)) return tar;
   const tmp = `${tar}.tmp-${process.pid}`;
-  await run('mmdebstrap', ['--variant=minbase', `--include=${PACKAGES.join(',')}`, SUITE, tmp, ...SOURCES], { timeoutMs: 15 * 60_000 });
+  await run('mmdebstrap', ['--variant=minbase', '--format=tar', `--include=${PACKAGES.join(',')}`, SUITE, tmp, ...SOURCES], { timeoutMs: 15 * 60_000 });
   fs.renameSync(tmp, tar);
   return tar;
 }

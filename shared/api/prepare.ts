@@ -29,8 +29,17 @@ export type InstalledSoftware = z.infer<typeof InstalledSoftware>;
 export const ListeningPort = z.object({ proto: z.enum(['tcp', 'udp']), address: z.string(), port: z.number().int(), process: z.string() });
 export type ListeningPort = z.infer<typeof ListeningPort>;
 
+/**
+ * Whether the preparation can run as root: logged in as root, or through sudo without a password
+ * (`sudo -n true` worked), or sudo asks for a password, or there is no sudo.
+ */
+export const SudoState = z.enum(['root', 'nopasswd', 'password', 'missing']);
+export type SudoState = z.infer<typeof SudoState>;
+
 export const PreflightReport = z.object({
   os: z.object({ id: z.string(), version: z.string(), pretty: z.string() }),
+  /** The SSH login the preflight ran as, and how it becomes root. */
+  login: z.object({ user: z.string(), sudo: SudoState }),
   /** Debian 12 or an Ubuntu with the same packages: the recipe is written for these. */
   supported: z.boolean(),
   /** systemd runs the machine; without it (a container, a chroot) daemons start through their init scripts. */

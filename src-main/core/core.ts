@@ -65,7 +65,7 @@ import { lookup, readKnownHosts } from './ssh/known-hosts';
 import { PromptBroker } from './ssh/prompts';
 import { prepareHandlers } from './prepare/handlers';
 import { PrepareService } from './prepare/service';
-import { registerSshKinds } from './prepare/tasks';
+import { registerPrepareKinds } from './prepare/tasks';
 import { queueHandlers } from './queue/handlers';
 import { QueueService } from './queue/service';
 import { TaskSecrets } from './queue/task-secrets';
@@ -185,7 +185,7 @@ async function openCore(options: CoreOptions, switchMode: SwitchMode): Promise<C
   const acmeAccounts = new AcmeAccounts(keychain);
   registerIssueKind({ settings: () => acmeStore.settings(), accounts: acmeAccounts, dns01: new Dns01(dns) });
   const acme = new AcmeService(acmeStore, acmeAccounts, sites, inventory, queue, taskSecrets, dns, options.dataDir, events);
-  registerSshKinds({ inventory, connections });
+  registerPrepareKinds({ inventory, connections });
   const prepare = new PrepareService(connections, inventory, sites, dns, queue);
   const tls = new TlsService(sites, connections, queue, inventory, acme, log);
   const trustedHostKey = async (host: string, port: number) => store.pins()[knownHostsName(host, port)] ?? lookup(await readKnownHosts(path.join(home, '.ssh', 'known_hosts')), host, port).keys[0] ?? null;

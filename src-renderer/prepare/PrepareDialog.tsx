@@ -83,6 +83,13 @@ function listening(report: PreflightReport): string {
   return [...new Set(report.ports.map((p) => `${p.proto}/${p.port}${p.process ? ` ${p.process}` : ''}`))].join(', ');
 }
 
+const SUDO_TEXT: Record<PreflightReport['login']['sudo'], string> = {
+  root: 'root',
+  nopasswd: 'not root: the tasks run through sudo (it asks no password)',
+  password: 'not root: sudo asks for a password (the tasks give the login password where Hostdeck keeps it)',
+  missing: 'not root, and no sudo: the tasks cannot run',
+};
+
 function Preflight({ report }: { report: PreflightReport }) {
   const installed = report.software.filter((s) => s.version !== null);
   return (
@@ -90,6 +97,8 @@ function Preflight({ report }: { report: PreflightReport }) {
       <dl>
         <dt>System</dt>
         <dd>{report.os.pretty}{report.supported ? '' : ' (not Debian 12 or Ubuntu 22.04/24.04)'} · {report.systemd ? 'systemd' : 'no systemd (init scripts)'}</dd>
+        <dt>Login</dt>
+        <dd>{report.login.user} · {SUDO_TEXT[report.login.sudo]}</dd>
         <dt>Memory, free disk</dt>
         <dd>{report.memoryMb} MB · {(report.diskFreeMb / 1024).toFixed(1)} GB free on /</dd>
         <dt>Installed</dt>

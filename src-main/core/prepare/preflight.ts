@@ -1,7 +1,7 @@
 // The preflight of "Prepare server": one read-only command over the server's connection that
 // tells the OS, systemd or not, memory, free disk, the packages that matter to the recipe, the
 // php-fpm versions, listening ports, Apache's sites and how sshd takes logins. Changes nothing.
-import { PreflightReport, type InstalledSoftware, type ListeningPort } from '../../../shared/api/prepare';
+import { PreflightReport, SudoState, type InstalledSoftware, type ListeningPort } from '../../../shared/api/prepare';
 import { AppError } from '../../../shared/errors';
 import type { ConnectionManager } from '../ssh/connections';
 import { exec } from '../ssh/connect';
@@ -12,8 +12,14 @@ export const REPORTED_PACKAGES = [
   'restic', 'nftables', 'unattended-upgrades', 'chrony', 'systemd-timesyncd', 'quota', 'cron', 'logrotate',
 ] as const;
 
-export const PREFLIGHT_SCRIPT = [
-  '. /etc/os-release 2>/dev/null; printf \'os_id=%s\\nos_version=%s\\nos_pretty=%s\\n\' "$ID" "$VERSION_ID" "$PRETTY_NAME"',
+/** The OS as /etc/os-release tells it (sourced: its values may be quoted). */
+export function osReleaseLine(file = '/etc/os-release'): string {
+  return `. ${file} 2>/dev/null; printf 'os_id=%s\\nos_version=%s\\nos_pretty=%s\\n' "$ID" "$VERSION_ID" "$PRETTY_NAME"`;
+}
+
+/** What the preflight reads; as root where the login can become root without a password. */
+const BODY = [
+  osReleaseLine(),
   'if [ -d /run/systemd/system ]; then echo systemd=1; else echo systemd=0; fi',
   "awk '/^MemTotal:/ {print \"mem_kb=\" $2}' /proc/meminfo",
   "df -Pk / | awk 'NR == 2 {print \"disk_free_kb=\" $4}'",
@@ -23,6 +29,22 @@ export const PREFLIGHT_SCRIPT = [
   'if [ -d /etc/apache2/sites-enabled ]; then for f in /etc/apache2/sites-enabled/*; do [ -e "$f" ] && echo "apache_site=${f##*/}"; done; fi',
   "sshd -T 2>/dev/null | awk '$1 == \"port\" {print \"ssh_port=\" $2} $1 == \"passwordauthentication\" {print \"ssh_password=\" $2}'",
   'true',
+];
+
+/**
+ * Who the login is and whether it becomes root (`sudo -n`: never waits for a password), then
+ * the body: through `sudo -n sh -s` where that works, as the login otherwise (then sshd's
+ * settings and the listening processes' names stay unread). The body travels on stdin, never on a command line.
+ */
+export const PREFLIGHT_SCRIPT = [
+  "printf 'login_user=%s\\n' \"$(id -un)\"",
+  'if [ "$(id -u)" = 0 ]; then echo sudo=root; run=sh',
+  'elif ! command -v sudo >/dev/null 2>&1; then echo sudo=missing; run=sh',
+  'elif sudo -n true 2>/dev/null; then echo sudo=nopasswd; run="sudo -n sh"',
+  'else echo sudo=password; run=sh; fi',
+  "$run -s <<'HOSTDECK_PREFLIGHT'",
+  ...BODY,
+  'HOSTDECK_PREFLIGHT',
 ].join('\n');
 
 export function parsePreflight(stdout: string): PreflightReport {
@@ -55,8 +77,12 @@ export function parsePreflight(stdout: string): PreflightReport {
   const version = one.get('os_version') ?? '';
   const sshPorts = many('ssh_port').map(Number).filter((n) => Number.isInteger(n) && n > 0);
   if (!one.has('mem_kb')) notes.push('the memory could not be read');
+  const user = one.get('login_user') ?? '';
+  const sudo = SudoState.safeParse(one.get('sudo')).data ?? 'missing';
+  if (sudo === 'password' || sudo === 'missing') notes.push(`read as ${user || 'this login'} without root (${sudo === 'password' ? 'sudo asks for a password' : 'no sudo'}): sshd's settings and the names of the listening processes could not be read`);
   return PreflightReport.parse({
     os: { id, version, pretty: one.get('os_pretty') || `${id} ${version}`.trim() || 'unknown' },
+    login: { user, sudo },
     supported: (id === 'debian' && version === '12') || (id === 'ubuntu' && ['22.04', '24.04'].includes(version)),
     systemd: one.get('systemd') === '1',
     memoryMb: Math.floor(Number(one.get('mem_kb') ?? 0) / 1024),

@@ -18,6 +18,8 @@ export type RecipeInput = {
   nsPeers: string[];
   /** Hostdeck logs in to the server by key (key, key with passphrase, agent): the SSH check can pass. */
   keyLogin: boolean;
+  /** Hostdeck has the login's password (a password login kept in the keychain) to give sudo -S. */
+  sudoPassword: boolean;
   /** The port Hostdeck reaches sshd on (always let through the firewall). */
   sshPort: number;
   serverId: string;
@@ -55,26 +57,26 @@ export function firewallPorts(input: RecipeInput): FirewallParams {
     udp.add(53);
   }
   const sort = (s: Set<number>) => [...s].sort((a, b) => a - b);
-  return { tcp: sort(tcp), udp: sort(udp), tcpRanges: served.has('ftp') ? [[PASSIVE_PORTS[0], PASSIVE_PORTS[1]]] : [] };
+  return { serverId: input.serverId, tcp: sort(tcp), udp: sort(udp), tcpRanges: served.has('ftp') ? [[PASSIVE_PORTS[0], PASSIVE_PORTS[1]]] : [] };
 }
 
 export function recipe(input: RecipeInput): RecipeStep[] {
   const roles = new Set(input.roles);
-  const { hosting } = input;
+  const { hosting, serverId } = input;
   const steps: RecipeStep[] = [];
-  if (roles.has('base')) steps.push({ kind: 'prepare.base', params: {} });
+  if (roles.has('base')) steps.push({ kind: 'prepare.base', params: { serverId } });
   if (roles.has('web')) {
     const w = hosting.web;
-    steps.push({ kind: 'prepare.web', params: { suspendedDir: w.suspendedDir, tlsDir: w.tlsDir, logDir: (hosting.logs ?? DEFAULT_LOG_SETTINGS).dir, vhostDir: w.vhostDir, nginxConf: w.nginxConf } });
+    steps.push({ kind: 'prepare.web', params: { serverId, suspendedDir: w.suspendedDir, tlsDir: w.tlsDir, logDir: (hosting.logs ?? DEFAULT_LOG_SETTINGS).dir, vhostDir: w.vhostDir, nginxConf: w.nginxConf } });
   }
-  if (roles.has('db')) steps.push({ kind: 'prepare.db', params: { bufferPoolMb: bufferPoolMb(input.report.memoryMb, input.roles) } });
-  if (roles.has('ftp')) steps.push({ kind: 'prepare.ftp', params: { passwdFile: hosting.ftp.passwdFile, dbFile: hosting.ftp.dbFile, passiveFrom: PASSIVE_PORTS[0], passiveTo: PASSIVE_PORTS[1] } });
-  if (roles.has('ns')) steps.push({ kind: 'prepare.ns', params: { zonesConf: input.ns.zonesConf, namedConf: input.ns.namedConf, peers: input.nsPeers } });
+  if (roles.has('db')) steps.push({ kind: 'prepare.db', params: { serverId, bufferPoolMb: bufferPoolMb(input.report.memoryMb, input.roles) } });
+  if (roles.has('ftp')) steps.push({ kind: 'prepare.ftp', params: { serverId, passwdFile: hosting.ftp.passwdFile, dbFile: hosting.ftp.dbFile, passiveFrom: PASSIVE_PORTS[0], passiveTo: PASSIVE_PORTS[1] } });
+  if (roles.has('ns')) steps.push({ kind: 'prepare.ns', params: { serverId, zonesConf: input.ns.zonesConf, namedConf: input.ns.namedConf, peers: input.nsPeers } });
   if (roles.has('base')) {
     steps.push({ kind: 'prepare.firewall', params: firewallPorts(input) });
     // Last: a failed key check stops the queue before password logins are turned off.
-    steps.push({ kind: 'prepare.ssh-check', params: { serverId: input.serverId } });
-    steps.push({ kind: 'prepare.ssh-harden', params: { serverId: input.serverId } });
+    steps.push({ kind: 'prepare.ssh-check', params: { serverId } });
+    steps.push({ kind: 'prepare.ssh-harden', params: { serverId } });
   }
   return steps;
 }
@@ -90,6 +92,11 @@ export function changes(input: RecipeInput): { changes: string[]; warnings: stri
     if (missing.length) out.push(`install ${missing.join(', ')}`);
   };
   if (!r.supported) warnings.push(`${r.os.pretty} is not Debian 12 or Ubuntu 22.04/24.04: the recipe is written for those; packages may differ`);
+  const { user, sudo } = r.login;
+  if (sudo === 'nopasswd') out.push(`every task runs as root through sudo (${user} logs in; sudo asks no password), its script on sudo's stdin`);
+  if (sudo === 'password' && input.sudoPassword) out.push(`every task runs as root through sudo -S with ${user}'s login password from the keychain (on sudo's stdin, never on a command line)`);
+  if (sudo === 'password' && !input.sudoPassword) warnings.push(`${user} is not root and sudo asks for a password Hostdeck does not have (it logs in by key, or the password is not kept): the first task will stop the queue. Let ${user} use sudo without a password (NOPASSWD in /etc/sudoers.d/), or log in as root.`);
+  if (sudo === 'missing') warnings.push(`${user || 'This login'} is not root and sudo is not installed: the first task will stop the queue. Install sudo and let ${user || 'the login'} use it, or log in as root.`);
   if (!r.systemd) out.push('no systemd here: daemons are started through their init scripts (service); PHP reloads by signal (pid file)');
   if (roles.has('base')) {
     install(['unattended-upgrades']);

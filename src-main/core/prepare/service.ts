@@ -34,7 +34,8 @@ export class PrepareService {
   private async input(i: PrepareInput): Promise<RecipeInput> {
     const server = this.inventory.stored(i.serverId);
     const report = this.reports.get(i.serverId) ?? (await this.preflight(i.serverId));
-    const others = (await this.inventory.list()).filter((s) => s.id !== i.serverId && s.roles.includes('ns') && IPV4.test(s.host)).map((s) => s.host);
+    // The other nameservers: another entry for this same machine (another login) is not one.
+    const others = (await this.inventory.list()).filter((s) => s.id !== i.serverId && s.host !== server.host && s.roles.includes('ns') && IPV4.test(s.host)).map((s) => s.host);
     return {
       roles: i.roles,
       report,
@@ -42,6 +43,7 @@ export class PrepareService {
       ns: this.dns.settings(i.serverId),
       nsPeers: i.nsPeers ?? [...new Set(others)],
       keyLogin: server.auth.method === 'key' || server.auth.method === 'key-passphrase' || server.auth.method === 'agent',
+      sudoPassword: server.auth.method === 'password' && (await this.inventory.secret(i.serverId)) !== null,
       sshPort: server.port,
       serverId: i.serverId,
     };
@@ -59,7 +61,7 @@ export class PrepareService {
     const tasks = this.queue.enqueueAll(i.serverId, steps);
     if (i.roles.includes('web') && !input.report.systemd) {
       const php = phpSettings(input.hosting);
-      if (php.reload !== 'pidfile') this.sites.setSettings(i.serverId, { php: { ...php, reload: 'pidfile' } });
+      if (php.reload !== 'pidfile') await this.sites.setSettings(i.serverId, { php: { ...php, reload: 'pidfile' } });
     }
     return tasks;
   }

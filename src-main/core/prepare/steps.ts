@@ -4,18 +4,22 @@
 import { z } from 'zod';
 import { FtpPath } from '../../../shared/api/hosting';
 import { NsPeer } from '../../../shared/api/prepare';
+import { ServerId } from '../../../shared/domain';
 import { assertSafe } from '../hosting/quote';
 import { shQuote } from '../ssh/sh-quote';
 import { putFile } from './shell';
 
 const Port = z.number().int().min(1).max(65535);
 
-export const WebParams = z.object({ suspendedDir: FtpPath, tlsDir: FtpPath, logDir: FtpPath, vhostDir: FtpPath, nginxConf: FtpPath }).strict();
-export const DbParams = z.object({ bufferPoolMb: z.number().int().min(128).max(1_048_576).multipleOf(128) }).strict();
-export const FtpParams = z.object({ passwdFile: FtpPath, dbFile: FtpPath, passiveFrom: Port, passiveTo: Port }).strict().refine((p) => p.passiveFrom <= p.passiveTo, 'The passive range must go up');
-export const NsParams = z.object({ zonesConf: FtpPath, namedConf: FtpPath, peers: z.array(NsPeer).max(20) }).strict();
-export const FirewallParams = z.object({ tcp: z.array(Port).min(1).max(64), udp: z.array(Port).max(64), tcpRanges: z.array(z.tuple([Port, Port])).max(8) }).strict();
-export const NoParams = z.object({}).strict();
+// Every kind names its server: the tasks run as root, through sudo where the server's login is another user (tasks.ts).
+const Server = { serverId: ServerId };
+
+export const WebParams = z.object({ ...Server, suspendedDir: FtpPath, tlsDir: FtpPath, logDir: FtpPath, vhostDir: FtpPath, nginxConf: FtpPath }).strict();
+export const DbParams = z.object({ ...Server, bufferPoolMb: z.number().int().min(128).max(1_048_576).multipleOf(128) }).strict();
+export const FtpParams = z.object({ ...Server, passwdFile: FtpPath, dbFile: FtpPath, passiveFrom: Port, passiveTo: Port }).strict().refine((p) => p.passiveFrom <= p.passiveTo, 'The passive range must go up');
+export const NsParams = z.object({ ...Server, zonesConf: FtpPath, namedConf: FtpPath, peers: z.array(NsPeer).max(20) }).strict();
+export const FirewallParams = z.object({ ...Server, tcp: z.array(Port).min(1).max(64), udp: z.array(Port).max(64), tcpRanges: z.array(z.tuple([Port, Port])).max(8) }).strict();
+export const BaseParams = z.object(Server).strict();
 export type WebParams = z.infer<typeof WebParams>;
 export type DbParams = z.infer<typeof DbParams>;
 export type FtpParams = z.infer<typeof FtpParams>;
