@@ -9,6 +9,7 @@ import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { afterAll, describe, expect, it } from 'vitest';
 import { TREE_BATCH_BYTES, TREE_IN_FLIGHT } from '../../shared/api/files';
+import { loginAsSite } from '../../src-main/core/files/site-login';
 import { addWeb1, coreSuite, makeCore, type TestCore } from '../helpers/core';
 import { download, hostileGrammarPaths, hostileNames, registerSiteLoginKeys, uploadFile, uploadTree } from '../helpers/files';
 import { settleQueue, sh, testbedHostingSettings } from '../helpers/hosting';
@@ -16,7 +17,7 @@ import { settleQueue, sh, testbedHostingSettings } from '../helpers/hosting';
 registerSiteLoginKeys();
 const suite = coreSuite();
 const tag = randomUUID().replaceAll('-', '').slice(0, 6);
-const SITES = ['a', 'b', 'c'].map((x) => `hdfi${tag}${x}`);
+const SITES = ['a', 'b', 'c', 'd'].map((x) => `hdfi${tag}${x}`);
 let site = SITES[0]!;
 let home = `/home/${site}`;
 const canary = `/tmp/hd-files-canary-${tag}`;
@@ -245,6 +246,15 @@ describe('files of a site', () => {
     }
     sh(`rm -rf ${home}/big ${home}/tree ${home}/again ${home}/one* ${home}/mixed`);
   }, 180_000);
+
+  it('logs in as the site many times at once: every login gets its key, none is left behind', async () => {
+    const { t, where } = await siteCore('files-logins', 3);
+    // Each login adds its key to authorized_keys and takes it out again; edits that did not take
+    // turns wrote the file back without another login's key, and that login was refused.
+    const logins = await Promise.all(Array.from({ length: 6 }, () => loginAsSite(t.core.connections, where.serverId, where.site)));
+    for (const c of logins) c.close();
+    expect(sh(`grep -c hostdeck-files- ${home}/.ssh/authorized_keys || true`)?.trim()).toBe('0');
+  });
 
   it('refuses hostile paths and links out of the home (canary untouched)', async () => {
     const { t, where } = await siteCore('files-hostile', 2);

@@ -4,7 +4,8 @@
 // at once (an open connection outlives its key). A crash between the two leaves a line that
 // sshd refuses once it has expired, and the next login here sweeps expired lines away.
 // The authorized_keys file is edited by the site's user (runuser), never by root in a folder
-// the site controls.
+// the site controls. Edits take turns (in this process, and on the server under flock on the
+// file): two logins at once would otherwise each write the file back without the other's key.
 import { randomBytes } from 'node:crypto';
 import ssh2 from 'ssh2';
 import { AppError } from '../../../shared/errors';
@@ -32,6 +33,7 @@ export function keyLine(publicKey: string, tag: string, expires: Date): string {
 const EDIT = `umask 077; d="$1/.ssh"; f="$d/authorized_keys"
 mkdir -p "$d" || exit 1
 [ -f "$f" ] || : > "$f" || exit 1
+if command -v flock >/dev/null 2>&1; then exec 8<"$f" && flock -x -w 20 8 || exit 1; fi
 awk -v now="$4" -v drop="$3" '
   index($0, "${KEY_TAG}") && match($0, /expiry-time="[0-9]+Z?"/) && substr($0, RSTART + 13, 14) < now { next }
   drop != "" && index($0, drop) { next }
@@ -65,11 +67,26 @@ async function asRoot(connections: ConnectionManager, serverId: string, script: 
   }
 }
 
+/** The latest edit of each site's authorized_keys from this process (server and site as key). */
+const editing = new Map<string, Promise<void>>();
+
+/** Runs one edit of a site's authorized_keys after the ones before it from this process. */
+function editInTurn(connections: ConnectionManager, serverId: string, site: string, script: string): Promise<void> {
+  const key = `${serverId}\u0000${site}`;
+  const run = (editing.get(key) ?? Promise.resolve()).catch(() => undefined).then(() => asRoot(connections, serverId, script));
+  const settled = run.catch(() => undefined);
+  editing.set(key, settled);
+  void settled.then(() => {
+    if (editing.get(key) === settled) editing.delete(key);
+  });
+  return run;
+}
+
 /** A connection as the site's user; the key used for it is already gone from the server. */
 export async function loginAsSite(connections: ConnectionManager, serverId: string, site: string): Promise<Connected & { close(): void }> {
   const pair = ssh2.utils.generateKeyPairSync('ed25519');
   const tag = `${KEY_TAG}${randomBytes(8).toString('hex')}`;
-  await asRoot(connections, serverId, editScript(site, keyLine(pair.public, tag, new Date(Date.now() + KEY_LIFETIME_MS)), ''));
+  await editInTurn(connections, serverId, site, editScript(site, keyLine(pair.public, tag, new Date(Date.now() + KEY_LIFETIME_MS)), ''));
   try {
     return await connections.connectAs(serverId, site, Buffer.from(pair.private));
   } catch (error) {
@@ -78,6 +95,6 @@ export async function loginAsSite(connections: ConnectionManager, serverId: stri
     }
     throw error;
   } finally {
-    await asRoot(connections, serverId, editScript(site, '', tag)).catch(() => undefined);
+    await editInTurn(connections, serverId, site, editScript(site, '', tag)).catch(() => undefined);
   }
 }
