@@ -234,28 +234,38 @@ export const CronLastRun = z.object({ id: z.string(), at: z.string(), exitCode: 
 export type CronLastRun = z.infer<typeof CronLastRun>;
 
 // ---------------------------------------------------------------------------------------------
-// Reading a schedule aloud (the common shapes; null for the rest)
-
-const DAY_NAMES = ['Sunday', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday', 'Sunday'];
-const MONTH_NAMES = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'];
+// Reading a schedule aloud (the common shapes; null for the rest). The reading is data: the UI
+// words it in its own language.
 
 const single = (s: string, f: FieldSpec): number | null => {
   if (!/^[a-z0-9]+$/.test(s)) return null;
   const v = valueOf(s, f);
   return typeof v === 'number' ? v : null;
 };
-const two = (n: number) => String(n).padStart(2, '0');
+
+/** Days are 0 (Sunday) to 6, months 1 to 12. */
+export type ScheduleReading =
+  | { every: 'minute' }
+  | { every: 'minutes'; n: number }
+  | { every: 'hour'; minute: number }
+  | { every: 'hours'; n: number; minute: number }
+  | { every: 'day'; hour: number; minute: number }
+  | { every: 'week'; day: number; hour: number; minute: number }
+  | { every: 'days-of-week'; from: number; to: number; hour: number; minute: number }
+  | { every: 'month'; day: number; hour: number; minute: number }
+  | { every: 'year'; day: number; month: number; hour: number; minute: number };
 
 /** "every day at 03:00", "every 5 minutes", "Monday to Friday at 09:30"…, or null. */
-export function describeSchedule(raw: string): string | null {
+export function readSchedule(raw: string): ScheduleReading | null {
   if (scheduleProblem(raw) !== null) return null;
   const s = normalSchedule(raw);
+  const midnight = { hour: 0, minute: 0 };
   switch (s) {
-    case '@hourly': return 'every hour';
-    case '@daily': case '@midnight': return 'every day at 00:00';
-    case '@weekly': return 'every Sunday at 00:00';
-    case '@monthly': return 'on the 1st of every month at 00:00';
-    case '@yearly': case '@annually': return 'every year on 1 January at 00:00';
+    case '@hourly': return { every: 'hour', minute: 0 };
+    case '@daily': case '@midnight': return { every: 'day', ...midnight };
+    case '@weekly': return { every: 'week', day: 0, ...midnight };
+    case '@monthly': return { every: 'month', day: 1, ...midnight };
+    case '@yearly': case '@annually': return { every: 'year', day: 1, month: 1, ...midnight };
   }
   const [mi = '', ho = '', dom = '', mon = '', dow = ''] = s.split(' ');
   const [fMin, fHour, fDom, fMon, fDow] = CRON_FIELDS as [FieldSpec, FieldSpec, FieldSpec, FieldSpec, FieldSpec];
@@ -263,32 +273,34 @@ export function describeSchedule(raw: string): string | null {
   const hour = single(ho, fHour);
   const everyDay = dom === '*' && mon === '*' && dow === '*';
   if (everyDay && ho === '*') {
-    if (mi === '*') return 'every minute';
+    if (mi === '*') return { every: 'minute' };
     const step = /^\*\/(\d+)$/.exec(mi);
-    if (step) return step[1] === '1' ? 'every minute' : `every ${step[1]} minutes`;
-    if (minute !== null) return `every hour at :${two(minute)}`;
+    if (step) return step[1] === '1' ? { every: 'minute' } : { every: 'minutes', n: Number(step[1]) };
+    if (minute !== null) return { every: 'hour', minute };
     return null;
   }
   if (minute === null) return null;
   const hourStep = /^\*\/(\d+)$/.exec(ho);
-  if (everyDay && hourStep) return `every ${hourStep[1]} hours at :${two(minute)}`;
+  if (everyDay && hourStep) return { every: 'hours', n: Number(hourStep[1]), minute };
   if (hour === null) return null;
-  const at = `at ${two(hour)}:${two(minute)}`;
-  if (everyDay) return `every day ${at}`;
+  const at = { hour, minute };
+  if (everyDay) return { every: 'day', ...at };
+  // cron takes 7 for Sunday as well as 0.
+  const weekday = (d: number) => d % 7;
   if (dom === '*' && mon === '*') {
     const day = single(dow, fDow);
-    if (day !== null) return `every ${DAY_NAMES[day]} ${at}`;
+    if (day !== null) return { every: 'week', day: weekday(day), ...at };
     const range = /^([a-z0-9]+)-([a-z0-9]+)$/.exec(dow);
     const from = range ? single(range[1]!, fDow) : null;
     const to = range ? single(range[2]!, fDow) : null;
-    if (from !== null && to !== null) return `${DAY_NAMES[from]} to ${DAY_NAMES[to]} ${at}`;
+    if (from !== null && to !== null) return { every: 'days-of-week', from: weekday(from), to: weekday(to), ...at };
     return null;
   }
   const d = single(dom, fDom);
   if (d !== null && dow === '*') {
-    if (mon === '*') return `on day ${d} of every month ${at}`;
+    if (mon === '*') return { every: 'month', day: d, ...at };
     const m = single(mon, fMon);
-    if (m !== null) return `every year on ${d} ${MONTH_NAMES[m - 1]} ${at}`;
+    if (m !== null) return { every: 'year', day: d, month: m, ...at };
   }
   return null;
 }

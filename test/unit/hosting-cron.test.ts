@@ -5,7 +5,9 @@
 import { execFileSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_FTP_SETTINGS, DEFAULT_MYSQL_SETTINGS, DEFAULT_WEB_SETTINGS, HostingChange, type HostingSettings, type SiteRecord } from '../../shared/api/hosting';
-import { CronCommand, CronSchedule, cronQuote, cronUnquote, describeSchedule, scheduleProblem } from '../../shared/cron';
+import { CronCommand, CronSchedule, cronQuote, cronUnquote, readSchedule, scheduleProblem } from '../../shared/cron';
+import { i18n } from '../../src-renderer/i18n';
+import { describeSchedule } from '../../src-renderer/hosting/cron-text';
 import { parseCronFile, parseLastRuns, renderCronFile } from '../../src-main/core/hosting/cron-file';
 import { setCronJob, removeCronJob } from '../../src-main/core/hosting/cron-plans';
 import { fileLines } from '../../src-main/core/hosting/cron-tasks';
@@ -73,7 +75,25 @@ describe('cron schedule', () => {
     expect(describeSchedule('0 4 1 * *')).toBe('on day 1 of every month at 04:00');
     expect(describeSchedule('0 */6 * * *')).toBe('every 6 hours at :00');
     expect(describeSchedule('@daily')).toBe('every day at 00:00');
+    expect(describeSchedule('0 6 1 1 *')).toBe('every year on 1 January at 06:00');
+    expect(describeSchedule('0 8 * * 7')).toBe('every Sunday at 08:00');
     expect(describeSchedule('5,35 1 * * *')).toBeNull();
+    expect(readSchedule('30 9 * * mon-fri')).toEqual({ every: 'days-of-week', from: 1, to: 5, hour: 9, minute: 30 });
+  });
+
+  it('reads them aloud in Russian too, with the right forms', async () => {
+    await i18n.changeLanguage('ru');
+    try {
+      expect(describeSchedule('0 3 * * *')).toBe('ежедневно в 03:00');
+      expect(describeSchedule('*/5 * * * *')).toBe('каждые 5 минут');
+      expect(describeSchedule('*/2 * * * *')).toBe('каждые 2 минуты');
+      expect(describeSchedule('0 8 * * wed')).toBe('по средам в 08:00');
+      expect(describeSchedule('30 9 * * 1-5')).toBe('понедельник–пятница в 09:30');
+      expect(describeSchedule('0 6 1 1 *')).toBe('ежегодно 1 января в 06:00');
+      expect(describeSchedule('0 4 15 * *')).toBe('15-го числа каждого месяца в 04:00');
+    } finally {
+      await i18n.changeLanguage('en');
+    }
   });
 });
 
