@@ -58,10 +58,13 @@ export function TeamRoute({ status, onDone }: { status: TeamStatus; onDone: (mes
         save.mutate();
       }}
       aria-label={t('Route to the team database')}
+      className="team-route"
     >
       <h3>{t('Route to the team database')}</h3>
       {error && !error.fields && <ErrorNote error={error} />}
-      <RouteSelect value={choice} onChange={setChoice} error={error?.fields?.tunnelServerId} />
+      <div className="grid">
+        <RouteSelect value={choice} onChange={setChoice} error={error?.fields?.tunnelServerId} />
+      </div>
       <div className="actions">
         <button type="submit" disabled={save.isPending || choice === current}>
           {save.isPending ? t('Connecting…') : t('Use this route')}

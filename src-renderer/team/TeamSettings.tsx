@@ -67,6 +67,7 @@ function ModeLine({ status }: { status: TeamStatus }) {
         <dt>{t('Database')}</dt>
         <dd>
           {team.user}@{team.host}:{team.port} / {team.database}
+          {team.via && <span className="hint"> {t('(as {{name}} sees it)', { name: team.via.name })}</span>}
         </dd>
         <dt>{t('Connection')}</dt>
         <dd data-connected={status.connected}>{status.connected ? t('connected') : t('not answering: {{reason}}', { reason: status.error ?? t('unknown reason') })}</dd>
