@@ -239,7 +239,7 @@ describe('prepare: running as root through sudo', () => {
     const refused = run({ user: 'admin', password: null }, {});
     expect(refused.code).toBe(2);
     expect(refused.stdout).toBe('');
-    expect(refused.stderr).toMatch(/sudo asks .* for a password, and Hostdeck logs in to this server by key.*NOPASSWD: ALL.*nothing was changed/);
+    expect(refused.stderr).toMatch(/sudo asks .* for a password, and Hostdeck has none to give it \(it logs in by key, or the login password is not kept\).*NOPASSWD: ALL.*nothing was changed/);
   });
 
   it('gives sudo -S the login password on stdin, never on a command line, never to the shell', () => {

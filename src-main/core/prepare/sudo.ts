@@ -27,7 +27,7 @@ export function sudoLines(user: string, withPassword: boolean): string[] {
     return [
       head,
       NO_SUDO,
-      'sudo -n true 2>/dev/null || { echo "sudo asks $(id -un) for a password, and Hostdeck logs in to this server by key, so it has none to give: let $(id -un) use sudo without a password (a line \\"$(id -un) ALL=(ALL) NOPASSWD: ALL\\" in /etc/sudoers.d/), or log in as root; nothing was changed" >&2; exit 2; }',
+      'sudo -n true 2>/dev/null || { echo "sudo asks $(id -un) for a password, and Hostdeck has none to give it (it logs in by key, or the login password is not kept): let $(id -un) use sudo without a password (a line \\"$(id -un) ALL=(ALL) NOPASSWD: ALL\\" in /etc/sudoers.d/), or log in as root; nothing was changed" >&2; exit 2; }',
       'exec sudo -n sh -s',
     ];
   }
