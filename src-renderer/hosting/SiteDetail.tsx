@@ -3,9 +3,10 @@
 // goes and takes the site's name typed to confirm. The server's queue tells each item's state.
 import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
-import { deletionList, type SiteRecord } from '../../shared/api/hosting';
+import type { SiteRecord } from '../../shared/api/hosting';
 import type { Server } from '../../shared/domain';
 import { client } from '../client/client';
+import { deletionList } from './deletion-text';
 import { useQueue } from '../queue/hooks';
 import { Databases } from './Databases';
 import { Domains } from './Domains';
@@ -93,7 +94,7 @@ function DeleteSite({ server, site, onCancel, onChanged }: Props & { onCancel: (
     <form className="note note-warn delete-site" role="alertdialog" aria-label={t('Delete site {{site}}', { site: site.name })} onSubmit={submit}>
       <p>{t('Delete the site')} <strong>{site.name}</strong> {t('from {{server}}? What goes, for good:', { server: server.name })}</p>
       <ul className="deletion-list">
-        {deletionList(site).map((line) => <li key={line}>{line}</li>)}
+        {deletionList(t, site).map((line) => <li key={line}>{line}</li>)}
       </ul>
       <FormError error={action.error} />
       <Field name="confirm" label={t('Type {{site}} to confirm', { site: site.name })} error={action.fields.confirm}>

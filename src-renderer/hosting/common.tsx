@@ -5,7 +5,7 @@
 import { useState, type FormEvent, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { TFunction } from 'i18next';
-import { itemLabel, type ItemState, type SiteItem, type SiteRecord } from '../../shared/api/hosting';
+import type { ItemState, SiteItem, SiteRecord } from '../../shared/api/hosting';
 import type { Server } from '../../shared/domain';
 import type { AppError } from '../../shared/errors';
 import { PASSWORD_MAX, PASSWORD_MIN } from '../../shared/hosting';
@@ -70,6 +70,10 @@ export const firstError = (fields: Record<string, string>, ...prefixes: string[]
 
 type Item = SiteItem;
 
+/** How an item is named to the admin ("FTP login shop_up"). */
+const itemLabel = (t: TFunction, item: Item) =>
+  item.kind === 'ftp' ? t('FTP login {{name}}', { name: item.name }) : item.kind === 'db' ? t('database {{name}}', { name: item.name }) : t('domain {{name}}', { name: item.name });
+
 const STATE_TEXT: Record<Exclude<ItemState, 'applied'>, { text: string; title: string; className: string }> = {
   queued: { text: msg('queued'), title: msg('Its task is on the queue and has not run yet'), className: 'task-pending' },
   failed: { text: msg('task failed'), title: msg('Its task failed; the queue waits for a retry, skip or cancel'), className: 'task-failed' },
@@ -97,12 +101,12 @@ export function useNotApplied(server: Server, site: SiteRecord, onChanged: (mess
     forgetting.run(async () => {
       await client.call('hosting.forget', { serverId: server.id, site: site.name, item });
       setApplying(null);
-      await onChanged(t('The {{item}} is no longer recorded for {{site}}; nothing ran on {{server}}.', { item: itemLabel(item), site: site.name, server: server.name }));
+      await onChanged(t('The {{item}} is no longer recorded for {{site}}; nothing ran on {{server}}.', { item: itemLabel(t, item), site: site.name, server: server.name }));
     });
   const actions = (item: Item) => (
     <>
-      <button className="link" disabled={forgetting.busy} onClick={() => { forgetting.clear(); setApplying(item); }} aria-label={t('Apply {{item}} again', { item: itemLabel(item) })}>{t('Apply again…')}</button>
-      <button className="link" disabled={forgetting.busy} onClick={() => void forget(item)} aria-label={t('Forget {{item}}', { item: itemLabel(item) })}>{t('Forget')}</button>
+      <button className="link" disabled={forgetting.busy} onClick={() => { forgetting.clear(); setApplying(item); }} aria-label={t('Apply {{item}} again', { item: itemLabel(t, item) })}>{t('Apply again…')}</button>
+      <button className="link" disabled={forgetting.busy} onClick={() => void forget(item)} aria-label={t('Forget {{item}}', { item: itemLabel(t, item) })}>{t('Forget')}</button>
     </>
   );
   const panel = (
@@ -134,7 +138,7 @@ function ApplyAgain({ server, site, item, onCancel, onDone }: ApplyProps) {
   const [password, setPassword] = useState('');
   const action = useAction();
   const preview = usePreview(server.id, action);
-  const label = itemLabel(item);
+  const label = itemLabel(t, item);
   const secret = item.kind !== 'domain';
 
   const apply = () =>
