@@ -11,14 +11,6 @@ export const PREPARE_ROLES = ['base', 'web', 'db', 'ftp', 'ns'] as const;
 export const PrepareRole = z.enum(PREPARE_ROLES);
 export type PrepareRole = z.infer<typeof PrepareRole>;
 
-export const ROLE_LABELS: Record<PrepareRole, string> = {
-  base: 'Base: security upgrades, time sync, firewall, SSH keys only',
-  web: 'Web: nginx, PHP-FPM, quota tools',
-  db: 'Databases: MariaDB',
-  ftp: 'FTP: pure-ftpd (virtual users, TLS)',
-  ns: 'DNS: BIND',
-};
-
 export const InstalledSoftware = z.object({
   name: z.string(),
   /** The package's version, or null when it is not installed. */
