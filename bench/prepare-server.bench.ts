@@ -46,14 +46,13 @@ async function hostdeckRun(ctx: BenchContext, machine: FreshServer, keyPath: str
   return { first, second };
 }
 
-// The peer's scripts are the kinds' own, as run for a root login (the peer logs in as root).
-registerPrepareKinds({
-  inventory: { stored: () => ({ user: 'root', auth: { method: 'key' } }) as never, secret: async () => null },
-  connections: { connectFresh: () => Promise.reject(new Error('the peer opens no second login')) },
-});
-
 /** The recipe's scripts for a fresh machine, each in its own subshell, stopping at the first failure. */
 async function plainScript(report: PreflightReport): Promise<string> {
+  // The kinds' own scripts as run for a root login (the peer logs in as root); a core made later registers its own.
+  registerPrepareKinds({
+    inventory: { stored: () => ({ user: 'root', auth: { method: 'key' } }) as never, secret: async () => null },
+    connections: { connectFresh: () => Promise.reject(new Error('the peer opens no second login')) },
+  });
   const steps = recipe({ roles: [...ROLES], report, hosting: { ftp: DEFAULT_FTP_SETTINGS, web: DEFAULT_WEB_SETTINGS, mysql: { socket: null, defaultsFile: null } }, ns: DEFAULT_NS_SETTINGS, nsPeers: [], keyLogin: true, sudoPassword: false, sshPort: 22, serverId: '00000000-0000-4000-8000-000000000000' });
   // The SSH kinds check a second key login from the workstation: the peer runs their server side only.
   const texts = await Promise.all(steps.map((s) => taskKind(s.kind).script(s.params, () => Promise.reject(new Error('no secrets')))));
