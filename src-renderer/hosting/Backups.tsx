@@ -14,11 +14,13 @@ import type { Task } from '../../shared/queue';
 import { client } from '../client/client';
 import { ErrorNote } from '../components/ErrorNote';
 import { useQueue } from '../queue/hooks';
+import { TASK_STATUS } from '../queue/QueueTab';
+import { taskTitle } from '../queue/task-title';
 import { useServers } from '../client/hooks';
 import { BackupPlace, folderFor, placeName } from './BackupPlace';
 import { Field, FormError, asError, useAction } from './common';
 import { usePreview } from './PreviewDialog';
-import { formatDateTime } from '../i18n/format';
+import { formatDateTime, formatDuration } from '../i18n/format';
 import { i18n } from '../i18n';
 
 type Props = { server: Server; site: SiteRecord; onChanged: (message: string) => Promise<void> };
@@ -159,7 +161,7 @@ function TaskProgress({ task }: { task: Task }) {
   const out = `${task.stdoutTail ?? ''}${task.stderrTail ?? ''}`.trim();
   return (
     <div className={`note ${task.status === 'failed' ? 'note-error' : task.status === 'done' ? 'note-ok' : ''} backup-task`} role="status" aria-label={t('Backup task')}>
-      <p><strong>{task.title}</strong>: <span data-testid="backup-task-status">{running ? `${task.status}…` : task.status}</span>{task.ms !== null && !running ? <span className="muted"> · {(task.ms / 1000).toFixed(1)} s</span> : null}</p>
+      <p><strong>{taskTitle(task)}</strong>: <span data-testid="backup-task-status">{running ? `${t(TASK_STATUS[task.status])}…` : t(TASK_STATUS[task.status])}</span>{task.ms !== null && !running ? <span className="muted"> · {formatDuration(task.ms)}</span> : null}</p>
       {out && <pre className="preview-commands backup-output" tabIndex={0}>{out}</pre>}
     </div>
   );

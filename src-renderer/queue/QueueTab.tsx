@@ -15,6 +15,7 @@ import { Field } from '../components/Field';
 import { msg } from '../i18n';
 import { formatDuration, formatTime } from '../i18n/format';
 import { useQueue } from './hooks';
+import { taskTitle } from './task-title';
 
 const duration = (ms: number | null) => (ms === null ? '' : formatDuration(ms));
 const time = (iso: string | null) => (iso ? formatTime(iso) : '—');
@@ -64,7 +65,7 @@ export function QueueTab({ server }: { server: Server }) {
       {failed && (
         <div className="note note-danger queue-stopped" role="alert">
           <strong>{t('The queue is stopped:')}</strong>{' '}
-          {failed.exitCode !== null ? t('“{{title}}” failed (exit {{code}}).', { title: failed.title, code: failed.exitCode }) : t('“{{title}}” failed.', { title: failed.title })}{' '}
+          {failed.exitCode !== null ? t('“{{title}}” failed (exit {{code}}).', { title: taskTitle(failed), code: failed.exitCode }) : t('“{{title}}” failed.', { title: taskTitle(failed) })}{' '}
           {failed.secretLost ? t('Its password was lost: give it a new one in its detail — or skip it.') : t('Fix the cause, then retry it — or skip it.')}
           <div className="actions">
             {failed.secretLost
@@ -88,7 +89,7 @@ export function QueueTab({ server }: { server: Server }) {
               {tasks.map((task) => (
                 <tr key={task.id} className={`queue-row ${task.id === selected ? 'selected' : ''}`} data-status={task.status} onClick={() => setSelected(task.id === selected ? null : task.id)}>
                   <td className="num">{task.seq}</td>
-                  <td><button className="link" aria-expanded={task.id === selected}>{task.title}</button></td>
+                  <td><button className="link" aria-expanded={task.id === selected}>{taskTitle(task)}</button></td>
                   <td><span className={`task-status task-${task.status}`}>{t(TASK_STATUS[task.status])}</span></td>
                   <td className="num">{task.attempts}</td>
                   <td className="num">{duration(task.ms)}</td>
@@ -107,7 +108,7 @@ function TaskDetail({ task, busy, onAct }: { task: Task; busy: boolean; onAct: (
   const { t } = useTranslation();
   return (
     <aside className="task-detail" aria-label={t('Task detail')}>
-      <h3>{task.title}</h3>
+      <h3>{taskTitle(task)}</h3>
       <dl>
         <dt>{t('Status')}</dt><dd><span className={`task-status task-${task.status}`}>{t(TASK_STATUS[task.status])}</span></dd>
         <dt>{t('Kind')}</dt><dd>{task.kind}</dd>
