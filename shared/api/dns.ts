@@ -60,7 +60,8 @@ export const dnsApi = {
   },
   'dns.zone': {
     input: ZoneRef,
-    output: z.object({ zone: Zone, plan: ZonePlan }),
+    /** version: team mode's version of the zone (an edit carries it as baseVersion). */
+    output: z.object({ zone: Zone, plan: ZonePlan, version: z.number().int().positive().optional() }),
   },
   /** A new zone with its SOA and apex NS records (nothing is pushed until asked). */
   'dns.createZone': {
@@ -69,16 +70,19 @@ export const dnsApi = {
   },
   /** Replaces a zone's SOA settings, default TTL and records as a whole (validated per record and across the zone). */
   'dns.saveZone': {
-    input: z.object({ zone: Zone }).strict(),
+    input: z.object({ zone: Zone, baseVersion: z.number().int().positive().optional() }).strict(),
     output: z.object({ zone: Zone }),
   },
-  /** Adds a record, or replaces `old` (exactly as stored) with it. */
+  /**
+   * Adds a record, or replaces `old` (exactly as stored) with it. baseVersion (team mode): the
+   * zone's version the edit was based on; someone else's change since is a conflict carrying both.
+   */
   'dns.putRecord': {
-    input: z.object({ zone: ZoneName, record: DnsRecord, old: DnsRecord.optional() }).strict(),
+    input: z.object({ zone: ZoneName, record: DnsRecord, old: DnsRecord.optional(), baseVersion: z.number().int().positive().optional() }).strict(),
     output: z.object({ zone: Zone }),
   },
   'dns.deleteRecord': {
-    input: z.object({ zone: ZoneName, record: DnsRecord }).strict(),
+    input: z.object({ zone: ZoneName, record: DnsRecord, baseVersion: z.number().int().positive().optional() }).strict(),
     output: z.object({ zone: Zone }),
   },
   /** Takes a zone off every nameserver (stanza and file; named-checkconf, rndc reconfig; done when each no longer serves it) and out of Hostdeck. `confirm` repeats its name. */

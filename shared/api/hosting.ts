@@ -218,12 +218,16 @@ export const hostingApi = {
   /** The sites the app holds for a server (its desired state), by name. */
   'hosting.sites': {
     input: z.object({ serverId: ServerId }).strict(),
-    output: z.object({ sites: z.array(SiteRecord), settings: HostingSettings }),
+    /** settingsVersion: team mode's version of the settings, 0 when none were saved yet (a save carries it as baseVersion). */
+    output: z.object({ sites: z.array(SiteRecord), settings: HostingSettings, settingsVersion: z.number().int().nonnegative().optional() }),
   },
-  /** Where this server's pure-ftpd, nginx and MySQL keep what tasks change; used by tasks queued from now on. */
+  /**
+   * Where this server's pure-ftpd, nginx and MySQL keep what tasks change; used by tasks queued
+   * from now on. baseVersion (team mode): someone else's change since is a conflict carrying both.
+   */
   'hosting.setSettings': {
-    input: z.object({ serverId: ServerId, ftp: FtpSettings.optional(), web: WebSettings.optional(), mysql: MysqlSettings.optional(), php: PhpSettings.optional(), cron: CronSettings.optional(), logs: LogSettings.optional() }).strict(),
-    output: z.object({ settings: HostingSettings }),
+    input: z.object({ serverId: ServerId, ftp: FtpSettings.optional(), web: WebSettings.optional(), mysql: MysqlSettings.optional(), php: PhpSettings.optional(), cron: CronSettings.optional(), logs: LogSettings.optional(), baseVersion: z.number().int().nonnegative().optional() }).strict(),
+    output: z.object({ settings: HostingSettings, version: z.number().int().positive().optional() }),
   },
   /** The tasks a change would queue (titles and exact commands, secrets masked); nothing is recorded or queued. */
   'hosting.preview': {

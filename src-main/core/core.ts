@@ -83,6 +83,10 @@ import { grantedRole } from './team/roles';
 import { TeamRoleWatch, withRoleSupportMode } from './team/support-mode';
 import { offlineInventoryStore, teamInventoryStore } from './team/inventory-store';
 import { teamTemplateStore } from './team/template-store';
+import { teamSiteStore } from './team/site-store';
+import { teamDnsStore } from './team/dns-store';
+import { teamBackupStore } from './team/backup-store';
+import { TeamBlobs } from './team/blobs';
 import { version } from './version';
 
 export type { CallResult, Caller };
@@ -175,11 +179,11 @@ async function openCore(options: CoreOptions, switchMode: SwitchMode): Promise<C
       log(`[hostdeck] the audit did not take task ${task.id}: ${error instanceof Error ? error.message : String(error)}`);
     }
   });
-  const sites = new SiteService(new SiteStore(options.dataDir), queue, inventory, taskSecrets);
+  const sites = new SiteService(team ? teamSiteStore(team.records) : new SiteStore(options.dataDir), queue, inventory, taskSecrets);
   const siteDomains = (serverId: string, site: string) => sites.site(serverId, site).domains;
   const logs = new LogService(connections, (serverId) => sites.state(serverId), new TailService(connections, events));
   const files = new FilesService(connections, (serverId, site) => sites.site(serverId, site));
-  const dnsStore = new DnsStore(options.dataDir);
+  const dnsStore = team ? teamDnsStore(team.records) : new DnsStore(options.dataDir);
   const dns = new DnsService(dnsStore, queue, inventory, connections, new DnsStatus(), siteDomains, events);
   const acmeStore = new AcmeStore(options.dataDir);
   const acmeAccounts = new AcmeAccounts(keychain);
@@ -189,7 +193,7 @@ async function openCore(options: CoreOptions, switchMode: SwitchMode): Promise<C
   const prepare = new PrepareService(connections, inventory, sites, dns, queue);
   const tls = new TlsService(sites, connections, queue, inventory, acme, log);
   const trustedHostKey = async (host: string, port: number) => store.pins()[knownHostsName(host, port)] ?? lookup(await readKnownHosts(path.join(home, '.ssh', 'known_hosts')), host, port).keys[0] ?? null;
-  const backups = new BackupService(new BackupStore(options.dataDir), keychain, sites, queue, connections, inventory, events, log, taskSecrets, trustedHostKey);
+  const backups = new BackupService(team ? teamBackupStore(team.records) : new BackupStore(options.dataDir), keychain, sites, queue, connections, inventory, events, log, taskSecrets, trustedHostKey);
   health.setWarningSource((serverId) => tls.expiryWarnings(serverId));
   const samples = new SampleRecorder(new SampleStore(options.dataDir, log), new ThresholdStore(options.dataDir), store, sampleExtras(tls, backups));
   health.afterTick = (results) => samples.tick(results);
@@ -229,7 +233,10 @@ async function openCore(options: CoreOptions, switchMode: SwitchMode): Promise<C
     },
     log,
   );
-  if (team) queue.useBackend(team.queue);
+  if (team) {
+    queue.useBackend(team.queue);
+    queue.blobs.useRemote(new TeamBlobs(team.db));
+  }
   if (!offline) queue.start();
   if (options.background !== false) {
     health.start();

@@ -86,7 +86,7 @@ export function ZoneEditor({ zone, onPushed, onDeleted }: { zone: string; onPush
             editing === keyOf(r) ? (
               <tr key={keyOf(r)} className="dns-edit-row">
                 <td colSpan={5}>
-                  <RecordForm zone={zone} defaultTtl={z.ttl} old={r} onSaved={() => { setEditing(null); refresh(); }} onCancel={() => setEditing(null)} />
+                  <RecordForm zone={zone} defaultTtl={z.ttl} old={r} version={q.data.version} onSaved={() => { setEditing(null); refresh(); }} onCancel={() => setEditing(null)} />
                 </td>
               </tr>
             ) : (

@@ -1,33 +1,51 @@
 // Where the server's pure-ftpd, nginx and MySQL keep what tasks change (hosting.setSettings):
 // one form in three groups, each path checked by the contract with its error under its field.
-// Tasks queued from then on use the new values; tasks already queued keep theirs.
+// Tasks queued from then on use the new values; tasks already queued keep theirs. In a team the
+// save is checked against the version the form was opened at: someone else's change since shows
+// both (ConflictNote) and asks which stays.
 import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
+import type { TFunction } from 'i18next';
 import type { HostingSettings as Settings } from '../../shared/api/hosting';
 import type { Server } from '../../shared/domain';
 import { client } from '../client/client';
 import { DEFAULT_CRON_SETTINGS } from '../../shared/cron';
 import { Field, FormError, useAction } from './common';
+import { ConflictNote, conflictOf } from '../team/ConflictNote';
 
 type Values = Record<'passwdFile' | 'dbFile' | 'vhostDir' | 'nginxConf' | 'listen' | 'suspendedDir' | 'tlsDir' | 'tlsListen' | 'socket' | 'defaultsFile' | 'cronDir' | 'cronRunner', string>;
 
+const LABELS = (t: TFunction): Record<keyof Values, string> => ({
+  passwdFile: t('Passwd file'), dbFile: t('PureDB file'), vhostDir: t('Server block folder'), nginxConf: t('nginx main config'), listen: t('Listen address'), suspendedDir: t('Suspension flag folder'),
+  tlsListen: t('HTTPS listen'), tlsDir: t('Certificate folder'), socket: t('Socket (optional)'), defaultsFile: t('Option file (optional)'), cronDir: t('Cron folder'), cronRunner: t('Job runner'),
+});
+
 const valuesOf = (s: Settings): Values => ({ ...s.ftp, ...s.web, socket: s.mysql.socket ?? '', defaultsFile: s.mysql.defaultsFile ?? '', cronDir: (s.cron ?? DEFAULT_CRON_SETTINGS).dir, cronRunner: (s.cron ?? DEFAULT_CRON_SETTINGS).runner });
 
-export function HostingSettings({ server, current, onSaved }: { server: Server; current: Settings; onSaved: () => Promise<void> }) {
+/** version: team mode's version of the settings (what a save is based on). */
+export function HostingSettings({ server, current, version, onSaved }: { server: Server; current: Settings; version?: number; onSaved: () => Promise<void> }) {
   const { t } = useTranslation();
   const [v, setV] = useState<Values>(() => valuesOf(current));
+  // The version the edit is based on: the one the form was opened (or last saved) at, not a newer one the list refreshed to.
+  const [baseVersion, setBaseVersion] = useState(version);
   const [saved, setSaved] = useState(false);
   const action = useAction();
   const initial = valuesOf(current);
   const changed = (Object.keys(v) as (keyof Values)[]).some((k) => v[k] !== initial[k]);
   const f = action.fields;
+  const conflict = conflictOf(action.error);
 
   async function save(event: FormEvent) {
     event.preventDefault();
+    await send(baseVersion);
+  }
+
+  async function send(based: number | undefined) {
     setSaved(false);
     const ok = await action.run(async () => {
       const r = await client.call('hosting.setSettings', {
         serverId: server.id,
+        ...(based !== undefined ? { baseVersion: based } : {}),
         ftp: { passwdFile: v.passwdFile, dbFile: v.dbFile },
         web: { vhostDir: v.vhostDir, nginxConf: v.nginxConf, listen: v.listen, suspendedDir: v.suspendedDir, tlsDir: v.tlsDir, tlsListen: v.tlsListen },
         // Empty means the mysql client's own default on the server.
@@ -36,6 +54,7 @@ export function HostingSettings({ server, current, onSaved }: { server: Server; 
       });
       // The form shows what was stored (trimmed, nulls as empty), and stays open with its note.
       setV(valuesOf(r.settings));
+      setBaseVersion(r.version);
       await onSaved();
     });
     setSaved(ok);
@@ -64,7 +83,25 @@ export function HostingSettings({ server, current, onSaved }: { server: Server; 
         </span>
       </summary>
       <form className="form" onSubmit={save} aria-label={t('Server settings')}>
-        <FormError error={action.error} />
+        {conflict ? (
+          <ConflictNote
+            conflict={{ ...conflict, theirs: conflict.theirs && { ...conflict.theirs, data: valuesOf(conflict.theirs.data as unknown as Settings) } }}
+            yours={v}
+            labels={LABELS(t)}
+            busy={action.busy}
+            onOverwrite={(theirVersion) => {
+              setBaseVersion(theirVersion);
+              void send(theirVersion);
+            }}
+            onTakeTheirs={(theirs, theirVersion) => {
+              setV(theirs as Values);
+              setBaseVersion(theirVersion);
+              action.clear();
+            }}
+          />
+        ) : (
+          <FormError error={action.error} />
+        )}
         {saved && !changed && <div className="note note-ok" role="status">{t('Saved. Tasks queued from now on use these settings.')}</div>}
         <div className="settings-groups">
           <fieldset>

@@ -87,7 +87,7 @@ export function SitesTab({ server, site, onOpenTab }: { server: Server; site?: s
 
       <div className="sites-top">
         <NewSiteForm server={server} onQueued={changed} />
-        {sites.data && <HostingSettings key={server.id} server={server} current={sites.data.settings} onSaved={refresh} />}
+        {sites.data && <HostingSettings key={server.id} server={server} current={sites.data.settings} version={sites.data.settingsVersion} onSaved={refresh} />}
         {sites.data && <PhpSettings key={`php:${server.id}`} server={server} current={sites.data.settings} onSaved={refresh} />}
         <AcmeSettings />
         {sites.data && <LogSettings key={`logs:${server.id}`} server={server} current={sites.data.settings} onSaved={refresh} />}

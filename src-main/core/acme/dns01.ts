@@ -34,7 +34,7 @@ export class Dns01 {
     });
     if (nameservers.length === 0) throw new AppError('conflict', 'No server has the ns role: DNS-01 needs the nameservers of the zone in the inventory.');
     try {
-      for (const p of placed) this.dns.putRecord(p.zone, p.record);
+      for (const p of placed) await this.dns.putRecord(p.zone, p.record);
       const touched = [...new Set(placed.map((p) => p.zone))];
       await this.dns.push(touched, touched);
       await Promise.all(nameservers.flatMap((ns) => placed.map((p) => waitForTxt(ns.queryAt, p.fqdn, p.value, `${ns.name} (${ns.queryAt})`))));
@@ -50,7 +50,7 @@ export class Dns01 {
     const touched = new Set<string>();
     for (const p of placed) {
       try {
-        this.dns.deleteRecord(p.zone, p.record);
+        await this.dns.deleteRecord(p.zone, p.record);
         touched.add(p.zone);
       } catch {
         /* already gone */

@@ -77,18 +77,16 @@ export class AcmeService {
     if (!p.site || !p.domain || !p.install) return;
     const fresh = task.finishedAt !== null && Date.now() - Date.parse(task.finishedAt) < 60_000;
     const entry = { domain: p.domain, source: 'acme' as const, redirect: p.install.redirect === true, hsts: p.install.hsts === true };
-    try {
-      this.sites.adopt(serverId, (sites) =>
+    void this.sites
+      .adopt(serverId, (sites) =>
         sites.map((s) => {
           if (s.name !== p.site || !s.domains.some((d) => d.domain === p.domain)) return s;
           const known = s.tls.find((t) => t.domain === p.domain);
           if (known && !fresh) return s;
           return { ...s, tls: [...s.tls.filter((t) => t.domain !== p.domain), entry].sort((a, b) => a.domain.localeCompare(b.domain)) };
         }),
-      );
-    } catch {
-      /* the server was removed meanwhile */
-    }
+      )
+      .catch(() => undefined); // the server was removed meanwhile
   }
 
   settings(): AcmeSettings {

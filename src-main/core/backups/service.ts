@@ -14,7 +14,7 @@ import type { Keychain } from '../secrets/keychain';
 import type { ConnectionManager } from '../ssh/connections';
 import { exec } from '../ssh/connect';
 import { shQuote } from '../ssh/sh-quote';
-import type { BackupStore } from './store';
+import type { BackupsStore } from './store';
 import { resticHead, type SftpTarget } from './tasks';
 import { knownHostsName } from '../ssh/host-key';
 import type { TaskSecrets } from '../queue/task-secrets';
@@ -84,7 +84,7 @@ export class BackupService {
   private readonly unsubscribe: () => void;
 
   constructor(
-    private readonly store: BackupStore,
+    private readonly store: BackupsStore,
     private readonly keychain: Keychain,
     private readonly sites: SiteService,
     private readonly queue: QueueService,
@@ -101,12 +101,23 @@ export class BackupService {
       const { serverId, task } = payload as { serverId: string; task?: Task };
       if (task?.kind !== 'backup.site' || (task.status !== 'done' && task.status !== 'failed') || !task.finishedAt) return;
       const site = String(task.params.site);
-      this.store.update(serverId, (s) => {
-        if (s.last[site]?.taskId === task.id) return s;
-        const ok = task.status === 'done';
-        return { ...s, last: { ...s.last, [site]: { at: task.finishedAt!, ok, taskId: task.id, okAt: ok ? task.finishedAt! : (s.last[site]?.okAt ?? null) } } };
-      });
+      void this.recorded(
+        this.store.update(serverId, (s) => {
+          if (s.last[site]?.taskId === task.id) return s;
+          const ok = task.status === 'done';
+          return { ...s, last: { ...s.last, [site]: { at: task.finishedAt!, ok, taskId: task.id, okAt: ok ? task.finishedAt! : (s.last[site]?.okAt ?? null) } } };
+        }),
+      );
     });
+  }
+
+  /** A record the app keeps by itself (a backup queued or finished): in a team it is written in the background, a failure logged. */
+  private async recorded(write: void | Promise<void>): Promise<void> {
+    try {
+      await write;
+    } catch (error) {
+      this.log(`[hostdeck] backups: a record was not saved (${error instanceof Error ? error.message : String(error)})`);
+    }
   }
 
   state(serverId: string): BackupState {
@@ -143,13 +154,13 @@ export class BackupService {
       await this.taskSecrets.hold(key.keyRef, pair.private);
       for (const step of await this.sftpSteps(serverId, target.serverId, repoPath, key)) tasks.push(this.queue.enqueue(step.serverId, step.kind, step.params));
     }
-    this.store.update(serverId, (s) => ({ ...s, repoPath, repoRef, policy, target, repoRefs: { ...known, [placeOf(target, repoPath)]: repoRef } }));
+    await this.store.update(serverId, (s) => ({ ...s, repoPath, repoRef, policy, target, repoRefs: { ...known, [placeOf(target, repoPath)]: repoRef } }));
     return { ...this.state(serverId), tasks };
   }
 
-  setSitePolicy(serverId: string, site: string, policy: BackupPolicy | null): BackupState {
+  async setSitePolicy(serverId: string, site: string, policy: BackupPolicy | null): Promise<BackupState> {
     this.sites.site(serverId, site);
-    this.store.update(serverId, (s) => {
+    await this.store.update(serverId, (s) => {
       const sitePolicies = { ...s.sitePolicies };
       if (policy) sitePolicies[site] = policy;
       else delete sitePolicies[site];
@@ -244,11 +255,13 @@ export class BackupService {
       socket: settings.mysql.socket,
       defaultsFile: settings.mysql.defaultsFile,
     });
-    this.store.update(serverId, (s) => ({
-      ...s,
-      queuedAt: { ...s.queuedAt, [site]: task.enqueuedAt },
-      known: { ...s.known, [site]: { quotaMb: record.quotaMb, databases: record.databases } },
-    }));
+    void this.recorded(
+      this.store.update(serverId, (s) => ({
+        ...s,
+        queuedAt: { ...s.queuedAt, [site]: task.enqueuedAt },
+        known: { ...s.known, [site]: { quotaMb: record.quotaMb, databases: record.databases } },
+      })),
+    );
     return task;
   }
 

@@ -9,7 +9,7 @@ import { BackupPolicy, DEFAULT_POLICY, DEFAULT_REPO_PATH, LastBackup, RepoPath, 
 const Known = z.object({ quotaMb: z.number().int(), databases: z.array(z.object({ name: z.string(), user: z.string() })) });
 export type KnownSite = z.infer<typeof Known>;
 
-const ServerBackups = z.object({
+export const ServerBackups = z.object({
   repoPath: RepoPath,
   /** The server the repository folder is on (its own unless another server of the inventory). */
   target: RepoTarget.default({ kind: 'local' }),
@@ -28,7 +28,20 @@ export type ServerBackups = z.infer<typeof ServerBackups>;
 const Schema = z.object({ version: z.literal(1), servers: z.record(z.string(), ServerBackups) });
 type Data = z.infer<typeof Schema>;
 
-export class BackupStore {
+/** Backup settings per server: this folder's file (solo) or the team's table (team/backup-store.ts). */
+export interface BackupsStore {
+  servers(): string[];
+  get(serverId: string): ServerBackups;
+  /** `change` is given the current settings (in a team: again with someone else's, when they wrote first). */
+  update(serverId: string, change: (s: ServerBackups) => ServerBackups): void | Promise<void>;
+}
+
+/** A server's settings as stored, the defaults where none are. */
+export function serverBackupsOf(stored: unknown): ServerBackups {
+  return ServerBackups.parse(stored ?? { repoPath: DEFAULT_REPO_PATH, repoRef: null, policy: DEFAULT_POLICY });
+}
+
+export class BackupStore implements BackupsStore {
   private readonly conf: Conf<Data>;
 
   constructor(dataDir: string) {
@@ -42,12 +55,16 @@ export class BackupStore {
   }
 
   get(serverId: string): ServerBackups {
-    return ServerBackups.parse(this.conf.get('servers')[serverId] ?? { repoPath: DEFAULT_REPO_PATH, repoRef: null, policy: DEFAULT_POLICY });
+    return serverBackupsOf(this.conf.get('servers')[serverId]);
   }
 
-  update(serverId: string, change: (s: ServerBackups) => ServerBackups): ServerBackups {
+  /** Every server's settings at once (leaving a team: the team's replace this folder's). */
+  replaceAll(servers: Record<string, ServerBackups>): void {
+    this.conf.set('servers', servers);
+  }
+
+  update(serverId: string, change: (s: ServerBackups) => ServerBackups): void {
     const next = ServerBackups.parse(change(this.get(serverId)));
     this.conf.set('servers', { ...this.conf.get('servers'), [serverId]: next });
-    return next;
   }
 }

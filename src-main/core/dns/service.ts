@@ -20,7 +20,7 @@ import { renderZone } from './render';
 import { renderUpdate } from './update';
 import { nextSerial } from './serial';
 import type { DnsStatus, NsTarget } from './status';
-import type { DnsStore, StoredZone } from './store';
+import type { StoredZone, ZoneStore } from './store';
 import './push-task';
 import './remove-task';
 
@@ -34,7 +34,7 @@ export class DnsService {
   private readonly healthRefresh = new Map<string, NodeJS.Timeout>();
 
   constructor(
-    private readonly store: DnsStore,
+    private readonly store: ZoneStore,
     private readonly queue: QueueService,
     private readonly inventory: Inventory,
     private readonly connections: ConnectionManager,
@@ -92,9 +92,9 @@ export class DnsService {
     return this.store.nsSettings(serverId);
   }
 
-  setSettings(serverId: string, settings: NsSettings): NsSettings {
+  async setSettings(serverId: string, settings: NsSettings): Promise<NsSettings> {
     this.inventory.stored(serverId);
-    this.store.saveNsSettings(serverId, settings);
+    await this.store.saveNsSettings(serverId, settings);
     return settings;
   }
 
@@ -115,28 +115,30 @@ export class DnsService {
     return { zones, nameservers: nameservers.map(shown) };
   }
 
-  zone(name: string): { zone: Zone; plan: ZonePlan } {
+  zone(name: string): { zone: Zone; plan: ZonePlan; version?: number } {
     const s = this.existing(name);
-    return { zone: s.zone, plan: planZone(s.zone, s.pushed?.zone ?? null) };
+    const version = this.store.versionOf(name);
+    return { zone: s.zone, plan: planZone(s.zone, s.pushed?.zone ?? null), ...(version ? { version } : {}) };
   }
 
-  createZone(input: { zone: string; ttl: number; soa: Soa; nameservers: string[] }): Zone {
+  async createZone(input: { zone: string; ttl: number; soa: Soa; nameservers: string[] }): Promise<Zone> {
     if (this.store.get(input.zone)) throw new AppError('invalid-input', `The zone ${input.zone} already exists`, { fields: { zone: `The zone ${input.zone} already exists` } });
     const records = input.nameservers.map((ns, i) => this.checked(input.zone, { name: '@', type: 'NS', ttl: input.ttl, value: ns }, `nameservers.${i}`));
     const zone = this.validZone({ name: input.zone, ttl: input.ttl, soa: canonicalSoa(input.zone, input.soa), records });
-    this.store.put({ version: 1, zone, pushed: null });
+    await this.store.put({ version: 1, zone, pushed: null });
     return zone;
   }
 
-  saveZone(input: Zone): Zone {
-    const s = this.existing(input.name);
+  /** baseVersion (team mode): the zone's version the edit was based on. */
+  async saveZone(input: Zone, baseVersion?: number): Promise<Zone> {
+    const s = this.existing(input.name, baseVersion);
     const zone = this.validZone({ ...input, soa: canonicalSoa(input.name, input.soa), records: input.records.map((r) => canonicalRecord(input.name, r)) });
-    this.store.put({ ...s, zone });
+    await this.store.put({ ...s, zone }, baseVersion);
     return zone;
   }
 
-  putRecord(name: string, record: DnsRecord, old?: DnsRecord): Zone {
-    const s = this.existing(name);
+  async putRecord(name: string, record: DnsRecord, old?: DnsRecord, baseVersion?: number): Promise<Zone> {
+    const s = this.existing(name, baseVersion);
     const next = canonicalRecord(name, record);
     let records = s.zone.records;
     if (old) {
@@ -156,16 +158,16 @@ export class DnsService {
     }
     if (Object.keys(fields).length > 0) throw new AppError('invalid-input', Object.values(fields)[0]!, { fields });
     const zone = { ...s.zone, records: candidate.records };
-    this.store.put({ ...s, zone });
+    await this.store.put({ ...s, zone }, baseVersion);
     return zone;
   }
 
-  deleteRecord(name: string, record: DnsRecord): Zone {
-    const s = this.existing(name);
+  async deleteRecord(name: string, record: DnsRecord, baseVersion?: number): Promise<Zone> {
+    const s = this.existing(name, baseVersion);
     const key = recordKey(canonicalRecord(name, record));
     if (!s.zone.records.some((r) => recordKey(r) === key)) throw new AppError('not-found', 'That record is not in the zone.');
     const zone = this.validZone({ ...s.zone, records: s.zone.records.filter((r) => recordKey(r) !== key) });
-    this.store.put({ ...s, zone });
+    await this.store.put({ ...s, zone }, baseVersion);
     return zone;
   }
 
@@ -174,14 +176,14 @@ export class DnsService {
     this.existing(name);
     if (confirm !== name) throw new AppError('invalid-input', `Type the zone's name (${name}) to confirm`, { fields: { confirm: `Type ${name} to confirm` } });
     const tasks = (await this.resolved()).map((ns) => this.queue.enqueue(ns.serverId, 'dns.remove', { zone: name, settings: { ...ns.settings, queryHost: ns.host } }));
-    this.store.remove(name);
+    await this.store.remove(name);
     return tasks;
   }
 
-  forgetZone(name: string, confirm: string): void {
+  async forgetZone(name: string, confirm: string): Promise<void> {
     this.existing(name);
     if (confirm !== name) throw new AppError('invalid-input', `Type the zone's name (${name}) to confirm`, { fields: { confirm: `Type ${name} to confirm` } });
-    this.store.remove(name);
+    await this.store.remove(name);
   }
 
   plan(zones?: string[]): ZonePlan[] {
@@ -242,7 +244,7 @@ export class DnsService {
     if (note) warnings.unshift(note);
     if (save) {
       if (this.store.get(name)) throw new AppError('conflict', `The zone ${name} is already in Hostdeck; forget it first to import it again.`);
-      this.store.put({ version: 1, zone, pushed: { zone, serial, at: new Date().toISOString() } });
+      await this.store.put({ version: 1, zone, pushed: { zone, serial, at: new Date().toISOString() } });
       await this.status.refresh(await this.targets(), [name]);
     }
     return { zone, serial, warnings };
@@ -282,7 +284,7 @@ export class DnsService {
 
   // ---- site records --------------------------------------------------------------------------
 
-  addSiteRecords(input: { serverId: string; site?: string; names?: string[]; addresses: string[]; ttl?: number }): { added: { zone: string; record: DnsRecord }[]; uncovered: string[] } {
+  async addSiteRecords(input: { serverId: string; site?: string; names?: string[]; addresses: string[]; ttl?: number }): Promise<{ added: { zone: string; record: DnsRecord }[]; uncovered: string[] }> {
     this.inventory.stored(input.serverId);
     const addresses = input.addresses.map((a, i) => {
       if (IPV4.test(a)) return { type: 'A' as const, value: a };
@@ -324,15 +326,17 @@ export class DnsService {
       updates.push({ ...s, zone: this.validZone({ ...s.zone, records: [...s.zone.records, ...fresh] }) });
       added.push(...fresh.map((record) => ({ zone: name, record })));
     }
-    for (const u of updates) this.store.put(u);
+    for (const u of updates) await this.store.put(u);
     return { added, uncovered };
   }
 
   // ---- helpers -------------------------------------------------------------------------------
 
-  private existing(name: string): StoredZone {
+  /** baseVersion (team mode): an edit based on an older version is a conflict before anything else is checked. */
+  private existing(name: string, baseVersion?: number): StoredZone {
     const s = this.store.get(name);
     if (!s) throw new AppError('not-found', `No zone ${name} in Hostdeck.`);
+    if (baseVersion !== undefined) this.store.assertVersion(name, baseVersion);
     return s;
   }
 

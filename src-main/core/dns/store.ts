@@ -19,7 +19,25 @@ export type StoredZone = z.infer<typeof StoredZone>;
 const Settings = z.object({ version: z.literal(1), servers: z.record(z.string(), NsSettings) });
 type Settings = z.infer<typeof Settings>;
 
-export class DnsStore {
+/** Zones and nameserver settings: this folder's files (solo) or the team's tables (team/dns-store.ts). */
+export interface ZoneStore {
+  names(): string[];
+  get(zone: string): StoredZone | null;
+  /** Team mode's version of the zone (an edit carries the one it was based on); undefined in solo mode. */
+  versionOf(zone: string): number | undefined;
+  /** Team mode: a conflict carrying both versions when the zone changed since baseVersion (solo: nothing to check). */
+  assertVersion(zone: string, baseVersion: number): void;
+  /** baseVersion (team mode): someone else's change since is a conflict carrying both. */
+  put(stored: StoredZone, baseVersion?: number): void | Promise<void>;
+  putMany(list: StoredZone[]): Promise<void>;
+  remove(zone: string): void | Promise<void>;
+  nsSettings(serverId: string): NsSettings;
+  /** Every nameserver with settings of its own (moving a folder into a team). */
+  nsServerIds(): string[];
+  saveNsSettings(serverId: string, settings: NsSettings): void | Promise<void>;
+}
+
+export class DnsStore implements ZoneStore {
   private readonly dir: string;
   private readonly settings: Conf<Settings>;
   /** Parsed zone files by name, with the mtime they were read at (another instance may write). */
@@ -69,6 +87,12 @@ export class DnsStore {
     return parsed.data;
   }
 
+  versionOf(): undefined {
+    return undefined;
+  }
+
+  assertVersion(): void {}
+
   put(stored: StoredZone): void {
     const file = this.file(stored.zone.name);
     const tmp = `${file}.${process.pid}.tmp`;
@@ -91,6 +115,10 @@ export class DnsStore {
 
   nsSettings(serverId: string): NsSettings {
     return Settings.shape.servers.parse(this.settings.get('servers'))[serverId] ?? DEFAULT_NS_SETTINGS;
+  }
+
+  nsServerIds(): string[] {
+    return Object.keys(Settings.shape.servers.parse(this.settings.get('servers')));
   }
 
   saveNsSettings(serverId: string, settings: NsSettings): void {

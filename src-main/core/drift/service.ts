@@ -9,7 +9,7 @@ import { DEFAULT_DRIFT_SETTINGS, DriftSettings, type DriftAction, type DriftItem
 import type { NsSettings } from '../../../shared/dns';
 import { AppError } from '../../../shared/errors';
 import type { Task } from '../../../shared/queue';
-import type { DnsStore } from '../dns/store';
+import type { ZoneStore } from '../dns/store';
 import type { EventHub } from '../events';
 import { renderZone } from '../dns/render';
 import { nextSerial } from '../dns/serial';
@@ -34,7 +34,7 @@ export type DriftDeps = {
   connections: ConnectionManager;
   sites: SiteService;
   queue: QueueService;
-  dns: DnsStore;
+  dns: ZoneStore;
   /** Imports a zone a nameserver has into Hostdeck (the DNS service's own import). */
   importZone: (serverId: string, zone: string) => Promise<unknown>;
   dataDir: string;
@@ -249,7 +249,7 @@ export class DriftService {
       const serial = f.evidence.serial;
       const unpushedEdits = JSON.stringify(stored.zone) !== JSON.stringify(pushed.zone);
       const records = [`Zone ${zone} recorded as this nameserver has it (serial ${serial}, ${serverZone.records.length} records)${unpushedEdits ? '; its unpushed edits are kept' : ''}`];
-      return { preview: { tasks: [], records }, apply: async () => { this.d.dns.put({ ...stored, zone: unpushedEdits ? stored.zone : serverZone, pushed: { zone: serverZone, serial, at: new Date().toISOString() } }); return []; } };
+      return { preview: { tasks: [], records }, apply: async () => { await this.d.dns.put({ ...stored, zone: unpushedEdits ? stored.zone : serverZone, pushed: { zone: serverZone, serial, at: new Date().toISOString() } }); return []; } };
     }
     const serial = nextSerial([pushed.serial, f.evidence.kind === 'zone' ? f.evidence.serial : null]);
     const nameservers = this.d.store.servers().filter((s) => s.roles.includes('ns')).map((s) => s.id);
@@ -258,9 +258,9 @@ export class DriftService {
     return {
       preview: { tasks: nameservers.map((id) => nsTask(id, 'dns.push', params(id, sha256(text)))), records: [`Zone ${zone}: serial ${serial} recorded as pushed (its records as pushed last)`] },
       apply: async () => {
-        const blob = this.d.queue.blobs.put(text);
-        const tasks = nameservers.map((id) => this.d.queue.enqueue(id, 'dns.push', params(id, blob)));
-        this.d.dns.put({ ...stored, pushed: { ...pushed, serial, at: new Date().toISOString() } });
+        const [blob] = await this.d.queue.blobs.putMany([text]);
+        const tasks = nameservers.map((id) => this.d.queue.enqueue(id, 'dns.push', params(id, blob!)));
+        await this.d.dns.put({ ...stored, pushed: { ...pushed, serial, at: new Date().toISOString() } });
         return tasks;
       },
     };

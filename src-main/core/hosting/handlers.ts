@@ -14,7 +14,7 @@ export function hostingHandlers(sites: SiteService, connections: ConnectionManag
   };
   return {
     'hosting.sites': async ({ serverId }) => sites.state(serverId),
-    'hosting.setSettings': async ({ serverId, ...change }) => ({ settings: sites.setSettings(serverId, change) }),
+    'hosting.setSettings': async ({ serverId, baseVersion, ...change }) => sites.setSettings(serverId, change, baseVersion),
     'hosting.preview': async ({ serverId, change }) => ({ tasks: sites.preview(serverId, change) }),
     'hosting.createFtp': async ({ serverId, ...input }) => sites.createFtp(serverId, input),
     'hosting.deleteFtp': async ({ serverId, site, user }) => ({ tasks: await sites.deleteFtp(serverId, site, user) }),
@@ -35,7 +35,7 @@ export function hostingHandlers(sites: SiteService, connections: ConnectionManag
     'hosting.adoptScan': async ({ serverId }) => scan(serverId),
     'hosting.adoptImport': async ({ serverId, sites: chosen }) => {
       const found = await scan(serverId);
-      return { sites: sites.adopt(serverId, (held) => merge(held, found, chosen)) };
+      return { sites: await sites.adopt(serverId, (held) => merge(held, found, chosen)) };
     },
   };
 }

@@ -14,11 +14,11 @@ import { setUpLogs } from './log-plans';
 import { removeCronJob, setCronJob } from './cron-plans';
 import type { CronJob, CronJobSet } from '../../../shared/cron';
 import * as plans from './plans';
-import type { SiteStore } from './store';
+import type { HostingStore } from './store';
 
 export class SiteService {
   constructor(
-    private readonly store: SiteStore,
+    private readonly store: HostingStore,
     private readonly queue: QueueService,
     private readonly inventory: Inventory,
     private readonly secrets: TaskSecrets,
@@ -31,12 +31,13 @@ export class SiteService {
    * The server's sites and hosting settings (a server Hostdeck does not know is refused), their
    * items' creations settled with the queue (plans.settle).
    */
-  state(serverId: string): { sites: SiteRecord[]; settings: HostingSettings } {
+  state(serverId: string): { sites: SiteRecord[]; settings: HostingSettings; settingsVersion?: number } {
     this.inventory.stored(serverId);
     const state = this.store.state(serverId);
     const settled = plans.settle(state.sites, this.tasks(serverId));
     if (!settled) return state;
-    this.store.save(serverId, settled);
+    // In a team every workstation settles the same way (the queue is shared): a write that loses is no loss.
+    void Promise.resolve(this.store.save(serverId, settled)).catch(() => undefined);
     return { ...state, sites: settled };
   }
 
@@ -48,10 +49,12 @@ export class SiteService {
     return plans.find(this.sites(serverId), name);
   }
 
-  setSettings(serverId: string, change: Partial<HostingSettings>): HostingSettings {
+  /** baseVersion (team mode): the settings' version the edit was based on. */
+  async setSettings(serverId: string, change: Partial<HostingSettings>, baseVersion?: number): Promise<{ settings: HostingSettings; version?: number }> {
     this.inventory.stored(serverId);
-    this.store.saveSettings(serverId, change);
-    return this.store.state(serverId).settings;
+    await this.store.saveSettings(serverId, change, baseVersion);
+    const { settings, settingsVersion } = this.store.state(serverId);
+    return { settings, ...(settingsVersion !== undefined ? { version: settingsVersion } : {}) };
   }
 
   /** The tasks a change would queue, checked as queueing checks them; nothing is queued or recorded. */
@@ -153,8 +156,8 @@ export class SiteService {
   }
 
   /** Records taken as they are (adoption): no task runs. */
-  adopt(serverId: string, merge: (sites: SiteRecord[]) => SiteRecord[]): SiteRecord[] {
-    this.store.save(serverId, merge(this.sites(serverId)));
+  async adopt(serverId: string, merge: (sites: SiteRecord[]) => SiteRecord[]): Promise<SiteRecord[]> {
+    await this.store.save(serverId, merge(this.sites(serverId)));
     return this.store.state(serverId).sites;
   }
 
@@ -181,7 +184,7 @@ export class SiteService {
           held.push(ref);
         }
         const tasks = this.queue.enqueueAll(serverId, plan.steps);
-        this.store.save(serverId, plans.recordCreations(plan, tasks));
+        await this.store.save(serverId, plans.recordCreations(plan, tasks));
         return { plan, tasks };
       } catch (error) {
         await Promise.all(held.map((ref) => this.secrets.forget(ref)));

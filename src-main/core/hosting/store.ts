@@ -25,7 +25,22 @@ const Schema = z.object({
 });
 type Data = z.infer<typeof Schema>;
 
-export class SiteStore {
+/** A server's sites and hosting settings: this folder's file (solo) or the team's tables (team/site-store.ts). */
+export interface HostingStore {
+  /** settingsVersion: team mode's version of the settings, 0 when none are saved (an edit carries the one it was based on). */
+  state(serverId: string): { sites: SiteRecord[]; settings: HostingSettings; settingsVersion?: number };
+  save(serverId: string, sites: SiteRecord[]): void | Promise<void>;
+  /** baseVersion (team mode): someone else's change since is a conflict carrying both. */
+  saveSettings(serverId: string, change: Partial<HostingSettings>, baseVersion?: number): void | Promise<void>;
+}
+
+/** The settings as stored, Debian's defaults where none is. */
+export function settingsWithDefaults(s: Partial<HostingSettings> | undefined): HostingSettings {
+  const { php, cron, logs } = s ?? {};
+  return { ftp: s?.ftp ?? DEFAULT_FTP_SETTINGS, web: s?.web ?? DEFAULT_WEB_SETTINGS, mysql: s?.mysql ?? DEFAULT_MYSQL_SETTINGS, ...(php ? { php } : {}), ...(cron ? { cron } : {}), ...(logs ? { logs } : {}) };
+}
+
+export class SiteStore implements HostingStore {
   private readonly conf: Conf<Data>;
   /** The whole file, checked once per change (20,000 sites take tens of ms to parse; conf reads the file on every access). */
   private readonly data: () => Data;
@@ -47,16 +62,24 @@ export class SiteStore {
   /** One server's sites (by name) and settings, from one read of the file. */
   state(serverId: string): { sites: SiteRecord[]; settings: HostingSettings } {
     const data = this.data();
-    const php = data.php[serverId];
-    const cron = data.cron[serverId];
-    const logs = data.logs[serverId];
     return {
       sites: [...(data.servers[serverId] ?? [])].sort((a, b) => a.name.localeCompare(b.name)),
-      settings: { ftp: data.ftp[serverId] ?? DEFAULT_FTP_SETTINGS, web: data.web[serverId] ?? DEFAULT_WEB_SETTINGS, mysql: data.mysql[serverId] ?? DEFAULT_MYSQL_SETTINGS, ...(php ? { php } : {}), ...(cron ? { cron } : {}), ...(logs ? { logs } : {}) },
+      settings: settingsWithDefaults({ ftp: data.ftp[serverId], web: data.web[serverId], mysql: data.mysql[serverId], php: data.php[serverId], cron: data.cron[serverId], logs: data.logs[serverId] }),
     };
   }
 
   // The writes build new records: what data() returns is shared by every reader until the file changes.
+  /** Every server that has sites (moving a folder's records into a team). */
+  serverIds(): string[] {
+    return Object.keys(this.data().servers);
+  }
+
+  /** Every server with hosting settings of its own. */
+  settingsServerIds(): string[] {
+    const { ftp, web, mysql, php, cron, logs } = this.data();
+    return [...new Set([ftp, web, mysql, php, cron, logs].flatMap((m) => Object.keys(m)))];
+  }
+
   save(serverId: string, sites: SiteRecord[]): void {
     const all = { ...this.data().servers };
     if (sites.length === 0) delete all[serverId];

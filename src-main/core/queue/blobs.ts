@@ -11,6 +11,8 @@ import { AppError } from '../../../shared/errors';
 import { writeDurably } from '../durable-files';
 
 const SHA256 = /^[0-9a-f]{64}$/;
+/** The empty content's hash: never shared, any workstation can make it. */
+const EMPTY = createHash('sha256').digest('hex');
 const KEEP_MS = 7 * 24 * 3600_000;
 
 /** How long a runner waits for a blob the queuing workstation is still writing to the team. */
@@ -66,7 +68,7 @@ export class BlobStore {
   /** Writes the blob to the team (once at a time per content). */
   private share(sha: string, content: string | Buffer): Promise<void> {
     const remote = this.remote;
-    if (!remote) return Promise.resolve();
+    if (!remote || sha === EMPTY) return Promise.resolve();
     const running = this.sharing.get(sha);
     if (running) return running;
     const p = remote
@@ -87,6 +89,7 @@ export class BlobStore {
   async ensure(sha: string): Promise<string> {
     const file = this.path(sha);
     if (existsSync(file)) return file;
+    if (sha === EMPTY) return this.path(this.put(''));
     await this.sharing.get(sha)?.catch(() => undefined);
     const remote = this.remote;
     if (remote) {

@@ -5,11 +5,13 @@
 // someone else wrote first, nothing is written and the caller gets a conflict carrying both
 // versions. Record writes and their `changes` row go in one transaction, under a short write
 // lock so that changes rows show in seq order.
+import { isDeepStrictEqual } from 'node:util';
 import type { ResultSetHeader, RowDataPacket } from 'mysql2';
 import type { PoolConnection } from 'mysql2/promise';
 import { AppError } from '../../../shared/errors';
 import type { TeamDb } from './connection';
-import { jsonColumn, queueLockName, RECORD_TABLE_NAMES, type RecordTable } from './schema';
+import { roleSetupStatements, rolesExist } from './roles';
+import { jsonColumn, migrateSchema, queueLockName, readSchema, RECORD_TABLE_NAMES, type RecordTable } from './schema';
 
 const POLL_MS = 500;
 
@@ -38,6 +40,9 @@ export class TeamRecords {
   ) {}
 
   async start(): Promise<void> {
+    // A database of an older schema version is brought up to date before anything is read.
+    const { version } = await readSchema(this.db.pool);
+    await migrateSchema(this.db.pool, version, async (tables) => ((await rolesExist(this.db.pool, this.db.config.database)) ? roleSetupStatements(this.db.config.database, tables) : []), this.log);
     // The feed's position first: a change made while the tables are read is read again after.
     const [[head]] = await this.db.pool.query<RowDataPacket[]>('SELECT COALESCE(MAX(seq), 0) AS seq FROM changes');
     this.last = Number(head?.seq ?? 0);
@@ -89,6 +94,34 @@ export class TeamRecords {
     });
   }
 
+  /**
+   * A write no person based on something they saw (a task's outcome recorded, a list settled):
+   * `make` builds the record from the current one (null: remove it), written over the version
+   * this workstation has; when someone else wrote since, built again from theirs and written once more.
+   */
+  async putLatest(table: RecordTable, id: string, make: (current: unknown) => unknown): Promise<void> {
+    for (let attempt = 0; ; attempt++) {
+      const row = this.get(table, id);
+      const next = make(row?.data);
+      try {
+        if (next === null) {
+          if (row) await this.remove(table, id, row.version);
+        } else if (!row || !isDeepStrictEqual(row.data, next)) {
+          await this.put(table, id, next, row?.version ?? null);
+        }
+        return;
+      } catch (error) {
+        if (!(error instanceof AppError && error.code === 'conflict') || attempt >= 4) throw error;
+      }
+    }
+  }
+
+  /** The conflict put would give, at once when this workstation already knows of a newer version (checked before the change is worked out). */
+  assertVersion(table: RecordTable, id: string, baseVersion: number): void {
+    const row = this.get(table, id);
+    if (row?.version !== baseVersion) throw conflictError(table, id, baseVersion, row);
+  }
+
   /** Removes a record based on `baseVersion`; a conflict as put's when it changed since. */
   async remove(table: RecordTable, id: string, baseVersion: number): Promise<void> {
     await this.write(table, id, baseVersion, async (conn) => {
@@ -135,14 +168,7 @@ export class TeamRecords {
         const [rows] = await conn.query<RowDataPacket[]>(`SELECT id, data, version, updated_by, updated_at FROM \`${table}\` WHERE id = ?`, [id]);
         const theirs = rows[0] ? recordOf(rows[0]) : null;
         this.apply(table, id, theirs);
-        const data: ConflictData = { table, id, baseVersion, theirs: theirs && { version: theirs.version, data: theirs.data, updatedBy: theirs.updatedBy, updatedAt: theirs.updatedAt } };
-        throw new AppError(
-          'conflict',
-          theirs
-            ? `${theirs.updatedBy} changed this since you opened it (version ${theirs.version}, yours was based on ${baseVersion ?? 'nothing'}); nothing was saved.`
-            : 'Someone removed this since you opened it; nothing was saved.',
-          { data: data as unknown as Record<string, unknown> },
-        );
+        throw conflictError(table, id, baseVersion, theirs);
       }
       const [rows] = version === 0 ? [[]] : await conn.query<RowDataPacket[]>(`SELECT id, data, version, updated_by, updated_at FROM \`${table}\` WHERE id = ?`, [id]);
       this.apply(table, id, rows[0] ? recordOf(rows[0]) : null);
@@ -198,6 +224,17 @@ export class TeamRecords {
     }
     this.last = Number(changes.at(-1)!.seq);
   }
+}
+
+function conflictError(table: RecordTable, id: string, baseVersion: number | null, theirs: TeamRecord | null): AppError {
+  const data: ConflictData = { table, id, baseVersion, theirs: theirs && { version: theirs.version, data: theirs.data, updatedBy: theirs.updatedBy, updatedAt: theirs.updatedAt } };
+  return new AppError(
+    'conflict',
+    theirs
+      ? `${theirs.updatedBy} changed this since you opened it (version ${theirs.version}, yours was based on ${baseVersion ?? 'nothing'}); nothing was saved.`
+      : 'Someone removed this since you opened it; nothing was saved.',
+    { data: data as unknown as Record<string, unknown> },
+  );
 }
 
 function recordOf(row: RowDataPacket): TeamRecord {

@@ -10,8 +10,11 @@ import type { Connection, Pool, PoolConnection } from 'mysql2/promise';
 import { AUDIT_TABLE } from './audit-chain';
 import { ROLES_TABLE } from './roles';
 
-/** Bumped whenever a table or column is added; a workstation refuses a newer team database. */
-export const SCHEMA_VERSION = 1;
+/**
+ * Bumped whenever a table or column is added; a workstation refuses a newer team database and
+ * brings an older one up to date (migrateSchema). 2: `blobs`.
+ */
+export const SCHEMA_VERSION = 2;
 
 /**
  * What a table holds, for the role GRANTs: inventory (servers, their settings, pinned keys),
@@ -108,6 +111,21 @@ export const TEAM_TABLES: TeamTable[] = [
   since DATETIME(3) NOT NULL DEFAULT CURRENT_TIMESTAMP(3)
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin`,
   },
+  {
+    // What queued tasks upload (queue/blobs.ts), by SHA-256, in parts under max_allowed_packet:
+    // whichever workstation runs the task reads them here. Removed once no unfinished task needs them.
+    name: 'blobs',
+    kind: 'queue',
+    ddl: `CREATE TABLE IF NOT EXISTS blobs (
+  sha CHAR(64) NOT NULL,
+  part INT UNSIGNED NOT NULL,
+  parts INT UNSIGNED NOT NULL,
+  data LONGBLOB NOT NULL,
+  author VARCHAR(255) NOT NULL,
+  at DATETIME(3) NOT NULL DEFAULT CURRENT_TIMESTAMP(3),
+  PRIMARY KEY (sha, part)
+) ENGINE=InnoDB`,
+  },
   // Append-only, hash-chained (audit-chain.ts); who has which role (roles.ts).
   AUDIT_TABLE,
   ROLES_TABLE,
@@ -148,6 +166,28 @@ export async function readSchema(db: Queryable): Promise<{ version: number; team
   const version = Number(row.version);
   if (version > SCHEMA_VERSION) throw new Error(`This team's database is schema version ${version}; this Hostdeck knows up to ${SCHEMA_VERSION}: update Hostdeck.`);
   return { version, teamName: String(row.team_name) };
+}
+
+/** The tables each schema version added (what migrateSchema creates for a database of an older version). */
+const ADDED_IN: Record<number, string[]> = { 2: ['blobs'] };
+
+/**
+ * Brings a team database of an older schema version up to this one: the tables added since are
+ * created, the team's roles (when set up) get their GRANTs on them, and the version is recorded.
+ * Needs a login that may create tables (the team's creator or an admin); any other login works
+ * on without the new tables and says so.
+ */
+export async function migrateSchema(db: Queryable, from: number, grants: (tables: TeamTable[]) => Promise<string[]>, log: (line: string) => void): Promise<void> {
+  if (from >= SCHEMA_VERSION) return;
+  const added = TEAM_TABLES.filter((t) => Object.entries(ADDED_IN).some(([v, names]) => Number(v) > from && names.includes(t.name)));
+  try {
+    for (const table of added) await db.query(table.ddl);
+    for (const statement of await grants(added)) await db.query(statement);
+    await db.query('UPDATE schema_version SET version = ? WHERE id = 1 AND version < ?', [SCHEMA_VERSION, SCHEMA_VERSION]);
+    log(`[hostdeck] team database: schema version ${from} brought up to ${SCHEMA_VERSION} (${added.map((t) => t.name).join(', ')})`);
+  } catch (error) {
+    log(`[hostdeck] team database: schema version ${from} is older than ${SCHEMA_VERSION} and this login could not bring it up to date (${error instanceof Error ? error.message : String(error)}); a team admin's workstation does it at its next start`);
+  }
 }
 
 /** A JSON column's value: mysql2 parses it when MariaDB says it is JSON, else it is the text. */

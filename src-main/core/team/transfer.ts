@@ -1,6 +1,7 @@
 // Moving a data folder's shared state into a new team (create) and the team's back into a folder
-// (leave): the inventory (servers, pinned host keys, settings, database access) and the queues
-// (each task as it stands, history included, as one snapshot event). Secrets are not moved:
+// (leave): the inventory (servers, pinned host keys, settings, database access), sites and their
+// hosting settings, DNS zones and nameserver settings, backup settings, and the queues (each
+// task as it stands, history included, as one snapshot event). Secrets are not moved:
 // they stay in the keychain, where both modes read them.
 import { mkdirSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -11,8 +12,14 @@ import { DeployTemplate } from '../../../shared/api/deploy-templates';
 import type { TeamDb } from './connection';
 import type { TeamRecords } from './records';
 import type { TeamQueueBackend } from './queue-backend';
+import { SiteStore } from '../hosting/store';
+import { DnsStore, StoredZone } from '../dns/store';
+import { BackupStore, ServerBackups } from '../backups/store';
+import { HostingSettings, SiteRecord } from '../../../shared/api/hosting';
+import { NsSettings } from '../../../shared/dns';
+import { siteRowId } from './site-store';
 
-export type Copied = { servers: number; hostKeys: number; templates: number; tasks: number };
+export type Copied = { servers: number; hostKeys: number; templates: number; tasks: number; sites?: number; zones?: number; backups?: number };
 
 const JOURNAL = /^([0-9a-f-]{36})\.jsonl$/;
 
@@ -27,6 +34,21 @@ export async function importFolder(dataDir: string, db: TeamDb, records: TeamRec
   for (const [id, access] of Object.entries(local.dbAccess())) await records.put('db_access', id, access, null);
   const templates = new DeployTemplateStore(dataDir).list();
   for (const t of templates) await records.put('templates', t.name, t, null);
+  const siteStore = new SiteStore(dataDir);
+  let sites = 0;
+  for (const serverId of siteStore.serverIds()) {
+    for (const site of siteStore.state(serverId).sites) {
+      await records.put('sites', siteRowId(serverId, site.name), site, null);
+      sites++;
+    }
+  }
+  for (const serverId of siteStore.settingsServerIds()) await records.put('hosting_settings', serverId, siteStore.state(serverId).settings, null);
+  const dns = new DnsStore(dataDir);
+  const zones = dns.names();
+  for (const name of zones) await records.put('zones', name, dns.get(name), null);
+  for (const serverId of dns.nsServerIds()) await records.put('ns_settings', serverId, dns.nsSettings(serverId), null);
+  const backups = new BackupStore(dataDir);
+  for (const serverId of backups.servers()) await records.put('backup_policies', serverId, backups.get(serverId), null);
   let tasks = 0;
   const queueDir = path.join(dataDir, 'queue');
   let names: string[] = [];
@@ -45,11 +67,42 @@ export async function importFolder(dataDir: string, db: TeamDb, records: TeamRec
     await db.pool.query('INSERT INTO queue_events (server_id, event, author) VALUES ?', [rows]);
     tasks += rows.length;
   }
-  return { servers: servers.length, hostKeys: pins.length, templates: templates.length, tasks };
+  return { servers: servers.length, hostKeys: pins.length, templates: templates.length, tasks, sites, zones: zones.length, backups: backups.servers().length };
+}
+
+/** The rows of a record table that parse (a row written by a newer Hostdeck is left out). */
+function rowsOf<T>(records: TeamRecords, table: Parameters<TeamRecords['all']>[0], schema: { safeParse(v: unknown): { success: true; data: T } | { success: false } }): [string, T][] {
+  return [...records.all(table)].flatMap(([id, row]) => {
+    const parsed = schema.safeParse(row.data);
+    return parsed.success ? [[id, parsed.data] as [string, T]] : [];
+  });
+}
+
+/** Replaces the folder's sites, zones and backup settings with the team's. */
+function exportRecords(records: TeamRecords, dataDir: string): { sites: number; zones: number; backups: number } {
+  const siteStore = new SiteStore(dataDir);
+  const byServer = new Map<string, SiteRecord[]>();
+  for (const [id, site] of rowsOf(records, 'sites', SiteRecord)) {
+    const serverId = id.slice(0, id.indexOf('/'));
+    byServer.set(serverId, [...(byServer.get(serverId) ?? []), site]);
+  }
+  for (const serverId of siteStore.serverIds()) if (!byServer.has(serverId)) siteStore.save(serverId, []);
+  for (const [serverId, list] of byServer) siteStore.save(serverId, list);
+  for (const [serverId, settings] of rowsOf(records, 'hosting_settings', HostingSettings)) siteStore.saveSettings(serverId, settings);
+  const dns = new DnsStore(dataDir);
+  const zones = rowsOf(records, 'zones', StoredZone);
+  const names = new Set(zones.map(([name]) => name));
+  for (const name of dns.names()) if (!names.has(name)) dns.remove(name);
+  for (const [, stored] of zones) dns.put(stored);
+  for (const [serverId, settings] of rowsOf(records, 'ns_settings', NsSettings)) dns.saveNsSettings(serverId, settings);
+  const backups = rowsOf(records, 'backup_policies', ServerBackups);
+  new BackupStore(dataDir).replaceAll(Object.fromEntries(backups));
+  return { sites: [...byServer.values()].reduce((n, l) => n + l.length, 0), zones: zones.length, backups: backups.length };
 }
 
 /** Replaces the folder's inventory and queue journals with the team's. */
 export function exportToFolder(records: TeamRecords, queue: TeamQueueBackend, dataDir: string): Copied {
+  const copied = exportRecords(records, dataDir);
   const local = openLocalStore(dataDir);
   const servers = [...records.all('servers').values()].map((r) => r.data) as ReturnType<typeof local.servers>[number][];
   local.saveServers([...servers]);
@@ -77,5 +130,5 @@ export function exportToFolder(records: TeamRecords, queue: TeamQueueBackend, da
     renameSync(`${file}.tmp`, file);
     tasks += ordered.length;
   }
-  return { servers: servers.length, hostKeys: Object.keys(pins).length, templates: templates.length, tasks };
+  return { servers: servers.length, hostKeys: Object.keys(pins).length, templates: templates.length, tasks, ...copied };
 }

@@ -1,0 +1,230 @@
+// Sites, DNS zones, backup settings and the uploads of queued tasks shared in team mode, on the
+// testbed's MariaDB with two cores (separate data folders): a solo folder's zone goes into the
+// team it creates; a site made on A (domain, FTP login, database) is listed on B within 2 s; a
+// zone edited on B is seen on A, and A's push makes both nameservers serve B's record; a backup
+// policy set on A shows on B; an edit based on an older version (a zone record, the hosting
+// settings) is refused with both versions; leaving copies them back into the folder. A push queued
+// on A is run by B's runner after A is gone, its zone file read from the team's `blobs` (removed
+// once the tasks are done); content over the limit is refused when queued. The roles' GRANTs on
+// the new tables, and a database of schema version 1 brought up to date.
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import type { RowDataPacket } from 'mysql2';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { BackupPolicy, BackupState } from '../../shared/api/backups';
+import type { SiteRecord, HostingSettings } from '../../shared/api/hosting';
+import type { ZoneSummary } from '../../shared/api/dns';
+import type { Zone } from '../../shared/dns';
+import type { Task } from '../../shared/queue';
+import { migrateSchema, TEAM_TABLES } from '../../src-main/core/team/schema';
+import { activateRole, roleSetupStatements } from '../../src-main/core/team/roles';
+import { coreSuite, registeringSecrets, type TestCore } from '../helpers/core';
+import { createCore } from '../../src-main/core/core';
+import { addNameservers, resolver, SOA, uniqueZone } from '../helpers/dns';
+import { settleQueue } from '../helpers/hosting';
+import { teamConnection, teamDatabase, type TestTeamDb } from '../helpers/team';
+import { teamFixture } from '../helpers/team-mariadb';
+import '../helpers/test-kinds';
+
+const suite = coreSuite();
+const dbs: TestTeamDb[] = [];
+afterEach(async () => {
+  await Promise.all(dbs.splice(0).map((d) => d.drop()));
+});
+
+type Listing = { tasks: Task[] };
+const POLICY: BackupPolicy = { schedule: { kind: 'daily', at: '02:30' }, keep: { daily: 7, weekly: 4, monthly: 0 } };
+
+async function until<T>(what: string, read: () => Promise<T>, ok: (v: T) => boolean, ms = 10_000): Promise<T> {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    const v = await read();
+    if (ok(v)) return v;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}: ${JSON.stringify(v).slice(0, 2000)}`);
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}
+
+/** A in a team created from its folder, B joined: both see web1 and the nameservers. */
+async function twoWorkstations(label: string, solo?: (a: TestCore & { server: { id: string } }) => Promise<void>) {
+  const db = await teamDatabase();
+  dbs.push(db);
+  const connect = { host: db.config.host, port: db.config.port, user: db.config.user, password: db.password, database: db.config.database };
+  const a = await suite.web1(`${label}-a`);
+  const ns = await addNameservers(a);
+  await solo?.(a);
+  const created = await a.call<{ copied: Record<string, number> }>('team.create', { ...connect, teamName: 'Hosting', workstation: 'ws-a' });
+  const b = await suite.core(`${label}-b`, { trust: [suite.tb.ssh.web1] });
+  await b.call('team.join', { ...connect, workstation: 'ws-b' });
+  return { db, a, b, ns, copied: created.copied };
+}
+
+const sitesOf = async (t: TestCore, serverId: string) => (await t.call<{ sites: SiteRecord[]; settings: HostingSettings; settingsVersion?: number }>('hosting.sites', { serverId }));
+const zoneOf = async (t: TestCore, zone: string) => t.call<{ zone: Zone; version?: number }>('dns.zone', { zone });
+
+describe('team mode: sites, zones and backup settings', () => {
+  it('are shared between workstations, version-checked, and copied in and out', async () => {
+    const zone = uniqueZone('team-zone');
+    const mark = (what: string) => console.log(`[team-hosting] ${what} at ${Date.now() - t0} ms`);
+    const t0 = Date.now();
+    const { a, b, ns } = await twoWorkstations('team-hosting', async (solo) => {
+      // A zone of the solo folder goes into the team.
+      await solo.call('dns.createZone', { zone, ttl: 300, soa: SOA, nameservers: ['ns1.example.test.', 'ns2.example.test.'] });
+    });
+    const serverId = (await b.call<{ id: string; name: string }[]>('servers.list', {})).find((s) => s.name === 'web1')!.id;
+    expect((await b.call<{ zones: ZoneSummary[] }>('dns.zones', {})).zones.map((z) => z.name)).toEqual([zone]);
+    expect((await b.call<{ settings: { zoneDir: string } }>('dns.settings', { serverId: ns.ns1.id })).settings.zoneDir).toBe(suite.tb.ns.ns1.dir);
+
+    mark('joined');
+    // A site with its domain, FTP login and database, made on A, listed on B within 2 s.
+    const site = `tsite${Date.now().toString(36).slice(-5)}`;
+    b.events.length = 0;
+    const started = Date.now();
+    await a.call('hosting.createSite', { serverId, name: site, quotaMb: 0 });
+    await a.call('hosting.bindDomain', { serverId, site, domain: `www.${zone}`, aliases: [] });
+    await a.call('hosting.createFtp', { serverId, site, user: `${site}_ftp`, password: 'Team-ftp-password-1' });
+    await a.call('hosting.createDb', { serverId, site, name: `${site}_db`, user: `${site}_u`, password: 'Team-db-password-1' });
+    const seen = await until('B lists the site', () => sitesOf(b, serverId), (s) => s.sites.some((x) => x.name === site && x.databases.length === 1), 2000 + (Date.now() - started));
+    const siteLagMs = Date.now() - started;
+    expect(seen.sites.find((x) => x.name === site)).toMatchObject({ ftpUsers: [`${site}_ftp`], databases: [{ name: `${site}_db`, user: `${site}_u` }], domains: [{ domain: `www.${zone}`, aliases: [] }] });
+    expect(b.events.some((e) => e.event === 'team.changed' && (e.payload as { table: string }).table === 'sites')).toBe(true);
+    // No password in the team's tables.
+    const conn = await teamConnection(dbs[0]!);
+    try {
+      const [rows] = await conn.query<RowDataPacket[]>('SELECT data FROM sites UNION ALL SELECT data FROM hosting_settings UNION ALL SELECT data FROM zones UNION ALL SELECT data FROM backup_policies');
+      expect(rows.map((r) => String(r.data)).join('\n')).not.toMatch(/Team-(ftp|db)-password/);
+    } finally {
+      await conn.end();
+    }
+
+    mark('site seen');
+    // A zone record edited on B shows on A; A's push makes both nameservers serve it.
+    const opened = await zoneOf(a, zone);
+    expect(opened.version).toBeGreaterThan(0);
+    const edited = Date.now();
+    await b.call('dns.putRecord', { zone, record: { name: 'www', type: 'A', ttl: 300, value: '192.0.2.77' } });
+    await until('A sees B\'s record', () => zoneOf(a, zone), (z) => z.zone.records.some((r) => r.value === '192.0.2.77'), 2000);
+    const zoneLagMs = Date.now() - edited;
+    await a.call('dns.push', { zones: [zone] });
+    for (const s of Object.values(ns)) expect((await settleQueue(a, s.id, 40_000)).map((t) => t.status)).toEqual(['done']);
+    expect(await resolver('ns1').resolve4(`www.${zone}`)).toEqual(['192.0.2.77']);
+    expect(await resolver('ns2').resolve4(`www.${zone}`)).toEqual(['192.0.2.77']);
+    await until('B sees the push recorded', () => b.call<{ zones: ZoneSummary[] }>('dns.zones', {}), (r) => r.zones[0]?.serial !== null && r.zones[0]?.changed === false, 2000);
+
+    mark('pushed');
+    // An edit of the record based on the version A opened (before B's change and the push): refused with both.
+    const current = await zoneOf(a, zone);
+    const www = current.zone.records.find((r) => r.value === '192.0.2.77')!;
+    const stale = await a.fail('dns.putRecord', { zone, record: { ...www, value: '192.0.2.78' }, old: www, baseVersion: opened.version });
+    expect(stale.code).toBe('conflict');
+    expect(stale.data).toMatchObject({ table: 'zones', id: zone, baseVersion: opened.version, theirs: { version: current.version } });
+    // Based on the current version it is saved, and a concurrent edit on B based on the same version loses.
+    await a.call('dns.putRecord', { zone, record: { ...www, value: '192.0.2.78' }, old: www, baseVersion: current.version });
+    const lost = await b.fail('dns.putRecord', { zone, record: { ...www, value: '192.0.2.79' }, old: www, baseVersion: current.version });
+    expect(lost).toMatchObject({ code: 'conflict', data: { theirs: { updatedBy: 'ws-a', version: current.version! + 1 } } });
+    expect((await zoneOf(b, zone)).zone.records.filter((r) => r.name === 'www').map((r) => r.value)).toEqual(['192.0.2.78']);
+
+    // The hosting settings form: saved against the version it was opened at; B's save based on
+    // the version before A's is refused with both.
+    const before = await sitesOf(a, serverId);
+    const first = await a.call<{ version?: number }>('hosting.setSettings', { serverId, web: { ...before.settings.web, listen: '8088' }, baseVersion: before.settingsVersion });
+    const onB = await until('B sees the settings', () => sitesOf(b, serverId), (s) => s.settingsVersion === first.version, 2000);
+    const saved = await a.call<{ version?: number }>('hosting.setSettings', { serverId, web: { ...before.settings.web, listen: '8081' }, baseVersion: first.version });
+    expect(saved.version).toBe(first.version! + 1);
+    const refused = await b.fail('hosting.setSettings', { serverId, web: { ...onB.settings.web, listen: '8082' }, baseVersion: onB.settingsVersion });
+    expect(refused).toMatchObject({ code: 'conflict', data: { table: 'hosting_settings', baseVersion: first.version, theirs: { version: saved.version, updatedBy: 'ws-a', data: { web: { listen: '8081' } } } } });
+
+    // A backup policy set on A shows on B.
+    await a.call('backups.setSitePolicy', { serverId, site, policy: POLICY });
+    await until('B sees the policy', () => b.call<BackupState>('backups.state', { serverId }), (s) => s.sitePolicies[site] !== undefined, 2000);
+
+    // Leaving: the team's sites, zones and backup settings are this folder's again.
+    await a.call('team.leave', { confirm: 'Hosting' });
+    expect((await sitesOf(a, serverId)).sites.find((x) => x.name === site)).toMatchObject({ databases: [{ name: `${site}_db` }] });
+    expect((await sitesOf(a, serverId)).settings.web.listen).toBe('8081');
+    expect((await zoneOf(a, zone)).zone.records.some((r) => r.value === '192.0.2.78')).toBe(true);
+    expect((await a.call<BackupState>('backups.state', { serverId })).sitePolicies[site]).toEqual(POLICY);
+    console.log(`team hosting: a site made on A listed on B after ${siteLagMs} ms (4 calls), a zone record made on B seen on A after ${zoneLagMs} ms`);
+  }, 120_000);
+
+  it('a push queued on A is run by B after A is gone, its zone file read from the team', async () => {
+    const { db, a: first, b, ns } = await twoWorkstations('team-blobs');
+    // A's folder opened again in team mode: its core's queue is the team's (the first one switched in place).
+    await first.core.close();
+    const core = registeringSecrets(await createCore({ dataDir: first.dataDir, homeDir: first.home, log: () => undefined }));
+    const a = { ...first, core, call: async <T,>(method: string, input: unknown) => { const r = await core.call(method, input); if (!r.ok) throw new Error(`${method}: ${r.error.message}`); return r.output as T; } };
+    const zone = uniqueZone('team-blob');
+    await a.call('dns.createZone', { zone, ttl: 300, soa: SOA, nameservers: ['ns1.example.test.', 'ns2.example.test.'] });
+    await a.call('dns.putRecord', { zone, record: { name: 'app', type: 'A', ttl: 300, value: '192.0.2.91' } });
+    // Each nameserver's queue stopped at a failed task first: nobody runs the push until B answers it.
+    for (const s of Object.values(ns)) a.core.queue.enqueue(s.id, 'fail-unless-file', { path: `/tmp/hd-team-blob-missing-${zone}` });
+    for (const s of Object.values(ns)) await until('the queue stops', () => a.call<Listing>('queue.list', { serverId: s.id }), (l) => l.tasks[0]?.status === 'failed', 20_000);
+    const pushed = await a.call<{ tasks: Task[] }>('dns.push', { zones: [zone] });
+    const blob = String((pushed.tasks[0]!.params.zones as { blob: string }[])[0]!.blob);
+    const conn = await teamConnection(db);
+    try {
+      const [shared] = await conn.query<RowDataPacket[]>('SELECT COUNT(*) AS n FROM blobs WHERE sha = ?', [blob]);
+      expect(Number(shared[0]!.n)).toBeGreaterThan(0);
+      // Too large to carry through the team: refused when queued.
+      expect(() => a.core.queue.blobs.put(Buffer.alloc(65 * 1024 * 1024))).toThrow(/In team mode a task uploads at most 64 MB/);
+      await a.core.close();
+
+      for (const s of Object.values(ns)) await until('B sees the push', () => b.call<Listing>('queue.list', { serverId: s.id }), (l) => l.tasks.length === 2, 5000);
+      expect(existsSync(path.join(b.dataDir, 'queue', 'blobs', blob))).toBe(false);
+      for (const s of Object.values(ns)) await b.call('queue.skip', { serverId: s.id });
+      for (const s of Object.values(ns)) {
+        const tasks = await settleQueue(b, s.id, 40_000);
+        expect(tasks.map((t) => t.status), tasks.map((t) => t.stderrTail).join('\n')).toEqual(['skipped', 'done']);
+      }
+      expect(existsSync(path.join(b.dataDir, 'queue', 'blobs', blob))).toBe(true);
+      expect(await resolver('ns1').resolve4(`app.${zone}`)).toEqual(['192.0.2.91']);
+      expect(await resolver('ns2').resolve4(`app.${zone}`)).toEqual(['192.0.2.91']);
+      // Both tasks done: the shared copy goes.
+      await until('the shared zone file removed', async () => (await conn.query<RowDataPacket[]>('SELECT sha FROM blobs'))[0].map((r) => String(r.sha)), (left) => left.length === 0, 5000);
+    } finally {
+      await conn.end();
+    }
+  }, 120_000);
+});
+
+describe('team roles on the shared hosting tables', () => {
+  it('support writes none of them, operator sites and backups, dns zones; schema 1 is brought up to date', async () => {
+    const team = await teamFixture('hosting');
+    try {
+      const support = await team.person('support');
+      const operator = await team.person('operator');
+      const dnsRole = await team.person('dns');
+      for (const p of [support, operator, dnsRole]) await activateRole(p.conn, team.database);
+      const insert = (pool: typeof support.pool, table: string) =>
+        table === 'blobs'
+          ? pool.query("INSERT IGNORE INTO blobs (sha, part, parts, data, author) VALUES (REPEAT('a', 64), 0, 1, 'x', 'x')")
+          : pool.query(`INSERT INTO \`${table}\` (id, data, updated_by) VALUES (?, '{}', 'x')`, [`${table}-probe-${Math.random()}`]);
+      const DENIED = { code: 'ER_TABLEACCESS_DENIED_ERROR' };
+      for (const table of ['sites', 'hosting_settings', 'zones', 'ns_settings', 'backup_policies', 'blobs']) {
+        await expect(insert(support.pool, table), table).rejects.toMatchObject(DENIED);
+        const column = table === 'blobs' ? 'author' : 'updated_by';
+        await expect(support.pool.query(`UPDATE \`${table}\` SET ${column} = ${column}`), table).rejects.toMatchObject(DENIED);
+        await expect(support.pool.query(`DELETE FROM \`${table}\``), table).rejects.toMatchObject(DENIED);
+        await support.pool.query(`SELECT COUNT(*) FROM \`${table}\``);
+      }
+      for (const table of ['sites', 'hosting_settings', 'backup_policies', 'blobs']) await insert(operator.pool, table);
+      for (const table of ['zones', 'ns_settings']) await expect(insert(operator.pool, table), table).rejects.toMatchObject(DENIED);
+      for (const table of ['zones', 'ns_settings', 'blobs']) await insert(dnsRole.pool, table);
+      for (const table of ['sites', 'hosting_settings', 'backup_policies']) await expect(insert(dnsRole.pool, table), table).rejects.toMatchObject(DENIED);
+
+      // A team made by an older Hostdeck (schema 1, no blobs): brought up to date, the roles' GRANTs with it.
+      await team.root.query('DROP TABLE blobs');
+      await team.root.query('UPDATE schema_version SET version = 1');
+      const lines: string[] = [];
+      await migrateSchema(team.root, 1, async (tables) => roleSetupStatements(team.database, tables), (l) => lines.push(l));
+      expect(lines.join()).toMatch(/schema version 1 brought up to 2 \(blobs\)/);
+      const [[row]] = await team.root.query<RowDataPacket[]>('SELECT version FROM schema_version');
+      expect(Number(row!.version)).toBe(2);
+      expect(TEAM_TABLES.some((t) => t.name === 'blobs')).toBe(true);
+      await insert(operator.pool, 'blobs');
+      await expect(insert(support.pool, 'blobs')).rejects.toMatchObject(DENIED);
+    } finally {
+      await team.drop();
+    }
+  });
+});
