@@ -7,6 +7,7 @@ import type { TFunction } from 'i18next';
 import { useTranslation } from 'react-i18next';
 import type { HealthStatus } from '../../shared/api/health';
 import { statusLabel } from '../health/notify';
+import { healthReason } from '../health/reason-text';
 import { msg } from '../i18n';
 import { nsHealth, SITES_SHOWN, ZONES_GROUP, type GroupNode, type ServerNode, type ZoneNode } from './graph';
 
@@ -84,7 +85,7 @@ export function ServerView({ data }: NodeProps<Node<ServerData, 'fleetServer'>>)
   const s = data.server;
   const shown = data.sites.slice(0, SITES_SHOWN);
   return (
-    <div className={`fm-server fm-status-${s.status} ${data.match ? 'fm-match' : ''} ${data.dimmed ? 'fm-dim' : ''}`} data-server={s.name} title={s.reason}>
+    <div className={`fm-server fm-status-${s.status} ${data.match ? 'fm-match' : ''} ${data.dimmed ? 'fm-dim' : ''}`} data-server={s.name} title={healthReason(s.reason)}>
       <Handles />
       <button className="fm-server-head nodrag" onClick={() => data.actions.openServer(s.id)} aria-label={t('Open {{server}}', { server: s.name })}>
         <span className={`light light-${s.status}`} aria-hidden="true" />

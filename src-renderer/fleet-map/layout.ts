@@ -5,6 +5,9 @@
 import ELK, { type ElkNode } from 'elkjs/lib/elk.bundled.js';
 import { COLLAPSED_H, COLLAPSED_W, GROUP_HEADER, SERVER_W, ZONE_H, ZONE_W, serverHeight, type MapGraph } from './graph';
 
+/** The narrowest an expanded group is drawn (its header: title, count, lights). */
+const GROUP_MIN_W = 300;
+
 export type Box = { x: number; y: number; width: number; height: number };
 /** Node id -> box; a server's or zone's box is relative to its group. */
 export type Layout = Map<string, Box>;
@@ -50,6 +53,9 @@ export async function layoutGraph(graph: MapGraph): Promise<Layout> {
             'elk.aspectRatio': '1.6',
             'elk.spacing.nodeNode': '14',
             'elk.padding': `[top=${GROUP_HEADER + 8},left=14,bottom=14,right=14]`,
+            // Room for the title, the count and the lights in the header also when the group holds one server.
+            'elk.nodeSize.constraints': 'MINIMUM_SIZE',
+            'elk.nodeSize.minimum': `(${GROUP_MIN_W}, 0)`,
             // Keep the order given (by name): neighbours in the list stay neighbours on screen.
             'elk.rectpacking.orderBySize': 'false',
           },

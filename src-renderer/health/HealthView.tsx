@@ -15,6 +15,7 @@ import { HealthThresholds } from './HealthThresholds';
 import { useHealth } from './feed';
 import { NotificationsButton } from './NotificationsButton';
 import { statusLabel } from './notify';
+import { healthReason } from './reason-text';
 
 const ORDER: Record<HealthStatus, number> = { down: 0, alert: 1, warn: 2, unknown: 3, ok: 4 };
 
@@ -89,7 +90,7 @@ export function HealthView({ servers, onOpenServer }: { servers: Server[]; onOpe
                     </td>
                     <td>
                       <span className={`status-text status-${h.status}`}>{t(statusLabel[h.status])}</span>
-                      <div className="muted reason">{h.reason}</div>
+                      <div className="muted reason">{healthReason(h.reason)}</div>
                     </td>
                     <td className="mono">{loadText(h)}</td>
                     <td>{memoryText(h)}</td>
@@ -127,7 +128,7 @@ export function HealthView({ servers, onOpenServer }: { servers: Server[]; onOpe
             <li key={`${c.at}-${c.serverId}-${i}`}>
               <span className="muted">{formatDateTime(c.at)}</span> <strong>{c.serverName}</strong>{' '}
               <span className={`status-text status-${c.from}`}>{t(statusLabel[c.from])}</span> → <span className={`status-text status-${c.to}`}>{t(statusLabel[c.to])}</span>
-              <span className="muted"> — {c.reason}</span>
+              <span className="muted"> — {healthReason(c.reason)}</span>
             </li>
           ))}
         </ol>

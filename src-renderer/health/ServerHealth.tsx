@@ -9,6 +9,7 @@ import { HealthCharts } from './HealthCharts';
 import { HealthDetails } from './HealthDetails';
 import { useHealthByServer } from './feed';
 import { statusLabel } from './notify';
+import { healthReason } from './reason-text';
 
 export function ServerHealthSection({ server }: { server: Server }) {
   const { t } = useTranslation();
@@ -36,7 +37,7 @@ export function ServerHealthSection({ server }: { server: Server }) {
         </h3>
         <button onClick={check} disabled={busy}>{busy ? t('Checking…') : t('Check now')}</button>
       </div>
-      {health && <p className="reason">{health.reason}</p>}
+      {health && <p className="reason">{healthReason(health.reason)}</p>}
       {error && <ErrorNote error={error} />}
       {health?.checkedAt && <HealthDetails health={health} />}
       <HealthCharts server={server} />

@@ -3,6 +3,7 @@ import { useCallback, useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { HealthChange } from '../../shared/api/health';
 import { changeTitle } from './notify';
+import { healthReason } from './reason-text';
 
 const SHOWN_MS = 10_000;
 const MAX_SHOWN = 4;
@@ -43,7 +44,7 @@ function ToastItem({ toast, onDismiss, onOpen }: { toast: Toast; onDismiss: (id:
       <span className={`light light-${change.to}`} aria-hidden="true" />
       <button className="link-plain toast-body" onClick={onOpen} title={t('Open fleet health')}>
         <strong>{changeTitle(change)}</strong>
-        <span>{change.reason}</span>
+        <span>{healthReason(change.reason)}</span>
       </button>
       <button className="close" aria-label={t('Dismiss')} onClick={() => onDismiss(toast.id)}>×</button>
     </div>

@@ -4,6 +4,7 @@
 import { useState } from 'react';
 import type { HealthChange, HealthStatus } from '../../shared/api/health';
 import { i18n, msg } from '../i18n';
+import { healthReason } from './reason-text';
 
 export type Permission = NotificationPermission | 'unsupported';
 
@@ -35,5 +36,5 @@ export function changeTitle(change: HealthChange): string {
 export function notifyDesktop(change: HealthChange): void {
   if (!supported() || Notification.permission !== 'granted') return;
   // One notification per server at a time (a newer one replaces it), also across windows.
-  new Notification(changeTitle(change), { body: change.reason, tag: `hostdeck-health-${change.serverId}` });
+  new Notification(changeTitle(change), { body: healthReason(change.reason), tag: `hostdeck-health-${change.serverId}` });
 }
