@@ -21,7 +21,8 @@ export function ZoneEditor({ zone, onPushed, onDeleted }: { zone: string; onPush
   const { t } = useTranslation();
   const queryClient = useQueryClient();
   const q = useQuery({ queryKey: ['dns.zone', zone], queryFn: () => client.call('dns.zone', { zone }) });
-  const [editing, setEditing] = useState<string | null>(null);
+  // The record being edited, as it was when its form opened (another workstation may change or remove it meanwhile).
+  const [editing, setEditing] = useState<DnsRecord | null>(null);
   const [filter, setFilter] = useState('');
   const [confirmed, setConfirmed] = useState(false);
   const push = useAction();
@@ -82,11 +83,12 @@ export function ZoneEditor({ zone, onPushed, onDeleted }: { zone: string; onPush
           <tr><th>{t('Name')}</th><th>{t('Type')}</th><th className="num">TTL</th><th>{t('Value')}</th><th aria-label={t('Actions')} /></tr>
         </thead>
         <tbody>
-          {records.slice(0, SHOWN).map((r) =>
-            editing === keyOf(r) ? (
+          {/* Changed elsewhere while being edited: its form stays (first), to save over theirs or take theirs. */}
+          {[...(editing && !records.some((r) => keyOf(r) === keyOf(editing)) ? [editing] : []), ...records.slice(0, SHOWN)].map((r) =>
+            editing && keyOf(editing) === keyOf(r) ? (
               <tr key={keyOf(r)} className="dns-edit-row">
                 <td colSpan={5}>
-                  <RecordForm zone={zone} defaultTtl={z.ttl} old={r} version={q.data.version} onSaved={() => { setEditing(null); refresh(); }} onCancel={() => setEditing(null)} />
+                  <RecordForm zone={zone} defaultTtl={z.ttl} old={editing} version={q.data.version} onSaved={() => { setEditing(null); refresh(); }} onCancel={() => setEditing(null)} />
                 </td>
               </tr>
             ) : (
@@ -96,7 +98,7 @@ export function ZoneEditor({ zone, onPushed, onDeleted }: { zone: string; onPush
                 <td className="num">{r.ttl}</td>
                 <td className="mono dns-value">{r.value}</td>
                 <td className="dns-row-actions">
-                  <button className="link" onClick={() => setEditing(keyOf(r))} aria-label={t('Edit {{type}} record {{name}}', { type: r.type, name: r.name })}>{t('Edit')}</button>
+                  <button className="link" onClick={() => setEditing(r)} aria-label={t('Edit {{type}} record {{name}}', { type: r.type, name: r.name })}>{t('Edit')}</button>
                   <button className="link danger" onClick={() => void del.run(async () => { await client.call('dns.deleteRecord', { zone, record: r }); refresh(); })} aria-label={t('Delete {{type}} record {{name}}', { type: r.type, name: r.name })}>{t('Delete')}</button>
                 </td>
               </tr>

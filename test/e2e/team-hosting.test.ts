@@ -1,7 +1,8 @@
 // Sites shared in team mode, as a person sees them in Chromium: A has web1's sites open; another
 // workstation (B, a second app in the same team) creates a site and changes the server's hosting
 // settings; A's open window shows both without a reload. Then A edits the settings from the form
-// it opened before B's change: it is shown both versions and takes B's.
+// it opened before B's change: it is shown both versions and takes B's. A zone record A is editing
+// is changed by B: A's save shows both values and A overwrites B's with its own.
 import { execFileSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { rmSync } from 'node:fs';
@@ -85,6 +86,34 @@ describe('team hosting', () => {
     await note.getByRole('button', { name: 'Take theirs' }).click();
     expect(await runner.inputValue()).toBe('/usr/local/lib/hostdeck/cron-run-b');
     expect((await contract<{ settings: HostingSettings }>(pa, 'hosting.sites', { serverId: web1!.id })).settings.cron?.runner).toBe('/usr/local/lib/hostdeck/cron-run-b');
+
+    // A zone record: A opens its edit form; B changes the record meanwhile (A's list follows, the
+    // form stays); A's save shows both values and A overwrites theirs with its own.
+    const zone = `team-e2e-${tag}.test`;
+    const www = { name: 'www', type: 'A', ttl: 300, value: '192.0.2.10' };
+    await contract(pb, 'dns.createZone', { zone, ttl: 300, soa: { primary: 'ns1.example.test.', email: 'hostmaster@example.test', refresh: 3600, retry: 600, expire: 86400, minimum: 300 }, nameservers: ['ns1.example.test.'] });
+    await contract(pb, 'dns.putRecord', { zone, record: www });
+    await pa.getByRole('button', { name: 'DNS zones' }).click();
+    const dns = pa.getByRole('region', { name: 'DNS zones' });
+    await dns.locator(`tr[data-zone="${zone}"] .dns-zone-open`).click();
+    const editor = dns.getByRole('region', { name: `Zone ${zone}` });
+    await editor.getByRole('button', { name: 'Edit A record www' }).click();
+    const edit = editor.getByRole('form', { name: 'Edit A record www' });
+    await edit.getByRole('textbox', { name: 'Value' }).fill('192.0.2.20');
+    await contract(pb, 'dns.putRecord', { zone, record: { ...www, value: '192.0.2.30' }, old: www });
+    await editor.locator('tr[data-record="www A"] .dns-value').filter({ hasText: '192.0.2.30' }).waitFor({ timeout: 2000 });
+    await edit.getByRole('button', { name: 'Save' }).click();
+    const recordNote = edit.getByRole('alertdialog', { name: 'Edit conflict' });
+    await recordNote.waitFor();
+    expect(await recordNote.locator('tr[data-field=value] .conflict-yours').textContent()).toBe('192.0.2.20');
+    expect(await recordNote.locator('tr[data-field=value] .conflict-theirs').textContent()).toBe('192.0.2.30');
+    await recordNote.scrollIntoViewIfNeeded();
+    await calmShot(pa, 'team-hosting-03-record-conflict');
+    await recordNote.getByRole('button', { name: 'Overwrite with mine' }).click();
+    await edit.waitFor({ state: 'detached' });
+    // B has it within the change feed's poll.
+    const wwwOnB = async () => (await contract<{ zone: { records: { name: string; value: string }[] } }>(pb, 'dns.zone', { zone })).zone.records.filter((r) => r.name === 'www').map((r) => r.value);
+    await expect.poll(wwwOnB, { timeout: 2000 }).toEqual(['192.0.2.20']);
     console.log(`team hosting e2e: B's site shown in A's window after ${shownMs} ms`);
   });
 });
