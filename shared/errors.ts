@@ -32,6 +32,8 @@ export const AppErrorShape = z.object({
   details: z.string().optional(),
   /** Structured data for the UI, e.g. both fingerprints for a changed host key. */
   data: z.record(z.string(), z.unknown()).optional(),
+  /** The message as a translation key (its English template) and the values it was filled with. */
+  said: z.object({ key: z.string(), params: z.record(z.string(), z.union([z.string(), z.number()])) }).optional(),
 });
 export type AppErrorShape = z.infer<typeof AppErrorShape>;
 
@@ -40,6 +42,7 @@ export class AppError extends Error {
   readonly fields: Record<string, string> | undefined;
   readonly details: string | undefined;
   readonly data: Record<string, unknown> | undefined;
+  readonly said: Said | undefined;
 
   constructor(code: ErrorCode, message: string, extra: Omit<AppErrorShape, 'code' | 'message'> = {}) {
     super(message);
@@ -48,6 +51,12 @@ export class AppError extends Error {
     this.fields = extra.fields;
     this.details = extra.details;
     this.data = extra.data;
+    this.said = extra.said;
+  }
+
+  /** An error whose message is an English template the UI can show in its own language. */
+  static worded(code: ErrorCode, key: string, params: Said['params'] = {}, extra: Omit<AppErrorShape, 'code' | 'message' | 'said'> = {}): AppError {
+    return new AppError(code, fill(key, params), { ...extra, said: { key, params } });
   }
 
   toShape(): AppErrorShape {
@@ -55,12 +64,23 @@ export class AppError extends Error {
     if (this.fields) shape.fields = this.fields;
     if (this.details) shape.details = this.details;
     if (this.data) shape.data = this.data;
+    if (this.said) shape.said = this.said;
     return shape;
   }
 
   static from(shape: AppErrorShape): AppError {
     return new AppError(shape.code, shape.message, shape);
   }
+}
+
+export type Said = NonNullable<AppErrorShape['said']>;
+
+/** Marks an English template as a translation key where it is written (the renderer's ru.json has its Russian). */
+export const msg = <S extends string>(key: S): S => key;
+
+/** A template's {{name}} (or {{name, format}}) filled with its value. */
+export function fill(template: string, params: Said['params']): string {
+  return template.replace(/\{\{\s*(\w+)\s*(?:,[^}]*)?\}\}/g, (_, name: string) => String(params[name] ?? ''));
 }
 
 /** Turns zod issues into one message per field path, first issue wins. */

@@ -2,6 +2,8 @@
 // an AppError; events arrive through on(). No other way to reach the core exists.
 import type { Input, Method, Output } from '../../shared/api';
 import { AppError } from '../../shared/errors';
+import { i18n } from '../i18n';
+import { localError } from '../i18n/core-text';
 import type { EventName, EventPayload } from '../../shared/events';
 import type { Transport } from '../../shared/protocol';
 import { openTransport, type ConnectionState } from './transport';
@@ -28,7 +30,7 @@ export class Client {
         if (!pending) return;
         this.pending.delete(message.id);
         if (message.ok) pending.resolve(message.output);
-        else pending.reject(AppError.from(message.error));
+        else pending.reject(localError(message.error));
       } else {
         for (const listener of this.eventListeners.get(message.event) ?? []) listener(message.payload);
       }
@@ -58,7 +60,7 @@ export class Client {
 
   private failPending(): void {
     for (const [id, pending] of this.pending) {
-      pending.reject(new AppError('internal', 'The connection to the Hostdeck core was lost; try again.'));
+      pending.reject(new AppError('internal', i18n.t('The connection to the Hostdeck core was lost; try again.')));
       this.pending.delete(id);
     }
   }

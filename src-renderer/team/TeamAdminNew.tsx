@@ -6,6 +6,7 @@ import { useTranslation } from 'react-i18next';
 import { PeopleChange, TEAM_ROLES, type TeamRole } from '../../shared/api/team-admin';
 import { Field } from '../components/Field';
 import { ROLE_SUMMARY } from './roles';
+import { coreText } from '../i18n/core-text';
 
 type Draft = { user: string; host: string; role: TeamRole; generate: boolean; password: string };
 const EMPTY: Draft = { user: '', host: '%', role: 'support', generate: true, password: '' };
@@ -19,7 +20,7 @@ export function NewAccount({ onReview }: { onReview: (change: PeopleChange) => v
   function review() {
     const parsed = PeopleChange.safeParse({ action: 'create', user: draft.user, host: draft.host, role: draft.role, password: draft.generate ? null : draft.password });
     if (!parsed.success) {
-      setErrors(Object.fromEntries(parsed.error.issues.map((i) => [String(i.path[0] ?? 'user'), i.message])));
+      setErrors(Object.fromEntries(parsed.error.issues.map((i) => [String(i.path[0] ?? 'user'), coreText(i.message)])));
       return;
     }
     setErrors({});

@@ -1,16 +1,17 @@
-// ru.json covers every key the converted files use (plural keys in Russian's one/few/many forms,
-// English plural keys in en.json's one/other), and holds no key nobody uses.
+// ru.json covers every key the renderer and the core's marked messages use (plural keys in
+// Russian's one/few/many forms, English plural keys in en.json's one/other), and holds no key
+// nobody uses.
 import { describe, expect, it } from 'vitest';
 import en from '../../src-renderer/i18n/en.json';
 import ru from '../../src-renderer/i18n/ru.json';
-import { convertedFiles, keysUsed, rendererFiles } from './i18n-scan';
+import { convertedFiles, keyFiles, keysUsed } from './i18n-scan';
 
 const RU_PLURAL = ['one', 'few', 'many'];
 const EN_PLURAL = ['one', 'other'];
 
 describe('translation keys', () => {
-  // Keys may be used by any file (one being converted may already call t()).
-  const uses = rendererFiles().flatMap(keysUsed);
+  // Keys are used by the renderer's files and by the core's messages marked with msg().
+  const uses = keyFiles().flatMap(keysUsed);
   const required = (forms: string[]) => new Set(uses.flatMap((u) => (u.plural ? forms.map((f) => `${u.key}_${f}`) : [u.key])));
 
   it('the converted files use keys', () => {

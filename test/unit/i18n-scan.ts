@@ -20,6 +20,23 @@ export function rendererFiles(): string[] {
   return out.sort();
 }
 
+/**
+ * Where translation keys are written: every renderer file, and the shared and core files that
+ * mark English templates with msg() (messages the core sends with their key and values).
+ */
+export function keyFiles(): string[] {
+  const marked: string[] = [];
+  const walk = (dir: string) => {
+    for (const e of readdirSync(dir, { withFileTypes: true })) {
+      const p = path.join(dir, e.name);
+      if (e.isDirectory()) walk(p);
+      else if (/\.ts$/.test(e.name) && /\bmsg\(/.test(readFileSync(p, 'utf8'))) marked.push(path.relative(RENDERER, p).split(path.sep).join('/'));
+    }
+  };
+  for (const dir of ['../shared', '../src-main/core']) walk(path.resolve(RENDERER, dir));
+  return [...rendererFiles(), ...marked.sort()];
+}
+
 /** Every renderer file but the translations' own (whose names of languages are shown as they are). */
 export const convertedFiles = () => rendererFiles().filter((f) => !f.startsWith('i18n/'));
 

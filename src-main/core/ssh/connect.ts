@@ -5,7 +5,7 @@ import net from 'node:net';
 import type { Duplex } from 'node:stream';
 import ssh2 from 'ssh2';
 import type { Client, ClientChannel, SFTPWrapper } from 'ssh2';
-import { AppError } from '../../../shared/errors';
+import { AppError, msg } from '../../../shared/errors';
 import type { Auth, HostKeyInfo } from '../../../shared/domain';
 import type { AuthAttempt } from './auth';
 import { fingerprint, keyType } from './host-key';
@@ -41,7 +41,7 @@ type Verdict = { ok: true; trustedBy: 'pin' | 'known_hosts' } | { ok: false; err
 function judge(presented: Presented, target: SshTarget, policy: HostKeyPolicy): Verdict {
   const known = lookup(policy.knownHosts, target.host, target.port);
   if (known.revoked.includes(presented.key)) {
-    return { ok: false, error: new AppError('host-key-revoked', `The host key of ${target.host} is marked @revoked in known_hosts; refusing to connect.`, { data: { actual: presented } }) };
+    return { ok: false, error: AppError.worded('host-key-revoked', msg('The host key of {{host}} is marked @revoked in known_hosts; refusing to connect.'), { host: target.host }, { data: { actual: presented } }) };
   }
   const keyOf = (k: { keyType: string; key: string }) => ({ keyType: k.keyType, fingerprint: fingerprint(Buffer.from(k.key, 'base64')) });
   if (policy.pin) {
@@ -53,16 +53,17 @@ function judge(presented: Presented, target: SshTarget, policy: HostKeyPolicy): 
   if (sameType) return { ok: false, error: changed(target, keyOf(sameType), presented, 'known_hosts') };
   return {
     ok: false,
-    error: new AppError('host-key-unknown', `${target.host} presented a host key this app has not seen; confirm its fingerprint.`, {
+    error: AppError.worded('host-key-unknown', msg('{{host}} presented a host key this app has not seen; confirm its fingerprint.'), { host: target.host }, {
       data: { hostKey: { keyType: presented.keyType, fingerprint: presented.fingerprint } },
     }),
   };
 }
 
 function changed(target: SshTarget, expected: HostKeyInfo, actual: Presented, source: 'pin' | 'known_hosts'): AppError {
-  return new AppError(
+  return AppError.worded(
     'host-key-changed',
-    `The host key of ${target.host}:${target.port} has changed; someone may be intercepting the connection. Nothing was run.`,
+    msg('The host key of {{where}} has changed; someone may be intercepting the connection. Nothing was run.'),
+    { where: `${target.host}:${target.port}` },
     { data: { expected, actual: { keyType: actual.keyType, fingerprint: actual.fingerprint }, source } },
   );
 }

@@ -1,5 +1,6 @@
-// Turns socket and ssh2 failures into one-sentence typed errors: what happened, what to do.
-import { AppError } from '../../../shared/errors';
+// Turns socket and ssh2 failures into one-sentence typed errors: what happened, what to do. Each
+// sentence is a translation key (msg) with its values, so the UI can show it in its language.
+import { AppError, msg } from '../../../shared/errors';
 
 type Target = { host: string; port: number };
 
@@ -12,23 +13,25 @@ export function connectError(error: unknown, target: Target, tried: readonly str
     case 'ENOTFOUND':
     case 'EAI_AGAIN':
     case 'EAI_NONAME':
-      return new AppError('dns', `The host name ${target.host} could not be resolved; check the spelling or your DNS.`, { details });
+      return AppError.worded('dns', msg('The host name {{host}} could not be resolved; check the spelling or your DNS.'), { host: target.host }, { details });
     case 'ECONNREFUSED':
-      return new AppError('refused', `${where} refused the connection; is sshd running on that port?`, { details });
+      return AppError.worded('refused', msg('{{where}} refused the connection; is sshd running on that port?'), { where }, { details });
     case 'ETIMEDOUT':
-      return new AppError('timeout', `${where} did not answer in time; check the address, port and firewall.`, { details });
+      return AppError.worded('timeout', msg('{{where}} did not answer in time; check the address, port and firewall.'), { where }, { details });
     case 'EHOSTUNREACH':
     case 'ENETUNREACH':
-      return new AppError('unreachable', `${where} is unreachable from this machine; check the network or VPN.`, { details });
+      return AppError.worded('unreachable', msg('{{where}} is unreachable from this machine; check the network or VPN.'), { where }, { details });
     case 'ECONNRESET':
-      return new AppError('ssh', `${where} closed the connection during the handshake; is it an SSH server?`, { details });
+      return AppError.worded('ssh', msg('{{where}} closed the connection during the handshake; is it an SSH server?'), { where }, { details });
   }
   if (e?.level === 'client-authentication') {
-    const methods = tried.length ? ` (tried: ${tried.join(', ')})` : '';
-    return new AppError('auth-failed', `The server refused the login${methods}; check the user name and credentials.`, { details, data: { tried: [...tried] } });
+    const data = { tried: [...tried] };
+    return tried.length
+      ? AppError.worded('auth-failed', msg('The server refused the login (tried: {{methods}}); check the user name and credentials.'), { methods: tried.join(', ') }, { details, data })
+      : AppError.worded('auth-failed', msg('The server refused the login; check the user name and credentials.'), {}, { details, data });
   }
   if (e?.level === 'client-timeout') {
-    return new AppError('timeout', `${where} accepted the connection but the SSH handshake timed out.`, { details });
+    return AppError.worded('timeout', msg('{{where}} accepted the connection but the SSH handshake timed out.'), { where }, { details });
   }
-  return new AppError('ssh', `The SSH connection to ${where} failed.`, { details });
+  return AppError.worded('ssh', msg('The SSH connection to {{where}} failed.'), { where }, { details });
 }
