@@ -16,7 +16,7 @@ export function buildProgram(): Command {
     .option('--verbose', 'the core\'s log on stderr')
     .showHelpAfterError()
     .exitOverride();
-  program.addHelpText('after', '\nExit codes: 0 done, 1 a task or a server test failed, 2 bad input (unknown name, invalid value, missing --yes).');
+  program.addHelpText('after', '\nExit codes: 0 done, 1 a task or a server test failed, 2 bad input (unknown name, invalid value, missing --yes), 3 refused by the team database (the team role of the login may not make the change).');
   serverCommands(program);
   queueCommands(program);
   dnsCommands(program);

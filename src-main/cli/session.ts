@@ -1,11 +1,14 @@
 // One command-line run's core: opened on the data folder, every call through the contract's
 // dispatcher (the same validation as the UI), failures turned into exit codes.
 import type { AppErrorShape } from '../../shared/errors';
+import type { TeamMe } from '../../shared/api/team-admin';
 import type { Server } from '../../shared/domain';
 import { createCore, type Core } from '../core/core';
 
 export const EXIT_FAILED = 1;
 export const EXIT_BAD_INPUT = 2;
+/** Team mode: this login's role may not make the change (the team database refuses it). */
+export const EXIT_REFUSED = 3;
 
 /** A failure that ends the run with its exit code; its message goes to stderr. */
 export class CliError extends Error {
@@ -33,6 +36,12 @@ export type Session = {
   servers(): Promise<Server[]>;
   /** The inventory server with this name (or id); exit 2 if there is none. */
   server(nameOrId: string): Promise<Server>;
+  /**
+   * Before a change: in team mode, a login whose role the team database gives as support (it may
+   * change nothing there) is refused at once with exit 3, instead of queueing what the database
+   * then refuses. The role is the server's word (team.people), never a setting.
+   */
+  mayChange(what: string): Promise<void>;
   close(): Promise<void>;
 };
 
@@ -53,6 +62,14 @@ export async function openSession(dataDir: string, log: (line: string) => void):
       const found = all.find((s) => s.name === nameOrId) ?? all.find((s) => s.id === nameOrId);
       if (!found) throw new CliError(`No server ${nameOrId} in the inventory (servers: ${all.map((s) => s.name).join(', ') || 'none'}).`, EXIT_BAD_INPUT);
       return found;
+    },
+    mayChange: async (what) => {
+      const people = await call<{ me: TeamMe } | null>('team.people', {});
+      if (people?.me.role !== 'support') return;
+      throw new CliError(
+        `${what}: refused. This team login (${people.me.user}@${people.me.host}) has the support role, which may change nothing in the team database (its server refuses such writes). Ask a team admin for another role.`,
+        EXIT_REFUSED,
+      );
     },
     close: () => core.close(),
   };

@@ -2,8 +2,7 @@
 import type { Command } from 'commander';
 import type { Task } from '../../../shared/queue';
 import { action } from '../action';
-import { EXIT_FAILED } from '../session';
-import { waitForTasks } from '../wait';
+import { exitOf, waitForTasks } from '../wait';
 import { printTasks } from './queue';
 
 export function backupCommands(program: Command): void {
@@ -17,10 +16,11 @@ export function backupCommands(program: Command): void {
     .action(
       action(async ({ s, out, args, opts }) => {
         const server = await s.server(opts.server as string);
+        await s.mayChange(`Backing up ${String(args[0])} on ${server.name}`);
         const { tasks } = await s.call<{ tasks: Task[] }>('backups.backUpNow', { serverId: server.id, site: args[0] });
         const waited = await waitForTasks(s, tasks, out);
         out.result({ server: server.name, site: args[0], tasks: waited.tasks }, () => printTasks(out, waited.tasks));
-        return waited.failed ? EXIT_FAILED : 0;
+        return exitOf(waited);
       }),
     );
 }

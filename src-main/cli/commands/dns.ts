@@ -6,8 +6,8 @@ import type { DnsRecord } from '../../../shared/dns';
 import type { Task } from '../../../shared/queue';
 import { action } from '../action';
 import type { Out } from '../output';
-import { CliError, EXIT_BAD_INPUT, EXIT_FAILED } from '../session';
-import { waitForTasks } from '../wait';
+import { CliError, EXIT_BAD_INPUT } from '../session';
+import { exitOf, waitForTasks } from '../wait';
 import { printTasks } from './queue';
 
 export function dnsCommands(program: Command): void {
@@ -34,6 +34,7 @@ export function dnsCommands(program: Command): void {
         const zones = args[0] as unknown as string[];
         if (zones.length > 0 && opts.all) throw new CliError('Name zones or give --all, not both.', EXIT_BAD_INPUT);
         if (zones.length === 0 && !opts.all) throw new CliError('Name the zones to push, or give --all for every zone with changes.', EXIT_BAD_INPUT);
+        await s.mayChange('Pushing zones');
         const named = zones.length ? { zones } : {};
         const confirm = opts.yes ? (await s.call<{ plans: ZonePlan[] }>('dns.plan', named)).plans.filter((p) => p.confirmReasons.length > 0).map((p) => p.zone) : [];
         let push: { serials: Record<string, number>; tasks: Task[] };
@@ -50,7 +51,7 @@ export function dnsCommands(program: Command): void {
         out.progress(`Pushing ${Object.entries(push.serials).map(([z, serial]) => `${z} (serial ${serial})`).join(', ')}`);
         const waited = await waitForTasks(s, push.tasks, out);
         out.result({ serials: push.serials, tasks: waited.tasks }, () => printTasks(out, waited.tasks));
-        return waited.failed ? EXIT_FAILED : 0;
+        return exitOf(waited);
       }),
     );
 }

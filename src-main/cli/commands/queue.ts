@@ -4,8 +4,8 @@ import type { Server } from '../../../shared/domain';
 import type { Task } from '../../../shared/queue';
 import { action, requireYes, type Ctx } from '../action';
 import type { Out } from '../output';
-import { CliError, EXIT_BAD_INPUT, EXIT_FAILED } from '../session';
-import { waitForTasks } from '../wait';
+import { CliError, EXIT_BAD_INPUT } from '../session';
+import { exitOf, waitForTasks } from '../wait';
 
 type Listing = { tasks: Task[]; stopped: boolean; runnerHere: boolean };
 
@@ -36,6 +36,7 @@ export function queueCommands(program: Command): void {
       action(async (ctx) => {
         const { s, args, opts } = ctx;
         const server = await s.server(args[0]!);
+        await s.mayChange(`Retrying on ${server.name}`);
         const taskId = (opts.task as string | undefined) ?? failedTask(await s.call<Listing>('queue.list', { serverId: server.id }), server.name).id;
         const envName = opts.passwordEnv as string | undefined;
         const tasks = envName
@@ -54,6 +55,7 @@ export function queueCommands(program: Command): void {
       action(async (ctx) => {
         const { s, args, opts } = ctx;
         const server = await s.server(args[0]!);
+        await s.mayChange(`Skipping on ${server.name}`);
         const failed = opts.task ? { id: opts.task as string, title: opts.task as string } : failedTask(await s.call<Listing>('queue.list', { serverId: server.id }), server.name);
         requireYes(ctx, `This marks "${failed.title}" on ${server.name} skipped: what it does is not done.`);
         const { tasks } = await s.call<{ tasks: Task[] }>('queue.skip', { serverId: server.id, taskId: failed.id });
@@ -70,6 +72,7 @@ export function queueCommands(program: Command): void {
       action(async (ctx) => {
         const { s, args, opts } = ctx;
         const server = await s.server(args[0]!);
+        await s.mayChange(`Cancelling on ${server.name}`);
         const pending = (await s.call<Listing>('queue.list', { serverId: server.id })).tasks.filter((t) => t.status === 'pending' && (!opts.task || t.id === opts.task));
         if (pending.length === 0) throw new CliError(`No pending task${opts.task ? ` ${String(opts.task)}` : ''} on ${server.name}.`, EXIT_BAD_INPUT);
         requireYes(ctx, `This cancels ${pending.length} pending task(s) on ${server.name}: ${pending.map((t) => `"${t.title}"`).join(', ')}.`);
@@ -97,7 +100,7 @@ async function settle(ctx: Ctx, server: Server, answered: Task[]): Promise<numbe
   const { tasks } = await ctx.s.call<Listing>('queue.list', { serverId: server.id });
   const waited = await waitForTasks(ctx.s, tasks.filter((t) => t.status === 'pending' || t.status === 'running'), ctx.out);
   await report(ctx, server, answered);
-  return waited.failed ? EXIT_FAILED : 0;
+  return exitOf(waited);
 }
 
 /** The tasks an answer took, and the whole queue after it. */

@@ -154,9 +154,9 @@ export class AuditLog {
     return verifyChain(lines.map((line) => ({ value: parseLine(line) })));
   }
 
-  /** Writes the whole log (oldest first) to `file`: CSV when it ends in .csv, else JSON lines. */
+  /** Writes the whole log (oldest first) to `file`: CSV when it ends in .csv, else JSON lines. The team's audit in team mode. */
   async export(file: string): Promise<number> {
-    const entries = this.list(null, Number.MAX_SAFE_INTEGER).reverse();
+    const entries = (await this.entries(null, Number.MAX_SAFE_INTEGER)).reverse();
     const csv = file.toLowerCase().endsWith('.csv');
     const out = createWriteStream(file, { mode: 0o600 });
     const columns = ['at', 'serverId', 'serverName', 'database', 'statement', 'rows', 'durationMs', 'outcome', 'error'] as const;
