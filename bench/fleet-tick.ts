@@ -46,28 +46,34 @@ export async function addFleet(ctx: BenchContext, call: BenchCall, fleet: SshInf
 
 /**
  * `rounds` times: every connection dropped, a cold tick, then a warm one (connections kept); their
- * wall times. Each tick's log line adds the CPU the fleet's side used (sshd and all it started)
- * and Hostdeck's core (this process), which other load on the machine distorts less than the
- * wall time, and the load average.
+ * wall times. The log adds the CPU the fleet's side used (sshd and all it started) and Hostdeck's
+ * core (this process), which other load on the machine distorts less than the wall time, per
+ * round and as a mean per tick at the end, and the load average.
  */
 export async function tickRounds(ctx: BenchContext, call: BenchCall, servers: Server[], rounds: number): Promise<{ cold: number[]; warm: number[] }> {
   const disconnectAll = () => Promise.all(servers.map((s) => call('ssh.disconnect', { serverId: s.id })));
   const cold: number[] = [];
   const warm: number[] = [];
-  const measured = async (): Promise<[number, string]> => {
-    const [fleet, own] = [fleetCpuSeconds(servers.length), process.cpuUsage()];
+  const cpu = { cold: { fleet: 0, own: 0 }, warm: { fleet: 0, own: 0 } };
+  const cpuText = (c: { fleet: number; own: number }, n: number) => `CPU: fleet ${Number.isNaN(c.fleet) ? 'not counted (no cgroup)' : `${(c.fleet / n).toFixed(2)} s`}, Hostdeck ${(c.own / n).toFixed(2)} s`;
+  const measured = async (kind: 'cold' | 'warm'): Promise<[number, string]> => {
+    const [fleet, own] = [fleetCpuSeconds() ?? NaN, process.cpuUsage()];
     const ms = await hostdeckTick(call, servers.length);
     const spent = process.cpuUsage(own);
-    return [ms, `${ms.toFixed(0)} ms (CPU: fleet ${(fleetCpuSeconds(servers.length) - fleet).toFixed(2)} s, Hostdeck ${((spent.user + spent.system) / 1e6).toFixed(2)} s)`];
+    const tick = { fleet: (fleetCpuSeconds() ?? NaN) - fleet, own: (spent.user + spent.system) / 1e6 };
+    cpu[kind].fleet += tick.fleet;
+    cpu[kind].own += tick.own;
+    return [ms, `${ms.toFixed(0)} ms (${cpuText(tick, 1)})`];
   };
   for (let round = 0; round < rounds; round++) {
     await disconnectAll();
-    const [c, coldText] = await measured();
-    const [w, warmText] = await measured();
+    const [c, coldText] = await measured('cold');
+    const [w, warmText] = await measured('warm');
     cold.push(c);
     warm.push(w);
     ctx.log(`hostdeck round ${round + 1}/${rounds}: cold ${coldText}, warm ${warmText}, load ${loadavg().map((l) => l.toFixed(1)).join(' ')}`);
   }
+  ctx.log(`hostdeck, mean per tick: cold ${cpuText(cpu.cold, rounds)}; warm ${cpuText(cpu.warm, rounds)}`);
   await disconnectAll();
   return { cold, warm };
 }

@@ -1,7 +1,7 @@
 // A fleet of lightweight sshds for the health benchmark (not part of startTestbed):
 //   startFleet(n) — instances 1..n on 127.0.2.<i>:2222 (reused when running), STARTING at a time
 //   stopFleet()   — stops every instance (stopTestbed calls it too)
-//   fleetCpuSeconds(n) — CPU the instances' process trees used so far (the benches' server side)
+//   fleetCpuSeconds() — CPU the instances and all they started used so far (the benches' server side)
 //   startOddSshd(kind) — a server like them whose sshd refuses sessions, or forces nologin
 // One config and one host key for all of them (-o ListenAddress/PidFile per instance), the same
 // users and AuthorizedKeysFile as web1; pid files and logs in the state folder's fleet/.
@@ -12,7 +12,7 @@ import * as fs from 'node:fs';
 import pLimit from 'p-limit';
 import { AUTHORIZED_KEYS } from './keys';
 import { fingerprintOf, genKey, keyLineOf, SSHD, type SshInfo } from './sshd';
-import { ensureDir, findProcs, killAndWait, livePid, p, run, tailFile, treeCpuSeconds, waitFor, writeIfChanged } from './util';
+import { ensureDir, findProcs, killAndWait, livePid, p, run, tailFile, waitFor, writeIfChanged } from './util';
 
 export const FLEET_DIR = p('fleet');
 export const FLEET_PORT = 2222;
@@ -67,7 +67,8 @@ function serial<T>(fn: () => Promise<T>): Promise<T> {
 
 /** Starts instance `id` on host (unless it runs), with `options` (-o) over the shared config. */
 async function startOne(id: number | string, host: string, options: readonly string[] = []): Promise<void> {
-  if (livePid(pidFile(id), CONFIG) !== null) return;
+  const running = livePid(pidFile(id), CONFIG);
+  if (running !== null) return joinCgroup(running);
   fs.rmSync(pidFile(id), { force: true });
   await run(SSHD, ['-f', CONFIG, '-o', `ListenAddress=${host}:${FLEET_PORT}`, '-o', `PidFile=${pidFile(id)}`, ...options.flatMap((o) => ['-o', o]), '-E', logFile(id)]);
   // sshd forks, listens, then writes its pid file: once it is there, connections are accepted.
@@ -76,6 +77,7 @@ async function startOne(id: number | string, host: string, options: readonly str
     intervalMs: 10,
     detail: () => tailFile(logFile(id)),
   });
+  joinCgroup(livePid(pidFile(id), CONFIG)!);
 }
 
 /** The key and config every instance shares (a change stops the running ones); their SshInfo for a host. */
@@ -135,10 +137,45 @@ async function stopAll(): Promise<void> {
   for (const f of names) fs.rmSync(`${FLEET_DIR}/${f}`, { force: true });
 }
 
-/** CPU seconds used so far by instances 1..n with everything they started (connections, sessions, scripts). */
-export function fleetCpuSeconds(n: number): number {
-  const pids = Array.from({ length: n }, (_, k) => fleetListenerPid(k + 1)).filter((pid) => pid !== null);
-  return treeCpuSeconds(pids);
+// The instances run in a cgroup of their own, where the kernel counts the CPU of every process
+// they start to the nanosecond: short-lived and orphaned ones too, which a sum over /proc/<pid>/stat
+// of their process trees misses (it read a fraction of a cold tick's handshakes). cgroup v1's
+// cpuacct or v2's cpu.stat, whichever this machine mounts; none (a container without cgroupfs
+// rights): no count.
+const CGROUPS = [
+  { dir: '/sys/fs/cgroup/cpuacct/hostdeck-fleet', seconds: (dir: string) => Number(fs.readFileSync(`${dir}/cpuacct.usage`, 'utf8')) / 1e9 },
+  { dir: '/sys/fs/cgroup/hostdeck-fleet', seconds: (dir: string) => Number(/^usage_usec (\d+)$/m.exec(fs.readFileSync(`${dir}/cpu.stat`, 'utf8'))?.[1]) / 1e6 },
+];
+
+function cgroup(): (typeof CGROUPS)[number] | null {
+  for (const group of CGROUPS) {
+    try {
+      fs.mkdirSync(group.dir, { recursive: false });
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') continue;
+    }
+    try {
+      if (Number.isFinite(group.seconds(group.dir))) return group;
+    } catch {
+      /* not this kind */
+    }
+  }
+  return null;
+}
+
+/** Puts a listener (and so what it starts from now on) into the fleet's cgroup, where there is one. */
+function joinCgroup(pid: number): void {
+  const group = cgroup();
+  if (group) fs.writeFileSync(`${group.dir}/cgroup.procs`, String(pid));
+}
+
+/**
+ * CPU seconds the fleet's instances and everything they started (connections, sessions, scripts)
+ * have used so far; null where the machine gives no cgroup to count them in.
+ */
+export function fleetCpuSeconds(): number | null {
+  const group = cgroup();
+  return group ? group.seconds(group.dir) : null;
 }
 
 /** Stop every fleet instance (and remove their pid files). */

@@ -195,17 +195,13 @@ interface ProcStat {
   pid: number;
   ppid: number;
   state: string;
-  /** CPU seconds, user + system, its own and its reaped children's. */
-  cpuS: number;
 }
 
 function procStat(pid: number): ProcStat | null {
   try {
     const s = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
     const rest = s.slice(s.lastIndexOf(')') + 2).split(' ');
-    // utime, stime, cutime, cstime in clock ticks (USER_HZ, 100 on Linux)
-    const cpuS = [11, 12, 13, 14].reduce((sum, i) => sum + Number(rest[i]), 0) / 100;
-    return { pid, state: rest[0] ?? '?', ppid: Number(rest[1]), cpuS };
+    return { pid, state: rest[0] ?? '?', ppid: Number(rest[1]) };
   } catch {
     return null;
   }
@@ -265,28 +261,6 @@ export function descendants(pid: number): number[] {
     }
   }
   return result;
-}
-
-/**
- * CPU seconds the process trees under `roots` have used (each live process's own and its reaped
- * children's): the difference between two calls is what the trees did meanwhile, processes that
- * came and went included.
- */
-export function treeCpuSeconds(roots: number[]): number {
-  const procs = allProcs();
-  const children = new Map<number, ProcStat[]>();
-  for (const pr of procs) {
-    const siblings = children.get(pr.ppid);
-    if (siblings) siblings.push(pr);
-    else children.set(pr.ppid, [pr]);
-  }
-  let sum = 0;
-  const queue = procs.filter((pr) => roots.includes(pr.pid));
-  for (let pr = queue.pop(); pr; pr = queue.pop()) {
-    sum += pr.cpuS;
-    queue.push(...(children.get(pr.pid) ?? []));
-  }
-  return sum;
 }
 
 /** Processes whose command line contains all of the given strings (for finding our own daemons). */
