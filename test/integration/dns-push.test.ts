@@ -3,13 +3,14 @@
 // a zone named-checkzone rejects never replaces the live file; a nameserver that is down fails
 // its own task (its queue stops) while the other completes, and a retry completes the push;
 // deleting a zone takes it off both nameservers.
-import { existsSync, readFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { ZonePlan, ZoneSummary } from '../../shared/api/dns';
 import type { DnsRecord, Zone } from '../../shared/dns';
 import type { Task } from '../../shared/queue';
 import { coreSuite, type TestCore } from '../helpers/core';
-import { addNameservers, resolver, SOA, uniqueZone } from '../helpers/dns';
+import { addNameservers, registerSessionKeys, resolver, SOA, uniqueZone } from '../helpers/dns';
 import { settleQueue } from '../helpers/hosting';
 import { soaSerial, startNamed } from '../../testbed/named';
 
@@ -204,6 +205,36 @@ describe('dns push', () => {
     expect(await soaSerial('ns2', zone)).toBe(push.serials[zone]);
     expect(await resolver('ns2').resolve4(`www.${zone}`)).toEqual(['192.0.2.10']);
   });
+  it('updates in place again after named restarted with a new session key (read again on NOTAUTH)', async () => {
+    const { t, ns, zone } = await setup('dns-rekey');
+    const www: DnsRecord = { name: 'www', type: 'A', ttl: 300, value: '192.0.2.30' };
+    await put(t, zone, www);
+    await pushAndSettle(t, ns);
+    await put(t, zone, { ...www, value: '192.0.2.31' }, www);
+    const before = await pushAndSettle(t, ns);
+    expect(before.tasks.ns2!.at(-1)!.stdoutTail).toContain(`updated in place (dynamic update): ${zone}`);
+    const keyFile = `${suite.tb.ns.ns2.dir}/session.key`;
+    const oldKey = readFileSync(keyFile, 'utf8');
+    // A restart of named (the testbed's start begins with no zones: they are put back after it).
+    const info = suite.tb.ns.ns2;
+    const zones = readFileSync(info.zonesConf, 'utf8');
+    const { stopNamed } = await import('../../testbed/named');
+    await stopNamed('ns2');
+    await startNamed('ns2');
+    writeFileSync(info.zonesConf, zones);
+    execFileSync('rndc', ['-c', info.rndcConfFile, 'reconfig']);
+    registerSessionKeys();
+    expect(readFileSync(keyFile, 'utf8')).not.toBe(oldKey);
+    for (let i = 0; i < 100 && (await soaSerial('ns2', zone)) !== before.push.serials[zone]; i++) await new Promise((r) => setTimeout(r, 100));
+    expect(await soaSerial('ns2', zone)).toBe(before.push.serials[zone]);
+    await put(t, zone, { ...www, value: '192.0.2.32' }, { ...www, value: '192.0.2.31' });
+    const after = await pushAndSettle(t, ns);
+    const task = after.tasks.ns2!.at(-1)!;
+    expect(task.status, task.stderrTail).toBe('done');
+    expect(task.stdoutTail).toContain(`updated in place (dynamic update): ${zone}`);
+    expect(await resolver('ns2').resolve4(`www.${zone}`)).toEqual(['192.0.2.32']);
+  });
+
   it('deletes a zone: both nameservers stop serving it, its stanza and file are gone', async () => {
     const { t, ns, zone } = await setup('dns-delete');
     await put(t, zone, { name: 'www', type: 'A', ttl: 300, value: '192.0.2.44' });

@@ -1,9 +1,10 @@
 // The task that pushes zones to one nameserver (README "DNS"). A zone the nameserver holds exactly
-// as pushed last goes as a dynamic update (update.ts; one nsupdate for the batch, zone by zone if
-// that fails), which named checks as it checks a zone file (syntax, and integrity: it refuses an
-// in-zone NS or MX target without an address) and applies atomically or not at all. Any other
-// zone goes whole: its rendered file is uploaded over SFTP beside the live one (content by hash:
-// the journal holds no zone) — for a zone named would not take in place, only then, in the
+// as pushed last goes as a dynamic update (update.ts), one message per zone sent by the core
+// itself over the server's connection to named there (update-send.ts), which named checks as it
+// checks a zone file (syntax, and integrity: it refuses an in-zone NS or MX target without an
+// address) and applies atomically or not at all. Any other zone goes whole: its rendered file is
+// uploaded beside the live one (content by hash: the journal holds no zone; inside the task's
+// run or over SFTP) — for a zone named would not take in place, only then, in the
 // task's follow-up step — and checked with named-checkzone; nothing changes unless all pass. Its
 // stanza (dynamic, `update-policy local`) is added to the included config or replaces the static
 // one of earlier versions, checked with named-checkconf and put back when that fails, `rndc
@@ -14,9 +15,10 @@
 import pLimit from 'p-limit';
 import { z } from 'zod';
 import { NsSettings, ZoneName } from '../../../shared/dns';
-import { FOLLOW_UP_EXIT, registerTaskKind, type TaskUpload } from '../queue/kinds';
+import { FOLLOW_UP_EXIT, registerTaskKind, type NativeIo, type TaskUpload } from '../queue/kinds';
 import { shQuote } from '../ssh/sh-quote';
 import { waitForSerial } from './query';
+import { sendUpdate } from './update-send';
 
 const VERIFY_DEADLINE_MS = 15_000;
 
@@ -42,36 +44,27 @@ const PushParams = z
 type PushParams = z.infer<typeof PushParams>;
 
 const TEMP_SUFFIX = '.hostdeck-new';
-const UPDATE_FILE = '.hostdeck-update';
 
 export function zoneFile(dir: string, zone: string): string {
   return `${dir}/db.${zone}`;
 }
 
-/** The lines that send the in-place zones as a dynamic update; those named refuses join $late. */
-function updateLines(p: PushParams): string[] {
-  const inPlace = p.zones.filter((z) => z.inPlace);
-  if (!p.update || inPlace.length === 0) return [];
-  const nsupdate = `nsupdate -k "$key"`;
-  const server = `echo "server 127.0.0.1 ${p.settings.queryPort}"`;
-  return [
-    `upd="$dir/${UPDATE_FILE}"`,
-    // The session key named writes for `update-policy local`: set in named.conf, Debian's default,
-    // or wherever named's whole configuration says (named-checkconf -p parses all of it: slower).
-    `key=$(sed -n 's/^[[:space:]]*session-keyfile[[:space:]]*"\\(.*\\)";.*/\\1/p' "$named_conf" | head -n 1)`,
-    `if [ -z "$key" ] && [ -e /run/named/session.key ]; then key=/run/named/session.key; fi`,
-    `if [ -z "$key" ]; then key=$(named-checkconf -p "$named_conf" 2>/dev/null | sed -n 's/^[[:space:]]*session-keyfile "\\(.*\\)";$/\\1/p' | head -n 1); key=\${key:-/run/named/session.key}; fi`,
-    `set -- ${inPlace.map((z) => shQuote(z.zone)).join(' ')}`,
-    'dynamic=1; for z in "$@"; do ' + STANZA_LINE + '; grep -qxF "$line" "$zones_conf" 2>/dev/null || dynamic=0; done',
-    `if [ "$dynamic" = 1 ] && out=$({ ${server}; cat "$upd"; } | ${nsupdate} 2>&1); then inc="$*"; else`,
-    `  for z in "$@"; do out=''; ${STANZA_LINE}`,
-    `    if grep -qxF "$line" "$zones_conf" 2>/dev/null && out=$({ ${server}; awk -v z="zone $z." '$0 == z { p = 1 } p { print } p && $0 == "send" { exit }' "$upd"; } | ${nsupdate} 2>&1); then inc="$inc $z"`,
-    `    else printf '%s: not updated in place (%s); the whole zone goes\\n' "$z" "\${out:-not a dynamic zone yet}"; late="$late $z"; fi`,
-    '  done',
-    'fi',
-    'rm -f "$upd"',
-    'if [ -n "$inc" ]; then echo "updated in place (dynamic update): ${inc# }"; fi',
-  ];
+/**
+ * The in-place zones sent as a dynamic update by the core itself (update-send.ts); as shell
+ * assignments for the script, those named applied ($inc) and those that go whole ($late).
+ */
+async function sendInPlace(p: PushParams, io: NativeIo): Promise<{ stdout: string; script: string }> {
+  const inPlace = p.zones.filter((z) => z.inPlace).map((z) => z.zone);
+  if (!p.update || inPlace.length === 0) return { stdout: '', script: "inc=''; late=''\n" };
+  const text = (await io.blob(p.update)).toString('utf8');
+  const sent = await sendUpdate(io.client, io.shell, { namedConf: p.settings.namedConf, queryPort: p.settings.queryPort }, text, inPlace);
+  const applied = new Set(sent.applied);
+  const inc = inPlace.filter((z) => applied.has(z));
+  const reasons = new Map(sent.refused.map((r) => [r.zone, r.reason]));
+  const late = inPlace.filter((z) => !applied.has(z));
+  const lines = late.map((z) => `${z}: not updated in place (${(reasons.get(z) ?? 'not in the update').slice(0, 200)}); the whole zone goes\n`);
+  if (inc.length > 0) lines.push(`updated in place (dynamic update): ${inc.join(' ')}\n`);
+  return { stdout: lines.join(''), script: `inc=${shQuote(inc.join(' '))}; late=${shQuote(late.length ? ` ${late.join(' ')}` : '')}\n` };
 }
 
 function header(s: PushParams['settings']): string {
@@ -116,8 +109,7 @@ function pushLines(raw: PushParams): string[] {
   const whole = p.update ? p.zones.filter((z) => !z.inPlace) : p.zones;
   return [
     header(p.settings),
-    `inc=''; late=''; full=${shQuote(whole.map((z) => z.zone).join(' '))}`,
-    ...updateLines(p),
+    `full=${shQuote(whole.map((z) => z.zone).join(' '))}`,
     ...wholeLines(p.settings),
     // Zones named would not take in place: their files go now, then the whole-zone steps (followUp).
     `if [ -n "$late" ]; then echo "${WHOLE_MARK}$late"; exit ${FOLLOW_UP_EXIT}; fi`,
@@ -138,15 +130,13 @@ registerTaskKind('dns.push', {
   title: (p) => (p.zones.length === 1 ? `Push zone ${p.zones[0]!.zone} (serial ${p.zones[0]!.serial})` : `Push ${p.zones.length} zones`),
   commands: (p) => [
     ...p.zones.filter((z) => !p.update || !z.inPlace).map((z) => `sftp put → ${zoneFile(p.settings.zoneDir, z.zone)}${TEMP_SUFFIX}`),
-    ...(p.update ? [`sftp put → ${p.settings.zoneDir}/${UPDATE_FILE} (the dynamic update of ${p.zones.filter((z) => z.inPlace).length} zones)`] : []),
+    ...(p.update ? [`the dynamic update of ${p.zones.filter((z) => z.inPlace).length} zones, signed with named's session key, sent to 127.0.0.1:${p.settings.queryPort} on the server over this connection; the zones named does not apply go whole`] : []),
     ...pushLines(p),
     ...(p.update ? ['for the zones named would not take in place: sftp put each zone file, then the whole-zone steps above for them'] : []),
     `query SOA at ${p.settings.queryHost}:${p.settings.queryPort} until each zone answers its new serial`,
   ],
-  uploads: (p) => [
-    ...p.zones.filter((z) => !p.update || !z.inPlace).map((z) => upload(p, z)),
-    ...(p.update ? [{ path: `${p.settings.zoneDir}/${UPDATE_FILE}`, blob: p.update, mode: 0o600 }] : []),
-  ],
+  uploads: (p) => p.zones.filter((z) => !p.update || !z.inPlace).map((z) => upload(p, z)),
+  native: sendInPlace,
   script: (p) => `${pushLines(p).join('\n')}\n`,
   followUp: (raw, stdout) => {
     const p = PushParams.parse(raw);

@@ -3,8 +3,10 @@
 // worker shell runs (values only through shQuote; secrets only from the secret source, at run
 // time, never stored). The product's kinds are the hosting and DNS ones; the queue's own tests
 // register theirs from test/.
+import type { Client } from 'ssh2';
 import type { z } from 'zod';
 import { AppError, fieldErrors } from '../../../shared/errors';
+import type { WorkerShell } from './worker-shell';
 
 /** Gives a secret by name at run time (e.g. a password held only in memory until its task ran). */
 export type SecretSource = (name: string) => Promise<string>;
@@ -28,6 +30,13 @@ export type TaskKind<P extends Record<string, unknown> = Record<string, unknown>
    */
   uploads?(params: P): TaskUpload[];
   /**
+   * Work the core does itself over the server's connection before the script (e.g. a DNS update
+   * sent to named from here rather than by a program started there): what it prints goes first
+   * in the task's output, and `script` (shell assignments, values through shQuote) goes before the
+   * kind's script, which reads what it found there. It runs again with every rerun of the task.
+   */
+  native?(params: P, io: NativeIo): Promise<{ stdout: string; script: string }>;
+  /**
    * Runs after the script exited 0; the task is done only when it resolves (with a line for the
    * task's output). A rejection fails the task with its message.
    */
@@ -46,6 +55,9 @@ export type TaskKind<P extends Record<string, unknown> = Record<string, unknown>
 };
 
 export type TaskUpload = { path: string; blob: string; mode: number };
+
+/** What a kind's native step may use: the server's connection, the task's worker shell, blobs by hash. */
+export type NativeIo = { client: Client; shell: WorkerShell; blob(sha: string): Promise<Buffer> };
 
 /** The exit code with which a script asks for its kind's followUp step. */
 export const FOLLOW_UP_EXIT = 100;

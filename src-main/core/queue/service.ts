@@ -10,6 +10,7 @@
 // a queue.changed event here too). Nothing touches a server unless it has runnable tasks.
 import { randomUUID } from 'node:crypto';
 import { readFileSync, statSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { AppError } from '../../../shared/errors';
@@ -365,7 +366,8 @@ export class QueueService {
         return finish('failed', null, '', `Could not reach the server: ${messageOf(error)}`);
       }
       try {
-        const first = await this.withUploads(runner, uploads, script, stdin);
+        const native = kind.native ? await kind.native(task.params, { client: await runner.lease!.ready(), shell, blob: async (sha) => readFile(await this.blobs.ensure(sha)) }) : null;
+        const first = await this.withUploads(runner, uploads, native ? `${native.script}${script}` : script, stdin);
         let result = await shell.run(first.script, { timeoutMs: TASK_TIMEOUT_MS, stdin: first.stdin, exclusive: true });
         if (result.code === FOLLOW_UP_EXIT && kind.followUp) {
           const next = kind.followUp(task.params, result.stdout);
@@ -376,6 +378,7 @@ export class QueueService {
         if (result.code === LOCK_EXIT_CODE && shell.lockFile && result.stdout === '' && result.stderr === '') {
           return finish('failed', result.code, '', `Another Hostdeck task held this server's task lock (${shell.lockFile}) for ${LOCK_WAIT_S / 60} minutes: a run left behind by a crash, or another workstation's queue. Nothing of this task ran; retry once it is over.\n`);
         }
+        if (native) result = { ...result, stdout: `${native.stdout}${result.stdout}` };
         if (result.code !== 0 || !kind.verify) return finish(result.code === 0 ? 'done' : 'failed', result.code, result.stdout, result.stderr);
         try {
           const verified = await kind.verify(task.params);
