@@ -19,6 +19,7 @@ import { useCellEditor } from './useCellEditor';
 import { useTableEdits } from './useTableEdits';
 import { useWriteAccess } from './useWriteAccess';
 import { formatDuration } from '../i18n/format';
+import { coreText } from '../i18n/core-text';
 
 export const PAGE_SIZE = 100;
 const ROW_HEIGHT = 26;
@@ -280,7 +281,7 @@ export function TableTab({ server, database, table }: Props) {
 
       {meta.data?.readOnlyReason && (
         <div className="note note-warn readonly-banner" role="note" aria-label={t('Read-only')}>
-          <strong>{t('Read-only.')}</strong> {meta.data.readOnlyReason}
+          <strong>{t('Read-only.')}</strong> {coreText(meta.data.readOnlyReason)}
         </div>
       )}
 

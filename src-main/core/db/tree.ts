@@ -3,6 +3,7 @@
 // Catalogue queries read information_schema with bound parameters and are not audited.
 import pLimit from 'p-limit';
 import type { Column } from '../../../shared/api/db';
+import { msg } from '../../../shared/errors';
 import type { DbSessions } from './sessions';
 
 type Row = Record<string, unknown>;
@@ -69,10 +70,10 @@ export class DbTree {
     const key = chooseKey(idx);
     const readOnlyReason =
       kind[0]?.type === 'VIEW'
-        ? 'This is a view: it is shown read-only.'
+        ? msg('This is a view: it is shown read-only.')
         : key
           ? null
-          : 'This table has no primary key or unique NOT NULL key, so rows cannot be addressed one by one: it is shown read-only.';
+          : msg('This table has no primary key or unique NOT NULL key, so rows cannot be addressed one by one: it is shown read-only.');
     return { columns, key: kind[0]?.type === 'VIEW' ? null : key, readOnlyReason };
   }
 
