@@ -56,7 +56,7 @@ export const TeamStatus = z.object({
 export type TeamStatus = z.infer<typeof TeamStatus>;
 
 /** What create copied into the team, or leave copied back. */
-const Copied = z.object({ servers: z.number(), hostKeys: z.number(), templates: z.number(), tasks: z.number() });
+const Copied = z.object({ servers: z.number(), hostKeys: z.number(), templates: z.number(), tasks: z.number(), sites: z.number().optional(), zones: z.number().optional(), backups: z.number().optional() });
 
 export const teamApi = {
   'team.status': { input: z.object({}).strict(), output: TeamStatus },

@@ -65,9 +65,7 @@ const zoneOf = async (t: TestCore, zone: string) => t.call<{ zone: Zone; version
 describe('team mode: sites, zones and backup settings', () => {
   it('are shared between workstations, version-checked, and copied in and out', async () => {
     const zone = uniqueZone('team-zone');
-    const mark = (what: string) => console.log(`[team-hosting] ${what} at ${Date.now() - t0} ms`);
-    const t0 = Date.now();
-    const { a, b, ns } = await twoWorkstations('team-hosting', async (solo) => {
+    const { a, b, ns, copied } = await twoWorkstations('team-hosting', async (solo) => {
       // A zone of the solo folder goes into the team.
       await solo.call('dns.createZone', { zone, ttl: 300, soa: SOA, nameservers: ['ns1.example.test.', 'ns2.example.test.'] });
     });
@@ -75,7 +73,7 @@ describe('team mode: sites, zones and backup settings', () => {
     expect((await b.call<{ zones: ZoneSummary[] }>('dns.zones', {})).zones.map((z) => z.name)).toEqual([zone]);
     expect((await b.call<{ settings: { zoneDir: string } }>('dns.settings', { serverId: ns.ns1.id })).settings.zoneDir).toBe(suite.tb.ns.ns1.dir);
 
-    mark('joined');
+    expect(copied).toMatchObject({ servers: 3, zones: 1, sites: 0 });
     // A site with its domain, FTP login and database, made on A, listed on B within 2 s.
     const site = `tsite${Date.now().toString(36).slice(-5)}`;
     b.events.length = 0;
@@ -97,7 +95,6 @@ describe('team mode: sites, zones and backup settings', () => {
       await conn.end();
     }
 
-    mark('site seen');
     // A zone record edited on B shows on A; A's push makes both nameservers serve it.
     const opened = await zoneOf(a, zone);
     expect(opened.version).toBeGreaterThan(0);
@@ -111,7 +108,6 @@ describe('team mode: sites, zones and backup settings', () => {
     expect(await resolver('ns2').resolve4(`www.${zone}`)).toEqual(['192.0.2.77']);
     await until('B sees the push recorded', () => b.call<{ zones: ZoneSummary[] }>('dns.zones', {}), (r) => r.zones[0]?.serial !== null && r.zones[0]?.changed === false, 2000);
 
-    mark('pushed');
     // An edit of the record based on the version A opened (before B's change and the push): refused with both.
     const current = await zoneOf(a, zone);
     const www = current.zone.records.find((r) => r.value === '192.0.2.77')!;
@@ -139,7 +135,8 @@ describe('team mode: sites, zones and backup settings', () => {
     await until('B sees the policy', () => b.call<BackupState>('backups.state', { serverId }), (s) => s.sitePolicies[site] !== undefined, 2000);
 
     // Leaving: the team's sites, zones and backup settings are this folder's again.
-    await a.call('team.leave', { confirm: 'Hosting' });
+    const left = await a.call<{ copied: Record<string, number> }>('team.leave', { confirm: 'Hosting' });
+    expect(left.copied).toMatchObject({ sites: 1, zones: 1, backups: 1 });
     expect((await sitesOf(a, serverId)).sites.find((x) => x.name === site)).toMatchObject({ databases: [{ name: `${site}_db` }] });
     expect((await sitesOf(a, serverId)).settings.web.listen).toBe('8081');
     expect((await zoneOf(a, zone)).zone.records.some((r) => r.value === '192.0.2.78')).toBe(true);
