@@ -53,7 +53,7 @@ async function plainScript(report: PreflightReport): Promise<string> {
     inventory: { stored: () => ({ user: 'root', auth: { method: 'key' } }) as never, secret: async () => null },
     connections: { connectFresh: () => Promise.reject(new Error('the peer opens no second login')) },
   });
-  const steps = recipe({ roles: [...ROLES], report, hosting: { ftp: DEFAULT_FTP_SETTINGS, web: DEFAULT_WEB_SETTINGS, mysql: { socket: null, defaultsFile: null } }, ns: DEFAULT_NS_SETTINGS, nsPeers: [], keyLogin: true, sudoPassword: false, sshPort: 22, serverId: '00000000-0000-4000-8000-000000000000' });
+  const steps = recipe({ roles: [...ROLES], report, hosting: { ftp: DEFAULT_FTP_SETTINGS, web: DEFAULT_WEB_SETTINGS, mysql: { socket: null, defaultsFile: null } }, ns: DEFAULT_NS_SETTINGS, nsPeers: [], keyLogin: true, sshPort: 22, serverId: '00000000-0000-4000-8000-000000000000' });
   // The SSH kinds check a second key login from the workstation: the peer runs their server side only.
   const texts = await Promise.all(steps.map((s) => taskKind(s.kind).script(s.params, () => Promise.reject(new Error('no secrets')))));
   return texts.map((text) => `(\n${text}) || exit $?\n`).join('');

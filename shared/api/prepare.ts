@@ -30,8 +30,11 @@ export type SudoState = z.infer<typeof SudoState>;
 
 export const PreflightReport = z.object({
   os: z.object({ id: z.string(), version: z.string(), pretty: z.string() }),
-  /** The SSH login the preflight ran as, and how it becomes root. */
-  login: z.object({ user: z.string(), sudo: SudoState }),
+  /**
+   * The SSH login the preflight ran as, and how it becomes root; where sudo asks for a password,
+   * whether it took the login password Hostdeck keeps (null: none kept, or not asked).
+   */
+  login: z.object({ user: z.string(), sudo: SudoState, sudoPassword: z.enum(['accepted', 'refused']).nullable() }),
   /** Debian 12 or an Ubuntu with the same packages: the recipe is written for these. */
   supported: z.boolean(),
   /** systemd runs the machine; without it (a container, a chroot) daemons start through their init scripts. */

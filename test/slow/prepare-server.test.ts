@@ -100,8 +100,10 @@ describe('Prepare server on a fresh Debian 12 machine', () => {
     onMachine('useradd -m -s /bin/sh hdkey && install -d -m 700 -o hdkey -g hdkey /home/hdkey/.ssh && install -m 600 -o hdkey -g hdkey /root/.ssh/authorized_keys /home/hdkey/.ssh/ && echo "hdkey ALL=(ALL) NOPASSWD: ALL" > /etc/sudoers.d/hdkey && chmod 0440 /etc/sudoers.d/hdkey');
     const byPassword = await t.call<Server>('servers.add', { name: 'fresh-hdpw', host: machine.host, port: machine.port, user: 'hdpw', auth: { method: 'password' }, secret: SUDO_PASSWORD, roles: [], tags: [] });
     const pwReport = await t.call<PreflightReport>('prepare.preflight', { serverId: byPassword.id });
-    expect(pwReport.login).toEqual({ user: 'hdpw', sudo: 'password' });
-    expect(pwReport.notes.join('\n')).toMatch(/read as hdpw without root/);
+    // Read as root through sudo -S with the kept login password: sshd's settings too.
+    expect(pwReport.login).toEqual({ user: 'hdpw', sudo: 'password', sudoPassword: 'accepted' });
+    expect(pwReport.notes).toEqual([]);
+    expect(pwReport.sshPorts).toEqual([22]);
     const pwPlan = await t.call<PreparePlan>('prepare.preview', { serverId: byPassword.id, roles: ['ns'] });
     expect(pwPlan.changes.join('\n')).toMatch(/through sudo -S with hdpw's login password/);
     expect(pwPlan.tasks[0]!.commands.join('\n')).not.toContain(SUDO_PASSWORD);
@@ -113,7 +115,7 @@ describe('Prepare server on a fresh Debian 12 machine', () => {
 
     const byKey = await t.call<Server>('servers.add', { name: 'fresh-hdkey', host: machine.host, port: machine.port, user: 'hdkey', auth: { method: 'key', keyPath }, roles: [], tags: [] });
     const keyReport = await t.call<PreflightReport>('prepare.preflight', { serverId: byKey.id });
-    expect(keyReport.login).toEqual({ user: 'hdkey', sudo: 'nopasswd' });
+    expect(keyReport.login).toEqual({ user: 'hdkey', sudo: 'nopasswd', sudoPassword: null });
     expect(keyReport.sshPorts).toEqual([22]);
     const keyFirst = await prepare(byKey.id, ['base']);
     expectDone(keyFirst, true);
@@ -127,7 +129,7 @@ describe('Prepare server on a fresh Debian 12 machine', () => {
 
     const report = await t.call<PreflightReport>('prepare.preflight', { serverId });
     expect(report.os).toMatchObject({ id: 'debian', version: '12' });
-    expect(report.login).toEqual({ user: 'root', sudo: 'root' });
+    expect(report.login).toEqual({ user: 'root', sudo: 'root', sudoPassword: null });
     expect(report.supported).toBe(true);
     expect(report.systemd).toBe(false);
     expect(report.software.find((s) => s.name === 'nginx')?.version).toBeNull();

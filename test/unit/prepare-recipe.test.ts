@@ -10,7 +10,7 @@ import { DEFAULT_FTP_SETTINGS, DEFAULT_WEB_SETTINGS } from '../../shared/api/hos
 import { DEFAULT_NS_SETTINGS } from '../../shared/dns';
 import { PrepareInput, type PrepareRole } from '../../shared/api/prepare';
 import { describeTask, parseParams, taskKind } from '../../src-main/core/queue/kinds';
-import { PREFLIGHT_SCRIPT, osReleaseLine, parsePreflight } from '../../src-main/core/prepare/preflight';
+import { PREFLIGHT_SCRIPT, osReleaseLine, parsePreflight, preflightScript } from '../../src-main/core/prepare/preflight';
 import { bufferPoolMb, changes, recipe, type RecipeInput } from '../../src-main/core/prepare/recipe';
 import { namedOptions, webLines } from '../../src-main/core/prepare/steps';
 import { registerPrepareKinds } from '../../src-main/core/prepare/tasks';
@@ -56,7 +56,6 @@ function input(report: string, roles: PrepareRole[], extra: Partial<RecipeInput>
     ns: DEFAULT_NS_SETTINGS,
     nsPeers: [],
     keyLogin: true,
-    sudoPassword: false,
     sshPort: 22,
     serverId: SERVER,
     ...extra,
@@ -180,22 +179,26 @@ describe('prepare: the OS and the login', () => {
   });
 
   it('tells the login and how it becomes root, and what the plan does about it', () => {
-    expect(parsePreflight(`login_user=root\nsudo=root\n${FRESH}`).login).toEqual({ user: 'root', sudo: 'root' });
+    expect(parsePreflight(`login_user=root\nsudo=root\n${FRESH}`).login).toEqual({ user: 'root', sudo: 'root', sudoPassword: null });
     const viaSudo = parsePreflight(`login_user=admin\nsudo=nopasswd\n${FRESH}`);
-    expect(viaSudo.login).toEqual({ user: 'admin', sudo: 'nopasswd' });
+    expect(viaSudo.login).toEqual({ user: 'admin', sudo: 'nopasswd', sudoPassword: null });
     expect(viaSudo.notes).toEqual([]);
     const asks = parsePreflight('login_user=admin\nsudo=password\nos_id=debian\nos_version=12\nmem_kb=1000');
     expect(asks.notes.join('\n')).toMatch(/read as admin without root \(sudo asks for a password\)/);
     expect(changes(input(`login_user=admin\nsudo=nopasswd\n${FRESH}`, ['ns'])).changes.join('\n')).toMatch(/runs as root through sudo \(admin logs in; sudo asks no password\)/);
     const byKey = changes(input(`login_user=admin\nsudo=password\n${FRESH}`, ['ns']));
     expect(byKey.warnings.join('\n')).toMatch(/admin is not root and sudo asks for a password Hostdeck does not have/);
-    const byPassword = changes(input(`login_user=admin\nsudo=password\n${FRESH}`, ['ns'], { sudoPassword: true }));
+    const byPassword = changes(input(`login_user=admin\nsudo=password\nsudo_password=accepted\n${FRESH}`, ['ns']));
     expect(byPassword.warnings.join('\n')).not.toMatch(/sudo/);
     expect(byPassword.changes.join('\n')).toMatch(/through sudo -S with admin's login password from the keychain/);
+    expect(changes(input(`login_user=admin\nsudo=password\nsudo_password=refused\n${FRESH}`, ['ns'])).warnings.join('\n')).toMatch(/sudo did not take admin's login password that Hostdeck keeps/);
+    expect(parsePreflight(`login_user=admin\nsudo=password\nsudo_password=accepted\n${FRESH}`)).toMatchObject({ login: { sudoPassword: 'accepted' }, notes: [] });
     expect(changes(input(`login_user=admin\nsudo=missing\n${FRESH}`, ['ns'])).warnings.join('\n')).toMatch(/sudo is not installed/);
-    // The preflight's wrapper is valid sh and hands its body to sudo on stdin.
+    // The preflight's wrappers are valid sh and hand their body to sudo on stdin.
     execFileSync('sh', ['-n'], { input: PREFLIGHT_SCRIPT });
-    expect(PREFLIGHT_SCRIPT).toContain('run="sudo -n sh"');
+    execFileSync('sh', ['-n'], { input: preflightScript(true) });
+    expect(PREFLIGHT_SCRIPT).toContain('body | sudo -n sh -s');
+    expect(PREFLIGHT_SCRIPT).not.toContain('sudo -S');
   });
 });
 

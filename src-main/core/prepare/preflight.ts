@@ -32,20 +32,32 @@ const BODY = [
 ];
 
 /**
- * Who the login is and whether it becomes root (`sudo -n`: never waits for a password), then
- * the body: through `sudo -n sh -s` where that works, as the login otherwise (then sshd's
- * settings and the listening processes' names stay unread). The body travels on stdin, never on a command line.
+ * Who the login is and whether it becomes root, then the body: through `sudo -n sh -s` where sudo
+ * asks no password; with `withPassword`, the login password is the first line of stdin and, where
+ * sudo asks for it and takes it, the body runs through `sudo -S` (password first on its stdin);
+ * otherwise as the login (then sshd's settings and the listening processes' names stay unread).
+ * The body and the password travel on stdin, never on a command line.
  */
-export const PREFLIGHT_SCRIPT = [
-  "printf 'login_user=%s\\n' \"$(id -un)\"",
-  'if [ "$(id -u)" = 0 ]; then echo sudo=root; run=sh',
-  'elif ! command -v sudo >/dev/null 2>&1; then echo sudo=missing; run=sh',
-  'elif sudo -n true 2>/dev/null; then echo sudo=nopasswd; run="sudo -n sh"',
-  'else echo sudo=password; run=sh; fi',
-  "$run -s <<'HOSTDECK_PREFLIGHT'",
-  ...BODY,
-  'HOSTDECK_PREFLIGHT',
-].join('\n');
+export function preflightScript(withPassword: boolean): string {
+  return [
+    "printf 'login_user=%s\\n' \"$(id -un)\"",
+    ...(withPassword ? ['IFS= read -r hd_pw'] : []),
+    "body() { cat <<'HOSTDECK_PREFLIGHT'",
+    ...BODY,
+    'HOSTDECK_PREFLIGHT',
+    '}',
+    'if [ "$(id -u)" = 0 ]; then echo sudo=root; body | sh -s',
+    'elif ! command -v sudo >/dev/null 2>&1; then echo sudo=missing; body | sh -s',
+    'elif sudo -n true 2>/dev/null; then echo sudo=nopasswd; body | sudo -n sh -s',
+    ...(withPassword
+      ? ["elif printf '%s\\n' \"$hd_pw\" | sudo -S -k -p '' true 2>/dev/null; then echo sudo=password; echo sudo_password=accepted; { printf '%s\\n' \"$hd_pw\"; body; } | sudo -S -k -p '' sh -s"]
+      : []),
+    `else echo sudo=password;${withPassword ? ' echo sudo_password=refused;' : ''} body | sh -s; fi`,
+  ].join('\n');
+}
+
+/** The preflight of a login Hostdeck has no password of (and the bench's, over ssh with the script on stdin). */
+export const PREFLIGHT_SCRIPT = preflightScript(false);
 
 export function parsePreflight(stdout: string): PreflightReport {
   const one = new Map<string, string>();
@@ -79,10 +91,12 @@ export function parsePreflight(stdout: string): PreflightReport {
   if (!one.has('mem_kb')) notes.push('the memory could not be read');
   const user = one.get('login_user') ?? '';
   const sudo = SudoState.safeParse(one.get('sudo')).data ?? 'missing';
-  if (sudo === 'password' || sudo === 'missing') notes.push(`read as ${user || 'this login'} without root (${sudo === 'password' ? 'sudo asks for a password' : 'no sudo'}): sshd's settings and the names of the listening processes could not be read`);
+  const tried = one.get('sudo_password');
+  const sudoPassword = tried === 'accepted' || tried === 'refused' ? tried : null;
+  if ((sudo === 'password' && sudoPassword !== 'accepted') || sudo === 'missing') notes.push(`read as ${user || 'this login'} without root (${sudo === 'missing' ? 'no sudo' : sudoPassword === 'refused' ? 'sudo did not take the login password' : 'sudo asks for a password'}): sshd's settings and the names of the listening processes could not be read`);
   return PreflightReport.parse({
     os: { id, version, pretty: one.get('os_pretty') || `${id} ${version}`.trim() || 'unknown' },
-    login: { user, sudo },
+    login: { user, sudo, sudoPassword },
     supported: (id === 'debian' && version === '12') || (id === 'ubuntu' && ['22.04', '24.04'].includes(version)),
     systemd: one.get('systemd') === '1',
     memoryMb: Math.floor(Number(one.get('mem_kb') ?? 0) / 1024),
@@ -97,10 +111,11 @@ export function parsePreflight(stdout: string): PreflightReport {
   });
 }
 
-export async function preflight(connections: ConnectionManager, serverId: string): Promise<PreflightReport> {
+/** `password`: the login password Hostdeck keeps (password logins), tried with sudo -S where sudo asks for one. */
+export async function preflight(connections: ConnectionManager, serverId: string, password: string | null): Promise<PreflightReport> {
   const lease = await connections.acquire(serverId, { interactive: false });
   try {
-    const result = await exec(await lease.ready(), PREFLIGHT_SCRIPT, 30_000);
+    const result = await exec(await lease.ready(), preflightScript(password !== null), 30_000, password === null ? undefined : `${password}\n`);
     if (result.code !== 0) throw new AppError('ssh', 'The preflight could not read the server.', { details: result.stderr.slice(-2000) });
     return parsePreflight(result.stdout);
   } finally {

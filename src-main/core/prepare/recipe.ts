@@ -18,8 +18,6 @@ export type RecipeInput = {
   nsPeers: string[];
   /** Hostdeck logs in to the server by key (key, key with passphrase, agent): the SSH check can pass. */
   keyLogin: boolean;
-  /** Hostdeck has the login's password (a password login kept in the keychain) to give sudo -S. */
-  sudoPassword: boolean;
   /** The port Hostdeck reaches sshd on (always let through the firewall). */
   sshPort: number;
   serverId: string;
@@ -92,10 +90,11 @@ export function changes(input: RecipeInput): { changes: string[]; warnings: stri
     if (missing.length) out.push(`install ${missing.join(', ')}`);
   };
   if (!r.supported) warnings.push(`${r.os.pretty} is not Debian 12 or Ubuntu 22.04/24.04: the recipe is written for those; packages may differ`);
-  const { user, sudo } = r.login;
+  const { user, sudo, sudoPassword } = r.login;
   if (sudo === 'nopasswd') out.push(`every task runs as root through sudo (${user} logs in; sudo asks no password), its script on sudo's stdin`);
-  if (sudo === 'password' && input.sudoPassword) out.push(`every task runs as root through sudo -S with ${user}'s login password from the keychain (on sudo's stdin, never on a command line)`);
-  if (sudo === 'password' && !input.sudoPassword) warnings.push(`${user} is not root and sudo asks for a password Hostdeck does not have (it logs in by key, or the password is not kept): the first task will stop the queue. Let ${user} use sudo without a password (NOPASSWD in /etc/sudoers.d/), or log in as root.`);
+  if (sudo === 'password' && sudoPassword === 'accepted') out.push(`every task runs as root through sudo -S with ${user}'s login password from the keychain (on sudo's stdin, never on a command line)`);
+  if (sudo === 'password' && sudoPassword === 'refused') warnings.push(`sudo did not take ${user}'s login password that Hostdeck keeps (may ${user} use sudo?): the first task will stop the queue. Let ${user} use sudo, or log in as root.`);
+  if (sudo === 'password' && sudoPassword === null) warnings.push(`${user} is not root and sudo asks for a password Hostdeck does not have (it logs in by key, or the password is not kept): the first task will stop the queue. Let ${user} use sudo without a password (NOPASSWD in /etc/sudoers.d/), or log in as root.`);
   if (sudo === 'missing') warnings.push(`${user || 'This login'} is not root and sudo is not installed: the first task will stop the queue. Install sudo and let ${user || 'the login'} use it, or log in as root.`);
   if (!r.systemd) out.push('no systemd here: daemons are started through their init scripts (service); PHP reloads by signal (pid file)');
   if (roles.has('base')) {

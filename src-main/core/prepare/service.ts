@@ -25,8 +25,10 @@ export class PrepareService {
   ) {}
 
   async preflight(serverId: string): Promise<PreflightReport> {
-    this.inventory.stored(serverId);
-    const report = await preflight(this.connections, serverId);
+    const server = this.inventory.stored(serverId);
+    // The login password sudo may ask for (one line on sudo's stdin: a password with a line break cannot be given).
+    const password = server.user !== 'root' && server.auth.method === 'password' ? await this.inventory.secret(serverId) : null;
+    const report = await preflight(this.connections, serverId, password !== null && !/[\r\n]/.test(password) ? password : null);
     this.reports.set(serverId, report);
     return report;
   }
@@ -43,7 +45,6 @@ export class PrepareService {
       ns: this.dns.settings(i.serverId),
       nsPeers: i.nsPeers ?? [...new Set(others)],
       keyLogin: server.auth.method === 'key' || server.auth.method === 'key-passphrase' || server.auth.method === 'agent',
-      sudoPassword: server.auth.method === 'password' && (await this.inventory.secret(i.serverId)) !== null,
       sshPort: server.port,
       serverId: i.serverId,
     };
