@@ -4,9 +4,8 @@
 // Drives every command: JSON on stdout parsed, progress on stderr, exit 0 (done), 1 (a task or a
 // server test failed, or a task stuck behind a stopped queue) and 2 (unknown names, invalid
 // values, a destructive answer or a confirming push without --yes, a missing password variable).
-import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { copyFileSync, existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AuditEntry } from '../../shared/api/db';
@@ -16,48 +15,21 @@ import type { Server } from '../../shared/domain';
 import type { Task } from '../../shared/queue';
 import { openKeychain } from '../../src-main/core/secrets/keychain';
 import { loadTestbed } from '../../testbed/testbed';
-import { REPO, RUNS } from '../../testbed/util';
+import { builtCli } from '../helpers/cli';
 import { addWeb1, makeCore } from '../helpers/core';
 import { addNameservers, resolver, SOA, uniqueZone } from '../helpers/dns';
 import { settleQueue, sh, testbedHostingSettings } from '../helpers/hosting';
 import { registerSecret } from '../helpers/secrets';
 
-const BUILT = path.join(REPO, 'dist', 'cli', 'hostdeck.mjs');
+const cli = builtCli();
 const tag = randomUUID().replaceAll('-', '').slice(0, 6);
-// The built file, copied where a concurrent `npm run build` (which empties dist/) cannot take it
-// away mid-test; under the repository, so its npm packages load from node_modules as from dist/.
-const BIN = path.join(RUNS, `cli-${tag}`, 'hostdeck.mjs');
 const site = `hdcli${tag}`;
+const expectExit = cli.expectExit;
 
-type Run = { code: number | null; stdout: string; stderr: string };
-
-function hostdeck(dataDir: string, args: string[], env: NodeJS.ProcessEnv = {}): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, ...(dataDir ? ['--data-dir', dataDir] : []), ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (c) => (stdout += String(c)));
-    child.stderr.on('data', (c) => (stderr += String(c)));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
-
-/** Runs and checks the exit code (showing stderr when it differs); returns the run. */
-async function expectExit(dataDir: string, args: string[], code: number, env?: NodeJS.ProcessEnv): Promise<Run> {
-  const run = await hostdeck(dataDir, args, env);
-  expect(run.code, `hostdeck ${args.join(' ')}\nstdout: ${run.stdout}\nstderr: ${run.stderr}`).toBe(code);
-  return run;
-}
-
-beforeAll(async () => {
-  for (let i = 0; i < 120 && !existsSync(BUILT); i++) await new Promise((resolve) => setTimeout(resolve, 500));
-  mkdirSync(path.dirname(BIN), { recursive: true });
-  copyFileSync(BUILT, BIN);
-});
+beforeAll(() => cli.install());
 
 afterAll(() => {
-  rmSync(path.dirname(BIN), { recursive: true, force: true });
+  cli.remove();
   if (sh(`id -u ${site}`) !== null) sh(`pkill -KILL -u ${site}; userdel -r ${site} 2>/dev/null`);
   rmSync(`/home/${site}`, { recursive: true, force: true });
 });
