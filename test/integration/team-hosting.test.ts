@@ -7,7 +7,8 @@
 // on A is run by B's runner after A is gone, its zone file read from the team's `blobs` (removed
 // once the tasks are done); content over the limit is refused when queued. The roles' GRANTs on
 // the new tables, and a database of schema version 1 brought up to date.
-import { existsSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { RowDataPacket } from 'mysql2';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -16,7 +17,11 @@ import type { SiteRecord, HostingSettings } from '../../shared/api/hosting';
 import type { ZoneSummary } from '../../shared/api/dns';
 import type { Zone } from '../../shared/dns';
 import type { Task } from '../../shared/queue';
-import { migrateSchema, TEAM_TABLES } from '../../src-main/core/team/schema';
+import { createSchema, migrateSchema, TEAM_TABLES } from '../../src-main/core/team/schema';
+import { openTeamDb } from '../../src-main/core/team/connection';
+import { TeamBlobs } from '../../src-main/core/team/blobs';
+import { BlobStore } from '../../src-main/core/queue/blobs';
+import { freshDataDir } from '../helpers/env';
 import { activateRole, roleSetupStatements } from '../../src-main/core/team/roles';
 import { coreSuite, registeringSecrets, type TestCore } from '../helpers/core';
 import { createCore } from '../../src-main/core/core';
@@ -182,6 +187,38 @@ describe('team mode: sites, zones and backup settings', () => {
       await conn.end();
     }
   }, 120_000);
+});
+
+describe('team blobs', () => {
+  it('a blob larger than a part travels in parts and arrives whole on another workstation', async () => {
+    const db = await teamDatabase();
+    dbs.push(db);
+    const root = await teamConnection(db);
+    const conn = { a: await openTeamDb(db.config, db.password), b: await openTeamDb(db.config, db.password) };
+    try {
+      await createSchema(conn.a.pool, 'Blobs', 'test');
+      const [[packet]] = await root.query<RowDataPacket[]>('SELECT @@max_allowed_packet AS m');
+      const storeA = new BlobStore(path.join(freshDataDir('team-blob-a'), 'blobs'));
+      const storeB = new BlobStore(path.join(freshDataDir('team-blob-b'), 'blobs'));
+      storeA.useRemote(new TeamBlobs(conn.a));
+      storeB.useRemote(new TeamBlobs(conn.b));
+      const content = randomBytes(3 * 1024 * 1024 + 123);
+      const [sha] = await storeA.putMany([content]);
+      const [parts] = await root.query<RowDataPacket[]>('SELECT part, parts, LENGTH(data) AS n FROM blobs WHERE sha = ? ORDER BY part', [sha]);
+      expect(parts.length).toBeGreaterThan(3);
+      expect(parts.every((p) => Number(p.parts) === parts.length && Number(p.n) <= Math.min(1024 * 1024, Number(packet!.m) / 4))).toBe(true);
+      expect(readFileSync(await storeB.ensure(sha!)).equals(content)).toBe(true);
+      // The empty content is never shared: every workstation makes it.
+      const empty = await storeA.putMany(['']);
+      expect(readFileSync(await storeB.ensure(empty[0]!)).length).toBe(0);
+      await storeB.release([sha!]);
+      expect((await root.query<RowDataPacket[]>('SELECT COUNT(*) AS n FROM blobs'))[0][0]!.n).toBe(0);
+    } finally {
+      await root.end();
+      await conn.a.close();
+      await conn.b.close();
+    }
+  });
 });
 
 describe('team roles on the shared hosting tables', () => {
