@@ -6,7 +6,7 @@ import { ServerId } from '../domain';
 import { DbCreate, DbName, Domain, DomainBind, ExistingFtpUser, FtpCreate, FtpSubdir, FtpUser, Password, SiteCreate, SiteName } from '../hosting';
 import { Task, type TaskStatus } from '../queue';
 import { IPV4 } from '../validation';
-import { PhpInstalled, PhpSet, PhpSettings, SitePhp, poolName } from '../php';
+import { PhpInstalled, PhpSet, PhpSettings, SitePhp } from '../php';
 import { CronJob, CronJobId, CronJobSet, CronSettings } from '../cron';
 import { SiteTls, TlsOptions } from '../tls';
 
@@ -88,19 +88,6 @@ export const RecordedSiteItem = z.discriminatedUnion('kind', [
 /** How an item is named to the admin ("FTP login shop_up"). */
 export function itemLabel(item: { kind: ItemKind; name: string }): string {
   return `${item.kind === 'ftp' ? 'FTP login' : item.kind === 'db' ? 'database' : 'domain'} ${item.name}`;
-}
-
-/** What goes with a site when it is deleted, for the confirmation (its account is deleted last). */
-export function deletionList(site: SiteRecord): string[] {
-  return [
-    `Linux account ${site.name} with /home/${site.name} and all its files`,
-    ...site.ftpUsers.map((u) => `FTP login ${u}`),
-    ...site.databases.map((d) => `database ${d.name} and its user ${d.user}`),
-    ...site.domains.map((b) => `server block of ${[b.domain, ...b.aliases].join(', ')}`),
-    ...(site.php ? [`PHP pool ${poolName(site.name)} (PHP ${site.php.version})`] : []),
-    ...site.tls.map((t) => `certificate and private key of ${t.domain}`),
-    ...(site.cron.length > 0 ? [`${site.cron.length} cron job${site.cron.length === 1 ? '' : 's'} (the site's cron file)`] : []),
-  ];
 }
 
 /** An absolute path on the server of plain segments (letters, digits, `._-`; no `..`). */
