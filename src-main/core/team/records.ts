@@ -102,7 +102,9 @@ export class TeamRecords {
   async putLatest(table: RecordTable, id: string, make: (current: unknown) => unknown): Promise<void> {
     for (let attempt = 0; ; attempt++) {
       const row = this.get(table, id);
-      const next = make(row?.data);
+      const made = make(row?.data);
+      // As the row would read back (a key set to undefined is no key): an unchanged record is not written again.
+      const next = made === null || made === undefined ? made : (JSON.parse(JSON.stringify(made)) as unknown);
       try {
         if (next === null) {
           if (row) await this.remove(table, id, row.version);
