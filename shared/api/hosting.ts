@@ -219,7 +219,7 @@ export const hostingApi = {
   /** The tasks a change would queue (titles and exact commands, secrets masked); nothing is recorded or queued. */
   'hosting.preview': {
     input: z.object({ serverId: ServerId, change: HostingChange }).strict(),
-    output: z.object({ tasks: z.array(z.object({ kind: z.string(), title: z.string(), commands: z.array(z.string()) })) }),
+    output: z.object({ tasks: z.array(z.object({ kind: z.string(), title: z.string(), commands: z.array(z.string()), params: z.record(z.string(), z.unknown()).optional() })) }),
   },
   /** Records an FTP login of a site and queues ftp.create. The password (generated if not given) is returned once and never kept. */
   'hosting.createFtp': {

@@ -7,6 +7,7 @@ import type { HostingChange } from '../../shared/api/hosting';
 import type { Output } from '../../shared/api';
 import { client } from '../client/client';
 import type { useAction } from './common';
+import { taskTitle } from '../queue/task-title';
 
 export type PreviewTask = Output<'hosting.preview'>['tasks'][number];
 type Shown = { title: string; tasks: PreviewTask[]; queue: (() => Promise<unknown>) | null; blocked?: string };
@@ -62,9 +63,9 @@ export function PreviewDialog({ title, tasks, busy, blocked, onQueue, onBack }: 
           {tasks.map((task, i) => (
             <li key={i} data-kind={task.kind}>
               <div className="preview-task-head">
-                <strong>{task.title}</strong> <span className="muted mono">{task.kind}</span>
+                <strong>{taskTitle(task)}</strong> <span className="muted mono">{task.kind}</span>
               </div>
-              <pre className="preview-commands" tabIndex={0} aria-label={t('Commands of {{title}}', { title: task.title })}>{task.commands.join('\n')}</pre>
+              <pre className="preview-commands" tabIndex={0} aria-label={t('Commands of {{title}}', { title: taskTitle(task) })}>{task.commands.join('\n')}</pre>
             </li>
           ))}
         </ol>

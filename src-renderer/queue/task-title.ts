@@ -50,7 +50,8 @@ const TITLES: Record<string, (p: P) => string> = {
   'deploy.commands': (p) => i18n.t('Run {{count, number}} commands in public_html/{{target}} as site {{site}}', { count: list(p, 'commands').length, target: str(p, 'target'), site: str(p, 'site') }),
 };
 
-export function taskTitle(task: Pick<Task, 'kind' | 'title' | 'params'>): string {
+/** A queued task, or a previewed one (with its parameters where the preview gives them). */
+export function taskTitle(task: Pick<Task, 'kind' | 'title'> & { params?: Task['params'] }): string {
   const words = TITLES[task.kind];
-  return words ? words(task.params) : task.title;
+  return words && task.params ? words(task.params) : task.title;
 }

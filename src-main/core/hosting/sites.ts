@@ -58,8 +58,9 @@ export class SiteService {
   }
 
   /** The tasks a change would queue, checked as queueing checks them; nothing is queued or recorded. */
-  preview(serverId: string, change: HostingChange): { kind: string; title: string; commands: string[] }[] {
-    return this.plan(serverId, (sites, settings) => plans.planOf(sites, settings, change, this.tasks(serverId))).steps.map((s) => ({ kind: s.kind, ...this.queue.preview(s.kind, s.params) }));
+  preview(serverId: string, change: HostingChange): { kind: string; title: string; commands: string[]; params: Record<string, unknown> }[] {
+    // The parameters (never secrets) let the UI word each title in its language.
+    return this.plan(serverId, (sites, settings) => plans.planOf(sites, settings, change, this.tasks(serverId))).steps.map((s) => ({ kind: s.kind, ...this.queue.preview(s.kind, s.params), params: s.params }));
   }
 
   async create(serverId: string, input: SiteCreate): Promise<{ site: SiteRecord; tasks: Task[] }> {
