@@ -135,6 +135,13 @@ async function stopAll(): Promise<void> {
   for (const pid of findProcs(SSHD, CONFIG, '[listener]')) pids.add(pid);
   await Promise.all([...pids].map((pid) => killAndWait(pid)));
   for (const f of names) fs.rmSync(`${FLEET_DIR}/${f}`, { force: true });
+  for (const group of CGROUPS) {
+    try {
+      fs.rmdirSync(group.dir); // once empty: a connection the listener left may hold it a while longer
+    } catch {
+      /* still in use, or none */
+    }
+  }
 }
 
 // The instances run in a cgroup of their own, where the kernel counts the CPU of every process
