@@ -170,19 +170,26 @@ function cgroup(): (typeof CGROUPS)[number] | null {
   return null;
 }
 
+/** A listener that could not join: the count would miss it. */
+let uncounted = false;
+
 /** Puts a listener (and so what it starts from now on) into the fleet's cgroup, where there is one. */
 function joinCgroup(pid: number): void {
   const group = cgroup();
-  if (group) fs.writeFileSync(`${group.dir}/cgroup.procs`, String(pid));
+  try {
+    if (group) fs.writeFileSync(`${group.dir}/cgroup.procs`, String(pid));
+  } catch {
+    uncounted = true; // e.g. a cgroup v2 hierarchy this process may not move into
+  }
 }
 
 /**
  * CPU seconds the fleet's instances and everything they started (connections, sessions, scripts)
- * have used so far; null where the machine gives no cgroup to count them in.
+ * have used so far; null where the machine gives no cgroup to count them all in.
  */
 export function fleetCpuSeconds(): number | null {
   const group = cgroup();
-  return group ? group.seconds(group.dir) : null;
+  return group && !uncounted ? group.seconds(group.dir) : null;
 }
 
 /** Stop every fleet instance (and remove their pid files). */
