@@ -11,6 +11,9 @@ import { client } from '../client/client';
 import { ErrorNote } from '../components/ErrorNote';
 import { SecretOnce } from '../hosting/common';
 import { DRIFT_KEY } from './hooks';
+import { coreText } from '../i18n/core-text';
+import { driftTitle } from './item-text';
+import { taskTitle } from '../queue/task-title';
 
 type Props = { server: Server; servers: Server[]; item: DriftItem; action: DriftAction; onClose: () => void };
 
@@ -37,9 +40,9 @@ export function DriftActionDialog({ server, servers, item, action, onClose }: Pr
   const records = preview.data?.records ?? [];
   return (
     <div className="modal-backdrop">
-      <div className="panel modal preview-dialog drift-dialog" role="dialog" aria-modal="true" aria-label={`${heading}: ${item.title}`}>
-        <h2>{heading}: {item.title}</h2>
-        <p className="drift-dialog-what"><strong>{label}</strong></p>
+      <div className="panel modal preview-dialog drift-dialog" role="dialog" aria-modal="true" aria-label={`${heading}: ${driftTitle(item)}`}>
+        <h2>{heading}: {driftTitle(item)}</h2>
+        <p className="drift-dialog-what"><strong>{label && coreText(label)}</strong></p>
         {preview.isPending && <p className="muted">{t('Preparing the preview…')}</p>}
         {preview.error && <ErrorNote error={asError(preview.error)} />}
         {preview.data && (
@@ -50,7 +53,7 @@ export function DriftActionDialog({ server, servers, item, action, onClose }: Pr
                 <ol className="preview-tasks">
                   {tasks.map((task, i) => (
                     <li key={i}>
-                      <div className="preview-task-title">{task.title}{task.serverId !== server.id ? <span className="muted"> — {t('on {{server}}', { server: name(task.serverId) })}</span> : null}</div>
+                      <div className="preview-task-title">{taskTitle(task)}{task.serverId !== server.id ? <span className="muted"> — {t('on {{server}}', { server: name(task.serverId) })}</span> : null}</div>
                       <pre className="preview-commands">{task.commands.join('\n')}</pre>
                     </li>
                   ))}

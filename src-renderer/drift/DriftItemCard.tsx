@@ -3,25 +3,27 @@
 import { useTranslation } from 'react-i18next';
 import type { DriftAction, DriftItem } from '../../shared/api/drift';
 import { msg } from '../i18n';
+import { coreText } from '../i18n/core-text';
+import { driftTitle } from './item-text';
 
 const WAY = { missing: msg('missing on the server'), extra: msg('only on the server'), changed: msg('changed on the server') };
 
 export function DriftItemCard({ item, onAction }: { item: DriftItem; onAction: (action: DriftAction) => void }) {
   const { t } = useTranslation();
   return (
-    <li className={`drift-item drift-${item.way}`} aria-label={item.title}>
+    <li className={`drift-item drift-${item.way}`} aria-label={driftTitle(item)}>
       <div className="drift-item-head">
         <span className={`drift-way drift-way-${item.way}`}>{t(WAY[item.way])}</span>
-        <strong>{item.title}</strong>
+        <strong>{driftTitle(item)}</strong>
       </div>
       <div className="drift-sides">
         <div className="drift-side drift-records" aria-label={t("Hostdeck's records")}>
           <div className="drift-side-label">{t("Hostdeck's records")}</div>
-          <div>{item.records}</div>
+          <div>{coreText(item.records)}</div>
         </div>
         <div className="drift-side drift-server" aria-label={t('On the server')}>
           <div className="drift-side-label">{t('On the server')}</div>
-          <div>{item.server}</div>
+          <div>{coreText(item.server)}</div>
         </div>
       </div>
       {item.diff && item.diff.length > 0 && (
@@ -35,8 +37,8 @@ export function DriftItemCard({ item, onAction }: { item: DriftItem; onAction: (
         </details>
       )}
       <div className="actions">
-        {item.fix && <button onClick={() => onAction('fix')} title={item.fix}>{t('Fix the server…')}</button>}
-        {item.accept && <button onClick={() => onAction('accept')} title={item.accept}>{t("Accept the server's state…")}</button>}
+        {item.fix && <button onClick={() => onAction('fix')} title={coreText(item.fix)}>{t('Fix the server…')}</button>}
+        {item.accept && <button onClick={() => onAction('accept')} title={coreText(item.accept)}>{t("Accept the server's state…")}</button>}
         {!item.fix && !item.accept && <span className="muted">{t('Nothing Hostdeck can do here; see the server side.')}</span>}
       </div>
     </li>
