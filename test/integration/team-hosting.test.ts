@@ -20,6 +20,8 @@ import type { Task } from '../../shared/queue';
 import { createSchema, migrateSchema, TEAM_TABLES } from '../../src-main/core/team/schema';
 import { openTeamDb } from '../../src-main/core/team/connection';
 import { TeamBlobs } from '../../src-main/core/team/blobs';
+import { TeamRecords } from '../../src-main/core/team/records';
+import { teamDnsStore } from '../../src-main/core/team/dns-store';
 import { BlobStore } from '../../src-main/core/queue/blobs';
 import { freshDataDir } from '../helpers/env';
 import { activateRole, roleSetupStatements } from '../../src-main/core/team/roles';
@@ -217,6 +219,43 @@ describe('team blobs', () => {
       await root.end();
       await conn.a.close();
       await conn.b.close();
+    }
+  });
+});
+
+describe('a push recorded in a team', () => {
+  it('keeps an edit another workstation made meanwhile (one transaction, made again from theirs)', async () => {
+    const db = await teamDatabase();
+    dbs.push(db);
+    const dbA = await openTeamDb(db.config, db.password);
+    const dbB = await openTeamDb({ ...db.config, workstation: 'ws-b' }, db.password);
+    const recordsA = new TeamRecords(dbA, () => undefined);
+    const recordsB = new TeamRecords(dbB, () => undefined);
+    try {
+      await createSchema(dbA.pool, 'Push', 'test');
+      await recordsA.start();
+      await recordsB.start();
+      const storeA = teamDnsStore(recordsA);
+      const storeB = teamDnsStore(recordsB);
+      const names = [uniqueZone('batch-a'), uniqueZone('batch-b')];
+      const stored = (name: string, value: string) => ({ version: 1 as const, zone: { name, ttl: 300, soa: { ...SOA, primary: 'ns1.example.test.' }, records: [{ name: 'www', type: 'A' as const, ttl: 300, value }] }, pushed: null });
+      for (const name of names) await storeA.put(stored(name, '192.0.2.1'));
+      await recordsB.refresh();
+      // B edits the first zone; A has not read that yet when it records its push of both.
+      await storeB.put(stored(names[0]!, '192.0.2.2'), storeB.versionOf(names[0]!));
+      const pushedAt = new Date().toISOString();
+      await storeA.putMany(names.map((name) => ({ ...stored(name, '192.0.2.1'), pushed: { zone: stored(name, '192.0.2.1').zone, serial: 7, at: pushedAt } })));
+      await recordsB.refresh();
+      const first = storeB.get(names[0]!)!;
+      expect(first.zone.records[0]!.value).toBe('192.0.2.2');
+      expect(first.pushed).toMatchObject({ serial: 7, zone: { records: [{ value: '192.0.2.1' }] } });
+      expect(storeB.get(names[1]!)!.pushed?.serial).toBe(7);
+      expect(storeB.versionOf(names[1]!)).toBe(2);
+    } finally {
+      recordsA.stop();
+      recordsB.stop();
+      await dbA.close();
+      await dbB.close();
     }
   });
 });

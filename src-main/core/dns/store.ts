@@ -29,6 +29,7 @@ export interface ZoneStore {
   assertVersion(zone: string, baseVersion: number): void;
   /** baseVersion (team mode): someone else's change since is a conflict carrying both. */
   put(stored: StoredZone, baseVersion?: number): void | Promise<void>;
+  /** A push's record of many zones (in a team: each one's `pushed` over the latest zone, an edit made elsewhere meanwhile kept). */
   putMany(list: StoredZone[]): Promise<void>;
   remove(zone: string): void | Promise<void>;
   nsSettings(serverId: string): NsSettings;

@@ -29,8 +29,14 @@ export function teamDnsStore(records: TeamRecords): ZoneStore {
     versionOf: (zone) => records.get('zones', zone)?.version,
     assertVersion: (zone, baseVersion) => records.assertVersion('zones', zone, baseVersion),
     put,
+    // A push's record: what was pushed goes over the latest zone, in one transaction; an edit made
+    // elsewhere meanwhile is kept (and shows as not pushed), a zone removed meanwhile stays removed.
     putMany: async (list) => {
-      for (const stored of list) await put(stored);
+      const pushed = new Map(list.map((s) => [s.zone.name, s]));
+      await records.putLatestMany('zones', [...pushed.keys()], (name, current) => {
+        const parsed = StoredZone.safeParse(current);
+        return parsed.success ? { ...parsed.data, pushed: pushed.get(name)!.pushed } : null;
+      });
     },
     remove: async (zone) => {
       await records.putLatest('zones', zone, () => null);

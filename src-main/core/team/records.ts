@@ -118,6 +118,58 @@ export class TeamRecords {
     }
   }
 
+  /**
+   * putLatest for many records in one transaction (one round of the write lock): `make` gets each
+   * current record (undefined: none) and returns the new one, or null to leave it as it is. When
+   * someone else wrote one of them first, nothing is written and the batch is made again from theirs.
+   */
+  async putLatestMany(table: RecordTable, ids: string[], make: (id: string, current: unknown) => unknown): Promise<void> {
+    for (let attempt = 0; ; attempt++) {
+      const rows = ids.flatMap((id) => {
+        const row = this.get(table, id);
+        const made = make(id, row?.data);
+        const next = made === null ? null : (JSON.parse(JSON.stringify(made)) as unknown);
+        return next === null || (row && isDeepStrictEqual(row.data, next)) ? [] : [{ id, json: JSON.stringify(next), base: row?.version ?? null }];
+      });
+      if (rows.length === 0) return;
+      const conn = await this.db.pool.getConnection();
+      const lock = queueLockName(this.db.config.database, 'record-writes');
+      const stale: string[] = [];
+      try {
+        const [got] = await conn.query<RowDataPacket[]>('SELECT GET_LOCK(?, 30) AS got', [lock]);
+        if (Number(got[0]?.got) !== 1) throw new AppError('timeout', 'Another workstation held the team\'s write lock for 30 s; nothing was saved.');
+        try {
+          await conn.beginTransaction();
+          for (const r of rows) {
+            const [w] =
+              r.base === null
+                ? await conn.query<ResultSetHeader>(`INSERT IGNORE INTO \`${table}\` (id, data, version, updated_by) VALUES (?, ?, 1, ?)`, [r.id, r.json, this.db.workstation])
+                : await conn.query<ResultSetHeader>(`UPDATE \`${table}\` SET data = ?, version = version + 1, updated_by = ?, updated_at = CURRENT_TIMESTAMP(3) WHERE id = ? AND version = ?`, [r.json, this.db.workstation, r.id, r.base]);
+            if (w.affectedRows !== 1) stale.push(r.id);
+          }
+          if (stale.length > 0) {
+            await conn.rollback();
+          } else {
+            await conn.query('INSERT INTO changes (tbl, record_id, version, author) VALUES ?', [rows.map((r) => [table, r.id, (r.base ?? 0) + 1, this.db.workstation])]);
+            await conn.commit();
+          }
+        } catch (error) {
+          await conn.rollback().catch(() => undefined);
+          throw error;
+        } finally {
+          await conn.query('SELECT RELEASE_LOCK(?)', [lock]).catch(() => undefined);
+        }
+        const [found] = await conn.query<RowDataPacket[]>(`SELECT id, data, version, updated_by, updated_at FROM \`${table}\` WHERE id IN (?)`, [stale.length > 0 ? stale : rows.map((r) => r.id)]);
+        const byId = new Map(found.map((r) => [String(r.id), recordOf(r)]));
+        for (const id of stale.length > 0 ? stale : rows.map((r) => r.id)) this.apply(table, id, byId.get(id) ?? null);
+      } finally {
+        conn.release();
+      }
+      if (stale.length === 0) return;
+      if (attempt >= 4) throw conflictError(table, stale[0]!, null, this.get(table, stale[0]!));
+    }
+  }
+
   /** The conflict put would give, at once when this workstation already knows of a newer version (checked before the change is worked out). */
   assertVersion(table: RecordTable, id: string, baseVersion: number): void {
     const row = this.get(table, id);
