@@ -16,7 +16,8 @@ import { createCore, type Core } from '../../src-main/core/core';
 import { memoryKeychain } from '../../src-main/core/secrets/keychain';
 import { knownHostsName } from '../../src-main/core/ssh/host-key';
 import { teamPasswordAccount, writeTeamConfig } from '../../src-main/core/team/connection';
-import { activateRole, DNS_JOURNAL_VIEW } from '../../src-main/core/team/roles';
+import { activateRole, DNS_JOURNAL_VIEW, roleName } from '../../src-main/core/team/roles';
+import { mariadbInfo } from '../../testbed/mariadb';
 import { loadTestbed } from '../../testbed/testbed';
 import { addWeb1, registeringSecrets } from '../helpers/core';
 import { freshDataDir, freshHome } from '../helpers/env';
@@ -148,5 +149,29 @@ describe('the dns role and the queue', () => {
     await new Promise((r) => setTimeout(r, 1000));
     expect((await journalRows(web1.id)).length).toBe(before);
     expect(t.core.queue.list(web1.id).tasks.filter((task) => task.kind === 'ensure-line').length).toBe(1); // only the failed one
+  });
+
+  it('a team whose roles predate the view gets it at its creator\'s next start', async () => {
+    // As roles were set up before: no view, and the dns role may INSERT into the journal itself.
+    await team.root.query(`DROP VIEW ${DNS_JOURNAL_VIEW}`);
+    await team.root.query(`GRANT INSERT, UPDATE, DELETE ON \`${team.database}\`.queue_events TO \`${roleName(team.database, 'dns')}\``);
+    const dns = await team.person('dns');
+    await activateRole(dns.conn, team.database);
+    const insert = () => dns.pool.query("INSERT INTO queue_events (server_id, event, author) VALUES (?, ?, 'dns')", [randomUUID(), enqueued('php.pool')]);
+    await insert();
+    // A dns login's start cannot change grants: it says so and works on.
+    await teamCore('team-dnsq-old-dns', dns.user, dns.password);
+    await insert();
+    // Nor can an admin's (the admin role has no CREATE VIEW); the creator's start makes the view
+    // and takes the table's writes from dns.
+    const admin = await team.person('admin');
+    await teamCore('team-dnsq-old-admin', admin.user, admin.password);
+    await insert();
+    const creator = mariadbInfo();
+    await teamCore('team-dnsq-old-creator', creator.adminUser, creator.adminPassword);
+    const fresh = await team.login(dns.user, dns.password);
+    await expect(fresh.pool.query("INSERT INTO queue_events (server_id, event, author) VALUES (?, ?, 'dns')", [randomUUID(), enqueued('php.pool')])).rejects.toMatchObject({ code: 'ER_TABLEACCESS_DENIED_ERROR' });
+    await expect(fresh.pool.query(`INSERT INTO ${DNS_JOURNAL_VIEW} (server_id, event, author) VALUES (?, ?, 'dns')`, [randomUUID(), enqueued('php.pool')])).rejects.toMatchObject({ code: 'ER_VIEW_CHECK_FAILED' });
+    await fresh.pool.query(`INSERT INTO ${DNS_JOURNAL_VIEW} (server_id, event, author) VALUES (?, ?, 'dns')`, [randomUUID(), enqueued('dns.push')]);
   });
 });

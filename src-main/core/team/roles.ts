@@ -60,6 +60,28 @@ function dnsJournalView(db: string): string {
   );
 }
 
+/**
+ * A team whose roles were set up before the DNS view existed: its dns role still has INSERT on the
+ * journal itself. The first login that may create a view there and change grants (the team's
+ * creator; the admin role has no CREATE VIEW) makes the view, grants it, and takes the table's
+ * writes from dns; any other login leaves it to that one (logged).
+ * Nothing to do when the view is there or the team has no roles.
+ */
+export async function ensureDnsJournalView(db: Queryable, database: string, log: (line: string) => void): Promise<void> {
+  const [views] = await db.query<RowDataPacket[]>('SELECT 1 FROM information_schema.VIEWS WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = ?', [DNS_JOURNAL_VIEW]);
+  if (views.length > 0 || !(await rolesExist(db, database))) return;
+  const qdb = quoteIdent(checkedDatabase(database));
+  const role = quoteIdent(roleName(database, 'dns'));
+  try {
+    await db.query(dnsJournalView(qdb));
+    await db.query(`GRANT INSERT ON ${qdb}.${quoteIdent(DNS_JOURNAL_VIEW)} TO ${role}`);
+    await db.query(`REVOKE INSERT, UPDATE, DELETE ON ${qdb}.queue_events FROM ${role}`);
+    log(`[hostdeck] team database: the dns role now queues DNS tasks only (view ${DNS_JOURNAL_VIEW} made)`);
+  } catch (error) {
+    log(`[hostdeck] team database: the dns role's journal view could not be made by this login (${error instanceof Error ? error.message : String(error)}); the team creator's workstation does it at its next start`);
+  }
+}
+
 /** A role's privileges on one table: its kind's, but a dns login appends to the journal only through its view. */
 export function privilegesOn(role: TeamRole, table: Pick<TeamTable, 'name' | 'kind'>): string[] {
   if (role === 'dns' && table.name === 'queue_events') return R;

@@ -4,6 +4,7 @@ import type { Keychain } from '../secrets/keychain';
 import { openTeamDb, readTeamConfig, teamError, teamPassword, type TeamConfig, type TeamDb } from './connection';
 import { TeamQueueBackend } from './queue-backend';
 import { TeamRecords } from './records';
+import { ensureDnsJournalView } from './roles';
 import { openTeamRoute, type TeamEndpoint, type TeamRoute } from './tunnel';
 import { readSchema } from './schema';
 
@@ -20,6 +21,7 @@ export async function openTeamSession(config: TeamConfig, password: string, log:
   const db = await openTeamDb(config, password, endpoint);
   try {
     const { teamName } = await readSchema(db.pool);
+    await ensureDnsJournalView(db.pool, config.database, log);
     const records = new TeamRecords(db, log);
     await records.start();
     const queue = new TeamQueueBackend(db, log);
