@@ -84,14 +84,7 @@ export class TeamRecords {
    */
   async put(table: RecordTable, id: string, data: unknown, baseVersion: number | null): Promise<number> {
     const json = JSON.stringify(data);
-    return this.write(table, id, baseVersion, async (conn) => {
-      if (baseVersion === null) {
-        const [r] = await conn.query<ResultSetHeader>(`INSERT IGNORE INTO \`${table}\` (id, data, version, updated_by) VALUES (?, ?, 1, ?)`, [id, json, this.db.workstation]);
-        return r.affectedRows === 1 ? 1 : null;
-      }
-      const [r] = await conn.query<ResultSetHeader>(`UPDATE \`${table}\` SET data = ?, version = version + 1, updated_by = ?, updated_at = CURRENT_TIMESTAMP(3) WHERE id = ? AND version = ?`, [json, this.db.workstation, id, baseVersion]);
-      return r.affectedRows === 1 ? baseVersion + 1 : null;
-    });
+    return this.write(table, id, baseVersion, async (conn) => ((await this.writeRow(conn, table, id, json, baseVersion)) ? (baseVersion ?? 0) + 1 : null));
   }
 
   /**
@@ -133,32 +126,14 @@ export class TeamRecords {
       });
       if (rows.length === 0) return;
       const conn = await this.db.pool.getConnection();
-      const lock = queueLockName(this.db.config.database, 'record-writes');
       const stale: string[] = [];
       try {
-        const [got] = await conn.query<RowDataPacket[]>('SELECT GET_LOCK(?, 30) AS got', [lock]);
-        if (Number(got[0]?.got) !== 1) throw new AppError('timeout', 'Another workstation held the team\'s write lock for 30 s; nothing was saved.');
-        try {
-          await conn.beginTransaction();
-          for (const r of rows) {
-            const [w] =
-              r.base === null
-                ? await conn.query<ResultSetHeader>(`INSERT IGNORE INTO \`${table}\` (id, data, version, updated_by) VALUES (?, ?, 1, ?)`, [r.id, r.json, this.db.workstation])
-                : await conn.query<ResultSetHeader>(`UPDATE \`${table}\` SET data = ?, version = version + 1, updated_by = ?, updated_at = CURRENT_TIMESTAMP(3) WHERE id = ? AND version = ?`, [r.json, this.db.workstation, r.id, r.base]);
-            if (w.affectedRows !== 1) stale.push(r.id);
-          }
-          if (stale.length > 0) {
-            await conn.rollback();
-          } else {
-            await conn.query('INSERT INTO changes (tbl, record_id, version, author) VALUES ?', [rows.map((r) => [table, r.id, (r.base ?? 0) + 1, this.db.workstation])]);
-            await conn.commit();
-          }
-        } catch (error) {
-          await conn.rollback().catch(() => undefined);
-          throw error;
-        } finally {
-          await conn.query('SELECT RELEASE_LOCK(?)', [lock]).catch(() => undefined);
-        }
+        await this.inWriteLock(conn, async () => {
+          for (const r of rows) if (!(await this.writeRow(conn, table, r.id, r.json, r.base))) stale.push(r.id);
+          if (stale.length > 0) return false;
+          await conn.query('INSERT INTO changes (tbl, record_id, version, author) VALUES ?', [rows.map((r) => [table, r.id, (r.base ?? 0) + 1, this.db.workstation])]);
+          return true;
+        });
         const [found] = await conn.query<RowDataPacket[]>(`SELECT id, data, version, updated_by, updated_at FROM \`${table}\` WHERE id IN (?)`, [stale.length > 0 ? stale : rows.map((r) => r.id)]);
         const byId = new Map(found.map((r) => [String(r.id), recordOf(r)]));
         for (const id of stale.length > 0 ? stale : rows.map((r) => r.id)) this.apply(table, id, byId.get(id) ?? null);
@@ -198,26 +173,14 @@ export class TeamRecords {
   /** One version-checked write and its changes row; `change` returns the new version (0: deleted) or null when the version did not match. */
   private async write(table: RecordTable, id: string, baseVersion: number | null, change: (conn: PoolConnection) => Promise<number | null>): Promise<number> {
     const conn = await this.db.pool.getConnection();
-    const lock = queueLockName(this.db.config.database, 'record-writes');
-    let version: number | null;
+    let version: number | null = null;
     try {
-      const [got] = await conn.query<RowDataPacket[]>('SELECT GET_LOCK(?, 30) AS got', [lock]);
-      if (Number(got[0]?.got) !== 1) throw new AppError('timeout', 'Another workstation held the team\'s write lock for 30 s; nothing was saved.');
-      try {
-        await conn.beginTransaction();
+      await this.inWriteLock(conn, async () => {
         version = await change(conn);
-        if (version === null) {
-          await conn.rollback();
-        } else {
-          await conn.query('INSERT INTO changes (tbl, record_id, version, author) VALUES (?, ?, ?, ?)', [table, id, version === 0 ? null : version, this.db.workstation]);
-          await conn.commit();
-        }
-      } catch (error) {
-        await conn.rollback().catch(() => undefined);
-        throw error;
-      } finally {
-        await conn.query('SELECT RELEASE_LOCK(?)', [lock]).catch(() => undefined);
-      }
+        if (version === null) return false;
+        await conn.query('INSERT INTO changes (tbl, record_id, version, author) VALUES (?, ?, ?, ?)', [table, id, version === 0 ? null : version, this.db.workstation]);
+        return true;
+      });
       if (version === null) {
         const [rows] = await conn.query<RowDataPacket[]>(`SELECT id, data, version, updated_by, updated_at FROM \`${table}\` WHERE id = ?`, [id]);
         const theirs = rows[0] ? recordOf(rows[0]) : null;
@@ -230,6 +193,35 @@ export class TeamRecords {
     } finally {
       conn.release();
     }
+  }
+
+  /**
+   * Runs `body` in a transaction under the team's write lock (so that changes rows become visible
+   * in seq order); committed when it returns true, rolled back otherwise.
+   */
+  private async inWriteLock(conn: PoolConnection, body: () => Promise<boolean>): Promise<void> {
+    const lock = queueLockName(this.db.config.database, 'record-writes');
+    const [got] = await conn.query<RowDataPacket[]>('SELECT GET_LOCK(?, 30) AS got', [lock]);
+    if (Number(got[0]?.got) !== 1) throw new AppError('timeout', 'Another workstation held the team\'s write lock for 30 s; nothing was saved.');
+    try {
+      await conn.beginTransaction();
+      if (await body()) await conn.commit();
+      else await conn.rollback();
+    } catch (error) {
+      await conn.rollback().catch(() => undefined);
+      throw error;
+    } finally {
+      await conn.query('SELECT RELEASE_LOCK(?)', [lock]).catch(() => undefined);
+    }
+  }
+
+  /** A record's new JSON over version `base` (null: a new record); false when it is not at that version (or exists) any more. */
+  private async writeRow(conn: PoolConnection, table: RecordTable, id: string, json: string, base: number | null): Promise<boolean> {
+    const [r] =
+      base === null
+        ? await conn.query<ResultSetHeader>(`INSERT IGNORE INTO \`${table}\` (id, data, version, updated_by) VALUES (?, ?, 1, ?)`, [id, json, this.db.workstation])
+        : await conn.query<ResultSetHeader>(`UPDATE \`${table}\` SET data = ?, version = version + 1, updated_by = ?, updated_at = CURRENT_TIMESTAMP(3) WHERE id = ? AND version = ?`, [json, this.db.workstation, id, base]);
+    return r.affectedRows === 1;
   }
 
   private apply(table: RecordTable, id: string, record: TeamRecord | null): void {
