@@ -5,7 +5,7 @@
 // 1. re-exec under dbus-run-session (the keychain needs a D-Bus session of its own);
 // 2. fresh HOME (.testbed/home-<run>) with gnome-keyring unlocked in it;
 // 3. start the testbed (idempotent; reuses running servers);
-// 4. vitest: unit + integration + e2e + slow (extra args forwarded), then the `final` project;
+// 4. vitest: unit + integration + e2e + slow + fresh-root (extra args forwarded), then the `final` project;
 // 5. stop the testbed (unless --keep, or another run / the `npm run testbed` demo still uses it).
 import { spawn, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -177,9 +177,9 @@ async function inner(): Promise<number> {
     if (interrupted) return 130;
 
     t = Date.now();
-    const projects = ['--project', 'unit', '--project', 'integration', '--project', 'e2e', '--project', 'slow', '--project', 'stops-daemons'];
+    const projects = ['--project', 'unit', '--project', 'integration', '--project', 'e2e', '--project', 'slow', '--project', 'fresh-root', '--project', 'stops-daemons'];
     code = await runVitest(['run', ...projects, '--passWithNoTests', ...vitestArgs], (c) => (child = c));
-    log(`vitest unit+integration+e2e+slow+stops-daemons: exit ${code} (${secs(Date.now() - t)})`);
+    log(`vitest unit+integration+e2e+slow+fresh-root+stops-daemons: exit ${code} (${secs(Date.now() - t)})`);
     if (interrupted) return 130;
 
     // The secret scan judges the data of the whole suite; a filtered run has too little of it.

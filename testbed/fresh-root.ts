@@ -1,6 +1,7 @@
-// A fresh Debian 12 machine for the "Prepare server" proof: a minimal root (mmdebstrap, minbase
-// plus openssh-server and sudo) built once from Debian's mirror and cached as a tarball keyed by its
-// package list, unpacked anew for each run and served by its own sshd inside a network namespace:
+// A fresh Debian 12 (or Ubuntu 24.04) machine for the "Prepare server" proof: a minimal root
+// (mmdebstrap, minbase plus openssh-server and sudo) built once from the distribution's mirror and
+// cached as a tarball keyed by its package list, unpacked anew for each run and served by its own
+// sshd inside a network namespace:
 //
 //   root namespace (tests)               namespace hd-fresh
 //   hd-fresh0 10.231.1.1/30  <—veth—>    hd-fresh1 10.231.1.2/30   chroot: sshd on :22, then
@@ -15,6 +16,7 @@
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { ubuntuArchiveKeyring } from './ubuntu-keyring';
 import { ensureDir, launchDetached, p, probeTcp, run, sleep, waitFor } from './util';
 
 export const FRESH_NETNS = 'hd-fresh';
@@ -23,31 +25,58 @@ export const FRESH_ROOT_ADDR = '10.231.1.1';
 export const FRESH_ADDR = '10.231.1.2';
 export const APT_PROXY_PORT = 3142;
 
-const SUITE = 'bookworm';
-// sudo: as on Debian's cloud images, where the admin logs in as a user who becomes root through it.
+// sudo: as on the distributions' cloud images, where the admin logs in as a user who becomes root through it.
 const PACKAGES = ['openssh-server', 'iproute2', 'procps', 'ca-certificates', 'sudo'];
-const SOURCES = [
-  'deb http://deb.debian.org/debian bookworm main',
-  'deb http://deb.debian.org/debian bookworm-updates main',
-  'deb http://deb.debian.org/debian-security bookworm-security main',
-];
+const UBUNTU_MIRROR = 'http://archive.ubuntu.com/ubuntu';
+
+export type Distro = 'debian12' | 'ubuntu2404';
+type DistroRoot = { suite: string; packages: string[]; sources: string[] };
+
+const DISTROS: Record<Distro, DistroRoot> = {
+  debian12: {
+    suite: 'bookworm',
+    packages: PACKAGES,
+    sources: [
+      'deb http://deb.debian.org/debian bookworm main',
+      'deb http://deb.debian.org/debian bookworm-updates main',
+      'deb http://deb.debian.org/debian-security bookworm-security main',
+    ],
+  },
+  // main and universe, as Ubuntu's cloud images have them; apt named (Ubuntu's minbase leaves it
+  // out) and its keyring package, so apt in the machine checks the archive as a real Ubuntu does.
+  ubuntu2404: {
+    suite: 'noble',
+    packages: [...PACKAGES, 'apt', 'ubuntu-keyring'],
+    sources: [
+      `deb ${UBUNTU_MIRROR} noble main universe`,
+      `deb ${UBUNTU_MIRROR} noble-updates main universe`,
+      'deb http://security.ubuntu.com/ubuntu noble-security main universe',
+    ],
+  },
+};
+
+/** The mirror file whose answer tells that Ubuntu's archive can be reached from here. */
+export const UBUNTU_RELEASE_URL = `${UBUNTU_MIRROR}/dists/noble/Release`;
 
 const STATE = (): string => ensureDir(p('fresh-root'));
 /** Downloaded .deb files and indexes the apt proxy keeps between runs. */
 export const aptCacheDir = (): string => ensureDir(p('fresh-root', 'apt-cache'));
 
 /** The cached tarball of the minimal root, keyed by suite, package list and mirrors. */
-export function tarballPath(): string {
-  const key = createHash('sha256').update(JSON.stringify({ SUITE, PACKAGES, SOURCES })).digest('hex').slice(0, 16);
-  return path.join(STATE(), `debian12-minbase-${key}.tar`);
+export function tarballPath(distro: Distro = 'debian12'): string {
+  const { suite, packages, sources } = DISTROS[distro];
+  const key = createHash('sha256').update(JSON.stringify({ SUITE: suite, PACKAGES: packages, SOURCES: sources })).digest('hex').slice(0, 16);
+  return path.join(STATE(), `${distro}-minbase-${key}.tar`);
 }
 
 /** Builds the root with mmdebstrap unless its tarball is cached (about 30 s from Debian's mirror). */
-export async function ensureTarball(): Promise<string> {
-  const tar = tarballPath();
+export async function ensureTarball(distro: Distro = 'debian12'): Promise<string> {
+  const tar = tarballPath(distro);
   if (fs.existsSync(tar)) return tar;
+  const { suite, packages, sources } = DISTROS[distro];
+  const keyring = distro === 'ubuntu2404' ? [`--keyring=${await ubuntuArchiveKeyring(UBUNTU_MIRROR, suite, path.join(STATE(), 'ubuntu-keyring'))}`] : [];
   const tmp = `${tar}.tmp-${process.pid}`;
-  await run('mmdebstrap', ['--variant=minbase', '--format=tar', `--include=${PACKAGES.join(',')}`, SUITE, tmp, ...SOURCES], { timeoutMs: 15 * 60_000 });
+  await run('mmdebstrap', ['--variant=minbase', '--format=tar', ...keyring, `--include=${packages.join(',')}`, suite, tmp, ...sources], { timeoutMs: 15 * 60_000 });
   fs.renameSync(tmp, tar);
   return tar;
 }
@@ -100,8 +129,8 @@ export async function stopFreshServer(dir: string): Promise<void> {
  * Unpacks a fresh root, starts its sshd in the namespace with the given public key for root, and
  * waits for its banner. Any earlier fresh machine is stopped and removed first.
  */
-export async function startFreshServer(publicKey: string): Promise<FreshServer> {
-  const tar = await ensureTarball();
+export async function startFreshServer(publicKey: string, distro: Distro = 'debian12'): Promise<FreshServer> {
+  const tar = await ensureTarball(distro);
   await ensureNetns();
   const dir = p('fresh-root', 'machine');
   if (fs.existsSync(dir)) await stopFreshServer(dir);

@@ -11,19 +11,18 @@ import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { Resolver } from 'node:dns/promises';
-import http from 'node:http';
 import { Client } from 'basic-ftp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { HostingSettings } from '../../shared/api/hosting';
-import type { PreflightReport, PreparePlan, PrepareRole } from '../../shared/api/prepare';
+import type { PreflightReport, PreparePlan } from '../../shared/api/prepare';
 import { DEFAULT_PHP_VALUES } from '../../shared/php';
 import type { Server } from '../../shared/domain';
-import type { Task } from '../../shared/queue';
 import { startAptProxy, type AptProxy } from '../../testbed/apt-proxy';
 import { APT_PROXY_PORT, FRESH_ROOT_ADDR, aptCacheDir, startFreshServer, stopFreshServer, type FreshServer } from '../../testbed/fresh-root';
 import { ensureClientKeys } from '../../testbed/keys';
 import { makeCore, type TestCore } from '../helpers/core';
 import { SOA } from '../helpers/dns';
+import { dropped, expectDone, freshMachine, outcome } from '../helpers/fresh-machine';
 import { settleQueue } from '../helpers/hosting';
 import { askUntil } from '../helpers/php';
 import { registerSecret } from '../helpers/secrets';
@@ -47,51 +46,13 @@ afterAll(async () => {
   if (machine && !process.env.HOSTDECK_KEEP_FRESH) await stopFreshServer(machine.dir);
 });
 
-/** A command on the fresh machine as root over OpenSSH (stdin given, never on a command line). */
-function onMachine(cmd: string, input = ''): string {
-  return execFileSync('ssh', ['-i', keyPath, '-o', 'BatchMode=yes', '-o', 'StrictHostKeyChecking=no', '-o', 'UserKnownHostsFile=/dev/null', '-o', 'LogLevel=ERROR', `root@${machine.host}`, cmd], { input, encoding: 'utf8' });
-}
-
-function httpGet(host: string, path = '/'): Promise<{ status: number; body: string }> {
-  return new Promise((resolve, reject) => {
-    http.get({ host: machine.host, port: 80, path, headers: { Host: host }, agent: false }, (res) => {
-      let body = '';
-      res.setEncoding('utf8').on('data', (d: string) => (body += d)).on('end', () => resolve({ status: res.statusCode ?? 0, body }));
-    }).on('error', reject);
-  });
-}
-
-/** A connection a reload dropped, as an answer to ask again. */
-const dropped = (error: unknown) => ({ status: 0, body: String(error) });
-
-async function prepare(serverId: string, roles: PrepareRole[] = ['base', 'web', 'db', 'ftp', 'ns']): Promise<{ tasks: Task[]; ms: number }> {
-  const started = Date.now();
-  await t.call('prepare.preflight', { serverId });
-  const { tasks: queued } = await t.call<{ tasks: Task[] }>('prepare.enqueue', { serverId, roles });
-  const all = await settleQueue(t, serverId, 900_000);
-  const ids = new Set(queued.map((q) => q.id));
-  const tasks = all.filter((x) => ids.has(x.id));
-  return { tasks, ms: Date.now() - started };
-}
-
-const outcome = (x: Task) => `${x.kind}: ${x.status}\n${x.stdoutTail}\n${x.stderrTail}`;
-
-/** The tasks all done, and (`changed`) whether any of them changed something. */
-function expectDone(run: { tasks: Task[] }, changed: boolean): void {
-  expect(run.tasks.length).toBeGreaterThan(0);
-  for (const x of run.tasks) expect(x.status, outcome(x)).toBe('done');
-  if (!changed) {
-    for (const x of run.tasks) expect(x.stdoutTail, outcome(x)).not.toMatch(/^changed:/m);
-    for (const x of run.tasks.filter((x) => x.kind !== 'prepare.ssh-check')) expect(x.stdoutTail, outcome(x)).toMatch(/already in place: nothing changed/);
-  }
-}
-
 // A password that would run a command if a shell ever took it for code (the canary is on the machine).
 const SUDO_PASSWORD = `s'"$(touch /tmp/hd-canary) ${randomBytes(9).toString('base64url')}`;
 registerSecret('the sudo user\'s login password', SUDO_PASSWORD);
 
 describe('Prepare server on a fresh Debian 12 machine', () => {
   it('prepares as sudo users, then every role as root, serves a site, FTP, a database and a zone (transferred to the team\'s nameserver only), and changes nothing the second time', { timeout: 1_200_000 }, async () => {
+    const { onMachine, httpGet, prepare } = freshMachine(t, machine, keyPath);
     // The team's other nameserver: the namespace's root side, so a query from there comes from it.
     await t.call<Server>('servers.add', { name: 'team-ns', host: FRESH_ROOT_ADDR, port: 22, user: 'root', auth: { method: 'key', keyPath }, roles: ['ns'], tags: [] });
 

@@ -1,0 +1,127 @@
+// "Prepare server" on a real fresh Ubuntu 24.04 machine (testbed/fresh-root.ts: mmdebstrap's
+// minimal noble root, main and universe, its archive key checked against the pinned fingerprint;
+// its own sshd, network, PIDs and mounts; no systemd). Every role as root through the queue; a site
+// with a domain (nginx, and Ubuntu's PHP 8.3 pool for a .php page), an FTP login, a database and a
+// pushed zone are each served from it. A second preparation changes nothing.
+// Skipped, saying why, where Ubuntu's archive cannot be reached (the machine's packages come from it).
+import { readFileSync } from 'node:fs';
+import { Resolver } from 'node:dns/promises';
+import { Client } from 'basic-ftp';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { HostingSettings } from '../../shared/api/hosting';
+import type { PreflightReport } from '../../shared/api/prepare';
+import { DEFAULT_PHP_VALUES } from '../../shared/php';
+import type { Server } from '../../shared/domain';
+import { startAptProxy, type AptProxy } from '../../testbed/apt-proxy';
+import { APT_PROXY_PORT, FRESH_ROOT_ADDR, UBUNTU_RELEASE_URL, aptCacheDir, startFreshServer, stopFreshServer, type FreshServer } from '../../testbed/fresh-root';
+import { ensureClientKeys } from '../../testbed/keys';
+import { makeCore, type TestCore } from '../helpers/core';
+import { SOA } from '../helpers/dns';
+import { dropped, expectDone, freshMachine, outcome } from '../helpers/fresh-machine';
+import { settleQueue } from '../helpers/hosting';
+import { askUntil } from '../helpers/php';
+import { registerSecret } from '../helpers/secrets';
+
+/** Why the test cannot run here, or null: Ubuntu's archive answers. */
+async function unreachable(): Promise<string | null> {
+  try {
+    const res = await fetch(UBUNTU_RELEASE_URL, { method: 'HEAD', signal: AbortSignal.timeout(10_000) });
+    return res.ok ? null : `Ubuntu's archive answered HTTP ${res.status} for ${UBUNTU_RELEASE_URL}`;
+  } catch (error) {
+    return `Ubuntu's archive cannot be reached from this machine (${UBUNTU_RELEASE_URL}: ${(error as Error).cause ?? (error as Error).message})`;
+  }
+}
+const skipReason = await unreachable();
+if (skipReason) console.warn(`prepare-ubuntu skipped: ${skipReason}`);
+
+let machine: FreshServer;
+let proxy: AptProxy;
+let t: TestCore;
+let keyPath: string;
+
+beforeAll(async () => {
+  if (skipReason) return;
+  const keys = await ensureClientKeys();
+  keyPath = keys.ed25519.path;
+  proxy = await startAptProxy(FRESH_ROOT_ADDR, APT_PROXY_PORT, aptCacheDir());
+  // The root is built once (mmdebstrap, a few minutes) and cached; later runs unpack it.
+  machine = await startFreshServer(readFileSync(keys.ed25519.publicPath, 'utf8'), 'ubuntu2404');
+  t = await makeCore('prepare-ubuntu', { trust: [{ host: machine.host, port: machine.port, hostKeyLine: machine.hostKeyLine }] });
+}, 900_000);
+
+afterAll(async () => {
+  await t?.core.close();
+  await proxy?.close();
+  if (machine && !process.env.HOSTDECK_KEEP_FRESH) await stopFreshServer(machine.dir);
+});
+
+describe('Prepare server on a fresh Ubuntu 24.04 machine', () => {
+  it.skipIf(skipReason !== null)('prepares every role as root, serves a site (PHP 8.3), FTP, a database and a zone, and changes nothing the second time', { timeout: 1_200_000 }, async () => {
+    const { onMachine, httpGet, prepare } = freshMachine(t, machine, keyPath);
+    const server = await t.call<Server>('servers.add', { name: 'fresh-ubuntu', host: machine.host, port: machine.port, user: 'root', auth: { method: 'key', keyPath }, roles: ['web', 'db', 'ftp', 'ns'], tags: [] });
+    const serverId = server.id;
+
+    const report = await t.call<PreflightReport>('prepare.preflight', { serverId });
+    expect(report.os).toMatchObject({ id: 'ubuntu', version: '24.04' });
+    expect(report.supported).toBe(true);
+    expect(report.systemd).toBe(false);
+    expect(report.login).toEqual({ user: 'root', sudo: 'root', sudoPassword: null });
+    expect(report.software.find((s) => s.name === 'nginx')?.version).toBeNull();
+
+    const first = await prepare(serverId);
+    for (const x of first.tasks) expect(x.status, outcome(x)).toBe('done');
+    expect(first.tasks.map((x) => x.kind)).toEqual(['prepare.base', 'prepare.web', 'prepare.db', 'prepare.ftp', 'prepare.ns', 'prepare.firewall', 'prepare.ssh-check', 'prepare.ssh-harden']);
+    expect(first.tasks.find((x) => x.kind === 'prepare.web')!.stdoutTail).toMatch(/changed: installed/);
+    console.log(`Ubuntu 24.04, first preparation: ${first.ms} ms (${first.tasks.map((x) => `${x.kind} ${x.ms} ms`).join(', ')}); apt proxy: ${proxy.hits()} cached, ${proxy.misses()} fetched`);
+
+    const second = await prepare(serverId);
+    expectDone(second, false);
+    console.log(`Ubuntu 24.04, second preparation: ${second.ms} ms`);
+    expect(onMachine('sshd -T | grep -i "^passwordauthentication"').trim()).toBe('passwordauthentication no');
+    expect(onMachine('nft list table inet hostdeck')).toMatch(/policy drop/);
+    // Ubuntu 24.04's PHP, as the preflight now reads it.
+    const after = await t.call<PreflightReport>('prepare.preflight', { serverId });
+    expect(after.phpFpm).toEqual(['8.3']);
+
+    const site = 'ubusite';
+    const domain = 'ubuntu-site.test';
+    await t.call('hosting.createSite', { serverId, name: site, quotaMb: 0 });
+    await t.call('hosting.bindDomain', { serverId, site, domain, aliases: [] });
+    const ftp = await t.call<{ user: string; password: string }>('hosting.createFtp', { serverId, site, user: `${site}_ftp` });
+    const db = await t.call<{ name: string; user: string; password: string }>('hosting.createDb', { serverId, site, name: `${site}_db`, user: `${site}_u` });
+    registerSecret('the Ubuntu site\'s FTP password', ftp.password);
+    registerSecret('the Ubuntu site\'s database password', db.password);
+    for (const x of await settleQueue(t, serverId, 60_000)) expect(x.status, outcome(x)).toBe('done');
+
+    const page = await askUntil(() => httpGet(domain).catch(dropped), (r) => r.body.includes('It works'));
+    expect(page.status).toBe(200);
+
+    const client = new Client(20_000);
+    try {
+      await client.access({ host: machine.host, port: 21, user: ftp.user, password: ftp.password, secure: true, secureOptions: { rejectUnauthorized: false } });
+      expect((await client.list()).map((f) => f.name)).toContain('public_html');
+    } finally {
+      client.close();
+    }
+
+    const dbs = onMachine(`mysql --defaults-extra-file=/dev/stdin -u ${db.user} -N -B -e 'SHOW DATABASES'`, `[client]\npassword=${db.password}\n`);
+    expect(dbs.split('\n')).toContain(db.name);
+
+    const { settings } = await t.call<{ settings: HostingSettings }>('hosting.sites', { serverId });
+    expect(settings.php?.reload).toBe('pidfile');
+    await t.call('hosting.setPhp', { serverId, site, version: '8.3', values: DEFAULT_PHP_VALUES, extras: [] });
+    for (const x of await settleQueue(t, serverId, 60_000)) expect(x.status, outcome(x)).toBe('done');
+    onMachine(`printf '%s' '<?php echo "php-ok as ", get_current_user();' > /home/${site}/public_html/p.php && chown ${site}: /home/${site}/public_html/p.php`);
+    const php = await askUntil(() => httpGet(domain, '/p.php').catch(dropped), (r) => r.status === 200 && r.body.startsWith('php-ok'));
+    expect(php).toEqual({ status: 200, body: `php-ok as ${site}` });
+
+    const zone = 'ubuntu-zone.test';
+    await t.call('dns.createZone', { zone, ttl: 300, soa: SOA, nameservers: ['ns1.example.test.'] });
+    await t.call('dns.putRecord', { zone, record: { name: 'www', type: 'A', ttl: 300, value: '192.0.2.45' } });
+    await t.call('dns.push', { zones: [zone] });
+    for (const x of await settleQueue(t, serverId, 60_000)) expect(x.status, outcome(x)).toBe('done');
+    const resolver = new Resolver({ timeout: 2000, tries: 2 });
+    resolver.setServers([`${machine.host}:53`]);
+    expect(await resolver.resolve4(`www.${zone}`)).toEqual(['192.0.2.45']);
+  });
+});
