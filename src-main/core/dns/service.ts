@@ -218,12 +218,13 @@ export class DnsService {
     });
     // Per nameserver, the zones it takes in place (it serves exactly what was pushed last) and their update.
     const inPlace = nameservers.map((ns) => rendered.filter((r) => r.update !== null && r.from !== undefined && this.status.served(ns.serverId, r.zone) === r.from));
-    const updates = inPlace.map((list) => list.map((r) => r.update).join(''));
+    const updates = inPlace.map((list) => list.map((r) => r.update).join('')).filter((u) => u !== '');
     // Zone files and updates flushed to disk together (one round of parallel flushes).
     const blobs = await this.queue.blobs.putMany([...rendered.map((r) => r.file), ...updates]);
     const tasks = nameservers.map((ns, n) => {
       const zones = rendered.map((r, i) => ({ zone: r.zone, serial: r.serial, blob: blobs[i]!, ...(inPlace[n]!.includes(r) ? { inPlace: true } : {}) }));
-      const update = inPlace[n]!.length > 0 ? { update: blobs[rendered.length + n]! } : {};
+      const mine = inPlace[n]!.map((r) => r.update).join('');
+      const update = mine !== '' ? { update: blobs[rendered.length + updates.indexOf(mine)]! } : {};
       return this.queue.enqueue(ns.serverId, 'dns.push', { zones, ...update, settings: { ...ns.settings, queryHost: ns.host } });
     });
     // The runners send their scripts first (microtasks: before this callback); the zones'
