@@ -7,18 +7,19 @@ import { ServerId } from '../domain';
 import { SiteName } from '../hosting';
 import { CronJob, CronJobId, CronJobSet, CronLastRun } from '../cron';
 import { Task } from '../queue';
+import { SiteBaseVersion } from './hosting';
 
 const JobRef = z.object({ serverId: ServerId, site: SiteName, id: CronJobId }).strict();
 
 export const cronApi = {
   /** Records a new job (no id) or a changed one and queues cron.file (the site's file written whole). */
   'hosting.setCronJob': {
-    input: CronJobSet.extend({ serverId: ServerId, site: SiteName }).strict(),
+    input: CronJobSet.extend({ serverId: ServerId, site: SiteName, baseVersion: SiteBaseVersion.optional() }).strict(),
     output: z.object({ job: CronJob, tasks: z.array(Task) }),
   },
   /** Removes a job from the records and queues cron.file (or cron.remove with the last job). */
   'hosting.removeCronJob': {
-    input: JobRef,
+    input: JobRef.extend({ baseVersion: SiteBaseVersion.optional() }).strict(),
     output: z.object({ tasks: z.array(Task) }),
   },
   /** The last run of each job of the site, from its log (as the site's user). Reads only. */

@@ -200,13 +200,16 @@ export const HostingChange = z.discriminatedUnion('op', [
 export type HostingChange = z.infer<typeof HostingChange>;
 
 const SiteRef = z.object({ serverId: ServerId, site: SiteName }).strict();
+/** Team mode: the version of the site's record an edit was based on; someone else's change since is a conflict carrying both. */
+export const SiteBaseVersion = z.number().int().positive();
 
 export const hostingApi = {
   /** The sites the app holds for a server (its desired state), by name. */
   'hosting.sites': {
     input: z.object({ serverId: ServerId }).strict(),
     /** settingsVersion: team mode's version of the settings, 0 when none were saved yet (a save carries it as baseVersion). */
-    output: z.object({ sites: z.array(SiteRecord), settings: HostingSettings, settingsVersion: z.number().int().nonnegative().optional() }),
+    /** siteVersions: team mode's version of each site's record (an edit of a site carries it as baseVersion). */
+    output: z.object({ sites: z.array(SiteRecord), settings: HostingSettings, settingsVersion: z.number().int().nonnegative().optional(), siteVersions: z.record(z.string(), z.number().int().positive()).optional() }),
   },
   /**
    * Where this server's pure-ftpd, nginx and MySQL keep what tasks change; used by tasks queued
@@ -299,12 +302,12 @@ export const hostingApi = {
   },
   /** Records the site's PHP and queues php.pool (pool file, php-fpm -t, reload; the previous pool put back on failure) and the site's server blocks passing .php to its socket. */
   'hosting.setPhp': {
-    input: PhpSet.extend({ site: SiteName, serverId: ServerId }).strict(),
+    input: PhpSet.extend({ site: SiteName, serverId: ServerId, baseVersion: SiteBaseVersion.optional() }).strict(),
     output: z.object({ tasks: z.array(Task) }),
   },
   /** Removes the site's PHP: server blocks without PHP, then the pool (php.remove). */
   'hosting.disablePhp': {
-    input: SiteRef,
+    input: SiteRef.extend({ baseVersion: SiteBaseVersion.optional() }).strict(),
     output: z.object({ tasks: z.array(Task) }),
   },
   /** Lists the sites, FTP logins, databases and server blocks live on the server that Hostdeck does not hold yet. Reads only. */

@@ -9,7 +9,7 @@ import { ServerId } from '../domain';
 import { SiteName } from '../hosting';
 import { Task } from '../queue';
 import { ok } from './common';
-import { DEFAULT_LOG_SETTINGS, LogSettings } from './hosting';
+import { DEFAULT_LOG_SETTINGS, LogSettings, SiteBaseVersion } from './hosting';
 
 export { DEFAULT_LOG_SETTINGS, LogSettings };
 
@@ -67,7 +67,7 @@ export const logsApi = {
   /** Stops a tail: the tail process on the server ends with it. */
   'logs.stop': { input: z.object({ tailId: TailId }).strict(), output: ok },
   /** Queues logs.site for the site: its log folder and rotation rule written again with the current log settings (a site made before Hostdeck kept logs, or adopted). */
-  'logs.setUp': { input: z.object({ serverId: ServerId, site: SiteName }).strict(), output: z.object({ tasks: z.array(Task) }) },
+  'logs.setUp': { input: z.object({ serverId: ServerId, site: SiteName, baseVersion: SiteBaseVersion.optional() }).strict(), output: z.object({ tasks: z.array(Task) }) },
   /** Lines containing the text (as it is, case-sensitive) in the log and its rotated files (.gz too), oldest file first, at most `limit`. */
   'logs.search': {
     input: LogRef.extend({ text: SearchText, limit: z.number().int().min(1).max(SEARCH_LIMIT_MAX) }).strict(),

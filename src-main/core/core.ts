@@ -225,7 +225,7 @@ async function openCore(options: CoreOptions, switchMode: SwitchMode): Promise<C
       ...acmeHandlers(acme),
       ...tlsHandlers(tls),
       ...backupsHandlers(backups),
-      ...logsHandlers(logs, (serverId, site) => sites.setUpLogs(serverId, site)),
+      ...logsHandlers(logs, (serverId, site, baseVersion) => sites.setUpLogs(serverId, site, baseVersion)),
       ...filesHandlers(files),
       ...prepareHandlers(prepare),
       ...driftHandlers(drift),

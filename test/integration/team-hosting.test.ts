@@ -17,6 +17,7 @@ import type { SiteRecord, HostingSettings } from '../../shared/api/hosting';
 import type { ZoneSummary } from '../../shared/api/dns';
 import type { Zone } from '../../shared/dns';
 import type { Task } from '../../shared/queue';
+import { DEFAULT_PHP_VALUES } from '../../shared/php';
 import { createSchema, migrateSchema, TEAM_TABLES } from '../../src-main/core/team/schema';
 import { openTeamDb } from '../../src-main/core/team/connection';
 import { TeamBlobs } from '../../src-main/core/team/blobs';
@@ -66,7 +67,7 @@ async function twoWorkstations(label: string, solo?: (a: TestCore & { server: { 
   return { db, a, b, ns, copied: created.copied };
 }
 
-const sitesOf = async (t: TestCore, serverId: string) => (await t.call<{ sites: SiteRecord[]; settings: HostingSettings; settingsVersion?: number }>('hosting.sites', { serverId }));
+const sitesOf = async (t: TestCore, serverId: string) => (await t.call<{ sites: SiteRecord[]; settings: HostingSettings; settingsVersion?: number; siteVersions?: Record<string, number> }>('hosting.sites', { serverId }));
 const zoneOf = async (t: TestCore, zone: string) => t.call<{ zone: Zone; version?: number }>('dns.zone', { zone });
 
 describe('team mode: sites, zones and backup settings', () => {
@@ -149,6 +150,68 @@ describe('team mode: sites, zones and backup settings', () => {
     expect((await zoneOf(a, zone)).zone.records.some((r) => r.value === '192.0.2.78')).toBe(true);
     expect((await a.call<BackupState>('backups.state', { serverId })).sitePolicies[site]).toEqual(POLICY);
     console.log(`team hosting: a site made on A listed on B after ${siteLagMs} ms (4 calls), a zone record made on B seen on A after ${zoneLagMs} ms`);
+  }, 120_000);
+
+  it("a site's PHP, cron jobs and log set-up are saved against the version of the site they were opened at", async () => {
+    const { a, b } = await twoWorkstations('team-site-edits');
+    const serverId = (await b.call<{ id: string; name: string }[]>('servers.list', {})).find((s) => s.name === 'web1')!.id;
+    const site = `tedit${Date.now().toString(36).slice(-5)}`;
+    await a.call('hosting.createSite', { serverId, name: site, quotaMb: 0 });
+    await settleQueue(a, serverId, 40_000);
+    const versionOn = async (t: TestCore) => (await sitesOf(t, serverId)).siteVersions?.[site];
+    // Both workstations at the same, settled version of the site.
+    const [base] = await until('both see the site settled', async () => [await versionOn(a), await versionOn(b)], ([x, y]) => x !== undefined && x === y, 5000);
+    const queued = async () => (await a.call<Listing>('queue.list', { serverId })).tasks.length;
+    const siteOn = async (t: TestCore) => (await sitesOf(t, serverId)).sites.find((x) => x.name === site)!;
+    const php = { serverId, site, version: suite.tb.php.version, values: DEFAULT_PHP_VALUES, extras: [] };
+
+    // Each edit B makes from the version both opened, after A's edit of it: refused with both versions, nothing recorded or queued.
+    const refusedAfter = async (what: string, theirs: Record<string, unknown>, stale: [string, Record<string, unknown>]) => {
+      const before = await siteOn(a);
+      const tasks = await queued();
+      const refused = await b.fail(stale[0], { ...stale[1], baseVersion: base });
+      expect(refused, what).toMatchObject({ code: 'conflict', data: { table: 'sites', id: `${serverId}/${site}`, baseVersion: base, theirs: { updatedBy: 'ws-a', data: theirs } } });
+      expect(await siteOn(a), what).toEqual(before);
+      expect(await queued(), what).toBe(tasks);
+      return (refused.data as { theirs: { version: number } }).theirs.version;
+    };
+
+    // PHP: A's save from the opened version is accepted; B's from the same version is refused.
+    await a.call('hosting.setPhp', { ...php, values: { ...DEFAULT_PHP_VALUES, memoryLimit: '96M' }, baseVersion: base });
+    const theirs = await refusedAfter('PHP', { php: { values: { memoryLimit: '96M' } } }, ['hosting.setPhp', { ...php, values: { ...DEFAULT_PHP_VALUES, memoryLimit: '48M' } }]);
+    expect(theirs).toBe(base! + 1);
+    // "Overwrite with mine": B saves again based on theirs, accepted.
+    await b.call('hosting.setPhp', { ...php, values: { ...DEFAULT_PHP_VALUES, memoryLimit: '48M' }, baseVersion: theirs });
+    expect((await siteOn(b)).php?.values.memoryLimit).toBe('48M');
+    const afterPhp = (await versionOn(b))!;
+    expect(afterPhp).toBe(theirs + 1);
+    await until('A sees B\'s PHP', () => versionOn(a), (v) => v === afterPhp, 2000);
+
+    // Cron jobs: added from the current version on A; B's add, edit and removal from the version before are refused.
+    const added = await a.call<{ job: { id: string } }>('hosting.setCronJob', { serverId, site, schedule: '0 3 * * *', command: 'true', baseVersion: afterPhp });
+    const withJob = { cron: [{ id: added.job.id, schedule: '0 3 * * *', command: 'true' }] };
+    const stalePhpBase = async (method: string, input: Record<string, unknown>) => {
+      const refused = await b.fail(method, { ...input, baseVersion: afterPhp });
+      expect(refused, method).toMatchObject({ code: 'conflict', data: { table: 'sites', baseVersion: afterPhp, theirs: { version: afterPhp + 1, updatedBy: 'ws-a', data: withJob } } });
+    };
+    const tasksBefore = await queued();
+    await stalePhpBase('hosting.setCronJob', { serverId, site, schedule: '*/5 * * * *', command: 'false' });
+    await stalePhpBase('hosting.setCronJob', { serverId, site, id: added.job.id, schedule: '*/5 * * * *', command: 'true' });
+    await stalePhpBase('hosting.removeCronJob', { serverId, site, id: added.job.id });
+    await stalePhpBase('hosting.disablePhp', { serverId, site });
+    await stalePhpBase('logs.setUp', { serverId, site });
+    expect(await queued()).toBe(tasksBefore);
+    expect((await siteOn(b)).cron).toEqual(withJob.cron);
+    expect((await siteOn(b)).php?.values.memoryLimit).toBe('48M');
+    // From the current version: accepted (the job edited, logs set up, the job removed).
+    await b.call('hosting.setCronJob', { serverId, site, id: added.job.id, schedule: '*/5 * * * *', command: 'true', baseVersion: afterPhp + 1 });
+    await b.call('logs.setUp', { serverId, site, baseVersion: afterPhp + 2 });
+    await b.call('hosting.removeCronJob', { serverId, site, id: added.job.id, baseVersion: afterPhp + 3 });
+    expect((await siteOn(b)).cron).toEqual([]);
+    expect(await versionOn(b)).toBe(afterPhp + 4);
+    // Solo-style calls (no version) still apply to the latest record.
+    await a.call('hosting.disablePhp', { serverId, site });
+    await until('B sees PHP off', () => siteOn(b), (s) => s.php === undefined || s.php === null, 2000);
   }, 120_000);
 
   it('a push queued on A is run by B after A is gone, its zone file read from the team', async () => {

@@ -12,8 +12,8 @@ import type { SiteService } from './sites';
 export function cronHandlers(sites: SiteService, connections: ConnectionManager, events: EventHub): HandlersFor<typeof cronApi> {
   const runner = new CronRunner(connections, events);
   return {
-    'hosting.setCronJob': async ({ serverId, ...input }) => sites.setCronJob(serverId, input),
-    'hosting.removeCronJob': async ({ serverId, site, id }) => ({ tasks: await sites.removeCronJob(serverId, site, id) }),
+    'hosting.setCronJob': async ({ serverId, baseVersion, ...input }) => sites.setCronJob(serverId, input, baseVersion),
+    'hosting.removeCronJob': async ({ serverId, site, id, baseVersion }) => ({ tasks: await sites.removeCronJob(serverId, site, id, baseVersion) }),
     'hosting.cronLastRuns': async ({ serverId, site }) => {
       sites.site(serverId, site);
       return { runs: await runner.lastRuns(serverId, site) };

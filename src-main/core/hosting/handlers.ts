@@ -30,8 +30,8 @@ export function hostingHandlers(sites: SiteService, connections: ConnectionManag
     'hosting.applyAgain': async ({ serverId, site, item, password }) => sites.applyAgain(serverId, site, item, password),
     'hosting.forget': async ({ serverId, site, item }) => ({ site: await sites.forget(serverId, site, item) }),
     'hosting.phpVersions': async ({ serverId }) => ({ installed: await phpVersions(connections, serverId, phpSettings(sites.state(serverId).settings)) }),
-    'hosting.setPhp': async ({ serverId, ...input }) => ({ tasks: await sites.setPhp(serverId, input) }),
-    'hosting.disablePhp': async ({ serverId, site }) => ({ tasks: await sites.disablePhp(serverId, site) }),
+    'hosting.setPhp': async ({ serverId, baseVersion, ...input }) => ({ tasks: await sites.setPhp(serverId, input, baseVersion) }),
+    'hosting.disablePhp': async ({ serverId, site, baseVersion }) => ({ tasks: await sites.disablePhp(serverId, site, baseVersion) }),
     'hosting.adoptScan': async ({ serverId }) => scan(serverId),
     'hosting.adoptImport': async ({ serverId, sites: chosen }) => {
       const found = await scan(serverId);

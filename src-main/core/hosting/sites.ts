@@ -14,7 +14,9 @@ import { setUpLogs } from './log-plans';
 import { removeCronJob, setCronJob } from './cron-plans';
 import type { CronJob, CronJobSet } from '../../../shared/cron';
 import * as plans from './plans';
-import type { HostingStore } from './store';
+import type { HostingStore, SiteBase } from './store';
+
+const based = (site: string, baseVersion: number | undefined): SiteBase | undefined => (baseVersion === undefined ? undefined : { site, baseVersion });
 
 export class SiteService {
   constructor(
@@ -31,7 +33,7 @@ export class SiteService {
    * The server's sites and hosting settings (a server Hostdeck does not know is refused), their
    * items' creations settled with the queue (plans.settle).
    */
-  state(serverId: string): { sites: SiteRecord[]; settings: HostingSettings; settingsVersion?: number } {
+  state(serverId: string): { sites: SiteRecord[]; settings: HostingSettings; settingsVersion?: number; siteVersions?: Record<string, number> } {
     this.inventory.stored(serverId);
     const state = this.store.state(serverId);
     const settled = plans.settle(state.sites, this.tasks(serverId));
@@ -119,29 +121,31 @@ export class SiteService {
     return this.apply(serverId, (sites, settings) => plans.unbindDomain(sites, settings, site, domain));
   }
 
+  // baseVersion (team mode) of the edits of one site below: the version of its record the edit was based on.
+
   /** The site's PHP on or changed: pool, then server blocks passing .php to it. */
-  setPhp(serverId: string, input: PhpSet): Promise<Task[]> {
-    return this.apply(serverId, (sites, settings) => setPhp(sites, plans.find(sites, input.site), settings, input));
+  setPhp(serverId: string, input: PhpSet, baseVersion?: number): Promise<Task[]> {
+    return this.apply(serverId, (sites, settings) => setPhp(sites, plans.find(sites, input.site), settings, input), based(input.site, baseVersion));
   }
 
   /** The site's log folder and rotation rule, written again with the current log settings. */
-  setUpLogs(serverId: string, site: string): Promise<Task[]> {
-    return this.apply(serverId, (sites, settings) => setUpLogs(sites, settings, site));
+  setUpLogs(serverId: string, site: string, baseVersion?: number): Promise<Task[]> {
+    return this.apply(serverId, (sites, settings) => setUpLogs(sites, settings, site), based(site, baseVersion));
   }
 
   /** The site's PHP off: server blocks without PHP, then the pool removed. */
-  disablePhp(serverId: string, site: string): Promise<Task[]> {
-    return this.apply(serverId, (sites, settings) => disablePhp(sites, plans.find(sites, site), settings));
+  disablePhp(serverId: string, site: string, baseVersion?: number): Promise<Task[]> {
+    return this.apply(serverId, (sites, settings) => disablePhp(sites, plans.find(sites, site), settings), based(site, baseVersion));
   }
 
   /** A cron job added (no id) or changed: the site's cron file written whole. */
-  async setCronJob(serverId: string, input: CronJobSet): Promise<{ job: CronJob; tasks: Task[] }> {
-    const { plan, tasks } = await this.applied(serverId, (sites, settings) => setCronJob(sites, plans.find(sites, input.site), settings, input));
+  async setCronJob(serverId: string, input: CronJobSet, baseVersion?: number): Promise<{ job: CronJob; tasks: Task[] }> {
+    const { plan, tasks } = await this.applied(serverId, (sites, settings) => setCronJob(sites, plans.find(sites, input.site), settings, input), based(input.site, baseVersion));
     return { job: plan.job, tasks };
   }
 
-  removeCronJob(serverId: string, site: string, id: string): Promise<Task[]> {
-    return this.apply(serverId, (sites, settings) => removeCronJob(sites, plans.find(sites, site), settings, id));
+  removeCronJob(serverId: string, site: string, id: string, baseVersion?: number): Promise<Task[]> {
+    return this.apply(serverId, (sites, settings) => removeCronJob(sites, plans.find(sites, site), settings, id), based(site, baseVersion));
   }
 
   /** The creating task of a not-applied item queued again; a login or database gets a new password (returned once). */
@@ -167,16 +171,18 @@ export class SiteService {
     return make(sites, settings);
   }
 
-  private async apply(serverId: string, make: (sites: SiteRecord[], settings: HostingSettings) => plans.Plan): Promise<Task[]> {
-    return (await this.applied(serverId, make)).tasks;
+  private async apply(serverId: string, make: (sites: SiteRecord[], settings: HostingSettings) => plans.Plan, base?: SiteBase): Promise<Task[]> {
+    return (await this.applied(serverId, make, base)).tasks;
   }
 
   /**
    * Passwords held first (a task must find its own when it runs), then queued (every task
-   * validated again; all or none), then recorded: a refused plan leaves nothing behind.
+   * validated again; all or none), then recorded: a refused plan leaves nothing behind. `base`
+   * (team mode): an edit of a site based on an older version of its record is a conflict before anything is planned.
    */
-  applied<P extends plans.Plan>(serverId: string, make: (sites: SiteRecord[], settings: HostingSettings) => P): Promise<{ plan: P; tasks: Task[] }> {
+  applied<P extends plans.Plan>(serverId: string, make: (sites: SiteRecord[], settings: HostingSettings) => P, base?: SiteBase): Promise<{ plan: P; tasks: Task[] }> {
     const run = async () => {
+      if (base) await this.store.assertSiteVersion(serverId, base);
       const plan = this.plan(serverId, make);
       const held: string[] = [];
       try {
@@ -185,7 +191,7 @@ export class SiteService {
           held.push(ref);
         }
         const tasks = this.queue.enqueueAll(serverId, plan.steps);
-        await this.store.save(serverId, plans.recordCreations(plan, tasks));
+        await this.store.save(serverId, plans.recordCreations(plan, tasks), base);
         return { plan, tasks };
       } catch (error) {
         await Promise.all(held.map((ref) => this.secrets.forget(ref)));

@@ -28,11 +28,17 @@ type Data = z.infer<typeof Schema>;
 /** A server's sites and hosting settings: this folder's file (solo) or the team's tables (team/site-store.ts). */
 export interface HostingStore {
   /** settingsVersion: team mode's version of the settings, 0 when none are saved (an edit carries the one it was based on). */
-  state(serverId: string): { sites: SiteRecord[]; settings: HostingSettings; settingsVersion?: number };
-  save(serverId: string, sites: SiteRecord[]): void | Promise<void>;
+  /** siteVersions: team mode's version of each site's record (an edit of one site carries its own). */
+  state(serverId: string): { sites: SiteRecord[]; settings: HostingSettings; settingsVersion?: number; siteVersions?: Record<string, number> };
+  /** based (team mode): the site an edit was based on and its version then; someone else's change since is a conflict carrying both (solo: nothing to check). */
+  assertSiteVersion(serverId: string, based: SiteBase): void | Promise<void>;
+  save(serverId: string, sites: SiteRecord[], based?: SiteBase): void | Promise<void>;
   /** baseVersion (team mode): someone else's change since is a conflict carrying both. */
   saveSettings(serverId: string, change: Partial<HostingSettings>, baseVersion?: number): void | Promise<void>;
 }
+
+/** Team mode: the site an edit is based on and the version of its record it was opened at. */
+export type SiteBase = { site: string; baseVersion: number };
 
 /** The settings as stored, Debian's defaults where none is. */
 export function settingsWithDefaults(s: Partial<HostingSettings> | undefined): HostingSettings {
@@ -79,6 +85,8 @@ export class SiteStore implements HostingStore {
     const { ftp, web, mysql, php, cron, logs } = this.data();
     return [...new Set([ftp, web, mysql, php, cron, logs].flatMap((m) => Object.keys(m)))];
   }
+
+  assertSiteVersion(): void {}
 
   save(serverId: string, sites: SiteRecord[]): void {
     const all = { ...this.data().servers };

@@ -4,7 +4,7 @@ import type { Task } from '../../../shared/queue';
 import type { HandlersFor } from '../dispatch';
 import type { LogService } from './service';
 
-export function logsHandlers(logs: LogService, setUp: (serverId: string, site: string) => Promise<Task[]>): HandlersFor<typeof logsApi> {
+export function logsHandlers(logs: LogService, setUp: (serverId: string, site: string, baseVersion?: number) => Promise<Task[]>): HandlersFor<typeof logsApi> {
   const ok = { ok: true as const };
   return {
     'logs.list': async ({ serverId, site }) => logs.list(serverId, site),
@@ -17,7 +17,7 @@ export function logsHandlers(logs: LogService, setUp: (serverId: string, site: s
       logs.tails.stop(tailId, caller.windowId);
       return ok;
     },
-    'logs.setUp': async ({ serverId, site }) => ({ tasks: await setUp(serverId, site) }),
+    'logs.setUp': async ({ serverId, site, baseVersion }) => ({ tasks: await setUp(serverId, site, baseVersion) }),
     'logs.search': async ({ serverId, site, log, text, limit }) => logs.search(serverId, site, log, text, limit),
     'logs.download': async ({ serverId, site, log, text, from, to }) => logs.download(serverId, site, log, { ...(text === undefined ? {} : { text }), ...(from === undefined ? {} : { from }), ...(to === undefined ? {} : { to }) }),
   };

@@ -1,7 +1,8 @@
 // Sites and hosting settings in team mode: one row of `sites` per site (id "<server id>/<site>")
 // and one of `hosting_settings` per server, read from the synced cache (records.ts). A server's
-// sites saved whole are written as the rows that differ; the settings form's save is checked
-// against the version it was opened at (someone else's change since: a conflict with both).
+// sites saved whole are written as the rows that differ; the settings form's save, and an edit of
+// one site (its PHP, cron jobs, logs), are checked against the version it was opened at (someone
+// else's change since: a conflict with both).
 import { HostingSettings, SiteRecord } from '../../../shared/api/hosting';
 import { settingsWithDefaults, type HostingStore } from '../hosting/store';
 import type { TeamRecords } from './records';
@@ -33,11 +34,20 @@ export function teamSiteStore(records: TeamRecords): HostingStore {
   return {
     state: (serverId) => {
       const { settings, version } = settingsOf(serverId);
-      return { sites: byServer().get(serverId) ?? [], settings, settingsVersion: version ?? 0 };
+      const sites = byServer().get(serverId) ?? [];
+      const siteVersions = Object.fromEntries(sites.flatMap((s) => { const v = records.get('sites', siteRowId(serverId, s.name))?.version; return v === undefined ? [] : [[s.name, v]]; }));
+      return { sites, settings, settingsVersion: version ?? 0, siteVersions };
     },
-    save: async (serverId, sites) => {
+    // The feed read first: a change made elsewhere a moment ago is a conflict before anything is queued, not after.
+    assertSiteVersion: async (serverId, { site, baseVersion }) => {
+      await records.refresh();
+      records.assertVersion('sites', siteRowId(serverId, site), baseVersion);
+    },
+    save: async (serverId, sites, based) => {
       const next = new Map(sites.map((s) => [siteRowId(serverId, s.name), s]));
-      for (const [id, site] of next) await records.putLatest('sites', id, () => site);
+      const basedId = based && siteRowId(serverId, based.site);
+      // The site a person edited is written over the version they opened (a change since: a conflict, nothing written); the rest as settled.
+      for (const [id, site] of next) await (id === basedId ? records.put('sites', id, site, based!.baseVersion) : records.putLatest('sites', id, () => site));
       for (const id of [...records.all('sites').keys()]) if (id.startsWith(`${serverId}/`) && !next.has(id)) await records.putLatest('sites', id, () => null);
     },
     saveSettings: async (serverId, change, baseVersion) => {
