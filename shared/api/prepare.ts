@@ -4,6 +4,7 @@
 // reports "in place" for every step.
 import { z } from 'zod';
 import { ServerId } from '../domain';
+import { AppErrorShape } from '../errors';
 import { Task } from '../queue';
 import { IPV4 } from '../validation';
 
@@ -27,6 +28,9 @@ export type ListeningPort = z.infer<typeof ListeningPort>;
  */
 export const SudoState = z.enum(['root', 'nopasswd', 'password', 'missing']);
 export type SudoState = z.infer<typeof SudoState>;
+
+/** A line as its English template (the translation key) and the values it was filled with. */
+const Said = AppErrorShape.shape.said.unwrap();
 
 export const PreflightReport = z.object({
   os: z.object({ id: z.string(), version: z.string(), pretty: z.string() }),
@@ -54,6 +58,8 @@ export const PreflightReport = z.object({
   sshPasswordAuth: z.boolean(),
   /** What the preflight could not read, if anything. */
   notes: z.array(z.string()),
+  /** The notes as templates (marked msg() in the core) and values, for the UI to word in its language. */
+  notesSaid: z.array(Said),
 });
 export type PreflightReport = z.infer<typeof PreflightReport>;
 
@@ -70,7 +76,8 @@ export const PrepareInput = z
   .strict();
 export type PrepareInput = z.infer<typeof PrepareInput>;
 
-export const PlannedTask = z.object({ kind: z.string(), title: z.string(), commands: z.array(z.string()) });
+/** `params`: the task's parameters (no secret among them), for the UI to word the title in its language. */
+export const PlannedTask = z.object({ kind: z.string(), title: z.string(), commands: z.array(z.string()), params: z.record(z.string(), z.unknown()) });
 
 export const preparePlan = z.object({
   tasks: z.array(PlannedTask),
@@ -78,6 +85,9 @@ export const preparePlan = z.object({
   changes: z.array(z.string()),
   /** What it will leave alone and why (an Apache serving sites, a password-only login…). */
   warnings: z.array(z.string()),
+  /** The same lines as templates and values (the UI words them in its language). */
+  changesSaid: z.array(Said),
+  warningsSaid: z.array(Said),
 });
 export type PreparePlan = z.infer<typeof preparePlan>;
 

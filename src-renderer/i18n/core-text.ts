@@ -3,7 +3,7 @@
 // error is looked up as it is, so the validation messages a user meets most (listed below, as the
 // contract's zod schemas write them) read in Russian too. Anything else stays as the core wrote it
 // (a remote program's output is never translated).
-import { AppError, type AppErrorShape } from '../../shared/errors';
+import { AppError, type AppErrorShape, type Said } from '../../shared/errors';
 import { i18n, msg } from './index';
 
 /** The contract's most frequent field errors (server, site, FTP, database and domain forms). */
@@ -47,9 +47,14 @@ export function coreText(text: string): string {
   return i18n.exists(text) ? i18n.t(text) : text;
 }
 
+/** A line the core sends as its template and values, in the UI's language (as the core filled it where there are no words). */
+export function saidText(said: Said): string {
+  return i18n.t(said.key, said.params);
+}
+
 /** The core's error as the UI shows it: its message and field errors in the UI's language. */
 export function localError(shape: AppErrorShape): AppError {
-  const message = shape.said ? i18n.t(shape.said.key, shape.said.params) : coreText(shape.message);
+  const message = shape.said ? saidText(shape.said) : coreText(shape.message);
   const fields = shape.fields && Object.fromEntries(Object.entries(shape.fields).map(([k, v]) => [k, coreText(v)]));
   return new AppError(shape.code, message, { ...shape, ...(fields ? { fields } : {}) });
 }

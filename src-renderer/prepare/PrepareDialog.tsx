@@ -11,7 +11,9 @@ import { client } from '../client/client';
 import { ErrorNote } from '../components/ErrorNote';
 import { trapKeys } from '../hosting/PreviewDialog';
 import { msg } from '../i18n';
+import { saidText } from '../i18n/core-text';
 import { formatNumber } from '../i18n/format';
+import { taskTitle } from '../queue/task-title';
 import './prepare.css';
 
 type Props = { server: Server; onClose: () => void; onQueue?: () => void };
@@ -62,16 +64,16 @@ export function PrepareDialog({ server, onClose, onQueue }: Props) {
           <section aria-label={t('What would change')}>
             <h3>{t('What would change')}</h3>
             <ul className="prepare-changes">
-              {preview.data.changes.map((c) => <li key={c}>{c}</li>)}
+              {preview.data.changesSaid.map((c) => <li key={c.key + JSON.stringify(c.params)}>{saidText(c)}</li>)}
             </ul>
-            {preview.data.warnings.map((w) => <p key={w} className="note note-warn">{w}</p>)}
+            {preview.data.warningsSaid.map((w) => <p key={w.key + JSON.stringify(w.params)} className="note note-warn">{saidText(w)}</p>)}
             <h3>{t('{{count, number}} tasks, queued and run in this order (each checks first; a second run changes nothing)', { count: preview.data.tasks.length })}</h3>
             <ol className="preview-tasks">
               {preview.data.tasks.map((task) => (
                 <li key={task.kind} data-kind={task.kind}>
                   <details>
-                    <summary className="preview-task-head"><strong>{task.title}</strong> <span className="muted mono">{task.kind}</span></summary>
-                    <pre className="preview-commands" tabIndex={0} aria-label={t('Commands of {{title}}', { title: task.title })}>{task.commands.join('\n')}</pre>
+                    <summary className="preview-task-head"><strong>{taskTitle(task)}</strong> <span className="muted mono">{task.kind}</span></summary>
+                    <pre className="preview-commands" tabIndex={0} aria-label={t('Commands of {{title}}', { title: taskTitle(task) })}>{task.commands.join('\n')}</pre>
                   </details>
                 </li>
               ))}
@@ -127,7 +129,7 @@ function Preflight({ report }: { report: PreflightReport }) {
           </>
         )}
       </dl>
-      {report.notes.map((n) => <p key={n} className="muted">{n}</p>)}
+      {report.notesSaid.map((n) => <p key={n.key} className="muted">{saidText(n)}</p>)}
     </section>
   );
 }

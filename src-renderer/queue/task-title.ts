@@ -1,5 +1,5 @@
 // A task's title in the UI's language, from its kind and parameters (the core's title is English
-// and stays the record's). Kinds without words here (the rarer ones) show the core's title.
+// and stays the record's). A kind without words here shows the core's title.
 import type { Task } from '../../shared/queue';
 import { i18n } from '../i18n';
 
@@ -48,6 +48,34 @@ const TITLES: Record<string, (p: P) => string> = {
   'backup.restore-db': (p) => i18n.t('Restore database {{db}} of site {{site}} from snapshot {{snapshot}} into {{target}}', { db: str(p, 'db'), site: str(p, 'site'), snapshot: str(p, 'snapshot').slice(0, 8), target: str(p, 'target') }),
   'deploy.import': (p) => i18n.t('Import {{dump}} into database {{name}} as {{user}} (site {{site}})', { dump: str(p, 'dump'), name: str(p, 'name'), user: str(p, 'user'), site: str(p, 'site') }),
   'deploy.commands': (p) => i18n.t('Run {{count, number}} commands in public_html/{{target}} as site {{site}}', { count: list(p, 'commands').length, target: str(p, 'target'), site: str(p, 'site') }),
+  'backup.restore-files': (p) => {
+    const where = { site: str(p, 'site'), snapshot: str(p, 'snapshot').slice(0, 8) };
+    const paths = list(p, 'paths');
+    const place = p.to === 'place';
+    if (paths.includes('')) return place ? i18n.t('Restore the files of site {{site}} from snapshot {{snapshot}} in place', where) : i18n.t('Restore the files of site {{site}} from snapshot {{snapshot}} beside (restored-…)', where);
+    return place
+      ? i18n.t('Restore {{count}} paths of site {{site}} from snapshot {{snapshot}} in place', { ...where, count: paths.length })
+      : i18n.t('Restore {{count}} paths of site {{site}} from snapshot {{snapshot}} beside (restored-…)', { ...where, count: paths.length });
+  },
+  'backup.drop-scratch': (p) => i18n.t('Drop the scratch copy {{database}} (site {{site}})', { database: str(p, 'database'), site: str(p, 'site') }),
+  'backup.sftp-account': (p) => i18n.t('Let {{source}} store backups in {{repo}} over SFTP (account {{user}})', { source: str(p, 'source'), repo: str(p, 'repoPath'), user: str(p, 'user') }),
+  'backup.sftp-client': (p) => i18n.t('SSH key and pinned host key for the backup server {{name}}', { name: String((p.target as P | undefined)?.name ?? '') }),
+  'backup.sftp-revoke': (p) => i18n.t('Remove the backup key of {{source}} (account {{user}})', { source: str(p, 'source'), user: str(p, 'user') }),
+  'backup.sftp-forget': (p) => i18n.t('Remove the SSH key for the former backup server {{name}}', { name: str(p, 'name') }),
+  'deploy.unpack': (p) => i18n.t('Unpack {{archive}} into public_html/{{target}} of site {{site}}', { archive: String(p.archive ?? p.url ?? ''), target: str(p, 'target'), site: str(p, 'site') }),
+  'deploy.configure': (p) => i18n.t('Fill in the placeholders of {{files}} (site {{site}})', { files: list(p, 'files').join(', '), site: str(p, 'site') }),
+  'tls.forget': (p) => (p.domain ? i18n.t('Remove the certificate of {{domain}} (site {{site}})', { domain: str(p, 'domain'), site: str(p, 'site') }) : i18n.t('Remove the certificates of site {{site}}', { site: str(p, 'site') })),
+  'prepare.base': () => i18n.t('Prepare: security upgrades and time sync'),
+  'prepare.web': () => i18n.t('Prepare web: nginx, PHP-FPM, quota, folders'),
+  'prepare.db': (p) => i18n.t('Prepare databases: MariaDB (buffer pool {{pool}} MB)', { pool: p.bufferPoolMb }),
+  'prepare.ftp': (p) => i18n.t('Prepare FTP: pure-ftpd (puredb, TLS, passive {{from}}-{{to}})', { from: p.passiveFrom, to: p.passiveTo }),
+  'prepare.ns': (p) => (list(p, 'peers').length ? i18n.t('Prepare DNS: BIND (transfers to {{peers}})', { peers: list(p, 'peers').join(', ') }) : i18n.t('Prepare DNS: BIND (transfers to no other nameserver)')),
+  'prepare.firewall': (p) => {
+    const tcp = [...list(p, 'tcp'), ...(list(p, 'tcpRanges') as [number, number][]).map(([a, b]) => `${a}-${b}`)].join(', ');
+    return list(p, 'udp').length ? i18n.t('Prepare firewall: only TCP {{tcp}} and UDP {{udp}} in', { tcp, udp: list(p, 'udp').join(', ') }) : i18n.t('Prepare firewall: only TCP {{tcp}} in', { tcp });
+  },
+  'prepare.ssh-check': () => i18n.t('Prepare SSH: check that a second login by key works'),
+  'prepare.ssh-harden': () => i18n.t('Prepare SSH: key logins only (no passwords)'),
 };
 
 /** A queued task, or a previewed one (with its parameters where the preview gives them). */

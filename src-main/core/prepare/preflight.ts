@@ -2,7 +2,7 @@
 // tells the OS, systemd or not, memory, free disk, the packages that matter to the recipe, the
 // php-fpm versions, listening ports, Apache's sites and how sshd takes logins. Changes nothing.
 import { PreflightReport, SudoState, type InstalledSoftware, type ListeningPort } from '../../../shared/api/prepare';
-import { AppError } from '../../../shared/errors';
+import { AppError, fill, msg, type Said } from '../../../shared/errors';
 import type { ConnectionManager } from '../ssh/connections';
 import { exec } from '../ssh/connect';
 
@@ -70,7 +70,7 @@ export function parsePreflight(stdout: string): PreflightReport {
     })
     .filter((x): x is readonly [string, string] => x !== null);
   for (const [k, v] of lines) if (!one.has(k)) one.set(k, v);
-  const notes: string[] = [];
+  const notes: Said[] = [];
   const software: InstalledSoftware[] = many('pkg').map((v) => {
     const [name = '', version = ''] = v.split('\t');
     return { name, version: version || null };
@@ -88,12 +88,20 @@ export function parsePreflight(stdout: string): PreflightReport {
   const id = one.get('os_id') ?? '';
   const version = one.get('os_version') ?? '';
   const sshPorts = many('ssh_port').map(Number).filter((n) => Number.isInteger(n) && n > 0);
-  if (!one.has('mem_kb')) notes.push('the memory could not be read');
+  if (!one.has('mem_kb')) notes.push({ key: msg('the memory could not be read'), params: {} });
   const user = one.get('login_user') ?? '';
   const sudo = SudoState.safeParse(one.get('sudo')).data ?? 'missing';
   const tried = one.get('sudo_password');
   const sudoPassword = tried === 'accepted' || tried === 'refused' ? tried : null;
-  if ((sudo === 'password' && sudoPassword !== 'accepted') || sudo === 'missing') notes.push(`read as ${user || 'this login'} without root (${sudo === 'missing' ? 'no sudo' : sudoPassword === 'refused' ? 'sudo did not take the login password' : 'sudo asks for a password'}): sshd's settings and the names of the listening processes could not be read`);
+  if ((sudo === 'password' && sudoPassword !== 'accepted') || sudo === 'missing') {
+    const key =
+      sudo === 'missing'
+        ? msg("read as {{user}} without root (no sudo): sshd's settings and the names of the listening processes could not be read")
+        : sudoPassword === 'refused'
+          ? msg("read as {{user}} without root (sudo did not take the login password): sshd's settings and the names of the listening processes could not be read")
+          : msg("read as {{user}} without root (sudo asks for a password): sshd's settings and the names of the listening processes could not be read");
+    notes.push({ key, params: { user: user || 'this login' } });
+  }
   return PreflightReport.parse({
     os: { id, version, pretty: one.get('os_pretty') || `${id} ${version}`.trim() || 'unknown' },
     login: { user, sudo, sudoPassword },
@@ -107,7 +115,8 @@ export function parsePreflight(stdout: string): PreflightReport {
     apacheSites: many('apache_site'),
     sshPorts,
     sshPasswordAuth: one.get('ssh_password') !== 'no',
-    notes,
+    notes: notes.map((n) => fill(n.key, n.params)),
+    notesSaid: notes,
   });
 }
 

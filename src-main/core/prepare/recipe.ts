@@ -1,9 +1,10 @@
 // The recipe: which tasks the chosen roles become, in order, with their parameters, and what they
 // would change on the machine the preflight saw. Pure: the same report and roles give the same plan.
 import type { HostingSettings } from '../../../shared/api/hosting';
-import type { PreflightReport, PrepareRole } from '../../../shared/api/prepare';
+import type { PreflightReport, PreparePlan, PrepareRole } from '../../../shared/api/prepare';
 import type { NsSettings } from '../../../shared/dns';
 import { DEFAULT_LOG_SETTINGS } from '../../../shared/api/hosting';
+import { fill, msg, type Said } from '../../../shared/errors';
 import type { FirewallParams } from './steps';
 
 export const PASSIVE_PORTS: readonly [number, number] = [30000, 30099];
@@ -79,55 +80,64 @@ export function recipe(input: RecipeInput): RecipeStep[] {
   return steps;
 }
 
-/** What the recipe would change, as the preflight saw the machine, and what it leaves alone. */
-export function changes(input: RecipeInput): { changes: string[]; warnings: string[] } {
+/** What the recipe would change, as the preflight saw the machine, and what it leaves alone: each line in English and as its template and values. */
+export function changes(input: RecipeInput): Pick<PreparePlan, 'changes' | 'warnings' | 'changesSaid' | 'warningsSaid'> {
   const r = input.report;
   const roles = new Set(input.roles);
-  const out: string[] = [];
-  const warnings: string[] = [];
+  const out: Said[] = [];
+  const warnings: Said[] = [];
+  const say = (to: Said[], key: string, params: Said['params'] = {}) => to.push({ key, params });
   const install = (names: string[]) => {
     const missing = names.filter((n) => !has(r, n));
-    if (missing.length) out.push(`install ${missing.join(', ')}`);
+    if (missing.length) say(out, msg('install {{packages}}'), { packages: missing.join(', ') });
   };
-  if (!r.supported) warnings.push(`${r.os.pretty} is not Debian 12 or Ubuntu 22.04/24.04: the recipe is written for those; packages may differ`);
+  if (!r.supported) say(warnings, msg('{{os}} is not Debian 12 or Ubuntu 22.04/24.04: the recipe is written for those; packages may differ'), { os: r.os.pretty });
   const { user, sudo, sudoPassword } = r.login;
-  if (sudo === 'nopasswd') out.push(`every task runs as root through sudo (${user} logs in; sudo asks no password), its script on sudo's stdin`);
-  if (sudo === 'password' && sudoPassword === 'accepted') out.push(`every task runs as root through sudo -S with ${user}'s login password from the keychain (on sudo's stdin, never on a command line)`);
-  if (sudo === 'password' && sudoPassword === 'refused') warnings.push(`sudo did not take ${user}'s login password that Hostdeck keeps (may ${user} use sudo?): the first task will stop the queue. Let ${user} use sudo, or log in as root.`);
-  if (sudo === 'password' && sudoPassword === null) warnings.push(`${user} is not root and sudo asks for a password Hostdeck does not have (it logs in by key, or the password is not kept): the first task will stop the queue. Let ${user} use sudo without a password (NOPASSWD in /etc/sudoers.d/), or log in as root.`);
-  if (sudo === 'missing') warnings.push(`${user || 'This login'} is not root and sudo is not installed: the first task will stop the queue. Install sudo and let ${user || 'the login'} use it, or log in as root.`);
-  if (!r.systemd) out.push('no systemd here: daemons are started through their init scripts (service); PHP reloads by signal (pid file)');
+  if (sudo === 'nopasswd') say(out, msg("every task runs as root through sudo ({{user}} logs in; sudo asks no password), its script on sudo's stdin"), { user });
+  if (sudo === 'password' && sudoPassword === 'accepted') say(out, msg("every task runs as root through sudo -S with {{user}}'s login password from the keychain (on sudo's stdin, never on a command line)"), { user });
+  if (sudo === 'password' && sudoPassword === 'refused') say(warnings, msg("sudo did not take {{user}}'s login password that Hostdeck keeps (may {{user}} use sudo?): the first task will stop the queue. Let {{user}} use sudo, or log in as root."), { user });
+  if (sudo === 'password' && sudoPassword === null) say(warnings, msg('{{user}} is not root and sudo asks for a password Hostdeck does not have (it logs in by key, or the password is not kept): the first task will stop the queue. Let {{user}} use sudo without a password (NOPASSWD in /etc/sudoers.d/), or log in as root.'), { user });
+  if (sudo === 'missing') {
+    if (user) say(warnings, msg('{{user}} is not root and sudo is not installed: the first task will stop the queue. Install sudo and let {{user}} use it, or log in as root.'), { user });
+    else say(warnings, msg('This login is not root and sudo is not installed: the first task will stop the queue. Install sudo and let the login use it, or log in as root.'));
+  }
+  if (!r.systemd) say(out, msg('no systemd here: daemons are started through their init scripts (service); PHP reloads by signal (pid file)'));
   if (roles.has('base')) {
     install(['unattended-upgrades']);
-    out.push('security upgrades every day (/etc/apt/apt.conf.d/20auto-upgrades)');
+    say(out, msg('security upgrades every day (/etc/apt/apt.conf.d/20auto-upgrades)'));
     if (r.systemd && !['chrony', 'systemd-timesyncd'].some((n) => has(r, n))) install(['chrony']);
     install(['nftables']);
     const fw = firewallPorts(input);
-    out.push(`firewall (nftables table inet hostdeck): in only TCP ${[...fw.tcp, ...fw.tcpRanges.map(([a, b]) => `${a}-${b}`)].join(', ')}${fw.udp.length ? `, UDP ${fw.udp.join(', ')}` : ''}`);
-    out.push(r.sshPasswordAuth ? 'SSH: password logins turned off once a second key login has worked' : 'SSH: password logins are off already');
-    if (!input.keyLogin) warnings.push('Hostdeck logs in to this server by password: the SSH check will fail and stop the queue there, before password logins are turned off. Give the server a key login first.');
+    const tcp = [...fw.tcp, ...fw.tcpRanges.map(([a, b]) => `${a}-${b}`)].join(', ');
+    if (fw.udp.length) say(out, msg('firewall (nftables table inet hostdeck): in only TCP {{tcp}}, UDP {{udp}}'), { tcp, udp: fw.udp.join(', ') });
+    else say(out, msg('firewall (nftables table inet hostdeck): in only TCP {{tcp}}'), { tcp });
+    say(out, r.sshPasswordAuth ? msg('SSH: password logins turned off once a second key login has worked') : msg('SSH: password logins are off already'));
+    if (!input.keyLogin) say(warnings, msg('Hostdeck logs in to this server by password: the SSH check will fail and stop the queue there, before password logins are turned off. Give the server a key login first.'));
   }
   if (roles.has('web')) {
     if (has(r, 'apache2') && r.ports.some((p) => p.port === 80 && p.process.startsWith('apache'))) {
-      warnings.push(`Apache serves port 80 (sites: ${r.apacheSites.join(', ') || 'none listed'}): the web task will refuse to install nginx over it; nothing of Apache is changed`);
+      if (r.apacheSites.length) say(warnings, msg('Apache serves port 80 (sites: {{sites}}): the web task will refuse to install nginx over it; nothing of Apache is changed'), { sites: r.apacheSites.join(', ') });
+      else say(warnings, msg('Apache serves port 80 (sites: none listed): the web task will refuse to install nginx over it; nothing of Apache is changed'));
     }
     if (!['nginx', 'nginx-light', 'nginx-full'].some((n) => has(r, n))) install(['nginx']);
     if (r.phpFpm.length === 0) install(['php-fpm', 'php-mysql']);
     install(['quota', 'cron', 'logrotate']);
-    out.push(`folders ${input.hosting.web.suspendedDir}, ${input.hosting.web.tlsDir}, ${(input.hosting.logs ?? DEFAULT_LOG_SETTINGS).dir}; nginx and php-fpm running`);
+    say(out, msg('folders {{suspended}}, {{tls}}, {{logs}}; nginx and php-fpm running'), { suspended: input.hosting.web.suspendedDir, tls: input.hosting.web.tlsDir, logs: (input.hosting.logs ?? DEFAULT_LOG_SETTINGS).dir });
   }
   if (roles.has('db')) {
-    if (has(r, 'mysql-server')) warnings.push('MySQL (mysql-server) is installed: it is adopted as it is, MariaDB is not installed');
+    if (has(r, 'mysql-server')) say(warnings, msg('MySQL (mysql-server) is installed: it is adopted as it is, MariaDB is not installed'));
     else install(['mariadb-server']);
-    out.push(`innodb_buffer_pool_size ${bufferPoolMb(r.memoryMb, input.roles)}M (of ${r.memoryMb} MB memory), set live`);
+    say(out, msg('innodb_buffer_pool_size {{pool}}M (of {{memory}} MB memory), set live'), { pool: bufferPoolMb(r.memoryMb, input.roles), memory: r.memoryMb });
   }
   if (roles.has('ftp')) {
     install(['pure-ftpd']);
-    out.push(`pure-ftpd: puredb logins (${input.hosting.ftp.dbFile}), TLS, passive ports ${PASSIVE_PORTS[0]}-${PASSIVE_PORTS[1]}, no anonymous, everyone chrooted`);
+    say(out, msg('pure-ftpd: puredb logins ({{db}}), TLS, passive ports {{from}}-{{to}}, no anonymous, everyone chrooted'), { db: input.hosting.ftp.dbFile, from: PASSIVE_PORTS[0], to: PASSIVE_PORTS[1] });
   }
   if (roles.has('ns')) {
     install(['bind9']);
-    out.push(`BIND: rndc key, ${input.ns.zonesConf} included, transfers and notifies to ${input.nsPeers.join(', ') || 'no other nameserver'}`);
+    if (input.nsPeers.length) say(out, msg('BIND: rndc key, {{zones}} included, transfers and notifies to {{peers}}'), { zones: input.ns.zonesConf, peers: input.nsPeers.join(', ') });
+    else say(out, msg('BIND: rndc key, {{zones}} included, transfers and notifies to no other nameserver'), { zones: input.ns.zonesConf });
   }
-  return { changes: out, warnings };
+  const english = (lines: Said[]) => lines.map((l) => fill(l.key, l.params));
+  return { changes: english(out), warnings: english(warnings), changesSaid: out, warningsSaid: warnings };
 }

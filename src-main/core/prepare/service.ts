@@ -52,7 +52,7 @@ export class PrepareService {
 
   async preview(i: PrepareInput): Promise<PreparePlan> {
     const input = await this.input(i);
-    const tasks = recipe(input).map((s) => ({ kind: s.kind, ...this.queue.preview(s.kind, s.params) }));
+    const tasks = recipe(input).map((s) => ({ kind: s.kind, params: s.params, ...this.queue.preview(s.kind, s.params) }));
     return { tasks, ...changes(input) };
   }
 
