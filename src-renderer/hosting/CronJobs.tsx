@@ -2,9 +2,12 @@
 // command and its last run from the site's log; Add / Edit (schedule and command, errors under
 // their fields, a Preview of the task), Remove, and Run now, whose output is shown as it comes
 // (cron.output events for the run id this window made up) until the run ends with its exit code.
+// In a team an add, edit or removal is based on the version of the site the form was opened (or
+// the list shown) at: someone else's change since shows both (ConflictNote) and asks which stays.
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useEffect, useRef, useState, type FormEvent, type KeyboardEvent } from 'react';
 import { useTranslation } from 'react-i18next';
+import type { TFunction } from 'i18next';
 import type { SiteRecord } from '../../shared/api/hosting';
 import { cronLogPath, type CronJob, type CronLastRun } from '../../shared/cron';
 import { describeSchedule } from './cron-text';
@@ -14,6 +17,8 @@ import { ErrorNote } from '../components/ErrorNote';
 import { i18n } from '../i18n';
 import { Field, FormError, asError, useAction } from './common';
 import { usePreview } from './PreviewDialog';
+import { basedOn, useShownSiteVersion, useSiteBase } from './site-version';
+import { ConflictNote, conflictOf, type Conflict } from '../team/ConflictNote';
 
 // A command line, the same in every language.
 const COMMAND_EXAMPLE = 'php public_html/cron.php';
@@ -51,6 +56,19 @@ function useRun(onEnd: () => void) {
   return { run, start, close: () => { current.current = null; setRun(null); } };
 }
 
+/** The site's jobs as one line each (what a conflict note compares). */
+const jobsText = (jobs: CronJob[]): string => jobs.map((j) => `${j.schedule} ${j.command}`).join('\n');
+
+const CRON_LABELS = (t: TFunction, editing: boolean): Record<string, string> => ({ ...(editing ? { schedule: t('Schedule'), command: t('Command') } : {}), jobs: t('Cron jobs') });
+
+/** A conflict with their side shown as the job (by id) and the site's jobs. */
+function cronConflict(conflict: Conflict | null, jobId: string | undefined): Conflict | null {
+  if (!conflict?.theirs) return conflict;
+  const jobs = (conflict.theirs.data as unknown as SiteRecord).cron ?? [];
+  const job = jobs.find((j) => j.id === jobId);
+  return { ...conflict, theirs: { ...conflict.theirs, data: { schedule: job?.schedule, command: job?.command, jobs: jobsText(jobs) } } };
+}
+
 function lastRunText(run: CronLastRun | undefined): string {
   if (!run) return i18n.t('not run yet');
   if (run.note === 'running') return i18n.t('running since {{at}}', { at: run.at });
@@ -66,9 +84,12 @@ export function CronJobs({ server, site, onChanged }: Props) {
   const runs = useQuery({ queryKey: runsKey, queryFn: () => client.call('hosting.cronLastRuns', { serverId: server.id, site: site.name }), enabled: site.cron.length > 0, retry: false });
   const { run, start, close } = useRun(() => void queryClient.invalidateQueries({ queryKey: runsKey }));
   const remove = useAction();
-  const removeJob = (job: CronJob) =>
+  const shownVersion = useShownSiteVersion(server.id, site.name);
+  const [removing, setRemoving] = useState<CronJob | null>(null);
+  const removeJob = (job: CronJob, based = shownVersion()) =>
     remove.run(async () => {
-      await client.call('hosting.removeCronJob', { serverId: server.id, site: site.name, id: job.id });
+      setRemoving(job);
+      await client.call('hosting.removeCronJob', { serverId: server.id, site: site.name, id: job.id, ...basedOn(based) });
       await onChanged(t('Removal of the cron job "{{command}}" of {{site}} queued on {{server}}.', { command: job.command, site: site.name, server: server.name }));
     });
   const suspended = site.status === 'suspended';
@@ -95,7 +116,16 @@ export function CronJobs({ server, site, onChanged }: Props) {
           ))}
         </ul>
       )}
-      {remove.error && <ErrorNote error={remove.error} />}
+      {removing && conflictOf(remove.error) ? (
+        <ConflictNote
+          conflict={cronConflict(conflictOf(remove.error), removing.id)!}
+          yours={{ jobs: jobsText(site.cron.filter((j) => j.id !== removing.id)) }}
+          labels={CRON_LABELS(t, false)}
+          busy={remove.busy}
+          onOverwrite={(theirVersion) => void removeJob(removing, theirVersion)}
+          onTakeTheirs={() => remove.clear()}
+        />
+      ) : remove.error && <ErrorNote error={remove.error} />}
       {run && <RunOutput run={run} job={site.cron.find((j) => j.id === run.jobId)} onClose={close} />}
       {editing
         ? <CronForm key={editing === 'new' ? 'new' : editing.id} server={server} site={site} job={editing === 'new' ? null : editing} onCancel={() => setEditing(null)} onDone={async (m) => { setEditing(null); await onChanged(m); }} />
@@ -128,15 +158,17 @@ function CronForm({ server, site, job, onCancel, onDone }: FormProps) {
   const { t } = useTranslation();
   const [schedule, setSchedule] = useState(job?.schedule ?? '');
   const [command, setCommand] = useState(job?.command ?? '');
+  const [base, setBase] = useSiteBase(server.id, site.name);
   const action = useAction();
+  const conflict = cronConflict(conflictOf(action.error), job?.id);
   const preview = usePreview(server.id, action);
   const f = action.fields;
   const input = { site: site.name, ...(job ? { id: job.id } : {}), schedule, command };
   const reading = describeSchedule(schedule);
 
-  const save = () =>
+  const save = (based = base) =>
     action.run(async () => {
-      await client.call('hosting.setCronJob', { serverId: server.id, ...input });
+      await client.call('hosting.setCronJob', { serverId: server.id, ...input, ...basedOn(based) });
       await onDone(job ? t('Change of the cron job of {{site}} queued on {{server}}.', { site: site.name, server: server.name }) : t('New cron job of {{site}} queued on {{server}}.', { site: site.name, server: server.name }));
     });
   function submit(event: FormEvent) {
@@ -149,7 +181,19 @@ function CronForm({ server, site, job, onCancel, onDone }: FormProps) {
 
   return (
     <form className="form sub-form cron-form" onSubmit={submit} onKeyDown={keys} aria-label={job ? t('Edit a cron job of {{site}}', { site: site.name }) : t('Add a cron job of {{site}}', { site: site.name })}>
-      <FormError error={action.error} />
+      {conflict ? (
+        <ConflictNote
+          conflict={conflict}
+          yours={{ schedule, command, jobs: jobsText(job ? site.cron.map((j) => (j.id === job.id ? { ...j, schedule, command } : j)) : [...site.cron, { id: '', schedule, command }]) }}
+          labels={CRON_LABELS(t, job !== null)}
+          busy={action.busy}
+          onOverwrite={(theirVersion) => {
+            setBase(theirVersion);
+            void save(theirVersion);
+          }}
+          onTakeTheirs={onCancel}
+        />
+      ) : <FormError error={action.error} />}
       <Field name="schedule" label={t('Schedule')} error={f.schedule} hint={reading ? t('Runs {{reading}}', { reading }) : t('minute hour day month weekday, like 0 3 * * * or */5 * * * *; or @hourly, @daily, @weekly, @monthly')}>
         <input value={schedule} onChange={(e) => setSchedule(e.target.value)} spellCheck={false} autoComplete="off" autoFocus placeholder="0 3 * * *" />
       </Field>
@@ -158,7 +202,7 @@ function CronForm({ server, site, job, onCancel, onDone }: FormProps) {
       </Field>
       <div className="actions">
         <button className="primary" type="submit" disabled={action.busy}>{job ? t('Save job') : t('Add job')}</button>
-        <button type="button" disabled={action.busy} onClick={() => void preview.open(job ? t('Change a cron job of {{site}}', { site: site.name }) : t('Add a cron job of {{site}}', { site: site.name }), { op: 'setCronJob', input }, save)}>{t('Preview')}</button>
+        <button type="button" disabled={action.busy} onClick={() => void preview.open(job ? t('Change a cron job of {{site}}', { site: site.name }) : t('Add a cron job of {{site}}', { site: site.name }), { op: 'setCronJob', input }, () => save())}>{t('Preview')}</button>
         <button type="button" onClick={onCancel}>{t('Cancel')}</button>
       </div>
       {preview.dialog}

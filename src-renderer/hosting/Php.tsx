@@ -2,16 +2,21 @@
 // "Turn PHP on" / "Change…" opens the form — the version among the php-fpm found on the server,
 // the values with the server's defaults, extra settings one `name = value` per line — with a
 // Preview of its tasks; each value's error shows under its field (an extra line's with its line
-// number). "Turn PHP off…" asks first: the server blocks stop passing .php, the pool goes.
+// number). "Turn PHP off…" asks first: the server blocks stop passing .php, the pool goes. In a
+// team both are based on the version of the site the form was opened at: someone else's change
+// since shows both (ConflictNote) and asks which stays.
 import { useQuery } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
+import type { TFunction } from 'i18next';
 import type { SiteRecord } from '../../shared/api/hosting';
 import type { Server } from '../../shared/domain';
 import { DEFAULT_PHP_VALUES, poolName, type PhpExtra, type PhpValues } from '../../shared/php';
 import { client } from '../client/client';
 import { Field, FormError, useAction } from './common';
 import { usePreview } from './PreviewDialog';
+import { basedOn, useSiteBase } from './site-version';
+import { ConflictNote, conflictOf } from '../team/ConflictNote';
 
 type Props = { server: Server; site: SiteRecord; onChanged: (message: string) => Promise<void> };
 
@@ -66,6 +71,21 @@ function parseExtras(text: string): PhpExtra[] {
   });
 }
 
+/** What the form shows of a site's PHP, field by field (the conflict note compares these); PHP off: none. */
+const shownOf = (php: SiteRecord['php']): Record<string, string> =>
+  php ? { version: php.version, ...textsOf(php.values), extras: php.extras.map((e) => `${e.name} = ${e.value}`).join('\n') } : {};
+
+const PHP_LABELS = (t: TFunction): Record<string, string> => ({
+  version: t('PHP version'), memoryLimit: t('Memory limit'), uploadMaxFilesize: t('Upload size limit'), postMaxSize: t('POST size limit'),
+  maxExecutionTime: t('Max execution time (s)'), maxChildren: t('Max processes'), idleTimeout: t('Idle timeout (s)'), extras: t('Extra settings (optional)'),
+});
+
+/** The conflict a save of the site was refused with, their side shown as the PHP form's fields. */
+function usePhpConflict(action: ReturnType<typeof useAction>) {
+  const conflict = conflictOf(action.error);
+  return conflict && { ...conflict, theirs: conflict.theirs && { ...conflict.theirs, data: shownOf((conflict.theirs.data as unknown as SiteRecord).php) } };
+}
+
 function PhpForm({ server, site, defaults, onCancel, onDone }: FormProps & { defaults: PhpValues }) {
   const { t } = useTranslation();
   const versions = useQuery({ queryKey: ['hosting.phpVersions', server.id], queryFn: () => client.call('hosting.phpVersions', { serverId: server.id }) });
@@ -73,7 +93,9 @@ function PhpForm({ server, site, defaults, onCancel, onDone }: FormProps & { def
   const [version, setVersion] = useState(site.php?.version ?? '');
   const [texts, setTexts] = useState<Texts>(() => textsOf(site.php?.values ?? defaults));
   const [extras, setExtras] = useState(() => (site.php?.extras ?? []).map((e) => `${e.name} = ${e.value}`).join('\n'));
+  const [base, setBase] = useSiteBase(server.id, site.name);
   const action = useAction();
+  const conflict = usePhpConflict(action);
   const preview = usePreview(server.id, action);
   const f = action.fields;
   const chosen = version || installed[0]?.version || '';
@@ -88,9 +110,9 @@ function PhpForm({ server, site, defaults, onCancel, onDone }: FormProps & { def
     return line === undefined ? m : t('Line {{line}}: {{message}}', { line: Number(line) + 1, message: m });
   });
 
-  const save = () =>
+  const save = (based = base) =>
     action.run(async () => {
-      const r = await client.call('hosting.setPhp', { serverId: server.id, ...input });
+      const r = await client.call('hosting.setPhp', { serverId: server.id, ...input, ...basedOn(based) });
       await onDone(t('PHP {{version}} for {{site}} queued on {{server}} ({{count, number}} tasks).', { version: input.version, site: site.name, server: server.name, count: r.tasks.length }));
     });
 
@@ -107,7 +129,28 @@ function PhpForm({ server, site, defaults, onCancel, onDone }: FormProps & { def
 
   return (
     <form className="form sub-form php-form" onSubmit={submit} aria-label={t('PHP of {{site}}', { site: site.name })}>
-      <FormError error={action.error} />
+      {conflict ? (
+        <ConflictNote
+          conflict={conflict}
+          yours={{ version: chosen, ...texts, extras }}
+          labels={PHP_LABELS(t)}
+          busy={action.busy}
+          onOverwrite={(theirVersion) => {
+            setBase(theirVersion);
+            void save(theirVersion);
+          }}
+          onTakeTheirs={(theirs, theirVersion) => {
+            // Their PHP in the form (off: the values as they were); saved only when the user applies it.
+            if (typeof theirs.version === 'string') {
+              setVersion(theirs.version);
+              setTexts(Object.fromEntries(Object.keys(texts).map((k) => [k, String(theirs[k] ?? '')])) as Texts);
+              setExtras(String(theirs.extras ?? ''));
+            }
+            setBase(theirVersion);
+            action.clear();
+          }}
+        />
+      ) : <FormError error={action.error} />}
       {versions.error && <div className="note note-error" role="alert">{t('Could not look for php-fpm on {{server}}:', { server: server.name })} {versions.error.message}</div>}
       {versions.data && installed.length === 0 && <div className="note note-warn" role="alert">{t('No php-fpm found on {{server}} where the PHP settings look (install php-fpm, or check the settings).', { server: server.name })}</div>}
       <Field name="version" label={t('PHP version')} error={f.version} hint={versions.isLoading ? t('Looking for php-fpm on the server…') : t('The php-fpm versions installed on the server')}>
@@ -129,7 +172,7 @@ function PhpForm({ server, site, defaults, onCancel, onDone }: FormProps & { def
       </Field>
       <div className="actions">
         <button className="primary" type="submit" disabled={action.busy || chosen === ''}>{site.php ? t('Apply PHP settings') : t('Turn PHP on')}</button>
-        <button type="button" disabled={action.busy || chosen === ''} onClick={() => void preview.open(t('PHP {{version}} for {{site}}', { version: chosen, site: site.name }), { op: 'setPhp', input }, save)}>{t('Preview')}</button>
+        <button type="button" disabled={action.busy || chosen === ''} onClick={() => void preview.open(t('PHP {{version}} for {{site}}', { version: chosen, site: site.name }), { op: 'setPhp', input }, () => save())}>{t('Preview')}</button>
         <button type="button" onClick={onCancel}>{t('Cancel')}</button>
       </div>
       {preview.dialog}
@@ -139,20 +182,34 @@ function PhpForm({ server, site, defaults, onCancel, onDone }: FormProps & { def
 
 function DisablePhp({ server, site, onCancel, onDone }: FormProps) {
   const { t } = useTranslation();
+  const [base, setBase] = useSiteBase(server.id, site.name);
   const action = useAction();
+  const conflict = usePhpConflict(action);
   const preview = usePreview(server.id, action);
-  const disable = () =>
+  const disable = (based = base) =>
     action.run(async () => {
-      await client.call('hosting.disablePhp', { serverId: server.id, site: site.name });
+      await client.call('hosting.disablePhp', { serverId: server.id, site: site.name, ...basedOn(based) });
       await onDone(t('PHP off for {{site}} queued on {{server}}.', { site: site.name, server: server.name }));
     });
   return (
     <div className="note note-warn" role="alertdialog" aria-label={t('Turn PHP off for {{site}}', { site: site.name })}>
       <p>{t('Turn PHP off for')} <strong>{site.name}</strong>? {t('Its domains stop running .php files and its pool is removed; the site\'s files stay.')}</p>
-      <FormError error={action.error} />
+      {conflict ? (
+        <ConflictNote
+          conflict={conflict}
+          yours={{}}
+          labels={PHP_LABELS(t)}
+          busy={action.busy}
+          onOverwrite={(theirVersion) => {
+            setBase(theirVersion);
+            void disable(theirVersion);
+          }}
+          onTakeTheirs={onCancel}
+        />
+      ) : <FormError error={action.error} />}
       <div className="actions">
         <button className="danger solid" disabled={action.busy} onClick={() => void disable()}>{t('Turn PHP off')}</button>
-        <button disabled={action.busy} onClick={() => void preview.open(t('PHP off for {{site}}', { site: site.name }), { op: 'disablePhp', site: site.name }, disable)}>{t('Preview')}</button>
+        <button disabled={action.busy} onClick={() => void preview.open(t('PHP off for {{site}}', { site: site.name }), { op: 'disablePhp', site: site.name }, () => disable())}>{t('Preview')}</button>
         <button onClick={onCancel} autoFocus>{t('Keep it')}</button>
       </div>
       {preview.dialog}

@@ -1,14 +1,17 @@
 // Sites shared in team mode, as a person sees them in Chromium: A has web1's sites open; another
 // workstation (B, a second app in the same team) creates a site and changes the server's hosting
 // settings; A's open window shows both without a reload. Then A edits the settings from the form
-// it opened before B's change: it is shown both versions and takes B's. A zone record A is editing
+// it opened before B's change: it is shown both versions and takes B's. A site's PHP form A opened
+// before B turned PHP on: A's save shows both and A overwrites B's. A zone record A is editing
 // is changed by B: A's save shows both values and A overwrites B's with its own.
 import { execFileSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { rmSync } from 'node:fs';
 import { afterAll, describe, expect, it } from 'vitest';
-import type { HostingSettings } from '../../shared/api/hosting';
+import type { HostingSettings, SiteRecord } from '../../shared/api/hosting';
+import { DEFAULT_PHP_VALUES } from '../../shared/php';
 import type { Server } from '../../shared/domain';
+import { removeTestPool, testbedPhpSettings } from '../helpers/php';
 import { teamDatabase, type TestTeamDb } from '../helpers/team';
 import { addTrustedWeb1, calmShot, contract, e2eSuite, newPage } from './app';
 
@@ -20,6 +23,7 @@ const theirs = `hdteamb${tag}`;
 
 afterAll(async () => {
   await Promise.all(dbs.map((d) => d.drop()));
+  await removeTestPool(mine);
   for (const site of [mine, theirs]) {
     try {
       execFileSync('sh', ['-c', `id -u '${site}' >/dev/null 2>&1 && (pkill -KILL -u '${site}'; userdel -r '${site}')`], { stdio: 'ignore' });
@@ -87,6 +91,33 @@ describe('team hosting', () => {
     expect(await runner.inputValue()).toBe('/usr/local/lib/hostdeck/cron-run-b');
     expect((await contract<{ settings: HostingSettings }>(pa, 'hosting.sites', { serverId: web1!.id })).settings.cron?.runner).toBe('/usr/local/lib/hostdeck/cron-run-b');
 
+    // A site's PHP: A opens its form; B turns PHP on with other values meanwhile (A's window shows
+    // it, the form stays); A's save shows both values and A overwrites B's with its own.
+    await contract(pb, 'hosting.setSettings', { serverId: web1!.id, php: testbedPhpSettings(suite.tb) });
+    await expect.poll(async () => (await contract<{ settings: HostingSettings }>(pa, 'hosting.sites', { serverId: web1!.id })).settings.php?.poolDir, { timeout: 2000 }).toBe(suite.tb.php.poolsDir);
+    await view.locator(`tr.site-row[data-site=${mine}]`).getByRole('button', { name: mine }).click();
+    const part = view.getByRole('region', { name: `Site ${mine}` }).getByRole('region', { name: `PHP of ${mine}` });
+    await part.getByRole('button', { name: 'Turn PHP on' }).click();
+    const phpForm = part.getByRole('form', { name: `PHP of ${mine}` });
+    await expect.poll(() => phpForm.locator('[data-field=version] select').inputValue(), { timeout: 15_000 }).toBe(suite.tb.php.version);
+    await phpForm.locator('[data-field="values.memoryLimit"] input').fill('192M');
+    const onB = await contract<{ siteVersions?: Record<string, number> }>(pb, 'hosting.sites', { serverId: web1!.id });
+    await contract(pb, 'hosting.setPhp', { serverId: web1!.id, site: mine, version: suite.tb.php.version, values: { ...DEFAULT_PHP_VALUES, memoryLimit: '96M' }, extras: [], baseVersion: onB.siteVersions![mine] });
+    await part.getByTestId('php-summary').waitFor({ timeout: 2000 });
+    await phpForm.locator('button[type=submit]').click();
+    const phpNote = phpForm.getByRole('alertdialog', { name: 'Edit conflict' });
+    await phpNote.waitFor();
+    expect(await phpNote.locator('tr[data-field=memoryLimit] .conflict-yours').textContent()).toBe('192M');
+    expect(await phpNote.locator('tr[data-field=memoryLimit] .conflict-theirs').textContent()).toBe('96M');
+    expect(await phpNote.locator('tr').count()).toBe(2); // the header and the one value that differs
+    expect(await phpNote.textContent()).toContain('ws-b changed this');
+    await phpNote.scrollIntoViewIfNeeded();
+    await calmShot(pa, 'team-hosting-03-php-conflict');
+    await phpNote.getByRole('button', { name: 'Overwrite with mine' }).click();
+    await phpForm.waitFor({ state: 'detached' });
+    const memoryOnB = async () => (await contract<{ sites: SiteRecord[] }>(pb, 'hosting.sites', { serverId: web1!.id })).sites.find((x) => x.name === mine)?.php?.values.memoryLimit;
+    await expect.poll(memoryOnB, { timeout: 2000 }).toBe('192M');
+
     // A zone record: A opens its edit form; B changes the record meanwhile (A's list follows, the
     // form stays); A's save shows both values and A overwrites theirs with its own.
     const zone = `team-e2e-${tag}.test`;
@@ -108,7 +139,7 @@ describe('team hosting', () => {
     expect(await recordNote.locator('tr[data-field=value] .conflict-yours').textContent()).toBe('192.0.2.20');
     expect(await recordNote.locator('tr[data-field=value] .conflict-theirs').textContent()).toBe('192.0.2.30');
     await recordNote.scrollIntoViewIfNeeded();
-    await calmShot(pa, 'team-hosting-03-record-conflict');
+    await calmShot(pa, 'team-hosting-04-record-conflict');
     await recordNote.getByRole('button', { name: 'Overwrite with mine' }).click();
     await edit.waitFor({ state: 'detached' });
     // B has it within the change feed's poll.

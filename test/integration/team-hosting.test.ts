@@ -203,12 +203,13 @@ describe('team mode: sites, zones and backup settings', () => {
     expect(await queued()).toBe(tasksBefore);
     expect((await siteOn(b)).cron).toEqual(withJob.cron);
     expect((await siteOn(b)).php?.values.memoryLimit).toBe('48M');
-    // From the current version: accepted (the job edited, logs set up, the job removed).
+    // From the current version: accepted (the job edited, logs set up — which changes nothing in the record, so no new version —, the job removed).
     await b.call('hosting.setCronJob', { serverId, site, id: added.job.id, schedule: '*/5 * * * *', command: 'true', baseVersion: afterPhp + 1 });
-    await b.call('logs.setUp', { serverId, site, baseVersion: afterPhp + 2 });
-    await b.call('hosting.removeCronJob', { serverId, site, id: added.job.id, baseVersion: afterPhp + 3 });
+    expect((await b.call<Listing>('logs.setUp', { serverId, site, baseVersion: afterPhp + 2 })).tasks.map((x) => x.kind)).toEqual(['logs.site']);
+    expect(await versionOn(b)).toBe(afterPhp + 2);
+    await b.call('hosting.removeCronJob', { serverId, site, id: added.job.id, baseVersion: afterPhp + 2 });
     expect((await siteOn(b)).cron).toEqual([]);
-    expect(await versionOn(b)).toBe(afterPhp + 4);
+    expect(await versionOn(b)).toBe(afterPhp + 3);
     // Solo-style calls (no version) still apply to the latest record.
     await a.call('hosting.disablePhp', { serverId, site });
     await until('B sees PHP off', () => siteOn(b), (s) => s.php === undefined || s.php === null, 2000);

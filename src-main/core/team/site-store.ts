@@ -3,6 +3,7 @@
 // sites saved whole are written as the rows that differ; the settings form's save, and an edit of
 // one site (its PHP, cron jobs, logs), are checked against the version it was opened at (someone
 // else's change since: a conflict with both).
+import { isDeepStrictEqual } from 'node:util';
 import { HostingSettings, SiteRecord } from '../../../shared/api/hosting';
 import { settingsWithDefaults, type HostingStore } from '../hosting/store';
 import type { TeamRecords } from './records';
@@ -46,8 +47,11 @@ export function teamSiteStore(records: TeamRecords): HostingStore {
     save: async (serverId, sites, based) => {
       const next = new Map(sites.map((s) => [siteRowId(serverId, s.name), s]));
       const basedId = based && siteRowId(serverId, based.site);
-      // The site a person edited is written over the version they opened (a change since: a conflict, nothing written); the rest as settled.
-      for (const [id, site] of next) await (id === basedId ? records.put('sites', id, site, based!.baseVersion) : records.putLatest('sites', id, () => site));
+      // The site a person edited is written over the version they opened (a change since: a conflict, nothing written; no change: not written again); the rest as settled.
+      for (const [id, site] of next) {
+        if (id !== basedId) await records.putLatest('sites', id, () => site);
+        else if (!isDeepStrictEqual(records.get('sites', id)?.data, JSON.parse(JSON.stringify(site)))) await records.put('sites', id, site, based!.baseVersion);
+      }
       for (const id of [...records.all('sites').keys()]) if (id.startsWith(`${serverId}/`) && !next.has(id)) await records.putLatest('sites', id, () => null);
     },
     saveSettings: async (serverId, change, baseVersion) => {
