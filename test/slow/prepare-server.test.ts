@@ -10,21 +10,14 @@
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { Resolver } from 'node:dns/promises';
-import { Client } from 'basic-ftp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { HostingSettings } from '../../shared/api/hosting';
 import type { PreflightReport, PreparePlan } from '../../shared/api/prepare';
-import { DEFAULT_PHP_VALUES } from '../../shared/php';
 import type { Server } from '../../shared/domain';
 import { startAptProxy, type AptProxy } from '../../testbed/apt-proxy';
 import { APT_PROXY_PORT, FRESH_ROOT_ADDR, aptCacheDir, startFreshServer, stopFreshServer, type FreshServer } from '../../testbed/fresh-root';
 import { ensureClientKeys } from '../../testbed/keys';
 import { makeCore, type TestCore } from '../helpers/core';
-import { SOA } from '../helpers/dns';
-import { dropped, expectDone, freshMachine, outcome } from '../helpers/fresh-machine';
-import { settleQueue } from '../helpers/hosting';
-import { askUntil } from '../helpers/php';
+import { expectDone, freshMachine, outcome } from '../helpers/fresh-machine';
 import { registerSecret } from '../helpers/secrets';
 
 let machine: FreshServer;
@@ -52,7 +45,7 @@ registerSecret('the sudo user\'s login password', SUDO_PASSWORD);
 
 describe('Prepare server on a fresh Debian 12 machine', () => {
   it('prepares as sudo users, then every role as root, serves a site, FTP, a database and a zone (transferred to the team\'s nameserver only), and changes nothing the second time', { timeout: 1_200_000 }, async () => {
-    const { onMachine, httpGet, prepare } = freshMachine(t, machine, keyPath);
+    const { onMachine, prepare, expectServes } = freshMachine(t, machine, keyPath);
     // The team's other nameserver: the namespace's root side, so a query from there comes from it.
     await t.call<Server>('servers.add', { name: 'team-ns', host: FRESH_ROOT_ADDR, port: 22, user: 'root', auth: { method: 'key', keyPath }, roles: ['ns'], tags: [] });
 
@@ -111,48 +104,9 @@ describe('Prepare server on a fresh Debian 12 machine', () => {
     expect(onMachine('sshd -T | grep -i "^passwordauthentication"').trim()).toBe('passwordauthentication no');
     expect(onMachine('nft list table inet hostdeck')).toMatch(/policy drop/);
 
-    // A site with a domain, an FTP login and a database, served from the prepared machine.
-    const site = 'freshsite';
-    const domain = 'fresh-site.test';
-    await t.call('hosting.createSite', { serverId, name: site, quotaMb: 0 });
-    await t.call('hosting.bindDomain', { serverId, site, domain, aliases: [] });
-    const ftp = await t.call<{ user: string; password: string }>('hosting.createFtp', { serverId, site, user: `${site}_ftp` });
-    const db = await t.call<{ name: string; user: string; password: string }>('hosting.createDb', { serverId, site, name: `${site}_db`, user: `${site}_u` });
-    for (const x of await settleQueue(t, serverId, 60_000)) expect(x.status, outcome(x)).toBe('done');
-
-    const page = await askUntil(() => httpGet(domain).catch(dropped), (r) => r.body.includes('It works'));
-    expect(page.status).toBe(200);
-    expect(page.body).toContain('It works');
-
-    const client = new Client(20_000);
-    try {
-      await client.access({ host: machine.host, port: 21, user: ftp.user, password: ftp.password, secure: true, secureOptions: { rejectUnauthorized: false } });
-      expect((await client.list()).map((f) => f.name)).toContain('public_html');
-    } finally {
-      client.close();
-    }
-
-    const dbs = onMachine(`mysql --defaults-extra-file=/dev/stdin -u ${db.user} -N -B -e 'SHOW DATABASES'`, `[client]\npassword=${db.password}\n`);
-    expect(dbs.split('\n')).toContain(db.name);
-
-    // PHP for the site: no systemd here, so preparing switched the PHP settings to reloading by signal.
-    const { settings } = await t.call<{ settings: HostingSettings }>('hosting.sites', { serverId });
-    expect(settings.php?.reload).toBe('pidfile');
-    await t.call('hosting.setPhp', { serverId, site, version: '8.2', values: DEFAULT_PHP_VALUES, extras: [] });
-    for (const x of await settleQueue(t, serverId, 60_000)) expect(x.status, outcome(x)).toBe('done');
-    onMachine(`printf '%s' '<?php echo "php-ok as ", get_current_user();' > /home/${site}/public_html/p.php && chown ${site}: /home/${site}/public_html/p.php`);
-    const php = await askUntil(() => httpGet(domain, '/p.php').catch(dropped), (r) => r.status === 200 && r.body.startsWith('php-ok'));
-    expect(php).toEqual({ status: 200, body: `php-ok as ${site}` });
-
-    // A zone pushed to the machine's BIND, answered over DNS.
+    // A site with a domain, an FTP login and a database, PHP, and a zone, served from the prepared machine.
     const zone = 'fresh-zone.test';
-    await t.call('dns.createZone', { zone, ttl: 300, soa: SOA, nameservers: ['ns1.example.test.'] });
-    await t.call('dns.putRecord', { zone, record: { name: 'www', type: 'A', ttl: 300, value: '192.0.2.44' } });
-    await t.call('dns.push', { zones: [zone] });
-    for (const x of await settleQueue(t, serverId, 60_000)) expect(x.status, outcome(x)).toBe('done');
-    const resolver = new Resolver({ timeout: 2000, tries: 2 });
-    resolver.setServers([`${machine.host}:53`]);
-    expect(await resolver.resolve4(`www.${zone}`)).toEqual(['192.0.2.44']);
+    await expectServes(serverId, { site: 'freshsite', domain: 'fresh-site.test', phpVersion: '8.2', zone, address: '192.0.2.44' });
 
     // Zone transfers: to the team's other nameserver (asked from its address), not to anyone else.
     const axfr = ['AXFR', zone, `@${machine.host}`, '+time=3', '+tries=1'];

@@ -5,22 +5,14 @@
 // pushed zone are each served from it. A second preparation changes nothing.
 // Skipped, saying why, where Ubuntu's archive cannot be reached (the machine's packages come from it).
 import { readFileSync } from 'node:fs';
-import { Resolver } from 'node:dns/promises';
-import { Client } from 'basic-ftp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { HostingSettings } from '../../shared/api/hosting';
 import type { PreflightReport } from '../../shared/api/prepare';
-import { DEFAULT_PHP_VALUES } from '../../shared/php';
 import type { Server } from '../../shared/domain';
 import { startAptProxy, type AptProxy } from '../../testbed/apt-proxy';
 import { APT_PROXY_PORT, FRESH_ROOT_ADDR, UBUNTU_RELEASE_URL, aptCacheDir, startFreshServer, stopFreshServer, type FreshServer } from '../../testbed/fresh-root';
 import { ensureClientKeys } from '../../testbed/keys';
 import { makeCore, type TestCore } from '../helpers/core';
-import { SOA } from '../helpers/dns';
-import { dropped, expectDone, freshMachine, outcome } from '../helpers/fresh-machine';
-import { settleQueue } from '../helpers/hosting';
-import { askUntil } from '../helpers/php';
-import { registerSecret } from '../helpers/secrets';
+import { expectDone, freshMachine, outcome } from '../helpers/fresh-machine';
 
 /** Why the test cannot run here, or null: Ubuntu's archive answers. */
 async function unreachable(): Promise<string | null> {
@@ -57,7 +49,7 @@ afterAll(async () => {
 
 describe('Prepare server on a fresh Ubuntu 24.04 machine', () => {
   it.skipIf(skipReason !== null)('prepares every role as root, serves a site (PHP 8.3), FTP, a database and a zone, and changes nothing the second time', { timeout: 1_200_000 }, async () => {
-    const { onMachine, httpGet, prepare } = freshMachine(t, machine, keyPath);
+    const { onMachine, prepare, expectServes } = freshMachine(t, machine, keyPath);
     const server = await t.call<Server>('servers.add', { name: 'fresh-ubuntu', host: machine.host, port: machine.port, user: 'root', auth: { method: 'key', keyPath }, roles: ['web', 'db', 'ftp', 'ns'], tags: [] });
     const serverId = server.id;
 
@@ -83,45 +75,6 @@ describe('Prepare server on a fresh Ubuntu 24.04 machine', () => {
     const after = await t.call<PreflightReport>('prepare.preflight', { serverId });
     expect(after.phpFpm).toEqual(['8.3']);
 
-    const site = 'ubusite';
-    const domain = 'ubuntu-site.test';
-    await t.call('hosting.createSite', { serverId, name: site, quotaMb: 0 });
-    await t.call('hosting.bindDomain', { serverId, site, domain, aliases: [] });
-    const ftp = await t.call<{ user: string; password: string }>('hosting.createFtp', { serverId, site, user: `${site}_ftp` });
-    const db = await t.call<{ name: string; user: string; password: string }>('hosting.createDb', { serverId, site, name: `${site}_db`, user: `${site}_u` });
-    registerSecret('the Ubuntu site\'s FTP password', ftp.password);
-    registerSecret('the Ubuntu site\'s database password', db.password);
-    for (const x of await settleQueue(t, serverId, 60_000)) expect(x.status, outcome(x)).toBe('done');
-
-    const page = await askUntil(() => httpGet(domain).catch(dropped), (r) => r.body.includes('It works'));
-    expect(page.status).toBe(200);
-
-    const client = new Client(20_000);
-    try {
-      await client.access({ host: machine.host, port: 21, user: ftp.user, password: ftp.password, secure: true, secureOptions: { rejectUnauthorized: false } });
-      expect((await client.list()).map((f) => f.name)).toContain('public_html');
-    } finally {
-      client.close();
-    }
-
-    const dbs = onMachine(`mysql --defaults-extra-file=/dev/stdin -u ${db.user} -N -B -e 'SHOW DATABASES'`, `[client]\npassword=${db.password}\n`);
-    expect(dbs.split('\n')).toContain(db.name);
-
-    const { settings } = await t.call<{ settings: HostingSettings }>('hosting.sites', { serverId });
-    expect(settings.php?.reload).toBe('pidfile');
-    await t.call('hosting.setPhp', { serverId, site, version: '8.3', values: DEFAULT_PHP_VALUES, extras: [] });
-    for (const x of await settleQueue(t, serverId, 60_000)) expect(x.status, outcome(x)).toBe('done');
-    onMachine(`printf '%s' '<?php echo "php-ok as ", get_current_user();' > /home/${site}/public_html/p.php && chown ${site}: /home/${site}/public_html/p.php`);
-    const php = await askUntil(() => httpGet(domain, '/p.php').catch(dropped), (r) => r.status === 200 && r.body.startsWith('php-ok'));
-    expect(php).toEqual({ status: 200, body: `php-ok as ${site}` });
-
-    const zone = 'ubuntu-zone.test';
-    await t.call('dns.createZone', { zone, ttl: 300, soa: SOA, nameservers: ['ns1.example.test.'] });
-    await t.call('dns.putRecord', { zone, record: { name: 'www', type: 'A', ttl: 300, value: '192.0.2.45' } });
-    await t.call('dns.push', { zones: [zone] });
-    for (const x of await settleQueue(t, serverId, 60_000)) expect(x.status, outcome(x)).toBe('done');
-    const resolver = new Resolver({ timeout: 2000, tries: 2 });
-    resolver.setServers([`${machine.host}:53`]);
-    expect(await resolver.resolve4(`www.${zone}`)).toEqual(['192.0.2.45']);
+    await expectServes(serverId, { site: 'ubusite', domain: 'ubuntu-site.test', phpVersion: '8.3', zone: 'ubuntu-zone.test', address: '192.0.2.45' });
   });
 });
