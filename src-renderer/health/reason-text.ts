@@ -19,7 +19,39 @@ const WHOLE: Record<string, () => string> = {
   'The check script did not run to its end; is this a Linux server with a POSIX sh?': () => t('The check script did not run to its end; is this a Linux server with a POSIX sh?'),
 };
 
+/** A health limit's metric as the core words it (samples-thresholds.ts), in the UI's language. */
+const METRICS: [RegExp, (m: RegExpMatchArray) => string][] = [
+  [/^load ([\d.]+)$/i, (m) => t('load {{load}}', { load: formatNumber(Number(m[1]), { minimumFractionDigits: 2, maximumFractionDigits: 2 }) })],
+  [/^memory (\d+)% used$/i, (m) => t('memory {{pct}}% used', { pct: m[1] })],
+  [/^fullest disk (\d+)% used$/i, (m) => t('fullest disk {{pct}}% used', { pct: m[1] })],
+  [/^nearest certificate expiry in (-?\d+) days$/i, (m) => t('nearest certificate expiry in {{count, number}} days', { count: Number(m[1]) })],
+  [/^last backup (\d+) h ago$/i, (m) => t('last backup {{hours}} h ago', { hours: m[1] })],
+];
+const metric = (text: string): string | null => {
+  for (const [pattern, word] of METRICS) {
+    const m = text.match(pattern);
+    if (m) return word(m);
+  }
+  return null;
+};
+const limitText = (n: string, unit: string | undefined) => (unit === ' days' ? t('{{count, number}} days', { count: Number(n) }) : unit === ' h' ? t('{{hours}} h', { hours: n }) : `${num(n)}${unit ?? ''}`);
+
+/** "fullest disk 93% used, over the db servers' limit of 90%": a limit a server's latest sample breaks. */
+function breach(m: RegExpMatchArray): string {
+  const [, what = '', side, role, n = '', unit] = m;
+  const worded = metric(what);
+  if (worded === null) return m[0];
+  const values = { what: worded, limit: limitText(n, unit), role };
+  if (role) return side === 'over' ? t("{{what}}, over the {{role}} servers' limit of {{limit}}", values) : t("{{what}}, under the {{role}} servers' limit of {{limit}}", values);
+  return side === 'over' ? t('{{what}}, over the fleet limit of {{limit}}', values) : t('{{what}}, under the fleet limit of {{limit}}', values);
+}
+
 const PARTS: [RegExp, (m: RegExpMatchArray) => string][] = [
+  [/^the certificate of (\S+) \(site (\S+)\) has expired$/i, (m) => t('the certificate of {{domain}} (site {{site}}) has expired', { domain: m[1], site: m[2] })],
+  [/^the certificate of (\S+) \(site (\S+)\) expires in (\d+) days?$/i, (m) => t('the certificate of {{domain}} (site {{site}}) expires in {{count, number}} days', { domain: m[1], site: m[2], count: Number(m[3]) })],
+  [/^site (\S+) has no successful backup yet$/i, (m) => t('site {{site}} has no successful backup yet', { site: m[1] })],
+  [/^the last backup of site (\S+) is (\d+) h old \(its policy allows (\d+) h\)$/i, (m) => t('the last backup of site {{site}} is {{hours}} h old (its policy allows {{allowed}} h)', { site: m[1], hours: m[2], allowed: m[3] })],
+  [/^(.+), (over|under) the (?:fleet|(\w+) servers') limit of ([\d.]+)( days| h|%)?$/i, breach],
   [/^(.+) (?:is|are) not running$/i, (m) => t('Not running: {{names}}', { names: listed(names(m[1]!)) })],
   [/^whether (.+) runs? is unknown \(ps did not answer\)$/i, (m) => t('Unknown whether {{names}} run (ps did not answer)', { names: listed(names(m[1]!)) })],
   [/^(\S+) is (\d+)% full$/i, (m) => t('{{mount}} is {{pct}}% full', { mount: m[1], pct: m[2] })],
