@@ -77,6 +77,8 @@ export const BackupState = z.object({
   policy: BackupPolicy,
   sitePolicies: z.record(z.string(), BackupPolicy),
   last: z.record(z.string(), LastBackup),
+  /** Team mode: the version of the settings and policies (what a save of them carries as baseVersion; 0: never saved). */
+  version: z.number().int().nonnegative().optional(),
 });
 export type BackupState = z.infer<typeof BackupState>;
 
@@ -96,7 +98,9 @@ export const SnapshotEntry = z.object({ path: z.string(), name: z.string(), type
 export type SnapshotEntry = z.infer<typeof SnapshotEntry>;
 
 const SiteRef = z.object({ serverId: ServerId, site: SiteName }).strict();
-const Settings = z.object({ serverId: ServerId, repoPath: RepoPath, policy: BackupPolicy, target: RepoTarget.optional() }).strict();
+/** Team mode: the version of the settings and policies an edit was based on; someone else's change since is a conflict carrying both. */
+const BaseVersion = z.number().int().nonnegative();
+const Settings = z.object({ serverId: ServerId, repoPath: RepoPath, policy: BackupPolicy, target: RepoTarget.optional(), baseVersion: BaseVersion.optional() }).strict();
 const Tasks = z.object({ tasks: z.array(Task) });
 
 export const backupsApi = {
@@ -111,7 +115,7 @@ export const backupsApi = {
   /** The tasks saving these settings would queue (their commands), nothing queued or kept. */
   'backups.previewSettings': { input: Settings, output: z.object({ tasks: z.array(z.object({ kind: z.string(), title: z.string(), commands: z.array(z.string()) })) }) },
   /** A site's own policy, or null to follow the server's. */
-  'backups.setSitePolicy': { input: SiteRef.extend({ policy: BackupPolicy.nullable() }).strict(), output: BackupState },
+  'backups.setSitePolicy': { input: SiteRef.extend({ policy: BackupPolicy.nullable(), baseVersion: BaseVersion.optional() }).strict(), output: BackupState },
   /** Queues backup.site now (refused while one of the site waits in the queue). */
   'backups.backUpNow': { input: SiteRef, output: Tasks },
   /** The site's snapshots, newest first (restic snapshots on the server). Reads only. */

@@ -193,7 +193,7 @@ async function openCore(options: CoreOptions, switchMode: SwitchMode): Promise<C
   const prepare = new PrepareService(connections, inventory, sites, dns, queue);
   const tls = new TlsService(sites, connections, queue, inventory, acme, log);
   const trustedHostKey = async (host: string, port: number) => store.pins()[knownHostsName(host, port)] ?? lookup(await readKnownHosts(path.join(home, '.ssh', 'known_hosts')), host, port).keys[0] ?? null;
-  const backups = new BackupService(team ? teamBackupStore(team.records) : new BackupStore(options.dataDir), keychain, sites, queue, connections, inventory, events, log, taskSecrets, trustedHostKey);
+  const backups = new BackupService(team ? teamBackupStore(team.records, team.db.workstation) : new BackupStore(options.dataDir), keychain, sites, queue, connections, inventory, events, log, taskSecrets, trustedHostKey);
   health.setWarningSource((serverId) => tls.expiryWarnings(serverId));
   const samples = new SampleRecorder(new SampleStore(options.dataDir, log), new ThresholdStore(options.dataDir), store, sampleExtras(tls, backups));
   health.afterTick = (results) => samples.tick(results);

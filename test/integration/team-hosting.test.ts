@@ -32,6 +32,8 @@ import { addNameservers, resolver, SOA, uniqueZone } from '../helpers/dns';
 import { settleQueue } from '../helpers/hosting';
 import { teamConnection, teamDatabase, type TestTeamDb } from '../helpers/team';
 import { teamFixture } from '../helpers/team-mariadb';
+import { openKeychain } from '../../src-main/core/secrets/keychain';
+import { registerSecret } from '../helpers/secrets';
 import '../helpers/test-kinds';
 
 const suite = coreSuite();
@@ -152,8 +154,8 @@ describe('team mode: sites, zones and backup settings', () => {
     console.log(`team hosting: a site made on A listed on B after ${siteLagMs} ms (4 calls), a zone record made on B seen on A after ${zoneLagMs} ms`);
   }, 120_000);
 
-  it("a site's PHP, cron jobs and log set-up are saved against the version of the site they were opened at", async () => {
-    const { a, b } = await twoWorkstations('team-site-edits');
+  it("a site's PHP, cron jobs, log set-up and backup settings are saved against the version they were opened at", async () => {
+    const { a, b, db } = await twoWorkstations('team-site-edits');
     const serverId = (await b.call<{ id: string; name: string }[]>('servers.list', {})).find((s) => s.name === 'web1')!.id;
     const site = `tedit${Date.now().toString(36).slice(-5)}`;
     await a.call('hosting.createSite', { serverId, name: site, quotaMb: 0 });
@@ -213,6 +215,31 @@ describe('team mode: sites, zones and backup settings', () => {
     // Solo-style calls (no version) still apply to the latest record.
     await a.call('hosting.disablePhp', { serverId, site });
     await until('B sees PHP off', () => siteOn(b), (s) => s.php === undefined || s.php === null, 2000);
+
+    // Backup settings and a site's policy: edits based on the version B opened, after A's, are
+    // refused with both (no password made, nothing written); based on theirs they are saved.
+    const backupsOf = (t: TestCore) => t.call<BackupState & { version?: number }>('backups.state', { serverId });
+    const openedBackups = await backupsOf(b);
+    expect(openedBackups.version).toBe(0);
+    await a.call('backups.setSitePolicy', { serverId, site, policy: POLICY, baseVersion: 0 });
+    const stalePolicy = await b.fail('backups.setSitePolicy', { serverId, site, policy: null, baseVersion: 0 });
+    expect(stalePolicy).toMatchObject({ code: 'conflict', data: { table: 'backup_policies', id: serverId, baseVersion: 0, theirs: { version: 1, updatedBy: 'ws-a', data: { sitePolicies: { [site]: POLICY } } } } });
+    const staleSettings = await b.fail('backups.setSettings', { serverId, repoPath: '/var/backups/hostdeck-team-b', policy: POLICY, baseVersion: 0 });
+    expect(staleSettings).toMatchObject({ code: 'conflict', data: { table: 'backup_policies', baseVersion: 0, theirs: { version: 1, updatedBy: 'ws-a' } } });
+    const afterA = await until('B sees A\'s policy', () => backupsOf(b), (s) => s.version === 1, 2000);
+    expect(afterA).toMatchObject({ repoPath: openedBackups.repoPath, hasPassword: false, sitePolicies: { [site]: POLICY } });
+    const savedBackups = await b.call<BackupState & { version?: number }>('backups.setSettings', { serverId, repoPath: '/var/backups/hostdeck-team-b', policy: POLICY, baseVersion: 1 });
+    expect(savedBackups).toMatchObject({ version: 2, repoPath: '/var/backups/hostdeck-team-b', hasPassword: true });
+    const conn = await teamConnection(db);
+    try {
+      const [[row]] = await conn.query<RowDataPacket[]>('SELECT data FROM backup_policies WHERE id = ?', [serverId]);
+      const { repoRef } = (typeof row!.data === 'string' ? JSON.parse(row!.data) : row!.data) as { repoRef: string };
+      registerSecret('backup repository password (team)', (await (await openKeychain()).get(repoRef))!);
+    } finally {
+      await conn.end();
+    }
+    expect((await b.call<BackupState & { version?: number }>('backups.setSitePolicy', { serverId, site, policy: null, baseVersion: 2 })).version).toBe(3);
+    await until('A sees B\'s edits', () => backupsOf(a), (s) => s.version === 3 && s.sitePolicies[site] === undefined, 2000);
   }, 120_000);
 
   it('a push queued on A is run by B after A is gone, its zone file read from the team', async () => {

@@ -6,9 +6,9 @@ import type { BackupService } from './service';
 export function backupsHandlers(backups: BackupService): HandlersFor<typeof backupsApi> {
   return {
     'backups.state': async ({ serverId }) => backups.state(serverId),
-    'backups.setSettings': async ({ serverId, repoPath, policy, target }) => backups.setSettings(serverId, repoPath, policy, target),
+    'backups.setSettings': async ({ serverId, repoPath, policy, target, baseVersion }) => backups.setSettings(serverId, repoPath, policy, target, baseVersion),
     'backups.previewSettings': async ({ serverId, repoPath, target }) => ({ tasks: await backups.previewSettings(serverId, repoPath, target ?? { kind: 'local' }) }),
-    'backups.setSitePolicy': async ({ serverId, site, policy }) => backups.setSitePolicy(serverId, site, policy),
+    'backups.setSitePolicy': async ({ serverId, site, policy, baseVersion }) => backups.setSitePolicy(serverId, site, policy, baseVersion),
     'backups.backUpNow': async ({ serverId, site }) => ({ tasks: backups.backUpNow(serverId, site) }),
     'backups.snapshots': async ({ serverId, site }) => ({ snapshots: await backups.snapshots(serverId, site) }),
     'backups.ls': async ({ serverId, site, snapshot, path }) => backups.ls(serverId, site, snapshot, path),

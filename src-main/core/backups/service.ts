@@ -123,7 +123,8 @@ export class BackupService {
   state(serverId: string): BackupState {
     this.inventory.stored(serverId);
     const s = this.store.get(serverId);
-    return { repoPath: s.repoPath, target: s.target, hasPassword: s.repoRef !== null, policy: s.policy, sitePolicies: s.sitePolicies, last: s.last };
+    const version = this.store.editVersion(s);
+    return { repoPath: s.repoPath, target: s.target, hasPassword: s.repoRef !== null, policy: s.policy, sitePolicies: s.sitePolicies, last: s.last, ...(version === undefined ? {} : { version }) };
   }
 
   /**
@@ -133,9 +134,11 @@ export class BackupService {
    * the private key is held only until its task has run); leaving a backup server queues the
    * removal of this server's key there and of its key pair here.
    */
-  async setSettings(serverId: string, repoPath: string, policy: BackupPolicy, target: RepoTarget = { kind: 'local' }): Promise<BackupState & { tasks: Task[] }> {
+  async setSettings(serverId: string, repoPath: string, policy: BackupPolicy, target: RepoTarget = { kind: 'local' }, baseVersion?: number): Promise<BackupState & { tasks: Task[] }> {
     this.inventory.stored(serverId);
     const current = this.store.get(serverId);
+    // Team mode: an edit based on an older version is refused before a password is made or anything queued.
+    if (baseVersion !== undefined) await this.store.assertVersion(serverId, baseVersion);
     // A target that cannot be used is refused before any password is made.
     if (target.kind === 'server') await this.sftpSteps(serverId, target.serverId, repoPath, { publicKey: PREVIEW_PUBLIC_KEY, keyRef: PREVIEW_KEY_REF });
     const placeOf = (t: RepoTarget, folder: string) => `${t.kind === 'server' ? t.serverId : 'local'}:${folder}`;
@@ -154,18 +157,19 @@ export class BackupService {
       await this.taskSecrets.hold(key.keyRef, pair.private);
       for (const step of await this.sftpSteps(serverId, target.serverId, repoPath, key)) tasks.push(this.queue.enqueue(step.serverId, step.kind, step.params));
     }
-    await this.store.update(serverId, (s) => ({ ...s, repoPath, repoRef, policy, target, repoRefs: { ...known, [placeOf(target, repoPath)]: repoRef } }));
+    await this.store.update(serverId, (s) => ({ ...s, repoPath, repoRef, policy, target, repoRefs: { ...known, [placeOf(target, repoPath)]: repoRef } }), baseVersion);
     return { ...this.state(serverId), tasks };
   }
 
-  async setSitePolicy(serverId: string, site: string, policy: BackupPolicy | null): Promise<BackupState> {
+  /** baseVersion (team mode): the version of the settings and policies the edit was based on. */
+  async setSitePolicy(serverId: string, site: string, policy: BackupPolicy | null, baseVersion?: number): Promise<BackupState> {
     this.sites.site(serverId, site);
     await this.store.update(serverId, (s) => {
       const sitePolicies = { ...s.sitePolicies };
       if (policy) sitePolicies[site] = policy;
       else delete sitePolicies[site];
       return { ...s, sitePolicies };
-    });
+    }, baseVersion);
     return this.state(serverId);
   }
 

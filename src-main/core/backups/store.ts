@@ -22,6 +22,8 @@ export const ServerBackups = z.object({
   /** When the scheduler last queued a site's backup (so a failing one is not queued every minute). */
   queuedAt: z.record(z.string(), z.string()).default({}),
   known: z.record(z.string(), Known).default({}),
+  /** Team mode: the last edit a person made of the place and policies (the row's own version also counts the app's records of backups run). */
+  edited: z.object({ version: z.number().int().positive(), by: z.string(), at: z.string() }).optional(),
 });
 export type ServerBackups = z.infer<typeof ServerBackups>;
 
@@ -32,8 +34,16 @@ type Data = z.infer<typeof Schema>;
 export interface BackupsStore {
   servers(): string[];
   get(serverId: string): ServerBackups;
-  /** `change` is given the current settings (in a team: again with someone else's, when they wrote first). */
-  update(serverId: string, change: (s: ServerBackups) => ServerBackups): void | Promise<void>;
+  /**
+   * `change` is given the current settings (in a team: again with someone else's, when they wrote
+   * first). baseVersion (team mode): a person's edit of the place or policies based on that
+   * version of them; someone else's edit since is a conflict carrying both (solo: nothing to check).
+   */
+  update(serverId: string, change: (s: ServerBackups) => ServerBackups, baseVersion?: number): void | Promise<void>;
+  /** Team mode: the version of the place and policies (0: never edited); solo: none. */
+  editVersion(s: ServerBackups): number | undefined;
+  /** Team mode: the conflict update would give for an edit based on baseVersion, before any work (solo: nothing to check). */
+  assertVersion(serverId: string, baseVersion: number): void | Promise<void>;
 }
 
 /** A server's settings as stored, the defaults where none are. */
@@ -62,6 +72,12 @@ export class BackupStore implements BackupsStore {
   replaceAll(servers: Record<string, ServerBackups>): void {
     this.conf.set('servers', servers);
   }
+
+  editVersion(): undefined {
+    return undefined;
+  }
+
+  assertVersion(): void {}
 
   update(serverId: string, change: (s: ServerBackups) => ServerBackups): void {
     const next = ServerBackups.parse(change(this.get(serverId)));
