@@ -4,6 +4,8 @@
 // backup run, and the restores: files of a run browsed folder by folder and restored beside
 // (~/restored-<date>/) or in place (site name typed), a database into a scratch copy or in its
 // place (its name typed), the whole site (its name typed). A scratch copy can be dropped here.
+// In a team the settings are saved against the version they were opened at: someone else's
+// change since shows both (ConflictNote) and asks which stays.
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useEffect, useState, type FormEvent, type KeyboardEvent, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -20,6 +22,8 @@ import { useServers } from '../client/hooks';
 import { BackupPlace, folderFor, placeName } from './BackupPlace';
 import { Field, FormError, asError, useAction } from './common';
 import { usePreview } from './PreviewDialog';
+import { basedOn } from './site-version';
+import { ConflictNote, conflictOf } from '../team/ConflictNote';
 import { formatDateTime, formatDuration } from '../i18n/format';
 import { i18n } from '../i18n';
 
@@ -213,18 +217,25 @@ function SettingsForm({ server, site, state, onDone, onCancel }: { server: Serve
   const [policy, setPolicy] = useState<BackupPolicy>(state.policy ?? DEFAULT_POLICY);
   const [own, setOwn] = useState<BackupPolicy | null>(state.sitePolicies[site.name] ?? null);
   const servers = useServers().data ?? [];
+  // The version the edit is based on: the one the form was opened at (or theirs, once the user chose).
+  const [base, setBase] = useState(state.version);
   const action = useAction();
   const preview = usePreview(server.id, action);
-  const save = () => action.run(async () => {
-    const { tasks } = await client.call('backups.setSettings', { serverId: server.id, repoPath, policy, target });
-    await client.call('backups.setSitePolicy', { serverId: server.id, site: site.name, policy: own });
+  const save = (based = base) => action.run(async () => {
+    const saved = await client.call('backups.setSettings', { serverId: server.id, repoPath, policy, target, ...basedOn(based) });
+    await client.call('backups.setSitePolicy', { serverId: server.id, site: site.name, policy: own, ...basedOn(saved.version) });
+    const { tasks } = saved;
     await onDone(tasks.length ? t('Backup settings of {{server}} saved; {{count, number}} setup tasks queued.', { server: server.name, count: tasks.length }) : t('Backup settings of {{server}} saved.', { server: server.name }));
   });
   // Another server (now or before): the SSH setup or removal it queues is shown first; queueing it saves.
   const ssh = target.kind === 'server' || state.target.kind === 'server';
-  const submit = () => (ssh
-    ? preview.show(t('backups of {{server}} on {{place}}', { server: server.name, place: placeName(server, target, servers) }), async () => (await client.call('backups.previewSettings', { serverId: server.id, repoPath, policy, target })).tasks, save)
-    : save());
+  const submit = (based = base) => (ssh
+    ? preview.show(t('backups of {{server}} on {{place}}', { server: server.name, place: placeName(server, target, servers) }), async () => (await client.call('backups.previewSettings', { serverId: server.id, repoPath, policy, target })).tasks, () => save(based))
+    : save(based));
+  // What the form shows, field by field (the conflict note compares these).
+  const shown = (s: { repoPath: string; target: RepoTarget; policy: BackupPolicy; own: BackupPolicy | null }) => ({ target: placeName(server, s.target, servers), repoPath: s.repoPath, policy: scheduleText(s.policy), own: s.own && scheduleText(s.own) });
+  const conflict = conflictOf(action.error);
+  const theirs = conflict?.theirs?.data as { repoPath: string; target: RepoTarget; policy: BackupPolicy; sitePolicies: Record<string, BackupPolicy> } | undefined;
   const place = (next: RepoTarget) => {
     setTarget(next);
     if (next.kind === 'server' && repoPath === DEFAULT_REPO_PATH) setRepoPath(folderFor(server));
@@ -232,7 +243,28 @@ function SettingsForm({ server, site, state, onDone, onCancel }: { server: Serve
   const f = action.fields;
   return (
     <Dialog label={t('Backup settings of {{server}}', { server: server.name })} onCancel={onCancel} onSubmit={() => void submit()}>
-      <FormError error={action.error} />
+      {conflict ? (
+        <ConflictNote
+          conflict={{ ...conflict, theirs: conflict.theirs && theirs ? { ...conflict.theirs, data: shown({ ...theirs, own: theirs.sitePolicies[site.name] ?? null }) } : null }}
+          yours={shown({ repoPath, target, policy, own })}
+          labels={{ target: t('Repository place'), repoPath: t('Repository folder on {{place}}', { place: placeName(server, target, servers) }), policy: t('Policy of {{server}}', { server: server.name }), own: t('{{site}} has its own policy', { site: site.name }) }}
+          busy={action.busy}
+          onOverwrite={(theirVersion) => {
+            setBase(theirVersion);
+            void submit(theirVersion);
+          }}
+          onTakeTheirs={(_, theirVersion) => {
+            if (theirs) {
+              setRepoPath(theirs.repoPath);
+              setTarget(theirs.target);
+              setPolicy(theirs.policy);
+              setOwn(theirs.sitePolicies[site.name] ?? null);
+            }
+            setBase(theirVersion);
+            action.clear();
+          }}
+        />
+      ) : <FormError error={action.error} />}
       <BackupPlace server={server} target={target} onChange={place} error={f.target} />
       <Field name="repoPath" label={t('Repository folder on {{place}}', { place: placeName(server, target, servers) })} error={f.repoPath} hint={state.hasPassword ? t('A new folder gets a new repository with a new password (the old one stays in the keychain for its backups).') : t('Created by the first backup; its password is made now and kept in the OS keychain only.')}>
         <input value={repoPath} onChange={(e) => setRepoPath(e.target.value)} spellCheck={false} autoComplete="off" autoFocus />
