@@ -1,6 +1,7 @@
 // "Prepare server" on a real fresh Ubuntu 24.04 machine (testbed/fresh-root.ts: mmdebstrap's
 // minimal noble root, main and universe, its archive key checked against the pinned fingerprint;
-// its own sshd, network, PIDs and mounts; no systemd). Every role as root through the queue; a site
+// its own sshd, network, PIDs and mounts; no systemd). First the base role as the cloud images'
+// ubuntu user through sudo (no password asked); then every role as root through the queue; a site
 // with a domain (nginx, and Ubuntu's PHP 8.3 pool for a .php page), an FTP login, a database and a
 // pushed zone are each served from it. A second preparation changes nothing.
 // Skipped, saying why, where Ubuntu's archive cannot be reached (the machine's packages come from it).
@@ -48,8 +49,21 @@ afterAll(async () => {
 });
 
 describe('Prepare server on a fresh Ubuntu 24.04 machine', () => {
-  it.skipIf(skipReason !== null)('prepares every role as root, serves a site (PHP 8.3), FTP, a database and a zone, and changes nothing the second time', { timeout: 1_200_000 }, async () => {
+  it.skipIf(skipReason !== null)('prepares base as the ubuntu user through sudo, every role as root, serves a site (PHP 8.3), FTP, a database and a zone, and changes nothing the second time', { timeout: 1_200_000 }, async () => {
     const { onMachine, prepare, expectServes } = freshMachine(t, machine, keyPath);
+    // As on Ubuntu's cloud images: the admin logs in as ubuntu by key, and sudo asks it for nothing.
+    onMachine('useradd -m -s /bin/bash -G sudo ubuntu && install -d -m 700 -o ubuntu -g ubuntu /home/ubuntu/.ssh && install -m 600 -o ubuntu -g ubuntu /root/.ssh/authorized_keys /home/ubuntu/.ssh/ && echo "ubuntu ALL=(ALL) NOPASSWD:ALL" > /etc/sudoers.d/90-cloud-init-users && chmod 0440 /etc/sudoers.d/90-cloud-init-users');
+    const asUbuntu = await t.call<Server>('servers.add', { name: 'fresh-ubuntu-user', host: machine.host, port: machine.port, user: 'ubuntu', auth: { method: 'key', keyPath }, roles: [], tags: [] });
+    const userReport = await t.call<PreflightReport>('prepare.preflight', { serverId: asUbuntu.id });
+    expect(userReport.os).toMatchObject({ id: 'ubuntu', version: '24.04' });
+    expect(userReport.supported).toBe(true);
+    expect(userReport.login).toEqual({ user: 'ubuntu', sudo: 'nopasswd', sudoPassword: null });
+    const base = await prepare(asUbuntu.id, ['base']);
+    expectDone(base, true);
+    expect(base.tasks.find((x) => x.kind === 'prepare.ssh-harden')!.stdoutTail).toMatch(/changed: sshd reloaded: key logins only[\s\S]*verified: a second login by key/);
+    expectDone(await prepare(asUbuntu.id, ['base']), false);
+    console.log(`Ubuntu 24.04, base as ubuntu through sudo -n: ${base.ms} ms`);
+
     const server = await t.call<Server>('servers.add', { name: 'fresh-ubuntu', host: machine.host, port: machine.port, user: 'root', auth: { method: 'key', keyPath }, roles: ['web', 'db', 'ftp', 'ns'], tags: [] });
     const serverId = server.id;
 
