@@ -24,6 +24,9 @@ export const ERROR_CODES = [
 export const ErrorCode = z.enum(ERROR_CODES);
 export type ErrorCode = z.infer<typeof ErrorCode>;
 
+/** A message as a translation key (its English template) and the values it was filled with. */
+export const SaidShape = z.object({ key: z.string(), params: z.record(z.string(), z.union([z.string(), z.number()])) });
+
 export const AppErrorShape = z.object({
   code: ErrorCode,
   message: z.string(),
@@ -33,7 +36,7 @@ export const AppErrorShape = z.object({
   /** Structured data for the UI, e.g. both fingerprints for a changed host key. */
   data: z.record(z.string(), z.unknown()).optional(),
   /** The message as a translation key (its English template) and the values it was filled with. */
-  said: z.object({ key: z.string(), params: z.record(z.string(), z.union([z.string(), z.number()])) }).optional(),
+  said: SaidShape.optional(),
 });
 export type AppErrorShape = z.infer<typeof AppErrorShape>;
 
@@ -73,7 +76,7 @@ export class AppError extends Error {
   }
 }
 
-export type Said = NonNullable<AppErrorShape['said']>;
+export type Said = z.infer<typeof SaidShape>;
 
 /** Marks an English template as a translation key where it is written (the renderer's ru.json has its Russian). */
 export const msg = <S extends string>(key: S): S => key;

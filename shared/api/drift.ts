@@ -5,6 +5,7 @@
 // or accept the server's state into the records.
 import { z } from 'zod';
 import { ServerId } from '../domain';
+import { SaidShape } from '../errors';
 import { Task } from '../queue';
 
 export const DriftKind = z.enum(['site', 'status', 'ftp', 'db', 'dbuser', 'vhost', 'php', 'cron', 'cert', 'zone']);
@@ -33,6 +34,8 @@ export const DriftItem = z.object({
   accept: z.string().nullable(),
   /** The fix removes something from the server: its name must be typed to confirm. */
   confirm: z.string().nullable(),
+  /** Those texts that have names in them, as templates and values (the UI words them in its language). */
+  said: z.object({ title: SaidShape, records: SaidShape, server: SaidShape, fix: SaidShape, accept: SaidShape }).partial().optional(),
 });
 export type DriftItem = z.infer<typeof DriftItem>;
 
@@ -83,7 +86,7 @@ export const driftApi = {
   /** What an action would do: the tasks it queues (exact commands) and the record changes. Nothing changes. */
   'drift.preview': {
     input: ItemRef,
-    output: z.object({ tasks: z.array(PreviewTask), records: z.array(z.string()) }),
+    output: z.object({ tasks: z.array(PreviewTask), records: z.array(z.string()), recordsSaid: z.array(SaidShape) }),
   },
   /** Does it: queues the fix's tasks, or takes the server's state into the records. A password a fix makes (a login or database made again) is returned once. */
   'drift.resolve': {

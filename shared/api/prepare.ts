@@ -4,7 +4,7 @@
 // reports "in place" for every step.
 import { z } from 'zod';
 import { ServerId } from '../domain';
-import { AppErrorShape } from '../errors';
+import { SaidShape as Said } from '../errors';
 import { Task } from '../queue';
 import { IPV4 } from '../validation';
 
@@ -28,9 +28,6 @@ export type ListeningPort = z.infer<typeof ListeningPort>;
  */
 export const SudoState = z.enum(['root', 'nopasswd', 'password', 'missing']);
 export type SudoState = z.infer<typeof SudoState>;
-
-/** A line as its English template (the translation key) and the values it was filled with. */
-const Said = AppErrorShape.shape.said.unwrap();
 
 export const PreflightReport = z.object({
   os: z.object({ id: z.string(), version: z.string(), pretty: z.string() }),

@@ -11,8 +11,8 @@ import { client } from '../client/client';
 import { ErrorNote } from '../components/ErrorNote';
 import { SecretOnce } from '../hosting/common';
 import { DRIFT_KEY } from './hooks';
-import { coreText } from '../i18n/core-text';
-import { driftTitle } from './item-text';
+import { saidText } from '../i18n/core-text';
+import { driftText, driftTitle } from './item-text';
 import { taskTitle } from '../queue/task-title';
 
 type Props = { server: Server; servers: Server[]; item: DriftItem; action: DriftAction; onClose: () => void };
@@ -34,15 +34,14 @@ export function DriftActionDialog({ server, servers, item, action, onClose }: Pr
     },
   });
   const name = (id: string) => servers.find((s) => s.id === id)?.name ?? id;
-  const label = action === 'fix' ? item.fix : item.accept;
   const heading = action === 'fix' ? t('Fix the server') : t("Accept the server's state");
   const tasks = preview.data?.tasks ?? [];
-  const records = preview.data?.records ?? [];
+  const records = (preview.data?.recordsSaid ?? []).map(saidText);
   return (
     <div className="modal-backdrop">
       <div className="panel modal preview-dialog drift-dialog" role="dialog" aria-modal="true" aria-label={`${heading}: ${driftTitle(item)}`}>
         <h2>{heading}: {driftTitle(item)}</h2>
-        <p className="drift-dialog-what"><strong>{label && coreText(label)}</strong></p>
+        <p className="drift-dialog-what"><strong>{driftText(item, action)}</strong></p>
         {preview.isPending && <p className="muted">{t('Preparing the preview…')}</p>}
         {preview.error && <ErrorNote error={asError(preview.error)} />}
         {preview.data && (
@@ -63,7 +62,7 @@ export function DriftActionDialog({ server, servers, item, action, onClose }: Pr
             {records.length > 0 && (
               <>
                 <p className="muted">{tasks.length === 0 ? t("Hostdeck's records change; nothing runs on the server:") : t("Hostdeck's records change:")}</p>
-                <ul className="drift-record-changes">{records.map((r) => <li key={r}>{r}</li>)}</ul>
+                <ul className="drift-record-changes">{records.map((r, i) => <li key={i}>{r}</li>)}</ul>
               </>
             )}
           </>

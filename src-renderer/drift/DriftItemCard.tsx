@@ -3,8 +3,7 @@
 import { useTranslation } from 'react-i18next';
 import type { DriftAction, DriftItem } from '../../shared/api/drift';
 import { msg } from '../i18n';
-import { coreText } from '../i18n/core-text';
-import { driftTitle } from './item-text';
+import { driftText, driftTitle } from './item-text';
 
 const WAY = { missing: msg('missing on the server'), extra: msg('only on the server'), changed: msg('changed on the server') };
 
@@ -19,11 +18,11 @@ export function DriftItemCard({ item, onAction }: { item: DriftItem; onAction: (
       <div className="drift-sides">
         <div className="drift-side drift-records" aria-label={t("Hostdeck's records")}>
           <div className="drift-side-label">{t("Hostdeck's records")}</div>
-          <div>{coreText(item.records)}</div>
+          <div>{driftText(item, 'records')}</div>
         </div>
         <div className="drift-side drift-server" aria-label={t('On the server')}>
           <div className="drift-side-label">{t('On the server')}</div>
-          <div>{coreText(item.server)}</div>
+          <div>{driftText(item, 'server')}</div>
         </div>
       </div>
       {item.diff && item.diff.length > 0 && (
@@ -37,8 +36,8 @@ export function DriftItemCard({ item, onAction }: { item: DriftItem; onAction: (
         </details>
       )}
       <div className="actions">
-        {item.fix && <button onClick={() => onAction('fix')} title={coreText(item.fix)}>{t('Fix the server…')}</button>}
-        {item.accept && <button onClick={() => onAction('accept')} title={coreText(item.accept)}>{t("Accept the server's state…")}</button>}
+        {item.fix && <button onClick={() => onAction('fix')} title={driftText(item, 'fix')}>{t('Fix the server…')}</button>}
+        {item.accept && <button onClick={() => onAction('accept')} title={driftText(item, 'accept')}>{t("Accept the server's state…")}</button>}
         {!item.fix && !item.accept && <span className="muted">{t('Nothing Hostdeck can do here; see the server side.')}</span>}
       </div>
     </li>

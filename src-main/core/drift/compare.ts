@@ -5,7 +5,7 @@ import type { DriftItem } from '../../../shared/api/drift';
 import { recordKey, ZoneName, type Zone } from '../../../shared/dns';
 import { Domain, DomainList, ExistingFtpUser } from '../../../shared/hosting';
 import { PhpVersion } from '../../../shared/php';
-import { AppError, msg } from '../../../shared/errors';
+import { AppError, fill, msg, type Said } from '../../../shared/errors';
 import { parseCronFile, renderCronFile } from '../hosting/cron-file';
 import { cronSettings } from '../hosting/cron-plans';
 import { parsePool, renderPool } from '../hosting/php-pool';
@@ -32,11 +32,31 @@ const NONE: Evidence = { kind: 'none' };
 
 const ok = (schema: { safeParse(v: unknown): { success: boolean } }, v: unknown) => schema.safeParse(v).success;
 
-function finding(item: Omit<DriftItem, 'diff' | 'confirm'> & Partial<Pick<DriftItem, 'diff' | 'confirm'>>, evidence: Evidence = NONE): Finding {
-  return { item: { diff: null, confirm: null, ...item }, evidence };
+/** A text with names in it: its template (marked msg()) and values, for the UI to word in its language. */
+const said = (key: string, params: Said['params']): Said => ({ key, params });
+
+const WORDED = ['title', 'records', 'server', 'fix', 'accept'] as const;
+type Worded = (typeof WORDED)[number];
+type Draft = Omit<DriftItem, 'diff' | 'confirm' | 'said' | Worded> & Partial<Pick<DriftItem, 'diff' | 'confirm'>> & { title: string | Said; records: string | Said; server: string | Said; fix: string | Said | null; accept: string | Said | null };
+
+/** The item in English, with the templates and values of its texts that have names in them. */
+function finding(draft: Draft, evidence: Evidence = NONE): Finding {
+  const item: DriftItem = { diff: null, confirm: null, ...draft, title: '', records: '', server: '', fix: null, accept: null };
+  const worded: NonNullable<DriftItem['said']> = {};
+  for (const field of WORDED) {
+    const text = draft[field];
+    if (text !== null && typeof text === 'object') {
+      worded[field] = text;
+      item[field] = fill(text.key, text.params);
+    } else item[field] = text as string;
+  }
+  if (Object.keys(worded).length) item.said = worded;
+  return { item, evidence };
 }
 
 const FILE_WORDS = { vhost: 'Server block', php: 'PHP pool', cron: 'Cron file' } as const;
+const WRITE_AGAIN = { vhost: msg('Write the server block again'), php: msg('Write the php pool again'), cron: msg('Write the cron file again') } as const;
+const WRITE_AS_RECORDED = { vhost: msg('Write the server block as recorded'), php: msg('Write the php pool as recorded'), cron: msg('Write the cron file as recorded') } as const;
 
 /** The site's PHP as a pool file Hostdeck could have written, when re-rendering it gives the same text. */
 function phpOf(text: string, path: string, site: string, e: Expected): SitePhp | null {
@@ -84,19 +104,19 @@ function fileFindings(e: Expected, found: Found): Finding[] {
       if (other !== undefined) {
         seen.add(other);
         const text = found.bodies.get(other) ?? '';
-        out.push(finding({ id, kind: f.kind, way: 'changed', site: f.site, title, records: `${f.path}`, server: `${other} instead`, diff: lineDiff(f.text, text), fix: msg('Write the pool as recorded'), accept: null }, NONE));
+        out.push(finding({ id, kind: f.kind, way: 'changed', site: f.site, title, records: `${f.path}`, server: said(msg('{{path}} instead'), { path: other }), diff: lineDiff(f.text, text), fix: msg('Write the pool as recorded'), accept: null }, NONE));
         continue;
       }
-      const accept = f.kind === 'vhost' ? `Forget the domain ${f.name} (records only)` : f.kind === 'php' ? msg('Record the site without PHP') : 'Record no cron jobs for the site';
-      out.push(finding({ id, kind: f.kind, way: 'missing', site: f.site, title, records: `${f.path} (${f.text.split('\n').length - 1} lines)`, server: msg('no such file'), diff: lineDiff(f.text, ''), fix: `Write the ${FILE_WORDS[f.kind].toLowerCase()} again`, accept }, NONE));
+      const accept = f.kind === 'vhost' ? said(msg('Forget the domain {{domain}} (records only)'), { domain: f.name }) : f.kind === 'php' ? msg('Record the site without PHP') : msg('Record no cron jobs for the site');
+      out.push(finding({ id, kind: f.kind, way: 'missing', site: f.site, title, records: said(msg('{{path}} ({{n}} lines)'), { path: f.path, n: f.text.split('\n').length - 1 }), server: msg('no such file'), diff: lineDiff(f.text, ''), fix: WRITE_AGAIN[f.kind], accept }, NONE));
       continue;
     }
     const text = found.bodies.get(f.path) ?? '';
     const php = f.kind === 'php' ? phpOf(text, f.path, f.site, e) : null;
     const jobs = f.kind === 'cron' ? cronOf(text, f.site, e) : null;
-    const accept = php ? 'Take the server\'s pool values into the records' : jobs ? msg('Take the server\'s jobs into the records') : null;
+    const accept = php ? msg('Take the server\'s pool values into the records') : jobs ? msg('Take the server\'s jobs into the records') : null;
     out.push(finding(
-      { id, kind: f.kind, way: 'changed', site: f.site, title, records: `${f.path} as Hostdeck writes it`, server: msg('the file was edited on the server'), diff: lineDiff(f.text, text), fix: `Write the ${FILE_WORDS[f.kind].toLowerCase()} as recorded`, accept },
+      { id, kind: f.kind, way: 'changed', site: f.site, title, records: said(msg('{{path}} as Hostdeck writes it'), { path: f.path }), server: msg('the file was edited on the server'), diff: lineDiff(f.text, text), fix: WRITE_AS_RECORDED[f.kind], accept },
       php ? { kind: 'php', php, version: php.version } : jobs ? { kind: 'cron', jobs } : NONE,
     ));
   }
@@ -111,7 +131,7 @@ function fileFindings(e: Expected, found: Found): Finding[] {
       const [domain, ...aliases] = names;
       const valid = domain !== undefined && ok(Domain, domain) && ok(DomainList, aliases) && path.endsWith(`/${vhostFileName(site, domain)}`);
       out.push(finding(
-        { id: `vhost:${site}:${valid ? domain : path}`, kind: 'vhost', way: 'extra', site, title: `Server block ${valid ? `of ${domain} ` : ''}(site ${site})`, records: msg('no such domain binding'), server: `${path}${names.length ? ` serving ${names.join(', ')}` : ''}`, diff: text === null ? null : lineDiff('', text), fix: valid ? msg('Remove the server block from the server') : null, accept: valid ? msg('Record the domain binding') : null },
+        { id: `vhost:${site}:${valid ? domain : path}`, kind: 'vhost', way: 'extra', site, title: `Server block ${valid ? `of ${domain} ` : ''}(site ${site})`, records: msg('no such domain binding'), server: names.length ? said(msg('{{path}} serving {{names}}'), { path, names: names.join(', ') }) : path, diff: text === null ? null : lineDiff('', text), fix: valid ? msg('Remove the server block from the server') : null, accept: valid ? msg('Record the domain binding') : null },
         valid ? { kind: 'vhostExtra', domain: domain!, aliases } : NONE,
       ));
     } else if (glob.kind === 'php') {
@@ -145,22 +165,22 @@ export function compareHosting(e: Expected, found: Found): { findings: Finding[]
     const account = found.accounts.get(site.name);
     if (!account || account.uid < 1000) {
       missingAccounts.add(site.name);
-      out.push(finding({ id: `site:${site.name}:account`, kind: 'site', way: 'missing', site: site.name, title: `Site ${site.name}: its Linux account`, records: `account ${site.name} with /home/${site.name}`, server: account ? `${site.name} is a system account (uid ${account.uid})` : `no account ${site.name}`, fix: msg('Create the account again with its server blocks, PHP pool and cron file'), accept: `Forget the site ${site.name} (records only)` }));
+      out.push(finding({ id: `site:${site.name}:account`, kind: 'site', way: 'missing', site: site.name, title: `Site ${site.name}: its Linux account`, records: said(msg('account {{site}} with /home/{{site}}'), { site: site.name }), server: account ? said(msg('{{site}} is a system account (uid {{uid}})'), { site: site.name, uid: account.uid }) : said(msg('no account {{site}}'), { site: site.name }), fix: msg('Create the account again with its server blocks, PHP pool and cron file'), accept: said(msg('Forget the site {{site}} (records only)'), { site: site.name }) }));
       continue;
     }
     const suspended = found.suspended.has(site.name);
     if (suspended !== (site.status === 'suspended')) {
-      out.push(finding({ id: `status:${site.name}:status`, kind: 'status', way: 'changed', site: site.name, title: `Site ${site.name}: suspension`, records: site.status, server: suspended ? msg('suspended (its suspension flag is set)') : msg('active (no suspension flag)'), fix: site.status === 'suspended' ? msg('Suspend the site again') : msg('Unsuspend the site'), accept: `Record the site as ${suspended ? 'suspended' : 'active'}` }));
+      out.push(finding({ id: `status:${site.name}:status`, kind: 'status', way: 'changed', site: site.name, title: `Site ${site.name}: suspension`, records: site.status === 'suspended' ? msg('suspended') : msg('active'), server: suspended ? msg('suspended (its suspension flag is set)') : msg('active (no suspension flag)'), fix: site.status === 'suspended' ? msg('Suspend the site again') : msg('Unsuspend the site'), accept: suspended ? msg('Record the site as suspended') : msg('Record the site as active') }));
     }
   }
   const uids = new Map([...found.accounts].filter(([name]) => e.sites.some((s) => s.name === name)).map(([name, a]) => [a.uid, name]));
   if (found.ftp === null) {
-    for (const f of e.ftp) if (!missingAccounts.has(f.site)) out.push(finding({ id: `ftp:${f.site}:${f.user}`, kind: 'ftp', way: 'missing', site: f.site, title: `FTP login ${f.user} (site ${f.site})`, records: `login ${f.user}`, server: `no FTP users file ${e.settings.ftp.passwdFile}`, fix: msg('Create the login again (a new password, shown once)'), accept: `Forget the login ${f.user}` }));
+    for (const f of e.ftp) if (!missingAccounts.has(f.site)) out.push(finding({ id: `ftp:${f.site}:${f.user}`, kind: 'ftp', way: 'missing', site: f.site, title: `FTP login ${f.user} (site ${f.site})`, records: said(msg('login {{user}}'), { user: f.user }), server: said(msg('no FTP users file {{file}}'), { file: e.settings.ftp.passwdFile }), fix: msg('Create the login again (a new password, shown once)'), accept: said(msg('Forget the login {{user}}'), { user: f.user }) }));
   } else {
     const have = new Set(found.ftp.map((f) => f.user));
     for (const f of e.ftp) {
       if (have.has(f.user) || missingAccounts.has(f.site)) continue;
-      out.push(finding({ id: `ftp:${f.site}:${f.user}`, kind: 'ftp', way: 'missing', site: f.site, title: `FTP login ${f.user} (site ${f.site})`, records: `login ${f.user}`, server: msg('no such login'), fix: msg('Create the login again (a new password, shown once)'), accept: `Forget the login ${f.user}` }));
+      out.push(finding({ id: `ftp:${f.site}:${f.user}`, kind: 'ftp', way: 'missing', site: f.site, title: `FTP login ${f.user} (site ${f.site})`, records: said(msg('login {{user}}'), { user: f.user }), server: msg('no such login'), fix: msg('Create the login again (a new password, shown once)'), accept: said(msg('Forget the login {{user}}'), { user: f.user }) }));
     }
     const recorded = new Set(e.sites.flatMap((s) => s.ftpUsers));
     for (const f of found.ftp) {
@@ -168,26 +188,26 @@ export function compareHosting(e: Expected, found: Found): { findings: Finding[]
       const site = uids.get(f.uid);
       if (!site || recorded.has(f.user) || !`${f.home}/`.startsWith(`/home/${site}/`)) continue;
       const valid = ok(ExistingFtpUser, f.user);
-      out.push(finding({ id: `ftp:${site}:${f.user}`, kind: 'ftp', way: 'extra', site, title: `FTP login ${f.user} (site ${site})`, records: msg('no such login'), server: `login ${f.user} as the site's user, home ${f.home}`, fix: valid ? msg('Delete the login from the server') : null, accept: valid ? `Record the login ${f.user}` : null }));
+      out.push(finding({ id: `ftp:${site}:${f.user}`, kind: 'ftp', way: 'extra', site, title: `FTP login ${f.user} (site ${site})`, records: msg('no such login'), server: said(msg("login {{user}} as the site's user, home {{home}}"), { user: f.user, home: f.home }), fix: valid ? msg('Delete the login from the server') : null, accept: valid ? said(msg('Record the login {{user}}'), { user: f.user }) : null }));
     }
   }
   if (found.dbs !== null) {
     for (const db of e.dbs) {
       if (missingAccounts.has(db.site)) continue;
       if (!found.dbs.has(db.name)) {
-        out.push(finding({ id: `db:${db.site}:${db.name}`, kind: 'db', way: 'missing', site: db.site, title: `Database ${db.name} (site ${db.site})`, records: `database ${db.name}, user ${db.user}`, server: `no database ${db.name}${found.dbUsers.has(db.user) ? '' : ` and no user ${db.user}`}`, fix: msg('Create it again, empty (a new password for its user, shown once)'), accept: `Mark the database gone (forget ${db.name})` }));
+        out.push(finding({ id: `db:${db.site}:${db.name}`, kind: 'db', way: 'missing', site: db.site, title: `Database ${db.name} (site ${db.site})`, records: said(msg('database {{name}}, user {{user}}'), { name: db.name, user: db.user }), server: found.dbUsers.has(db.user) ? said(msg('no database {{name}}'), { name: db.name }) : said(msg('no database {{name}} and no user {{user}}'), { name: db.name, user: db.user }), fix: msg('Create it again, empty (a new password for its user, shown once)'), accept: said(msg('Mark the database gone (forget {{name}})'), { name: db.name }) }));
       } else if (!found.dbUsers.has(db.user)) {
-        out.push(finding({ id: `dbuser:${db.site}:${db.name}`, kind: 'dbuser', way: 'missing', site: db.site, title: `Database user ${db.user} of ${db.name} (site ${db.site})`, records: `user ${db.user}@localhost`, server: `database ${db.name} is there, its user is not`, fix: msg('Create the user again with its grants (a new password, shown once)'), accept: null }));
+        out.push(finding({ id: `dbuser:${db.site}:${db.name}`, kind: 'dbuser', way: 'missing', site: db.site, title: said(msg('Database user {{user}} of {{name}} (site {{site}})'), { user: db.user, name: db.name, site: db.site }), records: said(msg('user {{user}}@localhost'), { user: db.user }), server: said(msg('database {{name}} is there, its user is not'), { name: db.name }), fix: msg('Create the user again with its grants (a new password, shown once)'), accept: null }));
       }
     }
   } else if (e.dbs.length > 0) {
-    out.push(finding({ id: 'db:*:mysql', kind: 'db', way: 'changed', site: null, title: 'Databases', records: `${e.dbs.length} database${e.dbs.length === 1 ? '' : 's'}`, server: msg('MySQL could not be asked (is it running? see the server settings)'), fix: null, accept: null }));
+    out.push(finding({ id: 'db:*:mysql', kind: 'db', way: 'changed', site: null, title: 'Databases', records: e.dbs.length === 1 ? msg('1 database') : said(msg('{{n}} databases'), { n: e.dbs.length }), server: msg('MySQL could not be asked (is it running? see the server settings)'), fix: null, accept: null }));
   }
   const files = fileFindings({ ...e, files: e.files.filter((f) => !missingAccounts.has(f.site)) }, found).filter((f) => !f.item.site || !missingAccounts.has(f.item.site));
   out.push(...files);
   for (const c of e.certs) {
     if (missingAccounts.has(c.site) || found.certs.has(c.crt)) continue;
-    out.push(finding({ id: `cert:${c.site}:${c.domain}`, kind: 'cert', way: 'missing', site: c.site, title: `Certificate of ${c.domain} (site ${c.site})`, records: `${c.crt} and its key`, server: msg('no certificate or key there (upload or issue one in the site\'s HTTPS section)'), fix: null, accept: `Forget the certificate of ${c.domain} (its server block is then written without HTTPS)` }));
+    out.push(finding({ id: `cert:${c.site}:${c.domain}`, kind: 'cert', way: 'missing', site: c.site, title: `Certificate of ${c.domain} (site ${c.site})`, records: said(msg('{{path}} and its key'), { path: c.crt }), server: msg('no certificate or key there (upload or issue one in the site\'s HTTPS section)'), fix: null, accept: said(msg('Forget the certificate of {{domain}} (its server block is then written without HTTPS)'), { domain: c.domain }) }));
   }
   const compared = e.sites.length + e.ftp.length + e.dbs.length * 2 + e.files.length + e.certs.length;
   return { findings: out, compared };
@@ -206,9 +226,9 @@ export function compareZones(check: ZoneCheck, found: Found, recordedZones: read
     const id = `zone:${z.zone}:file`;
     const title = `Zone ${z.zone}`;
     const onServer = found.zones.get(z.zone);
-    const records = `serial ${z.serial}, as pushed last`;
+    const records = said(msg('serial {{serial}}, as pushed last'), { serial: z.serial });
     if (!onServer || (found.stanzas !== null && !found.stanzas.has(z.zone))) {
-      out.push(finding({ id, kind: 'zone', way: 'missing', site: null, title, records, server: onServer ? `not in ${conf}` : `no file ${check.settings.zoneDir}/db.${z.zone}`, diff: lineDiff(z.text, ''), fix: msg('Push the zone to the nameservers again (a new serial)'), accept: null }, { kind: 'zone', zone: null, serial: null }));
+      out.push(finding({ id, kind: 'zone', way: 'missing', site: null, title, records, server: onServer ? said(msg('not in {{file}}'), { file: conf }) : said(msg('no file {{file}}'), { file: `${check.settings.zoneDir}/db.${z.zone}` }), diff: lineDiff(z.text, ''), fix: msg('Push the zone to the nameservers again (a new serial)'), accept: null }, { kind: 'zone', zone: null, serial: null }));
       continue;
     }
     if (onServer.hash === z.hash && !onServer.journal) continue;
@@ -230,7 +250,7 @@ export function compareZones(check: ZoneCheck, found: Found, recordedZones: read
     if (parsed.serial === z.serial && sameZone(parsed.zone, recordedZone)) continue;
     const shown = renderZone({ ...parsed.zone, ttl: recordedZone.ttl }, parsed.serial).split('\n').slice(1).join('\n');
     out.push(finding(
-      { id, kind: 'zone', way: 'changed', site: null, title, records, server: `serial ${parsed.serial}, ${parsed.zone.records.length} records`, diff: lineDiff(z.text.split('\n').slice(1).join('\n'), shown), fix: msg('Push the zone as recorded to the nameservers (a new serial)'), accept: msg('Take the server\'s zone into the records') },
+      { id, kind: 'zone', way: 'changed', site: null, title, records, server: said(msg('serial {{serial}}, {{n}} records'), { serial: parsed.serial, n: parsed.zone.records.length }), diff: lineDiff(z.text.split('\n').slice(1).join('\n'), shown), fix: msg('Push the zone as recorded to the nameservers (a new serial)'), accept: msg('Take the server\'s zone into the records') },
       { kind: 'zone', zone: { ...parsed.zone, ttl: recordedZone.ttl }, serial: parsed.serial },
     ));
   }
@@ -239,7 +259,7 @@ export function compareZones(check: ZoneCheck, found: Found, recordedZones: read
     if (known.has(zone)) continue;
     // A name from the server's file: acted on only when it is one Hostdeck accepts.
     const valid = ok(ZoneName, zone);
-    out.push(finding({ id: `zone:${zone}:extra`, kind: 'zone', way: 'extra', site: null, title: `Zone ${zone}`, records: msg('not in Hostdeck'), server: `in ${conf}${valid ? '' : ' (a name Hostdeck does not accept)'}`, fix: valid ? msg('Remove the zone from this nameserver') : null, accept: valid ? msg('Import the zone into Hostdeck') : null, confirm: valid ? zone : null }));
+    out.push(finding({ id: `zone:${zone}:extra`, kind: 'zone', way: 'extra', site: null, title: `Zone ${zone}`, records: msg('not in Hostdeck'), server: valid ? said(msg('in {{file}}'), { file: conf }) : said(msg('in {{file}} (a name Hostdeck does not accept)'), { file: conf }), fix: valid ? msg('Remove the zone from this nameserver') : null, accept: valid ? msg('Import the zone into Hostdeck') : null, confirm: valid ? zone : null }));
   }
   return { findings: out, compared: check.zones.length };
 }

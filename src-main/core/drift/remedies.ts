@@ -4,16 +4,19 @@
 // they are when it runs, with a sentence per record change for the preview.
 import type { DriftAction } from '../../../shared/api/drift';
 import type { HostingSettings, SiteRecord } from '../../../shared/api/hosting';
-import { AppError } from '../../../shared/errors';
+import { AppError, msg, type Said } from '../../../shared/errors';
 import { cronOnStatus, cronSettings } from '../hosting/cron-plans';
 import { logsStep } from '../hosting/log-plans';
 import { disablePhp, phpOnStatus, phpSettings } from '../hosting/php-plans';
 import * as plans from '../hosting/plans';
 import type { Finding } from './compare';
 
-export type Remedy = plans.Plan & { password?: string; records: string[] };
+/** `records`: a line per record change, as its template (marked msg()) and values. */
+export type Remedy = plans.Plan & { password?: string; records: Said[] };
 
-const none = (sites: SiteRecord[], records: string[]): Remedy => ({ steps: [], sites, secrets: [], records });
+const said = (key: string, params: Said['params'] = {}): Said => ({ key, params });
+
+const none = (sites: SiteRecord[], records: Said[]): Remedy => ({ steps: [], sites, secrets: [], records });
 
 function unavailable(f: Finding, action: DriftAction): never {
   throw new AppError('conflict', `"${action === 'fix' ? 'Fix the server' : 'Accept the server\'s state'}" is not offered for ${f.item.title}.`);
@@ -33,7 +36,8 @@ export function remedy(f: Finding, action: DriftAction, sites: SiteRecord[], set
   if ((action === 'fix' ? item.fix : item.accept) === null || item.site === null) unavailable(f, action);
   const site = plans.find(sites, item.site);
   const name = item.id.slice(item.id.indexOf(':', item.id.indexOf(':') + 1) + 1);
-  const change = (fn: (s: SiteRecord) => SiteRecord, what: string) => none(plans.replace(sites, site.name, fn), [`Site ${site.name}: ${what}`]);
+  const change = (fn: (s: SiteRecord) => SiteRecord, line: Said) => none(plans.replace(sites, site.name, fn), [line]);
+  const at = { site: site.name };
   const withoutCreation = (s: SiteRecord, kind: string, n: string) => s.creations.filter((c) => !(c.kind === kind && c.name === n));
   if (action === 'fix') {
     switch (item.kind) {
@@ -73,36 +77,36 @@ export function remedy(f: Finding, action: DriftAction, sites: SiteRecord[], set
     }
   }
   switch (item.kind) {
-    case 'site': return none(sites.filter((s) => s.name !== site.name), [`Site ${site.name} forgotten (its records only; nothing runs on the server)`]);
+    case 'site': return none(sites.filter((s) => s.name !== site.name), [said(msg('Site {{site}} forgotten (its records only; nothing runs on the server)'), at)]);
     case 'status': {
       const status = site.status === 'suspended' ? 'active' : 'suspended';
-      return change((s) => ({ ...s, status }), `recorded as ${status}`);
+      return change((s) => ({ ...s, status }), said(status === 'active' ? msg('Site {{site}}: recorded as active') : msg('Site {{site}}: recorded as suspended'), at));
     }
     case 'ftp':
       return item.way === 'extra'
-        ? change((s) => ({ ...s, ftpUsers: [...s.ftpUsers, name].sort() }), `FTP login ${name} recorded`)
-        : change((s) => ({ ...s, ftpUsers: s.ftpUsers.filter((u) => u !== name), creations: withoutCreation(s, 'ftp', name) }), `FTP login ${name} forgotten`);
-    case 'db': return change((s) => ({ ...s, databases: s.databases.filter((d) => d.name !== name), creations: withoutCreation(s, 'db', name) }), `database ${name} marked gone (forgotten)`);
+        ? change((s) => ({ ...s, ftpUsers: [...s.ftpUsers, name].sort() }), said(msg('Site {{site}}: FTP login {{user}} recorded'), { ...at, user: name }))
+        : change((s) => ({ ...s, ftpUsers: s.ftpUsers.filter((u) => u !== name), creations: withoutCreation(s, 'ftp', name) }), said(msg('Site {{site}}: FTP login {{user}} forgotten'), { ...at, user: name }));
+    case 'db': return change((s) => ({ ...s, databases: s.databases.filter((d) => d.name !== name), creations: withoutCreation(s, 'db', name) }), said(msg('Site {{site}}: database {{name}} marked gone (forgotten)'), { ...at, name }));
     case 'vhost': {
       if (item.way === 'extra' && evidence.kind === 'vhostExtra') {
         const bound = plans.bindDomain(sites, settings, { site: site.name, domain: evidence.domain, aliases: evidence.aliases });
-        return none(bound.sites, [`Site ${site.name}: domain ${[evidence.domain, ...evidence.aliases].join(', ')} recorded`]);
+        return none(bound.sites, [said(msg('Site {{site}}: domain {{domains}} recorded'), { ...at, domains: [evidence.domain, ...evidence.aliases].join(', ') })]);
       }
-      return change((s) => ({ ...s, domains: s.domains.filter((d) => d.domain !== name), tls: s.tls.filter((t) => t.domain !== name), creations: withoutCreation(s, 'domain', name) }), `domain ${name} forgotten`);
+      return change((s) => ({ ...s, domains: s.domains.filter((d) => d.domain !== name), tls: s.tls.filter((t) => t.domain !== name), creations: withoutCreation(s, 'domain', name) }), said(msg('Site {{site}}: domain {{domain}} forgotten'), { ...at, domain: name }));
     }
     case 'php': {
-      if (item.way === 'missing') return change(({ php: _php, ...s }) => s, 'recorded without PHP');
+      if (item.way === 'missing') return change(({ php: _php, ...s }) => s, said(msg('Site {{site}}: recorded without PHP'), at));
       if (evidence.kind !== 'php' || !evidence.php) return unavailable(f, action);
       const php = evidence.php;
-      return change((s) => ({ ...s, php }), `PHP ${php.version} recorded as the server has it`);
+      return change((s) => ({ ...s, php }), said(msg('Site {{site}}: PHP {{version}} recorded as the server has it'), { ...at, version: php.version }));
     }
     case 'cron': {
-      if (item.way === 'missing') return change((s) => ({ ...s, cron: [] }), 'recorded with no cron jobs');
+      if (item.way === 'missing') return change((s) => ({ ...s, cron: [] }), said(msg('Site {{site}}: recorded with no cron jobs'), at));
       if (evidence.kind !== 'cron' || !evidence.jobs) return unavailable(f, action);
       const jobs = evidence.jobs;
-      return change((s) => ({ ...s, cron: jobs }), `${jobs.length} cron job${jobs.length === 1 ? '' : 's'} recorded as the server has them`);
+      return change((s) => ({ ...s, cron: jobs }), jobs.length === 1 ? said(msg('Site {{site}}: 1 cron job recorded as the server has them'), at) : said(msg('Site {{site}}: {{n}} cron jobs recorded as the server has them'), { ...at, n: jobs.length }));
     }
-    case 'cert': return change((s) => ({ ...s, tls: s.tls.filter((t) => t.domain !== name) }), `certificate of ${name} forgotten`);
+    case 'cert': return change((s) => ({ ...s, tls: s.tls.filter((t) => t.domain !== name) }), said(msg('Site {{site}}: certificate of {{domain}} forgotten'), { ...at, domain: name }));
     default: return unavailable(f, action);
   }
 }

@@ -7,7 +7,7 @@ import Conf from 'conf';
 import pLimit from 'p-limit';
 import { DEFAULT_DRIFT_SETTINGS, DriftSettings, type DriftAction, type DriftItem, type DriftReport } from '../../../shared/api/drift';
 import type { NsSettings } from '../../../shared/dns';
-import { AppError } from '../../../shared/errors';
+import { AppError, fill, msg, type Said } from '../../../shared/errors';
 import type { Task } from '../../../shared/queue';
 import type { ZoneStore } from '../dns/store';
 import type { EventHub } from '../events';
@@ -27,7 +27,10 @@ const EXEC_TIMEOUT_MS = 60_000;
 const CONCURRENCY = 16;
 
 type Last = { report: DriftReport; findings: Finding[] };
-type Preview = { tasks: { serverId: string; kind: string; title: string; commands: string[] }[]; records: string[] };
+/** `records`: a line per record change, as its template and values. */
+type Preview = { tasks: { serverId: string; kind: string; title: string; commands: string[] }[]; records: Said[] };
+const english = (lines: Said[]) => lines.map((l) => fill(l.key, l.params));
+const said = (key: string, params: Said['params']): Said => ({ key, params });
 
 export type DriftDeps = {
   store: InventoryStore;
@@ -189,7 +192,13 @@ export class DriftService {
     return f;
   }
 
-  preview(serverId: string, id: string, action: DriftAction): Preview {
+  /** The tasks and the record changes (in English, and as templates and values for the UI). */
+  preview(serverId: string, id: string, action: DriftAction): { tasks: Preview['tasks']; records: string[]; recordsSaid: Said[] } {
+    const { tasks, records } = this.previewOf(serverId, id, action);
+    return { tasks, records: english(records), recordsSaid: records };
+  }
+
+  private previewOf(serverId: string, id: string, action: DriftAction): Preview {
     const f = this.finding(serverId, id);
     if (f.item.kind === 'zone') return this.zoneAction(serverId, f, action).preview;
     const { sites, settings } = this.d.sites.state(serverId);
@@ -204,13 +213,13 @@ export class DriftService {
     let out: { tasks: Task[]; records: string[]; password: string | null };
     if (f.item.kind === 'zone') {
       const z = this.zoneAction(serverId, f, action);
-      out = { tasks: await z.apply(), records: z.preview.records, password: null };
+      out = { tasks: await z.apply(), records: english(z.preview.records), password: null };
     } else {
       let records: string[] = [];
       let password: string | null = null;
       const { tasks } = await this.d.sites.applied(serverId, (sites, settings) => {
         const plan = remedy(f, action, sites, settings);
-        records = plan.records;
+        records = english(plan.records);
         password = plan.password ?? null;
         return plan;
       });
@@ -236,7 +245,7 @@ export class DriftService {
       return { ...s, queryHost: s.queryHost ?? this.d.store.servers().find((x) => x.id === id)!.host };
     };
     if (item.way === 'extra') {
-      if (action === 'accept') return { preview: { tasks: [], records: [`Zone ${zone} imported from this nameserver into Hostdeck`] }, apply: async () => { await this.d.importZone(serverId, zone); return []; } };
+      if (action === 'accept') return { preview: { tasks: [], records: [said(msg('Zone {{zone}} imported from this nameserver into Hostdeck'), { zone })] }, apply: async () => { await this.d.importZone(serverId, zone); return []; } };
       const params = { zone, settings: settingsOf(serverId) };
       return { preview: { tasks: [nsTask(serverId, 'dns.remove', params)], records: [] }, apply: async () => [this.d.queue.enqueue(serverId, 'dns.remove', params)] };
     }
@@ -248,7 +257,8 @@ export class DriftService {
       const serverZone = f.evidence.zone;
       const serial = f.evidence.serial;
       const unpushedEdits = JSON.stringify(stored.zone) !== JSON.stringify(pushed.zone);
-      const records = [`Zone ${zone} recorded as this nameserver has it (serial ${serial}, ${serverZone.records.length} records)${unpushedEdits ? '; its unpushed edits are kept' : ''}`];
+      const values = { zone, serial, n: serverZone.records.length };
+      const records = [unpushedEdits ? said(msg('Zone {{zone}} recorded as this nameserver has it (serial {{serial}}, {{n}} records); its unpushed edits are kept'), values) : said(msg('Zone {{zone}} recorded as this nameserver has it (serial {{serial}}, {{n}} records)'), values)];
       return { preview: { tasks: [], records }, apply: async () => { await this.d.dns.put({ ...stored, zone: unpushedEdits ? stored.zone : serverZone, pushed: { zone: serverZone, serial, at: new Date().toISOString() } }); return []; } };
     }
     const serial = nextSerial([pushed.serial, f.evidence.kind === 'zone' ? f.evidence.serial : null]);
@@ -256,7 +266,7 @@ export class DriftService {
     const text = renderZone(pushed.zone, serial);
     const params = (id: string, blob: string) => ({ zones: [{ zone, serial, blob }], settings: settingsOf(id) });
     return {
-      preview: { tasks: nameservers.map((id) => nsTask(id, 'dns.push', params(id, sha256(text)))), records: [`Zone ${zone}: serial ${serial} recorded as pushed (its records as pushed last)`] },
+      preview: { tasks: nameservers.map((id) => nsTask(id, 'dns.push', params(id, sha256(text)))), records: [said(msg('Zone {{zone}}: serial {{serial}} recorded as pushed (its records as pushed last)'), { zone, serial })] },
       apply: async () => {
         const [blob] = await this.d.queue.blobs.putMany([text]);
         const tasks = nameservers.map((id) => this.d.queue.enqueue(id, 'dns.push', params(id, blob!)));
