@@ -55,8 +55,8 @@ const DISTROS: Record<Distro, DistroRoot> = {
   },
 };
 
-/** The mirror file whose answer tells that Ubuntu's archive can be reached from here. */
-export const UBUNTU_RELEASE_URL = `${UBUNTU_MIRROR}/dists/noble/Release`;
+/** The Release files whose answers tell that Ubuntu's archive and its security mirror can be reached from here. */
+export const UBUNTU_RELEASE_URLS = [`${UBUNTU_MIRROR}/dists/noble/Release`, 'http://security.ubuntu.com/ubuntu/dists/noble-security/Release'];
 
 const STATE = (): string => ensureDir(p('fresh-root'));
 /** Downloaded .deb files and indexes the apt proxy keeps between runs. */

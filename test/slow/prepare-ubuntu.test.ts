@@ -10,19 +10,22 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PreflightReport } from '../../shared/api/prepare';
 import type { Server } from '../../shared/domain';
 import { startAptProxy, type AptProxy } from '../../testbed/apt-proxy';
-import { APT_PROXY_PORT, FRESH_ROOT_ADDR, UBUNTU_RELEASE_URL, aptCacheDir, startFreshServer, stopFreshServer, type FreshServer } from '../../testbed/fresh-root';
+import { APT_PROXY_PORT, FRESH_ROOT_ADDR, UBUNTU_RELEASE_URLS, aptCacheDir, startFreshServer, stopFreshServer, type FreshServer } from '../../testbed/fresh-root';
 import { ensureClientKeys } from '../../testbed/keys';
 import { makeCore, type TestCore } from '../helpers/core';
 import { expectDone, freshMachine, outcome } from '../helpers/fresh-machine';
 
-/** Why the test cannot run here, or null: Ubuntu's archive answers. */
+/** Why the test cannot run here, or null: Ubuntu's archive and its security mirror answer. */
 async function unreachable(): Promise<string | null> {
-  try {
-    const res = await fetch(UBUNTU_RELEASE_URL, { method: 'HEAD', signal: AbortSignal.timeout(10_000) });
-    return res.ok ? null : `Ubuntu's archive answered HTTP ${res.status} for ${UBUNTU_RELEASE_URL}`;
-  } catch (error) {
-    return `Ubuntu's archive cannot be reached from this machine (${UBUNTU_RELEASE_URL}: ${(error as Error).cause ?? (error as Error).message})`;
+  for (const url of UBUNTU_RELEASE_URLS) {
+    try {
+      const res = await fetch(url, { method: 'HEAD', signal: AbortSignal.timeout(10_000) });
+      if (!res.ok) return `Ubuntu's archive answered HTTP ${res.status} for ${url}`;
+    } catch (error) {
+      return `Ubuntu's archive cannot be reached from this machine (${url}: ${(error as Error).cause ?? (error as Error).message})`;
+    }
   }
+  return null;
 }
 const skipReason = await unreachable();
 if (skipReason) console.warn(`prepare-ubuntu skipped: ${skipReason}`);
