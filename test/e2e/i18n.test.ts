@@ -160,6 +160,13 @@ describe('languages in the UI', () => {
     const prepare = page.getByRole('dialog', { name: 'Подготовка web1' });
     await prepare.getByRole('group', { name: 'Роли для подготовки' }).waitFor({ timeout: 30_000 });
     await look('11-prepare');
+    // The plan's lines, its warnings, the preflight's note and the tasks' titles come from the core as templates: worded in Russian.
+    await prepare.getByText('здесь нет systemd: службы запускаются своими init-скриптами (service); PHP перезагружается сигналом (pid-файл)').waitFor();
+    await prepare.getByText('прочитано как hdtest без root (нет sudo)', { exact: false }).waitFor();
+    await prepare.getByText('hdtest — не root, а sudo не установлен', { exact: false }).waitFor();
+    const firstTask = prepare.getByText('Подготовка: обновления безопасности и синхронизация времени');
+    await firstTask.scrollIntoViewIfNeeded();
+    await look('11b-prepare-plan');
     await prepare.getByRole('button', { name: 'Отмена' }).click();
 
     await server.getByRole('button', { name: 'Базы данных' }).click();
