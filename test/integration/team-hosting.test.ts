@@ -212,6 +212,12 @@ describe('team mode: sites, zones and backup settings', () => {
     await b.call('hosting.removeCronJob', { serverId, site, id: added.job.id, baseVersion: afterPhp + 2 });
     expect((await siteOn(b)).cron).toEqual([]);
     expect(await versionOn(b)).toBe(afterPhp + 3);
+    // Changes of one site made on A and at once on B (no form, no version): B plans over A's, both kept.
+    await a.call('hosting.bindDomain', { serverId, site, domain: `${site}.example.test`, aliases: [] });
+    await b.call('hosting.createFtp', { serverId, site, user: `${site}_f`, password: 'Team-ftp-password-2' });
+    registerSecret('team ftp password', 'Team-ftp-password-2');
+    expect(await siteOn(b)).toMatchObject({ domains: [{ domain: `${site}.example.test` }], ftpUsers: [`${site}_f`] });
+    await until('A has both', () => siteOn(a), (s) => s.domains.length === 1 && s.ftpUsers.length === 1, 2000);
     // Solo-style calls (no version) still apply to the latest record.
     await a.call('hosting.disablePhp', { serverId, site });
     await until('B sees PHP off', () => siteOn(b), (s) => s.php === undefined || s.php === null, 2000);

@@ -182,7 +182,8 @@ export class SiteService {
    */
   applied<P extends plans.Plan>(serverId: string, make: (sites: SiteRecord[], settings: HostingSettings) => P, base?: SiteBase): Promise<{ plan: P; tasks: Task[] }> {
     const run = async () => {
-      if (base) await this.store.assertSiteVersion(serverId, base);
+      await this.store.sync();
+      if (base) this.store.assertSiteVersion(serverId, base);
       const plan = this.plan(serverId, make);
       const held: string[] = [];
       try {

@@ -31,7 +31,9 @@ export interface HostingStore {
   /** siteVersions: team mode's version of each site's record (an edit of one site carries its own). */
   state(serverId: string): { sites: SiteRecord[]; settings: HostingSettings; settingsVersion?: number; siteVersions?: Record<string, number> };
   /** based (team mode): the site an edit was based on and its version then; someone else's change since is a conflict carrying both (solo: nothing to check). */
-  assertSiteVersion(serverId: string, based: SiteBase): void | Promise<void>;
+  assertSiteVersion(serverId: string, based: SiteBase): void;
+  /** Team mode: the change feed read now, so that a change is planned over what another workstation did a moment ago (solo: nothing to do). */
+  sync(): void | Promise<void>;
   save(serverId: string, sites: SiteRecord[], based?: SiteBase): void | Promise<void>;
   /** baseVersion (team mode): someone else's change since is a conflict carrying both. */
   saveSettings(serverId: string, change: Partial<HostingSettings>, baseVersion?: number): void | Promise<void>;
@@ -87,6 +89,8 @@ export class SiteStore implements HostingStore {
   }
 
   assertSiteVersion(): void {}
+
+  sync(): void {}
 
   save(serverId: string, sites: SiteRecord[]): void {
     const all = { ...this.data().servers };

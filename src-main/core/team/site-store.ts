@@ -39,11 +39,8 @@ export function teamSiteStore(records: TeamRecords): HostingStore {
       const siteVersions = Object.fromEntries(sites.flatMap((s) => { const v = records.get('sites', siteRowId(serverId, s.name))?.version; return v === undefined ? [] : [[s.name, v]]; }));
       return { sites, settings, settingsVersion: version ?? 0, siteVersions };
     },
-    // The feed read first: a change made elsewhere a moment ago is a conflict before anything is queued, not after.
-    assertSiteVersion: async (serverId, { site, baseVersion }) => {
-      await records.refresh();
-      records.assertVersion('sites', siteRowId(serverId, site), baseVersion);
-    },
+    sync: () => records.refresh(),
+    assertSiteVersion: (serverId, { site, baseVersion }) => records.assertVersion('sites', siteRowId(serverId, site), baseVersion),
     save: async (serverId, sites, based) => {
       const next = new Map(sites.map((s) => [siteRowId(serverId, s.name), s]));
       const basedId = based && siteRowId(serverId, based.site);
