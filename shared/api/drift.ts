@@ -65,7 +65,8 @@ export type DriftSettings = z.infer<typeof DriftSettings>;
 export const DEFAULT_DRIFT_SETTINGS: DriftSettings = { everyTicks: 10 };
 
 const ItemRef = z.object({ serverId: ServerId, id: z.string().min(1).max(600), action: DriftAction }).strict();
-const PreviewTask = z.object({ serverId: z.string(), kind: z.string(), title: z.string(), commands: z.array(z.string()) });
+/** `params`: the task's parameters (a password only as a reference to it), for the UI to word the title in its language. */
+const PreviewTask = z.object({ serverId: z.string(), kind: z.string(), title: z.string(), commands: z.array(z.string()), params: z.record(z.string(), z.unknown()) });
 
 export const driftApi = {
   /** Checks one server now (one SSH command, read-only) and returns its report. */

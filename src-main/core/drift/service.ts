@@ -28,7 +28,7 @@ const CONCURRENCY = 16;
 
 type Last = { report: DriftReport; findings: Finding[] };
 /** `records`: a line per record change, as its template and values. */
-type Preview = { tasks: { serverId: string; kind: string; title: string; commands: string[] }[]; records: Said[] };
+type Preview = { tasks: { serverId: string; kind: string; title: string; commands: string[]; params: Record<string, unknown> }[]; records: Said[] };
 const english = (lines: Said[]) => lines.map((l) => fill(l.key, l.params));
 const said = (key: string, params: Said['params']): Said => ({ key, params });
 
@@ -203,7 +203,7 @@ export class DriftService {
     if (f.item.kind === 'zone') return this.zoneAction(serverId, f, action).preview;
     const { sites, settings } = this.d.sites.state(serverId);
     const plan = remedy(f, action, sites, settings);
-    return { tasks: plan.steps.map((s) => ({ serverId, kind: s.kind, ...this.d.queue.preview(s.kind, s.params) })), records: plan.records };
+    return { tasks: plan.steps.map((s) => ({ serverId, kind: s.kind, params: s.params, ...this.d.queue.preview(s.kind, s.params) })), records: plan.records };
   }
 
   async resolve(serverId: string, id: string, action: DriftAction, confirm?: string): Promise<{ tasks: Task[]; records: string[]; password: string | null; report: DriftReport }> {
@@ -239,7 +239,7 @@ export class DriftService {
     const item: DriftItem = f.item;
     if ((action === 'fix' ? item.fix : item.accept) === null) throw new AppError('conflict', `That action is not offered for ${item.title}.`);
     const zone = item.id.slice('zone:'.length, item.id.lastIndexOf(':'));
-    const nsTask = (id: string, kind: string, params: unknown) => ({ serverId: id, kind, ...this.d.queue.preview(kind, params) });
+    const nsTask = (id: string, kind: string, params: Record<string, unknown>) => ({ serverId: id, kind, params, ...this.d.queue.preview(kind, params) });
     const settingsOf = (id: string): NsSettings & { queryHost: string } => {
       const s = this.d.dns.nsSettings(id);
       return { ...s, queryHost: s.queryHost ?? this.d.store.servers().find((x) => x.id === id)!.host };
