@@ -57,7 +57,7 @@ function useRun(onEnd: () => void) {
 }
 
 /** The site's jobs as one line each (what a conflict note compares). */
-const jobsText = (jobs: CronJob[]): string => jobs.map((j) => `${j.schedule} ${j.command}`).join('\n');
+const jobsText = (jobs: CronJob[]): string => jobs.map((j) => `${j.schedule} ${j.command}`).join('; ');
 
 const CRON_LABELS = (t: TFunction, editing: boolean): Record<string, string> => ({ ...(editing ? { schedule: t('Schedule'), command: t('Command') } : {}), jobs: t('Cron jobs') });
 

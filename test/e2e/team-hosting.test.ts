@@ -118,6 +118,27 @@ describe('team hosting', () => {
     const memoryOnB = async () => (await contract<{ sites: SiteRecord[] }>(pb, 'hosting.sites', { serverId: web1!.id })).sites.find((x) => x.name === mine)?.php?.values.memoryLimit;
     await expect.poll(memoryOnB, { timeout: 2000 }).toBe('192M');
 
+    // A new cron job: A's form opened before B added one; A's save shows both lists of jobs, A keeps theirs (its form closes, nothing saved).
+    const cron = view.getByRole('region', { name: `Site ${mine}` }).getByRole('region', { name: `Cron jobs of ${mine}` });
+    await cron.getByRole('button', { name: 'Add cron job' }).click();
+    const cronForm = cron.getByRole('form', { name: `Add a cron job of ${mine}` });
+    await cronForm.locator('[data-field=schedule] input').fill('0 4 * * *');
+    await cronForm.locator('[data-field=command] input').fill('php mine.php');
+    const sitesOnB = await contract<{ siteVersions?: Record<string, number> }>(pb, 'hosting.sites', { serverId: web1!.id });
+    await contract(pb, 'hosting.setCronJob', { serverId: web1!.id, site: mine, schedule: '0 5 * * *', command: 'php theirs.php', baseVersion: sitesOnB.siteVersions![mine] });
+    await cron.locator('code.cron-command').filter({ hasText: 'php theirs.php' }).waitFor({ timeout: 2000 });
+    await cronForm.getByRole('button', { name: 'Add job' }).click();
+    const cronNote = cronForm.getByRole('alertdialog', { name: 'Edit conflict' });
+    await cronNote.waitFor();
+    expect(await cronNote.locator('tr[data-field=jobs] .conflict-theirs').textContent()).toBe('0 5 * * * php theirs.php');
+    // Overwriting adds this job to theirs: that is what "yours" shows.
+    expect(await cronNote.locator('tr[data-field=jobs] .conflict-yours').textContent()).toBe('0 5 * * * php theirs.php; 0 4 * * * php mine.php');
+    await cronNote.scrollIntoViewIfNeeded();
+    await calmShot(pa, 'team-hosting-04-cron-conflict');
+    await cronNote.getByRole('button', { name: 'Take theirs' }).click();
+    await cronForm.waitFor({ state: 'detached' });
+    expect(await cron.locator('code.cron-command').allTextContents()).toEqual(['php theirs.php']);
+
     // A zone record: A opens its edit form; B changes the record meanwhile (A's list follows, the
     // form stays); A's save shows both values and A overwrites theirs with its own.
     const zone = `team-e2e-${tag}.test`;
@@ -139,7 +160,7 @@ describe('team hosting', () => {
     expect(await recordNote.locator('tr[data-field=value] .conflict-yours').textContent()).toBe('192.0.2.20');
     expect(await recordNote.locator('tr[data-field=value] .conflict-theirs').textContent()).toBe('192.0.2.30');
     await recordNote.scrollIntoViewIfNeeded();
-    await calmShot(pa, 'team-hosting-04-record-conflict');
+    await calmShot(pa, 'team-hosting-05-record-conflict');
     await recordNote.getByRole('button', { name: 'Overwrite with mine' }).click();
     await edit.waitFor({ state: 'detached' });
     // B has it within the change feed's poll.
