@@ -81,6 +81,9 @@ export type Said = z.infer<typeof SaidShape>;
 /** Marks an English template as a translation key where it is written (the renderer's ru.json has its Russian). */
 export const msg = <S extends string>(key: S): S => key;
 
+/** A text as its template (marked msg() where it is written) and the values that fill it. */
+export const said = (key: string, params: Said['params'] = {}): Said => ({ key, params });
+
 /** A template's {{name}} (or {{name, format}}) filled with its value. */
 export function fill(template: string, params: Said['params']): string {
   return template.replace(/\{\{\s*(\w+)\s*(?:,[^}]*)?\}\}/g, (_, name: string) => String(params[name] ?? ''));

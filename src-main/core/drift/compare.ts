@@ -5,7 +5,7 @@ import type { DriftItem } from '../../../shared/api/drift';
 import { recordKey, ZoneName, type Zone } from '../../../shared/dns';
 import { Domain, DomainList, ExistingFtpUser } from '../../../shared/hosting';
 import { PhpVersion } from '../../../shared/php';
-import { AppError, fill, msg, type Said } from '../../../shared/errors';
+import { AppError, fill, msg, said, type Said } from '../../../shared/errors';
 import { parseCronFile, renderCronFile } from '../hosting/cron-file';
 import { cronSettings } from '../hosting/cron-plans';
 import { parsePool, renderPool } from '../hosting/php-pool';
@@ -31,9 +31,6 @@ export type Finding = { item: DriftItem; evidence: Evidence };
 const NONE: Evidence = { kind: 'none' };
 
 const ok = (schema: { safeParse(v: unknown): { success: boolean } }, v: unknown) => schema.safeParse(v).success;
-
-/** A text with names in it: its template (marked msg()) and values, for the UI to word in its language. */
-const said = (key: string, params: Said['params']): Said => ({ key, params });
 
 const WORDED = ['title', 'records', 'server', 'fix', 'accept'] as const;
 type Worded = (typeof WORDED)[number];

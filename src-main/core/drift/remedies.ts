@@ -4,7 +4,7 @@
 // they are when it runs, with a sentence per record change for the preview.
 import type { DriftAction } from '../../../shared/api/drift';
 import type { HostingSettings, SiteRecord } from '../../../shared/api/hosting';
-import { AppError, msg, type Said } from '../../../shared/errors';
+import { AppError, msg, said, type Said } from '../../../shared/errors';
 import { cronOnStatus, cronSettings } from '../hosting/cron-plans';
 import { logsStep } from '../hosting/log-plans';
 import { disablePhp, phpOnStatus, phpSettings } from '../hosting/php-plans';
@@ -13,8 +13,6 @@ import type { Finding } from './compare';
 
 /** `records`: a line per record change, as its template (marked msg()) and values. */
 export type Remedy = plans.Plan & { password?: string; records: Said[] };
-
-const said = (key: string, params: Said['params'] = {}): Said => ({ key, params });
 
 const none = (sites: SiteRecord[], records: Said[]): Remedy => ({ steps: [], sites, secrets: [], records });
 

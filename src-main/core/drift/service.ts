@@ -7,7 +7,7 @@ import Conf from 'conf';
 import pLimit from 'p-limit';
 import { DEFAULT_DRIFT_SETTINGS, DriftSettings, type DriftAction, type DriftItem, type DriftReport } from '../../../shared/api/drift';
 import type { NsSettings } from '../../../shared/dns';
-import { AppError, fill, msg, type Said } from '../../../shared/errors';
+import { AppError, fill, msg, said, type Said } from '../../../shared/errors';
 import type { Task } from '../../../shared/queue';
 import type { ZoneStore } from '../dns/store';
 import type { EventHub } from '../events';
@@ -30,7 +30,6 @@ type Last = { report: DriftReport; findings: Finding[] };
 /** `records`: a line per record change, as its template and values. */
 type Preview = { tasks: { serverId: string; kind: string; title: string; commands: string[]; params: Record<string, unknown> }[]; records: Said[] };
 const english = (lines: Said[]) => lines.map((l) => fill(l.key, l.params));
-const said = (key: string, params: Said['params']): Said => ({ key, params });
 
 export type DriftDeps = {
   store: InventoryStore;

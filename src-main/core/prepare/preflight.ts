@@ -2,7 +2,7 @@
 // tells the OS, systemd or not, memory, free disk, the packages that matter to the recipe, the
 // php-fpm versions, listening ports, Apache's sites and how sshd takes logins. Changes nothing.
 import { PreflightReport, SudoState, type InstalledSoftware, type ListeningPort } from '../../../shared/api/prepare';
-import { AppError, fill, msg, type Said } from '../../../shared/errors';
+import { AppError, fill, msg, said, type Said } from '../../../shared/errors';
 import type { ConnectionManager } from '../ssh/connections';
 import { exec } from '../ssh/connect';
 
@@ -88,7 +88,7 @@ export function parsePreflight(stdout: string): PreflightReport {
   const id = one.get('os_id') ?? '';
   const version = one.get('os_version') ?? '';
   const sshPorts = many('ssh_port').map(Number).filter((n) => Number.isInteger(n) && n > 0);
-  if (!one.has('mem_kb')) notes.push({ key: msg('the memory could not be read'), params: {} });
+  if (!one.has('mem_kb')) notes.push(said(msg('the memory could not be read')));
   const user = one.get('login_user') ?? '';
   const sudo = SudoState.safeParse(one.get('sudo')).data ?? 'missing';
   const tried = one.get('sudo_password');
@@ -100,7 +100,7 @@ export function parsePreflight(stdout: string): PreflightReport {
         : sudoPassword === 'refused'
           ? msg("read as {{user}} without root (sudo did not take the login password): sshd's settings and the names of the listening processes could not be read")
           : msg("read as {{user}} without root (sudo asks for a password): sshd's settings and the names of the listening processes could not be read");
-    notes.push({ key, params: { user: user || 'this login' } });
+    notes.push(said(key, { user: user || 'this login' }));
   }
   return PreflightReport.parse({
     os: { id, version, pretty: one.get('os_pretty') || `${id} ${version}`.trim() || 'unknown' },

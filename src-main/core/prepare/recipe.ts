@@ -4,7 +4,7 @@ import type { HostingSettings } from '../../../shared/api/hosting';
 import type { PreflightReport, PreparePlan, PrepareRole } from '../../../shared/api/prepare';
 import type { NsSettings } from '../../../shared/dns';
 import { DEFAULT_LOG_SETTINGS } from '../../../shared/api/hosting';
-import { fill, msg, type Said } from '../../../shared/errors';
+import { fill, msg, said, type Said } from '../../../shared/errors';
 import type { FirewallParams } from './steps';
 
 export const PASSIVE_PORTS: readonly [number, number] = [30000, 30099];
@@ -86,7 +86,7 @@ export function changes(input: RecipeInput): Pick<PreparePlan, 'changes' | 'warn
   const roles = new Set(input.roles);
   const out: Said[] = [];
   const warnings: Said[] = [];
-  const say = (to: Said[], key: string, params: Said['params'] = {}) => to.push({ key, params });
+  const say = (to: Said[], key: string, params: Said['params'] = {}) => to.push(said(key, params));
   const install = (names: string[]) => {
     const missing = names.filter((n) => !has(r, n));
     if (missing.length) say(out, msg('install {{packages}}'), { packages: missing.join(', ') });
