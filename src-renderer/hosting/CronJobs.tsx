@@ -17,7 +17,7 @@ import { ErrorNote } from '../components/ErrorNote';
 import { i18n } from '../i18n';
 import { Field, FormError, asError, useAction } from './common';
 import { usePreview } from './PreviewDialog';
-import { basedOn, useShownSiteVersion, useSiteBase } from './site-version';
+import { sendBased, useShownSiteVersion, useSiteBase } from './site-version';
 import { ConflictNote, conflictOf, type Conflict } from '../team/ConflictNote';
 
 // A command line, the same in every language.
@@ -89,7 +89,7 @@ export function CronJobs({ server, site, onChanged }: Props) {
   const removeJob = (job: CronJob, based = shownVersion()) =>
     remove.run(async () => {
       setRemoving(job);
-      await client.call('hosting.removeCronJob', { serverId: server.id, site: site.name, id: job.id, ...basedOn(based) });
+      await sendBased(site, based, (v) => client.call('hosting.removeCronJob', { serverId: server.id, site: site.name, id: job.id, ...v }));
       await onChanged(t('Removal of the cron job "{{command}}" of {{site}} queued on {{server}}.', { command: job.command, site: site.name, server: server.name }));
     });
   const suspended = site.status === 'suspended';
@@ -159,6 +159,7 @@ function CronForm({ server, site, job, onCancel, onDone }: FormProps) {
   const [schedule, setSchedule] = useState(job?.schedule ?? '');
   const [command, setCommand] = useState(job?.command ?? '');
   const [base, setBase] = useSiteBase(server.id, site.name);
+  const [shown] = useState(site);
   const action = useAction();
   const conflict = cronConflict(conflictOf(action.error), job?.id);
   const preview = usePreview(server.id, action);
@@ -168,7 +169,7 @@ function CronForm({ server, site, job, onCancel, onDone }: FormProps) {
 
   const save = (based = base) =>
     action.run(async () => {
-      await client.call('hosting.setCronJob', { serverId: server.id, ...input, ...basedOn(based) });
+      await sendBased(shown, based, (v) => client.call('hosting.setCronJob', { serverId: server.id, ...input, ...v }));
       await onDone(job ? t('Change of the cron job of {{site}} queued on {{server}}.', { site: site.name, server: server.name }) : t('New cron job of {{site}} queued on {{server}}.', { site: site.name, server: server.name }));
     });
   function submit(event: FormEvent) {

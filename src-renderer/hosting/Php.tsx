@@ -15,7 +15,7 @@ import { DEFAULT_PHP_VALUES, poolName, type PhpExtra, type PhpValues } from '../
 import { client } from '../client/client';
 import { Field, FormError, useAction } from './common';
 import { usePreview } from './PreviewDialog';
-import { basedOn, useSiteBase } from './site-version';
+import { sendBased, useSiteBase } from './site-version';
 import { ConflictNote, conflictOf } from '../team/ConflictNote';
 
 type Props = { server: Server; site: SiteRecord; onChanged: (message: string) => Promise<void> };
@@ -94,6 +94,7 @@ function PhpForm({ server, site, defaults, onCancel, onDone }: FormProps & { def
   const [texts, setTexts] = useState<Texts>(() => textsOf(site.php?.values ?? defaults));
   const [extras, setExtras] = useState(() => (site.php?.extras ?? []).map((e) => `${e.name} = ${e.value}`).join('\n'));
   const [base, setBase] = useSiteBase(server.id, site.name);
+  const [shown] = useState(site);
   const action = useAction();
   const conflict = usePhpConflict(action);
   const preview = usePreview(server.id, action);
@@ -112,7 +113,7 @@ function PhpForm({ server, site, defaults, onCancel, onDone }: FormProps & { def
 
   const save = (based = base) =>
     action.run(async () => {
-      const r = await client.call('hosting.setPhp', { serverId: server.id, ...input, ...basedOn(based) });
+      const r = await sendBased(shown, based, (v) => client.call('hosting.setPhp', { serverId: server.id, ...input, ...v }));
       await onDone(t('PHP {{version}} for {{site}} queued on {{server}} ({{count, number}} tasks).', { version: input.version, site: site.name, server: server.name, count: r.tasks.length }));
     });
 
@@ -183,12 +184,13 @@ function PhpForm({ server, site, defaults, onCancel, onDone }: FormProps & { def
 function DisablePhp({ server, site, onCancel, onDone }: FormProps) {
   const { t } = useTranslation();
   const [base, setBase] = useSiteBase(server.id, site.name);
+  const [shown] = useState(site);
   const action = useAction();
   const conflict = usePhpConflict(action);
   const preview = usePreview(server.id, action);
   const disable = (based = base) =>
     action.run(async () => {
-      await client.call('hosting.disablePhp', { serverId: server.id, site: site.name, ...basedOn(based) });
+      await sendBased(shown, based, (v) => client.call('hosting.disablePhp', { serverId: server.id, site: site.name, ...v }));
       await onDone(t('PHP off for {{site}} queued on {{server}}.', { site: site.name, server: server.name }));
     });
   return (
