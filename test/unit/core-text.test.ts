@@ -26,6 +26,8 @@ describe('core messages in the UI', () => {
       const invalid = localError(new AppError('invalid-input', 'Check the marked fields.', { fields: { port: 'Port must be between 1 and 65535', 'auth.keyPath': 'Something new' } }).toShape());
       expect(invalid.fields).toEqual({ port: 'Порт должен быть от 1 до 65535', 'auth.keyPath': 'Something new' });
       expect(localError({ code: 'internal', message: 'mysqld said: no such table' }).message).toBe('mysqld said: no such table');
+      // A fixed message the core marks with msg() (here the queue's) is looked up as written.
+      expect(localError({ code: 'not-found', message: "No such task in this server's queue." }).message).toBe('В очереди этого сервера нет такой задачи.');
     } finally {
       await i18n.changeLanguage('en');
     }

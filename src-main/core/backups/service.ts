@@ -4,7 +4,7 @@
 // on the server, and the age of each site's last backup for fleet health.
 import { randomBytes, randomUUID } from 'node:crypto';
 import { maxAgeHours, SFTP_USER, type BackupPolicy, type RepoTarget, type BackupSchedule, type BackupState, type Snapshot, type SnapshotEntry } from '../../../shared/api/backups';
-import { AppError } from '../../../shared/errors';
+import { AppError, msg } from '../../../shared/errors';
 import type { Task } from '../../../shared/queue';
 import type { EventHub } from '../events';
 import type { SiteService } from '../hosting/sites';
@@ -146,7 +146,7 @@ export class BackupService {
     let repoRef = known[placeOf(target, repoPath)] ?? null;
     if (repoRef === null) {
       // A repository whose password is lost is lost with it: never make one into memory only.
-      if (this.keychain.kind === 'memory') throw new AppError('conflict', 'No OS keychain is available: a repository password kept in memory would be lost when the app quits, and the backups with it. Set up the keychain first.');
+      if (this.keychain.kind === 'memory') throw new AppError('conflict', msg('No OS keychain is available: a repository password kept in memory would be lost when the app quits, and the backups with it. Set up the keychain first.'));
       repoRef = `${PREFIX}${randomUUID()}`;
       await this.keychain.set(repoRef, randomBytes(32).toString('base64url'));
     }
@@ -176,7 +176,7 @@ export class BackupService {
   /** The repository part of a task's parameters. */
   private repo(serverId: string): { repoPath: string; repoRef: string; sftp: SftpTarget | null } {
     const s = this.store.get(serverId);
-    if (s.repoRef === null) throw new AppError('invalid-input', 'Backups are not set up on this server yet: save its backup settings first (a repository password is made then).');
+    if (s.repoRef === null) throw new AppError('invalid-input', msg('Backups are not set up on this server yet: save its backup settings first (a repository password is made then).'));
     return { repoPath: s.repoPath, repoRef: s.repoRef, sftp: s.target.kind === 'server' ? this.sftpTarget(s.target.serverId) : null };
   }
 
@@ -194,7 +194,7 @@ export class BackupService {
    */
   private async sftpSteps(serverId: string, targetId: string, repoPath: string, key: { publicKey: string; keyRef: string }): Promise<Step[]> {
     const source = this.inventory.stored(serverId);
-    if (targetId === serverId) throw new AppError('invalid-input', 'The backup server must be another server: for this one choose "This server".', { fields: { target: 'Choose another server' } });
+    if (targetId === serverId) throw new AppError('invalid-input', msg('The backup server must be another server: for this one choose "This server".'), { fields: { target: 'Choose another server' } });
     const target = this.inventory.stored(targetId);
     if (target.jumpHostId) throw new AppError('invalid-input', `${target.name} is reached through a jump host: ${source.name} could not reach it directly. Choose a server it can reach.`, { fields: { target: 'Reached through a jump host' } });
     const hostKey = await this.hostKeyOf(target.host, target.port);
@@ -278,7 +278,7 @@ export class BackupService {
   private async restic(serverId: string, args: string, timeoutMs = 60_000): Promise<string> {
     const repo = this.repo(serverId);
     const password = await this.keychain.get(repo.repoRef);
-    if (password === null) throw new AppError('not-found', 'The repository password is not in the OS keychain any more: the backups of this repository cannot be read.');
+    if (password === null) throw new AppError('not-found', msg('The repository password is not in the OS keychain any more: the backups of this repository cannot be read.'));
     const script = [...resticHead(repo), 'if ! has_repo; then echo NO-REPOSITORY; exit 0; fi', `r ${args}`].join('\n');
     const lease = await this.connections.acquire(serverId, { interactive: false });
     try {

@@ -8,7 +8,7 @@
 // DbSessions.run (read-only guard + audit); catalogue lookups are not audited.
 import mysql from 'mysql2/promise';
 import type { Cell, Column, Edit, Filter, PageRequest } from '../../../shared/api/db';
-import { AppError } from '../../../shared/errors';
+import { AppError, msg } from '../../../shared/errors';
 import { decodeCell, encodeCell, selectExpr, type SqlParam } from './cells';
 import { skeleton } from './guard';
 import { sortedPageRows } from './sort-bound';
@@ -70,7 +70,7 @@ export class DbBrowser {
       const sql = `SELECT ${select} FROM ${from}${whereSql(where)} ORDER BY ${order} LIMIT ${n + 1}`;
       fetchRows = async () => (await run(sql)).rows;
     } else {
-      if (req.after) throw new AppError('invalid-input', 'Keyset paging ("after") follows the key order only; with this sort page by offset.');
+      if (req.after) throw new AppError('invalid-input', msg('Keyset paging ("after") follows the key order only; with this sort page by offset.'));
       // Sorted by another column (or no key): LIMIT/OFFSET. Keyset on (column, key) would need
       // NULL-aware row comparisons the optimizer cannot turn into an index range, and such a
       // column is usually unindexed anyway (a sort of the whole table, whatever the offset;
@@ -115,7 +115,7 @@ export class DbBrowser {
       { database: req.database },
     );
     const row = rows[0];
-    if (!row) throw new AppError('not-found', 'That row is no longer there (its key matches no row).');
+    if (!row) throw new AppError('not-found', msg('That row is no longer there (its key matches no row).'));
     const size = row.n === null ? 0 : Number(row.n);
     if (size > CELL_MAX_BYTES) {
       throw new AppError('invalid-input', `This value is ${(size / 1048576).toFixed(1)} MB, more than the ${CELL_MAX_BYTES / 1048576} MB shown here; export the row to get it.`);
@@ -132,7 +132,7 @@ export class DbBrowser {
     const sql = req.edits.map((e, i) => this.editSql(meta, req.database, req.table, e, i));
     if (req.preview) return { sql, applied: false, affectedRows: 0 };
     if (this.sessions.isReadOnly(req.serverId)) {
-      throw new AppError('invalid-input', 'This server is read-only (its own setting or support mode): the edits were not applied.');
+      throw new AppError('invalid-input', msg('This server is read-only (its own setting or support mode): the edits were not applied.'));
     }
     const connection = await this.sessions.connection(req.serverId);
     const run = (statement: string) => this.sessions.run<mysql.ResultSetHeader>(req.serverId, statement, [], { database: req.database, connection });
@@ -291,13 +291,13 @@ function keysetCondition(key: string[], after: Cell[], dir: 'asc' | 'desc', incl
  */
 export function checkWhere(where: string): string {
   const shape = skeleton(where);
-  if (shape.includes(';')) throw new AppError('invalid-input', 'The WHERE condition must be one condition: remove the ";".');
-  if (!skeleton(`${where}\n;`).trimEnd().endsWith(';')) throw new AppError('invalid-input', 'The WHERE condition has an unterminated quote or comment.');
+  if (shape.includes(';')) throw new AppError('invalid-input', msg('The WHERE condition must be one condition: remove the ";".'));
+  if (!skeleton(`${where}\n;`).trimEnd().endsWith(';')) throw new AppError('invalid-input', msg('The WHERE condition has an unterminated quote or comment.'));
   let depth = 0;
   for (const ch of shape) {
     if (ch === '(') depth++;
     else if (ch === ')' && --depth < 0) break;
   }
-  if (depth !== 0) throw new AppError('invalid-input', 'The parentheses in the WHERE condition do not match.');
+  if (depth !== 0) throw new AppError('invalid-input', msg('The parentheses in the WHERE condition do not match.'));
   return where;
 }

@@ -9,7 +9,7 @@ import { appendFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } fr
 import path from 'node:path';
 import type { FieldPacket, PoolConnection } from 'mysql2/promise';
 import type { Cell, ResultSet } from '../../../shared/api/db';
-import { AppError } from '../../../shared/errors';
+import { AppError, msg } from '../../../shared/errors';
 import { redact } from './audit';
 import { encodeCell } from './cells';
 import type { DbSessions } from './sessions';
@@ -52,9 +52,9 @@ export class DbQuery {
   }
 
   async query(req: QueryRequest): Promise<{ results: ResultSet[]; cancelled: boolean }> {
-    if (this.running.has(req.queryId)) throw new AppError('invalid-input', 'This query is already running.');
+    if (this.running.has(req.queryId)) throw new AppError('invalid-input', msg('This query is already running.'));
     const parts = splitSql(req.sql).map((s) => s.text);
-    if (parts.length === 0) throw new AppError('invalid-input', 'There is no statement to run.');
+    if (parts.length === 0) throw new AppError('invalid-input', msg('There is no statement to run.'));
     const state: Running = { serverId: req.serverId, database: req.database, threadId: null, cancelled: false, kill: null };
     this.running.set(req.queryId, state);
     this.remember(req.serverId, req.database, req.sql);

@@ -8,7 +8,7 @@ import type { Connection as CoreConnection } from 'mysql2';
 import type { FieldPacket, Pool, PoolConnection } from 'mysql2/promise';
 import type { ClientChannel } from 'ssh2';
 import { DbAccess } from '../../../shared/api/db';
-import { AppError } from '../../../shared/errors';
+import { AppError, msg } from '../../../shared/errors';
 import type { EventHub } from '../events';
 import type { Inventory } from '../inventory/service';
 import type { InventoryStore } from '../inventory/store';
@@ -305,9 +305,9 @@ export class DbSessions {
       return { user: access.user, password: await this.keychain.get(passwordAccount(serverId)), host: access.host, port: access.port, socketPath: access.socketPath };
     }
     const out = await exec(await lease.ready(), 'cat ~/.my.cnf');
-    if (out.code !== 0) throw new AppError('not-found', 'There is no readable ~/.my.cnf for the SSH user on this server; enter a MySQL login instead.');
+    if (out.code !== 0) throw new AppError('not-found', msg('There is no readable ~/.my.cnf for the SSH user on this server; enter a MySQL login instead.'));
     const cnf = parseMyCnf(out.stdout);
-    if (!cnf.user) throw new AppError('invalid-input', '~/.my.cnf on this server names no user in its [client] section.');
+    if (!cnf.user) throw new AppError('invalid-input', msg('~/.my.cnf on this server names no user in its [client] section.'));
     const local = !cnf.host || cnf.host === 'localhost';
     return {
       user: cnf.user,
@@ -328,15 +328,15 @@ export function mysqlError(error: unknown): AppError {
   switch (e?.code) {
     case 'ER_ACCESS_DENIED_ERROR':
     case 'ER_DBACCESS_DENIED_ERROR':
-      return new AppError('auth-failed', 'MySQL refused the login; check the database access settings of this server.', { details });
+      return new AppError('auth-failed', msg('MySQL refused the login; check the database access settings of this server.'), { details });
     case 'ER_TABLEACCESS_DENIED_ERROR':
     case 'ER_COLUMNACCESS_DENIED_ERROR':
     case 'ER_SPECIFIC_ACCESS_DENIED_ERROR':
-      return new AppError('auth-failed', 'The MySQL user lacks the privilege for this.', { details });
+      return new AppError('auth-failed', msg('The MySQL user lacks the privilege for this.'), { details });
     case 'ER_CANT_EXECUTE_IN_READ_ONLY_TRANSACTION':
-      return new AppError('invalid-input', 'The server refused a write: this session is read-only.', { details });
+      return new AppError('invalid-input', msg('The server refused a write: this session is read-only.'), { details });
     case 'ER_QUERY_INTERRUPTED':
-      return new AppError('internal', 'The query was cancelled.', { details });
+      return new AppError('internal', msg('The query was cancelled.'), { details });
   }
   return new AppError('internal', details ? `MySQL: ${details}` : 'The database request failed.', { details });
 }

@@ -14,7 +14,7 @@ import path from 'node:path';
 import { finished, type Writable } from 'node:stream';
 import mysql from 'mysql2';
 import type { FieldPacket, PoolConnection } from 'mysql2/promise';
-import { AppError } from '../../../shared/errors';
+import { AppError, msg } from '../../../shared/errors';
 import type { EventHub } from '../events';
 import { checkReadOnly } from './guard';
 import { mysqlError, type DbSessions } from './sessions';
@@ -75,7 +75,7 @@ export class DbTransfer {
   }
 
   private register(jobId: string): Job {
-    if (this.jobs.has(jobId)) throw new AppError('conflict', 'A job with this id is already running.');
+    if (this.jobs.has(jobId)) throw new AppError('conflict', msg('A job with this id is already running.'));
     const job: Job = { cancelled: false, cancel: () => undefined };
     this.jobs.set(jobId, job);
     return job;

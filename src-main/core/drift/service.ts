@@ -155,7 +155,7 @@ export class DriftService {
   private async run(serverId: string): Promise<Last> {
     const started = performance.now();
     const server = this.d.store.servers().find((s) => s.id === serverId);
-    if (!server) throw new AppError('not-found', 'No such server in the inventory.');
+    if (!server) throw new AppError('not-found', msg('No such server in the inventory.'));
     const hosting = this.expectations(serverId);
     const expected = hosting?.expected ?? null;
     const zones = this.zoneCheck(serverId, server.roles);
@@ -187,7 +187,7 @@ export class DriftService {
 
   private finding(serverId: string, id: string): Finding {
     const f = this.last.get(serverId)?.findings.find((x) => x.item.id === id);
-    if (!f) throw new AppError('not-found', 'That difference is not in the last check of this server; check again.');
+    if (!f) throw new AppError('not-found', msg('That difference is not in the last check of this server; check again.'));
     return f;
   }
 

@@ -3,7 +3,7 @@
 // with files.listMore. One round trip for the whole folder, where SFTP READDIR would take one per
 // hundred entries (a thousand for 100,000), and the first rows show before the end is read.
 import type { ClientChannel } from 'ssh2';
-import { AppError } from '../../../shared/errors';
+import { AppError, msg } from '../../../shared/errors';
 import type { FileEntry, FileType } from '../../../shared/api/files';
 import { shJoin } from '../ssh/sh-quote';
 import { firstError, type SiteSession } from './session';
@@ -43,7 +43,7 @@ export class Listing {
     this.session.sftp.close(handle, () => undefined);
     const command = `find ${shJoin([`${this.abs}/`, '-mindepth', '1', '-maxdepth', '1', '-printf', FORMAT])}`;
     this.channel = await new Promise<ClientChannel>((resolve, reject) =>
-      this.session.client.exec(command, (e, ch) => (e ? reject(new AppError('ssh', 'The server refused to list the folder.', { details: e.message })) : resolve(ch))),
+      this.session.client.exec(command, (e, ch) => (e ? reject(new AppError('ssh', msg('The server refused to list the folder.'), { details: e.message })) : resolve(ch))),
     );
     let rest = Buffer.alloc(0);
     let stderr = '';

@@ -6,7 +6,7 @@ import path from 'node:path';
 import { PassThrough } from 'node:stream';
 import type { ClientChannel } from 'ssh2';
 import { EDIT_MAX_BYTES, type ArchiveFormat } from '../../../shared/api/files';
-import { AppError } from '../../../shared/errors';
+import { AppError, msg } from '../../../shared/errors';
 import type { SiteRecord } from '../../../shared/api/hosting';
 import type { ConnectionManager } from '../ssh/connections';
 import { exec } from '../ssh/connect';
@@ -58,7 +58,7 @@ export class FilesService {
 
   async listMore(listingId: string) {
     const listing = this.listings.get(listingId);
-    if (!listing) throw new AppError('not-found', 'That listing is over; list the folder again.');
+    if (!listing) throw new AppError('not-found', msg('That listing is over; list the folder again.'));
     const next = await listing.next();
     if (next.done) this.listings.delete(listingId);
     return next;
@@ -178,7 +178,7 @@ export class FilesService {
     }
     if (typeOf(st.mode) !== 'dir') throw new AppError('invalid-input', `${label(rel)} is neither a file nor a folder.`);
     const channel = await new Promise<ClientChannel>((resolve, reject) =>
-      s.client.exec(`tar -czf - -C ${shJoin([path.posix.dirname(abs), '--', path.posix.basename(abs)])}`, (e, ch) => (e ? reject(new AppError('ssh', 'The server refused to start tar.')) : resolve(ch))),
+      s.client.exec(`tar -czf - -C ${shJoin([path.posix.dirname(abs), '--', path.posix.basename(abs)])}`, (e, ch) => (e ? reject(new AppError('ssh', msg('The server refused to start tar.'))) : resolve(ch))),
     );
     channel.on('error', () => undefined);
     const out = new PassThrough();
@@ -249,7 +249,7 @@ export class FilesService {
 
   private transfer<T extends Transfer>(id: string, kind: abstract new (...args: never[]) => T): T {
     const t = this.transfers.get(id);
-    if (!(t instanceof kind)) throw new AppError('not-found', 'That transfer is over (finished, cancelled or idle too long).');
+    if (!(t instanceof kind)) throw new AppError('not-found', msg('That transfer is over (finished, cancelled or idle too long).'));
     return t;
   }
 

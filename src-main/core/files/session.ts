@@ -3,7 +3,7 @@
 // `..` are resolved by the server (SFTP realpath) before anything is touched.
 import path from 'node:path';
 import type { Client, SFTPWrapper, Stats } from 'ssh2';
-import { AppError } from '../../../shared/errors';
+import { AppError, msg } from '../../../shared/errors';
 import type { FileType } from '../../../shared/api/files';
 import { exec, openSftp, type ExecResult } from '../ssh/connect';
 import { shJoin } from '../ssh/sh-quote';
@@ -105,7 +105,7 @@ export class SiteSession {
    * kept, so deleting or renaming a link acts on the link.
    */
   async entry(rel: string): Promise<string> {
-    if (rel === '') throw new AppError('invalid-input', 'Not the home folder itself.');
+    if (rel === '') throw new AppError('invalid-input', msg('Not the home folder itself.'));
     const dir = await this.real(path.posix.dirname(rel) === '.' ? '' : path.posix.dirname(rel));
     return path.posix.join(dir, path.posix.basename(rel));
   }

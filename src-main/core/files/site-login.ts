@@ -8,7 +8,7 @@
 // file): two logins at once would otherwise each write the file back without the other's key.
 import { randomBytes } from 'node:crypto';
 import ssh2 from 'ssh2';
-import { AppError } from '../../../shared/errors';
+import { AppError, msg } from '../../../shared/errors';
 import type { ConnectionManager } from '../ssh/connections';
 import { exec } from '../ssh/connect';
 import { shJoin } from '../ssh/sh-quote';
@@ -59,9 +59,9 @@ async function asRoot(connections: ConnectionManager, serverId: string, script: 
   const lease = await connections.acquire(serverId);
   try {
     const r = await exec(await lease.ready(), script, 20_000);
-    if (r.code === 3) throw new AppError('conflict', 'The site’s account is locked (suspended): its files open as its own user, so unsuspend it first.');
-    if (r.code === 4) throw new AppError('not-found', 'The site’s Linux account is not on the server.');
-    if (r.code !== 0) throw new AppError('ssh', 'Could not prepare the site’s login key on the server.', { details: r.stderr.slice(-1000) });
+    if (r.code === 3) throw new AppError('conflict', msg('The site’s account is locked (suspended): its files open as its own user, so unsuspend it first.'));
+    if (r.code === 4) throw new AppError('not-found', msg('The site’s Linux account is not on the server.'));
+    if (r.code !== 0) throw new AppError('ssh', msg('Could not prepare the site’s login key on the server.'), { details: r.stderr.slice(-1000) });
   } finally {
     lease.release();
   }

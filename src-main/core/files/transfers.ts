@@ -8,7 +8,7 @@ import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import type { ClientChannel } from 'ssh2';
 import tarStream from 'tar-stream';
-import { AppError } from '../../../shared/errors';
+import { AppError, msg } from '../../../shared/errors';
 import { CHUNK_BYTES, FilePath, TREE_IN_FLIGHT } from '../../../shared/api/files';
 import { exec } from '../ssh/connect';
 import { shJoin } from '../ssh/sh-quote';
@@ -168,7 +168,7 @@ export class TreeUpload implements Transfer {
     const endMark = `.hostdeck-end-${randomBytes(8).toString('hex')}`;
     const command = `sh -c ${shJoin([UNPACK])} sh ${shJoin([dir, partName('upload'), endMark])}`;
     const channel = await new Promise<ClientChannel>((resolve, reject) =>
-      session.client.exec(command, (e, ch) => (e ? reject(new AppError('ssh', 'The server refused to start tar.', { details: e.message })) : resolve(ch))),
+      session.client.exec(command, (e, ch) => (e ? reject(new AppError('ssh', msg('The server refused to start tar.'), { details: e.message })) : resolve(ch))),
     );
     return new TreeUpload(channel, endMark);
   }
@@ -202,7 +202,7 @@ export class TreeUpload implements Transfer {
     for (const item of items) {
       const data = Buffer.from(item.data.buffer, item.data.byteOffset, item.data.byteLength);
       // Checked again where the name reaches tar (GNU tar also refuses `..` and strips a leading /).
-      if (!FilePath.safeParse(item.path).success || item.path === '') throw new AppError('invalid-input', 'A file path of the tree is not allowed.');
+      if (!FilePath.safeParse(item.path).success || item.path === '') throw new AppError('invalid-input', msg('A file path of the tree is not allowed.'));
       if (item.offset === 0 && this.current?.path !== item.path) {
         if (this.current) throw new AppError('invalid-input', `${this.current.path} was not complete before ${item.path} began.`);
         this.files++;
@@ -254,7 +254,7 @@ export class TreeUpload implements Transfer {
 
   /** tar sees the stream end mid-archive, fails, and the script removes the hidden folder. */
   async cancel(): Promise<void> {
-    this.failed ??= new AppError('conflict', 'The upload was cancelled.');
+    this.failed ??= new AppError('conflict', msg('The upload was cancelled.'));
     for (const wake of this.turns.values()) wake();
     this.turns.clear();
     this.pack.removeAllListeners('data');

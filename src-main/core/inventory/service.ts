@@ -2,7 +2,7 @@
 // (contract schema, unique name, readable key, passphrase that unlocks it) before anything is
 // written; the secret goes to the keychain and is rolled back if the store write fails.
 import { randomUUID } from 'node:crypto';
-import { AppError } from '../../../shared/errors';
+import { AppError, msg } from '../../../shared/errors';
 import type { Server, ServerInput } from '../../../shared/domain';
 import type { EventHub } from '../events';
 import type { Keychain } from '../secrets/keychain';
@@ -33,7 +33,7 @@ export class Inventory {
     let index = this.byId.get(all);
     if (!index) this.byId.set(all, (index = new Map(all.map((s) => [s.id, s]))));
     const server = index.get(id);
-    if (!server) throw new AppError('not-found', 'This server is no longer in the inventory.');
+    if (!server) throw new AppError('not-found', msg('This server is no longer in the inventory.'));
     return server;
   }
 
@@ -121,7 +121,7 @@ export class Inventory {
       }
     }
     if (Object.keys(fields).length > 0) {
-      throw new AppError('invalid-input', 'Some fields need attention; nothing was saved.', { fields });
+      throw new AppError('invalid-input', msg('Some fields need attention; nothing was saved.'), { fields });
     }
   }
 

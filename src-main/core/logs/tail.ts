@@ -12,7 +12,7 @@ import { randomUUID } from 'node:crypto';
 import { StringDecoder } from 'node:string_decoder';
 import type { Client, ClientChannel } from 'ssh2';
 import type { TailState } from '../../../shared/api/logs';
-import { AppError } from '../../../shared/errors';
+import { AppError, msg } from '../../../shared/errors';
 import type { EventPayload } from '../../../shared/events';
 import type { EventHub } from '../events';
 import { capChannelBuffer } from '../ssh/connect';
@@ -118,7 +118,7 @@ export class TailService {
 
   private owned(id: string, caller: string | null): Tail {
     const t = this.tails.get(id);
-    if (!t || t.owner !== caller) throw new AppError('not-found', 'This log view is closed; open it again.');
+    if (!t || t.owner !== caller) throw new AppError('not-found', msg('This log view is closed; open it again.'));
     return t;
   }
 
@@ -190,7 +190,7 @@ export class TailService {
 
 function openExec(client: Client, command: string): Promise<ClientChannel> {
   return new Promise((resolve, reject) => {
-    const refused = (error: Error) => reject(new AppError('ssh', 'The server refused to start the tail.', { details: error.message }));
+    const refused = (error: Error) => reject(new AppError('ssh', msg('The server refused to start the tail.'), { details: error.message }));
     try {
       client.exec(command, (error, channel) => (error ? refused(error) : resolve(channel)));
     } catch (error) {

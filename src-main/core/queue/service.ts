@@ -13,7 +13,7 @@ import { readFileSync, statSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { AppError } from '../../../shared/errors';
+import { AppError, msg } from '../../../shared/errors';
 import type { QueueOverview, Task } from '../../../shared/queue';
 import type { EventHub } from '../events';
 import { openSftp } from '../ssh/connect';
@@ -158,7 +158,7 @@ export class QueueService {
   async retryWithSecret(serverId: string, taskId: string, secret: string): Promise<Task[]> {
     const task = this.failed(serverId, taskId);
     const kind = taskKind(task.kind);
-    if (!kind.secret) throw new AppError('conflict', 'This task takes no password.');
+    if (!kind.secret) throw new AppError('conflict', msg('This task takes no password.'));
     const parsed = kind.secret.value.safeParse(secret);
     if (!parsed.success) {
       const message = parsed.error.issues[0]?.message ?? 'Invalid password';
@@ -178,7 +178,7 @@ export class QueueService {
     const at = new Date().toISOString();
     if (taskId) {
       const task = tasks.find((t) => t.id === taskId);
-      if (!task) throw new AppError('not-found', 'No such task in this server\'s queue.');
+      if (!task) throw new AppError('not-found', msg('No such task in this server\'s queue.'));
       if (task.status !== 'pending') throw new AppError('conflict', `Only a pending task can be cancelled; this one is ${task.status}.`);
       return this.answer(serverId, [{ t: 'cancelled', id: task.id, at }], 'cancelled');
     }
@@ -247,7 +247,7 @@ export class QueueService {
     const tasks = events.map((e) => j.tasks.get((e as { id: string }).id)!).filter(Boolean);
     const took = tasks.filter((t) => t.status === expect);
     if (expect !== 'pending') for (const t of took) this.outcome(serverId, t);
-    if (!partial && took.length !== tasks.length) throw new AppError('conflict', 'The task changed meanwhile (it was started or answered elsewhere); nothing was done.');
+    if (!partial && took.length !== tasks.length) throw new AppError('conflict', msg('The task changed meanwhile (it was started or answered elsewhere); nothing was done.'));
     this.kick(serverId);
     return took;
   }

@@ -14,7 +14,7 @@ import { randomUUID } from 'node:crypto';
 import { StringDecoder } from 'node:string_decoder';
 import type { Client, ClientChannel } from 'ssh2';
 import type { TerminalState } from '../../../shared/api/terminal';
-import { AppError } from '../../../shared/errors';
+import { AppError, msg } from '../../../shared/errors';
 import type { EventPayload } from '../../../shared/events';
 import type { EventHub } from '../events';
 import { capChannelBuffer } from '../ssh/connect';
@@ -117,8 +117,8 @@ export class TerminalService {
 
   write(id: string, caller: string | null, data: string): void {
     const s = this.owned(id, caller);
-    if (s.state !== 'open' || !s.channel) throw new AppError('ssh', 'The terminal is not connected; the input was not sent.');
-    if (s.channel.writableLength > WRITE_BACKLOG_MAX) throw new AppError('conflict', 'The server is not reading input; the input was not sent.');
+    if (s.state !== 'open' || !s.channel) throw new AppError('ssh', msg('The terminal is not connected; the input was not sent.'));
+    if (s.channel.writableLength > WRITE_BACKLOG_MAX) throw new AppError('conflict', msg('The server is not reading input; the input was not sent.'));
     s.channel.write(data);
   }
 
@@ -151,7 +151,7 @@ export class TerminalService {
   private owned(id: string, caller: string | null): Session {
     const s = this.sessions.get(id);
     // Another window's terminal is as good as unknown to this one.
-    if (!s || s.owner !== caller) throw new AppError('not-found', 'This terminal is closed; open a new one.');
+    if (!s || s.owner !== caller) throw new AppError('not-found', msg('This terminal is closed; open a new one.'));
     return s;
   }
 
@@ -222,7 +222,7 @@ export class TerminalService {
 
 function openShell(client: Client, cols: number, rows: number): Promise<ClientChannel> {
   return new Promise((resolve, reject) => {
-    const refused = (error: Error) => reject(new AppError('ssh', 'The server refused to open a shell.', { details: error.message }));
+    const refused = (error: Error) => reject(new AppError('ssh', msg('The server refused to open a shell.'), { details: error.message }));
     try {
       client.shell({ term: 'xterm-256color', cols, rows, width: 0, height: 0 }, (error, channel) => (error ? refused(error) : resolve(channel)));
     } catch (error) {
