@@ -139,6 +139,25 @@ describe('team hosting', () => {
     await cronForm.waitFor({ state: 'detached' });
     expect(await cron.locator('code.cron-command').allTextContents()).toEqual(['php theirs.php']);
 
+    // Backup settings: A's dialog opened before B gave the site a policy of its own; A's save shows
+    // both (only the site's policy differs), A takes theirs into the dialog and leaves it unsaved.
+    const backupsPart = view.getByRole('region', { name: `Backups of ${mine}` });
+    await backupsPart.getByRole('button', { name: 'Backup settings…' }).click();
+    const backupDialog = backupsPart.getByRole('dialog', { name: 'Backup settings of web1' });
+    const backupsOnB = await contract<{ version?: number }>(pb, 'backups.state', { serverId: web1!.id });
+    await contract(pb, 'backups.setSitePolicy', { serverId: web1!.id, site: mine, policy: { schedule: { kind: 'daily', at: '02:30' }, keep: { daily: 3, weekly: 0, monthly: 0 } }, baseVersion: backupsOnB.version });
+    await backupDialog.getByRole('button', { name: 'Save' }).click();
+    const backupNote = backupDialog.getByRole('alertdialog', { name: 'Edit conflict' });
+    await backupNote.waitFor();
+    expect(await backupNote.locator('tbody tr').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-field')))).toEqual(['own']);
+    expect(await backupNote.locator('tr[data-field=own] .conflict-yours').textContent()).toBe('—');
+    expect(await backupNote.locator('tr[data-field=own] .conflict-theirs').textContent()).toMatch(/02:30.*3 daily/);
+    await backupNote.scrollIntoViewIfNeeded();
+    await calmShot(pa, 'team-hosting-05-backup-conflict');
+    await backupNote.getByRole('button', { name: 'Take theirs' }).click();
+    expect(await backupDialog.getByRole('checkbox', { name: `${mine} has its own policy` }).isChecked()).toBe(true);
+    await backupDialog.getByRole('button', { name: 'Cancel' }).click();
+
     // A zone record: A opens its edit form; B changes the record meanwhile (A's list follows, the
     // form stays); A's save shows both values and A overwrites theirs with its own.
     const zone = `team-e2e-${tag}.test`;
@@ -160,7 +179,7 @@ describe('team hosting', () => {
     expect(await recordNote.locator('tr[data-field=value] .conflict-yours').textContent()).toBe('192.0.2.20');
     expect(await recordNote.locator('tr[data-field=value] .conflict-theirs').textContent()).toBe('192.0.2.30');
     await recordNote.scrollIntoViewIfNeeded();
-    await calmShot(pa, 'team-hosting-05-record-conflict');
+    await calmShot(pa, 'team-hosting-06-record-conflict');
     await recordNote.getByRole('button', { name: 'Overwrite with mine' }).click();
     await edit.waitFor({ state: 'detached' });
     // B has it within the change feed's poll.

@@ -8,6 +8,9 @@ import { AppError } from '../../../shared/errors';
 import { ServerBackups, serverBackupsOf, type BackupsStore } from '../backups/store';
 import type { ConflictData, TeamRecords } from './records';
 
+/** A time as the team's rows give theirs (a conflict shows it): UTC, "2026-12-07 06:57:59.011". */
+const rowTime = (d: Date): string => d.toISOString().replace('T', ' ').replace('Z', '');
+
 /** What a person edits of a server's backups, as a conflict shows theirs. */
 const editedPart = (s: ServerBackups) => ({ repoPath: s.repoPath, target: s.target, policy: s.policy, sitePolicies: s.sitePolicies });
 
@@ -30,7 +33,7 @@ export function teamBackupStore(records: TeamRecords, workstation: string): Back
         if (baseVersion === undefined) return ServerBackups.parse(change(s));
         // Checked again on someone else's row when they wrote first (putLatest makes the record again from theirs).
         if ((s.edited?.version ?? 0) !== baseVersion) throw conflict(serverId, baseVersion, s);
-        return ServerBackups.parse({ ...change(s), edited: { version: baseVersion + 1, by: workstation, at: new Date().toISOString() } });
+        return ServerBackups.parse({ ...change(s), edited: { version: baseVersion + 1, by: workstation, at: rowTime(new Date()) } });
       }),
     editVersion: (s) => s.edited?.version ?? 0,
     // The feed read first: an edit made elsewhere a moment ago is a conflict before any work, not after.
