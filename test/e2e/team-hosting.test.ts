@@ -31,6 +31,7 @@ afterAll(async () => {
       // absent
     }
     rmSync(`/home/${site}`, { recursive: true, force: true });
+    rmSync(`/etc/cron.d/hostdeck-${site}`, { force: true });
   }
 });
 

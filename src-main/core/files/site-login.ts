@@ -4,8 +4,10 @@
 // at once (an open connection outlives its key). A crash between the two leaves a line that
 // sshd refuses once it has expired, and the next login here sweeps expired lines away.
 // The authorized_keys file is edited by the site's user (runuser), never by root in a folder
-// the site controls. Edits take turns (in this process, and on the server under flock on the
-// file): two logins at once would otherwise each write the file back without the other's key.
+// the site controls. Edits take turns (in this process, and on the server under flock on a lock
+// file beside it): two logins at once would otherwise each write the file back without the
+// other's key. The new file replaces the old by rename, so sshd reading it meanwhile (another
+// login's handshake) sees the old or the new file whole, never a half-written one.
 import { randomBytes } from 'node:crypto';
 import ssh2 from 'ssh2';
 import { AppError, msg } from '../../../shared/errors';
@@ -33,13 +35,13 @@ export function keyLine(publicKey: string, tag: string, expires: Date): string {
 const EDIT = `umask 077; d="$1/.ssh"; f="$d/authorized_keys"
 mkdir -p "$d" || exit 1
 [ -f "$f" ] || : > "$f" || exit 1
-if command -v flock >/dev/null 2>&1; then exec 8<"$f" && flock -x -w 20 8 || exit 1; fi
+if command -v flock >/dev/null 2>&1; then exec 8>>"$d/.hostdeck-keys.lock" && flock -x -w 20 8 || exit 1; fi
 awk -v now="$4" -v drop="$3" '
   index($0, "${KEY_TAG}") && match($0, /expiry-time="[0-9]+Z?"/) && substr($0, RSTART + 13, 14) < now { next }
   drop != "" && index($0, drop) { next }
   { print }' "$f" > "$f.hd-tmp" || exit 1
 [ -z "$2" ] || printf '%s\\n' "$2" >> "$f.hd-tmp" || exit 1
-cat "$f.hd-tmp" > "$f" && rm -f "$f.hd-tmp"`;
+mv -f "$f.hd-tmp" "$f"`;
 
 function editScript(site: string, add: string, drop: string): string {
   const now = expiryStamp(new Date()).slice(0, 14);
