@@ -13,8 +13,11 @@ export const queueApi = {
   /** A server's tasks in queue order (finished ones bounded), whether it is stopped on a failure, and whether this app instance runs it. */
   'queue.list': {
     input: z.object({ serverId: ServerId }).strict(),
-    /** runnerElsewhere: the workstation running this queue, when it is another (team mode). */
-    output: z.object({ tasks: z.array(Task), stopped: z.boolean(), runnerHere: z.boolean(), runnerElsewhere: z.string().nullable() }),
+    /**
+     * runnerElsewhere: the workstation running this queue, when it is another (team mode).
+     * dnsOnly: this login has the team's dns role, so it may retry, skip or cancel DNS tasks only.
+     */
+    output: z.object({ tasks: z.array(Task), stopped: z.boolean(), runnerHere: z.boolean(), runnerElsewhere: z.string().nullable(), dnsOnly: z.boolean() }),
   },
   /** The commands a task of this kind with these parameters would run (secrets masked). */
   'queue.preview': {

@@ -215,7 +215,7 @@ async function openCore(options: CoreOptions, switchMode: SwitchMode): Promise<C
       ...dbTransferHandlers(dbTransfer),
       ...dbAdminHandlers(dbAdmin),
       ...dbAuditHandlers(audit),
-      ...queueHandlers(queue),
+      ...queueHandlers(queue, () => role.current()),
       ...teamHandlers({ dataDir: options.dataDir, home, keychain, team, offline, switchMode, tunnelFor: (id) => tunnelOf(inventory.stored(id), (serverId) => connections.connectFresh(serverId)), log }),
       ...teamPeopleHandlers(new TeamPeople(() => team, keychain, audit)),
       ...hostingHandlers(sites, connections),
@@ -236,6 +236,7 @@ async function openCore(options: CoreOptions, switchMode: SwitchMode): Promise<C
   if (team) {
     queue.useBackend(team.queue);
     queue.blobs.useRemote(new TeamBlobs(team.db));
+    backups.useScheduleLead(() => team.queue.leads('backup-schedule'));
   }
   if (!offline) queue.start();
   if (options.background !== false) {

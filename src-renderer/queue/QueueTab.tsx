@@ -2,13 +2,14 @@
 // duration; a task's detail shows the commands it runs (secrets masked), its output tails,
 // exit code and timings. A stopped queue offers Retry (after fixing), Skip and Cancel pending; a
 // task that failed because its password was lost (no OS keychain, and the app restarted) takes a
-// new one in its detail and runs again.
+// new one in its detail and runs again. A team's dns login answers DNS tasks only: other tasks
+// show no answer buttons, and the queue says why.
 import { useState } from 'react';
 import { useMutation } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import type { Server } from '../../shared/domain';
 import { AppError } from '../../shared/errors';
-import type { Task, TaskStatus } from '../../shared/queue';
+import { isDnsTask, type Task, type TaskStatus } from '../../shared/queue';
 import { client } from '../client/client';
 import { ErrorNote } from '../components/ErrorNote';
 import { Field } from '../components/Field';
@@ -40,6 +41,9 @@ export function QueueTab({ server }: { server: Server }) {
   const task = tasks.find((k) => k.id === selected) ?? null;
   const pending = tasks.filter((k) => k.status === 'pending').length;
   const failed = tasks.find((k) => k.status === 'failed');
+  /** Whether this login may answer the task (a dns login: DNS tasks only). */
+  const mayAnswer = (k: Task) => !queue.data?.dnsOnly || isDnsTask(k.kind);
+  const mayCancelAll = tasks.filter((k) => k.status === 'pending').every(mayAnswer);
 
   async function act(method: 'queue.retry' | 'queue.skip' | 'queue.cancel', taskId?: string) {
     setError(null);
@@ -66,14 +70,16 @@ export function QueueTab({ server }: { server: Server }) {
         <div className="note note-danger queue-stopped" role="alert">
           <strong>{t('The queue is stopped:')}</strong>{' '}
           {failed.exitCode !== null ? t('“{{title}}” failed (exit {{code}}).', { title: taskTitle(failed), code: failed.exitCode }) : t('“{{title}}” failed.', { title: taskTitle(failed) })}{' '}
-          {failed.secretLost ? t('Its password was lost: give it a new one in its detail — or skip it.') : t('Fix the cause, then retry it — or skip it.')}
-          <div className="actions">
+          {!mayAnswer(failed)
+            ? t('Your team role (dns) may retry, skip or cancel DNS tasks only: an operator or an admin answers this one.')
+            : failed.secretLost ? t('Its password was lost: give it a new one in its detail — or skip it.') : t('Fix the cause, then retry it — or skip it.')}
+          {mayAnswer(failed) && <div className="actions">
             {failed.secretLost
               ? <button className="primary" onClick={() => setSelected(failed.id)}>{t('Set a new password…')}</button>
               : <button className="primary" disabled={busy} onClick={() => void act('queue.retry', failed.id)}>{t('Retry')}</button>}
             <button disabled={busy} onClick={() => void act('queue.skip', failed.id)}>{t('Skip')}</button>
-            <button className="danger" disabled={busy || pending === 0} onClick={() => void act('queue.cancel')}>{t('Cancel pending ({{n}})', { n: pending })}</button>
-          </div>
+            {mayCancelAll && <button className="danger" disabled={busy || pending === 0} onClick={() => void act('queue.cancel')}>{t('Cancel pending ({{n}})', { n: pending })}</button>}
+          </div>}
         </div>
       )}
       {error && <ErrorNote error={error} />}
@@ -98,13 +104,13 @@ export function QueueTab({ server }: { server: Server }) {
             </tbody>
           </table>
         )}
-        {task && <TaskDetail task={task} busy={busy} onAct={act} />}
+        {task && <TaskDetail task={task} busy={busy} mayAnswer={mayAnswer(task)} onAct={act} />}
       </div>
     </section>
   );
 }
 
-function TaskDetail({ task, busy, onAct }: { task: Task; busy: boolean; onAct: (m: 'queue.retry' | 'queue.skip' | 'queue.cancel', id?: string) => Promise<void> }) {
+function TaskDetail({ task, busy, mayAnswer, onAct }: { task: Task; busy: boolean; mayAnswer: boolean; onAct: (m: 'queue.retry' | 'queue.skip' | 'queue.cancel', id?: string) => Promise<void> }) {
   const { t } = useTranslation();
   return (
     <aside className="task-detail" aria-label={t('Task detail')}>
@@ -119,7 +125,7 @@ function TaskDetail({ task, busy, onAct }: { task: Task; busy: boolean; onAct: (
         <dt>{t('Finished')}</dt><dd>{time(task.finishedAt)}</dd>
         <dt>{t('Duration')}</dt><dd>{duration(task.ms) || '—'}</dd>
       </dl>
-      {task.status === 'failed' && task.secretLost && <NewPassword key={task.id} task={task} />}
+      {task.status === 'failed' && task.secretLost && mayAnswer && <NewPassword key={task.id} task={task} />}
       <h4>{t('Commands')}</h4>
       <pre className="task-commands">{task.commands.join('\n')}</pre>
       <h4>stdout</h4>
@@ -127,13 +133,13 @@ function TaskDetail({ task, busy, onAct }: { task: Task; busy: boolean; onAct: (
       <h4>stderr</h4>
       <pre className="task-err">{task.stderrTail || t('(none)')}</pre>
       <div className="actions">
-        {task.status === 'failed' && (
+        {task.status === 'failed' && mayAnswer && (
           <>
             {!task.secretLost && <button className="primary" disabled={busy} onClick={() => void onAct('queue.retry', task.id)}>{t('Retry this task')}</button>}
             <button disabled={busy} onClick={() => void onAct('queue.skip', task.id)}>{t('Skip this task')}</button>
           </>
         )}
-        {task.status === 'pending' && <button className="danger" disabled={busy} onClick={() => void onAct('queue.cancel', task.id)}>{t('Cancel this task')}</button>}
+        {task.status === 'pending' && mayAnswer && <button className="danger" disabled={busy} onClick={() => void onAct('queue.cancel', task.id)}>{t('Cancel this task')}</button>}
       </div>
     </aside>
   );

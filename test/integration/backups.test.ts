@@ -122,7 +122,11 @@ describe('backups of a site with restic', () => {
     await t.call('backups.setSitePolicy', { serverId, site, policy: { schedule: { kind: 'every', hours: 1 }, keep: { daily: 0, weekly: 0, monthly: 0 } } });
     expect(t.core.backups.tick(new Date())).toEqual([]);
     const hourLater = new Date(Date.now() + 61 * 60_000);
-    expect(t.core.backups.tick(hourLater)).toEqual([`${serverId}/${site}`]);
+    // Team mode: a workstation that does not lead the team's schedule queues nothing.
+    t.core.backups.useScheduleLead(async () => false);
+    expect(await t.core.backups.scheduledTick(hourLater)).toEqual([]);
+    t.core.backups.useScheduleLead(async () => true);
+    expect(await t.core.backups.scheduledTick(hourLater)).toEqual([`${serverId}/${site}`]);
     expect(t.core.backups.tick(hourLater)).toEqual([]);
     const scheduled = (await settled(t, serverId)).at(-1)!;
     expect(`${scheduled.kind}:${scheduled.status}`).toBe('backup.site:done');

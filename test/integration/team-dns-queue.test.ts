@@ -103,9 +103,41 @@ describe('the dns role and the queue', () => {
     await dns.pool.query(`INSERT INTO ${DNS_JOURNAL_VIEW} (server_id, event, author) VALUES (?, ?, 'dns')`, [trickServer, trick]);
     const admin = await team.person('admin');
     const watcher = await teamCore('team-dnsq-admin', admin.user, admin.password);
+    expect((await watcher.call<{ dnsOnly: boolean }>('queue.list', { serverId })).dnsOnly).toBe(false);
     await new Promise((r) => setTimeout(r, 500));
     expect(watcher.core.queue.list(trickServer).tasks).toEqual([]);
     expect(watcher.core.queue.list(serverId).tasks.map((t) => t.kind).sort()).toEqual(['dns.push', 'dns.remove']);
+  });
+
+  it('the engine lets a dns login retry, skip or cancel DNS tasks only (a trigger looks the task up)', async () => {
+    const dns = await team.person('dns');
+    await activateRole(dns.conn, team.database);
+    const serverId = randomUUID();
+    const task = (kind: string) => ({ id: randomUUID(), kind, title: kind, params: {}, commands: [], enqueuedAt: new Date().toISOString() });
+    const web = task('php.pool');
+    const zone = task('dns.push');
+    const compacted = task('dns.remove');
+    await team.root.query("INSERT INTO queue_events (server_id, event, author) VALUES (?, ?, 'op'), (?, ?, 'op'), (?, ?, 'op')", [
+      serverId, JSON.stringify({ t: 'enqueued', task: web }),
+      serverId, JSON.stringify({ t: 'enqueued', task: zone }),
+      // After a compaction a task is known by its snapshot only.
+      serverId, JSON.stringify({ t: 'snapshot', task: { ...compacted, status: 'failed' } }),
+    ]);
+    const answer = (t: string, id: string) => dns.pool.query(`INSERT INTO ${DNS_JOURNAL_VIEW} (server_id, event, author) VALUES (?, ?, 'dns')`, [serverId, JSON.stringify({ t, id, at: new Date().toISOString() })]);
+    for (const t of ['skipped', 'cancelled', 'retried']) {
+      await answer(t, zone.id);
+      await answer(t, compacted.id);
+      await expect(answer(t, web.id), t).rejects.toMatchObject({ code: 'ER_SIGNAL_EXCEPTION', sqlMessage: 'A dns login may retry, skip or cancel DNS tasks only.' });
+      // An id of no task at all, or of a DNS task of another server: refused too.
+      await expect(answer(t, randomUUID())).rejects.toMatchObject({ code: 'ER_SIGNAL_EXCEPTION' });
+    }
+    await expect(dns.pool.query(`INSERT INTO ${DNS_JOURNAL_VIEW} (server_id, event, author) VALUES (?, ?, 'dns')`, [randomUUID(), JSON.stringify({ t: 'skipped', id: zone.id, at: '' })])).rejects.toMatchObject({ code: 'ER_SIGNAL_EXCEPTION' });
+    // A runner's events stay open to dns (it may run any queue); other roles answer any task.
+    await answer('started', web.id);
+    const operator = await team.person('operator');
+    await activateRole(operator.conn, team.database);
+    await operator.pool.query("INSERT INTO queue_events (server_id, event, author) VALUES (?, ?, 'op')", [serverId, JSON.stringify({ t: 'skipped', id: web.id, at: new Date().toISOString() })]);
+    expect((await journalRows(serverId)).filter((e) => e.includes(web.id)).map((e) => (JSON.parse(e) as { t: string }).t)).toEqual(['enqueued', 'started', 'skipped']);
   });
 
   it('a dns workstation\'s core queues DNS tasks through the view; a crafted call to prepare a server is refused by the engine', async () => {
@@ -149,6 +181,15 @@ describe('the dns role and the queue', () => {
     await new Promise((r) => setTimeout(r, 1000));
     expect((await journalRows(web1.id)).length).toBe(before);
     expect(t.core.queue.list(web1.id).tasks.filter((task) => task.kind === 'ensure-line').length).toBe(1); // only the failed one
+
+    // Answering the failed non-DNS task: the core says no before any SQL, and the queue view knows.
+    expect((await t.call<{ dnsOnly: boolean }>('queue.list', { serverId: web1.id })).dnsOnly).toBe(true);
+    for (const [method, input] of [['queue.skip', {}], ['queue.retry', { taskId: failed }], ['queue.cancel', { taskId: failed }]] as const) {
+      const r = await t.core.call(method, { serverId: web1.id, ...input });
+      expect(r.ok, method).toBe(false);
+      if (!r.ok) expect(r.error.message, method).toMatch(/dns\) may retry, skip or cancel DNS tasks only/);
+    }
+    expect(t.core.queue.list(web1.id).stopped).toBe(true);
   });
 
   it('a team whose roles predate the view gets it at its creator\'s next start', async () => {

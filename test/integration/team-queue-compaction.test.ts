@@ -130,4 +130,23 @@ describe('team queue journal compaction', () => {
     await setup.close();
     console.log(`team queue compaction: ${rowsBefore} rows -> ${KEEP_FINISHED + 7} in ${ms.toFixed(0)} ms`);
   });
+
+  it('one workstation at a time leads the team\'s backup schedule; the lead passes on when it closes', async () => {
+    const db = await teamDatabase();
+    dbs.push(db);
+    const setup = await openTeamDb({ ...db.config, workstation: 'setup' }, db.password);
+    opened.push(setup);
+    await createSchema(setup.pool, 'Lead', 'setup');
+    const a = await backend(db, 'lead-a');
+    const b = await backend(db, 'lead-b');
+    expect(await a.queue.leads('backup-schedule')).toBe(true);
+    expect(await b.queue.leads('backup-schedule')).toBe(false);
+    // Asked again (every minute): the leader keeps it, the other still waits.
+    expect(await a.queue.leads('backup-schedule')).toBe(true);
+    expect(await b.queue.leads('backup-schedule')).toBe(false);
+    // Another job is led separately.
+    expect(await b.queue.leads('other-job')).toBe(true);
+    await a.queue.close();
+    expect(await b.queue.leads('backup-schedule')).toBe(true);
+  });
 });

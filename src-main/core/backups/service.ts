@@ -430,8 +430,21 @@ export class BackupService {
     });
   }
 
+  /** Team mode: one workstation queues the team's scheduled backups (two ticking at once would queue each backup twice). */
+  private lead: (() => Promise<boolean>) | null = null;
+
+  useScheduleLead(lead: () => Promise<boolean>): void {
+    this.lead = lead;
+  }
+
+  /** The scheduler's minute: every due backup, when this workstation leads the schedule. */
+  async scheduledTick(now = new Date()): Promise<string[]> {
+    if (this.lead && !(await this.lead().catch(() => false))) return [];
+    return this.tick(now);
+  }
+
   start(): void {
-    this.timer = setInterval(() => this.tick(), MINUTE_MS);
+    this.timer = setInterval(() => void this.scheduledTick(), MINUTE_MS);
     this.timer.unref();
   }
 

@@ -26,7 +26,7 @@
 // - A dns login may not INSERT into `queue_events`: it appends through the view roles.ts grants
 //   it, which takes only DNS tasks. Rows are replayed only in the canonical form JSON.stringify
 //   writes, so that what the view's check read is what every workstation replays.
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import type { RowDataPacket } from 'mysql2';
 import type { Connection } from 'mysql2/promise';
 import { FINISHED, type Task } from '../../../shared/queue';
@@ -350,6 +350,20 @@ export class TeamQueueBackend implements QueueBackend {
       this.compacting.delete(serverId);
       await this.fetch().catch(() => undefined);
     }
+  }
+
+  /**
+   * Whether this workstation leads a team-wide job (one at a time across the team, e.g. queuing
+   * scheduled backups): GET_LOCK on the lock connection, kept while it lives, so the engine hands
+   * the lead to another workstation when this one dies or loses the database.
+   */
+  async leads(job: string): Promise<boolean> {
+    const name = `hostdeck.${job}.${createHash('sha256').update(this.database).digest('hex').slice(0, 8)}`;
+    const conn = await this.lockConnection();
+    const [rows] = await conn.query<RowDataPacket[]>('SELECT IS_USED_LOCK(?) = CONNECTION_ID() AS mine', [name]);
+    if (Number(rows[0]?.mine) === 1) return true;
+    const [got] = await conn.query<RowDataPacket[]>('SELECT GET_LOCK(?, 0) AS got', [name]);
+    return Number(got[0]?.got) === 1;
   }
 
   /** The connection whose session holds this workstation's runner locks (made again if it died). */

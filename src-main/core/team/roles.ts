@@ -13,6 +13,7 @@ import mysql, { type Connection, type Pool, type PoolConnection } from 'mysql2/p
 import { AppError } from '../../../shared/errors';
 import { PeopleChange, TEAM_ROLES, TEAM_USER, type Person, type TeamMe, type TeamRole } from '../../../shared/api/team-admin';
 import { hostProblem } from '../../../shared/mysql-accounts';
+import { DNS_TASK_KINDS } from '../../../shared/queue';
 import { MASK, quoteIdent, quoteString } from '../db/account-sql';
 import type { TeamConfig } from './connection';
 import type { TeamEndpoint } from './tunnel';
@@ -32,9 +33,6 @@ export const ROLE_PRIVILEGES: Record<TeamRole, Record<TableKind, string[]>> = {
   dns: { meta: R, inventory: R, sites: R, dns: W, queue: W, templates: R, backups: R, changes: A, audit: A, roles: R },
   support: { meta: R, inventory: R, sites: R, dns: R, queue: R, templates: R, backups: R, changes: R, audit: A, roles: R },
 };
-
-/** The task kinds a dns login may queue (dns/push-task.ts, dns/remove-task.ts). */
-export const DNS_TASK_KINDS = ['dns.push', 'dns.remove'] as const;
 
 /**
  * The queue's journal as a dns login may append to it: the dns role has no INSERT on
@@ -61,24 +59,52 @@ function dnsJournalView(db: string): string {
 }
 
 /**
- * A team whose roles were set up before the DNS view existed: its dns role still has INSERT on the
- * journal itself. The first login that may create a view there and change grants (the team's
- * creator; the admin role has no CREATE VIEW) makes the view, grants it, and takes the table's
- * writes from dns; any other login leaves it to that one (logged).
- * Nothing to do when the view is there or the team has no roles.
+ * The view lets a runner's answers through for any task; this trigger narrows a dns login's
+ * skip, cancel and retry to DNS tasks (the kind is read from the task's `enqueued` or, after a
+ * compaction, `snapshot` row). The view itself cannot look the task up: a view reading its own
+ * table in a subquery can take no INSERT. The trigger runs as its definer, so the login is
+ * USER()'s name, matched against the `roles` table (whose rows only an admin writes); a dns
+ * login's `started` and `finished` stay open to it, as it may run any server's queue.
+ */
+export const DNS_CONTROL_TRIGGER = 'queue_events_dns_control';
+
+function dnsControlTrigger(db: string): string {
+  const kinds = DNS_TASK_KINDS.map((k) => quoteString(k, false)).join(', ');
+  const t = (e: string) => `CAST(JSON_VALUE(${e}, '$.t') AS BINARY)`;
+  return (
+    `CREATE TRIGGER IF NOT EXISTS ${db}.${quoteIdent(DNS_CONTROL_TRIGGER)} BEFORE INSERT ON ${db}.queue_events FOR EACH ROW ` +
+    `IF ${t('NEW.event')} IN ('skipped', 'cancelled', 'retried') ` +
+    `AND EXISTS (SELECT 1 FROM ${db}.roles r WHERE r.user = SUBSTRING_INDEX(USER(), '@', 1) AND r.role = 'dns') ` +
+    `AND NOT EXISTS (SELECT 1 FROM ${db}.queue_events e WHERE e.server_id = NEW.server_id AND ${t('e.event')} IN ('enqueued', 'snapshot') ` +
+    `AND CAST(JSON_VALUE(e.event, '$.task.id') AS BINARY) = CAST(JSON_VALUE(NEW.event, '$.id') AS BINARY) ` +
+    `AND CAST(JSON_VALUE(e.event, '$.task.kind') AS BINARY) IN (${kinds})) ` +
+    `THEN SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = 'A dns login may retry, skip or cancel DNS tasks only.'; END IF`
+  );
+}
+
+/**
+ * A team whose roles were set up before the DNS view (or the trigger) existed: its dns role still
+ * has INSERT on the journal itself, or may answer any task. The first login that may create a
+ * view and a trigger there and change grants (the team's creator; the admin role has neither)
+ * makes what is missing, grants the view, and takes the table's writes from dns; any other login
+ * leaves it to that one (logged). Nothing to do when both are there or the team has no roles.
  */
 export async function ensureDnsJournalView(db: Queryable, database: string, log: (line: string) => void): Promise<void> {
   const [views] = await db.query<RowDataPacket[]>('SELECT 1 FROM information_schema.VIEWS WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = ?', [DNS_JOURNAL_VIEW]);
-  if (views.length > 0 || !(await rolesExist(db, database))) return;
+  const [triggers] = await db.query<RowDataPacket[]>('SELECT 1 FROM information_schema.TRIGGERS WHERE TRIGGER_SCHEMA = DATABASE() AND TRIGGER_NAME = ?', [DNS_CONTROL_TRIGGER]);
+  if ((views.length > 0 && triggers.length > 0) || !(await rolesExist(db, database))) return;
   const qdb = quoteIdent(checkedDatabase(database));
   const role = quoteIdent(roleName(database, 'dns'));
   try {
-    await db.query(dnsJournalView(qdb));
-    await db.query(`GRANT INSERT ON ${qdb}.${quoteIdent(DNS_JOURNAL_VIEW)} TO ${role}`);
-    await db.query(`REVOKE INSERT, UPDATE, DELETE ON ${qdb}.queue_events FROM ${role}`);
-    log(`[hostdeck] team database: the dns role now queues DNS tasks only (view ${DNS_JOURNAL_VIEW} made)`);
+    if (views.length === 0) {
+      await db.query(dnsJournalView(qdb));
+      await db.query(`GRANT INSERT ON ${qdb}.${quoteIdent(DNS_JOURNAL_VIEW)} TO ${role}`);
+      await db.query(`REVOKE INSERT, UPDATE, DELETE ON ${qdb}.queue_events FROM ${role}`);
+    }
+    if (triggers.length === 0) await db.query(dnsControlTrigger(qdb));
+    log(`[hostdeck] team database: the dns role now queues and answers DNS tasks only (view ${DNS_JOURNAL_VIEW}, trigger ${DNS_CONTROL_TRIGGER})`);
   } catch (error) {
-    log(`[hostdeck] team database: the dns role's journal view could not be made by this login (${error instanceof Error ? error.message : String(error)}); the team creator's workstation does it at its next start`);
+    log(`[hostdeck] team database: the dns role's journal view or trigger could not be made by this login (${error instanceof Error ? error.message : String(error)}); the team creator's workstation does it at its next start`);
   }
 }
 
@@ -132,7 +158,7 @@ export function account(user: string, host: string): string {
 export function roleSetupStatements(database: string, tables: TeamTable[]): string[] {
   const db = quoteIdent(checkedDatabase(database));
   const journal = tables.some((t) => t.name === 'queue_events');
-  const out: string[] = journal ? [dnsJournalView(db)] : [];
+  const out: string[] = journal ? [dnsJournalView(db), dnsControlTrigger(db)] : [];
   for (const role of TEAM_ROLES) {
     const r = quoteIdent(roleName(database, role));
     out.push(`CREATE ROLE IF NOT EXISTS ${r}`);
