@@ -16,6 +16,7 @@ import type { Server } from '../../shared/domain';
 import type { Task } from '../../shared/queue';
 import { coreSuite } from '../helpers/core';
 import { teamDatabase, type TestTeamDb } from '../helpers/team';
+import { rootSql } from '../../testbed/mariadb';
 import '../helpers/test-kinds';
 
 const suite = coreSuite();
@@ -150,6 +151,27 @@ describe('team records', () => {
       expect(await keychain.get(teamPasswordAccount({ host: '127.0.0.1', port: 1, user: 'nobody', database: 'hostdeck_gone' }))).toBeNull();
     } finally {
       await core.close();
+    }
+  });
+
+  it('a save right after the database cut every idle connection is taken, not refused once', async () => {
+    const db = await teamDatabase();
+    dbs.push(db);
+    const a = await suite.web1('team-cut');
+    await a.call('team.create', { host: db.config.host, port: db.config.port, user: db.config.user, password: db.password, database: db.config.database, teamName: 'Cut', workstation: 'ws-cut' });
+    const save = async (tags: string[]) => {
+      const [mine] = await a.call<Server[]>('servers.list', {});
+      const { id, hasSecret: _h, version, ...fields } = mine!;
+      await a.call('servers.update', { id, server: { ...fields, tags }, baseVersion: version });
+    };
+    for (let round = 0; round < 5; round++) {
+      await save([`before-${round}`]);
+      // As a dropped network or a restarted database would: every connection of the team login cut.
+      const idle = (await rootSql(`SELECT ID FROM information_schema.PROCESSLIST WHERE USER = '${db.config.user}'`)).split('\n').filter(Boolean);
+      expect(idle.length).toBeGreaterThan(0);
+      await rootSql(idle.map((id) => `KILL CONNECTION ${Number(id)};`).join(' '));
+      await save([`after-${round}`]);
+      expect((await a.call<Server[]>('servers.list', {}))[0]!.tags).toEqual([`after-${round}`]);
     }
   });
 });

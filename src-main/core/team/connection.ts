@@ -5,7 +5,7 @@
 import { readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import mysql, { type Connection, type ConnectionOptions, type Pool } from 'mysql2/promise';
+import mysql, { type Connection, type ConnectionOptions, type Pool, type PoolConnection } from 'mysql2/promise';
 import { z } from 'zod';
 import { AppError } from '../../../shared/errors';
 import type { Keychain } from '../secrets/keychain';
@@ -85,6 +85,22 @@ export class TeamDb {
 
   get workstation(): string {
     return this.config.workstation;
+  }
+
+  /**
+   * A pooled connection that answers. One the pool kept idle may have been cut meanwhile (the SSH
+   * session carrying a tunnel dropped): its first statement would fail, and a save with it. It is
+   * let go and a new one taken; nothing was sent on it but the ping.
+   */
+  async liveConnection(): Promise<PoolConnection> {
+    const conn = await this.pool.getConnection();
+    try {
+      await conn.ping();
+      return conn;
+    } catch {
+      conn.destroy();
+      return this.pool.getConnection();
+    }
   }
 
   /** A connection of its own (not from the pool): its session state (locks) is its own. */

@@ -172,7 +172,7 @@ export class TeamRecords {
 
   /** One version-checked write and its changes row; `change` returns the new version (0: deleted) or null when the version did not match. */
   private async write(table: RecordTable, id: string, baseVersion: number | null, change: (conn: PoolConnection) => Promise<number | null>): Promise<number> {
-    const conn = await this.db.pool.getConnection();
+    const conn = await this.db.liveConnection();
     let version: number | null = null;
     try {
       await this.inWriteLock(conn, async () => {
