@@ -236,7 +236,7 @@ async function openCore(options: CoreOptions, switchMode: SwitchMode): Promise<C
   if (team) {
     queue.useBackend(team.queue);
     queue.blobs.useRemote(new TeamBlobs(team.db));
-    backups.useScheduleLead(() => team.queue.leads('backup-schedule'));
+    backups.useScheduleLead((serverId) => team.queue.leads(`bk.${serverId}`));
   }
   if (!offline) queue.start();
   if (options.background !== false) {

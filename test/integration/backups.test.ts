@@ -122,10 +122,20 @@ describe('backups of a site with restic', () => {
     await t.call('backups.setSitePolicy', { serverId, site, policy: { schedule: { kind: 'every', hours: 1 }, keep: { daily: 0, weekly: 0, monthly: 0 } } });
     expect(t.core.backups.tick(new Date())).toEqual([]);
     const hourLater = new Date(Date.now() + 61 * 60_000);
-    // Team mode: a workstation that does not lead the team's schedule queues nothing.
-    t.core.backups.useScheduleLead(async () => false);
+    // Team mode: a workstation that does not lead the server's schedule queues nothing, nor one
+    // whose keychain lacks the repository password (asked first: it would not even compete).
+    const asked: string[] = [];
+    t.core.backups.useScheduleLead(async (id) => (asked.push(id), false));
     expect(await t.core.backups.scheduledTick(hourLater)).toEqual([]);
-    t.core.backups.useScheduleLead(async () => true);
+    expect(asked).toEqual([serverId]);
+    const keychain = await openKeychain();
+    const ref = (JSON.parse(readFileSync(path.join(t.dataDir, 'backups.json'), 'utf8')) as { servers: Record<string, { repoRef: string }> }).servers[serverId]!.repoRef;
+    const repoSecret = (await keychain.get(ref))!;
+    await keychain.delete(ref);
+    t.core.backups.useScheduleLead(async (id) => (asked.push(id), true));
+    expect(await t.core.backups.scheduledTick(hourLater)).toEqual([]);
+    expect(asked).toEqual([serverId]);
+    await keychain.set(ref, repoSecret);
     expect(await t.core.backups.scheduledTick(hourLater)).toEqual([`${serverId}/${site}`]);
     expect(t.core.backups.tick(hourLater)).toEqual([]);
     const scheduled = (await settled(t, serverId)).at(-1)!;

@@ -392,10 +392,10 @@ export class BackupService {
       });
   }
 
-  /** Queues every due backup of every server; returns "server/site" of each queued. */
-  tick(now = new Date()): string[] {
+  /** Queues every due backup of every server (or of those given); returns "server/site" of each queued. */
+  tick(now = new Date(), servers: string[] = this.store.servers()): string[] {
     const queued: string[] = [];
-    for (const serverId of this.store.servers()) {
+    for (const serverId of servers) {
       let due: string[];
       try {
         due = this.due(serverId, now);
@@ -430,17 +430,28 @@ export class BackupService {
     });
   }
 
-  /** Team mode: one workstation queues the team's scheduled backups (two ticking at once would queue each backup twice). */
-  private lead: (() => Promise<boolean>) | null = null;
+  /**
+   * Team mode: one workstation at a time queues a server's scheduled backups (two ticking at once
+   * would queue each backup twice), and only one whose keychain holds that server's repository
+   * password (each person's secrets are their own): another would queue backups it cannot run.
+   */
+  private lead: ((serverId: string) => Promise<boolean>) | null = null;
 
-  useScheduleLead(lead: () => Promise<boolean>): void {
+  useScheduleLead(lead: (serverId: string) => Promise<boolean>): void {
     this.lead = lead;
   }
 
-  /** The scheduler's minute: every due backup, when this workstation leads the schedule. */
+  /** The scheduler's minute: every due backup of the servers this workstation may schedule. */
   async scheduledTick(now = new Date()): Promise<string[]> {
-    if (this.lead && !(await this.lead().catch(() => false))) return [];
-    return this.tick(now);
+    const lead = this.lead;
+    if (!lead) return this.tick(now);
+    const mine: string[] = [];
+    for (const serverId of this.store.servers()) {
+      const ref = this.store.get(serverId).repoRef;
+      if (ref === null || !(await this.keychain.get(ref).catch(() => null))) continue;
+      if (await lead(serverId).catch(() => false)) mine.push(serverId);
+    }
+    return this.tick(now, mine);
   }
 
   start(): void {

@@ -354,11 +354,13 @@ export class TeamQueueBackend implements QueueBackend {
 
   /**
    * Whether this workstation leads a team-wide job (one at a time across the team, e.g. queuing
-   * scheduled backups): GET_LOCK on the lock connection, kept while it lives, so the engine hands
+   * a server's scheduled backups): GET_LOCK on the lock connection, kept while it lives, so the engine hands
    * the lead to another workstation when this one dies or loses the database.
    */
   async leads(job: string): Promise<boolean> {
+    // GET_LOCK names: at most 64 characters, per MariaDB server (the database's hash tells teams apart).
     const name = `hostdeck.${job}.${createHash('sha256').update(this.database).digest('hex').slice(0, 8)}`;
+    if (name.length > 64) throw new Error(`lock name too long: ${name}`);
     const conn = await this.lockConnection();
     const [rows] = await conn.query<RowDataPacket[]>('SELECT IS_USED_LOCK(?) = CONNECTION_ID() AS mine', [name]);
     if (Number(rows[0]?.mine) === 1) return true;
