@@ -3,14 +3,14 @@
 // omitted owner (the previous one), TTL and class in either order, TTL units (1h, 2d). Records of
 // the managed types become the app's records (validated and in canonical form); other types are
 // left out with a warning; $INCLUDE and $GENERATE are refused (the file is then not imported).
-import { AppError } from '../../../shared/errors';
+import { AppError, msg } from '../../../shared/errors';
 import { canonicalRecord, canonicalSoa, DnsRecord, quoteBytes, RECORD_TYPES, tokenize, type RecordType, type Soa, type Zone, Zone as ZoneSchema, zoneProblems } from '../../../shared/dns';
 
 type Token = { raw: string; line: number };
 type Entry = { line: number; indented: boolean; tokens: Token[] };
 
 function fail(line: number, message: string): never {
-  throw new AppError('invalid-input', `Line ${line}: ${message}`);
+  throw AppError.worded('invalid-input', msg('Line {{line}}: {{problem}}'), { line, problem: message });
 }
 
 /** Logical entries: comments dropped, parentheses joined, quoted strings kept raw as one token. */
@@ -220,10 +220,10 @@ export function parseZoneFile(source: string, zoneName: string): ParsedZone {
     if (!parsed.success) fail(e.line, `${type} record: ${parsed.error.issues[0]?.message ?? 'not valid'}`);
     records.push(canonicalRecord(zoneName, parsed.data));
   }
-  if (!soa) throw new AppError('invalid-input', `The file has no SOA record for ${zoneName}.`);
+  if (!soa) throw AppError.worded('invalid-input', msg('The file has no SOA record for {{zone}}.'), { zone: zoneName });
   const zone = ZoneSchema.safeParse({ name: zoneName, ttl: defaultTtl ?? soa.ttl, soa: canonicalSoa(zoneName, soa.soa), records });
-  if (!zone.success) throw new AppError('invalid-input', `The zone is not valid: ${zone.error.issues[0]?.message ?? 'unknown problem'}`);
+  if (!zone.success) throw AppError.worded('invalid-input', msg('The zone is not valid: {{problem}}'), { problem: zone.error.issues[0]?.message ?? 'unknown problem' });
   const problems = Object.values(zoneProblems(zone.data));
-  if (problems.length > 0) throw new AppError('invalid-input', `The zone is not valid: ${problems[0]}`);
+  if (problems.length > 0) throw AppError.worded('invalid-input', msg('The zone is not valid: {{problem}}'), { problem: problems[0]! });
   return { zone: zone.data, serial: soa.serial, warnings };
 }

@@ -2,7 +2,7 @@
 // (records sorted, fixed columns, absolute owner names with trailing dots, TXT split into
 // quoted 255-byte character-strings). Every value is validated again here — this is where a
 // value reaches a file named reads — so a record that slipped past the contract cannot add a line.
-import { AppError } from '../../../shared/errors';
+import { AppError, msg } from '../../../shared/errors';
 import { compareRecords, DnsRecord, fqdn, Soa, txtStrings, Zone, ZoneName, type DnsRecord as Rec } from '../../../shared/dns';
 
 /** Records already found valid (by content), so a push of a large zone re-checks only what changed. */
@@ -25,8 +25,8 @@ export function rdata(r: Rec): string {
 }
 
 export function renderZone(zone: Zone, serial: number): string {
-  if (!ZoneName.safeParse(zone.name).success || !Soa.safeParse(zone.soa).success) throw new AppError('invalid-input', `Zone ${zone.name.slice(0, 64)} is not valid; nothing was rendered.`);
-  if (!Number.isInteger(serial) || serial < 0 || serial > 0xffffffff) throw new AppError('invalid-input', `Serial ${serial} is out of range.`);
+  if (!ZoneName.safeParse(zone.name).success || !Soa.safeParse(zone.soa).success) throw AppError.worded('invalid-input', msg('Zone {{zone}} is not valid; nothing was rendered.'), { zone: zone.name.slice(0, 64) });
+  if (!Number.isInteger(serial) || serial < 0 || serial > 0xffffffff) throw AppError.worded('invalid-input', msg('Serial {{serial}} is out of range.'), { serial: String(serial) });
   const origin = `${zone.name}.`;
   const s = zone.soa;
   const lines = [
@@ -37,7 +37,7 @@ export function renderZone(zone: Zone, serial: number): string {
   ];
   const records = [...zone.records].sort(compareRecords);
   for (const r of records) {
-    if (!validRecord(r)) throw new AppError('invalid-input', `A ${String(r.type).slice(0, 8)} record of ${zone.name} is not valid; nothing was rendered.`);
+    if (!validRecord(r)) throw AppError.worded('invalid-input', msg('A {{type}} record of {{zone}} is not valid; nothing was rendered.'), { type: String(r.type).slice(0, 8), zone: zone.name });
     lines.push(`${fqdn(r.name, zone.name)}. ${r.ttl} IN ${r.type} ${rdata(r)}`);
   }
   return `${lines.join('\n')}\n`;

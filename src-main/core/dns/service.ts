@@ -5,7 +5,7 @@
 // it really serves it.
 import type { Nameserver, ZonePlan, ZoneSummary } from '../../../shared/api/dns';
 import { canonicalIpv6, canonicalRecord, canonicalSoa, DnsRecord as DnsRecordSchema, recordKey, zoneProblems, type DnsRecord, type NsSettings, type Soa, type Zone } from '../../../shared/dns';
-import { AppError } from '../../../shared/errors';
+import { AppError, msg } from '../../../shared/errors';
 import { IPV4 } from '../../../shared/validation';
 import type { Task } from '../../../shared/queue';
 import type { EventHub } from '../events';
@@ -122,7 +122,7 @@ export class DnsService {
   }
 
   async createZone(input: { zone: string; ttl: number; soa: Soa; nameservers: string[] }): Promise<Zone> {
-    if (this.store.get(input.zone)) throw new AppError('invalid-input', `The zone ${input.zone} already exists`, { fields: { zone: `The zone ${input.zone} already exists` } });
+    if (this.store.get(input.zone)) throw AppError.worded('invalid-input', msg('The zone {{zone}} already exists'), { zone: input.zone }, { fields: { zone: `The zone ${input.zone} already exists` } });
     const records = input.nameservers.map((ns, i) => this.checked(input.zone, { name: '@', type: 'NS', ttl: input.ttl, value: ns }, `nameservers.${i}`));
     const zone = this.validZone({ name: input.zone, ttl: input.ttl, soa: canonicalSoa(input.zone, input.soa), records });
     await this.store.put({ version: 1, zone, pushed: null });
@@ -174,7 +174,7 @@ export class DnsService {
   /** Takes the zone off every nameserver (one dns.remove task each) and out of Hostdeck. */
   async deleteZone(name: string, confirm: string): Promise<Task[]> {
     this.existing(name);
-    if (confirm !== name) throw new AppError('invalid-input', `Type the zone's name (${name}) to confirm`, { fields: { confirm: `Type ${name} to confirm` } });
+    if (confirm !== name) throw AppError.worded('invalid-input', msg("Type the zone's name ({{zone}}) to confirm"), { zone: name }, { fields: { confirm: `Type ${name} to confirm` } });
     const tasks = (await this.resolved()).map((ns) => this.queue.enqueue(ns.serverId, 'dns.remove', { zone: name, settings: { ...ns.settings, queryHost: ns.host } }));
     await this.store.remove(name);
     return tasks;
@@ -182,7 +182,7 @@ export class DnsService {
 
   async forgetZone(name: string, confirm: string): Promise<void> {
     this.existing(name);
-    if (confirm !== name) throw new AppError('invalid-input', `Type the zone's name (${name}) to confirm`, { fields: { confirm: `Type ${name} to confirm` } });
+    if (confirm !== name) throw AppError.worded('invalid-input', msg("Type the zone's name ({{zone}}) to confirm"), { zone: name }, { fields: { confirm: `Type ${name} to confirm` } });
     await this.store.remove(name);
   }
 
@@ -204,7 +204,7 @@ export class DnsService {
     if (plans.length === 0) return { serials: {}, tasks: [] };
     const unconfirmed = plans.filter((p) => p.confirmReasons.length > 0 && !confirm.includes(p.zone));
     if (unconfirmed.length > 0) {
-      throw new AppError('conflict', `Confirm the push of ${unconfirmed.map((p) => `${p.zone} (${p.confirmReasons.join('; ')})`).join(', ')}.`, { data: { zones: unconfirmed.map((p) => p.zone) } });
+      throw AppError.worded('conflict', msg('Confirm the push of {{zones}}.'), { zones: unconfirmed.map((p) => `${p.zone} (${p.confirmReasons.join('; ')})`).join(', ') }, { data: { zones: unconfirmed.map((p) => p.zone) } });
     }
     const targets = nameservers.map(target);
     await this.status.refresh(targets, plans.map((p) => p.zone));
@@ -244,7 +244,7 @@ export class DnsService {
     const { zone, serial, warnings } = parseZoneFile(text, name);
     if (note) warnings.unshift(note);
     if (save) {
-      if (this.store.get(name)) throw new AppError('conflict', `The zone ${name} is already in Hostdeck; forget it first to import it again.`);
+      if (this.store.get(name)) throw AppError.worded('conflict', msg('The zone {{zone}} is already in Hostdeck; forget it first to import it again.'), { zone: name });
       await this.store.put({ version: 1, zone, pushed: { zone, serial, at: new Date().toISOString() } });
       await this.status.refresh(await this.targets(), [name]);
     }
@@ -263,8 +263,8 @@ export class DnsService {
       const client = await lease.ready();
       const sftp = await openSftp(client);
       try {
-        const size = await new Promise<number>((resolve, reject) => sftp.stat(file, (e, st) => (e ? reject(new AppError('not-found', `${file} could not be read on the server: ${e.message}`)) : resolve(st.size))));
-        if (size > IMPORT_MAX_BYTES) throw new AppError('invalid-input', `${file} is larger than ${IMPORT_MAX_BYTES / 1024 / 1024} MB.`);
+        const size = await new Promise<number>((resolve, reject) => sftp.stat(file, (e, st) => (e ? reject(AppError.worded('not-found', msg('{{file}} could not be read on the server: {{reason}}'), { file, reason: e.message })) : resolve(st.size))));
+        if (size > IMPORT_MAX_BYTES) throw AppError.worded('invalid-input', msg('{{file}} is larger than {{mb}} MB.'), { file, mb: IMPORT_MAX_BYTES / 1024 / 1024 });
         const journal = await new Promise<boolean>((resolve) => sftp.stat(`${file}.jnl`, (e) => resolve(!e)));
         let note: string | null = null;
         if (journal) {
@@ -273,7 +273,7 @@ export class DnsService {
           if (out.code === 0 && out.stdout.length <= IMPORT_MAX_BYTES) return { text: out.stdout, note: null };
           note = `The journal of dynamic updates beside ${file} could not be applied (${(out.stderr.trim() || `named-compilezone exited with ${out.code}`).slice(0, 200)}): what was read is the file alone, which may be older than what named serves.`;
         }
-        const text = await new Promise<string>((resolve, reject) => sftp.readFile(file, (e, data) => (e ? reject(new AppError('not-found', `${file} could not be read on the server: ${e.message}`)) : resolve(data.toString('utf8')))));
+        const text = await new Promise<string>((resolve, reject) => sftp.readFile(file, (e, data) => (e ? reject(AppError.worded('not-found', msg('{{file}} could not be read on the server: {{reason}}'), { file, reason: e.message })) : resolve(data.toString('utf8')))));
         return { text, note };
       } finally {
         sftp.end();
@@ -290,7 +290,7 @@ export class DnsService {
     const addresses = input.addresses.map((a, i) => {
       if (IPV4.test(a)) return { type: 'A' as const, value: a };
       const v6 = canonicalIpv6(a);
-      if (!v6) throw new AppError('invalid-input', `"${a.slice(0, 45)}" is not an IP address`, { fields: { [`addresses.${i}`]: 'An IPv4 or IPv6 address' } });
+      if (!v6) throw AppError.worded('invalid-input', msg('"{{address}}" is not an IP address'), { address: a.slice(0, 45) }, { fields: { [`addresses.${i}`]: 'An IPv4 or IPv6 address' } });
       return { type: 'AAAA' as const, value: v6 };
     });
     let names = input.names;
@@ -336,7 +336,7 @@ export class DnsService {
   /** baseVersion (team mode): an edit based on an older version is a conflict before anything else is checked. */
   private existing(name: string, baseVersion?: number): StoredZone {
     const s = this.store.get(name);
-    if (!s) throw new AppError('not-found', `No zone ${name} in Hostdeck.`);
+    if (!s) throw AppError.worded('not-found', msg('No zone {{zone}} in Hostdeck.'), { zone: name });
     if (baseVersion !== undefined) this.store.assertVersion(name, baseVersion);
     return s;
   }

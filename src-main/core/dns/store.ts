@@ -6,7 +6,7 @@ import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, wri
 import path from 'node:path';
 import { z } from 'zod';
 import { DEFAULT_NS_SETTINGS, NsSettings, Zone, ZoneName } from '../../../shared/dns';
-import { AppError } from '../../../shared/errors';
+import { AppError, msg } from '../../../shared/errors';
 import { writeDurably } from '../durable-files';
 
 export const StoredZone = z.object({
@@ -83,7 +83,7 @@ export class DnsStore implements ZoneStore {
     const cached = this.cache.get(zone);
     if (cached && cached.mtimeMs === mtimeMs) return cached.stored;
     const parsed = StoredZone.safeParse(JSON.parse(readFileSync(file, 'utf8')));
-    if (!parsed.success) throw new AppError('internal', `The stored zone ${zone} is not valid: ${parsed.error.issues[0]?.message ?? 'unknown problem'}`);
+    if (!parsed.success) throw AppError.worded('internal', msg('The stored zone {{zone}} is not valid: {{problem}}'), { zone, problem: parsed.error.issues[0]?.message ?? 'unknown problem' });
     this.cache.set(zone, { mtimeMs, stored: parsed.data });
     return parsed.data;
   }

@@ -4,7 +4,7 @@
 // milliseconds where reloading a 10,000-record zone file costs it a full parse; the task still
 // checks the whole rendered zone with named-checkzone first, so what is served is what was checked.
 // Every record is validated again here, where it reaches named.
-import { AppError } from '../../../shared/errors';
+import { AppError, msg } from '../../../shared/errors';
 import { canonicalRecord, fqdn, Soa, ZoneName, type DnsRecord as Rec, type Zone } from '../../../shared/dns';
 import type { ZonePlan } from '../../../shared/api/dns';
 import { planZone } from './plan';
@@ -35,7 +35,7 @@ function rrsets(zone: Zone, touched: Set<string>): Map<string, Rec[]> {
 
 /** A record that goes into the update, validated again and in canonical form. */
 function checked(zone: string, r: Rec): Rec {
-  if (!validRecord(r)) throw new AppError('invalid-input', `A ${String(r.type).slice(0, 8)} record of ${zone} is not valid; nothing was rendered.`);
+  if (!validRecord(r)) throw AppError.worded('invalid-input', msg('A {{type}} record of {{zone}} is not valid; nothing was rendered.'), { type: String(r.type).slice(0, 8), zone });
   return canonicalRecord(zone, r);
 }
 
@@ -56,9 +56,9 @@ function sameSet(a: Rec[], b: Rec[]): boolean {
 export function renderUpdate(from: { zone: Zone; serial: number }, to: { zone: Zone; serial: number }, plan: ZonePlan = planZone(to.zone, from.zone)): string | null {
   const name = to.zone.name;
   if (!ZoneName.safeParse(name).success || from.zone.name !== name || !Soa.safeParse(to.zone.soa).success || !Soa.safeParse(from.zone.soa).success) {
-    throw new AppError('invalid-input', `Zone ${name.slice(0, 64)} is not valid; nothing was rendered.`);
+    throw AppError.worded('invalid-input', msg('Zone {{zone}} is not valid; nothing was rendered.'), { zone: name.slice(0, 64) });
   }
-  for (const serial of [from.serial, to.serial]) if (!Number.isInteger(serial) || serial < 0 || serial > 0xffffffff) throw new AppError('invalid-input', `Serial ${serial} is out of range.`);
+  for (const serial of [from.serial, to.serial]) if (!Number.isInteger(serial) || serial < 0 || serial > 0xffffffff) throw AppError.worded('invalid-input', msg('Serial {{serial}} is out of range.'), { serial: String(serial) });
   const changes = [...plan.added, ...plan.removed, ...plan.changed.flatMap((c) => [c.from, c.to])];
   if (changes.length > UPDATE_MAX_RECORDS) return null;
   const touched = new Set(changes.map(setKey));

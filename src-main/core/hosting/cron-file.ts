@@ -6,7 +6,7 @@
 // site's lines are kept commented out. Every value is validated again here, right before it
 // reaches the file, and the rendered text is checked to hold exactly the lines it should.
 import { z } from 'zod';
-import { AppError } from '../../../shared/errors';
+import { AppError, msg } from '../../../shared/errors';
 import { CronJob, CronPath, cronQuote, cronUnquote, CRON_JOBS_MAX, CRON_JOB_ID, normalSchedule, scheduleProblem, utf8Length, type CronJob as Job } from '../../../shared/cron';
 import { SiteName } from '../../../shared/hosting';
 import { assertSafe } from './quote';
@@ -33,7 +33,7 @@ export function renderCronFile(raw: CronFileParams): string {
   ];
   const lines = p.jobs.map((job) => {
     const command = `${p.runner} ${job.id} ${cronQuote(job.command)}`;
-    if (utf8Length(command) > CRON_COMMAND_BYTES) throw new AppError('invalid-input', `The cron line of job ${job.id} would be longer than cron reads (${CRON_COMMAND_BYTES} bytes); shorten its command.`, { fields: { command: 'Command is too long for a cron line' } });
+    if (utf8Length(command) > CRON_COMMAND_BYTES) throw AppError.worded('invalid-input', msg('The cron line of job {{id}} would be longer than cron reads ({{max}} bytes); shorten its command.'), { id: job.id, max: CRON_COMMAND_BYTES }, { fields: { command: 'Command is too long for a cron line' } });
     return `${p.active ? '' : SUSPENDED_MARK}${job.schedule} ${p.site} ${command}`;
   });
   const text = `${[...header, ...lines].join('\n')}\n`;

@@ -1,7 +1,7 @@
 // The cron part of the hosting contract: jobs recorded and queued by the site service, their last
 // runs and "Run now" by the runner (cron-run.ts) on the server's connection.
 import type { cronApi } from '../../../shared/api/cron';
-import { AppError } from '../../../shared/errors';
+import { AppError, msg } from '../../../shared/errors';
 import type { HandlersFor } from '../dispatch';
 import type { EventHub } from '../events';
 import type { ConnectionManager } from '../ssh/connections';
@@ -21,10 +21,10 @@ export function cronHandlers(sites: SiteService, connections: ConnectionManager,
     'hosting.runCronJob': async ({ serverId, site, id, runId }, caller) => {
       const { sites: held, settings } = sites.state(serverId);
       const record = held.find((s) => s.name === site);
-      if (!record) throw new AppError('not-found', `No site "${site}" on this server in Hostdeck's records.`);
+      if (!record) throw AppError.worded('not-found', msg('No site "{{site}}" on this server in Hostdeck\'s records.'), { site: site });
       const job = record.cron.find((j) => j.id === id);
-      if (!job) throw new AppError('not-found', `No cron job ${id} for site "${site}" in Hostdeck's records.`);
-      if (record.status === 'suspended') throw new AppError('conflict', `Site "${site}" is suspended: its jobs do not run until it is unsuspended.`);
+      if (!job) throw AppError.worded('not-found', msg('No cron job {{id}} for site "{{site}}" in Hostdeck\'s records.'), { id, site });
+      if (record.status === 'suspended') throw AppError.worded('conflict', msg('Site "{{site}}" is suspended: its jobs do not run until it is unsuspended.'), { site });
       await runner.run(serverId, site, job, cronSettings(settings).runner, runId, caller.windowId);
       return { started: true as const };
     },

@@ -5,7 +5,7 @@
 import { randomBytes } from 'node:crypto';
 import type { HostingSettings, SiteRecord } from '../../../shared/api/hosting';
 import { CRON_JOBS_MAX, DEFAULT_CRON_SETTINGS, type CronJob, type CronJobSet, type CronSettings } from '../../../shared/cron';
-import { AppError } from '../../../shared/errors';
+import { AppError, msg } from '../../../shared/errors';
 import type { Plan, Step } from './plans';
 import './cron-tasks';
 
@@ -46,14 +46,14 @@ function changed(sites: SiteRecord[], site: SiteRecord, cron: CronJob[], setting
 
 /** A new job (no id) or a changed one; the file is written whole either way. */
 export function setCronJob(sites: SiteRecord[], site: SiteRecord, settings: HostingSettings, input: CronJobSet, id = newJobId(site.cron)): Plan & { job: CronJob } {
-  if (input.id !== undefined && !site.cron.some((j) => j.id === input.id)) throw new AppError('not-found', `No cron job ${input.id} for site "${site.name}" in Hostdeck's records.`);
-  if (input.id === undefined && site.cron.length >= CRON_JOBS_MAX) throw new AppError('invalid-input', `A site has at most ${CRON_JOBS_MAX} cron jobs.`, { fields: { command: `At most ${CRON_JOBS_MAX} jobs per site` } });
+  if (input.id !== undefined && !site.cron.some((j) => j.id === input.id)) throw AppError.worded('not-found', msg('No cron job {{id}} for site "{{site}}" in Hostdeck\'s records.'), { id: input.id, site: site.name });
+  if (input.id === undefined && site.cron.length >= CRON_JOBS_MAX) throw AppError.worded('invalid-input', msg('A site has at most {{max}} cron jobs.'), { max: CRON_JOBS_MAX }, { fields: { command: `At most ${CRON_JOBS_MAX} jobs per site` } });
   const job: CronJob = { id: input.id ?? id, schedule: input.schedule, command: input.command };
   const cron = input.id === undefined ? [...site.cron, job] : site.cron.map((j) => (j.id === input.id ? job : j));
   return { ...changed(sites, site, cron, settings), job };
 }
 
 export function removeCronJob(sites: SiteRecord[], site: SiteRecord, settings: HostingSettings, id: string): Plan {
-  if (!site.cron.some((j) => j.id === id)) throw new AppError('not-found', `No cron job ${id} for site "${site.name}" in Hostdeck's records.`);
+  if (!site.cron.some((j) => j.id === id)) throw AppError.worded('not-found', msg('No cron job {{id}} for site "{{site}}" in Hostdeck\'s records.'), { id, site: site.name });
   return changed(sites, site, site.cron.filter((j) => j.id !== id), settings);
 }

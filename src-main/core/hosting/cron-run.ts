@@ -6,7 +6,7 @@
 // asked as it comes (cron.output events, like a terminal's), then cron.done.
 import type { ClientChannel } from 'ssh2';
 import { CronJob, CronPath, cronLogPath, type CronLastRun } from '../../../shared/cron';
-import { AppError } from '../../../shared/errors';
+import { AppError, msg } from '../../../shared/errors';
 import { SiteName } from '../../../shared/hosting';
 import type { EventHub } from '../events';
 import type { ConnectionManager } from '../ssh/connections';
@@ -54,7 +54,7 @@ export class CronRunner {
     const lease = await this.connections.acquire(serverId, { interactive: false });
     try {
       const result = await exec(await lease.ready(), lastRunsScript(site), 30_000);
-      if (result.code !== 0) throw new AppError('ssh', `Reading the cron log of ${site} failed.`, { details: `${result.stderr}`.slice(-2000) });
+      if (result.code !== 0) throw AppError.worded('ssh', msg('Reading the cron log of {{site}} failed.'), { site }, { details: `${result.stderr}`.slice(-2000) });
       return parseLastRuns(result.stdout);
     } finally {
       lease.release();
@@ -69,7 +69,7 @@ export class CronRunner {
     try {
       const client = await lease.ready();
       const check = await exec(client, runCheckScript(site, runner), 30_000);
-      if (check.code !== 0) throw new AppError('conflict', check.stderr.trim() || `The job of ${site} cannot run on this server.`);
+      if (check.code !== 0) throw check.stderr.trim() ? new AppError('conflict', check.stderr.trim()) : AppError.worded('conflict', msg('The job of {{site}} cannot run on this server.'), { site });
       channel = await new Promise<ClientChannel>((resolve, reject) => client.exec(runNowCommand(site, job, runner), (error, ch) => (error ? reject(new AppError('ssh', 'The server refused to run the job.', { details: error.message })) : resolve(ch))));
     } catch (error) {
       lease.release();

@@ -11,7 +11,7 @@
 import { randomUUID } from 'node:crypto';
 import { PLACEHOLDERS, type DeployInput } from '../../../shared/api/deploy';
 import type { HostingSettings, SiteRecord } from '../../../shared/api/hosting';
-import { AppError } from '../../../shared/errors';
+import { AppError, msg } from '../../../shared/errors';
 import { setCronJob } from './cron-plans';
 import { deployValue } from './deploy-tasks';
 import { find, generatePassword, type Plan, type Step } from './plans';
@@ -21,7 +21,7 @@ export type DeployRequest = Omit<DeployInput, 'serverId'>;
 export function deployPlan(sites: SiteRecord[], settings: HostingSettings, input: DeployRequest): Plan & { password: string | null } {
   const site = find(sites, input.site);
   const db = input.database === undefined ? null : site.databases.find((d) => d.name === input.database);
-  if (db === undefined) throw new AppError('not-found', `No database "${input.database}" for site "${site.name}" in Hostdeck's records.`, { fields: { database: 'Not a database of this site' } });
+  if (db === undefined) throw AppError.worded('not-found', msg('No database "{{database}}" for site "{{site}}" in Hostdeck\'s records.'), { database: String(input.database), site: site.name }, { fields: { database: 'Not a database of this site' } });
   const password = db === null ? null : (input.password ?? generatePassword());
   const placeholders = input.placeholders ?? [...PLACEHOLDERS];
   const domain = site.domains[0]?.domain ?? '';

@@ -15,7 +15,7 @@
 import { z } from 'zod';
 import { MysqlSettings } from '../../../shared/api/hosting';
 import { STAGING_DIR, StagedArchive, StagedDump, ArchiveUrl, TargetRelPath, PostCommand, Placeholder } from '../../../shared/api/deploy';
-import { AppError } from '../../../shared/errors';
+import { AppError, msg } from '../../../shared/errors';
 import { DbName, DbUser, Password, SiteName } from '../../../shared/hosting';
 import { registerTaskKind } from '../queue/kinds';
 import { shJoin, shQuote } from '../ssh/sh-quote';
@@ -146,7 +146,7 @@ const PLAIN_VALUE = /^[A-Za-z0-9._+=@:-]*$/;
 export function deployValue(file: string, value: string): string {
   if (/[\u0000-\u001f\u007f\u0085\u2028\u2029]/.test(value)) throw new AppError('invalid-input', 'A placeholder value must not contain control characters');
   if (file.endsWith('.php')) return value.replace(/[\\']/g, (c) => `\\${c}`);
-  if (!PLAIN_VALUE.test(value)) throw new AppError('invalid-input', `A value with special characters can only go into a .php file, not ${file}`);
+  if (!PLAIN_VALUE.test(value)) throw AppError.worded('invalid-input', msg('A value with special characters can only go into a .php file, not {{file}}'), { file });
   return value;
 }
 

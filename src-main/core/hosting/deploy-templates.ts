@@ -6,7 +6,7 @@ import Conf from 'conf';
 import { parse as parseYaml, stringify as stringifyYaml } from 'yaml';
 import { z } from 'zod';
 import { DeployTemplate, TEMPLATE_FORMAT, TemplateDocument, type deployTemplatesApi } from '../../../shared/api/deploy-templates';
-import { AppError } from '../../../shared/errors';
+import { AppError, msg } from '../../../shared/errors';
 import type { HandlersFor } from '../dispatch';
 
 const Schema = z.object({ version: z.literal(1), templates: z.array(DeployTemplate) });
@@ -49,15 +49,15 @@ export type TemplateStore = {
 /** The templates once `template` is saved (see DeployTemplateStore.save), or the refusal. */
 export function templatesAfterSave(all: DeployTemplate[], template: DeployTemplate, previous: string | undefined, replace: boolean): DeployTemplate[] {
   const key = (n: string) => n.toLocaleLowerCase();
-  if (previous !== undefined && !all.some((t) => t.name === previous)) throw new AppError('not-found', `No deploy template "${previous}".`);
+  if (previous !== undefined && !all.some((t) => t.name === previous)) throw AppError.worded('not-found', msg('No deploy template "{{name}}".'), { name: previous });
   const clash = all.find((t) => key(t.name) === key(template.name) && t.name !== previous);
-  if (clash && !replace) throw new AppError('conflict', `A deploy template "${clash.name}" exists already.`, { fields: { name: 'A template of this name exists' } });
+  if (clash && !replace) throw AppError.worded('conflict', msg('A deploy template "{{name}}" exists already.'), { name: clash.name }, { fields: { name: 'A template of this name exists' } });
   const kept = all.filter((t) => t.name !== previous && key(t.name) !== key(template.name));
   return [...kept, DeployTemplate.parse(template)].sort((a, b) => a.name.localeCompare(b.name));
 }
 
 export function templatesAfterDelete(all: DeployTemplate[], name: string): DeployTemplate[] {
-  if (!all.some((t) => t.name === name)) throw new AppError('not-found', `No deploy template "${name}".`);
+  if (!all.some((t) => t.name === name)) throw AppError.worded('not-found', msg('No deploy template "{{name}}".'), { name });
   return all.filter((t) => t.name !== name);
 }
 
@@ -74,13 +74,13 @@ export function templateFromText(text: string, format: 'json' | 'yaml'): DeployT
     // YAML: the core schema only (no custom tags), and aliases capped against an expansion bomb.
     raw = format === 'json' ? JSON.parse(text) : parseYaml(text, { schema: 'core', maxAliasCount: 20, uniqueKeys: true, logLevel: 'error' });
   } catch (error) {
-    throw new AppError('invalid-input', `The text is not valid ${format.toUpperCase()}: ${(error as Error).message.split('\n')[0]}`, { fields: { text: 'Not valid' } });
+    throw AppError.worded('invalid-input', msg('The text is not valid {{format}}: {{problem}}'), { format: format.toUpperCase(), problem: (error as Error).message.split('\n')[0]! }, { fields: { text: 'Not valid' } });
   }
   const parsed = TemplateDocument.safeParse(raw);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     const where = issue?.path.length ? `${issue.path.join('.')}: ` : '';
-    throw new AppError('invalid-input', `Not a usable deploy template: ${where}${issue?.message ?? 'unknown problem'}`, { fields: { text: `${where}${issue?.message ?? 'Not valid'}` } });
+    throw AppError.worded('invalid-input', msg('Not a usable deploy template: {{problem}}'), { problem: `${where}${issue?.message ?? 'unknown problem'}` }, { fields: { text: `${where}${issue?.message ?? 'Not valid'}` } });
   }
   return parsed.data.template;
 }
@@ -88,14 +88,14 @@ export function templateFromText(text: string, format: 'json' | 'yaml'): DeployT
 export function deployTemplateHandlers(store: TemplateStore): HandlersFor<typeof deployTemplatesApi> {
   const named = (name: string) => {
     const t = store.list().find((x) => x.name === name);
-    if (!t) throw new AppError('not-found', `No deploy template "${name}".`);
+    if (!t) throw AppError.worded('not-found', msg('No deploy template "{{name}}".'), { name });
     return t;
   };
   return {
     'deploy.templates': async () => ({ templates: store.list() }),
     'deploy.saveTemplate': async ({ template, previous, replace }) => ({ templates: await store.save(template, previous, replace) }),
     'deploy.deleteTemplate': async ({ name, confirm }) => {
-      if (confirm !== name) throw new AppError('invalid-input', `Type the template's name, ${name}, to delete it.`, { fields: { confirm: 'Does not match the name' } });
+      if (confirm !== name) throw AppError.worded('invalid-input', msg("Type the template's name, {{name}}, to delete it."), { name }, { fields: { confirm: 'Does not match the name' } });
       return { templates: await store.delete(name) };
     },
     'deploy.exportTemplate': async ({ name, format }) => ({

@@ -1,7 +1,7 @@
 // Plans of a site's logs (see plans.ts): the folder and rotation rule come with the site and go
 // with it; server blocks and the PHP pool write into that folder. Pure: settings in, steps out.
 import type { HostingSettings, SiteRecord } from '../../../shared/api/hosting';
-import { AppError } from '../../../shared/errors';
+import { AppError, msg } from '../../../shared/errors';
 import { DEFAULT_LOG_SETTINGS, type LogSettings } from '../../../shared/api/logs';
 import { siteLogDir } from './log-tasks';
 import type { Plan, Step } from './plans';
@@ -30,6 +30,6 @@ export function logsRemoveStep(site: string, settings: HostingSettings): Step {
  * site made before Hostdeck kept logs (or adopted), or after the settings changed.
  */
 export function setUpLogs(sites: SiteRecord[], settings: HostingSettings, name: string): Plan {
-  if (!sites.some((s) => s.name === name)) throw new AppError('not-found', `No site "${name}" on this server in Hostdeck's records.`);
+  if (!sites.some((s) => s.name === name)) throw AppError.worded('not-found', msg('No site "{{site}}" on this server in Hostdeck\'s records.'), { site: name });
   return { steps: [logsStep(name, settings)], sites, secrets: [] };
 }

@@ -3,7 +3,7 @@
 // deleting and binding a domain take the site's PHP along (plans.ts calls the helpers below).
 // Pure: records and settings in, steps out.
 import type { HostingSettings, SiteRecord } from '../../../shared/api/hosting';
-import { AppError } from '../../../shared/errors';
+import { AppError, msg } from '../../../shared/errors';
 import { DEFAULT_PHP_SETTINGS, phpPath, type PhpSet, type PhpSettings, type SitePhp } from '../../../shared/php';
 import { logDirParam } from './log-plans';
 import { poolSocket } from './php-pool';
@@ -71,7 +71,7 @@ export function setPhp(sites: SiteRecord[], site: SiteRecord, settings: HostingS
 
 /** PHP off: the server blocks stop passing .php first, then the pool goes. */
 export function disablePhp(sites: SiteRecord[], site: SiteRecord, settings: HostingSettings): Plan {
-  if (!site.php) throw new AppError('conflict', `Site "${site.name}" has no PHP in Hostdeck's records.`);
+  if (!site.php) throw AppError.worded('conflict', msg('Site "{{site}}" has no PHP in Hostdeck\'s records.'), { site: site.name });
   const { php: _php, ...rest } = site;
   const updated: SiteRecord = rest;
   return {

@@ -2,7 +2,7 @@
 // is checked again here (assertSafe) right before it becomes a line of the INI file: the
 // contract's grammar (shared/php.ts) is what keeps a value on its own line.
 import { z } from 'zod';
-import { AppError } from '../../../shared/errors';
+import { AppError, msg } from '../../../shared/errors';
 import { SiteName } from '../../../shared/hosting';
 import { PhpExtras, PhpPath, PhpValues, PhpVersion, phpPath, poolName } from '../../../shared/php';
 import { assertSafe } from './quote';
@@ -36,7 +36,7 @@ const SOCKET_PATH_MAX = 107;
  */
 export function poolSocket(socketDir: string, version: string, site: string): string {
   const path = `${phpPath(assertSafe(PhpPath, socketDir, 'socketDir'), assertSafe(PhpVersion, version, 'version'))}/${poolName(assertSafe(SiteName, site, 'site'))}.sock`;
-  if (path.length > SOCKET_PATH_MAX) throw new AppError('invalid-input', `The socket ${path} would be longer than the ${SOCKET_PATH_MAX} characters a unix socket allows; choose a shorter socket folder in the PHP settings.`, { fields: { socketDir: `Too long for the socket of site ${site}` } });
+  if (path.length > SOCKET_PATH_MAX) throw AppError.worded('invalid-input', msg('The socket {{path}} would be longer than the {{max}} characters a unix socket allows; choose a shorter socket folder in the PHP settings.'), { path, max: SOCKET_PATH_MAX }, { fields: { socketDir: `Too long for the socket of site ${site}` } });
   return path;
 }
 

@@ -3,8 +3,8 @@
 // same plan is either previewed (its tasks' exact commands) or queued, all tasks or none, and
 // then recorded. Pure: records and settings in, plan out.
 import { randomInt, randomUUID } from 'node:crypto';
-import { itemLabel, itemState, type Creation, type HostingChange, type HostingSettings, type ItemKind, type SiteItem, type SiteRecord } from '../../../shared/api/hosting';
-import { AppError } from '../../../shared/errors';
+import { itemState, type Creation, type HostingChange, type HostingSettings, type ItemKind, type ItemState, type SiteItem, type SiteRecord } from '../../../shared/api/hosting';
+import { AppError, fill, msg, type Said } from '../../../shared/errors';
 import type { Task } from '../../../shared/queue';
 import { siteKey, type DbCreate, type DomainBind, type FtpCreate, type SiteCreate } from '../../../shared/hosting';
 import './db-tasks';
@@ -38,13 +38,14 @@ export function generatePassword(length = 20): string {
   return out;
 }
 
-function invalid(field: string, message: string): never {
-  throw new AppError('invalid-input', message, { fields: { [field]: message } });
+/** A form's value refused: the message in the UI's language, the same English under its field. */
+function invalid(field: string, key: string, params: Said['params']): never {
+  throw AppError.worded('invalid-input', key, params, { fields: { [field]: fill(key, params) } });
 }
 
 export function find(sites: SiteRecord[], name: string): SiteRecord {
   const site = sites.find((s) => s.name === name);
-  if (!site) throw new AppError('not-found', `No site "${name}" on this server in Hostdeck's records.`, { fields: { site: 'No such site on this server' } });
+  if (!site) throw AppError.worded('not-found', msg('No site "{{site}}" on this server in Hostdeck\'s records.'), { site: name }, { fields: { site: 'No such site on this server' } });
   return site;
 }
 
@@ -65,7 +66,10 @@ const statusStep = (kind: string, site: SiteRecord, s: HostingSettings): Step =>
 
 export function createSite(sites: SiteRecord[], settings: HostingSettings, input: SiteCreate, now = new Date()): Plan {
   const clash = sites.find((s) => siteKey(s.name) === siteKey(input.name));
-  if (clash) invalid('name', clash.name === input.name ? `A site "${input.name}" already exists on this server` : `Site name "${input.name}" clashes with the existing site "${clash.name}" (their database prefixes would be the same)`);
+  if (clash) {
+    if (clash.name === input.name) invalid('name', msg('A site "{{site}}" already exists on this server'), { site: input.name });
+    invalid('name', msg('Site name "{{site}}" clashes with the existing site "{{other}}" (their database prefixes would be the same)'), { site: input.name, other: clash.name });
+  }
   const site: SiteRecord = { name: input.name, quotaMb: input.quotaMb, status: 'active', createdAt: now.toISOString(), ftpUsers: [], databases: [], domains: [], creations: [], tls: [], cron: [] };
   const plan: Plan = { steps: [{ kind: 'site.create', params: { site: input.name, quotaMb: input.quotaMb } }, logsStep(input.name, settings)], sites: [...sites, site], secrets: [] };
   const [domain, ...aliases] = input.domains ?? [];
@@ -101,9 +105,12 @@ export function deleteSite(sites: SiteRecord[], settings: HostingSettings, name:
 export function createFtp(sites: SiteRecord[], settings: HostingSettings, input: FtpCreate): Plan & { password: string } {
   const site = find(sites, input.site);
   const owner = sites.find((s) => s.ftpUsers.includes(input.user));
-  if (owner) invalid('user', owner.name === input.site ? `The FTP login "${input.user}" already exists for this site` : `The FTP login "${input.user}" is taken by the site "${owner.name}"`);
+  if (owner) {
+    if (owner.name === input.site) invalid('user', msg('The FTP login "{{user}}" already exists for this site'), { user: input.user });
+    invalid('user', msg('The FTP login "{{user}}" is taken by the site "{{site}}"'), { user: input.user, site: owner.name });
+  }
   // A login may carry its own site's name, never another site's (that is a Linux account here).
-  if (input.user !== input.site && sites.some((s) => s.name === input.user)) invalid('user', `"${input.user}" is the Linux account of the site "${input.user}"; choose another name`);
+  if (input.user !== input.site && sites.some((s) => s.name === input.user)) invalid('user', msg('"{{user}}" is the Linux account of the site "{{user}}"; choose another name'), { user: input.user });
   const password = input.password ?? generatePassword();
   const ref = `ftp-${randomUUID()}`;
   const updated = replace(sites, input.site, (s) => ({ ...s, ftpUsers: [...s.ftpUsers, input.user].sort() }));
@@ -114,7 +121,7 @@ export function createFtp(sites: SiteRecord[], settings: HostingSettings, input:
 }
 
 export function deleteFtp(sites: SiteRecord[], settings: HostingSettings, name: string, user: string): Plan {
-  if (!find(sites, name).ftpUsers.includes(user)) throw new AppError('not-found', `No FTP login "${user}" for site "${name}" in Hostdeck's records.`);
+  if (!find(sites, name).ftpUsers.includes(user)) throw AppError.worded('not-found', msg('No FTP login "{{user}}" for site "{{site}}" in Hostdeck\'s records.'), { user, site: name });
   return {
     steps: [{ kind: 'ftp.delete', params: { site: name, user, ...settings.ftp } }],
     sites: replace(sites, name, (s) => ({ ...s, ftpUsers: s.ftpUsers.filter((u) => u !== user) })),
@@ -126,8 +133,9 @@ export function createDb(sites: SiteRecord[], settings: HostingSettings, input: 
   find(sites, input.site);
   for (const s of sites) {
     for (const db of s.databases) {
-      if (db.name === input.name) invalid('name', `The database "${input.name}" already exists${s.name === input.site ? ' for this site' : ` (site "${s.name}")`}`);
-      if (db.user === input.user) invalid('user', `The database user "${input.user}" already belongs to the database "${db.name}"`);
+      if (db.name === input.name && s.name === input.site) invalid('name', msg('The database "{{database}}" already exists for this site'), { database: input.name });
+      if (db.name === input.name) invalid('name', msg('The database "{{database}}" already exists (site "{{site}}")'), { database: input.name, site: s.name });
+      if (db.user === input.user) invalid('user', msg('The database user "{{user}}" already belongs to the database "{{database}}"'), { user: input.user, database: db.name });
     }
   }
   const password = input.password ?? generatePassword();
@@ -143,7 +151,7 @@ export function createDb(sites: SiteRecord[], settings: HostingSettings, input: 
 
 function database(sites: SiteRecord[], site: string, name: string): { name: string; user: string } {
   const db = find(sites, site).databases.find((d) => d.name === name);
-  if (!db) throw new AppError('not-found', `No database "${name}" for site "${site}" in Hostdeck's records.`);
+  if (!db) throw AppError.worded('not-found', msg('No database "{{database}}" for site "{{site}}" in Hostdeck\'s records.'), { database: name, site });
   return db;
 }
 
@@ -170,7 +178,9 @@ export function bindDomain(sites: SiteRecord[], settings: HostingSettings, input
   names.forEach((host, i) => {
     const by = servedBy(sites, host);
     if (by && !(by.site === input.site && by.domain === input.domain)) {
-      invalid(i === 0 ? 'domain' : 'aliases', `${host} is already bound to the site "${by.site}"${by.domain === host ? '' : ` (as an alias of ${by.domain})`}; unbind it there first`);
+      const field = i === 0 ? 'domain' : 'aliases';
+      if (by.domain === host) invalid(field, msg('{{host}} is already bound to the site "{{site}}"; unbind it there first'), { host, site: by.site });
+      invalid(field, msg('{{host}} is already bound to the site "{{site}}" (as an alias of {{domain}}); unbind it there first'), { host, site: by.site, domain: by.domain });
     }
   });
   const binding = { domain: input.domain, aliases: input.aliases };
@@ -186,7 +196,7 @@ export function bindDomain(sites: SiteRecord[], settings: HostingSettings, input
 
 export function unbindDomain(sites: SiteRecord[], settings: HostingSettings, site: string, domain: string): Plan {
   const record = find(sites, site);
-  if (!record.domains.some((b) => b.domain === domain)) throw new AppError('not-found', `The domain "${domain}" is not bound to site "${site}" in Hostdeck's records.`);
+  if (!record.domains.some((b) => b.domain === domain)) throw AppError.worded('not-found', msg('The domain "{{domain}}" is not bound to site "{{site}}" in Hostdeck\'s records.'), { domain, site });
   return {
     steps: [
       { kind: 'domain.unbind', params: { site, domain, vhostDir: settings.web.vhostDir, nginxConf: settings.web.nginxConf } },
@@ -211,12 +221,36 @@ function hasItem(site: SiteRecord, item: { kind: ItemKind; name: string }): bool
   return item.kind === 'ftp' ? site.ftpUsers.includes(item.name) : item.kind === 'db' ? site.databases.some((d) => d.name === item.name) : site.domains.some((b) => b.domain === item.name);
 }
 
+// One template per kind and state (not the item's English label filled in), so each reads whole in the UI's language.
+const NO_ITEM: Record<ItemKind, string> = {
+  ftp: msg('No FTP login {{item}} for site "{{site}}" in Hostdeck\'s records.'),
+  db: msg('No database {{item}} for site "{{site}}" in Hostdeck\'s records.'),
+  domain: msg('No domain {{item}} for site "{{site}}" in Hostdeck\'s records.'),
+};
+const ITEM_NOT_AGAIN: Record<ItemKind, Record<Exclude<ItemState, 'not-applied'>, string>> = {
+  ftp: {
+    applied: msg('The FTP login {{item}} is applied on the server; only one whose task was skipped or cancelled can be applied again or forgotten.'),
+    queued: msg('The FTP login {{item}} is still queued; only one whose task was skipped or cancelled can be applied again or forgotten.'),
+    failed: msg('The FTP login {{item}} is waiting on its failed task in the queue; only one whose task was skipped or cancelled can be applied again or forgotten.'),
+  },
+  db: {
+    applied: msg('The database {{item}} is applied on the server; only one whose task was skipped or cancelled can be applied again or forgotten.'),
+    queued: msg('The database {{item}} is still queued; only one whose task was skipped or cancelled can be applied again or forgotten.'),
+    failed: msg('The database {{item}} is waiting on its failed task in the queue; only one whose task was skipped or cancelled can be applied again or forgotten.'),
+  },
+  domain: {
+    applied: msg('The domain {{item}} is applied on the server; only one whose task was skipped or cancelled can be applied again or forgotten.'),
+    queued: msg('The domain {{item}} is still queued; only one whose task was skipped or cancelled can be applied again or forgotten.'),
+    failed: msg('The domain {{item}} is waiting on its failed task in the queue; only one whose task was skipped or cancelled can be applied again or forgotten.'),
+  },
+};
+
 /** The site's item, which must be not applied (its creating task skipped or cancelled). */
 function notApplied(sites: SiteRecord[], name: string, item: SiteItem, tasks: readonly Task[]): { site: SiteRecord; creation: Creation } {
   const site = find(sites, name);
-  if (!hasItem(site, item)) throw new AppError('not-found', `No ${itemLabel(item)} for site "${name}" in Hostdeck's records.`);
+  if (!hasItem(site, item)) throw AppError.worded('not-found', NO_ITEM[item.kind], { item: item.name, site: name });
   const state = itemState(site, item.kind, item.name, tasks);
-  if (state !== 'not-applied') throw new AppError('conflict', `The ${itemLabel(item)} is ${state === 'applied' ? 'applied on the server' : state === 'queued' ? 'still queued' : 'waiting on its failed task in the queue'}; only one whose task was skipped or cancelled can be applied again or forgotten.`);
+  if (state !== 'not-applied') throw AppError.worded('conflict', ITEM_NOT_AGAIN[item.kind][state], { item: item.name });
   return { site, creation: site.creations.find((c) => c.kind === item.kind && c.name === item.name)! };
 }
 

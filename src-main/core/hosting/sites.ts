@@ -2,7 +2,7 @@
 // plans (plans.ts) that are previewed or queued — all tasks or none, passwords held for their
 // tasks only (queue/task-secrets.ts) — and then recorded as the server's desired state (store.ts).
 import type { HostingChange, HostingSettings, SiteItem, SiteRecord } from '../../../shared/api/hosting';
-import { AppError } from '../../../shared/errors';
+import { AppError, msg } from '../../../shared/errors';
 import type { DbCreate, DomainBind, FtpCreate, SiteCreate } from '../../../shared/hosting';
 import type { Task } from '../../../shared/queue';
 import type { Inventory } from '../inventory/service';
@@ -81,7 +81,7 @@ export class SiteService {
   delete(serverId: string, name: string, confirm: string): Promise<Task[]> {
     return this.apply(serverId, (sites, settings) => {
       const plan = plans.deleteSite(sites, settings, name);
-      if (confirm !== name) throw new AppError('invalid-input', `Type the site's name "${name}" to confirm its deletion.`, { fields: { confirm: `Must be "${name}" to confirm` } });
+      if (confirm !== name) throw AppError.worded('invalid-input', msg('Type the site\'s name "{{name}}" to confirm its deletion.'), { name }, { fields: { confirm: `Must be "${name}" to confirm` } });
       return plan;
     });
   }
@@ -108,7 +108,7 @@ export class SiteService {
   dropDb(serverId: string, site: string, name: string, confirm: string): Promise<Task[]> {
     return this.apply(serverId, (sites, settings) => {
       const plan = plans.dropDb(sites, settings, site, name);
-      if (confirm !== name) throw new AppError('invalid-input', `Type the database's name "${name}" to confirm dropping it.`, { fields: { confirm: `Must be "${name}" to confirm` } });
+      if (confirm !== name) throw AppError.worded('invalid-input', msg('Type the database\'s name "{{name}}" to confirm dropping it.'), { name }, { fields: { confirm: `Must be "${name}" to confirm` } });
       return plan;
     });
   }

@@ -1,20 +1,20 @@
 // HTTPS changes as plans (see plans.ts): an uploaded certificate installed, a domain's options
 // changed, HTTPS removed. Pure: records and settings in, plan out.
 import type { HostingSettings, SiteRecord } from '../../../shared/api/hosting';
-import { AppError } from '../../../shared/errors';
+import { AppError, fill, msg, type Said } from '../../../shared/errors';
 import type { TlsOptions, TlsSource } from '../../../shared/tls';
 import { find, replace, type Plan } from './plans';
 import { bindParamsFor, tlsInstallParams } from './tls-install';
 import './tls-tasks';
 
-function refuse(field: string, message: string): never {
-  throw new AppError('invalid-input', message, { fields: { [field]: message } });
+function refuse(field: string, key: string, params: Said['params']): never {
+  throw AppError.worded('invalid-input', key, params, { fields: { [field]: fill(key, params) } });
 }
 
 /** The site's binding of `domain` (refused when the records have none). */
 export function bindingOf(site: SiteRecord, domain: string): { domain: string; aliases: string[] } {
   const binding = site.domains.find((b) => b.domain === domain);
-  if (!binding) refuse('domain', `${domain} is not bound to the site ${site.name}; bind it first`);
+  if (!binding) refuse('domain', msg('{{domain}} is not bound to the site {{site}}; bind it first'), { domain, site: site.name });
   return binding;
 }
 
@@ -36,7 +36,7 @@ export function uploadTls(sites: SiteRecord[], settings: HostingSettings, input:
 
 function tlsOf(site: SiteRecord, domain: string) {
   const tls = site.tls.find((t) => t.domain === domain);
-  if (!tls) refuse('domain', `${domain} has no certificate in Hostdeck's records`);
+  if (!tls) refuse('domain', msg("{{domain}} has no certificate in Hostdeck's records"), { domain });
   return tls;
 }
 

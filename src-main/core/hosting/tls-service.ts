@@ -5,7 +5,7 @@
 // queued for a new issue, unless an issue of that domain is already waiting in the queue.
 import { randomUUID } from 'node:crypto';
 import { daysLeft, type InstalledCert, type TlsChange, type TlsUpload } from '../../../shared/api/tls';
-import { AppError } from '../../../shared/errors';
+import { AppError, msg } from '../../../shared/errors';
 import type { Task } from '../../../shared/queue';
 import { EXPIRY_WARNING_DAYS, RENEW_BEFORE_DAYS, type TlsOptions } from '../../../shared/tls';
 import type { Inventory } from '../inventory/service';
@@ -130,17 +130,17 @@ export class TlsService {
   }
 
   async remove(serverId: string, input: { site: string; domain: string; confirm: string }): Promise<Task[]> {
-    if (input.confirm !== input.domain) throw new AppError('invalid-input', `Type the domain "${input.domain}" to confirm removing HTTPS.`, { fields: { confirm: `Must be "${input.domain}" to confirm` } });
+    if (input.confirm !== input.domain) throw AppError.worded('invalid-input', msg('Type the domain "{{domain}}" to confirm removing HTTPS.'), { domain: input.domain }, { fields: { confirm: `Must be "${input.domain}" to confirm` } });
     return (await this.sites.applied(serverId, (sites, settings) => removeTls(sites, settings, input))).tasks;
   }
 
   /** A new ACME issue now; refused for an uploaded certificate and while an issue of the domain waits in the queue. */
   async renew(serverId: string, site: string, domain: string): Promise<Task[]> {
     const tls = this.sites.site(serverId, site).tls.find((t) => t.domain === domain);
-    if (!tls) throw new AppError('invalid-input', `${domain} has no certificate in Hostdeck's records.`, { fields: { domain: 'No certificate' } });
-    if (tls.source !== 'acme') throw new AppError('invalid-input', `The certificate of ${domain} was uploaded: Hostdeck cannot renew it. Upload a new one (or issue one through ACME).`);
+    if (!tls) throw AppError.worded('invalid-input', msg("{{domain}} has no certificate in Hostdeck's records."), { domain }, { fields: { domain: 'No certificate' } });
+    if (tls.source !== 'acme') throw AppError.worded('invalid-input', msg('The certificate of {{domain}} was uploaded: Hostdeck cannot renew it. Upload a new one (or issue one through ACME).'), { domain });
     const waiting = this.waitingIssue(serverId, site, domain);
-    if (waiting) throw new AppError('invalid-input', `A new certificate for ${domain} is already in the queue (task ${waiting.title}, ${waiting.status}).`);
+    if (waiting) throw AppError.worded('invalid-input', msg('A new certificate for {{domain}} is already in the queue (task {{task}}, {{status}}).'), { domain, task: waiting.title, status: waiting.status });
     return this.renewer.queueIssue(serverId, site, domain);
   }
 

@@ -43,7 +43,7 @@
 import { randomBytes } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import type { Client, ClientChannel } from 'ssh2';
-import { AppError } from '../../../shared/errors';
+import { AppError, msg } from '../../../shared/errors';
 import { shQuote } from '../ssh/sh-quote';
 
 export type RunOptions = {
@@ -228,7 +228,7 @@ class Shell implements WorkerShell {
     // The shell itself died (killed, or a script killed it): a background process may still hold
     // the channel's output open, so do not wait for 'close'.
     channel.on('exit', (code: number | null, signal?: string) =>
-      this.shutdown(new AppError('ssh', `The worker shell exited (${signal ? `signal ${signal}` : `code ${code}`}).`)),
+      this.shutdown(signal ? AppError.worded('ssh', msg('The worker shell exited (signal {{signal}}).'), { signal }) : AppError.worded('ssh', msg('The worker shell exited (code {{code}}).'), { code: String(code) })),
     );
     channel.on('close', () => this.shutdown(this.closeReason ?? new AppError('ssh', 'The worker shell closed (the shell exited or the connection dropped).')));
   }
@@ -272,7 +272,7 @@ class Shell implements WorkerShell {
     const timeoutMs = job.opts.timeoutMs ?? DEFAULT_RUN_TIMEOUT_MS;
     const timer = setTimeout(() => {
       if (this.current?.job !== job) return;
-      this.shutdown(new AppError('timeout', `The command did not finish within ${timeoutMs / 1000} s; the worker shell was closed.`));
+      this.shutdown(AppError.worded('timeout', msg('The command did not finish within {{seconds}} s; the worker shell was closed.'), { seconds: timeoutMs / 1000 }));
     }, timeoutMs);
     const outMarker = Buffer.from(`${marker}_END_`);
     this.current = { job, timer, out: new Collector(outMarker), err: new Collector(Buffer.from(`${marker}_END\n`)), outMarker, started: performance.now() };

@@ -164,7 +164,7 @@ export async function forwardOut(client: Client, host: string, port: number): Pr
   await withoutNagle(client);
   return new Promise((resolve, reject) => {
     client.forwardOut('127.0.0.1', 0, host, port, (error, stream) => {
-      if (error) return reject(new AppError('unreachable', `The jump host could not reach ${host}:${port}.`, { details: error.message }));
+      if (error) return reject(AppError.worded('unreachable', msg('The jump host could not reach {{where}}.'), { where: `${host}:${port}` }, { details: error.message }));
       resolve(stream);
     });
   });
@@ -182,7 +182,7 @@ export function capChannelBuffer(channel: ClientChannel, bytes: number): void {
 
 /** Opens an SFTP session on an established connection (end() it when done). */
 export function openSftp(client: Client): Promise<SFTPWrapper> {
-  return new Promise((resolve, reject) => client.sftp((e, s) => (e ? reject(new AppError('ssh', `Could not open SFTP: ${e.message}`)) : resolve(s))));
+  return new Promise((resolve, reject) => client.sftp((e, s) => (e ? reject(AppError.worded('ssh', msg('Could not open SFTP: {{reason}}'), { reason: e.message })) : resolve(s))));
 }
 
 export type ExecResult = { stdout: string; stderr: string; code: number | null };
@@ -196,7 +196,7 @@ export function exec(client: Client, command: string, timeoutMs = 15_000, stdin?
       let stderr = '';
       const timer = setTimeout(() => {
         stream.close();
-        reject(new AppError('timeout', `The command did not finish within ${timeoutMs / 1000} s.`));
+        reject(AppError.worded('timeout', msg('The command did not finish within {{seconds}} s.'), { seconds: timeoutMs / 1000 }));
       }, timeoutMs);
       stream.on('data', (d: Buffer) => (stdout += d.toString('utf8')));
       stream.stderr.on('data', (d: Buffer) => (stderr += d.toString('utf8')));

@@ -2,7 +2,7 @@
 // format or a wrong passphrase are each reported as such (as a field error where a form shows).
 import { readFile } from 'node:fs/promises';
 import ssh2 from 'ssh2';
-import { AppError } from '../../../shared/errors';
+import { AppError, msg } from '../../../shared/errors';
 
 /** Reads a key file, turning file-system failures into a field error on the key path. */
 export async function readKeyFile(file: string): Promise<Buffer> {
@@ -10,8 +10,12 @@ export async function readKeyFile(file: string): Promise<Buffer> {
     return await readFile(file);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    const why = code === 'ENOENT' ? 'does not exist' : code === 'EACCES' ? 'is not readable by this user' : code === 'EISDIR' ? 'is a folder' : 'cannot be read';
-    throw new AppError('key-file', `The key file ${file} ${why}.`, { fields: { 'auth.keyPath': `This file ${why}` } });
+    const [key, why] =
+      code === 'ENOENT' ? [msg('The key file {{file}} does not exist.'), 'does not exist']
+      : code === 'EACCES' ? [msg('The key file {{file}} is not readable by this user.'), 'is not readable by this user']
+      : code === 'EISDIR' ? [msg('The key file {{file}} is a folder.'), 'is a folder']
+      : [msg('The key file {{file}} cannot be read.'), 'cannot be read'];
+    throw AppError.worded('key-file', key, { file }, { fields: { 'auth.keyPath': `This file ${why}` } });
   }
 }
 
@@ -21,10 +25,11 @@ export async function readPrivateKey(file: string, passphrase: string | null): P
   const parsed = ssh2.utils.parseKey(data, passphrase ?? undefined);
   if (parsed instanceof Error) {
     if (/encrypted|passphrase|decrypt/i.test(parsed.message)) {
-      const msg = passphrase ? 'The passphrase does not unlock this key' : 'This key is encrypted: choose "Private key + passphrase" and enter it';
-      throw new AppError('passphrase', `${msg}.`, { fields: { [passphrase ? 'secret' : 'auth.method']: msg } });
+      const why = passphrase ? 'The passphrase does not unlock this key' : 'This key is encrypted: choose "Private key + passphrase" and enter it';
+      const message = passphrase ? msg('The passphrase does not unlock this key.') : msg('This key is encrypted: choose "Private key + passphrase" and enter it.');
+      throw new AppError('passphrase', message, { fields: { [passphrase ? 'secret' : 'auth.method']: why } });
     }
-    throw new AppError('key-file', `The file ${file} is not a private key Hostdeck can read.`, { fields: { 'auth.keyPath': 'Not a private key in a known format' }, details: parsed.message });
+    throw AppError.worded('key-file', msg('The file {{file}} is not a private key Hostdeck can read.'), { file }, { fields: { 'auth.keyPath': 'Not a private key in a known format' }, details: parsed.message });
   }
   return data;
 }

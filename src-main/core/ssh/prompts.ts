@@ -2,7 +2,7 @@
 // passphrases. Every window sees the prompt; the first answer wins; unanswered prompts expire.
 import { randomUUID } from 'node:crypto';
 import type { AuthPrompt } from '../../../shared/domain';
-import { AppError } from '../../../shared/errors';
+import { AppError, msg } from '../../../shared/errors';
 import type { EventHub } from '../events';
 
 export type PromptAnswer = { answers: string[]; remember: boolean };
@@ -30,7 +30,7 @@ export class PromptBroker {
     const pending = this.pending.get(id);
     if (!pending) throw new AppError('not-found', 'This prompt is no longer waiting for an answer.');
     if (answers.length !== pending.prompt.prompts.length) {
-      throw new AppError('invalid-input', `The server asked ${pending.prompt.prompts.length} question(s); answer each.`);
+      throw AppError.worded('invalid-input', msg('The server asked {{n}} question(s); answer each.'), { n: pending.prompt.prompts.length });
     }
     this.close(id)?.resolve({ answers, remember: remember && pending.prompt.canRemember });
   }

@@ -4,7 +4,7 @@
 // else's when they wrote first (records.putLatest). A person's edit of the place or policies is
 // checked against the version of them it was based on (`edited`, kept in the row: the row's own
 // version also grows with every backup run recorded, which is no reason to refuse an edit).
-import { AppError } from '../../../shared/errors';
+import { AppError, msg } from '../../../shared/errors';
 import { ServerBackups, serverBackupsOf, type BackupsStore } from '../backups/store';
 import type { ConflictData, TeamRecords } from './records';
 
@@ -22,7 +22,7 @@ export function teamBackupStore(records: TeamRecords, workstation: string): Back
       table: 'backup_policies', id: serverId, baseVersion,
       theirs: { version: s.edited?.version ?? 0, data: editedPart(s), updatedBy: by, updatedAt: s.edited?.at ?? row?.updatedAt ?? '' },
     };
-    return new AppError('conflict', `${by} changed these backup settings since you opened them (version ${data.theirs!.version}, yours was based on ${baseVersion}); nothing was saved.`, { data: data as unknown as Record<string, unknown> });
+    return AppError.worded('conflict', msg('{{by}} changed these backup settings since you opened them (version {{version}}, yours was based on {{base}}); nothing was saved.'), { by, version: data.theirs!.version, base: baseVersion }, { data: data as unknown as Record<string, unknown> });
   };
   return {
     servers: () => [...records.all('backup_policies').keys()],

@@ -7,7 +7,7 @@ import os from 'node:os';
 import path from 'node:path';
 import mysql, { type Connection, type ConnectionOptions, type Pool, type PoolConnection } from 'mysql2/promise';
 import { z } from 'zod';
-import { AppError } from '../../../shared/errors';
+import { AppError, msg } from '../../../shared/errors';
 import type { Keychain } from '../secrets/keychain';
 import { DATABASE_NAME } from './schema';
 import { TeamTunnel, type TeamEndpoint } from './tunnel';
@@ -131,7 +131,7 @@ export async function openTeamDb(config: TeamConfig, password: string, endpoint:
 
 export async function teamPassword(keychain: Keychain, config: TeamConfig): Promise<string> {
   const password = await keychain.get(teamPasswordAccount(config));
-  if (password === null) throw new AppError('keychain', `No password for the team database ${config.user}@${config.host} is in this computer's keychain: join the team again.`);
+  if (password === null) throw AppError.worded('keychain', msg("No password for the team database {{account}} is in this computer's keychain: join the team again."), { account: `${config.user}@${config.host}` });
   return password;
 }
 
@@ -140,9 +140,9 @@ export function teamError(error: unknown): AppError {
   if (error instanceof AppError) return error;
   const e = error as { code?: string; message?: string; errno?: number };
   const message = e.message ?? String(error);
-  if (e.code === 'ER_ACCESS_DENIED_ERROR' || e.code === 'ER_DBACCESS_DENIED_ERROR') return new AppError('auth-failed', `The team database refused the login: ${message}`);
-  if (e.code === 'ECONNREFUSED' || e.code === 'ENOTFOUND' || e.code === 'EHOSTUNREACH') return new AppError('unreachable', `The team database cannot be reached: ${message}`);
-  if (e.code === 'ETIMEDOUT') return new AppError('timeout', `The team database did not answer: ${message}`);
-  if (e.code === 'ER_BAD_DB_ERROR') return new AppError('not-found', `The team database does not exist: ${message}`);
-  return new AppError('internal', `The team database: ${message}`);
+  if (e.code === 'ER_ACCESS_DENIED_ERROR' || e.code === 'ER_DBACCESS_DENIED_ERROR') return AppError.worded('auth-failed', msg('The team database refused the login: {{reason}}'), { reason: message });
+  if (e.code === 'ECONNREFUSED' || e.code === 'ENOTFOUND' || e.code === 'EHOSTUNREACH') return AppError.worded('unreachable', msg('The team database cannot be reached: {{reason}}'), { reason: message });
+  if (e.code === 'ETIMEDOUT') return AppError.worded('timeout', msg('The team database did not answer: {{reason}}'), { reason: message });
+  if (e.code === 'ER_BAD_DB_ERROR') return AppError.worded('not-found', msg('The team database does not exist: {{reason}}'), { reason: message });
+  return AppError.worded('internal', msg('The team database: {{reason}}'), { reason: message });
 }

@@ -2,7 +2,7 @@
 // leave (the team's data back into this folder). Each change goes through switchMode: the core
 // closes, the folder changes, the core opens again in the new mode.
 import type { TeamConnectInput, TeamStatus, teamApi } from '../../../shared/api/team';
-import { AppError } from '../../../shared/errors';
+import { AppError, msg } from '../../../shared/errors';
 import type { HandlersFor } from '../dispatch';
 import type { Keychain } from '../secrets/keychain';
 import { defaultWorkstation, openTeamDb, readTeamConfig, teamError, teamPassword, teamPasswordAccount, writeTeamConfig, type TeamConfig } from './connection';
@@ -116,7 +116,7 @@ export function teamHandlers({ dataDir, home, keychain, team, offline = null, sw
       const config = readTeamConfig(dataDir);
       if (config && offline) {
         // Nothing can be copied: the folder goes back to its own data (from before joining).
-        if (confirm !== config.database) throw new AppError('invalid-input', `Type the team's database name, ${config.database}, to leave it.`, { fields: { confirm: 'Does not match the database name' } });
+        if (confirm !== config.database) throw AppError.worded('invalid-input', msg("Type the team's database name, {{database}}, to leave it."), { database: config.database }, { fields: { confirm: 'Does not match the database name' } });
         await switchMode(async () => {
           writeTeamConfig(dataDir, null);
           await keychain.delete(teamPasswordAccount(config));
@@ -124,7 +124,7 @@ export function teamHandlers({ dataDir, home, keychain, team, offline = null, sw
         return { status: statusOf(null, '', false, null), copied: { servers: 0, hostKeys: 0, templates: 0, tasks: 0 } };
       }
       if (!config || !team) throw new AppError('conflict', 'This workstation is not in a team.');
-      if (confirm !== team.teamName) throw new AppError('invalid-input', `Type the team's name, ${team.teamName}, to leave it.`, { fields: { confirm: 'Does not match the team name' } });
+      if (confirm !== team.teamName) throw AppError.worded('invalid-input', msg("Type the team's name, {{team}}, to leave it."), { team: team.teamName }, { fields: { confirm: 'Does not match the team name' } });
       // The team's data as this workstation last read it: fresh from the database first.
       await team.records.refresh();
       let copied: Copied = { servers: 0, hostKeys: 0, templates: 0, tasks: 0 };

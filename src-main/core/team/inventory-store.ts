@@ -4,7 +4,7 @@
 // the UI based on an older version (expect) is refused with both versions.
 import { isDeepStrictEqual } from 'node:util';
 import { DEFAULT_SETTINGS, Settings } from '../../../shared/domain';
-import { AppError } from '../../../shared/errors';
+import { AppError, msg } from '../../../shared/errors';
 import { HostKeyPin, StoredServer, type InventoryStore } from '../inventory/store';
 import type { TeamRecords } from './records';
 import type { RecordTable } from './schema';
@@ -51,7 +51,7 @@ export function teamInventoryStore(records: TeamRecords, label: string): Invento
 /** Team mode without its database (it did not answer at start-up): nothing to show, nothing saved. */
 export function offlineInventoryStore(message: string): InventoryStore {
   const refuse = () => {
-    throw new AppError('unreachable', `The team database does not answer (${message}); nothing was saved.`);
+    throw AppError.worded('unreachable', msg('The team database does not answer ({{reason}}); nothing was saved.'), { reason: message });
   };
   const none: readonly StoredServer[] = Object.freeze([]);
   return {

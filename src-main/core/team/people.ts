@@ -4,7 +4,7 @@
 // Each statement run is audited the way it was shown.
 import type { AuditEntry } from '../../../shared/api/db';
 import type { PeopleChange, Person, TeamMe, TeamRole } from '../../../shared/api/team-admin';
-import { AppError } from '../../../shared/errors';
+import { AppError, msg } from '../../../shared/errors';
 import { quoteString } from '../db/account-sql';
 import type { AuditLog } from '../db/audit';
 import { generatePassword } from '../hosting/plans';
@@ -72,7 +72,7 @@ export class TeamPeople {
   private async current(change: PeopleChange): Promise<TeamRole | null> {
     if (change.action === 'create') return null;
     const person = (await listPeople(this.team().db.pool)).find((p) => p.user === change.user && p.host === change.host);
-    if (!person) throw new AppError('not-found', `${change.user}@${change.host} is not one of this team's people.`);
+    if (!person) throw AppError.worded('not-found', msg("{{account}} is not one of this team's people."), { account: `${change.user}@${change.host}` });
     return person.role;
   }
 
@@ -84,7 +84,7 @@ export class TeamPeople {
     const team = this.team();
     const { database, user: myUser } = team.config;
     if (change.action === 'remove' && confirm !== `${change.user}@${change.host}`) {
-      throw new AppError('invalid-input', `Type ${change.user}@${change.host} to remove this account.`, { fields: { confirm: 'Does not match' } });
+      throw AppError.worded('invalid-input', msg('Type {{account}} to remove this account.'), { account: `${change.user}@${change.host}` }, { fields: { confirm: 'Does not match' } });
     }
     const current = await this.current(change);
     const password = change.action === 'create' ? (change.password ?? generatePassword()) : null;
@@ -111,8 +111,11 @@ export class TeamPeople {
         } catch (error) {
           const e = teamError(error);
           this.record(team, shown[i]!, performance.now() - started, 'error', e.message);
-          const done = i === 0 ? 'nothing was changed' : `the ${i} statement${i === 1 ? '' : 's'} before it ran`;
-          throw new AppError(e.code, `${shown[i]} was refused (${done}): ${e.message}`);
+          const key =
+            i === 0 ? msg('{{statement}} was refused (nothing was changed): {{reason}}')
+            : i === 1 ? msg('{{statement}} was refused (the 1 statement before it ran): {{reason}}')
+            : msg('{{statement}} was refused (the {{n}} statements before it ran): {{reason}}');
+          throw AppError.worded(e.code, key, { statement: shown[i]!, n: i, reason: e.message });
         }
       }
     } finally {

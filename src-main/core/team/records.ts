@@ -8,7 +8,7 @@
 import { isDeepStrictEqual } from 'node:util';
 import type { ResultSetHeader, RowDataPacket } from 'mysql2';
 import type { PoolConnection } from 'mysql2/promise';
-import { AppError } from '../../../shared/errors';
+import { AppError, msg } from '../../../shared/errors';
 import type { TeamDb } from './connection';
 import { roleSetupStatements, rolesExist } from './roles';
 import { jsonColumn, migrateSchema, queueLockName, readSchema, RECORD_TABLE_NAMES, type RecordTable } from './schema';
@@ -274,13 +274,12 @@ export class TeamRecords {
 
 function conflictError(table: RecordTable, id: string, baseVersion: number | null, theirs: TeamRecord | null): AppError {
   const data: ConflictData = { table, id, baseVersion, theirs: theirs && { version: theirs.version, data: theirs.data, updatedBy: theirs.updatedBy, updatedAt: theirs.updatedAt } };
-  return new AppError(
-    'conflict',
-    theirs
-      ? `${theirs.updatedBy} changed this since you opened it (version ${theirs.version}, yours was based on ${baseVersion ?? 'nothing'}); nothing was saved.`
-      : 'Someone removed this since you opened it; nothing was saved.',
-    { data: data as unknown as Record<string, unknown> },
-  );
+  const extra = { data: data as unknown as Record<string, unknown> };
+  if (!theirs) return new AppError('conflict', msg('Someone removed this since you opened it; nothing was saved.'), extra);
+  const params = { by: theirs.updatedBy, version: theirs.version };
+  return baseVersion === null
+    ? AppError.worded('conflict', msg('{{by}} changed this since you opened it (version {{version}}, yours was based on nothing); nothing was saved.'), params, extra)
+    : AppError.worded('conflict', msg('{{by}} changed this since you opened it (version {{version}}, yours was based on {{base}}); nothing was saved.'), { ...params, base: baseVersion }, extra);
 }
 
 function recordOf(row: RowDataPacket): TeamRecord {

@@ -10,7 +10,7 @@
 import type { Client } from 'ssh2';
 import { z } from 'zod';
 import { Auth } from '../../../shared/domain';
-import { AppError } from '../../../shared/errors';
+import { AppError, msg } from '../../../shared/errors';
 import type { StoredServer } from '../inventory/store';
 import type { Keychain } from '../secrets/keychain';
 import { expandHome } from '../paths';
@@ -142,7 +142,7 @@ export async function openTeamRoute(database: TeamEndpoint, tunnel: TeamTunnel |
   } catch (error) {
     link.close();
     const e = error instanceof AppError ? error : new AppError('unreachable', error instanceof Error ? error.message : String(error));
-    throw new AppError(e.code, `The team database's tunnel through ${tunnel.name} could not be opened: ${e.message}`, { data: e.data });
+    throw AppError.worded(e.code, msg("The team database's tunnel through {{server}} could not be opened: {{reason}}"), { server: tunnel.name, reason: e.message }, e.data ? { data: e.data } : {});
   }
 }
 
@@ -153,7 +153,7 @@ export async function openTeamRoute(database: TeamEndpoint, tunnel: TeamTunnel |
  */
 export async function tunnelOf(server: StoredServer, connectFresh: (serverId: string) => Promise<Connected & { close(): void }>): Promise<TeamTunnel> {
   if (server.jumpHostId) {
-    throw new AppError('invalid-input', `${server.name} is reached through a jump host; choose a server this computer reaches directly.`, { fields: { tunnelServerId: 'Reached through a jump host' } });
+    throw AppError.worded('invalid-input', msg('{{server}} is reached through a jump host; choose a server this computer reaches directly.'), { server: server.name }, { fields: { tunnelServerId: 'Reached through a jump host' } });
   }
   const fresh = await connectFresh(server.id);
   try {
