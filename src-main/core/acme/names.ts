@@ -61,6 +61,9 @@ async function probe(address: string, port: number, name: string, thumbprint: st
   return correct(await challengeAnswer(address, port, name, token), `${token}.${thumbprint}`);
 }
 
+/** How long a wrong challenge answer is asked again before it stops an order (a reload in flight). */
+const ANSWER_SETTLE_MS = 5_000;
+
 /**
  * Before the CA is told a challenge is ready: does the name answer the key authorization where it
  * resolves? A wrong answer (another account's snippet, a suspended site, a server block without
@@ -68,10 +71,17 @@ async function probe(address: string, port: number, name: string, thumbprint: st
  * answer that is wrong stops it: where this computer gets no HTTP answer at all (a firewall, an
  * address only the outside reaches) the CA may still get one.
  */
-export async function answersChallenge(name: string, resolver: string, port: number, token: string, keyAuthorization: string): Promise<{ ok: boolean; detail: string }> {
+export async function answersChallenge(name: string, resolver: string, port: number, token: string, keyAuthorization: string, settleMs = ANSWER_SETTLE_MS): Promise<{ ok: boolean; detail: string }> {
   const { found, detail } = await addresses(resolverFor(resolver), name);
   if (found.length === 0) return { ok: false, detail: `${name} does not resolve (${detail})` };
-  const answers = await Promise.all(found.map((a) => challengeAnswer(a, port, name, token)));
+  // nginx applies a reload a moment after it is signalled, and the answer task just before this
+  // one may have reloaded it: a wrong answer is asked again for a few seconds before it counts.
+  const deadline = Date.now() + settleMs;
+  let answers = await Promise.all(found.map((a) => challengeAnswer(a, port, name, token)));
+  while (!answers.some((a) => correct(a, keyAuthorization)) && !answers.every((a) => a === null) && Date.now() < deadline) {
+    await new Promise((r) => setTimeout(r, 200));
+    answers = await Promise.all(found.map((a) => challengeAnswer(a, port, name, token)));
+  }
   if (answers.some((a) => correct(a, keyAuthorization)) || answers.every((a) => a === null)) return { ok: true, detail: '' };
   const got = answers.find((a) => a !== null)!;
   const what = got.status !== 200 ? `HTTP ${got.status}` : got.body.startsWith(`${token}.`) ? "another account's key authorization (another Hostdeck wrote the server's ACME answer since?)" : 'something else';
