@@ -141,6 +141,7 @@ function TaskDetail({ task, busy, mayAnswer, onAct }: { task: Task; busy: boolea
         )}
         {task.status === 'pending' && mayAnswer && <button className="danger" disabled={busy} onClick={() => void onAct('queue.cancel', task.id)}>{t('Cancel this task')}</button>}
       </div>
+      {!mayAnswer && (task.status === 'failed' || task.status === 'pending') && <p className="muted task-no-answer">{t('Your team role (dns) may retry, skip or cancel DNS tasks only; ask an operator or an admin.')}</p>}
     </aside>
   );
 }

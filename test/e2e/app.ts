@@ -196,6 +196,15 @@ export function contract<T>(page: Page, method: string, input: unknown): Promise
   );
 }
 
+/** Joins a team as a user does: Settings → Team → "Join an existing team", the login's fields, Join team. */
+export async function joinTeamInSettings(page: Page, login: { workstation: string; host: string; port: number; user: string; password: string; database: string }): Promise<void> {
+  await page.getByRole('button', { name: 'Settings', exact: true }).click();
+  const teamPanel = active(page).getByRole('region', { name: 'Team' });
+  await teamPanel.getByRole('radio', { name: /Join an existing team/ }).check();
+  for (const field of ['workstation', 'host', 'port', 'user', 'password', 'database'] as const) await teamPanel.locator(`input[name=${field}]`).fill(String(login[field]));
+  await teamPanel.getByRole('button', { name: 'Join team' }).click();
+}
+
 /** Adds web1 (key login as `user`) with "+ Add server", trusts its host key and waits until it is connected. */
 export async function addTrustedWeb1(page: Page, tb: TestbedInfo, user = 'hdtest'): Promise<void> {
   await addTrustedServer(page, tb, 'web1', user);

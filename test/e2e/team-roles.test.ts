@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { activateRole } from '../../src-main/core/team/roles';
 import { registerSecret } from '../helpers/secrets';
 import { teamSuite } from '../helpers/team-mariadb';
-import { active, calmShot, e2eSuite, newPage } from './app';
+import { active, calmShot, e2eSuite, joinTeamInSettings, newPage } from './app';
 
 const suite = e2eSuite();
 const fx = teamSuite('e2e');
@@ -19,16 +19,7 @@ describe('team people in the UI', () => {
     const app = await suite.start('e2e-team-people');
     const page = await newPage(suite.browser);
     await page.goto(app.url);
-    await page.getByRole('button', { name: 'Settings', exact: true }).click();
-    const teamPanel = active(page).getByRole('region', { name: 'Team' });
-    await teamPanel.getByRole('radio', { name: /Join an existing team/ }).check();
-    await teamPanel.locator('input[name=workstation]').fill('ws-admin');
-    await teamPanel.locator('input[name=host]').fill('127.0.0.1');
-    await teamPanel.locator('input[name=port]').fill('3307');
-    await teamPanel.locator('input[name=user]').fill(admin.user);
-    await teamPanel.locator('input[name=password]').fill(admin.password);
-    await teamPanel.locator('input[name=database]').fill(team.database);
-    await teamPanel.getByRole('button', { name: 'Join team' }).click();
+    await joinTeamInSettings(page, { workstation: 'ws-admin', host: '127.0.0.1', port: 3307, user: admin.user, password: admin.password, database: team.database });
 
     const people = active(page).getByRole('region', { name: 'People' });
     await people.getByTestId('team-me').getByText('admin').waitFor({ timeout: 20_000 });
