@@ -12,6 +12,14 @@ import { openWorkerShell } from '../../src-main/core/queue/worker-shell';
 import { readKeyFile } from '../../src-main/core/ssh/keys';
 import { teamError } from '../../src-main/core/team/connection';
 import { connectError } from '../../src-main/core/ssh/errors';
+import { PassThrough } from 'node:stream';
+import { BackupService } from '../../src-main/core/backups/service';
+import { decodeCell } from '../../src-main/core/db/cells';
+import { label, sftpError } from '../../src-main/core/files/session';
+import { resolveLog } from '../../src-main/core/logs/catalog';
+import { taskKind } from '../../src-main/core/queue/kinds';
+import type { ConnectionManager } from '../../src-main/core/ssh/connections';
+import { TerminalService } from '../../src-main/core/terminal/service';
 import { i18n } from '../../src-renderer/i18n';
 import { localError } from '../../src-renderer/i18n/core-text';
 
@@ -101,6 +109,80 @@ describe('core messages with names in them (SSH, team, DNS, hosting, worker shel
         'Рабочая оболочка завершилась (код 127).',
       ]);
       expect(errors.map((e) => localError(e.toShape()).code)).toEqual(['key-file', 'unreachable', 'invalid-input', 'not-found', 'ssh']);
+    } finally {
+      await i18n.changeLanguage('en');
+    }
+  });
+});
+
+/** A connection manager whose every lease opens a shell that stays open (nothing is read or written). */
+function connectionsWithIdleShells(): ConnectionManager {
+  const shell = () => Object.assign(new PassThrough(), { stderr: new EventEmitter(), setWindow: () => undefined, close: () => undefined });
+  const client = { shell: (_: unknown, cb: (e: Error | undefined, ch: unknown) => void) => cb(undefined, shell()) };
+  const lease = { client: () => client, onDown: () => undefined, onReconnect: () => undefined, release: () => undefined };
+  return { acquire: async () => lease } as unknown as ConnectionManager;
+}
+
+/** The error a terminal beyond the limit gets: as many terminals open as may be, then one more. */
+async function oneTerminalTooMany(): Promise<AppError> {
+  const terminals = new TerminalService(connectionsWithIdleShells(), { subscribe: () => () => undefined, emit: () => undefined } as never);
+  try {
+    for (;;) await terminals.open('web1', 80, 24, null);
+  } catch (error) {
+    if (error instanceof AppError) return error;
+    throw error;
+  } finally {
+    terminals.closeAll();
+  }
+}
+
+describe('core messages of backups, files, databases, the queue, terminals and logs', () => {
+  const backups = new BackupService({} as never, {} as never, {} as never, {} as never, {} as never, {} as never, { subscribe: () => () => undefined } as never, () => undefined, {} as never, async () => null);
+  const made = async () => [
+    await thrown(() => backups.restoreSite('web1', 'shop', 'run-1', 'shp')),
+    sftpError(Object.assign(new Error('Permission denied'), { code: 3 }), label('')),
+    sftpError(Object.assign(new Error('No such file'), { code: 2 }), 'public_html/index.php'),
+    await thrown(() => decodeCell({ kind: 'binary', hex: '00ff', size: 4096, truncated: true }, 'key id')),
+    await thrown(() => taskKind('no.such.kind')),
+    await oneTerminalTooMany(),
+    await thrown(() => resolveLog({} as HostingSettings, undefined, 'nope')),
+  ];
+  const english = [
+    'Restoring a whole site overwrites its files and databases: type the site\'s name "shop" to confirm.',
+    'The home folder: permission denied.',
+    'public_html/index.php: no such file or folder.',
+    'The value of key id is only a preview of 4096 bytes; load the full value (db.cell) before using it.',
+    'Unknown task kind no.such.kind.',
+    'At most 64 terminals can be open at once; close one first.',
+    'This server has no log "nope".',
+  ];
+
+  it('read in English exactly as the core wrote them', async () => {
+    const errors = await made();
+    expect(errors.map((e) => e.message)).toEqual(english);
+    for (const e of errors) {
+      expect(e.said).toBeDefined();
+      expect(localError(e.toShape()).message).toBe(e.message);
+    }
+  });
+
+  it('read in Russian through the client, with the same values, codes and fields', async () => {
+    const errors = await made();
+    await i18n.changeLanguage('ru');
+    try {
+      const shown = errors.map((e) => localError(e.toShape()));
+      expect(shown.map((e) => e.message)).toEqual([
+        'Восстановление всего сайта перезапишет его файлы и базы данных: для подтверждения введите имя сайта «shop».',
+        'Домашняя папка: доступ запрещён.',
+        'public_html/index.php: нет такого файла или папки.',
+        'Значение key id — лишь превью из 4096 байт; прежде чем использовать его, загрузите значение целиком (db.cell).',
+        'Неизвестный вид задачи no.such.kind.',
+        'Одновременно можно открыть не более 64 терминалов; сначала закройте один.',
+        'На этом сервере нет журнала «nope».',
+      ]);
+      expect(shown.map((e) => e.code)).toEqual(['invalid-input', 'conflict', 'not-found', 'invalid-input', 'invalid-input', 'conflict', 'not-found']);
+      expect(shown[0]!.fields).toEqual({ confirm: 'Must be "shop" to confirm' });
+      expect(shown[4]!.fields).toEqual({ kind: 'Unknown task kind' });
     } finally {
       await i18n.changeLanguage('en');
     }

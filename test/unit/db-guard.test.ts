@@ -38,7 +38,15 @@ describe('read-only guard', () => {
 
   it('refuses full-width and other look-alike keywords, naming what the statement starts with', () => {
     const fullWidth = checkReadOnly('ＤＥＬＥＴＥ FROM t');
-    expect(fullWidth).toEqual({ ok: false, reason: 'This statement starts with “ＤＥＬＥＴＥ” (look-alike letters for DELETE), not with a read (SELECT, SHOW, DESCRIBE, DESC, EXPLAIN, HELP, WITH, VALUES, TABLE, CHECKSUM, USE); this session is read-only.' });
+    expect(fullWidth).toEqual({
+      ok: false,
+      reason: 'This statement starts with “ＤＥＬＥＴＥ” (look-alike letters for DELETE), not with a read (SELECT, SHOW, DESCRIBE, DESC, EXPLAIN, HELP, WITH, VALUES, TABLE, CHECKSUM, USE); this session is read-only.',
+      // The same sentence as a template and its values, for the UI's language.
+      said: {
+        key: 'This statement starts with “{{word}}” (look-alike letters for {{plain}}), not with a read ({{reads}}); this session is read-only.',
+        params: { word: 'ＤＥＬＥＴＥ', plain: 'DELETE', reads: 'SELECT, SHOW, DESCRIBE, DESC, EXPLAIN, HELP, WITH, VALUES, TABLE, CHECKSUM, USE' },
+      },
+    });
     expect(checkReadOnly('ＳＥＬＥＣＴ 1')).toMatchObject({ ok: false, reason: expect.stringContaining('look-alike letters for SELECT') });
     expect(checkReadOnly('DELＥTE FROM t')).toMatchObject({ ok: false, reason: expect.stringContaining('“DELＥTE” (look-alike letters for DELETE)') });
     expect(checkReadOnly('@x := 1')).toMatchObject({ ok: false, reason: expect.stringMatching(/^This statement starts with “@x”, not with a read/) });

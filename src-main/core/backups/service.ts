@@ -22,6 +22,12 @@ import ssh2 from 'ssh2';
 
 const MINUTE_MS = 60_000;
 const WAITING = new Set(['pending', 'running', 'failed']);
+/** One whole sentence per waiting state, so each reads whole in the UI's language. */
+const ALREADY_QUEUED: Record<string, string> = {
+  pending: msg('A backup of site {{site}} is already in the queue (pending).'),
+  running: msg('A backup of site {{site}} is already in the queue (running).'),
+  failed: msg('A backup of site {{site}} is already in the queue (failed).'),
+};
 const LS_MAX = 500;
 const PREFIX = 'backup-repo:';
 /** On a source server: one folder per backup server with Hostdeck's key pair and known_hosts for it (root-only). */
@@ -43,8 +49,8 @@ export function repoPasswordSource(keychain: Keychain): (ref: string) => Promise
     const password = await keychain.get(ref);
     if (password !== null) return password;
     throw new AppError('not-found', keychain.kind === 'memory'
-      ? 'The backup repository password was kept in memory only (no OS keychain) and the app has restarted since: this repository cannot be opened any more. Choose a new repository folder in Backup settings.'
-      : 'The backup repository password is not in the OS keychain: this repository cannot be opened. Choose a new repository folder in Backup settings.');
+      ? msg('The backup repository password was kept in memory only (no OS keychain) and the app has restarted since: this repository cannot be opened any more. Choose a new repository folder in Backup settings.')
+      : msg('The backup repository password is not in the OS keychain: this repository cannot be opened. Choose a new repository folder in Backup settings.'));
   };
 }
 
@@ -196,9 +202,9 @@ export class BackupService {
     const source = this.inventory.stored(serverId);
     if (targetId === serverId) throw new AppError('invalid-input', msg('The backup server must be another server: for this one choose "This server".'), { fields: { target: 'Choose another server' } });
     const target = this.inventory.stored(targetId);
-    if (target.jumpHostId) throw new AppError('invalid-input', `${target.name} is reached through a jump host: ${source.name} could not reach it directly. Choose a server it can reach.`, { fields: { target: 'Reached through a jump host' } });
+    if (target.jumpHostId) throw AppError.worded('invalid-input', msg('{{target}} is reached through a jump host: {{source}} could not reach it directly. Choose a server it can reach.'), { target: target.name, source: source.name }, { fields: { target: 'Reached through a jump host' } });
     const hostKey = await this.hostKeyOf(target.host, target.port);
-    if (!hostKey) throw new AppError('invalid-input', `The host key of ${target.name} is not confirmed yet: test its connection first, so that Hostdeck can pin it on ${source.name}.`, { fields: { target: 'Host key not confirmed' } });
+    if (!hostKey) throw AppError.worded('invalid-input', msg('The host key of {{target}} is not confirmed yet: test its connection first, so that Hostdeck can pin it on {{source}}.'), { target: target.name, source: source.name }, { fields: { target: 'Host key not confirmed' } });
     const sftp = this.sftpTarget(targetId);
     return [
       { serverId: targetId, kind: 'backup.sftp-account', params: { user: SFTP_USER, repoPath, publicKey: key.publicKey, tag: `hostdeck-backup-from-${serverId}`, source: source.name } },
@@ -242,7 +248,7 @@ export class BackupService {
 
   backUpNow(serverId: string, site: string): Task[] {
     const waiting = this.waitingBackup(serverId, site);
-    if (waiting) throw new AppError('conflict', `A backup of site ${site} is already in the queue (${waiting.status}).`);
+    if (waiting) throw AppError.worded('conflict', ALREADY_QUEUED[waiting.status]!, { site });
     return [this.enqueueBackup(serverId, site)];
   }
 
@@ -283,7 +289,7 @@ export class BackupService {
     const lease = await this.connections.acquire(serverId, { interactive: false });
     try {
       const result = await exec(await lease.ready(), `sh -c ${shQuote(script)}`, timeoutMs, `${password}\n`);
-      if (result.code !== 0) throw new AppError('ssh', `restic failed on the server (exit ${result.code}).`, { details: result.stderr.slice(-2000) });
+      if (result.code !== 0) throw AppError.worded('ssh', msg('restic failed on the server (exit {{code}}).'), { code: String(result.code) }, { details: result.stderr.slice(-2000) });
       return result.stdout;
     } finally {
       lease.release();
@@ -317,17 +323,17 @@ export class BackupService {
 
   restoreFiles(serverId: string, input: { site: string; snapshot: string; paths: string[]; to: 'place' | 'beside'; confirm?: string | undefined }): Task[] {
     this.sites.site(serverId, input.site);
-    if (input.to === 'place' && input.confirm !== input.site) throw new AppError('invalid-input', `Restoring in place overwrites the site's files: type the site's name "${input.site}" to confirm.`, { fields: { confirm: `Must be "${input.site}" to confirm` } });
+    if (input.to === 'place' && input.confirm !== input.site) throw AppError.worded('invalid-input', msg('Restoring in place overwrites the site\'s files: type the site\'s name "{{site}}" to confirm.'), { site: input.site }, { fields: { confirm: `Must be "${input.site}" to confirm` } });
     const repo = this.repo(serverId);
     return [this.queue.enqueue(serverId, 'backup.restore-files', { site: input.site, snapshot: input.snapshot, paths: input.paths, to: input.to, stamp: stampOf(new Date()), ...repo })];
   }
 
   restoreDb(serverId: string, input: { site: string; snapshot: string; db: string; to: 'place' | 'scratch'; confirm?: string | undefined }): { tasks: Task[]; database: string } {
     const record = this.sites.site(serverId, input.site);
-    if (!record.databases.some((d) => d.name === input.db)) throw new AppError('not-found', `Site ${input.site} has no database ${input.db} in Hostdeck's records.`, { fields: { db: 'Not a database of this site' } });
-    if (input.to === 'place' && input.confirm !== input.db) throw new AppError('invalid-input', `Restoring in place replaces the database: type its name "${input.db}" to confirm.`, { fields: { confirm: `Must be "${input.db}" to confirm` } });
+    if (!record.databases.some((d) => d.name === input.db)) throw AppError.worded('not-found', msg('Site {{site}} has no database {{db}} in Hostdeck\'s records.'), { site: input.site, db: input.db }, { fields: { db: 'Not a database of this site' } });
+    if (input.to === 'place' && input.confirm !== input.db) throw AppError.worded('invalid-input', msg('Restoring in place replaces the database: type its name "{{db}}" to confirm.'), { db: input.db }, { fields: { confirm: `Must be "${input.db}" to confirm` } });
     const target = input.to === 'place' ? input.db : `${input.db}_restore_${stampOf(new Date())}`;
-    if (target.length > 64) throw new AppError('invalid-input', `The scratch copy's name ${target} would be longer than MySQL's 64 characters; restore in place instead.`, { fields: { db: 'Name too long for a scratch copy' } });
+    if (target.length > 64) throw AppError.worded('invalid-input', msg('The scratch copy\'s name {{name}} would be longer than MySQL\'s 64 characters; restore in place instead.'), { name: target }, { fields: { db: 'Name too long for a scratch copy' } });
     return { tasks: [this.queue.enqueue(serverId, 'backup.restore-db', this.dbParams(serverId, input.site, input.snapshot, input.db, target, input.to === 'scratch'))], database: target };
   }
 
@@ -339,8 +345,8 @@ export class BackupService {
 
   dropScratch(serverId: string, site: string, database: string, confirm: string): Task[] {
     const record = this.sites.site(serverId, site);
-    if (!record.databases.some((d) => new RegExp(`^${d.name}_restore_\\d{8}_\\d{4}$`).test(database))) throw new AppError('invalid-input', `${database} is not a scratch copy of a database of site ${site} (<db>_restore_<yyyymmdd_hhmm>).`, { fields: { database: 'Not a scratch copy' } });
-    if (confirm !== database) throw new AppError('invalid-input', `Type "${database}" to confirm dropping it.`, { fields: { confirm: `Must be "${database}" to confirm` } });
+    if (!record.databases.some((d) => new RegExp(`^${d.name}_restore_\\d{8}_\\d{4}$`).test(database))) throw AppError.worded('invalid-input', msg('{{database}} is not a scratch copy of a database of site {{site}} (<db>_restore_<yyyymmdd_hhmm>).'), { database, site }, { fields: { database: 'Not a scratch copy' } });
+    if (confirm !== database) throw AppError.worded('invalid-input', msg('Type "{{database}}" to confirm dropping it.'), { database }, { fields: { confirm: `Must be "${database}" to confirm` } });
     const { mysql } = this.sites.state(serverId).settings;
     return [this.queue.enqueue(serverId, 'backup.drop-scratch', { site, database, socket: mysql.socket, defaultsFile: mysql.defaultsFile })];
   }
@@ -351,10 +357,10 @@ export class BackupService {
    * databases with new passwords (returned once).
    */
   async restoreSite(serverId: string, site: string, run: string, confirm: string): Promise<{ tasks: Task[]; passwords: { db: string; user: string; password: string }[] }> {
-    if (confirm !== site) throw new AppError('invalid-input', `Restoring a whole site overwrites its files and databases: type the site's name "${site}" to confirm.`, { fields: { confirm: `Must be "${site}" to confirm` } });
+    if (confirm !== site) throw AppError.worded('invalid-input', msg('Restoring a whole site overwrites its files and databases: type the site\'s name "{{site}}" to confirm.'), { site }, { fields: { confirm: `Must be "${site}" to confirm` } });
     const snaps = (await this.snapshots(serverId, site)).filter((s) => s.run === run);
     const files = snaps.find((s) => s.kind === 'files');
-    if (!files) throw new AppError('not-found', `No backup run ${run} of site ${site} in the repository.`, { fields: { run: 'Not found' } });
+    if (!files) throw AppError.worded('not-found', msg('No backup run {{run}} of site {{site}} in the repository.'), { run, site }, { fields: { run: 'Not found' } });
     const tasks: Task[] = [];
     const passwords: { db: string; user: string; password: string }[] = [];
     const exists = this.sites.sites(serverId).some((s) => s.name === site);

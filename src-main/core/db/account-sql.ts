@@ -5,14 +5,14 @@
 // placeholder after IDENTIFIED BY even in a prepared statement, so the literal is escaped. Each
 // statement is built twice: to run, and to show and audit with the password as '***'.
 import mysql from 'mysql2/promise';
-import { AppError } from '../../../shared/errors';
+import { AppError, msg } from '../../../shared/errors';
 import { AccountPreview, GrantScope, MysqlHost, MysqlUserName } from '../../../shared/mysql-accounts';
 
 export const MASK = '***';
 
 /** `name` as an identifier: backticks doubled; NUL, which no quoting carries, refused. */
 export function quoteIdent(name: string): string {
-  if (name.includes('\u0000')) throw new AppError('invalid-input', 'Names must not contain NUL.');
+  if (name.includes('\u0000')) throw new AppError('invalid-input', msg('Names must not contain NUL.'));
   return `\`${name.replace(/`/g, '``')}\``;
 }
 
@@ -22,7 +22,7 @@ export function quoteIdent(name: string): string {
  * (mysql2's escaping).
  */
 export function quoteString(value: string, noBackslashEscapes: boolean): string {
-  if (value.includes('\u0000')) throw new AppError('invalid-input', 'Values must not contain NUL.');
+  if (value.includes('\u0000')) throw new AppError('invalid-input', msg('Values must not contain NUL.'));
   return noBackslashEscapes ? `'${value.replace(/'/g, "''")}'` : mysql.escape(value);
 }
 

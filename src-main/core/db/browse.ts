@@ -118,7 +118,7 @@ export class DbBrowser {
     if (!row) throw new AppError('not-found', msg('That row is no longer there (its key matches no row).'));
     const size = row.n === null ? 0 : Number(row.n);
     if (size > CELL_MAX_BYTES) {
-      throw new AppError('invalid-input', `This value is ${(size / 1048576).toFixed(1)} MB, more than the ${CELL_MAX_BYTES / 1048576} MB shown here; export the row to get it.`);
+      throw AppError.worded('invalid-input', msg('This value is {{mb}} MB, more than the {{max}} MB shown here; export the row to get it.'), { mb: (size / 1048576).toFixed(1), max: CELL_MAX_BYTES / 1048576 });
     }
     return { value: encodeCell(row.v, column.type, { full: true }) };
   }
@@ -128,7 +128,7 @@ export class DbBrowser {
   async applyEdits(req: { serverId: string; database: string; table: string; edits: Edit[]; preview: boolean }) {
     const names = req.edits.flatMap((e) => Object.keys(e.kind === 'insert' ? e.values : e.kind === 'update' ? { ...e.key, ...e.set } : e.key));
     const meta = await this.meta(req.serverId, req.database, req.table, names);
-    if (!meta.key) throw new AppError('invalid-input', meta.readOnlyReason ?? 'This table is read-only.');
+    if (!meta.key) throw new AppError('invalid-input', meta.readOnlyReason ?? msg('This table is read-only.'));
     const sql = req.edits.map((e, i) => this.editSql(meta, req.database, req.table, e, i));
     if (req.preview) return { sql, applied: false, affectedRows: 0 };
     if (this.sessions.isReadOnly(req.serverId)) {
@@ -142,16 +142,16 @@ export class DbBrowser {
       await run('START TRANSACTION');
       open = true;
       for (const [i, statement] of sql.entries()) {
-        const what = `Edit ${i + 1} of ${sql.length} (${statement.length > 200 ? `${statement.slice(0, 200)}…` : statement})`;
+        const what = { n: i + 1, total: sql.length, statement: statement.length > 200 ? `${statement.slice(0, 200)}…` : statement };
         let affected: number;
         try {
           affected = (await run(statement)).rows.affectedRows;
         } catch (error) {
-          const message = error instanceof Error ? error.message : String(error);
-          throw new AppError(error instanceof AppError ? error.code : 'internal', `${what} failed: ${message} Nothing was changed.`, { details: error instanceof AppError ? error.details : undefined });
+          const reason = error instanceof Error ? error.message : String(error);
+          throw AppError.worded(error instanceof AppError ? error.code : 'internal', msg('Edit {{n}} of {{total}} ({{statement}}) failed: {{reason}} Nothing was changed.'), { ...what, reason }, { details: error instanceof AppError ? error.details : undefined });
         }
         if (req.edits[i]!.kind !== 'insert' && affected === 0) {
-          throw new AppError('conflict', `${what} matched no row: it was changed or deleted meanwhile. Nothing was changed.`);
+          throw AppError.worded('conflict', msg('Edit {{n}} of {{total}} ({{statement}}) matched no row: it was changed or deleted meanwhile. Nothing was changed.'), what);
         }
         affectedRows += affected;
       }
@@ -179,23 +179,25 @@ export class DbBrowser {
     const where = this.keyCondition(meta, edit.key, label);
     if (edit.kind === 'delete') return `DELETE FROM ${from} WHERE ${where} LIMIT 1`;
     const set = Object.entries(edit.set).map(([name, cell]) => [this.writable(meta, name), cell] as const);
-    if (set.length === 0) throw new AppError('invalid-input', `The update of ${label} sets no column.`);
+    if (set.length === 0) throw AppError.worded('invalid-input', msg('The update of {{edit}} sets no column.'), { edit: label });
     return `UPDATE ${from} SET ${set.map(([c, cell]) => fmt(`${id(c.name)} = ?`, [decodeCell(cell, `${c.name} (${label})`)])).join(', ')} WHERE ${where} LIMIT 1`;
   }
 
   /** `k1 = ? AND k2 = ?` for exactly the table's key columns. */
   private keyCondition(meta: Meta, key: Record<string, Cell>, label: string): string {
-    if (!meta.key) throw new AppError('invalid-input', meta.readOnlyReason ?? 'This table has no key to address a row by.');
+    if (!meta.key) throw new AppError('invalid-input', meta.readOnlyReason ?? msg('This table has no key to address a row by.'));
     const given = new Map(Object.entries(key).map(([name, cell]) => [this.column(meta, name).name, cell]));
     const missing = meta.key.filter((k) => !given.has(k));
     const extra = [...given.keys()].filter((k) => !meta.key!.includes(k));
     if (missing.length || extra.length) {
-      throw new AppError('invalid-input', `Rows of this table are addressed by its key (${meta.key.join(', ')}); ${label} gives ${[...given.keys()].join(', ') || 'no column'}.`);
+      const keyColumns = meta.key.join(', ');
+      if (given.size === 0) throw AppError.worded('invalid-input', msg('Rows of this table are addressed by its key ({{key}}); {{edit}} gives no column.'), { key: keyColumns, edit: label });
+      throw AppError.worded('invalid-input', msg('Rows of this table are addressed by its key ({{key}}); {{edit}} gives {{given}}.'), { key: keyColumns, edit: label, given: [...given.keys()].join(', ') });
     }
     return meta.key
       .map((k) => {
         const value = decodeCell(given.get(k)!, `key ${k} (${label})`);
-        if (value === null) throw new AppError('invalid-input', `The key column ${k} cannot be NULL (${label}).`);
+        if (value === null) throw AppError.worded('invalid-input', msg('The key column {{column}} cannot be NULL ({{edit}}).'), { column: k, edit: label });
         return fmt(`${id(k)} = ?`, [value]);
       })
       .join(' AND ');
@@ -203,7 +205,7 @@ export class DbBrowser {
 
   private writable(meta: Meta, name: string): Column {
     const column = this.column(meta, name);
-    if (/GENERATED|VIRTUAL|PERSISTENT/i.test(column.extra)) throw new AppError('invalid-input', `The column ${column.name} is computed by the server and cannot be written.`);
+    if (/GENERATED|VIRTUAL|PERSISTENT/i.test(column.extra)) throw AppError.worded('invalid-input', msg('The column {{column}} is computed by the server and cannot be written.'), { column: column.name });
     return column;
   }
 
@@ -213,12 +215,12 @@ export class DbBrowser {
     const out = filters.map((f) => {
       const c = id(this.column(meta, f.column).name);
       if (f.op === 'IS NULL' || f.op === 'IS NOT NULL') return `${c} ${f.op}`;
-      if (f.value === undefined) throw new AppError('invalid-input', `The filter ${f.column} ${f.op} needs a value.`);
+      if (f.value === undefined) throw AppError.worded('invalid-input', msg('The filter {{column}} {{op}} needs a value.'), { column: f.column, op: f.op });
       if (f.op === 'IN') {
         const list = Array.isArray(f.value) ? f.value : [f.value];
         return list.length === 0 ? 'FALSE' : fmt(`${c} IN (${list.map(() => '?').join(', ')})`, list);
       }
-      if (Array.isArray(f.value)) throw new AppError('invalid-input', `The filter ${f.column} ${f.op} takes one value, not a list.`);
+      if (Array.isArray(f.value)) throw AppError.worded('invalid-input', msg('The filter {{column}} {{op}} takes one value, not a list.'), { column: f.column, op: f.op });
       // LIKE values as typed: the user writes % and _ themselves.
       return fmt(`${c} ${f.op} ?`, [f.value]);
     });
@@ -228,7 +230,7 @@ export class DbBrowser {
 
   private column(meta: Meta, name: string): Column {
     const found = meta.columns.find((c) => c.name === name) ?? meta.columns.find((c) => c.name.toLowerCase() === name.toLowerCase());
-    if (!found) throw new AppError('invalid-input', `This table has no column ${JSON.stringify(name)}.`);
+    if (!found) throw AppError.worded('invalid-input', msg('This table has no column {{column}}.'), { column: JSON.stringify(name) });
     return found;
   }
 
@@ -258,7 +260,7 @@ export class DbBrowser {
     const m = await meta;
     if (m.columns.length === 0) {
       this.metas.delete(cacheKey);
-      throw new AppError('not-found', `There is no table ${JSON.stringify(table)} in the database ${JSON.stringify(database)} on this server.`);
+      throw AppError.worded('not-found', msg('There is no table {{table}} in the database {{database}} on this server.'), { table: JSON.stringify(table), database: JSON.stringify(database) });
     }
     return m;
   }
@@ -274,7 +276,7 @@ function whereSql(conds: string[]): string {
  * range on the key.
  */
 function keysetCondition(key: string[], after: Cell[], dir: 'asc' | 'desc', inclusive: boolean): string {
-  if (after.length !== key.length) throw new AppError('invalid-input', `Keyset paging needs ${key.length} key value(s) (${key.join(', ')}), not ${after.length}.`);
+  if (after.length !== key.length) throw AppError.worded('invalid-input', msg('Keyset paging needs {{n}} key value(s) ({{key}}), not {{given}}.'), { n: key.length, key: key.join(', '), given: after.length });
   const values = after.map((cell, i) => decodeCell(cell, `key ${key[i]}`));
   const op = dir === 'asc' ? '>' : '<';
   const ors = key.map((_, i) => {

@@ -9,7 +9,7 @@
 //   mysql2 JSON.parse it, losing the server's text: number formats, key order) as text.
 import mysql from 'mysql2/promise';
 import type { Cell } from '../../../shared/api/db';
-import { AppError } from '../../../shared/errors';
+import { AppError, msg } from '../../../shared/errors';
 import { geometryText } from './wkb';
 
 /** Long text is cut here (UTF-16 units, never inside a surrogate pair); the full value via db.cell. */
@@ -103,15 +103,15 @@ export function decodeCell(cell: Cell, what: string): SqlParam {
   if (cell === null) return null;
   if (typeof cell === 'string') return cell;
   if (typeof cell === 'number') {
-    if (!Number.isFinite(cell)) throw new AppError('invalid-input', `The value of ${what} is not a finite number.`);
+    if (!Number.isFinite(cell)) throw AppError.worded('invalid-input', msg('The value of {{what}} is not a finite number.'), { what });
     return cell;
   }
   if (cell.kind === 'binary') {
-    if (cell.truncated) throw new AppError('invalid-input', `The value of ${what} is only a preview of ${cell.size} bytes; load the full value (db.cell) before using it.`);
-    if (cell.hex.length % 2 !== 0 || !/^[0-9a-f]*$/i.test(cell.hex)) throw new AppError('invalid-input', `The value of ${what} is not valid hex.`);
+    if (cell.truncated) throw AppError.worded('invalid-input', msg('The value of {{what}} is only a preview of {{size}} bytes; load the full value (db.cell) before using it.'), { what, size: cell.size });
+    if (cell.hex.length % 2 !== 0 || !/^[0-9a-f]*$/i.test(cell.hex)) throw AppError.worded('invalid-input', msg('The value of {{what}} is not valid hex.'), { what });
     const buf = Buffer.from(cell.hex, 'hex');
-    if (buf.length !== cell.size) throw new AppError('invalid-input', `The value of ${what} has ${buf.length} bytes of hex but says ${cell.size}.`);
+    if (buf.length !== cell.size) throw AppError.worded('invalid-input', msg('The value of {{what}} has {{bytes}} bytes of hex but says {{size}}.'), { what, bytes: buf.length, size: cell.size });
     return buf;
   }
-  throw new AppError('invalid-input', `The value of ${what} is only a preview of ${cell.length} characters; load the full value (db.cell) before using it.`);
+  throw AppError.worded('invalid-input', msg('The value of {{what}} is only a preview of {{length}} characters; load the full value (db.cell) before using it.'), { what, length: cell.length });
 }

@@ -3,7 +3,7 @@
 // Held for one append, so a waiter sleeps a millisecond at a time; a lock whose holder died
 // (or whose pid was reused) is stale and taken over.
 import { closeSync, openSync, readFileSync, rmSync, statSync, writeSync } from 'node:fs';
-import { AppError } from '../../../shared/errors';
+import { AppError, msg } from '../../../shared/errors';
 import { isStale, processStart } from '../queue/lock';
 
 const WAIT_MS = 5000;
@@ -37,7 +37,7 @@ export class FileLock {
         rmSync(this.file, { force: true });
         continue;
       }
-      if (Date.now() > deadline) throw new AppError('internal', `The audit log stayed locked for ${WAIT_MS / 1000} s (${this.file}).`);
+      if (Date.now() > deadline) throw AppError.worded('internal', msg('The audit log stayed locked for {{seconds}} s ({{file}}).'), { seconds: WAIT_MS / 1000, file: this.file });
       Atomics.wait(nap, 0, 0, 1);
     }
   }

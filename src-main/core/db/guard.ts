@@ -11,9 +11,11 @@
 // guessed the mode wrong.
 // The server-side line behind this: read-only sessions run SET SESSION TRANSACTION READ ONLY,
 // so a write that somehow passed would still be refused by MariaDB (stored functions included).
+import { fill, msg, type Said } from '../../../shared/errors';
 import { lexeme, type Mode } from './sql-lexer';
 
-export type Verdict = { ok: true } | { ok: false; reason: string };
+/** A refusal carries its reason as written (for the audit log) and as a template (for the UI's language). */
+export type Verdict = { ok: true } | { ok: false; reason: string; said: Said };
 
 const MODES: Mode[] = [
   { single: true, double: true }, // the default
@@ -48,7 +50,7 @@ export function statements(sql: string, mode: Mode = MODES[0]!): string[] {
     .filter(Boolean);
 }
 
-const refuse = (why: string): Verdict => ({ ok: false, reason: `This statement ${why}; this session is read-only.` });
+const refuse = (key: string, params: Said['params'] = {}): Verdict => ({ ok: false, reason: fill(key, params), said: { key, params } });
 
 /**
  * Words that, anywhere in a read, mean it is not one: DML inside EXPLAIN or a CTE (WITH … DELETE),
@@ -62,6 +64,8 @@ const WRITE_WORDS =
 const SIDE_EFFECT_FUNCTIONS =
   /\b(GET_LOCK|RELEASE_LOCK|RELEASE_ALL_LOCKS|IS_USED_LOCK|IS_FREE_LOCK|NEXTVAL|SETVAL|LASTVAL|SLEEP|BENCHMARK|LOAD_FILE|SYS_EXEC|SYS_EVAL|SYS_GET|SYS_SET|MASTER_POS_WAIT|MASTER_GTID_WAIT|SOURCE_POS_WAIT|WAIT_FOR_EXECUTED_GTID_SET|WAIT_UNTIL_SQL_THREAD_AFTER_GTIDS|LAST_INSERT_ID)\s*\(/;
 
+const ASSIGNS = msg('This statement assigns variables; this session is read-only.');
+
 function judge(stmt: string): Verdict {
   // Words the write list would misread: CHARACTER SET in casts, string functions named after
   // statements (INSERT(), REPLACE(), TRUNCATE() the number function).
@@ -71,19 +75,22 @@ function judge(stmt: string): Verdict {
     .replace(/\b(CHARACTER SET|CHARSET)\b/g, 'CHARSET_')
     .replace(/\b(INSERT|REPLACE|TRUNCATE|CHECK)\s*\(/g, '$1_FN(');
   const first = /^[\s(]*([A-Z_]+)/.exec(text)?.[1] ?? '';
-  if (!READS.has(first)) return { ok: false, reason: notARead(first, stmt) };
+  if (!READS.has(first)) return notARead(first, stmt);
   if (PLAIN.has(first)) {
-    if (first === 'CHECKSUM' && !/^CHECKSUM TABLE\b/.test(text)) return refuse('is not a plain CHECKSUM TABLE');
+    if (first === 'CHECKSUM' && !/^CHECKSUM TABLE\b/.test(text)) return refuse(msg('This statement is not a plain CHECKSUM TABLE; this session is read-only.'));
     return { ok: true };
   }
-  if (/\bINTO\b/.test(text)) return refuse(/\bINTO\s+(OUTFILE|DUMPFILE)\b/.test(text) ? 'writes a file on the server' : /\bINTO\s+@/.test(text) ? 'assigns variables' : 'writes its result somewhere');
-  if (/\bFOR\s+(UPDATE|SHARE)\b|\bLOCK\s+IN\s+SHARE\s+MODE\b/.test(text)) return refuse('takes row locks');
-  if (/:=/.test(text)) return refuse('assigns variables');
-  if (/\bNEXT\s+VALUE\s+FOR\b/.test(text)) return refuse('advances a sequence');
+  if (/\bINTO\b/.test(text)) {
+    if (/\bINTO\s+(OUTFILE|DUMPFILE)\b/.test(text)) return refuse(msg('This statement writes a file on the server; this session is read-only.'));
+    return refuse(/\bINTO\s+@/.test(text) ? ASSIGNS : msg('This statement writes its result somewhere; this session is read-only.'));
+  }
+  if (/\bFOR\s+(UPDATE|SHARE)\b|\bLOCK\s+IN\s+SHARE\s+MODE\b/.test(text)) return refuse(msg('This statement takes row locks; this session is read-only.'));
+  if (/:=/.test(text)) return refuse(ASSIGNS);
+  if (/\bNEXT\s+VALUE\s+FOR\b/.test(text)) return refuse(msg('This statement advances a sequence; this session is read-only.'));
   const fn = SIDE_EFFECT_FUNCTIONS.exec(text);
-  if (fn) return refuse(`calls ${fn[1]}(), which has side effects`);
+  if (fn) return refuse(msg('This statement calls {{fn}}(), which has side effects; this session is read-only.'), { fn: fn[1]! });
   const word = WRITE_WORDS.exec(text);
-  if (word) return refuse(`contains ${word[1]}, which can change data or the session`);
+  if (word) return refuse(msg('This statement contains {{word}}, which can change data or the session; this session is read-only.'), { word: word[1]! });
   return { ok: true };
 }
 
@@ -92,21 +99,24 @@ function judge(stmt: string): Verdict {
  * keyword at all (full-width letters, other look-alikes, no word) is named as written, with the
  * keyword it imitates where compatibility normalisation (NFKC) shows one.
  */
-function notARead(first: string, stmt: string): string {
+function notARead(first: string, stmt: string): Verdict {
   const word = /^[\s(]*([^\s(),;'"`]*)/u.exec(stmt)?.[1] ?? '';
-  if (first && word.toUpperCase() === first) return `${first} statements can change data or the session; this session is read-only.`;
+  if (first && word.toUpperCase() === first) return refuse(msg('{{keyword}} statements can change data or the session; this session is read-only.'), { keyword: first });
   const plain = word.normalize('NFKC').toUpperCase();
-  const imitates = plain !== word && /^[A-Z_]+$/.test(plain) ? ` (look-alike letters for ${plain})` : '';
-  const starts = word ? `starts with “${word}”${imitates}` : 'does not start with a keyword';
-  return `This statement ${starts}, not with a read (${[...READS].join(', ')}); this session is read-only.`;
+  const reads = [...READS].join(', ');
+  if (!word) return refuse(msg('This statement does not start with a keyword, not with a read ({{reads}}); this session is read-only.'), { reads });
+  if (plain !== word && /^[A-Z_]+$/.test(plain)) {
+    return refuse(msg('This statement starts with “{{word}}” (look-alike letters for {{plain}}), not with a read ({{reads}}); this session is read-only.'), { word, plain, reads });
+  }
+  return refuse(msg('This statement starts with “{{word}}”, not with a read ({{reads}}); this session is read-only.'), { word, reads });
 }
 
 export function checkReadOnly(sql: string): Verdict {
-  if (sql.includes('\u0000')) return { ok: false, reason: 'Statements with NUL characters are refused on read-only sessions.' };
+  if (sql.includes('\u0000')) return refuse(msg('Statements with NUL characters are refused on read-only sessions.'));
   for (const mode of MODES) {
     const parts = statements(sql, mode);
-    if (parts.length === 0) return { ok: false, reason: 'There is no statement to run.' };
-    if (parts.length > 1) return { ok: false, reason: 'Read-only sessions run one statement at a time.' };
+    if (parts.length === 0) return refuse(msg('There is no statement to run.'));
+    if (parts.length > 1) return refuse(msg('Read-only sessions run one statement at a time.'));
     const verdict = judge(parts[0]!);
     if (!verdict.ok) return verdict;
   }

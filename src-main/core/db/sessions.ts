@@ -89,7 +89,7 @@ export class DbSessions {
       const verdict = checkReadOnly(statement);
       if (!verdict.ok) {
         if (audit) this.record(serverId, options.database, statement, null, 0, 'refused', verdict.reason);
-        throw new AppError('invalid-input', verdict.reason, { data: { refused: true } });
+        throw AppError.worded('invalid-input', verdict.said.key, verdict.said.params, { data: { refused: true } });
       }
     }
     const started = performance.now();
@@ -124,7 +124,7 @@ export class DbSessions {
       const verdict = checkReadOnly(sql);
       if (!verdict.ok) {
         if (audit) this.record(serverId, options.database, sql, null, 0, 'refused', verdict.reason);
-        throw new AppError('invalid-input', verdict.reason, { data: { refused: true } });
+        throw AppError.worded('invalid-input', verdict.said.key, verdict.said.params, { data: { refused: true } });
       }
     }
     const conn = options.connection;
@@ -254,7 +254,7 @@ export class DbSessions {
   private async open(serverId: string): Promise<Session> {
     const server = this.inventory.stored(serverId);
     const stored = this.stored(serverId);
-    if (!stored) throw new AppError('invalid-input', `Set up the MySQL access of ${server.name} first (login, or read ~/.my.cnf).`);
+    if (!stored) throw AppError.worded('invalid-input', msg('Set up the MySQL access of {{server}} first (login, or read ~/.my.cnf).'), { server: server.name });
     const lease = await this.connections.acquire(serverId, { interactive: false });
     try {
       const login = await this.login(serverId, stored.access, lease);
@@ -266,12 +266,12 @@ export class DbSessions {
           await withoutNagle(client);
           return new Promise((resolve, reject) =>
             client.openssh_forwardOutStreamLocal(socketPath, (error, channel) =>
-              error ? reject(new AppError('unreachable', `MySQL's socket ${socketPath} could not be opened on ${server.name}.`, { details: error.message })) : resolve(channel),
+              error ? reject(AppError.worded('unreachable', msg("MySQL's socket {{socket}} could not be opened on {{server}}."), { socket: socketPath, server: server.name }, { details: error.message })) : resolve(channel),
             ),
           );
         }
         return forwardOut(client, login.host, login.port).catch((error: unknown) => {
-          throw new AppError('unreachable', `Nothing answers at ${login.host}:${login.port} on ${server.name}; is MySQL running there?`, { details: error instanceof Error ? error.message : String(error) });
+          throw AppError.worded('unreachable', msg('Nothing answers at {{where}} on {{server}}; is MySQL running there?'), { where: `${login.host}:${login.port}`, server: server.name }, { details: error instanceof Error ? error.message : String(error) });
         }) as Promise<ClientChannel>;
       };
       const pool = mysql.createPool({
@@ -338,5 +338,5 @@ export function mysqlError(error: unknown): AppError {
     case 'ER_QUERY_INTERRUPTED':
       return new AppError('internal', msg('The query was cancelled.'), { details });
   }
-  return new AppError('internal', details ? `MySQL: ${details}` : 'The database request failed.', { details });
+  return new AppError('internal', details ? `MySQL: ${details}` : msg('The database request failed.'), { details });
 }

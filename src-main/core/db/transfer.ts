@@ -100,7 +100,7 @@ export class DbTransfer {
       const verdict = checkReadOnly(sql);
       if (!verdict.ok) {
         this.sessions.record(serverId, database, sql, null, 0, 'refused', verdict.reason);
-        throw new AppError('invalid-input', verdict.reason, { data: { refused: true } });
+        throw AppError.worded('invalid-input', verdict.said.key, verdict.said.params, { data: { refused: true } });
       }
     }
     await mkdir(path.dirname(file), { recursive: true });
@@ -181,7 +181,7 @@ export class DbTransfer {
     const { jobId, serverId, database } = input;
     const file = resolvePath(input.path);
     if (this.sessions.isReadOnly(serverId)) {
-      const reason = 'Imports write to the database; this session is read-only.';
+      const reason = msg('Imports write to the database; this session is read-only.');
       this.sessions.record(serverId, database, `-- import of ${file}`, null, 0, 'refused', reason);
       throw new AppError('invalid-input', reason, { data: { refused: true } });
     }
@@ -189,7 +189,7 @@ export class DbTransfer {
     try {
       text = await readFile(file, 'utf8');
     } catch (error) {
-      throw new AppError('not-found', `${file} could not be read.`, { details: error instanceof Error ? error.message : String(error) });
+      throw AppError.worded('not-found', msg('{{file}} could not be read.'), { file }, { details: error instanceof Error ? error.message : String(error) });
     }
     const statements = splitSql(text);
     const job = this.register(jobId);

@@ -6,7 +6,7 @@ import type { ClientChannel } from 'ssh2';
 import { AppError, msg } from '../../../shared/errors';
 import type { FileEntry, FileType } from '../../../shared/api/files';
 import { shJoin } from '../ssh/sh-quote';
-import { firstError, type SiteSession } from './session';
+import { firstError, label, type SiteSession } from './session';
 
 /** Entries handed to the window in one files.listMore at most. */
 const PAGE_MAX = 25_000;
@@ -60,10 +60,17 @@ export class Listing {
       this.notify();
     });
     this.channel.on('close', (code: number | null) => {
-      if (code !== 0 && stderr.trim()) this.error = new AppError('conflict', `Listing ${this.what} failed: ${firstError(stderr)}`);
+      if (code !== 0 && stderr.trim()) this.error = this.failed(firstError(stderr));
       this.done = true;
       this.notify();
     });
+  }
+
+  /** The listing's failure; the home folder has a sentence of its own. */
+  private failed(reason: string): AppError {
+    return this.what === label('')
+      ? AppError.worded('conflict', msg('Listing The home folder failed: {{reason}}'), { reason })
+      : AppError.worded('conflict', msg('Listing {{folder}} failed: {{reason}}'), { folder: this.what, reason });
   }
 
   private notify(): void {

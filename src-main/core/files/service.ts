@@ -6,7 +6,7 @@ import path from 'node:path';
 import { PassThrough } from 'node:stream';
 import type { ClientChannel } from 'ssh2';
 import { EDIT_MAX_BYTES, type ArchiveFormat } from '../../../shared/api/files';
-import { AppError, msg } from '../../../shared/errors';
+import { AppError, msg, said } from '../../../shared/errors';
 import type { SiteRecord } from '../../../shared/api/hosting';
 import type { ConnectionManager } from '../ssh/connections';
 import { exec } from '../ssh/connect';
@@ -22,6 +22,13 @@ const TRANSFER_IDLE_MS = 2 * 60_000;
 export type SiteOf = (serverId: string, site: string) => SiteRecord;
 
 const ARCHIVE = /\.(tar|tar\.gz|tgz|tar\.bz2|tbz2|tar\.xz|txz|zip)$/i;
+
+/** Packing a folder for download failed; the home folder has a sentence of its own. */
+function packingFailed(rel: string, reason: string): AppError {
+  return rel === ''
+    ? AppError.worded('conflict', msg('Packing The home folder failed: {{reason}}'), { reason })
+    : AppError.worded('conflict', msg('Packing {{folder}} failed: {{reason}}'), { folder: rel, reason });
+}
 
 export class FilesService {
   private readonly sessions = new Map<string, Promise<SiteSession>>();
@@ -74,7 +81,7 @@ export class FilesService {
     const s = await this.session(serverId, site);
     const src = await s.entry(from);
     const dst = await s.entry(to);
-    if (await s.exists(dst)) throw new AppError('conflict', `${to} already exists.`);
+    if (await s.exists(dst)) throw AppError.worded('conflict', msg('{{name}} already exists.'), { name: to });
     await s.call(from, (cb) => s.sftp.rename(src, dst, cb));
   }
 
@@ -83,7 +90,7 @@ export class FilesService {
     const targets: string[] = [];
     for (const rel of paths) targets.push(await s.entry(rel));
     // rm removes a link itself, never what it points to.
-    await s.run(`rm -rf -- ${shJoin(targets)}`, 'Deleting');
+    await s.run(`rm -rf -- ${shJoin(targets)}`, said(msg('Deleting failed: {{reason}}')));
   }
 
   async chmod(serverId: string, site: string, rel: string, mode: number): Promise<void> {
@@ -96,16 +103,16 @@ export class FilesService {
     const s = await this.session(serverId, site);
     const abs = await s.real(rel);
     const st = await s.call<import('ssh2').Stats>(rel, (cb) => s.sftp.stat(abs, cb));
-    if (typeOf(st.mode) !== 'file') throw new AppError('invalid-input', `${rel} is not a file.`);
-    if (st.size > EDIT_MAX_BYTES) throw new AppError('invalid-input', `${rel} is larger than 1 MB; download it instead.`);
+    if (typeOf(st.mode) !== 'file') throw AppError.worded('invalid-input', msg('{{file}} is not a file.'), { file: rel });
+    if (st.size > EDIT_MAX_BYTES) throw AppError.worded('invalid-input', msg('{{file}} is larger than 1 MB; download it instead.'), { file: rel });
     const data = await s.call<Buffer>(rel, (cb) => s.sftp.readFile(abs, cb));
     let text: string;
     try {
       text = new TextDecoder('utf-8', { fatal: true }).decode(data);
     } catch {
-      throw new AppError('invalid-input', `${rel} is not UTF-8 text; download it instead.`);
+      throw AppError.worded('invalid-input', msg('{{file}} is not UTF-8 text; download it instead.'), { file: rel });
     }
-    if (text.includes('\u0000')) throw new AppError('invalid-input', `${rel} is a binary file; download it instead.`);
+    if (text.includes('\u0000')) throw AppError.worded('invalid-input', msg('{{file}} is a binary file; download it instead.'), { file: rel });
     return { text, mtime: st.mtime };
   }
 
@@ -176,7 +183,7 @@ export class FilesService {
       const stream = s.sftp.createReadStream(abs);
       return { downloadId: this.keep(new Download(stream, rel, () => stream.destroy())), name: base, size: st.size };
     }
-    if (typeOf(st.mode) !== 'dir') throw new AppError('invalid-input', `${label(rel)} is neither a file nor a folder.`);
+    if (typeOf(st.mode) !== 'dir') throw AppError.worded('invalid-input', msg('{{file}} is neither a file nor a folder.'), { file: label(rel) });
     const channel = await new Promise<ClientChannel>((resolve, reject) =>
       s.client.exec(`tar -czf - -C ${shJoin([path.posix.dirname(abs), '--', path.posix.basename(abs)])}`, (e, ch) => (e ? reject(new AppError('ssh', msg('The server refused to start tar.'))) : resolve(ch))),
     );
@@ -186,7 +193,7 @@ export class FilesService {
     let stderr = '';
     channel.stderr.on('data', (d: Buffer) => (stderr += d.toString('utf8')));
     channel.pipe(out, { end: false });
-    channel.on('close', (code: number | null) => (code === 0 ? out.end() : download.failWith(new AppError('conflict', `Packing ${label(rel)} failed: ${firstError(stderr)}`))));
+    channel.on('close', (code: number | null) => (code === 0 ? out.end() : download.failWith(packingFailed(rel, firstError(stderr)))));
     return { downloadId: this.keep(download), name: `${base}.tar.gz`, size: null };
   }
 
@@ -206,25 +213,25 @@ export class FilesService {
     const s = await this.session(serverId, site);
     const abs = await s.real(rel);
     const m = ARCHIVE.exec(abs);
-    if (!m) throw new AppError('invalid-input', `${rel} is not a .tar, .tar.gz, .tgz, .tar.bz2, .tar.xz or .zip archive.`);
+    if (!m) throw AppError.worded('invalid-input', msg('{{file}} is not a .tar, .tar.gz, .tgz, .tar.bz2, .tar.xz or .zip archive.'), { file: rel });
     const dir = path.posix.dirname(abs);
     if (m[1]!.toLowerCase() === 'zip') {
       await this.needs(s, 'unzip');
-      await s.run(`unzip -q -o ${shJoin([abs, '-d', dir])}`, `Extracting ${rel}`);
-    } else await s.run(`tar -x --no-same-owner -f ${shJoin([abs, '-C', dir])}`, `Extracting ${rel}`);
+      await s.run(`unzip -q -o ${shJoin([abs, '-d', dir])}`, said(msg('Extracting {{file}} failed: {{reason}}'), { file: rel }));
+    } else await s.run(`tar -x --no-same-owner -f ${shJoin([abs, '-C', dir])}`, said(msg('Extracting {{file}} failed: {{reason}}'), { file: rel }));
   }
 
   async archive(serverId: string, site: string, dirRel: string, names: string[], name: string, format: ArchiveFormat): Promise<void> {
     const s = await this.session(serverId, site);
     const dir = await s.real(dirRel);
     const target = path.posix.join(dir, name);
-    if (await s.exists(target)) throw new AppError('conflict', `${name} already exists.`);
+    if (await s.exists(target)) throw AppError.worded('conflict', msg('{{name}} already exists.'), { name });
     const part = partName(name);
     if (format === 'zip') await this.needs(s, 'zip');
     // Made under a hidden part name and renamed at the end, so a half archive never shows.
     const members = names.map((n) => `./${n}`);
     const pack = format === 'zip' ? `zip -q -r -y ${shJoin([part, ...members])}` : `tar -czf ${shJoin([part, ...members])}`;
-    await s.run(`cd ${shJoin([dir])} && { ${pack} && mv -n -- ${shJoin([part, name])} || { rm -f -- ${shJoin([part])}; exit 1; }; }`, `Making ${name}`);
+    await s.run(`cd ${shJoin([dir])} && { ${pack} && mv -n -- ${shJoin([part, name])} || { rm -f -- ${shJoin([part])}; exit 1; }; }`, said(msg('Making {{file}} failed: {{reason}}'), { file: name }));
   }
 
   /** Uploads under way are cancelled (their part files removed) before the sessions log out. */
@@ -238,7 +245,7 @@ export class FilesService {
 
   private async needs(s: SiteSession, tool: string): Promise<void> {
     const r = await exec(s.client, `command -v ${tool}`, 10_000);
-    if (r.code !== 0) throw new AppError('conflict', `${tool} is not installed on the server (Debian: apt install ${tool}).`);
+    if (r.code !== 0) throw AppError.worded('conflict', msg('{{tool}} is not installed on the server (Debian: apt install {{tool}}).'), { tool });
   }
 
   private keep(t: Transfer): string {
@@ -255,7 +262,7 @@ export class FilesService {
 
   private session(serverId: string, site: string): Promise<SiteSession> {
     const record = this.siteOf(serverId, site);
-    if (record.status === 'suspended') throw new AppError('conflict', `${site} is suspended: its account is locked, so its files cannot be opened as its user. Unsuspend it first.`);
+    if (record.status === 'suspended') throw AppError.worded('conflict', msg('{{site}} is suspended: its account is locked, so its files cannot be opened as its user. Unsuspend it first.'), { site });
     const key = `${serverId}/${site}`;
     const existing = this.sessions.get(key);
     if (existing) {

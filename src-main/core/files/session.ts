@@ -3,7 +3,7 @@
 // `..` are resolved by the server (SFTP realpath) before anything is touched.
 import path from 'node:path';
 import type { Client, SFTPWrapper, Stats } from 'ssh2';
-import { AppError, msg } from '../../../shared/errors';
+import { AppError, msg, type Said } from '../../../shared/errors';
 import type { FileType } from '../../../shared/api/files';
 import { exec, openSftp, type ExecResult } from '../ssh/connect';
 import { shJoin } from '../ssh/sh-quote';
@@ -15,27 +15,70 @@ export function typeOf(mode: number): FileType {
   return TYPES[mode & S_IFMT] ?? 'other';
 }
 
-/** An SFTP status error as one sentence naming the file (sshd reports quota and disk full as a plain failure). */
-export function sftpError(error: unknown, what: string): AppError {
+const HOME = 'The home folder';
+
+/** What an SFTP call was about: a path, the home folder, or writing or saving an uploaded file. */
+type Subject = 'path' | 'home' | 'writing' | 'saving';
+
+/** One whole sentence per SFTP status and subject, so each reads whole in the UI's language. */
+const SFTP_FAILED: Record<Subject, { missing: string; denied: string; refused: string; other: string }> = {
+  path: {
+    missing: msg('{{what}}: no such file or folder.'),
+    denied: msg('{{what}}: permission denied.'),
+    refused: msg('{{what}}: the server refused ({{reason}}; a full disk or the site’s quota can be the cause).'),
+    other: msg('{{what}}: {{reason}}.'),
+  },
+  home: {
+    missing: msg('The home folder: no such file or folder.'),
+    denied: msg('The home folder: permission denied.'),
+    refused: msg('The home folder: the server refused ({{reason}}; a full disk or the site’s quota can be the cause).'),
+    other: msg('The home folder: {{reason}}.'),
+  },
+  writing: {
+    missing: msg('Writing {{what}}: no such file or folder.'),
+    denied: msg('Writing {{what}}: permission denied.'),
+    refused: msg('Writing {{what}}: the server refused ({{reason}}; a full disk or the site’s quota can be the cause).'),
+    other: msg('Writing {{what}}: {{reason}}.'),
+  },
+  saving: {
+    missing: msg('Saving {{what}}: no such file or folder.'),
+    denied: msg('Saving {{what}}: permission denied.'),
+    refused: msg('Saving {{what}}: the server refused ({{reason}}; a full disk or the site’s quota can be the cause).'),
+    other: msg('Saving {{what}}: {{reason}}.'),
+  },
+};
+
+/**
+ * An SFTP status error as one sentence naming the file (sshd reports quota and disk full as a
+ * plain failure); `doing` when it failed writing or saving an upload.
+ */
+export function sftpError(error: unknown, what: string, doing?: 'writing' | 'saving'): AppError {
   if (error instanceof AppError) return error;
   const code = (error as { code?: number | string }).code;
-  const message = error instanceof Error ? error.message : String(error);
-  if (code === 2) return new AppError('not-found', `${what}: no such file or folder.`);
-  if (code === 3) return new AppError('conflict', `${what}: permission denied.`);
-  if (code === 4) return new AppError('conflict', `${what}: the server refused (${message}; a full disk or the site’s quota can be the cause).`);
-  return new AppError('ssh', `${what}: ${message}.`);
+  const reason = error instanceof Error ? error.message : String(error);
+  const said = SFTP_FAILED[doing ?? (what === HOME ? 'home' : 'path')];
+  if (code === 2) return AppError.worded('not-found', said.missing, { what });
+  if (code === 3) return AppError.worded('conflict', said.denied, { what });
+  if (code === 4) return AppError.worded('conflict', said.refused, { what, reason });
+  return AppError.worded('ssh', said.other, { what, reason });
 }
 
 /**
  * A full disk or a used-up quota, told by a tool's words (strerror: tar's, head's), as a sentence
- * naming the file; null for any other error.
+ * naming the file (null: a file of the uploaded folder, unnamed); null for any other error.
  */
-export function spaceError(text: string, file: string): AppError | null {
+export function spaceError(text: string, file: string | null): AppError | null {
   if (/No space left on device/i.test(text)) {
-    return new AppError('conflict', `${file} could not be written: the disk on the server is full (No space left on device). Free some space there and upload it again.`, { data: { disk: 'full' } });
+    const key = file === null
+      ? msg('A file of the folder could not be written: the disk on the server is full (No space left on device). Free some space there and upload it again.')
+      : msg('{{file}} could not be written: the disk on the server is full (No space left on device). Free some space there and upload it again.');
+    return AppError.worded('conflict', key, file === null ? {} : { file }, { data: { disk: 'full' } });
   }
   if (/Disk quota exceeded/i.test(text)) {
-    return new AppError('conflict', `${file} could not be written: the site’s disk quota is used up (Disk quota exceeded). Delete some of its files or raise its quota, and upload it again.`, { data: { disk: 'quota' } });
+    const key = file === null
+      ? msg('A file of the folder could not be written: the site’s disk quota is used up (Disk quota exceeded). Delete some of its files or raise its quota, and upload it again.')
+      : msg('{{file}} could not be written: the site’s disk quota is used up (Disk quota exceeded). Delete some of its files or raise its quota, and upload it again.');
+    return AppError.worded('conflict', key, file === null ? {} : { file }, { data: { disk: 'quota' } });
   }
   return null;
 }
@@ -74,7 +117,7 @@ export class SiteSession {
   static async start(site: string, connected: { client: Client; close(): void }): Promise<SiteSession> {
     try {
       const sftp = await openSftp(connected.client);
-      const home = await new Promise<string>((resolve, reject) => sftp.realpath('.', (e, p) => (e ? reject(sftpError(e, 'The home folder')) : resolve(p))));
+      const home = await new Promise<string>((resolve, reject) => sftp.realpath('.', (e, p) => (e ? reject(sftpError(e, HOME)) : resolve(p))));
       return new SiteSession(site, connected.client, sftp, home, connected.close);
     } catch (error) {
       connected.close();
@@ -96,7 +139,7 @@ export class SiteSession {
   async real(rel: string): Promise<string> {
     const abs = this.lexical(rel);
     const real = await new Promise<string>((resolve, reject) => this.sftp.realpath(abs, (e, p) => (e ? reject(sftpError(e, label(rel))) : resolve(p))));
-    if (!insideHome(this.home, real)) throw new AppError('invalid-input', `${label(rel)} leads outside the site’s home (${this.home}); refused.`);
+    if (!insideHome(this.home, real)) throw AppError.worded('invalid-input', msg('{{path}} leads outside the site’s home ({{home}}); refused.'), { path: label(rel), home: this.home });
     return real;
   }
 
@@ -131,11 +174,14 @@ export class SiteSession {
     );
   }
 
-  /** A command as the site's user (its words quoted by the caller). */
-  async run(command: string, what: string, timeoutMs = 10 * 60_000): Promise<ExecResult> {
+  /**
+   * A command as the site's user (its words quoted by the caller); `failed` is the sentence of its
+   * failure, a template whose {{reason}} is the tool's first error line.
+   */
+  async run(command: string, failed: Said, timeoutMs = 10 * 60_000): Promise<ExecResult> {
     this.lastUsed = Date.now();
     const r = await exec(this.client, command, timeoutMs);
-    if (r.code !== 0) throw new AppError('conflict', `${what} failed: ${firstError(r.stderr)}`, { details: r.stderr.slice(-2000) });
+    if (r.code !== 0) throw AppError.worded('conflict', failed.key, { ...failed.params, reason: firstError(r.stderr) }, { details: r.stderr.slice(-2000) });
     return r;
   }
 }
@@ -146,5 +192,5 @@ export function firstError(stderr: string): string {
 }
 
 export function label(rel: string): string {
-  return rel === '' ? 'The home folder' : rel;
+  return rel === '' ? HOME : rel;
 }

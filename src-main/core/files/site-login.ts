@@ -93,7 +93,7 @@ export async function loginAsSite(connections: ConnectionManager, serverId: stri
     return await connections.connectAs(serverId, site, Buffer.from(pair.private));
   } catch (error) {
     if (error instanceof AppError && error.code === 'auth-failed') {
-      throw new AppError('auth-failed', `The server did not accept a login as ${site} with a key in its ~/.ssh/authorized_keys (sshd's AuthorizedKeysFile, AllowUsers or the account's shell may not allow it).`);
+      throw AppError.worded('auth-failed', msg("The server did not accept a login as {{site}} with a key in its ~/.ssh/authorized_keys (sshd's AuthorizedKeysFile, AllowUsers or the account's shell may not allow it)."), { site });
     }
     throw error;
   } finally {

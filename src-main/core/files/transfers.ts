@@ -44,7 +44,9 @@ export class FileUpload implements Transfer {
 
   static async begin(session: SiteSession, dir: string, name: string, size: number, overwrite: boolean, shownDir: string): Promise<FileUpload> {
     const target = path.posix.join(dir, name);
-    if (!overwrite && (await session.exists(target))) throw new AppError('conflict', `${name} already exists in ${shownDir || 'the home folder'}.`, { data: { exists: true } });
+    if (!overwrite && (await session.exists(target))) throw shownDir
+      ? AppError.worded('conflict', msg('{{name}} already exists in {{folder}}.'), { name, folder: shownDir }, { data: { exists: true } })
+      : AppError.worded('conflict', msg('{{name}} already exists in the home folder.'), { name }, { data: { exists: true } });
     const part = path.posix.join(dir, partName(name));
     const handle = await session.call<Buffer>(name, (cb) => session.sftp.open(part, 'wx', { mode: 0o644 }, cb));
     return new FileUpload(session, handle, part, target, name, size);
@@ -54,32 +56,32 @@ export class FileUpload implements Transfer {
     this.lastUsed = Date.now();
     if (this.failed) throw this.failed;
     const buf = decode(data);
-    if (this.received + buf.length > this.size) throw await this.fail(new AppError('invalid-input', `${this.name}: more data than its size.`));
+    if (this.received + buf.length > this.size) throw await this.fail(AppError.worded('invalid-input', msg('{{file}}: more data than its size.'), { file: this.name }));
     try {
       await new Promise<void>((resolve, reject) => this.session.sftp.write(this.handle, buf, 0, buf.length, this.received, (e) => (e ? reject(e) : resolve())));
     } catch (error) {
-      throw await this.fail(await this.explain(error, `Writing ${this.name}`));
+      throw await this.fail(await this.explain(error, 'writing'));
     }
     this.received += buf.length;
     return this.received;
   }
 
   async finish(): Promise<void> {
-    if (this.received !== this.size) throw await this.fail(new AppError('invalid-input', `${this.name}: ${this.received} of ${this.size} bytes arrived.`));
+    if (this.received !== this.size) throw await this.fail(AppError.worded('invalid-input', msg('{{file}}: {{received}} of {{size}} bytes arrived.'), { file: this.name, received: this.received, size: this.size }));
     const { sftp } = this.session;
     try {
       await new Promise<void>((resolve, reject) => sftp.close(this.handle, (e) => (e ? reject(e) : resolve())));
       // posix-rename replaces an existing file in one step (plain SFTP rename refuses to).
       await this.session.call(this.name, (cb) => sftp.ext_openssh_rename(this.part, this.target, cb));
     } catch (error) {
-      throw await this.fail(await this.explain(error, `Saving ${this.name}`));
+      throw await this.fail(await this.explain(error, 'saving'));
     }
   }
 
   /** SFTP's plain "Failure" (its code 4) is what a full disk or quota looks like: the server is asked which. */
-  private async explain(error: unknown, what: string): Promise<AppError> {
+  private async explain(error: unknown, doing: 'writing' | 'saving'): Promise<AppError> {
     const full = (error as { code?: unknown }).code === 4 ? await probeSpace(this.session, path.posix.dirname(this.part), this.name) : null;
-    return full ?? sftpError(error, what);
+    return full ?? sftpError(error, this.name, doing);
   }
 
   private async fail(error: AppError): Promise<AppError> {
@@ -179,7 +181,7 @@ export class TreeUpload implements Transfer {
    */
   async add(seq: number, items: Piece[]): Promise<number> {
     this.lastUsed = Date.now();
-    if (seq < this.nextSeq || seq >= this.nextSeq + 2 * TREE_IN_FLIGHT || this.turns.has(seq)) throw new AppError('invalid-input', `Tree upload call ${seq} is out of order.`);
+    if (seq < this.nextSeq || seq >= this.nextSeq + 2 * TREE_IN_FLIGHT || this.turns.has(seq)) throw AppError.worded('invalid-input', msg('Tree upload call {{seq}} is out of order.'), { seq });
     if (seq !== this.nextSeq) await new Promise<void>((resolve) => this.turns.set(seq, resolve));
     try {
       if (this.failed) throw this.failed;
@@ -204,7 +206,7 @@ export class TreeUpload implements Transfer {
       // Checked again where the name reaches tar (GNU tar also refuses `..` and strips a leading /).
       if (!FilePath.safeParse(item.path).success || item.path === '') throw new AppError('invalid-input', msg('A file path of the tree is not allowed.'));
       if (item.offset === 0 && this.current?.path !== item.path) {
-        if (this.current) throw new AppError('invalid-input', `${this.current.path} was not complete before ${item.path} began.`);
+        if (this.current) throw AppError.worded('invalid-input', msg('{{file}} was not complete before {{next}} began.'), { file: this.current.path, next: item.path });
         this.files++;
         if (data.length === item.size) {
           // A whole file in one piece (most files of a site): no entry stream to go through.
@@ -216,7 +218,7 @@ export class TreeUpload implements Transfer {
         this.current = { path: item.path, size: item.size, written: 0, stream };
       }
       const cur = this.current;
-      if (!cur || cur.path !== item.path || cur.written !== item.offset || cur.written + data.length > cur.size) throw new AppError('invalid-input', `${item.path}: a piece out of order.`);
+      if (!cur || cur.path !== item.path || cur.written !== item.offset || cur.written + data.length > cur.size) throw AppError.worded('invalid-input', msg('{{file}}: a piece out of order.'), { file: item.path });
       // Buffered by the entry when the pack is behind: `queued` bounds the backlog.
       if (data.length) cur.stream.write(data);
       cur.written += data.length;
@@ -235,7 +237,7 @@ export class TreeUpload implements Transfer {
 
   async finish(): Promise<number> {
     if (this.failed) throw this.failed;
-    if (this.current) throw new AppError('invalid-input', `${this.current.path} is not complete.`);
+    if (this.current) throw AppError.worded('invalid-input', msg('{{file}} is not complete.'), { file: this.current.path });
     this.pack.entry({ name: this.endMark, size: 0, mode: 0o600 }, Buffer.alloc(0));
     this.pack.finalize();
     const code = await this.exit;
@@ -247,9 +249,10 @@ export class TreeUpload implements Transfer {
     // GNU tar names the files ("tar: site/a.bin: Wrote only 512 of 10240 bytes", then "tar:
     // site/b.css: Cannot open: No space left on device"): the first one it could not write is named.
     const first = /^tar: (.+?): (?:Cannot [a-z]+|Wrote only \d+ of \d+ bytes)/m.exec(this.stderr);
-    const space = spaceError(this.stderr, first?.[1] ?? 'A file of the folder');
+    const space = spaceError(this.stderr, first?.[1] ?? null);
     if (space) return space;
-    return new AppError('conflict', `The upload failed on the server${code === 0 ? ' (tar ended early)' : ''}: ${firstError(this.stderr)}`, { details: this.stderr.slice(-2000) });
+    const key = code === 0 ? msg('The upload failed on the server (tar ended early): {{reason}}') : msg('The upload failed on the server: {{reason}}');
+    return AppError.worded('conflict', key, { reason: firstError(this.stderr) }, { details: this.stderr.slice(-2000) });
   }
 
   /** tar sees the stream end mid-archive, fails, and the script removes the hidden folder. */

@@ -3,7 +3,7 @@
 // Debian places, php-fpm's per installed version, and the systemd journal where there is one.
 import type { HostingSettings } from '../../../shared/api/hosting';
 import type { LogInfo } from '../../../shared/api/logs';
-import { AppError } from '../../../shared/errors';
+import { AppError, msg } from '../../../shared/errors';
 import { SiteName } from '../../../shared/hosting';
 import { logSettings } from '../hosting/log-plans';
 import { SITE_LOG_FILES, siteLogDir } from '../hosting/log-tasks';
@@ -46,7 +46,7 @@ export function serverLog(id: string): LogSource | null {
 
 export function resolveLog(settings: HostingSettings, site: string | undefined, id: string): LogSource {
   const found = site === undefined ? serverLog(id) : (siteLogs(settings, site).find((l) => l.id === id) ?? null);
-  if (!found) throw new AppError('not-found', site === undefined ? `This server has no log "${id}".` : `Site ${site} has no log "${id}".`);
+  if (!found) throw site === undefined ? AppError.worded('not-found', msg('This server has no log "{{log}}".'), { log: id }) : AppError.worded('not-found', msg('Site {{site}} has no log "{{log}}".'), { site, log: id });
   return found;
 }
 

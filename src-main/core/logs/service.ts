@@ -2,7 +2,7 @@
 // run on the server), and live tails (tail.ts). Paths come only from the catalog.
 import { DOWNLOAD_LINES_MAX, type LogInfo, type LogSettings } from '../../../shared/api/logs';
 import type { HostingSettings, SiteRecord } from '../../../shared/api/hosting';
-import { AppError } from '../../../shared/errors';
+import { AppError, msg } from '../../../shared/errors';
 import type { ConnectionManager } from '../ssh/connections';
 import { exec } from '../ssh/connect';
 import { logSettings } from '../hosting/log-plans';
@@ -25,7 +25,7 @@ export class LogService {
   async list(serverId: string, site?: string): Promise<{ logs: LogInfo[]; settings: LogSettings }> {
     const { settings } = this.state(serverId, site);
     const sources = site === undefined ? serverCandidates() : siteLogs(settings, site);
-    const out = await this.run(serverId, listScript(sources, site === undefined), 'Listing the logs');
+    const out = await this.run(serverId, listScript(sources, site === undefined), msg('Listing the logs failed on the server.'));
     return { logs: parseList(out, sources, site === undefined), settings: logSettings(settings) };
   }
 
@@ -40,14 +40,14 @@ export class LogService {
 
   async search(serverId: string, site: string | undefined, id: string, text: string, limit: number) {
     const source = this.source(serverId, site, id);
-    const hits = parseHits(await this.run(serverId, grepScript(source, text, limit, true), 'The search'), LINE_MAX);
+    const hits = parseHits(await this.run(serverId, grepScript(source, text, limit, true), msg('The search failed on the server.')), LINE_MAX);
     return { hits: hits.slice(0, limit), truncated: hits.length > limit };
   }
 
   async download(serverId: string, site: string | undefined, id: string, part: { text?: string; from?: number; to?: number }) {
     const source = this.source(serverId, site, id);
     const script = part.text !== undefined ? grepScript(source, part.text, DOWNLOAD_LINES_MAX, false) : rangeScript(source, part.from ?? 1, part.to ?? 1);
-    const out = await this.run(serverId, script, 'The download');
+    const out = await this.run(serverId, script, msg('The download failed on the server.'));
     const lines = out.split('\n');
     if (lines.at(-1) === '') lines.pop();
     const truncated = lines.length > DOWNLOAD_LINES_MAX;
@@ -59,15 +59,16 @@ export class LogService {
 
   private state(serverId: string, site: string | undefined): { settings: HostingSettings } {
     const state = this.hosting(serverId);
-    if (site !== undefined && !state.sites.some((s) => s.name === site)) throw new AppError('not-found', `No site "${site}" on this server in Hostdeck's records.`);
+    if (site !== undefined && !state.sites.some((s) => s.name === site)) throw AppError.worded('not-found', msg('No site "{{site}}" on this server in Hostdeck\'s records.'), { site });
     return state;
   }
 
-  private async run(serverId: string, script: string, what: string): Promise<string> {
+  /** `failed`: the sentence shown when the script fails. */
+  private async run(serverId: string, script: string, failed: string): Promise<string> {
     const lease = await this.connections.acquire(serverId);
     try {
       const result = await exec(await lease.ready(), script, SEARCH_TIMEOUT_MS);
-      if (result.code !== 0) throw new AppError('ssh', `${what} failed on the server.`, { details: result.stderr.slice(-2000) });
+      if (result.code !== 0) throw new AppError('ssh', failed, { details: result.stderr.slice(-2000) });
       return result.stdout;
     } finally {
       lease.release();

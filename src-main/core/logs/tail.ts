@@ -72,7 +72,7 @@ export class TailService {
   }
 
   async follow(serverId: string, source: LogSource, backlog: number, owner: string | null): Promise<string> {
-    if (this.tails.size >= MAX_TAILS) throw new AppError('conflict', `At most ${MAX_TAILS} logs can be followed at once; close a log view first.`);
+    if (this.tails.size >= MAX_TAILS) throw AppError.worded('conflict', msg('At most {{max}} logs can be followed at once; close a log view first.'), { max: MAX_TAILS });
     const lease = await this.connections.acquire(serverId);
     let channel: ClientChannel;
     try {

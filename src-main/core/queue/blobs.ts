@@ -7,7 +7,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import path from 'node:path';
-import { AppError } from '../../../shared/errors';
+import { AppError, msg } from '../../../shared/errors';
 import { writeDurably } from '../durable-files';
 
 const SHA256 = /^[0-9a-f]{64}$/;
@@ -61,7 +61,7 @@ export class BlobStore {
     if (!this.remote) return;
     const bytes = typeof content === 'string' ? Buffer.byteLength(content) : content.length;
     if (bytes > this.remote.maxBytes) {
-      throw new AppError('invalid-input', `In team mode a task uploads at most ${this.remote.maxBytes / 1024 / 1024} MB (the team database carries it to whichever workstation runs the task); this content is ${(bytes / 1024 / 1024).toFixed(1)} MB.`);
+      throw AppError.worded('invalid-input', msg('In team mode a task uploads at most {{max}} MB (the team database carries it to whichever workstation runs the task); this content is {{mb}} MB.'), { max: this.remote.maxBytes / 1024 / 1024, mb: (bytes / 1024 / 1024).toFixed(1) });
     }
   }
 
@@ -139,13 +139,13 @@ export class BlobStore {
 
   /** The local file holding a blob; refuses a hash that is not one, or a blob that is gone. */
   path(sha: string): string {
-    if (!SHA256.test(sha)) throw new AppError('invalid-input', 'Not a content hash.');
+    if (!SHA256.test(sha)) throw new AppError('invalid-input', msg('Not a content hash.'));
     return path.join(this.dir, sha);
   }
 
   existing(sha: string): string {
     const file = this.path(sha);
-    if (!existsSync(file)) throw new AppError('not-found', `The content ${sha.slice(0, 12)}… this task uploads is no longer kept; queue the change again.`);
+    if (!existsSync(file)) throw AppError.worded('not-found', msg('The content {{hash}}… this task uploads is no longer kept; queue the change again.'), { hash: sha.slice(0, 12) });
     return file;
   }
 

@@ -5,7 +5,7 @@
 // register theirs from test/.
 import type { Client } from 'ssh2';
 import type { z } from 'zod';
-import { AppError, fieldErrors } from '../../../shared/errors';
+import { AppError, fieldErrors, msg } from '../../../shared/errors';
 import type { WorkerShell } from './worker-shell';
 
 /** Gives a secret by name at run time (e.g. a password held only in memory until its task ran). */
@@ -71,7 +71,7 @@ export function registerTaskKind<P extends Record<string, unknown>>(name: string
 
 export function taskKind(name: string): TaskKind {
   const kind = kinds.get(name);
-  if (!kind) throw new AppError('invalid-input', `Unknown task kind ${name.slice(0, 64)}.`, { fields: { kind: 'Unknown task kind' } });
+  if (!kind) throw AppError.worded('invalid-input', msg('Unknown task kind {{kind}}.'), { kind: name.slice(0, 64) }, { fields: { kind: 'Unknown task kind' } });
   return kind;
 }
 
@@ -81,7 +81,7 @@ export function parseParams(name: string, params: unknown): Record<string, unkno
   const parsed = kind.params.safeParse(params);
   if (!parsed.success) {
     const fields = Object.fromEntries(Object.entries(fieldErrors(parsed.error.issues)).map(([k, v]) => [k && k !== '_' ? `params.${k}` : 'params', v]));
-    throw new AppError('invalid-input', 'Some fields need attention; nothing was queued.', { fields });
+    throw new AppError('invalid-input', msg('Some fields need attention; nothing was queued.'), { fields });
   }
   return parsed.data;
 }

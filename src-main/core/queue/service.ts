@@ -14,7 +14,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { AppError, msg } from '../../../shared/errors';
-import type { QueueOverview, Task } from '../../../shared/queue';
+import type { QueueOverview, Task, TaskStatus } from '../../../shared/queue';
 import type { EventHub } from '../events';
 import { openSftp } from '../ssh/connect';
 import type { ConnectionManager, Lease } from '../ssh/connections';
@@ -44,8 +44,24 @@ type Parked = { lease: Lease; shell: WorkerShell | null; timer: NodeJS.Timeout }
 export type TaskSecretStore = { source: SecretSource; hold(ref: string, secret: string): Promise<void> };
 
 const NO_SECRETS: TaskSecretStore = {
-  source: (name) => Promise.reject(new AppError('not-found', `No secret ${name} is held for this task.`)),
-  hold: () => Promise.reject(new AppError('internal', 'This queue holds no secrets.')),
+  source: (name) => Promise.reject(AppError.worded('not-found', msg('No secret {{name}} is held for this task.'), { name })),
+  hold: () => Promise.reject(new AppError('internal', msg('This queue holds no secrets.'))),
+};
+
+/** Why a task cannot be cancelled or answered, one whole sentence per status it is in. */
+const NOT_PENDING: Record<Exclude<TaskStatus, 'pending'>, string> = {
+  running: msg('Only a pending task can be cancelled; this one is running.'),
+  done: msg('Only a pending task can be cancelled; this one is done.'),
+  failed: msg('Only a pending task can be cancelled; this one is failed.'),
+  skipped: msg('Only a pending task can be cancelled; this one is skipped.'),
+  cancelled: msg('Only a pending task can be cancelled; this one is cancelled.'),
+};
+const NOT_FAILED: Record<Exclude<TaskStatus, 'failed'>, string> = {
+  pending: msg('Only a failed task can be retried or skipped; this one is pending.'),
+  running: msg('Only a failed task can be retried or skipped; this one is running.'),
+  done: msg('Only a failed task can be retried or skipped; this one is done.'),
+  skipped: msg('Only a failed task can be retried or skipped; this one is skipped.'),
+  cancelled: msg('Only a failed task can be retried or skipped; this one is cancelled.'),
 };
 
 export class QueueService {
@@ -141,7 +157,7 @@ export class QueueService {
     if (events.length === 0) return [];
     this.write(serverId, events);
     const tasks = events.map((e) => this.journal(serverId).tasks.get((e as { task: { id: string } }).task.id));
-    if (tasks.some((t) => !t)) throw new AppError('internal', 'The tasks were written but not read back.');
+    if (tasks.some((t) => !t)) throw new AppError('internal', msg('The tasks were written but not read back.'));
     this.kick(serverId);
     return tasks as Task[];
   }
@@ -179,7 +195,7 @@ export class QueueService {
     if (taskId) {
       const task = tasks.find((t) => t.id === taskId);
       if (!task) throw new AppError('not-found', msg('No such task in this server\'s queue.'));
-      if (task.status !== 'pending') throw new AppError('conflict', `Only a pending task can be cancelled; this one is ${task.status}.`);
+      if (task.status !== 'pending') throw new AppError('conflict', NOT_PENDING[task.status]);
       return this.answer(serverId, [{ t: 'cancelled', id: task.id, at }], 'cancelled');
     }
     const pending = tasks.filter((t) => t.status === 'pending');
@@ -235,8 +251,8 @@ export class QueueService {
   private failed(serverId: string, taskId?: string): Task {
     const tasks = this.sync(serverId).ordered();
     const task = taskId ? tasks.find((t) => t.id === taskId) : tasks.find((t) => t.status === 'failed');
-    if (!task) throw new AppError(taskId ? 'not-found' : 'conflict', taskId ? 'No such task in this server\'s queue.' : 'This server\'s queue has no failed task.');
-    if (task.status !== 'failed') throw new AppError('conflict', `Only a failed task can be retried or skipped; this one is ${task.status}.`);
+    if (!task) throw new AppError(taskId ? 'not-found' : 'conflict', taskId ? msg('No such task in this server\'s queue.') : msg('This server\'s queue has no failed task.'));
+    if (task.status !== 'failed') throw new AppError('conflict', NOT_FAILED[task.status]);
     return task;
   }
 
@@ -460,7 +476,7 @@ export class QueueService {
         uploads.map(
           (u, i) =>
             new Promise<void>((resolve, reject) => {
-              sftp.fastPut(files[i]!, u.path, { mode: u.mode }, (e) => (e ? reject(new AppError('refused', `Upload to ${u.path} failed: ${e.message}`)) : resolve()));
+              sftp.fastPut(files[i]!, u.path, { mode: u.mode }, (e) => (e ? reject(AppError.worded('refused', msg('Upload to {{path}} failed: {{reason}}'), { path: u.path, reason: e.message })) : resolve()));
             }),
         ),
       );

@@ -179,10 +179,10 @@ export type OpenOptions = {
 export function openWorkerShell(client: Client, options: OpenOptions = {}): Promise<WorkerShell> {
   const taskLock = options.taskLock ?? true;
   return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new AppError('timeout', 'The worker shell did not open in time.')), OPEN_TIMEOUT_MS);
+    const timer = setTimeout(() => reject(new AppError('timeout', msg('The worker shell did not open in time.'))), OPEN_TIMEOUT_MS);
     client.exec('/bin/sh', (error, channel) => {
       clearTimeout(timer);
-      if (error) return reject(new AppError('ssh', 'The server refused to open a worker shell.', { details: error.message }));
+      if (error) return reject(new AppError('ssh', msg('The server refused to open a worker shell.'), { details: error.message }));
       const shell = new Shell(client, channel);
       // A first run proves the shell reads and answers (and warms it up), and learns the process
       // group of the shell (sshd makes the session's child a session and group leader), where the
@@ -224,13 +224,13 @@ class Shell implements WorkerShell {
   ) {
     channel.on('data', (d: Buffer) => this.onData('out', d));
     channel.stderr.on('data', (d: Buffer) => this.onData('err', d));
-    channel.on('error', (e: Error) => this.shutdown(new AppError('ssh', 'The worker shell channel failed.', { details: e.message })));
+    channel.on('error', (e: Error) => this.shutdown(new AppError('ssh', msg('The worker shell channel failed.'), { details: e.message })));
     // The shell itself died (killed, or a script killed it): a background process may still hold
     // the channel's output open, so do not wait for 'close'.
     channel.on('exit', (code: number | null, signal?: string) =>
       this.shutdown(signal ? AppError.worded('ssh', msg('The worker shell exited (signal {{signal}}).'), { signal }) : AppError.worded('ssh', msg('The worker shell exited (code {{code}}).'), { code: String(code) })),
     );
-    channel.on('close', () => this.shutdown(this.closeReason ?? new AppError('ssh', 'The worker shell closed (the shell exited or the connection dropped).')));
+    channel.on('close', () => this.shutdown(this.closeReason ?? new AppError('ssh', msg('The worker shell closed (the shell exited or the connection dropped).'))));
   }
 
   onClose(fn: (reason: Error | null) => void): void {
@@ -240,9 +240,9 @@ class Shell implements WorkerShell {
 
   run(script: string, opts: RunOptions = {}): Promise<RunResult> {
     return new Promise((resolve, reject) => {
-      if (this.closed) return reject(new AppError('ssh', 'The worker shell is closed.'));
+      if (this.closed) return reject(new AppError('ssh', msg('The worker shell is closed.')));
       if (script.includes('\0') || opts.stdin?.includes('\0')) {
-        return reject(new AppError('invalid-input', 'A script or its stdin cannot contain NUL bytes.'));
+        return reject(new AppError('invalid-input', msg('A script or its stdin cannot contain NUL bytes.')));
       }
       this.queue.push({ script, opts, resolve, reject });
       this.next();
@@ -252,7 +252,7 @@ class Shell implements WorkerShell {
   /** A step of the shell's own (see Job.inShell). */
   runInShell(script: string, timeoutMs: number): Promise<RunResult> {
     return new Promise((resolve, reject) => {
-      if (this.closed) return reject(new AppError('ssh', 'The worker shell is closed.'));
+      if (this.closed) return reject(new AppError('ssh', msg('The worker shell is closed.')));
       this.queue.push({ script, opts: { timeoutMs }, inShell: true, resolve, reject });
       this.next();
     });
@@ -323,13 +323,13 @@ class Shell implements WorkerShell {
     this.closed = true;
     this.closeReason = reason;
     if (this.releaseTimer) clearTimeout(this.releaseTimer);
-    const closedError = new AppError('ssh', 'The worker shell was closed before the command ran.');
+    const closedError = new AppError('ssh', msg('The worker shell was closed before the command ran.'));
     const current = this.current;
     const queued = this.queue;
     if (current) clearTimeout(current.timer);
     this.current = null;
     this.queue = [];
-    current?.job.reject(reason ?? new AppError('ssh', 'The worker shell was closed while the command ran.'));
+    current?.job.reject(reason ?? new AppError('ssh', msg('The worker shell was closed while the command ran.')));
     for (const job of queued) job.reject(closedError);
     try {
       this.channel.close();

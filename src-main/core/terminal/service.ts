@@ -78,7 +78,7 @@ export class TerminalService {
   }
 
   async open(serverId: string, cols: number, rows: number, owner: string | null): Promise<string> {
-    if (this.sessions.size >= MAX_SESSIONS) throw new AppError('conflict', `At most ${MAX_SESSIONS} terminals can be open at once; close one first.`);
+    if (this.sessions.size >= MAX_SESSIONS) throw AppError.worded('conflict', msg('At most {{max}} terminals can be open at once; close one first.'), { max: MAX_SESSIONS });
     const lease = await this.connections.acquire(serverId);
     let channel: ClientChannel;
     try {
