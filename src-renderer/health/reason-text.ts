@@ -59,12 +59,25 @@ const PARTS: [RegExp, (m: RegExpMatchArray) => string][] = [
   [/^load ([\d.]+) is over (\d+)× its (\d+) CPUs?$/i, (m) => t('load {{load}} is over {{times}}× its {{count, number}} CPUs', { load: formatNumber(Number(m[1]), { minimumFractionDigits: 2, maximumFractionDigits: 2 }), times: m[2], count: Number(m[3]) })],
 ];
 
+/** A check that failed with one of the core's errors with values in it (health/service.ts). */
+const FAILED: [RegExp, (m: RegExpMatchArray) => string][] = [
+  [/^The command did not finish within (\d+) s\.$/, (m) => t('The command did not finish within {{seconds}} s.', { seconds: m[1] })],
+  [/^No connection within (\d+) s\.$/, (m) => t('No connection within {{seconds}} s.', { seconds: m[1] })],
+  [/^(.+) Reconnecting \(attempt (\d+)\)\.$/, (m) => t('{{reason}} Reconnecting (attempt {{attempt}}).', { reason: i18n.exists(m[1]!) ? t(m[1]!) : m[1], attempt: m[2] })],
+];
+
 const capital = (s: string) => (s ? `${s[0]!.toUpperCase()}${s.slice(1)}` : s);
 
 export function healthReason(reason: string): string {
   if (currentLanguage() === 'en') return reason;
   const whole = WHOLE[reason];
   if (whole) return whole();
+  // A check that failed with a fixed core error (the connection's, say) reads as the core's errors do.
+  if (i18n.exists(reason)) return t(reason);
+  for (const [pattern, word] of FAILED) {
+    const m = reason.match(pattern);
+    if (m) return word(m);
+  }
   if (!reason.endsWith('.')) return reason;
   const parts = reason.slice(0, -1).split('; ');
   const worded = parts.map((part) => {

@@ -12,6 +12,15 @@ import { openWorkerShell } from '../../src-main/core/queue/worker-shell';
 import { readKeyFile } from '../../src-main/core/ssh/keys';
 import { teamError } from '../../src-main/core/team/connection';
 import { connectError } from '../../src-main/core/ssh/errors';
+import { Dns01 } from '../../src-main/core/acme/dns01';
+import type { DnsService } from '../../src-main/core/dns/service';
+import type { Finding } from '../../src-main/core/drift/compare';
+import { remedy } from '../../src-main/core/drift/remedies';
+import type { EventHub } from '../../src-main/core/events';
+import { readSshConfig } from '../../src-main/core/inventory/ssh-config-import';
+import { PromptBroker } from '../../src-main/core/ssh/prompts';
+import { account } from '../../src-main/core/team/roles';
+import type { SiteRecord } from '../../shared/api/hosting';
 import { PassThrough } from 'node:stream';
 import { BackupService } from '../../src-main/core/backups/service';
 import { decodeCell } from '../../src-main/core/db/cells';
@@ -109,6 +118,50 @@ describe('core messages with names in them (SSH, team, DNS, hosting, worker shel
         'Рабочая оболочка завершилась (код 127).',
       ]);
       expect(errors.map((e) => localError(e.toShape()).code)).toEqual(['key-file', 'unreachable', 'invalid-input', 'not-found', 'ssh']);
+    } finally {
+      await i18n.changeLanguage('en');
+    }
+  });
+});
+
+describe('core messages of drift, ACME, SSH prompts, team accounts and the SSH config import', () => {
+  // A pool difference answered with "Fix the server" on a site whose records hold no PHP (any more).
+  const noPhp = { item: { id: 'php:shop:shop', kind: 'php', way: 'changed', site: 'shop', fix: 'Write the php pool as recorded', accept: null }, evidence: { kind: 'none' } } as unknown as Finding;
+  const made = async () => [
+    await thrown(() => remedy(noPhp, 'fix', [{ name: 'shop', php: null } as unknown as SiteRecord], {} as HostingSettings)),
+    await thrown(() => new Dns01({ zones: async () => ({ zones: [], nameservers: [] }) } as unknown as DnsService).publish([{ name: 'shop.example', value: 'token' }])),
+    await thrown(() => new PromptBroker({} as EventHub).answer('gone', [], false)),
+    await thrown(() => account('bad user', 'localhost')),
+    await thrown(() => readSshConfig('/nonexistent/hostdeck/ssh_config')),
+  ];
+  const english = [
+    'Site shop has no PHP in the records.',
+    'No DNS zone in Hostdeck holds shop.example: DNS-01 needs its zone here (DNS zones), or choose HTTP-01.',
+    'This prompt is no longer waiting for an answer.',
+    'User name: letters, digits, "_", "." and "-", starting with a letter or digit.',
+    'There is no SSH config at /nonexistent/hostdeck/ssh_config.',
+  ];
+
+  it('read in English exactly as the core wrote them', async () => {
+    const errors = await made();
+    expect(errors.map((e) => e.message)).toEqual(english);
+    for (const e of errors) expect(localError(e.toShape()).message).toBe(e.message);
+  });
+
+  it('read in Russian through the client, with the same values, codes and fields', async () => {
+    const errors = await made();
+    await i18n.changeLanguage('ru');
+    try {
+      const shown = errors.map((e) => localError(e.toShape()));
+      expect(shown.map((e) => e.message)).toEqual([
+        'По записям у сайта shop нет PHP.',
+        'Ни одна зона DNS в Hostdeck не содержит shop.example: для DNS-01 её зона должна быть здесь (зоны DNS), иначе выберите HTTP-01.',
+        'Этот запрос больше не ждёт ответа.',
+        'Имя пользователя: буквы, цифры, «_», «.» и «-», начиная с буквы или цифры.',
+        'Конфигурации SSH по пути /nonexistent/hostdeck/ssh_config нет.',
+      ]);
+      expect(shown.map((e) => e.code)).toEqual(['conflict', 'conflict', 'not-found', 'invalid-input', 'not-found']);
+      expect(shown[3]!.fields).toEqual({ user: 'Letters, digits, "_", "." and "-" only' });
     } finally {
       await i18n.changeLanguage('en');
     }

@@ -67,6 +67,11 @@ describe('health reasons in the UI', () => {
       expect(healthReason('nginx and php-fpm are not running.')).toBe('Не запущено: nginx и php-fpm.');
       expect(healthReason('Only 3.5% of memory is available; a part the UI has no words for.')).toBe('Доступно лишь 3,5% памяти; a part the UI has no words for.');
       expect(healthReason('Something the UI has no words for.')).toBe('Something the UI has no words for.');
+      // A check that failed with one of the core's errors (the service's time-outs, a dropped connection).
+      expect(healthReason('The command did not finish within 15 s.')).toBe('Команда не завершилась за 15 с.');
+      expect(healthReason('No connection within 20 s.')).toBe('Нет подключения в течение 20 с.');
+      expect(healthReason('The connection dropped.')).toBe('Соединение оборвалось.');
+      expect(healthReason('The connection dropped. Reconnecting (attempt 2).')).toBe('Соединение оборвалось. Повторное подключение (попытка 2).');
     } finally {
       await i18n.changeLanguage('en');
     }

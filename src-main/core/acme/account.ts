@@ -6,7 +6,7 @@ import { rootCertificates } from 'node:tls';
 import { createHash } from 'node:crypto';
 import * as acme from 'acme-client';
 import type { AcmeSettings } from '../../../shared/acme';
-import { AppError } from '../../../shared/errors';
+import { AppError, msg } from '../../../shared/errors';
 import type { Keychain } from '../secrets/keychain';
 
 const PREFIX = 'acme-account:';
@@ -29,7 +29,7 @@ export class AcmeAccounts {
         await this.keychain.set(PREFIX + directoryUrl, pem);
         return pem;
       } catch (error) {
-        throw new AppError('internal', `The ACME account key could not be read from or kept in the keychain: ${error instanceof Error ? error.message : String(error)}`);
+        throw AppError.worded('internal', msg('The ACME account key could not be read from or kept in the keychain: {{reason}}'), { reason: error instanceof Error ? error.message : String(error) });
       }
     })().finally(() => this.making.delete(directoryUrl));
     this.making.set(directoryUrl, made);

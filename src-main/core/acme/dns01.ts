@@ -3,7 +3,7 @@
 // nameserver with the ordinary push (tasks on the nameservers' queues); the CA is told only once
 // each nameserver answers every record over DNS; afterwards the records are taken out and pushed
 // again.
-import { AppError } from '../../../shared/errors';
+import { AppError, msg } from '../../../shared/errors';
 import type { DnsRecord } from '../../../shared/dns';
 import { askDns } from '../dns/query';
 import type { DnsService } from '../dns/service';
@@ -29,10 +29,10 @@ export class Dns01 {
     const placed: Placed[] = challenges.map((c) => {
       const fqdn = `_acme-challenge.${c.name}`;
       const zone = zoneOf(names, c.name);
-      if (!zone) throw new AppError('conflict', `No DNS zone in Hostdeck holds ${c.name}: DNS-01 needs its zone here (DNS zones), or choose HTTP-01.`);
+      if (!zone) throw AppError.worded('conflict', msg('No DNS zone in Hostdeck holds {{name}}: DNS-01 needs its zone here (DNS zones), or choose HTTP-01.'), { name: c.name });
       return { zone, fqdn, value: c.value, record: { name: fqdn.slice(0, -zone.length - 1), type: 'TXT', ttl: TTL, value: c.value } };
     });
-    if (nameservers.length === 0) throw new AppError('conflict', 'No server has the ns role: DNS-01 needs the nameservers of the zone in the inventory.');
+    if (nameservers.length === 0) throw new AppError('conflict', msg('No server has the ns role: DNS-01 needs the nameservers of the zone in the inventory.'));
     try {
       for (const p of placed) await this.dns.putRecord(p.zone, p.record);
       const touched = [...new Set(placed.map((p) => p.zone))];
@@ -74,7 +74,7 @@ async function waitForTxt(hostPort: string, fqdn: string, value: string, who: st
     if (Date.now() >= until) break;
     await new Promise((r) => setTimeout(r, Math.min(500, 20 * asked)));
   }
-  throw new AppError('conflict', `${who} did not answer the TXT record ${fqdn} within ${ANSWER_DEADLINE_MS / 1000} s (last: ${last}); is its queue stopped? The CA was not asked.`);
+  throw AppError.worded('conflict', msg('{{who}} did not answer the TXT record {{fqdn}} within {{seconds}} s (last: {{last}}); is its queue stopped? The CA was not asked.'), { who, fqdn, seconds: ANSWER_DEADLINE_MS / 1000, last });
 }
 
 export async function queryTxt(host: string, port: number, fqdn: string, timeoutMs = 1000): Promise<{ values?: string[]; detail: string }> {

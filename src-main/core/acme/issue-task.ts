@@ -9,7 +9,7 @@
 import * as acme from 'acme-client';
 import { z } from 'zod';
 import { AcmeSettings, CertName, Challenge, DirectoryUrl, isWildcard, baseName } from '../../../shared/acme';
-import { AppError } from '../../../shared/errors';
+import { AppError, msg, type Said } from '../../../shared/errors';
 import { Domain, SiteName } from '../../../shared/hosting';
 import { KeyPem } from '../../../shared/tls';
 import { TlsInstallParams, tlsInstallLines } from '../hosting/tls-install';
@@ -48,36 +48,37 @@ function orderLines(p: IssueParams): string[] {
   ];
 }
 
-function caError(error: unknown, what: string): AppError {
+/** `refusal`: what the CA refused, as a whole template (marked msg()) ending in the CA's {{message}}. */
+function caError(error: unknown, refusal: string, params: Said['params']): AppError {
   const message = error instanceof Error ? error.message : String(error);
-  return new AppError('refused', `The CA refused ${what}: ${message}`);
+  return AppError.worded('refused', refusal, { ...params, message });
 }
 
-async function step<T>(what: string, run: () => Promise<T>): Promise<T> {
+async function step<T>(refusal: string, params: Said['params'], run: () => Promise<T>): Promise<T> {
   try {
     return await run();
   } catch (error) {
     if (error instanceof AppError) throw error;
-    throw caError(error, what);
+    throw caError(error, refusal, params);
   }
 }
 
 async function order(p: IssueParams, secrets: SecretSource, deps: IssueDeps): Promise<string> {
   const settings = deps.settings();
   if (settings.directoryUrl !== p.directoryUrl) {
-    throw new AppError('conflict', `The ACME directory changed since this task was queued (${p.directoryUrl} → ${settings.directoryUrl}); skip it and issue again.`);
+    throw AppError.worded('conflict', msg('The ACME directory changed since this task was queued ({{queued}} → {{now}}); skip it and issue again.'), { queued: p.directoryUrl, now: settings.directoryUrl });
   }
   const keyPem = await secrets(p.keyRef);
-  const client = await step('the account', () => deps.accounts.client(settings));
+  const client = await step(msg('The CA refused the account: {{message}}'), {}, () => deps.accounts.client(settings));
   const commonName = p.names.includes(p.domain) ? p.domain : p.names.find((n) => !isWildcard(n)) ?? p.names[0]!;
   const [, csr] = await acme.crypto.createCsr({ commonName, altNames: p.names }, keyPem);
-  const placed = await step('the order', async () => {
+  const placed = await step(msg('The CA refused the order: {{message}}'), {}, async () => {
     const o = await client.createOrder({ identifiers: p.names.map((value) => ({ type: 'dns', value })) });
     const authzs = (await client.getAuthorizations(o)).filter((a) => a.status !== 'valid');
     const challenges = authzs.map((a) => {
       const c = a.challenges.find((x) => x.type === p.challenge);
       const name = `${a.wildcard ? '*.' : ''}${a.identifier.value}`;
-      if (!c) throw new AppError('refused', `The CA offers no ${p.challenge} challenge for ${name} (it offers ${a.challenges.map((x) => x.type).join(', ')}).`);
+      if (!c) throw AppError.worded('refused', msg('The CA offers no {{challenge}} challenge for {{name}} (it offers {{offered}}).'), { challenge: p.challenge, name, offered: a.challenges.map((x) => x.type).join(', ') });
       return { authz: a, challenge: c, name };
     });
     return { o, challenges };
@@ -92,10 +93,10 @@ async function order(p: IssueParams, secrets: SecretSource, deps: IssueDeps): Pr
       const port = Number(p.install.listen.slice(p.install.listen.lastIndexOf(':') + 1));
       const checks = await Promise.all(placed.challenges.map(async (c) => answersChallenge(c.name, settings.resolver, port, c.challenge.token, await client.getChallengeKeyAuthorization(c.challenge))));
       const wrong = checks.filter((c) => !c.ok);
-      if (wrong.length > 0) throw new AppError('conflict', `Not sent to the CA (a failed validation counts against its limits): ${wrong.map((w) => w.detail).join('; ')}.`);
+      if (wrong.length > 0) throw AppError.worded('conflict', msg('Not sent to the CA (a failed validation counts against its limits): {{problems}}.'), { problems: wrong.map((w) => w.detail).join('; ') });
     }
     for (const c of placed.challenges) {
-      await step(`the ${p.challenge} validation of ${c.name}`, async () => {
+      await step(msg('The CA refused the {{challenge}} validation of {{name}}: {{message}}'), { challenge: p.challenge, name: c.name }, async () => {
         await client.completeChallenge(c.challenge);
         await client.waitForValidStatus(c.challenge);
       });
@@ -103,8 +104,8 @@ async function order(p: IssueParams, secrets: SecretSource, deps: IssueDeps): Pr
   } finally {
     if (published.length > 0) await deps.dns01.remove(published);
   }
-  const finalized = await step('to finalize the order', async () => client.waitForValidStatus(await client.finalizeOrder(placed.o, csr)));
-  const chain = await step('the certificate download', () => client.getCertificate(finalized));
+  const finalized = await step(msg('The CA refused to finalize the order: {{message}}'), {}, async () => client.waitForValidStatus(await client.finalizeOrder(placed.o, csr)));
+  const chain = await step(msg('The CA refused the certificate download: {{message}}'), {}, () => client.getCertificate(finalized));
   return `${chain.replace(/\r\n?/g, '\n').trim()}\n`;
 }
 

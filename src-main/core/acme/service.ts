@@ -12,7 +12,7 @@ import Conf from 'conf';
 import { AcmeSettings, baseName, isWildcard, type Challenge } from '../../../shared/acme';
 import type { IssueInput, NameCheck } from '../../../shared/api/acme';
 import type { HostingSettings } from '../../../shared/api/hosting';
-import { AppError } from '../../../shared/errors';
+import { AppError, fill, msg, type Said } from '../../../shared/errors';
 import type { Task } from '../../../shared/queue';
 import { DEFAULT_TLS_OPTIONS } from '../../../shared/tls';
 import type { DnsService } from '../dns/service';
@@ -31,8 +31,9 @@ type Step = { kind: string; params: unknown };
 type Issue = { serverId: string; site: string; domain: string; names?: string[]; challenge: Challenge; redirect: boolean; hsts: boolean; dropFailing?: boolean };
 type LastIssue = { names: string[]; challenge: Challenge };
 
-function invalid(field: string, message: string): never {
-  throw new AppError('invalid-input', message, { fields: { [field]: message } });
+/** `key`: the message's template (marked msg()); the field error is the same sentence in English. */
+function invalid(field: string, key: string, params: Said['params'] = {}): never {
+  throw AppError.worded('invalid-input', key, params, { fields: { [field]: fill(key, params) } });
 }
 
 function certificateKey(): string {
@@ -144,12 +145,12 @@ export class AcmeService {
   private target(serverId: string, siteName: string, domain: string, names: string[] | undefined) {
     const { sites, settings } = this.sites.state(serverId);
     const site = sites.find((s) => s.name === siteName);
-    if (!site) invalid('site', `No site "${siteName}" on this server in Hostdeck's records.`);
+    if (!site) invalid('site', msg('No site "{{site}}" on this server in Hostdeck\'s records.'), { site: siteName });
     const binding = site.domains.find((d) => d.domain === domain);
-    if (!binding) invalid('domain', `${domain} is not bound to the site ${siteName}.`);
+    if (!binding) invalid('domain', msg('{{domain}} is not bound to the site {{site}}.'), { domain, site: siteName });
     const allowed = [binding.domain, ...binding.aliases];
     (names ?? []).forEach((n, i) => {
-      if (!allowed.includes(baseName(n))) invalid(`names.${i}`, `${n} is not ${domain}, one of its aliases, or a wildcard of one of them.`);
+      if (!allowed.includes(baseName(n))) invalid(`names.${i}`, msg('{{name}} is not {{domain}}, one of its aliases, or a wildcard of one of them.'), { name: n, domain });
     });
     return { site, settings, binding, allowed };
   }
@@ -173,14 +174,14 @@ export class AcmeService {
   private async plan(i: Issue, keyRef: string): Promise<{ steps: Step[]; names: string[]; dropped: NameCheck[] }> {
     const { site, settings, binding, allowed } = this.target(i.serverId, i.site, i.domain, i.names);
     const wanted = i.names ?? allowed;
-    if (i.challenge === 'http-01' && wanted.some(isWildcard)) invalid('challenge', 'A wildcard name needs DNS-01.');
+    if (i.challenge === 'http-01' && wanted.some(isWildcard)) invalid('challenge', msg('A wildcard name needs DNS-01.'));
     const results = await this.check(i.serverId, settings, wanted, i.challenge);
     const failing = results.filter((r) => !r.ok);
     if (failing.length > 0 && !i.dropFailing) {
-      throw new AppError('conflict', `Not queued, and nothing was asked of the CA: ${failing.map((f) => `${f.name}: ${f.detail}`).join(' ')}`, { data: { results } });
+      throw AppError.worded('conflict', msg('Not queued, and nothing was asked of the CA: {{problems}}'), { problems: failing.map((f) => `${f.name}: ${f.detail}`).join(' ') }, { data: { results } });
     }
     const names = results.filter((r) => r.ok).map((r) => r.name);
-    if (names.length === 0) throw new AppError('conflict', 'No name passed the check; nothing was queued or asked of the CA.', { data: { results } });
+    if (names.length === 0) throw new AppError('conflict', msg('No name passed the check; nothing was queued or asked of the CA.'), { data: { results } });
     const acmeSettings = this.store.settings();
     const { chainPem: _, ...install } = tlsInstallParams(site, settings, i.domain, '', { redirect: i.redirect, hsts: i.hsts });
     const steps: Step[] = [];

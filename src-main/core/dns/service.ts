@@ -143,7 +143,7 @@ export class DnsService {
     let records = s.zone.records;
     if (old) {
       const key = recordKey(canonicalRecord(name, old));
-      if (!records.some((r) => recordKey(r) === key)) throw new AppError('conflict', 'That record is no longer in the zone (changed meanwhile?); nothing was saved.');
+      if (!records.some((r) => recordKey(r) === key)) throw new AppError('conflict', msg('That record is no longer in the zone (changed meanwhile?); nothing was saved.'));
       records = records.filter((r) => recordKey(r) !== key);
     }
     const candidate = { ...s.zone, records: [...records, next] };
@@ -165,7 +165,7 @@ export class DnsService {
   async deleteRecord(name: string, record: DnsRecord, baseVersion?: number): Promise<Zone> {
     const s = this.existing(name, baseVersion);
     const key = recordKey(canonicalRecord(name, record));
-    if (!s.zone.records.some((r) => recordKey(r) === key)) throw new AppError('not-found', 'That record is not in the zone.');
+    if (!s.zone.records.some((r) => recordKey(r) === key)) throw new AppError('not-found', msg('That record is not in the zone.'));
     const zone = this.validZone({ ...s.zone, records: s.zone.records.filter((r) => recordKey(r) !== key) });
     await this.store.put({ ...s, zone }, baseVersion);
     return zone;
@@ -194,7 +194,7 @@ export class DnsService {
 
   async push(zones: string[] | undefined, confirm: string[] = []): Promise<{ serials: Record<string, number>; tasks: Task[] }> {
     const nameservers = await this.resolved();
-    if (nameservers.length === 0) throw new AppError('conflict', 'No server has the ns role: add the role to your nameservers in the inventory first.');
+    if (nameservers.length === 0) throw new AppError('conflict', msg('No server has the ns role: add the role to your nameservers in the inventory first.'));
     const plans = (zones ? [...new Set(zones)] : this.store.names())
       .map((n) => {
         const stored = this.existing(n);
@@ -295,7 +295,7 @@ export class DnsService {
     });
     let names = input.names;
     if (!names) {
-      if (!input.site) throw new AppError('invalid-input', 'Name a site or the host names', { fields: { site: 'Choose a site' } });
+      if (!input.site) throw new AppError('invalid-input', msg('Name a site or the host names'), { fields: { site: 'Choose a site' } });
       names = this.siteDomains(input.serverId, input.site).flatMap((d) => [d.domain, ...d.aliases]);
     }
     const zoneNames = this.store.names();

@@ -68,7 +68,7 @@ export class DnsStore implements ZoneStore {
   }
 
   private file(zone: string): string {
-    if (!ZoneName.safeParse(zone).success) throw new AppError('invalid-input', 'Not a zone name.');
+    if (!ZoneName.safeParse(zone).success) throw new AppError('invalid-input', msg('Not a zone name.'));
     return path.join(this.dir, `${zone}.json`);
   }
 

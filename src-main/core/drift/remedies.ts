@@ -17,7 +17,8 @@ export type Remedy = plans.Plan & { password?: string; records: Said[] };
 const none = (sites: SiteRecord[], records: Said[]): Remedy => ({ steps: [], sites, secrets: [], records });
 
 function unavailable(f: Finding, action: DriftAction): never {
-  throw new AppError('conflict', `"${action === 'fix' ? 'Fix the server' : 'Accept the server\'s state'}" is not offered for ${f.item.title}.`);
+  const key = action === 'fix' ? msg('"Fix the server" is not offered for {{item}}.') : msg('"Accept the server\'s state" is not offered for {{item}}.');
+  throw AppError.worded('conflict', key, { item: f.item.title });
 }
 
 /** The site's configuration written again from its records (server blocks, PHP pool, cron file). */
@@ -51,13 +52,13 @@ export function remedy(f: Finding, action: DriftAction, sites: SiteRecord[], set
       case 'db':
       case 'dbuser': {
         const db = site.databases.find((d) => d.name === name);
-        if (!db) throw new AppError('not-found', `No database ${name} in the records of site ${site.name}.`);
+        if (!db) throw AppError.worded('not-found', msg('No database {{database}} in the records of site {{site}}.'), { database: name, site: site.name });
         return { ...plans.createDb(plans.replace(sites, site.name, (s) => ({ ...s, databases: s.databases.filter((d) => d.name !== name) })), settings, { site: site.name, name, user: db.user }), records: [] };
       }
       case 'vhost': {
         if (item.way === 'extra' && evidence.kind === 'vhostExtra') return { steps: [{ kind: 'domain.unbind', params: { site: site.name, domain: evidence.domain, vhostDir: settings.web.vhostDir, nginxConf: settings.web.nginxConf } }], sites, secrets: [], records: [] };
         const b = site.domains.find((d) => d.domain === name);
-        if (!b) throw new AppError('not-found', `The domain ${name} is no longer bound to site ${site.name} in the records.`);
+        if (!b) throw AppError.worded('not-found', msg('The domain {{domain}} is no longer bound to site {{site}} in the records.'), { domain: name, site: site.name });
         return { ...plans.bindDomain(sites, settings, { site: site.name, domain: b.domain, aliases: b.aliases }), creates: [], records: [] };
       }
       case 'php':
@@ -66,7 +67,7 @@ export function remedy(f: Finding, action: DriftAction, sites: SiteRecord[], set
           const steps = disablePhp(sites, { ...site, php: { version, values: phpSettings(settings).defaults, extras: [] } }, settings).steps;
           return { steps: steps.filter((s) => s.kind === 'php.remove'), sites, secrets: [], records: [] };
         }
-        if (!site.php) throw new AppError('conflict', `Site ${site.name} has no PHP in the records.`);
+        if (!site.php) throw AppError.worded('conflict', msg('Site {{site}} has no PHP in the records.'), { site: site.name });
         return { steps: phpOnStatus(site, settings, site.status), sites, secrets: [], records: [] };
       case 'cron':
         if (item.way === 'extra') return { steps: [{ kind: 'cron.remove', params: { site: site.name, dir: cronSettings(settings).dir } }], sites, secrets: [], records: [] };

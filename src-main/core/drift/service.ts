@@ -208,7 +208,7 @@ export class DriftService {
   async resolve(serverId: string, id: string, action: DriftAction, confirm?: string): Promise<{ tasks: Task[]; records: string[]; password: string | null; report: DriftReport }> {
     const f = this.finding(serverId, id);
     const needs = action === 'fix' ? f.item.confirm : null;
-    if (needs !== null && confirm !== needs) throw new AppError('invalid-input', `Type "${needs}" to confirm.`, { fields: { confirm: `Must be "${needs}" to confirm` } });
+    if (needs !== null && confirm !== needs) throw AppError.worded('invalid-input', msg('Type "{{confirm}}" to confirm.'), { confirm: needs }, { fields: { confirm: `Must be "${needs}" to confirm` } });
     let out: { tasks: Task[]; records: string[]; password: string | null };
     if (f.item.kind === 'zone') {
       const z = this.zoneAction(serverId, f, action);
@@ -236,7 +236,7 @@ export class DriftService {
   /** Zones: fix pushes the zone as pushed last (or removes one Hostdeck does not have); accept records the server's. */
   private zoneAction(serverId: string, f: Finding, action: DriftAction): { preview: Preview; apply: () => Promise<Task[]> } {
     const item: DriftItem = f.item;
-    if ((action === 'fix' ? item.fix : item.accept) === null) throw new AppError('conflict', `That action is not offered for ${item.title}.`);
+    if ((action === 'fix' ? item.fix : item.accept) === null) throw AppError.worded('conflict', msg('That action is not offered for {{item}}.'), { item: item.title });
     const zone = item.id.slice('zone:'.length, item.id.lastIndexOf(':'));
     const nsTask = (id: string, kind: string, params: Record<string, unknown>) => ({ serverId: id, kind, params, ...this.d.queue.preview(kind, params) });
     const settingsOf = (id: string): NsSettings & { queryHost: string } => {
@@ -249,10 +249,10 @@ export class DriftService {
       return { preview: { tasks: [nsTask(serverId, 'dns.remove', params)], records: [] }, apply: async () => [this.d.queue.enqueue(serverId, 'dns.remove', params)] };
     }
     const stored = this.d.dns.get(zone);
-    if (!stored?.pushed) throw new AppError('not-found', `The zone ${zone} is no longer pushed in Hostdeck.`);
+    if (!stored?.pushed) throw AppError.worded('not-found', msg('The zone {{zone}} is no longer pushed in Hostdeck.'), { zone });
     const pushed = stored.pushed;
     if (action === 'accept') {
-      if (f.evidence.kind !== 'zone' || !f.evidence.zone || f.evidence.serial === null) throw new AppError('conflict', `Nothing to take from the server for ${item.title}.`);
+      if (f.evidence.kind !== 'zone' || !f.evidence.zone || f.evidence.serial === null) throw AppError.worded('conflict', msg('Nothing to take from the server for {{item}}.'), { item: item.title });
       const serverZone = f.evidence.zone;
       const serial = f.evidence.serial;
       const unpushedEdits = JSON.stringify(stored.zone) !== JSON.stringify(pushed.zone);

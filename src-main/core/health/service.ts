@@ -26,7 +26,7 @@ import path from 'node:path';
 import pLimit, { type LimitFunction } from 'p-limit';
 import { HEALTH_HISTORY_SHOWN, type HealthChange, type HealthStatus, type ServerHealth } from '../../../shared/api/health';
 import type { Settings } from '../../../shared/domain';
-import { AppError } from '../../../shared/errors';
+import { AppError, msg } from '../../../shared/errors';
 import type { EventHub } from '../events';
 import type { Inventory } from '../inventory/service';
 import type { HostKeyPin, InventoryStore, StoredServer } from '../inventory/store';
@@ -221,7 +221,7 @@ export class HealthService {
     try {
       return (await shell.run(checkScript(known), { timeoutMs: EXEC_TIMEOUT_MS })).stdout;
     } catch (error) {
-      if (error instanceof AppError && error.code === 'timeout') throw new AppError('timeout', `The command did not finish within ${EXEC_TIMEOUT_MS / 1000} s.`);
+      if (error instanceof AppError && error.code === 'timeout') throw AppError.worded('timeout', msg('The command did not finish within {{seconds}} s.'), { seconds: EXEC_TIMEOUT_MS / 1000 });
       // A kept shell that died before this run could tell (its exit not seen yet): once more on a
       // fresh one. A connection that is gone fails that too.
       if (!kept) throw error;
@@ -243,7 +243,7 @@ export class HealthService {
     if (this.leases.get(serverId) !== lease) {
       // The lease was let go while the shell opened.
       if (probe !== 'exec') probe.close();
-      throw new AppError('ssh', 'The connection was let go during the check.');
+      throw new AppError('ssh', msg('The connection was let go during the check.'));
     }
     this.probes.set(serverId, probe);
     if (probe !== 'exec') {
@@ -266,13 +266,13 @@ export class HealthService {
     if (state?.state !== 'connected') {
       // Someone else's connection is waiting to come back: let its backoff run (connecting
       // now, without prompts, could fail it for the user who is waiting).
-      if (state?.state === 'reconnecting') throw new AppError('ssh', `${state.reason} Reconnecting (attempt ${state.attempt}).`);
+      if (state?.state === 'reconnecting') throw AppError.worded('ssh', msg('{{reason}} Reconnecting (attempt {{attempt}}).'), { reason: state.reason, attempt: state.attempt });
       if (this.loginNeeded.has(server.id) || (await this.promptsFor(server))) return null;
     }
     const pending = this.connections.acquire(server.id, { interactive: false });
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new AppError('timeout', `No connection within ${CONNECT_TIMEOUT_MS / 1000} s.`)), CONNECT_TIMEOUT_MS);
+      timer = setTimeout(() => reject(AppError.worded('timeout', msg('No connection within {{seconds}} s.'), { seconds: CONNECT_TIMEOUT_MS / 1000 })), CONNECT_TIMEOUT_MS);
     });
     let lease: Lease;
     try {
@@ -286,7 +286,7 @@ export class HealthService {
     }
     if (this.stopped) {
       lease.release();
-      throw new AppError('ssh', 'Hostdeck is closing.');
+      throw new AppError('ssh', msg('Hostdeck is closing.'));
     }
     this.leases.set(server.id, lease);
     lease.onDown(() => this.dropLease(server.id));

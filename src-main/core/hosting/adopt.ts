@@ -4,7 +4,7 @@
 // for import into the records as they are (no task runs). Only names the contract accepts are
 // offered; the rest is listed as notes.
 import type { AdoptionScan, HostingSettings, SiteRecord } from '../../../shared/api/hosting';
-import { AppError } from '../../../shared/errors';
+import { AppError, msg } from '../../../shared/errors';
 import { DbName, DbUser, Domain, ExistingFtpUser, SiteName, belongsToSite } from '../../../shared/hosting';
 import { PhpVersion } from '../../../shared/php';
 import type { TlsOptions } from '../../../shared/tls';
@@ -158,7 +158,7 @@ export async function scanServer(connections: ConnectionManager, serverId: strin
   const lease = await connections.acquire(serverId, { interactive: false });
   try {
     const result = await exec(await lease.ready(), scanScript(settings), 60_000);
-    if (result.code !== 0) throw new AppError('ssh', 'The scan of the server failed.', { details: result.stderr.slice(-2000) });
+    if (result.code !== 0) throw new AppError('ssh', msg('The scan of the server failed.'), { details: result.stderr.slice(-2000) });
     return compare(held, parseScan(result.stdout), settings);
   } finally {
     lease.release();

@@ -38,7 +38,7 @@ export function renderCronFile(raw: CronFileParams): string {
   });
   const text = `${[...header, ...lines].join('\n')}\n`;
   // Belt and braces: nothing a value held may have added a line.
-  if (text.split('\n').length !== header.length + lines.length + 1 || /[\u0000-\u0009\u000b-\u001f\u007f]/.test(text)) throw new AppError('internal', 'The cron file would not have one line per job; nothing was written.');
+  if (text.split('\n').length !== header.length + lines.length + 1 || /[\u0000-\u0009\u000b-\u001f\u007f]/.test(text)) throw new AppError('internal', msg('The cron file would not have one line per job; nothing was written.'));
   return text;
 }
 

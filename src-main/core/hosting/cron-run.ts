@@ -70,7 +70,7 @@ export class CronRunner {
       const client = await lease.ready();
       const check = await exec(client, runCheckScript(site, runner), 30_000);
       if (check.code !== 0) throw check.stderr.trim() ? new AppError('conflict', check.stderr.trim()) : AppError.worded('conflict', msg('The job of {{site}} cannot run on this server.'), { site });
-      channel = await new Promise<ClientChannel>((resolve, reject) => client.exec(runNowCommand(site, job, runner), (error, ch) => (error ? reject(new AppError('ssh', 'The server refused to run the job.', { details: error.message })) : resolve(ch))));
+      channel = await new Promise<ClientChannel>((resolve, reject) => client.exec(runNowCommand(site, job, runner), (error, ch) => (error ? reject(new AppError('ssh', msg('The server refused to run the job.'), { details: error.message })) : resolve(ch))));
     } catch (error) {
       lease.release();
       throw error;

@@ -144,7 +144,7 @@ const PLAIN_VALUE = /^[A-Za-z0-9._+=@:-]*$/;
  * since the file's syntax is unknown. Control characters are refused everywhere.
  */
 export function deployValue(file: string, value: string): string {
-  if (/[\u0000-\u001f\u007f\u0085\u2028\u2029]/.test(value)) throw new AppError('invalid-input', 'A placeholder value must not contain control characters');
+  if (/[\u0000-\u001f\u007f\u0085\u2028\u2029]/.test(value)) throw new AppError('invalid-input', msg('A placeholder value must not contain control characters'));
   if (file.endsWith('.php')) return value.replace(/[\\']/g, (c) => `\\${c}`);
   if (!PLAIN_VALUE.test(value)) throw AppError.worded('invalid-input', msg('A value with special characters can only go into a .php file, not {{file}}'), { file });
   return value;
@@ -199,7 +199,7 @@ export function commandsLines(raw: CommandsParams): string[] {
  * reads backslash escapes); control characters cannot be passed on a line and are refused.
  */
 export function optionFileValue(password: string): string {
-  if (password.length === 0 || /[\u0000-\u001f\u007f]/.test(password)) throw new AppError('invalid-input', 'The database password has characters a deploy cannot pass on');
+  if (password.length === 0 || /[\u0000-\u001f\u007f]/.test(password)) throw new AppError('invalid-input', msg('The database password has characters a deploy cannot pass on'));
   return password.replace(/[\\"]/g, (c) => `\\${c}`);
 }
 

@@ -1,6 +1,6 @@
 // The php-fpm versions installed on a server: the PHP settings' binary with * for {version}
 // (/usr/sbin/php-fpm*), each asked for its version (`php-fpm8.2 -v`). One read-only command.
-import { AppError } from '../../../shared/errors';
+import { AppError, msg } from '../../../shared/errors';
 import { PHP_VERSION, phpPath, type PhpInstalled, type PhpSettings } from '../../../shared/php';
 import type { ConnectionManager } from '../ssh/connections';
 import { exec } from '../ssh/connect';
@@ -28,7 +28,7 @@ export async function phpVersions(connections: ConnectionManager, serverId: stri
   const lease = await connections.acquire(serverId, { interactive: false });
   try {
     const result = await exec(await lease.ready(), versionsScript(settings.binary), 30_000);
-    if (result.code !== 0) throw new AppError('ssh', 'Looking for php-fpm on the server failed.', { details: result.stderr.slice(-2000) });
+    if (result.code !== 0) throw new AppError('ssh', msg('Looking for php-fpm on the server failed.'), { details: result.stderr.slice(-2000) });
     return parseVersions(result.stdout, settings.binary);
   } finally {
     lease.release();

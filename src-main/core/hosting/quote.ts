@@ -4,14 +4,14 @@
 // Passwords are never refused here for punctuation: they are quoted.
 import mysql from 'mysql2';
 import type { z } from 'zod';
-import { AppError, fieldErrors } from '../../../shared/errors';
+import { AppError, fieldErrors, msg } from '../../../shared/errors';
 
 /**
  * An SQL string literal (mysql2's escape): 'it''s' style quoting with backslash escapes.
  * Assumes the server's default sql_mode (no NO_BACKSLASH_ESCAPES), as mysql2 itself does.
  */
 export function sqlString(value: string): string {
-  if (typeof value !== 'string') throw new AppError('invalid-input', 'Only text can be quoted for SQL');
+  if (typeof value !== 'string') throw new AppError('invalid-input', msg('Only text can be quoted for SQL'));
   return mysql.escape(value);
 }
 
@@ -20,8 +20,8 @@ export function sqlString(value: string): string {
  * (forbidQualified), so `a.b` can never turn into database `a`, table `b`.
  */
 export function sqlIdent(value: string): string {
-  if (typeof value !== 'string' || value.length === 0) throw new AppError('invalid-input', 'An SQL name must be non-empty text');
-  if (value.includes('\u0000')) throw new AppError('invalid-input', 'An SQL name must not contain a NUL character');
+  if (typeof value !== 'string' || value.length === 0) throw new AppError('invalid-input', msg('An SQL name must be non-empty text'));
+  if (value.includes('\u0000')) throw new AppError('invalid-input', msg('An SQL name must not contain a NUL character'));
   return mysql.escapeId(value, true);
 }
 

@@ -66,7 +66,7 @@ export class TlsService {
     const lease = await this.connections.acquire(serverId, { interactive: false });
     try {
       const result = await exec(await lease.ready(), statusScript(tlsDir), 30_000);
-      if (result.code !== 0) throw new AppError('ssh', 'Reading the certificates on the server failed.', { details: result.stderr.slice(-2000) });
+      if (result.code !== 0) throw new AppError('ssh', msg('Reading the certificates on the server failed.'), { details: result.stderr.slice(-2000) });
       const status = { ...parseStatus(result.stdout, tlsDir), readAt: new Date().toISOString() };
       this.last.set(serverId, status);
       return status;

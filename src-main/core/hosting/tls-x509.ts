@@ -3,14 +3,14 @@
 // certificate and key are checked here before anything is queued, and the status read parses
 // the certificates found on a server the same way.
 import { createHash, createPrivateKey, X509Certificate, type KeyObject } from 'node:crypto';
-import { AppError } from '../../../shared/errors';
+import { AppError, msg } from '../../../shared/errors';
 import type { InstalledCert } from '../../../shared/api/tls';
 
 const PEM_BLOCK = /-----BEGIN CERTIFICATE-----\n[A-Za-z0-9+/=\n]+?-----END CERTIFICATE-----/g;
 
 /** The reason goes under its field (as the contract's own field errors do); the message is the upload's. */
 function refuse(field: string, message: string): never {
-  throw new AppError('invalid-input', 'The certificate or key was refused; nothing was queued.', { fields: { [field]: message } });
+  throw new AppError('invalid-input', msg('The certificate or key was refused; nothing was queued.'), { fields: { [field]: message } });
 }
 
 /** Each certificate of a PEM chain, in order; null when a block does not parse. */

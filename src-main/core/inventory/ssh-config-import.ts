@@ -5,7 +5,7 @@ import path from 'node:path';
 import { readFile } from 'node:fs/promises';
 import SSHConfig from 'ssh-config';
 import { ServerInput, type SshConfigCandidate } from '../../../shared/domain';
-import { AppError } from '../../../shared/errors';
+import { AppError, msg } from '../../../shared/errors';
 
 const first = (v: string | string[] | undefined) => (Array.isArray(v) ? v[0] : v);
 
@@ -14,7 +14,7 @@ export async function readSshConfig(file: string): Promise<string> {
     return await readFile(file, 'utf8');
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    throw new AppError('not-found', code === 'ENOENT' ? `There is no SSH config at ${file}.` : `${file} cannot be read.`);
+    throw AppError.worded('not-found', code === 'ENOENT' ? msg('There is no SSH config at {{file}}.') : msg('{{file}} cannot be read.'), { file });
   }
 }
 

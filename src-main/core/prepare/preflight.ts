@@ -125,7 +125,7 @@ export async function preflight(connections: ConnectionManager, serverId: string
   const lease = await connections.acquire(serverId, { interactive: false });
   try {
     const result = await exec(await lease.ready(), preflightScript(password !== null), 30_000, password === null ? undefined : `${password}\n`);
-    if (result.code !== 0) throw new AppError('ssh', 'The preflight could not read the server.', { details: result.stderr.slice(-2000) });
+    if (result.code !== 0) throw new AppError('ssh', msg('The preflight could not read the server.'), { details: result.stderr.slice(-2000) });
     return parsePreflight(result.stdout);
   } finally {
     lease.release();

@@ -3,7 +3,7 @@
 // (sudo.ts); what the admin sees is exactly what runs. The two SSH kinds check from this
 // workstation: a second, fresh login with the key must work before password logins go, and again after.
 import { z } from 'zod';
-import { AppError } from '../../../shared/errors';
+import { AppError, msg } from '../../../shared/errors';
 import { ServerId } from '../../../shared/domain';
 import { registerTaskKind } from '../queue/kinds';
 import type { Inventory } from '../inventory/service';
@@ -20,7 +20,7 @@ async function login(deps: PrepareDeps, serverId: string): Promise<Login> {
   if (server.user === 'root' || server.auth.method !== 'password') return { user: server.user, password: null };
   const password = await deps.inventory.secret(serverId);
   // sudo -S reads one line: the rest of a password with a line break would reach the shell.
-  if (password !== null && /[\r\n]/.test(password)) throw new AppError('invalid-input', 'The login password has a line break: sudo cannot take it on its stdin. Give this login sudo without a password, or log in as root.');
+  if (password !== null && /[\r\n]/.test(password)) throw new AppError('invalid-input', msg('The login password has a line break: sudo cannot take it on its stdin. Give this login sudo without a password, or log in as root.'));
   return { user: server.user, password };
 }
 

@@ -2,7 +2,7 @@
 // once), host-key verification, login, then `uname -a` and uptime. An unknown key is answered
 // with its fingerprint; the user can pin exactly that key and no other.
 import type { ConnectionTestResult } from '../../../shared/api';
-import { AppError } from '../../../shared/errors';
+import { AppError, msg } from '../../../shared/errors';
 import type { Inventory } from '../inventory/service';
 import type { InventoryStore } from '../inventory/store';
 import { exec } from '../ssh/connect';
@@ -49,7 +49,7 @@ export class ConnectionTester {
     const server = this.inventory.stored(id);
     const seen = this.connections.lastPresented(id);
     if (!seen || seen.fingerprint !== fingerprint) {
-      throw new AppError('conflict', 'That fingerprint is not the key this server presented; test the connection again.');
+      throw new AppError('conflict', msg('That fingerprint is not the key this server presented; test the connection again.'));
     }
     const pins = this.store.pins();
     pins[knownHostsName(server.host, server.port)] = { keyType: seen.keyType, key: seen.key, fingerprint: seen.fingerprint, pinnedAt: new Date().toISOString() };

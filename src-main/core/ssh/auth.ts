@@ -2,7 +2,7 @@
 // then, when the server reports partial success (AuthenticationMethods publickey,password),
 // the second factor it asks for. Missing answers are asked in the UI; nothing is guessed.
 import type { AuthHandlerMiddleware, AuthenticationType, KeyboardInteractiveAuthMethod } from 'ssh2';
-import { AppError } from '../../../shared/errors';
+import { AppError, msg } from '../../../shared/errors';
 import type { StoredServer } from '../inventory/store';
 import { readPrivateKey } from './keys';
 import type { PromptBroker } from './prompts';
@@ -55,7 +55,7 @@ export function authFor(server: Pick<StoredServer, 'id' | 'host' | 'user' | 'aut
   }
 
   async function publickey(): Promise<{ key: Buffer; passphrase?: string }> {
-    if (!keyPath) throw new AppError('key-file', 'No key file is configured for this server.');
+    if (!keyPath) throw new AppError('key-file', msg('No key file is configured for this server.'));
     if (server.auth.method !== 'key-passphrase') return { key: await readPrivateKey(keyPath, null) };
     let passphrase = await secrets.primary();
     let remember = false;
@@ -95,7 +95,7 @@ export function authFor(server: Pick<StoredServer, 'id' | 'host' | 'user' | 'aut
           });
           finish(answer.answers);
         })().catch((error: unknown) => {
-          failure = error instanceof AppError ? error : new AppError('auth-failed', 'The login prompt failed.');
+          failure = error instanceof AppError ? error : new AppError('auth-failed', msg('The login prompt failed.'));
           abort();
         });
       },
@@ -115,7 +115,7 @@ export function authFor(server: Pick<StoredServer, 'id' | 'host' | 'user' | 'aut
         case 'publickey':
           return { type: 'publickey' as const, username, ...(await publickey()) };
         case 'agent':
-          if (!process.env.SSH_AUTH_SOCK) throw new AppError('auth-failed', 'No ssh-agent is running (SSH_AUTH_SOCK is not set); start one and add your key.');
+          if (!process.env.SSH_AUTH_SOCK) throw new AppError('auth-failed', msg('No ssh-agent is running (SSH_AUTH_SOCK is not set); start one and add your key.'));
           return { type: 'agent' as const, username, agent: process.env.SSH_AUTH_SOCK };
         case 'password':
           return { type: 'password' as const, username, password: await password(partialSuccess === true) };
@@ -124,7 +124,7 @@ export function authFor(server: Pick<StoredServer, 'id' | 'host' | 'user' | 'aut
       }
     };
     build().then(next, (error: unknown) => {
-      failure = error instanceof AppError ? error : new AppError('auth-failed', 'Authentication could not be attempted.');
+      failure = error instanceof AppError ? error : new AppError('auth-failed', msg('Authentication could not be attempted.'));
       next(false as unknown as AuthenticationType);
     });
   };

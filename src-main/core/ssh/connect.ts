@@ -191,7 +191,7 @@ export type ExecResult = { stdout: string; stderr: string; code: number | null }
 export function exec(client: Client, command: string, timeoutMs = 15_000, stdin?: string): Promise<ExecResult> {
   return new Promise((resolve, reject) => {
     client.exec(command, (error, stream) => {
-      if (error) return reject(new AppError('ssh', 'The server refused to run a command.', { details: error.message }));
+      if (error) return reject(new AppError('ssh', msg('The server refused to run a command.'), { details: error.message }));
       let stdout = '';
       let stderr = '';
       const timer = setTimeout(() => {

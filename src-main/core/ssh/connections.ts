@@ -7,7 +7,7 @@
 import path from 'node:path';
 import type { Client } from 'ssh2';
 import type { ConnectionState } from '../../../shared/domain';
-import { AppError } from '../../../shared/errors';
+import { AppError, msg } from '../../../shared/errors';
 import type { EventHub } from '../events';
 import type { Inventory } from '../inventory/service';
 import type { InventoryStore, StoredServer } from '../inventory/store';
@@ -47,7 +47,7 @@ export function needsLogin(error: unknown): boolean {
 }
 
 const NO_PROMPTS: Pick<PromptBroker, 'ask'> = {
-  ask: () => Promise.reject(new AppError('auth-failed', 'This server needs an interactive login (a password, passphrase or code typed in).', { data: { needsLogin: true } })),
+  ask: () => Promise.reject(new AppError('auth-failed', msg('This server needs an interactive login (a password, passphrase or code typed in).'), { data: { needsLogin: true } })),
 };
 
 const BACKOFF_CAP_MS = 30_000;
@@ -137,11 +137,11 @@ export class ConnectionManager {
   disconnect(serverId: string): void {
     const entry = this.entries.get(serverId);
     if (!entry) return;
-    this.teardown(entry, new AppError('ssh', 'Disconnected by the user.'));
+    this.teardown(entry, new AppError('ssh', msg('Disconnected by the user.')));
   }
 
   closeAll(): void {
-    for (const entry of this.entries.values()) this.teardown(entry, new AppError('ssh', 'Hostdeck is closing.'));
+    for (const entry of this.entries.values()) this.teardown(entry, new AppError('ssh', msg('Hostdeck is closing.')));
   }
 
   private entry(serverId: string): Entry {
@@ -172,7 +172,7 @@ export class ConnectionManager {
     return {
       serverId: entry.serverId,
       client: () => {
-        if (!entry.connected) throw new AppError('ssh', 'The connection is down; Hostdeck is reconnecting.');
+        if (!entry.connected) throw new AppError('ssh', msg('The connection is down; Hostdeck is reconnecting.'));
         return entry.connected.client;
       },
       ready: () =>
@@ -240,7 +240,7 @@ export class ConnectionManager {
       () => (entry.connecting = null),
       (error: unknown) => {
         entry.connecting = null;
-        const appError = error instanceof AppError ? error : new AppError('ssh', 'The connection failed.');
+        const appError = error instanceof AppError ? error : new AppError('ssh', msg('The connection failed.'));
         this.setState(entry, { state: 'failed', code: appError.code, reason: appError.message });
       },
     );
@@ -249,7 +249,7 @@ export class ConnectionManager {
 
   /** Opens a verified, authenticated connection, through the jump host chain if any. */
   private async open(server: StoredServer, chain: string[], existingJump: Lease | null = null, interactive = true, authOverride?: AuthAttempt): Promise<{ connected: Connected; jump: Lease | null; via: string[] }> {
-    if (chain.includes(server.id)) throw new AppError('invalid-input', 'The jump hosts form a loop; check the servers\' "Jump host" settings.');
+    if (chain.includes(server.id)) throw new AppError('invalid-input', msg('The jump hosts form a loop; check the servers\' "Jump host" settings.'));
     let jump = existingJump;
     let via: string[] = [];
     let sock;
@@ -293,7 +293,7 @@ export class ConnectionManager {
   private dropped(entry: Entry, was: Connected): void {
     if (entry.connected !== was) return;
     entry.connected = null;
-    const error = new AppError('ssh', 'The connection dropped.');
+    const error = new AppError('ssh', msg('The connection dropped.'));
     for (const l of entry.downListeners) l(error);
     if (entry.users === 0) return this.teardown(entry, null);
     this.scheduleRetry(entry, error.message);
@@ -311,7 +311,7 @@ export class ConnectionManager {
           for (const l of entry.reconnectListeners) l(client);
         },
         (error: unknown) => {
-          const appError = error instanceof AppError ? error : new AppError('ssh', 'The connection failed.');
+          const appError = error instanceof AppError ? error : new AppError('ssh', msg('The connection failed.'));
           if (FINAL.has(appError.code)) {
             this.setState(entry, { state: 'failed', code: appError.code, reason: appError.message });
             for (const w of entry.waiters.splice(0)) w.reject(appError);

@@ -20,7 +20,7 @@ export class PromptBroker {
   ask(question: Omit<AuthPrompt, 'id'>): Promise<PromptAnswer> {
     const prompt: AuthPrompt = { id: randomUUID(), ...question };
     return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => this.close(prompt.id)?.reject(new AppError('auth-failed', 'The login prompt was not answered in time.')), this.timeoutMs);
+      const timer = setTimeout(() => this.close(prompt.id)?.reject(new AppError('auth-failed', msg('The login prompt was not answered in time.'))), this.timeoutMs);
       this.pending.set(prompt.id, { prompt, resolve, reject, timer });
       this.events.emit('ssh.prompt', prompt);
     });
@@ -28,7 +28,7 @@ export class PromptBroker {
 
   answer(id: string, answers: string[], remember: boolean): void {
     const pending = this.pending.get(id);
-    if (!pending) throw new AppError('not-found', 'This prompt is no longer waiting for an answer.');
+    if (!pending) throw new AppError('not-found', msg('This prompt is no longer waiting for an answer.'));
     if (answers.length !== pending.prompt.prompts.length) {
       throw AppError.worded('invalid-input', msg('The server asked {{n}} question(s); answer each.'), { n: pending.prompt.prompts.length });
     }
@@ -36,7 +36,7 @@ export class PromptBroker {
   }
 
   cancel(id: string): void {
-    this.close(id)?.reject(new AppError('auth-failed', 'The login was cancelled.'));
+    this.close(id)?.reject(new AppError('auth-failed', msg('The login was cancelled.')));
   }
 
   /** Prompts still open (for a window that opens while one waits). */

@@ -1,5 +1,5 @@
 // Quoting for POSIX sh: the only way a value reaches a command on a server.
-import { AppError } from '../../../shared/errors';
+import { AppError, msg } from '../../../shared/errors';
 
 /**
  * POSIX shell single-quoting: the value becomes one word, with nothing expanded ($, `, \, ",
@@ -8,8 +8,8 @@ import { AppError } from '../../../shared/errors';
  * Meant for POSIX shells (sh, dash, bash, zsh) — not for csh/fish login shells.
  */
 export function shQuote(value: string): string {
-  if (typeof value !== 'string') throw new AppError('invalid-input', 'Only text can be quoted for the shell');
-  if (value.includes('\u0000')) throw new AppError('invalid-input', 'A value sent to the shell must not contain a NUL character');
+  if (typeof value !== 'string') throw new AppError('invalid-input', msg('Only text can be quoted for the shell'));
+  if (value.includes('\u0000')) throw new AppError('invalid-input', msg('A value sent to the shell must not contain a NUL character'));
   return `'${value.replaceAll("'", `'\\''`)}'`;
 }
 

@@ -40,7 +40,7 @@ export function teamHandlers({ dataDir, home, keychain, team, offline = null, sw
     return { version: 1, host: input.host, port: input.port, user: input.user, database: input.database, tunnelServerId: tunnel?.serverId ?? null, tunnel, workstation: input.workstation ?? defaultWorkstation() };
   };
   const solo = () => {
-    if (readTeamConfig(dataDir)) throw new AppError('conflict', 'This workstation is in a team already: leave it first.');
+    if (readTeamConfig(dataDir)) throw new AppError('conflict', msg('This workstation is in a team already: leave it first.'));
   };
   /** Connects with the form's values (refused with the database's reason) and hands the open database to `use`. */
   const withDb = async <T,>(config: TeamConfig, password: string, use: (db: Awaited<ReturnType<typeof openTeamDb>>) => Promise<T>): Promise<T> => {
@@ -104,7 +104,7 @@ export function teamHandlers({ dataDir, home, keychain, team, offline = null, sw
     },
     'team.setRoute': async ({ tunnelServerId }) => {
       const config = readTeamConfig(dataDir);
-      if (!config) throw new AppError('conflict', 'This workstation is not in a team.');
+      if (!config) throw new AppError('conflict', msg('This workstation is not in a team.'));
       const tunnel = tunnelServerId ? await tunnelFor(tunnelServerId) : null;
       const next: TeamConfig = { ...config, tunnelServerId: tunnel?.serverId ?? null, tunnel };
       // The new way must reach the same team before it is kept: else the app would open offline.
@@ -123,7 +123,7 @@ export function teamHandlers({ dataDir, home, keychain, team, offline = null, sw
         });
         return { status: statusOf(null, '', false, null), copied: { servers: 0, hostKeys: 0, templates: 0, tasks: 0 } };
       }
-      if (!config || !team) throw new AppError('conflict', 'This workstation is not in a team.');
+      if (!config || !team) throw new AppError('conflict', msg('This workstation is not in a team.'));
       if (confirm !== team.teamName) throw AppError.worded('invalid-input', msg("Type the team's name, {{team}}, to leave it."), { team: team.teamName }, { fields: { confirm: 'Does not match the team name' } });
       // The team's data as this workstation last read it: fresh from the database first.
       await team.records.refresh();

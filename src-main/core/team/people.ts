@@ -40,7 +40,7 @@ export class TeamPeople {
 
   private team(): TeamSession {
     const team = this.session();
-    if (!team) throw new AppError('conflict', 'This workstation is not in a team (team mode is off).');
+    if (!team) throw new AppError('conflict', msg('This workstation is not in a team (team mode is off).'));
     return team;
   }
 

@@ -202,7 +202,7 @@ export class TeamRecords {
   private async inWriteLock(conn: PoolConnection, body: () => Promise<boolean>): Promise<void> {
     const lock = queueLockName(this.db.config.database, 'record-writes');
     const [got] = await conn.query<RowDataPacket[]>('SELECT GET_LOCK(?, 30) AS got', [lock]);
-    if (Number(got[0]?.got) !== 1) throw new AppError('timeout', 'Another workstation held the team\'s write lock for 30 s; nothing was saved.');
+    if (Number(got[0]?.got) !== 1) throw new AppError('timeout', msg('Another workstation held the team\'s write lock for 30 s; nothing was saved.'));
     try {
       await conn.beginTransaction();
       if (await body()) await conn.commit();

@@ -10,7 +10,7 @@
 import { createHash } from 'node:crypto';
 import type { RowDataPacket } from 'mysql2';
 import mysql, { type Connection, type Pool, type PoolConnection } from 'mysql2/promise';
-import { AppError } from '../../../shared/errors';
+import { AppError, msg } from '../../../shared/errors';
 import { PeopleChange, TEAM_ROLES, TEAM_USER, type Person, type TeamMe, type TeamRole } from '../../../shared/api/team-admin';
 import { hostProblem } from '../../../shared/mysql-accounts';
 import { DNS_TASK_KINDS } from '../../../shared/queue';
@@ -70,12 +70,12 @@ export const DNS_CONTROL_TRIGGER = 'queue_events_dns_control';
 
 function dnsControlTrigger(db: string): string {
   const kinds = DNS_TASK_KINDS.map((k) => quoteString(k, false)).join(', ');
-  const t = (e: string) => `CAST(JSON_VALUE(${e}, '$.t') AS BINARY)`;
+  const eventType = (e: string) => `CAST(JSON_VALUE(${e}, '$.t') AS BINARY)`;
   return (
     `CREATE TRIGGER IF NOT EXISTS ${db}.${quoteIdent(DNS_CONTROL_TRIGGER)} BEFORE INSERT ON ${db}.queue_events FOR EACH ROW ` +
-    `IF ${t('NEW.event')} IN ('skipped', 'cancelled', 'retried') ` +
+    `IF ${eventType('NEW.event')} IN ('skipped', 'cancelled', 'retried') ` +
     `AND EXISTS (SELECT 1 FROM ${db}.roles r WHERE r.user = SUBSTRING_INDEX(USER(), '@', 1) AND r.role = 'dns') ` +
-    `AND NOT EXISTS (SELECT 1 FROM ${db}.queue_events e WHERE e.server_id = NEW.server_id AND ${t('e.event')} IN ('enqueued', 'snapshot') ` +
+    `AND NOT EXISTS (SELECT 1 FROM ${db}.queue_events e WHERE e.server_id = NEW.server_id AND ${eventType('e.event')} IN ('enqueued', 'snapshot') ` +
     `AND CAST(JSON_VALUE(e.event, '$.task.id') AS BINARY) = CAST(JSON_VALUE(NEW.event, '$.id') AS BINARY) ` +
     `AND CAST(JSON_VALUE(e.event, '$.task.kind') AS BINARY) IN (${kinds})) ` +
     `THEN SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = 'A dns login may retry, skip or cancel DNS tasks only.'; END IF`
@@ -136,13 +136,13 @@ export function roleName(database: string, role: TeamRole): string {
 const DATABASE = /^[A-Za-z0-9_]{1,64}$/;
 
 function checkedDatabase(database: string): string {
-  if (!DATABASE.test(database)) throw new AppError('invalid-input', 'The team database name is letters, digits and "_" only.');
+  if (!DATABASE.test(database)) throw new AppError('invalid-input', msg('The team database name is letters, digits and "_" only.'));
   return database;
 }
 
 /** Checked again right before SQL: the contract's rules, whoever called. */
 function checkedAccount(user: string, host: string): { user: string; host: string } {
-  if (!TEAM_USER.test(user)) throw new AppError('invalid-input', 'User name: letters, digits, "_", "." and "-", starting with a letter or digit.', { fields: { user: 'Letters, digits, "_", "." and "-" only' } });
+  if (!TEAM_USER.test(user)) throw new AppError('invalid-input', msg('User name: letters, digits, "_", "." and "-", starting with a letter or digit.'), { fields: { user: 'Letters, digits, "_", "." and "-" only' } });
   const problem = hostProblem(host);
   if (problem) throw new AppError('invalid-input', problem, { fields: { host: problem } });
   return { user, host };
@@ -216,7 +216,7 @@ function grantStatements(database: string, who: string, role: TeamRole): string[
  */
 export function peopleStatements(database: string, input: PeopleChange, password: string | null, current: TeamRole | null): string[] {
   const parsed = PeopleChange.safeParse(input);
-  if (!parsed.success) throw new AppError('invalid-input', parsed.error.issues[0]?.message ?? 'Not a valid change.');
+  if (!parsed.success) throw new AppError('invalid-input', parsed.error.issues[0]?.message ?? msg('Not a valid change.'));
   const change = parsed.data;
   const db = quoteIdent(checkedDatabase(database));
   const who = account(change.user, change.host);

@@ -47,7 +47,7 @@ const BACKOFF_CAP_MS = 30_000;
 
 const NO_PROMPTS = {
   ask: () =>
-    Promise.reject(new AppError('auth-failed', 'The tunnel server asks for a login typed in; store its password or passphrase (Remember) or use a key or ssh-agent for it.')),
+    Promise.reject(new AppError('auth-failed', msg('The tunnel server asks for a login typed in; store its password or passphrase (Remember) or use a key or ssh-agent for it.'))),
 };
 
 /** One SSH connection to the tunnel server, made again on demand after it drops. */
@@ -67,7 +67,7 @@ class TunnelLink {
 
   /** The live connection; while it is down, the next attempt (a failed one is kept until its back-off ends). */
   ready(): Promise<Client> {
-    if (this.closed) return Promise.reject(new AppError('ssh', 'The team tunnel is closed.'));
+    if (this.closed) return Promise.reject(new AppError('ssh', msg('The team tunnel is closed.')));
     if (this.current) return this.current;
     const attempt = this.connect();
     this.current = attempt;
