@@ -34,6 +34,30 @@ import { localError } from '../../src-renderer/i18n/core-text';
 
 const refused = connectError(Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' }), { host: '10.0.0.5', port: 22 });
 
+/** Each error reads in English exactly as the core wrote it (and as `english`), in Russian as given, with its code and fields; worded ones carry their template. */
+function readsInBothLanguages(made: () => Promise<AppError[]>, english: string[], ru: { russian: string[]; codes: string[]; fields?: Record<number, Record<string, string>> }, worded = true): void {
+  it('read in English exactly as the core wrote them', async () => {
+    const errors = await made();
+    expect(errors.map((e) => e.message)).toEqual(english);
+    for (const e of errors) {
+      if (worded) expect(e.said).toBeDefined();
+      expect(localError(e.toShape()).message).toBe(e.message);
+    }
+  });
+  it('read in Russian through the client, with the same values, codes and fields', async () => {
+    const errors = await made();
+    await i18n.changeLanguage('ru');
+    try {
+      const shown = errors.map((e) => localError(e.toShape()));
+      expect(shown.map((e) => e.message)).toEqual(ru.russian);
+      expect(shown.map((e) => e.code)).toEqual(ru.codes);
+      for (const [i, fields] of Object.entries(ru.fields ?? {})) expect(shown[Number(i)]!.fields).toEqual(fields);
+    } finally {
+      await i18n.changeLanguage('en');
+    }
+  });
+}
+
 describe('core messages in the UI', () => {
   it('keep the core’s English sentence, with the key and values beside it', () => {
     expect(refused.message).toBe('10.0.0.5:22 refused the connection; is sshd running on that port?');
@@ -89,38 +113,21 @@ describe('core messages with names in them (SSH, team, DNS, hosting, worker shel
     await thrown(() => dropDb([], {} as HostingSettings, 'shop', 'shop_db')),
     await thrown(() => openWorkerShell(clientWhoseShellExits())),
   ];
-  const english = [
+  readsInBothLanguages(made, [
     'The key file /nonexistent/hostdeck/id_ed25519 does not exist.',
     'The team database cannot be reached: connect ECONNREFUSED 10.0.0.9:3306',
     'The file has no SOA record for example.com.',
     'No site "shop" on this server in Hostdeck\'s records.',
     'The worker shell exited (code 127).',
-  ];
-
-  it('read in English exactly as the core wrote them', async () => {
-    const errors = await made();
-    expect(errors.map((e) => e.message)).toEqual(english);
-    for (const e of errors) {
-      expect(e.said).toBeDefined();
-      expect(localError(e.toShape()).message).toBe(e.message);
-    }
-  });
-
-  it('read in Russian through the client, with the same values', async () => {
-    const errors = await made();
-    await i18n.changeLanguage('ru');
-    try {
-      expect(errors.map((e) => localError(e.toShape()).message)).toEqual([
-        'Файла ключа /nonexistent/hostdeck/id_ed25519 не существует.',
-        'База данных команды недоступна: connect ECONNREFUSED 10.0.0.9:3306',
-        'В файле нет записи SOA для example.com.',
-        'В записях Hostdeck на этом сервере нет сайта «shop».',
-        'Рабочая оболочка завершилась (код 127).',
-      ]);
-      expect(errors.map((e) => localError(e.toShape()).code)).toEqual(['key-file', 'unreachable', 'invalid-input', 'not-found', 'ssh']);
-    } finally {
-      await i18n.changeLanguage('en');
-    }
+  ], {
+    russian: [
+      'Файла ключа /nonexistent/hostdeck/id_ed25519 не существует.',
+      'База данных команды недоступна: connect ECONNREFUSED 10.0.0.9:3306',
+      'В файле нет записи SOA для example.com.',
+      'В записях Hostdeck на этом сервере нет сайта «shop».',
+      'Рабочая оболочка завершилась (код 127).',
+    ],
+    codes: ['key-file', 'unreachable', 'invalid-input', 'not-found', 'ssh'],
   });
 });
 
@@ -134,38 +141,23 @@ describe('core messages of drift, ACME, SSH prompts, team accounts and the SSH c
     await thrown(() => account('bad user', 'localhost')),
     await thrown(() => readSshConfig('/nonexistent/hostdeck/ssh_config')),
   ];
-  const english = [
+  readsInBothLanguages(made, [
     'Site shop has no PHP in the records.',
     'No DNS zone in Hostdeck holds shop.example: DNS-01 needs its zone here (DNS zones), or choose HTTP-01.',
     'This prompt is no longer waiting for an answer.',
     'User name: letters, digits, "_", "." and "-", starting with a letter or digit.',
     'There is no SSH config at /nonexistent/hostdeck/ssh_config.',
-  ];
-
-  it('read in English exactly as the core wrote them', async () => {
-    const errors = await made();
-    expect(errors.map((e) => e.message)).toEqual(english);
-    for (const e of errors) expect(localError(e.toShape()).message).toBe(e.message);
-  });
-
-  it('read in Russian through the client, with the same values, codes and fields', async () => {
-    const errors = await made();
-    await i18n.changeLanguage('ru');
-    try {
-      const shown = errors.map((e) => localError(e.toShape()));
-      expect(shown.map((e) => e.message)).toEqual([
-        'По записям у сайта shop нет PHP.',
-        'Ни одна зона DNS в Hostdeck не содержит shop.example: для DNS-01 её зона должна быть здесь (зоны DNS), иначе выберите HTTP-01.',
-        'Этот запрос больше не ждёт ответа.',
-        'Имя пользователя: буквы, цифры, «_», «.» и «-», начиная с буквы или цифры.',
-        'Конфигурации SSH по пути /nonexistent/hostdeck/ssh_config нет.',
-      ]);
-      expect(shown.map((e) => e.code)).toEqual(['conflict', 'conflict', 'not-found', 'invalid-input', 'not-found']);
-      expect(shown[3]!.fields).toEqual({ user: 'Letters, digits, "_", "." and "-" only' });
-    } finally {
-      await i18n.changeLanguage('en');
-    }
-  });
+  ], {
+    russian: [
+      'По записям у сайта shop нет PHP.',
+      'Ни одна зона DNS в Hostdeck не содержит shop.example: для DNS-01 её зона должна быть здесь (зоны DNS), иначе выберите HTTP-01.',
+      'Этот запрос больше не ждёт ответа.',
+      'Имя пользователя: буквы, цифры, «_», «.» и «-», начиная с буквы или цифры.',
+      'Конфигурации SSH по пути /nonexistent/hostdeck/ssh_config нет.',
+    ],
+    codes: ['conflict', 'conflict', 'not-found', 'invalid-input', 'not-found'],
+    fields: { 3: { user: 'Letters, digits, "_", "." and "-" only' } },
+  }, false);
 });
 
 /** A connection manager whose every lease opens a shell that stays open (nothing is read or written). */
@@ -200,7 +192,7 @@ describe('core messages of backups, files, databases, the queue, terminals and l
     await oneTerminalTooMany(),
     await thrown(() => resolveLog({} as HostingSettings, undefined, 'nope')),
   ];
-  const english = [
+  readsInBothLanguages(made, [
     'Restoring a whole site overwrites its files and databases: type the site\'s name "shop" to confirm.',
     'The home folder: permission denied.',
     'public_html/index.php: no such file or folder.',
@@ -208,36 +200,17 @@ describe('core messages of backups, files, databases, the queue, terminals and l
     'Unknown task kind no.such.kind.',
     'At most 64 terminals can be open at once; close one first.',
     'This server has no log "nope".',
-  ];
-
-  it('read in English exactly as the core wrote them', async () => {
-    const errors = await made();
-    expect(errors.map((e) => e.message)).toEqual(english);
-    for (const e of errors) {
-      expect(e.said).toBeDefined();
-      expect(localError(e.toShape()).message).toBe(e.message);
-    }
-  });
-
-  it('read in Russian through the client, with the same values, codes and fields', async () => {
-    const errors = await made();
-    await i18n.changeLanguage('ru');
-    try {
-      const shown = errors.map((e) => localError(e.toShape()));
-      expect(shown.map((e) => e.message)).toEqual([
-        'Восстановление всего сайта перезапишет его файлы и базы данных: для подтверждения введите имя сайта «shop».',
-        'Домашняя папка: доступ запрещён.',
-        'public_html/index.php: нет такого файла или папки.',
-        'Значение key id — лишь превью из 4096 байт; прежде чем использовать его, загрузите значение целиком (db.cell).',
-        'Неизвестный вид задачи no.such.kind.',
-        'Одновременно можно открыть не более 64 терминалов; сначала закройте один.',
-        'На этом сервере нет журнала «nope».',
-      ]);
-      expect(shown.map((e) => e.code)).toEqual(['invalid-input', 'conflict', 'not-found', 'invalid-input', 'invalid-input', 'conflict', 'not-found']);
-      expect(shown[0]!.fields).toEqual({ confirm: 'Must be "shop" to confirm' });
-      expect(shown[4]!.fields).toEqual({ kind: 'Unknown task kind' });
-    } finally {
-      await i18n.changeLanguage('en');
-    }
+  ], {
+    russian: [
+      'Восстановление всего сайта перезапишет его файлы и базы данных: для подтверждения введите имя сайта «shop».',
+      'Домашняя папка: доступ запрещён.',
+      'public_html/index.php: нет такого файла или папки.',
+      'Значение key id — лишь превью из 4096 байт; прежде чем использовать его, загрузите значение целиком (db.cell).',
+      'Неизвестный вид задачи no.such.kind.',
+      'Одновременно можно открыть не более 64 терминалов; сначала закройте один.',
+      'На этом сервере нет журнала «nope».',
+    ],
+    codes: ['invalid-input', 'conflict', 'not-found', 'invalid-input', 'invalid-input', 'conflict', 'not-found'],
+    fields: { 0: { confirm: 'Must be "shop" to confirm' }, 4: { kind: 'Unknown task kind' } },
   });
 });
