@@ -15,11 +15,11 @@
 //     bench's put in the site's ~/.ssh/authorized_keys before the clock (`restrict` and a short
 //     `expiry-time`, as Hostdeck's own site login does; taken out at the end).
 // Rounds take the six orders of the three sides in turn, so that each side comes first, last, and
-// after each other side equally often: on this machine's ext4 the first writer after another
-// side's 200 MB were removed can pay seconds of system time the next one does not, and a plain
-// rotation put rsync after scp (the slow one) in two rounds of three and Hostdeck in none.
-// Each upload comes after a `sync` (no side pays for the write-back of the one before); medians
-// taken. After every upload (outside the clock): every file there is owned by the site's user
+// after each other side equally often.
+// Each upload comes after a `sync` (no side pays for the write-back of the one before) and a drop
+// of the clean caches, then the source tree and the programs are read back (fresh-inodes.ts: on
+// this machine's journal-less ext4, whoever writes right after the previous side's 10,000 files
+// were removed pays seconds of system time a real server would not charge); medians taken. After every upload (outside the clock): every file there is owned by the site's user
 // and the tree's checksum (sha256 of every file, by path) equals the local one; the folder is
 // then removed. The site is removed through Hostdeck at the end.
 //
@@ -31,6 +31,7 @@ import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { Task } from '../shared/queue';
 import { uploadTree } from '../test/helpers/files';
+import { forgetRemovedInodes } from './fresh-inodes';
 import { benchWeb1, deleteSiteThroughHostdeck, removeSiteByHand, settledDone } from './hostdeck';
 import { entry, median, type BenchContext, type BenchEntry } from './lib';
 import { sitePeer, treeSum } from './site-peer';
@@ -125,7 +126,7 @@ export async function run(ctx: BenchContext): Promise<BenchEntry[]> {
         const dir = `up-${side}-${round}`;
         if (side === 'hostdeck') await call('files.mkdir', { ...where, dir: '', name: dir });
         else execFileSync('runuser', ['-u', site, '--', 'mkdir', `${siteHome}/${dir}`]);
-        sh('sync');
+        forgetRemovedInodes([source]);
         const started = performance.now();
         await upload[side](dir);
         const ms = performance.now() - started;
