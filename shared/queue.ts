@@ -49,11 +49,4 @@ export const QueueOverview = z.object({
 export type QueueOverview = z.infer<typeof QueueOverview>;
 
 /** Statuses after which a task never runs again (unless retried, for failed). */
-/** The task kinds a team's dns role may queue and answer (retry, skip, cancel): pushing and removing zones. */
-export const DNS_TASK_KINDS = ['dns.push', 'dns.remove'] as const;
-
-export function isDnsTask(kind: string): boolean {
-  return (DNS_TASK_KINDS as readonly string[]).includes(kind);
-}
-
 export const FINISHED: readonly TaskStatus[] = ['done', 'skipped', 'cancelled'];

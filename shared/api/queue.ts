@@ -15,9 +15,10 @@ export const queueApi = {
     input: z.object({ serverId: ServerId }).strict(),
     /**
      * runnerElsewhere: the workstation running this queue, when it is another (team mode).
-     * dnsOnly: this login has the team's dns role, so it may retry, skip or cancel DNS tasks only.
+     * unanswerable: the listed tasks this login may not retry, skip or cancel (a team's dns login
+     * answers DNS tasks only).
      */
-    output: z.object({ tasks: z.array(Task), stopped: z.boolean(), runnerHere: z.boolean(), runnerElsewhere: z.string().nullable(), dnsOnly: z.boolean() }),
+    output: z.object({ tasks: z.array(Task), stopped: z.boolean(), runnerHere: z.boolean(), runnerElsewhere: z.string().nullable(), unanswerable: z.array(z.string()) }),
   },
   /** The commands a task of this kind with these parameters would run (secrets masked). */
   'queue.preview': {

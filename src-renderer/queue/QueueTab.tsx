@@ -9,7 +9,7 @@ import { useMutation } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import type { Server } from '../../shared/domain';
 import { AppError } from '../../shared/errors';
-import { isDnsTask, type Task, type TaskStatus } from '../../shared/queue';
+import type { Task, TaskStatus } from '../../shared/queue';
 import { client } from '../client/client';
 import { ErrorNote } from '../components/ErrorNote';
 import { Field } from '../components/Field';
@@ -41,8 +41,8 @@ export function QueueTab({ server }: { server: Server }) {
   const task = tasks.find((k) => k.id === selected) ?? null;
   const pending = tasks.filter((k) => k.status === 'pending').length;
   const failed = tasks.find((k) => k.status === 'failed');
-  /** Whether this login may answer the task (a dns login: DNS tasks only). */
-  const mayAnswer = (k: Task) => !queue.data?.dnsOnly || isDnsTask(k.kind);
+  /** Whether this login may answer the task, as the core says (a dns login: DNS tasks only). */
+  const mayAnswer = (k: Task) => !queue.data?.unanswerable.includes(k.id);
   const mayCancelAll = tasks.filter((k) => k.status === 'pending').every(mayAnswer);
 
   async function act(method: 'queue.retry' | 'queue.skip' | 'queue.cancel', taskId?: string) {

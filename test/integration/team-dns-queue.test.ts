@@ -103,7 +103,7 @@ describe('the dns role and the queue', () => {
     await dns.pool.query(`INSERT INTO ${DNS_JOURNAL_VIEW} (server_id, event, author) VALUES (?, ?, 'dns')`, [trickServer, trick]);
     const admin = await team.person('admin');
     const watcher = await teamCore('team-dnsq-admin', admin.user, admin.password);
-    expect((await watcher.call<{ dnsOnly: boolean }>('queue.list', { serverId })).dnsOnly).toBe(false);
+    expect((await watcher.call<{ unanswerable: string[] }>('queue.list', { serverId })).unanswerable).toEqual([]);
     await new Promise((r) => setTimeout(r, 500));
     expect(watcher.core.queue.list(trickServer).tasks).toEqual([]);
     expect(watcher.core.queue.list(serverId).tasks.map((t) => t.kind).sort()).toEqual(['dns.push', 'dns.remove']);
@@ -183,7 +183,9 @@ describe('the dns role and the queue', () => {
     expect(t.core.queue.list(web1.id).tasks.filter((task) => task.kind === 'ensure-line').length).toBe(1); // only the failed one
 
     // Answering the failed non-DNS task: the core says no before any SQL, and the queue view knows.
-    expect((await t.call<{ dnsOnly: boolean }>('queue.list', { serverId: web1.id })).dnsOnly).toBe(true);
+    const listed = await t.call<{ tasks: { id: string; kind: string }[]; unanswerable: string[] }>('queue.list', { serverId: web1.id });
+    expect(listed.unanswerable).toContain(failed);
+    expect(listed.tasks.filter((task) => listed.unanswerable.includes(task.id)).map((task) => task.kind)).not.toContain('dns.push');
     for (const [method, input] of [['queue.skip', {}], ['queue.retry', { taskId: failed }], ['queue.cancel', { taskId: failed }]] as const) {
       const r = await t.core.call(method, { serverId: web1.id, ...input });
       expect(r.ok, method).toBe(false);

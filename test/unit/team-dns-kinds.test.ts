@@ -5,7 +5,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import '../../src-main/core/core';
 import { taskKind } from '../../src-main/core/queue/kinds';
-import { DNS_TASK_KINDS } from '../../shared/queue';
+import { DNS_TASK_KINDS } from '../../src-main/core/queue/answerable';
 
 describe('the dns role\'s task kinds', () => {
   it('are registered, and every kind the DNS code registers is one of them', () => {

@@ -13,7 +13,7 @@ import mysql, { type Connection, type Pool, type PoolConnection } from 'mysql2/p
 import { AppError, msg } from '../../../shared/errors';
 import { PeopleChange, TEAM_ROLES, TEAM_USER, type Person, type TeamMe, type TeamRole } from '../../../shared/api/team-admin';
 import { hostProblem } from '../../../shared/mysql-accounts';
-import { DNS_TASK_KINDS } from '../../../shared/queue';
+import { DNS_TASK_KINDS } from '../queue/answerable';
 import { MASK, quoteIdent, quoteString } from '../db/account-sql';
 import type { TeamConfig } from './connection';
 import type { TeamEndpoint } from './tunnel';
