@@ -18,7 +18,7 @@ import type { BackupsStore } from './store';
 import { resticHead, type SftpTarget } from './tasks';
 import { knownHostsName } from '../ssh/host-key';
 import type { TaskSecrets } from '../queue/task-secrets';
-import ssh2 from 'ssh2';
+import { ed25519Pair } from '../ssh/keygen';
 
 const MINUTE_MS = 60_000;
 const WAITING = new Set(['pending', 'running', 'failed']);
@@ -158,7 +158,7 @@ export class BackupService {
     }
     const tasks = this.revokeSteps(serverId, current.target, target).map((step) => this.queue.enqueue(step.serverId, step.kind, step.params));
     if (target.kind === 'server') {
-      const pair = ssh2.utils.generateKeyPairSync('ed25519', { comment: `hostdeck-backup-from-${serverId}` });
+      const pair = ed25519Pair(`hostdeck-backup-from-${serverId}`);
       const key = { publicKey: pair.public.split(' ').slice(0, 2).join(' '), keyRef: `backup-key-${randomUUID()}` };
       await this.taskSecrets.hold(key.keyRef, pair.private);
       for (const step of await this.sftpSteps(serverId, target.serverId, repoPath, key)) tasks.push(this.queue.enqueue(step.serverId, step.kind, step.params));

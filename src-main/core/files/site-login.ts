@@ -9,10 +9,10 @@
 // other's key. The new file replaces the old by rename, so sshd reading it meanwhile (another
 // login's handshake) sees the old or the new file whole, never a half-written one.
 import { randomBytes } from 'node:crypto';
-import ssh2 from 'ssh2';
 import { AppError, msg } from '../../../shared/errors';
 import type { ConnectionManager } from '../ssh/connections';
 import { exec } from '../ssh/connect';
+import { ed25519Pair } from '../ssh/keygen';
 import { shJoin } from '../ssh/sh-quote';
 import type { Connected } from '../ssh/connect';
 
@@ -86,7 +86,7 @@ function editInTurn(connections: ConnectionManager, serverId: string, site: stri
 
 /** A connection as the site's user; the key used for it is already gone from the server. */
 export async function loginAsSite(connections: ConnectionManager, serverId: string, site: string): Promise<Connected & { close(): void }> {
-  const pair = ssh2.utils.generateKeyPairSync('ed25519');
+  const pair = ed25519Pair();
   const tag = `${KEY_TAG}${randomBytes(8).toString('hex')}`;
   await editInTurn(connections, serverId, site, editScript(site, keyLine(pair.public, tag, new Date(Date.now() + KEY_LIFETIME_MS)), ''));
   try {
