@@ -14,6 +14,10 @@
 // process holds only OpenSSH's. (Until 2026-12-07 the reader ran in this event loop, beside the
 // tunnel: 0.75-1.05 of OpenSSH in full runs.) The channel way is read here, as the core's own
 // consumers (mysql2's `stream`) read it.
+// Info rows: the CPU the forwarding side spends per GB (Hostdeck: this event loop's thread, where
+// the tunnel runs; OpenSSH: the ssh process), summed over the measured runs. Both cores are busy
+// during a transfer (source, sshd, forwarder, reader), so this is what decides the MB/s, and it
+// moves less than MB/s with whatever else the machine runs.
 import { readFileSync } from 'node:fs';
 import { keyOnlyAuth } from '../src-main/core/ssh/auth';
 import type { ChildProcess } from 'node:child_process';
@@ -25,6 +29,7 @@ import { parseKnownHosts } from '../src-main/core/ssh/known-hosts';
 import { openTunnel } from '../src-main/core/ssh/tunnel';
 import { entry, median, type BenchContext, type BenchEntry } from './lib';
 import { startOpenSshForward } from './openssh';
+import { threadCpuSeconds } from './thread-cpu';
 
 export const name = 'tunnel-throughput';
 
@@ -175,18 +180,28 @@ export async function run(ctx: BenchContext): Promise<BenchEntry[]> {
   const ownDefault = await startOpenSshForward(ctx, source.port, null);
   ctx.log(`ciphers: ssh2 ${SSH2_CIPHER} (${decipher}); OpenSSH ${sameCipher.cipher} and its default ${ownDefault.cipher}`);
 
+  // CPU seconds of each forwarder over the measured runs (not the warm-up).
+  const cpu = { hostdeck: 0, opensshSame: 0, opensshDefault: 0 };
+  let measuring = false;
+  const metered = (way: keyof typeof cpu, pid: number, pullWay: (n: number) => Promise<number>) => async (n: number) => {
+    const before = threadCpuSeconds(pid);
+    const mbps = await pullWay(n);
+    if (measuring) cpu[way] += threadCpuSeconds(pid) - before;
+    return mbps;
+  };
   const ways = {
     direct: (n: number) => pull(source.port, n),
-    hostdeck: (n: number) => pull(tunnel.localPort, n),
+    hostdeck: metered('hostdeck', process.pid, (n) => pull(tunnel.localPort, n)),
     channel: (n: number) => pullChannel(client, source.port, n),
-    opensshSame: (n: number) => pull(sameCipher.port, n),
-    opensshDefault: (n: number) => pull(ownDefault.port, n),
+    opensshSame: metered('opensshSame', sameCipher.child.pid!, (n) => pull(sameCipher.port, n)),
+    opensshDefault: metered('opensshDefault', ownDefault.child.pid!, (n) => pull(ownDefault.port, n)),
   };
   type Way = keyof typeof ways;
   const order = Object.keys(ways) as Way[];
   const results = Object.fromEntries(order.map((w) => [w, [] as number[]])) as Record<Way, number[]>;
 
   for (const way of order) await ways[way](WARMUP_BYTES);
+  measuring = true;
   for (let round = 0; round < ROUNDS; round++) {
     // Rotate the order so that no way always runs first (or right after the fastest).
     for (let i = 0; i < order.length; i++) {
@@ -195,6 +210,10 @@ export async function run(ctx: BenchContext): Promise<BenchEntry[]> {
     }
     ctx.log(`round ${round + 1}/${ROUNDS}: ${order.map((w) => `${w} ${results[w].at(-1)!.toFixed(0)}`).join(', ')} MB/s`);
   }
+
+  const gb = (ROUNDS * RUN_BYTES) / 1e9;
+  const perGb = (way: keyof typeof cpu) => cpu[way] / gb;
+  ctx.log(`forwarder CPU per GB: Hostdeck ${perGb('hostdeck').toFixed(3)} s, OpenSSH same cipher ${perGb('opensshSame').toFixed(3)} s, OpenSSH default cipher ${perGb('opensshDefault').toFixed(3)} s`);
 
   await tunnel.close();
   await Promise.all([stopChild(sameCipher.child), stopChild(ownDefault.child)]);
@@ -207,6 +226,7 @@ export async function run(ctx: BenchContext): Promise<BenchEntry[]> {
     entry({ name, metric: `bulk TCP via local forward (port read by another thread), same cipher ${short(SSH2_CIPHER)} (${size})`, unit, hostdeck: m.hostdeck, peer: m.opensshSame, peerName: `OpenSSH ssh -L -c ${short(sameCipher.cipher)}`, goal: '>= 1.0' }),
     entry({ name, metric: `bulk TCP via local forward (port read by another thread), each side's default cipher (${size})`, unit, hostdeck: m.hostdeck, peer: m.opensshDefault, peerName: `OpenSSH ssh -L (default ${short(ownDefault.cipher)})`, goal: '>= 1.0' }),
     entry({ name, metric: `bulk TCP over the SSH channel read in-process, no local port (${size})`, unit, hostdeck: m.channel, peer: m.opensshSame, peerName: `OpenSSH ssh -L -c ${short(sameCipher.cipher)}`, goal: '>= 1.0' }),
+    entry({ name, metric: `CPU of the forwarder per GB through the local forward, same cipher ${short(SSH2_CIPHER)} (Hostdeck: the core's event loop thread; OpenSSH: the ssh process; ${ROUNDS} x ${RUN_BYTES / 1024 / 1024} MiB)`, unit: 's/GB', hostdeck: perGb('hostdeck'), peer: perGb('opensshSame'), peerName: `OpenSSH ssh -L -c ${short(sameCipher.cipher)}`, goal: 'info' }),
     entry({ name, metric: `bulk TCP via local forward (port read by another thread) vs no tunnel (${size})`, unit, hostdeck: m.hostdeck, peer: m.direct, peerName: 'direct TCP, no SSH', goal: 'info' }),
   ];
 }
