@@ -3,11 +3,12 @@
 // to the directory with the system roots plus the private CA's root from the settings.
 import * as https from 'node:https';
 import { rootCertificates } from 'node:tls';
-import { createHash } from 'node:crypto';
-import * as acme from 'acme-client';
+import { createHash, createPublicKey } from 'node:crypto';
+import type * as acme from 'acme-client';
 import type { AcmeSettings } from '../../../shared/acme';
 import { AppError, msg } from '../../../shared/errors';
 import type { Keychain } from '../secrets/keychain';
+import { acmeLib, type AcmeLib } from './client-lib';
 
 const PREFIX = 'acme-account:';
 
@@ -25,7 +26,7 @@ export class AcmeAccounts {
       try {
         const held = await this.keychain.get(PREFIX + directoryUrl);
         if (held) return held;
-        const pem = (await acme.crypto.createPrivateEcdsaKey('P-256')).toString();
+        const pem = (await (await acmeLib()).crypto.createPrivateEcdsaKey('P-256')).toString();
         await this.keychain.set(PREFIX + directoryUrl, pem);
         return pem;
       } catch (error) {
@@ -47,13 +48,14 @@ export class AcmeAccounts {
    * are asked once, not per certificate.
    */
   async client(settings: AcmeSettings): Promise<acme.Client> {
-    trustRoots(settings.caRootPem);
+    const lib = await acmeLib();
+    trustRoots(lib, settings.caRootPem);
     const accountKey = await this.key(settings.directoryUrl);
     const id = JSON.stringify([settings.directoryUrl, settings.email, settings.caRootPem, thumbprintOf(accountKey)]);
     const kept = this.clients.get(id);
     if (kept) return kept;
     const made = (async () => {
-      const client = new acme.Client({ directoryUrl: settings.directoryUrl, accountKey, backoffAttempts: 12, backoffMin: 500, backoffMax: 5000 });
+      const client = new lib.Client({ directoryUrl: settings.directoryUrl, accountKey, backoffAttempts: 12, backoffMin: 500, backoffMax: 5000 });
       await client.createAccount({ termsOfServiceAgreed: true, ...(settings.email ? { contact: [`mailto:${settings.email}`] } : {}) });
       return client;
     })();
@@ -65,8 +67,11 @@ export class AcmeAccounts {
   private readonly clients = new Map<string, Promise<acme.Client>>();
 }
 
+/** RFC 7638: SHA-256 of the public JWK's members in lexicographic order (as acme-client signs with). */
 export function thumbprintOf(accountKeyPem: string): string {
-  return createHash('sha256').update(JSON.stringify(acme.crypto.getJwk(accountKeyPem))).digest('base64url');
+  const jwk = createPublicKey(accountKeyPem).export({ format: 'jwk' }) as Record<string, unknown>;
+  const sorted = Object.fromEntries(Object.keys(jwk).sort().map((k) => [k, jwk[k]]));
+  return createHash('sha256').update(JSON.stringify(sorted)).digest('base64url');
 }
 
 let trusted: string | null = null;
@@ -77,9 +82,9 @@ let trusted: string | null = null;
  * TLS connection each cost 17 ms against 5 ms reused (idle sockets are unref'd: they never keep
  * the process up).
  */
-function trustRoots(caRootPem: string): void {
+function trustRoots(lib: AcmeLib, caRootPem: string): void {
   if (trusted === caRootPem) return;
-  acme.axios.defaults.httpsAgent?.destroy?.();
-  acme.axios.defaults.httpsAgent = new https.Agent({ ca: caRootPem ? [...rootCertificates, caRootPem] : [...rootCertificates], keepAlive: true });
+  lib.axios.defaults.httpsAgent?.destroy?.();
+  lib.axios.defaults.httpsAgent = new https.Agent({ ca: caRootPem ? [...rootCertificates, caRootPem] : [...rootCertificates], keepAlive: true });
   trusted = caRootPem;
 }

@@ -6,7 +6,6 @@
 // verified there first), the order is finalized and the chain downloaded. Only then does the
 // script exist: the install lines (tls-install.ts) with the chain in them and the key on stdin.
 // When the CA refuses, the task fails with the CA's words and the queue stops.
-import * as acme from 'acme-client';
 import { z } from 'zod';
 import { AcmeSettings, CertName, Challenge, DirectoryUrl, isWildcard, baseName } from '../../../shared/acme';
 import { AppError, msg, type Said } from '../../../shared/errors';
@@ -15,6 +14,7 @@ import { KeyPem } from '../../../shared/tls';
 import { TlsInstallParams, tlsInstallLines } from '../hosting/tls-install';
 import { registerTaskKind, type SecretSource } from '../queue/kinds';
 import type { AcmeAccounts } from './account';
+import { acmeLib } from './client-lib';
 import type { Dns01 } from './dns01';
 import { answersChallenge } from './names';
 
@@ -71,7 +71,7 @@ async function order(p: IssueParams, secrets: SecretSource, deps: IssueDeps): Pr
   const keyPem = await secrets(p.keyRef);
   const client = await step(msg('The CA refused the account: {{message}}'), {}, () => deps.accounts.client(settings));
   const commonName = p.names.includes(p.domain) ? p.domain : p.names.find((n) => !isWildcard(n)) ?? p.names[0]!;
-  const [, csr] = await acme.crypto.createCsr({ commonName, altNames: p.names }, keyPem);
+  const [, csr] = await (await acmeLib()).crypto.createCsr({ commonName, altNames: p.names }, keyPem);
   const placed = await step(msg('The CA refused the order: {{message}}'), {}, async () => {
     const o = await client.createOrder({ identifiers: p.names.map((value) => ({ type: 'dns', value })) });
     const authzs = (await client.getAuthorizations(o)).filter((a) => a.status !== 'valid');
