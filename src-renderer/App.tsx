@@ -10,7 +10,8 @@ import { Sidebar } from './components/Sidebar';
 import { useAttentionCount, useHealthByServer, useHealthFeed } from './health/feed';
 import { notifyDesktop } from './health/notify';
 import { Toasts, useToasts } from './health/Toasts';
-import { DRIFT_FLEET_TAB, TabBody, TabLabel, tabTitle, type Tab, type TabContext } from './tabs';
+import { DRIFT_FLEET_TAB, type Tab, type TabContext } from './tabs/tab';
+import { TabBody, TabLabel, tabTitle } from './tabs/TabView';
 import { useSupportMode } from './audit/support';
 import { msg } from './i18n';
 

@@ -8,7 +8,7 @@ import type { DbAccess } from '../../shared/api/db';
 import type { Server } from '../../shared/domain';
 import type { AppError } from '../../shared/errors';
 import { ErrorNote } from '../components/ErrorNote';
-import type { Tab } from '../tabs';
+import type { Tab } from '../tabs/tab';
 import { asAppError, dbCall, type DbOut } from './api';
 import { formatBytes, formatCount } from './cells';
 import { msg } from '../i18n';

@@ -14,7 +14,7 @@ import { AppError } from '../../shared/errors';
 import { client } from '../client/client';
 import { ErrorNote } from '../components/ErrorNote';
 import { statusLabel } from '../health/notify';
-import type { Tab } from '../tabs';
+import type { Tab } from '../tabs/tab';
 import { buildGraph, groupOf, nsHealth, type MapGraph } from './graph';
 import { GroupView, ServerView, ZoneView, type Actions, type FleetFlowNode } from './FleetNodes';
 import { layoutGraph, type Layout } from './layout';

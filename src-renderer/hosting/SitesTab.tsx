@@ -11,7 +11,7 @@ import type { Server } from '../../shared/domain';
 import { ErrorNote } from '../components/ErrorNote';
 import { client } from '../client/client';
 import { useQueue } from '../queue/hooks';
-import type { Tab } from '../tabs';
+import type { Tab } from '../tabs/tab';
 import { AdoptDialog } from './AdoptDialog';
 import { RestoreDeletedSite } from './RestoreDeletedSite';
 import { asError } from './common';
