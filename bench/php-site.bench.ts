@@ -34,6 +34,7 @@ import type { Task } from '../shared/queue';
 import { sleep, stopByPidFile, waitFor } from '../testbed/util';
 import { benchCore, deleteSiteThroughHostdeck, removeSiteByHand, settledDone } from './hostdeck';
 import { entry, median, type BenchContext, type BenchEntry } from './lib';
+import { processCpuSeconds } from './proc-cpu';
 import { startPrivateNginx, type PrivateNginx } from './private-nginx';
 
 export const name = 'php-site';
@@ -77,20 +78,6 @@ function wrk(url: string, host: string, seconds: number): Wrk {
   return { rps: Number(rps[1]), p50: wrkMs(p50[1]!), p99: wrkMs(p99[1]!), requests: Number(requests[1]) };
 }
 
-const CLK_TCK = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
-
-/** utime + stime (+ cutime + cstime: the reaped children's) of a process, in clock ticks; 0 once it is gone. */
-function ticks(pid: string, reaped: boolean): number {
-  let stat: string;
-  try {
-    stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-  } catch {
-    return 0;
-  }
-  const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ').map(Number); // f[0] is field 3 (state)
-  return f[11]! + f[12]! + (reaped ? f[13]! + f[14]! : 0);
-}
-
 /**
  * CPU seconds a daemon has used: its master itself, and its processes — those it has reaped and
  * the live ones (a pool process that ends during a run moves from one sum to the other).
@@ -103,9 +90,9 @@ function daemonCpu(pidFile: string): { master: number; processes: number } {
   } catch {
     /* ps exits 1 when there is none */
   }
-  const own = ticks(master, false);
-  const processes = ticks(master, true) - own + children.reduce((sum, c) => sum + ticks(c, false), 0);
-  return { master: own / CLK_TCK, processes: processes / CLK_TCK };
+  const own = processCpuSeconds(master);
+  const processes = processCpuSeconds(master, true) - own + children.reduce((sum, c) => sum + processCpuSeconds(c), 0);
+  return { master: own, processes };
 }
 
 /** One GET with a new connection: status, body and ms. */

@@ -29,7 +29,7 @@ import { parseKnownHosts } from '../src-main/core/ssh/known-hosts';
 import { openTunnel } from '../src-main/core/ssh/tunnel';
 import { entry, median, type BenchContext, type BenchEntry } from './lib';
 import { startOpenSshForward } from './openssh';
-import { threadCpuSeconds } from './thread-cpu';
+import { threadCpuSeconds } from './proc-cpu';
 
 export const name = 'tunnel-throughput';
 
