@@ -125,6 +125,33 @@ describe('terminal', () => {
     await term.waitFor(/flow-5/, 10_000, term.text.length - 4096);
   });
 
+  it('holds little behind a paused flood, so a Ctrl-C there draws little more', async () => {
+    const { open } = await setup('term-paused-ctrlc');
+    const term = await open({ autoAck: false });
+    await term.ack(term.received);
+    await term.write('yes\n');
+    // The window stops acking: output stops once HIGH characters wait.
+    let last = -1;
+    await expect.poll(async () => {
+      const still = term.received === last && last > FLOW.high / 2;
+      last = term.received;
+      await sleep(300);
+      return still;
+    }, { timeout: 15_000, interval: 0 }).toBe(true);
+    await term.write('\x03');
+    await sleep(300); // the shell is back; what was on its way before the Ctrl-C waits in the core
+    const atCtrlC = term.received;
+    term.autoAck = true;
+    await term.ack(term.received - term.acked);
+    await term.write('echo paused-$((4*4))\n');
+    await term.waitFor(/paused-16/, 10_000, Math.max(0, term.text.length - 4096));
+    // What the core and sshd still held: the terminal's SSH window (128 KiB) of each, not the
+    // 2 MiB that ssh2 grants by default.
+    const after = term.received - atCtrlC;
+    console.log(`[terminal] ${after} characters drawn after a Ctrl-C behind a paused flood`);
+    expect(after).toBeLessThan(512 * 1024);
+  });
+
   it('stops a flood with Ctrl-C within a second', async () => {
     const { open } = await setup('term-ctrlc');
     const term = await open();

@@ -2,9 +2,9 @@
 //
 // Flow control is end to end: output goes out as terminal.data events and counts as
 // unacknowledged until the window says xterm.js has parsed it (terminal.ack). Above HIGH
-// unacknowledged characters the channel is paused; ssh2 then stops granting window to the
-// server once the channel holds CHANNEL_BUFFER bytes, sshd stops reading the pty and the program
-// writing to it blocks. Below LOW it resumes.
+// unacknowledged characters the channel is paused; its SSH window (SSH_WINDOW) is given back
+// only as output is taken, so the server soon has none, sshd stops reading the pty and the
+// program writing to it blocks. Below LOW it resumes.
 // So a flood (`yes`, `cat` of a big file) costs bounded memory everywhere, and a Ctrl-C only
 // waits for what is already in flight.
 //
@@ -17,15 +17,17 @@ import type { TerminalState } from '../../../shared/api/terminal';
 import { AppError, msg } from '../../../shared/errors';
 import type { EventPayload } from '../../../shared/events';
 import type { EventHub } from '../events';
-import { capChannelBuffer } from '../ssh/connect';
+import { openWithSmallWindow } from '../ssh/channel-window';
 import { FlowBatch } from '../ssh/flow-batch';
 import type { ConnectionManager, Lease } from '../ssh/connections';
 
 /** Unacknowledged characters at which the channel is paused, and below which it resumes. */
 export const FLOW = { high: 256 * 1024, low: 64 * 1024 };
-/** What a paused channel may hold before the server gets no more window: with ssh2's 2 MiB, a
- * flood's Ctrl-C waited for megabytes more to be drawn. */
-const CHANNEL_BUFFER = 64 * 1024;
+/** The shell channel's SSH window: what the server may send beyond what the terminal has taken,
+ * and so what a paused channel holds at most. With ssh2's 2 MiB, a Ctrl-C behind a paused flood
+ * waited for megabytes to be drawn (seconds on a busy machine). 128 KiB still carries 2.6 MB/s
+ * over a 50 ms round trip. */
+const SSH_WINDOW = 128 * 1024;
 /** While the window is behind, output is coalesced for this long, or up to this size, so a
  * flood is few large events; while it keeps up (typing), output goes out once the current I/O
  * is handled (setImmediate, not a timer's extra millisecond). */
@@ -157,7 +159,6 @@ export class TerminalService {
 
   private attach(s: Session, channel: ClientChannel): void {
     s.channel = channel;
-    capChannelBuffer(channel, CHANNEL_BUFFER);
     if (s.batch.paused) channel.pause();
     // A multibyte character split across two chunks must survive: decode as a stream.
     const out = new StringDecoder('utf8');
@@ -224,7 +225,12 @@ function openShell(client: Client, cols: number, rows: number): Promise<ClientCh
   return new Promise((resolve, reject) => {
     const refused = (error: Error) => reject(new AppError('ssh', msg('The server refused to open a shell.'), { details: error.message }));
     try {
-      client.shell({ term: 'xterm-256color', cols, rows, width: 0, height: 0 }, (error, channel) => (error ? refused(error) : resolve(channel)));
+      openWithSmallWindow(
+        client,
+        SSH_WINDOW,
+        (opened) => client.shell({ term: 'xterm-256color', cols, rows, width: 0, height: 0 }, opened),
+        (error, channel) => (error ? refused(error) : resolve(channel)),
+      );
     } catch (error) {
       refused(error instanceof Error ? error : new Error(String(error)));
     }

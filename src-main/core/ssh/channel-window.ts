@@ -1,0 +1,64 @@
+// A small SSH window for an interactive channel. ssh2 opens every channel with a 2 MiB window and
+// tops it up to 2 MiB whenever half is used, whatever its reader does: a terminal paused by its
+// flow control still received up to 2 MiB more, and a Ctrl-C in a flood waited until all of it was
+// drawn (300 ms on an idle machine, seconds on a busy one). A channel opened here has a window of
+// `cap` bytes that is given back as its reader takes the data, as SSH means windows to work: the
+// server never has more than `cap` on its way or waiting in a paused channel.
+//
+// This reaches into ssh2's internals (pinned in package.json): the session's initial window is
+// passed to the protocol when the channel is opened, ssh2's own top-ups are kept from firing by
+// moving its window count out of their reach, and what the reader takes is counted at `emit`.
+import type { Readable } from 'node:stream';
+import type { Client, ClientChannel } from 'ssh2';
+
+type Protocol = {
+  session(localChannel: number, window: number, packetSize: number): void;
+  channelWindowAdjust(remoteChannel: number, amount: number): void;
+};
+type ChannelInternals = { incoming: { window: number }; outgoing: { id: number; state: string } };
+type Opened = (error: Error | undefined, channel: ClientChannel) => void;
+
+/**
+ * Opens a session channel with a window of `cap` bytes. `open` must ask for it at once (it calls
+ * client.shell or client.exec with the callback it is given); `done` gets the channel as ssh2
+ * would hand it over.
+ */
+export function openWithSmallWindow(client: Client, cap: number, open: (opened: Opened) => void, done: Opened): void {
+  const protocol = (client as unknown as { _protocol: Protocol })._protocol;
+  const session = protocol.session;
+  protocol.session = (localChannel, _window, packetSize) => session.call(protocol, localChannel, cap, packetSize);
+  try {
+    open((error, channel) => {
+      // Before anything is read: data that follows in the same packet batch is counted.
+      if (!error) keepWindowSmall(protocol, channel, cap);
+      done(error, channel);
+    });
+  } finally {
+    protocol.session = session;
+  }
+}
+
+function keepWindowSmall(protocol: Protocol, channel: ClientChannel, cap: number): void {
+  const internals = channel as unknown as ChannelInternals;
+  // ssh2 tops its window up once its count falls to 1 MiB: out of reach from here on.
+  internals.incoming.window = Number.MAX_SAFE_INTEGER;
+  /** What the server may send and the reader has not taken yet (in flight, or buffered while
+   * paused). If ssh2 did not take `cap` as the initial window, the server has more than this:
+   * we then grant early, never too late. */
+  let unread = cap;
+  const taken = (bytes: number): void => {
+    unread -= bytes;
+    if (unread > cap / 2 || internals.outgoing.state !== 'open') return;
+    protocol.channelWindowAdjust(internals.outgoing.id, cap - unread);
+    unread = cap;
+  };
+  // Taken is what the reader gets as 'data' (a listener would change the stream's mode).
+  for (const stream of [channel, channel.stderr] as Readable[]) {
+    const emit = stream.emit;
+    stream.emit = function (this: Readable, event: string | symbol, ...args: unknown[]): boolean {
+      const listened = emit.call(this, event, ...args);
+      if (event === 'data' && args[0] instanceof Uint8Array) taken(args[0].length);
+      return listened;
+    } as Readable['emit'];
+  }
+}
