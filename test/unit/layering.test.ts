@@ -38,6 +38,12 @@ describe('layering', () => {
     expect(violations('src-main/core', (t) => t === 'electron' || t.startsWith('electron/') || t.startsWith('src-renderer') || t.startsWith('src-main/electron') || t.startsWith('src-main/host'))).toEqual([]);
   });
 
+  it('the core loads acme-client on the first certificate only (it made every core 9 MB bigger)', () => {
+    const eager = (file: string) =>
+      [...readFileSync(path.join(root, file), 'utf8').matchAll(/^import\s+(?!type\b)[^'"]*?from\s*['"](acme-client)['"]/gm)].map((m) => `${file} imports ${m[1]} when the core starts`);
+    expect(sources('src-main').flatMap(eager)).toEqual([]);
+  });
+
   it('shared/ imports neither node nor electron nor anything outside shared/ (but zod)', () => {
     expect(violations('shared', (t, spec) => builtins.has(spec) || (spec.startsWith('.') ? !t.startsWith('shared') : spec !== 'zod'))).toEqual([]);
   });
