@@ -22,6 +22,14 @@ describe('known_hosts', () => {
     expect(patternsMatch('*.example.com,!b.example.com', 'b.example.com', 22)).toBe(false);
     expect(patternsMatch(hashed('[127.0.0.2]:2222'), '127.0.0.2', 2222)).toBe(true);
     expect(patternsMatch(hashed('[127.0.0.2]:2222'), '127.0.0.3', 2222)).toBe(false);
+    // Names compare without case, as OpenSSH does; a glob's dot is a dot; each pattern as often as asked.
+    for (let i = 0; i < 2; i++) {
+      expect(patternsMatch('Web1.Example.COM', 'web1.example.com', 22)).toBe(true);
+      expect(patternsMatch('web?.example.com', 'WEB2.example.com', 22)).toBe(true);
+      expect(patternsMatch('web?.example.com', 'web12.example.com', 22)).toBe(false);
+      expect(patternsMatch('*.example.com', 'a.exampleXcom', 22)).toBe(false);
+      expect(patternsMatch('10.0.0.1', '10.0.0.10', 22)).toBe(false);
+    }
   });
 
   it('collects keys for a host and every @revoked key; skips comments and cert authorities', () => {

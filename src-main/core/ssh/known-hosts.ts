@@ -26,9 +26,20 @@ export function parseKnownHosts(text: string): KnownHostsEntry[] {
   return entries;
 }
 
-function globToRegExp(glob: string): RegExp {
-  const body = glob.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.');
-  return new RegExp(`^${body}$`, 'i');
+/** Compiled globs: every connection looks its host up in every line, and a fleet's health tick
+ * makes thousands of connections. */
+const globs = new Map<string, RegExp>();
+
+function globMatches(glob: string, name: string): boolean {
+  if (!/[*?]/.test(glob)) return glob.toLowerCase() === name.toLowerCase();
+  let re = globs.get(glob);
+  if (!re) {
+    const body = glob.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.');
+    re = new RegExp(`^${body}$`, 'i');
+    if (globs.size >= 10_000) globs.clear();
+    globs.set(glob, re);
+  }
+  return re.test(name);
 }
 
 function hashedMatches(pattern: string, name: string): boolean {
@@ -44,7 +55,7 @@ export function patternsMatch(patterns: string, host: string, port: number): boo
   for (const p of patterns.split(',')) {
     const negated = p.startsWith('!');
     const glob = negated ? p.slice(1) : p;
-    if (globToRegExp(glob).test(name)) {
+    if (globMatches(glob, name)) {
       if (negated) return false;
       matched = true;
     }
