@@ -16,6 +16,8 @@ type Protocol = {
   channelWindowAdjust(remoteChannel: number, amount: number): void;
 };
 type ChannelInternals = { incoming: { window: number }; outgoing: { id: number; state: string } };
+/** The window ssh2 grants a channel and believes it granted this one. */
+const SSH2_WINDOW = 2 * 1024 * 1024;
 type Opened = (error: Error | undefined, channel: ClientChannel) => void;
 
 /**
@@ -24,13 +26,16 @@ type Opened = (error: Error | undefined, channel: ClientChannel) => void;
  * would hand it over.
  */
 export function openWithSmallWindow(client: Client, cap: number, open: (opened: Opened) => void, done: Opened): void {
-  const protocol = (client as unknown as { _protocol: Protocol })._protocol;
-  const session = protocol.session;
+  const protocol = (client as unknown as { _protocol?: Partial<Protocol> })._protocol;
+  const session = protocol?.session;
+  const adjust = protocol?.channelWindowAdjust;
+  // Without the internals this was written against, the channel keeps ssh2's own window.
+  if (!protocol || typeof session !== 'function' || typeof adjust !== 'function') return open(done);
   protocol.session = (localChannel, _window, packetSize) => session.call(protocol, localChannel, cap, packetSize);
   try {
     open((error, channel) => {
       // Before anything is read: data that follows in the same packet batch is counted.
-      if (!error) keepWindowSmall(protocol, channel, cap);
+      if (!error) keepWindowSmall((id, amount) => adjust.call(protocol, id, amount), channel, cap);
       done(error, channel);
     });
   } finally {
@@ -38,18 +43,22 @@ export function openWithSmallWindow(client: Client, cap: number, open: (opened: 
   }
 }
 
-function keepWindowSmall(protocol: Protocol, channel: ClientChannel, cap: number): void {
-  const internals = channel as unknown as ChannelInternals;
+function keepWindowSmall(adjust: Protocol['channelWindowAdjust'], channel: ClientChannel, cap: number): void {
+  const internals = channel as unknown as Partial<ChannelInternals>;
+  const { incoming, outgoing } = internals;
+  if (!outgoing) return;
+  // A channel not shaped as expected: give the server the 2 MiB ssh2 thinks it gave, or it stalls.
+  if (!incoming) return adjust(outgoing.id, SSH2_WINDOW - cap);
   // ssh2 tops its window up once its count falls to 1 MiB: out of reach from here on.
-  internals.incoming.window = Number.MAX_SAFE_INTEGER;
+  incoming.window = Number.MAX_SAFE_INTEGER;
   /** What the server may send and the reader has not taken yet (in flight, or buffered while
    * paused). If ssh2 did not take `cap` as the initial window, the server has more than this:
    * we then grant early, never too late. */
   let unread = cap;
   const taken = (bytes: number): void => {
     unread -= bytes;
-    if (unread > cap / 2 || internals.outgoing.state !== 'open') return;
-    protocol.channelWindowAdjust(internals.outgoing.id, cap - unread);
+    if (unread > cap / 2 || outgoing.state !== 'open') return;
+    adjust(outgoing.id, cap - unread);
     unread = cap;
   };
   // Taken is what the reader gets as 'data' (a listener would change the stream's mode).
