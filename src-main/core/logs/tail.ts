@@ -15,7 +15,7 @@ import type { TailState } from '../../../shared/api/logs';
 import { AppError, msg } from '../../../shared/errors';
 import type { EventPayload } from '../../../shared/events';
 import type { EventHub } from '../events';
-import { capChannelBuffer } from '../ssh/connect';
+import { openWithSmallWindow } from '../ssh/channel-window';
 import { FlowBatch } from '../ssh/flow-batch';
 import type { ConnectionManager, Lease } from '../ssh/connections';
 import { shQuote } from '../ssh/sh-quote';
@@ -29,7 +29,8 @@ const BATCH_MAX = 5000;
 /** A longer line is cut (a minified file logged whole would stall the view). */
 export const LINE_MAX = 8192;
 const MAX_TAILS = 32;
-const CHANNEL_BUFFER = 256 * 1024;
+/** The tail channel's SSH window: what a paused view holds at most (ssh2's own is 2 MiB). */
+const SSH_WINDOW = 256 * 1024;
 
 /** The command of a tail: the last `backlog` lines, then whatever is appended, across rotations. */
 export function tailCommand(source: LogSource, backlog: number): string {
@@ -124,7 +125,6 @@ export class TailService {
 
   private attach(t: Tail, channel: ClientChannel): void {
     t.channel = channel;
-    capChannelBuffer(channel, CHANNEL_BUFFER);
     if (t.batch.paused) channel.pause();
     const decoder = new StringDecoder('utf8');
     channel.on('data', (chunk: Buffer) => this.take(t, decoder.write(chunk)));
@@ -192,7 +192,7 @@ function openExec(client: Client, command: string): Promise<ClientChannel> {
   return new Promise((resolve, reject) => {
     const refused = (error: Error) => reject(new AppError('ssh', msg('The server refused to start the tail.'), { details: error.message }));
     try {
-      client.exec(command, (error, channel) => (error ? refused(error) : resolve(channel)));
+      openWithSmallWindow(client, SSH_WINDOW, (opened) => client.exec(command, opened), (error, channel) => (error ? refused(error) : resolve(channel)));
     } catch (error) {
       refused(error instanceof Error ? error : new Error(String(error)));
     }

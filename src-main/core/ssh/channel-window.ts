@@ -1,11 +1,13 @@
-// A small SSH window for an interactive channel. ssh2 opens every channel with a 2 MiB window and
-// tops it up to 2 MiB whenever half is used, whatever its reader does: a terminal paused by its
-// flow control still received up to 2 MiB more, and a Ctrl-C in a flood waited until all of it was
-// drawn (300 ms on an idle machine, seconds on a busy one). A channel opened here has a window of
-// `cap` bytes that is given back as its reader takes the data, as SSH means windows to work: the
-// server never has more than `cap` on its way or waiting in a paused channel.
+// A small SSH window for a channel a person watches (a terminal, a followed log). ssh2 opens every
+// channel with a 2 MiB window and tops it up to 2 MiB whenever half is used, whatever its reader
+// does: a terminal paused by its flow control still received up to 2 MiB more, and a Ctrl-C in a
+// flood waited until all of it was drawn (300 ms on an idle machine, seconds on a busy one). A
+// channel opened here has a window of `cap` bytes that is given back as its reader takes the data,
+// as SSH means windows to work: the server never has more than `cap` on its way or waiting in a
+// paused channel.
 //
-// This reaches into ssh2's internals (pinned in package.json): the session's initial window is
+// This reaches into ssh2's internals (1.17, locked in package-lock.json; without them a channel
+// keeps ssh2's own window, and test/unit/channel-window.test.ts checks both): the initial window is
 // passed to the protocol when the channel is opened, ssh2's own top-ups are kept from firing by
 // moving its window count out of their reach, and what the reader takes is counted at `emit`.
 import type { Readable } from 'node:stream';

@@ -4,7 +4,7 @@
 import net from 'node:net';
 import type { Duplex } from 'node:stream';
 import ssh2 from 'ssh2';
-import type { Client, ClientChannel, SFTPWrapper } from 'ssh2';
+import type { Client, SFTPWrapper } from 'ssh2';
 import { AppError, msg } from '../../../shared/errors';
 import type { Auth, HostKeyInfo } from '../../../shared/domain';
 import type { AuthAttempt } from './auth';
@@ -168,16 +168,6 @@ export async function forwardOut(client: Client, host: string, port: number): Pr
       resolve(stream);
     });
   });
-}
-
-/**
- * Caps what a channel holds unread before ssh2 stops granting the server window. ssh2 gives every
- * channel a 2 MiB highWaterMark and keeps granting while its buffer is below it, so a paused
- * channel still took in 2-4 MiB; capped, it holds only what was already in flight. ssh2 offers no
- * option for it; the readable state's highWaterMark is what its push() checks.
- */
-export function capChannelBuffer(channel: ClientChannel, bytes: number): void {
-  (channel as unknown as { _readableState: { highWaterMark: number } })._readableState.highWaterMark = bytes;
 }
 
 /** Opens an SFTP session on an established connection (end() it when done). */
