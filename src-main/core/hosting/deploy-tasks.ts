@@ -121,8 +121,9 @@ const IMPORT = [
   '{ [ -f "$dump" ] && [ ! -L "$dump" ]; } || { echo "no dump $dump (upload it first)" >&2; exit 4; }',
   'client=$(command -v mariadb || command -v mysql) || { echo "the mysql client is not installed on this server" >&2; exit 6; }',
   'opts() { printf \'[client]\\nuser=%s\\npassword="%s"\\n\' "$user" "$pw"; }',
-  'case "$dump" in *.gz) reader="gzip -dc" ;; *) reader=cat ;; esac',
-  'opts | { exec 3<&0; $reader "$dump" | "$client" --defaults-extra-file=/dev/fd/3 ${socket:+"--socket=$socket"} --batch "$db"; } || { echo "the import into $db failed (as user $user); it stopped at the statement above" >&2; exit 1; }',
+  'load() { "$client" --defaults-extra-file=/dev/fd/3 ${socket:+"--socket=$socket"} --batch "$db"; }',
+  // A plain dump is the client's stdin itself: a cat in between costs a pipe hop per 64 KiB.
+  'opts | { exec 3<&0; case "$dump" in *.gz) gzip -dc "$dump" | load ;; *) load <"$dump" ;; esac; } || { echo "the import into $db failed (as user $user); it stopped at the statement above" >&2; exit 1; }',
   'echo "dump imported into $db as $user"',
 ].join('\n');
 
