@@ -1,7 +1,9 @@
 // Terminals against the real sshd of web1, through the core's contract: a shell that answers,
 // window-change on resize, UTF-8 that survives chunk boundaries, end-to-end flow control (no ack,
-// no more output), Ctrl-C that stops a flood within a second, a shell that comes back by itself
-// after the server side drops the connection, and windows that own their terminals.
+// no more output), little held behind a paused flood (the channel's small SSH window), Ctrl-C
+// that stops a flood within a second, a shell that comes back by itself after the server side
+// drops the connection, the reason shown on disconnect and on the shell's exit, windows that own
+// their terminals, and sizes and writes refused at the contract.
 import { describe, expect, it } from 'vitest';
 import type { EventPayload } from '../../shared/events';
 import { exec } from '../../src-main/core/ssh/connect';
