@@ -16,8 +16,7 @@ import { PREFLIGHT_SCRIPT, parsePreflight } from '../src-main/core/prepare/prefl
 import { recipe } from '../src-main/core/prepare/recipe';
 import { registerPrepareKinds } from '../src-main/core/prepare/tasks';
 import { taskKind } from '../src-main/core/queue/kinds';
-import { startAptProxy } from '../testbed/apt-proxy';
-import { APT_PROXY_PORT, FRESH_ROOT_ADDR, aptCacheDir, startFreshServer, stopFreshServer, type FreshServer } from '../testbed/fresh-root';
+import { startFreshAptProxy, startFreshServer, stopFreshServer, type FreshServer } from '../testbed/fresh-root';
 import { ensureClientKeys } from '../testbed/keys';
 import { benchCore, settledDone } from './hostdeck';
 import { entry, type BenchContext, type BenchEntry } from './lib';
@@ -80,7 +79,7 @@ function sshScript(keyPath: string, machine: FreshServer, script: string): Promi
 export async function run(ctx: BenchContext): Promise<BenchEntry[]> {
   const keys = await ensureClientKeys();
   const publicKey = readFileSync(keys.ed25519.publicPath, 'utf8');
-  const proxy = await startAptProxy(FRESH_ROOT_ADDR, APT_PROXY_PORT, aptCacheDir());
+  const proxy = await startFreshAptProxy();
   ctx.defer(() => proxy.close());
 
   // The peer first: the plain script over one ssh session (the preflight's report is the fresh machine's).

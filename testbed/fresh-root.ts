@@ -16,6 +16,7 @@
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { startAptProxy, type AptProxy } from './apt-proxy';
 import { ubuntuArchiveKeyring } from './ubuntu-keyring';
 import { ensureDir, launchDetached, p, probeTcp, run, sleep, waitFor } from './util';
 
@@ -99,6 +100,15 @@ async function ensureNetns(): Promise<void> {
   await run('ip', ['-n', FRESH_NETNS, 'addr', 'replace', `${FRESH_ADDR}/30`, 'dev', VETH.ns]);
   await run('ip', ['-n', FRESH_NETNS, 'link', 'set', VETH.ns, 'up']);
   await run('ip', ['-n', FRESH_NETNS, 'link', 'set', 'lo', 'up']);
+}
+
+/**
+ * The caching apt proxy the machine's apt is pointed at, on the root side of the machine's
+ * network. The network is made first: on a new machine hd-fresh0 and its address do not exist yet.
+ */
+export async function startFreshAptProxy(): Promise<AptProxy> {
+  await ensureNetns();
+  return startAptProxy(FRESH_ROOT_ADDR, APT_PROXY_PORT, aptCacheDir());
 }
 
 /** Every process in the namespace (the machine's sshd and whatever it started), killed and waited for. */

@@ -9,8 +9,8 @@ import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PreflightReport } from '../../shared/api/prepare';
 import type { Server } from '../../shared/domain';
-import { startAptProxy, type AptProxy } from '../../testbed/apt-proxy';
-import { APT_PROXY_PORT, FRESH_ROOT_ADDR, UBUNTU_RELEASE_URLS, aptCacheDir, startFreshServer, stopFreshServer, type FreshServer } from '../../testbed/fresh-root';
+import type { AptProxy } from '../../testbed/apt-proxy';
+import { UBUNTU_RELEASE_URLS, startFreshAptProxy, startFreshServer, stopFreshServer, type FreshServer } from '../../testbed/fresh-root';
 import { ensureClientKeys } from '../../testbed/keys';
 import { makeCore, type TestCore } from '../helpers/core';
 import { expectDone, freshMachine, outcome } from '../helpers/fresh-machine';
@@ -39,7 +39,7 @@ beforeAll(async () => {
   if (skipReason) return;
   const keys = await ensureClientKeys();
   keyPath = keys.ed25519.path;
-  proxy = await startAptProxy(FRESH_ROOT_ADDR, APT_PROXY_PORT, aptCacheDir());
+  proxy = await startFreshAptProxy();
   // The root is built once (mmdebstrap, a few minutes) and cached; later runs unpack it.
   machine = await startFreshServer(readFileSync(keys.ed25519.publicPath, 'utf8'), 'ubuntu2404');
   t = await makeCore('prepare-ubuntu', { trust: [{ host: machine.host, port: machine.port, hostKeyLine: machine.hostKeyLine }] });
